@@ -1,0 +1,88 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
+
+/**
+ * All configuration comes from the environment, validated here once. Every setting has a default
+ * that runs the embedded system on one machine; the README's table lists them.
+ */
+const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const intList = (def: number[]) =>
+  z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole numbers')
+    .transform((s) => s.split(',').map(Number))
+    .default(def.join(',') as never);
+
+const EnvSchema = z.object({
+  DATA_DIR: z.string().default('data'),
+  EVENTSTORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+  EVENTSTORE_URL: z.string().optional(),
+  SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
+  TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
+  TEMPORAL_UI_PORT: intFrom(8233),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: intFrom(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PROJECTION_POLL_MS: intFrom(50),
+  SESSION_TTL_HOURS: intFrom(12),
+  NOC_MAX_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxMonths),
+  NOC_MAX_EXTENSION_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxExtensionMonths),
+  NOC_INFORMATION_DAYS: intFrom(DEFAULT_NOC_POLICY.informationResponseDays),
+  NOC_REMINDER_DAYS: intList(DEFAULT_NOC_POLICY.reminderDaysBeforeExpiry),
+  NOC_POLICY_VERSION: z.string().default(DEFAULT_NOC_POLICY.version),
+});
+
+export interface AppConfig {
+  dataDir: string;
+  eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
+  readModelPath: string;
+  identityPath: string;
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  api: { host: string; port: number };
+  logLevel: string;
+  projectionPollMs: number;
+  sessionTtlHours: number;
+  nocPolicy: NocPolicy;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
+    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');
+  }
+  return {
+    dataDir,
+    eventStore:
+      e.EVENTSTORE === 'eventstoredb'
+        ? { kind: 'eventstoredb', url: e.EVENTSTORE_URL as string }
+        : { kind: 'sqlite', path: join(dataDir, 'events.db'), synchronous: e.SQLITE_SYNCHRONOUS },
+    readModelPath: join(dataDir, 'readmodels.db'),
+    identityPath: join(dataDir, 'identity.db'),
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
+    api: { host: e.API_HOST, port: e.API_PORT },
+    logLevel: e.LOG_LEVEL,
+    projectionPollMs: e.PROJECTION_POLL_MS,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    nocPolicy: NocPolicy.parse({
+      version: e.NOC_POLICY_VERSION,
+      maxMonths: e.NOC_MAX_MONTHS,
+      maxExtensionMonths: e.NOC_MAX_EXTENSION_MONTHS,
+      maxExtensions: DEFAULT_NOC_POLICY.maxExtensions,
+      informationResponseDays: e.NOC_INFORMATION_DAYS,
+      reminderDaysBeforeExpiry: e.NOC_REMINDER_DAYS,
+    }),
+  };
+}

@@ -1,0 +1,7 @@
+export * from './events';
+export * from './commands';
+export * from './state';
+export * from './policy';
+export * from './decide';
+export * from './evolve';
+export { canSee as canSeeNoc } from './rules';

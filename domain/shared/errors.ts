@@ -1,0 +1,64 @@
+/**
+ * Errors carry a stable code; the code, not the class, is what crosses process boundaries (Temporal
+ * failures, HTTP responses). Each code belongs to one kind, and the kind decides the HTTP status.
+ */
+export type ErrorKind = 'validation' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rule';
+
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'validation',
+  UNAUTHENTICATED: 'unauthenticated',
+  INVALID_CREDENTIALS: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not-found',
+  ROLE_NOT_ALLOWED: 'forbidden',
+  OUTSIDE_JURISDICTION: 'forbidden',
+  NOT_CASE_OWNER: 'forbidden',
+  FOUR_EYES_VIOLATION: 'forbidden',
+  NOC_ALREADY_EXISTS: 'conflict',
+  NOC_NOT_REQUESTED: 'not-found',
+  NOC_WRONG_STATE: 'conflict',
+  NOC_ALREADY_DECIDED: 'conflict',
+  NOC_NOT_ACTIVE: 'conflict',
+  NOC_EXTENSION_ALREADY_USED: 'conflict',
+  NOC_DURATION_TOO_LONG: 'rule',
+  NOC_EXTENSION_TOO_LONG: 'rule',
+  NOC_INVALID_VALIDITY: 'rule',
+  NOC_NO_RECOMMENDATION: 'conflict',
+  ACCOUNT_EXISTS: 'conflict',
+  WRONG_EXPECTED_REVISION: 'conflict',
+  EVENT_SCHEMA_UNKNOWN: 'validation',
+  EVENT_SCHEMA_INVALID: 'validation',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The input field the error is about, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  get kind(): ErrorKind {
+    return ERROR_CODES[this.code];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; field?: string } {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/** Compile-time exhaustiveness: a switch that reaches this has missed a case. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}

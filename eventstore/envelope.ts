@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { Jurisdiction, Role } from '../domain/shared/vocabulary';
+
+/** What every event carries besides its data (SPEC §4). */
+export const EventMetadata = z.object({
+  schemaVersion: z.number().int().positive(),
+  actor: z.object({
+    userId: z.string().min(1),
+    name: z.string().min(1).optional(),
+    role: Role,
+    jurisdiction: Jurisdiction.optional(),
+  }),
+  occurredAt: z.iso.datetime({ offset: true }),
+  /** The process the event belongs to (the workflow id). */
+  correlationId: z.string().min(1),
+  /** The command that caused it (an update id, a timer, a request id). */
+  causationId: z.string().min(1),
+  /** The policy or benchmark framework version in force for the case. */
+  policyVersion: z.string().min(1),
+});
+export type EventMetadata = z.infer<typeof EventMetadata>;
+
+/** Stream names per SPEC §4: `<category>-<id>`. */
+export const STREAM_CATEGORIES = ['accreditation', 'review', 'noc', 'csp', 'pse', 'audit'] as const;
+export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
+
+export function streamName(category: StreamCategory, id: string): string {
+  return `${category}-${id}`;
+}
+
+export function categoryOf(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash < 0 ? stream : stream.slice(0, dash);
+}
+
+/**
+ * A deterministic UUID (version 5 layout, SHA-1) for the event at `revision` of `stream`. The same step
+ * retried gets the same id, which the store recognises and does not write again.
+ */
+export function eventId(stream: string, revision: number): string {
+  const hash = createHash('sha1').update(`cloud-office:${stream}:${revision}`).digest();
+  const b = Buffer.from(hash.subarray(0, 16));
+  b[6] = ((b[6] as number) & 0x0f) | 0x50;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const hex = b.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

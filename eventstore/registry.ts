@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import { DomainError } from '../domain/shared/errors';
+import { NocEventSchemas } from '../domain/noc/events';
+import { EventMetadata } from './envelope';
+import type { RecordedEvent } from './port';
+
+/**
+ * Every event type the system writes, with its current schema version and the upcasters that lift
+ * older versions. Reading validates: an unknown type or version fails loudly instead of being dropped.
+ */
+interface EventTypeEntry {
+  version: number;
+  schema: z.ZodType;
+  /** upcasters[v] lifts data of version v to version v + 1. */
+  upcasters: Record<number, (data: unknown) => unknown>;
+}
+
+const registry = new Map<string, EventTypeEntry>();
+
+export function registerEventTypes(
+  schemas: Record<string, z.ZodType>,
+  options: { version?: number; upcasters?: Record<string, Record<number, (data: unknown) => unknown>> } = {},
+): void {
+  for (const [type, schema] of Object.entries(schemas)) {
+    if (registry.has(type)) throw new Error(`Event type ${type} registered twice`);
+    registry.set(type, { version: options.version ?? 1, schema, upcasters: options.upcasters?.[type] ?? {} });
+  }
+}
+
+registerEventTypes(NocEventSchemas);
+
+export function currentVersion(type: string): number {
+  const entry = registry.get(type);
+  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `Unknown event type ${type}`);
+  return entry.version;
+}
+
+export function isKnownEventType(type: string): boolean {
+  return registry.has(type);
+}
+
+/** Validates data about to be written against the current schema of its type. */
+export function validateForWrite(type: string, data: unknown): unknown {
+  const entry = registry.get(type);
+  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `Unknown event type ${type}`);
+  const parsed = entry.schema.safeParse(data);
+  if (!parsed.success) {
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${type} v${entry.version}: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+export interface DecodedEvent<T = unknown> extends RecordedEvent {
+  data: T;
+}
+
+/** Validates an event read back: metadata, type, version; upcasts old versions to the current one. */
+export function decode(event: RecordedEvent): DecodedEvent {
+  const where = `${event.stream}@${event.revision}`;
+  const meta = EventMetadata.safeParse(event.metadata);
+  if (!meta.success) {
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: metadata invalid: ${meta.error.message}`);
+  }
+  const entry = registry.get(event.type);
+  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: unknown event type ${event.type}`);
+  let version = meta.data.schemaVersion;
+  if (version > entry.version) {
+    throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: ${event.type} v${version} is newer than this code (v${entry.version})`);
+  }
+  let data = event.data;
+  while (version < entry.version) {
+    const up = entry.upcasters[version];
+    if (!up) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: no upcaster for ${event.type} v${version}`);
+    data = up(data);
+    version += 1;
+  }
+  const parsed = entry.schema.safeParse(data);
+  if (!parsed.success) {
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${event.type} v${version}: ${parsed.error.message}`);
+  }
+  return { ...event, data: parsed.data, metadata: { ...meta.data, schemaVersion: version } };
+}

@@ -1,0 +1,81 @@
+/**
+ * The NOC read models' rows, as the API and the UI read them. Implemented by the NOC projections
+ * (projections/noc/*.ts) over the read-model database.
+ */
+import type { Actor } from '../../domain/shared/actor';
+import type { DataClass, Jurisdiction } from '../../domain/shared/vocabulary';
+import type { DeviationKind } from '../../domain/noc/events';
+import type { NocStatus } from '../../domain/noc/state';
+
+export interface NocRegisterRow {
+  nocId: string;
+  pseId: string;
+  jurisdiction: Jurisdiction;
+  deviation: DeviationKind;
+  description: string;
+  dataClass: DataClass;
+  systems: string[];
+  offeringId: string | null;
+  requestedMonths: number;
+  status: NocStatus;
+  requestedBy: string;
+  requestedAt: string;
+  reviewerId: string | null;
+  recommendation: 'approve' | 'reject' | null;
+  recommendedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  conditions: string[];
+  extensionsGranted: number;
+  updatedAt: string;
+  /** Stream revision the row reflects. */
+  revision: number;
+}
+
+export interface NocRegisterFilter {
+  status?: NocStatus[];
+  jurisdiction?: Jurisdiction;
+  pseId?: string;
+  dataClass?: DataClass;
+  /** Only NOCs whose validUntil is before this instant. */
+  expiringBefore?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type NocTaskKind = 'review' | 'decide' | 'decide-extension' | 'answer-information';
+
+export interface NocTaskRow {
+  taskId: string;
+  nocId: string;
+  kind: NocTaskKind;
+  jurisdiction: Jurisdiction;
+  /** Role that may act on it (reviewer, director, provincial-officer, pse). */
+  role: string;
+  /** For PSE tasks: the entity that owes the answer. */
+  pseId: string | null;
+  /** Who may not act on it (four eyes): the recommender and the requester. */
+  excludedUserIds: string[];
+  createdAt: string;
+  dueAt: string | null;
+}
+
+export interface NocNotificationRow {
+  id: string;
+  nocId: string;
+  pseId: string;
+  kind: 'expiry-reminder' | 'decision' | 'information-requested' | 'expired' | 'revoked';
+  message: string;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** The read side the API uses. Visibility by role and jurisdiction is applied inside. */
+export interface NocQueries {
+  list(actor: Actor, filter: NocRegisterFilter): NocRegisterRow[];
+  get(actor: Actor, nocId: string): NocRegisterRow | undefined;
+  queue(actor: Actor): NocTaskRow[];
+  notifications(actor: Actor): NocNotificationRow[];
+}

@@ -1,0 +1,12 @@
+import { ensureBinary } from '../config/temporal-binaries';
+
+/** `npm run setup`: makes sure both Temporal binaries are at hand, installing them when needed. */
+for (const which of ['cli', 'testServer'] as const) {
+  try {
+    const path = ensureBinary(which);
+    console.log(`${which === 'cli' ? 'Temporal CLI' : 'Temporal test server'}: ${path}`);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}

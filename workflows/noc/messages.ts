@@ -1,0 +1,41 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../domain/shared/actor';
+import type { NocCommandType, NocCommand } from '../../domain/noc/commands';
+import type { NocState } from '../../domain/noc/state';
+import type { NocPolicy } from '../../domain/noc/policy';
+
+/** Workflow id of the process for one NOC. */
+export const nocWorkflowId = (nocId: string): string => `noc:${nocId}`;
+export const NOC_TASK_QUEUE = 'cloud-office';
+
+/** Input that starts (or continues) one NOC's process. */
+export interface NocWorkflowInput {
+  /** The RequestNoc command, on first start. */
+  request?: Extract<NocCommand, { type: 'RequestNoc' }>;
+  /** The id of the request command (causation id of the first events). */
+  requestId?: string;
+  policy: NocPolicy;
+  /** Carried over by continue-as-new. */
+  carried?: { state: NocState; revision: number };
+}
+
+/** Every person's action on a NOC is one update: the validator refuses it before it reaches history. */
+export interface NocActionInput<K extends NocCommandType = NocCommandType> {
+  type: K;
+  actor: Actor;
+  data: Extract<NocCommand, { type: K }>['data'];
+  /** Idempotency/causation: the caller's command id. */
+  commandId: string;
+}
+
+export interface NocView {
+  state: NocState;
+  /** Revision of the NOC's stream after the last appended event (-1 before any). */
+  revision: number;
+}
+
+/** The one update for every action; `type` names the command. */
+export const nocActionUpdate = defineUpdate<NocView, [NocActionInput]>('nocAction');
+export const nocStateQuery = defineQuery<NocView>('nocState');
+/** Lets operators nudge a waiting process to re-check its timers after a policy or clock change. */
+export const nocWakeSignal = defineSignal('nocWake');

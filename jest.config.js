@@ -10,7 +10,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/domain', '<rootDir>/eventstore', '<rootDir>/projections', '<rootDir>/api', '<rootDir>/identity', '<rootDir>/workflows', '<rootDir>/activities'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: { '^.+\\.[tj]s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  // cookie 2 (used by fastify.inject via light-my-request) ships only ES modules, which jest cannot require.
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
   globalSetup: '<rootDir>/test/global-setup.ts',

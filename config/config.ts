@@ -12,7 +12,8 @@ const intList = (def: number[]) =>
     .string()
     .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole numbers')
     .transform((s) => s.split(',').map(Number))
-    .default(def.join(',') as never);
+    // prefault: zod 4's default() would hand back the raw string without running the transform.
+    .prefault(def.join(','));
 
 const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),

@@ -34,11 +34,13 @@ export function decideNoc(command: NocCommand, state: NocState, ctx: DecideConte
     case 'StartReview':
       requireReviewer(actor, noc);
       requireStatus(noc, ['requested'], 'start the review');
+      requireNotRequester(actor, noc);
       return [{ type: 'NocReviewStarted', data: { reviewerId: actor.userId, reviewerName: actor.name } }];
 
     case 'RequestInformation':
       requireReviewer(actor, noc);
       requireStatus(noc, ['under-review'], 'request information');
+      requireNotRequester(actor, noc);
       return [
         {
           type: 'NocInformationRequested',

@@ -2,7 +2,16 @@
  * Errors carry a stable code; the code, not the class, is what crosses process boundaries (Temporal
  * failures, HTTP responses). Each code belongs to one kind, and the kind decides the HTTP status.
  */
-export type ErrorKind = 'validation' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rule';
+export type ErrorKind =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'rule'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'internal';
 
 export const ERROR_CODES = {
   VALIDATION_FAILED: 'validation',
@@ -28,6 +37,12 @@ export const ERROR_CODES = {
   WRONG_EXPECTED_REVISION: 'conflict',
   EVENT_SCHEMA_UNKNOWN: 'validation',
   EVENT_SCHEMA_INVALID: 'validation',
+  RATE_LIMITED: 'rate-limited',
+  /** A dependency (Temporal, the event store) did not answer in time. */
+  UNAVAILABLE: 'unavailable',
+  INTERNAL_ERROR: 'internal',
+  /** A read model stopped on an event it could not apply; it stays stopped until fixed and restarted. */
+  PROJECTION_FAILED: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

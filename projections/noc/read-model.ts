@@ -29,6 +29,10 @@ export interface NocRegisterRow {
   validUntil: string | null;
   conditions: string[];
   extensionsGranted: number;
+  /** While the PSE owes an answer (awaiting-pse): by when. */
+  informationDueBy: string | null;
+  /** While an extension is requested: how many months. */
+  pendingExtensionMonths: number | null;
   updatedAt: string;
   /** Stream revision the row reflects. */
   revision: number;
@@ -60,6 +64,24 @@ export interface NocTaskRow {
   excludedUserIds: string[];
   createdAt: string;
   dueAt: string | null;
+  /** Who has taken the task on, and when; null while nobody has. */
+  claimedBy: string | null;
+  claimedAt: string | null;
+}
+
+/** One status change of a NOC: the register's history, oldest first. */
+export interface NocHistoryRow {
+  nocId: string;
+  /** Stream revision of the event that changed the status. */
+  revision: number;
+  /** null for the request itself. */
+  from: NocStatus | null;
+  to: NocStatus;
+  at: string;
+  byUserId: string;
+  byRole: string;
+  byName: string | null;
+  eventType: string;
 }
 
 export interface NocNotificationRow {
@@ -78,4 +100,6 @@ export interface NocQueries {
   get(actor: Actor, nocId: string): NocRegisterRow | undefined;
   queue(actor: Actor): NocTaskRow[];
   notifications(actor: Actor): NocNotificationRow[];
+  /** The NOC's status changes, oldest first; empty when the actor may not see the NOC. */
+  history(actor: Actor, nocId: string): NocHistoryRow[];
 }

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import type { EventStore } from '../eventstore/port';
+import type { Identity } from '../identity/identity';
+import type { NocQueries } from '../projections/noc/read-model';
+import type { HealthReport } from './health';
+import type { NocGateway } from './noc-gateway';
+import type { RateLimitOptions } from './rate-limit';
+
+export interface ApiDeps {
+  config: AppConfig;
+  identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts'>;
+  nocGateway: NocGateway;
+  nocQueries: NocQueries;
+  eventStore: Pick<EventStore, 'readStream'>;
+  health: () => Promise<HealthReport>;
+  /** Defaults to a pino logger at config.logLevel. */
+  logger?: Logger;
+  /** Defaults to LOGIN_RATE_LIMIT (10 attempts a minute per username and address). */
+  loginRateLimit?: RateLimitOptions;
+}

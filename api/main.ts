@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { loadConfig } from '../config/config';
+import { createEventStore } from '../eventstore';
+import { positionToString, type EventStore } from '../eventstore/port';
+import { createIdentity } from '../identity';
+import { readCheckpoints } from '../projections/checkpoints';
+import { openReadModelDb, type ReadModelDb } from '../projections/db';
+import { eventsBehind } from '../projections/lag';
+import { createNocQueries } from '../projections/noc/queries';
+import { createHealthCheck, type ProjectionHealth } from './health';
+import { createTemporalNocGateway } from './noc-gateway';
+import { buildApi } from './server';
+
+/** `npm run api`: the HTTP API over Temporal, the event store and the read models. */
+
+/** The projector creates the read-model file; started together, the API waits for it rather than dying. */
+async function openReadModelWhenReady(path: string, timeoutMs: number): Promise<ReadModelDb> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`The read-model database ${path} does not exist; is the projector running?`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return openReadModelDb(path, { readonly: true });
+}
+
+async function projectionStatus(db: ReadModelDb, store: EventStore): Promise<ProjectionHealth[]> {
+  const head = await store.headPosition();
+  return Promise.all(
+    readCheckpoints(db).map(async (checkpoint) => {
+      const lag = await eventsBehind(store, checkpoint.position, head);
+      const entry: ProjectionHealth = {
+        name: checkpoint.name,
+        lag: lag.events,
+        position: checkpoint.position === null ? 'start' : positionToString(checkpoint.position),
+      };
+      if (checkpoint.error !== null) entry.error = checkpoint.error;
+      return entry;
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours });
+  const admin = await identity.ensureInitialAdmin();
+  if (admin) {
+    // Printed, not logged: logs are kept, and this password must appear exactly once.
+    process.stdout.write(
+      `\nFirst start: created the administrator account. Its password is shown only this once:\n` +
+        `  username: ${admin.username}   password: ${admin.password}\n\n`,
+    );
+  }
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const eventStore = await createEventStore(config.eventStore);
+  const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
+
+  const app = buildApi({
+    config,
+    identity,
+    nocGateway: createTemporalNocGateway(client, config),
+    nocQueries: createNocQueries(readModelDb),
+    eventStore,
+    health: createHealthCheck({
+      temporalConnection: connection,
+      eventStore,
+      projectionStatus: () => projectionStatus(readModelDb, eventStore),
+    }),
+    logger,
+  });
+
+  let closing = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'API stopping');
+    await app.close();
+    await eventStore.close();
+    readModelDb.close();
+    identity.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ host: config.api.host, port: config.api.port });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`API failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

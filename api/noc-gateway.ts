@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ApplicationFailure,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { z } from 'zod';
+import type { AppConfig } from '../config/config';
+import type { Actor } from '../domain/shared/actor';
+import { DomainError, isErrorCode } from '../domain/shared/errors';
+import { canSeeNoc, type NocCommandOf } from '../domain/noc';
+import type { nocWorkflow } from '../workflows/noc/noc.workflow';
+import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
+import { CaseKind, CaseStatus, Jurisdiction } from '../workflows/search-attributes';
+import { nocIdFor } from './noc-ids';
+import type { RequestNocBody } from './schemas/noc';
+
+export type RequestNocPayload = z.output<typeof RequestNocBody>;
+
+/** The API's way into the NOC processes. Every refusal comes back as a DomainError with a stable code. */
+export interface NocGateway {
+  /** Starts the NOC's process and resolves once the request is recorded (revision ≥ 0). */
+  request(actor: Actor, payload: RequestNocPayload, commandId: string): Promise<NocView>;
+  act(nocId: string, action: NocActionInput): Promise<NocView>;
+  /** The process's current view, or undefined when there is no such NOC. */
+  state(nocId: string): Promise<NocView | undefined>;
+}
+
+export interface TemporalNocGatewayOptions {
+  /** How long `request` waits for the process to record the request. */
+  startTimeoutMs?: number;
+  now?: () => Date;
+}
+
+const FINISHED_BADLY = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** gRPC status codes that mean "the server is not answering now", as opposed to "the call was wrong". */
+const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
+
+/** The client sees the code and a plain message; the log keeps what really happened. */
+function withCause(error: DomainError, cause: unknown): DomainError {
+  Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
+  return error;
+}
+
+function grpcCode(err: unknown): number | undefined {
+  const candidate = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(candidate) ? candidate.code : undefined;
+}
+
+/**
+ * Turns what the Temporal client throws into a DomainError: the workflow raises refusals as
+ * ApplicationFailures whose type is the error code and whose first detail may name the field;
+ * validator rejections and failures of the update alike arrive wrapped in WorkflowUpdateFailedError.
+ */
+export function mapTemporalError(err: unknown): DomainError {
+  if (err instanceof DomainError) return err;
+  if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
+      const detail = cause.details?.[0] as { field?: unknown } | undefined;
+      const field = typeof detail?.field === 'string' ? detail.field : undefined;
+      return new DomainError(cause.type, cause.message, field);
+    }
+    return withCause(new DomainError('INTERNAL_ERROR', 'The NOC process failed unexpectedly; the error has been logged'), err);
+  }
+  if (err instanceof WorkflowNotFoundError) return new DomainError('NOT_FOUND', 'No such NOC');
+  const code = grpcCode(err);
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code))) {
+    return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);
+  }
+  return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);
+}
+
+export function createTemporalNocGateway(client: Client, config: Pick<AppConfig, 'temporal' | 'nocPolicy'>, options: TemporalNocGatewayOptions = {}): NocGateway {
+  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const now = options.now ?? (() => new Date());
+  const handleOf = (nocId: string): WorkflowHandle<typeof nocWorkflow> => client.workflow.getHandle<typeof nocWorkflow>(nocWorkflowId(nocId));
+
+  /**
+   * The process records the request in its first workflow task, or fails fast with the decider's
+   * refusal; poll for whichever happens. A query issued before that first task completes fails, which
+   * here only means "not yet".
+   */
+  async function firstState(handle: WorkflowHandle<typeof nocWorkflow>): Promise<NocView> {
+    const deadline = Date.now() + startTimeoutMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+      try {
+        const view = await handle.query(nocStateQuery);
+        if (view.revision >= 0) return view;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw mapTemporalError(err);
+      }
+      const { status } = await handle.describe().catch((err: unknown) => {
+        throw mapTemporalError(err);
+      });
+      if (FINISHED_BADLY.has(status.name)) {
+        try {
+          await handle.result();
+        } catch (err) {
+          throw mapTemporalError(err);
+        }
+        throw new DomainError('INTERNAL_ERROR', `The NOC process ended (${status.name}) without recording the request`);
+      }
+      if (Date.now() + delay > deadline) {
+        throw new DomainError(
+          'UNAVAILABLE',
+          'The NOC process has not recorded the request yet; retry with the same Idempotency-Key to pick it up',
+        );
+      }
+      await sleep(delay);
+    }
+  }
+
+  const gateway: NocGateway = {
+    async request(actor, payload, commandId) {
+      if (actor.role !== 'pse' || actor.organisationId === undefined) {
+        throw new DomainError('ROLE_NOT_ALLOWED', 'Only a public service entity requests a NOC');
+      }
+      const nocId = nocIdFor(actor.userId, commandId, now());
+      const command: NocCommandOf<'RequestNoc'> = {
+        type: 'RequestNoc',
+        actor,
+        data: { ...payload, nocId, pseId: actor.organisationId, jurisdiction: actor.jurisdiction },
+      };
+      const input: NocWorkflowInput = { request: command, requestId: commandId, policy: config.nocPolicy };
+      let handle: WorkflowHandle<typeof nocWorkflow>;
+      try {
+        handle = await client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
+          workflowId: nocWorkflowId(nocId),
+          taskQueue: config.temporal.taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: CaseKind, value: 'noc' },
+            { key: CaseStatus, value: 'requested' },
+            { key: Jurisdiction, value: actor.jurisdiction },
+          ],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw mapTemporalError(err);
+        // Same user, same command id: a retry of a request that was already started. Answer as the first time.
+        const existing = await firstState(handleOf(nocId));
+        if (existing.state.status !== 'none' && existing.state.requestedBy === actor.userId) return existing;
+        throw new DomainError('NOC_ALREADY_EXISTS', `NOC ${nocId} already exists`, 'nocId');
+      }
+      return firstState(handle);
+    },
+
+    async act(nocId, action) {
+      const handle = handleOf(nocId);
+      try {
+        // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
+        return await handle.executeUpdate(nocActionUpdate, {
+          args: [action],
+          updateId: `${action.actor.userId}:${action.commandId}`,
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw mapTemporalError(err);
+      }
+      // Either there is no such NOC, or its process has finished and takes no more actions.
+      const view = await gateway.state(nocId);
+      if (view === undefined || view.state.status === 'none' || !canSeeNoc(action.actor, view.state.request)) {
+        throw new DomainError('NOT_FOUND', `No NOC ${nocId}`);
+      }
+      throw new DomainError('NOC_WRONG_STATE', `NOC ${nocId} is ${view.state.status}; it takes no more actions`);
+    },
+
+    async state(nocId) {
+      try {
+        return await handleOf(nocId).query(nocStateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw mapTemporalError(err);
+      }
+    },
+  };
+  return gateway;
+}
+
+/** A fresh command id for callers that send no Idempotency-Key. */
+export const newCommandId = (): string => randomUUID();

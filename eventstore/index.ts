@@ -1,0 +1,17 @@
+import type { AppConfig } from '../config/config';
+import { EsdbEventStore } from './esdb/esdb-event-store';
+import type { EventStore } from './port';
+import { openSqliteEventStore } from './sqlite/sqlite-event-store';
+
+export { EsdbEventStore } from './esdb/esdb-event-store';
+export { SqliteEventStore, openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+
+/** The configured event store: the embedded SQLite file by default, EventStoreDB when configured. */
+export async function createEventStore(config: AppConfig['eventStore'], opts: { pollMs?: number } = {}): Promise<EventStore> {
+  switch (config.kind) {
+    case 'sqlite':
+      return openSqliteEventStore({ path: config.path, synchronous: config.synchronous, pollMs: opts.pollMs });
+    case 'eventstoredb':
+      return new EsdbEventStore(config.url);
+  }
+}

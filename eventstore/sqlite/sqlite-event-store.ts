@@ -1,0 +1,294 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventMetadata } from '../envelope';
+import {
+  START,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../port';
+import { PollingSubscription, type PollingSource } from './polling-subscription';
+import { EVENTS_SCHEMA, applyPragmas, type SqliteSynchronous } from './schema';
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory store. */
+  path: string;
+  synchronous?: SqliteSynchronous;
+  /** How often a live subscription looks for events appended by other processes. */
+  pollMs?: number;
+}
+
+interface EventRow {
+  global_position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface IdRow {
+  event_id: string;
+  global_position: number;
+}
+
+const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+/** SQLite reads a negative LIMIT as "no limit". */
+const NO_LIMIT = -1;
+
+const position = (globalPosition: number | bigint): Position => {
+  const p = BigInt(globalPosition);
+  return { commit: p, prepare: p };
+};
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    stream: row.stream,
+    revision: row.revision,
+    position: position(row.global_position),
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function checkExpectedRevision(expected: ExpectedRevision): void {
+  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw new RangeError(`Expected revision must be a whole number >= 0, 'no-stream', 'stream-exists' or 'any'; got ${expected}`);
+  }
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, EventStoreDB's append semantics
+ * (expected revisions, idempotent retries by event id). Several processes may open the same file;
+ * SQLite serialises their writes and subscriptions poll for each other's appends.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  private readonly pollMs: number;
+  private appends = 0;
+  private readonly appendWaiters = new Set<() => void>();
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private closed = false;
+
+  private readonly stmt: {
+    streamRevision: Database.Statement<[string], { revision: number }>;
+    eventById: Database.Statement<[string], { stream: string; revision: number }>;
+    idsInRange: Database.Statement<[string, number, number], IdRow>;
+    lastOfStream: Database.Statement<[string], { global_position: number }>;
+    insert: Database.Statement<[string, string, number, string, string, string, string]>;
+    setRevision: Database.Statement<[string, number]>;
+    forwards: Database.Statement<[string, number, number], EventRow>;
+    backwards: Database.Statement<[string, number, number], EventRow>;
+    after: Database.Statement<[number, number], EventRow>;
+    head: Database.Statement<[], { head: number | null }>;
+  };
+  private readonly appendTx: (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) => AppendResult;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: { pollMs?: number } = {},
+  ) {
+    this.pollMs = options.pollMs ?? 50;
+    db.exec(EVENTS_SCHEMA);
+    this.stmt = {
+      streamRevision: db.prepare('SELECT revision FROM streams WHERE stream = ?'),
+      eventById: db.prepare('SELECT stream, revision FROM events WHERE event_id = ?'),
+      idsInRange: db.prepare(
+        'SELECT event_id, global_position FROM events WHERE stream = ? AND revision >= ? AND revision < ? ORDER BY revision',
+      ),
+      lastOfStream: db.prepare('SELECT global_position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      insert: db.prepare(
+        'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      setRevision: db.prepare(
+        'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+      ),
+      forwards: db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
+      backwards: db.prepare('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
+      after: db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?'),
+      head: db.prepare('SELECT MAX(global_position) AS head FROM events'),
+    };
+    // IMMEDIATE: take the write lock before reading the stream's revision, so a writer in another
+    // process cannot slip in between the check and the insert.
+    const tx = db.transaction((stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
+      this.appendInTransaction(stream, events, expected),
+    );
+    this.appendTx = (stream, events, expected) => tx.immediate(stream, events, expected);
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    checkExpectedRevision(expectedRevision);
+    if (new Set(events.map((e) => e.id)).size !== events.length) {
+      throw new Error(`Stream ${stream}: the batch carries the same event id twice`);
+    }
+    const appendsBefore = this.appends;
+    const result = this.appendTx(stream, events, expectedRevision);
+    if (this.appends !== appendsBefore) this.wakeSubscriptions();
+    return result;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? NO_LIMIT;
+    if (limit === 0) return [];
+    const rows =
+      options.direction === 'backwards'
+        ? this.stmt.backwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.stmt.forwards.all(stream, options.fromRevision ?? 0, limit);
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? NO_LIMIT;
+    if (limit === 0) return [];
+    return this.stmt.after.all(Number(options.after?.commit ?? 0n), limit).map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    if (this.closed) throw new Error('The event store is closed');
+    const source: PollingSource = {
+      readAfter: (after, limit) => this.stmt.after.all(Number(after), limit).map(toRecorded),
+      appendCount: () => this.appends,
+      onNextAppend: (wake) => {
+        this.appendWaiters.add(wake);
+        return () => this.appendWaiters.delete(wake);
+      },
+    };
+    const sub = new PollingSubscription(source, options, this.pollMs, (s) => this.subscriptions.delete(s));
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async headPosition(): Promise<Position> {
+    const head = this.stmt.head.get()?.head;
+    return head == null ? START : position(head);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.db.close();
+  }
+
+  private currentRevision(stream: string): number {
+    return this.stmt.streamRevision.get(stream)?.revision ?? -1;
+  }
+
+  private wrong(stream: string, expected: ExpectedRevision, current: number): WrongExpectedRevisionError {
+    return new WrongExpectedRevisionError(stream, expected, current < 0 ? 'no-stream' : current);
+  }
+
+  /**
+   * If `ids` are exactly the events at revisions from, from+1, … of the stream, the append is a retry
+   * of one already written: the result that append returned. Otherwise undefined.
+   */
+  private alreadyWritten(stream: string, ids: readonly string[], from: number): AppendResult | undefined {
+    const rows = this.stmt.idsInRange.all(stream, from, from + ids.length);
+    if (rows.length !== ids.length || rows.some((row, i) => row.event_id !== ids[i])) return undefined;
+    const last = rows[rows.length - 1] as IdRow;
+    return { nextExpectedRevision: from + ids.length - 1, position: position(last.global_position) };
+  }
+
+  private appendInTransaction(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult {
+    const current = this.currentRevision(stream);
+
+    if (events.length === 0) {
+      const ok =
+        expected === 'any' ||
+        (expected === 'stream-exists' && current >= 0) ||
+        (expected === 'no-stream' && current < 0) ||
+        expected === current;
+      if (!ok) throw this.wrong(stream, expected, current);
+      const last = this.stmt.lastOfStream.get(stream);
+      return { nextExpectedRevision: current, position: last ? position(last.global_position) : START };
+    }
+
+    const ids = events.map((e) => e.id);
+    if (expected === 'any' || expected === 'stream-exists') {
+      if (expected === 'stream-exists' && current < 0) throw this.wrong(stream, expected, current);
+      // Without a revision to anchor on, the first id says where a retried batch would be.
+      const first = this.stmt.eventById.get(ids[0] as string);
+      if (first) {
+        const retried = first.stream === stream ? this.alreadyWritten(stream, ids, first.revision) : undefined;
+        if (retried) return retried;
+        throw this.wrong(stream, expected, current);
+      }
+    } else {
+      const exp = expected === 'no-stream' ? -1 : expected;
+      if (exp > current) throw this.wrong(stream, expected, current);
+      if (exp < current) {
+        const retried = this.alreadyWritten(stream, ids, exp + 1);
+        if (retried) return retried;
+        throw this.wrong(stream, expected, current);
+      }
+    }
+
+    const recordedAt = new Date().toISOString();
+    let lastPosition = 0;
+    try {
+      events.forEach((event, i) => {
+        const info = this.stmt.insert.run(
+          event.id,
+          stream,
+          current + 1 + i,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          recordedAt,
+        );
+        lastPosition = Number(info.lastInsertRowid);
+      });
+    } catch (err) {
+      // An id already used elsewhere in the log: the batch is not a retry of anything written here.
+      if (isUniqueViolation(err)) throw this.wrong(stream, expected, current);
+      throw err;
+    }
+    const next = current + events.length;
+    this.stmt.setRevision.run(stream, next);
+    this.appends += 1;
+    return { nextExpectedRevision: next, position: position(lastPosition) };
+  }
+
+  private wakeSubscriptions(): void {
+    const waiters = [...this.appendWaiters];
+    this.appendWaiters.clear();
+    for (const wake of waiters) wake();
+  }
+}
+
+/** Opens (creating if needed) the event store at `path`. */
+export async function openSqliteEventStore(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+  const synchronous = options.synchronous ?? 'FULL';
+  if (!SYNCHRONOUS_MODES.includes(synchronous)) throw new RangeError(`Unknown SQLite synchronous mode: ${String(synchronous)}`);
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  try {
+    applyPragmas(db, synchronous);
+    return new SqliteEventStore(db, { pollMs: options.pollMs });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The identity database: accounts and sessions, apart from the event store because passwords and
+ * tokens are secrets that must never travel in events or be replayed into read models.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE accounts (
+     id              TEXT PRIMARY KEY,
+     username        TEXT NOT NULL UNIQUE CHECK (username = lower(username)),
+     display_name    TEXT NOT NULL,
+     role            TEXT NOT NULL,
+     jurisdiction    TEXT NOT NULL,
+     organisation_id TEXT,
+     password_hash   TEXT NOT NULL,
+     disabled        INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+     created_at      TEXT NOT NULL
+   );
+   CREATE INDEX accounts_role ON accounts (role);
+   CREATE TABLE sessions (
+     token_hash   TEXT PRIMARY KEY,
+     account_id   TEXT NOT NULL REFERENCES accounts (id),
+     created_at   TEXT NOT NULL,
+     expires_at   TEXT NOT NULL,
+     last_used_at TEXT NOT NULL,
+     revoked_at   TEXT
+   );
+   CREATE INDEX sessions_account ON sessions (account_id);
+   CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+];
+
+export function openIdentityDb(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** user_version counts the migrations applied; each runs once, in its own transaction. */
+function migrate(db: Database.Database): void {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.slice(applied).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${applied + i + 1}`);
+    })();
+  });
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Actor } from '../domain/shared/actor';
+import { DomainError } from '../domain/shared/errors';
+import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
+import { openIdentityDb } from './db';
+import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
+import { AccountInput, AccountRef, LoginInput, PasswordChange, Username, type AccountView } from './schemas';
+import { generatePassword, hashToken, newToken } from './tokens';
+import { parseOrThrow } from './validation';
+
+export interface Session {
+  /** The bearer token; shown to the client once, stored only as its SHA-256. */
+  token: string;
+  expiresAt: string;
+  actor: Actor;
+}
+
+export interface InitialAdmin {
+  username: string;
+  password: string;
+}
+
+export interface Identity {
+  createAccount(input: AccountInput): Promise<AccountView>;
+  listAccounts(): AccountView[];
+  findAccount(username: string): AccountView | undefined;
+  /** Disabling also ends the account's sessions. */
+  setDisabled(username: string, disabled: boolean): AccountView;
+  /** Sets a new password and ends the account's sessions. */
+  resetPassword(username: string, password: string): Promise<void>;
+  /** Throws INVALID_CREDENTIALS for an unknown user, a wrong password or a disabled account alike. */
+  login(input: LoginInput): Promise<Session>;
+  /** Revokes the session; false when the token was not a live session. */
+  logout(token: string): boolean;
+  /** The actor behind a live session token, or undefined. */
+  authenticate(token: string): Actor | undefined;
+  /**
+   * Creates `admin` with a random password when no admin account exists, and returns the password so
+   * the caller can print it once; returns undefined otherwise.
+   */
+  ensureInitialAdmin(): Promise<InitialAdmin | undefined>;
+  close(): void;
+}
+
+export interface IdentityOptions {
+  /** SQLite file (config.identityPath), or ':memory:'. */
+  path: string;
+  sessionTtlHours: number;
+  /** Argon2id cost; the production default unless a test asks for a cheap one. */
+  passwordCost?: PasswordCost;
+  /** The clock; tests move it to expire tokens. */
+  now?: () => Date;
+}
+
+interface AccountRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  jurisdiction: Jurisdiction;
+  organisation_id: string | null;
+  password_hash: string;
+  disabled: 0 | 1;
+  created_at: string;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+/** last_used_at is refreshed at most this often, so authenticating is not a write per request. */
+const LAST_USED_RESOLUTION_MS = 60 * 1000;
+/** base64url of 32 bytes. Anything else cannot be one of our tokens and costs no database read. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+export const INITIAL_ADMIN_USERNAME = 'admin';
+
+const invalidCredentials = (): DomainError => new DomainError('INVALID_CREDENTIALS', 'Unknown username or wrong password');
+
+function toView(row: AccountRow): AccountView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    jurisdiction: row.jurisdiction,
+    organisationId: row.organisation_id,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+  };
+}
+
+function toActor(row: Pick<AccountRow, 'id' | 'display_name' | 'role' | 'jurisdiction' | 'organisation_id'>): Actor {
+  const actor: Actor = { userId: row.id, name: row.display_name, role: row.role, jurisdiction: row.jurisdiction };
+  if (row.organisation_id !== null) actor.organisationId = row.organisation_id;
+  return actor;
+}
+
+export function createIdentity(options: IdentityOptions): Identity {
+  const db: Database.Database = openIdentityDb(options.path);
+  const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
+  const now = options.now ?? (() => new Date());
+  const ttlMs = options.sessionTtlHours * HOUR_MS;
+
+  const stmt = {
+    byUsername: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?'),
+    all: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY username'),
+    insert: db.prepare(
+      `INSERT INTO accounts (id, username, display_name, role, jurisdiction, organisation_id, password_hash, disabled, created_at)
+       VALUES (@id, @username, @display_name, @role, @jurisdiction, @organisation_id, @password_hash, 0, @created_at)`,
+    ),
+    countAdmins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE role = 'admin'"),
+    setDisabled: db.prepare<[number, string]>('UPDATE accounts SET disabled = ? WHERE id = ?'),
+    setPassword: db.prepare<[string, string]>('UPDATE accounts SET password_hash = ? WHERE id = ?'),
+    insertSession: db.prepare<[string, string, string, string, string]>(
+      'INSERT INTO sessions (token_hash, account_id, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    liveSession: db.prepare<[string, string], AccountRow & { last_used_at: string }>(
+      `SELECT a.*, s.last_used_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.disabled = 0`,
+    ),
+    touch: db.prepare<[string, string]>('UPDATE sessions SET last_used_at = ? WHERE token_hash = ?'),
+    revoke: db.prepare<[string, string]>('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
+    revokeAll: db.prepare<[string, string]>('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL'),
+    purgeExpired: db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
+  };
+
+  /**
+   * An unknown username is checked against this hash, so answering "no such user" takes as long as
+   * "wrong password" and response times do not reveal which usernames exist.
+   */
+  let dummyHash: Promise<string> | undefined;
+  const getDummyHash = (): Promise<string> => (dummyHash ??= hashPassword(generatePassword(), cost));
+
+  const requireAccount = (username: string): AccountRow => {
+    const row = stmt.byUsername.get(parseOrThrow(AccountRef, { username }).username);
+    if (!row) throw new DomainError('NOT_FOUND', `No account named ${username}`, 'username');
+    return row;
+  };
+
+  const identity: Identity = {
+    async createAccount(input) {
+      const valid = parseOrThrow(AccountInput, input);
+      // Checked before hashing, which is the expensive part; the UNIQUE constraint still decides races.
+      if (stmt.byUsername.get(valid.username)) {
+        throw new DomainError('ACCOUNT_EXISTS', `An account named ${valid.username} already exists`, 'username');
+      }
+      const row: AccountRow = {
+        id: randomUUID(),
+        username: valid.username,
+        display_name: valid.displayName ?? valid.username,
+        role: valid.role,
+        jurisdiction: valid.jurisdiction,
+        organisation_id: valid.organisationId ?? null,
+        password_hash: await hashPassword(valid.password, cost),
+        disabled: 0,
+        created_at: now().toISOString(),
+      };
+      try {
+        stmt.insert.run(row);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new DomainError('ACCOUNT_EXISTS', `An account named ${valid.username} already exists`, 'username');
+        }
+        throw err;
+      }
+      return toView(row);
+    },
+
+    listAccounts() {
+      return stmt.all.all().map(toView);
+    },
+
+    findAccount(username) {
+      const parsed = Username.safeParse(username);
+      const row = parsed.success ? stmt.byUsername.get(parsed.data) : undefined;
+      return row ? toView(row) : undefined;
+    },
+
+    setDisabled(username, disabled) {
+      const row = requireAccount(username);
+      db.transaction(() => {
+        stmt.setDisabled.run(disabled ? 1 : 0, row.id);
+        if (disabled) stmt.revokeAll.run(now().toISOString(), row.id);
+      })();
+      return toView({ ...row, disabled: disabled ? 1 : 0 });
+    },
+
+    async resetPassword(username, password) {
+      const valid = parseOrThrow(PasswordChange, { username, password });
+      const row = requireAccount(valid.username);
+      const hashed = await hashPassword(valid.password, cost);
+      db.transaction(() => {
+        stmt.setPassword.run(hashed, row.id);
+        stmt.revokeAll.run(now().toISOString(), row.id);
+      })();
+    },
+
+    async login(input) {
+      const { username, password } = parseOrThrow(LoginInput, input);
+      const row = stmt.byUsername.get(username.trim().toLowerCase());
+      if (!row) {
+        await verifyPassword(await getDummyHash(), password);
+        throw invalidCredentials();
+      }
+      const ok = await verifyPassword(row.password_hash, password);
+      if (!ok || row.disabled === 1) throw invalidCredentials();
+      const token = newToken();
+      const at = now();
+      const expiresAt = new Date(at.getTime() + ttlMs).toISOString();
+      stmt.purgeExpired.run(at.toISOString());
+      stmt.insertSession.run(hashToken(token), row.id, at.toISOString(), expiresAt, at.toISOString());
+      return { token, expiresAt, actor: toActor(row) };
+    },
+
+    logout(token) {
+      if (!TOKEN_SHAPE.test(token)) return false;
+      return stmt.revoke.run(now().toISOString(), hashToken(token)).changes > 0;
+    },
+
+    authenticate(token) {
+      if (!TOKEN_SHAPE.test(token)) return undefined;
+      const at = now();
+      const tokenHash = hashToken(token);
+      const row = stmt.liveSession.get(tokenHash, at.toISOString());
+      if (!row) return undefined;
+      if (at.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
+        stmt.touch.run(at.toISOString(), tokenHash);
+      }
+      return toActor(row);
+    },
+
+    async ensureInitialAdmin() {
+      if ((stmt.countAdmins.get()?.n ?? 0) > 0) return undefined;
+      const password = generatePassword();
+      await identity.createAccount({
+        username: INITIAL_ADMIN_USERNAME,
+        displayName: 'Administrator',
+        role: 'admin',
+        jurisdiction: 'federal',
+        password,
+      });
+      return { username: INITIAL_ADMIN_USERNAME, password };
+    },
+
+    close() {
+      db.close();
+    },
+  };
+  return identity;
+}

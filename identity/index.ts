@@ -1,0 +1,4 @@
+export { createIdentity, INITIAL_ADMIN_USERNAME, type Identity, type IdentityOptions, type InitialAdmin, type Session } from './identity';
+export { AccountInput, AccountView, LoginInput, Password, Username, PASSWORD_MIN_LENGTH } from './schemas';
+export { DEFAULT_PASSWORD_COST, TEST_PASSWORD_COST, type PasswordCost } from './passwords';
+export { parseOrThrow, validationError } from './validation';

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { Jurisdiction, ORGANISATION_ROLES, Role } from '../domain/shared/vocabulary';
+
+/**
+ * What an account is made of, as an administrator enters it. Messages name the rule, and the issue
+ * path names the field, so the CLI and the API can both say "password: must be at least 12 characters".
+ */
+export const PASSWORD_MIN_LENGTH = 12;
+/** Argon2 takes any length; the cap only stops someone hashing megabytes on our CPU. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^[a-z][a-z0-9._-]{2,31}$/,
+    'must be 3 to 32 characters: a letter first, then letters, digits, dots, dashes or underscores',
+  );
+
+export const Password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
+  .refine((p) => p.trim().length > 0, 'must not be only spaces');
+
+export const DisplayName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+const OrganisationId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'must be 2 to 64 letters, digits, dots, dashes or underscores');
+
+/** The account's fields without the cross-field rule, for building variants (the API's password is optional). */
+export const AccountFields = z.object({
+  username: Username,
+  /** Defaults to the username. */
+  displayName: DisplayName.optional(),
+  role: Role,
+  jurisdiction: Jurisdiction,
+  organisationId: OrganisationId.optional(),
+  password: Password,
+});
+
+/** CSP and PSE accounts act for an organisation; staff accounts act for the office and have none. */
+export function organisationRule(value: { role: Role; organisationId?: string | undefined }, ctx: z.RefinementCtx): void {
+  const needsOrganisation = ORGANISATION_ROLES.includes(value.role);
+  if (needsOrganisation && value.organisationId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['organisationId'], message: `is required for the ${value.role} role` });
+  }
+  if (!needsOrganisation && value.organisationId !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['organisationId'],
+      message: `is only for ${ORGANISATION_ROLES.join(' and ')} accounts, not ${value.role}`,
+    });
+  }
+}
+
+export const AccountInput = AccountFields.superRefine(organisationRule);
+export type AccountInput = z.input<typeof AccountInput>;
+export type ValidAccountInput = z.output<typeof AccountInput>;
+
+export const AccountRef = z.object({ username: Username });
+export const PasswordChange = z.object({ username: Username, password: Password });
+
+/** Login takes any string: a wrong-shaped username is just a failed login, not a hint about the rules. */
+export const LoginInput = z.object({
+  username: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+/** An account as everyone but the password store sees it. */
+export const AccountView = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  jurisdiction: Jurisdiction,
+  organisationId: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+export type AccountView = z.infer<typeof AccountView>;

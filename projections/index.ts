@@ -1,0 +1,16 @@
+import { nocNotificationsProjection } from './noc/notifications';
+import { nocQueueProjection } from './noc/queue';
+import { nocRegisterProjection } from './noc/register';
+import type { Projection } from './projection';
+
+export type { Projection } from './projection';
+export { ProjectionRunner, ProjectionFailedError, type ProjectionStatus, type RunnerHealth } from './runner';
+export { openReadModelDb, type ReadModelDb } from './db';
+export { readCheckpoints, type CheckpointRow } from './checkpoints';
+export { OutboxDispatcher, logFileChannel, type NotificationChannel } from './outbox';
+export { createNocQueries } from './noc/queries';
+
+/** Every read model the projector maintains. */
+export function allProjections(): Projection[] {
+  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection];
+}

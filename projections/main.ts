@@ -1,0 +1,72 @@
+import { loadConfig } from '../config/config';
+import { createLogger } from '../config/logger';
+import { onShutdown } from '../config/supervision';
+import { createEventStore } from '../eventstore';
+import { openReadModelDb } from './db';
+import { allProjections } from './index';
+import { OutboxDispatcher, logFileChannel } from './outbox';
+import { ProjectionRunner } from './runner';
+
+/**
+ * The projector process: follows the event store into the read models and delivers the notification
+ * outbox. A projection that stops on an event (an unknown type, a failing apply) stays stopped with
+ * its error in projection_checkpoints, where the API's health check reads it; the process stays up
+ * and tries again with a growing pause, which heals passing faults and keeps a broken event from
+ * spinning the supervisor's restarts.
+ */
+const LAG_LOG_MS = 30_000;
+const RETRY_MIN_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('projector', config.logLevel);
+  const store = await createEventStore(config.eventStore, { pollMs: config.projectionPollMs });
+  const db = openReadModelDb(config.readModelPath);
+  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger });
+  const outbox = new OutboxDispatcher({ db, channel: logFileChannel({ logger, dataDir: config.dataDir }), logger });
+
+  let retryMs = RETRY_MIN_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const watch = setInterval(() => {
+    const health = runner.health();
+    if (health.state === 'running' && health.caughtUp) retryMs = RETRY_MIN_MS;
+    if (health.state !== 'failed' || retryTimer !== undefined) return;
+    logger.warn({ error: health.error, retryInMs: retryMs }, 'projections stopped; retrying later');
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+      runner.start().catch((err: unknown) => logger.error({ err }, 'projections did not restart'));
+    }, retryMs);
+  }, 1000);
+  const lagLog = setInterval(() => {
+    runner
+      .status()
+      .then((status) => {
+        const behind = status.filter((s) => s.lag > 0 || s.error);
+        if (behind.length > 0) logger.info({ projections: behind }, 'projection lag');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not read projection lag'));
+  }, LAG_LOG_MS);
+
+  onShutdown(async () => {
+    logger.info('projector stopping');
+    clearInterval(watch);
+    clearInterval(lagLog);
+    if (retryTimer) clearTimeout(retryTimer);
+    await outbox.stop();
+    await runner.stop();
+    await store.close();
+    db.close();
+    logger.info('projector stopped');
+  });
+
+  await runner.start();
+  outbox.start();
+  logger.info({ readModels: config.readModelPath, store: config.eventStore.kind, outbox: outbox.pendingCount() }, 'projector started');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

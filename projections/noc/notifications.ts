@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+import type { Jurisdiction } from '../../domain/shared/vocabulary';
+import { toMillis } from '../../domain/shared/time';
+import type { DecodedEvent } from '../../eventstore/registry';
+import type { ReadModelDb } from '../db';
+import { ensureOutboxTables } from '../outbox';
+import { statementCache, type Projection } from '../projection';
+import type { NocNotificationRow } from './read-model';
+import { asNocEvent, nocIdOf, type NocRecordedEvent } from './noc-events';
+
+/**
+ * What the requesting PSE is told, and when: information requested, the decision (on the NOC and on an
+ * extension), expiry reminders, expiry and revocation. A notification's id is its event's id, so projecting the log again (a
+ * rebuild) yields the same rows and the outbox, which remembers deliveries by id, sends nothing twice.
+ */
+export const NOC_NOTIFICATION_TABLES = `
+CREATE TABLE IF NOT EXISTS noc_notification_cases (
+  noc_id TEXT PRIMARY KEY,
+  pse_id TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS noc_notifications (
+  id TEXT PRIMARY KEY,
+  noc_id TEXT NOT NULL,
+  pse_id TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS noc_notifications_by_pse ON noc_notifications (pse_id, created_at_ms);
+CREATE INDEX IF NOT EXISTS noc_notifications_by_time ON noc_notifications (created_at_ms);
+`;
+
+const NOTIFYING = new Set<string>([
+  'NocRequested',
+  'NocInformationRequested',
+  'NocApproved',
+  'NocRejected',
+  'NocExtensionApproved',
+  'NocExtensionRejected',
+  'NocExpiryReminderDue',
+  'NocExpired',
+  'NocRevoked',
+]);
+
+/** Dates in messages are calendar days in UTC, the way people read a validity period. */
+const day = (iso: string): string => new Date(toMillis(iso)).toISOString().slice(0, 10);
+
+/** The notification an event gives rise to, if any. Pure. */
+export function nocNotificationFor(event: NocRecordedEvent, nocId: string): Pick<NocNotificationRow, 'kind' | 'message'> | null {
+  switch (event.type) {
+    case 'NocInformationRequested':
+      return {
+        kind: 'information-requested',
+        message: `The Cloud Office needs more information on NOC ${nocId}: ${event.data.questions} Please answer by ${day(event.data.dueBy)}; without an answer the request lapses.`,
+      };
+    case 'NocApproved': {
+      const conditions = event.data.conditions.length > 0 ? ` Conditions: ${event.data.conditions.join('; ')}.` : '';
+      return {
+        kind: 'decision',
+        message: `NOC ${nocId} is approved, valid from ${day(event.data.validFrom)} until ${day(event.data.validUntil)}.${conditions}`,
+      };
+    }
+    case 'NocRejected':
+      return { kind: 'decision', message: `NOC ${nocId} is rejected: ${event.data.reasons}` };
+    // The entity asked for the extension and plans its migration around the answer.
+    case 'NocExtensionApproved':
+      return {
+        kind: 'decision',
+        message: `The extension of NOC ${nocId} is approved: it is now valid until ${day(event.data.validUntil)} instead of ${day(event.data.previousValidUntil)}.`,
+      };
+    case 'NocExtensionRejected':
+      return {
+        kind: 'decision',
+        message: `The extension of NOC ${nocId} is refused: ${event.data.reasons} The NOC stays valid until its current expiry.`,
+      };
+    case 'NocExpiryReminderDue':
+      return {
+        kind: 'expiry-reminder',
+        message: `NOC ${nocId} expires on ${day(event.data.validUntil)}, in ${event.data.daysBefore} days. Complete the migration or request an extension before then.`,
+      };
+    case 'NocExpired':
+      return { kind: 'expired', message: `NOC ${nocId} expired on ${day(event.data.validUntil)}; it no longer allows its deviation.` };
+    case 'NocRevoked':
+      return { kind: 'revoked', message: `NOC ${nocId} is revoked: ${event.data.reasons}` };
+    default:
+      return null;
+  }
+}
+
+const statements = statementCache((db) => ({
+  insertCase: db.prepare('INSERT INTO noc_notification_cases (noc_id, pse_id, jurisdiction) VALUES (?, ?, ?)') as Database.Statement<
+    [string, string, string]
+  >,
+  getCase: db.prepare('SELECT pse_id, jurisdiction FROM noc_notification_cases WHERE noc_id = ?') as Database.Statement<
+    [string],
+    { pse_id: string; jurisdiction: Jurisdiction }
+  >,
+  insert: db.prepare(`
+    INSERT INTO noc_notifications (id, noc_id, pse_id, jurisdiction, kind, message, event_type, revision, created_at, created_at_ms)
+    VALUES (@id, @nocId, @pseId, @jurisdiction, @kind, @message, @eventType, @revision, @createdAt, @createdAtMs)`) as Database.Statement<
+    [Record<string, unknown>]
+  >,
+}));
+
+function apply(db: ReadModelDb, decoded: DecodedEvent): void {
+  const event = asNocEvent(decoded);
+  const s = statements.get(db);
+  const nocId = nocIdOf(event);
+  if (event.type === 'NocRequested') {
+    s.insertCase.run(nocId, event.data.pseId, event.data.jurisdiction);
+    return;
+  }
+  const notification = nocNotificationFor(event, nocId);
+  if (!notification) return;
+  const c = s.getCase.get(nocId);
+  if (!c) throw new Error(`NOC ${nocId} has no case row for notifications: its stream does not start with NocRequested`);
+  s.insert.run({
+    id: event.id,
+    nocId,
+    pseId: c.pse_id,
+    jurisdiction: c.jurisdiction,
+    kind: notification.kind,
+    message: notification.message,
+    eventType: event.type,
+    revision: event.revision,
+    createdAt: event.metadata.occurredAt,
+    createdAtMs: toMillis(event.metadata.occurredAt),
+  });
+}
+
+export const NOC_NOTIFICATIONS = 'noc-notifications';
+
+export const nocNotificationsProjection: Projection = {
+  name: NOC_NOTIFICATIONS,
+  version: 1,
+  setup(db) {
+    db.exec(NOC_NOTIFICATION_TABLES);
+    // Deliveries are the outbox's record of what was sent; a reset must not forget them.
+    ensureOutboxTables(db);
+    statements.clear(db);
+  },
+  handles: (type) => NOTIFYING.has(type),
+  apply,
+  reset(db) {
+    statements.clear(db);
+    db.exec('DROP TABLE IF EXISTS noc_notifications; DROP TABLE IF EXISTS noc_notification_cases;');
+  },
+};

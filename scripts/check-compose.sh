@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Validates docker-compose.yml (syntax, merge keys, variable defaults) without pulling or starting
+# anything. Where docker-compose is not installed the check is skipped, not failed: the compose setup
+# is optional and the rest of the project does not need it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+  echo "check-compose: skipped: docker-compose not installed"
+  exit 0
+fi
+
+if docker-compose -f docker-compose.yml config -q; then
+  echo "check-compose: docker-compose.yml is valid ($(docker-compose -f docker-compose.yml config --services | wc -l) services)"
+else
+  echo "check-compose: docker-compose.yml is invalid" >&2
+  exit 1
+fi

@@ -1,0 +1,179 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../../config/config';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import type { EventStore } from '../../eventstore/port';
+import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { buildApi } from '../../api/server';
+import { createTemporalNocGateway } from '../../api/noc-gateway';
+import { createAppWorker } from '../../worker/create-worker';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+import { FakeNocQueries } from './fakes';
+import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
+
+/**
+ * The API over the real NOC workflow on the Temporal dev server: every refusal the workflow raises
+ * arrives at the client as the error code, field and status the API promises. The register is left
+ * empty, so reads go through the process itself.
+ */
+const TASK_QUEUE = 'api-int';
+const ACCOUNTS = {
+  pse: { username: 'pse-fed', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt' },
+  punjabPse: { username: 'pse-pb', role: 'pse', jurisdiction: 'punjab', organisationId: 'pse-lahore' },
+  reviewer: { username: 'rev', role: 'reviewer', jurisdiction: 'federal' },
+  director: { username: 'dir', role: 'director', jurisdiction: 'federal' },
+  officerA: { username: 'officer-a', role: 'provincial-officer', jurisdiction: 'punjab' },
+  officerB: { username: 'officer-b', role: 'provincial-officer', jurisdiction: 'punjab' },
+} as const;
+type Who = keyof typeof ACCOUNTS;
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let store: EventStore;
+let identity: Identity;
+let app: FastifyInstance;
+const tokens = {} as Record<Who, string>;
+
+beforeAll(async () => {
+  env = await devServerEnv();
+  store = await openSqliteEventStore({ path: ':memory:' });
+  worker = await createAppWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'cloud-office',
+    taskQueue: TASK_QUEUE,
+    eventStore: store,
+    logger: pino({ level: 'silent' }),
+    workflowBundle: await workflowBundle(),
+  });
+  running = worker.run();
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
+    await identity.createAccount({ ...account, password: PASSWORD });
+    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+  }
+  const base = loadConfig({});
+  const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };
+  app = buildApi({
+    config,
+    identity,
+    nocGateway: createTemporalNocGateway(env.client, config),
+    nocQueries: new FakeNocQueries(),
+    eventStore: store,
+    health: async () => HEALTHY,
+    logger: pino({ level: 'silent' }),
+  });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await store?.close();
+  identity?.close();
+  await env?.teardown();
+});
+
+const as = (who: Who) => ({ authorization: `Bearer ${tokens[who]}` });
+
+async function post(who: Who, url: string, payload?: object, headers: Record<string, string> = {}) {
+  const res = await app.inject({ method: 'POST', url, headers: { ...as(who), ...headers }, payload });
+  return { status: res.statusCode, body: res.json() };
+}
+
+async function newNoc(who: Who = 'pse'): Promise<string> {
+  const res = await post(who, '/api/nocs', NOC_REQUEST);
+  expect(res.status).toBe(201);
+  return res.body.state.request.nocId as string;
+}
+
+describe('the NOC API over the real workflow', () => {
+  it('requests a NOC, and shows it with its recorded event before any projection has run', async () => {
+    const created = await post('pse', '/api/nocs', NOC_REQUEST);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ revision: 0, state: { status: 'requested', request: { pseId: 'pse-moitt', jurisdiction: 'federal' } } });
+    const nocId = created.body.state.request.nocId as string;
+    expect(nocId).toMatch(/^NOC-\d{4}-[0-9A-Z]{8}$/);
+
+    const shown = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('pse') });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toMatchObject({
+      register: null,
+      live: { revision: 0 },
+      history: [{ type: 'NocRequested', revision: 0, actor: { role: 'pse' }, metadata: { correlationId: `noc:${nocId}` } }],
+    });
+    const stranger = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('punjabPse') });
+    expect(stranger.statusCode).toBe(404);
+  });
+
+  it("answers a request the workflow refuses with the decider's code, field and status", async () => {
+    const res = await post('pse', '/api/nocs', { ...NOC_REQUEST, requestedMonths: 24 });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'NOC_DURATION_TOO_LONG', field: 'requestedMonths' });
+  });
+
+  it('answers a retried request with the same Idempotency-Key with the same NOC', async () => {
+    const first = await post('pse', '/api/nocs', NOC_REQUEST, { 'idempotency-key': 'retry-me-1' });
+    const again = await post('pse', '/api/nocs', NOC_REQUEST, { 'idempotency-key': 'retry-me-1' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.state.request.nocId).toBe(first.body.state.request.nocId);
+  });
+
+  it('takes a federal NOC through review to approval, refusing a repeated step as a conflict', async () => {
+    const nocId = await newNoc();
+    expect((await post('reviewer', `/api/nocs/${nocId}/start-review`)).body.state.status).toBe('under-review');
+    const twice = await post('reviewer', `/api/nocs/${nocId}/start-review`);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('NOC_WRONG_STATE');
+    expect((await post('reviewer', `/api/nocs/${nocId}/recommend`, { recommendation: 'approve', reasons: 'Justified' })).status).toBe(200);
+    const badValidity = await post('director', `/api/nocs/${nocId}/decide`, {
+      decision: 'approve',
+      reasons: 'Agreed',
+      validFrom: '2099-06-01T00:00:00Z',
+      validUntil: '2099-01-01T00:00:00Z',
+    });
+    expect(badValidity.status).toBe(422);
+    expect(badValidity.body.error).toMatchObject({ code: 'NOC_INVALID_VALIDITY', field: 'validUntil' });
+    const approved = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'approve', reasons: 'Agreed' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.state).toMatchObject({ status: 'active', validUntil: expect.any(String) });
+  });
+
+  it('acts once for a retried action with the same Idempotency-Key', async () => {
+    const nocId = await newNoc();
+    const key = { 'idempotency-key': 'start-once' };
+    const first = await post('reviewer', `/api/nocs/${nocId}/start-review`, undefined, key);
+    const again = await post('reviewer', `/api/nocs/${nocId}/start-review`, undefined, key);
+    expect(first.status).toBe(200);
+    expect(again).toEqual(first);
+  });
+
+  it('refuses, with 403 FOUR_EYES_VIOLATION, a provincial officer deciding what they recommended', async () => {
+    const nocId = await newNoc('punjabPse');
+    await post('officerA', `/api/nocs/${nocId}/start-review`);
+    await post('officerA', `/api/nocs/${nocId}/recommend`, { recommendation: 'reject', reasons: 'Not justified' });
+    const same = await post('officerA', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' });
+    expect(same.status).toBe(403);
+    expect(same.body.error.code).toBe('FOUR_EYES_VIOLATION');
+    const federal = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'No' });
+    expect(federal.status).toBe(403);
+    expect(federal.body.error.code).toBe('OUTSIDE_JURISDICTION');
+    expect((await post('officerB', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' })).body.state.status).toBe('rejected');
+  });
+
+  it('answers 409 for an action on a finished NOC and 404 for one that never existed', async () => {
+    const nocId = await newNoc();
+    expect((await post('pse', `/api/nocs/${nocId}/withdraw`, { reason: 'No longer needed' })).body.state.status).toBe('withdrawn');
+    // The process closes once it reaches a final state; wait for that before acting again.
+    await env.client.workflow.getHandle(`noc:${nocId}`).result();
+    const late = await post('pse', `/api/nocs/${nocId}/provide-information`, { answer: 'too late' });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ code: 'NOC_WRONG_STATE', message: `NOC ${nocId} is withdrawn; it takes no more actions` });
+    const missing = await post('reviewer', '/api/nocs/NOC-2026-NOTHERE0/start-review');
+    expect(missing.status).toBe(404);
+  });
+});

@@ -1,0 +1,265 @@
+import {
+  ApplicationFailure,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { loadConfig } from '../../config/config';
+import { DomainError } from '../../domain/shared/errors';
+import { DEFAULT_NOC_POLICY, decideNoc, foldNoc, type NocCommand } from '../../domain/noc';
+import { createTemporalNocGateway, mapTemporalError } from '../../api/noc-gateway';
+import { nocIdFor } from '../../api/noc-ids';
+import type { NocActionInput, NocView, NocWorkflowInput } from '../../workflows/noc/messages';
+import { pse, reviewer, director } from '../support/actors';
+import { NOC_REQUEST } from './harness';
+
+const config = loadConfig({});
+
+/** A view of a NOC after the given commands, computed by the real decider. */
+function viewAfter(commands: NocCommand[]): NocView {
+  let events: ReturnType<typeof decideNoc> = [];
+  for (const command of commands) {
+    events = [...events, ...decideNoc(command, foldNoc(events), { now: new Date().toISOString(), policy: DEFAULT_NOC_POLICY })];
+  }
+  return { state: foldNoc(events), revision: events.length - 1 };
+}
+
+function requestCommand(nocId: string): NocCommand {
+  const actor = pse();
+  return {
+    type: 'RequestNoc',
+    actor,
+    data: { ...(NOC_REQUEST as object), nocId, pseId: 'pse-moitt', jurisdiction: 'federal' },
+  } as NocCommand;
+}
+
+/** A stand-in for one workflow execution as the Temporal client shows it. */
+interface FakeExecution {
+  queries: (() => NocView)[];
+  status?: string;
+  failure?: Error;
+  update?: (input: NocActionInput, updateId: string) => NocView;
+}
+
+function fakeClient(executions: Map<string, FakeExecution>, onStart?: (id: string, options: Record<string, unknown>) => void) {
+  const started: Record<string, unknown>[] = [];
+  const updates: { workflowId: string; updateId: string; input: NocActionInput }[] = [];
+  const handle = (workflowId: string) => ({
+    workflowId,
+    async query() {
+      const exec = executions.get(workflowId);
+      if (!exec) throw new WorkflowNotFoundError('not found', workflowId, undefined);
+      const next = exec.queries.length > 1 ? exec.queries.shift() : exec.queries[0];
+      if (!next) throw new Error('workflow task not completed yet');
+      return next();
+    },
+    async describe() {
+      const exec = executions.get(workflowId);
+      if (!exec) throw new WorkflowNotFoundError('not found', workflowId, undefined);
+      return { status: { name: exec.status ?? 'RUNNING' } };
+    },
+    async result() {
+      const exec = executions.get(workflowId);
+      if (exec?.failure) throw exec.failure;
+      return undefined;
+    },
+    async executeUpdate(_def: unknown, options: { args: [NocActionInput]; updateId: string }) {
+      const exec = executions.get(workflowId);
+      updates.push({ workflowId, updateId: options.updateId, input: options.args[0] });
+      if (!exec || exec.status === 'COMPLETED') throw new WorkflowNotFoundError('workflow execution already completed', workflowId, undefined);
+      if (!exec.update) throw new Error('no update handler');
+      return exec.update(options.args[0], options.updateId);
+    },
+  });
+  const client = {
+    workflow: {
+      async start(type: string, options: Record<string, unknown>) {
+        started.push({ type, ...options });
+        const id = options.workflowId as string;
+        onStart?.(id, options);
+        return handle(id);
+      },
+      getHandle: handle,
+    },
+  } as unknown as Client;
+  return { client, started, updates };
+}
+
+const notReady = (): NocView => {
+  throw new Error('workflow task not completed yet');
+};
+
+describe('the Temporal NOC gateway', () => {
+  const at = new Date('2026-03-01T00:00:00Z');
+
+  it('starts the NOC process with its id, input, reuse policy and search attributes, then waits for the recorded request', async () => {
+    const executions = new Map<string, FakeExecution>();
+    const { client, started } = fakeClient(executions, (id, options) => {
+      const input = (options.args as [NocWorkflowInput])[0];
+      const nocId = input.request?.data.nocId as string;
+      executions.set(id, { queries: [notReady, () => ({ state: { status: 'none' }, revision: -1 }), () => viewAfter([requestCommand(nocId)])] });
+    });
+    const gateway = createTemporalNocGateway(client, config, { now: () => at });
+    const view = await gateway.request(pse(), NOC_REQUEST as never, 'cmd-1');
+
+    const nocId = nocIdFor('u-pse', 'cmd-1', at);
+    expect(nocId).toMatch(/^NOC-2026-[0-9A-HJKMNP-TV-Z]{8}$/);
+    expect(view.revision).toBe(0);
+    expect(started).toHaveLength(1);
+    const options = started[0] as Record<string, unknown>;
+    expect(options).toMatchObject({
+      type: 'nocWorkflow',
+      workflowId: `noc:${nocId}`,
+      taskQueue: config.temporal.taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    const input = (options.args as [NocWorkflowInput])[0];
+    expect(input).toEqual({
+      request: { type: 'RequestNoc', actor: pse(), data: { ...NOC_REQUEST, nocId, pseId: 'pse-moitt', jurisdiction: 'federal' } },
+      requestId: 'cmd-1',
+      policy: config.nocPolicy,
+    });
+    const attributes = (options.typedSearchAttributes as { key: { name: string }; value: string }[]).map((a) => [a.key.name, a.value]);
+    expect(attributes).toEqual([
+      ['CaseKind', 'noc'],
+      ['CaseStatus', 'requested'],
+      ['Jurisdiction', 'federal'],
+    ]);
+  });
+
+  it("maps the process's fast failure on an invalid request back to the DomainError and its field", async () => {
+    const failure = ApplicationFailure.create({
+      type: 'NOC_DURATION_TOO_LONG',
+      message: 'A NOC lasts at most 12 months',
+      nonRetryable: true,
+      details: [{ field: 'requestedMonths' }],
+    });
+    const executions = new Map<string, FakeExecution>();
+    const { client } = fakeClient(executions, (id) => {
+      executions.set(id, {
+        queries: [() => ({ state: { status: 'none' }, revision: -1 })],
+        status: 'FAILED',
+        failure: new WorkflowFailedError('Workflow execution failed', failure, 'NON_RETRYABLE_FAILURE'),
+      });
+    });
+    const gateway = createTemporalNocGateway(client, config);
+    await expect(gateway.request(pse(), { ...NOC_REQUEST, requestedMonths: 24 } as never, 'cmd-2')).rejects.toEqual(
+      new DomainError('NOC_DURATION_TOO_LONG', 'A NOC lasts at most 12 months', 'requestedMonths'),
+    );
+  });
+
+  it('answers a retried request (same user, same command id) with the NOC the first attempt started', async () => {
+    const nocId = nocIdFor('u-pse', 'cmd-3', at);
+    const executions = new Map<string, FakeExecution>([[`noc:${nocId}`, { queries: [() => viewAfter([requestCommand(nocId)])] }]]);
+    const { client } = fakeClient(executions, (id) => {
+      throw new WorkflowExecutionAlreadyStartedError('already started', id, 'nocWorkflow');
+    });
+    const gateway = createTemporalNocGateway(client, config, { now: () => at });
+    const view = await gateway.request(pse(), NOC_REQUEST as never, 'cmd-3');
+    expect(view.state.status === 'none' ? undefined : view.state.request.nocId).toBe(nocId);
+
+    const someoneElse = pse('pse-moitt', 'federal', 'u-other');
+    const otherId = nocIdFor('u-other', 'cmd-3', at);
+    executions.set(`noc:${otherId}`, { queries: [() => viewAfter([requestCommand(otherId)])] });
+    await expect(gateway.request(someoneElse, NOC_REQUEST as never, 'cmd-3')).rejects.toMatchObject({ code: 'NOC_ALREADY_EXISTS' });
+  });
+
+  it('gives up with UNAVAILABLE when the process does not record the request in time', async () => {
+    const executions = new Map<string, FakeExecution>();
+    const { client } = fakeClient(executions, (id) => executions.set(id, { queries: [notReady] }));
+    const gateway = createTemporalNocGateway(client, config, { startTimeoutMs: 50 });
+    await expect(gateway.request(pse(), NOC_REQUEST as never, 'cmd-4')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  it('refuses a request from anyone but a PSE without starting anything', async () => {
+    const { client, started } = fakeClient(new Map());
+    const gateway = createTemporalNocGateway(client, config);
+    await expect(gateway.request(reviewer, NOC_REQUEST as never, 'cmd-5')).rejects.toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    expect(started).toHaveLength(0);
+  });
+
+  it('sends an action as the nocAction update, keyed by actor and command id so a retry acts once', async () => {
+    const view = viewAfter([requestCommand('N1')]);
+    const { client, updates } = fakeClient(new Map([['noc:N1', { queries: [() => view], update: () => view }]]));
+    const gateway = createTemporalNocGateway(client, config);
+    const action: NocActionInput = { type: 'StartReview', actor: reviewer, data: {}, commandId: 'key-1' };
+    await expect(gateway.act('N1', action)).resolves.toBe(view);
+    expect(updates).toEqual([{ workflowId: 'noc:N1', updateId: 'u-rev:key-1', input: action }]);
+  });
+
+  it("maps an update's rejection to the DomainError named by the failure type", async () => {
+    const rejected = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.create({ type: 'FOUR_EYES_VIOLATION', message: 'The person who recommended may not also decide', details: [{ field: null }] }),
+    );
+    const { client } = fakeClient(
+      new Map([
+        [
+          'noc:N2',
+          {
+            queries: [],
+            update: () => {
+              throw rejected;
+            },
+          },
+        ],
+      ]),
+    );
+    const gateway = createTemporalNocGateway(client, config);
+    const error = await gateway.act('N2', { type: 'Decide', actor: director, data: { decision: 'approve', reasons: 'ok' }, commandId: 'c' }).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'FOUR_EYES_VIOLATION', message: 'The person who recommended may not also decide', field: undefined });
+  });
+
+  it('answers NOT_FOUND for an unknown NOC, and NOC_WRONG_STATE for one whose process has finished', async () => {
+    const withdrawn = viewAfter([requestCommand('N3'), { type: 'Withdraw', actor: pse(), data: { reason: 'Not needed' } }]);
+    const executions = new Map<string, FakeExecution>([['noc:N3', { queries: [() => withdrawn], status: 'COMPLETED' }]]);
+    const gateway = createTemporalNocGateway(fakeClient(executions).client, config);
+    const action = (nocId: string, actor = reviewer): Promise<NocView> => gateway.act(nocId, { type: 'StartReview', actor, data: {}, commandId: 'c' });
+    await expect(action('NOPE')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(action('N3')).rejects.toMatchObject({ code: 'NOC_WRONG_STATE', message: 'NOC N3 is withdrawn; it takes no more actions' });
+    // Someone who may not see the NOC learns nothing about it.
+    await expect(action('N3', pse('pse-lahore', 'punjab', 'u-other'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads the state by query, and undefined for an unknown NOC', async () => {
+    const view = viewAfter([requestCommand('N4')]);
+    const gateway = createTemporalNocGateway(fakeClient(new Map([['noc:N4', { queries: [() => view] }]])).client, config);
+    await expect(gateway.state('N4')).resolves.toEqual(view);
+    await expect(gateway.state('N5')).resolves.toBeUndefined();
+  });
+});
+
+describe('mapping Temporal errors', () => {
+  it('keeps a DomainError as it is', () => {
+    const error = new DomainError('NOC_WRONG_STATE', 'no');
+    expect(mapTemporalError(error)).toBe(error);
+  });
+
+  it('turns a failure whose type is not an error code into INTERNAL_ERROR', () => {
+    const failure = new WorkflowUpdateFailedError('failed', ApplicationFailure.create({ type: 'TypeError', message: 'x is undefined' }));
+    expect(mapTemporalError(failure)).toMatchObject({ code: 'INTERNAL_ERROR' });
+  });
+
+  it('turns an unreachable server into UNAVAILABLE, a refused call into INTERNAL_ERROR, and a missing workflow into NOT_FOUND', () => {
+    const grpc = (code: number, details: string) => Object.assign(new Error(details), { code, details, metadata: {} });
+    const unreachable = new ServiceError('Failed to start Workflow', { cause: grpc(14, 'connect ECONNREFUSED') });
+    expect(mapTemporalError(unreachable)).toMatchObject({ code: 'UNAVAILABLE', cause: unreachable });
+    const refused = new ServiceError('Failed to start Workflow', { cause: grpc(3, 'search attribute CaseKind is not defined') });
+    const mapped = mapTemporalError(refused);
+    expect(mapped).toMatchObject({ code: 'INTERNAL_ERROR', cause: refused });
+    expect(mapped.message).not.toContain('CaseKind');
+    expect(mapTemporalError(new WorkflowNotFoundError('gone', 'noc:X', undefined))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('derives the same NOC id from the same user and command id, and different ones otherwise', () => {
+    const at = new Date('2027-06-01T00:00:00Z');
+    expect(nocIdFor('u1', 'k', at)).toBe(nocIdFor('u1', 'k', at));
+    expect(nocIdFor('u1', 'k', at)).not.toBe(nocIdFor('u2', 'k', at));
+    expect(nocIdFor('u1', 'k', at)).not.toBe(nocIdFor('u1', 'k2', at));
+    expect(nocIdFor('u1', 'k', at).startsWith('NOC-2027-')).toBe(true);
+  });
+});

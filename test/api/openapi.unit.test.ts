@@ -1,0 +1,149 @@
+import type { HTTPMethods } from 'fastify';
+import { startTestApi, type TestApi } from './harness';
+
+let api: TestApi;
+let doc: {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Record<string, unknown>>; securitySchemes: Record<string, unknown> };
+};
+interface Operation {
+  operationId: string;
+  security: unknown[];
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: { content: { 'application/json': { schema: { $ref: string } } } };
+  responses: Record<string, { content?: { 'application/json': { schema: { $ref: string } } } }>;
+}
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const res = await api.app.inject({ method: 'GET', url: '/openapi.json' });
+  expect(res.statusCode).toBe(200);
+  doc = res.json();
+});
+afterAll(() => api.close());
+
+/** Every route the API serves, from the brief. */
+const EXPECTED = [
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/me',
+  'POST /api/accounts',
+  'GET /api/accounts',
+  'POST /api/nocs',
+  'GET /api/nocs',
+  'GET /api/nocs/{nocId}',
+  'GET /api/queue',
+  'GET /api/notifications',
+  ...[
+    'start-review',
+    'request-information',
+    'provide-information',
+    'recommend',
+    'decide',
+    'request-extension',
+    'decide-extension',
+    'revoke',
+    'withdraw',
+  ].map((a) => `POST /api/nocs/{nocId}/${a}`),
+  'GET /healthz',
+  'GET /openapi.json',
+];
+
+const listed = (): string[] =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+
+const resolve = (ref: string): Record<string, unknown> => {
+  const schema = doc.components.schemas[ref.replace('#/components/schemas/', '')];
+  if (!schema) throw new Error(`Dangling reference ${ref}`);
+  return schema;
+};
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 and lists exactly the routes the API serves', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(listed().sort()).toEqual([...EXPECTED].sort());
+  });
+
+  it('lists only routes that the server really has', () => {
+    for (const entry of listed()) {
+      const [method, path] = entry.split(' ') as [HTTPMethods, string];
+      expect(api.app.hasRoute({ method, url: path.replace(/\{(\w+)\}/g, ':$1') })).toBe(true);
+    }
+  });
+
+  it('describes each POST body from its zod schema, with defaults optional and limits kept', () => {
+    const recommend = doc.paths['/api/nocs/{nocId}/recommend']?.post;
+    const body = resolve(recommend?.requestBody?.content['application/json'].schema.$ref ?? '');
+    expect(body).toMatchObject({
+      type: 'object',
+      properties: {
+        recommendation: { enum: ['approve', 'reject'] },
+        reasons: { type: 'string', minLength: 1, maxLength: 5000 },
+        conditions: { type: 'array', default: [] },
+      },
+      required: ['recommendation', 'reasons'],
+    });
+    const requestNoc = resolve(doc.paths['/api/nocs']?.post?.requestBody?.content['application/json'].schema.$ref ?? '');
+    expect(Object.keys(requestNoc.properties as object)).not.toContain('nocId');
+    expect(requestNoc.required).toEqual(expect.arrayContaining(['deviation', 'dataClass', 'systems', 'requestedMonths']));
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (ops.post && !path.endsWith('/logout')) expect(ops.post.requestBody).toBeDefined();
+    }
+  });
+
+  it('describes path, query and header parameters', () => {
+    const list = doc.paths['/api/nocs']?.get?.parameters ?? [];
+    expect(list.map((p) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(['query:status', 'query:jurisdiction', 'query:pseId', 'query:dataClass', 'query:expiringBefore', 'query:limit', 'query:offset']),
+    );
+    expect(list.every((p) => !p.required)).toBe(true);
+    const decide = doc.paths['/api/nocs/{nocId}/decide']?.post?.parameters ?? [];
+    expect(decide).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'path', name: 'nocId', required: true }),
+        expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: false }),
+      ]),
+    );
+  });
+
+  it('gives every operation its responses, errors in the one error schema, and resolvable references', () => {
+    expect(resolve('#/components/schemas/Error')).toMatchObject({ type: 'object', required: ['error'] });
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        const statuses = Object.keys(op.responses);
+        expect(statuses.some((s) => s.startsWith('2'))).toBe(true);
+        expect(statuses).toContain('500');
+        for (const [status, answer] of Object.entries(op.responses)) {
+          const ref = answer.content?.['application/json'].schema.$ref;
+          if (ref) resolve(ref);
+          if (Number(status) >= 400 && !(path === '/healthz' && status === '503')) {
+            expect(ref).toBe('#/components/schemas/Error');
+          }
+        }
+      }
+    }
+    expect(Object.keys(doc.paths['/api/nocs/{nocId}/decide']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422']),
+    );
+    expect(Object.keys(doc.paths['/api/auth/login']?.post?.responses ?? {})).toContain('429');
+    expect(doc.paths['/healthz']?.get?.responses['503']?.content?.['application/json'].schema.$ref).toBe('#/components/schemas/HealthReport');
+  });
+
+  it('marks every /api route but login as needing the bearer token', () => {
+    expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        const needsToken = path.startsWith('/api/') && path !== '/api/auth/login';
+        expect(op.security).toEqual(needsToken ? [{ bearer: [] }] : []);
+      }
+    }
+  });
+
+  it('describes the NOC view from the same schema the code is checked against', () => {
+    const view = resolve('#/components/schemas/NocView');
+    expect(view).toMatchObject({ type: 'object', required: ['state', 'revision'] });
+    const register = resolve('#/components/schemas/NocRegisterRow');
+    expect(register.required).toEqual(expect.arrayContaining(['nocId', 'status', 'validUntil', 'revision']));
+  });
+});

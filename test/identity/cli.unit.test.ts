@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, type CliIo } from '../../identity/cli';
+import { createIdentity, TEST_PASSWORD_COST } from '../../identity';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'accounts-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const openIdentity = () => createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+
+async function run(args: string[], answers?: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  if (answers) io.askPassword = async () => answers.shift() ?? '';
+  const code = await runCli(args, openIdentity, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run accounts', () => {
+  it('adds an account with a generated password, printed once, that logs in', async () => {
+    const res = await run(['add', '--username', 'Pse.One', '--role', 'pse', '--jurisdiction', 'punjab', '--organisation', 'pse-lahore', '--name', 'Pervez']);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/Created pse\.one \(pse, punjab\)/);
+    const password = /shown once\): (\S+)/.exec(res.out)?.[1] ?? '';
+    const identity = openIdentity();
+    const session = await identity.login({ username: 'pse.one', password });
+    expect(session.actor).toMatchObject({ name: 'Pervez', organisationId: 'pse-lahore' });
+    identity.close();
+  });
+
+  it('asks for the password twice at a terminal, and refuses two different entries', async () => {
+    const asked = await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal'], ['typed at the prompt', 'typed at the prompt']);
+    expect(asked.code).toBe(0);
+    expect(asked.out).not.toMatch(/shown once/);
+    const differ = await run(['add', '--username', 'rev2', '--role', 'reviewer', '--jurisdiction', 'federal'], ['typed at the prompt', 'something else!!']);
+    expect(differ.code).toBe(2);
+    expect(differ.err).toMatch(/--password: the two entries differ/);
+  });
+
+  it.each([
+    [['add', '--username', 'x1', '--role', 'reviewer', '--jurisdiction', 'federal'], /--username: must be 3 to 32 characters/],
+    [['add', '--username', 'bob', '--role', 'boss', '--jurisdiction', 'federal'], /--role: Invalid option/],
+    [['add', '--username', 'bob', '--role', 'pse', '--jurisdiction', 'federal'], /--organisation: is required for the pse role/],
+    [['add', '--username', 'bob', '--role', 'director', '--jurisdiction', 'federal', '--organisation', 'acme'], /--organisation: is only for csp and pse accounts/],
+    [['add', '--username', 'bob', '--role', 'director', '--jurisdiction', 'federal', '--password', 'short'], /--password: must be at least 12 characters/],
+    [['add', '--role', 'director'], /--username: is required/],
+    [['frobnicate'], /Unknown command "frobnicate"/],
+    [['list', '--colour'], /Unknown option '--colour'/],
+    [['list', '--password', 'x'], /--password is not an option of list/],
+    [[], /Usage:/],
+  ])('exits 2 on bad input with a message naming the field and rule (%#)', async (args, message) => {
+    const res = await run(args);
+    expect(res.code).toBe(2);
+    expect(`${res.err}\n${res.out}`).toMatch(message);
+  });
+
+  it('lists, disables, enables and resets passwords, exiting 1 for an unknown account', async () => {
+    await run(['add', '--username', 'dir', '--role', 'director', '--jurisdiction', 'federal', '--password', 'director password']);
+    expect((await run(['list'])).out).toMatch(/^dir\s+director\s+federal/);
+    expect((await run(['disable', 'dir'])).out).toMatch(/dir is disabled/);
+    expect((await run(['list'])).out).toMatch(/\[disabled\]/);
+    expect((await run(['enable', '--username', 'dir'])).out).toMatch(/dir is enabled/);
+    const reset = await run(['reset-password', 'dir']);
+    expect(reset.code).toBe(0);
+    expect(reset.out).toMatch(/New password for dir \(shown once\): \S+/);
+    const missing = await run(['disable', 'ghost']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/No account named ghost/);
+    const json = JSON.parse((await run(['list', '--json'])).out);
+    expect(json).toEqual([expect.objectContaining({ username: 'dir', disabled: false })]);
+  });
+
+  it('exits 1 when the username is taken', async () => {
+    await run(['add', '--username', 'aud', '--role', 'auditor', '--jurisdiction', 'federal']);
+    const again = await run(['add', '--username', 'aud', '--role', 'auditor', '--jurisdiction', 'federal']);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already exists/);
+  });
+});

@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DomainError } from '../../domain/shared/errors';
+import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { hashPassword, verifyPassword } from '../../identity/passwords';
+import { hashToken } from '../../identity/tokens';
+
+const PASSWORD = 'a long enough secret';
+const HOUR = 60 * 60 * 1000;
+
+let dir: string;
+let clock: Date;
+let identity: Identity;
+const open = (path = join(dir, 'identity.db')): Identity =>
+  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'identity-'));
+  clock = new Date('2026-02-01T09:00:00.000Z');
+  identity = open();
+});
+afterEach(() => {
+  identity.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DomainError);
+  return err as DomainError;
+}
+
+const officer = { username: 'Sana.Officer', displayName: 'Sana Officer', role: 'provincial-officer', jurisdiction: 'sindh', password: PASSWORD } as const;
+
+describe('password hashing', () => {
+  it('hashes with argon2id, salted, and verifies only the right password', async () => {
+    const a = await hashPassword('correct horse battery', TEST_PASSWORD_COST);
+    const b = await hashPassword('correct horse battery', TEST_PASSWORD_COST);
+    expect(a).toMatch(/^\$argon2id\$v=19\$m=8,t=1,p=1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword(a, 'correct horse battery')).toBe(true);
+    expect(await verifyPassword(a, 'correct horse batterY')).toBe(false);
+  });
+
+  it('uses the production cost unless told otherwise', async () => {
+    expect(await hashPassword('correct horse battery')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it('treats a malformed stored hash as a wrong password rather than crashing', async () => {
+    expect(await verifyPassword('not-a-hash', 'anything at all')).toBe(false);
+  });
+});
+
+describe('accounts', () => {
+  it('stores the username in lower case and the password only as an argon2id hash', async () => {
+    const account = await identity.createAccount(officer);
+    expect(account).toMatchObject({ username: 'sana.officer', displayName: 'Sana Officer', role: 'provincial-officer', jurisdiction: 'sindh', organisationId: null, disabled: false });
+    expect(account.createdAt).toBe(clock.toISOString());
+    const db = new Database(join(dir, 'identity.db'), { readonly: true });
+    const row = db.prepare('SELECT password_hash FROM accounts WHERE username = ?').get('sana.officer') as { password_hash: string };
+    db.close();
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row.password_hash).not.toContain(PASSWORD);
+  });
+
+  it.each([
+    [{ ...officer, username: 'x' }, 'username', /3 to 32 characters/],
+    [{ ...officer, username: '9lives' }, 'username', /a letter first/],
+    [{ ...officer, password: 'short' }, 'password', /at least 12 characters/],
+    [{ ...officer, password: ' '.repeat(14) }, 'password', /not be only spaces/],
+    [{ ...officer, role: 'king' }, 'role', /Invalid option/],
+    [{ ...officer, jurisdiction: 'atlantis' }, 'jurisdiction', /Invalid option/],
+    [{ ...officer, role: 'pse' }, 'organisationId', /required for the pse role/],
+    [{ ...officer, organisationId: 'pse-karachi' }, 'organisationId', /only for csp and pse accounts/],
+    [{ ...officer, displayName: '' }, 'displayName', /must not be empty/],
+  ])('refuses an invalid account, naming the field and the rule (%#)', async (input, field, rule) => {
+    const error = await rejection(identity.createAccount(input as never));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(new RegExp(`^${field}: `));
+    expect(error.message).toMatch(rule);
+  });
+
+  it('requires an organisation for CSP and PSE accounts and accepts one', async () => {
+    const csp = await identity.createAccount({ username: 'csp-rep', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-one', password: PASSWORD });
+    expect(csp).toMatchObject({ organisationId: 'csp-one', displayName: 'csp-rep' });
+  });
+
+  it('refuses a username that is taken, whatever its case', async () => {
+    await identity.createAccount(officer);
+    const error = await rejection(identity.createAccount({ ...officer, username: 'SANA.OFFICER' }));
+    expect(error).toMatchObject({ code: 'ACCOUNT_EXISTS', field: 'username' });
+  });
+
+  it('lists accounts by username without their hashes', async () => {
+    await identity.createAccount(officer);
+    await identity.createAccount({ ...officer, username: 'ali' });
+    const list = identity.listAccounts();
+    expect(list.map((a) => a.username)).toEqual(['ali', 'sana.officer']);
+    expect(JSON.stringify(list)).not.toContain('argon2');
+  });
+});
+
+describe('login, tokens and logout', () => {
+  beforeEach(async () => {
+    await identity.createAccount(officer);
+  });
+
+  it('returns a 32-byte base64url token, its expiry and the actor named by display name', async () => {
+    const session = await identity.login({ username: ' SANA.officer ', password: PASSWORD });
+    expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(session.token, 'base64url')).toHaveLength(32);
+    expect(session.expiresAt).toBe(new Date(clock.getTime() + 2 * HOUR).toISOString());
+    expect(session.actor).toEqual({ userId: expect.any(String), name: 'Sana Officer', role: 'provincial-officer', jurisdiction: 'sindh' });
+    expect(identity.authenticate(session.token)).toEqual(session.actor);
+  });
+
+  it('stores only the SHA-256 of the token', async () => {
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const db = new Database(join(dir, 'identity.db'), { readonly: true });
+    const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.token_hash).toBe(hashToken(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('gives the same answer for an unknown user and a wrong password', async () => {
+    const unknown = await rejection(identity.login({ username: 'nobody', password: PASSWORD }));
+    const wrong = await rejection(identity.login({ username: 'sana.officer', password: 'not the password' }));
+    expect(unknown.toJSON()).toEqual(wrong.toJSON());
+    expect(unknown).toMatchObject({ code: 'INVALID_CREDENTIALS', kind: 'unauthenticated' });
+  });
+
+  it('stops accepting a token once it expires', async () => {
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    clock = new Date(clock.getTime() + 2 * HOUR - 1000);
+    expect(identity.authenticate(token)).toBeDefined();
+    clock = new Date(clock.getTime() + 1000);
+    expect(identity.authenticate(token)).toBeUndefined();
+  });
+
+  it('revokes the token on logout, and only that one', async () => {
+    const first = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const second = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    expect(identity.logout(first.token)).toBe(true);
+    expect(identity.authenticate(first.token)).toBeUndefined();
+    expect(identity.authenticate(second.token)).toBeDefined();
+    expect(identity.logout(first.token)).toBe(false);
+  });
+
+  it('rejects tokens that are not of our shape without looking them up', () => {
+    expect(identity.authenticate('')).toBeUndefined();
+    expect(identity.authenticate('x'.repeat(500))).toBeUndefined();
+    expect(identity.logout('garbage')).toBe(false);
+  });
+
+  it('ends sessions and refuses login for a disabled account, and lets it back in when enabled', async () => {
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    expect(identity.setDisabled('sana.officer', true).disabled).toBe(true);
+    expect(identity.authenticate(token)).toBeUndefined();
+    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD }));
+    identity.setDisabled('sana.officer', false);
+    await expect(identity.login({ username: 'sana.officer', password: PASSWORD })).resolves.toBeDefined();
+  });
+
+  it('ends sessions when the password is reset, and the new password works', async () => {
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    await identity.resetPassword('sana.officer', 'a brand new secret');
+    expect(identity.authenticate(token)).toBeUndefined();
+    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD }));
+    await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret' })).resolves.toBeDefined();
+    expect(await rejection(identity.resetPassword('sana.officer', 'short'))).toMatchObject({ field: 'password' });
+    expect(await rejection(identity.resetPassword('nobody', 'a brand new secret'))).toMatchObject({ code: 'NOT_FOUND', field: 'username' });
+  });
+
+  it('keeps sessions across a restart of the process', async () => {
+    const { token, actor } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    identity.close();
+    identity = open();
+    expect(identity.authenticate(token)).toEqual(actor);
+  });
+});
+
+describe('the initial admin', () => {
+  it('is created once, with a random password that logs in', async () => {
+    const first = await identity.ensureInitialAdmin();
+    expect(first).toEqual({ username: 'admin', password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
+    const session = await identity.login({ username: 'admin', password: first?.password ?? '' });
+    expect(session.actor.role).toBe('admin');
+    expect(await identity.ensureInitialAdmin()).toBeUndefined();
+    identity.close();
+    identity = open();
+    expect(await identity.ensureInitialAdmin()).toBeUndefined();
+  });
+
+  it('is not created when another admin already exists', async () => {
+    await identity.createAccount({ username: 'root', role: 'admin', jurisdiction: 'federal', password: PASSWORD });
+    expect(await identity.ensureInitialAdmin()).toBeUndefined();
+    expect(identity.findAccount('admin')).toBeUndefined();
+  });
+});

@@ -1,0 +1,44 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ensureBinary } from '../../config/temporal-binaries';
+import { temporal } from '@temporalio/proto';
+import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction } from '../../workflows/search-attributes';
+
+/** Temporal's time-skipping test server, from the project's own binary (never the SDK's download). */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: ensureBinary('testServer') } },
+  });
+  // The test server knows no custom search attributes until told, as a real namespace would be.
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((name) => [name, keyword])),
+  });
+  return env;
+}
+
+/** The Temporal CLI dev server, in memory, with the namespace and search attributes the app uses. */
+export function devServerEnv(namespace = 'cloud-office'): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: ensureBinary('cli') },
+      namespace,
+      searchAttributes: [CaseKind, CaseStatus, Jurisdiction],
+      ip: '127.0.0.1',
+      ui: false,
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundled once per test file: bundling takes seconds. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
+  return bundle;
+}
+
+const noop = (): void => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

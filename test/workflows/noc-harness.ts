@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import pino from 'pino';
+import type { Actor } from '../../domain/shared/actor';
+import { DEFAULT_NOC_POLICY, type NocPolicy } from '../../domain/noc/policy';
+import type { NocCommandOf, NocCommandType } from '../../domain/noc/commands';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import type { EventStore } from '../../eventstore/port';
+import { decode } from '../../eventstore/registry';
+import { createAppWorker } from '../../worker/create-worker';
+import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocView } from '../../workflows/noc/messages';
+import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
+import { workflowBundle } from '../support/temporal';
+
+export const TASK_QUEUE = 'noc-tests';
+
+/** A worker wired to an in-memory store, on the given test environment. */
+export async function startNocWorker(env: TestWorkflowEnvironment): Promise<{ worker: Worker; store: EventStore; run: Promise<void> }> {
+  const store = await openSqliteEventStore({ path: ':memory:' });
+  const worker = await createAppWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: TASK_QUEUE,
+    eventStore: store,
+    logger: pino({ level: 'silent' }),
+    workflowBundle: await workflowBundle(),
+  });
+  const run = worker.run();
+  return { worker, store, run };
+}
+
+export interface RequestOptions {
+  actor: Actor;
+  nocId?: string;
+  requestedMonths?: number;
+  policy?: NocPolicy;
+}
+
+export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandle<typeof nocWorkflow>> {
+  const nocId = opts.nocId ?? `NOC-${randomUUID().slice(0, 8)}`;
+  const request: NocCommandOf<'RequestNoc'> = {
+    type: 'RequestNoc',
+    actor: opts.actor,
+    data: {
+      nocId,
+      pseId: opts.actor.organisationId as string,
+      jurisdiction: opts.actor.jurisdiction,
+      deviation: 'on-premises-hosting',
+      description: 'Keep the land records system on premises during migration',
+      justification: 'The accredited government cloud has no capacity for it before next year',
+      dataClass: 'restricted',
+      systems: ['land-records'],
+      requestedMonths: opts.requestedMonths ?? 12,
+    },
+  };
+  return env.client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
+    workflowId: nocWorkflowId(nocId),
+    taskQueue: TASK_QUEUE,
+    args: [{ request, requestId: `req-${nocId}`, policy: opts.policy ?? DEFAULT_NOC_POLICY }],
+  });
+}
+
+export function act<K extends NocCommandType>(
+  handle: WorkflowHandle,
+  type: K,
+  actor: Actor,
+  data: NocCommandOf<K>['data'] | Record<string, unknown>,
+): Promise<NocView> {
+  return handle.executeUpdate(nocActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+}
+
+export function view(handle: WorkflowHandle): Promise<NocView> {
+  return handle.query(nocStateQuery);
+}
+
+export async function streamOf(store: EventStore, nocId: string) {
+  return (await store.readStream(`noc-${nocId}`)).map(decode);
+}
+
+/** The ApplicationFailure type carried by a refused update, or undefined if it succeeded. */
+export async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (err) {
+    let e: unknown = err;
+    while (e && typeof e === 'object') {
+      const type = (e as { type?: unknown }).type;
+      if (typeof type === 'string') return type;
+      e = (e as { cause?: unknown }).cause;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+/** The workflow bundle's entry: every process type the worker runs. */
+export { nocWorkflow } from './noc/noc.workflow';

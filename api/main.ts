@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
+import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { positionToString, type EventStore } from '../eventstore/port';
 import { createIdentity } from '../identity';
@@ -74,20 +75,14 @@ async function main(): Promise<void> {
     logger,
   });
 
-  let closing = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'API stopping');
+  onShutdown(async () => {
+    logger.info('API stopping');
     await app.close();
     await eventStore.close();
     readModelDb.close();
     identity.close();
     await connection.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 
   await app.listen({ host: config.api.host, port: config.api.port });
 }

@@ -1,3 +1,5 @@
+import { decideNoc } from '../domain/noc/decide';
+import { initialNocState } from '../domain/noc/state';
 import { randomUUID } from 'node:crypto';
 import {
   ApplicationFailure,
@@ -131,6 +133,8 @@ export function createTemporalNocGateway(client: Client, config: Pick<AppConfig,
         actor,
         data: { ...payload, nocId, pseId: actor.organisationId, jurisdiction: actor.jurisdiction },
       };
+      // The decider is pure: a request it refuses is refused here, before a process exists for it.
+      decideNoc(command, initialNocState, { now: now().toISOString(), policy: config.nocPolicy });
       const input: NocWorkflowInput = { request: command, requestId: commandId, policy: config.nocPolicy };
       let handle: WorkflowHandle<typeof nocWorkflow>;
       try {

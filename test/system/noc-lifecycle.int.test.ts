@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../../config/config';
+import { ensureBinary } from '../../config/temporal-binaries';
+import { buildApi } from '../../api/server';
+import { createTemporalNocGateway } from '../../api/noc-gateway';
+import type { HealthReport } from '../../api/health';
+import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import type { EventStore } from '../../eventstore/port';
+import { openReadModelDb, type ReadModelDb } from '../../projections/db';
+import { allProjections } from '../../projections';
+import { ProjectionRunner } from '../../projections/runner';
+import { createNocQueries } from '../../projections/noc/queries';
+import { createAppWorker } from '../../worker/create-worker';
+import { nocWorkflowId } from '../../workflows/noc/messages';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+
+/**
+ * The whole NOC path on the real Temporal dev server, no time skipping: HTTP API → workflow → event
+ * store → projections → register, with real identity and real read models.
+ */
+const TASK_QUEUE = 'system-noc';
+const PASSWORD = 'a long enough password';
+const ACCOUNTS = {
+  pse: { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'MoITT officer' },
+  reviewer: { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+  director: { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director' },
+  sindh: { username: 'sana', role: 'provincial-officer', jurisdiction: 'sindh', displayName: 'Sana Officer' },
+} as const;
+type Who = keyof typeof ACCOUNTS;
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let store: EventStore;
+let readModels: ReadModelDb;
+let runner: ProjectionRunner;
+let identity: Identity;
+let app: FastifyInstance;
+let base: string;
+let dir: string;
+const tokens = {} as Record<Who, string>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'noc-system-'));
+  env = await devServerEnv();
+  store = await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 });
+  readModels = openReadModelDb(join(dir, 'readmodels.db'));
+  runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
+  await runner.start();
+  worker = await createAppWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'cloud-office',
+    taskQueue: TASK_QUEUE,
+    eventStore: store,
+    logger: pino({ level: 'silent' }),
+    workflowBundle: await workflowBundle(),
+  });
+  running = worker.run();
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
+    await identity.createAccount({ ...account, password: PASSWORD });
+  }
+  const config0 = loadConfig({});
+  const config = { ...config0, temporal: { ...config0.temporal, taskQueue: TASK_QUEUE } };
+  const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
+  app = buildApi({
+    config,
+    identity,
+    nocGateway: createTemporalNocGateway(env.client, config),
+    nocQueries: createNocQueries(readModels),
+    eventStore: store,
+    health: async () => healthy,
+    logger: pino({ level: 'silent' }),
+  });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  for (const who of Object.keys(ACCOUNTS) as Who[]) {
+    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
+    tokens[who] = (res.body as { token: string }).token;
+  }
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await runner?.stop();
+  readModels?.close();
+  await store?.close();
+  identity?.close();
+  await env?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, who?: Who, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function registerRow(nocId: string): Promise<Record<string, unknown> | undefined> {
+  const res = await call('GET', `/api/nocs?limit=500`, 'director');
+  const items = (res.body.items ?? res.body.nocs ?? res.body) as Record<string, unknown>[];
+  return items.find((r) => r.nocId === nocId);
+}
+
+/** Polls the register until the row satisfies `predicate`; returns how long it took. */
+async function until(nocId: string, predicate: (row: Record<string, unknown>) => boolean, limitMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const row = await registerRow(nocId);
+    if (row && predicate(row)) return Date.now() - started;
+    if (Date.now() - started > limitMs) throw new Error(`NOC ${nocId} did not reach the state within ${limitMs} ms: ${JSON.stringify(row)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const request = {
+  deviation: 'on-premises-hosting',
+  description: 'Keep the payroll system on premises',
+  justification: 'Migration is scheduled for next quarter',
+  dataClass: 'restricted',
+  systems: ['payroll'],
+  requestedMonths: 6,
+};
+
+async function countAll(): Promise<number> {
+  return (await store.readAll()).length;
+}
+
+describe('a NOC through the API on the real dev server', () => {
+  it('is in the register within 1 s of approval and expired there within 2 s after its instant', async () => {
+    const created = await call('POST', '/api/nocs', 'pse', request);
+    expect(created.status).toBe(201);
+    const nocId = ((created.body.state ?? created.body) as { request?: { nocId: string } }).request?.nocId as string;
+    expect(nocId).toMatch(/^NOC-/);
+
+    expect((await call('POST', `/api/nocs/${nocId}/start-review`, 'reviewer', {})).status).toBe(200);
+    const recommended = await call('POST', `/api/nocs/${nocId}/recommend`, 'reviewer', { recommendation: 'approve', reasons: 'Justified' });
+    expect(recommended.status).toBe(200);
+
+    const validUntil = new Date(Date.now() + 5000).toISOString();
+    const approved = await call('POST', `/api/nocs/${nocId}/decide`, 'director', { decision: 'approve', reasons: 'Agreed', validUntil });
+    expect(approved.status).toBe(200);
+    const approvedAt = Date.now();
+    await until(nocId, (row) => row.status === 'active' && row.validUntil === validUntil, 1000);
+    expect(Date.now() - approvedAt).toBeLessThan(1000);
+
+    await until(nocId, (row) => row.status === 'expired', 5000 + 2000);
+    expect(Date.now() - Date.parse(validUntil)).toBeLessThan(2000);
+
+    const detail = await call('GET', `/api/nocs/${nocId}`, 'director');
+    const history = detail.body.history as { type: string; actor?: { userId: string } }[];
+    expect(history.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended', 'NocApproved', 'NocExpired']);
+
+    // The operator's view: Temporal itself lists the case by its search attributes.
+    const { stdout } = await promisify(execFile)(ensureBinary('cli'), [
+      'workflow', 'list', '--address', env.address, '--namespace', env.namespace ?? 'cloud-office',
+      '--query', `CaseKind="noc" AND CaseStatus="expired"`, '--output', 'json',
+    ]);
+    expect(stdout).toContain(nocWorkflowId(nocId));
+  });
+
+  it('refuses a four-eyes violation with no trace in the workflow history and nothing written', async () => {
+    const created = await call('POST', '/api/nocs', 'pse', request);
+    const nocId = ((created.body.state ?? created.body) as { request: { nocId: string } }).request.nocId;
+    await call('POST', `/api/nocs/${nocId}/start-review`, 'reviewer', {});
+    const handle = env.client.workflow.getHandle(nocWorkflowId(nocId));
+    const before = (await handle.fetchHistory()).events?.length;
+    const eventsBefore = await countAll();
+
+    const outside = await call('POST', `/api/nocs/${nocId}/recommend`, 'sindh', { recommendation: 'approve', reasons: 'x' });
+    expect([403, 404]).toContain(outside.status);
+    const early = await call('POST', `/api/nocs/${nocId}/decide`, 'director', { decision: 'approve', reasons: 'x' });
+    expect(early.status).toBe(409);
+    expect((early.body.error as { code: string }).code).toBe('NOC_NO_RECOMMENDATION');
+
+    expect((await handle.fetchHistory()).events?.length).toBe(before);
+    expect(await countAll()).toBe(eventsBefore);
+  });
+
+  it('answers a malformed or unauthorized request with the documented error and writes nothing', async () => {
+    const eventsBefore = await countAll();
+    const bad = await call('POST', '/api/nocs', 'pse', { ...request, dataClass: 'top-secret' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'dataClass' });
+    const broken = await call('POST', '/api/nocs', 'pse', '{"deviation":');
+    expect(broken.status).toBe(400);
+    const anonymous = await call('POST', '/api/nocs', undefined, request);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const wrongRole = await call('POST', '/api/nocs', 'reviewer', request);
+    expect(wrongRole.status).toBe(403);
+    const tooLong = await call('POST', '/api/nocs', 'pse', { ...request, requestedMonths: 13 });
+    expect([400, 422]).toContain(tooLong.status);
+    expect((tooLong.body.error as { field: string }).field).toBe('requestedMonths');
+    expect(await countAll()).toBe(eventsBefore);
+  });
+
+  it('writes a retried request and a retried action only once', async () => {
+    const key = { 'idempotency-key': `retry-${Date.now()}` };
+    const first = await call('POST', '/api/nocs', 'pse', request, key);
+    const again = await call('POST', '/api/nocs', 'pse', request, key);
+    const id = (b: Record<string, unknown>) => ((b.state ?? b) as { request: { nocId: string } }).request.nocId;
+    expect(id(again.body)).toBe(id(first.body));
+    const actionKey = { 'idempotency-key': `start-${Date.now()}` };
+    await call('POST', `/api/nocs/${id(first.body)}/start-review`, 'reviewer', {}, actionKey);
+    const repeated = await call('POST', `/api/nocs/${id(first.body)}/start-review`, 'reviewer', {}, actionKey);
+    expect(repeated.status).toBe(200);
+    const events = await store.readStream(`noc-${id(first.body)}`);
+    expect(events.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted']);
+  });
+});

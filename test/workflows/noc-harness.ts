@@ -36,6 +36,7 @@ export interface RequestOptions {
   nocId?: string;
   requestedMonths?: number;
   policy?: NocPolicy;
+  continueAfterEvents?: number;
 }
 
 export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandle<typeof nocWorkflow>> {
@@ -58,7 +59,7 @@ export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOpti
   return env.client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
     workflowId: nocWorkflowId(nocId),
     taskQueue: TASK_QUEUE,
-    args: [{ request, requestId: `req-${nocId}`, policy: opts.policy ?? DEFAULT_NOC_POLICY }],
+    args: [{ request, requestId: `req-${nocId}`, policy: opts.policy ?? DEFAULT_NOC_POLICY, continueAfterEvents: opts.continueAfterEvents }],
   });
 }
 

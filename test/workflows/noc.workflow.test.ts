@@ -160,4 +160,29 @@ describe('NOC process on the time-skipping server', () => {
     expect(types).not.toContain('NocExpired');
   });
 
+
+  it('hands over to a fresh run when its history grows long, keeping state and stream revision', async () => {
+    const handle = await requestNoc(env, { actor: pse(), continueAfterEvents: 40 });
+    await act(handle, 'StartReview', reviewer, {});
+    for (let round = 0; round < 8; round++) {
+      await act(handle, 'RequestInformation', reviewer, { questions: `Question ${round}` });
+      await act(handle, 'ProvideInformation', pse(), { answer: `Answer ${round}` });
+    }
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    const description = await latest.describe();
+    expect(description.runId).not.toBe(handle.firstExecutionRunId);
+    const current = await view(latest);
+    expect(current.state.status).toBe('under-review');
+    expect(current.revision).toBe(17);
+    const history = await latest.fetchHistory();
+    expect(history.events?.length ?? 0).toBeLessThan(60);
+
+    await act(latest, 'Recommend', reviewer, { recommendation: 'reject', reasons: 'Not needed' });
+    await act(latest, 'Decide', director, { decision: 'reject', reasons: 'Agreed' });
+    expect((await latest.result()).state.status).toBe('rejected');
+    if (current.state.status === 'none') throw new Error('no NOC');
+    const events = await streamOf(store, current.state.request.nocId);
+    expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+    expect(events).toHaveLength(20);
+  });
 });

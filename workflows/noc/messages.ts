@@ -15,6 +15,11 @@ export interface NocWorkflowInput {
   /** The id of the request command (causation id of the first events). */
   requestId?: string;
   policy: NocPolicy;
+  /**
+   * Continue-as-new once the history holds this many events; by default the server's own suggestion
+   * decides. Tests set it low to prove the hand-over.
+   */
+  continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
   carried?: { state: NocState; revision: number };
 }

@@ -66,6 +66,10 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
   let revision = input.carried?.revision ?? -1;
   let busy = false;
 
+  const historyIsLong = (): boolean =>
+    workflowInfo().continueAsNewSuggested ||
+    (input.continueAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAfterEvents);
+
   const view = (): NocView => ({ state, revision });
   const decide = (command: NocCommand, on: NocState = state): NocEvent[] => decideNoc(command, on, { now: nowIso(), policy });
   /**
@@ -152,7 +156,7 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
     const seen = revision;
     const deadline = nextNocDeadline(state, policy);
     if (deadline === undefined) {
-      await condition(() => revision !== seen || workflowInfo().continueAsNewSuggested);
+      await condition(() => revision !== seen || historyIsLong());
     } else {
       // Temporal timers need a positive duration; an overdue step fires after 1 ms.
       const wait = Math.max(1, Date.parse(deadline.at) - Date.now());
@@ -165,9 +169,10 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
         });
       }
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (historyIsLong()) {
+      // Bounded history: hand the state over to a fresh run once no action is in flight.
       await condition(() => !busy && allHandlersFinished());
-      await continueAsNew<typeof nocWorkflow>({ policy, carried: { state, revision } });
+      await continueAsNew<typeof nocWorkflow>({ policy, continueAfterEvents: input.continueAfterEvents, carried: { state, revision } });
     }
   }
   // Let in-flight updates reply before the process closes.

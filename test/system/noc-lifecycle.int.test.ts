@@ -66,7 +66,7 @@ beforeAll(async () => {
   });
   running = worker.run();
   identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
+  for (const account of Object.values(ACCOUNTS)) {
     await identity.createAccount({ ...account, password: PASSWORD });
   }
   const config0 = loadConfig({});

@@ -53,6 +53,8 @@ async function call(method: string, path: string, token?: string, body?: unknown
     headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+  // Loosely typed on purpose: this test reads a few fields of several response shapes.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -113,7 +115,7 @@ it('resumes a pending expiry after the supervisor is killed with SIGKILL, with n
 
   // The register catches up with what happened before the crash, then the timer fires on time.
   const deadline = Date.parse(validUntil) + 15_000;
-  let row: Record<string, any> | undefined;
+  let row: { status?: string } | undefined;
   const operator = await login('dir1');
   while (Date.now() < deadline) {
     const res = await call('GET', `/api/nocs/${nocId}`, operator);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import pino from 'pino';
 import type { Actor } from '../../domain/shared/actor';
 import { DEFAULT_NOC_POLICY, type NocPolicy } from '../../domain/noc/policy';
@@ -39,7 +39,7 @@ export interface RequestOptions {
   continueAfterEvents?: number;
 }
 
-export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandle<typeof nocWorkflow>> {
+export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof nocWorkflow>> {
   const nocId = opts.nocId ?? `NOC-${randomUUID().slice(0, 8)}`;
   const request: NocCommandOf<'RequestNoc'> = {
     type: 'RequestNoc',

@@ -8,8 +8,7 @@ import type { EventStore } from '../../eventstore/port';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
-import { createAppWorker } from '../../worker/create-worker';
-import { devServerEnv, workflowBundle } from '../support/temporal';
+import { devServerEnv, startTestWorker } from '../support/temporal';
 import { FakeNocQueries } from './fakes';
 import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
 
@@ -40,15 +39,7 @@ const tokens = {} as Record<Who, string>;
 beforeAll(async () => {
   env = await devServerEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
-  worker = await createAppWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'cloud-office',
-    taskQueue: TASK_QUEUE,
-    eventStore: store,
-    logger: pino({ level: 'silent' }),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
   identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     await identity.createAccount({ ...account, password: PASSWORD });

@@ -1,5 +1,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import pino from 'pino';
+import type { EventStore } from '../../eventstore/port';
+import { createAppWorker } from '../../worker/create-worker';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction } from '../../workflows/search-attributes';
@@ -42,3 +45,20 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 const noop = (): void => undefined;
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+/** A worker of the app on a test environment, with the given store; `run` settles when it has shut down. */
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  eventStore: EventStore,
+  taskQueue: string,
+): Promise<{ worker: Worker; run: Promise<void> }> {
+  const worker = await createAppWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    eventStore,
+    logger: pino({ level: 'silent' }),
+    workflowBundle: await workflowBundle(),
+  });
+  return { worker, run: worker.run() };
+}

@@ -19,9 +19,8 @@ import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { allProjections } from '../../projections';
 import { ProjectionRunner } from '../../projections/runner';
 import { createNocQueries } from '../../projections/noc/queries';
-import { createAppWorker } from '../../worker/create-worker';
 import { nocWorkflowId } from '../../workflows/noc/messages';
-import { devServerEnv, workflowBundle } from '../support/temporal';
+import { devServerEnv, startTestWorker } from '../support/temporal';
 
 /**
  * The whole NOC path on the real Temporal dev server, no time skipping: HTTP API → workflow → event
@@ -56,15 +55,7 @@ beforeAll(async () => {
   readModels = openReadModelDb(join(dir, 'readmodels.db'));
   runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
   await runner.start();
-  worker = await createAppWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'cloud-office',
-    taskQueue: TASK_QUEUE,
-    eventStore: store,
-    logger: pino({ level: 'silent' }),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
   identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
   for (const account of Object.values(ACCOUNTS)) {
     await identity.createAccount({ ...account, password: PASSWORD });

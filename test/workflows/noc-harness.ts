@@ -2,32 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import pino from 'pino';
 import type { Actor } from '../../domain/shared/actor';
 import { DEFAULT_NOC_POLICY, type NocPolicy } from '../../domain/noc/policy';
 import type { NocCommandOf, NocCommandType } from '../../domain/noc/commands';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
-import { createAppWorker } from '../../worker/create-worker';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocView } from '../../workflows/noc/messages';
 import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
-import { workflowBundle } from '../support/temporal';
+import { startTestWorker } from '../support/temporal';
 
 export const TASK_QUEUE = 'noc-tests';
 
 /** A worker wired to an in-memory store, on the given test environment. */
 export async function startNocWorker(env: TestWorkflowEnvironment): Promise<{ worker: Worker; store: EventStore; run: Promise<void> }> {
   const store = await openSqliteEventStore({ path: ':memory:' });
-  const worker = await createAppWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: TASK_QUEUE,
-    eventStore: store,
-    logger: pino({ level: 'silent' }),
-    workflowBundle: await workflowBundle(),
-  });
-  const run = worker.run();
+  const { worker, run } = await startTestWorker(env, store, TASK_QUEUE);
   return { worker, store, run };
 }
 

@@ -18,6 +18,8 @@ export const EventMetadata = z.object({
   causationId: z.string().min(1),
   /** The policy or benchmark framework version in force for the case. */
   policyVersion: z.string().min(1),
+  /** The event's link in its stream's hash chain, written by the store port (eventstore/integrity). */
+  integrity: z.object({ prev: z.string().regex(/^[0-9a-f]{64}$/), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/config';
 import { EsdbEventStore } from './esdb/esdb-event-store';
+import { HashChainedEventStore } from './integrity/hash-chain';
 import type { EventStore } from './port';
 import { openSqliteEventStore } from './sqlite/sqlite-event-store';
 
@@ -8,6 +9,11 @@ export { SqliteEventStore, openSqliteEventStore, type SqliteEventStoreOptions } 
 
 /** The configured event store: the embedded SQLite file by default, EventStoreDB when configured. */
 export async function createEventStore(config: AppConfig['eventStore'], opts: { pollMs?: number } = {}): Promise<EventStore> {
+  // Every event is written into its stream's hash chain, so that later tampering can be found.
+  return new HashChainedEventStore(await openAdapter(config, opts));
+}
+
+async function openAdapter(config: AppConfig['eventStore'], opts: { pollMs?: number }): Promise<EventStore> {
   switch (config.kind) {
     case 'sqlite':
       return openSqliteEventStore({ path: config.path, synchronous: config.synchronous, pollMs: opts.pollMs });
@@ -15,3 +21,4 @@ export async function createEventStore(config: AppConfig['eventStore'], opts: { 
       return new EsdbEventStore(config.url);
   }
 }
+export { HashChainedEventStore, verifyStreamChain } from './integrity/hash-chain';

@@ -15,6 +15,7 @@ import type { HealthReport } from '../../api/health';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
+import { HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { allProjections } from '../../projections';
 import { ProjectionRunner } from '../../projections/runner';
@@ -51,7 +52,8 @@ const tokens = {} as Record<Who, string>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'noc-system-'));
   env = await devServerEnv();
-  store = await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 });
+  // Composed as in production: the SQLite adapter under the hash-chaining port.
+  store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 }));
   readModels = openReadModelDb(join(dir, 'readmodels.db'));
   runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
   await runner.start();
@@ -159,6 +161,7 @@ describe('a NOC through the API on the real dev server', () => {
     const detail = await call('GET', `/api/nocs/${nocId}`, 'director');
     const history = detail.body.history as { type: string; actor?: { userId: string } }[];
     expect(history.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended', 'NocApproved', 'NocExpired']);
+    expect(verifyStreamChain(`noc-${nocId}`, await store.readStream(`noc-${nocId}`))).toBeUndefined();
 
     // The operator's view: Temporal itself lists the case by its search attributes.
     const { stdout } = await promisify(execFile)(ensureBinary('cli'), [

@@ -1,0 +1,133 @@
+import type { EventMetadata } from '../envelope';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type RecordedEvent,
+} from '../port';
+import { canonicalJson, sha256Hex } from './canonical';
+
+/** The predecessor of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface ChainLink {
+  /** Hash of the previous event of the same stream (GENESIS_HASH for revision 0). */
+  prev: string;
+  /** SHA-256 over prev and the canonical form of this event's content and metadata. */
+  hash: string;
+}
+
+interface Hashable {
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+/** The hash of an event given its predecessor's; the link itself is left out of what is hashed. */
+export function linkHash(prev: string, event: Hashable): string {
+  const { integrity: _ignored, ...metadata } = event.metadata;
+  return sha256Hex(
+    prev + canonicalJson({ id: event.id, stream: event.stream, revision: event.revision, type: event.type, data: event.data, metadata }),
+  );
+}
+
+/**
+ * Writes every event with its link in a per-stream hash chain, whatever the adapter underneath
+ * (SQLite or EventStoreDB): the chain lives in the event's metadata. Appends with 'any' or
+ * 'stream-exists' are pinned to the stream's current revision, so that two writers cannot both
+ * chain onto the same predecessor; the loser retries on the new head.
+ */
+export class HashChainedEventStore implements EventStore {
+  readonly kind: EventStore['kind'];
+
+  constructor(private readonly inner: EventStore) {
+    this.kind = inner.kind;
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (typeof expectedRevision === 'number' || expectedRevision === 'no-stream') {
+      return this.appendAfter(stream, events, expectedRevision);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const [last] = await this.inner.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      if (!last && expectedRevision === 'stream-exists') {
+        throw new WrongExpectedRevisionError(stream, expectedRevision, 'no-stream');
+      }
+      try {
+        return await this.appendAfter(stream, events, last ? last.revision : 'no-stream');
+      } catch (err) {
+        if (!(err instanceof WrongExpectedRevisionError) || attempt >= 4) throw err;
+      }
+    }
+  }
+
+  private async appendAfter(stream: string, events: readonly EventToAppend[], expected: number | 'no-stream'): Promise<AppendResult> {
+    let prev = GENESIS_HASH;
+    if (typeof expected === 'number') {
+      // The predecessor at the expected revision (not the head): a retried batch then gets the same hashes.
+      const [predecessor] = await this.inner.readStream(stream, { fromRevision: expected, maxCount: 1 });
+      if (!predecessor || predecessor.revision !== expected) {
+        return this.inner.append(stream, events, expected); // the store reports the wrong revision
+      }
+      prev = predecessor.metadata.integrity?.hash ?? GENESIS_HASH;
+    }
+    const first = expected === 'no-stream' ? 0 : expected + 1;
+    const linked = events.map((event, i) => {
+      const link: ChainLink = { prev, hash: '' };
+      link.hash = linkHash(prev, { ...event, stream, revision: first + i });
+      prev = link.hash;
+      return { ...event, metadata: { ...event.metadata, integrity: link } };
+    });
+    return this.inner.append(stream, linked, expected);
+  }
+
+  readStream(...args: Parameters<EventStore['readStream']>): Promise<RecordedEvent[]> {
+    return this.inner.readStream(...args);
+  }
+  readAll(...args: Parameters<EventStore['readAll']>): Promise<RecordedEvent[]> {
+    return this.inner.readAll(...args);
+  }
+  subscribeToAll(...args: Parameters<EventStore['subscribeToAll']>) {
+    return this.inner.subscribeToAll(...args);
+  }
+  headPosition() {
+    return this.inner.headPosition();
+  }
+  ping() {
+    return this.inner.ping();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+export type ChainProblem = 'missing-link' | 'changed' | 'wrong-predecessor' | 'revision-gap';
+
+export interface ChainBreak {
+  stream: string;
+  revision: number;
+  problem: ChainProblem;
+  detail: string;
+}
+
+/** Recomputes one stream's chain; the first break found, with where and what, or undefined when intact. */
+export function verifyStreamChain(stream: string, events: readonly RecordedEvent[]): ChainBreak | undefined {
+  let prev = GENESIS_HASH;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as RecordedEvent;
+    const at = (problem: ChainProblem, detail: string): ChainBreak => ({ stream, revision: event.revision, problem, detail });
+    if (event.revision !== i) return at('revision-gap', `expected revision ${i}, found ${event.revision}`);
+    const link = event.metadata.integrity;
+    if (!link) return at('missing-link', 'the event carries no hash-chain link');
+    if (link.prev !== prev) return at('wrong-predecessor', `links to ${link.prev.slice(0, 12)}…, predecessor is ${prev.slice(0, 12)}…`);
+    const recomputed = linkHash(prev, event);
+    if (recomputed !== link.hash) return at('changed', `content hashes to ${recomputed.slice(0, 12)}…, recorded ${link.hash.slice(0, 12)}…`);
+    prev = link.hash;
+  }
+  return undefined;
+}

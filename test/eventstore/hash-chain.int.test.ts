@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { GENESIS_HASH, HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import type { EventStore, EventToAppend } from '../../eventstore/port';
+
+const meta: EventMetadata = {
+  schemaVersion: 1,
+  actor: { userId: 'u1', role: 'reviewer' },
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  correlationId: 'noc:N1',
+  causationId: 'c1',
+  policyVersion: 'p1',
+};
+const event = (stream: string, revision: number, note: string): EventToAppend => ({
+  id: eventId(stream, revision),
+  type: 'NocInformationProvided',
+  data: { answer: note, providedBy: 'u1' },
+  metadata: meta,
+});
+
+describe('the hash chain written by the store port', () => {
+  let dir: string;
+  let path: string;
+  let store: EventStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'chain-'));
+    path = join(dir, 'events.db');
+    store = new HashChainedEventStore(await openSqliteEventStore({ path }));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function fill(stream: string, count: number): Promise<void> {
+    await store.append(stream, [event(stream, 0, 'first')], 'no-stream');
+    for (let r = 1; r < count; r++) await store.append(stream, [event(stream, r, `answer ${r}`)], r - 1);
+  }
+
+  it('links every event to its predecessor, from the genesis hash on', async () => {
+    await fill('noc-A', 4);
+    const events = await store.readStream('noc-A');
+    expect(events[0]?.metadata.integrity?.prev).toBe(GENESIS_HASH);
+    for (let i = 1; i < events.length; i++) expect(events[i]?.metadata.integrity?.prev).toBe(events[i - 1]?.metadata.integrity?.hash);
+    expect(verifyStreamChain('noc-A', events)).toBeUndefined();
+  });
+
+  it('gives a retried batch the same links, so the retry writes nothing', async () => {
+    await fill('noc-A', 2);
+    await store.append('noc-A', [event('noc-A', 2, 'x'), event('noc-A', 3, 'y')], 1);
+    await store.append('noc-A', [event('noc-A', 2, 'x'), event('noc-A', 3, 'y')], 1);
+    const events = await store.readStream('noc-A');
+    expect(events).toHaveLength(4);
+    expect(verifyStreamChain('noc-A', events)).toBeUndefined();
+  });
+
+  it('chains appends made with any expected revision onto the current head', async () => {
+    await fill('noc-A', 2);
+    await store.append('noc-A', [event('noc-A', 2, 'late')], 'any');
+    expect(verifyStreamChain('noc-A', await store.readStream('noc-A'))).toBeUndefined();
+  });
+
+  it('locates a change made to the database behind the store’s back', async () => {
+    await fill('noc-A', 5);
+    const raw = new Database(path);
+    raw.prepare("UPDATE events SET data = json_set(data, '$.answer', 'forged') WHERE stream = 'noc-A' AND revision = 3").run();
+    raw.close();
+    expect(verifyStreamChain('noc-A', await store.readStream('noc-A'))).toMatchObject({ revision: 3, problem: 'changed' });
+  });
+
+  it('locates a removed event', async () => {
+    await fill('noc-A', 5);
+    const raw = new Database(path);
+    raw.prepare("DELETE FROM events WHERE stream = 'noc-A' AND revision = 2").run();
+    raw.close();
+    expect(verifyStreamChain('noc-A', await store.readStream('noc-A'))).toMatchObject({ revision: 3, problem: 'revision-gap' });
+  });
+});

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { eventId } from '../eventstore/envelope';
 import type { EventToAppend, ExpectedRevision } from '../eventstore/port';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
+import { HashChainedEventStore } from '../eventstore/integrity/hash-chain';
 import { EVENTS_SCHEMA, applyPragmas, type SqliteSynchronous } from '../eventstore/sqlite/schema';
 import { fillStoreWithNocEvents, generateNocHistories } from './fixtures';
 import { formatRate, rate, registerBench, type BenchContext } from './registry';
@@ -72,12 +73,20 @@ function openRaw(path: string, synchronous: SqliteSynchronous): { write(b: Batch
 /** The machine is shared: store and raw take turns in rounds, so a burst of load hits both alike. */
 const ROUNDS = 10;
 
-async function compare(ctx: BenchContext, synchronous: SqliteSynchronous, perTx: number, source: readonly EventToAppend[]): Promise<void> {
-  const tag = `${synchronous.toLowerCase()}-${perTx}`;
+async function compare(
+  ctx: BenchContext,
+  synchronous: SqliteSynchronous,
+  perTx: number,
+  source: readonly EventToAppend[],
+  chained = false,
+): Promise<void> {
+  const tag = `${synchronous.toLowerCase()}-${perTx}${chained ? '-chain' : ''}`;
   const storeBatches = layout(source, perTx, `store-${tag}`);
   const rawBatches = layout(source, perTx, `raw-${tag}`);
   const raw = openRaw(join(ctx.tmpDir, `raw-${tag}.db`), synchronous);
-  const store = await openSqliteEventStore({ path: join(ctx.tmpDir, `store-${tag}.db`), synchronous });
+  const adapter = await openSqliteEventStore({ path: join(ctx.tmpDir, `store-${tag}.db`), synchronous });
+  // As the app composes it: the hash chain costs one read of the predecessor per append.
+  const store = chained ? new HashChainedEventStore(adapter) : adapter;
   let rawMs = 0;
   let storeMs = 0;
   try {
@@ -109,7 +118,7 @@ async function compare(ctx: BenchContext, synchronous: SqliteSynchronous, perTx:
   const rawRate = rate(source.length, rawMs);
   const label = `${perTx === 1 ? '  1 event/tx ' : `${perTx} events/tx`} (${source.length.toLocaleString('en-US')} events)`;
   ctx.log(
-    `   ${label.padEnd(32)} store ${formatRate(storeRate).padStart(18)} | raw ${formatRate(rawRate).padStart(18)} | store/raw ${(storeRate / rawRate).toFixed(2)}`,
+    `   ${label.padEnd(32)} ${chained ? 'store+chain' : 'store      '} ${formatRate(storeRate).padStart(18)} | raw ${formatRate(rawRate).padStart(18)} | store/raw ${(storeRate / rawRate).toFixed(2)}`,
   );
 }
 
@@ -131,6 +140,9 @@ registerBench('eventstore: SQLite append, store vs raw better-sqlite3', async (c
     await compare(ctx, synchronous, 1, source.slice(0, single));
     await compare(ctx, synchronous, 100, source);
   }
+  ctx.log('   synchronous=FULL, WAL, with the hash chain the app writes (eventstore/integrity)');
+  await compare(ctx, 'FULL', 1, source.slice(0, single), true);
+  await compare(ctx, 'FULL', 100, source, true);
 });
 
 registerBench('eventstore: fill with NOC fixtures, then replay through a subscription', async (ctx) => {

@@ -115,19 +115,51 @@ export interface ChainBreak {
   detail: string;
 }
 
+/** Checks events of many streams as they come, in log order; remembers each stream's last link. */
+export class ChainVerifier {
+  private readonly heads = new Map<string, { prev: string; next: number; broken: boolean }>();
+  readonly breaks: ChainBreak[] = [];
+  events = 0;
+
+  /** The break this event reveals, if any. Once a stream is broken, its later events are not judged again. */
+  check(event: RecordedEvent): ChainBreak | undefined {
+    this.events += 1;
+    const head = this.heads.get(event.stream) ?? { prev: GENESIS_HASH, next: 0, broken: false };
+    this.heads.set(event.stream, head);
+    if (head.broken) return undefined;
+    const found = judge(event, head.prev, head.next);
+    if (found) {
+      head.broken = true;
+      this.breaks.push(found);
+      return found;
+    }
+    head.prev = event.metadata.integrity?.hash as string;
+    head.next += 1;
+    return undefined;
+  }
+
+  get streams(): number {
+    return this.heads.size;
+  }
+}
+
+function judge(event: RecordedEvent, prev: string, expectedRevision: number): ChainBreak | undefined {
+  const at = (problem: ChainProblem, detail: string): ChainBreak => ({ stream: event.stream, revision: event.revision, problem, detail });
+  if (event.revision !== expectedRevision) return at('revision-gap', `expected revision ${expectedRevision}, found ${event.revision}`);
+  const link = event.metadata.integrity;
+  if (!link) return at('missing-link', 'the event carries no hash-chain link');
+  if (link.prev !== prev) return at('wrong-predecessor', `links to ${link.prev.slice(0, 12)}…, predecessor is ${prev.slice(0, 12)}…`);
+  const recomputed = linkHash(prev, event);
+  if (recomputed !== link.hash) return at('changed', `content hashes to ${recomputed.slice(0, 12)}…, recorded ${link.hash.slice(0, 12)}…`);
+  return undefined;
+}
+
 /** Recomputes one stream's chain; the first break found, with where and what, or undefined when intact. */
 export function verifyStreamChain(stream: string, events: readonly RecordedEvent[]): ChainBreak | undefined {
-  let prev = GENESIS_HASH;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as RecordedEvent;
-    const at = (problem: ChainProblem, detail: string): ChainBreak => ({ stream, revision: event.revision, problem, detail });
-    if (event.revision !== i) return at('revision-gap', `expected revision ${i}, found ${event.revision}`);
-    const link = event.metadata.integrity;
-    if (!link) return at('missing-link', 'the event carries no hash-chain link');
-    if (link.prev !== prev) return at('wrong-predecessor', `links to ${link.prev.slice(0, 12)}…, predecessor is ${prev.slice(0, 12)}…`);
-    const recomputed = linkHash(prev, event);
-    if (recomputed !== link.hash) return at('changed', `content hashes to ${recomputed.slice(0, 12)}…, recorded ${link.hash.slice(0, 12)}…`);
-    prev = link.hash;
+  const verifier = new ChainVerifier();
+  for (const event of events) {
+    const found = verifier.check(event.stream === stream ? event : { ...event, stream });
+    if (found) return found;
   }
   return undefined;
 }

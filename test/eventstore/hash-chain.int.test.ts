@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { eventId, type EventMetadata } from '../../eventstore/envelope';
 import { GENESIS_HASH, HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventStore, EventToAppend } from '../../eventstore/port';
 
 const meta: EventMetadata = {
@@ -78,5 +79,31 @@ describe('the hash chain written by the store port', () => {
     raw.prepare("DELETE FROM events WHERE stream = 'noc-A' AND revision = 2").run();
     raw.close();
     expect(verifyStreamChain('noc-A', await store.readStream('noc-A'))).toMatchObject({ revision: 3, problem: 'revision-gap' });
+  });
+});
+
+describe('verifying a whole store', () => {
+  it('reports every broken stream with its first bad revision and leaves intact streams alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verify-'));
+    const path = join(dir, 'events.db');
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path }));
+    try {
+      for (const stream of ['noc-A', 'noc-B', 'noc-C']) {
+        await store.append(stream, [event(stream, 0, 'a'), event(stream, 1, 'b'), event(stream, 2, 'c')], 'no-stream');
+      }
+      expect(await verifyStore(store, undefined, 2)).toEqual({ streams: 3, events: 9, breaks: [] });
+      const raw = new Database(path);
+      raw.prepare("UPDATE events SET type = 'NocRevoked' WHERE stream = 'noc-B' AND revision = 1").run();
+      raw.prepare("UPDATE events SET metadata = json_set(metadata, '$.actor.userId', 'someone-else') WHERE stream = 'noc-C' AND revision = 0").run();
+      raw.close();
+      const result = await verifyStore(store, undefined, 2);
+      expect(result.breaks).toEqual([
+        expect.objectContaining({ stream: 'noc-B', revision: 1, problem: 'changed' }),
+        expect.objectContaining({ stream: 'noc-C', revision: 0, problem: 'changed' }),
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,8 @@ export interface ApiDeps {
   health: () => Promise<HealthReport>;
   /** Defaults to a pino logger at config.logLevel. */
   logger?: Logger;
+  /** The public half of the key that signs audit checkpoints, published for auditors. */
+  auditKey?: { keyId: string; publicKeyPem: string };
   /** Defaults to LOGIN_RATE_LIMIT (10 attempts a minute per username and address). */
   loginRateLimit?: RateLimitOptions;
 }

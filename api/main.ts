@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
+import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { positionToString, type EventStore } from '../eventstore/port';
 import { createIdentity } from '../identity';
 import { readCheckpoints } from '../projections/checkpoints';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       projectionStatus: () => projectionStatus(readModelDb, eventStore),
     }),
     logger,
+    auditKey: loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile }),
   });
 
   onShutdown(async () => {

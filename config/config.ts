@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   NOC_INFORMATION_DAYS: intFrom(DEFAULT_NOC_POLICY.informationResponseDays),
   NOC_REMINDER_DAYS: intList(DEFAULT_NOC_POLICY.reminderDaysBeforeExpiry),
   NOC_POLICY_VERSION: z.string().default(DEFAULT_NOC_POLICY.version),
+  AUDIT_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
+  AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  AUDIT_CHECKPOINT_MINUTES: intFrom(60),
 });
 
 export interface AppConfig {
@@ -47,6 +50,7 @@ export interface AppConfig {
   projectionPollMs: number;
   sessionTtlHours: number;
   nocPolicy: NocPolicy;
+  audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -77,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    audit: {
+      signingKeyPem: e.AUDIT_SIGNING_KEY,
+      signingKeyFile: e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(dataDir, 'audit-signing-key.pem'),
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
     nocPolicy: NocPolicy.parse({
       version: e.NOC_POLICY_VERSION,
       maxMonths: e.NOC_MAX_MONTHS,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { DomainError } from '../domain/shared/errors';
 import { NocEventSchemas } from '../domain/noc/events';
 import { EventMetadata } from './envelope';
+import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
 
 /**
@@ -28,6 +29,7 @@ export function registerEventTypes(
 }
 
 registerEventTypes(NocEventSchemas);
+registerEventTypes(AuditEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

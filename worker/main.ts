@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
+import { scheduleCheckpoints } from './checkpoints';
 import { createAppWorker } from './create-worker';
 
 /** The worker process: runs every case workflow and the activities that write their events. */
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     eventStore,
     logger,
   });
+  const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();
   const stopped = running.then(async () => {
     await connection.close();
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   });
   onShutdown(async () => {
     logger.info('worker stopping');
+    stopCheckpoints();
     worker.shutdown();
     await stopped;
   });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { DomainError } from '../../domain/shared/errors';
 import type { ApiDeps } from '../deps';
 import { HealthReport } from '../health';
 import { defineRoute, type AnyRoute } from '../route';
+
+const AuditPublicKey = z.object({ keyId: z.string(), algorithm: z.literal('ed25519'), publicKeyPem: z.string() });
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document');
 
@@ -39,6 +42,20 @@ export function systemRoutes(deps: ApiDeps, openApiDocument: () => unknown): Any
       status: 200,
       response: OpenApiDocument,
       handler: () => openApiDocument(),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/audit/public-key',
+      operationId: 'auditPublicKey',
+      summary: 'The Ed25519 public key that verifies the signed audit checkpoints (npm run verify -- --public-key FILE)',
+      tag: 'system',
+      auth: 'public',
+      status: 200,
+      response: AuditPublicKey,
+      handler: () => {
+        if (!deps.auditKey) throw new DomainError('NOT_FOUND', 'No audit signing key is configured');
+        return { keyId: deps.auditKey.keyId, algorithm: 'ed25519' as const, publicKeyPem: deps.auditKey.publicKeyPem };
+      },
     }),
   ];
 }

@@ -26,6 +26,7 @@ afterAll(() => api.close());
 /** Every route the API serves, from the brief. */
 const EXPECTED = [
   'POST /api/auth/login',
+  'GET /api/audit/public-key',
   'POST /api/auth/logout',
   'GET /api/me',
   'POST /api/accounts',
@@ -130,11 +131,14 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/healthz']?.get?.responses['503']?.content?.['application/json'].schema.$ref).toBe('#/components/schemas/HealthReport');
   });
 
-  it('marks every /api route but login as needing the bearer token', () => {
+  /** Routes anyone may call: logging in, and what auditors outside the office need to check the history. */
+  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key'];
+
+  it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const op of Object.values(ops)) {
-        const needsToken = path.startsWith('/api/') && path !== '/api/auth/login';
+        const needsToken = path.startsWith('/api/') && !PUBLIC_API.includes(path);
         expect(op.security).toEqual(needsToken ? [{ bearer: [] }] : []);
       }
     }

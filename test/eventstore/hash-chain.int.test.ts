@@ -91,12 +91,12 @@ describe('verifying a whole store', () => {
       for (const stream of ['noc-A', 'noc-B', 'noc-C']) {
         await store.append(stream, [event(stream, 0, 'a'), event(stream, 1, 'b'), event(stream, 2, 'c')], 'no-stream');
       }
-      expect(await verifyStore(store, undefined, 2)).toEqual({ streams: 3, events: 9, breaks: [] });
+      expect(await verifyStore(store, { pageSize: 2 })).toMatchObject({ streams: 3, events: 9, breaks: [] });
       const raw = new Database(path);
       raw.prepare("UPDATE events SET type = 'NocRevoked' WHERE stream = 'noc-B' AND revision = 1").run();
       raw.prepare("UPDATE events SET metadata = json_set(metadata, '$.actor.userId', 'someone-else') WHERE stream = 'noc-C' AND revision = 0").run();
       raw.close();
-      const result = await verifyStore(store, undefined, 2);
+      const result = await verifyStore(store, { pageSize: 2 });
       expect(result.breaks).toEqual([
         expect.objectContaining({ stream: 'noc-B', revision: 1, problem: 'changed' }),
         expect.objectContaining({ stream: 'noc-C', revision: 0, problem: 'changed' }),

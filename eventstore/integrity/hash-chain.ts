@@ -106,7 +106,12 @@ export class HashChainedEventStore implements EventStore {
   }
 }
 
-export type ChainProblem = 'missing-link' | 'changed' | 'wrong-predecessor' | 'revision-gap';
+/**
+ * What is wrong at the first broken position of a stream: its content `changed`; an event `removed`
+ * (the next one is missing); events `reordered` (the missing one comes later); an event `inserted` (a
+ * revision appears twice); a `wrong-predecessor` link; or a `missing-link` (written without the chain).
+ */
+export type ChainProblem = 'missing-link' | 'changed' | 'wrong-predecessor' | 'removed' | 'reordered' | 'inserted';
 
 export interface ChainBreak {
   stream: string;
@@ -115,24 +120,40 @@ export interface ChainBreak {
   detail: string;
 }
 
+interface StreamState {
+  prev: string;
+  next: number;
+  seen: Set<number>;
+  /** Once broken, later events are not judged again, except to tell a removal from a reordering. */
+  broken?: ChainBreak;
+}
+
 /** Checks events of many streams as they come, in log order; remembers each stream's last link. */
 export class ChainVerifier {
-  private readonly heads = new Map<string, { prev: string; next: number; broken: boolean }>();
+  private readonly heads = new Map<string, StreamState>();
   readonly breaks: ChainBreak[] = [];
   events = 0;
 
-  /** The break this event reveals, if any. Once a stream is broken, its later events are not judged again. */
+  /** The break this event reveals, if any. */
   check(event: RecordedEvent): ChainBreak | undefined {
     this.events += 1;
-    const head = this.heads.get(event.stream) ?? { prev: GENESIS_HASH, next: 0, broken: false };
-    this.heads.set(event.stream, head);
-    if (head.broken) return undefined;
-    const found = judge(event, head.prev, head.next);
+    let head = this.heads.get(event.stream);
+    if (!head) {
+      head = { prev: GENESIS_HASH, next: 0, seen: new Set() };
+      this.heads.set(event.stream, head);
+    }
+    if (head.broken) {
+      // The event that seemed removed turns up later: the stream was reordered, not cut.
+      if (head.broken.problem === 'removed' && event.revision === head.broken.revision) head.broken.problem = 'reordered';
+      return undefined;
+    }
+    const found = judge(event, head);
     if (found) {
-      head.broken = true;
+      head.broken = found;
       this.breaks.push(found);
       return found;
     }
+    head.seen.add(event.revision);
     head.prev = event.metadata.integrity?.hash as string;
     head.next += 1;
     return undefined;
@@ -143,13 +164,18 @@ export class ChainVerifier {
   }
 }
 
-function judge(event: RecordedEvent, prev: string, expectedRevision: number): ChainBreak | undefined {
-  const at = (problem: ChainProblem, detail: string): ChainBreak => ({ stream: event.stream, revision: event.revision, problem, detail });
-  if (event.revision !== expectedRevision) return at('revision-gap', `expected revision ${expectedRevision}, found ${event.revision}`);
+function judge(event: RecordedEvent, head: StreamState): ChainBreak | undefined {
+  const at = (problem: ChainProblem, detail: string, revision = event.revision): ChainBreak => ({ stream: event.stream, revision, problem, detail });
+  if (event.revision > head.next) return at('removed', `revision ${head.next} is missing; the next event is revision ${event.revision}`, head.next);
+  if (event.revision < head.next) {
+    return head.seen.has(event.revision)
+      ? at('inserted', `a second event claims revision ${event.revision}`)
+      : at('reordered', `revision ${event.revision} comes after revision ${head.next - 1}`);
+  }
   const link = event.metadata.integrity;
   if (!link) return at('missing-link', 'the event carries no hash-chain link');
-  if (link.prev !== prev) return at('wrong-predecessor', `links to ${link.prev.slice(0, 12)}…, predecessor is ${prev.slice(0, 12)}…`);
-  const recomputed = linkHash(prev, event);
+  if (link.prev !== head.prev) return at('wrong-predecessor', `links to ${link.prev.slice(0, 12)}…, predecessor is ${head.prev.slice(0, 12)}…`);
+  const recomputed = linkHash(head.prev, event);
   if (recomputed !== link.hash) return at('changed', `content hashes to ${recomputed.slice(0, 12)}…, recorded ${link.hash.slice(0, 12)}…`);
   return undefined;
 }

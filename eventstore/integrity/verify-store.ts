@@ -27,79 +27,101 @@ interface Pending {
 }
 
 /**
- * Reads the whole log page by page: recomputes every stream's hash chain, and checks every signed
- * checkpoint (signature by a trusted key, sequence, and the Merkle root of the stream heads at its
+ * Checks a log as it streams by, in log order: recomputes every stream's hash chain, and checks every
+ * signed checkpoint (signature by a trusted key, sequence, and the Merkle root of the stream heads at its
  * position). A checkpoint whose root no longer matches names the streams that differ: that is how a
  * truncated tail, which leaves every chain intact, is found.
  */
+export class LogVerifier {
+  private readonly findings: CheckpointFinding[] = [];
+  private readonly pending: Pending[] = [];
+  private readonly chains = new ChainVerifier();
+  private readonly heads = new StreamHeads();
+  private readonly recorded = new Map<string, { revision: number; hash: string }>();
+  private verified = 0;
+
+  /** The audit stream's events, read before the log: the checkpoints to hold the log against. */
+  constructor(auditEvents: readonly RecordedEvent[], trustedKeys: Record<string, string> = {}) {
+    auditEvents.forEach((event, i) => {
+      const parsed = Checkpoint.safeParse((event.data as { checkpoint?: unknown } | null)?.checkpoint);
+      const signature = (event.data as { signature?: unknown } | null)?.signature;
+      if (!parsed.success || typeof signature !== 'string') {
+        this.findings.push({ sequence: i, problem: 'malformed', detail: `audit event at revision ${event.revision} is not a signed checkpoint` });
+        return;
+      }
+      const checkpoint = parsed.data;
+      if (checkpoint.sequence !== i) {
+        this.findings.push({ sequence: checkpoint.sequence, problem: 'out-of-sequence', detail: `found at position ${i} of the audit stream` });
+      }
+      const key = trustedKeys[checkpoint.keyId];
+      if (!key) {
+        this.findings.push({ sequence: checkpoint.sequence, problem: 'unknown-key', detail: `signed by key ${checkpoint.keyId}, which is not trusted` });
+        return;
+      }
+      if (!verifySignature(key, signedText(checkpoint), signature)) {
+        this.findings.push({ sequence: checkpoint.sequence, problem: 'wrong-signature', detail: 'the signature does not verify against the trusted key' });
+        return;
+      }
+      this.pending.push({ checkpoint, position: positionFromString(checkpoint.logPosition) });
+    });
+    this.pending.sort((a, b) => comparePositions(a.position, b.position));
+  }
+
+  check(event: RecordedEvent): void {
+    this.settle(event.position);
+    this.chains.check(event);
+    this.heads.apply(event);
+  }
+
+  get events(): number {
+    return this.chains.events;
+  }
+
+  finish(): StoreVerification {
+    this.settle(undefined);
+    return {
+      streams: this.chains.streams,
+      events: this.chains.events,
+      breaks: this.chains.breaks,
+      checkpoints: { verified: this.verified, findings: this.findings },
+    };
+  }
+
+  private settle(upTo: Position | undefined): void {
+    while (this.pending.length > 0 && (upTo === undefined || comparePositions((this.pending[0] as Pending).position, upTo) < 0)) {
+      const { checkpoint } = this.pending.shift() as Pending;
+      for (const [stream, revision, hash] of checkpoint.changed) this.recorded.set(stream, { revision, hash });
+      const root = this.heads.root();
+      if (root === checkpoint.root) {
+        this.verified += 1;
+        continue;
+      }
+      this.findings.push({
+        sequence: checkpoint.sequence,
+        problem: 'root-mismatch',
+        detail: `the stream heads at ${checkpoint.logPosition} hash to ${root.slice(0, 12)}…, the checkpoint says ${checkpoint.root.slice(0, 12)}…`,
+        streams: differences(this.recorded, this.heads),
+      });
+    }
+  }
+}
+
+/** Verifies a whole store, reading the log page by page; memory grows with streams, not events. */
 export async function verifyStore(
   store: EventStore,
   options: { trustedKeys?: Record<string, string>; onProgress?: (events: number) => void; pageSize?: number } = {},
 ): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
-  const findings: CheckpointFinding[] = [];
-  const pending: Pending[] = [];
-  const audit = await store.readStream(AUDIT_CHECKPOINT_STREAM);
-  audit.forEach((event, i) => {
-    const parsed = Checkpoint.safeParse((event.data as { checkpoint?: unknown } | null)?.checkpoint);
-    const signature = (event.data as { signature?: unknown } | null)?.signature;
-    if (!parsed.success || typeof signature !== 'string') {
-      findings.push({ sequence: i, problem: 'malformed', detail: `audit event at revision ${event.revision} is not a signed checkpoint` });
-      return;
-    }
-    const checkpoint = parsed.data;
-    const key = options.trustedKeys?.[checkpoint.keyId];
-    if (checkpoint.sequence !== i) {
-      findings.push({ sequence: checkpoint.sequence, problem: 'out-of-sequence', detail: `found at position ${i} of the audit stream` });
-    }
-    if (!key) {
-      findings.push({ sequence: checkpoint.sequence, problem: 'unknown-key', detail: `signed by key ${checkpoint.keyId}, which is not trusted` });
-      return;
-    }
-    if (!verifySignature(key, signedText(checkpoint), signature)) {
-      findings.push({ sequence: checkpoint.sequence, problem: 'wrong-signature', detail: 'the signature does not verify against the trusted key' });
-      return;
-    }
-    pending.push({ checkpoint, position: positionFromString(checkpoint.logPosition) });
-  });
-  pending.sort((a, b) => comparePositions(a.position, b.position));
-
-  const verifier = new ChainVerifier();
-  const heads = new StreamHeads();
-  const recorded = new Map<string, { revision: number; hash: string }>();
-  let verified = 0;
-  const settle = (upTo: Position | undefined): void => {
-    while (pending.length > 0 && (upTo === undefined || comparePositions((pending[0] as Pending).position, upTo) < 0)) {
-      const { checkpoint } = pending.shift() as Pending;
-      for (const [stream, revision, hash] of checkpoint.changed) recorded.set(stream, { revision, hash });
-      const root = heads.root();
-      if (root === checkpoint.root) {
-        verified += 1;
-        continue;
-      }
-      findings.push({
-        sequence: checkpoint.sequence,
-        problem: 'root-mismatch',
-        detail: `the stream heads at ${checkpoint.logPosition} hash to ${root.slice(0, 12)}…, the checkpoint says ${checkpoint.root.slice(0, 12)}…`,
-        streams: differences(recorded, heads),
-      });
-    }
-  };
-
+  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys);
   let after: Position | undefined;
   for (;;) {
-    const page: RecordedEvent[] = await store.readAll({ after, maxCount: pageSize });
-    for (const event of page) {
-      settle(event.position);
-      verifier.check(event);
-      heads.apply(event);
-    }
+    const page = await store.readAll({ after, maxCount: pageSize });
+    for (const event of page) verifier.check(event);
     options.onProgress?.(verifier.events);
     if (page.length < pageSize) break;
     after = page[page.length - 1]?.position;
   }
-  settle(undefined);
-  return { streams: verifier.streams, events: verifier.events, breaks: verifier.breaks, checkpoints: { verified, findings } };
+  return verifier.finish();
 }
 
 function differences(recorded: Map<string, { revision: number; hash: string }>, heads: StreamHeads): CheckpointFinding['streams'] {

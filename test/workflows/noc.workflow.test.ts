@@ -4,7 +4,7 @@ import { addMonths } from '../../domain/shared/time';
 import type { EventStore } from '../../eventstore/port';
 import { director, officer, pse, reviewer } from '../support/actors';
 import { timeSkippingEnv } from '../support/temporal';
-import { act, refusal, requestNoc, startNocWorker, streamOf, view } from './noc-harness';
+import { act, exportHistories, refusal, requestNoc, startNocWorker, streamOf, view } from './noc-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -16,6 +16,10 @@ let running: Promise<void>;
 beforeAll(async () => {
   env = await timeSkippingEnv();
   ({ worker, store, run: running } = await startNocWorker(env));
+});
+
+afterEach(async () => {
+  await exportHistories((expect.getState().currentTestName ?? 'noc').replace(/^NOC process on the time-skipping server /, ''));
 });
 
 afterAll(async () => {

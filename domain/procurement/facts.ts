@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { Baseline, DataClass, Jurisdiction } from '../shared/vocabulary';
+import { isBefore } from '../shared/time';
+import { DeploymentModel } from './hosting-rules';
+
+/**
+ * The facts the procurement check reads. They are the check's own types, not the accreditation or NOC
+ * deciders' state: a read model assembles them, and the check stays independent of how those
+ * processes store their cases.
+ */
+const Text = z.string().trim().min(1);
+const Iso = z.iso.datetime({ offset: true });
+
+const validityInOrder = (v: { validFrom?: string; validUntil?: string }): boolean =>
+  v.validFrom === undefined || v.validUntil === undefined || isBefore(v.validFrom, v.validUntil);
+
+export const ACCREDITATION_STATUSES = ['accredited', 'suspended', 'revoked', 'expired', 'withdrawn'] as const;
+export const AccreditationStatus = z.enum(ACCREDITATION_STATUSES);
+export type AccreditationStatus = z.infer<typeof AccreditationStatus>;
+
+export const AccreditationFacts = z
+  .object({
+    status: AccreditationStatus,
+    baseline: Baseline,
+    highestDataClass: DataClass,
+    validFrom: Iso,
+    /** Exclusive: at this instant the accreditation no longer counts. */
+    validUntil: Iso,
+    /** After a revocation, PSEs already using the offering may keep using it until this instant (exclusive). */
+    transitionUntil: Iso.optional(),
+    conditions: z.array(Text),
+  })
+  .refine(validityInOrder, { path: ['validUntil'], message: 'must be after validFrom' });
+export type AccreditationFacts = z.infer<typeof AccreditationFacts>;
+
+export const DataCentreFacts = z.object({
+  city: Text,
+  /** ISO 3166-1 alpha-2, e.g. PK. */
+  country: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code'),
+});
+export type DataCentreFacts = z.infer<typeof DataCentreFacts>;
+
+export const OfferingFacts = z.object({
+  offeringId: Text,
+  cspId: Text,
+  /** Whether the offering's CSP is on the register now. */
+  cspRegistered: z.boolean(),
+  name: Text,
+  deploymentModel: DeploymentModel,
+  dataCentres: z.array(DataCentreFacts),
+  /** The offering's current accreditation, whatever its status; absent when it never had one. */
+  accreditation: AccreditationFacts.optional(),
+});
+export type OfferingFacts = z.infer<typeof OfferingFacts>;
+
+/** Same values as the NOC decider's statuses and deviation kinds; a unit test keeps them equal. */
+export const NOC_FACT_STATUSES = [
+  'requested',
+  'under-review',
+  'awaiting-pse',
+  'awaiting-decision',
+  'active',
+  'extension-requested',
+  'rejected',
+  'lapsed',
+  'expired',
+  'revoked',
+  'withdrawn',
+] as const;
+export const NOC_FACT_STATUSES_IN_FORCE: readonly NocFacts['status'][] = ['active', 'extension-requested'];
+
+export const NOC_FACT_DEVIATIONS = [
+  'non-accredited-offering',
+  'on-premises-hosting',
+  'restricted-data-outside-pakistan',
+  'new-own-data-centre',
+  'other',
+] as const;
+
+export const NocFacts = z
+  .object({
+    nocId: Text,
+    pseId: Text,
+    status: z.enum(NOC_FACT_STATUSES),
+    deviation: z.enum(NOC_FACT_DEVIATIONS),
+    dataClass: DataClass,
+    /** The offering the deviation is about, when it names one. */
+    offeringId: Text.optional(),
+    /** Set once approved; exclusive at validUntil. */
+    validFrom: Iso.optional(),
+    validUntil: Iso.optional(),
+  })
+  .refine(validityInOrder, { path: ['validUntil'], message: 'must be after validFrom' });
+export type NocFacts = z.infer<typeof NocFacts>;
+
+export const PseFacts = z.object({ pseId: Text, jurisdiction: Jurisdiction });
+export type PseFacts = z.infer<typeof PseFacts>;
+
+export const ProcurementInput = z
+  .object({
+    pse: PseFacts,
+    dataClass: DataClass,
+    /** The offering asked about; kept even when the register does not know it, so NOCs naming it still match. */
+    offeringId: Text,
+    /** The offering as the register knows it; absent when unknown. */
+    offering: OfferingFacts.optional(),
+    /** Whether the PSE already uses the offering: only existing users benefit from a revocation's transition. */
+    pseAlreadyUsesOffering: z.boolean().optional(),
+    /** The NOCs that may bear on the question (the PSE's, or the offering's); the check sorts out which apply. */
+    nocs: z.array(NocFacts),
+  })
+  .refine((input) => input.offering === undefined || input.offering.offeringId === input.offeringId, {
+    path: ['offering', 'offeringId'],
+    message: 'must equal the offeringId asked about',
+  });
+export type ProcurementInput = z.infer<typeof ProcurementInput>;
+
+const Id = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `is required: the id of the ${what}` : `must be the id of the ${what}`) })
+    .trim()
+    .min(1, `must not be empty: give the id of the ${what}`)
+    .max(100, 'must be at most 100 characters')
+    .regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, dots, colons, dashes or underscores');
+
+/** `?pse=&offering=&dataClass=&at=`, as the public endpoint receives it; `at` defaults to now at the edge. */
+export const ProcurementQuery = z.object({
+  pse: Id('public service entity'),
+  offering: Id('offering'),
+  dataClass: z.enum(['open', 'public', 'restricted', 'confidential', 'secret'], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required: one of open, public, restricted, confidential, secret'
+        : 'must be one of open, public, restricted, confidential, secret',
+  }),
+  at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant, e.g. 2025-06-01T00:00:00Z' }).optional(),
+});
+export type ProcurementQuery = z.infer<typeof ProcurementQuery>;

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker } from '@temporalio/worker';
+
+/**
+ * The replay gate: histories of every NOC branch, exported from real runs (see
+ * docs/changing-workflows.md), are replayed against the current workflow code. A change that would
+ * break a process in flight fails here, before it reaches a server.
+ */
+const DIR = join(__dirname, '..', 'fixtures', 'workflow-histories');
+
+function fixtures(): { workflowId: string; history: temporal.api.history.v1.IHistory }[] {
+  return readdirSync(DIR)
+    .filter((f) => f.endsWith('.binpb'))
+    .sort()
+    .map((f) => ({ workflowId: f.replace(/\.binpb$/, ''), history: temporal.api.history.v1.History.decode(readFileSync(join(DIR, f))) }));
+}
+
+async function replay(workflowsPath: string) {
+  const results: { workflowId: string; error?: Error }[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'replay-gate' }, fixtures())) {
+    results.push({ workflowId: result.workflowId, error: result.error });
+  }
+  return results;
+}
+
+describe('the workflow replay gate', () => {
+  it('replays the recorded history of every NOC branch against the current code', async () => {
+    const results = await replay(require.resolve('../../workflows'));
+    const branches = new Set(results.map((r) => r.workflowId.replace(/-\d+$/, '')));
+    expect(branches.size).toBeGreaterThanOrEqual(7);
+    expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`)).toEqual([]);
+  });
+
+  it('fails a deliberately nondeterministic change on every recorded history', async () => {
+    const results = await replay(require.resolve('./nondeterministic'));
+    expect(results.length).toBeGreaterThan(0);
+    for (const result of results) expect(result.error).toBeInstanceOf(DeterminismViolationError);
+  });
+});

@@ -1,0 +1,43 @@
+import type { Dossier } from './dossier';
+
+const escape = (value: unknown): string =>
+  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** The dossier as a printable, self-contained HTML document (print it to PDF from any browser). */
+export function dossierHtml(d: Dossier): string {
+  const v = d.verification;
+  const verdict = v.intact
+    ? `Verified: the case's hash chain recomputes${v.coveredBy ? `, and signed checkpoint ${v.coveredBy.sequence} (${escape(v.coveredBy.createdAt)}) covers it up to revision ${v.coveredBy.revision}` : '; no signed checkpoint covers it yet'}. ${v.checkpointsVerified} checkpoints verified in all.`
+    : `NOT VERIFIED. ${v.chainBreak ? `Chain broken at revision ${v.chainBreak.revision}: ${escape(v.chainBreak.problem)} (${escape(v.chainBreak.detail)}). ` : ''}${v.checkpointFindings.map((f) => `Checkpoint ${f.sequence}: ${escape(f.problem)} (${escape(f.detail)}).`).join(' ')}`;
+  const decisions = d.decisions
+    .map((x) => `<tr><td>${x.revision}</td><td>${escape(x.type)}</td><td>${escape(x.by)}</td><td>${escape(x.role)}</td><td>${escape(x.at)}</td><td>${escape(x.policyVersion)}</td><td>${escape(x.reasons)}</td></tr>`)
+    .join('\n');
+  const events = d.events
+    .map(
+      (e) => `<tr><td>${e.revision}</td><td>${escape(e.type)}</td><td>${escape(e.occurredAt)}<br><small>recorded ${escape(e.recordedAt)}</small></td>
+<td>${escape(e.actor.name ?? e.actor.userId)}<br><small>${escape(e.actor.role)}${e.actor.jurisdiction ? `, ${escape(e.actor.jurisdiction)}` : ''}</small></td>
+<td>${escape(e.policyVersion)}</td><td><pre>${escape(JSON.stringify(e.data, null, 1))}</pre></td><td><code>${escape(e.hash?.slice(0, 16))}</code></td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Decision dossier — ${escape(d.case)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#111}h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0}
+th,td{border:1px solid #999;padding:.3rem .5rem;vertical-align:top;text-align:left}th{background:#eee}pre{margin:0;white-space:pre-wrap;font-size:12px}
+.ok{border-left:6px solid #1a7f37;padding:.5rem 1rem;background:#eefbf1}.bad{border-left:6px solid #b42318;padding:.5rem 1rem;background:#fdeceb}
+@media print{body{margin:0}tr{break-inside:avoid}}
+</style></head><body>
+<h1>Decision dossier: ${escape(d.case)}</h1>
+<p>Generated ${escape(d.generatedAt)}. ${d.events.length} events.</p>
+<p class="${v.intact ? 'ok' : 'bad'}">${verdict}</p>
+<h2>Decisions</h2>
+<table><thead><tr><th>Rev.</th><th>What</th><th>By</th><th>Role</th><th>When</th><th>Policy / framework</th><th>Reasons</th></tr></thead><tbody>
+${decisions}
+</tbody></table>
+<h2>Every event</h2>
+<table><thead><tr><th>Rev.</th><th>Event</th><th>When</th><th>Who</th><th>Policy / framework</th><th>Data</th><th>Hash</th></tr></thead><tbody>
+${events}
+</tbody></table>
+</body></html>
+`;
+}

@@ -1,0 +1,52 @@
+import type { EventStore, Position } from '../eventstore/port';
+import { decode } from '../eventstore/registry';
+import { isAtOrAfter } from '../domain/shared/time';
+import type { ReadModelDb } from './db';
+import type { Projection } from './projection';
+
+export interface AsOfProgress {
+  events: number;
+  /** Events in the log when the replay began, where the store can tell cheaply (SQLite); else undefined. */
+  total?: number;
+}
+
+/**
+ * Rebuilds read models into `db` (a separate database, never the live one) from the events the store
+ * had recorded up to `asOf` inclusive; without `asOf`, from the whole log. What the office knew at an
+ * instant is what had been recorded by then, so the store's recording time decides, not the time a
+ * workflow stamped on the event.
+ */
+export async function rebuildAsOf(
+  store: EventStore,
+  projections: readonly Projection[],
+  db: ReadModelDb,
+  options: { asOf?: string; onProgress?: (p: AsOfProgress) => void; pageSize?: number } = {},
+): Promise<{ events: number; lastRecordedAt?: string }> {
+  const pageSize = options.pageSize ?? 5_000;
+  for (const p of projections) p.setup(db);
+  const head = await store.headPosition();
+  const total = store.kind === 'sqlite' ? Number(head.commit) : undefined;
+  let applied = 0;
+  let lastRecordedAt: string | undefined;
+  let after: Position | undefined;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: pageSize });
+    let done = page.length < pageSize;
+    db.transaction(() => {
+      for (const raw of page) {
+        if (options.asOf !== undefined && !isAtOrAfter(options.asOf, raw.recordedAt)) {
+          done = true;
+          return;
+        }
+        const event = decode(raw);
+        for (const p of projections) if (p.handles(event.type)) p.apply(db, event);
+        applied += 1;
+        lastRecordedAt = raw.recordedAt;
+      }
+    })();
+    options.onProgress?.({ events: applied, total });
+    if (done) break;
+    after = page[page.length - 1]?.position;
+  }
+  return { events: applied, lastRecordedAt };
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { generateNocHistories } from '../../bench/fixtures';
+import { buildDossier } from '../../audit/dossier';
+import { dossierHtml } from '../../audit/dossier-html';
+import { Checkpointer } from '../../eventstore/integrity/checkpoint';
+import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import { loadAuditSigner } from '../../eventstore/integrity/signing';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import type { EventStore } from '../../eventstore/port';
+
+describe('the decision dossier of a case', () => {
+  let dir: string;
+  let store: EventStore;
+  let trusted: Record<string, string>;
+  let approved: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dossier-'));
+    store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+    const signer = loadAuditSigner({ file: join(dir, 'key.pem') });
+    trusted = { [signer.keyId]: signer.publicKeyPem };
+    const histories = [...generateNocHistories(400, { seed: 3 })];
+    for (const h of histories) await store.append(h.stream, h.events, 'no-stream');
+    approved = histories.find((h) => h.events.some((e) => e.type === 'NocApproved'))?.stream as string;
+    await new Checkpointer(store, signer).checkpoint('2026-06-01T00:00:00.000Z');
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists every event with its actor, role and policy version, the decisions, and a verified history', async () => {
+    const dossier = await buildDossier(store, approved, trusted, '2026-06-02T00:00:00.000Z');
+    expect(dossier).toBeDefined();
+    const d = dossier!;
+    expect(d.events.map((e) => e.revision)).toEqual(d.events.map((_, i) => i));
+    for (const e of d.events) {
+      expect(e.actor.userId).toBeTruthy();
+      expect(e.actor.role).toBeTruthy();
+      expect(e.policyVersion).toBeTruthy();
+    }
+    const approval = d.decisions.find((x) => x.type === 'NocApproved');
+    expect(approval).toMatchObject({ role: expect.stringMatching(/director|provincial-officer/) });
+    expect(d.decisions.find((x) => x.type === 'NocRecommended')?.reasons).toBeTruthy();
+    expect(d.verification).toMatchObject({ intact: true, checkpointsVerified: 1, checkpointFindings: [] });
+    expect(d.verification.coveredBy).toMatchObject({ sequence: 0, revision: d.events.length - 1 });
+    const html = dossierHtml(d);
+    expect(html).toContain(`Decision dossier: ${approved}`);
+    expect(html).toContain("Verified: the case's hash chain recomputes");
+  });
+
+  it('says the history does not verify, and where, after an event of the case is altered', async () => {
+    const raw = new Database(join(dir, 'events.db'));
+    raw.prepare("UPDATE events SET data = json_set(data, '$.reasons', 'rewritten') WHERE stream = ? AND type = 'NocApproved'").run(approved);
+    raw.close();
+    const d = (await buildDossier(store, approved, trusted, '2026-06-03T00:00:00.000Z'))!;
+    const revision = d.events.find((e) => e.type === 'NocApproved')?.revision;
+    expect(d.verification.intact).toBe(false);
+    expect(d.verification.chainBreak).toMatchObject({ stream: approved, revision, problem: 'changed' });
+    expect(dossierHtml(d)).toContain('NOT VERIFIED');
+  });
+
+  it('has no dossier for a case that does not exist', async () => {
+    expect(await buildDossier(store, 'noc-NOPE', trusted, '2026-06-02T00:00:00.000Z')).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Baseline, DataClass, Jurisdiction } from '../shared/vocabulary';
+import { Baseline, DATA_CLASSES, DataClass, Jurisdiction } from '../shared/vocabulary';
 import { isBefore } from '../shared/time';
 import { DeploymentModel } from './hosting-rules';
 
@@ -119,7 +119,7 @@ const Id = (what: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `is required: the id of the ${what}` : `must be the id of the ${what}`) })
     .trim()
-    .min(1, `must not be empty: give the id of the ${what}`)
+    .min(1, { error: `must not be empty: give the id of the ${what}`, abort: true })
     .max(100, 'must be at most 100 characters')
     .regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, dots, colons, dashes or underscores');
 
@@ -127,11 +127,9 @@ const Id = (what: string) =>
 export const ProcurementQuery = z.object({
   pse: Id('public service entity'),
   offering: Id('offering'),
-  dataClass: z.enum(['open', 'public', 'restricted', 'confidential', 'secret'], {
+  dataClass: z.enum(DATA_CLASSES, {
     error: (issue) =>
-      issue.input === undefined
-        ? 'is required: one of open, public, restricted, confidential, secret'
-        : 'must be one of open, public, restricted, confidential, secret',
+      issue.input === undefined ? `is required: one of ${DATA_CLASSES.join(', ')}` : `must be one of ${DATA_CLASSES.join(', ')}`,
   }),
   at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant, e.g. 2025-06-01T00:00:00Z' }).optional(),
 });

@@ -12,7 +12,8 @@ export interface ApiDeps {
   identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts'>;
   nocGateway: NocGateway;
   nocQueries: NocQueries;
-  eventStore: Pick<EventStore, 'readStream'>;
+  /** readAll, when given, feeds the auditors' global event log in the UI. */
+  eventStore: Pick<EventStore, 'readStream'> & Partial<Pick<EventStore, 'readAll'>>;
   health: () => Promise<HealthReport>;
   /** Defaults to a pino logger at config.logLevel. */
   logger?: Logger;

@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { nocRoutes } from './routes/nocs';
 import { systemRoutes } from './routes/system';
+import { registerUi } from '../ui/register-ui';
 
 export type { ApiDeps } from './deps';
 
@@ -102,5 +103,6 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }));
   routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...systemRoutes(deps, openApi));
   for (const route of routes) registerRoute(app, route, deps);
+  registerUi(app, deps);
   return app;
 }

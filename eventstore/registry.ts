@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { DomainError } from '../domain/shared/errors';
 import { NocEventSchemas } from '../domain/noc/events';
+import { CspEventSchemas } from '../domain/csp/events';
+import { AccreditationEventSchemas } from '../domain/accreditation/events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -29,6 +31,8 @@ export function registerEventTypes(
 }
 
 registerEventTypes(NocEventSchemas);
+registerEventTypes(CspEventSchemas);
+registerEventTypes(AccreditationEventSchemas);
 registerEventTypes(AuditEventSchemas);
 
 export function currentVersion(type: string): number {

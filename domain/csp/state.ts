@@ -1,0 +1,21 @@
+import type { Offering, Organisation } from './events';
+
+export type OfferingStatus = 'active' | 'retired';
+
+export interface OfferingRecord extends Offering {
+  status: OfferingStatus;
+}
+
+export interface CspRecord {
+  status: 'registered';
+  cspId: string;
+  organisation: Organisation;
+  registeredBy: string;
+  registeredAt: string;
+  /** By offering id; retired offerings stay, so an id is never reused. */
+  offerings: Record<string, OfferingRecord>;
+}
+
+export type CspState = { status: 'none' } | CspRecord;
+
+export const initialCspState: CspState = { status: 'none' };

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../../config/config';
+import type { ApiDeps } from '../../api/deps';
+import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { registerUi, type UiOptions } from '../../ui/register-ui';
+import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+
+/** Sessions, CSRF, rate limiting and claims of the UI, through HTTP, without Temporal. */
+const PASSWORD = 'a long enough password';
+
+let dir: string;
+let identity: Identity;
+let queries: FakeNocQueries;
+const apps: FastifyInstance[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ui-sessions-'));
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await identity.createAccount({ username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
+  queries = new FakeNocQueries();
+});
+
+afterEach(async () => {
+  while (apps.length > 0) await apps.pop()?.close();
+  identity.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startUi(options: UiOptions = {}, limit = 10): FastifyInstance {
+  const deps: ApiDeps = {
+    config: { ...loadConfig({}), dataDir: dir },
+    identity,
+    nocGateway: new FakeNocGateway(),
+    nocQueries: queries,
+    eventStore: new FakeEventStore(),
+    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
+    logger: pino({ level: 'silent' }),
+    loginRateLimit: { limit, windowMs: 60_000 },
+  };
+  const app = Fastify();
+  registerUi(app, deps, options);
+  apps.push(app);
+  return app;
+}
+
+/** A browser's cookie jar, reduced to what these tests need. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly app: FastifyInstance) {}
+
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      payload: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    for (const c of res.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
+      const gone = c.value === '' || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.maxAge === 0;
+      if (gone) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+
+  async csrf(url: string): Promise<string> {
+    const res = await this.request('GET', url);
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (!token) throw new Error(`No form token on ${url} (${res.statusCode})`);
+    return token;
+  }
+
+  async signIn(username: string, password = PASSWORD) {
+    const _csrf = await this.csrf('/ui/login');
+    return this.request('POST', '/ui/login', { _csrf, username, password, next: '' });
+  }
+}
+
+describe('UI sessions', () => {
+  it('signs in with a fresh HttpOnly, SameSite=Lax session cookie at each login', async () => {
+    const app = startUi();
+    const browser = new Browser(app);
+    const first = await browser.signIn('rania');
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe('/ui/queue');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toMatch(/co_session=[A-Za-z0-9_-]{43}/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const token1 = browser.cookies.get('co_session');
+    expect((await browser.request('GET', '/ui/queue')).statusCode).toBe(200);
+    const again = new Browser(app);
+    await again.signIn('rania');
+    expect(again.cookies.get('co_session')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(again.cookies.get('co_session')).not.toBe(token1);
+  });
+
+  it('refuses a sign-in without the form token and a wrong password with the same message for any user', async () => {
+    const app = startUi();
+    const browser = new Browser(app);
+    const forged = await browser.request('POST', '/ui/login', { username: 'rania', password: PASSWORD });
+    expect(forged.statusCode).toBe(403);
+    const wrong = await browser.signIn('rania', 'not the password at all');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('The username or the password is wrong.');
+    expect(wrong.body).toContain('value="rania"');
+    const unknown = await browser.signIn('nobody', 'not the password at all');
+    expect(unknown.body).toContain('The username or the password is wrong.');
+  });
+
+  it('rate-limits sign-in attempts per username and address', async () => {
+    const app = startUi({}, 2);
+    const browser = new Browser(app);
+    expect((await browser.signIn('rania', 'wrong password one')).statusCode).toBe(401);
+    expect((await browser.signIn('rania', 'wrong password two')).statusCode).toBe(401);
+    const limited = await browser.signIn('rania');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(browser.cookies.has('co_session')).toBe(false);
+  });
+
+  it('ends a session left idle longer than the idle timeout and revokes its token', async () => {
+    const app = startUi({ idleTimeoutMs: 150 });
+    const browser = new Browser(app);
+    await browser.signIn('rania');
+    const token = browser.cookies.get('co_session') as string;
+    expect((await browser.request('GET', '/ui/queue')).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 250));
+    const after = await browser.request('GET', '/ui/queue');
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toBe('/ui/login?reason=timeout&next=%2Fui%2Fqueue');
+    expect(identity.authenticate(token)).toBeUndefined();
+  });
+
+  it('signs out only by POST with the form token, revoking the token for good', async () => {
+    const app = startUi();
+    const browser = new Browser(app);
+    await browser.signIn('rania');
+    const token = browser.cookies.get('co_session') as string;
+    expect((await browser.request('GET', '/ui/logout')).statusCode).toBe(404);
+    expect((await browser.request('POST', '/ui/logout', {})).statusCode).toBe(403);
+    expect(identity.authenticate(token)).toBeDefined();
+    const _csrf = await browser.csrf('/ui/queue');
+    const out = await browser.request('POST', '/ui/logout', { _csrf });
+    expect(out.headers.location).toBe('/ui/login?reason=signed-out');
+    expect(identity.authenticate(token)).toBeUndefined();
+    const replay = await app.inject({ method: 'GET', url: '/ui/queue', headers: { cookie: `co_session=${token}` } });
+    expect(replay.statusCode).toBe(303);
+  });
+
+  it('keeps its secret in the data directory, readable by the owner only, so forms survive a restart', async () => {
+    const browser = new Browser(startUi());
+    await browser.signIn('rania');
+    const _csrf = await browser.csrf('/ui/queue');
+    expect(statSync(join(dir, 'ui-secret')).mode & 0o777).toBe(0o600);
+    await apps.pop()?.close();
+    const restarted = new Browser(startUi());
+    for (const [k, v] of browser.cookies) restarted.cookies.set(k, v);
+    const out = await restarted.request('POST', '/ui/logout', { _csrf });
+    expect(out.statusCode).toBe(303);
+  });
+
+  it('never redirects after sign-in to another site', async () => {
+    const browser = new Browser(startUi());
+    const _csrf = await browser.csrf('/ui/login');
+    const res = await browser.request('POST', '/ui/login', { _csrf, username: 'rania', password: PASSWORD, next: '//evil.example/ui/x' });
+    expect(res.headers.location).toBe('/ui/queue');
+  });
+});
+
+describe('claims in the queue', () => {
+  const task = {
+    taskId: 'noc-1:review',
+    nocId: 'NOC-1',
+    kind: 'review' as const,
+    jurisdiction: 'federal' as const,
+    role: 'reviewer',
+    pseId: null,
+    excludedUserIds: [],
+    createdAt: '2026-11-01T00:00:00.000Z',
+    dueAt: null,
+    claimedBy: null,
+    claimedAt: null,
+  };
+
+  it('lets one reviewer claim a task, shows the holder to the others and blocks their claim', async () => {
+    queries.tasks.push(task);
+    const app = startUi();
+    const rania = new Browser(app);
+    const rafay = new Browser(app);
+    await rania.signIn('rania');
+    await rafay.signIn('rafay');
+    const raniaToken = await rania.csrf('/ui/queue');
+    const rafayToken = await rafay.csrf('/ui/queue');
+    const claimed = await rania.request('POST', '/ui/queue/claim', { _csrf: raniaToken, taskId: task.taskId });
+    expect(claimed.headers.location).toBe('/ui/queue?done=claimed');
+    const seen = await rafay.request('GET', '/ui/queue');
+    expect(seen.body).toContain('Claimed by Rania Reviewer');
+    expect(seen.body).toMatch(/<button type="button" disabled/);
+    const late = await rafay.request('POST', '/ui/queue/claim', { _csrf: rafayToken, taskId: task.taskId });
+    expect(late.headers.location).toBe('/ui/queue?done=taken');
+    // Releasing someone else's claim does nothing; releasing one's own frees the task.
+    await rafay.request('POST', '/ui/queue/release', { _csrf: rafayToken, taskId: task.taskId });
+    expect((await rafay.request('GET', '/ui/queue')).body).toContain('Claimed by Rania Reviewer');
+    await rania.request('POST', '/ui/queue/release', { _csrf: raniaToken, taskId: task.taskId });
+    expect((await rafay.request('GET', '/ui/queue')).body).not.toContain('Claimed by Rania');
+  });
+
+  it('refuses to claim a task that is not in the user’s own queue', async () => {
+    queries.tasks.push({ ...task, role: 'director' });
+    const rania = new Browser(startUi());
+    await rania.signIn('rania');
+    const _csrf = await rania.csrf('/ui/queue');
+    const res = await rania.request('POST', '/ui/queue/claim', { _csrf, taskId: task.taskId });
+    expect(res.headers.location).toBe('/ui/queue?done=gone');
+  });
+});

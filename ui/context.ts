@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../domain/shared/actor';
+import type { ApiDeps } from '../api/deps';
+import type { SlidingWindowLimiter } from '../api/rate-limit';
+import type { Claims } from './claims';
+import type { SafeHtml } from './html';
+import type { UiSessions } from './sessions';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the CSRF token of this request's forms is derived from: the session token, or the form nonce. */
+    csrfSeed?: string;
+    /** Set when the session cookie named a session that ended by idle timeout. */
+    sessionTimedOut?: boolean;
+  }
+}
+
+/** What the UI's routes work with; the SQLite-backed parts are opened on first use. */
+export interface UiContext {
+  deps: ApiDeps;
+  sessions(): UiSessions;
+  claims(): Claims;
+  loginLimiter: SlidingWindowLimiter;
+  now: () => Date;
+}
+
+export const SESSION_COOKIE = 'co_session';
+export const FORM_COOKIE = 'co_form';
+
+/** Thrown by pages that need a signed-in user; the UI's error handler answers with the login page. */
+export class LoginRequired extends Error {
+  override readonly name = 'LoginRequired';
+}
+
+/** Thrown when a POST lacks the form's CSRF token. */
+export class CsrfRefused extends Error {
+  override readonly name = 'CsrfRefused';
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new LoginRequired('Sign in to see this page');
+  return request.actor;
+}
+
+export function csrfOf(ctx: UiContext, request: FastifyRequest): string {
+  return ctx.sessions().csrfFor(request.csrfSeed as string);
+}
+
+export function sendPage(reply: FastifyReply, markup: SafeHtml, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(markup.value);
+}
+
+/** POST-redirect-GET: 303 makes the browser follow with a GET whatever the original method. */
+export function seeOther(reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(303).header('location', location).send();
+}
+
+/** Only a path of this site is a place to go back to after signing in; anything else is an open redirect. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/ui\/[^/\\]/.test(next) && !next.includes('//') ? next : '/ui/queue';
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type Database from 'better-sqlite3';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/shared/errors';
+import type { ApiDeps } from '../api/deps';
+import { statusOf, toDomainError } from '../api/errors';
+import { LOGIN_RATE_LIMIT, SlidingWindowLimiter } from '../api/rate-limit';
+import { createClaims, type Claims } from './claims';
+import { CsrfRefused, FORM_COOKIE, LoginRequired, SESSION_COOKIE, csrfOf, sendPage, type UiContext } from './context';
+import { html } from './html';
+import { page } from './layout';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
+import { caseRoutes } from './routes/cases';
+import { homeRoute } from './routes/home';
+import { queueRoutes } from './routes/queue';
+import { registerRoutes } from './routes/register';
+import { loadOrCreateUiSecret } from './secret';
+import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
+import { openTasklistDb } from './tasklist-db';
+
+const CSS = readFileSync(join(__dirname, 'ui.css'), 'utf8');
+const REFRESH_JS = readFileSync(join(__dirname, 'queue-refresh.js'), 'utf8');
+const NONCE_SHAPE = /^[A-Za-z0-9_-]{32}$/;
+
+/** No inline script or style, no framing, forms only to ourselves. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+export interface UiOptions {
+  /** Defaults to 30 minutes. */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * The server-rendered UI: `/` (public) and everything under `/ui`. Its SQLite file and secret live in
+ * config.dataDir and are opened on the first UI request, so building the API for other uses (tests of
+ * the JSON API) touches no files.
+ */
+export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptions = {}): void {
+  let db: Database.Database | undefined;
+  let sessions: UiSessions | undefined;
+  let claims: Claims | undefined;
+  const open = (): Database.Database => (db ??= openTasklistDb(join(deps.config.dataDir, 'tasklist.db')));
+  const ctx: UiContext = {
+    deps,
+    sessions: () =>
+      (sessions ??= createUiSessions({
+        identity: deps.identity,
+        db: open(),
+        secret: loadOrCreateUiSecret(deps.config.dataDir),
+        idleTimeoutMs: options.idleTimeoutMs,
+      })),
+    claims: () => (claims ??= createClaims(open())),
+    loginLimiter: new SlidingWindowLimiter(deps.loginRateLimit ?? LOGIN_RATE_LIMIT),
+    now: () => new Date(),
+  };
+
+  app.addHook('onClose', async () => {
+    db?.close();
+  });
+
+  app.register(async (scope) => {
+    scope.addHook('onSend', async (_request, reply) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    });
+    scope.get('/', async (_request, reply) => sendPage(reply, homeRoute()));
+  });
+
+  app.register(
+    async (scope) => {
+      await scope.register(fastifyCookie);
+      await scope.register(fastifyFormbody);
+
+      scope.addHook('onRequest', async (request, reply) => identify(ctx, request, reply));
+      scope.addHook('preHandler', async (request) => {
+        if (request.method !== 'POST') return;
+        const given = (request.body as Record<string, unknown> | undefined)?._csrf;
+        if (!ctx.sessions().csrfValid(request.csrfSeed as string, given)) throw new CsrfRefused('No valid form token');
+      });
+      scope.addHook('onSend', async (_request, reply) => {
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+        // Pages show what one person may see: never cached, so the back button after sign-out shows nothing.
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      });
+      scope.setErrorHandler((err, request, reply) => errorPage(ctx, err, request, reply));
+      scope.setNotFoundHandler((request, reply) =>
+        errorPage(ctx, new DomainError('NOT_FOUND', 'There is no such page'), request, reply),
+      );
+
+      scope.get('/static/ui.css', async (_request, reply) =>
+        reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(CSS),
+      );
+      scope.get('/static/queue-refresh.js', async (_request, reply) =>
+        reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(REFRESH_JS),
+      );
+
+      authRoutes(scope, ctx);
+      queueRoutes(scope, ctx);
+      registerRoutes(scope, ctx);
+      caseRoutes(scope, ctx);
+      auditRoutes(scope, ctx);
+    },
+    { prefix: '/ui' },
+  );
+}
+
+/** Who is asking: a live session sets request.actor; everyone else gets a form nonce to sign forms with. */
+function identify(ctx: UiContext, request: FastifyRequest, reply: FastifyReply): void {
+  if (request.url.startsWith('/ui/static/')) return;
+  const secure = request.protocol === 'https';
+  const token = request.cookies[SESSION_COOKIE];
+  if (token) {
+    const resumed = ctx.sessions().resume(token);
+    if (resumed.kind === 'live') {
+      request.actor = resumed.actor;
+      request.csrfSeed = token;
+      return;
+    }
+    request.sessionTimedOut = resumed.kind === 'idle';
+    reply.clearCookie(SESSION_COOKIE, { path: '/ui', httpOnly: true, sameSite: 'lax', secure });
+  }
+  let nonce = request.cookies[FORM_COOKIE];
+  if (!nonce || !NONCE_SHAPE.test(nonce)) {
+    nonce = newFormNonce();
+    reply.setCookie(FORM_COOKIE, nonce, { path: '/ui', httpOnly: true, sameSite: 'lax', secure });
+  }
+  request.csrfSeed = nonce;
+}
+
+function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err instanceof LoginRequired) {
+    const next = request.method === 'GET' ? `&next=${encodeURIComponent(request.url)}` : '';
+    const reason = request.sessionTimedOut ? 'timeout' : 'required';
+    return reply.code(303).header('location', `/ui/login?reason=${reason}${next}`).send();
+  }
+  let status: number;
+  let title: string;
+  let message: string;
+  if (err instanceof CsrfRefused) {
+    status = 403;
+    title = 'Form refused';
+    message = 'This form did not come from a page of this site, or it has expired. Go back, reload the page and try again.';
+  } else {
+    const error = toDomainError(err);
+    if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err }, 'UI request failed');
+    status = statusOf(error);
+    title = error.kind === 'not-found' ? 'Not found' : 'Something went wrong';
+    message = error.message;
+  }
+  const csrf = request.csrfSeed ? csrfOf(ctx, request) : '';
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(
+      page({
+        title,
+        actor: request.actor,
+        csrf,
+        current: 'none',
+        main: html`<h1>${title}</h1><p>${message}</p><p><a href="${request.actor ? '/ui/queue' : '/'}">Go back to the start</a></p>`,
+      }).value,
+    );
+}

@@ -1,0 +1,20 @@
+import { html, type SafeHtml } from '../html';
+import { page } from '../layout';
+
+/** The public home page: what this site is, what of it is public, and where staff sign in. */
+export function homeRoute(): SafeHtml {
+  return page({
+    title: 'Home',
+    csrf: '',
+    current: 'home',
+    main: html`<h1>Cloud Office</h1>
+      <p>The Cloud Office keeps the record of cloud service accreditation, compliance and NOCs (time-limited
+        exemptions from the cloud-first policy) for public service entities.</p>
+      <h2>What is public</h2>
+      <p>NOCs are internal to the office and the entity that requested them; they are not published here.
+        The machine-readable description of the office's API is public:
+        <a href="/openapi.json">the OpenAPI document</a>.</p>
+      <h2>Staff, reviewers and public service entities</h2>
+      <p><a class="button" href="/ui/login">Sign in</a> to see your queue, request a NOC or review one.</p>`,
+  });
+}

@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The UI's own operational state: who has claimed which task, and when each browser session was last
+ * used. Neither is a domain fact (claiming changes nothing about a case), so it stays out of the event
+ * store and can be thrown away without losing anything of record.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE claims (
+     task_id         TEXT PRIMARY KEY,
+     noc_id          TEXT NOT NULL,
+     claimed_by      TEXT NOT NULL,
+     claimed_by_name TEXT NOT NULL,
+     claimed_at      TEXT NOT NULL
+   );
+   CREATE TABLE ui_sessions (
+     token_hash   TEXT PRIMARY KEY,
+     last_seen_ms INTEGER NOT NULL,
+     expires_ms   INTEGER NOT NULL
+   );`,
+];
+
+export function openTasklistDb(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.slice(applied).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${applied + i + 1}`);
+    })();
+  });
+  return db;
+}

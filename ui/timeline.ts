@@ -1,0 +1,85 @@
+import type { RecordedEvent } from '../eventstore/port';
+import { decode } from '../eventstore/registry';
+import { html, type SafeHtml } from './html';
+import { when } from './layout';
+
+/** An event of a case's stream, decoded when it can be; one that no longer decodes is shown as stored. */
+export interface TimelineEntry {
+  event: RecordedEvent;
+  decodeError?: string;
+}
+
+export function decodeStream(events: readonly RecordedEvent[]): TimelineEntry[] {
+  return events.map((event) => {
+    try {
+      return { event: decode(event) };
+    } catch (err) {
+      return { event, decodeError: err instanceof Error ? err.message : String(err) };
+    }
+  });
+}
+
+const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
+  NocRequested: () => 'Requested the NOC',
+  NocReviewStarted: () => 'Started the review',
+  NocInformationRequested: () => 'Asked the entity for more information',
+  NocInformationProvided: () => 'Answered the questions',
+  NocLapsed: () => 'The request lapsed: no answer in time',
+  NocRecommended: (d) => (d.recommendation === 'approve' ? 'Recommended approval' : 'Recommended rejection'),
+  NocApproved: () => 'Approved the NOC',
+  NocRejected: () => 'Rejected the NOC',
+  NocExpiryReminderDue: (d) => `Expiry reminder, ${String(d.daysBefore)} days before`,
+  NocExtensionRequested: (d) => `Requested an extension of ${String(d.months)} months`,
+  NocExtensionApproved: () => 'Approved the extension',
+  NocExtensionRejected: () => 'Rejected the extension',
+  NocExpired: () => 'The NOC expired',
+  NocRevoked: () => 'Revoked the NOC',
+  NocWithdrawn: () => 'Withdrew the NOC',
+};
+
+export function describeEvent(type: string, data: unknown): string {
+  const describe = WHAT[type];
+  return describe ? describe((data ?? {}) as Record<string, unknown>) : type;
+}
+
+/** The free-text parts of an event that people wrote, and the dates it set. */
+const DETAILS: readonly (readonly [string, string])[] = [
+  ['questions', 'Questions'],
+  ['answer', 'Answer'],
+  ['justification', 'Justification'],
+  ['reasons', 'Reasons'],
+  ['reason', 'Reason'],
+  ['validFrom', 'Valid from'],
+  ['validUntil', 'Valid until'],
+  ['dueBy', 'Due by'],
+];
+
+function details(data: Record<string, unknown>): SafeHtml {
+  const parts = DETAILS.filter(([key]) => typeof data[key] === 'string').map(([key, text]) => {
+    const value = data[key] as string;
+    return html`<dt>${text}</dt><dd>${/^\d{4}-\d\d-\d\dT/.test(value) ? when(value) : value}</dd>`;
+  });
+  const conditions = Array.isArray(data.conditions) && data.conditions.length > 0 ? data.conditions.map(String) : [];
+  return html`${parts.length > 0 || conditions.length > 0 ? html`<dl class="facts">${parts}${
+    conditions.length > 0 ? html`<dt>Conditions</dt><dd><ul>${conditions.map((c) => html`<li>${c}</li>`)}</ul></dd>` : ''
+  }</dl>` : ''}`;
+}
+
+/** Who did what and when, oldest first. Auditors also see each event exactly as stored. */
+export function timeline(entries: readonly TimelineEntry[], full: boolean): SafeHtml {
+  return html`<ol class="timeline">${entries.map(({ event, decodeError }) => {
+    const actor = event.metadata?.actor;
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    return html`<li>
+      <p><strong>${describeEvent(event.type, data)}</strong> — ${actor ? html`${actor.name ?? actor.userId} <span class="muted">(${actor.role})</span>` : 'unknown'},
+        ${when(event.metadata?.occurredAt ?? event.recordedAt)}</p>
+      ${decodeError ? html`<p class="field-error">This event no longer decodes: ${decodeError}</p>` : details(data)}
+      ${
+        full
+          ? html`<details><summary>Event #${event.revision}: ${event.type}, as stored</summary>
+              <pre>${JSON.stringify({ id: event.id, stream: event.stream, revision: event.revision, recordedAt: event.recordedAt, data: event.data, metadata: event.metadata }, null, 2)}</pre></details>`
+          : ''
+      }
+    </li>`;
+  })}</ol>`;
+}

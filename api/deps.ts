@@ -17,6 +17,8 @@ export interface ApiDeps {
   health: () => Promise<HealthReport>;
   /** Defaults to a pino logger at config.logLevel. */
   logger?: Logger;
+  /** What auditors' routes need: the whole store and the keys checkpoints may be signed with. */
+  audit?: { store: EventStore; trustedKeys: Record<string, string> };
   /** The public half of the key that signs audit checkpoints, published for auditors. */
   auditKey?: { keyId: string; publicKeyPem: string };
   /** Defaults to LOGIN_RATE_LIMIT (10 attempts a minute per username and address). */

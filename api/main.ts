@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const eventStore = await createEventStore(config.eventStore);
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
+  const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   const app = buildApi({
     config,
     identity,
@@ -74,7 +75,8 @@ async function main(): Promise<void> {
       projectionStatus: () => projectionStatus(readModelDb, eventStore),
     }),
     logger,
-    auditKey: loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile }),
+    auditKey: signer,
+    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   });
 
   onShutdown(async () => {

@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { nocRoutes } from './routes/nocs';
+import { auditRoutes } from './routes/audit';
 import { systemRoutes } from './routes/system';
 import { registerUi } from '../ui/register-ui';
 
@@ -101,7 +102,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       version: '0.1.0',
       description: 'System of record and process engine of the Cloud Office: accounts, NOCs, health.',
     }));
-  routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...systemRoutes(deps, openApi));
+  routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
   for (const route of routes) registerRoute(app, route, deps);
   registerUi(app, deps);
   return app;

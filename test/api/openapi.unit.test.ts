@@ -27,6 +27,9 @@ afterAll(() => api.close());
 const EXPECTED = [
   'POST /api/auth/login',
   'GET /api/audit/public-key',
+  'GET /api/audit/read-models/{model}',
+  'GET /api/audit/cases/{stream}/dossier',
+  'GET /api/audit/verification',
   'POST /api/auth/logout',
   'GET /api/me',
   'POST /api/accounts',

@@ -22,6 +22,9 @@ import { ProjectionRunner } from '../../projections/runner';
 import { createNocQueries } from '../../projections/noc/queries';
 import { nocWorkflowId } from '../../workflows/noc/messages';
 import { devServerEnv, startTestWorker } from '../support/temporal';
+import { Checkpointer } from '../../eventstore/integrity/checkpoint';
+import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
+import { dumpModel } from '../../projections/model-dump';
 
 /**
  * The whole NOC path on the real Temporal dev server, no time skipping: HTTP API → workflow → event
@@ -34,6 +37,7 @@ const ACCOUNTS = {
   reviewer: { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
   director: { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director' },
   sindh: { username: 'sana', role: 'provincial-officer', jurisdiction: 'sindh', displayName: 'Sana Officer' },
+  auditor: { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor' },
 } as const;
 type Who = keyof typeof ACCOUNTS;
 
@@ -47,6 +51,7 @@ let identity: Identity;
 let app: FastifyInstance;
 let base: string;
 let dir: string;
+let signer: AuditSigner;
 const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
@@ -64,6 +69,7 @@ beforeAll(async () => {
   }
   const config0 = loadConfig({});
   const config = { ...config0, temporal: { ...config0.temporal, taskQueue: TASK_QUEUE } };
+  signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
   app = buildApi({
     config,
@@ -73,6 +79,7 @@ beforeAll(async () => {
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),
+    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   for (const who of Object.keys(ACCOUNTS) as Who[]) {
@@ -219,5 +226,29 @@ describe('a NOC through the API on the real dev server', () => {
     expect(repeated.status).toBe(200);
     const events = await store.readStream(`noc-${id(first.body)}`);
     expect(events.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted']);
+  });
+
+  it('lets an auditor replay the register as of now, get a verified dossier and verify the whole log', async () => {
+    const created = await call('POST', '/api/nocs', 'pse', request);
+    const nocId = ((created.body.state ?? created.body) as { request: { nocId: string } }).request.nocId;
+    await call('POST', `/api/nocs/${nocId}/start-review`, 'reviewer', {});
+    await runner.waitFor(await store.headPosition());
+    await new Checkpointer(store, signer).checkpoint(new Date().toISOString());
+
+    const asOf = await call('GET', '/api/audit/read-models/noc-register', 'auditor');
+    expect(asOf.status).toBe(200);
+    const live = dumpModel(readModels, allProjections().find((p) => p.name === 'noc-register')!);
+    expect(asOf.body.tables).toEqual(live.tables);
+    const before = await call('GET', `/api/audit/read-models/noc-register?asOf=${encodeURIComponent('2000-01-01T00:00:00Z')}`, 'auditor');
+    expect(before.body).toMatchObject({ events: 0, tables: { noc_register: [], noc_history: [] } });
+
+    const dossier = await call('GET', `/api/audit/cases/noc-${nocId}/dossier`, 'auditor');
+    expect(dossier.status).toBe(200);
+    expect(dossier.body.verification).toMatchObject({ intact: true, coveredBy: { sequence: 0, revision: 1 } });
+    expect((dossier.body.events as { actor: { name: string } }[]).map((e) => e.actor.name)).toEqual(['MoITT officer', 'Rania Reviewer']);
+
+    const verification = await call('GET', '/api/audit/verification', 'auditor');
+    expect(verification.body).toMatchObject({ breaks: [], checkpoints: { verified: 1, findings: [] } });
+    expect((await call('GET', '/api/audit/verification', 'director')).status).toBe(403);
   });
 });

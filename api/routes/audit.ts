@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { buildDossier } from '../../audit/dossier';
+import { DomainError } from '../../domain/shared/errors';
+import { verifyStore } from '../../eventstore/integrity/verify-store';
+import { allProjections } from '../../projections';
+import { rebuildAsOf } from '../../projections/as-of';
+import { openReadModelDb } from '../../projections/db';
+import { dumpModel } from '../../projections/model-dump';
+import type { ApiDeps } from '../deps';
+import { defineRoute, type AnyRoute } from '../route';
+
+const Instant = z.iso.datetime({ offset: true });
+const ReadModelParams = z.object({ model: z.string().min(1).describe('A read model, e.g. noc-register') });
+const AsOfQuery = z.object({ asOf: Instant.optional().describe('The instant; default now') });
+const ReadModelAsOf = z.object({
+  model: z.string(),
+  asOf: z.string().nullable(),
+  events: z.number().int(),
+  tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+});
+const CaseParams = z.object({ stream: z.string().regex(/^[a-z]+-.+$/, 'a case stream such as noc-NOC-2026-AB12CD34') });
+const Dossier = z.record(z.string(), z.unknown()).describe('Every event of the case with actor, role, evidence and policy version, the decisions, and the verification result');
+const Verification = z.record(z.string(), z.unknown()).describe('Streams and events checked, chain breaks, and checkpoint findings');
+
+/** Auditors replay history: read models as of an instant, case dossiers, and the verification of the whole log. */
+export function auditRoutes(deps: ApiDeps): AnyRoute[] {
+  const audit = (): NonNullable<ApiDeps['audit']> => {
+    if (!deps.audit) throw new DomainError('UNAVAILABLE', 'Auditing is not configured on this server');
+    return deps.audit;
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/audit/read-models/:model',
+      operationId: 'readModelAsOf',
+      summary: 'A read model rebuilt from the events recorded up to an instant, beside (never instead of) the live one',
+      tag: 'audit',
+      auth: 'bearer',
+      roles: ['auditor'],
+      params: ReadModelParams,
+      query: AsOfQuery,
+      status: 200,
+      response: ReadModelAsOf,
+      errors: [404, 503],
+      async handler({ params, query }) {
+        const projection = allProjections().find((p) => p.name === params.model);
+        if (!projection) {
+          throw new DomainError('NOT_FOUND', `No read model ${params.model}; there are ${allProjections().map((p) => p.name).join(', ')}`, 'model');
+        }
+        const db = openReadModelDb(':memory:');
+        try {
+          const result = await rebuildAsOf(audit().store, [projection], db, { asOf: query.asOf });
+          return { ...dumpModel(db, projection), asOf: query.asOf ?? null, events: result.events };
+        } finally {
+          db.close();
+        }
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/audit/cases/:stream/dossier',
+      operationId: 'caseDossier',
+      summary: "A case's decision dossier with the verification of its history",
+      tag: 'audit',
+      auth: 'bearer',
+      roles: ['auditor'],
+      params: CaseParams,
+      status: 200,
+      response: Dossier,
+      errors: [404, 503],
+      async handler({ params }) {
+        const { store, trustedKeys } = audit();
+        const dossier = await buildDossier(store, params.stream, trustedKeys, new Date().toISOString());
+        if (!dossier) throw new DomainError('NOT_FOUND', `No case ${params.stream}`, 'stream');
+        return dossier as unknown as Record<string, unknown>;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/audit/verification',
+      operationId: 'verifyHistory',
+      summary: 'Recomputes every hash chain and checks every signed checkpoint',
+      tag: 'audit',
+      auth: 'bearer',
+      roles: ['auditor'],
+      status: 200,
+      response: Verification,
+      errors: [503],
+      async handler() {
+        const { store, trustedKeys } = audit();
+        return (await verifyStore(store, { trustedKeys })) as unknown as Record<string, unknown>;
+      },
+    }),
+  ];
+}

@@ -31,6 +31,8 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' ? navLink('/ui/nocs/new', 'Request a NOC', current === 'new') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/log', 'Event log', current === 'audit') : ''}
+    ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}
+    ${actor.role === 'auditor' ? navLink('/ui/audit/verification', 'Verification', false) : ''}
   </ul>`;
 }
 

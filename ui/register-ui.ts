@@ -13,6 +13,7 @@ import { CsrfRefused, FORM_COOKIE, LoginRequired, SESSION_COOKIE, csrfOf, sendPa
 import { html } from './html';
 import { page } from './layout';
 import { auditRoutes } from './routes/audit';
+import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { homeRoute } from './routes/home';
@@ -108,6 +109,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       registerRoutes(scope, ctx);
       caseRoutes(scope, ctx);
       auditRoutes(scope, ctx);
+      auditReplayRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../../api/deps';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { registerUi, type UiOptions } from '../../ui/register-ui';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { InjectBrowser as Browser } from './inject-browser';
 
 /** Sessions, CSRF, rate limiting and claims of the UI, through HTTP, without Temporal. */
 const PASSWORD = 'a long enough password';
@@ -48,47 +49,12 @@ function startUi(options: UiOptions = {}, limit = 10): FastifyInstance {
   return app;
 }
 
-/** A browser's cookie jar, reduced to what these tests need. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
-
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    const res = await this.app.inject({
-      method,
-      url,
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      payload: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    for (const c of res.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
-      const gone = c.value === '' || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.maxAge === 0;
-      if (gone) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
-    }
-    return res;
-  }
-
-  async csrf(url: string): Promise<string> {
-    const res = await this.request('GET', url);
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (!token) throw new Error(`No form token on ${url} (${res.statusCode})`);
-    return token;
-  }
-
-  async signIn(username: string, password = PASSWORD) {
-    const _csrf = await this.csrf('/ui/login');
-    return this.request('POST', '/ui/login', { _csrf, username, password, next: '' });
-  }
-}
 
 describe('UI sessions', () => {
   it('signs in with a fresh HttpOnly, SameSite=Lax session cookie at each login', async () => {
     const app = startUi();
     const browser = new Browser(app);
-    const first = await browser.signIn('rania');
+    const first = await browser.signIn('rania', PASSWORD);
     expect(first.statusCode).toBe(303);
     expect(first.headers.location).toBe('/ui/queue');
     const cookie = String(first.headers['set-cookie']);
@@ -98,7 +64,7 @@ describe('UI sessions', () => {
     const token1 = browser.cookies.get('co_session');
     expect((await browser.request('GET', '/ui/queue')).statusCode).toBe(200);
     const again = new Browser(app);
-    await again.signIn('rania');
+    await again.signIn('rania', PASSWORD);
     expect(again.cookies.get('co_session')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(again.cookies.get('co_session')).not.toBe(token1);
   });
@@ -121,7 +87,7 @@ describe('UI sessions', () => {
     const browser = new Browser(app);
     expect((await browser.signIn('rania', 'wrong password one')).statusCode).toBe(401);
     expect((await browser.signIn('rania', 'wrong password two')).statusCode).toBe(401);
-    const limited = await browser.signIn('rania');
+    const limited = await browser.signIn('rania', PASSWORD);
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
     expect(browser.cookies.has('co_session')).toBe(false);
@@ -130,7 +96,7 @@ describe('UI sessions', () => {
   it('ends a session left idle longer than the idle timeout and revokes its token', async () => {
     const app = startUi({ idleTimeoutMs: 150 });
     const browser = new Browser(app);
-    await browser.signIn('rania');
+    await browser.signIn('rania', PASSWORD);
     const token = browser.cookies.get('co_session') as string;
     expect((await browser.request('GET', '/ui/queue')).statusCode).toBe(200);
     await new Promise((r) => setTimeout(r, 250));
@@ -143,7 +109,7 @@ describe('UI sessions', () => {
   it('signs out only by POST with the form token, revoking the token for good', async () => {
     const app = startUi();
     const browser = new Browser(app);
-    await browser.signIn('rania');
+    await browser.signIn('rania', PASSWORD);
     const token = browser.cookies.get('co_session') as string;
     expect((await browser.request('GET', '/ui/logout')).statusCode).toBe(404);
     expect((await browser.request('POST', '/ui/logout', {})).statusCode).toBe(403);
@@ -158,7 +124,7 @@ describe('UI sessions', () => {
 
   it('keeps its secret in the data directory, readable by the owner only, so forms survive a restart', async () => {
     const browser = new Browser(startUi());
-    await browser.signIn('rania');
+    await browser.signIn('rania', PASSWORD);
     const _csrf = await browser.csrf('/ui/queue');
     expect(statSync(join(dir, 'ui-secret')).mode & 0o777).toBe(0o600);
     await apps.pop()?.close();
@@ -196,8 +162,8 @@ describe('claims in the queue', () => {
     const app = startUi();
     const rania = new Browser(app);
     const rafay = new Browser(app);
-    await rania.signIn('rania');
-    await rafay.signIn('rafay');
+    await rania.signIn('rania', PASSWORD);
+    await rafay.signIn('rafay', PASSWORD);
     const raniaToken = await rania.csrf('/ui/queue');
     const rafayToken = await rafay.csrf('/ui/queue');
     const claimed = await rania.request('POST', '/ui/queue/claim', { _csrf: raniaToken, taskId: task.taskId });
@@ -217,7 +183,7 @@ describe('claims in the queue', () => {
   it('refuses to claim a task that is not in the user’s own queue', async () => {
     queries.tasks.push({ ...task, role: 'director' });
     const rania = new Browser(startUi());
-    await rania.signIn('rania');
+    await rania.signIn('rania', PASSWORD);
     const _csrf = await rania.csrf('/ui/queue');
     const res = await rania.request('POST', '/ui/queue/claim', { _csrf, taskId: task.taskId });
     expect(res.headers.location).toBe('/ui/queue?done=gone');

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+
+/** A browser's cookie jar, reduced to what these tests need. */
+export class InjectBrowser {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly app: FastifyInstance) {}
+
+  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      payload: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    for (const c of res.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
+      const gone = c.value === '' || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.maxAge === 0;
+      if (gone) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+
+  async csrf(url: string): Promise<string> {
+    const res = await this.request('GET', url);
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (!token) throw new Error(`No form token on ${url} (${res.statusCode})`);
+    return token;
+  }
+
+  async signIn(username: string, password: string) {
+    const _csrf = await this.csrf('/ui/login');
+    return this.request('POST', '/ui/login', { _csrf, username, password, next: '' });
+  }
+}

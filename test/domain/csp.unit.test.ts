@@ -1,3 +1,4 @@
+import { foldCsp } from '../../domain/csp/evolve';
 import { CspCommandPayloads } from '../../domain/csp/commands';
 import { CSP_ID, GOV_CLOUD, NOW, ORGANISATION, PUBLIC_SAAS, at, cspActors as who, cspCmd, cspEv, cspHistory, givenCsp } from './csp-fixtures';
 
@@ -133,5 +134,12 @@ describe('the CSP command payloads', () => {
     const register = CspCommandPayloads.RegisterCsp;
     expect(register.safeParse({ ...ORGANISATION, cspId: CSP_ID }).success).toBe(true);
     expect(register.safeParse({ ...ORGANISATION, cspId: CSP_ID, contact: { ...ORGANISATION.contact, email: 'nope' } }).success).toBe(false);
+  });
+});
+
+describe('folding the CSP history', () => {
+  it('ignores offering events before the CSP is registered, and a retirement of an unknown offering', () => {
+    expect(foldCsp([cspEv.offeringAdded()])).toEqual({ status: 'none' });
+    expect(foldCsp([...cspHistory.registered, cspEv.offeringRetired('off-nope')])).toEqual(foldCsp(cspHistory.registered));
   });
 });

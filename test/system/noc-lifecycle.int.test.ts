@@ -1,29 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
 import { ensureBinary } from '../../config/temporal-binaries';
-import { buildApi } from '../../api/server';
-import { createTemporalNocGateway } from '../../api/noc-gateway';
-import type { HealthReport } from '../../api/health';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import type { EventStore } from '../../eventstore/port';
-import { HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
-import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { allProjections } from '../../projections';
-import { ProjectionRunner } from '../../projections/runner';
-import { createNocQueries } from '../../projections/noc/queries';
 import { nocWorkflowId } from '../../workflows/noc/messages';
-import { devServerEnv, startTestWorker } from '../support/temporal';
 import { Checkpointer } from '../../eventstore/integrity/checkpoint';
-import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
+import { verifyStreamChain } from '../../eventstore/integrity/hash-chain';
+import { startStack, type Stack } from '../support/stack';
 import { dumpModel } from '../../projections/model-dump';
 
 /**
@@ -41,47 +23,18 @@ const ACCOUNTS = {
 } as const;
 type Who = keyof typeof ACCOUNTS;
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let store: EventStore;
-let readModels: ReadModelDb;
-let runner: ProjectionRunner;
-let identity: Identity;
-let app: FastifyInstance;
+let stack: Stack;
+let env: Stack['env'];
+let store: Stack['store'];
+let readModels: Stack['readModels'];
+let runner: Stack['runner'];
+let signer: Stack['signer'];
 let base: string;
-let dir: string;
-let signer: AuditSigner;
 const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'noc-system-'));
-  env = await devServerEnv();
-  // Composed as in production: the SQLite adapter under the hash-chaining port.
-  store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 }));
-  readModels = openReadModelDb(join(dir, 'readmodels.db'));
-  runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
-  await runner.start();
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const account of Object.values(ACCOUNTS)) {
-    await identity.createAccount({ ...account, password: PASSWORD });
-  }
-  const config0 = loadConfig({});
-  const config = { ...config0, temporal: { ...config0.temporal, taskQueue: TASK_QUEUE } };
-  signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
-  const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
-  app = buildApi({
-    config,
-    identity,
-    nocGateway: createTemporalNocGateway(env.client, config),
-    nocQueries: createNocQueries(readModels),
-    eventStore: store,
-    health: async () => healthy,
-    logger: pino({ level: 'silent' }),
-    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
-  });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
+  ({ env, store, readModels, runner, signer, base } = stack);
   for (const who of Object.keys(ACCOUNTS) as Who[]) {
     const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
     tokens[who] = (res.body as { token: string }).token;
@@ -89,15 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await runner?.stop();
-  readModels?.close();
-  await store?.close();
-  identity?.close();
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 async function call(method: string, path: string, who?: Who, body?: unknown, headers: Record<string, string> = {}) {

@@ -1,24 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig } from '../../config/config';
-import { buildApi } from '../../api/server';
-import { createTemporalNocGateway } from '../../api/noc-gateway';
-import type { HealthReport } from '../../api/health';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import type { EventStore } from '../../eventstore/port';
-import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
-import { openReadModelDb, type ReadModelDb } from '../../projections/db';
-import { allProjections } from '../../projections';
-import { ProjectionRunner } from '../../projections/runner';
-import { createNocQueries } from '../../projections/noc/queries';
-import { devServerEnv, startTestWorker } from '../support/temporal';
+import { startStack, type Stack } from '../support/stack';
 
 /**
  * The NOC admin UI in a real headless Chromium, over the real stack: Temporal dev server, worker,
@@ -37,65 +20,29 @@ const ACCOUNTS = {
 } as const;
 type Who = keyof typeof ACCOUNTS;
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let store: EventStore;
-let readModels: ReadModelDb;
-let runner: ProjectionRunner;
-let identity: Identity;
-let app: FastifyInstance;
+let stack: Stack;
 let browser: Browser;
 let base: string;
-let dir: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'noc-ui-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
   const [started, launched] = await Promise.all([
-    devServerEnv(),
+    startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD }),
     chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     }),
   ]);
-  env = started;
+  stack = started;
   browser = launched;
-  store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 }));
-  readModels = openReadModelDb(join(dir, 'readmodels.db'));
-  runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
-  await runner.start();
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const account of Object.values(ACCOUNTS)) await identity.createAccount({ ...account, password: PASSWORD });
-  const config0 = loadConfig({});
-  const config = { ...config0, dataDir: dir, temporal: { ...config0.temporal, taskQueue: TASK_QUEUE } };
-  const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
-  app = buildApi({
-    config,
-    identity,
-    nocGateway: createTemporalNocGateway(env.client, config),
-    nocQueries: createNocQueries(readModels),
-    eventStore: store,
-    health: async () => healthy,
-    logger: pino({ level: 'silent' }),
-  });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  base = stack.base;
 });
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
   await browser?.close();
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await runner?.stop();
-  readModels?.close();
-  await store?.close();
-  identity?.close();
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 /** Each person has their own browser context: their own cookies, as on their own machine. */

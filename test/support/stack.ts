@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { ApiDeps } from '../../api/deps';
+import type { HealthReport } from '../../api/health';
+import { createTemporalNocGateway } from '../../api/noc-gateway';
+import { buildApi } from '../../api/server';
+import { loadConfig, type AppConfig } from '../../config/config';
+import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
+import type { EventStore } from '../../eventstore/port';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { allProjections } from '../../projections';
+import { openReadModelDb, type ReadModelDb } from '../../projections/db';
+import { createNocQueries } from '../../projections/noc/queries';
+import { ProjectionRunner } from '../../projections/runner';
+import { devServerEnv, startTestWorker } from './temporal';
+
+/**
+ * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
+ * the hash-chained SQLite event store on a file, the projection runner, identity, and the API with its
+ * UI listening on a free port.
+ */
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  store: EventStore;
+  readModels: ReadModelDb;
+  runner: ProjectionRunner;
+  identity: Identity;
+  app: FastifyInstance;
+  base: string;
+  dir: string;
+  config: AppConfig;
+  signer: AuditSigner;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: {
+  taskQueue: string;
+  accounts: Record<string, Omit<AccountInput, 'password'>>;
+  password: string;
+  env?: Promise<TestWorkflowEnvironment>;
+}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), `${options.taskQueue}-`));
+  const env = await (options.env ?? devServerEnv());
+  const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 }));
+  const readModels = openReadModelDb(join(dir, 'readmodels.db'));
+  const runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
+  await runner.start();
+  const { worker, run } = await startTestWorker(env, store, options.taskQueue);
+  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  for (const account of Object.values(options.accounts)) await identity.createAccount({ ...account, password: options.password } as AccountInput);
+  const base0 = loadConfig({});
+  const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
+  const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
+  const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
+  const deps: ApiDeps = {
+    config,
+    identity,
+    nocGateway: createTemporalNocGateway(env.client, config),
+    nocQueries: createNocQueries(readModels),
+    eventStore: store,
+    health: async () => healthy,
+    logger: pino({ level: 'silent' }),
+    auditKey: signer,
+    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
+  };
+  const app = buildApi(deps);
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    env,
+    store,
+    readModels,
+    runner,
+    identity,
+    app,
+    base,
+    dir,
+    config,
+    signer,
+    async close() {
+      await app.close();
+      stopWorker(worker);
+      await run;
+      await runner.stop();
+      readModels.close();
+      await store.close();
+      identity.close();
+      await env.teardown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopWorker(worker: Worker): void {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+}

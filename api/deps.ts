@@ -3,7 +3,10 @@ import type { AppConfig } from '../config/config';
 import type { EventStore } from '../eventstore/port';
 import type { Identity } from '../identity/identity';
 import type { NocQueries } from '../projections/noc/read-model';
+import type { PublicQueries } from '../projections/procurement/queries';
 import type { HealthReport } from './health';
+import type { AccreditationGateway } from './accreditation-gateway';
+import type { CspGateway } from './csp-gateway';
 import type { NocGateway } from './noc-gateway';
 import type { RateLimitOptions } from './rate-limit';
 
@@ -12,6 +15,10 @@ export interface ApiDeps {
   identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts'>;
   nocGateway: NocGateway;
   nocQueries: NocQueries;
+  /** The CSP register processes; without it the CSP routes answer 503. */
+  cspGateway?: CspGateway;
+  /** The accreditation processes; without it the accreditation routes answer 503. */
+  accreditationGateway?: AccreditationGateway;
   /** readAll, when given, feeds the auditors' global event log in the UI. */
   eventStore: Pick<EventStore, 'readStream'> & Partial<Pick<EventStore, 'readAll'>>;
   health: () => Promise<HealthReport>;
@@ -21,6 +28,8 @@ export interface ApiDeps {
   audit?: { store: EventStore; trustedKeys: Record<string, string> };
   /** The public half of the key that signs audit checkpoints, published for auditors. */
   auditKey?: { keyId: string; publicKeyPem: string };
+  /** The public read side (accredited list, its change log, the procurement check); without it those routes answer 503. */
+  publicQueries?: PublicQueries;
   /** Defaults to LOGIN_RATE_LIMIT (10 attempts a minute per username and address). */
   loginRateLimit?: RateLimitOptions;
 }

@@ -11,7 +11,11 @@ import { readCheckpoints } from '../projections/checkpoints';
 import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
 import { createNocQueries } from '../projections/noc/queries';
+import { createPublicQueries } from '../projections/procurement/queries';
 import { createHealthCheck, type ProjectionHealth } from './health';
+import { createFrameworkLibrary } from '../config/framework';
+import { createTemporalAccreditationGateway } from './accreditation-gateway';
+import { createTemporalCspGateway } from './csp-gateway';
 import { createTemporalNocGateway } from './noc-gateway';
 import { buildApi } from './server';
 
@@ -63,11 +67,19 @@ async function main(): Promise<void> {
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
+  const frameworks = createFrameworkLibrary(config.framework);
+  // Fail at start, not at the first application, when the current framework file is missing or invalid.
+  frameworks.load(frameworks.currentVersion);
+  const cspGateway = createTemporalCspGateway(client, config);
+
   const app = buildApi({
     config,
     identity,
     nocGateway: createTemporalNocGateway(client, config),
+    cspGateway,
+    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks, csps: cspGateway, eventStore }),
     nocQueries: createNocQueries(readModelDb),
+    publicQueries: createPublicQueries(readModelDb),
     eventStore,
     health: createHealthCheck({
       temporalConnection: connection,

@@ -5,6 +5,8 @@ import { ErrorBody } from './errors';
 import { HealthReport } from './health';
 import type { AnyRoute } from './route';
 import { SessionSchema } from './schemas/identity';
+import { AccreditationDetail, AccreditationViewSchema, CaseHistoryEntry } from './schemas/accreditation';
+import { CspViewSchema } from './schemas/csp';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas. Request bodies are
@@ -41,6 +43,10 @@ const NAMED_RESPONSES: Record<string, z.ZodType> = {
   NocTimelineEntry: NocTimelineRowSchema,
   NocDetail: NocDetail,
   HealthReport: HealthReport,
+  CspView: CspViewSchema,
+  AccreditationView: AccreditationViewSchema,
+  AccreditationDetail: AccreditationDetail,
+  CaseHistoryEntry: CaseHistoryEntry,
 };
 
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -162,6 +168,8 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       { name: 'auth', description: 'Logging in and out' },
       { name: 'accounts', description: 'Accounts (administrators)' },
       { name: 'nocs', description: 'No Objection Certificates: time-based exemptions from the cloud-first policy' },
+      { name: 'csps', description: 'The CSP register: providers and their offerings' },
+      { name: 'accreditations', description: 'Accreditation of CSP offerings against the benchmark framework' },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,

@@ -21,7 +21,7 @@ export interface RouteContext<P, Q, B, A extends AuthMode> {
 }
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends AuthMode> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify syntax: /api/nocs/:nocId */
   url: string;
   operationId: string;

@@ -8,10 +8,13 @@ import { errorBody, statusOf, toDomainError } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import type { AnyRoute } from './route';
 import { accountRoutes } from './routes/accounts';
+import { accreditationRoutes } from './routes/accreditations';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
+import { cspRoutes } from './routes/csps';
 import { nocRoutes } from './routes/nocs';
 import { auditRoutes } from './routes/audit';
+import { publicRoutes } from './routes/public';
 import { systemRoutes } from './routes/system';
 import { registerUi } from '../ui/register-ui';
 
@@ -103,6 +106,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       description: 'System of record and process engine of the Cloud Office: accounts, NOCs, health.',
     }));
   routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
+  routes.push(...publicRoutes(deps));
+  routes.push(...cspRoutes(deps));
+  routes.push(...accreditationRoutes(deps));
   for (const route of routes) registerRoute(app, route, deps);
   registerUi(app, deps);
   return app;

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
+import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
 
 /**
  * All configuration comes from the environment, validated here once. Every setting has a default
@@ -34,6 +36,15 @@ const EnvSchema = z.object({
   NOC_INFORMATION_DAYS: intFrom(DEFAULT_NOC_POLICY.informationResponseDays),
   NOC_REMINDER_DAYS: intList(DEFAULT_NOC_POLICY.reminderDaysBeforeExpiry),
   NOC_POLICY_VERSION: z.string().default(DEFAULT_NOC_POLICY.version),
+  ACCREDITATION_POLICY_VERSION: z.string().default(DEFAULT_ACCREDITATION_POLICY.version),
+  ACCREDITATION_INFORMATION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.informationResponseDays),
+  ACCREDITATION_VALIDITY_YEARS: intFrom(DEFAULT_ACCREDITATION_POLICY.validityYears),
+  ACCREDITATION_RENEWAL_WINDOW_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.renewalWindowDays),
+  ACCREDITATION_COOLING_OFF_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.coolingOffDays),
+  ACCREDITATION_REVOCATION_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.revocationTransitionDays),
+  /** The benchmark framework version new applications are assessed under (a file under framework/). */
+  FRAMEWORK_VERSION: z.string().regex(/^\d+\.\d+$/, 'major.minor, e.g. 1.0').default('1.0'),
+  FRAMEWORK_DIR: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
@@ -50,7 +61,16 @@ export interface AppConfig {
   projectionPollMs: number;
   sessionTtlHours: number;
   nocPolicy: NocPolicy;
+  accreditationPolicy: AccreditationPolicy;
+  /** Where the framework files live and which version new applications use. */
+  framework: { dir: string; currentVersion: string };
   audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
+}
+
+/** The repository's framework/ folder, whether this runs from source (config/) or from the build (dist/config/). */
+function defaultFrameworkDir(): string {
+  const fromSource = resolve(__dirname, '..', 'framework');
+  return existsSync(fromSource) ? fromSource : resolve(__dirname, '..', '..', 'framework');
 }
 
 export class ConfigError extends Error {
@@ -94,5 +114,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       informationResponseDays: e.NOC_INFORMATION_DAYS,
       reminderDaysBeforeExpiry: e.NOC_REMINDER_DAYS,
     }),
+    accreditationPolicy: AccreditationPolicy.parse({
+      version: e.ACCREDITATION_POLICY_VERSION,
+      informationResponseDays: e.ACCREDITATION_INFORMATION_DAYS,
+      validityYears: e.ACCREDITATION_VALIDITY_YEARS,
+      renewalWindowDays: e.ACCREDITATION_RENEWAL_WINDOW_DAYS,
+      coolingOffDays: e.ACCREDITATION_COOLING_OFF_DAYS,
+      revocationTransitionDays: e.ACCREDITATION_REVOCATION_TRANSITION_DAYS,
+    }),
+    framework: {
+      dir: e.FRAMEWORK_DIR ? resolve(e.FRAMEWORK_DIR) : defaultFrameworkDir(),
+      currentVersion: e.FRAMEWORK_VERSION,
+    },
   };
 }

@@ -1,6 +1,8 @@
+import { accreditedListProjection } from './accreditation/accredited-list';
 import { nocNotificationsProjection } from './noc/notifications';
 import { nocQueueProjection } from './noc/queue';
 import { nocRegisterProjection } from './noc/register';
+import { procurementFactsProjection } from './procurement/facts';
 import type { Projection } from './projection';
 
 export type { Projection } from './projection';
@@ -9,8 +11,10 @@ export { openReadModelDb, type ReadModelDb } from './db';
 export { readCheckpoints, type CheckpointRow } from './checkpoints';
 export { OutboxDispatcher, logFileChannel, type NotificationChannel } from './outbox';
 export { createNocQueries } from './noc/queries';
+export { createAccreditedListQueries, type AccreditedListQueries } from './accreditation/queries';
+export { procurementCheck, createPublicQueries, type PublicQueries } from './procurement/queries';
 
 /** Every read model the projector maintains. */
 export function allProjections(): Projection[] {
-  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection];
+  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection];
 }

@@ -62,6 +62,7 @@ function startTemporal(cfg: AppConfig): void {
     '--search-attribute', 'CaseKind=Keyword',
     '--search-attribute', 'CaseStatus=Keyword',
     '--search-attribute', 'Jurisdiction=Keyword',
+    '--search-attribute', 'OfferingId=Keyword',
     '--log-level', 'warn',
     '--ui-disable-news-fetch',
   ];

@@ -17,6 +17,7 @@ import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { homeRoute } from './routes/home';
+import { publicPages } from './routes/public';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { loadOrCreateUiSecret } from './secret';
@@ -74,6 +75,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     });
     scope.get('/', async (_request, reply) => sendPage(reply, homeRoute()));
+    publicPages(scope, deps);
   });
 
   app.register(

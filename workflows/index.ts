@@ -1,2 +1,4 @@
 /** The workflow bundle's entry: every process type the worker runs. */
 export { nocWorkflow } from './noc/noc.workflow';
+export { cspWorkflow } from './csp/csp.workflow';
+export { accreditationWorkflow } from './accreditation/accreditation.workflow';

@@ -7,5 +7,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const CaseKind = defineSearchAttributeKey('CaseKind', SearchAttributeType.KEYWORD);
 export const CaseStatus = defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD);
 export const Jurisdiction = defineSearchAttributeKey('Jurisdiction', SearchAttributeType.KEYWORD);
+/**
+ * `<cspId>/<offeringId>` on accreditation processes: an offering id is unique only within its CSP.
+ * The gateway finds an offering's earlier rejections by it (cooling-off, SPEC §3.1).
+ */
+export const OfferingId = defineSearchAttributeKey('OfferingId', SearchAttributeType.KEYWORD);
 
-export const CASE_SEARCH_ATTRIBUTES = ['CaseKind', 'CaseStatus', 'Jurisdiction'] as const;
+export const CASE_SEARCH_ATTRIBUTES = ['CaseKind', 'CaseStatus', 'Jurisdiction', 'OfferingId'] as const;

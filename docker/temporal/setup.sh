@@ -6,7 +6,7 @@ set -eu
 
 NAMESPACE="${TEMPORAL_NAMESPACE:-cloud-office}"
 RETENTION="${TEMPORAL_NAMESPACE_RETENTION:-720h}"
-SEARCH_ATTRIBUTES="CaseKind CaseStatus Jurisdiction"
+SEARCH_ATTRIBUTES="CaseKind CaseStatus Jurisdiction OfferingId"
 WAIT_SECONDS="${TEMPORAL_SETUP_WAIT_SECONDS:-180}"
 
 # Retries until success or WAIT_SECONDS: the frontend needs a while after its schema setup, and a new

@@ -52,6 +52,30 @@ const EXPECTED = [
   ].map((a) => `POST /api/nocs/{nocId}/${a}`),
   'GET /healthz',
   'GET /openapi.json',
+  'GET /api/accredited-list',
+  'GET /api/accredited-list/changes',
+  'GET /api/procurement-check',
+  'POST /api/csps',
+  'GET /api/csps/{cspId}',
+  'POST /api/csps/{cspId}/offerings',
+  'PUT /api/csps/{cspId}/offerings/{offeringId}',
+  'DELETE /api/csps/{cspId}/offerings/{offeringId}',
+  'POST /api/accreditations',
+  'GET /api/accreditations/{applicationId}',
+  ...[
+    'start-screening',
+    'request-information',
+    'provide-information',
+    'complete-screening',
+    'score',
+    'security-review',
+    'decide',
+    'suspend',
+    'reinstate',
+    'revoke',
+    'withdraw',
+    'renew',
+  ].map((a) => `POST /api/accreditations/{applicationId}/${a}`),
 ];
 
 const listed = (): string[] =>
@@ -134,8 +158,11 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/healthz']?.get?.responses['503']?.content?.['application/json'].schema.$ref).toBe('#/components/schemas/HealthReport');
   });
 
-  /** Routes anyone may call: logging in, and what auditors outside the office need to check the history. */
-  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key'];
+  /**
+   * Routes anyone may call: logging in, what auditors outside the office need to check the history,
+   * and the public read side (the accredited list, its change log, the procurement check).
+   */
+  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check'];
 
   it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));

@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import type { HealthReport } from '../../api/health';
+import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
+import { createTemporalCspGateway } from '../../api/csp-gateway';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
+import { createFrameworkLibrary } from '../../config/framework';
+import { createPublicQueries } from '../../projections/procurement/queries';
 import { buildApi } from '../../api/server';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -23,8 +27,8 @@ import { devServerEnv, startTestWorker } from './temporal';
 
 /**
  * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
- * the hash-chained SQLite event store on a file, the projection runner, identity, and the API with its
- * UI listening on a free port.
+ * the hash-chained SQLite event store on a file, the projection runner, identity, and the API (every
+ * gateway and read model api/main.ts wires) with its UI listening on a free port.
  */
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -58,12 +62,17 @@ export async function startStack(options: {
   const base0 = loadConfig({});
   const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
+  const frameworks = createFrameworkLibrary(config.framework);
+  const cspGateway = createTemporalCspGateway(env.client, config);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
   const deps: ApiDeps = {
     config,
     identity,
     nocGateway: createTemporalNocGateway(env.client, config),
+    cspGateway,
+    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks, csps: cspGateway, eventStore: store }),
     nocQueries: createNocQueries(readModels),
+    publicQueries: createPublicQueries(readModels),
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),

@@ -5,7 +5,7 @@ import type { EventStore } from '../../eventstore/port';
 import { createAppWorker } from '../../worker/create-worker';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
-import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction } from '../../workflows/search-attributes';
+import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../../workflows/search-attributes';
 
 /** Temporal's time-skipping test server, from the project's own binary (never the SDK's download). */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -27,7 +27,7 @@ export function devServerEnv(namespace = 'cloud-office'): Promise<TestWorkflowEn
     server: {
       executable: { type: 'existing-path', path: ensureBinary('cli') },
       namespace,
-      searchAttributes: [CaseKind, CaseStatus, Jurisdiction],
+      searchAttributes: [CaseKind, CaseStatus, Jurisdiction, OfferingId],
       ip: '127.0.0.1',
       ui: false,
       extraArgs: ['--log-level', 'error'],

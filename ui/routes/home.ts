@@ -11,6 +11,11 @@ export function homeRoute(): SafeHtml {
       <p>The Cloud Office keeps the record of cloud service accreditation, compliance and NOCs (time-limited
         exemptions from the cloud-first policy) for public service entities.</p>
       <h2>What is public</h2>
+      <ul>
+        <li><a href="/accredited-list">The accredited list</a>: every accredited cloud offering, also as CSV.</li>
+        <li><a href="/accredited-list/changes">Changes to the accredited list</a>: grants, suspensions, revocations, with reasons.</li>
+        <li><a href="/procurement-check">The procurement check</a>: may an entity put a class of data on an offering?</li>
+      </ul>
       <p>NOCs are internal to the office and the entity that requested them; they are not published here.
         The machine-readable description of the office's API is public:
         <a href="/openapi.json">the OpenAPI document</a>.</p>

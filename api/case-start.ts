@@ -1,0 +1,43 @@
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { DomainError } from '../domain/shared/errors';
+import { mapTemporalError } from './noc-gateway';
+
+const FINISHED_BADLY = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A just-started case process records its first command in its first workflow task, or fails fast
+ * with the decider's refusal; this polls for whichever happens. A query issued before that first task
+ * completes fails, which here only means "not yet".
+ */
+export async function firstRecordedView<V extends { revision: number }>(
+  handle: WorkflowHandle,
+  query: () => Promise<V>,
+  what: string,
+  timeoutMs: number,
+): Promise<V> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      const view = await query();
+      if (view.revision >= 0) return view;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw mapTemporalError(err);
+    }
+    const { status } = await handle.describe().catch((err: unknown) => {
+      throw mapTemporalError(err);
+    });
+    if (FINISHED_BADLY.has(status.name)) {
+      try {
+        await handle.result();
+      } catch (err) {
+        throw mapTemporalError(err);
+      }
+      throw new DomainError('INTERNAL_ERROR', `The ${what} process ended (${status.name}) without recording its first step`);
+    }
+    if (Date.now() + delay > deadline) {
+      throw new DomainError('UNAVAILABLE', `The ${what} process has not recorded its first step yet; retry with the same Idempotency-Key`);
+    }
+    await sleep(delay);
+  }
+}

@@ -1,0 +1,99 @@
+import { DomainError } from '../../domain/shared/errors';
+import { streamName } from '../../eventstore/envelope';
+import type { AccreditationActionInput } from '../../workflows/accreditation/messages';
+import { canSeeApplication, type AccreditationGateway } from '../accreditation-gateway';
+import type { ApiDeps } from '../deps';
+import { newCommandId } from '../noc-gateway';
+import { defineRoute, type AnyRoute } from '../route';
+import {
+  ACCREDITATION_ACTIONS,
+  AccreditationDetail,
+  AccreditationViewSchema,
+  ApplicationIdParams,
+  SubmitAccreditationBody,
+  accreditationActionBody,
+} from '../schemas/accreditation';
+import { caseHistoryEntry } from './history';
+
+/** Accreditation applications and the accreditations they lead to (SPEC §3.1). */
+export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
+  const gateway = (): AccreditationGateway => {
+    if (deps.accreditationGateway === undefined) throw new DomainError('UNAVAILABLE', 'Accreditation is not available on this server');
+    return deps.accreditationGateway;
+  };
+
+  const routes: AnyRoute[] = [
+    defineRoute({
+      method: 'POST',
+      url: '/api/accreditations',
+      operationId: 'submitAccreditation',
+      summary: 'Apply to have one of your offerings accredited',
+      description:
+        "The application id is chosen by the server; the offering's registered facts are taken from the CSP register. " +
+        'With an Idempotency-Key, a retried submission answers with the application the first attempt created.',
+      tag: 'accreditations',
+      auth: 'bearer',
+      roles: ['csp'],
+      body: SubmitAccreditationBody,
+      bodyName: 'SubmitAccreditation',
+      idempotent: true,
+      status: 201,
+      response: AccreditationViewSchema,
+      errors: [403, 404, 409, 422, 503],
+      handler: ({ actor, body, idempotencyKey }) => gateway().submit(actor, body, idempotencyKey ?? newCommandId()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/accreditations/:applicationId',
+      operationId: 'getAccreditation',
+      summary: 'One application: its live state and its full event history',
+      description: 'Cloud Office staff see every application, a CSP its own; any other answers 404, as if it did not exist.',
+      tag: 'accreditations',
+      auth: 'bearer',
+      params: ApplicationIdParams,
+      caseIdParam: 'applicationId',
+      status: 200,
+      response: AccreditationDetail,
+      errors: [503],
+      async handler({ actor, params }) {
+        const live = await gateway().state(params.applicationId);
+        if (live === undefined || live.state.status === 'none' || !canSeeApplication(actor, live.state.application.cspId)) {
+          throw new DomainError('NOT_FOUND', `No application ${params.applicationId}`);
+        }
+        const events = await deps.eventStore.readStream(streamName('accreditation', params.applicationId));
+        return { live, history: events.map(caseHistoryEntry) };
+      },
+    }),
+  ];
+
+  for (const spec of ACCREDITATION_ACTIONS) {
+    routes.push(
+      defineRoute({
+        method: 'POST',
+        url: `/api/accreditations/:applicationId/${spec.path}`,
+        operationId: `accreditation${spec.command}`,
+        summary: spec.summary,
+        description: `Allowed to: ${spec.roles.join(', ')}; the application's own rules (four eyes, state, framework) decide the rest.`,
+        tag: 'accreditations',
+        auth: 'bearer',
+        roles: spec.roles,
+        params: ApplicationIdParams,
+        body: accreditationActionBody(spec),
+        bodyName: `Accreditation${spec.command}`,
+        idempotent: true,
+        caseIdParam: 'applicationId',
+        status: 200,
+        response: AccreditationViewSchema,
+        errors: [403, 409, 422, 503],
+        handler: ({ actor, params, body, idempotencyKey }) =>
+          gateway().act(params.applicationId, {
+            type: spec.command,
+            actor,
+            data: body,
+            commandId: idempotencyKey ?? newCommandId(),
+          } as AccreditationActionInput),
+      }),
+    );
+  }
+  return routes;
+}

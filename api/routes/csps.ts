@@ -1,0 +1,112 @@
+import { DomainError } from '../../domain/shared/errors';
+import type { CspActionInput } from '../../workflows/csp/messages';
+import type { CspGateway } from '../csp-gateway';
+import type { ApiDeps } from '../deps';
+import { newCommandId } from '../noc-gateway';
+import { defineRoute, type AnyRoute } from '../route';
+import { AddOfferingBody, CspIdParams, CspViewSchema, OfferingParams, RegisterCspBody, RetireOfferingBody, UpdateOfferingBody } from '../schemas/csp';
+
+/** The CSP register: providers and the offerings they may apply to have accredited (SPEC §3.1). */
+export function cspRoutes(deps: ApiDeps): AnyRoute[] {
+  const gateway = (): CspGateway => {
+    if (deps.cspGateway === undefined) throw new DomainError('UNAVAILABLE', 'The CSP register is not available on this server');
+    return deps.cspGateway;
+  };
+  const act = (cspId: string, action: Omit<CspActionInput, 'commandId'>, idempotencyKey: string | undefined) =>
+    gateway().act(cspId, { ...action, commandId: idempotencyKey ?? newCommandId() } as CspActionInput);
+
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/csps',
+      operationId: 'registerCsp',
+      summary: 'Register a cloud service provider',
+      description: "A CSP's representative registers their own organisation (cspId = their organisation); an administrator registers any.",
+      tag: 'csps',
+      auth: 'bearer',
+      roles: ['csp', 'admin'],
+      body: RegisterCspBody,
+      bodyName: 'RegisterCsp',
+      idempotent: true,
+      status: 201,
+      response: CspViewSchema,
+      errors: [403, 409, 503],
+      handler: ({ actor, body, idempotencyKey }) => gateway().register(actor, body, idempotencyKey ?? newCommandId()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/csps/:cspId',
+      operationId: 'getCsp',
+      summary: 'A registered CSP and its offerings',
+      tag: 'csps',
+      auth: 'bearer',
+      params: CspIdParams,
+      caseIdParam: 'cspId',
+      status: 200,
+      response: CspViewSchema,
+      errors: [503],
+      async handler({ params }) {
+        const view = await gateway().state(params.cspId);
+        if (view === undefined) throw new DomainError('CSP_NOT_REGISTERED', `No CSP ${params.cspId} is registered`);
+        return view;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/csps/:cspId/offerings',
+      operationId: 'addOffering',
+      summary: 'Add an offering to your CSP',
+      tag: 'csps',
+      auth: 'bearer',
+      roles: ['csp'],
+      params: CspIdParams,
+      body: AddOfferingBody,
+      bodyName: 'AddOffering',
+      idempotent: true,
+      caseIdParam: 'cspId',
+      status: 201,
+      response: CspViewSchema,
+      errors: [403, 409, 503],
+      handler: ({ actor, params, body, idempotencyKey }) => act(params.cspId, { type: 'AddOffering', actor, data: body }, idempotencyKey),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/csps/:cspId/offerings/:offeringId',
+      operationId: 'updateOffering',
+      summary: "Change an offering's name, service models, deployment model or data centres",
+      description: 'Send only the fields that change; sending what is already recorded changes nothing.',
+      tag: 'csps',
+      auth: 'bearer',
+      roles: ['csp'],
+      params: OfferingParams,
+      body: UpdateOfferingBody,
+      bodyName: 'UpdateOffering',
+      idempotent: true,
+      caseIdParam: 'cspId',
+      status: 200,
+      response: CspViewSchema,
+      errors: [403, 409, 503],
+      handler: ({ actor, params, body, idempotencyKey }) =>
+        act(params.cspId, { type: 'UpdateOffering', actor, data: { ...body, offeringId: params.offeringId } }, idempotencyKey),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/csps/:cspId/offerings/:offeringId',
+      operationId: 'retireOffering',
+      summary: 'Retire an offering (it stays on record; its id is never reused)',
+      tag: 'csps',
+      auth: 'bearer',
+      roles: ['csp'],
+      params: OfferingParams,
+      body: RetireOfferingBody,
+      bodyName: 'RetireOffering',
+      idempotent: true,
+      caseIdParam: 'cspId',
+      status: 200,
+      response: CspViewSchema,
+      errors: [403, 409, 503],
+      handler: ({ actor, params, body, idempotencyKey }) =>
+        act(params.cspId, { type: 'RetireOffering', actor, data: { offeringId: params.offeringId, reason: body.reason } }, idempotencyKey),
+    }),
+  ];
+}

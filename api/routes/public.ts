@@ -1,0 +1,122 @@
+import { ProcurementAnswer, ProcurementQuery } from '../../domain/procurement';
+import { DomainError } from '../../domain/shared/errors';
+import type { AccreditedListRow } from '../../projections/accreditation/queries';
+import type { PublicQueries } from '../../projections/procurement/queries';
+import type { ApiDeps } from '../deps';
+import { defineRoute, type AnyRoute } from '../route';
+import { AccreditationChanges, AccreditationChangesQuery, AccreditedList, AccreditedListQuery } from '../schemas/public';
+
+/** The public read side (SPEC §5): no login, answered from the read models only. */
+
+export const CSV_COLUMNS = [
+  'offeringId',
+  'offeringName',
+  'cspId',
+  'cspName',
+  'deploymentModel',
+  'serviceModels',
+  'dataCentres',
+  'status',
+  'baseline',
+  'highestDataClass',
+  'accreditedSince',
+  'validFrom',
+  'validUntil',
+  'conditions',
+] as const;
+
+/**
+ * One CSV field. Quoted when it holds a separator, quote or line break; a leading = + - @ is
+ * defused with an apostrophe, since offering names come from CSPs and spreadsheets run formulas.
+ */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function csvCells(row: AccreditedListRow): Record<(typeof CSV_COLUMNS)[number], string> {
+  return {
+    offeringId: row.offeringId,
+    offeringName: row.offeringName,
+    cspId: row.cspId,
+    cspName: row.cspName ?? '',
+    deploymentModel: row.deploymentModel,
+    serviceModels: row.serviceModels.join(' '),
+    dataCentres: row.dataCentres.map((dc) => `${dc.city} (${dc.country})`).join('; '),
+    status: row.status,
+    baseline: row.baseline,
+    highestDataClass: row.highestDataClass,
+    accreditedSince: row.accreditedSince,
+    validFrom: row.validFrom,
+    validUntil: row.validUntil,
+    conditions: row.conditions.join('; '),
+  };
+}
+
+/** RFC 4180: a header line, then one line per row, CRLF-terminated. */
+export function accreditedListCsv(rows: readonly AccreditedListRow[]): string {
+  const lines = [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((c) => csvField(csvCells(row)[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Without its read models the server cannot answer these questions; it says so rather than guess. */
+export function publicQueriesOf(deps: ApiDeps): PublicQueries {
+  if (!deps.publicQueries) throw new DomainError('UNAVAILABLE', 'The public read models are not available on this server');
+  return deps.publicQueries;
+}
+
+export function publicRoutes(deps: ApiDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/accredited-list',
+      operationId: 'accreditedList',
+      summary: 'The public list of accredited offerings (accredited or suspended), by offering name',
+      description: 'With `format=csv` the same rows come as text/csv, one line per offering, lists joined with "; ".',
+      tag: 'public',
+      auth: 'public',
+      query: AccreditedListQuery,
+      status: 200,
+      response: AccreditedList,
+      errors: [503],
+      handler({ query, reply }) {
+        const items = publicQueriesOf(deps).list();
+        if (query.format === 'csv') {
+          reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="accredited-list.csv"');
+          return accreditedListCsv(items);
+        }
+        return { items };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/accredited-list/changes',
+      operationId: 'accreditedListChanges',
+      summary: 'The log of changes to offerings’ accreditation status (granted, suspended, reinstated, ended), newest first',
+      tag: 'public',
+      auth: 'public',
+      query: AccreditationChangesQuery,
+      status: 200,
+      response: AccreditationChanges,
+      errors: [503],
+      handler({ query }) {
+        const items = publicQueriesOf(deps).changes({ offeringId: query.offering, limit: query.limit, offset: query.offset });
+        return { items, limit: query.limit, offset: query.offset };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/procurement-check',
+      operationId: 'procurementCheck',
+      summary: 'May entity `pse` put `dataClass` data on `offering` at instant `at` (default: now)? Allowed, allowed by a NOC, or denied, with every reason',
+      description: 'Answered from the facts as they stood at `at`: a later suspension does not change what was allowed before it.',
+      tag: 'public',
+      auth: 'public',
+      query: ProcurementQuery,
+      status: 200,
+      response: ProcurementAnswer,
+      errors: [503],
+      handler: ({ query }) => publicQueriesOf(deps).procurementCheck(query, new Date().toISOString()),
+    }),
+  ];
+}

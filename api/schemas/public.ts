@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { DataCentre, ServiceModel } from '../../domain/csp/events';
+import { DeploymentModel } from '../../domain/procurement/hosting-rules';
+import { Baseline, DataClass, Role } from '../../domain/shared/vocabulary';
+import { ENDED_STATUSES, LISTED_STATUSES } from '../../projections/accreditation/accredited-list';
+import type { AccreditationChangeRow, AccreditedListRow } from '../../projections/accreditation/queries';
+
+/**
+ * The public endpoints' schemas: anyone may read the accredited list, its change log and the
+ * procurement check (SPEC §5). The compile-time check at the bottom keeps the response schemas equal
+ * to the rows the read models return.
+ */
+const Iso = z.iso.datetime({ offset: true });
+export const ListedStatus = z.enum(LISTED_STATUSES);
+export const PublicAccreditationStatus = z.enum([...LISTED_STATUSES, ...ENDED_STATUSES]);
+
+export const AccreditedListRowSchema = z.object({
+  offeringId: z.string(),
+  offeringName: z.string(),
+  cspId: z.string(),
+  cspName: z.string().nullable(),
+  deploymentModel: DeploymentModel,
+  serviceModels: z.array(ServiceModel),
+  dataCentres: z.array(DataCentre),
+  applicationId: z.string(),
+  status: ListedStatus,
+  baseline: Baseline,
+  highestDataClass: DataClass,
+  accreditedSince: Iso,
+  validFrom: Iso,
+  validUntil: Iso,
+  conditions: z.array(z.string()),
+  updatedAt: Iso,
+});
+
+export const AccreditationChangeRowSchema = z.object({
+  offeringId: z.string(),
+  offeringName: z.string(),
+  applicationId: z.string(),
+  from: ListedStatus.nullable(),
+  to: PublicAccreditationStatus,
+  at: Iso,
+  reasons: z.string(),
+  transitionUntil: Iso.nullable(),
+  decidedBy: z.object({ name: z.string().nullable(), role: Role }),
+});
+
+export const AccreditedListQuery = z.object({
+  format: z
+    .enum(['json', 'csv'], { error: 'must be json or csv' })
+    .default('json')
+    .describe('json (the default) or csv: the same rows as a spreadsheet-friendly file'),
+});
+
+export const AccreditedList = z.object({ items: z.array(AccreditedListRowSchema) });
+
+const OfferingId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, dots, colons, dashes or underscores');
+
+export const AccreditationChangesQuery = z.object({
+  offering: OfferingId.optional().describe('Only the changes of this offering'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const AccreditationChanges = z.object({
+  items: z.array(AccreditationChangeRowSchema),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+/** Holds only when A and B are the same type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [Same<z.output<typeof AccreditedListRowSchema>, AccreditedListRow>, Same<z.output<typeof AccreditationChangeRowSchema>, AccreditationChangeRow>] = [
+  true,
+  true,
+];
+void sameShapes;

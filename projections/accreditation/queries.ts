@@ -1,0 +1,170 @@
+import type Database from 'better-sqlite3';
+import type { Offering } from '../../domain/csp/events';
+import type { Baseline, DataClass, Role } from '../../domain/shared/vocabulary';
+import type { ReadModelDb } from '../db';
+import type { ListedStatus, PublicAccreditationStatus } from './accredited-list';
+
+/** One offering on the public accredited list, with the facts a buyer needs to judge it. */
+export interface AccreditedListRow {
+  offeringId: string;
+  offeringName: string;
+  cspId: string;
+  /** Null only when the CSP's registration has not been projected (the CSP register lags behind). */
+  cspName: string | null;
+  deploymentModel: Offering['deploymentModel'];
+  serviceModels: Offering['serviceModels'];
+  dataCentres: Offering['dataCentres'];
+  applicationId: string;
+  status: ListedStatus;
+  baseline: Baseline;
+  highestDataClass: DataClass;
+  /** When the current accreditation was granted. */
+  accreditedSince: string;
+  validFrom: string;
+  validUntil: string;
+  conditions: string[];
+  updatedAt: string;
+}
+
+/** One change of an offering's public accreditation status. */
+export interface AccreditationChangeRow {
+  offeringId: string;
+  offeringName: string;
+  applicationId: string;
+  /** Null when the change is a grant. */
+  from: ListedStatus | null;
+  to: PublicAccreditationStatus;
+  at: string;
+  reasons: string;
+  /** For a revocation: until when existing users may keep using the offering. */
+  transitionUntil: string | null;
+  /** Who decided, as the public may know them: a name and a role, not an account id. */
+  decidedBy: { name: string | null; role: Role };
+}
+
+export interface ChangesFilter {
+  offeringId?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface AccreditedListQueries {
+  /** The whole list, by offering name. */
+  list(): AccreditedListRow[];
+  /** The change log, newest first. */
+  changes(filter: ChangesFilter): AccreditationChangeRow[];
+}
+
+interface ListDbRow {
+  offering_id: string;
+  offering_name: string | null;
+  csp_id: string;
+  csp_name: string | null;
+  deployment_model: string | null;
+  service_models: string | null;
+  data_centres: string | null;
+  snapshot: string;
+  application_id: string;
+  status: ListedStatus;
+  baseline: Baseline;
+  highest_data_class: DataClass;
+  accredited_since: string;
+  valid_from: string;
+  valid_until: string;
+  conditions: string;
+  updated_at: string;
+}
+
+interface ChangeDbRow {
+  offering_id: string;
+  offering_name: string | null;
+  snapshot: string;
+  application_id: string;
+  from_status: ListedStatus | null;
+  to_status: PublicAccreditationStatus;
+  at: string;
+  reasons: string;
+  transition_until: string | null;
+  by_name: string | null;
+  by_role: Role;
+}
+
+/**
+ * Offering facts come from the CSP register (al_offerings); the offering as submitted with the
+ * application stands in when the register has not got it, so a row is never missing its name.
+ */
+const LIST_SQL = `
+  SELECT l.*, o.name AS offering_name, COALESCE(o.csp_id, a.csp_id) AS csp_id, c.name AS csp_name,
+    o.deployment_model, o.service_models, o.data_centres, a.offering AS snapshot
+  FROM accredited_list l
+  JOIN al_applications a ON a.application_id = l.application_id
+  LEFT JOIN al_offerings o ON o.offering_id = l.offering_id
+  LEFT JOIN al_csps c ON c.csp_id = COALESCE(o.csp_id, a.csp_id)
+  WHERE o.retired IS NOT 1
+  ORDER BY COALESCE(o.name, json_extract(a.offering, '$.name')), l.offering_id`;
+
+const CHANGES_SQL = (byOffering: boolean): string => `
+  SELECT ch.*, o.name AS offering_name, a.offering AS snapshot
+  FROM accreditation_changes ch
+  JOIN al_applications a ON a.application_id = ch.application_id
+  LEFT JOIN al_offerings o ON o.offering_id = ch.offering_id
+  ${byOffering ? 'WHERE ch.offering_id = ?' : ''}
+  ORDER BY ch.at_ms DESC, ch.application_id, ch.revision DESC
+  LIMIT ? OFFSET ?`;
+
+function toListRow(row: ListDbRow): AccreditedListRow {
+  const snapshot = JSON.parse(row.snapshot) as Offering;
+  return {
+    offeringId: row.offering_id,
+    offeringName: row.offering_name ?? snapshot.name,
+    cspId: row.csp_id,
+    cspName: row.csp_name,
+    deploymentModel: (row.deployment_model ?? snapshot.deploymentModel) as Offering['deploymentModel'],
+    serviceModels: row.service_models === null ? snapshot.serviceModels : (JSON.parse(row.service_models) as Offering['serviceModels']),
+    dataCentres: row.data_centres === null ? snapshot.dataCentres : (JSON.parse(row.data_centres) as Offering['dataCentres']),
+    applicationId: row.application_id,
+    status: row.status,
+    baseline: row.baseline,
+    highestDataClass: row.highest_data_class,
+    accreditedSince: row.accredited_since,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    conditions: JSON.parse(row.conditions) as string[],
+    updatedAt: row.updated_at,
+  };
+}
+
+function toChangeRow(row: ChangeDbRow): AccreditationChangeRow {
+  return {
+    offeringId: row.offering_id,
+    offeringName: row.offering_name ?? (JSON.parse(row.snapshot) as Offering).name,
+    applicationId: row.application_id,
+    from: row.from_status,
+    to: row.to_status,
+    at: row.at,
+    reasons: row.reasons,
+    transitionUntil: row.transition_until,
+    decidedBy: { name: row.by_name, role: row.by_role },
+  };
+}
+
+/** Read-only queries; statements are prepared on first use, so the projector may create the tables later. */
+export function createAccreditedListQueries(db: ReadModelDb): AccreditedListQueries {
+  let list: Database.Statement<[], ListDbRow> | undefined;
+  let all: Database.Statement<[number, number], ChangeDbRow> | undefined;
+  let byOffering: Database.Statement<[string, number, number], ChangeDbRow> | undefined;
+  return {
+    list() {
+      list ??= db.prepare(LIST_SQL);
+      return list.all().map(toListRow);
+    },
+    changes(filter) {
+      if (filter.offeringId === undefined) {
+        all ??= db.prepare(CHANGES_SQL(false));
+        return all.all(filter.limit, filter.offset).map(toChangeRow);
+      }
+      byOffering ??= db.prepare(CHANGES_SQL(true));
+      return byOffering.all(filter.offeringId, filter.limit, filter.offset).map(toChangeRow);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import { checkProcurement } from '../../domain/procurement/check';
+import type { NocFacts, OfferingFacts, ProcurementInput, ProcurementQuery } from '../../domain/procurement/facts';
+import type { ProcurementAnswer } from '../../domain/procurement/answer';
+import { toMillis } from '../../domain/shared/time';
+import type { Jurisdiction } from '../../domain/shared/vocabulary';
+import { createAccreditedListQueries, type AccreditedListQueries } from '../accreditation/queries';
+import type { ReadModelDb } from '../db';
+
+/**
+ * The procurement check answered from the procurement-facts read model (SPEC §3.4: the hottest read,
+ * never a workflow). The facts are read as they stood at the instant asked about.
+ */
+
+/**
+ * The hosting rules are national: an entity's jurisdiction does not enter them. It is known from the
+ * entity's NOC requests; an entity that never asked for one is taken as federal, which changes no answer.
+ */
+const JURISDICTION_WHEN_UNKNOWN: Jurisdiction = 'federal';
+
+interface Statements {
+  offering: Database.Statement<[string, number], { facts: string | null }>;
+  nocs: Database.Statement<[{ pse: string; at: number; offering: string }], { facts: string }>;
+  pse: Database.Statement<[string], { jurisdiction: Jurisdiction }>;
+}
+
+const prepared = new WeakMap<ReadModelDb, Statements>();
+
+function statementsFor(db: ReadModelDb): Statements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      offering: db.prepare(
+        'SELECT facts FROM pf_offering_versions WHERE offering_id = ? AND from_ms <= ? ORDER BY from_ms DESC, seq DESC LIMIT 1',
+      ),
+      // Each of the entity's NOCs as it stood at the instant. A NOC naming another offering cannot bear
+      // on the question (the check would only say so), so it is left out.
+      nocs: db.prepare(`
+        SELECT facts FROM pf_noc_versions
+        WHERE pse_id = @pse AND to_ms > @at AND from_ms <= @at AND (offering_id IS NULL OR offering_id = @offering)
+        ORDER BY noc_id`),
+      pse: db.prepare('SELECT jurisdiction FROM pf_pses WHERE pse_id = ?'),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+/** The check's input as the read model had it at `at`. */
+export function procurementInput(db: ReadModelDb, query: Pick<ProcurementQuery, 'pse' | 'offering' | 'dataClass'>, at: string): ProcurementInput {
+  const s = statementsFor(db);
+  const atMs = toMillis(at);
+  const version = s.offering.get(query.offering, atMs);
+  const input: ProcurementInput = {
+    pse: { pseId: query.pse, jurisdiction: s.pse.get(query.pse)?.jurisdiction ?? JURISDICTION_WHEN_UNKNOWN },
+    dataClass: query.dataClass,
+    offeringId: query.offering,
+    nocs: s.nocs.all({ pse: query.pse, at: atMs, offering: query.offering }).map((row) => JSON.parse(row.facts) as NocFacts),
+  };
+  if (version?.facts) input.offering = JSON.parse(version.facts) as OfferingFacts;
+  return input;
+}
+
+/** "May PSE `pse` put `dataClass` data on `offering` at `at` (default: now)?" with every reason. */
+export function procurementCheck(db: ReadModelDb, query: ProcurementQuery, now: string): ProcurementAnswer {
+  const at = query.at ?? now;
+  return checkProcurement(procurementInput(db, query, at), at);
+}
+
+/** Everything the public endpoints and pages read: the accredited list, its change log, the check. */
+export interface PublicQueries extends AccreditedListQueries {
+  procurementCheck(query: ProcurementQuery, now: string): ProcurementAnswer;
+}
+
+export function createPublicQueries(db: ReadModelDb): PublicQueries {
+  const list = createAccreditedListQueries(db);
+  return {
+    list: () => list.list(),
+    changes: (filter) => list.changes(filter),
+    procurementCheck: (query, now) => procurementCheck(db, query, now),
+  };
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../../config/config';
+import { buildApi } from '../../api/server';
+import { createIdentity } from '../../identity';
+import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
+import type { ReadModelDb } from '../../projections/db';
+import { procurementFactsProjection } from '../../projections/procurement/facts';
+import { createPublicQueries } from '../../projections/procurement/queries';
+import { director, pse, reviewer } from '../support/actors';
+import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, registerCsp } from '../projections/accredited-fixtures';
+import { TestLog, memoryDb, project } from '../projections/support';
+import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+
+/**
+ * A public read side with a known history, served by the real API:
+ *   off-gov  Sovereign Gov Cloud  granted 2025-02-03 (intermediate, restricted), suspended 2025-06-01,
+ *            reinstated 2025-07-01
+ *   off-pub  Global Public Cloud  granted 2025-02-03 (baseline, public) with a condition, revoked 2025-08-01
+ *   off-new  Sovereign Gov Cloud 2  never accredited; pse-moitt holds NOC-1 for it (public data),
+ *            approved 2025-03-04, valid until 2025-09-04T09:00Z
+ */
+export const HISTORY = {
+  granted: '2025-02-03T10:00:00.000Z',
+  suspended: '2025-06-01T08:00:00.000Z',
+  reinstated: '2025-07-01T08:00:00.000Z',
+  revoked: '2025-08-01T08:00:00.000Z',
+  nocValidUntil: '2025-09-04T09:00:00.000Z',
+} as const;
+
+export function publicHistory(): ReadModelDb {
+  const t0 = '2025-01-06T09:00:00.000Z';
+  const db = memoryDb(accreditedListProjection, procurementFactsProjection);
+  const log = new TestLog();
+  registerCsp(log, 'csp-one', 'One Cloud, "Pvt" Ltd', t0);
+  addOffering(log, 'csp-one', GOV_CLOUD, t0);
+  addOffering(log, 'csp-one', PUBLIC_CLOUD, t0);
+  addOffering(log, 'csp-one', { ...GOV_CLOUD, offeringId: 'off-new', name: 'Sovereign Gov Cloud 2' }, t0);
+  application(log, 'app-1')
+    .submit('csp-one', GOV_CLOUD, t0)
+    .grant({ baseline: 'intermediate', highestDataClass: 'restricted', validFrom: HISTORY.granted, validUntil: '2028-02-03T10:00:00.000Z' }, HISTORY.granted)
+    .suspend('Breach <under> investigation', HISTORY.suspended)
+    .reinstate('Breach remediated', HISTORY.reinstated);
+  application(log, 'app-2')
+    .submit('csp-one', PUBLIC_CLOUD, t0)
+    .grant(
+      {
+        baseline: 'baseline',
+        highestDataClass: 'public',
+        validFrom: HISTORY.granted,
+        validUntil: '2028-02-03T10:00:00.000Z',
+        conditions: ['=Report quarterly'],
+      },
+      HISTORY.granted,
+    )
+    .revoke('Data found abroad', '2025-12-01T00:00:00.000Z', HISTORY.revoked);
+  const noc = log.nocCase({ nocId: 'NOC-1', deviation: 'non-accredited-offering', offeringId: 'off-new', dataClass: 'public' }, pse(), '2025-03-01T09:00:00.000Z');
+  noc.later(1).act('StartReview', reviewer, {});
+  noc.later(1).act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Migration under way', conditions: [] });
+  noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
+  project(db, [accreditedListProjection, procurementFactsProjection], log.events);
+  return db;
+}
+
+/** The API over that history; `withPublic: false` builds it without the public read models. */
+export async function startPublicApi(options: { withPublic?: boolean } = {}): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const db = publicHistory();
+  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
+  const app = buildApi({
+    config: loadConfig({}),
+    identity,
+    nocGateway: new FakeNocGateway(),
+    nocQueries: new FakeNocQueries(),
+    eventStore: new FakeEventStore(),
+    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
+    logger: pino({ level: 'silent' }),
+    ...(options.withPublic === false ? {} : { publicQueries: createPublicQueries(db) }),
+  });
+  await app.ready();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      identity.close();
+      db.close();
+    },
+  };
+}

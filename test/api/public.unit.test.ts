@@ -1,0 +1,155 @@
+import type { FastifyInstance } from 'fastify';
+import { accreditedListCsv } from '../../api/routes/public';
+import { HISTORY, startPublicApi } from './public-fixture';
+
+let api: { app: FastifyInstance; close(): Promise<void> };
+beforeAll(async () => {
+  api = await startPublicApi();
+});
+afterAll(() => api.close());
+
+const get = (url: string) => api.app.inject({ method: 'GET', url });
+
+describe('GET /api/accredited-list', () => {
+  it('lists the accredited and suspended offerings to anyone, without a token', async () => {
+    const res = await get('/api/accredited-list');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      items: [
+        expect.objectContaining({
+          offeringId: 'off-gov',
+          offeringName: 'Sovereign Gov Cloud',
+          cspName: 'One Cloud, "Pvt" Ltd',
+          status: 'accredited',
+          baseline: 'intermediate',
+          highestDataClass: 'restricted',
+          deploymentModel: 'government',
+          dataCentres: [
+            { city: 'Islamabad', country: 'PK' },
+            { city: 'Karachi', country: 'PK' },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('gives the same rows as CSV, quoting separators', async () => {
+    const res = await get('/api/accredited-list?format=csv');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="accredited-list.csv"');
+    const lines = res.body.split('\r\n');
+    expect(lines[0]).toBe(
+      'offeringId,offeringName,cspId,cspName,deploymentModel,serviceModels,dataCentres,status,baseline,highestDataClass,accreditedSince,validFrom,validUntil,conditions',
+    );
+    expect(lines[1]).toBe(
+      `off-gov,Sovereign Gov Cloud,csp-one,"One Cloud, ""Pvt"" Ltd",government,IaaS PaaS,Islamabad (PK); Karachi (PK),accredited,intermediate,restricted,${HISTORY.granted},${HISTORY.granted},2028-02-03T10:00:00.000Z,`,
+    );
+    expect(lines.slice(2)).toEqual(['']);
+  });
+
+  it('defuses CSV cells that a spreadsheet would run as a formula', async () => {
+    const [row] = (await get('/api/accredited-list')).json().items;
+    const csv = accreditedListCsv([{ ...row, offeringName: '=HYPERLINK("http://x")', conditions: ['+1', '@SUM(A1)', 'Plain'] }]);
+    expect(csv.split('\r\n')[1]).toContain(`,"'=HYPERLINK(""http://x"")",`);
+    expect(csv.split('\r\n')[1]).toMatch(/,'\+1; @SUM\(A1\); Plain$/);
+  });
+
+  it('refuses an unknown format in the API error shape', async () => {
+    const res = await get('/api/accredited-list?format=xml');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('json or csv'), field: 'format' } });
+  });
+});
+
+describe('GET /api/accredited-list/changes', () => {
+  it('gives the status-change log newest first, with who decided by name and role', async () => {
+    const res = await get('/api/accredited-list/changes');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ limit: 100, offset: 0 });
+    expect(body.items.map((c: { offeringId: string; to: string }) => `${c.offeringId}:${c.to}`)).toEqual([
+      'off-pub:revoked',
+      'off-gov:accredited',
+      'off-gov:suspended',
+      'off-gov:accredited',
+      'off-pub:accredited',
+    ]);
+    expect(body.items[0]).toEqual({
+      offeringId: 'off-pub',
+      offeringName: 'Global Public Cloud',
+      applicationId: 'app-2',
+      from: 'accredited',
+      to: 'revoked',
+      at: HISTORY.revoked,
+      reasons: 'Data found abroad',
+      transitionUntil: '2025-12-01T00:00:00.000Z',
+      decidedBy: { name: 'Dawood Director', role: 'director' },
+    });
+  });
+
+  it('filters by offering and pages', async () => {
+    const res = await get('/api/accredited-list/changes?offering=off-gov&limit=1&offset=1');
+    expect(res.json()).toMatchObject({ items: [{ to: 'suspended', at: HISTORY.suspended }], limit: 1, offset: 1 });
+  });
+
+  it('refuses a limit out of range', async () => {
+    const res = await get('/api/accredited-list/changes?limit=5000');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+  });
+});
+
+describe('GET /api/procurement-check', () => {
+  it('allows restricted data on the accredited government cloud now, with the rule and every reason', async () => {
+    const res = await get('/api/procurement-check?pse=pse-moitt&offering=off-gov&dataClass=restricted');
+    expect(res.statusCode).toBe(200);
+    const answer = res.json();
+    expect(answer).toMatchObject({ decision: 'allowed', query: { pseId: 'pse-moitt', offeringId: 'off-gov', dataClass: 'restricted' } });
+    expect(answer.reasons.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['HOSTING_RULE_MET', 'GOVERNMENT_CLOUD', 'BASELINE_MET']));
+    expect(Date.parse(answer.evaluatedAt)).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
+  });
+
+  it('answers for a past instant: denied while the accreditation was suspended', async () => {
+    const res = await get('/api/procurement-check?pse=pse-moitt&offering=off-gov&dataClass=restricted&at=2025-06-15T00:00:00Z');
+    expect(res.json()).toMatchObject({
+      decision: 'denied',
+      evaluatedAt: '2025-06-15T00:00:00.000Z',
+      reasons: expect.arrayContaining([expect.objectContaining({ code: 'ACCREDITATION_SUSPENDED', outcome: 'failed' })]),
+    });
+  });
+
+  it('allows by NOC for the entity that holds one, until its expiry', async () => {
+    const res = await get('/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z');
+    expect(res.json()).toMatchObject({ decision: 'allowed-by-noc', noc: { nocId: 'NOC-1', validUntil: HISTORY.nocValidUntil } });
+    const other = await get('/api/procurement-check?pse=pse-lahore&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z');
+    expect(other.json().decision).toBe('denied');
+  });
+
+  it.each([
+    ['', 'pse', 'is required'],
+    ['pse=pse-moitt&dataClass=restricted', 'offering', 'is required'],
+    ['pse=pse-moitt&offering=off-gov&dataClass=top-secret', 'dataClass', 'must be one of'],
+    ['pse=pse-moitt&offering=off-gov&dataClass=open&at=yesterday', 'at', 'ISO-8601'],
+    ['pse=pse%20moitt&offering=off-gov&dataClass=open', 'pse', 'must be letters'],
+  ])('refuses ?%s, naming the field %s', async (qs, field, message) => {
+    const res = await get(`/api/procurement-check?${qs}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.stringContaining(message), field } });
+  });
+});
+
+describe('the public endpoints without their read models', () => {
+  it('answer 503 UNAVAILABLE rather than an empty list', async () => {
+    const bare = await startPublicApi({ withPublic: false });
+    try {
+      for (const url of ['/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check?pse=p&offering=o&dataClass=open']) {
+        const res = await bare.app.inject({ method: 'GET', url });
+        expect(res.statusCode).toBe(503);
+        expect(res.json().error.code).toBe('UNAVAILABLE');
+      }
+    } finally {
+      await bare.close();
+    }
+  });
+});

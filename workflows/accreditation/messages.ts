@@ -1,0 +1,63 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../domain/shared/actor';
+import type { AccreditationCommand, AccreditationCommandType } from '../../domain/accreditation/commands';
+import type { AccreditationPolicy } from '../../domain/accreditation/policy';
+import type { AccreditationState } from '../../domain/accreditation/state';
+import type { BenchmarkFramework } from '../../domain/framework/schema';
+
+/** Workflow id of one application's process. */
+export const accreditationWorkflowId = (applicationId: string): string => `accreditation:${applicationId}`;
+
+export interface AccreditationWorkflowInput {
+  /** The Submit command, on first start. */
+  submit?: Extract<AccreditationCommand, { type: 'Submit' }>;
+  /** The id of the submit command (causation id of the first event). */
+  requestId?: string;
+  policy: AccreditationPolicy;
+  /**
+   * The framework version the application names, loaded and validated by the caller: the process
+   * never reads files, so a replay sees exactly what the first run saw.
+   */
+  framework: BenchmarkFramework;
+  /** When the same offering's latest application was rejected, if ever (cooling-off). */
+  lastRejectedAt?: string;
+  /** Continue-as-new once the history holds this many events; by default the server's suggestion decides. */
+  continueAfterEvents?: number;
+  /** Carried over by continue-as-new. */
+  carried?: { state: AccreditationState; revision: number; complianceRefusals: ComplianceRefusal[] };
+}
+
+/** What people do on an application; Submit starts the process, and the engine's own steps are not for people. */
+export type AccreditationActionType = Exclude<AccreditationCommandType, 'Submit' | 'Lapse' | 'OpenRenewalWindow' | 'Expire'>;
+
+export interface AccreditationActionInput<K extends AccreditationActionType = AccreditationActionType> {
+  type: K;
+  actor: Actor;
+  data: Extract<AccreditationCommand, { type: K }>['data'];
+  /** Idempotency/causation: the caller's command id. */
+  commandId: string;
+}
+
+/** The compliance review's measures, sent as a signal: it does not wait for the outcome. */
+export type ComplianceActionInput = AccreditationActionInput<'Suspend'> | AccreditationActionInput<'Revoke'>;
+
+/** A compliance signal the decider refused; a signal cannot answer, so the refusal is kept for whoever asks. */
+export interface ComplianceRefusal {
+  commandId: string;
+  type: ComplianceActionInput['type'];
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface AccreditationView {
+  state: AccreditationState;
+  /** Revision of the stream `accreditation-<applicationId>` after its last event (-1 before any). */
+  revision: number;
+  /** The latest refused compliance signals, newest last (at most 20). */
+  complianceRefusals: ComplianceRefusal[];
+}
+
+export const accreditationActionUpdate = defineUpdate<AccreditationView, [AccreditationActionInput]>('accreditationAction');
+export const accreditationStateQuery = defineQuery<AccreditationView>('accreditationState');
+export const complianceActionSignal = defineSignal<[ComplianceActionInput]>('complianceAction');

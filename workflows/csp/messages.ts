@@ -1,0 +1,38 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../domain/shared/actor';
+import type { CspCommand, CspCommandType } from '../../domain/csp/commands';
+import type { CspState } from '../../domain/csp/state';
+
+/** Workflow id of the one long-lived process of a provider. */
+export const cspWorkflowId = (cspId: string): string => `csp:${cspId}`;
+
+export interface CspWorkflowInput {
+  /** The RegisterCsp command, on first start. */
+  register?: Extract<CspCommand, { type: 'RegisterCsp' }>;
+  /** The id of the register command (causation id of the first event). */
+  requestId?: string;
+  /** Continue-as-new once the history holds this many events; tests set it low. */
+  continueAfterEvents?: number;
+  /** Carried over by continue-as-new. */
+  carried?: { state: CspState; revision: number };
+}
+
+export type CspActionType = Exclude<CspCommandType, 'RegisterCsp'>;
+
+/** A CSP's action on its own register entry (offerings). */
+export interface CspActionInput<K extends CspActionType = CspActionType> {
+  type: K;
+  actor: Actor;
+  data: Extract<CspCommand, { type: K }>['data'];
+  /** Idempotency/causation: the caller's command id. */
+  commandId: string;
+}
+
+export interface CspView {
+  state: CspState;
+  /** Revision of the stream `csp-<cspId>` after its last event (-1 before any). */
+  revision: number;
+}
+
+export const cspActionUpdate = defineUpdate<CspView, [CspActionInput]>('cspAction');
+export const cspStateQuery = defineQuery<CspView>('cspState');

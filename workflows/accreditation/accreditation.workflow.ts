@@ -1,15 +1,4 @@
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { EventActivities } from '../../activities/event-activities';
+import { ApplicationFailure, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
@@ -18,6 +7,7 @@ import type { AccreditationEvent } from '../../domain/accreditation/events';
 import { evolveAccreditation } from '../../domain/accreditation/evolve';
 import { ACCREDITATION_FINAL, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../search-attributes';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
 import {
   accreditationActionUpdate,
   accreditationStateQuery,
@@ -29,36 +19,12 @@ import {
 } from './messages';
 import { nextAccreditationDeadline } from './timers';
 
-const { appendCaseEvents } = proxyActivities<EventActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['EVENT_SCHEMA_INVALID', 'EVENT_SCHEMA_UNKNOWN', 'WRONG_EXPECTED_REVISION'] },
-});
-
 const MAX_REFUSALS_KEPT = 20;
-const SYSTEM_COMMANDS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
-
-const nowIso = (): string => new Date(Date.now()).toISOString();
-
-/** A refusal travels as an ApplicationFailure whose type is the stable error code. */
-function toFailure(err: unknown): unknown {
-  if (err instanceof DomainError) {
-    return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true, details: [{ field: err.field ?? null }] });
-  }
-  return err;
-}
+/** Submission starts the process; the engine's own steps come from its timers. */
+const NOT_ACTIONS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
 
 function toCommand(input: AccreditationActionInput): AccreditationCommand {
-  if (SYSTEM_COMMANDS.has(input.type)) {
-    throw new DomainError('VALIDATION_FAILED', `${input.type} is not an action a person takes on an application`, 'type');
-  }
-  const schema = AccreditationCommandPayloads[input.type];
-  if (!schema) throw new DomainError('VALIDATION_FAILED', `Unknown accreditation action ${String(input.type)}`, 'type');
-  const parsed = schema.safeParse(input.data ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DomainError('VALIDATION_FAILED', issue?.message ?? 'Invalid input', issue?.path.join('.') || undefined);
-  }
-  return { type: input.type, actor: input.actor, data: parsed.data } as AccreditationCommand;
+  return parseAction<AccreditationCommand>(AccreditationCommandPayloads, input, 'accreditation application', NOT_ACTIONS);
 }
 
 /**
@@ -71,87 +37,52 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
 export async function accreditationWorkflow(input: AccreditationWorkflowInput): Promise<AccreditationView> {
   const { policy, framework } = input;
   const info = workflowInfo();
-  let state: AccreditationState = input.carried?.state ?? initialAccreditationState;
-  let revision = input.carried?.revision ?? -1;
   let complianceRefusals: ComplianceRefusal[] = input.carried?.complianceRefusals ?? [];
-  let busy = false;
-
-  const historyIsLong = (): boolean =>
-    workflowInfo().continueAsNewSuggested ||
-    (input.continueAfterEvents !== undefined && workflowInfo().historyLength >= input.continueAfterEvents);
-  const view = (): AccreditationView => ({ state, revision, complianceRefusals });
-  const decide = (command: AccreditationCommand, on: AccreditationState = state): AccreditationEvent[] =>
-    decideAccreditation(command, on, { now: nowIso(), policy, framework, ...(input.lastRejectedAt ? { lastRejectedAt: input.lastRejectedAt } : {}) });
-  let submitted: AccreditationState | undefined;
-  const stateForValidation = (): AccreditationState => (state.status === 'none' && submitted ? submitted : state);
-
-  const commit = async (events: AccreditationEvent[], command: AccreditationCommand, causationId: string): Promise<void> => {
-    if (events.length === 0) return;
-    const application = state.status === 'none' ? (command as Extract<AccreditationCommand, { type: 'Submit' }>).data : state.application;
-    const result = await appendCaseEvents({
-      stream: `accreditation-${application.applicationId}`,
-      expectedRevision: revision,
-      events,
-      actor: command.actor,
-      occurredAt: nowIso(),
-      correlationId: info.workflowId,
-      causationId,
-      policyVersion: policy.version,
-    });
-    state = events.reduce(evolveAccreditation, state);
-    revision = result.revision;
-    upsertSearchAttributes([
-      { key: CaseKind, value: 'accreditation' },
-      { key: CaseStatus, value: state.status },
-      // Accreditation is the federal Cloud Office's alone (SPEC §3.1).
-      { key: Jurisdiction, value: 'federal' },
-      { key: OfferingId, value: `${application.cspId}/${application.offering.offeringId}` },
-    ]);
-  };
-
-  /** Runs one command at a time: an update that awaited its append must not interleave with another. */
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    while (busy) await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  };
-
-  setHandler(accreditationStateQuery, view);
-  setHandler(
-    accreditationActionUpdate,
-    (action) =>
-      exclusive(async () => {
-        try {
-          // Decided again here: another action may have committed since the validator ran.
-          const command = toCommand(action);
-          await commit(decide(command), command, action.commandId);
-          return view();
-        } catch (err) {
-          throw toFailure(err);
-        }
-      }),
+  const ledger = new CaseLedger<AccreditationState, AccreditationEvent>(
+    input.carried?.state ?? initialAccreditationState,
+    input.carried?.revision ?? -1,
     {
-      validator: (action) => {
-        try {
-          decide(toCommand(action), stateForValidation());
-        } catch (err) {
-          throw toFailure(err);
-        }
+      evolve: evolveAccreditation,
+      policyVersion: policy.version,
+      onCommitted: (state) => {
+        if (state.status === 'none') return;
+        upsertSearchAttributes([
+          { key: CaseKind, value: 'accreditation' },
+          { key: CaseStatus, value: state.status },
+          // Accreditation is the federal Cloud Office's alone (SPEC §3.1).
+          { key: Jurisdiction, value: 'federal' },
+          { key: OfferingId, value: `${state.application.cspId}/${state.application.offering.offeringId}` },
+        ]);
       },
     },
   );
+  const view = (): AccreditationView => ({ state: ledger.state, revision: ledger.revision, complianceRefusals });
+  const decide = (command: AccreditationCommand, on: AccreditationState = ledger.state): AccreditationEvent[] =>
+    decideAccreditation(command, on, { now: nowIso(), policy, framework, ...(input.lastRejectedAt ? { lastRejectedAt: input.lastRejectedAt } : {}) });
+  const run = (command: AccreditationCommand, events: AccreditationEvent[], causationId: string) => {
+    const application =
+      ledger.state.status === 'none' ? (command as Extract<AccreditationCommand, { type: 'Submit' }>).data : ledger.state.application;
+    return ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
+  };
+  let submitted: AccreditationState | undefined;
+
+  setHandler(accreditationStateQuery, view);
+  handleActions(accreditationActionUpdate, {
+    toCommand,
+    decide,
+    stateForValidation: () => (ledger.state.status === 'none' && submitted ? submitted : ledger.state),
+    run,
+    exclusive: (fn) => ledger.exclusive(fn),
+    view,
+  });
   setHandler(complianceActionSignal, (action) =>
-    exclusive(async () => {
+    ledger.exclusive(async () => {
       try {
         if (action.type !== 'Suspend' && action.type !== 'Revoke') {
           throw new DomainError('VALIDATION_FAILED', 'The compliance review only suspends or revokes', 'type');
         }
         const command = toCommand(action as AccreditationActionInput);
-        await commit(decide(command), command, action.commandId);
+        await run(command, decide(command), action.commandId);
       } catch (err) {
         // A signal has nobody to answer; a refusal is kept in the view and logged, and the process goes on.
         if (!(err instanceof DomainError)) throw err;
@@ -164,45 +95,45 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     }),
   );
 
-  if (state.status === 'none') {
+  if (ledger.state.status === 'none') {
     if (!input.submit) throw ApplicationFailure.nonRetryable('An accreditation process starts with its submission', 'VALIDATION_FAILED');
     const submit = input.submit;
     try {
-      submitted = decide(submit).reduce(evolveAccreditation, state);
-      await exclusive(() => commit(decide(submit), submit, input.requestId ?? info.workflowId));
+      submitted = decide(submit).reduce(evolveAccreditation, ledger.state);
+      await ledger.exclusive(() => run(submit, decide(submit), input.requestId ?? info.workflowId));
     } catch (err) {
       throw toFailure(err);
     }
   }
 
-  while (state.status === 'none' || !ACCREDITATION_FINAL.includes(state.status)) {
-    const seen = revision;
-    const deadline = nextAccreditationDeadline(state, policy);
+  while (ledger.state.status === 'none' || !ACCREDITATION_FINAL.includes(ledger.state.status)) {
+    const seen = ledger.revision;
+    const deadline = nextAccreditationDeadline(ledger.state, policy);
     if (deadline === undefined) {
-      await condition(() => revision !== seen || historyIsLong());
+      await condition(() => ledger.revision !== seen || historyIsLong(input.continueAfterEvents));
     } else {
       // Temporal timers need a positive duration; an overdue step fires after 1 ms.
       const wait = Math.max(1, Date.parse(deadline.at) - Date.now());
-      const changed = await condition(() => revision !== seen || historyIsLong(), wait);
+      const changed = await condition(() => ledger.revision !== seen || historyIsLong(input.continueAfterEvents), wait);
       if (!changed) {
-        await exclusive(async () => {
-          if (revision !== seen) return; // a person acted while we queued; re-plan
+        await ledger.exclusive(async () => {
+          if (ledger.revision !== seen) return; // a person acted while we queued; re-plan
           const command = { ...deadline.command, actor: SYSTEM_ACTOR } as AccreditationCommand;
-          await commit(decide(command), command, `timer:${deadline.command.type}:${deadline.at}`);
+          await run(command, decide(command), `timer:${deadline.command.type}:${deadline.at}`);
         });
       }
     }
-    if (historyIsLong()) {
+    if (historyIsLong(input.continueAfterEvents)) {
       // Bounded history: hand the state over to a fresh run once no action is in flight.
-      await condition(() => !busy && allHandlersFinished());
+      await ledger.idle();
       await continueAsNew<typeof accreditationWorkflow>({
         policy,
         framework,
         continueAfterEvents: input.continueAfterEvents,
-        carried: { state, revision, complianceRefusals },
+        carried: { state: ledger.state, revision: ledger.revision, complianceRefusals },
       });
     }
   }
-  await condition(allHandlersFinished);
+  await ledger.idle();
   return view();
 }

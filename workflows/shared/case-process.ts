@@ -1,0 +1,162 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import type { EventActivities } from '../../activities/event-activities';
+import type { Actor } from '../../domain/shared/actor';
+import { DomainError } from '../../domain/shared/errors';
+
+/**
+ * What every case process (NOC, accreditation, CSP register) shares: its state and stream revision,
+ * appends through the event activity, one command at a time, refusals as ApplicationFailures whose type
+ * is the stable error code, and people's actions as one Update whose validator runs the decider.
+ */
+const { appendCaseEvents } = proxyActivities<EventActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['EVENT_SCHEMA_INVALID', 'EVENT_SCHEMA_UNKNOWN', 'WRONG_EXPECTED_REVISION'],
+  },
+});
+
+/** Workflow time: deterministic on replay. */
+export const nowIso = (): string => new Date(Date.now()).toISOString();
+
+/** A refusal travels as an ApplicationFailure whose type is the stable error code. */
+export function toFailure(err: unknown): unknown {
+  if (err instanceof DomainError) {
+    return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true, details: [{ field: err.field ?? null }] });
+  }
+  return err;
+}
+
+export interface ActionInput {
+  type: string;
+  actor: Actor;
+  data?: unknown;
+  commandId: string;
+}
+
+/** A person's action as a command of the case's decider, its payload checked against the command's schema. */
+export function parseAction<C>(
+  schemas: Readonly<Record<string, z.ZodType>>,
+  input: ActionInput,
+  what: string,
+  notActions: ReadonlySet<string>,
+): C {
+  if (notActions.has(input.type)) {
+    throw new DomainError('VALIDATION_FAILED', `${input.type} is not an action a person takes on a ${what}`, 'type');
+  }
+  const schema = schemas[input.type];
+  if (!schema) throw new DomainError('VALIDATION_FAILED', `Unknown ${what} action ${String(input.type)}`, 'type');
+  const parsed = schema.safeParse(input.data ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DomainError('VALIDATION_FAILED', issue?.message ?? 'Invalid input', issue?.path.join('.') || undefined);
+  }
+  return { type: input.type, actor: input.actor, data: parsed.data } as C;
+}
+
+/** Whether the run should hand over to a fresh one: the server's suggestion, or a test's lower bound. */
+export function historyIsLong(continueAfterEvents?: number): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || (continueAfterEvents !== undefined && info.historyLength >= continueAfterEvents);
+}
+
+export class CaseLedger<S, E extends { type: string; data: unknown }> {
+  private busy = false;
+
+  constructor(
+    public state: S,
+    /** Revision of the stream's last event; -1 before any. */
+    public revision: number,
+    private readonly options: {
+      evolve: (state: S, event: E) => S;
+      policyVersion: string;
+      /** Keeps search attributes current after each commit. */
+      onCommitted: (state: S) => void;
+    },
+  ) {}
+
+  /** Appends the events (ids from stream and revision: a retry writes nothing twice), then evolves the state. */
+  async commit(stream: string, events: E[], actor: Actor, causationId: string): Promise<void> {
+    if (events.length === 0) return;
+    const result = await appendCaseEvents({
+      stream,
+      expectedRevision: this.revision,
+      events,
+      actor,
+      occurredAt: nowIso(),
+      correlationId: workflowInfo().workflowId,
+      causationId,
+      policyVersion: this.options.policyVersion,
+    });
+    this.state = events.reduce(this.options.evolve, this.state);
+    this.revision = result.revision;
+    this.options.onCommitted(this.state);
+  }
+
+  /** Runs one command at a time: an update that awaited its append must not interleave with another. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    // Re-checked after every wake-up: two waiters may wake together, and only one may go on.
+    while (this.busy) await condition(() => !this.busy);
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Resolves once no command runs and every update has answered: the moment to continue-as-new or end. */
+  idle(): Promise<void> {
+    return condition(() => !this.busy && allHandlersFinished());
+  }
+}
+
+/**
+ * People's actions on a case: one update whose validator runs the decider on the state the case is in
+ * (or will be in once its first events are written), so a refused action never enters history; the
+ * handler decides again, since another action may have committed meanwhile.
+ */
+export function handleActions<I extends ActionInput, V, S, C, E>(
+  update: UpdateDefinition<V, [I]>,
+  o: {
+    toCommand: (input: I) => C;
+    decide: (command: C, on?: S) => E[];
+    stateForValidation: () => S;
+    run: (command: C, events: E[], commandId: string) => Promise<void>;
+    exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+    view: () => V;
+  },
+): void {
+  setHandler(
+    update,
+    (action) =>
+      o.exclusive(async () => {
+        try {
+          const command = o.toCommand(action);
+          await o.run(command, o.decide(command), action.commandId);
+          return o.view();
+        } catch (err) {
+          throw toFailure(err);
+        }
+      }),
+    {
+      validator: (action) => {
+        try {
+          o.decide(o.toCommand(action), o.stateForValidation());
+        } catch (err) {
+          throw toFailure(err);
+        }
+      },
+    },
+  );
+}

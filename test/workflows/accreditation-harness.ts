@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { trackForExport } from '../support/history-export';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { createFrameworkLibrary } from '../../config/framework';
@@ -73,7 +74,7 @@ export async function submit(
       frameworkVersion: FRAMEWORK.version,
     },
   };
-  return env.client.workflow.start<typeof accreditationWorkflow>('accreditationWorkflow', {
+  const handle = await env.client.workflow.start<typeof accreditationWorkflow>('accreditationWorkflow', {
     workflowId: accreditationWorkflowId(applicationId),
     taskQueue: TASK_QUEUE,
     args: [
@@ -87,6 +88,7 @@ export async function submit(
       },
     ],
   });
+  return trackForExport(handle);
 }
 
 export function act<K extends AccreditationActionType>(

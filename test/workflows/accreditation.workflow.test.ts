@@ -6,6 +6,7 @@ import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { complianceActionSignal } from '../../workflows/accreditation/messages';
 import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { exportHistories } from '../support/history-export';
 import { act, as, granted, people, refusal, streamOf, submit, TASK_QUEUE, view, viewWhen } from './accreditation-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -20,6 +21,10 @@ beforeAll(async () => {
   env = await timeSkippingEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
+});
+
+afterEach(async () => {
+  await exportHistories('accreditation', (expect.getState().currentTestName ?? 'acc').replace(/^accreditation process on the time-skipping server /, ''));
 });
 
 afterAll(async () => {

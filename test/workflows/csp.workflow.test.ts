@@ -10,6 +10,7 @@ import { decode } from '../../eventstore/registry';
 import type { cspWorkflow } from '../../workflows/csp/csp.workflow';
 import { cspActionUpdate, cspStateQuery, cspWorkflowId, type CspActionType, type CspView } from '../../workflows/csp/messages';
 import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { exportHistories, trackForExport } from '../support/history-export';
 import { GOV_CLOUD, refusal } from './accreditation-harness';
 
 const TASK_QUEUE = 'csp-tests';
@@ -22,6 +23,10 @@ beforeAll(async () => {
   env = await timeSkippingEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
+});
+
+afterEach(async () => {
+  await exportHistories('csp', (expect.getState().currentTestName ?? 'csp').replace(/^CSP register process on the time-skipping server /, ''));
 });
 
 afterAll(async () => {
@@ -44,11 +49,12 @@ async function register(cspId: string, continueAfterEvents?: number) {
       contact: { name: 'Ayesha Khan', email: 'compliance@nimbus.example.pk' },
     },
   };
-  return env.client.workflow.start<typeof cspWorkflow>('cspWorkflow', {
+  const handle = await env.client.workflow.start<typeof cspWorkflow>('cspWorkflow', {
     workflowId: cspWorkflowId(cspId),
     taskQueue: TASK_QUEUE,
     args: [{ register: command, requestId: `reg-${cspId}`, ...(continueAfterEvents ? { continueAfterEvents } : {}) }],
   });
+  return trackForExport(handle);
 }
 
 function act<K extends CspActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: CspCommandOf<K>['data'] | Record<string, unknown>): Promise<CspView> {

@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -14,6 +11,7 @@ import { decode } from '../../eventstore/registry';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocView } from '../../workflows/noc/messages';
 import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
 import { startTestWorker } from '../support/temporal';
+import { trackForExport } from '../support/history-export';
 
 export const TASK_QUEUE = 'noc-tests';
 
@@ -30,32 +28,6 @@ export interface RequestOptions {
   requestedMonths?: number;
   policy?: NocPolicy;
   continueAfterEvents?: number;
-}
-
-/** Every process a test started, so its history can be exported as a replay fixture. */
-export const startedHandles: WorkflowHandleWithFirstExecutionRunId[] = [];
-
-/**
- * With EXPORT_WORKFLOW_HISTORIES=1, each test's finished processes are saved as replay fixtures
- * (test/fixtures/workflow-histories/<test-name>-<n>.binpb, protobuf-encoded), which the replay gate then replays.
- */
-export async function exportHistories(testName: string): Promise<void> {
-  const handles = startedHandles.splice(0);
-  if (!process.env.EXPORT_WORKFLOW_HISTORIES) return;
-  const dir = join(__dirname, '..', 'fixtures', 'workflow-histories');
-  mkdirSync(dir, { recursive: true });
-  const slug = testName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-  let n = 0;
-  for (const handle of handles) {
-    // Every run of the process, following continue-as-new from the first run on.
-    let runId: string | undefined = handle.firstExecutionRunId;
-    while (runId) {
-      const history = await handle.client.getHandle(handle.workflowId, runId).fetchHistory();
-      writeFileSync(join(dir, `noc-${slug}-${n++}.binpb`), temporal.api.history.v1.History.encode(history).finish());
-      const last = history.events?.at(-1);
-      runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-    }
-  }
 }
 
 export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof nocWorkflow>> {
@@ -80,8 +52,7 @@ export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOpti
     taskQueue: TASK_QUEUE,
     args: [{ request, requestId: `req-${nocId}`, policy: opts.policy ?? DEFAULT_NOC_POLICY, continueAfterEvents: opts.continueAfterEvents }],
   });
-  startedHandles.push(handle);
-  return handle;
+  return trackForExport(handle);
 }
 
 export function act<K extends NocCommandType>(

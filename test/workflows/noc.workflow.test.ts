@@ -4,7 +4,8 @@ import { addMonths } from '../../domain/shared/time';
 import type { EventStore } from '../../eventstore/port';
 import { director, officer, pse, reviewer } from '../support/actors';
 import { timeSkippingEnv } from '../support/temporal';
-import { act, exportHistories, refusal, requestNoc, startNocWorker, streamOf, view } from './noc-harness';
+import { exportHistories } from '../support/history-export';
+import { act, refusal, requestNoc, startNocWorker, streamOf, view } from './noc-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await exportHistories((expect.getState().currentTestName ?? 'noc').replace(/^NOC process on the time-skipping server /, ''));
+  await exportHistories('noc', (expect.getState().currentTestName ?? 'noc').replace(/^NOC process on the time-skipping server /, ''));
 });
 
 afterAll(async () => {

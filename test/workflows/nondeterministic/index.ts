@@ -1,12 +1,26 @@
 import { sleep } from '@temporalio/workflow';
-import { nocWorkflow as current } from '../../../workflows/noc/noc.workflow';
+import { accreditationWorkflow as currentAccreditation } from '../../../workflows/accreditation/accreditation.workflow';
+import type { AccreditationView, AccreditationWorkflowInput } from '../../../workflows/accreditation/messages';
+import { cspWorkflow as currentCsp } from '../../../workflows/csp/csp.workflow';
+import type { CspView, CspWorkflowInput } from '../../../workflows/csp/messages';
+import { nocWorkflow as currentNoc } from '../../../workflows/noc/noc.workflow';
 import type { NocView, NocWorkflowInput } from '../../../workflows/noc/messages';
 
 /**
- * A deliberately nondeterministic change for the replay gate to catch: the same process with one
- * timer added before anything else, as a careless edit without `patched()` would do.
+ * A deliberately nondeterministic change for the replay gate to catch: every process with one timer
+ * added before anything else, as a careless edit without `patched()` would do.
  */
 export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
   await sleep('1 second');
-  return current(input);
+  return currentNoc(input);
+}
+
+export async function accreditationWorkflow(input: AccreditationWorkflowInput): Promise<AccreditationView> {
+  await sleep('1 second');
+  return currentAccreditation(input);
+}
+
+export async function cspWorkflow(input: CspWorkflowInput): Promise<CspView> {
+  await sleep('1 second');
+  return currentCsp(input);
 }

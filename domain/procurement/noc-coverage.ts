@@ -45,6 +45,16 @@ export const NOC_EXCUSES: Readonly<Record<Deviation, readonly ReasonCode[]>> = {
 /** Deviations that only make sense for a named offering. */
 const NEEDS_OFFERING: readonly Deviation[] = ['non-accredited-offering', 'other'];
 
+/**
+ * Which NOCs can bear on a procurement of an offering at all: those that may excuse something, and that
+ * name this offering or (for a deviation tied to no offering) none. The others would only be listed as
+ * not applicable, so the read side may leave them out of the check's input.
+ */
+export const NOC_DEVIATIONS_BEARING = {
+  namingTheOffering: (Object.keys(NOC_EXCUSES) as Deviation[]).filter((d) => NOC_EXCUSES[d].length > 0),
+  namingNoOffering: (Object.keys(NOC_EXCUSES) as Deviation[]).filter((d) => NOC_EXCUSES[d].length > 0 && !NEEDS_OFFERING.includes(d)),
+} as const;
+
 export interface NocVerdict {
   noc: NocFacts;
   /** The failed conditions this NOC excuses; empty when it has problems. */

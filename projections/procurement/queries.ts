@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { checkProcurement } from '../../domain/procurement/check';
+import { NOC_DEVIATIONS_BEARING } from '../../domain/procurement/noc-coverage';
 import type { NocFacts, OfferingFacts, ProcurementInput, ProcurementQuery } from '../../domain/procurement/facts';
 import type { ProcurementAnswer } from '../../domain/procurement/answer';
 import { toMillis } from '../../domain/shared/time';
@@ -18,10 +19,27 @@ import type { ReadModelDb } from '../db';
  */
 const JURISDICTION_WHEN_UNKNOWN: Jurisdiction = 'federal';
 
+const NAMING = JSON.stringify(NOC_DEVIATIONS_BEARING.namingTheOffering);
+const UNNAMED = JSON.stringify(NOC_DEVIATIONS_BEARING.namingNoOffering);
+
 interface Statements {
   offering: Database.Statement<[string, number], { facts: string | null }>;
-  nocs: Database.Statement<[{ pse: string; at: number; offering: string }], { facts: string }>;
+  nocs: Database.Statement<[{ pse: string; at: number; offering: string; naming: string; unnamed: string }], { facts: string }>;
   pse: Database.Statement<[string], { jurisdiction: Jurisdiction }>;
+  /** Null until the adoption read model's table exists (a database holding only the facts has none). */
+  uses: Database.Statement<[{ pse: string; at: number; offering: string }], { one: number }> | null;
+}
+
+const USES_OFFERING_SQL = `
+  SELECT 1 AS one FROM adoption_procurements
+  WHERE pse_id = @pse AND offering_id = @offering AND recorded_at_ms <= @at AND (ended_at_ms IS NULL OR ended_at_ms > @at)
+  LIMIT 1`;
+
+function usesStatement(db: ReadModelDb, s: Statements): Statements['uses'] {
+  if (s.uses === null && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'adoption_procurements'").get()) {
+    s.uses = db.prepare(USES_OFFERING_SQL);
+  }
+  return s.uses;
 }
 
 const prepared = new WeakMap<ReadModelDb, Statements>();
@@ -33,13 +51,17 @@ function statementsFor(db: ReadModelDb): Statements {
       offering: db.prepare(
         'SELECT facts FROM pf_offering_versions WHERE offering_id = ? AND from_ms <= ? ORDER BY from_ms DESC, seq DESC LIMIT 1',
       ),
-      // Each of the entity's NOCs as it stood at the instant. A NOC naming another offering cannot bear
-      // on the question (the check would only say so), so it is left out.
+      // Each of the entity's NOCs as it stood at the instant, if it can bear on the question at all: one
+      // naming another offering, or exempting from something no cloud procurement needs (on-premises
+      // hosting, an own data centre), would only be listed as not applicable, so it is left out.
       nocs: db.prepare(`
         SELECT facts FROM pf_noc_versions
-        WHERE pse_id = @pse AND to_ms > @at AND from_ms <= @at AND (offering_id IS NULL OR offering_id = @offering)
+        WHERE pse_id = @pse AND to_ms > @at AND from_ms <= @at
+          AND ((offering_id = @offering AND json_extract(facts, '$.deviation') IN (SELECT value FROM json_each(@naming)))
+            OR (offering_id IS NULL AND json_extract(facts, '$.deviation') IN (SELECT value FROM json_each(@unnamed))))
         ORDER BY noc_id`),
       pse: db.prepare('SELECT jurisdiction FROM pf_pses WHERE pse_id = ?'),
+      uses: null,
     };
     prepared.set(db, s);
   }
@@ -55,9 +77,12 @@ export function procurementInput(db: ReadModelDb, query: Pick<ProcurementQuery, 
     pse: { pseId: query.pse, jurisdiction: s.pse.get(query.pse)?.jurisdiction ?? JURISDICTION_WHEN_UNKNOWN },
     dataClass: query.dataClass,
     offeringId: query.offering,
-    nocs: s.nocs.all({ pse: query.pse, at: atMs, offering: query.offering }).map((row) => JSON.parse(row.facts) as NocFacts),
+    nocs: s.nocs.all({ pse: query.pse, at: atMs, offering: query.offering, naming: NAMING, unnamed: UNNAMED }).map((row) => JSON.parse(row.facts) as NocFacts),
   };
   if (version?.facts) input.offering = JSON.parse(version.facts) as OfferingFacts;
+  // Whether the entity had a workload on the offering at the instant, from the procurements it recorded.
+  const uses = usesStatement(db, s);
+  if (uses) input.pseAlreadyUsesOffering = uses.get({ pse: query.pse, at: atMs, offering: query.offering }) !== undefined;
   return input;
 }
 

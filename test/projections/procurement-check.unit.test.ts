@@ -144,7 +144,7 @@ describe('the procurement check from the read model', () => {
     expect(codes(check('off-gov', 'restricted'))).toContain('UNKNOWN_OFFERING');
   });
 
-  it('carries a revocation’s transition period into the facts, and knows the entity’s jurisdiction from its NOCs', () => {
+  it('carries a revocation’s transition period into the facts, knows the entity’s jurisdiction from its NOCs, and leaves out NOCs that cannot bear on the check', () => {
     const { log, apply, db } = setup();
     application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(RESTRICTED, GRANTED).revoke('Breach', '2025-12-01T00:00:00.000Z', SUSPENDED);
     log.nocCase({ nocId: 'NOC-9' }, pse('pse-lhr', 'punjab'), T0);
@@ -152,7 +152,8 @@ describe('the procurement check from the read model', () => {
     const input = procurementInput(db, { pse: 'pse-lhr', offering: 'off-gov', dataClass: 'restricted' }, NOW);
     expect(input.pse).toEqual({ pseId: 'pse-lhr', jurisdiction: 'punjab' });
     expect(input.offering?.accreditation).toMatchObject({ status: 'revoked', transitionUntil: '2025-12-01T00:00:00.000Z' });
-    expect(input.nocs).toEqual([{ nocId: 'NOC-9', pseId: 'pse-lhr', status: 'requested', deviation: 'on-premises-hosting', dataClass: 'restricted' }]);
+    // An on-premises-hosting NOC cannot bear on procuring a cloud offering: it is not part of the input.
+    expect(input.nocs).toEqual([]);
   });
 
   it('is rebuilt to the same facts after a reset', () => {

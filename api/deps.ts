@@ -2,12 +2,15 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { EventStore } from '../eventstore/port';
 import type { Identity } from '../identity/identity';
+import type { AccreditationQueueQueries } from '../projections/accreditation/queue';
 import type { NocQueries } from '../projections/noc/read-model';
 import type { PublicQueries } from '../projections/procurement/queries';
+import type { AdoptionQueries } from '../projections/adoption/queries';
 import type { HealthReport } from './health';
 import type { AccreditationGateway } from './accreditation-gateway';
 import type { CspGateway } from './csp-gateway';
 import type { NocGateway } from './noc-gateway';
+import type { PseGateway } from './pse-gateway';
 import type { RateLimitOptions } from './rate-limit';
 
 export interface ApiDeps {
@@ -17,8 +20,14 @@ export interface ApiDeps {
   nocQueries: NocQueries;
   /** The CSP register processes; without it the CSP routes answer 503. */
   cspGateway?: CspGateway;
+  /** The PSE register processes (procurements); without it the PSE routes answer 503. */
+  pseGateway?: PseGateway;
+  /** The adoption figures; without them GET /api/adoption answers 503. */
+  adoptionQueries?: AdoptionQueries;
   /** The accreditation processes; without it the accreditation routes answer 503. */
   accreditationGateway?: AccreditationGateway;
+  /** The accreditation work queue and list of applications, for the UI; without it they show none. */
+  accreditationQueue?: AccreditationQueueQueries;
   /** readAll, when given, feeds the auditors' global event log in the UI. */
   eventStore: Pick<EventStore, 'readStream'> & Partial<Pick<EventStore, 'readAll'>>;
   health: () => Promise<HealthReport>;

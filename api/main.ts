@@ -12,11 +12,14 @@ import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
 import { createNocQueries } from '../projections/noc/queries';
 import { createPublicQueries } from '../projections/procurement/queries';
+import { createAdoptionQueries } from '../projections/adoption/queries';
+import { createAccreditationQueueQueries } from '../projections/accreditation/queue';
 import { createHealthCheck, type ProjectionHealth } from './health';
 import { createFrameworkLibrary } from '../config/framework';
 import { createTemporalAccreditationGateway } from './accreditation-gateway';
 import { createTemporalCspGateway } from './csp-gateway';
 import { createTemporalNocGateway } from './noc-gateway';
+import { createTemporalPseGateway } from './pse-gateway';
 import { buildApi } from './server';
 
 /** `npm run api`: the HTTP API over Temporal, the event store and the read models. */
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   frameworks.load(frameworks.currentVersion);
   const cspGateway = createTemporalCspGateway(client, config);
+  const publicQueries = createPublicQueries(readModelDb);
 
   const app = buildApi({
     config,
@@ -79,7 +83,10 @@ async function main(): Promise<void> {
     cspGateway,
     accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks, csps: cspGateway, eventStore }),
     nocQueries: createNocQueries(readModelDb),
-    publicQueries: createPublicQueries(readModelDb),
+    pseGateway: createTemporalPseGateway({ client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    publicQueries,
+    adoptionQueries: createAdoptionQueries(readModelDb),
+    accreditationQueue: createAccreditationQueueQueries(readModelDb),
     eventStore,
     health: createHealthCheck({
       temporalConnection: connection,

@@ -170,6 +170,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       { name: 'nocs', description: 'No Objection Certificates: time-based exemptions from the cloud-first policy' },
       { name: 'csps', description: 'The CSP register: providers and their offerings' },
       { name: 'accreditations', description: 'Accreditation of CSP offerings against the benchmark framework' },
+      { name: 'pses', description: 'The PSE register: public service entities and the procurements they record' },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,

@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { cspRoutes } from './routes/csps';
 import { nocRoutes } from './routes/nocs';
+import { pseRoutes } from './routes/pses';
 import { auditRoutes } from './routes/audit';
 import { publicRoutes } from './routes/public';
 import { systemRoutes } from './routes/system';
@@ -109,6 +110,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   routes.push(...publicRoutes(deps));
   routes.push(...cspRoutes(deps));
   routes.push(...accreditationRoutes(deps));
+  routes.push(...pseRoutes(deps));
   for (const route of routes) registerRoute(app, route, deps);
   registerUi(app, deps);
   return app;

@@ -3,6 +3,10 @@ import { DomainError } from '../domain/shared/errors';
 import { NocEventSchemas } from '../domain/noc/events';
 import { CspEventSchemas } from '../domain/csp/events';
 import { AccreditationEventSchemas } from '../domain/accreditation/events';
+import { PseEventSchemas } from '../domain/pse/events';
+import { MonitoringEventSchemas } from '../domain/compliance/monitoring-events';
+import { ReviewEventSchemas } from '../domain/compliance/review-events';
+import { ChangeEventSchemas } from '../domain/compliance/change-events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -33,7 +37,11 @@ export function registerEventTypes(
 registerEventTypes(NocEventSchemas);
 registerEventTypes(CspEventSchemas);
 registerEventTypes(AccreditationEventSchemas);
+registerEventTypes(PseEventSchemas);
 registerEventTypes(AuditEventSchemas);
+registerEventTypes(MonitoringEventSchemas);
+registerEventTypes(ReviewEventSchemas);
+registerEventTypes(ChangeEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

@@ -1,4 +1,6 @@
+import { adoptionProjection } from './adoption/adoption';
 import { accreditedListProjection } from './accreditation/accredited-list';
+import { accreditationQueueProjection } from './accreditation/queue';
 import { nocNotificationsProjection } from './noc/notifications';
 import { nocQueueProjection } from './noc/queue';
 import { nocRegisterProjection } from './noc/register';
@@ -12,9 +14,11 @@ export { readCheckpoints, type CheckpointRow } from './checkpoints';
 export { OutboxDispatcher, logFileChannel, type NotificationChannel } from './outbox';
 export { createNocQueries } from './noc/queries';
 export { createAccreditedListQueries, type AccreditedListQueries } from './accreditation/queries';
+export { createAccreditationQueueQueries, type AccreditationQueueQueries } from './accreditation/queue';
+export { createAdoptionQueries, type AdoptionQueries, type AdoptionFigures } from './adoption/queries';
 export { procurementCheck, createPublicQueries, type PublicQueries } from './procurement/queries';
 
 /** Every read model the projector maintains. */
 export function allProjections(): Projection[] {
-  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection];
+  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection];
 }

@@ -12,6 +12,7 @@ import { createClaims, type Claims } from './claims';
 import { CsrfRefused, FORM_COOKIE, LoginRequired, SESSION_COOKIE, csrfOf, sendPage, type UiContext } from './context';
 import { html } from './html';
 import { page } from './layout';
+import { accreditationRoutes } from './routes/accreditations';
 import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
@@ -110,6 +111,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       queueRoutes(scope, ctx);
       registerRoutes(scope, ctx);
       caseRoutes(scope, ctx);
+      accreditationRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
     },

@@ -2,3 +2,4 @@
 export { nocWorkflow } from './noc/noc.workflow';
 export { cspWorkflow } from './csp/csp.workflow';
 export { accreditationWorkflow } from './accreditation/accreditation.workflow';
+export { pseWorkflow } from './pse/pse.workflow';

@@ -60,6 +60,11 @@ const EXPECTED = [
   'POST /api/csps/{cspId}/offerings',
   'PUT /api/csps/{cspId}/offerings/{offeringId}',
   'DELETE /api/csps/{cspId}/offerings/{offeringId}',
+  'POST /api/pses',
+  'GET /api/pses/{pseId}',
+  'POST /api/procurements',
+  'POST /api/procurements/{procurementId}/end',
+  'GET /api/adoption',
   'POST /api/accreditations',
   'GET /api/accreditations/{applicationId}',
   ...[
@@ -160,9 +165,9 @@ describe('the OpenAPI document', () => {
 
   /**
    * Routes anyone may call: logging in, what auditors outside the office need to check the history,
-   * and the public read side (the accredited list, its change log, the procurement check).
+   * and the public read side (the accredited list, its change log, the procurement check, adoption figures).
    */
-  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check'];
+  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption'];
 
   it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));

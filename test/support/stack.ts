@@ -10,8 +10,11 @@ import type { HealthReport } from '../../api/health';
 import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
 import { createTemporalCspGateway } from '../../api/csp-gateway';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
+import { createTemporalPseGateway } from '../../api/pse-gateway';
 import { createFrameworkLibrary } from '../../config/framework';
 import { createPublicQueries } from '../../projections/procurement/queries';
+import { createAdoptionQueries } from '../../projections/adoption/queries';
+import { createAccreditationQueueQueries } from '../../projections/accreditation/queue';
 import { buildApi } from '../../api/server';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -64,6 +67,7 @@ export async function startStack(options: {
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
   const frameworks = createFrameworkLibrary(config.framework);
   const cspGateway = createTemporalCspGateway(env.client, config);
+  const publicQueries = createPublicQueries(readModels);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
   const deps: ApiDeps = {
     config,
@@ -72,7 +76,10 @@ export async function startStack(options: {
     cspGateway,
     accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks, csps: cspGateway, eventStore: store }),
     nocQueries: createNocQueries(readModels),
-    publicQueries: createPublicQueries(readModels),
+    pseGateway: createTemporalPseGateway({ client: env.client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    publicQueries,
+    adoptionQueries: createAdoptionQueries(readModels),
+    accreditationQueue: createAccreditationQueueQueries(readModels),
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),

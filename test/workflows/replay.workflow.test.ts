@@ -5,7 +5,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 
 /**
- * The replay gate: histories of every branch of the NOC, accreditation and CSP processes, exported from real runs (see
+ * The replay gate: histories of every branch of the NOC, accreditation, CSP and PSE processes, exported from real runs (see
  * docs/changing-workflows.md), are replayed against the current workflow code. A change that would
  * break a process in flight fails here, before it reaches a server.
  */
@@ -30,8 +30,8 @@ describe('the workflow replay gate', () => {
   it('replays the recorded history of every branch of every process type against the current code', async () => {
     const results = await replay(require.resolve('../../workflows'));
     const branches = new Set(results.map((r) => r.workflowId.replace(/-\d+$/, '')));
-    for (const kind of ['noc', 'accreditation', 'csp']) {
-      expect([...branches].filter((b) => b.startsWith(`${kind}-`)).length).toBeGreaterThanOrEqual(kind === 'csp' ? 2 : 7);
+    for (const kind of ['noc', 'accreditation', 'csp', 'pse']) {
+      expect([...branches].filter((b) => b.startsWith(`${kind}-`)).length).toBeGreaterThanOrEqual(kind === 'csp' || kind === 'pse' ? 2 : 7);
     }
     expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`)).toEqual([]);
   });

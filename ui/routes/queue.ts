@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { ACCREDITATION_CASE_STATUSES } from '../../domain/accreditation/state';
 import { NOC_STATUSES } from '../../domain/noc/state';
 import { JURISDICTIONS } from '../../domain/shared/vocabulary';
-import type { NocRegisterRow, NocTaskKind, NocTaskRow } from '../../projections/noc/read-model';
+import type { NocTaskKind } from '../../projections/noc/read-model';
+import type { AccreditationTaskKind } from '../../projections/accreditation/queue';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
@@ -13,9 +15,44 @@ export const TASK_KINDS: readonly (readonly [NocTaskKind, string])[] = [
   ['decide-extension', 'Decide extension'],
   ['answer-information', 'Answer questions'],
 ];
-const KIND_LABEL = Object.fromEntries(TASK_KINDS) as Record<NocTaskKind, string>;
+/** Accreditation tasks; decide and answer-information share their label (and their filter value) with the NOC ones. */
+export const ACCREDITATION_TASK_LABELS: Record<AccreditationTaskKind, string> = {
+  screen: 'Screen',
+  score: 'Score',
+  'security-review': 'Security review',
+  decide: 'Decide',
+  'answer-information': 'Answer questions',
+};
+const ALL_KINDS: readonly (readonly [string, string])[] = [
+  ...TASK_KINDS,
+  ...(['screen', 'score', 'security-review'] as const).map((k) => [k, ACCREDITATION_TASK_LABELS[k]] as const),
+];
+const KIND_LABEL = Object.fromEntries(ALL_KINDS) as Record<string, string>;
+const CASE_KINDS = [
+  ['noc', 'NOC'],
+  ['accreditation', 'Accreditation'],
+] as const;
+const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES])].map((s) => [s, label(s)] as const);
+
+/** A task of either kind of case, as the queue shows it. */
+interface QueueTask {
+  taskId: string;
+  caseKind: 'noc' | 'accreditation';
+  caseId: string;
+  href: string;
+  kind: string;
+  status: string | undefined;
+  /** The entity or CSP the case is about. */
+  party: string;
+  /** One line about the case. */
+  about: string | undefined;
+  jurisdiction: string;
+  dueAt: string | null;
+  createdAt: string;
+}
 
 interface QueueFilter {
+  case?: string;
   kind?: string;
   status?: string;
   jurisdiction?: string;
@@ -30,9 +67,10 @@ const NOTICES: Record<string, string> = {
   gone: 'That task is no longer in your queue.',
 };
 
-function matches(task: NocTaskRow, row: NocRegisterRow | undefined, f: QueueFilter): boolean {
+function matches(task: QueueTask, f: QueueFilter): boolean {
+  if (f.case && task.caseKind !== f.case) return false;
   if (f.kind && task.kind !== f.kind) return false;
-  if (f.status && row?.status !== f.status) return false;
+  if (f.status && task.status !== f.status) return false;
   if (f.jurisdiction && task.jurisdiction !== f.jurisdiction) return false;
   if (f.dueBefore && /^\d{4}-\d{2}-\d{2}$/.test(f.dueBefore)) {
     if (task.dueAt === null || task.dueAt >= `${f.dueBefore}T00:00:00.000Z`) return false;
@@ -41,35 +79,74 @@ function matches(task: NocTaskRow, row: NocRegisterRow | undefined, f: QueueFilt
 }
 
 export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
-  const { nocQueries } = ctx.deps;
+  const { nocQueries, accreditationQueue } = ctx.deps;
+
+  /** Every open task in the actor's own queue, NOCs and accreditation applications alike. */
+  const tasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
+    const nocs: QueueTask[] = nocQueries.queue(actor).map((t) => {
+      const row = nocQueries.get(actor, t.nocId);
+      return {
+        taskId: t.taskId,
+        caseKind: 'noc',
+        caseId: t.nocId,
+        href: `/ui/nocs/${encodeURIComponent(t.nocId)}`,
+        kind: t.kind,
+        status: row?.status,
+        party: row?.pseId ?? t.pseId ?? '—',
+        about: row?.description,
+        jurisdiction: t.jurisdiction,
+        dueAt: t.dueAt,
+        createdAt: t.createdAt,
+      };
+    });
+    if (!accreditationQueue) return nocs;
+    const applications = new Map(accreditationQueue.applications(actor).map((a) => [a.applicationId, a]));
+    const accreditations: QueueTask[] = accreditationQueue.queue(actor).map((t) => {
+      const a = applications.get(t.applicationId);
+      return {
+        taskId: t.taskId,
+        caseKind: 'accreditation',
+        caseId: t.applicationId,
+        href: `/ui/accreditations/${encodeURIComponent(t.applicationId)}`,
+        kind: t.kind,
+        status: a?.status,
+        party: a?.cspId ?? t.cspId ?? '—',
+        about: a ? `${a.offeringName}, ${a.requestedBaseline} baseline` : undefined,
+        // Accreditation is a federal matter (SPEC §3.1).
+        jurisdiction: 'federal',
+        dueAt: t.dueAt,
+        createdAt: t.createdAt,
+      };
+    });
+    return [...nocs, ...accreditations];
+  };
 
   app.get('/queue', async (request, reply) => {
     const actor = actorOf(request);
     const query = request.query as Record<string, string | undefined>;
-    const filter: QueueFilter = { kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore };
-    const all = nocQueries.queue(actor);
-    const rows = new Map(all.map((t) => [t.nocId, nocQueries.get(actor, t.nocId)]));
+    const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore };
+    const all = tasksOf(actor);
     // Due first, soonest first; tasks without a due date after, oldest first.
     const tasks = all
-      .filter((t) => matches(t, rows.get(t.nocId), filter))
+      .filter((t) => matches(t, filter))
       .sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') || a.createdAt.localeCompare(b.createdAt));
     const claims = ctx.claims().forTasks(tasks.map((t) => t.taskId));
     const csrf = csrfOf(ctx, request);
     const mine = tasks.filter((t) => claims.get(t.taskId)?.claimedBy === actor.userId).length;
     const values = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
-    const claimCell = (task: NocTaskRow) => {
+    const claimCell = (task: QueueTask) => {
       const claim = claims.get(task.taskId);
       if (!claim) {
         return html`<form class="inline" method="post" action="/ui/queue/claim">${csrfField(csrf)}
           <input type="hidden" name="taskId" value="${task.taskId}">
-          <button type="submit" aria-label="Claim the ${KIND_LABEL[task.kind]} task of ${task.nocId}">Claim</button></form>`;
+          <button type="submit" aria-label="Claim the ${KIND_LABEL[task.kind]} task of ${task.caseId}">Claim</button></form>`;
       }
       if (claim.claimedBy === actor.userId) {
         return html`<span>Claimed by you</span>
           <form class="inline" method="post" action="/ui/queue/release">${csrfField(csrf)}
           <input type="hidden" name="taskId" value="${task.taskId}">
-          <button type="submit" class="secondary" aria-label="Release the ${KIND_LABEL[task.kind]} task of ${task.nocId}">Release</button></form>`;
+          <button type="submit" class="secondary" aria-label="Release the ${KIND_LABEL[task.kind]} task of ${task.caseId}">Release</button></form>`;
       }
       return html`<span>Claimed by ${claim.claimedByName}</span>
         <button type="button" disabled aria-label="Claimed by ${claim.claimedByName}">Claim</button>`;
@@ -87,15 +164,16 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
         main: html`<h1>My queue</h1>
           <ul class="counts" aria-label="Counts">
             <li><strong>${tasks.length}</strong> ${tasks.length === 1 ? 'task' : 'tasks'}${tasks.length !== all.length ? html` (of ${all.length})` : ''}</li>
-            ${TASK_KINDS.map(([kind, text]) => {
+            ${ALL_KINDS.map(([kind, text]) => {
               const n = tasks.filter((t) => t.kind === kind).length;
               return n > 0 ? html`<li>${text}: <strong>${n}</strong></li>` : '';
             })}
             <li>Claimed by you: <strong>${mine}</strong></li>
           </ul>
           <form class="filters" method="get" action="/ui/queue" aria-label="Filter the queue">
-            ${selectField({ form: 'q', name: 'kind', label: 'Task', values, errors: {}, options: TASK_KINDS, empty: 'Any' })}
-            ${selectField({ form: 'q', name: 'status', label: 'Status', values, errors: {}, options: NOC_STATUSES.map((s) => [s, label(s)] as const), empty: 'Any' })}
+            ${selectField({ form: 'q', name: 'case', label: 'Case', values, errors: {}, options: CASE_KINDS, empty: 'Any' })}
+            ${selectField({ form: 'q', name: 'kind', label: 'Task', values, errors: {}, options: ALL_KINDS, empty: 'Any' })}
+            ${selectField({ form: 'q', name: 'status', label: 'Status', values, errors: {}, options: STATUSES, empty: 'Any' })}
             ${selectField({ form: 'q', name: 'jurisdiction', label: 'Jurisdiction', values, errors: {}, options: JURISDICTIONS.map((j) => [j, label(j)] as const), empty: 'Any' })}
             ${textField({ form: 'q', name: 'dueBefore', label: 'Due before', type: 'date', values, errors: {} })}
             <button type="submit">Filter</button> <a href="/ui/queue">Clear</a>
@@ -105,38 +183,37 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
               ? html`<p>Nothing is waiting for you${all.length > 0 ? ' with these filters' : ''}.</p>`
               : html`<table>
                   <caption>Open tasks, soonest due first</caption>
-                  <thead><tr><th scope="col">NOC</th><th scope="col">Task</th><th scope="col">Status</th><th scope="col">Entity</th>
+                  <thead><tr><th scope="col">Case</th><th scope="col">Task</th><th scope="col">Status</th><th scope="col">Entity or CSP</th>
                     <th scope="col">Jurisdiction</th><th scope="col">Due</th><th scope="col">Waiting since</th><th scope="col">Claim</th></tr></thead>
-                  <tbody>${tasks.map((task) => {
-                    const row = rows.get(task.nocId);
-                    return html`<tr>
-                      <td><a href="/ui/nocs/${encodeURIComponent(task.nocId)}">${task.nocId}</a>${row ? html`<br><span class="muted">${row.description}</span>` : ''}</td>
+                  <tbody>${tasks.map(
+                    (task) => html`<tr>
+                      <td><a href="${task.href}">${task.caseId}</a>${task.about ? html`<br><span class="muted">${task.about}</span>` : ''}</td>
                       <td>${KIND_LABEL[task.kind]}</td>
-                      <td>${row ? label(row.status) : '—'}</td>
-                      <td>${row?.pseId ?? task.pseId ?? '—'}</td>
+                      <td>${task.status ? label(task.status) : '—'}</td>
+                      <td>${task.party}</td>
                       <td>${label(task.jurisdiction)}</td>
                       <td>${when(task.dueAt)}</td>
                       <td>${when(task.createdAt)}</td>
                       <td>${claimCell(task)}</td>
-                    </tr>`;
-                  })}</tbody>
+                    </tr>`,
+                  )}</tbody>
                 </table>`
           }`,
       }),
     );
   });
 
-  /** Claims are only taken on tasks that are in the actor's own queue. */
-  const taskOf = (request: Parameters<typeof actorOf>[0]): NocTaskRow | undefined => {
+  /** Claims are only taken on tasks that are in the actor's own queue; the claim is keyed by the case's id. */
+  const taskOf = (request: Parameters<typeof actorOf>[0]): QueueTask | undefined => {
     const taskId = formValues(request.body).taskId;
-    return nocQueries.queue(actorOf(request)).find((t) => t.taskId === taskId);
+    return tasksOf(actorOf(request)).find((t) => t.taskId === taskId);
   };
 
   app.post('/queue/claim', async (request, reply) => {
     const actor = actorOf(request);
     const task = taskOf(request);
     if (!task) return seeOther(reply, '/ui/queue?done=gone');
-    const outcome = ctx.claims().claim(task.taskId, task.nocId, actor, ctx.now().toISOString());
+    const outcome = ctx.claims().claim(task.taskId, task.caseId, actor, ctx.now().toISOString());
     return seeOther(reply, `/ui/queue?done=${outcome.ok ? 'claimed' : 'taken'}`);
   });
 

@@ -3,6 +3,8 @@ import { accreditationWorkflow as currentAccreditation } from '../../../workflow
 import type { AccreditationView, AccreditationWorkflowInput } from '../../../workflows/accreditation/messages';
 import { cspWorkflow as currentCsp } from '../../../workflows/csp/csp.workflow';
 import type { CspView, CspWorkflowInput } from '../../../workflows/csp/messages';
+import { pseWorkflow as currentPse } from '../../../workflows/pse/pse.workflow';
+import type { PseView, PseWorkflowInput } from '../../../workflows/pse/messages';
 import { nocWorkflow as currentNoc } from '../../../workflows/noc/noc.workflow';
 import type { NocView, NocWorkflowInput } from '../../../workflows/noc/messages';
 
@@ -23,4 +25,9 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 export async function cspWorkflow(input: CspWorkflowInput): Promise<CspView> {
   await sleep('1 second');
   return currentCsp(input);
+}
+
+export async function pseWorkflow(input: PseWorkflowInput): Promise<PseView> {
+  await sleep('1 second');
+  return currentPse(input);
 }

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { Procurement, PseCommandPayloads, PseDetails, RecordedCheck, type PseState } from '../../domain/pse';
+import { DataClass } from '../../domain/shared/vocabulary';
+import type { PseView } from '../../workflows/pse/messages';
+
+/**
+ * The PSE register endpoints' schemas: requests are parsed with them, and the OpenAPI document
+ * describes responses with them; the check at the bottom keeps the view schema equal to its type.
+ */
+const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, dots, dashes or underscores');
+
+export const RegisterPseBody = PseCommandPayloads.RegisterPse.extend({ pseId: Id });
+/** The entity is the caller's own; the check's answer is computed by the server, never sent. */
+export const RecordProcurementBody = z.object({
+  offeringId: Id,
+  dataClass: DataClass,
+  system: z.string().trim().min(1).max(200),
+});
+export const EndProcurementBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+export const PseIdParams = z.object({ pseId: Id });
+export const ProcurementParams = z.object({ procurementId: Id });
+
+const Iso = z.iso.datetime({ offset: true });
+
+export const ProcurementRecordSchema = Procurement.extend({
+  status: z.enum(['active', 'ended']),
+  check: RecordedCheck,
+  recordedBy: z.string(),
+  recordedAt: Iso,
+  endedAt: Iso.optional(),
+});
+
+export const PseStateSchema = z.union([
+  z.object({ status: z.literal('none') }),
+  PseDetails.extend({
+    status: z.literal('registered'),
+    pseId: z.string(),
+    registeredBy: z.string(),
+    registeredAt: Iso,
+    procurements: z.record(z.string(), ProcurementRecordSchema),
+  }),
+]);
+
+export const PseViewSchema = z.object({
+  state: PseStateSchema,
+  /** Revision of the PSE's event stream after its last event. */
+  revision: z.number().int(),
+});
+
+/** One procurement as recorded (or ended), with the entity it belongs to. */
+export const ProcurementResultSchema = z.object({
+  pseId: z.string(),
+  procurement: ProcurementRecordSchema,
+  revision: z.number().int(),
+});
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [Same<z.output<typeof PseStateSchema>, PseState>, Same<z.output<typeof PseViewSchema>, PseView>] = [true, true];
+void sameShapes;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { Actor } from '../shared/actor';
+import { VulnerabilityCounts } from './monitoring-events';
+import { ReportingPeriod } from './period';
+
+const Text = z.string().trim().min(1);
+
+/** Payloads of the monitoring commands; the actor is added by the authenticated edge. */
+export const MonitoringCommandPayloads = {
+  /** Issued by the engine when an offering becomes accredited. */
+  StartMonitoring: z.object({ applicationId: Text, offeringId: Text, cspId: Text, firstPeriod: ReportingPeriod }),
+  SubmitMonthlyReport: z.object({
+    period: ReportingPeriod,
+    summary: Text.max(10000),
+    vulnerabilities: VulnerabilityCounts,
+  }),
+  /** Issued by the engine's timer once a period's due day has passed without a report. */
+  RecordMissedReport: z.object({ period: ReportingPeriod }),
+  /** Issued by the engine when the accreditation ends (revoked, expired, withdrawn). */
+  EndMonitoring: z.object({ reason: Text.max(5000) }),
+} as const;
+
+type Payloads = typeof MonitoringCommandPayloads;
+export type MonitoringCommandType = keyof Payloads;
+export type MonitoringCommand = {
+  [K in MonitoringCommandType]: { type: K; actor: Actor; data: z.output<Payloads[K]> };
+}[MonitoringCommandType];
+export type MonitoringCommandOf<K extends MonitoringCommandType> = Extract<MonitoringCommand, { type: K }>;
+
+export const MONITORING_SYSTEM_COMMANDS: readonly MonitoringCommandType[] = ['StartMonitoring', 'RecordMissedReport', 'EndMonitoring'];

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ProcurementAnswer } from '../procurement/answer';
+import type { Actor } from '../shared/actor';
+import { Procurement, PseDetails } from './events';
+
+const Text = z.string().trim().min(1);
+
+/** Payloads of the PSE register's commands; the actor is added by the authenticated edge. */
+export const PseCommandPayloads = {
+  RegisterPse: PseDetails.extend({ pseId: Text.max(100) }),
+  /**
+   * The procurement check's answer is computed by the caller from the read models and travels in the
+   * command: the decider stays pure, and the answer is what the entity was told when it acted.
+   */
+  RecordProcurement: Procurement.extend({ check: ProcurementAnswer }),
+  /** The workload left the offering. */
+  EndProcurement: z.object({ procurementId: Text, reason: Text.max(2000) }),
+} as const;
+
+type Payloads = typeof PseCommandPayloads;
+export type PseCommandType = keyof Payloads;
+export type PseCommand = { [K in PseCommandType]: { type: K; actor: Actor; data: z.output<Payloads[K]> } }[PseCommandType];
+export type PseCommandOf<K extends PseCommandType> = Extract<PseCommand, { type: K }>;

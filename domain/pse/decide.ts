@@ -1,0 +1,78 @@
+import type { ProcurementAnswer } from '../procurement/answer';
+import type { Actor } from '../shared/actor';
+import { DomainError, assertNever } from '../shared/errors';
+import type { PseCommand } from './commands';
+import type { PseEvent, RecordedCheck } from './events';
+import type { PseRecord, PseState } from './state';
+
+export interface PseDecideContext {
+  /** The instant the command is handled at, ISO. */
+  now: string;
+}
+
+/** The refusal of a procurement the check denies, naming every reason that failed. */
+export function procurementDenied(answer: ProcurementAnswer): DomainError {
+  const failed = answer.reasons.filter((r) => r.outcome === 'failed').map((r) => r.code);
+  return new DomainError(
+    'PROCUREMENT_DENIED',
+    `The procurement check denies ${answer.query.dataClass} data on offering ${answer.query.offeringId}: ${failed.join(', ')}`,
+    'offeringId',
+  );
+}
+
+/** Pure: given a PSE's register entry and a command, the events that happen, or a DomainError thrown. */
+export function decidePse(command: PseCommand, state: PseState, ctx: PseDecideContext): PseEvent[] {
+  if (command.type === 'RegisterPse') {
+    const { actor, data } = command;
+    if (actor.role !== 'admin') throw new DomainError('ROLE_NOT_ALLOWED', 'A PSE is registered by an administrator');
+    if (state.status !== 'none') throw new DomainError('PSE_ALREADY_REGISTERED', `PSE ${data.pseId} is already registered`, 'pseId');
+    return [{ type: 'PseRegistered', data: { ...data, registeredBy: actor.userId, registeredAt: ctx.now } }];
+  }
+  if (state.status === 'none') throw new DomainError('PSE_NOT_REGISTERED', 'No such PSE is registered');
+  const pse = state;
+  requireOwnEntity(command.actor, pse);
+
+  switch (command.type) {
+    case 'RecordProcurement': {
+      const { check, ...procurement } = command.data;
+      if (pse.procurements[procurement.procurementId] !== undefined) {
+        throw new DomainError('PROCUREMENT_ALREADY_EXISTS', `Procurement ${procurement.procurementId} is already recorded`, 'procurementId');
+      }
+      const q = check.query;
+      // An answer to another question proves nothing about this one.
+      if (q.pseId !== pse.pseId || q.offeringId !== procurement.offeringId || q.dataClass !== procurement.dataClass) {
+        throw new DomainError('VALIDATION_FAILED', 'The procurement check answered a different question', 'check');
+      }
+      if (check.decision === 'denied') throw procurementDenied(check);
+      const recorded: RecordedCheck = { decision: check.decision, reasons: check.reasons.map((r) => r.code), evaluatedAt: check.evaluatedAt };
+      if (check.noc !== undefined) recorded.noc = check.noc;
+      return [
+        { type: 'ProcurementRecorded', data: { ...procurement, check: recorded, recordedBy: command.actor.userId, recordedAt: ctx.now } },
+      ];
+    }
+
+    case 'EndProcurement': {
+      const current = pse.procurements[command.data.procurementId];
+      if (current === undefined) {
+        throw new DomainError('PROCUREMENT_NOT_FOUND', `PSE ${pse.pseId} has no procurement ${command.data.procurementId}`, 'procurementId');
+      }
+      if (current.status === 'ended') {
+        throw new DomainError('PROCUREMENT_ENDED', `Procurement ${current.procurementId} has already ended`, 'procurementId');
+      }
+      return [
+        {
+          type: 'ProcurementEnded',
+          data: { procurementId: current.procurementId, reason: command.data.reason, endedBy: command.actor.userId, endedAt: ctx.now },
+        },
+      ];
+    }
+
+    default:
+      return assertNever(command, 'PSE command');
+  }
+}
+
+function requireOwnEntity(actor: Actor, pse: PseRecord): void {
+  if (actor.role !== 'pse') throw new DomainError('ROLE_NOT_ALLOWED', "Only the entity's own officers record its procurements");
+  if (actor.organisationId !== pse.pseId) throw new DomainError('NOT_CASE_OWNER', `You do not act for PSE ${pse.pseId}`);
+}

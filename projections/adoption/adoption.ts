@@ -1,0 +1,104 @@
+import { PSE_EVENT_TYPES, type PseEvent, type PseEventOf } from '../../domain/pse/events';
+import { toMillis } from '../../domain/shared/time';
+import type { DecodedEvent } from '../../eventstore/registry';
+import type { ReadModelDb } from '../db';
+import { statementCache, type Projection } from '../projection';
+
+/**
+ * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction) and
+ * every procurement the entities recorded, with what the procurement check said then. The figures
+ * (queries.ts) count the workloads still on their offerings and join the NOC register for NOCs.
+ */
+export const ADOPTION_TABLES = `
+CREATE TABLE IF NOT EXISTS adoption_pses (
+  pse_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  ministry TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  registered_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS adoption_procurements (
+  pse_id TEXT NOT NULL,
+  procurement_id TEXT NOT NULL,
+  offering_id TEXT NOT NULL,
+  data_class TEXT NOT NULL,
+  system TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  noc_id TEXT,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  recorded_at_ms INTEGER NOT NULL,
+  ended_at TEXT,
+  ended_at_ms INTEGER,
+  PRIMARY KEY (pse_id, procurement_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS adoption_procurements_by_offering ON adoption_procurements (pse_id, offering_id, recorded_at_ms);
+`;
+
+const PSE_STREAM_PREFIX = 'pse-';
+const PSE_TYPES = new Set<string>(PSE_EVENT_TYPES);
+
+function pseIdOf(event: { stream: string }): string {
+  if (!event.stream.startsWith(PSE_STREAM_PREFIX)) throw new Error(`${event.stream} is not a PSE stream`);
+  return event.stream.slice(PSE_STREAM_PREFIX.length);
+}
+
+const statements = statementCache((db) => ({
+  pse: db.prepare(`
+    INSERT INTO adoption_pses (pse_id, name, ministry, jurisdiction, registered_at) VALUES (@pseId, @name, @ministry, @jurisdiction, @registeredAt)
+    ON CONFLICT (pse_id) DO UPDATE SET name = excluded.name, ministry = excluded.ministry, jurisdiction = excluded.jurisdiction`),
+  recorded: db.prepare(`
+    INSERT OR REPLACE INTO adoption_procurements
+      (pse_id, procurement_id, offering_id, data_class, system, decision, noc_id, recorded_by, recorded_at, recorded_at_ms, ended_at, ended_at_ms)
+    VALUES (@pseId, @procurementId, @offeringId, @dataClass, @system, @decision, @nocId, @recordedBy, @recordedAt, @recordedAtMs, NULL, NULL)`),
+  ended: db.prepare('UPDATE adoption_procurements SET ended_at = ?, ended_at_ms = ? WHERE pse_id = ? AND procurement_id = ?'),
+}));
+
+function apply(db: ReadModelDb, decoded: DecodedEvent): void {
+  const event = { type: decoded.type, data: decoded.data } as PseEvent;
+  const pseId = pseIdOf(decoded);
+  const s = statements.get(db);
+  switch (event.type) {
+    case 'PseRegistered': {
+      const d = event.data;
+      s.pse.run({ pseId, name: d.name, ministry: d.ministry, jurisdiction: d.jurisdiction, registeredAt: d.registeredAt });
+      return;
+    }
+    case 'ProcurementRecorded': {
+      const d: PseEventOf<'ProcurementRecorded'>['data'] = event.data;
+      s.recorded.run({
+        pseId,
+        procurementId: d.procurementId,
+        offeringId: d.offeringId,
+        dataClass: d.dataClass,
+        system: d.system,
+        decision: d.check.decision,
+        nocId: d.check.noc?.nocId ?? null,
+        recordedBy: d.recordedBy,
+        recordedAt: d.recordedAt,
+        recordedAtMs: toMillis(d.recordedAt),
+      });
+      return;
+    }
+    case 'ProcurementEnded':
+      s.ended.run(event.data.endedAt, toMillis(event.data.endedAt), pseId, event.data.procurementId);
+      return;
+  }
+}
+
+export const ADOPTION = 'adoption';
+
+export const adoptionProjection: Projection = {
+  name: ADOPTION,
+  version: 1,
+  setup(db) {
+    db.exec(ADOPTION_TABLES);
+    statements.clear(db);
+  },
+  handles: (type) => PSE_TYPES.has(type),
+  apply,
+  reset(db) {
+    statements.clear(db);
+    db.exec('DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_procurements;');
+  },
+};

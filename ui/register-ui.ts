@@ -18,6 +18,7 @@ import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { homeRoute } from './routes/home';
+import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
@@ -77,6 +78,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
     });
     scope.get('/', async (_request, reply) => sendPage(reply, homeRoute()));
     publicPages(scope, deps);
+    adoptionPage(scope, deps);
   });
 
   app.register(

@@ -7,6 +7,9 @@ import { accreditedListProjection } from '../../projections/accreditation/accred
 import type { ReadModelDb } from '../../projections/db';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
 import { createPublicQueries } from '../../projections/procurement/queries';
+import { adoptionProjection } from '../../projections/adoption/adoption';
+import { createAdoptionQueries } from '../../projections/adoption/queries';
+import { nocRegisterProjection } from '../../projections/noc/register';
 import { director, pse, reviewer } from '../support/actors';
 import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, registerCsp } from '../projections/accredited-fixtures';
 import { TestLog, memoryDb, project } from '../projections/support';
@@ -30,7 +33,7 @@ export const HISTORY = {
 
 export function publicHistory(): ReadModelDb {
   const t0 = '2025-01-06T09:00:00.000Z';
-  const db = memoryDb(accreditedListProjection, procurementFactsProjection);
+  const db = memoryDb(accreditedListProjection, procurementFactsProjection, nocRegisterProjection, adoptionProjection);
   const log = new TestLog();
   registerCsp(log, 'csp-one', 'One Cloud, "Pvt" Ltd', t0);
   addOffering(log, 'csp-one', GOV_CLOUD, t0);
@@ -58,7 +61,7 @@ export function publicHistory(): ReadModelDb {
   noc.later(1).act('StartReview', reviewer, {});
   noc.later(1).act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Migration under way', conditions: [] });
   noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
-  project(db, [accreditedListProjection, procurementFactsProjection], log.events);
+  project(db, [accreditedListProjection, procurementFactsProjection, nocRegisterProjection, adoptionProjection], log.events);
   return db;
 }
 
@@ -74,7 +77,7 @@ export async function startPublicApi(options: { withPublic?: boolean } = {}): Pr
     eventStore: new FakeEventStore(),
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
-    ...(options.withPublic === false ? {} : { publicQueries: createPublicQueries(db) }),
+    ...(options.withPublic === false ? {} : { publicQueries: createPublicQueries(db), adoptionQueries: createAdoptionQueries(db) }),
   });
   await app.ready();
   return {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HISTORY, startPublicApi } from '../api/public-fixture';
+import { adoptionMain } from '../../ui/routes/adoption';
 
 let api: { app: FastifyInstance; close(): Promise<void> };
 beforeAll(async () => {
@@ -114,5 +115,41 @@ describe('the public pages without their read models', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('the public list filters and adoption charts', () => {
+  it('filters the accredited list by text, data class, deployment model and status, keeping the choices', async () => {
+    const restricted = await get('/accredited-list?dataClass=restricted&deployment=government');
+    expect(mainText(restricted.body)).toContain('Sovereign Gov Cloud');
+    expect(restricted.body).toMatch(/<option value="restricted" selected>/);
+    const secret = mainText((await get('/accredited-list?dataClass=secret')).body);
+    expect(secret).toContain('No offering is accredited at present.');
+    expect(mainText((await get('/accredited-list?q=nothing-like-it')).body)).not.toContain('Sovereign Gov Cloud');
+    // Unknown values narrow nothing.
+    expect(mainText((await get('/accredited-list?deployment=%3Cscript%3E')).body)).toContain('Sovereign Gov Cloud');
+  });
+
+  it('shows adoption figures without signing in, linked from the home page', async () => {
+    const res = await get('/adoption');
+    expect(res.statusCode).toBe(200);
+    expect(mainText(res.body)).toContain('Cloud adoption across public service entities');
+    expect((await get('/')).body).toContain('<a href="/adoption">');
+  });
+
+  it('draws each figure as a bar scaled to the largest, with no inline style, and the numbers in a table', () => {
+    const row = { workloadsOnAccredited: 8, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0 };
+    const markup = adoptionMain({
+      asOf: '2026-11-28T00:00:00.000Z',
+      totals: { workloadsOnAccredited: 9, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0 },
+      byJurisdiction: [{ jurisdiction: 'federal', ...row }, { jurisdiction: 'sindh', ...row, workloadsOnAccredited: 1 }],
+      byMinistry: [{ jurisdiction: 'federal', ministry: 'Ministry of IT & Telecom', ...row }],
+    }).toString();
+    expect(markup).not.toContain('style=');
+    expect(markup).toContain('class="bar bar-good w100"');
+    expect(markup).toContain('class="bar bar-warn w25"');
+    expect(markup).toContain('class="bar bar-bad w0"');
+    expect(markup).toContain('Ministry of IT &amp; Telecom (Federal)');
+    expect(mainText(`<main>${markup}</main>`)).toContain('Sindh 1 2 4 0');
   });
 });

@@ -15,6 +15,7 @@ export function homeRoute(): SafeHtml {
         <li><a href="/accredited-list">The accredited list</a>: every accredited cloud offering, also as CSV.</li>
         <li><a href="/accredited-list/changes">Changes to the accredited list</a>: grants, suspensions, revocations, with reasons.</li>
         <li><a href="/procurement-check">The procurement check</a>: may an entity put a class of data on an offering?</li>
+        <li><a href="/adoption">Cloud adoption</a>: workloads on accredited clouds and NOCs, by jurisdiction and ministry.</li>
       </ul>
       <p>NOCs are internal to the office and the entity that requested them; they are not published here.
         The machine-readable description of the office's API is public:

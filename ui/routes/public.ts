@@ -29,6 +29,47 @@ function unavailable(reply: FastifyReply): FastifyReply {
   );
 }
 
+const DEPLOYMENTS = ['public', 'government', 'private', 'hybrid'] as const;
+
+interface ListFilter {
+  values: FormValues;
+  q?: string;
+  dataClass?: (typeof DATA_CLASSES)[number];
+  deployment?: string;
+  status?: string;
+}
+
+/** Unknown values are ignored rather than refused: a filter narrows a public list, it changes nothing. */
+function listFilter(query: Record<string, unknown>): ListFilter {
+  const text = (key: string): string | undefined => {
+    const v = typeof query[key] === 'string' ? (query[key] as string).trim() : '';
+    return v === '' || v.length > 100 ? undefined : v;
+  };
+  const f: ListFilter = { values: {} };
+  const q = text('q');
+  if (q) f.q = f.values.q = q;
+  const dataClass = text('dataClass');
+  if (dataClass && (DATA_CLASSES as readonly string[]).includes(dataClass)) {
+    f.values.dataClass = dataClass;
+    f.dataClass = dataClass as NonNullable<ListFilter['dataClass']>;
+  }
+  const deployment = text('deployment');
+  if (deployment && (DEPLOYMENTS as readonly string[]).includes(deployment)) f.deployment = f.values.deployment = deployment;
+  const status = text('status');
+  if (status === 'accredited' || status === 'suspended') f.status = f.values.status = status;
+  return f;
+}
+
+function matches(r: AccreditedListRow, f: ListFilter): boolean {
+  const text = `${r.offeringName} ${r.offeringId} ${r.cspName ?? ''} ${r.cspId}`.toLowerCase();
+  return (
+    (!f.q || text.includes(f.q.toLowerCase())) &&
+    (!f.dataClass || DATA_CLASSES.indexOf(r.highestDataClass) >= DATA_CLASSES.indexOf(f.dataClass)) &&
+    (!f.deployment || r.deploymentModel === f.deployment) &&
+    (!f.status || r.status === f.status)
+  );
+}
+
 function listTable(rows: readonly AccreditedListRow[]): SafeHtml {
   if (rows.length === 0) return html`<p>No offering is accredited at present.</p>`;
   return html`<table>
@@ -126,9 +167,11 @@ function checkFromQuery(queries: PublicQueries, raw: Record<string, unknown>): {
 }
 
 export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/accredited-list', async (_request, reply) => {
+  app.get('/accredited-list', async (request, reply) => {
     const queries = deps.publicQueries;
     if (!queries) return unavailable(reply);
+    const filter = listFilter(request.query as Record<string, unknown>);
+    const rows = queries.list().filter((r) => matches(r, filter));
     return sendPage(
       reply,
       publicPage(
@@ -139,7 +182,14 @@ export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
           <p><a href="/api/accredited-list?format=csv" download>Download the list as CSV</a> ·
             <a href="/accredited-list/changes">Changes to the list</a> ·
             <a href="/procurement-check">Check a procurement</a></p>
-          ${listTable(queries.list())}`,
+          <form class="filters" method="get" action="/accredited-list" aria-label="Filter the accredited list">
+            ${textField({ form: 'list', name: 'q', label: 'Offering or provider contains', values: filter.values, errors: {} })}
+            ${selectField({ form: 'list', name: 'dataClass', label: 'Allows data of class', values: filter.values, errors: {}, empty: 'Any', options: DATA_CLASSES.map((c) => [c, label(c)] as const) })}
+            ${selectField({ form: 'list', name: 'deployment', label: 'Deployment model', values: filter.values, errors: {}, empty: 'Any', options: DEPLOYMENTS.map((d) => [d, label(d)] as const) })}
+            ${selectField({ form: 'list', name: 'status', label: 'Status', values: filter.values, errors: {}, empty: 'Any', options: [['accredited', 'Accredited'], ['suspended', 'Suspended']] as const })}
+            <button type="submit">Filter</button> <a href="/accredited-list">Clear</a>
+          </form>
+          ${listTable(rows)}`,
       ),
     );
   });

@@ -6,6 +6,7 @@ import type { AccreditationQueueQueries } from '../projections/accreditation/que
 import type { NocQueries } from '../projections/noc/read-model';
 import type { PublicQueries } from '../projections/procurement/queries';
 import type { AdoptionQueries } from '../projections/adoption/queries';
+import type { ComplianceQueries } from '../projections/compliance/queries';
 import type { HealthReport } from './health';
 import type { AccreditationGateway } from './accreditation-gateway';
 import type { CspGateway } from './csp-gateway';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   accreditationGateway?: AccreditationGateway;
   /** The accreditation work queue and list of applications, for the UI; without it they show none. */
   accreditationQueue?: AccreditationQueueQueries;
+  /** The compliance dashboard and review queue; without them their routes answer 503. */
+  complianceQueries?: ComplianceQueries;
   /** readAll, when given, feeds the auditors' global event log in the UI. */
   eventStore: Pick<EventStore, 'readStream'> & Partial<Pick<EventStore, 'readAll'>>;
   health: () => Promise<HealthReport>;

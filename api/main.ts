@@ -14,6 +14,7 @@ import { createNocQueries } from '../projections/noc/queries';
 import { createPublicQueries } from '../projections/procurement/queries';
 import { createAdoptionQueries } from '../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../projections/accreditation/queue';
+import { createComplianceQueries } from '../projections/compliance/queries';
 import { createHealthCheck, type ProjectionHealth } from './health';
 import { createFrameworkLibrary } from '../config/framework';
 import { createTemporalAccreditationGateway } from './accreditation-gateway';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModelDb),
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
+    complianceQueries: createComplianceQueries(readModelDb),
     eventStore,
     health: createHealthCheck({
       temporalConnection: connection,

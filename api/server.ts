@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
+import { complianceRoutes } from './routes/compliance';
 import { cspRoutes } from './routes/csps';
 import { nocRoutes } from './routes/nocs';
 import { pseRoutes } from './routes/pses';
@@ -111,6 +112,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   routes.push(...cspRoutes(deps));
   routes.push(...accreditationRoutes(deps));
   routes.push(...pseRoutes(deps));
+  routes.push(...complianceRoutes(deps));
   for (const route of routes) registerRoute(app, route, deps);
   registerUi(app, deps);
   return app;

@@ -1,6 +1,7 @@
 import { adoptionProjection } from './adoption/adoption';
 import { accreditedListProjection } from './accreditation/accredited-list';
 import { accreditationQueueProjection } from './accreditation/queue';
+import { complianceProjection } from './compliance/compliance';
 import { nocNotificationsProjection } from './noc/notifications';
 import { nocQueueProjection } from './noc/queue';
 import { nocRegisterProjection } from './noc/register';
@@ -17,8 +18,9 @@ export { createAccreditedListQueries, type AccreditedListQueries } from './accre
 export { createAccreditationQueueQueries, type AccreditationQueueQueries } from './accreditation/queue';
 export { createAdoptionQueries, type AdoptionQueries, type AdoptionFigures } from './adoption/queries';
 export { procurementCheck, createPublicQueries, type PublicQueries } from './procurement/queries';
+export { createComplianceQueries, type ComplianceQueries } from './compliance/queries';
 
 /** Every read model the projector maintains. */
 export function allProjections(): Projection[] {
-  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection];
+  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection, complianceProjection];
 }

@@ -65,6 +65,8 @@ const EXPECTED = [
   'POST /api/procurements',
   'POST /api/procurements/{procurementId}/end',
   'GET /api/adoption',
+  'GET /api/compliance/dashboard',
+  'GET /api/compliance/queue',
   'POST /api/accreditations',
   'GET /api/accreditations/{applicationId}',
   ...[

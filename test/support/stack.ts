@@ -15,6 +15,7 @@ import { createFrameworkLibrary } from '../../config/framework';
 import { createPublicQueries } from '../../projections/procurement/queries';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../../projections/accreditation/queue';
+import { createComplianceQueries } from '../../projections/compliance/queries';
 import { buildApi } from '../../api/server';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -80,6 +81,7 @@ export async function startStack(options: {
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModels),
     accreditationQueue: createAccreditationQueueQueries(readModels),
+    complianceQueries: createComplianceQueries(readModels),
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),

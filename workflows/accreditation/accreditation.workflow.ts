@@ -75,8 +75,9 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     exclusive: (fn) => ledger.exclusive(fn),
     view,
   });
-  setHandler(complianceActionSignal, (action) =>
-    ledger.exclusive(async () => {
+  setHandler(complianceActionSignal, async (action) => {
+    await condition(() => ledger.revision >= 0);
+    await ledger.exclusive(async () => {
       try {
         if (action.type !== 'Suspend' && action.type !== 'Revoke') {
           throw new DomainError('VALIDATION_FAILED', 'The compliance review only suspends or revokes', 'type');
@@ -92,8 +93,8 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
           { commandId: action.commandId, type: action.type, code: err.code, message: err.message, at: nowIso() },
         ].slice(-MAX_REFUSALS_KEPT);
       }
-    }),
-  );
+    });
+  });
 
   if (ledger.state.status === 'none') {
     if (!input.submit) throw ApplicationFailure.nonRetryable('An accreditation process starts with its submission', 'VALIDATION_FAILED');

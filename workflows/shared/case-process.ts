@@ -124,9 +124,10 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
 /**
  * People's actions on a case: one update whose validator runs the decider on the state the case is in
  * (or will be in once its first events are written), so a refused action never enters history; the
- * handler decides again, since another action may have committed meanwhile.
+ * handler waits for the first events, then decides again, since another action may have committed
+ * meanwhile.
  */
-export function handleActions<I extends ActionInput, V, S, C, E>(
+export function handleActions<I extends ActionInput, V extends { revision: number }, S, C, E>(
   update: UpdateDefinition<V, [I]>,
   o: {
     toCommand: (input: I) => C;
@@ -139,8 +140,11 @@ export function handleActions<I extends ActionInput, V, S, C, E>(
 ): void {
   setHandler(
     update,
-    (action) =>
-      o.exclusive(async () => {
+    async (action) => {
+      // An action can be delivered before the process has written its first events (same activation as
+      // the start, in either order): it waits for them, then takes its turn.
+      await condition(() => o.view().revision >= 0);
+      return o.exclusive(async () => {
         try {
           const command = o.toCommand(action);
           await o.run(command, o.decide(command), action.commandId);
@@ -148,7 +152,8 @@ export function handleActions<I extends ActionInput, V, S, C, E>(
         } catch (err) {
           throw toFailure(err);
         }
-      }),
+      });
+    },
     {
       validator: (action) => {
         try {

@@ -3,3 +3,5 @@ export { nocWorkflow } from './noc/noc.workflow';
 export { cspWorkflow } from './csp/csp.workflow';
 export { accreditationWorkflow } from './accreditation/accreditation.workflow';
 export { pseWorkflow } from './pse/pse.workflow';
+export { monitoringWorkflow } from './compliance/monitoring.workflow';
+export { reviewWorkflow } from './compliance/review.workflow';

@@ -5,6 +5,9 @@ import { cspWorkflow as currentCsp } from '../../../workflows/csp/csp.workflow';
 import type { CspView, CspWorkflowInput } from '../../../workflows/csp/messages';
 import { pseWorkflow as currentPse } from '../../../workflows/pse/pse.workflow';
 import type { PseView, PseWorkflowInput } from '../../../workflows/pse/messages';
+import { monitoringWorkflow as currentMonitoring } from '../../../workflows/compliance/monitoring.workflow';
+import { reviewWorkflow as currentReview } from '../../../workflows/compliance/review.workflow';
+import type { MonitoringView, MonitoringWorkflowInput, ReviewView, ReviewWorkflowInput } from '../../../workflows/compliance/messages';
 import { nocWorkflow as currentNoc } from '../../../workflows/noc/noc.workflow';
 import type { NocView, NocWorkflowInput } from '../../../workflows/noc/messages';
 
@@ -30,4 +33,14 @@ export async function cspWorkflow(input: CspWorkflowInput): Promise<CspView> {
 export async function pseWorkflow(input: PseWorkflowInput): Promise<PseView> {
   await sleep('1 second');
   return currentPse(input);
+}
+
+export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promise<MonitoringView> {
+  await sleep('1 second');
+  return currentMonitoring(input);
+}
+
+export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewView> {
+  await sleep('1 second');
+  return currentReview(input);
 }

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { ReviewCommandOf } from '../../domain/compliance/review-commands';
+import type { ReviewState } from '../../domain/compliance/review-state';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
+import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor';
+import type { monitoringWorkflow } from '../../workflows/compliance/monitoring.workflow';
+import type { reviewWorkflow } from '../../workflows/compliance/review.workflow';
+import {
+  monitoringActionUpdate,
+  monitoringStateQuery,
+  monitoringWorkflowId,
+  reviewActionUpdate,
+  reviewStateQuery,
+  reviewWorkflowId,
+  type MonitoringView,
+  type ReviewActionType,
+  type ReviewTriggerInput,
+  type ReviewView,
+} from '../../workflows/compliance/messages';
+import { trackForExport } from '../support/history-export';
+import { CSP_ID, GOV_CLOUD, TASK_QUEUE } from './accreditation-harness';
+
+export async function startMonitoring(
+  env: TestWorkflowEnvironment,
+  applicationId: string,
+  firstPeriod: string,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof monitoringWorkflow>> {
+  const handle = await env.client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
+    workflowId: monitoringWorkflowId(applicationId),
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        start: { type: 'StartMonitoring', actor: SYSTEM_ACTOR, data: { applicationId, offeringId: GOV_CLOUD.offeringId, cspId: CSP_ID, firstPeriod } },
+        policy: DEFAULT_COMPLIANCE_POLICY,
+      },
+    ],
+  });
+  return trackForExport(handle);
+}
+
+export async function openReview(
+  env: TestWorkflowEnvironment,
+  applicationId: string,
+  trigger: ReviewTriggerInput,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof reviewWorkflow>> {
+  const reviewId = `${applicationId}-${trigger}-${randomUUID().slice(0, 6)}`;
+  const open: ReviewCommandOf<'OpenReview'> = {
+    type: 'OpenReview',
+    actor,
+    data: { reviewId, applicationId, offeringId: GOV_CLOUD.offeringId, cspId: CSP_ID, trigger, description: `A ${trigger} review` },
+  };
+  const handle = await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', {
+    workflowId: reviewWorkflowId(reviewId),
+    taskQueue: TASK_QUEUE,
+    args: [{ open, requestId: `open-${reviewId}`, policy: DEFAULT_COMPLIANCE_POLICY }],
+  });
+  return trackForExport(handle);
+}
+
+/** A process the engine started itself (a child), tracked for the replay fixtures from its first run. */
+export async function trackStarted(env: TestWorkflowEnvironment, workflowId: string): Promise<WorkflowHandle> {
+  const handle = env.client.workflow.getHandle(workflowId);
+  const { runId } = await handle.describe();
+  return trackForExport(Object.assign(handle, { firstExecutionRunId: runId }));
+}
+
+export function report(handle: WorkflowHandle, actor: Actor, period: string): Promise<MonitoringView> {
+  return handle.executeUpdate(monitoringActionUpdate, {
+    args: [{ type: 'SubmitMonthlyReport', actor, data: { period, summary: `Report for ${period}`, vulnerabilities: { high: 0, moderate: 1, low: 3 } }, commandId: randomUUID() }],
+  });
+}
+
+export function monitoring(handle: WorkflowHandle): Promise<MonitoringView> {
+  return handle.query(monitoringStateQuery);
+}
+
+export function onReview<K extends ReviewActionType>(
+  handle: WorkflowHandle,
+  type: K,
+  actor: Actor,
+  data: ReviewCommandOf<K>['data'] | Record<string, unknown>,
+): Promise<ReviewView> {
+  return handle.executeUpdate(reviewActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+}
+
+export async function reviewStatus(handle: WorkflowHandle): Promise<ReviewState['status']> {
+  return (await handle.query(reviewStateQuery)).state.status;
+}

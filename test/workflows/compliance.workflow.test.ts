@@ -1,0 +1,182 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { decode } from '../../eventstore/registry';
+import { missedReportsReviewId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
+import { nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
+import type { EventStore } from '../../eventstore/port';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { exportHistories } from '../support/history-export';
+import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { act, granted, people, refusal, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
+import { monitoring, onReview, openReview, report, reviewStatus, startMonitoring, trackStarted } from './compliance-harness';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let store: EventStore;
+let running: Promise<void>;
+/** Which kind of fixture each test's processes are exported as. */
+let kind = 'review';
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  store = await openSqliteEventStore({ path: ':memory:' });
+  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
+});
+
+afterEach(async () => {
+  await exportHistories(kind, (expect.getState().currentTestName ?? 'compliance').replace(/^compliance processes on the time-skipping server /, ''));
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await store?.close();
+  await env?.teardown();
+});
+
+/** Skips the server's clock to the instant given (never backwards). */
+async function skipTo(iso: string): Promise<void> {
+  const ms = Date.parse(iso) - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+const types = async (stream: string) => (await store.readStream(stream)).map(decode).map((e) => e.type);
+
+describe('compliance processes on the time-skipping server', () => {
+  it('escalates an anniversary review on an overdue high finding; the director suspends, and after verified remediation reinstates', async () => {
+    kind = 'review';
+    const { handle: accreditation, applicationId } = await granted(env);
+    const review = await openReview(env, applicationId, 'anniversary');
+
+    await onReview(review, 'RequestEvidence', people.reviewer, { request: 'Annual assessment package' });
+    await onReview(review, 'SubmitEvidence', people.csp, { summary: 'Package delivered', documents: ['sar-2026.pdf'] });
+    const assessed = await onReview(review, 'AssessReview', people.reviewer, {
+      summary: 'Two findings',
+      findings: [
+        { id: 'F-1', title: 'Unpatched hypervisors', severity: 'high' },
+        { id: 'F-2', title: 'Stale access reviews', severity: 'low' },
+      ],
+    });
+    expect(assessed.state.status).toBe('remediation');
+    await onReview(review, 'SubmitRemediationEvidence', people.csp, { findingId: 'F-2', description: 'Access reviewed' });
+    await onReview(review, 'VerifyFinding', people.reviewer, { findingId: 'F-2', outcome: 'verified', notes: 'Checked' });
+
+    // Only the director decides, and only once the review escalates.
+    expect(await refusal(onReview(review, 'DecideSuspend', people.director, { reasons: 'Too early' }))).toBe('REVIEW_WRONG_STATE');
+    await env.sleep(31 * DAY);
+    expect(await reviewStatus(review)).toBe('escalated');
+    expect(await refusal(onReview(review, 'DecideSuspend', people.reviewer, { reasons: 'Not mine' }))).toBe('ROLE_NOT_ALLOWED');
+
+    const suspended = await onReview(review, 'DecideSuspend', people.director, { reasons: 'High finding overdue' });
+    expect(suspended.state.status).toBe('suspended');
+    await viewWhen(accreditation, (v) => v.state.status === 'suspended');
+
+    await onReview(review, 'SubmitRemediationEvidence', people.csp, { findingId: 'F-1', description: 'Hypervisors patched' });
+    expect(await refusal(onReview(review, 'RecommendReinstatement', people.reviewer, { reasons: 'Early' }))).toBe('REVIEW_REMEDIATION_INCOMPLETE');
+    await onReview(review, 'VerifyFinding', people.reviewer, { findingId: 'F-1', outcome: 'verified', notes: 'Patch levels confirmed' });
+    const recommended = await onReview(review, 'RecommendReinstatement', people.reviewer, { reasons: 'All findings verified' });
+    expect(recommended.state.status).toBe('reinstatement-recommended');
+    expect((await review.result()).state.status).toBe('reinstatement-recommended');
+
+    // The director lifts the suspension on the accreditation's own process.
+    const reinstated = await act(accreditation, 'Reinstate', people.director, { reasons: 'Reinstatement recommended by review' });
+    expect(reinstated.state.status).toBe('accredited');
+    const measures = (await streamOf(store, applicationId)).filter((e) => e.type === 'AccreditationSuspended' || e.type === 'AccreditationReinstated');
+    expect(measures.map((e) => e.type)).toEqual(['AccreditationSuspended', 'AccreditationReinstated']);
+    expect(measures[0]?.metadata.causationId).toMatch(/^review:.*:ReviewSuspensionDecided:/);
+    expect(await types(`review-${review.workflowId.slice('review:'.length)}`)).toEqual([
+      'ReviewOpened',
+      'ReviewEvidenceRequested',
+      'ReviewEvidenceSubmitted',
+      'ReviewAssessed',
+      'ReviewRemediationSubmitted',
+      'ReviewFindingVerified',
+      'ReviewFindingOverdue',
+      'ReviewEscalated',
+      'ReviewSuspensionDecided',
+      'ReviewRemediationSubmitted',
+      'ReviewFindingVerified',
+      'ReviewReinstatementRecommended',
+    ]);
+  });
+
+  it('escalates on overdue evidence, and the director revokes the accreditation through its own process', async () => {
+    kind = 'review';
+    const { handle: accreditation, applicationId } = await granted(env);
+    const review = await openReview(env, applicationId, 'incident', people.reviewer);
+    await onReview(review, 'RequestEvidence', people.reviewer, { request: 'Incident report' });
+    await env.sleep(31 * DAY);
+    expect(await reviewStatus(review)).toBe('escalated');
+
+    const revoked = await onReview(review, 'DecideRevoke', people.director, { reasons: 'No evidence after a reported breach' });
+    expect(revoked.state.status).toBe('revoked');
+    expect((await review.result()).state.status).toBe('revoked');
+    const result = await accreditation.result();
+    expect(result.state.status).toBe('revoked');
+    expect(result.state.status !== 'none' && result.state.transitionUntil).toEqual(expect.any(String));
+    expect((await streamOf(store, applicationId)).at(-1)?.metadata.causationId).toMatch(/^review:.*:ReviewRevocationDecided:/);
+  });
+
+  it('refuses a review action its process does not offer to people', async () => {
+    kind = 'review';
+    const { applicationId } = await granted(env);
+    const review = await openReview(env, applicationId, 'complaint', people.reviewer);
+    expect(await refusal(onReview(review, 'EvidenceOverdue' as never, people.reviewer, {}))).toBe('VALIDATION_FAILED');
+    expect(await reviewStatus(review)).toBe('opened');
+  });
+
+  it('runs twelve monthly cycles, records two missed reports in a row, opens a missed-reports review, and ends with the accreditation', async () => {
+    kind = 'monitoring';
+    const { applicationId, grant } = await granted(env);
+    const first = periodOf(grant.validFrom);
+    const handle = await startMonitoring(env, applicationId, first);
+
+    const missed = [nextPeriod(nextPeriod(first)), nextPeriod(nextPeriod(nextPeriod(first)))];
+    let period = first;
+    for (let month = 0; month < 12; month++) {
+      // A day after the month ends: the report is owed and not yet late.
+      await skipTo(new Date(Date.parse(periodEnd(period)) + DAY).toISOString());
+      if (!missed.includes(period)) {
+        const after = await report(handle, people.csp, period);
+        expect(after.state.status === 'monitoring' && after.state.periods[period]?.outcome).toBe('submitted');
+      }
+      period = nextPeriod(period);
+    }
+    // Past the due day of the twelfth month's report too.
+    await skipTo(new Date(Date.parse(periodEnd(period)) - DAY).toISOString());
+
+    // A report is the provider's alone.
+    expect(await refusal(report(handle, people.reviewer, period))).toBe('ROLE_NOT_ALLOWED');
+
+    const record = (await monitoring(handle)).state;
+    if (record.status === 'none') throw new Error('not started');
+    expect(Object.entries(record.periods).filter(([, p]) => p.outcome === 'missed').map(([p]) => p)).toEqual(missed);
+    expect(record.consecutiveMisses).toBe(0);
+
+    const reviewId = missedReportsReviewId(applicationId, missed);
+    const review = await trackStarted(env, reviewWorkflowId(reviewId));
+    expect(await reviewStatus(review)).toBe('opened');
+
+    const events = await types(`monitoring-${applicationId}`);
+    expect(events.filter((t) => t === 'MonthlyReportSubmitted')).toHaveLength(10);
+    expect(events.filter((t) => t === 'MonthlyReportMissed')).toHaveLength(2);
+    expect(events.filter((t) => t === 'MonthlyReportsMissedTwice')).toHaveLength(1);
+    expect((await store.readStream(`review-${reviewId}`)).map(decode)[0]).toMatchObject({
+      type: 'ReviewOpened',
+      data: { trigger: 'missed-reports', applicationId },
+    });
+
+    // The missed-reports review: evidence, an assessment without findings, closed compliant.
+    await onReview(review, 'RequestEvidence', people.reviewer, { request: 'Explain the missed reports' });
+    await onReview(review, 'SubmitEvidence', people.csp, { summary: 'Reporting staff changed; process fixed' });
+    const closed = await onReview(review, 'AssessReview', people.reviewer, { summary: 'Reporting restored', findings: [] });
+    expect(closed.state.status).toBe('closed-compliant');
+
+    await handle.signal(endMonitoringSignal, { reason: 'Accreditation withdrawn', commandId: 'end-1' });
+    const result = await env.client.workflow.getHandle(handle.workflowId).result();
+    expect(result.state.status).toBe('ended');
+    expect((await types(`monitoring-${applicationId}`)).at(-1)).toBe('MonitoringEnded');
+  });
+});

@@ -1,0 +1,155 @@
+import { ApplicationFailure, ParentClosePolicy, condition, continueAsNew, log, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { MonitoringCommandPayloads, type MonitoringCommand } from '../../domain/compliance/monitoring-commands';
+import { decideMonitoring } from '../../domain/compliance/monitoring-decide';
+import type { MonitoringEvent, MonitoringEventOf } from '../../domain/compliance/monitoring-events';
+import { evolveMonitoring } from '../../domain/compliance/monitoring-evolve';
+import { initialMonitoringState, type MonitoringState } from '../../domain/compliance/monitoring-state';
+import type { CompliancePolicy } from '../../domain/compliance/policy';
+import { SYSTEM_ACTOR } from '../../domain/shared/actor';
+import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import {
+  endMonitoringSignal,
+  missedReportsReviewId,
+  monitoringActionUpdate,
+  monitoringStateQuery,
+  reviewWorkflowId,
+  type MonitoringActionInput,
+  type MonitoringView,
+  type MonitoringWorkflowInput,
+} from './messages';
+import { reviewWorkflow } from './review.workflow';
+import { nextOwedReport } from './timers';
+
+const NOT_ACTIONS = new Set(['StartMonitoring', 'RecordMissedReport', 'EndMonitoring']);
+
+function toCommand(input: MonitoringActionInput): MonitoringCommand {
+  return parseAction<MonitoringCommand>(MonitoringCommandPayloads, input, 'monitoring record', NOT_ACTIONS);
+}
+
+/**
+ * An accredited offering's continuous monitoring (SPEC §3.1 "while accredited"): the provider submits
+ * each month's report through the `monitoringAction` update; a timer at each month's due instant records
+ * the miss, and the run of misses that reaches the policy's threshold opens a compliance review as a
+ * child process (`review:<applicationId>-missed-<periods>`, abandoned on close so it outlives the run).
+ * Each month the process hands its state to a fresh run, so its history stays short. It ends on the
+ * `endMonitoring` signal, which the accreditation's end sends.
+ */
+export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promise<MonitoringView> {
+  const policy: CompliancePolicy = input.policy;
+  const info = workflowInfo();
+  const ledger = new CaseLedger<MonitoringState, MonitoringEvent>(input.carried?.state ?? initialMonitoringState, input.carried?.revision ?? -1, {
+    evolve: evolveMonitoring,
+    policyVersion: policy.version,
+    onCommitted: (state) =>
+      upsertSearchAttributes([
+        { key: CaseKind, value: 'monitoring' },
+        { key: CaseStatus, value: state.status },
+        { key: Jurisdiction, value: 'federal' },
+      ]),
+  });
+  const view = (): MonitoringView => ({ state: ledger.state, revision: ledger.revision });
+  const decide = (command: MonitoringCommand, on: MonitoringState = ledger.state): MonitoringEvent[] =>
+    decideMonitoring(command, on, { now: nowIso(), policy });
+  const run = async (command: MonitoringCommand, events: MonitoringEvent[], causationId: string): Promise<void> => {
+    const applicationId =
+      ledger.state.status === 'none' ? (command as Extract<MonitoringCommand, { type: 'StartMonitoring' }>).data.applicationId : ledger.state.applicationId;
+    await ledger.commit(`monitoring-${applicationId}`, events, command.actor, causationId);
+    for (const event of events) if (event.type === 'MonthlyReportsMissedTwice') await openReview(event, causationId);
+  };
+  let started: MonitoringState | undefined;
+  let ending: { reason: string; commandId: string } | undefined;
+
+  setHandler(monitoringStateQuery, view);
+  setHandler(endMonitoringSignal, (signal) => {
+    ending ??= signal;
+  });
+  handleActions(monitoringActionUpdate, {
+    toCommand,
+    decide,
+    stateForValidation: () => (ledger.state.status === 'none' && started ? started : ledger.state),
+    run,
+    exclusive: (fn) => ledger.exclusive(fn),
+    view,
+  });
+
+  if (ledger.state.status === 'none') {
+    if (!input.start) throw ApplicationFailure.nonRetryable('A monitoring process starts with StartMonitoring', 'VALIDATION_FAILED');
+    const start = input.start;
+    try {
+      started = decide(start).reduce(evolveMonitoring, ledger.state);
+      await ledger.exclusive(() => run(start, decide(start), info.workflowId));
+    } catch (err) {
+      throw toFailure(err);
+    }
+  }
+
+  while (ledger.state.status === 'monitoring') {
+    const seen = ledger.revision;
+    const owed = nextOwedReport(ledger.state, policy);
+    const moved = () => ledger.revision !== seen || ending !== undefined || historyIsLong(input.continueAfterEvents);
+    if (!(await condition(moved, Math.max(1, Date.parse(owed.dueAt) - Date.now())))) {
+      await ledger.exclusive(async () => {
+        if (ledger.revision !== seen) return; // a report arrived while we queued; re-plan
+        const command: MonitoringCommand = { type: 'RecordMissedReport', actor: SYSTEM_ACTOR, data: { period: owed.period } };
+        await run(command, decide(command), `timer:RecordMissedReport:${owed.period}`);
+      });
+    }
+    if (ending !== undefined) {
+      const { reason, commandId } = ending;
+      await ledger.exclusive(async () => {
+        if (ledger.state.status !== 'monitoring') return;
+        const command: MonitoringCommand = { type: 'EndMonitoring', actor: SYSTEM_ACTOR, data: { reason } };
+        await run(command, decide(command), commandId);
+      });
+      break;
+    }
+    // A month is done once its report or its miss is recorded, whichever came.
+    const monthDone = ledger.state.status === 'monitoring' && nextOwedReport(ledger.state, policy).period !== owed.period;
+    if (monthDone || historyIsLong(input.continueAfterEvents)) {
+      // Monthly hand-over: the history of one run holds about one month.
+      await ledger.idle();
+      await continueAsNew<typeof monitoringWorkflow>({
+        policy,
+        continueAfterEvents: input.continueAfterEvents,
+        carried: { state: ledger.state, revision: ledger.revision },
+      });
+    }
+  }
+  await ledger.idle();
+  return view();
+
+  /** The compliance review a run of missed reports opens, named by the run so a retry opens nothing twice. */
+  async function openReview(event: MonitoringEventOf<'MonthlyReportsMissedTwice'>, causationId: string): Promise<void> {
+    const { applicationId, offeringId, cspId, periods } = event.data;
+    const reviewId = missedReportsReviewId(applicationId, periods);
+    try {
+      await startChild(reviewWorkflow, {
+        workflowId: reviewWorkflowId(reviewId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [
+          {
+            open: {
+              type: 'OpenReview',
+              actor: SYSTEM_ACTOR,
+              data: {
+                reviewId,
+                applicationId,
+                offeringId,
+                cspId,
+                trigger: 'missed-reports',
+                description: `Monthly reports missed for ${periods.join(', ')}`,
+              },
+            },
+            requestId: causationId,
+            policy,
+          },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      log.info('missed-reports review already open', { reviewId });
+    }
+  }
+}

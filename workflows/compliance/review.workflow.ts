@@ -1,0 +1,127 @@
+import { ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { CompliancePolicy } from '../../domain/compliance/policy';
+import { ReviewCommandPayloads, type ReviewCommand } from '../../domain/compliance/review-commands';
+import { decideReview } from '../../domain/compliance/review-decide';
+import type { ReviewEvent } from '../../domain/compliance/review-events';
+import { evolveReview } from '../../domain/compliance/review-evolve';
+import { REVIEW_FINAL, initialReviewState, type ReviewState } from '../../domain/compliance/review-state';
+import { SYSTEM_ACTOR } from '../../domain/shared/actor';
+import { complianceActionSignal, accreditationWorkflowId, type ComplianceActionInput } from '../accreditation/messages';
+import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import { reviewActionUpdate, reviewStateQuery, type ReviewActionInput, type ReviewView, type ReviewWorkflowInput } from './messages';
+import { nextReviewDeadline } from './timers';
+
+const NOT_ACTIONS = new Set(['OpenReview', 'EvidenceOverdue', 'FindingOverdue']);
+
+function toCommand(input: ReviewActionInput): ReviewCommand {
+  return parseAction<ReviewCommand>(ReviewCommandPayloads, input, 'compliance review', NOT_ACTIONS);
+}
+
+/** The accreditation measure a director's decision on the review asks for, if any. */
+function measureOf(event: ReviewEvent, commandId: string): ComplianceActionInput | undefined {
+  if (event.type === 'ReviewSuspensionDecided') {
+    const { decidedBy: userId, decidedByName: name, reasons } = event.data;
+    return { type: 'Suspend', actor: directorOf(userId, name), data: { reasons }, commandId };
+  }
+  if (event.type === 'ReviewRevocationDecided') {
+    const { decidedBy: userId, decidedByName: name, reasons } = event.data;
+    return { type: 'Revoke', actor: directorOf(userId, name), data: { reasons }, commandId };
+  }
+  return undefined;
+}
+
+/** The deciding director as the accreditation's decider sees them: accreditation is federal (SPEC §3.1). */
+function directorOf(userId: string, name: string): ComplianceActionInput['actor'] {
+  return { userId, name, role: 'director', jurisdiction: 'federal' };
+}
+
+/**
+ * One compliance review (SPEC §3.2): evidence requested and delivered, the assessment and its findings
+ * under a corrective action plan, verification, and escalation when evidence or a finding falls overdue
+ * (the engine's timers). The director's suspension or revocation is recorded on the review and then
+ * sent to the accreditation process as its `complianceAction` signal, so the accreditation changes only
+ * through its own process. After `ReviewReinstatementRecommended` the review ends; the director lifts
+ * the suspension with the accreditation's own `Reinstate` action.
+ */
+export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewView> {
+  const policy: CompliancePolicy = input.policy;
+  const info = workflowInfo();
+  const ledger = new CaseLedger<ReviewState, ReviewEvent>(input.carried?.state ?? initialReviewState, input.carried?.revision ?? -1, {
+    evolve: evolveReview,
+    policyVersion: policy.version,
+    onCommitted: (state) =>
+      upsertSearchAttributes([
+        { key: CaseKind, value: 'review' },
+        { key: CaseStatus, value: state.status },
+        { key: Jurisdiction, value: 'federal' },
+      ]),
+  });
+  const view = (): ReviewView => ({ state: ledger.state, revision: ledger.revision });
+  const decide = (command: ReviewCommand, on: ReviewState = ledger.state): ReviewEvent[] => decideReview(command, on, { now: nowIso(), policy });
+  const run = async (command: ReviewCommand, events: ReviewEvent[], causationId: string): Promise<void> => {
+    const reviewId =
+      ledger.state.status === 'none' ? (command as Extract<ReviewCommand, { type: 'OpenReview' }>).data.reviewId : ledger.state.subject.reviewId;
+    await ledger.commit(`review-${reviewId}`, events, command.actor, causationId);
+    for (const event of events) {
+      const measure = measureOf(event, `${info.workflowId}:${event.type}:${ledger.revision}`);
+      if (measure === undefined) continue;
+      try {
+        await getExternalWorkflowHandle(accreditationWorkflowId(ledger.state.status === 'none' ? '' : ledger.state.subject.applicationId)).signal(
+          complianceActionSignal,
+          measure,
+        );
+      } catch (err) {
+        // The decision stands on the review's stream; an accreditation process that has gone cannot take it.
+        log.warn('compliance measure not delivered', { reviewId, measure: measure.type, error: String(err) });
+      }
+    }
+  };
+  let opened: ReviewState | undefined;
+
+  setHandler(reviewStateQuery, view);
+  handleActions(reviewActionUpdate, {
+    toCommand,
+    decide,
+    stateForValidation: () => (ledger.state.status === 'none' && opened ? opened : ledger.state),
+    run,
+    exclusive: (fn) => ledger.exclusive(fn),
+    view,
+  });
+
+  if (ledger.state.status === 'none') {
+    if (!input.open) throw ApplicationFailure.nonRetryable('A compliance review starts with its opening', 'VALIDATION_FAILED');
+    const open = input.open;
+    try {
+      opened = decide(open).reduce(evolveReview, ledger.state);
+      await ledger.exclusive(() => run(open, decide(open), input.requestId ?? info.workflowId));
+    } catch (err) {
+      throw toFailure(err);
+    }
+  }
+
+  while (ledger.state.status === 'none' || !REVIEW_FINAL.includes(ledger.state.status)) {
+    const seen = ledger.revision;
+    const deadline = ledger.state.status === 'none' ? undefined : nextReviewDeadline(ledger.state);
+    const moved = () => ledger.revision !== seen || historyIsLong(input.continueAfterEvents);
+    if (deadline === undefined) {
+      await condition(moved);
+    } else if (!(await condition(moved, Math.max(1, Date.parse(deadline.at) - Date.now())))) {
+      await ledger.exclusive(async () => {
+        if (ledger.revision !== seen) return; // a person acted while we queued; re-plan
+        const command = { ...deadline.command, actor: SYSTEM_ACTOR } as ReviewCommand;
+        await run(command, decide(command), `timer:${deadline.command.type}:${deadline.at}`);
+      });
+    }
+    if (historyIsLong(input.continueAfterEvents)) {
+      await ledger.idle();
+      await continueAsNew<typeof reviewWorkflow>({
+        policy,
+        continueAfterEvents: input.continueAfterEvents,
+        carried: { state: ledger.state, revision: ledger.revision },
+      });
+    }
+  }
+  await ledger.idle();
+  return view();
+}

@@ -1,0 +1,87 @@
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import { CaseKind, CaseStatus } from '../search-attributes';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure, type ActionInput } from './case-process';
+
+/** The state of a register entry: 'none' until registered, then something with a status. */
+type RegisterState = { status: string };
+
+export interface RegisterInput<C, S> {
+  /** The registration command, on first start. */
+  register?: C;
+  requestId?: string;
+  continueAfterEvents?: number;
+  carried?: { state: S; revision: number };
+}
+
+export interface RegisterView<S> {
+  state: S;
+  revision: number;
+}
+
+/**
+ * A register entry that lives as long as its organisation (a CSP, a PSE): registered when the process
+ * starts, changed through one action update whose validator runs the decider, never ending by itself,
+ * handing its state to a fresh run whenever its history grows long. Returns the carried-over input for
+ * continue-as-new; the workflow function calls continueAsNew with it (it must name itself there).
+ */
+export async function runRegister<S extends RegisterState, E extends { type: string; data: unknown }, C extends { actor: ActionInput['actor'] }>(
+  input: RegisterInput<C, S>,
+  o: {
+    kind: 'csp' | 'pse';
+    what: string;
+    policyVersion: string;
+    initialState: S;
+    registerType: string;
+    payloads: Readonly<Record<string, z.ZodType>>;
+    decide: (command: C, state: S, ctx: { now: string }) => E[];
+    evolve: (state: S, event: E) => S;
+    /** The stream of the entry: from the registration command before it is written, then from the state. */
+    streamOf: (state: S, command: C) => string;
+    update: UpdateDefinition<RegisterView<S>, [ActionInput]>;
+    query: QueryDefinition<RegisterView<S>, []>;
+  },
+): Promise<{ continueAfterEvents?: number; carried: { state: S; revision: number } }> {
+  const info = workflowInfo();
+  const ledger = new CaseLedger<S, E>(input.carried?.state ?? o.initialState, input.carried?.revision ?? -1, {
+    evolve: o.evolve,
+    policyVersion: o.policyVersion,
+    onCommitted: (state) =>
+      upsertSearchAttributes([
+        { key: CaseKind, value: o.kind },
+        { key: CaseStatus, value: state.status },
+      ]),
+  });
+  const view = (): RegisterView<S> => ({ state: ledger.state, revision: ledger.revision });
+  const decide = (command: C, on: S = ledger.state): E[] => o.decide(command, on, { now: nowIso() });
+  const run = (command: C, events: E[], causationId: string) => ledger.commit(o.streamOf(ledger.state, command), events, command.actor, causationId);
+  /** Actions that arrive before the registration is written are judged against the state it leads to. */
+  let registered: S | undefined;
+
+  setHandler(o.query, view);
+  handleActions(o.update, {
+    toCommand: (action: ActionInput) => parseAction<C>(o.payloads, action, o.what, new Set([o.registerType])),
+    decide,
+    stateForValidation: () => (ledger.state.status === 'none' && registered ? registered : ledger.state),
+    run,
+    exclusive: (fn) => ledger.exclusive(fn),
+    view,
+  });
+
+  if (ledger.state.status === 'none') {
+    if (!input.register) throw ApplicationFailure.nonRetryable(`A ${o.what} process starts with its registration`, 'VALIDATION_FAILED');
+    const register = input.register;
+    try {
+      registered = decide(register).reduce(o.evolve, ledger.state);
+      await ledger.exclusive(() => run(register, decide(register), input.requestId ?? info.workflowId));
+    } catch (err) {
+      throw toFailure(err);
+    }
+  }
+
+  // The register lives on: only the history's length ends a run, and a fresh run takes over.
+  await condition(() => historyIsLong(input.continueAfterEvents));
+  await ledger.idle();
+  return { continueAfterEvents: input.continueAfterEvents, carried: { state: ledger.state, revision: ledger.revision } };
+}

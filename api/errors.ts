@@ -36,9 +36,10 @@ export function errorBody(error: DomainError): ErrorBody {
 /**
  * Whatever was thrown, as a DomainError: domain refusals pass through, zod failures become
  * VALIDATION_FAILED naming the first field, Fastify's own client errors (bad content type, body too
- * large) are validation errors, and anything else is an internal error whose details stay in the log.
+ * large) are validation errors, and anything else is an internal error whose details stay in the log:
+ * the client learns only the request id, which finds the log line.
  */
-export function toDomainError(err: unknown): DomainError {
+export function toDomainError(err: unknown, requestId?: string): DomainError {
   if (err instanceof DomainError) return err;
   if (err instanceof z.ZodError) return validationError(err);
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
@@ -46,5 +47,5 @@ export function toDomainError(err: unknown): DomainError {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.message === 'string') {
     return new DomainError('VALIDATION_FAILED', e.message);
   }
-  return new DomainError('INTERNAL_ERROR', 'Something went wrong on our side; the error has been logged');
+  return new DomainError('INTERNAL_ERROR', `An internal error stopped this request; it is logged${requestId ? ` under request id ${requestId}` : ''}`);
 }

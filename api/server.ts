@@ -75,8 +75,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   app.setErrorHandler((err, request, reply) => {
-    const error = toDomainError(err);
-    if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err }, 'request failed');
+    const error = toDomainError(err, request.id);
+    if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'request failed');
     reply.code(statusOf(error)).send(errorBody(error));
   });
 

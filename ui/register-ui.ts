@@ -158,8 +158,8 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
     title = 'Form refused';
     message = 'This form did not come from a page of this site, or it has expired. Go back, reload the page and try again.';
   } else {
-    const error = toDomainError(err);
-    if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err }, 'UI request failed');
+    const error = toDomainError(err, request.id);
+    if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'UI request failed');
     status = statusOf(error);
     title = error.kind === 'not-found' ? 'Not found' : 'Something went wrong';
     message = error.message;

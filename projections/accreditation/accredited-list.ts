@@ -3,7 +3,6 @@ import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
 import {
-  applicationIdOf,
   asAccreditationEvent,
   asCspEvent,
   catalogue,
@@ -107,15 +106,9 @@ function transitionOf(
 }
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
-  const cat = ACCREDITED_LIST_CATALOGUE;
-  const applicationId = applicationIdOf(event);
-  if (event.type === 'AccreditationSubmitted') {
-    cat.recordApplication(db, applicationId, event.data.offering, event.data.cspId);
-    return;
-  }
-  const application = cat.application(db, applicationId);
-  // A stream that does not open with its submission is corrupt: stop rather than guess.
-  if (!application) throw new Error(`Accreditation ${applicationId} has no submission: its stream does not start with AccreditationSubmitted`);
+  const application = ACCREDITED_LIST_CATALOGUE.applicationOf(db, event);
+  if (!application) return;
+  const { applicationId } = application;
   const s = statements.get(db);
   const { offeringId } = application;
   const at = event.metadata.occurredAt;

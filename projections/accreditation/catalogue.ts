@@ -74,6 +74,12 @@ export interface Catalogue {
   /** Records which offering an application is about (from its submission). */
   recordApplication(db: ReadModelDb, applicationId: string, offering: Offering, cspId: string): void;
   application(db: ReadModelDb, applicationId: string): ApplicationRow | undefined;
+  /**
+   * The application an accreditation event belongs to; a submission is recorded and answers undefined
+   * (nothing else to do with it). A stream that does not open with its submission is corrupt: it throws
+   * rather than guess.
+   */
+  applicationOf(db: ReadModelDb, event: AccreditationRecordedEvent): ApplicationRow | undefined;
   offering(db: ReadModelDb, offeringId: string): OfferingRow | undefined;
   cspRegistered(db: ReadModelDb, cspId: string): boolean;
   clear(db: ReadModelDb): void;
@@ -157,6 +163,16 @@ CREATE TABLE IF NOT EXISTS ${applications} (
         | undefined;
       if (!row) return undefined;
       return { applicationId: row.application_id, offeringId: row.offering_id, cspId: row.csp_id, offering: JSON.parse(row.offering) as Offering };
+    },
+    applicationOf(db, event) {
+      const applicationId = applicationIdOf(event);
+      if (event.type === 'AccreditationSubmitted') {
+        this.recordApplication(db, applicationId, event.data.offering, event.data.cspId);
+        return undefined;
+      }
+      const application = this.application(db, applicationId);
+      if (!application) throw new Error(`Accreditation ${applicationId} has no submission: its stream does not start with AccreditationSubmitted`);
+      return application;
     },
     offering(db, offeringId) {
       const row = statements.get(db).offering.get(offeringId) as RawOffering | undefined;

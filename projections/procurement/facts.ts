@@ -2,7 +2,6 @@ import type { AccreditationFacts, NocFacts, OfferingFacts } from '../../domain/p
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import {
-  applicationIdOf,
   asAccreditationEvent,
   asCspEvent,
   catalogue,
@@ -142,14 +141,9 @@ function nextAccreditation(event: AccreditationRecordedEvent, current: Accredita
 }
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
-  const cat = PROCUREMENT_CATALOGUE;
-  const applicationId = applicationIdOf(event);
-  if (event.type === 'AccreditationSubmitted') {
-    cat.recordApplication(db, applicationId, event.data.offering, event.data.cspId);
-    return;
-  }
-  const application = cat.application(db, applicationId);
-  if (!application) throw new Error(`Accreditation ${applicationId} has no submission: its stream does not start with AccreditationSubmitted`);
+  const application = PROCUREMENT_CATALOGUE.applicationOf(db, event);
+  if (!application) return;
+  const { applicationId } = application;
   const s = statements.get(db);
   const held = s.accreditation.get(application.offeringId) as { application_id: string; facts: string } | undefined;
   // A grant takes the offering over; anything else moves it only if this application holds it.

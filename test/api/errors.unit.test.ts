@@ -177,6 +177,8 @@ describe('the error shape and statuses', () => {
       expect(res.statusCode).toBe(500);
       expect(res.json().error.code).toBe('INTERNAL_ERROR');
       expect(res.body).not.toContain('secret internals');
+      // The client gets what finds the log line, nothing more.
+      expect(res.json().error.message).toMatch(/logged under request id \S+/);
     } finally {
       api.gateway.act = original;
     }

@@ -3,14 +3,14 @@ import { describeEventStoreContract } from './contract';
 
 const url = process.env.EVENTSTORE_URL;
 
-if (url) {
-  // EventStoreDB checks event ids against the stream and revision an append names, not the whole log.
-  describeEventStoreContract('EventStoreDB', async () => new EsdbEventStore(url), { globallyUniqueEventIds: false });
-} else {
+if (!url) {
   console.warn(
     'EventStoreDB contract suite skipped: EVENTSTORE_URL is not set (no EventStoreDB server on this machine; docker-compose up eventstoredb starts one)',
   );
-  describe.skip('EventStoreDB event store (contract)', () => {
-    it.skip('runs the event store contract against EventStoreDB when EVENTSTORE_URL is set', () => undefined);
-  });
 }
+
+// The same contract as SQLite's, every case of it; skipped (and reported as skipped) without a server.
+(url ? describe : describe.skip)('EventStoreDB event store', () => {
+  // EventStoreDB checks event ids against the stream and revision an append names, not the whole log.
+  describeEventStoreContract('EventStoreDB', async () => new EsdbEventStore(url as string), { globallyUniqueEventIds: false });
+});

@@ -11,7 +11,7 @@ import type { Offering } from '../../domain/csp/events';
 import { allCriteria, type BenchmarkFramework } from '../../domain/framework/schema';
 import type { Baseline } from '../../domain/shared/vocabulary';
 import type { EventStore } from '../../eventstore/port';
-import { decode } from '../../eventstore/registry';
+import { decodedStream } from '../support/case-results';
 import type { accreditationWorkflow } from '../../workflows/accreditation/accreditation.workflow';
 import {
   accreditationActionUpdate,
@@ -136,22 +136,8 @@ export async function granted(env: TestWorkflowEnvironment, opts: SubmitOptions 
   return { handle, approved: approved.state, grant: approved.state.grant, applicationId: approved.state.application.applicationId };
 }
 
-export async function streamOf(store: EventStore, applicationId: string) {
-  return (await store.readStream(`accreditation-${applicationId}`)).map(decode);
+export function streamOf(store: EventStore, applicationId: string) {
+  return decodedStream(store, `accreditation-${applicationId}`);
 }
 
-/** The ApplicationFailure type carried by a refused update or failed process, or undefined if it succeeded. */
-export async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    let e: unknown = err;
-    while (e && typeof e === 'object') {
-      const type = (e as { type?: unknown }).type;
-      if (typeof type === 'string') return type;
-      e = (e as { cause?: unknown }).cause;
-    }
-    throw err;
-  }
-}
+export { refusal } from '../support/case-results';

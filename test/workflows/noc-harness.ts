@@ -7,7 +7,7 @@ import { DEFAULT_NOC_POLICY, type NocPolicy } from '../../domain/noc/policy';
 import type { NocCommandOf, NocCommandType } from '../../domain/noc/commands';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
-import { decode } from '../../eventstore/registry';
+import { decodedStream } from '../support/case-results';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocView } from '../../workflows/noc/messages';
 import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
 import { startTestWorker } from '../support/temporal';
@@ -68,22 +68,8 @@ export function view(handle: WorkflowHandle): Promise<NocView> {
   return handle.query(nocStateQuery);
 }
 
-export async function streamOf(store: EventStore, nocId: string) {
-  return (await store.readStream(`noc-${nocId}`)).map(decode);
+export function streamOf(store: EventStore, nocId: string) {
+  return decodedStream(store, `noc-${nocId}`);
 }
 
-/** The ApplicationFailure type carried by a refused update, or undefined if it succeeded. */
-export async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    let e: unknown = err;
-    while (e && typeof e === 'object') {
-      const type = (e as { type?: unknown }).type;
-      if (typeof type === 'string') return type;
-      e = (e as { cause?: unknown }).cause;
-    }
-    throw err;
-  }
-}
+export { refusal } from '../support/case-results';

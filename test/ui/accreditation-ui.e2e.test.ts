@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { allCriteria } from '../../domain/framework/schema';
-import { startStack, type Stack } from '../support/stack';
+import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from './browser-stack';
 
 /**
  * Accreditation in a real headless Chromium, over the real stack: a CSP registers and applies, a
@@ -13,7 +12,6 @@ import { startStack, type Stack } from '../support/stack';
  */
 const TASK_QUEUE = 'ui-accreditation';
 const PASSWORD = 'a long enough password';
-const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const ACCOUNTS = {
   csp: { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus', displayName: 'Nimbus Representative' },
   reviewer: { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
@@ -24,51 +22,18 @@ const ACCOUNTS = {
 type Who = keyof typeof ACCOUNTS;
 const criteria = allCriteria(createFrameworkLibrary(loadConfig({}).framework).load('1.0'));
 
-let stack: Stack;
-let browser: Browser;
-let base: string;
-const contexts: BrowserContext[] = [];
+let ui: BrowserStack;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const [started, launched] = await Promise.all([
-    startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-  ]);
-  stack = started;
-  browser = launched;
-  base = stack.base;
+  ui = await startBrowserStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await stack?.close();
+  await ui?.close();
 });
 
 async function signIn(who: Who): Promise<Page> {
-  const context = await browser.newContext({ baseURL: base });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto('/ui/login');
-  await page.getByLabel('Username').fill(ACCOUNTS[who].username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/ui/queue');
-  return page;
-}
-
-/** The read models follow the event store within moments; reload the page until they have. */
-async function reloadUntil(page: Page, check: () => Promise<boolean>, limitMs = 5000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${page.url()} did not show the expected state within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-    await page.reload();
-  }
+  return ui.signIn(ACCOUNTS[who].username, PASSWORD);
 }
 
 const row = (page: Page, text: string) => page.locator('tbody tr', { hasText: text });
@@ -199,8 +164,7 @@ describe('accreditation in the browser', () => {
     expect(await refused.text()).toMatch(/id="act-decide-decision-error">Only a director may decide an application</);
 
     // The offering is on the public accredited list, with the granted terms.
-    const visitor = await browser.newContext({ baseURL: base });
-    contexts.push(visitor);
+    const visitor = await ui.context();
     const list = await visitor.newPage();
     await list.goto('/accredited-list');
     await reloadUntil(list, async () => (await row(list, 'Nimbus Government Cloud').count()) === 1);

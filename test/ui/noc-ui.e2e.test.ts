@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from './browser-stack';
 
 /**
  * The NOC admin UI in a real headless Chromium, over the real stack: Temporal dev server, worker,
@@ -9,7 +8,6 @@ import { startStack, type Stack } from '../support/stack';
  */
 const TASK_QUEUE = 'ui-noc';
 const PASSWORD = 'a long enough password';
-const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const ACCOUNTS = {
   pse: { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'MoITT Officer' },
   reviewer: { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
@@ -20,53 +18,20 @@ const ACCOUNTS = {
 } as const;
 type Who = keyof typeof ACCOUNTS;
 
-let stack: Stack;
-let browser: Browser;
+let ui: BrowserStack;
 let base: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const [started, launched] = await Promise.all([
-    startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-  ]);
-  stack = started;
-  browser = launched;
-  base = stack.base;
+  ui = await startBrowserStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
+  base = ui.base;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await stack?.close();
+  await ui?.close();
 });
 
-/** Each person has their own browser context: their own cookies, as on their own machine. */
 async function signIn(who: Who, screenshot?: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: base });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto('/ui/login');
-  await page.getByLabel('Username').fill(ACCOUNTS[who].username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot), fullPage: true });
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/ui/queue');
-  return page;
-}
-
-/** The read models follow the event store within moments; reload the page until they have. */
-async function reloadUntil(page: Page, check: () => Promise<boolean>, limitMs = 5000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${page.url()} did not show the expected state within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-    await page.reload();
-  }
+  return ui.signIn(ACCOUNTS[who].username, PASSWORD, screenshot);
 }
 
 const queueRow = (page: Page, nocId: string) => page.locator('tbody tr', { hasText: nocId });
@@ -74,8 +39,7 @@ const queueRow = (page: Page, nocId: string) => page.locator('tbody tr', { hasTe
 describe('the NOC admin UI in a browser', () => {
   it('takes a NOC from request to approval through the browser, and keeps everyone else out', async () => {
     // The public home page needs no sign-in and links to the API description.
-    const visitor = await browser.newContext({ baseURL: base });
-    contexts.push(visitor);
+    const visitor = await ui.context();
     const home = await visitor.newPage();
     await home.goto('/');
     await expect(home.getByRole('link', { name: 'the OpenAPI document' }).getAttribute('href')).resolves.toBe('/openapi.json');

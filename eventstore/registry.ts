@@ -7,6 +7,7 @@ import { PseEventSchemas } from '../domain/pse/events';
 import { MonitoringEventSchemas } from '../domain/compliance/monitoring-events';
 import { ReviewEventSchemas } from '../domain/compliance/review-events';
 import { ChangeEventSchemas } from '../domain/compliance/change-events';
+import { TransitionEventSchemas } from '../domain/compliance/transition-events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -42,6 +43,7 @@ registerEventTypes(AuditEventSchemas);
 registerEventTypes(MonitoringEventSchemas);
 registerEventTypes(ReviewEventSchemas);
 registerEventTypes(ChangeEventSchemas);
+registerEventTypes(TransitionEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createEventActivities } from '../activities/event-activities';
+import { createTransitionActivities } from '../activities/transition-activities';
 import type { EventStore } from '../eventstore/port';
 
 export interface AppWorkerDeps {
@@ -15,7 +16,10 @@ export interface AppWorkerDeps {
 
 /** The worker that runs every case process and its activities; activities get their dependencies here. */
 export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
-  const activities = createEventActivities({ eventStore: deps.eventStore, logger: deps.logger });
+  const activities = {
+    ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger }),
+    ...createTransitionActivities({ eventStore: deps.eventStore }),
+  };
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

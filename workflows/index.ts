@@ -5,3 +5,5 @@ export { accreditationWorkflow } from './accreditation/accreditation.workflow';
 export { pseWorkflow } from './pse/pse.workflow';
 export { monitoringWorkflow } from './compliance/monitoring.workflow';
 export { reviewWorkflow } from './compliance/review.workflow';
+export { changeWorkflow } from './compliance/change.workflow';
+export { revocationTransitionWorkflow } from './compliance/transition.workflow';

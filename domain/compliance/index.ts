@@ -15,3 +15,8 @@ export * from './change-commands';
 export * from './change-state';
 export * from './change-decide';
 export * from './change-evolve';
+export * from './transition-events';
+export * from './transition-commands';
+export * from './transition-state';
+export * from './transition-decide';
+export * from './transition-evolve';

@@ -75,6 +75,11 @@ export const ERROR_CODES = {
   CHANGE_ALREADY_EXISTS: 'conflict',
   CHANGE_NOT_REQUESTED: 'not-found',
   CHANGE_WRONG_STATE: 'conflict',
+  /** Revocation transition (SPEC §3.1: PSEs on a revoked offering migrate within the transition period). */
+  TRANSITION_ALREADY_STARTED: 'conflict',
+  TRANSITION_NOT_STARTED: 'not-found',
+  TRANSITION_ENDED: 'conflict',
+  TRANSITION_INVALID_DEADLINE: 'rule',
   PSE_ALREADY_REGISTERED: 'conflict',
   PSE_NOT_REGISTERED: 'not-found',
   /** The procurement check denies the procurement; the message names its failed reasons. */

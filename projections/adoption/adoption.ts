@@ -1,3 +1,4 @@
+import type { TransitionEventOf } from '../../domain/compliance/transition-events';
 import { PSE_EVENT_TYPES, type PseEvent, type PseEventOf } from '../../domain/pse/events';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
@@ -6,8 +7,10 @@ import { statementCache, type Projection } from '../projection';
 
 /**
  * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction) and
- * every procurement the entities recorded, with what the procurement check said then. The figures
- * (queries.ts) count the workloads still on their offerings and join the NOC register for NOCs.
+ * every procurement the entities recorded, with what the procurement check said then, and, when the
+ * offering's accreditation was revoked, the migration notice and the non-compliance flag its
+ * revocation transition recorded. The figures (queries.ts) count the workloads still on their
+ * offerings and join the NOC register for NOCs.
  */
 export const ADOPTION_TABLES = `
 CREATE TABLE IF NOT EXISTS adoption_pses (
@@ -30,6 +33,14 @@ CREATE TABLE IF NOT EXISTS adoption_procurements (
   recorded_at_ms INTEGER NOT NULL,
   ended_at TEXT,
   ended_at_ms INTEGER,
+  -- Set by a revocation transition: when the entity was told to migrate, and by when.
+  noticed_at TEXT,
+  noticed_at_ms INTEGER,
+  migrate_by TEXT,
+  migrate_by_ms INTEGER,
+  -- Set at the migration deadline when the procurement was still open.
+  non_compliant_at TEXT,
+  non_compliant_at_ms INTEGER,
   PRIMARY KEY (pse_id, procurement_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS adoption_procurements_by_offering ON adoption_procurements (pse_id, offering_id, recorded_at_ms);
@@ -37,6 +48,8 @@ CREATE INDEX IF NOT EXISTS adoption_procurements_by_offering ON adoption_procure
 
 const PSE_STREAM_PREFIX = 'pse-';
 const PSE_TYPES = new Set<string>(PSE_EVENT_TYPES);
+/** The revocation transition's events about single procurements (stream `transition-<applicationId>`). */
+const TRANSITION_TYPES = new Set<string>(['PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant']);
 
 function pseIdOf(event: { stream: string }): string {
   if (!event.stream.startsWith(PSE_STREAM_PREFIX)) throw new Error(`${event.stream} is not a PSE stream`);
@@ -52,9 +65,26 @@ const statements = statementCache((db) => ({
       (pse_id, procurement_id, offering_id, data_class, system, decision, noc_id, recorded_by, recorded_at, recorded_at_ms, ended_at, ended_at_ms)
     VALUES (@pseId, @procurementId, @offeringId, @dataClass, @system, @decision, @nocId, @recordedBy, @recordedAt, @recordedAtMs, NULL, NULL)`),
   ended: db.prepare('UPDATE adoption_procurements SET ended_at = ?, ended_at_ms = ? WHERE pse_id = ? AND procurement_id = ?'),
+  noticed: db.prepare(`
+    UPDATE adoption_procurements SET noticed_at = @at, noticed_at_ms = @atMs, migrate_by = @migrateBy, migrate_by_ms = @migrateByMs
+    WHERE pse_id = @pseId AND procurement_id = @procurementId`),
+  flagged: db.prepare(`
+    UPDATE adoption_procurements SET non_compliant_at = @at, non_compliant_at_ms = @atMs
+    WHERE pse_id = @pseId AND procurement_id = @procurementId`),
 }));
 
+/** A transition event names the procurement in its data; its instant is when the engine recorded it. */
+function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
+  const data = decoded.data as TransitionEventOf<'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant'>['data'];
+  const at = decoded.metadata.occurredAt;
+  const row = { pseId: data.pseId, procurementId: data.procurementId, at, atMs: toMillis(at) };
+  const s = statements.get(db);
+  if (decoded.type === 'PseTransitionNoticeIssued') s.noticed.run({ ...row, migrateBy: data.migrateBy, migrateByMs: toMillis(data.migrateBy) });
+  else s.flagged.run(row);
+}
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
+  if (TRANSITION_TYPES.has(decoded.type)) return applyTransition(db, decoded);
   const event = { type: decoded.type, data: decoded.data } as PseEvent;
   const pseId = pseIdOf(decoded);
   const s = statements.get(db);
@@ -90,12 +120,13 @@ export const ADOPTION = 'adoption';
 
 export const adoptionProjection: Projection = {
   name: ADOPTION,
-  version: 1,
+  // 2: the revocation transition's notice and non-compliance columns.
+  version: 2,
   setup(db) {
     db.exec(ADOPTION_TABLES);
     statements.clear(db);
   },
-  handles: (type) => PSE_TYPES.has(type),
+  handles: (type) => PSE_TYPES.has(type) || TRANSITION_TYPES.has(type),
   apply,
   reset(db) {
     statements.clear(db);

@@ -16,6 +16,14 @@ const Figures = z.object({
   activeNocs: z.number().int(),
   /** NOCs in force now whose validity ends within EXPIRING_WITHIN_DAYS days. */
   nocsExpiringWithin30Days: z.number().int(),
+  /**
+   * Workloads still on an offering whose accreditation was revoked, within the migration period the
+   * entity was given notice of. Optional in the schema only so that figures written before revocation
+   * transitions existed still parse; the queries always give it.
+   */
+  workloadsInTransition: z.number().int().optional(),
+  /** Workloads still on a revoked offering after their migration deadline: flagged non-compliant. */
+  workloadsNonCompliant: z.number().int().optional(),
 });
 export type Figures = z.infer<typeof Figures>;
 
@@ -28,9 +36,26 @@ export const AdoptionFigures = z.object({
 });
 export type AdoptionFigures = z.infer<typeof AdoptionFigures>;
 
+/** A workload left on a revoked offering past its migration deadline. */
+export const NonCompliantProcurement = z.object({
+  pseId: z.string(),
+  name: z.string(),
+  ministry: z.string(),
+  jurisdiction: Jurisdiction,
+  procurementId: z.string(),
+  offeringId: z.string(),
+  system: z.string(),
+  dataClass: z.string(),
+  migrateBy: z.iso.datetime({ offset: true }),
+  flaggedAt: z.iso.datetime({ offset: true }),
+});
+export type NonCompliantProcurement = z.infer<typeof NonCompliantProcurement>;
+
 export interface AdoptionQueries {
   /** The figures as they stand at `now`. */
   figures(now: string): AdoptionFigures;
+  /** The workloads flagged non-compliant and still open at `now`, oldest deadline first. */
+  nonCompliant(now: string, filter?: { jurisdiction?: Jurisdiction }): NonCompliantProcurement[];
 }
 
 interface CountRow {
@@ -40,6 +65,8 @@ interface CountRow {
   noc: number;
   active: number;
   expiring: number;
+  transition: number;
+  nonCompliant: number;
 }
 
 const IN_FORCE = NOC_IN_FORCE.map((s) => `'${s}'`).join(', ');
@@ -49,14 +76,17 @@ const IN_FORCE = NOC_IN_FORCE.map((s) => `'${s}'`).join(', ');
  * register. Both halves are summed per (jurisdiction, ministry), then rolled up.
  */
 const FIGURES_SQL = `
-SELECT jurisdiction, ministry, SUM(accredited) AS accredited, SUM(noc) AS noc, SUM(active) AS active, SUM(expiring) AS expiring FROM (
+SELECT jurisdiction, ministry, SUM(accredited) AS accredited, SUM(noc) AS noc, SUM(active) AS active, SUM(expiring) AS expiring,
+       SUM(transition) AS transition, SUM(non_compliant) AS nonCompliant FROM (
   SELECT p.jurisdiction, p.ministry,
-         SUM(r.decision = 'allowed') AS accredited, SUM(r.decision = 'allowed-by-noc') AS noc, 0 AS active, 0 AS expiring
+         SUM(r.decision = 'allowed') AS accredited, SUM(r.decision = 'allowed-by-noc') AS noc, 0 AS active, 0 AS expiring,
+         SUM(r.noticed_at_ms IS NOT NULL AND r.noticed_at_ms <= @now AND (r.non_compliant_at_ms IS NULL OR r.non_compliant_at_ms > @now)) AS transition,
+         SUM(r.non_compliant_at_ms IS NOT NULL AND r.non_compliant_at_ms <= @now) AS non_compliant
   FROM adoption_procurements r JOIN adoption_pses p ON p.pse_id = r.pse_id
   WHERE r.recorded_at_ms <= @now AND (r.ended_at_ms IS NULL OR r.ended_at_ms > @now)
   GROUP BY p.jurisdiction, p.ministry
   UNION ALL
-  SELECT n.jurisdiction, p.ministry, 0, 0, COUNT(*), SUM(n.valid_until_ms <= @soon)
+  SELECT n.jurisdiction, p.ministry, 0, 0, COUNT(*), SUM(n.valid_until_ms <= @soon), 0, 0
   FROM noc_register n LEFT JOIN adoption_pses p ON p.pse_id = n.pse_id
   WHERE n.status IN (${IN_FORCE}) AND n.valid_until_ms > @now
   GROUP BY n.jurisdiction, p.ministry
@@ -64,19 +94,41 @@ SELECT jurisdiction, ministry, SUM(accredited) AS accredited, SUM(noc) AS noc, S
 GROUP BY jurisdiction, ministry
 ORDER BY jurisdiction, ministry IS NULL, ministry`;
 
-const zero = (): Figures => ({ workloadsOnAccredited: 0, workloadsUnderNoc: 0, activeNocs: 0, nocsExpiringWithin30Days: 0 });
+const zero = (): Figures => ({
+  workloadsOnAccredited: 0,
+  workloadsUnderNoc: 0,
+  activeNocs: 0,
+  nocsExpiringWithin30Days: 0,
+  workloadsInTransition: 0,
+  workloadsNonCompliant: 0,
+});
 
 function add(into: Figures, row: CountRow): void {
   into.workloadsOnAccredited += row.accredited;
   into.workloadsUnderNoc += row.noc;
   into.activeNocs += row.active;
   into.nocsExpiringWithin30Days += row.expiring;
+  into.workloadsInTransition = (into.workloadsInTransition ?? 0) + row.transition;
+  into.workloadsNonCompliant = (into.workloadsNonCompliant ?? 0) + row.nonCompliant;
 }
+
+const NON_COMPLIANT_SQL = `
+SELECT r.pse_id AS pseId, p.name, p.ministry, p.jurisdiction, r.procurement_id AS procurementId, r.offering_id AS offeringId,
+       r.system, r.data_class AS dataClass, r.migrate_by AS migrateBy, r.non_compliant_at AS flaggedAt
+FROM adoption_procurements r JOIN adoption_pses p ON p.pse_id = r.pse_id
+WHERE r.non_compliant_at_ms <= @now AND (r.ended_at_ms IS NULL OR r.ended_at_ms > @now)
+  AND (@jurisdiction IS NULL OR p.jurisdiction = @jurisdiction)
+ORDER BY r.migrate_by_ms, r.pse_id, r.procurement_id`;
 
 export function createAdoptionQueries(db: ReadModelDb): AdoptionQueries {
   // Prepared on first use: the API may open the database before the projector has created every table.
   let statement: ReturnType<ReadModelDb['prepare']> | undefined;
+  let nonCompliantStatement: ReturnType<ReadModelDb['prepare']> | undefined;
   return {
+    nonCompliant(now, filter = {}) {
+      nonCompliantStatement ??= db.prepare(NON_COMPLIANT_SQL);
+      return nonCompliantStatement.all({ now: toMillis(now), jurisdiction: filter.jurisdiction ?? null }) as NonCompliantProcurement[];
+    },
     figures(now) {
       statement ??= db.prepare(FIGURES_SQL);
       const nowMs = toMillis(now);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { TransitionEventOf } from '../../domain/compliance/transition-events';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
@@ -46,6 +47,13 @@ const NOTIFYING = new Set<string>([
   'NocExpired',
   'NocRevoked',
 ]);
+
+/**
+ * The revocation transition tells each entity using a revoked offering to migrate, and tells it again
+ * when it missed the deadline (stream `transition-<applicationId>`). Its events are per procurement;
+ * an entity gets one notice of each kind per transition, naming the offering and the deadline.
+ */
+const TRANSITION_NOTIFYING = new Set<string>(['PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant']);
 
 /** Dates in messages are calendar days in UTC, the way people read a validity period. */
 const day = (iso: string): string => new Date(toMillis(iso)).toISOString().slice(0, 10);
@@ -100,6 +108,9 @@ const statements = statementCache((db) => ({
     [string],
     { pse_id: string; jurisdiction: Jurisdiction }
   >,
+  transitionNoticeOf: db.prepare('SELECT 1 FROM noc_notifications WHERE noc_id = ? AND pse_id = ? AND event_type = ? LIMIT 1') as Database.Statement<
+    [string, string, string]
+  >,
   insert: db.prepare(`
     INSERT INTO noc_notifications (id, noc_id, pse_id, jurisdiction, kind, message, event_type, revision, created_at, created_at_ms)
     VALUES (@id, @nocId, @pseId, @jurisdiction, @kind, @message, @eventType, @revision, @createdAt, @createdAtMs)`) as Database.Statement<
@@ -107,7 +118,49 @@ const statements = statementCache((db) => ({
   >,
 }));
 
+/** The notice a transition event gives its entity. Pure. */
+export function transitionNotificationFor(
+  type: 'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant',
+  data: TransitionEventOf<'PseTransitionNoticeIssued'>['data'],
+): Pick<NocNotificationRow, 'kind' | 'message'> {
+  if (type === 'PseTransitionNoticeIssued') {
+    return {
+      kind: 'migration-notice',
+      message: `The accreditation of offering ${data.offeringId} is revoked. Migrate every workload you recorded on it (such as procurement ${data.procurementId}) by ${day(data.migrateBy)}, or request a NOC; after that date a workload still on it is non-compliant.`,
+    };
+  }
+  return {
+    kind: 'non-compliant',
+    message: `The migration period for offering ${data.offeringId} ended on ${day(data.migrateBy)}. Your workloads still on it (such as procurement ${data.procurementId}) are recorded as non-compliant; migrate and end them, or request a NOC.`,
+  };
+}
+
+/**
+ * A transition notice goes into the same outbox as the NOC notifications; its `noc_id` holds the
+ * transition's stream (`transition-<applicationId>`), the case the notice is about.
+ */
+function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
+  const s = statements.get(db);
+  const type = decoded.type as 'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant';
+  const data = decoded.data as TransitionEventOf<'PseTransitionNoticeIssued'>['data'];
+  if (s.transitionNoticeOf.get(decoded.stream, data.pseId, type)) return;
+  const notification = transitionNotificationFor(type, data);
+  s.insert.run({
+    id: decoded.id,
+    nocId: decoded.stream,
+    pseId: data.pseId,
+    jurisdiction: data.jurisdiction,
+    kind: notification.kind,
+    message: notification.message,
+    eventType: type,
+    revision: decoded.revision,
+    createdAt: decoded.metadata.occurredAt,
+    createdAtMs: toMillis(decoded.metadata.occurredAt),
+  });
+}
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
+  if (TRANSITION_NOTIFYING.has(decoded.type)) return applyTransition(db, decoded);
   const event = asNocEvent(decoded);
   const s = statements.get(db);
   const nocId = nocIdOf(event);
@@ -144,7 +197,7 @@ export const nocNotificationsProjection: Projection = {
     ensureOutboxTables(db);
     statements.clear(db);
   },
-  handles: (type) => NOTIFYING.has(type),
+  handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type),
   apply,
   reset(db) {
     statements.clear(db);

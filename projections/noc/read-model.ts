@@ -88,7 +88,7 @@ export interface NocNotificationRow {
   id: string;
   nocId: string;
   pseId: string;
-  kind: 'expiry-reminder' | 'decision' | 'information-requested' | 'expired' | 'revoked';
+  kind: 'expiry-reminder' | 'decision' | 'information-requested' | 'expired' | 'revoked' | 'migration-notice' | 'non-compliant';
   message: string;
   createdAt: string;
   deliveredAt: string | null;

@@ -1,4 +1,10 @@
 import { buildCaseEvents } from '../../activities/event-activities';
+import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
+import { decideTransition } from '../../domain/compliance/transition-decide';
+import type { OpenProcurement } from '../../domain/compliance/transition-events';
+import { evolveTransition } from '../../domain/compliance/transition-evolve';
+import type { TransitionState } from '../../domain/compliance/transition-state';
+import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import type { PseCommand } from '../../domain/pse/commands';
 import { decidePse } from '../../domain/pse/decide';
 import { evolvePse } from '../../domain/pse/evolve';
@@ -19,6 +25,8 @@ import { TestLog, memoryDb, project } from './support';
 const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const T0 = '2025-01-06T09:00:00.000Z';
 const PROJECTIONS = [nocRegisterProjection, procurementFactsProjection, adoptionProjection];
+/** No offering these entities use has been revoked. */
+const NO_TRANSITION = { workloadsInTransition: 0, workloadsNonCompliant: 0 };
 
 /** One entity's register stream, command by command through the real decider and envelope code. */
 class PseScript {
@@ -70,6 +78,45 @@ class PseScript {
   }
 }
 
+/** A revocation transition's stream, command by command through the real decider and envelope code. */
+class TransitionScript {
+  private state: TransitionState = { status: 'none' };
+  private revision = -1;
+
+  constructor(
+    private readonly log: TestLog,
+    readonly applicationId: string,
+  ) {}
+
+  start(offeringId: string, revokedAt: string, migrateBy: string, open: OpenProcurement[]): this {
+    const data = { applicationId: this.applicationId, offeringId, cspId: 'csp-nimbus', revokedAt, migrateBy, open };
+    return this.run({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data }, revokedAt);
+  }
+
+  close(at: string, stillOpen: OpenProcurement[]): this {
+    return this.run({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen } }, at);
+  }
+
+  private run(command: TransitionCommand, now: string): this {
+    const events = decideTransition(command, this.state, { now });
+    const stream = streamName('transition', this.applicationId);
+    const envelopes = buildCaseEvents({
+      stream,
+      expectedRevision: this.revision,
+      events,
+      actor: command.actor,
+      occurredAt: now,
+      correlationId: `transition:${this.applicationId}`,
+      causationId: command.type,
+      policyVersion: TRANSITION_POLICY_VERSION,
+    });
+    envelopes.forEach((e, i) => this.log.record({ id: e.id, stream, revision: this.revision + 1 + i, type: e.type, data: e.data, metadata: e.metadata }));
+    this.state = events.reduce(evolveTransition, this.state);
+    this.revision += events.length;
+    return this;
+  }
+}
+
 /** A NOC approved on `at` for `months` months. */
 function approvedNoc(log: TestLog, nocId: string, by: Actor, months: number, at: string): void {
   const noc = log.nocCase({ nocId, requestedMonths: months }, by, at);
@@ -87,7 +134,18 @@ function approvedNoc(log: TestLog, nocId: string, by: Actor, months: number, at:
 function setup() {
   const db = memoryDb(...PROJECTIONS);
   const log = new TestLog();
-  return { db, log, figures: (now: string) => createAdoptionQueries(db).figures(now), apply: () => project(db, PROJECTIONS, log.events) };
+  let applied = 0;
+  return {
+    db,
+    log,
+    figures: (now: string) => createAdoptionQueries(db).figures(now),
+    queries: () => createAdoptionQueries(db),
+    // Applies the events recorded since the last call, as the runner would.
+    apply: () => {
+      project(db, PROJECTIONS, log.events.slice(applied));
+      applied = log.events.length;
+    },
+  };
 }
 
 describe('the adoption read model', () => {
@@ -104,14 +162,14 @@ describe('the adoption read model', () => {
     apply();
 
     const now = figures('2025-04-01T00:00:00.000Z');
-    expect(now.totals).toEqual({ workloadsOnAccredited: 2, workloadsUnderNoc: 2, activeNocs: 0, nocsExpiringWithin30Days: 0 });
+    expect(now.totals).toEqual({ workloadsOnAccredited: 2, workloadsUnderNoc: 2, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION });
     expect(now.byJurisdiction).toEqual([
-      { jurisdiction: 'federal', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0 },
-      { jurisdiction: 'punjab', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0 },
+      { jurisdiction: 'federal', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
+      { jurisdiction: 'punjab', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
     ]);
     expect(now.byMinistry).toEqual([
-      { jurisdiction: 'federal', ministry: 'Ministry of IT and Telecom', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0 },
-      { jurisdiction: 'punjab', ministry: 'Board of Revenue', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0 },
+      { jurisdiction: 'federal', ministry: 'Ministry of IT and Telecom', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
+      { jurisdiction: 'punjab', ministry: 'Board of Revenue', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
     ]);
     // Before the Ministry of Finance's workload ended, it counted.
     expect(figures('2025-02-15T00:00:00.000Z').totals.workloadsOnAccredited).toBe(3);
@@ -128,11 +186,11 @@ describe('the adoption read model', () => {
     // NOC-2 runs until about 6 March: within 30 days of 20 February.
     const soon = figures('2025-02-20T00:00:00.000Z');
     expect(soon.byMinistry).toEqual([
-      { jurisdiction: 'federal', ministry: 'Ministry of IT and Telecom', workloadsOnAccredited: 0, workloadsUnderNoc: 0, activeNocs: 2, nocsExpiringWithin30Days: 1 },
-      { jurisdiction: 'punjab', ministry: null, workloadsOnAccredited: 0, workloadsUnderNoc: 0, activeNocs: 1, nocsExpiringWithin30Days: 0 },
+      { jurisdiction: 'federal', ministry: 'Ministry of IT and Telecom', workloadsOnAccredited: 0, workloadsUnderNoc: 0, activeNocs: 2, nocsExpiringWithin30Days: 1, ...NO_TRANSITION },
+      { jurisdiction: 'punjab', ministry: null, workloadsOnAccredited: 0, workloadsUnderNoc: 0, activeNocs: 1, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
     ]);
     // Earlier, nothing is near its end; after NOC-2's validity it no longer counts as active.
-    expect(figures('2025-01-10T00:00:00.000Z').totals).toMatchObject({ activeNocs: 3, nocsExpiringWithin30Days: 0 });
+    expect(figures('2025-01-10T00:00:00.000Z').totals).toMatchObject({ activeNocs: 3, nocsExpiringWithin30Days: 0, ...NO_TRANSITION });
     expect(figures(addDays('2025-03-06T09:00:00.000Z', 2)).totals).toMatchObject({ activeNocs: 2 });
   });
 
@@ -148,6 +206,55 @@ describe('the adoption read model', () => {
     expect(uses('2025-03-01T00:00:00.000Z')).toBe(true);
     expect(uses('2025-03-01T00:00:00.000Z', 'off-mail')).toBe(false);
     expect(uses('2025-06-01T00:00:00.000Z')).toBe(false);
+  });
+
+  it('counts workloads on a revoked offering as in transition until their deadline, then those still open as non-compliant', () => {
+    const { log, apply, figures, queries } = setup();
+    const moitt = new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal').record('p-1', 'allowed', '2025-02-01T00:00:00.000Z');
+    const lands = new PseScript(log, 'pse-pb-lands', 'Board of Revenue', 'punjab').record('p-7', 'allowed', '2025-02-05T00:00:00.000Z');
+    new PseScript(log, 'pse-fbr', 'Ministry of Finance', 'federal').record('p-1', 'allowed', '2025-02-01T00:00:00.000Z', 'off-mail');
+    const open: OpenProcurement[] = [
+      { pseId: 'pse-moitt', procurementId: 'p-1', jurisdiction: 'federal' },
+      { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' },
+    ];
+    const transition = new TransitionScript(log, 'APP-1').start('off-gov', '2025-03-01T00:00:00.000Z', '2025-08-28T00:00:00.000Z', open);
+    lands.end('p-7', '2025-06-01T00:00:00.000Z');
+    transition.close('2025-08-28T00:00:00.000Z', open.slice(0, 1));
+    apply();
+
+    expect(figures('2025-02-20T00:00:00.000Z').totals).toMatchObject(NO_TRANSITION);
+    expect(figures('2025-04-01T00:00:00.000Z').byJurisdiction).toEqual([
+      expect.objectContaining({ jurisdiction: 'federal', workloadsOnAccredited: 2, workloadsInTransition: 1, workloadsNonCompliant: 0 }),
+      expect.objectContaining({ jurisdiction: 'punjab', workloadsInTransition: 1, workloadsNonCompliant: 0 }),
+    ]);
+    const after = figures('2025-09-01T00:00:00.000Z');
+    expect(after.totals).toMatchObject({ workloadsInTransition: 0, workloadsNonCompliant: 1 });
+    expect(after.byMinistry).toEqual([
+      expect.objectContaining({ ministry: 'Ministry of Finance', ...NO_TRANSITION }),
+      expect.objectContaining({ ministry: 'Ministry of IT and Telecom', workloadsNonCompliant: 1 }),
+    ]);
+    expect(queries().nonCompliant('2025-09-01T00:00:00.000Z')).toEqual([
+      {
+        pseId: 'pse-moitt',
+        name: 'Entity pse-moitt',
+        ministry: 'Ministry of IT and Telecom',
+        jurisdiction: 'federal',
+        procurementId: 'p-1',
+        offeringId: 'off-gov',
+        system: 'System',
+        dataClass: 'public',
+        migrateBy: '2025-08-28T00:00:00.000Z',
+        flaggedAt: '2025-08-28T00:00:00.000Z',
+      },
+    ]);
+    expect(queries().nonCompliant('2025-09-01T00:00:00.000Z', { jurisdiction: 'punjab' })).toEqual([]);
+
+    // Migrating late still ends the non-compliance from then on.
+    moitt.end('p-1', '2025-10-01T00:00:00.000Z');
+    apply();
+    expect(figures('2025-10-02T00:00:00.000Z').totals).toMatchObject(NO_TRANSITION);
+    expect(queries().nonCompliant('2025-10-02T00:00:00.000Z')).toEqual([]);
+    expect(queries().nonCompliant('2025-09-01T00:00:00.000Z')).toHaveLength(1);
   });
 
   it('is rebuilt to the same rows from the log', () => {

@@ -1,6 +1,11 @@
 import type { RecordedEvent } from '../../eventstore/port';
 import { nocNotificationsProjection } from '../../projections/noc/notifications';
 import { director, officer, pse, reviewer } from '../support/actors';
+import { buildCaseEvents } from '../../activities/event-activities';
+import { TRANSITION_POLICY_VERSION } from '../../domain/compliance/transition-commands';
+import { decideTransition } from '../../domain/compliance/transition-decide';
+import type { OpenProcurement } from '../../domain/compliance/transition-events';
+import { foldTransition } from '../../domain/compliance/transition-evolve';
 import { SYSTEM_ACTOR, TestLog, dump, memoryDb, project } from './support';
 
 const REQUESTED_AT = '2025-01-06T09:00:00.000Z';
@@ -147,5 +152,38 @@ describe('the NOC notifications projection', () => {
     expect(dump(db, 'noc_notifications')).toEqual([]);
     apply(log.events);
     expect(dump(db, 'noc_notifications')).toEqual(before);
+  });
+
+  it('tells each entity on a revoked offering once to migrate, and once more when its deadline passed with workloads still there', () => {
+    const { log, apply, rows } = setup();
+    const open: OpenProcurement[] = [
+      { pseId: 'pse-moitt', procurementId: 'p-1', jurisdiction: 'federal' },
+      { pseId: 'pse-moitt', procurementId: 'p-2', jurisdiction: 'federal' },
+      { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' },
+    ];
+    const stream = 'transition-APP-1';
+    const subject = { applicationId: 'APP-1', offeringId: 'off-gov', cspId: 'csp-nimbus', revokedAt: '2025-03-01T00:00:00.000Z', migrateBy: '2025-08-28T00:00:00.000Z' };
+    const started = decideTransition({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { ...subject, open } }, { status: 'none' }, { now: subject.revokedAt });
+    const closed = decideTransition(
+      { type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen: open.slice(0, 2) } },
+      foldTransition(started),
+      { now: subject.migrateBy },
+    );
+    let revision = -1;
+    for (const [events, at] of [[started, subject.revokedAt], [closed, subject.migrateBy]] as const) {
+      const envelopes = buildCaseEvents({ stream, expectedRevision: revision, events, actor: SYSTEM_ACTOR, occurredAt: at, correlationId: 'transition:APP-1', causationId: at, policyVersion: TRANSITION_POLICY_VERSION });
+      envelopes.forEach((e, i) => log.record({ id: e.id, stream, revision: revision + 1 + i, type: e.type, data: e.data, metadata: e.metadata }));
+      revision += events.length;
+    }
+    apply(log.events);
+    expect(rows().map((r) => [r.noc_id, r.pse_id, r.jurisdiction, r.kind, r.event_type])).toEqual([
+      [stream, 'pse-moitt', 'federal', 'migration-notice', 'PseTransitionNoticeIssued'],
+      [stream, 'pse-pb-lands', 'punjab', 'migration-notice', 'PseTransitionNoticeIssued'],
+      [stream, 'pse-moitt', 'federal', 'non-compliant', 'ProcurementFlaggedNonCompliant'],
+    ]);
+    expect(rows()[0]?.message).toBe(
+      'The accreditation of offering off-gov is revoked. Migrate every workload you recorded on it (such as procurement p-1) by 2025-08-28, or request a NOC; after that date a workload still on it is non-compliant.',
+    );
+    expect(rows()[2]?.message).toContain('ended on 2025-08-28');
   });
 });

@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/config';
 import type { Actor } from '../../domain/shared/actor';
 import type { AccreditationCommandOf } from '../../domain/accreditation/commands';
 import { DEFAULT_ACCREDITATION_POLICY, type AccreditationPolicy } from '../../domain/accreditation/policy';
+import type { CompliancePolicy } from '../../domain/compliance/policy';
 import type { Offering } from '../../domain/csp/events';
 import { allCriteria, type BenchmarkFramework } from '../../domain/framework/schema';
 import type { Baseline } from '../../domain/shared/vocabulary';
@@ -55,6 +56,8 @@ export interface SubmitOptions {
   policy?: AccreditationPolicy;
   lastRejectedAt?: string;
   continueAfterEvents?: number;
+  /** Runs the compliance regime (monitoring, anniversary reviews, transition) around the grant. */
+  compliance?: { policy: CompliancePolicy };
 }
 
 export async function submit(
@@ -85,6 +88,7 @@ export async function submit(
         framework: FRAMEWORK,
         ...(opts.lastRejectedAt ? { lastRejectedAt: opts.lastRejectedAt } : {}),
         ...(opts.continueAfterEvents ? { continueAfterEvents: opts.continueAfterEvents } : {}),
+        ...(opts.compliance ? { compliance: opts.compliance } : {}),
       },
     ],
   });

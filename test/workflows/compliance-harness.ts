@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { ReviewCommandOf } from '../../domain/compliance/review-commands';
 import type { ReviewState } from '../../domain/compliance/review-state';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
@@ -63,8 +63,16 @@ export async function openReview(
 /** A process the engine started itself (a child), tracked for the replay fixtures from its first run. */
 export async function trackStarted(env: TestWorkflowEnvironment, workflowId: string): Promise<WorkflowHandle> {
   const handle = env.client.workflow.getHandle(workflowId);
-  const { runId } = await handle.describe();
-  return trackForExport(Object.assign(handle, { firstExecutionRunId: runId }));
+  // The parent's state can show the step before the server has started the process it asked for.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const { runId } = await handle.describe();
+      return trackForExport(Object.assign(handle, { firstExecutionRunId: runId }));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || attempt >= 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 export function report(handle: WorkflowHandle, actor: Actor, period: string): Promise<MonitoringView> {

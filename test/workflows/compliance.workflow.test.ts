@@ -1,13 +1,16 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { decode } from '../../eventstore/registry';
-import { missedReportsReviewId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
+import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
 import { nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { exportHistories } from '../support/history-export';
 import { startTestWorker, timeSkippingEnv } from '../support/temporal';
-import { act, granted, people, refusal, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
+import { act, CSP_ID, GOV_CLOUD, granted, people, refusal, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
+import { SYSTEM_ACTOR } from '../../domain/shared/actor';
+import type { monitoringWorkflow } from '../../workflows/compliance/monitoring.workflow';
 import { monitoring, onReview, openReview, report, reviewStatus, startMonitoring, trackStarted } from './compliance-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -125,6 +128,30 @@ describe('compliance processes on the time-skipping server', () => {
     const review = await openReview(env, applicationId, 'complaint', people.reviewer);
     expect(await refusal(onReview(review, 'EvidenceOverdue' as never, people.reviewer, {}))).toBe('VALIDATION_FAILED');
     expect(await reviewStatus(review)).toBe('opened');
+  });
+
+  it('ends monitoring at once in a fresh run handed an end signal its predecessor received while handing over', async () => {
+    kind = 'monitoring';
+    const { applicationId, grant } = await granted(env);
+    const handle = await env.client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
+      workflowId: monitoringWorkflowId(applicationId),
+      taskQueue: TASK_QUEUE,
+      args: [
+        {
+          start: {
+            type: 'StartMonitoring',
+            actor: SYSTEM_ACTOR,
+            data: { applicationId, offeringId: GOV_CLOUD.offeringId, cspId: CSP_ID, firstPeriod: periodOf(grant.validFrom) },
+          },
+          policy: DEFAULT_COMPLIANCE_POLICY,
+          ending: { reason: 'Accreditation revoked', commandId: 'end-carried' },
+        },
+      ],
+    });
+    expect((await handle.result()).state.status).toBe('ended');
+    const events = (await store.readStream(`monitoring-${applicationId}`)).map(decode);
+    expect(events.map((e) => e.type)).toEqual(['MonitoringStarted', 'MonitoringEnded']);
+    expect(events[1]?.metadata.causationId).toBe('end-carried');
   });
 
   it('runs twelve monthly cycles, records two missed reports in a row, opens a missed-reports review, and ends with the accreditation', async () => {

@@ -5,7 +5,8 @@ import { AccreditationCommandPayloads, type AccreditationCommand } from '../../d
 import { decideAccreditation } from '../../domain/accreditation/decide';
 import type { AccreditationEvent } from '../../domain/accreditation/events';
 import { evolveAccreditation } from '../../domain/accreditation/evolve';
-import { ACCREDITATION_FINAL, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
+import { ACCREDITATION_FINAL, ACCREDITATION_HELD, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
+import { isBefore } from '../../domain/shared/time';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
 import {
@@ -15,9 +16,11 @@ import {
   type AccreditationActionInput,
   type AccreditationView,
   type AccreditationWorkflowInput,
+  type ComplianceDuties,
   type ComplianceRefusal,
 } from './messages';
-import { nextAccreditationDeadline } from './timers';
+import { NO_DUTIES_DONE, endMonitoring, type MonitoringChild, openAnniversaryReview, startMonitoring, startTransition } from './compliance-duties';
+import { nextAccreditationDeadline, nextAnniversary } from './timers';
 
 const MAX_REFUSALS_KEPT = 20;
 /** Submission starts the process; the engine's own steps come from its timers. */
@@ -33,11 +36,22 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
  * revocation and expiry at its instant. People act through the `accreditationAction` update, whose
  * validator runs the decider so a refused action never enters history; the compliance review sends
  * its measures as the `complianceAction` signal, judged by the same decider.
+ *
+ * With `input.compliance`, the process also runs the compliance regime around the grant: it starts the
+ * monthly monitoring child at the grant, opens an annual compliance review child on each anniversary,
+ * tells monitoring when the accreditation ends, and at a revocation starts the PSEs' transition child.
+ * Without it, nothing of that happens and the history is what it always was.
  */
 export async function accreditationWorkflow(input: AccreditationWorkflowInput): Promise<AccreditationView> {
   const { policy, framework } = input;
   const info = workflowInfo();
   let complianceRefusals: ComplianceRefusal[] = input.carried?.complianceRefusals ?? [];
+  const compliance = input.compliance;
+  let duties: ComplianceDuties = input.carried?.compliance ?? NO_DUTIES_DONE;
+  /** When and on whose command the accreditation was revoked: the transition's start. */
+  let revocation: { revokedAt: string; requestId: string } | undefined;
+  /** Monitoring's handle, when this run started it. */
+  let monitoringChild: MonitoringChild | undefined;
   const ledger = new CaseLedger<AccreditationState, AccreditationEvent>(
     input.carried?.state ?? initialAccreditationState,
     input.carried?.revision ?? -1,
@@ -59,10 +73,35 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   const view = (): AccreditationView => ({ state: ledger.state, revision: ledger.revision, complianceRefusals });
   const decide = (command: AccreditationCommand, on: AccreditationState = ledger.state): AccreditationEvent[] =>
     decideAccreditation(command, on, { now: nowIso(), policy, framework, ...(input.lastRejectedAt ? { lastRejectedAt: input.lastRejectedAt } : {}) });
-  const run = (command: AccreditationCommand, events: AccreditationEvent[], causationId: string) => {
+  const run = async (command: AccreditationCommand, events: AccreditationEvent[], causationId: string): Promise<void> => {
     const application =
       ledger.state.status === 'none' ? (command as Extract<AccreditationCommand, { type: 'Submit' }>).data : ledger.state.application;
-    return ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
+    const at = nowIso();
+    await ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
+    if (events.some((e) => e.type === 'AccreditationRevoked')) revocation = { revokedAt: at, requestId: causationId };
+  };
+  /**
+   * Brings the compliance children in line with the accreditation's status; each step is taken once.
+   * The state is read afresh before each step: a person may act while a child starts.
+   */
+  const keepCompliance = async (): Promise<void> => {
+    if (compliance === undefined) return;
+    const current = () => (ledger.state.status === 'none' ? undefined : ledger.state);
+    let c = current();
+    if (c !== undefined && !duties.monitoringStarted && c.grant !== undefined && ACCREDITATION_HELD.includes(c.status)) {
+      monitoringChild = await startMonitoring(c, compliance.policy);
+      duties = { ...duties, monitoringStarted: true };
+    }
+    c = current();
+    if (c === undefined || !ACCREDITATION_FINAL.includes(c.status)) return;
+    if (duties.monitoringStarted && !duties.monitoringEnded) {
+      await endMonitoring(c, `${info.workflowId}:EndMonitoring:${ledger.revision}`, monitoringChild);
+      duties = { ...duties, monitoringEnded: true };
+    }
+    if (c.status === 'revoked' && !duties.transitionStarted) {
+      await startTransition(c, revocation ?? { revokedAt: nowIso(), requestId: `${info.workflowId}:AccreditationRevoked:${ledger.revision}` });
+      duties = { ...duties, transitionStarted: true };
+    }
   };
   let submitted: AccreditationState | undefined;
 
@@ -108,9 +147,23 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   }
 
   while (ledger.state.status === 'none' || !ACCREDITATION_FINAL.includes(ledger.state.status)) {
+    // Taken before the compliance steps: an action committed while a child starts then wakes the wait below.
     const seen = ledger.revision;
+    if (compliance !== undefined) await keepCompliance();
     const deadline = nextAccreditationDeadline(ledger.state, policy);
-    if (deadline === undefined) {
+    // The anniversary's review shares the wait with the engine's own steps; whichever falls first wakes it.
+    const anniversary = compliance === undefined ? undefined : nextAnniversary(ledger.state, duties.anniversariesOpened);
+    if (compliance !== undefined && anniversary !== undefined && (deadline === undefined || isBefore(anniversary.at, deadline.at))) {
+      const wait = Math.max(1, Date.parse(anniversary.at) - Date.now());
+      const changed = await condition(() => ledger.revision !== seen || historyIsLong(input.continueAfterEvents), wait);
+      if (!changed) {
+        await ledger.exclusive(async () => {
+          if (ledger.revision !== seen || ledger.state.status === 'none') return; // a person acted while we queued; re-plan
+          await openAnniversaryReview(ledger.state, anniversary.n, anniversary.at, compliance.policy);
+          duties = { ...duties, anniversariesOpened: anniversary.n };
+        });
+      }
+    } else if (deadline === undefined) {
       await condition(() => ledger.revision !== seen || historyIsLong(input.continueAfterEvents));
     } else {
       // Temporal timers need a positive duration; an overdue step fires after 1 ms.
@@ -131,10 +184,12 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
         policy,
         framework,
         continueAfterEvents: input.continueAfterEvents,
-        carried: { state: ledger.state, revision: ledger.revision, complianceRefusals },
+        ...(compliance === undefined ? {} : { compliance }),
+        carried: { state: ledger.state, revision: ledger.revision, complianceRefusals, ...(compliance === undefined ? {} : { compliance: duties }) },
       });
     }
   }
+  if (compliance !== undefined) await keepCompliance();
   await ledger.idle();
   return view();
 }

@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/shared/actor';
 import type { AccreditationCommand, AccreditationCommandType } from '../../domain/accreditation/commands';
 import type { AccreditationPolicy } from '../../domain/accreditation/policy';
 import type { AccreditationState } from '../../domain/accreditation/state';
+import type { CompliancePolicy } from '../../domain/compliance/policy';
 import type { BenchmarkFramework } from '../../domain/framework/schema';
 
 /** Workflow id of one application's process. */
@@ -23,8 +24,30 @@ export interface AccreditationWorkflowInput {
   lastRejectedAt?: string;
   /** Continue-as-new once the history holds this many events; by default the server's suggestion decides. */
   continueAfterEvents?: number;
+  /**
+   * The compliance regime (SPEC §3.1 "while accredited", §3.2): when given, the process starts the
+   * monthly monitoring at the grant, opens a compliance review on each anniversary, ends monitoring
+   * when the accreditation ends and starts the PSEs' transition at a revocation. Without it the process
+   * runs the accreditation alone, as it always has.
+   */
+  compliance?: { policy: CompliancePolicy };
   /** Carried over by continue-as-new. */
-  carried?: { state: AccreditationState; revision: number; complianceRefusals: ComplianceRefusal[] };
+  carried?: {
+    state: AccreditationState;
+    revision: number;
+    complianceRefusals: ComplianceRefusal[];
+    /** What the compliance regime has already done, so a fresh run does not do it twice. */
+    compliance?: ComplianceDuties;
+  };
+}
+
+/** The compliance regime's steps already taken by the process (carried over continue-as-new). */
+export interface ComplianceDuties {
+  monitoringStarted: boolean;
+  monitoringEnded: boolean;
+  /** The highest anniversary (1, 2, ...) whose review has been opened; 0 before the first. */
+  anniversariesOpened: number;
+  transitionStarted: boolean;
 }
 
 /** What people do on an application; Submit starts the process, and the engine's own steps are not for people. */

@@ -23,6 +23,8 @@ export interface MonitoringWorkflowInput {
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
   carried?: { state: MonitoringState; revision: number };
+  /** An endMonitoring signal that arrived while the run was handing over: the fresh run ends monitoring. */
+  ending?: EndMonitoringInput;
 }
 
 /** The provider's monthly report; the engine's own steps (missed report, end) are not for people. */

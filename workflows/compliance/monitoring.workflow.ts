@@ -15,6 +15,7 @@ import {
   monitoringActionUpdate,
   monitoringStateQuery,
   reviewWorkflowId,
+  type EndMonitoringInput,
   type MonitoringActionInput,
   type MonitoringView,
   type MonitoringWorkflowInput,
@@ -59,7 +60,7 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
     for (const event of events) if (event.type === 'MonthlyReportsMissedTwice') await openReview(event, causationId);
   };
   let started: MonitoringState | undefined;
-  let ending: { reason: string; commandId: string } | undefined;
+  let ending: EndMonitoringInput | undefined = input.ending;
 
   setHandler(monitoringStateQuery, view);
   setHandler(endMonitoringSignal, (signal) => {
@@ -114,6 +115,8 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
         policy,
         continueAfterEvents: input.continueAfterEvents,
         carried: { state: ledger.state, revision: ledger.revision },
+        // The signal may arrive while the run waits to hand over; it must not be lost with the run.
+        ...(ending === undefined ? {} : { ending }),
       });
     }
   }

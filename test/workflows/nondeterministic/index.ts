@@ -8,6 +8,10 @@ import type { PseView, PseWorkflowInput } from '../../../workflows/pse/messages'
 import { monitoringWorkflow as currentMonitoring } from '../../../workflows/compliance/monitoring.workflow';
 import { reviewWorkflow as currentReview } from '../../../workflows/compliance/review.workflow';
 import type { MonitoringView, MonitoringWorkflowInput, ReviewView, ReviewWorkflowInput } from '../../../workflows/compliance/messages';
+import { changeWorkflow as currentChange } from '../../../workflows/compliance/change.workflow';
+import type { ChangeView, ChangeWorkflowInput } from '../../../workflows/compliance/change-messages';
+import { revocationTransitionWorkflow as currentTransition } from '../../../workflows/compliance/transition.workflow';
+import type { TransitionView, TransitionWorkflowInput } from '../../../workflows/compliance/transition-messages';
 import { nocWorkflow as currentNoc } from '../../../workflows/noc/noc.workflow';
 import type { NocView, NocWorkflowInput } from '../../../workflows/noc/messages';
 
@@ -43,4 +47,14 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewView> {
   await sleep('1 second');
   return currentReview(input);
+}
+
+export async function changeWorkflow(input: ChangeWorkflowInput): Promise<ChangeView> {
+  await sleep('1 second');
+  return currentChange(input);
+}
+
+export async function revocationTransitionWorkflow(input: TransitionWorkflowInput): Promise<TransitionView> {
+  await sleep('1 second');
+  return currentTransition(input);
 }

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { Jurisdiction } from '../shared/vocabulary';
+
+const Iso = z.iso.datetime({ offset: true });
+const Text = z.string().trim().min(1);
+
+/** A procurement recorded on the revoked offering and not ended, as the PSE register holds it. */
+export const OpenProcurement = z.object({
+  pseId: Text,
+  procurementId: Text,
+  /** The entity's jurisdiction: who may see its notices (provincial offices see their own). */
+  jurisdiction: Jurisdiction,
+});
+export type OpenProcurement = z.infer<typeof OpenProcurement>;
+
+/**
+ * Events of one revocation transition (SPEC §3.1 "revocation gives PSEs a transition period"), stream
+ * `transition-<applicationId>`. Each data schema is version 1.
+ */
+export const TransitionEventSchemas = {
+  RevocationTransitionStarted: z.object({
+    applicationId: Text,
+    offeringId: Text,
+    cspId: Text,
+    revokedAt: Iso,
+    migrateBy: Iso,
+  }),
+  /** One per procurement open at the revocation: the entity is told to migrate by `migrateBy`. */
+  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: Iso }),
+  /** At the deadline, one per noticed procurement still open: it counts against the entity's compliance. */
+  ProcurementFlaggedNonCompliant: OpenProcurement.extend({ offeringId: Text, migrateBy: Iso }),
+  RevocationTransitionEnded: z.object({ flagged: z.number().int().nonnegative() }),
+} as const;
+
+type Schemas = typeof TransitionEventSchemas;
+export type TransitionEventType = keyof Schemas;
+export type TransitionEvent = { [K in TransitionEventType]: { type: K; data: z.infer<Schemas[K]> } }[TransitionEventType];
+export type TransitionEventOf<K extends TransitionEventType> = Extract<TransitionEvent, { type: K }>;
+
+export const TRANSITION_EVENT_TYPES = Object.keys(TransitionEventSchemas) as TransitionEventType[];

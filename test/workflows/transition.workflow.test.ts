@@ -1,0 +1,217 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { buildCaseEvents } from '../../activities/event-activities';
+import { createTransitionActivities } from '../../activities/transition-activities';
+import type { PseCommand } from '../../domain/pse/commands';
+import { decidePse } from '../../domain/pse/decide';
+import { evolvePse } from '../../domain/pse/evolve';
+import type { PseState } from '../../domain/pse/state';
+import type { Actor } from '../../domain/shared/actor';
+import { addDays } from '../../domain/shared/time';
+import type { Jurisdiction } from '../../domain/shared/vocabulary';
+import { streamName } from '../../eventstore/envelope';
+import type { EventStore } from '../../eventstore/port';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { adoptionProjection } from '../../projections/adoption/adoption';
+import { createAdoptionQueries } from '../../projections/adoption/queries';
+import { nocNotificationsProjection } from '../../projections/noc/notifications';
+import { nocRegisterProjection } from '../../projections/noc/register';
+import type { revocationTransitionWorkflow } from '../../workflows/compliance/transition.workflow';
+import { transitionStateQuery, transitionWorkflowId, type TransitionView } from '../../workflows/compliance/transition-messages';
+import { answer } from '../domain/pse-fixtures';
+import { memoryDb, project } from '../projections/support';
+import { pse } from '../support/actors';
+import { decodedStream } from '../support/case-results';
+import { exportHistories, trackForExport } from '../support/history-export';
+import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
+import { GOV_CLOUD, TASK_QUEUE, act, granted, people, viewWhen as accreditationWhen } from './accreditation-harness';
+import { trackStarted } from './compliance-harness';
+
+const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
+const OFFERING = 'off-legacy-gov';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let store: EventStore;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  store = await openSqliteEventStore({ path: ':memory:' });
+  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
+});
+
+afterEach(async () => {
+  await exportHistories('transition', (expect.getState().currentTestName ?? 'transition').replace(/^the revocation transition on the time-skipping server /, ''));
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await store?.close();
+  await env?.teardown();
+});
+
+/** One entity's register stream, written as the PSE process writes it: real decider, real envelopes. */
+class PseRegister {
+  private state: PseState = { status: 'none' };
+  private revision = -1;
+  private step = 0;
+
+  private constructor(
+    readonly pseId: string,
+    private readonly jurisdiction: Jurisdiction,
+  ) {}
+
+  static async register(pseId: string, jurisdiction: Jurisdiction, at: string): Promise<PseRegister> {
+    const r = new PseRegister(pseId, jurisdiction);
+    await r.run({ type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry: 'Ministry of Tests', jurisdiction } }, at);
+    return r;
+  }
+
+  async record(procurementId: string, offeringId: string, at: string): Promise<this> {
+    const check = answer('allowed', { pseId: this.pseId, offeringId });
+    await this.run({ type: 'RecordProcurement', actor: this.officer, data: { procurementId, offeringId, dataClass: 'public', system: 'Portal', check } }, at);
+    return this;
+  }
+
+  async end(procurementId: string, at: string): Promise<this> {
+    await this.run({ type: 'EndProcurement', actor: this.officer, data: { procurementId, reason: 'Migrated' } }, at);
+    return this;
+  }
+
+  private get officer(): Actor {
+    return pse(this.pseId, this.jurisdiction);
+  }
+
+  private async run(command: PseCommand, now: string): Promise<void> {
+    const events = decidePse(command, this.state, { now });
+    const stream = streamName('pse', this.pseId);
+    this.step += 1;
+    const envelopes = buildCaseEvents({
+      stream,
+      expectedRevision: this.revision,
+      events,
+      actor: command.actor,
+      occurredAt: now,
+      correlationId: `pse:${this.pseId}`,
+      causationId: `${command.type}-${this.step}`,
+      policyVersion: 'pse-register-1',
+    });
+    const result = await store.append(stream, envelopes, this.revision < 0 ? 'no-stream' : this.revision);
+    this.state = events.reduce(evolvePse, this.state);
+    this.revision = result.nextExpectedRevision;
+  }
+}
+
+async function viewWhen(applicationId: string, ready: (v: TransitionView) => boolean): Promise<TransitionView> {
+  const handle = env.client.workflow.getHandle(transitionWorkflowId(applicationId));
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      const v = await handle.query(transitionStateQuery);
+      if (ready(v)) return v;
+    } catch {
+      // Not started on the worker yet.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`transition ${applicationId} never got there`);
+}
+
+describe('the revocation transition on the time-skipping server', () => {
+  it('notifies every entity on the revoked offering, and at the deadline flags only the procurement still open', async () => {
+    const t0 = new Date(await env.currentTimeMs()).toISOString();
+    const moitt = await PseRegister.register('pse-moitt', 'federal', t0);
+    await moitt.record('p-1', OFFERING, t0);
+    await moitt.record('p-2', 'off-other', t0);
+    const lands = await PseRegister.register('pse-pb-lands', 'punjab', t0);
+    await lands.record('p-7', OFFERING, t0);
+    const gone = await PseRegister.register('pse-gone', 'sindh', t0);
+    await gone.record('p-1', OFFERING, t0);
+    await gone.end('p-1', t0);
+
+    // The lookup sees exactly the procurements recorded on the offering and not ended.
+    expect(await createTransitionActivities({ eventStore: store }).openProcurementsOn(OFFERING)).toEqual([
+      { pseId: 'pse-moitt', procurementId: 'p-1', jurisdiction: 'federal' },
+      { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' },
+    ]);
+
+    const applicationId = 'APP-REVOKED';
+    const migrateBy = addDays(t0, 180);
+    const handle = trackForExport(
+      await env.client.workflow.start<typeof revocationTransitionWorkflow>('revocationTransitionWorkflow', {
+        workflowId: transitionWorkflowId(applicationId),
+        taskQueue: TASK_QUEUE,
+        args: [{ applicationId, offeringId: OFFERING, cspId: 'csp-nimbus', revokedAt: t0, migrateBy, requestId: 'revoke-1' }],
+      }),
+    );
+
+    const notified = await viewWhen(applicationId, (v) => v.status === 'notified');
+    expect(notified.notices).toEqual([
+      { pseId: 'pse-moitt', procurementId: 'p-1', migrateBy, flaggedNonCompliant: false },
+      { pseId: 'pse-pb-lands', procurementId: 'p-7', migrateBy, flaggedNonCompliant: false },
+    ]);
+
+    // The provincial entity migrates within the period; the federal one does not.
+    await lands.end('p-7', addDays(t0, 90));
+    const ended = await handle.result();
+    expect(ended.status).toBe('ended');
+    expect(ended.notices.filter((n) => n.flaggedNonCompliant).map((n) => n.pseId)).toEqual(['pse-moitt']);
+
+    const stream = await decodedStream(store, `transition-${applicationId}`);
+    expect(stream.map((e) => e.type)).toEqual([
+      'RevocationTransitionStarted',
+      'PseTransitionNoticeIssued',
+      'PseTransitionNoticeIssued',
+      'ProcurementFlaggedNonCompliant',
+      'RevocationTransitionEnded',
+    ]);
+    expect(stream[0]?.metadata).toMatchObject({ causationId: 'revoke-1', correlationId: transitionWorkflowId(applicationId), actor: { role: 'admin' } });
+    expect((stream[3]?.metadata.occurredAt ?? '') >= migrateBy).toBe(true);
+    expect(stream[4]?.data).toEqual({ flagged: 1 });
+
+    // The read side: one notice per entity in the outbox, and the non-compliant workload in the adoption figures.
+    const readModels = [adoptionProjection, nocNotificationsProjection, nocRegisterProjection];
+    const db = memoryDb(...readModels);
+    project(db, readModels, await store.readAll());
+    const notices = db.prepare('SELECT pse_id, jurisdiction, kind, event_type FROM noc_notifications ORDER BY created_at_ms, pse_id').all();
+    expect(notices).toEqual([
+      { pse_id: 'pse-moitt', jurisdiction: 'federal', kind: 'migration-notice', event_type: 'PseTransitionNoticeIssued' },
+      { pse_id: 'pse-pb-lands', jurisdiction: 'punjab', kind: 'migration-notice', event_type: 'PseTransitionNoticeIssued' },
+      { pse_id: 'pse-moitt', jurisdiction: 'federal', kind: 'non-compliant', event_type: 'ProcurementFlaggedNonCompliant' },
+    ]);
+    const after = createAdoptionQueries(db);
+    const now = stream[4]?.metadata.occurredAt as string;
+    expect(after.figures(now).totals).toMatchObject({ workloadsNonCompliant: 1, workloadsInTransition: 0 });
+    expect(after.nonCompliant(now).map((r) => [r.pseId, r.procurementId, r.migrateBy])).toEqual([['pse-moitt', 'p-1', migrateBy]]);
+  });
+
+  it('starts when a director revokes an accreditation, with the revocation’s transition period, and flags who stayed', async () => {
+    const { handle: accreditation, applicationId, grant } = await granted(env, { compliance: { policy: DEFAULT_COMPLIANCE_POLICY } });
+    const t0 = grant.validFrom;
+    const health = await PseRegister.register('pse-kp-health', 'khyber-pakhtunkhwa', t0);
+    await health.record('p-1', GOV_CLOUD.offeringId, t0);
+    const fbr = await PseRegister.register('pse-fbr', 'federal', t0);
+    await fbr.record('p-3', GOV_CLOUD.offeringId, t0);
+
+    const revoked = await act(accreditation, 'Revoke', people.director, { reasons: 'Escalated review: data left Pakistan', transitionDays: 90 });
+    const transitionUntil = revoked.state.status === 'none' ? undefined : revoked.state.transitionUntil;
+    expect(transitionUntil).toBeDefined();
+    await accreditationWhen(accreditation, (v) => v.state.status === 'revoked');
+
+    const transition = await trackStarted(env, transitionWorkflowId(applicationId));
+    const notified = await viewWhen(applicationId, (v) => v.status === 'notified');
+    expect(notified.migrateBy).toBe(transitionUntil);
+    expect(notified.notices.map((n) => n.pseId)).toEqual(['pse-kp-health', 'pse-fbr']);
+
+    await fbr.end('p-3', addDays(t0, 30));
+    const ended = (await transition.result()) as TransitionView;
+    expect(ended.notices).toEqual([
+      { pseId: 'pse-kp-health', procurementId: 'p-1', migrateBy: transitionUntil, flaggedNonCompliant: true },
+      { pseId: 'pse-fbr', procurementId: 'p-3', migrateBy: transitionUntil, flaggedNonCompliant: false },
+    ]);
+    const [started] = await decodedStream(store, `transition-${applicationId}`);
+    expect(started?.data).toMatchObject({ applicationId, offeringId: GOV_CLOUD.offeringId, migrateBy: transitionUntil });
+  });
+});

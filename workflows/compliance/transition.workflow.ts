@@ -1,0 +1,70 @@
+import { proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { TransitionActivities } from '../../activities/transition-activities';
+import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
+import { decideTransition } from '../../domain/compliance/transition-decide';
+import type { TransitionEvent } from '../../domain/compliance/transition-events';
+import { evolveTransition } from '../../domain/compliance/transition-evolve';
+import { initialTransitionState, type TransitionState } from '../../domain/compliance/transition-state';
+import { SYSTEM_ACTOR } from '../../domain/shared/actor';
+import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
+import { CaseLedger, nowIso, toFailure } from '../shared/case-process';
+import { transitionStateQuery, type TransitionView, type TransitionWorkflowInput } from './transition-messages';
+
+const { openProcurementsOn } = proxyActivities<TransitionActivities>({
+  // A scan of the PSE register's streams: allowed minutes, retried while the store is away.
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
+});
+
+/**
+ * The revocation transition (SPEC §3.1): at the revocation every PSE with an open procurement on the
+ * offering gets a notice with the migration deadline; at the deadline each of those procurements still
+ * open is flagged non-compliant, and the transition ends. Nobody acts on it: it is the engine's, started
+ * by the accreditation process as its child `transition:<applicationId>`. Its history stays short (two
+ * lookups, two appends, one timer), so it never continues as new.
+ */
+export async function revocationTransitionWorkflow(input: TransitionWorkflowInput): Promise<TransitionView> {
+  const ledger = new CaseLedger<TransitionState, TransitionEvent>(initialTransitionState, -1, {
+    evolve: evolveTransition,
+    policyVersion: TRANSITION_POLICY_VERSION,
+    onCommitted: (state) =>
+      upsertSearchAttributes([
+        { key: CaseKind, value: 'transition' },
+        { key: CaseStatus, value: state.status },
+        { key: Jurisdiction, value: 'federal' },
+      ]),
+  });
+  const view = (): TransitionView => {
+    const s = ledger.state;
+    if (s.status === 'none') return { status: 'none', applicationId: input.applicationId, migrateBy: input.migrateBy, notices: [], revision: ledger.revision };
+    return {
+      status: s.status,
+      applicationId: s.applicationId,
+      migrateBy: s.migrateBy,
+      notices: s.notices.map((n) => ({ pseId: n.pseId, procurementId: n.procurementId, migrateBy: s.migrateBy, flaggedNonCompliant: n.flaggedNonCompliant })),
+      revision: ledger.revision,
+    };
+  };
+  const run = async (command: TransitionCommand, causationId: string): Promise<void> => {
+    try {
+      const events = decideTransition(command, ledger.state, { now: nowIso() });
+      await ledger.commit(`transition-${input.applicationId}`, events, command.actor, causationId);
+    } catch (err) {
+      throw toFailure(err);
+    }
+  };
+  setHandler(transitionStateQuery, view);
+
+  const { applicationId, offeringId, cspId, revokedAt, migrateBy } = input;
+  const open = await openProcurementsOn(offeringId);
+  await run(
+    { type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { applicationId, offeringId, cspId, revokedAt, migrateBy, open } },
+    input.requestId || workflowInfo().workflowId,
+  );
+
+  // The deadline is a durable timer; a procurement ended before it is simply no longer open then.
+  await sleep(Math.max(1, Date.parse(migrateBy) - Date.now()));
+  const stillOpen = await openProcurementsOn(offeringId);
+  await run({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen } }, `timer:CloseRevocationTransition:${migrateBy}`);
+  return view();
+}

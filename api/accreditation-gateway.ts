@@ -61,7 +61,7 @@ const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').repla
 
 export interface AccreditationGatewayDeps {
   client: Client;
-  config: Pick<AppConfig, 'temporal' | 'accreditationPolicy'>;
+  config: Pick<AppConfig, 'temporal' | 'accreditationPolicy' | 'compliancePolicy'>;
   frameworks: FrameworkLibrary;
   csps: Pick<CspGateway, 'state'>;
   eventStore: Pick<EventStore, 'readStream'>;
@@ -140,6 +140,8 @@ export function createTemporalAccreditationGateway(deps: AccreditationGatewayDep
         policy,
         framework,
         ...(rejectedAt ? { lastRejectedAt: rejectedAt } : {}),
+        // A granted accreditation enters the compliance regime: monthly reports and anniversary reviews.
+        compliance: { policy: config.compliancePolicy },
       };
       let handle: WorkflowHandle<typeof accreditationWorkflow>;
       try {

@@ -9,6 +9,7 @@ import type { AdoptionQueries } from '../projections/adoption/queries';
 import type { ComplianceQueries } from '../projections/compliance/queries';
 import type { HealthReport } from './health';
 import type { AccreditationGateway } from './accreditation-gateway';
+import type { ComplianceGateway } from './compliance-gateway';
 import type { CspGateway } from './csp-gateway';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   accreditationGateway?: AccreditationGateway;
   /** The accreditation work queue and list of applications, for the UI; without it they show none. */
   accreditationQueue?: AccreditationQueueQueries;
+  /** The compliance processes (reviews, monthly monitoring, significant changes); without it their routes answer 503. */
+  complianceGateway?: ComplianceGateway;
   /** The compliance dashboard and review queue; without them their routes answer 503. */
   complianceQueries?: ComplianceQueries;
   /** readAll, when given, feeds the auditors' global event log in the UI. */

@@ -18,6 +18,7 @@ import { createComplianceQueries } from '../projections/compliance/queries';
 import { createHealthCheck, type ProjectionHealth } from './health';
 import { createFrameworkLibrary } from '../config/framework';
 import { createTemporalAccreditationGateway } from './accreditation-gateway';
+import { createTemporalComplianceGateway } from './compliance-gateway';
 import { createTemporalCspGateway } from './csp-gateway';
 import { createTemporalNocGateway } from './noc-gateway';
 import { createTemporalPseGateway } from './pse-gateway';
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModelDb),
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
+    complianceGateway: createTemporalComplianceGateway({ client, config }),
     complianceQueries: createComplianceQueries(readModelDb),
     eventStore,
     health: createHealthCheck({

@@ -58,6 +58,29 @@ function grpcCode(err: unknown): number | undefined {
   return isGrpcServiceError(candidate) ? candidate.code : undefined;
 }
 
+/** Names the case a process id is about (`noc:…`, `review:…`), for messages shared by every gateway. */
+function caseOf(workflowId: string | undefined): string {
+  const prefix = workflowId?.split(':')[0];
+  switch (prefix) {
+    case 'noc':
+      return 'NOC';
+    case 'review':
+      return 'compliance review';
+    case 'monitoring':
+      return 'continuous-monitoring record';
+    case 'change':
+      return 'significant change request';
+    case 'csp':
+    case 'pse':
+      return prefix.toUpperCase();
+    case undefined:
+    case '':
+      return 'case';
+    default:
+      return prefix;
+  }
+}
+
 /**
  * Turns what the Temporal client throws into a DomainError: the workflow raises refusals as
  * ApplicationFailures whose type is the error code and whose first detail may name the field;
@@ -72,9 +95,9 @@ export function mapTemporalError(err: unknown): DomainError {
       const field = typeof detail?.field === 'string' ? detail.field : undefined;
       return new DomainError(cause.type, cause.message, field);
     }
-    return withCause(new DomainError('INTERNAL_ERROR', 'The NOC process failed unexpectedly; the error has been logged'), err);
+    return withCause(new DomainError('INTERNAL_ERROR', "The case's process failed unexpectedly; the error has been logged"), err);
   }
-  if (err instanceof WorkflowNotFoundError) return new DomainError('NOT_FOUND', 'No such NOC');
+  if (err instanceof WorkflowNotFoundError) return new DomainError('NOT_FOUND', `No such ${caseOf(err.workflowId)}`);
   const code = grpcCode(err);
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code))) {
     return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);

@@ -11,7 +11,10 @@ import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
+import { changeRoutes } from './routes/changes';
 import { complianceRoutes } from './routes/compliance';
+import { monitoringRoutes } from './routes/monitoring';
+import { reviewRoutes } from './routes/reviews';
 import { cspRoutes } from './routes/csps';
 import { nocRoutes } from './routes/nocs';
 import { pseRoutes } from './routes/pses';
@@ -113,6 +116,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   routes.push(...accreditationRoutes(deps));
   routes.push(...pseRoutes(deps));
   routes.push(...complianceRoutes(deps));
+  routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
   for (const route of routes) registerRoute(app, route, deps);
   registerUi(app, deps);
   return app;

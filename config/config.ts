@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
 import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
+import { CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../domain/compliance/policy';
 
 /**
  * All configuration comes from the environment, validated here once. Every setting has a default
@@ -16,6 +17,12 @@ const intList = (def: number[]) =>
     .transform((s) => s.split(',').map(Number))
     // prefault: zod 4's default() would hand back the raw string without running the transform.
     .prefault(def.join(','));
+
+/** A whole number from 1 up to `max`, with a default. */
+const positiveFrom = (def: number, max?: number) => {
+  const n = z.coerce.number().int().positive();
+  return (max === undefined ? n : n.max(max)).default(def);
+};
 
 const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
@@ -42,6 +49,15 @@ const EnvSchema = z.object({
   ACCREDITATION_RENEWAL_WINDOW_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.renewalWindowDays),
   ACCREDITATION_COOLING_OFF_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.coolingOffDays),
   ACCREDITATION_REVOCATION_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.revocationTransitionDays),
+  COMPLIANCE_POLICY_VERSION: z.string().min(1).default(DEFAULT_COMPLIANCE_POLICY.version),
+  COMPLIANCE_REPORT_DUE_DAY: positiveFrom(DEFAULT_COMPLIANCE_POLICY.monthlyReportDueDay, 28),
+  COMPLIANCE_MISSES_FOR_REVIEW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.consecutiveMissesForReview),
+  COMPLIANCE_EVIDENCE_DAYS: positiveFrom(DEFAULT_COMPLIANCE_POLICY.evidenceResponseDays),
+  COMPLIANCE_REMEDIATION_DAYS_HIGH: positiveFrom(DEFAULT_COMPLIANCE_POLICY.remediationDays.high),
+  COMPLIANCE_REMEDIATION_DAYS_MODERATE: positiveFrom(DEFAULT_COMPLIANCE_POLICY.remediationDays.moderate),
+  COMPLIANCE_REMEDIATION_DAYS_LOW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.remediationDays.low),
+  COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE: positiveFrom(DEFAULT_COMPLIANCE_POLICY.overdueModerateFindingsToEscalate),
+  COMPLIANCE_CHANGE_NOTICE_DAYS: intFrom(DEFAULT_COMPLIANCE_POLICY.significantChangeNoticeDays),
   /** The benchmark framework version new applications are assessed under (a file under framework/). */
   FRAMEWORK_VERSION: z.string().regex(/^\d+\.\d+$/, 'major.minor, e.g. 1.0').default('1.0'),
   FRAMEWORK_DIR: z.string().optional(),
@@ -62,6 +78,8 @@ export interface AppConfig {
   sessionTtlHours: number;
   nocPolicy: NocPolicy;
   accreditationPolicy: AccreditationPolicy;
+  /** Continuous monitoring, compliance reviews and significant changes; pinned on each case when it starts. */
+  compliancePolicy: CompliancePolicy;
   /** Where the framework files live and which version new applications use. */
   framework: { dir: string; currentVersion: string };
   audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
@@ -84,6 +102,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const severityOrder = [
+    ['COMPLIANCE_REMEDIATION_DAYS_HIGH', e.COMPLIANCE_REMEDIATION_DAYS_HIGH],
+    ['COMPLIANCE_REMEDIATION_DAYS_MODERATE', e.COMPLIANCE_REMEDIATION_DAYS_MODERATE],
+    ['COMPLIANCE_REMEDIATION_DAYS_LOW', e.COMPLIANCE_REMEDIATION_DAYS_LOW],
+  ] as const;
+  // A graver finding never gets longer to fix than a lighter one.
+  for (let i = 1; i < severityOrder.length; i++) {
+    const [graver, graverDays] = severityOrder[i - 1] as (typeof severityOrder)[number];
+    const [lighter, lighterDays] = severityOrder[i] as (typeof severityOrder)[number];
+    if (graverDays > lighterDays) {
+      throw new ConfigError(`Invalid configuration:\n  ${lighter}: must be at least ${graver} (${graverDays})`);
+    }
+  }
   const dataDir = resolve(e.DATA_DIR);
   if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
     throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');
@@ -121,6 +152,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       renewalWindowDays: e.ACCREDITATION_RENEWAL_WINDOW_DAYS,
       coolingOffDays: e.ACCREDITATION_COOLING_OFF_DAYS,
       revocationTransitionDays: e.ACCREDITATION_REVOCATION_TRANSITION_DAYS,
+    }),
+    compliancePolicy: CompliancePolicy.parse({
+      version: e.COMPLIANCE_POLICY_VERSION,
+      monthlyReportDueDay: e.COMPLIANCE_REPORT_DUE_DAY,
+      consecutiveMissesForReview: e.COMPLIANCE_MISSES_FOR_REVIEW,
+      evidenceResponseDays: e.COMPLIANCE_EVIDENCE_DAYS,
+      remediationDays: {
+        high: e.COMPLIANCE_REMEDIATION_DAYS_HIGH,
+        moderate: e.COMPLIANCE_REMEDIATION_DAYS_MODERATE,
+        low: e.COMPLIANCE_REMEDIATION_DAYS_LOW,
+      },
+      overdueModerateFindingsToEscalate: e.COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE,
+      significantChangeNoticeDays: e.COMPLIANCE_CHANGE_NOTICE_DAYS,
     }),
     framework: {
       dir: e.FRAMEWORK_DIR ? resolve(e.FRAMEWORK_DIR) : defaultFrameworkDir(),

@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/shared/errors';
-import { AdoptionFigures } from '../../projections/adoption/queries';
+import { z } from 'zod';
+import { AdoptionFigures, NonCompliantProcurement } from '../../projections/adoption/queries';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import type { PseGateway } from '../pse-gateway';
@@ -97,6 +98,27 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       handler() {
         if (deps.adoptionQueries === undefined) throw new DomainError('UNAVAILABLE', 'The adoption read model is not available on this server');
         return deps.adoptionQueries.figures(new Date().toISOString());
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/adoption/non-compliant',
+      operationId: 'nonCompliantWorkloads',
+      summary: 'Workloads still on a revoked offering after their migration deadline, oldest deadline first',
+      description:
+        "A provincial officer or a PSE user sees only their own jurisdiction's entities (a PSE user only their own); the Cloud Office's federal staff see all.",
+      tag: 'pses',
+      auth: 'bearer',
+      roles: ['reviewer', 'security-reviewer', 'director', 'provincial-officer', 'auditor', 'admin', 'pse'],
+      status: 200,
+      response: z.array(NonCompliantProcurement),
+      errors: [403, 503],
+      handler({ actor }) {
+        if (deps.adoptionQueries === undefined) throw new DomainError('UNAVAILABLE', 'The adoption read model is not available on this server');
+        // Federal staff oversee every province; everyone else is held to their own jurisdiction.
+        const scoped = actor.role === 'provincial-officer' || actor.role === 'pse' || actor.jurisdiction !== 'federal';
+        const rows = deps.adoptionQueries.nonCompliant(new Date().toISOString(), scoped ? { jurisdiction: actor.jurisdiction } : {});
+        return actor.role === 'pse' ? rows.filter((r) => r.pseId === actor.organisationId) : rows;
       },
     }),
   ];

@@ -162,7 +162,7 @@ export const NocNotificationRowSchema = z.object({
   id: z.string(),
   nocId: z.string(),
   pseId: z.string(),
-  kind: z.enum(['expiry-reminder', 'decision', 'information-requested', 'expired', 'revoked']),
+  kind: z.enum(['expiry-reminder', 'decision', 'information-requested', 'expired', 'revoked', 'migration-notice', 'non-compliant']),
   message: z.string(),
   createdAt: Iso,
   deliveredAt: nullable(Iso),

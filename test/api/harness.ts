@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { Actor } from '../../domain/shared/actor';
+import type { ApiDeps } from '../../api/deps';
 import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
 import type { RateLimitOptions } from '../../api/rate-limit';
@@ -43,7 +44,8 @@ export const HEALTHY: HealthReport = {
   projections: [{ name: 'noc-register', lag: 0, position: '12/12' }],
 };
 
-export async function startTestApi(options: { loginRateLimit?: RateLimitOptions } = {}): Promise<TestApi> {
+/** `deps` adds read models or gateways a test needs beyond the NOC fakes. */
+export async function startTestApi(options: { loginRateLimit?: RateLimitOptions; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
   const config = loadConfig({});
   const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
   const gateway = new FakeNocGateway();
@@ -70,6 +72,7 @@ export async function startTestApi(options: { loginRateLimit?: RateLimitOptions 
     },
     logger: pino({ level: 'silent' }),
     loginRateLimit: options.loginRateLimit,
+    ...options.deps,
   });
   await app.ready();
   return {

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../config/config';
+import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 
 describe('configuration', () => {
   it('runs the embedded system on one machine when nothing is set', () => {
@@ -19,5 +20,46 @@ describe('configuration', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => loadConfig({ NOC_REMINDER_DAYS: '30;7' })).toThrow(/NOC_REMINDER_DAYS: a comma-separated list/);
     expect(() => loadConfig({ EVENTSTORE: 'eventstoredb' })).toThrow(/EVENTSTORE_URL: required/);
+  });
+});
+
+describe('the compliance policy from the environment', () => {
+  it('defaults to the policy the code ships with', () => {
+    expect(loadConfig({}).compliancePolicy).toEqual(DEFAULT_COMPLIANCE_POLICY);
+  });
+
+  it('reads every compliance duration and count from its own variable', () => {
+    const config = loadConfig({
+      COMPLIANCE_POLICY_VERSION: 'office-2027/compliance-2',
+      COMPLIANCE_REPORT_DUE_DAY: '10',
+      COMPLIANCE_MISSES_FOR_REVIEW: '3',
+      COMPLIANCE_EVIDENCE_DAYS: '21',
+      COMPLIANCE_REMEDIATION_DAYS_HIGH: '14',
+      COMPLIANCE_REMEDIATION_DAYS_MODERATE: '60',
+      COMPLIANCE_REMEDIATION_DAYS_LOW: '120',
+      COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE: '4',
+      COMPLIANCE_CHANGE_NOTICE_DAYS: '0',
+    });
+    expect(config.compliancePolicy).toEqual({
+      version: 'office-2027/compliance-2',
+      monthlyReportDueDay: 10,
+      consecutiveMissesForReview: 3,
+      evidenceResponseDays: 21,
+      remediationDays: { high: 14, moderate: 60, low: 120 },
+      overdueModerateFindingsToEscalate: 4,
+      significantChangeNoticeDays: 0,
+    });
+  });
+
+  it('names the variable and the rule when a compliance value is wrong', () => {
+    expect(() => loadConfig({ COMPLIANCE_REPORT_DUE_DAY: '31' })).toThrow(/COMPLIANCE_REPORT_DUE_DAY: .*28/);
+    expect(() => loadConfig({ COMPLIANCE_EVIDENCE_DAYS: '0' })).toThrow(/COMPLIANCE_EVIDENCE_DAYS: .*>0/);
+    expect(() => loadConfig({ COMPLIANCE_MISSES_FOR_REVIEW: 'two' })).toThrow(/COMPLIANCE_MISSES_FOR_REVIEW/);
+    expect(() => loadConfig({ COMPLIANCE_CHANGE_NOTICE_DAYS: '-1' })).toThrow(/COMPLIANCE_CHANGE_NOTICE_DAYS/);
+    expect(() => loadConfig({ COMPLIANCE_POLICY_VERSION: '' })).toThrow(/COMPLIANCE_POLICY_VERSION/);
+    expect(() => loadConfig({ COMPLIANCE_REMEDIATION_DAYS_HIGH: '100' })).toThrow(
+      /COMPLIANCE_REMEDIATION_DAYS_MODERATE: must be at least COMPLIANCE_REMEDIATION_DAYS_HIGH \(100\)/,
+    );
+    expect(() => loadConfig({ COMPLIANCE_REMEDIATION_DAYS_HIGH: '1' })).not.toThrow();
   });
 });

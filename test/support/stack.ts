@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import type { HealthReport } from '../../api/health';
 import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
+import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { createTemporalCspGateway } from '../../api/csp-gateway';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway } from '../../api/pse-gateway';
@@ -53,6 +54,11 @@ export async function startStack(options: {
   accounts: Record<string, Omit<AccountInput, 'password'>>;
   password: string;
   env?: Promise<TestWorkflowEnvironment>;
+  /**
+   * Adjusts what the API is built with, e.g. a gateway over a client adapted to the time-skipping
+   * test server, which has no visibility store.
+   */
+  apiDeps?: (deps: ApiDeps, env: TestWorkflowEnvironment) => ApiDeps;
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), `${options.taskQueue}-`));
   const env = await (options.env ?? devServerEnv());
@@ -81,6 +87,7 @@ export async function startStack(options: {
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModels),
     accreditationQueue: createAccreditationQueueQueries(readModels),
+    complianceGateway: createTemporalComplianceGateway({ client: env.client, config }),
     complianceQueries: createComplianceQueries(readModels),
     eventStore: store,
     health: async () => healthy,
@@ -88,7 +95,7 @@ export async function startStack(options: {
     auditKey: signer,
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
-  const app = buildApi(deps);
+  const app = buildApi(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     env,

@@ -1,0 +1,92 @@
+import { DomainError } from '../../domain/shared/errors';
+import { streamName } from '../../eventstore/envelope';
+import type { ApiDeps } from '../deps';
+import { newCommandId } from '../noc-gateway';
+import { defineRoute, type AnyRoute } from '../route';
+import { ChangeDetail, ChangeIdParams, ChangeViewSchema, DecideChangeBody, RecommendChangeBody, RequestChangeBody } from '../schemas/change';
+import { caseHistoryEntry } from './history';
+import { complianceGatewayOf } from './reviews';
+
+/** Significant changes to an accredited offering: notified by the provider, recommended by a reviewer, decided by a director. */
+export function changeRoutes(deps: ApiDeps): AnyRoute[] {
+  const gateway = complianceGatewayOf(deps);
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/changes',
+      operationId: 'requestSignificantChange',
+      summary: 'Notify a significant change to one of your accredited offerings before making it',
+      description:
+        'The change id is chosen by the server. Notice shorter than the policy requires is recorded as late and opens a compliance review. ' +
+        'With an Idempotency-Key, a retried request answers with the change the first attempt recorded.',
+      tag: 'compliance',
+      auth: 'bearer',
+      roles: ['csp'],
+      body: RequestChangeBody,
+      bodyName: 'RequestSignificantChange',
+      idempotent: true,
+      status: 201,
+      response: ChangeViewSchema,
+      errors: [403, 404, 409, 422, 503],
+      handler: ({ actor, body, idempotencyKey }) => gateway().requestChange(actor, body, idempotencyKey ?? newCommandId()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/changes/:changeId',
+      operationId: 'getSignificantChange',
+      summary: 'One significant change request: its live state and its full event history',
+      description: 'Cloud Office staff see every request, a provider its own; any other answers 404, as if it did not exist.',
+      tag: 'compliance',
+      auth: 'bearer',
+      params: ChangeIdParams,
+      caseIdParam: 'changeId',
+      status: 200,
+      response: ChangeDetail,
+      errors: [503],
+      async handler({ actor, params }) {
+        const live = await gateway().change(actor, params.changeId);
+        if (live === undefined) throw new DomainError('NOT_FOUND', `No significant change ${params.changeId}`);
+        const events = await deps.eventStore.readStream(streamName('change', params.changeId));
+        return { live, history: events.map(caseHistoryEntry) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/changes/:changeId/recommend',
+      operationId: 'recommendSignificantChange',
+      summary: 'Recommend approving or rejecting a significant change',
+      tag: 'compliance',
+      auth: 'bearer',
+      roles: ['reviewer'],
+      params: ChangeIdParams,
+      body: RecommendChangeBody,
+      bodyName: 'RecommendSignificantChange',
+      idempotent: true,
+      caseIdParam: 'changeId',
+      status: 200,
+      response: ChangeViewSchema,
+      errors: [403, 409, 422, 503],
+      handler: ({ actor, params, body, idempotencyKey }) =>
+        gateway().changeAction(params.changeId, { type: 'RecommendChange', actor, data: body, commandId: idempotencyKey ?? newCommandId() }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/changes/:changeId/decide',
+      operationId: 'decideSignificantChange',
+      summary: 'Approve or reject a recommended significant change (four eyes: not the recommending reviewer)',
+      tag: 'compliance',
+      auth: 'bearer',
+      roles: ['director'],
+      params: ChangeIdParams,
+      body: DecideChangeBody,
+      bodyName: 'DecideSignificantChange',
+      idempotent: true,
+      caseIdParam: 'changeId',
+      status: 200,
+      response: ChangeViewSchema,
+      errors: [403, 409, 422, 503],
+      handler: ({ actor, params, body, idempotencyKey }) =>
+        gateway().changeAction(params.changeId, { type: 'DecideChange', actor, data: body, commandId: idempotencyKey ?? newCommandId() }),
+    }),
+  ];
+}

@@ -13,6 +13,8 @@ export interface FieldOptions {
   errors: FormErrors;
   hint?: string;
   required?: boolean;
+  /** The id of a message outside the field that is also about it (a group's error). */
+  describedBy?: string;
 }
 
 const idOf = (o: Pick<FieldOptions, 'form' | 'name'>): string => `${o.form}-${o.name}`;
@@ -21,6 +23,7 @@ const idOf = (o: Pick<FieldOptions, 'form' | 'name'>): string => `${o.form}-${o.
 function described(o: FieldOptions): { id: string; describedBy: string; error: SafeHtml; hint: SafeHtml; invalid: SafeHtml } {
   const id = idOf(o);
   const ids: string[] = [];
+  if (o.describedBy) ids.push(o.describedBy);
   if (o.hint) ids.push(`${id}-hint`);
   const message = o.errors[o.name];
   if (message) ids.push(`${id}-error`);

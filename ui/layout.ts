@@ -1,8 +1,9 @@
 import type { Actor } from '../domain/shared/actor';
+import { COMPLIANCE_STAFF } from '../projections/compliance/queries';
 import { html, type SafeHtml } from './html';
 
 /** The page's place in the navigation; a case page and error pages have none of their own. */
-export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'none';
+export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -30,6 +31,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${navLink('/ui/queue', 'My queue', current === 'queue')}
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}
+    ${COMPLIANCE_STAFF.includes(actor.role) ? navLink('/ui/compliance', 'Compliance', current === 'compliance') : ''}
     ${actor.role === 'pse' ? navLink('/ui/nocs/new', 'Request a NOC', current === 'new') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/log', 'Event log', current === 'audit') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}

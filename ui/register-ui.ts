@@ -17,11 +17,13 @@ import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
+import { complianceRoutes } from './routes/compliance';
 import { homeRoute } from './routes/home';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
+import { reviewRoutes } from './routes/reviews';
 import { loadOrCreateUiSecret } from './secret';
 import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
 import { openTasklistDb } from './tasklist-db';
@@ -114,6 +116,8 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       registerRoutes(scope, ctx);
       caseRoutes(scope, ctx);
       accreditationRoutes(scope, ctx);
+      reviewRoutes(scope, ctx);
+      complianceRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
     },

@@ -52,6 +52,25 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   AccreditationReinstated: () => 'Reinstated the accreditation',
   AccreditationRevoked: () => 'Revoked the accreditation',
   AccreditationWithdrawn: () => 'Withdrew',
+  ReviewOpened: (d) => `Opened a compliance review (${String(d.trigger).replace(/-/g, ' ')})`,
+  ReviewEvidenceRequested: () => 'Requested evidence from the provider',
+  ReviewEvidenceSubmitted: () => 'Submitted the evidence',
+  ReviewEvidenceOverdue: () => 'The evidence is overdue',
+  ReviewAssessed: (d) => {
+    const n = Array.isArray(d.findings) ? d.findings.length : 0;
+    return n === 0 ? 'Assessed the review: no findings' : `Assessed the review: ${n} ${n === 1 ? 'finding' : 'findings'}`;
+  },
+  ReviewClosedCompliant: () => 'The review closed: compliant',
+  ReviewRemediationSubmitted: (d) => `Submitted remediation evidence for ${String(d.findingId)}`,
+  ReviewFindingVerified: (d) => `Verified the remediation of ${String(d.findingId)}`,
+  ReviewFindingRejected: (d) => `Rejected the remediation of ${String(d.findingId)}`,
+  ReviewFindingOverdue: (d) => `Finding ${String(d.findingId)} (${String(d.severity)}) is overdue`,
+  ReviewEscalated: (d) => `Escalated to the director: ${String(d.reason).replace(/-/g, ' ')}`,
+  ReviewClosedRemediated: () => 'The review closed: remediated',
+  ReviewDeadlineExtended: (d) => (d.findingId === undefined ? 'Extended the evidence deadline' : `Extended the deadline of ${String(d.findingId)}`),
+  ReviewSuspensionDecided: () => 'Decided to suspend the accreditation',
+  ReviewRevocationDecided: () => 'Decided to revoke the accreditation',
+  ReviewReinstatementRecommended: () => 'Recommended reinstatement',
 };
 
 export function describeEvent(type: string, data: unknown): string {
@@ -71,6 +90,10 @@ const DETAILS: readonly (readonly [string, string])[] = [
   ['validFrom', 'Valid from'],
   ['validUntil', 'Valid until'],
   ['dueBy', 'Due by'],
+  ['description', 'Description'],
+  ['request', 'Evidence requested'],
+  ['summary', 'Summary'],
+  ['newDeadline', 'New deadline'],
 ];
 
 function details(data: Record<string, unknown>): SafeHtml {

@@ -15,6 +15,7 @@ import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { BASELINES } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
+import type { ComplianceDashboardRow } from '../../projections/compliance/queries';
 import type { CspView } from '../../workflows/csp/messages';
 import {
   availableAccreditationActions,
@@ -28,7 +29,9 @@ import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context'
 import { csrfField, errorSummary, formValues, lines, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
+import { OPEN_REVIEW_PATH, mayOpenReview, openReviewForm, parseOpenReview } from '../open-review';
 import { decodeStream, timeline, type TimelineEntry } from '../timeline';
+import { commandIdOf as reviewCommandIdOf, complianceGatewayOf, requireComplianceGateway } from './reviews';
 
 const DONE: Record<string, string> = {
   submitted: 'Your application has been submitted.',
@@ -185,6 +188,23 @@ function facts(c: AccreditationCase): SafeHtml {
   </dl>`;
 }
 
+/** The accreditation's compliance record at a glance, from the compliance dashboard. */
+function complianceSummary(row: ComplianceDashboardRow | undefined): SafeHtml {
+  if (!row) return html``;
+  const open = row.openFindings;
+  return html`<h2>Compliance</h2>
+    <dl class="facts">
+      <dt>Last review</dt><dd>${
+        row.lastReview
+          ? html`<a href="/ui/reviews/${encodeURIComponent(row.lastReview.reviewId)}">${row.lastReview.reviewId}</a> (${label(row.lastReview.trigger)}, ${label(row.lastReview.status)})`
+          : 'None yet'
+      }</dd>
+      <dt>Open findings</dt><dd>High ${open.high}, moderate ${open.moderate}, low ${open.low}</dd>
+      <dt>Monthly reports</dt><dd>${row.monitoring.submitted} on time, ${row.monitoring.late} late, ${row.monitoring.missed} missed</dd>
+    </dl>
+    <p><a href="/ui/compliance">The compliance dashboard</a></p>`;
+}
+
 function evidenceList(c: AccreditationCase): SafeHtml {
   return html`<table>
     <caption>Evidence supplied by the CSP</caption>
@@ -223,10 +243,12 @@ function scoreInputs(id: string, c: AccreditationCase, framework: BenchmarkFrame
   const baseline = c.application.requestedBaseline;
   return html`<fieldset>
     <legend>Scores, ${SCORE_MIN} to ${SCORE_MAX}; leave a criterion empty to keep its current score</legend>
-    ${errors.scores ? html`<p class="field-error" id="${id}-scores">${errors.scores}</p>` : ''}
+    ${errors.scores ? html`<p class="field-error" id="${id}-scores-error">${errors.scores}</p>` : ''}
     ${allCriteria(framework).map((criterion) => {
       const current = c.scores[criterion.id];
       return textField({
+        // "Score at least one criterion" is about every input: each one is described by it.
+        describedBy: errors.scores ? `${id}-scores-error` : undefined,
         form: id,
         name: scoreFieldName(criterion.id),
         label: `${criterion.id} ${criterion.title}`,
@@ -305,7 +327,15 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     return { applicationId, c: state, framework: frameworks.load(state.application.frameworkVersion), entries };
   };
 
-  const render = (request: FastifyRequest, reply: FastifyReply, actor: Actor, loaded: LoadedApplication, refused?: Refused, status = 200) => {
+  const render = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    loaded: LoadedApplication,
+    refused?: Refused,
+    status = 200,
+    opening: { values: FormValues; errors: FormErrors } = { values: {}, errors: {} },
+  ) => {
     const csrf = csrfOf(ctx, request);
     const forms = availableAccreditationActions(loaded.c, actor, {
       policy: deps.config.accreditationPolicy,
@@ -314,6 +344,8 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     });
     // A refused form stays on the page with its values and its refusal, even when the action is not open to the user.
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
+    const canOpenReview = complianceGatewayOf(deps) !== undefined && mayOpenReview(actor, loaded.c);
+    const compliance = deps.complianceQueries?.dashboard(actor, { offeringId: loaded.c.application.offering.offeringId }).find((r) => r.applicationId === loaded.applicationId);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,
@@ -332,14 +364,15 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
           ${scoreTable(loaded.c, loaded.framework)}
           <h2>What you can do</h2>
           ${
-            forms.length === 0
+            forms.length === 0 && !canOpenReview
               ? html`<p>There is nothing for you to do on this application now.</p>`
               : html`<div class="actions">${forms.map((form) =>
                   refused?.form.command === form.command
                     ? actionForm(loaded, form, csrf, refused.values, refused.errors)
                     : actionForm(loaded, form, csrf, {}, {}),
-                )}</div>`
+                )}${canOpenReview ? openReviewForm(loaded.applicationId, csrf, opening.values, opening.errors) : ''}</div>`
           }
+          ${complianceSummary(compliance)}
           <h2>History</h2>
           ${timeline(loaded.entries, actor.role === 'auditor')}`,
       }),
@@ -493,6 +526,23 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     }, (field) => (field && field in APPLY_LABELS ? field : 'offeringId'));
   });
 
+  /** A reviewer opens an incident or complaint review; a refusal comes back next to its field with what was typed. */
+  const openReview = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, applicationId: string) => {
+    const loaded = await load(actor, applicationId);
+    const values = formValues(request.body);
+    const parsed = parseOpenReview(applicationId, values);
+    if (!parsed.ok) return render(request, reply, actor, loaded, undefined, 400, { values, errors: parsed.errors });
+    try {
+      const view = await requireComplianceGateway(deps).openReview(actor, parsed.data, reviewCommandIdOf(values));
+      const reviewId = view.state.status === 'none' ? '' : view.state.subject.reviewId;
+      return seeOther(reply, `/ui/reviews/${encodeURIComponent(reviewId)}?done=opened`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable') throw err;
+      const field = err.field === 'trigger' || err.field === 'description' ? err.field : 'description';
+      return render(request, reply, actor, await load(actor, applicationId), undefined, statusOf(err), { values, errors: { [field]: err.message } });
+    }
+  };
+
   app.get('/accreditations/:applicationId', async (request, reply) => {
     const actor = actorOf(request);
     const { applicationId } = request.params as { applicationId: string };
@@ -504,6 +554,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     const actor = actorOf(request);
     const { applicationId, action } = request.params as { applicationId: string; action: string };
     request.caseId = applicationId;
+    if (action === OPEN_REVIEW_PATH) return openReview(request, reply, actor, applicationId);
     const form = accreditationFormByPath(action);
     if (!form) throw new DomainError('NOT_FOUND', `There is no action ${action}`);
     const loaded = await load(actor, applicationId);

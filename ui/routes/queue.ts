@@ -4,6 +4,9 @@ import { NOC_STATUSES } from '../../domain/noc/state';
 import { JURISDICTIONS } from '../../domain/shared/vocabulary';
 import type { NocTaskKind } from '../../projections/noc/read-model';
 import type { AccreditationTaskKind } from '../../projections/accreditation/queue';
+import { REVIEW_STATUSES, foldReview, type ReviewEvent } from '../../domain/compliance';
+import type { ComplianceTaskKind } from '../../projections/compliance/tasks';
+import { streamName } from '../../eventstore/envelope';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
@@ -23,21 +26,31 @@ export const ACCREDITATION_TASK_LABELS: Record<AccreditationTaskKind, string> = 
   decide: 'Decide',
   'answer-information': 'Answer questions',
 };
+/** The staff's work on compliance reviews (projections/compliance/tasks.ts). */
+export const REVIEW_TASK_LABELS: Record<ComplianceTaskKind, string> = {
+  'request-evidence': 'Request evidence',
+  assess: 'Assess review',
+  'verify-remediation': 'Verify remediation',
+  'decide-escalation': 'Decide escalation',
+  'recommend-reinstatement': 'Recommend reinstatement',
+};
 const ALL_KINDS: readonly (readonly [string, string])[] = [
   ...TASK_KINDS,
   ...(['screen', 'score', 'security-review'] as const).map((k) => [k, ACCREDITATION_TASK_LABELS[k]] as const),
+  ...Object.entries(REVIEW_TASK_LABELS),
 ];
 const KIND_LABEL = Object.fromEntries(ALL_KINDS) as Record<string, string>;
 const CASE_KINDS = [
   ['noc', 'NOC'],
   ['accreditation', 'Accreditation'],
+  ['review', 'Compliance review'],
 ] as const;
-const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES])].map((s) => [s, label(s)] as const);
+const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES, ...REVIEW_STATUSES])].map((s) => [s, label(s)] as const);
 
 /** A task of either kind of case, as the queue shows it. */
 interface QueueTask {
   taskId: string;
-  caseKind: 'noc' | 'accreditation';
+  caseKind: 'noc' | 'accreditation' | 'review';
   caseId: string;
   href: string;
   kind: string;
@@ -79,10 +92,38 @@ function matches(task: QueueTask, f: QueueFilter): boolean {
 }
 
 export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
-  const { nocQueries, accreditationQueue } = ctx.deps;
+  const { nocQueries, accreditationQueue, complianceQueries, eventStore } = ctx.deps;
 
-  /** Every open task in the actor's own queue, NOCs and accreditation applications alike. */
-  const tasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
+  /** The review's status now, from its own stream: the task rows do not carry it. */
+  const reviewStatus = async (reviewId: string): Promise<string | undefined> => {
+    const events = await eventStore.readStream(streamName('review', reviewId));
+    const state = foldReview(events.map((e) => ({ type: e.type, data: e.data }) as ReviewEvent));
+    return state.status === 'none' ? undefined : state.status;
+  };
+
+  /** The compliance review tasks of the actor's role that four eyes lets them take. */
+  const reviewTasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => {
+    if (!complianceQueries) return [];
+    const rows = complianceQueries.queue(actor);
+    const statuses = new Map<string, string | undefined>();
+    for (const reviewId of new Set(rows.map((t) => t.reviewId))) statuses.set(reviewId, await reviewStatus(reviewId));
+    return rows.map((t) => ({
+      taskId: t.taskId,
+      caseKind: 'review',
+      caseId: t.reviewId,
+      href: `/ui/reviews/${encodeURIComponent(t.reviewId)}`,
+      kind: t.kind,
+      status: statuses.get(t.reviewId),
+      party: t.cspId,
+      about: `Review of ${t.offeringId} (${t.applicationId})${t.findingId ? `, finding ${t.findingId}` : ''}`,
+      // Compliance of accredited offerings is a federal matter, as accreditation is (SPEC §3.2).
+      jurisdiction: 'federal',
+      dueAt: t.dueAt,
+      createdAt: t.createdAt,
+    }));
+  };
+
+  const nocAndAccreditationTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
     const nocs: QueueTask[] = nocQueries.queue(actor).map((t) => {
       const row = nocQueries.get(actor, t.nocId);
       return {
@@ -121,11 +162,17 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
     return [...nocs, ...accreditations];
   };
 
+  /** Every open task in the actor's own queue: NOCs, accreditation applications and compliance reviews alike. */
+  const tasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => [
+    ...nocAndAccreditationTasksOf(actor),
+    ...(await reviewTasksOf(actor)),
+  ];
+
   app.get('/queue', async (request, reply) => {
     const actor = actorOf(request);
     const query = request.query as Record<string, string | undefined>;
     const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore };
-    const all = tasksOf(actor);
+    const all = await tasksOf(actor);
     // Due first, soonest first; tasks without a due date after, oldest first.
     const tasks = all
       .filter((t) => matches(t, filter))
@@ -204,14 +251,14 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
   });
 
   /** Claims are only taken on tasks that are in the actor's own queue; the claim is keyed by the case's id. */
-  const taskOf = (request: Parameters<typeof actorOf>[0]): QueueTask | undefined => {
+  const taskOf = async (request: Parameters<typeof actorOf>[0]): Promise<QueueTask | undefined> => {
     const taskId = formValues(request.body).taskId;
-    return tasksOf(actorOf(request)).find((t) => t.taskId === taskId);
+    return (await tasksOf(actorOf(request))).find((t) => t.taskId === taskId);
   };
 
   app.post('/queue/claim', async (request, reply) => {
     const actor = actorOf(request);
-    const task = taskOf(request);
+    const task = await taskOf(request);
     if (!task) return seeOther(reply, '/ui/queue?done=gone');
     const outcome = ctx.claims().claim(task.taskId, task.caseId, actor, ctx.now().toISOString());
     return seeOther(reply, `/ui/queue?done=${outcome.ok ? 'claimed' : 'taken'}`);

@@ -75,7 +75,8 @@ export const REVIEW_ACTION_FORMS: readonly ReviewActionForm[] = [
       { kind: 'textarea', name: 'summary', label: 'Assessment summary', required: true },
       { kind: 'findings', name: 'findings', label: 'Findings' },
     ],
-    probes: one({ summary: '.', findings: [] }),
+    // With one finding: some reviews (a late significant change) cannot be assessed without one.
+    probes: one({ summary: '.', findings: [{ id: 'F-probe', title: '.', severity: 'low' }] }),
     primaryField: 'summary',
   },
   {

@@ -143,6 +143,10 @@ function assess(command: ReviewCommandOf<'AssessReview'>, review: ReviewCase, ct
   }
   const ids = data.findings.map((f) => f.id);
   if (new Set(ids).size !== ids.length) throw new DomainError('VALIDATION_FAILED', 'Each finding needs its own id', 'findings');
+  // SPEC §3.2: a significant change notified late is itself a finding, so its review cannot close clean.
+  if (review.trigger === 'significant-change' && data.findings.length === 0) {
+    throw new DomainError('REVIEW_LATE_CHANGE_IS_A_FINDING', 'A significant change notified late counts as a finding: record at least one finding', 'findings');
+  }
   const findings: AssessedFinding[] = data.findings.map((f) => ({ ...f, deadline: addDays(ctx.now, ctx.policy.remediationDays[f.severity]) }));
   const events: ReviewEvent[] = [
     { type: 'ReviewAssessed', data: { summary: data.summary, findings, assessedBy: actor.userId, assessedByName: actor.name, assessedAt: ctx.now } },

@@ -72,6 +72,8 @@ export const ERROR_CODES = {
   REVIEW_EXTENSION_ALREADY_USED: 'conflict',
   REVIEW_INVALID_DEADLINE: 'rule',
   REVIEW_REMEDIATION_INCOMPLETE: 'rule',
+  /** A review opened by a late significant change request cannot be assessed without a finding. */
+  REVIEW_LATE_CHANGE_IS_A_FINDING: 'rule',
   CHANGE_ALREADY_EXISTS: 'conflict',
   CHANGE_NOT_REQUESTED: 'not-found',
   CHANGE_WRONG_STATE: 'conflict',

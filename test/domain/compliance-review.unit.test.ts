@@ -85,6 +85,13 @@ describe('assessing a review', () => {
       .then([{ type: 'ReviewAssessed', data: { ...assessed.data, findings: [{ ...HIGH, deadline: '2026-02-17T09:00:00.000Z' }] } }]);
   });
 
+  it('refuses to close clean a review opened by a late significant change: the lateness is a finding', () => {
+    const lateChange = [rev.opened('significant-change'), ...review['evidence-submitted'].slice(1)];
+    given(lateChange).when(rcmd.assess([]), at(R.assessed)).thenRefuses('REVIEW_LATE_CHANGE_IS_A_FINDING', 'findings');
+    const { state } = given(lateChange).when(rcmd.assess([LOW]), at(R.assessed)).then([rev.assessed([LOW])]);
+    expect(state.status).toBe('remediation');
+  });
+
   it('refuses two findings with the same id', () => {
     given(review['evidence-submitted']).when(rcmd.assess([HIGH, HIGH]), at(R.assessed)).thenRefuses('VALIDATION_FAILED', 'findings');
   });

@@ -169,6 +169,7 @@ describe('accreditation in the browser', () => {
     await list.goto('/accredited-list');
     await reloadUntil(list, async () => (await row(list, 'Nimbus Government Cloud').count()) === 1);
     await expect(row(list, 'Nimbus Government Cloud').textContent()).resolves.toMatch(/intermediate/i);
+    await list.screenshot({ path: join(SCREENSHOTS, 'accredited-list.png'), fullPage: true });
 
     // The application leaves the director's queue and is in everyone's list of applications.
     await director.goto('/ui/queue');

@@ -115,6 +115,13 @@ describe('the NOC admin UI in a browser', () => {
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect(await csv.text()).toMatch(new RegExp(`^${nocId},active,pse-moitt,federal,on-premises-hosting,restricted,`, 'm'));
 
+    // The approved NOC counts in the public adoption figures: charts with their tables of numbers.
+    const figures = await visitor.newPage();
+    await figures.goto('/adoption');
+    await reloadUntil(figures, async () => (await figures.locator('table caption').count()) > 0);
+    await expect(figures.locator('main > p').first().textContent()).resolves.toMatch(/[1-9]\d* active NOCs/);
+    await figures.screenshot({ path: join(SCREENSHOTS, 'adoption.png'), fullPage: true });
+
     // A provincial officer of another province never sees it.
     const sindh = await signIn('sindh');
     await expect(queueRow(sindh, nocId).count()).resolves.toBe(0);

@@ -12,12 +12,12 @@ import { label, page, when } from '../layout';
 type Row = AdoptionFigures['byJurisdiction'][number] | AdoptionFigures['byMinistry'][number];
 
 const SERIES = [
-  ['workloadsOnAccredited', 'Workloads on accredited clouds', 'bar-good'],
-  ['workloadsUnderNoc', 'Workloads under a NOC', 'bar-warn'],
-  ['activeNocs', 'Active NOCs', 'bar-info'],
-  ['nocsExpiringWithin30Days', 'NOCs expiring within 30 days', 'bar-bad'],
-  ['workloadsInTransition', 'Workloads migrating off a revoked offering', 'bar-warn'],
-  ['workloadsNonCompliant', 'Workloads non-compliant after the migration deadline', 'bar-bad'],
+  ['workloadsOnAccredited', 'Workloads on accredited clouds', 'bar-good', 'workloads on accredited clouds'],
+  ['workloadsUnderNoc', 'Workloads under a NOC', 'bar-warn', 'workloads under a NOC'],
+  ['activeNocs', 'Active NOCs', 'bar-info', 'active NOCs'],
+  ['nocsExpiringWithin30Days', 'NOCs expiring within 30 days', 'bar-bad', 'NOCs expiring within 30 days'],
+  ['workloadsInTransition', 'Workloads migrating off a revoked offering', 'bar-warn', 'workloads migrating off a revoked offering'],
+  ['workloadsNonCompliant', 'Workloads non-compliant after the migration deadline', 'bar-bad', 'workloads non-compliant after the migration deadline'],
 ] as const;
 
 /** Figures recorded before revocation transitions existed lack the transition series: they were none. */
@@ -34,7 +34,7 @@ function chart(title: string, rows: readonly Row[], name: (r: Row) => string): S
   return html`<h2>${title}</h2>
     <div class="chart" aria-hidden="true">${rows.map(
       (r) => html`<div class="chart-group"><div class="chart-label">${name(r)}</div>${SERIES.map(
-        ([key, text, cls]) => html`<div class="chart-row"><span class="bar ${cls} w${widthStep(value(r, key), max)}"></span><span class="bar-value">${value(r, key)} <span class="muted">${text.toLowerCase()}</span></span></div>`,
+        ([key, , cls, inline]) => html`<div class="chart-row"><span class="bar ${cls} w${widthStep(value(r, key), max)}"></span><span class="bar-value">${value(r, key)} <span class="muted">${inline}</span></span></div>`,
       )}</div>`,
     )}</div>
     <table>

@@ -8,7 +8,7 @@ import { evolveAccreditation } from '../../domain/accreditation/evolve';
 import { ACCREDITATION_FINAL, ACCREDITATION_HELD, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
 import { isBefore } from '../../domain/shared/time';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
 import {
   accreditationActionUpdate,
   accreditationStateQuery,
@@ -103,17 +103,9 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
       duties = { ...duties, transitionStarted: true };
     }
   };
-  let submitted: AccreditationState | undefined;
 
   setHandler(accreditationStateQuery, view);
-  handleActions(accreditationActionUpdate, {
-    toCommand,
-    decide,
-    stateForValidation: () => (ledger.state.status === 'none' && submitted ? submitted : ledger.state),
-    run,
-    exclusive: (fn) => ledger.exclusive(fn),
-    view,
-  });
+  handleActions(accreditationActionUpdate, ledger, { toCommand, decide, run, view });
   setHandler(complianceActionSignal, async (action) => {
     await condition(() => ledger.revision >= 0);
     await ledger.exclusive(async () => {
@@ -137,13 +129,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 
   if (ledger.state.status === 'none') {
     if (!input.submit) throw ApplicationFailure.nonRetryable('An accreditation process starts with its submission', 'VALIDATION_FAILED');
-    const submit = input.submit;
-    try {
-      submitted = decide(submit).reduce(evolveAccreditation, ledger.state);
-      await ledger.exclusive(() => run(submit, decide(submit), input.requestId ?? info.workflowId));
-    } catch (err) {
-      throw toFailure(err);
-    }
+    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId);
   }
 
   while (ledger.state.status === 'none' || !ACCREDITATION_FINAL.includes(ledger.state.status)) {

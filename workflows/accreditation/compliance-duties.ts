@@ -1,12 +1,12 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, log, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AccreditationCase } from '../../domain/accreditation/state';
 import { periodOf } from '../../domain/compliance/period';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import { endMonitoringSignal, monitoringWorkflowId, reviewWorkflowId } from '../compliance/messages';
+import { endMonitoringSignal, monitoringWorkflowId } from '../compliance/messages';
 import { monitoringWorkflow } from '../compliance/monitoring.workflow';
-import { reviewWorkflow } from '../compliance/review.workflow';
+import { openEngineReview } from '../compliance/engine-review';
+import { startChildOnce } from '../shared/start-child-once';
 import { transitionWorkflowId, type TransitionWorkflowInput } from '../compliance/transition-messages';
 import type { ComplianceDuties } from './messages';
 
@@ -20,18 +20,8 @@ export const NO_DUTIES_DONE: ComplianceDuties = { monitoringStarted: false, moni
 /** The review id of the n-th anniversary's annual compliance review. */
 export const anniversaryReviewId = (applicationId: string, n: number): string => `${applicationId}-anniversary-${n}`;
 
-/** H2's revocation transition, started by name: the accreditation process does not bundle-import it. */
+/** The revocation transition, started by its type's name: this module does not import its workflow. */
 export const REVOCATION_TRANSITION_WORKFLOW = 'revocationTransitionWorkflow';
-
-async function tolerateStarted<T>(what: string, workflowId: string, start: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await start();
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    log.info(`${what} already started`, { workflowId });
-    return undefined;
-  }
-}
 
 export type MonitoringChild = ChildWorkflowHandle<typeof monitoringWorkflow>;
 
@@ -40,7 +30,7 @@ export function startMonitoring(c: AccreditationCase, policy: CompliancePolicy):
   const { applicationId, cspId, offering } = c.application;
   const workflowId = monitoringWorkflowId(applicationId);
   const firstPeriod = periodOf(c.grant?.validFrom ?? new Date(Date.now()).toISOString());
-  return tolerateStarted('monitoring', workflowId, () =>
+  return startChildOnce('monitoring', workflowId, () =>
     startChild(monitoringWorkflow, {
       workflowId,
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -57,32 +47,13 @@ export function startMonitoring(c: AccreditationCase, policy: CompliancePolicy):
 /** The annual compliance review of the n-th anniversary. */
 export async function openAnniversaryReview(c: AccreditationCase, n: number, at: string, policy: CompliancePolicy): Promise<void> {
   const { applicationId, cspId, offering } = c.application;
-  const reviewId = anniversaryReviewId(applicationId, n);
-  const workflowId = reviewWorkflowId(reviewId);
-  await tolerateStarted('anniversary review', workflowId, () =>
-    startChild(reviewWorkflow, {
-      workflowId,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          open: {
-            type: 'OpenReview',
-            actor: SYSTEM_ACTOR,
-            data: {
-              reviewId,
-              applicationId,
-              offeringId: offering.offeringId,
-              cspId,
-              trigger: 'anniversary',
-              description: `Annual compliance review on the ${ordinal(n)} anniversary of the accreditation (${at})`,
-            },
-          },
-          requestId: `timer:Anniversary:${at}`,
-          policy,
-        },
-      ],
-    }),
-  );
+  await openEngineReview({
+    subject: { reviewId: anniversaryReviewId(applicationId, n), applicationId, offeringId: offering.offeringId, cspId },
+    trigger: 'anniversary',
+    description: `Annual compliance review on the ${ordinal(n)} anniversary of the accreditation (${at})`,
+    requestId: `timer:Anniversary:${at}`,
+    policy,
+  });
 }
 
 /**
@@ -113,7 +84,7 @@ export async function startTransition(c: AccreditationCase, revocation: { revoke
     migrateBy: c.transitionUntil ?? revocation.revokedAt,
     requestId: revocation.requestId,
   };
-  await tolerateStarted('revocation transition', workflowId, () =>
+  await startChildOnce('revocation transition', workflowId, () =>
     startChild(REVOCATION_TRANSITION_WORKFLOW, { workflowId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [input] }),
   );
 }

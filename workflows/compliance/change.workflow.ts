@@ -1,17 +1,13 @@
-import { ApplicationFailure, ParentClosePolicy, condition, continueAsNew, log, startChild, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChangeCommandPayloads, type ChangeCommand } from '../../domain/compliance/change-commands';
 import { decideChange } from '../../domain/compliance/change-decide';
 import type { ChangeEvent, ChangeEventOf } from '../../domain/compliance/change-events';
 import { evolveChange } from '../../domain/compliance/change-evolve';
 import { initialChangeState, type ChangeCase, type ChangeState } from '../../domain/compliance/change-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
-import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import { CaseLedger, federalCaseAttributes, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
 import { changeActionUpdate, changeStateQuery, type ChangeActionInput, type ChangeView, type ChangeWorkflowInput } from './change-messages';
-import { reviewWorkflowId } from './messages';
-import { reviewWorkflow } from './review.workflow';
+import { openEngineReview } from './engine-review';
 
 const NOT_ACTIONS = new Set(['RequestSignificantChange']);
 const FINAL: readonly ChangeState['status'][] = ['approved', 'rejected'];
@@ -35,12 +31,7 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
   const ledger = new CaseLedger<ChangeState, ChangeEvent>(input.carried?.state ?? initialChangeState, input.carried?.revision ?? -1, {
     evolve: evolveChange,
     policyVersion: policy.version,
-    onCommitted: (state) =>
-      upsertSearchAttributes([
-        { key: CaseKind, value: 'change' },
-        { key: CaseStatus, value: state.status },
-        { key: Jurisdiction, value: 'federal' },
-      ]),
+    onCommitted: federalCaseAttributes('change'),
   });
   const view = (): ChangeView => ({ state: ledger.state, revision: ledger.revision });
   const decide = (command: ChangeCommand, on: ChangeState = ledger.state): ChangeEvent[] => decideChange(command, on, { now: nowIso(), policy });
@@ -50,27 +41,12 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
     await ledger.commit(`change-${changeId}`, events, command.actor, causationId);
     for (const event of events) if (event.type === 'SignificantChangeNotifiedLate') await openReview(event, causationId);
   };
-  let requested: ChangeState | undefined;
-
   setHandler(changeStateQuery, view);
-  handleActions(changeActionUpdate, {
-    toCommand,
-    decide,
-    stateForValidation: () => (ledger.state.status === 'none' && requested ? requested : ledger.state),
-    run,
-    exclusive: (fn) => ledger.exclusive(fn),
-    view,
-  });
+  handleActions(changeActionUpdate, ledger, { toCommand, decide, run, view });
 
   if (ledger.state.status === 'none') {
     if (!input.request) throw ApplicationFailure.nonRetryable('A significant change process starts with its request', 'VALIDATION_FAILED');
-    const request = input.request;
-    try {
-      requested = decide(request).reduce(evolveChange, ledger.state);
-      await ledger.exclusive(() => run(request, decide(request), input.requestId ?? info.workflowId));
-    } catch (err) {
-      throw toFailure(err);
-    }
+    await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId);
   }
 
   // No timer: the request waits for people; the planned date passing changes nothing by itself.
@@ -93,32 +69,12 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
     const change = (ledger.state as ChangeCase).change;
     const reviewId = lateChangeReviewId(change.applicationId, change.changeId);
     const { noticeDays, requiredDays } = event.data;
-    try {
-      await startChild(reviewWorkflow, {
-        workflowId: reviewWorkflowId(reviewId),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [
-          {
-            open: {
-              type: 'OpenReview',
-              actor: SYSTEM_ACTOR,
-              data: {
-                reviewId,
-                applicationId: change.applicationId,
-                offeringId: change.offeringId,
-                cspId: change.cspId,
-                trigger: 'significant-change',
-                description: `Significant change ${change.changeId} (${change.kind}) planned for ${change.plannedFor.slice(0, 10)} was notified ${noticeDays} days ahead; ${requiredDays} days are required.`,
-              },
-            },
-            requestId: causationId,
-            policy,
-          },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      log.info('late significant change review already open', { reviewId });
-    }
+    await openEngineReview({
+      subject: { reviewId, applicationId: change.applicationId, offeringId: change.offeringId, cspId: change.cspId },
+      trigger: 'significant-change',
+      description: `Significant change ${change.changeId} (${change.kind}) planned for ${change.plannedFor.slice(0, 10)} was notified ${noticeDays} days ahead; ${requiredDays} days are required.`,
+      requestId: causationId,
+      policy,
+    });
   }
 }

@@ -1,5 +1,4 @@
-import { ApplicationFailure, ParentClosePolicy, condition, continueAsNew, log, setHandler, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { MonitoringCommandPayloads, type MonitoringCommand } from '../../domain/compliance/monitoring-commands';
 import { decideMonitoring } from '../../domain/compliance/monitoring-decide';
 import type { MonitoringEvent, MonitoringEventOf } from '../../domain/compliance/monitoring-events';
@@ -7,20 +6,18 @@ import { evolveMonitoring } from '../../domain/compliance/monitoring-evolve';
 import { initialMonitoringState, type MonitoringState } from '../../domain/compliance/monitoring-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import { CaseLedger, federalCaseAttributes, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
 import {
   endMonitoringSignal,
   missedReportsReviewId,
   monitoringActionUpdate,
   monitoringStateQuery,
-  reviewWorkflowId,
   type EndMonitoringInput,
   type MonitoringActionInput,
   type MonitoringView,
   type MonitoringWorkflowInput,
 } from './messages';
-import { reviewWorkflow } from './review.workflow';
+import { openEngineReview } from './engine-review';
 import { nextOwedReport } from './timers';
 
 const NOT_ACTIONS = new Set(['StartMonitoring', 'RecordMissedReport', 'EndMonitoring']);
@@ -43,12 +40,7 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
   const ledger = new CaseLedger<MonitoringState, MonitoringEvent>(input.carried?.state ?? initialMonitoringState, input.carried?.revision ?? -1, {
     evolve: evolveMonitoring,
     policyVersion: policy.version,
-    onCommitted: (state) =>
-      upsertSearchAttributes([
-        { key: CaseKind, value: 'monitoring' },
-        { key: CaseStatus, value: state.status },
-        { key: Jurisdiction, value: 'federal' },
-      ]),
+    onCommitted: federalCaseAttributes('monitoring'),
   });
   const view = (): MonitoringView => ({ state: ledger.state, revision: ledger.revision });
   const decide = (command: MonitoringCommand, on: MonitoringState = ledger.state): MonitoringEvent[] =>
@@ -59,31 +51,17 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
     await ledger.commit(`monitoring-${applicationId}`, events, command.actor, causationId);
     for (const event of events) if (event.type === 'MonthlyReportsMissedTwice') await openReview(event, causationId);
   };
-  let started: MonitoringState | undefined;
   let ending: EndMonitoringInput | undefined = input.ending;
 
   setHandler(monitoringStateQuery, view);
   setHandler(endMonitoringSignal, (signal) => {
     ending ??= signal;
   });
-  handleActions(monitoringActionUpdate, {
-    toCommand,
-    decide,
-    stateForValidation: () => (ledger.state.status === 'none' && started ? started : ledger.state),
-    run,
-    exclusive: (fn) => ledger.exclusive(fn),
-    view,
-  });
+  handleActions(monitoringActionUpdate, ledger, { toCommand, decide, run, view });
 
   if (ledger.state.status === 'none') {
     if (!input.start) throw ApplicationFailure.nonRetryable('A monitoring process starts with StartMonitoring', 'VALIDATION_FAILED');
-    const start = input.start;
-    try {
-      started = decide(start).reduce(evolveMonitoring, ledger.state);
-      await ledger.exclusive(() => run(start, decide(start), info.workflowId));
-    } catch (err) {
-      throw toFailure(err);
-    }
+    await ledger.open(input.start, decide, run, info.workflowId);
   }
 
   while (ledger.state.status === 'monitoring') {
@@ -126,33 +104,12 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
   /** The compliance review a run of missed reports opens, named by the run so a retry opens nothing twice. */
   async function openReview(event: MonitoringEventOf<'MonthlyReportsMissedTwice'>, causationId: string): Promise<void> {
     const { applicationId, offeringId, cspId, periods } = event.data;
-    const reviewId = missedReportsReviewId(applicationId, periods);
-    try {
-      await startChild(reviewWorkflow, {
-        workflowId: reviewWorkflowId(reviewId),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [
-          {
-            open: {
-              type: 'OpenReview',
-              actor: SYSTEM_ACTOR,
-              data: {
-                reviewId,
-                applicationId,
-                offeringId,
-                cspId,
-                trigger: 'missed-reports',
-                description: `Monthly reports missed for ${periods.join(', ')}`,
-              },
-            },
-            requestId: causationId,
-            policy,
-          },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      log.info('missed-reports review already open', { reviewId });
-    }
+    await openEngineReview({
+      subject: { reviewId: missedReportsReviewId(applicationId, periods), applicationId, offeringId, cspId },
+      trigger: 'missed-reports',
+      description: `Monthly reports missed for ${periods.join(', ')}`,
+      requestId: causationId,
+      policy,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
 import { ReviewCommandPayloads, type ReviewCommand } from '../../domain/compliance/review-commands';
 import { decideReview } from '../../domain/compliance/review-decide';
@@ -7,8 +7,7 @@ import { evolveReview } from '../../domain/compliance/review-evolve';
 import { REVIEW_FINAL, initialReviewState, type ReviewState } from '../../domain/compliance/review-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { complianceActionSignal, accreditationWorkflowId, type ComplianceActionInput } from '../accreditation/messages';
-import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import { CaseLedger, federalCaseAttributes, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
 import { reviewActionUpdate, reviewStateQuery, type ReviewActionInput, type ReviewView, type ReviewWorkflowInput } from './messages';
 import { nextReviewDeadline } from './timers';
 
@@ -50,12 +49,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const ledger = new CaseLedger<ReviewState, ReviewEvent>(input.carried?.state ?? initialReviewState, input.carried?.revision ?? -1, {
     evolve: evolveReview,
     policyVersion: policy.version,
-    onCommitted: (state) =>
-      upsertSearchAttributes([
-        { key: CaseKind, value: 'review' },
-        { key: CaseStatus, value: state.status },
-        { key: Jurisdiction, value: 'federal' },
-      ]),
+    onCommitted: federalCaseAttributes('review'),
   });
   const view = (): ReviewView => ({ state: ledger.state, revision: ledger.revision });
   const decide = (command: ReviewCommand, on: ReviewState = ledger.state): ReviewEvent[] => decideReview(command, on, { now: nowIso(), policy });
@@ -77,27 +71,13 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       }
     }
   };
-  let opened: ReviewState | undefined;
 
   setHandler(reviewStateQuery, view);
-  handleActions(reviewActionUpdate, {
-    toCommand,
-    decide,
-    stateForValidation: () => (ledger.state.status === 'none' && opened ? opened : ledger.state),
-    run,
-    exclusive: (fn) => ledger.exclusive(fn),
-    view,
-  });
+  handleActions(reviewActionUpdate, ledger, { toCommand, decide, run, view });
 
   if (ledger.state.status === 'none') {
     if (!input.open) throw ApplicationFailure.nonRetryable('A compliance review starts with its opening', 'VALIDATION_FAILED');
-    const open = input.open;
-    try {
-      opened = decide(open).reduce(evolveReview, ledger.state);
-      await ledger.exclusive(() => run(open, decide(open), input.requestId ?? info.workflowId));
-    } catch (err) {
-      throw toFailure(err);
-    }
+    await ledger.open(input.open, decide, run, input.requestId ?? info.workflowId);
   }
 
   while (ledger.state.status === 'none' || !REVIEW_FINAL.includes(ledger.state.status)) {

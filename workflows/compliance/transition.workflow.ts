@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { TransitionActivities } from '../../activities/transition-activities';
 import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
 import { decideTransition } from '../../domain/compliance/transition-decide';
@@ -6,8 +6,7 @@ import type { TransitionEvent } from '../../domain/compliance/transition-events'
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import { initialTransitionState, type TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
-import { CaseLedger, nowIso, toFailure } from '../shared/case-process';
+import { CaseLedger, federalCaseAttributes, nowIso, toFailure } from '../shared/case-process';
 import { transitionStateQuery, type TransitionView, type TransitionWorkflowInput } from './transition-messages';
 
 const { openProcurementsOn } = proxyActivities<TransitionActivities>({
@@ -27,12 +26,7 @@ export async function revocationTransitionWorkflow(input: TransitionWorkflowInpu
   const ledger = new CaseLedger<TransitionState, TransitionEvent>(initialTransitionState, -1, {
     evolve: evolveTransition,
     policyVersion: TRANSITION_POLICY_VERSION,
-    onCommitted: (state) =>
-      upsertSearchAttributes([
-        { key: CaseKind, value: 'transition' },
-        { key: CaseStatus, value: state.status },
-        { key: Jurisdiction, value: 'federal' },
-      ]),
+    onCommitted: federalCaseAttributes('transition'),
   });
   const view = (): TransitionView => {
     const s = ledger.state;

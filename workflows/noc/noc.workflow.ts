@@ -7,7 +7,7 @@ import { evolveNoc } from '../../domain/noc/evolve';
 import type { NocEvent } from '../../domain/noc/events';
 import { NOC_FINAL, initialNocState, type NocState } from '../../domain/noc/state';
 import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure } from '../shared/case-process';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
 import { nocActionUpdate, nocStateQuery, nocWakeSignal, type NocActionInput, type NocView, type NocWorkflowInput } from './messages';
 import { nextNocDeadline } from './timers';
 
@@ -46,32 +46,14 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
   const stream = (command: NocCommand): string =>
     `noc-${ledger.state.status === 'none' ? (command as Extract<NocCommand, { type: 'RequestNoc' }>).data.nocId : ledger.state.request.nocId}`;
   const run = (command: NocCommand, events: NocEvent[], causationId: string) => ledger.commit(stream(command), events, command.actor, causationId);
-  /**
-   * Actions can arrive before the request's own events are written; they are judged against the state
-   * the request leads to, and their handlers queue behind the request's commit.
-   */
-  let requested: NocState | undefined;
 
   setHandler(nocStateQuery, view);
   setHandler(nocWakeSignal, () => undefined);
-  handleActions(nocActionUpdate, {
-    toCommand,
-    decide,
-    stateForValidation: () => (ledger.state.status === 'none' && requested ? requested : ledger.state),
-    run,
-    exclusive: (fn) => ledger.exclusive(fn),
-    view,
-  });
+  handleActions(nocActionUpdate, ledger, { toCommand, decide, run, view });
 
   if (ledger.state.status === 'none') {
     if (!input.request) throw ApplicationFailure.nonRetryable('A NOC process starts with its request', 'VALIDATION_FAILED');
-    const request = input.request;
-    try {
-      requested = decide(request).reduce(evolveNoc, ledger.state);
-      await ledger.exclusive(() => run(request, decide(request), input.requestId ?? info.workflowId));
-    } catch (err) {
-      throw toFailure(err);
-    }
+    await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId);
   }
 
   while (ledger.state.status === 'none' || !NOC_FINAL.includes(ledger.state.status)) {

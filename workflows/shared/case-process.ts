@@ -4,6 +4,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -11,6 +12,7 @@ import type { z } from 'zod';
 import type { EventActivities } from '../../activities/event-activities';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
 
 /**
  * What every case process (NOC, accreditation, CSP register) shares: its state and stream revision,
@@ -70,8 +72,23 @@ export function historyIsLong(continueAfterEvents?: number): boolean {
   return info.continueAsNewSuggested || (continueAfterEvents !== undefined && info.historyLength >= continueAfterEvents);
 }
 
+/**
+ * The search attributes of a case that belongs to the federal Cloud Office alone (compliance cases:
+ * SPEC §3.2), kept current after each commit: the ledger's `onCommitted`.
+ */
+export const federalCaseAttributes =
+  (kind: string) =>
+  (state: { status: string }): void =>
+    upsertSearchAttributes([
+      { key: CaseKind, value: kind },
+      { key: CaseStatus, value: state.status },
+      { key: Jurisdiction, value: 'federal' },
+    ]);
+
 export class CaseLedger<S, E extends { type: string; data: unknown }> {
   private busy = false;
+  /** While the case's first command is being written: the state it leads to. */
+  private opening: S | undefined;
 
   constructor(
     public state: S,
@@ -100,7 +117,29 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
     });
     this.state = events.reduce(this.options.evolve, this.state);
     this.revision = result.revision;
+    this.opening = undefined;
     this.options.onCommitted(this.state);
+  }
+
+  /**
+   * The state a person's action is judged against: actions can arrive before the case's first events
+   * are written, and are then judged against the state the first command leads to.
+   */
+  get stateForValidation(): S {
+    return this.opening ?? this.state;
+  }
+
+  /**
+   * Writes the case's first command (a request, a submission, an opening, a registration); actions that
+   * arrive meanwhile queue behind it. A refusal fails the process with the refusal's code.
+   */
+  async open<C>(command: C, decide: (command: C) => E[], run: (command: C, events: E[], causationId: string) => Promise<void>, causationId: string): Promise<void> {
+    try {
+      this.opening = decide(command).reduce(this.options.evolve, this.state);
+      await this.exclusive(() => run(command, decide(command), causationId));
+    } catch (err) {
+      throw toFailure(err);
+    }
   }
 
   /** Runs one command at a time: an update that awaited its append must not interleave with another. */
@@ -127,14 +166,13 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
  * handler waits for the first events, then decides again, since another action may have committed
  * meanwhile.
  */
-export function handleActions<I extends ActionInput, V extends { revision: number }, S, C, E>(
+export function handleActions<I extends ActionInput, V extends { revision: number }, S, C, E extends { type: string; data: unknown }>(
   update: UpdateDefinition<V, [I]>,
+  ledger: CaseLedger<S, E>,
   o: {
     toCommand: (input: I) => C;
     decide: (command: C, on?: S) => E[];
-    stateForValidation: () => S;
     run: (command: C, events: E[], commandId: string) => Promise<void>;
-    exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
     view: () => V;
   },
 ): void {
@@ -144,7 +182,7 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
       // An action can be delivered before the process has written its first events (same activation as
       // the start, in either order): it waits for them, then takes its turn.
       await condition(() => o.view().revision >= 0);
-      return o.exclusive(async () => {
+      return ledger.exclusive(async () => {
         try {
           const command = o.toCommand(action);
           await o.run(command, o.decide(command), action.commandId);
@@ -157,7 +195,7 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
     {
       validator: (action) => {
         try {
-          o.decide(o.toCommand(action), o.stateForValidation());
+          o.decide(o.toCommand(action), ledger.stateForValidation);
         } catch (err) {
           throw toFailure(err);
         }

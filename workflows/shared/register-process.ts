@@ -2,7 +2,7 @@ import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, work
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { CaseKind, CaseStatus } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, toFailure, type ActionInput } from './case-process';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, type ActionInput } from './case-process';
 
 /** The state of a register entry: 'none' until registered, then something with a status. */
 type RegisterState = { status: string };
@@ -56,28 +56,18 @@ export async function runRegister<S extends RegisterState, E extends { type: str
   const view = (): RegisterView<S> => ({ state: ledger.state, revision: ledger.revision });
   const decide = (command: C, on: S = ledger.state): E[] => o.decide(command, on, { now: nowIso() });
   const run = (command: C, events: E[], causationId: string) => ledger.commit(o.streamOf(ledger.state, command), events, command.actor, causationId);
-  /** Actions that arrive before the registration is written are judged against the state it leads to. */
-  let registered: S | undefined;
 
   setHandler(o.query, view);
-  handleActions(o.update, {
+  handleActions(o.update, ledger, {
     toCommand: (action: ActionInput) => parseAction<C>(o.payloads, action, o.what, new Set([o.registerType])),
     decide,
-    stateForValidation: () => (ledger.state.status === 'none' && registered ? registered : ledger.state),
     run,
-    exclusive: (fn) => ledger.exclusive(fn),
     view,
   });
 
   if (ledger.state.status === 'none') {
     if (!input.register) throw ApplicationFailure.nonRetryable(`A ${o.what} process starts with its registration`, 'VALIDATION_FAILED');
-    const register = input.register;
-    try {
-      registered = decide(register).reduce(o.evolve, ledger.state);
-      await ledger.exclusive(() => run(register, decide(register), input.requestId ?? info.workflowId));
-    } catch (err) {
-      throw toFailure(err);
-    }
+    await ledger.open(input.register, decide, run, input.requestId ?? info.workflowId);
   }
 
   // The register lives on: only the history's length ends a run, and a fresh run takes over.

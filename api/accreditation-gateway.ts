@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
 import type { AppConfig } from '../config/config';
@@ -20,6 +19,7 @@ import {
   type AccreditationWorkflowInput,
 } from '../workflows/accreditation/messages';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/search-attributes';
+import { applicationIdFor } from './case-ids';
 import { firstRecordedView } from './case-start';
 import type { CspGateway, TemporalGatewayOptions } from './csp-gateway';
 import { mapTemporalError } from './noc-gateway';
@@ -42,18 +42,6 @@ export function canSeeApplication(actor: Actor, cspId: string): boolean {
   return STAFF.includes(actor.role) || (actor.role === 'csp' && actor.organisationId === cspId);
 }
 
-/** Crockford's base32: no I, L, O or U. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/**
- * The application's id, e.g. ACC-2026-7K3QX9TB, derived from who submits and the command id, so a
- * submission retried with the same Idempotency-Key names the same application.
- */
-export function applicationIdFor(userId: string, commandId: string, at: Date = new Date()): string {
-  const digest = createHash('sha256').update(`accreditation\u0000${userId}\u0000${commandId}`).digest();
-  let suffix = '';
-  for (let i = 0; i < 8; i++) suffix += ALPHABET[(digest[i] as number) % 32];
-  return `ACC-${at.getUTCFullYear()}-${suffix}`;
-}
 
 /** The OfferingId search attribute's value: an offering id is unique only within its CSP. */
 export const offeringKey = (cspId: string, offeringId: string): string => `${cspId}/${offeringId}`;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { QueryDefinition, SearchAttributePair } from '@temporalio/common';
 import type { AppConfig } from '../config/config';
@@ -36,6 +35,7 @@ import {
 } from '../workflows/compliance/messages';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/search-attributes';
 import { canSeeApplication, offeringKey } from './accreditation-gateway';
+import { changeIdFor, reviewIdFor } from './case-ids';
 import { firstRecordedView } from './case-start';
 import type { TemporalGatewayOptions } from './csp-gateway';
 import { mapTemporalError } from './noc-gateway';
@@ -66,26 +66,6 @@ export interface ComplianceGateway {
   change(actor: Actor, changeId: string): Promise<ChangeView | undefined>;
 }
 
-/** The Cloud Office's own staff see every compliance case; a provider sees those about its own offerings. */
-export function canSeeComplianceCase(actor: Actor, cspId: string): boolean {
-  return canSeeApplication(actor, cspId);
-}
-
-/** Crockford's base32: no I, L, O or U. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function derivedId(prefix: string, userId: string, commandId: string, at: Date): string {
-  const digest = createHash('sha256').update(`${prefix}\u0000${userId}\u0000${commandId}`).digest();
-  let suffix = '';
-  for (let i = 0; i < 8; i++) suffix += ALPHABET[(digest[i] as number) % 32];
-  return `${prefix}-${at.getUTCFullYear()}-${suffix}`;
-}
-/**
- * A review opened by hand, e.g. REV-2026-7K3QX9TB: derived from who opens it and the command id, so a
- * retry with the same Idempotency-Key names the same review. (The engine's reviews are named by their cause.)
- */
-export const reviewIdFor = (userId: string, commandId: string, at: Date = new Date()): string => derivedId('REV', userId, commandId, at);
-/** A significant change request, e.g. CHG-2026-7K3QX9TB, derived the same way. */
-export const changeIdFor = (userId: string, commandId: string, at: Date = new Date()): string => derivedId('CHG', userId, commandId, at);
 
 export interface ComplianceGatewayDeps {
   client: Client;
@@ -110,6 +90,15 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw mapTemporalError(err);
     }
+  }
+
+  /**
+   * The view when the case exists and the actor may see it: the Cloud Office's staff see every
+   * compliance case, a provider those about its own offerings (the accreditation's rule).
+   */
+  function visible<V>(actor: Actor, view: V | undefined, cspOf: (view: V) => string | undefined): V | undefined {
+    const cspId = view === undefined ? undefined : cspOf(view);
+    return cspId !== undefined && canSeeApplication(actor, cspId) ? view : undefined;
   }
 
   /**
@@ -142,20 +131,16 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     view: () => Promise<V | undefined>,
     cspOf: (view: V) => string | undefined,
   ): Promise<V> {
+    const notFound = new DomainError('NOT_FOUND', `No ${what.name} ${what.id}`);
     // A provider learns nothing about another provider's cases, not even that they exist.
-    if (actor.role === 'csp') {
-      const current = await view();
-      const cspId = current === undefined ? undefined : cspOf(current);
-      if (cspId === undefined || !canSeeComplianceCase(actor, cspId)) throw new DomainError('NOT_FOUND', `No ${what.name} ${what.id}`);
-    }
+    if (actor.role === 'csp' && visible(actor, await view(), cspOf) === undefined) throw notFound;
     try {
       return await update();
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw mapTemporalError(err);
     }
-    const current = await view();
-    const cspId = current === undefined ? undefined : cspOf(current);
-    if (current === undefined || cspId === undefined || !canSeeComplianceCase(actor, cspId)) throw new DomainError('NOT_FOUND', `No ${what.name} ${what.id}`);
+    const current = visible(actor, await view(), cspOf);
+    if (current === undefined) throw notFound;
     throw new DomainError(what.wrongState, `The ${what.name} ${what.id} is ${current.state.status}; it takes no more actions`);
   }
 
@@ -242,9 +227,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     },
 
     async review(actor, reviewId) {
-      const view = await queryOrUndefined(reviewHandle(reviewId), reviewStateQuery);
-      const cspId = view === undefined ? undefined : reviewCsp(view);
-      return cspId !== undefined && canSeeComplianceCase(actor, cspId) ? view : undefined;
+      return visible(actor, await queryOrUndefined(reviewHandle(reviewId), reviewStateQuery), reviewCsp);
     },
 
     submitReport(applicationId, action) {
@@ -262,9 +245,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     },
 
     async monitoring(actor, applicationId) {
-      const view = await queryOrUndefined(monitoringHandle(applicationId), monitoringStateQuery);
-      const cspId = view === undefined ? undefined : monitoringCsp(view);
-      return cspId !== undefined && canSeeComplianceCase(actor, cspId) ? view : undefined;
+      return visible(actor, await queryOrUndefined(monitoringHandle(applicationId), monitoringStateQuery), monitoringCsp);
     },
 
     async requestChange(actor, payload: ChangeRequestPayload, commandId) {
@@ -315,9 +296,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     },
 
     async change(actor, changeId) {
-      const view = await queryOrUndefined(changeHandle(changeId), changeStateQuery);
-      const cspId = view === undefined ? undefined : changeCsp(view);
-      return cspId !== undefined && canSeeComplianceCase(actor, cspId) ? view : undefined;
+      return visible(actor, await queryOrUndefined(changeHandle(changeId), changeStateQuery), changeCsp);
     },
   };
   return gateway;

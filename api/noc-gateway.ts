@@ -21,7 +21,7 @@ import { canSeeNoc, type NocCommandOf } from '../domain/noc';
 import type { nocWorkflow } from '../workflows/noc/noc.workflow';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
 import { CaseKind, CaseStatus, Jurisdiction } from '../workflows/search-attributes';
-import { nocIdFor } from './noc-ids';
+import { nocIdFor } from './case-ids';
 import type { RequestNocBody } from './schemas/noc';
 
 export type RequestNocPayload = z.output<typeof RequestNocBody>;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { IdempotencyKey } from '../api/routes/common';
 import { html, type SafeHtml } from './html';
 
 /** Messages by field name; the key '' holds a message about the form as a whole. */
@@ -100,6 +102,20 @@ export function errorSummary(form: string, errors: FormErrors): SafeHtml {
 
 export function csrfField(csrf: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${csrf}">`;
+}
+
+/**
+ * A decision form's command id, chosen when the form is shown and kept when it comes back with errors,
+ * so a form sent twice is one command (the id is the command's Idempotency-Key).
+ */
+export function commandIdField(values: FormValues): SafeHtml {
+  return html`<input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">`;
+}
+
+/** The command id a form carried; a fresh one when it carried none that is valid. */
+export function commandIdOf(values: FormValues): string {
+  const parsed = IdempotencyKey.safeParse(values.commandId);
+  return parsed.success ? parsed.data : randomUUID();
 }
 
 /** Reads a form body (x-www-form-urlencoded, parsed by @fastify/formbody) as strings only. */

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenReviewPayload } from '../api/compliance-gateway';
 import { ACCREDITATION_HELD, type AccreditationState } from '../domain/accreditation';
 import type { Actor } from '../domain/shared/actor';
-import { csrfField, radioField, textArea, type FormErrors, type FormValues } from './forms';
+import { commandIdField, csrfField, radioField, textArea, type FormErrors, type FormValues } from './forms';
 import { html, type SafeHtml } from './html';
 
 /** The URL segment under /ui/accreditations/:applicationId/ that opens a review. */
@@ -26,7 +25,7 @@ export function openReviewForm(applicationId: string, csrf: string, values: Form
     ${general.map(([, message]) => html`<p class="field-error" role="alert">${message}</p>`)}
     <form class="stack" method="post" action="/ui/accreditations/${encodeURIComponent(applicationId)}/${OPEN_REVIEW_PATH}" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${radioField({ ...common, name: 'trigger', label: 'Why the review is opened', options: TRIGGERS, required: true })}
       ${textArea({ ...common, name: 'description', label: 'What happened', hint: 'The incident or complaint, as reported.', required: true })}
       <div><button type="submit">Open review</button></div>

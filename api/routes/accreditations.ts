@@ -1,5 +1,4 @@
 import { DomainError } from '../../domain/shared/errors';
-import { streamName } from '../../eventstore/envelope';
 import type { AccreditationActionInput } from '../../workflows/accreditation/messages';
 import { canSeeApplication, type AccreditationGateway } from '../accreditation-gateway';
 import type { ApiDeps } from '../deps';
@@ -13,7 +12,7 @@ import {
   SubmitAccreditationBody,
   accreditationActionBody,
 } from '../schemas/accreditation';
-import { caseHistoryEntry } from './history';
+import { caseDetail } from './history';
 
 /** Accreditation applications and the accreditations they lead to (SPEC §3.1). */
 export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
@@ -60,8 +59,7 @@ export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
         if (live === undefined || live.state.status === 'none' || !canSeeApplication(actor, live.state.application.cspId)) {
           throw new DomainError('NOT_FOUND', `No application ${params.applicationId}`);
         }
-        const events = await deps.eventStore.readStream(streamName('accreditation', params.applicationId));
-        return { live, history: events.map(caseHistoryEntry) };
+        return caseDetail(deps.eventStore, 'accreditation', params.applicationId, live);
       },
     }),
   ];

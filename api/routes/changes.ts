@@ -1,10 +1,9 @@
 import { DomainError } from '../../domain/shared/errors';
-import { streamName } from '../../eventstore/envelope';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { ChangeDetail, ChangeIdParams, ChangeViewSchema, DecideChangeBody, RecommendChangeBody, RequestChangeBody } from '../schemas/change';
-import { caseHistoryEntry } from './history';
+import { caseDetail } from './history';
 import { complianceGatewayOf } from './reviews';
 
 /** Significant changes to an accredited offering: notified by the provider, recommended by a reviewer, decided by a director. */
@@ -46,8 +45,7 @@ export function changeRoutes(deps: ApiDeps): AnyRoute[] {
       async handler({ actor, params }) {
         const live = await gateway().change(actor, params.changeId);
         if (live === undefined) throw new DomainError('NOT_FOUND', `No significant change ${params.changeId}`);
-        const events = await deps.eventStore.readStream(streamName('change', params.changeId));
-        return { live, history: events.map(caseHistoryEntry) };
+        return caseDetail(deps.eventStore, 'change', params.changeId, live);
       },
     }),
     defineRoute({

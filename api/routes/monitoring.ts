@@ -1,10 +1,9 @@
 import { DomainError } from '../../domain/shared/errors';
-import { streamName } from '../../eventstore/envelope';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { MonitoringDetail, MonitoringParams, MonitoringViewSchema, MonthlyReportBody } from '../schemas/monitoring';
-import { caseHistoryEntry } from './history';
+import { caseDetail } from './history';
 import { complianceGatewayOf } from './reviews';
 
 /** Continuous monitoring of an accredited offering (SPEC §3.1 "while accredited"): the provider's monthly reports. */
@@ -27,8 +26,7 @@ export function monitoringRoutes(deps: ApiDeps): AnyRoute[] {
       async handler({ actor, params }) {
         const live = await gateway().monitoring(actor, params.applicationId);
         if (live === undefined) throw new DomainError('NOT_FOUND', `No monitoring of application ${params.applicationId}`);
-        const events = await deps.eventStore.readStream(streamName('monitoring', params.applicationId));
-        return { live, history: events.map(caseHistoryEntry) };
+        return caseDetail(deps.eventStore, 'monitoring', params.applicationId, live);
       },
     }),
     defineRoute({

@@ -1,12 +1,11 @@
 import { DomainError } from '../../domain/shared/errors';
-import { streamName } from '../../eventstore/envelope';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import type { ComplianceGateway } from '../compliance-gateway';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { OpenReviewBody, REVIEW_ACTIONS, ReviewDetail, ReviewIdParams, ReviewViewSchema, reviewActionBody } from '../schemas/review';
-import { caseHistoryEntry } from './history';
+import { caseDetail } from './history';
 
 /** The compliance gateway, or 503 when this server runs without it. */
 export function complianceGatewayOf(deps: ApiDeps): () => ComplianceGateway {
@@ -57,8 +56,7 @@ export function reviewRoutes(deps: ApiDeps): AnyRoute[] {
       async handler({ actor, params }) {
         const live = await gateway().review(actor, params.reviewId);
         if (live === undefined) throw new DomainError('NOT_FOUND', `No review ${params.reviewId}`);
-        const events = await deps.eventStore.readStream(streamName('review', params.reviewId));
-        return { live, history: events.map(caseHistoryEntry) };
+        return caseDetail(deps.eventStore, 'review', params.reviewId, live);
       },
     }),
   ];

@@ -82,6 +82,8 @@ export const ComplianceTaskRow = z.object({
   kind: z.enum(COMPLIANCE_TASK_KINDS),
   role: Role,
   findingId: z.string().nullable(),
+  /** The review's status now, as the same read model has it. */
+  reviewStatus: z.enum(REVIEW_STATUSES),
   createdAt: Iso,
   dueAt: Iso.nullable(),
 });
@@ -161,6 +163,7 @@ interface TaskDbRow {
   due_at: string | null;
   offering_id: string;
   csp_id: string;
+  review_status: ComplianceTaskRow['reviewStatus'];
 }
 
 function groupBy<T extends { application_id: string }>(rows: T[]): Map<string, T[]> {
@@ -265,7 +268,8 @@ export function createComplianceQueries(db: ReadModelDb): ComplianceQueries {
       escalations: db.prepare('SELECT * FROM cmp_escalations ORDER BY application_id, escalated_at DESC, revision DESC'),
       changes: db.prepare('SELECT * FROM cmp_changes ORDER BY application_id, requested_at DESC, change_id'),
       tasks: db.prepare(`
-        SELECT t.*, a.offering_id, a.csp_id FROM cmp_tasks t JOIN cmp_applications a ON a.application_id = t.application_id
+        SELECT t.*, a.offering_id, a.csp_id, json_extract(r.state, '$.status') AS review_status
+        FROM cmp_tasks t JOIN cmp_applications a ON a.application_id = t.application_id JOIN cmp_reviews r ON r.review_id = t.review_id
         WHERE t.role = ? ORDER BY t.due_at IS NULL, t.due_at, t.created_at, t.task_id`),
     });
   return {
@@ -302,6 +306,7 @@ export function createComplianceQueries(db: ReadModelDb): ComplianceQueries {
           kind: t.kind,
           role: t.role,
           findingId: t.finding_id,
+          reviewStatus: t.review_status,
           createdAt: t.created_at,
           dueAt: t.due_at,
         }));

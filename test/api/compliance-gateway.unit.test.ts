@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { changeIdFor, createTemporalComplianceGateway, reviewIdFor } from '../../api/compliance-gateway';
+import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
+import { changeIdFor, reviewIdFor } from '../../api/case-ids';
 import { loadConfig } from '../../config/config';
 import { decideReview, foldReview, type ReviewCommand, type ReviewEvent } from '../../domain/compliance';
 import type { Actor } from '../../domain/shared/actor';

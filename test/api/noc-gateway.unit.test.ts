@@ -11,7 +11,7 @@ import { loadConfig } from '../../config/config';
 import { DomainError } from '../../domain/shared/errors';
 import { DEFAULT_NOC_POLICY, decideNoc, foldNoc, type NocCommand } from '../../domain/noc';
 import { createTemporalNocGateway, mapTemporalError } from '../../api/noc-gateway';
-import { nocIdFor } from '../../api/noc-ids';
+import { nocIdFor } from '../../api/case-ids';
 import type { NocActionInput, NocView, NocWorkflowInput } from '../../workflows/noc/messages';
 import { pse, reviewer, director } from '../support/actors';
 import { NOC_REQUEST } from './harness';

@@ -205,7 +205,7 @@ describe('the compliance review queue', () => {
     reviewEvent(log, 'rev-1', 'ReviewEvidenceSubmitted', { summary: 'Logs attached', documents: ['logs.zip'], submittedBy: cspRep.userId }, cspRep, '2025-06-01T09:00:00.000Z');
     apply();
     expect(queries.queue(reviewer)).toEqual([
-      { taskId: 'rev-1:assess:2', reviewId: 'rev-1', applicationId: 'app-1', offeringId: 'off-gov', cspId: 'csp-one', kind: 'assess', role: 'reviewer', findingId: null, createdAt: '2025-06-01T09:00:00.000Z', dueAt: null },
+      { taskId: 'rev-1:assess:2', reviewId: 'rev-1', applicationId: 'app-1', offeringId: 'off-gov', cspId: 'csp-one', kind: 'assess', role: 'reviewer', findingId: null, reviewStatus: 'evidence-submitted', createdAt: '2025-06-01T09:00:00.000Z', dueAt: null },
     ]);
     assess(log);
     reviewEvent(log, 'rev-1', 'ReviewRemediationSubmitted', { findingId: 'F2', description: 'Ciphers fixed', submittedBy: cspRep.userId }, cspRep, '2025-07-01T09:00:00.000Z');

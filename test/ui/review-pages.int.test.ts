@@ -263,6 +263,7 @@ describe('compliance in the queue and on the dashboard', () => {
         kind: 'verify-remediation',
         role: 'reviewer',
         findingId: 'F1',
+        reviewStatus: 'opened',
         createdAt: '2026-11-01T00:00:00.000Z',
         dueAt: '2026-12-01T00:00:00.000Z',
       },

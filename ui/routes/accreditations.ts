@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canSeeApplication, type AccreditationGateway } from '../../api/accreditation-gateway';
 import type { CspGateway } from '../../api/csp-gateway';
-import { IdempotencyKey } from '../../api/routes/common';
 import { statusOf } from '../../api/errors';
 import { AddOfferingBody, RegisterCspBody } from '../../api/schemas/csp';
 import { ApplicationIdParams, SubmitAccreditationBody } from '../../api/schemas/accreditation';
@@ -26,12 +24,12 @@ import {
   type AccreditationActionForm,
 } from '../accreditation-actions';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { csrfField, errorSummary, formValues, lines, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
+import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, lines, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
 import { OPEN_REVIEW_PATH, mayOpenReview, openReviewForm, parseOpenReview } from '../open-review';
 import { decodeStream, timeline, type TimelineEntry } from '../timeline';
-import { commandIdOf as reviewCommandIdOf, complianceGatewayOf, requireComplianceGateway } from './reviews';
+import { complianceGatewayOf } from '../../api/routes/reviews';
 
 const DONE: Record<string, string> = {
   submitted: 'Your application has been submitted.',
@@ -64,10 +62,6 @@ interface Refused {
   errors: FormErrors;
 }
 
-const commandIdOf = (values: FormValues): string => {
-  const parsed = IdempotencyKey.safeParse(values.commandId);
-  return parsed.success ? parsed.data : randomUUID();
-};
 
 /** Zod issues as messages by form field; `rename` maps a payload path's first key to the field that holds it. */
 function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[], labels: Record<string, string>, rename: (path: readonly PropertyKey[]) => string): FormErrors {
@@ -95,7 +89,7 @@ function registrationForm(actor: Actor, csrf: string, values: FormValues, errors
     ${errorSummary('csp', errors)}
     <form class="stack" method="post" action="/ui/accreditations/csp" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${textField({ ...common, name: 'name', label: CSP_LABELS.name as string, required: true })}
       ${textField({ ...common, name: 'registrationNumber', label: CSP_LABELS.registrationNumber as string, required: true })}
       ${textField({ ...common, name: 'contactName', label: CSP_LABELS.contactName as string, required: true })}
@@ -118,7 +112,7 @@ function offeringForm(csrf: string, values: FormValues, errors: FormErrors): Saf
     ${errorSummary('offering', errors)}
     <form class="stack" method="post" action="/ui/accreditations/offerings" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${textField({ ...common, name: 'offeringId', label: 'Offering id', hint: 'Letters, digits, dots, dashes; e.g. off-gov.', required: true })}
       ${textField({ ...common, name: 'name', label: 'Offering name', required: true })}
       ${textField({ ...common, name: 'serviceModels', label: 'Service models', hint: 'Comma-separated: IaaS, PaaS, SaaS.', required: true })}
@@ -140,7 +134,7 @@ function applyForm(csp: CspView, csrf: string, values: FormValues, errors: FormE
     ${errorSummary('apply', errors)}
     <form class="stack" method="post" action="/ui/accreditations" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${selectField({ ...common, name: 'offeringId', label: 'Offering', required: true, empty: 'Choose…', options: offerings.map((o) => [o.offeringId, `${o.name} (${o.offeringId})`] as const) })}
       ${selectField({ ...common, name: 'requestedBaseline', label: 'Requested baseline', required: true, empty: 'Choose…', options: BASELINES.map((b) => [b, label(b)] as const) })}
       ${textArea({
@@ -274,7 +268,7 @@ function actionForm(loaded: LoadedApplication, form: AccreditationActionForm, cs
     ${general.map(([, message]) => html`<p class="field-error" role="alert">${message}</p>`)}
     <form class="stack" method="post" action="/ui/accreditations/${encodeURIComponent(loaded.applicationId)}/${form.path}" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${form.fields.map((f) => {
         switch (f.kind) {
           case 'scores':
@@ -344,7 +338,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     });
     // A refused form stays on the page with its values and its refusal, even when the action is not open to the user.
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
-    const canOpenReview = complianceGatewayOf(deps) !== undefined && mayOpenReview(actor, loaded.c);
+    const canOpenReview = deps.complianceGateway !== undefined && mayOpenReview(actor, loaded.c);
     const compliance = deps.complianceQueries?.dashboard(actor, { offeringId: loaded.c.application.offering.offeringId }).find((r) => r.applicationId === loaded.applicationId);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
@@ -533,7 +527,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     const parsed = parseOpenReview(applicationId, values);
     if (!parsed.ok) return render(request, reply, actor, loaded, undefined, 400, { values, errors: parsed.errors });
     try {
-      const view = await requireComplianceGateway(deps).openReview(actor, parsed.data, reviewCommandIdOf(values));
+      const view = await complianceGatewayOf(deps)().openReview(actor, parsed.data, commandIdOf(values));
       const reviewId = view.state.status === 'none' ? '' : view.state.subject.reviewId;
       return seeOther(reply, `/ui/reviews/${encodeURIComponent(reviewId)}?done=opened`);
     } catch (err) {

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NocIdParams, RequestNocBody } from '../../api/schemas/noc';
-import { IdempotencyKey } from '../../api/routes/common';
 import { statusOf } from '../../api/errors';
 import { canSeeNoc, DEVIATION_KINDS, foldNoc, type NocCase, type NocEvent } from '../../domain/noc';
 import type { Actor } from '../../domain/shared/actor';
@@ -11,6 +9,8 @@ import { streamName } from '../../eventstore/envelope';
 import { actionFormByPath, availableActions, parseAction, type ActionForm } from '../case-actions';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import {
+  commandIdField,
+  commandIdOf,
   csrfField,
   errorSummary,
   formValues,
@@ -108,7 +108,7 @@ function actionForm(nocId: string, form: ActionForm, csrf: string, values: FormV
     ${errors[''] ? html`<p class="field-error" role="alert">${errors['']}</p>` : ''}
     <form class="stack" method="post" action="/ui/nocs/${encodeURIComponent(nocId)}/${form.path}" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${form.fields.map((f) => {
         const base = { ...common, name: f.name, label: f.label, required: f.required };
         switch (f.kind) {
@@ -137,7 +137,7 @@ function requestForm(csrf: string, values: FormValues, errors: FormErrors): Safe
     ${errorSummary('new', errors)}
     <form class="stack" method="post" action="/ui/nocs" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       ${selectField({ ...common, name: 'deviation', label: 'Deviation', required: true, empty: 'Choose…', options: DEVIATION_KINDS.map((d) => [d, label(d)] as const) })}
       ${textArea({ ...common, name: 'description', label: 'What do you ask for?', required: true })}
       ${textArea({ ...common, name: 'justification', label: 'Why is it needed?', required: true })}
@@ -182,10 +182,6 @@ function requestPayload(values: FormValues): { ok: true; data: ReturnType<typeof
   return { ok: false, errors };
 }
 
-const commandIdOf = (values: FormValues): string => {
-  const parsed = IdempotencyKey.safeParse(values.commandId);
-  return parsed.success ? parsed.data : randomUUID();
-};
 
 export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
   const { deps } = ctx;

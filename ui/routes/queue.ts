@@ -4,9 +4,8 @@ import { NOC_STATUSES } from '../../domain/noc/state';
 import { JURISDICTIONS } from '../../domain/shared/vocabulary';
 import type { NocTaskKind } from '../../projections/noc/read-model';
 import type { AccreditationTaskKind } from '../../projections/accreditation/queue';
-import { REVIEW_STATUSES, foldReview, type ReviewEvent } from '../../domain/compliance';
+import { REVIEW_STATUSES } from '../../domain/compliance';
 import type { ComplianceTaskKind } from '../../projections/compliance/tasks';
-import { streamName } from '../../eventstore/envelope';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
@@ -92,28 +91,18 @@ function matches(task: QueueTask, f: QueueFilter): boolean {
 }
 
 export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
-  const { nocQueries, accreditationQueue, complianceQueries, eventStore } = ctx.deps;
-
-  /** The review's status now, from its own stream: the task rows do not carry it. */
-  const reviewStatus = async (reviewId: string): Promise<string | undefined> => {
-    const events = await eventStore.readStream(streamName('review', reviewId));
-    const state = foldReview(events.map((e) => ({ type: e.type, data: e.data }) as ReviewEvent));
-    return state.status === 'none' ? undefined : state.status;
-  };
+  const { nocQueries, accreditationQueue, complianceQueries } = ctx.deps;
 
   /** The compliance review tasks of the actor's role that four eyes lets them take. */
-  const reviewTasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => {
+  const reviewTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
     if (!complianceQueries) return [];
-    const rows = complianceQueries.queue(actor);
-    const statuses = new Map<string, string | undefined>();
-    for (const reviewId of new Set(rows.map((t) => t.reviewId))) statuses.set(reviewId, await reviewStatus(reviewId));
-    return rows.map((t) => ({
+    return complianceQueries.queue(actor).map((t) => ({
       taskId: t.taskId,
       caseKind: 'review',
       caseId: t.reviewId,
       href: `/ui/reviews/${encodeURIComponent(t.reviewId)}`,
       kind: t.kind,
-      status: statuses.get(t.reviewId),
+      status: t.reviewStatus,
       party: t.cspId,
       about: `Review of ${t.offeringId} (${t.applicationId})${t.findingId ? `, finding ${t.findingId}` : ''}`,
       // Compliance of accredited offerings is a federal matter, as accreditation is (SPEC §3.2).
@@ -163,16 +152,13 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
   };
 
   /** Every open task in the actor's own queue: NOCs, accreditation applications and compliance reviews alike. */
-  const tasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => [
-    ...nocAndAccreditationTasksOf(actor),
-    ...(await reviewTasksOf(actor)),
-  ];
+  const tasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => [...nocAndAccreditationTasksOf(actor), ...reviewTasksOf(actor)];
 
   app.get('/queue', async (request, reply) => {
     const actor = actorOf(request);
     const query = request.query as Record<string, string | undefined>;
     const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore };
-    const all = await tasksOf(actor);
+    const all = tasksOf(actor);
     // Due first, soonest first; tasks without a due date after, oldest first.
     const tasks = all
       .filter((t) => matches(t, filter))
@@ -251,14 +237,14 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
   });
 
   /** Claims are only taken on tasks that are in the actor's own queue; the claim is keyed by the case's id. */
-  const taskOf = async (request: Parameters<typeof actorOf>[0]): Promise<QueueTask | undefined> => {
+  const taskOf = (request: Parameters<typeof actorOf>[0]): QueueTask | undefined => {
     const taskId = formValues(request.body).taskId;
-    return (await tasksOf(actorOf(request))).find((t) => t.taskId === taskId);
+    return tasksOf(actorOf(request)).find((t) => t.taskId === taskId);
   };
 
   app.post('/queue/claim', async (request, reply) => {
     const actor = actorOf(request);
-    const task = await taskOf(request);
+    const task = taskOf(request);
     if (!task) return seeOther(reply, '/ui/queue?done=gone');
     const outcome = ctx.claims().claim(task.taskId, task.caseId, actor, ctx.now().toISOString());
     return seeOther(reply, `/ui/queue?done=${outcome.ok ? 'claimed' : 'taken'}`);

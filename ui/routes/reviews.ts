@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canSeeApplication } from '../../api/accreditation-gateway';
-import type { ComplianceGateway } from '../../api/compliance-gateway';
-import type { ApiDeps } from '../../api/deps';
 import { statusOf } from '../../api/errors';
-import { IdempotencyKey } from '../../api/routes/common';
+import { complianceGatewayOf } from '../../api/routes/reviews';
+import { CaseId } from '../../api/schemas/review';
 import {
   FINDING_SEVERITIES,
   foldReview,
-  type CompliancePolicy,
   type ReviewCase,
   type ReviewEvent,
   type ReviewEventOf,
@@ -18,7 +15,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { streamName } from '../../eventstore/envelope';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { csrfField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
+import { commandIdField, commandIdOf, csrfField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
 import {
@@ -46,31 +43,6 @@ const DONE: Record<string, string> = {
   'recommend-reinstatement': 'Reinstatement has been recommended.',
 };
 
-/** The compliance processes; a server without them still shows reviews, read-only. */
-export function complianceGatewayOf(deps: ApiDeps): ComplianceGateway | undefined {
-  return deps.complianceGateway;
-}
-
-export function requireComplianceGateway(deps: ApiDeps): ComplianceGateway {
-  const gateway = complianceGatewayOf(deps);
-  if (!gateway) throw new DomainError('UNAVAILABLE', 'Compliance reviews are not available on this server');
-  return gateway;
-}
-
-/**
- * The policy to ask the decider with. A review runs on the policy pinned when it opened, but the decider
- * refuses nothing for policy reasons (the policy only sets deadlines), so the configured one serves.
- */
-export function compliancePolicyOf(deps: ApiDeps): CompliancePolicy {
-  return deps.config.compliancePolicy;
-}
-
-export const commandIdOf = (values: FormValues): string => {
-  const parsed = IdempotencyKey.safeParse(values.commandId);
-  return parsed.success ? parsed.data : randomUUID();
-};
-
-const REVIEW_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 interface LoadedReview {
   reviewId: string;
@@ -192,7 +164,7 @@ function actionForm(loaded: LoadedReview, action: AvailableReviewAction, csrf: s
     ${general.map(([, message]) => html`<p class="field-error" role="alert">${message}</p>`)}
     <form class="stack" method="post" action="/ui/reviews/${encodeURIComponent(loaded.reviewId)}/${form.path}" novalidate>
       ${csrfField(csrf)}
-      <input type="hidden" name="commandId" value="${values.commandId ?? randomUUID()}">
+      ${commandIdField(values)}
       <input type="hidden" name="seen" value="${values.seen ?? String(loaded.revision)}">
       ${form.fields.map((f) => {
         switch (f.kind) {
@@ -241,7 +213,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
   /** A review exists for the actor only if they may see its accreditation: anyone else gets the same 404 as for none at all. */
   const load = async (actor: Actor, reviewId: string): Promise<LoadedReview> => {
     const notFound = new DomainError('NOT_FOUND', `There is no review ${reviewId} that you may see`);
-    if (!REVIEW_ID.test(reviewId)) throw notFound;
+    if (!CaseId.safeParse(reviewId).success) throw notFound;
     const entries = decodeStream(await deps.eventStore.readStream(streamName('review', reviewId)));
     const events = entries.filter((e) => e.decodeError === undefined).map((e) => ({ type: e.event.type, data: e.event.data }) as ReviewEvent);
     const review = foldReview(events);
@@ -252,8 +224,11 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
 
   const render = (request: FastifyRequest, reply: FastifyReply, actor: Actor, loaded: LoadedReview, refused?: Refused, status = 200) => {
     const csrf = csrfOf(ctx, request);
-    const actions = complianceGatewayOf(deps)
-      ? availableReviewActions(loaded.review, actor, { now: ctx.now().toISOString(), policy: compliancePolicyOf(deps) })
+    // A server without the compliance processes still shows reviews, read-only. A review runs on the
+    // policy pinned when it opened, but the decider refuses nothing for policy reasons (the policy only
+    // sets deadlines), so the configured one serves to ask it which actions are open.
+    const actions = deps.complianceGateway
+      ? availableReviewActions(loaded.review, actor, { now: ctx.now().toISOString(), policy: deps.config.compliancePolicy })
       : [];
     // A refused form stays on the page with its values and its refusal, even when the action is no longer open to the user.
     if (refused && !actions.some((a) => a.form.command === refused.form.command)) {
@@ -317,7 +292,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
     const parsed = parseReviewAction(form, values);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
-      await requireComplianceGateway(deps).reviewAction(reviewId, { type: form.command, actor, data: parsed.data, commandId: commandIdOf(values) } as ReviewActionInput);
+      await complianceGatewayOf(deps)().reviewAction(reviewId, { type: form.command, actor, data: parsed.data, commandId: commandIdOf(values) } as ReviewActionInput);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable') throw err;
       // Re-read: the refusal may be because the review moved on, and the page must show where it is now.

@@ -1,15 +1,15 @@
 import type { OpenProcurement } from '../domain/compliance/transition-events';
 import type { PseEvent } from '../domain/pse/events';
-import type { Jurisdiction } from '../domain/shared/vocabulary';
-import { positionToString, type EventStore, type Position } from '../eventstore/port';
+import { evolvePse } from '../domain/pse/evolve';
+import type { PseState } from '../domain/pse/state';
+import { categoryOf } from '../eventstore/envelope';
+import type { EventStore } from '../eventstore/port';
+import { readLogPages } from '../eventstore/read-log';
 import { decode } from '../eventstore/registry';
 
 export interface TransitionActivityDeps {
   eventStore: EventStore;
 }
-
-const PSE_STREAM = 'pse-';
-const PAGE = 1000;
 
 /**
  * What the revocation transition reads from the PSE register. Read from the event store, the source of
@@ -21,32 +21,24 @@ export function createTransitionActivities({ eventStore }: TransitionActivityDep
   return {
     /** Procurements recorded on the offering and not ended, in the order they were recorded. */
     async openProcurementsOn(offeringId: string): Promise<OpenProcurement[]> {
-      const jurisdictions = new Map<string, Jurisdiction>();
-      const open = new Map<string, { pseId: string; procurementId: string }>();
-      let after: Position | undefined;
-      for (;;) {
-        const page = await eventStore.readAll({ ...(after ? { after } : {}), maxCount: PAGE });
+      // Each entity's register entry as its own process folds it: one rule for "open", the decider's.
+      const entries = new Map<string, PseState>();
+      const onOffering: { pseId: string; procurementId: string }[] = [];
+      for await (const page of readLogPages(eventStore, { pageSize: 1000 })) {
         for (const recorded of page) {
-          if (!recorded.stream.startsWith(PSE_STREAM)) continue;
-          const pseId = recorded.stream.slice(PSE_STREAM.length);
+          if (categoryOf(recorded.stream) !== 'pse') continue;
+          const pseId = recorded.stream.slice('pse-'.length);
           const event = { type: recorded.type, data: decode(recorded).data } as PseEvent;
-          if (event.type === 'PseRegistered') {
-            jurisdictions.set(pseId, event.data.jurisdiction);
-          } else if (event.type === 'ProcurementRecorded') {
-            if (event.data.offeringId === offeringId) open.set(`${pseId}/${event.data.procurementId}`, { pseId, procurementId: event.data.procurementId });
-          } else {
-            open.delete(`${pseId}/${event.data.procurementId}`);
-          }
+          entries.set(pseId, evolvePse(entries.get(pseId) ?? { status: 'none' }, event));
+          if (event.type === 'ProcurementRecorded' && event.data.offeringId === offeringId) onOffering.push({ pseId, procurementId: event.data.procurementId });
         }
-        const last = page.at(-1);
-        if (!last || page.length < PAGE) break;
-        if (after && positionToString(after) === positionToString(last.position)) break;
-        after = last.position;
       }
-      return [...open.values()].flatMap((p) => {
-        const jurisdiction = jurisdictions.get(p.pseId);
+      return onOffering.flatMap((p) => {
+        const entry = entries.get(p.pseId);
         // A PSE stream starts with its registration; one without it is not a register entry.
-        return jurisdiction ? [{ ...p, jurisdiction }] : [];
+        if (entry === undefined || entry.status === 'none') return [];
+        const procurement = entry.procurements[p.procurementId];
+        return procurement?.status === 'active' && procurement.offeringId === offeringId ? [{ ...p, jurisdiction: entry.jurisdiction }] : [];
       });
     },
   };

@@ -102,19 +102,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const severityOrder = [
-    ['COMPLIANCE_REMEDIATION_DAYS_HIGH', e.COMPLIANCE_REMEDIATION_DAYS_HIGH],
-    ['COMPLIANCE_REMEDIATION_DAYS_MODERATE', e.COMPLIANCE_REMEDIATION_DAYS_MODERATE],
-    ['COMPLIANCE_REMEDIATION_DAYS_LOW', e.COMPLIANCE_REMEDIATION_DAYS_LOW],
-  ] as const;
   // A graver finding never gets longer to fix than a lighter one.
-  for (let i = 1; i < severityOrder.length; i++) {
-    const [graver, graverDays] = severityOrder[i - 1] as (typeof severityOrder)[number];
-    const [lighter, lighterDays] = severityOrder[i] as (typeof severityOrder)[number];
-    if (graverDays > lighterDays) {
-      throw new ConfigError(`Invalid configuration:\n  ${lighter}: must be at least ${graver} (${graverDays})`);
+  const atLeast = (lighter: 'MODERATE' | 'LOW', graver: 'HIGH' | 'MODERATE'): void => {
+    const graverDays = e[`COMPLIANCE_REMEDIATION_DAYS_${graver}`];
+    if (graverDays > e[`COMPLIANCE_REMEDIATION_DAYS_${lighter}`]) {
+      throw new ConfigError(`Invalid configuration:\n  COMPLIANCE_REMEDIATION_DAYS_${lighter}: must be at least COMPLIANCE_REMEDIATION_DAYS_${graver} (${graverDays})`);
     }
-  }
+  };
+  atLeast('MODERATE', 'HIGH');
+  atLeast('LOW', 'MODERATE');
   const dataDir = resolve(e.DATA_DIR);
   if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
     throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');

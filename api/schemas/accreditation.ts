@@ -8,9 +8,10 @@ import {
   SecurityReviewOutcome,
   type AccreditationState,
 } from '../../domain/accreditation';
-import { Baseline, DataClass, type Role } from '../../domain/shared/vocabulary';
+import { Baseline, DataClass, IsoDateTime, type Role } from '../../domain/shared/vocabulary';
 import { EventMetadata } from '../../eventstore/envelope';
 import type { AccreditationActionType, AccreditationView } from '../../workflows/accreditation/messages';
+import type { Same } from './same-shape';
 
 /**
  * The accreditation endpoints' schemas. Action bodies are the decider's own command payloads, so
@@ -62,18 +63,17 @@ export const ACCREDITATION_ACTIONS: readonly AccreditationActionSpec[] = [
 
 export const accreditationActionBody = (spec: AccreditationActionSpec): z.ZodType => AccreditationCommandPayloads[spec.command];
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const AccreditationCaseSchema = z.object({
   status: z.enum(ACCREDITATION_CASE_STATUSES),
   application: AccreditationApplication,
   submittedBy: z.string(),
-  submittedAt: Iso,
+  submittedAt: IsoDateTime,
   policyVersion: z.string(),
   evidence: z.array(Evidence),
   technicalReviewers: z.array(z.string()),
   screeningReviewerId: z.string().optional(),
-  informationDueBy: Iso.optional(),
+  informationDueBy: IsoDateTime.optional(),
   scores: z.record(z.string(), z.number()),
   scoreSummary: ScoreSummary.optional(),
   securityReview: z.object({ outcome: SecurityReviewOutcome, notes: z.string(), by: z.string() }).optional(),
@@ -83,13 +83,13 @@ export const AccreditationCaseSchema = z.object({
       baseline: Baseline,
       highestDataClass: DataClass,
       conditions: z.array(z.string()),
-      validFrom: Iso,
-      validUntil: Iso,
+      validFrom: IsoDateTime,
+      validUntil: IsoDateTime,
     })
     .optional(),
-  reapplyAfter: Iso.optional(),
+  reapplyAfter: IsoDateTime.optional(),
   renewalWindowOpen: z.boolean(),
-  transitionUntil: Iso.optional(),
+  transitionUntil: IsoDateTime.optional(),
 });
 
 export const AccreditationStateSchema = z.union([z.object({ status: z.literal('none') }), AccreditationCaseSchema]);
@@ -100,7 +100,7 @@ export const AccreditationViewSchema = z.object({
   revision: z.number().int(),
   /** Compliance measures the process refused (they arrive as signals, which cannot answer). */
   complianceRefusals: z.array(
-    z.object({ commandId: z.string(), type: z.enum(['Suspend', 'Revoke']), code: z.string(), message: z.string(), at: Iso }),
+    z.object({ commandId: z.string(), type: z.enum(['Suspend', 'Revoke']), code: z.string(), message: z.string(), at: IsoDateTime }),
   ),
 });
 
@@ -109,7 +109,7 @@ export const CaseHistoryEntry = z.object({
   revision: z.number().int(),
   /** Global log position, as `commit/prepare`. */
   position: z.string(),
-  recordedAt: Iso,
+  recordedAt: IsoDateTime,
   actor: EventMetadata.shape.actor,
   data: z.unknown(),
   metadata: EventMetadata,
@@ -124,7 +124,6 @@ export const AccreditationDetail = z.object({
   history: z.array(CaseHistoryEntry),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof AccreditationStateSchema>, AccreditationState>, Same<z.output<typeof AccreditationViewSchema>, AccreditationView>] = [
   true,
   true,

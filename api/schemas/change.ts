@@ -5,6 +5,8 @@ import { CHANGE_STATUSES, type ChangeState } from '../../domain/compliance/chang
 import type { ChangeView } from '../../workflows/compliance/change-messages';
 import { CaseHistoryEntry } from './accreditation';
 import { CaseId } from './review';
+import { IsoDateTime } from '../../domain/shared/vocabulary';
+import type { Same } from './same-shape';
 
 /** The significant change endpoints' schemas. */
 
@@ -15,7 +17,6 @@ export const ChangeIdParams = z.object({ changeId: CaseId });
 export const RecommendChangeBody = ChangeCommandPayloads.RecommendChange;
 export const DecideChangeBody = ChangeCommandPayloads.DecideChange;
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const ChangeViewSchema = z.object({
   state: z.union([
@@ -24,7 +25,7 @@ export const ChangeViewSchema = z.object({
       status: z.enum(CHANGE_STATUSES),
       change: SignificantChange,
       requestedBy: z.string(),
-      requestedAt: Iso,
+      requestedAt: IsoDateTime,
       lateNotice: z.boolean(),
       recommendation: z.object({ recommendation: z.enum(['approve', 'reject']), reasons: z.string(), by: z.string() }).optional(),
       decidedBy: z.string().optional(),
@@ -35,6 +36,5 @@ export const ChangeViewSchema = z.object({
 
 export const ChangeDetail = z.object({ live: ChangeViewSchema, history: z.array(CaseHistoryEntry) });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof ChangeViewSchema>['state'], ChangeState>, Same<z.output<typeof ChangeViewSchema>, ChangeView>] = [true, true];
 void sameShapes;

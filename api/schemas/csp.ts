@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CspCommandPayloads, Offering, OfferingDetails, Organisation, type CspState } from '../../domain/csp';
 import type { CspView } from '../../workflows/csp/messages';
+import { IsoDateTime } from '../../domain/shared/vocabulary';
+import type { Same } from './same-shape';
 
 /**
  * The CSP register endpoints' schemas: requests are parsed with them, and the OpenAPI document
@@ -24,7 +26,6 @@ export const RetireOfferingBody = z.object({ reason: z.string().trim().min(1).ma
 export const CspIdParams = z.object({ cspId: Id });
 export const OfferingParams = z.object({ cspId: Id, offeringId: Id });
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const CspStateSchema = z.union([
   z.object({ status: z.literal('none') }),
@@ -33,7 +34,7 @@ export const CspStateSchema = z.union([
     cspId: z.string(),
     organisation: Organisation,
     registeredBy: z.string(),
-    registeredAt: Iso,
+    registeredAt: IsoDateTime,
     offerings: z.record(z.string(), Offering.extend({ status: z.enum(['active', 'retired']) })),
   }),
 ]);
@@ -44,6 +45,5 @@ export const CspViewSchema = z.object({
   revision: z.number().int(),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof CspStateSchema>, CspState>, Same<z.output<typeof CspViewSchema>, CspView>] = [true, true];
 void sameShapes;

@@ -5,6 +5,8 @@ import type { MonitoringState } from '../../domain/compliance/monitoring-state';
 import type { MonitoringView } from '../../workflows/compliance/messages';
 import { CaseHistoryEntry } from './accreditation';
 import { CaseId } from './review';
+import { IsoDateTime } from '../../domain/shared/vocabulary';
+import type { Same } from './same-shape';
 
 /** The continuous-monitoring endpoints' schemas (SPEC §3.1 "while accredited"). */
 export const MonitoringParams = z.object({ applicationId: CaseId });
@@ -12,11 +14,10 @@ export const MonitoringParams = z.object({ applicationId: CaseId });
 /** The provider's monthly report, as the decider takes it. */
 export const MonthlyReportBody = MonitoringCommandPayloads.SubmitMonthlyReport;
 
-const Iso = z.iso.datetime({ offset: true });
 
 const PeriodOutcome = z.discriminatedUnion('outcome', [
-  z.object({ outcome: z.literal('submitted'), submittedAt: Iso, vulnerabilities: VulnerabilityCounts }),
-  z.object({ outcome: z.literal('late'), missChain: z.number().int(), submittedAt: Iso, vulnerabilities: VulnerabilityCounts }),
+  z.object({ outcome: z.literal('submitted'), submittedAt: IsoDateTime, vulnerabilities: VulnerabilityCounts }),
+  z.object({ outcome: z.literal('late'), missChain: z.number().int(), submittedAt: IsoDateTime, vulnerabilities: VulnerabilityCounts }),
   z.object({ outcome: z.literal('missed'), missChain: z.number().int() }),
 ]);
 
@@ -37,7 +38,6 @@ export const MonitoringViewSchema = z.object({
   revision: z.number().int(),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof MonitoringViewSchema>['state'], MonitoringState>, Same<z.output<typeof MonitoringViewSchema>, MonitoringView>] = [
   true,
   true,

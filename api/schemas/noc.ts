@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { Actor } from '../../domain/shared/actor';
-import { DataClass, Jurisdiction, Role } from '../../domain/shared/vocabulary';
+import { DataClass, IsoDateTime, Jurisdiction, Role } from '../../domain/shared/vocabulary';
 import { DeviationKind, NocCommandPayloads, NocRequest, NOC_STATUSES, type NocCase, type NocCommandType, type NocState } from '../../domain/noc';
 import { EventMetadata } from '../../eventstore/envelope';
 import type { NocHistoryRow, NocNotificationRow, NocRegisterRow, NocTaskRow } from '../../projections/noc/read-model';
 import type { NocView } from '../../workflows/noc/messages';
+import type { Same } from './same-shape';
 
 /**
  * The NOC endpoints' request and response schemas. Requests are parsed with them; responses are
@@ -66,16 +67,15 @@ export const NOC_ACTIONS: readonly NocActionSpec[] = [
 
 export const actionBody = (spec: NocActionSpec): z.ZodType => NocCommandPayloads[spec.command];
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const NocCaseSchema = z.object({
   status: NocStatus,
   request: NocRequest,
   requestedBy: z.string(),
-  requestedAt: Iso,
+  requestedAt: IsoDateTime,
   reviewerId: z.string().optional(),
   reviewerName: z.string().optional(),
-  informationDueBy: Iso.optional(),
+  informationDueBy: IsoDateTime.optional(),
   recommendation: z
     .object({
       recommendation: z.enum(['approve', 'reject']),
@@ -86,8 +86,8 @@ export const NocCaseSchema = z.object({
     })
     .optional(),
   decidedBy: z.string().optional(),
-  validFrom: Iso.optional(),
-  validUntil: Iso.optional(),
+  validFrom: IsoDateTime.optional(),
+  validUntil: IsoDateTime.optional(),
   conditions: z.array(z.string()),
   extensionsGranted: z.number().int(),
   pendingExtensionMonths: z.number().int().optional(),
@@ -116,19 +116,19 @@ export const NocRegisterRowSchema = z.object({
   requestedMonths: z.number().int(),
   status: NocStatus,
   requestedBy: z.string(),
-  requestedAt: Iso,
+  requestedAt: IsoDateTime,
   reviewerId: nullable(z.string()),
   recommendation: nullable(z.enum(['approve', 'reject'])),
   recommendedBy: nullable(z.string()),
   decidedBy: nullable(z.string()),
-  decidedAt: nullable(Iso),
-  validFrom: nullable(Iso),
-  validUntil: nullable(Iso),
+  decidedAt: nullable(IsoDateTime),
+  validFrom: nullable(IsoDateTime),
+  validUntil: nullable(IsoDateTime),
   conditions: z.array(z.string()),
   extensionsGranted: z.number().int(),
-  informationDueBy: nullable(Iso),
+  informationDueBy: nullable(IsoDateTime),
   pendingExtensionMonths: nullable(z.number().int()),
-  updatedAt: Iso,
+  updatedAt: IsoDateTime,
   revision: z.number().int(),
 });
 
@@ -140,10 +140,10 @@ export const NocTaskRowSchema = z.object({
   role: z.string(),
   pseId: nullable(z.string()),
   excludedUserIds: z.array(z.string()),
-  createdAt: Iso,
-  dueAt: nullable(Iso),
+  createdAt: IsoDateTime,
+  dueAt: nullable(IsoDateTime),
   claimedBy: nullable(z.string()),
-  claimedAt: nullable(Iso),
+  claimedAt: nullable(IsoDateTime),
 });
 
 export const NocTimelineRowSchema = z.object({
@@ -151,7 +151,7 @@ export const NocTimelineRowSchema = z.object({
   revision: z.number().int(),
   from: nullable(NocStatus),
   to: NocStatus,
-  at: Iso,
+  at: IsoDateTime,
   byUserId: z.string(),
   byRole: z.string(),
   byName: nullable(z.string()),
@@ -164,8 +164,8 @@ export const NocNotificationRowSchema = z.object({
   pseId: z.string(),
   kind: z.enum(['expiry-reminder', 'decision', 'information-requested', 'expired', 'revoked', 'migration-notice', 'non-compliant']),
   message: z.string(),
-  createdAt: Iso,
-  deliveredAt: nullable(Iso),
+  createdAt: IsoDateTime,
+  deliveredAt: nullable(IsoDateTime),
 });
 
 export const NocHistoryEntry = z.object({
@@ -173,7 +173,7 @@ export const NocHistoryEntry = z.object({
   revision: z.number().int(),
   /** Global log position, as `commit/prepare`. */
   position: z.string(),
-  recordedAt: Iso,
+  recordedAt: IsoDateTime,
   actor: EventMetadata.shape.actor,
   data: z.unknown(),
   metadata: EventMetadata,
@@ -198,7 +198,6 @@ export const NocNotifications = z.object({ items: z.array(NocNotificationRowSche
 export const ActorSchema = Actor;
 
 /** Holds only when A and B are the same type. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [
   Same<z.output<typeof NocCaseSchema>, NocCase>,
   Same<z.output<typeof NocStateSchema>, NocState>,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Procurement, PseCommandPayloads, PseDetails, RecordedCheck, type PseState } from '../../domain/pse';
-import { DataClass } from '../../domain/shared/vocabulary';
+import { DataClass, IsoDateTime } from '../../domain/shared/vocabulary';
 import type { PseView } from '../../workflows/pse/messages';
+import type { Same } from './same-shape';
 
 /**
  * The PSE register endpoints' schemas: requests are parsed with them, and the OpenAPI document
@@ -25,14 +26,13 @@ export const EndProcurementBody = z.object({ reason: z.string().trim().min(1).ma
 export const PseIdParams = z.object({ pseId: Id });
 export const ProcurementParams = z.object({ procurementId: Id });
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const ProcurementRecordSchema = Procurement.extend({
   status: z.enum(['active', 'ended']),
   check: RecordedCheck,
   recordedBy: z.string(),
-  recordedAt: Iso,
-  endedAt: Iso.optional(),
+  recordedAt: IsoDateTime,
+  endedAt: IsoDateTime.optional(),
 });
 
 export const PseStateSchema = z.union([
@@ -41,7 +41,7 @@ export const PseStateSchema = z.union([
     status: z.literal('registered'),
     pseId: z.string(),
     registeredBy: z.string(),
-    registeredAt: Iso,
+    registeredAt: IsoDateTime,
     procurements: z.record(z.string(), ProcurementRecordSchema),
   }),
 ]);
@@ -59,6 +59,5 @@ export const ProcurementResultSchema = z.object({
   revision: z.number().int(),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof PseStateSchema>, PseState>, Same<z.output<typeof PseViewSchema>, PseView>] = [true, true];
 void sameShapes;

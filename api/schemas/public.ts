@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { DataCentre, ServiceModel } from '../../domain/csp/events';
 import { DeploymentModel } from '../../domain/procurement/hosting-rules';
-import { Baseline, DataClass, Role } from '../../domain/shared/vocabulary';
+import { Baseline, DataClass, IsoDateTime, Role } from '../../domain/shared/vocabulary';
 import { ENDED_STATUSES, LISTED_STATUSES } from '../../projections/accreditation/accredited-list';
 import type { AccreditationChangeRow, AccreditedListRow } from '../../projections/accreditation/queries';
+import type { Same } from './same-shape';
 
 /**
  * The public endpoints' schemas: anyone may read the accredited list, its change log and the
  * procurement check (SPEC §5). The compile-time check at the bottom keeps the response schemas equal
  * to the rows the read models return.
  */
-const Iso = z.iso.datetime({ offset: true });
 export const ListedStatus = z.enum(LISTED_STATUSES);
 export const PublicAccreditationStatus = z.enum([...LISTED_STATUSES, ...ENDED_STATUSES]);
 
@@ -26,11 +26,11 @@ export const AccreditedListRowSchema = z.object({
   status: ListedStatus,
   baseline: Baseline,
   highestDataClass: DataClass,
-  accreditedSince: Iso,
-  validFrom: Iso,
-  validUntil: Iso,
+  accreditedSince: IsoDateTime,
+  validFrom: IsoDateTime,
+  validUntil: IsoDateTime,
   conditions: z.array(z.string()),
-  updatedAt: Iso,
+  updatedAt: IsoDateTime,
 });
 
 export const AccreditationChangeRowSchema = z.object({
@@ -39,9 +39,9 @@ export const AccreditationChangeRowSchema = z.object({
   applicationId: z.string(),
   from: ListedStatus.nullable(),
   to: PublicAccreditationStatus,
-  at: Iso,
+  at: IsoDateTime,
   reasons: z.string(),
-  transitionUntil: Iso.nullable(),
+  transitionUntil: IsoDateTime.nullable(),
   decidedBy: z.object({ name: z.string().nullable(), role: Role }),
 });
 
@@ -73,7 +73,6 @@ export const AccreditationChanges = z.object({
 });
 
 /** Holds only when A and B are the same type. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof AccreditedListRowSchema>, AccreditedListRow>, Same<z.output<typeof AccreditationChangeRowSchema>, AccreditationChangeRow>] = [
   true,
   true,

@@ -5,6 +5,8 @@ import { REVIEW_STATUSES, type ReviewState } from '../../domain/compliance/revie
 import type { Role } from '../../domain/shared/vocabulary';
 import type { ReviewActionType, ReviewView } from '../../workflows/compliance/messages';
 import { CaseHistoryEntry } from './accreditation';
+import { IsoDateTime } from '../../domain/shared/vocabulary';
+import type { Same } from './same-shape';
 
 /**
  * The compliance review endpoints' schemas (SPEC §3.2). Action bodies are the decider's own command
@@ -47,20 +49,19 @@ export const REVIEW_ACTIONS: readonly ReviewActionSpec[] = [
 
 export const reviewActionBody = (spec: ReviewActionSpec): z.ZodType => ReviewCommandPayloads[spec.command];
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const ReviewCaseSchema = z.object({
   status: z.enum(REVIEW_STATUSES),
   subject: ReviewSubject,
   trigger: ReviewTrigger,
   openedBy: z.string(),
-  openedAt: Iso,
-  evidenceDueBy: Iso.optional(),
+  openedAt: IsoDateTime,
+  evidenceDueBy: IsoDateTime.optional(),
   evidenceExtended: z.boolean(),
   evidenceSubmittedBy: z.string().optional(),
   assessedBy: z.string().optional(),
   findings: z.array(AssessedFinding.extend({ status: z.enum(['open', 'evidence-submitted', 'verified']), overdue: z.boolean(), extended: z.boolean() })),
-  escalation: z.object({ reason: EscalationReason, findingIds: z.array(z.string()), at: Iso }).optional(),
+  escalation: z.object({ reason: EscalationReason, findingIds: z.array(z.string()), at: IsoDateTime }).optional(),
   decidedBy: z.array(z.string()),
 });
 
@@ -77,6 +78,5 @@ export const ReviewDetail = z.object({
   history: z.array(CaseHistoryEntry),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShapes: [Same<z.output<typeof ReviewViewSchema>['state'], ReviewState>, Same<z.output<typeof ReviewViewSchema>, ReviewView>] = [true, true];
 void sameShapes;

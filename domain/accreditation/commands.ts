@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { Actor } from '../shared/actor';
-import { Baseline, DataClass } from '../shared/vocabulary';
+import { Baseline, DataClass, IsoDateTime } from '../shared/vocabulary';
 import { Score } from '../framework/schema';
 import { AccreditationApplication, Evidence, SecurityReviewOutcome } from './events';
 
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 /** Payloads of the accreditation commands, as people send them; the actor is added by the authenticated edge. */
 export const AccreditationCommandPayloads = {
@@ -27,7 +26,7 @@ export const AccreditationCommandPayloads = {
       conditions: z.array(Text.max(1000)).max(50).default([]),
       reasons: Text.max(5000),
       /** Defaults to the policy's validity from now; never longer. */
-      validUntil: Iso.optional(),
+      validUntil: IsoDateTime.optional(),
     }),
     z.object({ decision: z.literal('reject'), reasons: Text.max(5000) }),
   ]),

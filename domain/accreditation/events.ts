@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { Baseline, DataClass } from '../shared/vocabulary';
+import { Baseline, DataClass, IsoDateTime } from '../shared/vocabulary';
 import { Offering } from '../csp/events';
 import { Score } from '../framework/schema';
 
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 export const EVIDENCE_KINDS = ['iso-27001', 'iso-27017', 'iso-27018', 'soc2', 'dc-tier', 'audit-report', 'other'] as const;
 export const EvidenceKind = z.enum(EVIDENCE_KINDS);
@@ -15,8 +14,8 @@ export const Evidence = z
     kind: EvidenceKind,
     /** Certificate number, report title, or document reference. */
     reference: Text.max(500),
-    issuedAt: Iso.optional(),
-    expiresAt: Iso.optional(),
+    issuedAt: IsoDateTime.optional(),
+    expiresAt: IsoDateTime.optional(),
   })
   .refine((e) => e.issuedAt === undefined || e.expiresAt === undefined || Date.parse(e.issuedAt) < Date.parse(e.expiresAt), {
     path: ['expiresAt'],
@@ -51,11 +50,11 @@ export type AccreditationApplication = z.infer<typeof AccreditationApplication>;
 
 /** The accreditation's events (stream `accreditation-<applicationId>`), version 1. */
 export const AccreditationEventSchemas = {
-  AccreditationSubmitted: AccreditationApplication.extend({ submittedBy: Text, submittedAt: Iso, policyVersion: Text }),
+  AccreditationSubmitted: AccreditationApplication.extend({ submittedBy: Text, submittedAt: IsoDateTime, policyVersion: Text }),
   AccreditationScreeningStarted: z.object({ reviewerId: Text, reviewerName: Text }),
-  AccreditationInformationRequested: z.object({ questions: Text, dueBy: Iso, requestedBy: Text }),
+  AccreditationInformationRequested: z.object({ questions: Text, dueBy: IsoDateTime, requestedBy: Text }),
   AccreditationInformationProvided: z.object({ answer: Text, evidence: z.array(Evidence), providedBy: Text }),
-  AccreditationLapsed: z.object({ reason: Text, dueBy: Iso }),
+  AccreditationLapsed: z.object({ reason: Text, dueBy: IsoDateTime }),
   AccreditationScreeningCompleted: z.object({ notes: Text, completedBy: Text }),
   AccreditationCriteriaScored: z.object({
     /** The scores given in this round; later rounds overwrite a criterion's earlier score. */
@@ -77,8 +76,8 @@ export const AccreditationEventSchemas = {
     highestDataClass: DataClass,
     conditions: z.array(Text),
     reasons: Text,
-    validFrom: Iso,
-    validUntil: Iso,
+    validFrom: IsoDateTime,
+    validUntil: IsoDateTime,
     frameworkVersion: Text,
     summary: ScoreSummary,
     decidedBy: Text,
@@ -86,17 +85,17 @@ export const AccreditationEventSchemas = {
   }),
   AccreditationRejected: z.object({
     reasons: Text,
-    reapplyAfter: Iso,
+    reapplyAfter: IsoDateTime,
     frameworkVersion: Text,
     decidedBy: Text,
     decidedByName: Text,
   }),
-  AccreditationRenewalWindowOpened: z.object({ validUntil: Iso }),
-  AccreditationRenewed: z.object({ previousValidUntil: Iso, validUntil: Iso, reasons: Text, renewedBy: Text }),
-  AccreditationExpired: z.object({ validUntil: Iso }),
+  AccreditationRenewalWindowOpened: z.object({ validUntil: IsoDateTime }),
+  AccreditationRenewed: z.object({ previousValidUntil: IsoDateTime, validUntil: IsoDateTime, reasons: Text, renewedBy: Text }),
+  AccreditationExpired: z.object({ validUntil: IsoDateTime }),
   AccreditationSuspended: z.object({ reasons: Text, suspendedBy: Text }),
   AccreditationReinstated: z.object({ reasons: Text, reinstatedBy: Text }),
-  AccreditationRevoked: z.object({ reasons: Text, transitionUntil: Iso, revokedBy: Text }),
+  AccreditationRevoked: z.object({ reasons: Text, transitionUntil: IsoDateTime, revokedBy: Text }),
   AccreditationWithdrawn: z.object({ reason: Text, withdrawnBy: Text, previousStatus: Text }),
 } as const;
 

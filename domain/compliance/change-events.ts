@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { IsoDateTime } from '../shared/vocabulary';
 
-const Iso = z.iso.datetime({ offset: true });
 const Text = z.string().trim().min(1);
 
 export const CHANGE_KINDS = ['architecture', 'data-centre-location', 'new-service', 'subcontractor', 'security-control', 'other'] as const;
@@ -15,13 +15,13 @@ export const SignificantChange = z.object({
   cspId: Text,
   kind: ChangeKind,
   description: Text.max(10000),
-  plannedFor: Iso,
+  plannedFor: IsoDateTime,
 });
 export type SignificantChange = z.infer<typeof SignificantChange>;
 
 /** Events of one significant change request, stream `change-<changeId>`. Each data schema is version 1. */
 export const ChangeEventSchemas = {
-  SignificantChangeRequested: SignificantChange.extend({ requestedBy: Text, requestedAt: Iso }),
+  SignificantChangeRequested: SignificantChange.extend({ requestedBy: Text, requestedAt: IsoDateTime }),
   /** Notified with less notice than the policy requires: this counts as a compliance finding. */
   SignificantChangeNotifiedLate: z.object({
     applicationId: Text,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ReportingPeriod } from './period';
+import { IsoDateTime } from '../shared/vocabulary';
 
-const Iso = z.iso.datetime({ offset: true });
 const Text = z.string().trim().min(1);
 const Count = z.number().int().nonnegative();
 
@@ -20,20 +20,20 @@ export const MonitoringEventSchemas = {
     cspId: Text,
     /** The first month a report is owed for. */
     firstPeriod: ReportingPeriod,
-    startedAt: Iso,
+    startedAt: IsoDateTime,
   }),
   MonthlyReportSubmitted: z.object({
     period: ReportingPeriod,
     summary: Text,
     vulnerabilities: VulnerabilityCounts,
     submittedBy: Text,
-    submittedAt: Iso,
+    submittedAt: IsoDateTime,
     /** Submitted after its due instant; a late report does not undo the recorded miss. */
     late: z.boolean(),
   }),
   MonthlyReportMissed: z.object({
     period: ReportingPeriod,
-    dueAt: Iso,
+    dueAt: IsoDateTime,
     /** Missed periods in a row, ending with this one. */
     consecutiveMisses: z.number().int().positive(),
   }),
@@ -44,7 +44,7 @@ export const MonitoringEventSchemas = {
     cspId: Text,
     periods: z.array(ReportingPeriod).min(1),
   }),
-  MonitoringEnded: z.object({ reason: Text, endedAt: Iso }),
+  MonitoringEnded: z.object({ reason: Text, endedAt: IsoDateTime }),
 } as const;
 
 type Schemas = typeof MonitoringEventSchemas;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Actor } from '../shared/actor';
 import { FindingInput, ReviewSubject, ReviewTrigger } from './review-events';
+import { IsoDateTime } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 /** Payloads of the compliance review commands; the actor is added by the authenticated edge. */
 export const ReviewCommandPayloads = {
@@ -18,7 +18,7 @@ export const ReviewCommandPayloads = {
   EvidenceOverdue: z.object({}),
   FindingOverdue: z.object({ findingId: Text }),
   /** The director's decisions on an escalated review. */
-  ExtendDeadline: z.object({ findingId: Text.optional(), newDeadline: Iso, reasons: Text.max(5000) }),
+  ExtendDeadline: z.object({ findingId: Text.optional(), newDeadline: IsoDateTime, reasons: Text.max(5000) }),
   DecideSuspend: z.object({ reasons: Text.max(5000) }),
   DecideRevoke: z.object({ reasons: Text.max(5000) }),
   RecommendReinstatement: z.object({ reasons: Text.max(5000) }),

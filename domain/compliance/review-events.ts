@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { IsoDateTime } from '../shared/vocabulary';
 
-const Iso = z.iso.datetime({ offset: true });
 const Text = z.string().trim().min(1);
 
 export const REVIEW_TRIGGERS = ['anniversary', 'incident', 'complaint', 'missed-reports', 'significant-change'] as const;
@@ -19,7 +19,7 @@ export type EscalationReason = z.infer<typeof EscalationReason>;
 export const FindingInput = z.object({ id: Text.max(100), title: Text.max(500), severity: FindingSeverity });
 export type FindingInput = z.infer<typeof FindingInput>;
 
-export const AssessedFinding = FindingInput.extend({ deadline: Iso });
+export const AssessedFinding = FindingInput.extend({ deadline: IsoDateTime });
 export type AssessedFinding = z.infer<typeof AssessedFinding>;
 
 /** Which accreditation the review is about; fixed once opened. */
@@ -41,30 +41,30 @@ export const ReviewEventSchemas = {
     trigger: ReviewTrigger,
     description: Text,
     openedBy: Text,
-    openedAt: Iso,
+    openedAt: IsoDateTime,
   }),
-  ReviewEvidenceRequested: z.object({ request: Text, dueBy: Iso, requestedBy: Text }),
+  ReviewEvidenceRequested: z.object({ request: Text, dueBy: IsoDateTime, requestedBy: Text }),
   ReviewEvidenceSubmitted: z.object({ summary: Text, documents: z.array(Text), submittedBy: Text }),
-  ReviewEvidenceOverdue: z.object({ dueBy: Iso }),
+  ReviewEvidenceOverdue: z.object({ dueBy: IsoDateTime }),
   ReviewAssessed: z.object({
     summary: Text,
     findings: z.array(AssessedFinding),
     assessedBy: Text,
     assessedByName: Text,
-    assessedAt: Iso,
+    assessedAt: IsoDateTime,
   }),
-  ReviewClosedCompliant: z.object({ applicationId: Text, closedAt: Iso }),
+  ReviewClosedCompliant: z.object({ applicationId: Text, closedAt: IsoDateTime }),
   ReviewRemediationSubmitted: z.object({ findingId: Text, description: Text, submittedBy: Text }),
   ReviewFindingVerified: z.object({ findingId: Text, notes: Text, verifiedBy: Text }),
   ReviewFindingRejected: z.object({ findingId: Text, notes: Text, rejectedBy: Text }),
-  ReviewFindingOverdue: z.object({ findingId: Text, severity: FindingSeverity, deadline: Iso }),
-  ReviewEscalated: z.object({ reason: EscalationReason, findingIds: z.array(Text), escalatedAt: Iso }),
-  ReviewClosedRemediated: z.object({ applicationId: Text, closedAt: Iso }),
+  ReviewFindingOverdue: z.object({ findingId: Text, severity: FindingSeverity, deadline: IsoDateTime }),
+  ReviewEscalated: z.object({ reason: EscalationReason, findingIds: z.array(Text), escalatedAt: IsoDateTime }),
+  ReviewClosedRemediated: z.object({ applicationId: Text, closedAt: IsoDateTime }),
   /** The director's extension: of the evidence deadline (no findingId) or of one finding's. */
   ReviewDeadlineExtended: z.object({
     findingId: Text.optional(),
-    previousDeadline: Iso,
-    newDeadline: Iso,
+    previousDeadline: IsoDateTime,
+    newDeadline: IsoDateTime,
     /** Whether the extension leaves nothing that escalates: the review returns to its working status. */
     escalationResolved: z.boolean(),
     reasons: Text,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { Jurisdiction } from '../shared/vocabulary';
+import { IsoDateTime, Jurisdiction } from '../shared/vocabulary';
 
-const Iso = z.iso.datetime({ offset: true });
 const Text = z.string().trim().min(1);
 
 /** A procurement recorded on the revoked offering and not ended, as the PSE register holds it. */
@@ -22,13 +21,13 @@ export const TransitionEventSchemas = {
     applicationId: Text,
     offeringId: Text,
     cspId: Text,
-    revokedAt: Iso,
-    migrateBy: Iso,
+    revokedAt: IsoDateTime,
+    migrateBy: IsoDateTime,
   }),
   /** One per procurement open at the revocation: the entity is told to migrate by `migrateBy`. */
-  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: Iso }),
+  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
   /** At the deadline, one per noticed procurement still open: it counts against the entity's compliance. */
-  ProcurementFlaggedNonCompliant: OpenProcurement.extend({ offeringId: Text, migrateBy: Iso }),
+  ProcurementFlaggedNonCompliant: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
   RevocationTransitionEnded: z.object({ flagged: z.number().int().nonnegative() }),
 } as const;
 

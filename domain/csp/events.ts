@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DeploymentModel } from '../procurement/hosting-rules';
+import { IsoDateTime } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 export const SERVICE_MODELS = ['IaaS', 'PaaS', 'SaaS'] as const;
 export const ServiceModel = z.enum(SERVICE_MODELS);
@@ -43,7 +43,7 @@ export type Organisation = z.infer<typeof Organisation>;
 
 /** The CSP register's events (stream `csp-<cspId>`), version 1. */
 export const CspEventSchemas = {
-  CspRegistered: Organisation.extend({ cspId: Text, registeredBy: Text, registeredAt: Iso }),
+  CspRegistered: Organisation.extend({ cspId: Text, registeredBy: Text, registeredAt: IsoDateTime }),
   OfferingAdded: Offering.extend({ addedBy: Text }),
   /** Carries the whole offering after the change, so a reader never has to merge partial updates. */
   OfferingUpdated: Offering.extend({ changed: z.array(Text).min(1), updatedBy: Text }),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Actor } from '../shared/actor';
 import { NocRequest } from './events';
+import { IsoDateTime } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 /** Payloads of the NOC commands, as people send them; the actor is added by the authenticated edge. */
 export const NocCommandPayloads = {
@@ -20,8 +20,8 @@ export const NocCommandPayloads = {
     decision: z.enum(['approve', 'reject']),
     reasons: Text.max(5000),
     conditions: z.array(Text.max(1000)).max(50).optional(),
-    validFrom: Iso.optional(),
-    validUntil: Iso.optional(),
+    validFrom: IsoDateTime.optional(),
+    validUntil: IsoDateTime.optional(),
   }),
   RequestExtension: z.object({ months: z.number().int().positive(), justification: Text.max(5000) }),
   DecideExtension: z.object({ decision: z.enum(['approve', 'reject']), reasons: Text.max(5000) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DataClass, Jurisdiction } from '../shared/vocabulary';
+import { DataClass, IsoDateTime, Jurisdiction } from '../shared/vocabulary';
 
 export const DEVIATION_KINDS = [
   'non-accredited-offering',
@@ -11,7 +11,6 @@ export const DEVIATION_KINDS = [
 export const DeviationKind = z.enum(DEVIATION_KINDS);
 export type DeviationKind = z.infer<typeof DeviationKind>;
 
-const Iso = z.iso.datetime({ offset: true });
 const Text = z.string().trim().min(1);
 
 /** What the PSE asks for; fixed once requested. */
@@ -35,11 +34,11 @@ export type NocRequest = z.infer<typeof NocRequest>;
  * event registry rather than changing these.
  */
 export const NocEventSchemas = {
-  NocRequested: NocRequest.extend({ requestedBy: Text, requestedAt: Iso }),
+  NocRequested: NocRequest.extend({ requestedBy: Text, requestedAt: IsoDateTime }),
   NocReviewStarted: z.object({ reviewerId: Text, reviewerName: Text }),
-  NocInformationRequested: z.object({ questions: Text, dueBy: Iso, requestedBy: Text }),
+  NocInformationRequested: z.object({ questions: Text, dueBy: IsoDateTime, requestedBy: Text }),
   NocInformationProvided: z.object({ answer: Text, providedBy: Text }),
-  NocLapsed: z.object({ reason: Text, dueBy: Iso }),
+  NocLapsed: z.object({ reason: Text, dueBy: IsoDateTime }),
   NocRecommended: z.object({
     recommendation: z.enum(['approve', 'reject']),
     reasons: Text,
@@ -48,24 +47,24 @@ export const NocEventSchemas = {
     recommendedByName: Text,
   }),
   NocApproved: z.object({
-    validFrom: Iso,
-    validUntil: Iso,
+    validFrom: IsoDateTime,
+    validUntil: IsoDateTime,
     conditions: z.array(Text),
     reasons: Text,
     decidedBy: Text,
     decidedByName: Text,
   }),
   NocRejected: z.object({ reasons: Text, decidedBy: Text, decidedByName: Text }),
-  NocExpiryReminderDue: z.object({ daysBefore: z.number().int().positive(), validUntil: Iso, pseId: Text }),
+  NocExpiryReminderDue: z.object({ daysBefore: z.number().int().positive(), validUntil: IsoDateTime, pseId: Text }),
   NocExtensionRequested: z.object({ months: z.number().int().positive(), justification: Text, requestedBy: Text }),
   NocExtensionApproved: z.object({
-    previousValidUntil: Iso,
-    validUntil: Iso,
+    previousValidUntil: IsoDateTime,
+    validUntil: IsoDateTime,
     reasons: Text,
     decidedBy: Text,
   }),
   NocExtensionRejected: z.object({ reasons: Text, decidedBy: Text }),
-  NocExpired: z.object({ validUntil: Iso }),
+  NocExpired: z.object({ validUntil: IsoDateTime }),
   NocRevoked: z.object({ reasons: Text, revokedBy: Text }),
   NocWithdrawn: z.object({ reason: Text, withdrawnBy: Text, previousStatus: Text }),
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Baseline, DATA_CLASSES, DataClass, Jurisdiction } from '../shared/vocabulary';
+import { Baseline, DATA_CLASSES, DataClass, IsoDateTime, Jurisdiction } from '../shared/vocabulary';
 import { isBefore } from '../shared/time';
 import { DeploymentModel } from './hosting-rules';
 
@@ -9,7 +9,6 @@ import { DeploymentModel } from './hosting-rules';
  * processes store their cases.
  */
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 const validityInOrder = (v: { validFrom?: string; validUntil?: string }): boolean =>
   v.validFrom === undefined || v.validUntil === undefined || isBefore(v.validFrom, v.validUntil);
@@ -23,11 +22,11 @@ export const AccreditationFacts = z
     status: AccreditationStatus,
     baseline: Baseline,
     highestDataClass: DataClass,
-    validFrom: Iso,
+    validFrom: IsoDateTime,
     /** Exclusive: at this instant the accreditation no longer counts. */
-    validUntil: Iso,
+    validUntil: IsoDateTime,
     /** After a revocation, PSEs already using the offering may keep using it until this instant (exclusive). */
-    transitionUntil: Iso.optional(),
+    transitionUntil: IsoDateTime.optional(),
     conditions: z.array(Text),
   })
   .refine(validityInOrder, { path: ['validUntil'], message: 'must be after validFrom' });
@@ -87,8 +86,8 @@ export const NocFacts = z
     /** The offering the deviation is about, when it names one. */
     offeringId: Text.optional(),
     /** Set once approved; exclusive at validUntil. */
-    validFrom: Iso.optional(),
-    validUntil: Iso.optional(),
+    validFrom: IsoDateTime.optional(),
+    validUntil: IsoDateTime.optional(),
   })
   .refine(validityInOrder, { path: ['validUntil'], message: 'must be after validFrom' });
 export type NocFacts = z.infer<typeof NocFacts>;

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Decision } from '../procurement/answer';
-import { DataClass, Jurisdiction } from '../shared/vocabulary';
+import { DataClass, IsoDateTime, Jurisdiction } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
-const Iso = z.iso.datetime({ offset: true });
 
 /** A public service entity as the register knows it (SPEC §2, "PSE"). */
 export const PseDetails = z.object({
@@ -30,16 +29,16 @@ export const RecordedCheck = z.object({
   /** The codes of the answer's reasons, in the answer's order. */
   reasons: z.array(Text),
   /** For `allowed-by-noc`: the NOC that permits it and when that permission ends. */
-  noc: z.object({ nocId: Text, validUntil: Iso }).optional(),
-  evaluatedAt: Iso,
+  noc: z.object({ nocId: Text, validUntil: IsoDateTime }).optional(),
+  evaluatedAt: IsoDateTime,
 });
 export type RecordedCheck = z.infer<typeof RecordedCheck>;
 
 /** The PSE register's events (stream `pse-<pseId>`), version 1. */
 export const PseEventSchemas = {
-  PseRegistered: PseDetails.extend({ pseId: Text, registeredBy: Text, registeredAt: Iso }),
-  ProcurementRecorded: Procurement.extend({ check: RecordedCheck, recordedBy: Text, recordedAt: Iso }),
-  ProcurementEnded: z.object({ procurementId: Text, reason: Text.max(2000), endedBy: Text, endedAt: Iso }),
+  PseRegistered: PseDetails.extend({ pseId: Text, registeredBy: Text, registeredAt: IsoDateTime }),
+  ProcurementRecorded: Procurement.extend({ check: RecordedCheck, recordedBy: Text, recordedAt: IsoDateTime }),
+  ProcurementEnded: z.object({ procurementId: Text, reason: Text.max(2000), endedBy: Text, endedAt: IsoDateTime }),
 } as const;
 
 type Schemas = typeof PseEventSchemas;

@@ -37,3 +37,6 @@ export type Role = z.infer<typeof Role>;
 
 /** Roles whose members work inside one organisation (a provider or a public service entity). */
 export const ORGANISATION_ROLES: readonly Role[] = ['csp', 'pse'];
+
+/** An instant as the system writes and reads it: ISO 8601 with an offset (dates travel as ISO strings). */
+export const IsoDateTime = z.iso.datetime({ offset: true });

@@ -1,4 +1,5 @@
 import { comparePositions, positionFromString, type EventStore, type Position, type RecordedEvent } from '../port';
+import { readLogPages } from '../read-log';
 import { leaf, signedText, StreamHeads } from './checkpoint';
 import { AUDIT_CHECKPOINT_STREAM, Checkpoint } from './checkpoint-events';
 import { ChainVerifier, type ChainBreak } from './hash-chain';
@@ -113,13 +114,9 @@ export async function verifyStore(
 ): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
   const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys);
-  let after: Position | undefined;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: pageSize });
+  for await (const page of readLogPages(store, { pageSize })) {
     for (const event of page) verifier.check(event);
     options.onProgress?.(verifier.events);
-    if (page.length < pageSize) break;
-    after = page[page.length - 1]?.position;
   }
   return verifier.finish();
 }

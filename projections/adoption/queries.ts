@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NOC_IN_FORCE } from '../../domain/noc/state';
 import { addDays, toMillis } from '../../domain/shared/time';
-import { Jurisdiction } from '../../domain/shared/vocabulary';
+import { IsoDateTime, Jurisdiction } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
 
 /** How far ahead "expiring soon" looks. */
@@ -16,14 +16,10 @@ const Figures = z.object({
   activeNocs: z.number().int(),
   /** NOCs in force now whose validity ends within EXPIRING_WITHIN_DAYS days. */
   nocsExpiringWithin30Days: z.number().int(),
-  /**
-   * Workloads still on an offering whose accreditation was revoked, within the migration period the
-   * entity was given notice of. Optional in the schema only so that figures written before revocation
-   * transitions existed still parse; the queries always give it.
-   */
-  workloadsInTransition: z.number().int().optional(),
+  /** Workloads still on an offering whose accreditation was revoked, within the migration period the entity was given notice of. */
+  workloadsInTransition: z.number().int(),
   /** Workloads still on a revoked offering after their migration deadline: flagged non-compliant. */
-  workloadsNonCompliant: z.number().int().optional(),
+  workloadsNonCompliant: z.number().int(),
 });
 export type Figures = z.infer<typeof Figures>;
 
@@ -46,8 +42,8 @@ export const NonCompliantProcurement = z.object({
   offeringId: z.string(),
   system: z.string(),
   dataClass: z.string(),
-  migrateBy: z.iso.datetime({ offset: true }),
-  flaggedAt: z.iso.datetime({ offset: true }),
+  migrateBy: IsoDateTime,
+  flaggedAt: IsoDateTime,
 });
 export type NonCompliantProcurement = z.infer<typeof NonCompliantProcurement>;
 
@@ -108,8 +104,8 @@ function add(into: Figures, row: CountRow): void {
   into.workloadsUnderNoc += row.noc;
   into.activeNocs += row.active;
   into.nocsExpiringWithin30Days += row.expiring;
-  into.workloadsInTransition = (into.workloadsInTransition ?? 0) + row.transition;
-  into.workloadsNonCompliant = (into.workloadsNonCompliant ?? 0) + row.nonCompliant;
+  into.workloadsInTransition += row.transition;
+  into.workloadsNonCompliant += row.nonCompliant;
 }
 
 const NON_COMPLIANT_SQL = `

@@ -4,18 +4,17 @@ import { ChangeKind } from '../../domain/compliance/change-events';
 import { EscalationReason, FindingSeverity, ReviewTrigger } from '../../domain/compliance/review-events';
 import { REVIEW_FINAL, REVIEW_STATUSES, type ReviewCase } from '../../domain/compliance/review-state';
 import type { Actor } from '../../domain/shared/actor';
-import { Role } from '../../domain/shared/vocabulary';
+import { IsoDateTime, Role } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
 import { COMPLIANCE_TASK_KINDS } from './tasks';
 
-const Iso = z.iso.datetime({ offset: true });
 
 export const PeriodRecord = z.object({
   period: z.string(),
   /** `late`: delivered after its due instant; it still counts in a run of misses when it was first recorded missed. */
   outcome: z.enum(['submitted', 'late', 'missed']),
-  dueAt: Iso.nullable(),
-  submittedAt: Iso.nullable(),
+  dueAt: IsoDateTime.nullable(),
+  submittedAt: IsoDateTime.nullable(),
   missChain: z.number().int(),
 });
 
@@ -39,11 +38,11 @@ export const ComplianceDashboardRow = z.object({
   /** Findings not yet verified, in reviews still open. */
   openFindings: z.object({ high: z.number().int(), moderate: z.number().int(), low: z.number().int() }),
   overdue: z.object({
-    findings: z.array(z.object({ reviewId: z.string(), findingId: z.string(), title: z.string(), severity: FindingSeverity, deadline: Iso })),
-    evidence: z.array(z.object({ reviewId: z.string(), dueBy: Iso })),
+    findings: z.array(z.object({ reviewId: z.string(), findingId: z.string(), title: z.string(), severity: FindingSeverity, deadline: IsoDateTime })),
+    evidence: z.array(z.object({ reviewId: z.string(), dueBy: IsoDateTime })),
   }),
   lastReview: z
-    .object({ reviewId: z.string(), trigger: ReviewTrigger, status: z.enum(REVIEW_STATUSES), openedAt: Iso, closedAt: Iso.nullable() })
+    .object({ reviewId: z.string(), trigger: ReviewTrigger, status: z.enum(REVIEW_STATUSES), openedAt: IsoDateTime, closedAt: IsoDateTime.nullable() })
     .nullable(),
   /** Newest first; `outcome` is null while the director has not decided. */
   escalations: z.array(
@@ -51,17 +50,17 @@ export const ComplianceDashboardRow = z.object({
       reviewId: z.string(),
       reason: EscalationReason,
       findingIds: z.array(z.string()),
-      escalatedAt: Iso,
+      escalatedAt: IsoDateTime,
       outcome: z.enum(['extended', 'suspended', 'revoked', 'remediated']).nullable(),
-      decidedAt: Iso.nullable(),
+      decidedAt: IsoDateTime.nullable(),
     }),
   ),
   significantChanges: z.array(
     z.object({
       changeId: z.string(),
       kind: ChangeKind,
-      plannedFor: Iso,
-      requestedAt: Iso,
+      plannedFor: IsoDateTime,
+      requestedAt: IsoDateTime,
       status: z.enum(['requested', 'recommended-approve', 'recommended-reject', 'approved', 'rejected']),
       /** Notified with less notice than the policy requires: a compliance finding of its own. */
       notifiedLate: z.boolean(),
@@ -69,7 +68,7 @@ export const ComplianceDashboardRow = z.object({
       requiredDays: z.number().int().nullable(),
     }),
   ),
-  updatedAt: Iso,
+  updatedAt: IsoDateTime,
 });
 export type ComplianceDashboardRow = z.infer<typeof ComplianceDashboardRow>;
 
@@ -84,8 +83,8 @@ export const ComplianceTaskRow = z.object({
   findingId: z.string().nullable(),
   /** The review's status now, as the same read model has it. */
   reviewStatus: z.enum(REVIEW_STATUSES),
-  createdAt: Iso,
-  dueAt: Iso.nullable(),
+  createdAt: IsoDateTime,
+  dueAt: IsoDateTime.nullable(),
 });
 export type ComplianceTaskRow = z.infer<typeof ComplianceTaskRow>;
 

@@ -138,10 +138,10 @@ describe('the public list filters and adoption charts', () => {
   });
 
   it('draws each figure as a bar scaled to the largest, with no inline style, and the numbers in a table', () => {
-    const row = { workloadsOnAccredited: 8, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0 };
+    const row = { workloadsOnAccredited: 8, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0, workloadsInTransition: 0, workloadsNonCompliant: 0 };
     const markup = adoptionMain({
       asOf: '2026-11-28T00:00:00.000Z',
-      totals: { workloadsOnAccredited: 9, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0 },
+      totals: { workloadsOnAccredited: 9, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0, workloadsInTransition: 0, workloadsNonCompliant: 0 },
       byJurisdiction: [{ jurisdiction: 'federal', ...row }, { jurisdiction: 'sindh', ...row, workloadsOnAccredited: 1 }],
       byMinistry: [{ jurisdiction: 'federal', ministry: 'Ministry of IT & Telecom', ...row }],
     }).toString();

@@ -20,8 +20,6 @@ const SERIES = [
   ['workloadsNonCompliant', 'Workloads non-compliant after the migration deadline', 'bar-bad', 'workloads non-compliant after the migration deadline'],
 ] as const;
 
-/** Figures recorded before revocation transitions existed lack the transition series: they were none. */
-const value = (r: Row, key: (typeof SERIES)[number][0]): number => r[key] ?? 0;
 
 /** Widths come in steps of 5% as classes: the pages' content security policy allows no inline style. */
 function widthStep(value: number, max: number): number {
@@ -30,17 +28,17 @@ function widthStep(value: number, max: number): number {
 
 function chart(title: string, rows: readonly Row[], name: (r: Row) => string): SafeHtml {
   if (rows.length === 0) return html`<h2>${title}</h2><p>Nothing recorded yet.</p>`;
-  const max = Math.max(1, ...rows.flatMap((r) => SERIES.map(([key]) => value(r, key))));
+  const max = Math.max(1, ...rows.flatMap((r) => SERIES.map(([key]) => r[key])));
   return html`<h2>${title}</h2>
     <div class="chart" aria-hidden="true">${rows.map(
       (r) => html`<div class="chart-group"><div class="chart-label">${name(r)}</div>${SERIES.map(
-        ([key, , cls, inline]) => html`<div class="chart-row"><span class="bar ${cls} w${widthStep(value(r, key), max)}"></span><span class="bar-value">${value(r, key)} <span class="muted">${inline}</span></span></div>`,
+        ([key, , cls, inline]) => html`<div class="chart-row"><span class="bar ${cls} w${widthStep(r[key], max)}"></span><span class="bar-value">${r[key]} <span class="muted">${inline}</span></span></div>`,
       )}</div>`,
     )}</div>
     <table>
       <caption>${title}: the numbers</caption>
       <thead><tr><th scope="col">${title.includes('ministry') ? 'Ministry' : 'Jurisdiction'}</th>${SERIES.map(([, text]) => html`<th scope="col">${text}</th>`)}</tr></thead>
-      <tbody>${rows.map((r) => html`<tr><th scope="row">${name(r)}</th>${SERIES.map(([key]) => html`<td>${value(r, key)}</td>`)}</tr>`)}</tbody>
+      <tbody>${rows.map((r) => html`<tr><th scope="row">${name(r)}</th>${SERIES.map(([key]) => html`<td>${r[key]}</td>`)}</tr>`)}</tbody>
     </table>`;
 }
 
@@ -49,7 +47,7 @@ export function adoptionMain(figures: AdoptionFigures): SafeHtml {
   return html`<h1>Cloud adoption across public service entities</h1>
     <p>As of ${when(figures.asOf)}: ${t.workloadsOnAccredited} workloads on accredited clouds, ${t.workloadsUnderNoc} under a NOC,
       ${t.activeNocs} active NOCs, ${t.nocsExpiringWithin30Days} expiring within 30 days;
-      ${t.workloadsInTransition ?? 0} workloads migrating off a revoked offering, ${t.workloadsNonCompliant ?? 0} non-compliant after the migration deadline.
+      ${t.workloadsInTransition} workloads migrating off a revoked offering, ${t.workloadsNonCompliant} non-compliant after the migration deadline.
       <a href="/api/adoption">The figures as JSON</a>.</p>
     ${chart('By jurisdiction', figures.byJurisdiction, (r) => label(r.jurisdiction))}
     ${chart('By ministry', figures.byMinistry, (r) => ('ministry' in r && r.ministry ? r.ministry : 'Entity not registered') + ` (${label(r.jurisdiction)})`)}`;

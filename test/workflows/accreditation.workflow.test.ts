@@ -1,38 +1,18 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DEFAULT_ACCREDITATION_POLICY } from '../../domain/accreditation/policy';
 import { addDays, addMonths } from '../../domain/shared/time';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { complianceActionSignal } from '../../workflows/accreditation/messages';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
-import { exportHistories } from '../support/history-export';
+import { useWorkflowTestBed } from '../support/workflow-bed';
 import { act, as, granted, people, refusal, streamOf, submit, TASK_QUEUE, view, viewWhen } from './accreditation-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MINUTE = 60 * 1000;
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('accreditation', (expect.getState().currentTestName ?? 'acc').replace(/^accreditation process on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'accreditation', title: 'accreditation process on the time-skipping server' }, (bed) => ({ env, store } = bed));
 
 /** The server's clock: it runs ahead of the test's own clock whenever time is skipped. */
 const occurredAt = (event: { metadata: { occurredAt: string } } | undefined): number => Date.parse(event?.metadata.occurredAt ?? '');

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { ChangeCommandOf } from '../../domain/compliance/change-commands';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import type { Actor } from '../../domain/shared/actor';
 import { addDays } from '../../domain/shared/time';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { changeWorkflow } from '../../workflows/compliance/change.workflow';
 import { changeActionUpdate, changeStateQuery, changeWorkflowId, type ChangeActionType, type ChangeView } from '../../workflows/compliance/change-messages';
 import { reviewStateQuery, reviewWorkflowId } from '../../workflows/compliance/messages';
 import { decodedStream, refusal } from '../support/case-results';
-import { exportHistories, trackForExport } from '../support/history-export';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { trackForExport } from '../support/history-export';
+import { useWorkflowTestBed } from '../support/workflow-bed';
 import { CSP_ID, GOV_CLOUD, as, people } from './accreditation-harness';
 import { trackStarted } from './compliance-harness';
 
@@ -21,26 +19,9 @@ const TASK_QUEUE = 'change-tests';
 const APPLICATION_ID = 'APP-CHANGE';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('change', (expect.getState().currentTestName ?? 'change').replace(/^significant change requests on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'change', title: 'significant change requests on the time-skipping server' }, (bed) => ({ env, store } = bed));
 
 async function request(plannedInDays: number) {
   const changeId = `CHG-${randomUUID().slice(0, 8)}`;

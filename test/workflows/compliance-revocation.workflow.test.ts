@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { monthlyReportDueAt, nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import type { PseCommandOf } from '../../domain/pse/commands';
@@ -9,7 +8,6 @@ import type { Actor } from '../../domain/shared/actor';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { monitoringWorkflowId } from '../../workflows/compliance/messages';
 import { transitionStateQuery, transitionWorkflowId, type TransitionView } from '../../workflows/compliance/transition-messages';
@@ -17,8 +15,8 @@ import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
 import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
 import { answer } from '../domain/pse-fixtures';
 import { pse as pseOfficer } from '../support/actors';
-import { exportHistories, trackForExport } from '../support/history-export';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { trackForExport } from '../support/history-export';
+import { useWorkflowTestBed } from '../support/workflow-bed';
 import { GOV_CLOUD, TASK_QUEUE, granted, people, streamOf, viewWhen } from './accreditation-harness';
 import { monitoring, onReview, openReview, report, reviewStatus, trackStarted } from './compliance-harness';
 import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } from './compliance-read-models';
@@ -35,29 +33,10 @@ const policy = DEFAULT_COMPLIANCE_POLICY;
 const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 let models: ReadModels;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  models = await startReadModels(store);
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('compliance', (expect.getState().currentTestName ?? 'compliance-revocation').replace(/^compliance regime on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await models?.close();
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'compliance', title: 'compliance regime on the time-skipping server', onStore: startReadModels }, (bed) => ({ env, store, extra: models } = bed));
 
 const serverNow = async (): Promise<number> => env.currentTimeMs();
 

@@ -1,16 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { monthlyReportDueAt, nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import { addDays, addMonths } from '../../domain/shared/time';
 import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { anniversaryReviewId } from '../../workflows/accreditation/compliance-duties';
 import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId } from '../../workflows/compliance/messages';
-import { exportHistories } from '../support/history-export';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { useWorkflowTestBed } from '../support/workflow-bed';
 import { act, granted, people, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
 import { monitoring, onReview, report, reviewStatus, trackStarted } from './compliance-harness';
 import { agreeOn, exists, startReadModels, step, until, whenStarted, type ReadModels } from './compliance-read-models';
@@ -25,29 +22,10 @@ const HOUR = 60 * 60 * 1000;
 const policy = DEFAULT_COMPLIANCE_POLICY;
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 let models: ReadModels;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  models = await startReadModels(store);
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('compliance', (expect.getState().currentTestName ?? 'compliance-year').replace(/^compliance regime on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await models?.close();
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'compliance', title: 'compliance regime on the time-skipping server', onStore: startReadModels }, (bed) => ({ env, store, extra: models } = bed));
 
 const serverNow = async (): Promise<number> => env.currentTimeMs();
 

@@ -1,12 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { decode } from '../../eventstore/registry';
 import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
 import { nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import { exportHistories } from '../support/history-export';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { useWorkflowTestBed } from '../support/workflow-bed';
 import { act, CSP_ID, GOV_CLOUD, granted, people, refusal, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
@@ -16,28 +13,11 @@ import { monitoring, onReview, openReview, report, reviewStatus, startMonitoring
 const DAY = 24 * 60 * 60 * 1000;
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 /** Which kind of fixture each test's processes are exported as. */
 let kind = 'review';
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories(kind, (expect.getState().currentTestName ?? 'compliance').replace(/^compliance processes on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: () => kind, title: 'compliance processes on the time-skipping server' }, (bed) => ({ env, store } = bed));
 
 /** Skips the server's clock to the instant given (never backwards). */
 async function skipTo(iso: string): Promise<void> {

@@ -1,40 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { Actor } from '../../domain/shared/actor';
 import type { CspCommandOf } from '../../domain/csp/commands';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { decode } from '../../eventstore/registry';
 import type { cspWorkflow } from '../../workflows/csp/csp.workflow';
 import { cspActionUpdate, cspStateQuery, cspWorkflowId, type CspActionType, type CspView } from '../../workflows/csp/messages';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
-import { exportHistories, trackForExport } from '../support/history-export';
+import { useWorkflowTestBed } from '../support/workflow-bed';
+import { trackForExport } from '../support/history-export';
 import { GOV_CLOUD, refusal } from './accreditation-harness';
 
 const TASK_QUEUE = 'csp-tests';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('csp', (expect.getState().currentTestName ?? 'csp').replace(/^CSP register process on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'csp', title: 'CSP register process on the time-skipping server' }, (bed) => ({ env, store } = bed));
 
 const rep = (cspId: string, userId = 'u-csp'): Actor => ({ userId, name: 'CSP rep', role: 'csp', jurisdiction: 'federal', organisationId: cspId });
 

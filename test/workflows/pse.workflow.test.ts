@@ -1,41 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { Actor } from '../../domain/shared/actor';
 import type { PseCommandOf } from '../../domain/pse/commands';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { decode } from '../../eventstore/registry';
 import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
 import { pseActionUpdate, pseStateQuery, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
-import { exportHistories, trackForExport } from '../support/history-export';
+import { useWorkflowTestBed } from '../support/workflow-bed';
+import { trackForExport } from '../support/history-export';
 import { answer } from '../domain/pse-fixtures';
 import { refusal } from './accreditation-harness';
 
 const TASK_QUEUE = 'pse-tests';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('pse', (expect.getState().currentTestName ?? 'pse').replace(/^PSE register process on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'pse', title: 'PSE register process on the time-skipping server' }, (bed) => ({ env, store } = bed));
 
 const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const officer = (pseId: string, userId = 'u-pse'): Actor => ({ userId, name: 'PSE officer', role: 'pse', jurisdiction: 'federal', organisationId: pseId });

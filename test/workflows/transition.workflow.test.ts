@@ -1,5 +1,4 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { buildCaseEvents } from '../../activities/event-activities';
 import { createTransitionActivities } from '../../activities/transition-activities';
 import type { PseCommand } from '../../domain/pse/commands';
@@ -11,7 +10,6 @@ import { addDays } from '../../domain/shared/time';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { adoptionProjection } from '../../projections/adoption/adoption';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { nocNotificationsProjection } from '../../projections/noc/notifications';
@@ -22,8 +20,8 @@ import { answer } from '../domain/pse-fixtures';
 import { memoryDb, project } from '../projections/support';
 import { pse } from '../support/actors';
 import { decodedStream } from '../support/case-results';
-import { exportHistories, trackForExport } from '../support/history-export';
-import { startTestWorker, timeSkippingEnv } from '../support/temporal';
+import { trackForExport } from '../support/history-export';
+import { useWorkflowTestBed } from '../support/workflow-bed';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import { GOV_CLOUD, TASK_QUEUE, act, granted, people, viewWhen as accreditationWhen } from './accreditation-harness';
 import { trackStarted } from './compliance-harness';
@@ -32,26 +30,9 @@ const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdic
 const OFFERING = 'off-legacy-gov';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
 let store: EventStore;
-let running: Promise<void>;
 
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-});
-
-afterEach(async () => {
-  await exportHistories('transition', (expect.getState().currentTestName ?? 'transition').replace(/^the revocation transition on the time-skipping server /, ''));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'transition', title: 'the revocation transition on the time-skipping server' }, (bed) => ({ env, store } = bed));
 
 /** One entity's register stream, written as the PSE process writes it: real decider, real envelopes. */
 class PseRegister {

@@ -1,13 +1,13 @@
-import { buildCaseEvents } from '../../activities/event-activities';
 import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
 import { decideTransition } from '../../domain/compliance/transition-decide';
-import type { OpenProcurement } from '../../domain/compliance/transition-events';
+import type { OpenProcurement, TransitionEvent } from '../../domain/compliance/transition-events';
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import type { TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import type { PseCommand } from '../../domain/pse/commands';
 import { decidePse } from '../../domain/pse/decide';
 import { evolvePse } from '../../domain/pse/evolve';
+import type { PseEvent } from '../../domain/pse/events';
 import type { PseState } from '../../domain/pse/state';
 import type { Actor } from '../../domain/shared/actor';
 import { addDays } from '../../domain/shared/time';
@@ -20,6 +20,7 @@ import { procurementFactsProjection } from '../../projections/procurement/facts'
 import { procurementInput } from '../../projections/procurement/queries';
 import { answer } from '../domain/pse-fixtures';
 import { director, officer, pse, reviewer } from '../support/actors';
+import { CaseScript } from '../support/case-script';
 import { TestLog, memoryDb, project } from './support';
 
 const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
@@ -30,9 +31,7 @@ const NO_TRANSITION = { workloadsInTransition: 0, workloadsNonCompliant: 0 };
 
 /** One entity's register stream, command by command through the real decider and envelope code. */
 class PseScript {
-  private state: PseState = { status: 'none' };
-  private revision = -1;
-  private step = 0;
+  private readonly script: CaseScript<PseState, PseCommand, PseEvent>;
 
   constructor(
     private readonly log: TestLog,
@@ -40,6 +39,14 @@ class PseScript {
     ministry: string,
     readonly jurisdiction: Jurisdiction,
   ) {
+    this.script = new CaseScript<PseState, PseCommand, PseEvent>({
+      stream: streamName('pse', pseId),
+      correlationId: `pse:${pseId}`,
+      policyVersion: 'pse-register-1',
+      initial: { status: 'none' },
+      decide: (command, state, now) => decidePse(command, state, { now }),
+      evolve: evolvePse,
+    });
     this.run({ type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry, jurisdiction } }, T0);
   }
 
@@ -59,34 +66,27 @@ class PseScript {
   }
 
   private run(command: PseCommand, now: string): void {
-    const events = decidePse(command, this.state, { now });
-    const stream = streamName('pse', this.pseId);
-    this.step += 1;
-    const envelopes = buildCaseEvents({
-      stream,
-      expectedRevision: this.revision,
-      events,
-      actor: command.actor,
-      occurredAt: now,
-      correlationId: `pse:${this.pseId}`,
-      causationId: `${command.type}-${this.step}`,
-      policyVersion: 'pse-register-1',
-    });
-    envelopes.forEach((e, i) => this.log.record({ id: e.id, stream, revision: this.revision + 1 + i, type: e.type, data: e.data, metadata: e.metadata }));
-    this.state = events.reduce(evolvePse, this.state);
-    this.revision += events.length;
+    this.log.append(this.script.take(command, now));
   }
 }
 
 /** A revocation transition's stream, command by command through the real decider and envelope code. */
 class TransitionScript {
-  private state: TransitionState = { status: 'none' };
-  private revision = -1;
+  private readonly script: CaseScript<TransitionState, TransitionCommand, TransitionEvent>;
 
   constructor(
     private readonly log: TestLog,
     readonly applicationId: string,
-  ) {}
+  ) {
+    this.script = new CaseScript<TransitionState, TransitionCommand, TransitionEvent>({
+      stream: streamName('transition', applicationId),
+      correlationId: `transition:${applicationId}`,
+      policyVersion: TRANSITION_POLICY_VERSION,
+      initial: { status: 'none' },
+      decide: (command, state, now) => decideTransition(command, state, { now }),
+      evolve: evolveTransition,
+    });
+  }
 
   start(offeringId: string, revokedAt: string, migrateBy: string, open: OpenProcurement[]): this {
     const data = { applicationId: this.applicationId, offeringId, cspId: 'csp-nimbus', revokedAt, migrateBy, open };
@@ -98,21 +98,7 @@ class TransitionScript {
   }
 
   private run(command: TransitionCommand, now: string): this {
-    const events = decideTransition(command, this.state, { now });
-    const stream = streamName('transition', this.applicationId);
-    const envelopes = buildCaseEvents({
-      stream,
-      expectedRevision: this.revision,
-      events,
-      actor: command.actor,
-      occurredAt: now,
-      correlationId: `transition:${this.applicationId}`,
-      causationId: command.type,
-      policyVersion: TRANSITION_POLICY_VERSION,
-    });
-    envelopes.forEach((e, i) => this.log.record({ id: e.id, stream, revision: this.revision + 1 + i, type: e.type, data: e.data, metadata: e.metadata }));
-    this.state = events.reduce(evolveTransition, this.state);
-    this.revision += events.length;
+    this.log.append(this.script.take(command, now));
     return this;
   }
 }

@@ -1,11 +1,12 @@
 import type { RecordedEvent } from '../../eventstore/port';
 import { nocNotificationsProjection } from '../../projections/noc/notifications';
 import { director, officer, pse, reviewer } from '../support/actors';
-import { buildCaseEvents } from '../../activities/event-activities';
-import { TRANSITION_POLICY_VERSION } from '../../domain/compliance/transition-commands';
+import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
 import { decideTransition } from '../../domain/compliance/transition-decide';
-import type { OpenProcurement } from '../../domain/compliance/transition-events';
-import { foldTransition } from '../../domain/compliance/transition-evolve';
+import type { OpenProcurement, TransitionEvent } from '../../domain/compliance/transition-events';
+import { evolveTransition } from '../../domain/compliance/transition-evolve';
+import type { TransitionState } from '../../domain/compliance/transition-state';
+import { CaseScript } from '../support/case-script';
 import { SYSTEM_ACTOR, TestLog, dump, memoryDb, project } from './support';
 
 const REQUESTED_AT = '2025-01-06T09:00:00.000Z';
@@ -163,18 +164,16 @@ describe('the NOC notifications projection', () => {
     ];
     const stream = 'transition-APP-1';
     const subject = { applicationId: 'APP-1', offeringId: 'off-gov', cspId: 'csp-nimbus', revokedAt: '2025-03-01T00:00:00.000Z', migrateBy: '2025-08-28T00:00:00.000Z' };
-    const started = decideTransition({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { ...subject, open } }, { status: 'none' }, { now: subject.revokedAt });
-    const closed = decideTransition(
-      { type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen: open.slice(0, 2) } },
-      foldTransition(started),
-      { now: subject.migrateBy },
-    );
-    let revision = -1;
-    for (const [events, at] of [[started, subject.revokedAt], [closed, subject.migrateBy]] as const) {
-      const envelopes = buildCaseEvents({ stream, expectedRevision: revision, events, actor: SYSTEM_ACTOR, occurredAt: at, correlationId: 'transition:APP-1', causationId: at, policyVersion: TRANSITION_POLICY_VERSION });
-      envelopes.forEach((e, i) => log.record({ id: e.id, stream, revision: revision + 1 + i, type: e.type, data: e.data, metadata: e.metadata }));
-      revision += events.length;
-    }
+    const transition = new CaseScript<TransitionState, TransitionCommand, TransitionEvent>({
+      stream,
+      correlationId: 'transition:APP-1',
+      policyVersion: TRANSITION_POLICY_VERSION,
+      initial: { status: 'none' },
+      decide: (command, state, now) => decideTransition(command, state, { now }),
+      evolve: evolveTransition,
+    });
+    log.append(transition.take({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { ...subject, open } }, subject.revokedAt));
+    log.append(transition.take({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen: open.slice(0, 2) } }, subject.migrateBy));
     apply(log.events);
     expect(rows().map((r) => [r.noc_id, r.pse_id, r.jurisdiction, r.kind, r.event_type])).toEqual([
       [stream, 'pse-moitt', 'federal', 'migration-notice', 'PseTransitionNoticeIssued'],

@@ -11,6 +11,7 @@ import { streamName } from '../../eventstore/envelope';
 import type { RecordedEvent } from '../../eventstore/port';
 import { decode, type DecodedEvent } from '../../eventstore/registry';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
+import type { ScriptStep } from '../support/case-script';
 import type { Projection } from '../../projections/projection';
 
 export { SYSTEM_ACTOR };
@@ -26,6 +27,11 @@ export class TestLog {
     const recorded: RecordedEvent = { ...event, position: { commit: position, prepare: position }, recordedAt: event.metadata.occurredAt };
     this.events.push(recorded);
     return recorded;
+  }
+
+  /** Records what a script step wrote, at the revisions the store would give it. */
+  append({ stream, expectedRevision, envelopes }: ScriptStep): RecordedEvent[] {
+    return envelopes.map((e, i) => this.record({ id: e.id, stream, revision: expectedRevision + 1 + i, type: e.type, data: e.data, metadata: e.metadata }));
   }
 
   nocCase(request: Partial<NocRequest> & { nocId: string }, by: Actor, at: string): NocCaseScript {

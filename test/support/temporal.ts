@@ -8,6 +8,12 @@ import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../../workflows/search-attributes';
 
 /** Temporal's time-skipping test server, from the project's own binary (never the SDK's download). */
+/** Skips the time-skipping server's clock to `at` (epoch milliseconds or ISO), never backwards. */
+export async function skipTo(env: TestWorkflowEnvironment, at: number | string): Promise<void> {
+  const ms = (typeof at === 'string' ? Date.parse(at) : at) - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: ensureBinary('testServer') } },

@@ -16,6 +16,7 @@ import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from
 import { answer } from '../domain/pse-fixtures';
 import { pse as pseOfficer } from '../support/actors';
 import { trackForExport } from '../support/history-export';
+import { skipTo } from '../support/temporal';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { GOV_CLOUD, TASK_QUEUE, granted, people, streamOf, viewWhen } from './accreditation-harness';
 import { monitoring, onReview, openReview, report, reviewStatus, trackStarted } from './compliance-harness';
@@ -39,11 +40,6 @@ let models: ReadModels;
 useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'compliance', title: 'compliance regime on the time-skipping server', onStore: startReadModels }, (bed) => ({ env, store, extra: models } = bed));
 
 const serverNow = async (): Promise<number> => env.currentTimeMs();
-
-async function skipTo(at: number): Promise<void> {
-  const ms = at - (await serverNow());
-  if (ms > 0) await env.sleep(ms);
-}
 
 /** A public service entity on the register, through its own process. */
 async function registerPse(pseId: string, jurisdiction: Jurisdiction): Promise<WorkflowHandle> {
@@ -93,9 +89,9 @@ describe('compliance regime on the time-skipping server', () => {
     await onReview(review, 'RequestEvidence', people.reviewer, { request: 'The incident report' });
     // The provider keeps reporting meanwhile: the first month's report is sent before it falls due.
     const first = periodOf(grant.validFrom);
-    await skipTo(Date.parse(periodEnd(first)) + DAY);
+    await skipTo(env, Date.parse(periodEnd(first)) + DAY);
     await report(monitor, people.csp, first);
-    await skipTo(Date.parse(grant.validFrom) + 31 * DAY);
+    await skipTo(env, Date.parse(grant.validFrom) + 31 * DAY);
     expect(Date.parse(monthlyReportDueAt(nextPeriod(first), policy))).toBeGreaterThan(await serverNow());
     await until(() => reviewStatus(review), (s) => s === 'escalated', 'review escalated');
     await agreeOn(store, models, 'accredited', (row) => {

@@ -7,6 +7,7 @@ import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
 import { anniversaryReviewId } from '../../workflows/accreditation/compliance-duties';
 import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId } from '../../workflows/compliance/messages';
+import { skipTo } from '../support/temporal';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { act, granted, people, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
 import { monitoring, onReview, report, reviewStatus, trackStarted } from './compliance-harness';
@@ -28,12 +29,6 @@ let models: ReadModels;
 useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'compliance', title: 'compliance regime on the time-skipping server', onStore: startReadModels }, (bed) => ({ env, store, extra: models } = bed));
 
 const serverNow = async (): Promise<number> => env.currentTimeMs();
-
-/** Skips the server's clock to the instant given (never backwards). */
-async function skipTo(at: number): Promise<void> {
-  const ms = at - (await serverNow());
-  if (ms > 0) await env.sleep(ms);
-}
 
 const after = (iso: string, ms: number): number => Date.parse(iso) + ms;
 const types = async (stream: string) => (await store.readStream(stream)).map(decode).map((e) => e.type);
@@ -63,7 +58,7 @@ describe('compliance regime on the time-skipping server', () => {
     for (let month = 0; month < 12; month++) {
       // A day after the month ends: the report is owed and not yet late.
       step(`month ${month} ${period}`);
-      await skipTo(after(periodEnd(period), DAY));
+      await skipTo(env, after(periodEnd(period), DAY));
       if (!missed.includes(period)) {
         await report(monitor, people.csp, period);
         reported += 1;
@@ -102,12 +97,12 @@ describe('compliance regime on the time-skipping server', () => {
     /** Skips to `at`, sending each month's report on the way as it falls due: no new miss in the rest of the year. */
     const skipReporting = async (at: number): Promise<void> => {
       while (after(periodEnd(period), DAY) <= at) {
-        await skipTo(after(periodEnd(period), DAY));
+        await skipTo(env, after(periodEnd(period), DAY));
         await report(monitor, people.csp, period);
         reported += 1;
         period = nextPeriod(period);
       }
-      await skipTo(at);
+      await skipTo(env, at);
     };
 
     // One year on, the accreditation process opens the annual review by itself.

@@ -3,6 +3,7 @@ import { decode } from '../../eventstore/registry';
 import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
 import { nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import type { EventStore } from '../../eventstore/port';
+import { skipTo } from '../support/temporal';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { act, CSP_ID, GOV_CLOUD, granted, people, refusal, streamOf, TASK_QUEUE, viewWhen } from './accreditation-harness';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
@@ -18,12 +19,6 @@ let store: EventStore;
 let kind = 'review';
 
 useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: () => kind, title: 'compliance processes on the time-skipping server' }, (bed) => ({ env, store } = bed));
-
-/** Skips the server's clock to the instant given (never backwards). */
-async function skipTo(iso: string): Promise<void> {
-  const ms = Date.parse(iso) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
 
 const types = async (stream: string) => (await store.readStream(stream)).map(decode).map((e) => e.type);
 
@@ -144,7 +139,7 @@ describe('compliance processes on the time-skipping server', () => {
     let period = first;
     for (let month = 0; month < 12; month++) {
       // A day after the month ends: the report is owed and not yet late.
-      await skipTo(new Date(Date.parse(periodEnd(period)) + DAY).toISOString());
+      await skipTo(env, new Date(Date.parse(periodEnd(period)) + DAY).toISOString());
       if (!missed.includes(period)) {
         const after = await report(handle, people.csp, period);
         expect(after.state.status === 'monitoring' && after.state.periods[period]?.outcome).toBe('submitted');
@@ -152,7 +147,7 @@ describe('compliance processes on the time-skipping server', () => {
       period = nextPeriod(period);
     }
     // Past the due day of the twelfth month's report too.
-    await skipTo(new Date(Date.parse(periodEnd(period)) - DAY).toISOString());
+    await skipTo(env, new Date(Date.parse(periodEnd(period)) - DAY).toISOString());
 
     // A report is the provider's alone.
     expect(await refusal(report(handle, people.reviewer, period))).toBe('ROLE_NOT_ALLOWED');

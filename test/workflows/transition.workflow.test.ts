@@ -1,9 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { buildCaseEvents } from '../../activities/event-activities';
 import { createTransitionActivities } from '../../activities/transition-activities';
 import type { PseCommand } from '../../domain/pse/commands';
 import { decidePse } from '../../domain/pse/decide';
 import { evolvePse } from '../../domain/pse/evolve';
+import type { PseEvent } from '../../domain/pse/events';
 import type { PseState } from '../../domain/pse/state';
 import type { Actor } from '../../domain/shared/actor';
 import { addDays } from '../../domain/shared/time';
@@ -20,6 +20,7 @@ import { answer } from '../domain/pse-fixtures';
 import { memoryDb, project } from '../projections/support';
 import { pse } from '../support/actors';
 import { decodedStream } from '../support/case-results';
+import { CaseScript } from '../support/case-script';
 import { trackForExport } from '../support/history-export';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
@@ -36,14 +37,21 @@ useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'transition', title: 'the revo
 
 /** One entity's register stream, written as the PSE process writes it: real decider, real envelopes. */
 class PseRegister {
-  private state: PseState = { status: 'none' };
-  private revision = -1;
-  private step = 0;
+  private readonly script: CaseScript<PseState, PseCommand, PseEvent>;
 
   private constructor(
     readonly pseId: string,
     private readonly jurisdiction: Jurisdiction,
-  ) {}
+  ) {
+    this.script = new CaseScript<PseState, PseCommand, PseEvent>({
+      stream: streamName('pse', pseId),
+      correlationId: `pse:${pseId}`,
+      policyVersion: 'pse-register-1',
+      initial: { status: 'none' },
+      decide: (command, state, now) => decidePse(command, state, { now }),
+      evolve: evolvePse,
+    });
+  }
 
   static async register(pseId: string, jurisdiction: Jurisdiction, at: string): Promise<PseRegister> {
     const r = new PseRegister(pseId, jurisdiction);
@@ -67,22 +75,8 @@ class PseRegister {
   }
 
   private async run(command: PseCommand, now: string): Promise<void> {
-    const events = decidePse(command, this.state, { now });
-    const stream = streamName('pse', this.pseId);
-    this.step += 1;
-    const envelopes = buildCaseEvents({
-      stream,
-      expectedRevision: this.revision,
-      events,
-      actor: command.actor,
-      occurredAt: now,
-      correlationId: `pse:${this.pseId}`,
-      causationId: `${command.type}-${this.step}`,
-      policyVersion: 'pse-register-1',
-    });
-    const result = await store.append(stream, envelopes, this.revision < 0 ? 'no-stream' : this.revision);
-    this.state = events.reduce(evolvePse, this.state);
-    this.revision = result.nextExpectedRevision;
+    const { stream, expectedRevision, envelopes } = this.script.take(command, now);
+    await store.append(stream, envelopes, expectedRevision < 0 ? 'no-stream' : expectedRevision);
   }
 }
 

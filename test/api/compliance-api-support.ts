@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { allCriteria } from '../../domain/framework/schema';
+import { apiClient as genericApiClient, type ApiClient as GenericApiClient, type Reply } from '../support/api-client';
 import type { Stack } from '../support/stack';
 
 /** What the compliance API tests share: the people, HTTP calls against a running stack, and an accredited offering. */
@@ -17,43 +18,12 @@ export type Who = keyof typeof ACCOUNTS;
 
 export const frameworks = createFrameworkLibrary(loadConfig({}).framework);
 
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
+export type ApiClient = GenericApiClient<Who>;
 
 export const errorOf = (res: Reply): { code?: string; field?: string } | undefined => res.body.error as { code?: string; field?: string } | undefined;
 
-export interface ApiClient {
-  call(method: string, path: string, who?: Who, body?: unknown): Promise<Reply>;
-  /** A call that must succeed; answers its body. */
-  ok(method: string, path: string, who: Who, body?: unknown): Promise<Record<string, unknown>>;
-  /** Waits until the read models have caught up with the event log. */
-  projected(): Promise<void>;
-}
-
-export async function apiClient(stack: Stack): Promise<ApiClient> {
-  const tokens = {} as Record<Who, string>;
-  async function call(method: string, path: string, who?: Who, body?: unknown): Promise<Reply> {
-    const res = await fetch(`${stack.base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-  async function ok(method: string, path: string, who: Who, body?: unknown): Promise<Record<string, unknown>> {
-    const res = await call(method, path, who, body);
-    expect({ path, status: res.status < 300 ? 'ok' : res.status, error: res.status < 300 ? undefined : res.body }).toEqual({ path, status: 'ok', error: undefined });
-    return res.body;
-  }
-  for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
-    tokens[who] = (res.body as { token: string }).token;
-  }
-  return { call, ok, projected: async () => stack.runner.waitFor(await stack.store.headPosition()) };
-}
+/** The stack's API as the compliance tests' people. */
+export const apiClient = (stack: Stack): Promise<ApiClient> => genericApiClient(stack, ACCOUNTS, PASSWORD);
 
 /** Polls until what `read` answers passes the check (a timer's step, a signal, a projection). */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {

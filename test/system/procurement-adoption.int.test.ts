@@ -1,3 +1,4 @@
+import { apiClient, type ApiClient } from '../support/api-client';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -17,34 +18,20 @@ const ACCOUNTS = {
 type Who = keyof typeof ACCOUNTS;
 
 let stack: Stack;
-const tokens = {} as Record<Who, string>;
+let api: ApiClient<Who>;
 
 beforeAll(async () => {
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
-  for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
-    tokens[who] = (res.body as { token: string }).token;
-  }
+  api = await apiClient(stack, ACCOUNTS, PASSWORD);
 });
 
 afterAll(async () => {
   await stack?.close();
 });
 
-async function call(method: string, path: string, who?: Who, body?: unknown) {
-  const res = await fetch(`${stack.base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
+const call = (method: string, path: string, who?: Who, body?: unknown) => api.call(method, path, who, body);
 /** The check and the figures answer from projections: wait until they have caught up with the log. */
-async function projected(): Promise<void> {
-  await stack.runner.waitFor(await stack.store.headPosition());
-}
+const projected = (): Promise<void> => api.projected();
 
 const errorOf = (res: { body: Record<string, unknown> }) => res.body.error as { code?: string; message?: string } | undefined;
 

@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { allCriteria } from '../../domain/framework/schema';
 import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from './browser-stack';
+import { apiClient, type ApiClient } from '../support/api-client';
 
 /**
  * Compliance reviews in a real headless Chromium, over the real stack: an offering is accredited through
@@ -24,35 +25,19 @@ type Who = keyof typeof ACCOUNTS;
 const criteria = allCriteria(createFrameworkLibrary(loadConfig({}).framework).load('1.0'));
 
 let ui: BrowserStack;
-const tokens = {} as Record<Who, string>;
+let api: ApiClient<Who>;
 
 beforeAll(async () => {
   ui = await startBrowserStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
-  for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
-    tokens[who] = (res.body as { token: string }).token;
-  }
+  api = await apiClient(ui.stack, ACCOUNTS, PASSWORD);
 });
 
 afterAll(async () => {
   await ui?.close();
 });
 
-async function call(method: string, path: string, who?: Who, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${ui.base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-async function ok(method: string, path: string, who: Who, body: unknown = {}): Promise<Record<string, unknown>> {
-  const res = await call(method, path, who, body);
-  expect({ path, status: res.status < 300 ? 'ok' : res.status, body: res.status < 300 ? undefined : res.body }).toEqual({ path, status: 'ok', body: undefined });
-  return res.body;
-}
+/** The API calls that set the scene; an action without a payload sends an empty one. */
+const ok = (method: string, path: string, who: Who, body: unknown = {}): Promise<Record<string, unknown>> => api.ok(method, path, who, body);
 
 const row = (page: Page, text: string) => page.locator('tbody tr', { hasText: text });
 const status = (page: Page) => page.getByRole('status').textContent();

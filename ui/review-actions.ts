@@ -44,6 +44,17 @@ const perFinding = (data: (findingId: string) => unknown) => (review: ReviewStat
   review.status === 'none' ? [] : review.findings.map((f) => ({ findingId: f.id, data: data(f.id) }));
 const reasons = (text: string): ReviewActionField => ({ kind: 'textarea', name: 'reasons', label: text, required: true });
 
+/** A decision that takes nothing but its reasons. */
+const reasonsOnly = (command: ReviewActionType, path: string, title: string, button: string, reasonsLabel: string): ReviewActionForm => ({
+  command,
+  path,
+  title,
+  button,
+  fields: [reasons(reasonsLabel)],
+  probes: one({ reasons: '.' }),
+  primaryField: 'reasons',
+});
+
 export const REVIEW_ACTION_FORMS: readonly ReviewActionForm[] = [
   {
     command: 'RequestEvidence',
@@ -129,33 +140,9 @@ export const REVIEW_ACTION_FORMS: readonly ReviewActionForm[] = [
     ],
     primaryField: 'findingId',
   },
-  {
-    command: 'DecideSuspend',
-    path: 'suspend',
-    title: 'Suspend the accreditation',
-    button: 'Suspend',
-    fields: [reasons('Reasons for suspending')],
-    probes: one({ reasons: '.' }),
-    primaryField: 'reasons',
-  },
-  {
-    command: 'DecideRevoke',
-    path: 'revoke',
-    title: 'Revoke the accreditation',
-    button: 'Revoke',
-    fields: [reasons('Reasons for revoking')],
-    probes: one({ reasons: '.' }),
-    primaryField: 'reasons',
-  },
-  {
-    command: 'RecommendReinstatement',
-    path: 'recommend-reinstatement',
-    title: 'Recommend reinstatement',
-    button: 'Recommend reinstatement',
-    fields: [reasons('Reasons for reinstating')],
-    probes: one({ reasons: '.' }),
-    primaryField: 'reasons',
-  },
+  reasonsOnly('DecideSuspend', 'suspend', 'Suspend the accreditation', 'Suspend', 'Reasons for suspending'),
+  reasonsOnly('DecideRevoke', 'revoke', 'Revoke the accreditation', 'Revoke', 'Reasons for revoking'),
+  reasonsOnly('RecommendReinstatement', 'recommend-reinstatement', 'Recommend reinstatement', 'Recommend reinstatement', 'Reasons for reinstating'),
 ];
 
 /** The value of the finding choice that stands for the evidence deadline rather than a finding's. */

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/config';
 import { createEventStore } from '../eventstore';
 import { keyIdOf, loadAuditSigner } from '../eventstore/integrity/signing';
 import { verifyStore } from '../eventstore/integrity/verify-store';
+import { runToCompletion } from './output';
 
 /**
  * `npm run verify [-- --public-key FILE]`: recomputes every stream's hash chain and checks every signed
@@ -52,9 +53,7 @@ async function main(): Promise<number> {
   }
 }
 
-main()
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    process.stderr.write(`verify failed: ${(err as Error).message}\n`);
-    process.exit(2);
-  });
+runToCompletion(main, (err) => {
+  process.stderr.write(`verify failed: ${(err as Error).message}\n`);
+  return 2;
+});

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runToCompletion } from '../cli/output';
 import { loadConfig } from '../config/config';
 import { DomainError } from '../domain/shared/errors';
 import { createIdentity, type Identity } from './identity';
@@ -181,11 +182,11 @@ if (require.main === module) {
     const config = loadConfig();
     return createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours });
   };
-  runCli(process.argv.slice(2), open, io).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
+  runToCompletion(
+    () => runCli(process.argv.slice(2), open, io),
+    (err) => {
       process.stderr.write(`error: ${String(err)}\n`);
-      process.exit(1);
+      return 1;
     },
   );
 }

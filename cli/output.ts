@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { constants } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -33,8 +34,20 @@ export async function exitAfterOutput(code: number): Promise<void> {
   process.exit(code);
 }
 
+/**
+ * A reader that stops early (`… | head`) closes the pipe; the tool then stops quietly with the status of
+ * a process ended by SIGPIPE, as a shell reports it, rather than with a stack trace.
+ */
+function stopWhenReaderLeaves(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(128 + constants.signals.SIGPIPE);
+  });
+}
+
 /** Runs a tool's main, mapping a thrown error to an exit code, and ends the process once its output is out. */
 export function runToCompletion(main: () => Promise<number>, onError: (err: unknown) => number): void {
+  stopWhenReaderLeaves();
   void main()
     .catch(onError)
     .then((code) => exitAfterOutput(code));

@@ -95,17 +95,28 @@ describe('the auditors’ tools with their output piped', () => {
     expect(piped.stdout.equals(filed.stdout)).toBe(true);
   });
 
+  /** Runs a shell pipeline as an auditor types it; pipefail keeps the tool's exit status. */
+  function shell(pipeline: string): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('bash', ['-c', `set -o pipefail; ${pipeline}`], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
   it('replay piped into a consumer that reads slowly delivers every byte a file gets', async () => {
     const filed = readFileSync(join(dir, 'cli-replay-ts.out'));
     const received = join(dir, 'slowly-read.json');
-    // What an auditor types: the tool's stdout straight into the reader's stdin; pipefail keeps the tool's exit code.
-    const command = `set -o pipefail; "${TSX}" cli/replay.ts --as-of now --model noc-register | node test/cli/slow-reader.mjs "${received}"`;
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const shell = spawn('bash', ['-c', command], { cwd: ROOT, env, stdio: 'ignore' });
-      shell.on('error', reject);
-      shell.on('close', resolve);
-    });
+    const { code } = await shell(`"${TSX}" cli/replay.ts --as-of now --model noc-register | node test/cli/slow-reader.mjs "${received}"`);
     expect(code).toBe(0);
     expect(readFileSync(received).equals(filed)).toBe(true);
+  });
+
+  it('verify stops quietly, with the status of a broken pipe, when its reader stops reading early', async () => {
+    const { code, stderr } = await shell(`"${TSX}" cli/verify.ts | head -c 100`);
+    expect(code).toBe(141);
+    expect(stderr).toBe('');
   });
 });

@@ -26,7 +26,7 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 /** Flushes stdout and stderr, then ends the process with the exit code. */
-export async function exitAfterOutput(code: number): Promise<void> {
+async function exitAfterOutput(code: number): Promise<void> {
   process.exitCode = code;
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   // Everything is out; exiting here rather than waiting for the event loop to drain means a client

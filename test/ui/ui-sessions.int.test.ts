@@ -106,6 +106,33 @@ describe('UI sessions', () => {
     expect(identity.authenticate(token, 'ui')).toBeUndefined();
   });
 
+  it('does not count the queue’s automatic refreshes as activity, so a screen left open still times out', async () => {
+    let now = Date.now();
+    const app = startUi({ idleTimeoutMs: 30 * 60_000, now: () => now });
+    const left = new Browser(app);
+    await left.signIn('rania', PASSWORD);
+    const queue = await left.request('GET', '/ui/queue');
+    expect(queue.body).toContain('<script src="/ui/static/queue-refresh.js" defer></script>');
+    expect(queue.body).toContain('<meta http-equiv="refresh" content="15; url=/ui/queue?refresh=auto">');
+    now += 20 * 60_000;
+    expect((await left.request('GET', '/ui/queue?refresh=auto')).statusCode).toBe(200);
+    now += 20 * 60_000;
+    const ended = await left.request('GET', '/ui/queue?refresh=auto');
+    expect(ended.statusCode).toBe(303);
+    expect(ended.headers.location).toMatch(/^\/ui\/login\?reason=timeout/);
+  });
+
+  it('counts a request someone made as activity, which keeps the session alive past the idle timeout', async () => {
+    let now = Date.now();
+    const app = startUi({ idleTimeoutMs: 30 * 60_000, now: () => now });
+    const working = new Browser(app);
+    await working.signIn('rania', PASSWORD);
+    now += 20 * 60_000;
+    expect((await working.request('GET', '/ui/queue')).statusCode).toBe(200);
+    now += 20 * 60_000;
+    expect((await working.request('GET', '/ui/queue?kind=review')).statusCode).toBe(200);
+  });
+
   it('signs out only by POST with the form token, revoking the token for good', async () => {
     const app = startUi();
     const browser = new Browser(app);

@@ -7,7 +7,8 @@ import { DomainError, RateLimited } from '../domain/shared/errors';
  * @fastify/rate-limit's (fixed windows in its in-memory store, addresses normalised, IPv6 by /64);
  * this file decides what is counted and when an attempt is refused:
  *
- * - per address, every attempt whatever the username: one address cannot spray many accounts;
+ * - per address, failures whatever the username: one address cannot spray many accounts, while an
+ *   office behind one NAT address signs in as often as its people like;
  * - per username and address, failures only, in tiers whose windows lengthen (5 in 15 minutes, then
  *   10 in an hour, then 20 in a day): a lockout with back-off that locks out only that address;
  * - per username from all addresses, failures only (100 an hour): a botnet cannot guess one account's
@@ -136,9 +137,9 @@ export function registerLoginThrottle(app: FastifyInstance, options: Partial<Log
       const subject = { account: username.trim().toLowerCase(), address: normalizeIP(request.ip) };
       subjects.set(request, subject);
 
-      const byAddress = await address(request);
-      if (!byAddress.isAllowed && byAddress.isExceeded) refuse(byAddress.ttl);
-      const locked = (await Promise.all(pair.map((tier) => tier(request, { increment: false })))).filter(reached);
+      // Peeks: nothing is counted until the password has been checked and found wrong. Concurrent
+      // attempts that all peek before any fails are bounded by the cap on hashes in flight.
+      const locked = (await Promise.all([address, ...pair].map((limit) => limit(request, { increment: false })))).filter(reached);
       if (locked.length > 0) refuse(Math.max(...locked.map((s) => s.ttl)));
       const byAccount = await account(request, { increment: false });
       if (reached(byAccount) && !known.has(subject)) refuse(byAccount.ttl);
@@ -149,7 +150,7 @@ export function registerLoginThrottle(app: FastifyInstance, options: Partial<Log
         return result;
       } catch (err) {
         if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS') {
-          await Promise.all([...pair.map((tier) => tier(request)), account(request)]);
+          await Promise.all([address, ...pair, account].map((limit) => limit(request)));
         }
         throw err;
       }

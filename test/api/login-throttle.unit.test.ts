@@ -33,8 +33,10 @@ afterEach(async () => {
 });
 
 describe('sign-in throttling', () => {
-  it('refuses an address that tries too many usernames, whatever the usernames, and no other address', async () => {
+  it('refuses an address after too many failures, whatever the usernames, and no other address', async () => {
     await start({ perAddress: { max: 3, windowMs: MINUTE } });
+    // Sign-ins that succeed do not count: many people behind one address sign in freely.
+    for (let i = 0; i < 4; i++) expect((await login('auditor', PASSWORD, ATTACKER)).statusCode).toBe(200);
     for (const username of ['reviewer', 'auditor', 'nobody-at-all']) expect((await login(username, 'wrong password', ATTACKER)).statusCode).toBe(401);
     const refused = await login('director', PASSWORD, ATTACKER);
     expect(refused.statusCode).toBe(429);

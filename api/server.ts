@@ -54,7 +54,7 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
 }
 
 /**
- * The HTTP API (server/compose.ts adds the UI to it). Every error, from any layer, leaves as {"error":{"code","message","field"}} with the
+ * The HTTP API. Every error, from any layer, leaves as {"error":{"code","message","field"}} with the
  * status of its kind; one log line per request says who did what to which case and how it ended.
  */
 export function buildApi(deps: ApiDeps): FastifyInstance {

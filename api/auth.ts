@@ -21,8 +21,10 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** Runs before the body is even read: a stranger learns nothing from how we would parse it. */
 export function bearerCheck(identity: ApiDeps['identity'], roles: readonly Role[] | undefined) {
   return async (request: FastifyRequest, reply: { header(name: string, value: string): unknown }): Promise<void> => {
+    // What a token opens is one person's: no cache, shared or private, may keep it (refusals included).
+    reply.header('cache-control', 'no-store');
     const token = bearerToken(request.headers.authorization);
-    const actor = token === undefined ? undefined : await identity.authenticate(token);
+    const actor = token === undefined ? undefined : await identity.authenticate(token, 'api');
     if (actor === undefined) {
       reply.header('www-authenticate', 'Bearer');
       throw new DomainError(

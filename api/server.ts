@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
-import { DomainError } from '../domain/shared/errors';
+import { DomainError, RateLimited } from '../domain/shared/errors';
 import { parseOrThrow } from '../identity/validation';
 import { bearerCheck } from './auth';
 import type { ApiDeps } from './deps';
 import { errorBody, statusOf, toDomainError } from './errors';
+import { registerSecurityHeaders } from './http-security';
+import { registerLoginThrottle } from './login-throttle';
 import { buildOpenApiDocument } from './openapi';
 import type { AnyRoute } from './route';
 import { accountRoutes } from './routes/accounts';
@@ -21,7 +23,6 @@ import { pseRoutes } from './routes/pses';
 import { auditRoutes } from './routes/audit';
 import { publicRoutes } from './routes/public';
 import { systemRoutes } from './routes/system';
-import { registerUi } from '../ui/register-ui';
 
 export type { ApiDeps } from './deps';
 
@@ -65,7 +66,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    trustProxy: deps.config.api.trustProxy,
   });
+  registerSecurityHeaders(app, deps.config.api);
+  registerLoginThrottle(app, deps.loginThrottle);
 
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -80,6 +84,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.setErrorHandler((err, request, reply) => {
     const error = toDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'request failed');
+    if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
     reply.code(statusOf(error)).send(errorBody(error));
   });
 
@@ -118,6 +123,5 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   routes.push(...complianceRoutes(deps));
   routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
   for (const route of routes) registerRoute(app, route, deps);
-  registerUi(app, deps);
   return app;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
@@ -24,6 +25,9 @@ const positiveFrom = (def: number, max?: number) => {
   return (max === undefined ? n : n.max(max)).default(def);
 };
 
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY. */
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
 const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   EVENTSTORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
@@ -35,9 +39,19 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: intFrom(8233),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFrom(3000),
+  /** Where people reach the office; https makes every cookie Secure and __Host- prefixed. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. https://office.example.gov.pk' }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => v === 'true' || v === 'false' || v.split(',').every((a) => PROXY_PRESETS.has(a.trim()) || isIP(a.trim().split('/')[0] ?? '') !== 0),
+      'true, false, or a comma-separated list of proxy addresses, CIDR ranges or loopback / linklocal / uniquelocal',
+    )
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_POLL_MS: intFrom(50),
   SESSION_TTL_HOURS: intFrom(12),
+  PASSWORD_HASH_CONCURRENCY: positiveFrom(8),
   NOC_MAX_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxMonths),
   NOC_MAX_EXTENSION_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxExtensionMonths),
   NOC_INFORMATION_DAYS: intFrom(DEFAULT_NOC_POLICY.informationResponseDays),
@@ -72,10 +86,21 @@ export interface AppConfig {
   readModelPath: string;
   identityPath: string;
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
-  api: { host: string; port: number };
+  api: {
+    host: string;
+    port: number;
+    /** The address people use (PUBLIC_URL, or the listening address). */
+    publicUrl: string;
+    /** Whether people reach the office over https: cookies are then Secure and __Host- prefixed. */
+    https: boolean;
+    /** Fastify's trustProxy: which X-Forwarded-* headers to believe (for the client address and protocol). */
+    trustProxy: boolean | string;
+  };
   logLevel: string;
   projectionPollMs: number;
   sessionTtlHours: number;
+  /** Password hashes (argon2id) in flight at once; more sign-ins at that moment are refused with Retry-After. */
+  passwordHashConcurrency: number;
   nocPolicy: NocPolicy;
   accreditationPolicy: AccreditationPolicy;
   /** Continuous monitoring, compliance reviews and significant changes; pinned on each case when it starts. */
@@ -89,6 +114,10 @@ export interface AppConfig {
 function defaultFrameworkDir(): string {
   const fromSource = resolve(__dirname, '..', 'framework');
   return existsSync(fromSource) ? fromSource : resolve(__dirname, '..', '..', 'framework');
+}
+
+function trustProxyOf(value: string): boolean | string {
+  return value === 'true' || value === 'false' ? value === 'true' : value;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
     throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');
   }
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   return {
     dataDir,
     eventStore:
@@ -124,10 +154,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicUrl,
+      https: publicUrl.startsWith('https:'),
+      trustProxy: trustProxyOf(e.TRUST_PROXY),
+    },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     audit: {
       signingKeyPem: e.AUDIT_SIGNING_KEY,
       signingKeyFile: e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(dataDir, 'audit-signing-key.pem'),

@@ -6,7 +6,7 @@ import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
 import { openIdentityDb } from './db';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
 import { AccountInput, AccountRef, LoginInput, PasswordChange, Username, type AccountView } from './schemas';
-import { generatePassword, hashToken, newToken } from './tokens';
+import { generatePassword, newToken, sessionDigest, type TokenKind } from './tokens';
 import { parseOrThrow } from './validation';
 
 export interface Session {
@@ -29,12 +29,15 @@ export interface Identity {
   setDisabled(username: string, disabled: boolean): AccountView;
   /** Sets a new password and ends the account's sessions. */
   resetPassword(username: string, password: string): Promise<void>;
-  /** Throws INVALID_CREDENTIALS for an unknown user, a wrong password or a disabled account alike. */
-  login(input: LoginInput): Promise<Session>;
-  /** Revokes the session; false when the token was not a live session. */
-  logout(token: string): boolean;
-  /** The actor behind a live session token, or undefined. */
-  authenticate(token: string): Actor | undefined;
+  /**
+   * Throws INVALID_CREDENTIALS for an unknown user, a wrong password or a disabled account alike.
+   * The token is of the kind asked for (API bearer token unless said otherwise).
+   */
+  login(input: LoginInput, kind?: TokenKind): Promise<Session>;
+  /** Revokes the session; false when the token was not a live session of that kind. */
+  logout(token: string, kind?: TokenKind): boolean;
+  /** The actor behind a live session token of that kind, or undefined. */
+  authenticate(token: string, kind?: TokenKind): Actor | undefined;
   /**
    * Creates `admin` with a random password when no admin account exists, and returns the password so
    * the caller can print it once; returns undefined otherwise.
@@ -193,7 +196,7 @@ export function createIdentity(options: IdentityOptions): Identity {
       })();
     },
 
-    async login(input) {
+    async login(input, kind = 'api') {
       const { username, password } = parseOrThrow(LoginInput, input);
       const row = stmt.byUsername.get(username.trim().toLowerCase());
       if (!row) {
@@ -206,19 +209,19 @@ export function createIdentity(options: IdentityOptions): Identity {
       const at = now();
       const expiresAt = new Date(at.getTime() + ttlMs).toISOString();
       stmt.purgeExpired.run(at.toISOString());
-      stmt.insertSession.run(hashToken(token), row.id, at.toISOString(), expiresAt, at.toISOString());
+      stmt.insertSession.run(sessionDigest(token, kind), row.id, at.toISOString(), expiresAt, at.toISOString());
       return { token, expiresAt, actor: toActor(row) };
     },
 
-    logout(token) {
+    logout(token, kind = 'api') {
       if (!TOKEN_SHAPE.test(token)) return false;
-      return stmt.revoke.run(now().toISOString(), hashToken(token)).changes > 0;
+      return stmt.revoke.run(now().toISOString(), sessionDigest(token, kind)).changes > 0;
     },
 
-    authenticate(token) {
+    authenticate(token, kind = 'api') {
       if (!TOKEN_SHAPE.test(token)) return undefined;
       const at = now();
-      const tokenHash = hashToken(token);
+      const tokenHash = sessionDigest(token, kind);
       const row = stmt.liveSession.get(tokenHash, at.toISOString());
       if (!row) return undefined;
       if (at.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {

@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const initialAdmin = await openIdentityForStart(config);
   startNode('worker', 'worker/main.ts');
   startNode('projector', 'projections/main.ts');
-  startNode('api', 'api/main.ts');
+  startNode('api', 'server/main.ts');
 
   const api = `http://${config.api.host}:${config.api.port}`;
   await waitFor('the API', async () => (await fetch(`${api}/healthz`)).status === 200, 120_000);

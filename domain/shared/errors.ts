@@ -132,3 +132,13 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
 }
+
+/** A refusal to do it now: the client may try again after retryAfterSeconds (sent as Retry-After). */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}

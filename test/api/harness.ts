@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/shared/actor';
 import type { ApiDeps } from '../../api/deps';
 import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
-import type { RateLimitOptions } from '../../api/rate-limit';
+import type { LoginThrottleOptions } from '../../api/login-throttle';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
 
@@ -45,7 +45,7 @@ export const HEALTHY: HealthReport = {
 };
 
 /** `deps` adds read models or gateways a test needs beyond the NOC fakes. */
-export async function startTestApi(options: { loginRateLimit?: RateLimitOptions; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
+export async function startTestApi(options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
   const config = loadConfig({});
   const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
   const gateway = new FakeNocGateway();
@@ -71,7 +71,7 @@ export async function startTestApi(options: { loginRateLimit?: RateLimitOptions;
       return health;
     },
     logger: pino({ level: 'silent' }),
-    loginRateLimit: options.loginRateLimit,
+    loginThrottle: options.loginThrottle,
     ...options.deps,
   });
   await app.ready();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
-import { buildApi } from '../../api/server';
+import { composeOffice } from '../../server/compose';
 import { createIdentity } from '../../identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import type { ReadModelDb } from '../../projections/db';
@@ -65,11 +65,11 @@ export function publicHistory(): ReadModelDb {
   return db;
 }
 
-/** The API over that history; `withPublic: false` builds it without the public read models. */
+/** The office (API and UI) over that history; `withPublic: false` builds it without the public read models. */
 export async function startPublicApi(options: { withPublic?: boolean } = {}): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const db = publicHistory();
   const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
-  const app = buildApi({
+  const app = composeOffice({
     config: loadConfig({}),
     identity,
     nocGateway: new FakeNocGateway(),

@@ -17,7 +17,7 @@ import { createPublicQueries } from '../../projections/procurement/queries';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../../projections/accreditation/queue';
 import { createComplianceQueries } from '../../projections/compliance/queries';
-import { buildApi } from '../../api/server';
+import { composeOffice } from '../../server/compose';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
@@ -33,7 +33,7 @@ import { devServerEnv, startTestWorker } from './temporal';
 /**
  * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
  * the hash-chained SQLite event store on a file, the projection runner, identity, and the API (every
- * gateway and read model api/main.ts wires) with its UI listening on a free port.
+ * gateway and read model server/main.ts wires) with its UI (server/compose.ts) listening on a free port.
  */
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -95,7 +95,7 @@ export async function startStack(options: {
     auditKey: signer,
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
-  const app = buildApi(options.apiDeps ? options.apiDeps(deps, env) : deps);
+  const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     env,

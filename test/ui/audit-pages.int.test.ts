@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { generateNocHistories } from '../../bench/fixtures';
 import type { ApiDeps } from '../../api/deps';
@@ -13,7 +13,7 @@ import { loadAuditSigner } from '../../eventstore/integrity/signing';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { registerUi } from '../../ui/register-ui';
+import { composeOffice } from '../../server/compose';
 import { FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser } from './inject-browser';
 
@@ -45,8 +45,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
-  app = Fastify();
-  registerUi(app, deps);
+  app = composeOffice(deps);
 });
 
 afterAll(async () => {

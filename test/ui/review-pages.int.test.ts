@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { ApiDeps } from '../../api/deps';
@@ -11,7 +11,7 @@ import { DomainError } from '../../domain/shared/errors';
 import type { ComplianceDashboardRow, ComplianceQueries, ComplianceTaskRow } from '../../projections/compliance/queries';
 import type { ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { registerUi } from '../../ui/register-ui';
+import { composeOffice } from '../../server/compose';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
 
@@ -115,8 +115,7 @@ beforeEach(async () => {
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
   };
-  app = Fastify();
-  registerUi(app, deps);
+  app = composeOffice(deps);
 });
 
 afterEach(async () => {

@@ -15,16 +15,16 @@ import { createPublicQueries } from '../projections/procurement/queries';
 import { createAdoptionQueries } from '../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../projections/accreditation/queue';
 import { createComplianceQueries } from '../projections/compliance/queries';
-import { createHealthCheck, type ProjectionHealth } from './health';
+import { createHealthCheck, type ProjectionHealth } from '../api/health';
 import { createFrameworkLibrary } from '../config/framework';
-import { createTemporalAccreditationGateway } from './accreditation-gateway';
-import { createTemporalComplianceGateway } from './compliance-gateway';
-import { createTemporalCspGateway } from './csp-gateway';
-import { createTemporalNocGateway } from './noc-gateway';
-import { createTemporalPseGateway } from './pse-gateway';
-import { buildApi } from './server';
+import { createTemporalAccreditationGateway } from '../api/accreditation-gateway';
+import { createTemporalComplianceGateway } from '../api/compliance-gateway';
+import { createTemporalCspGateway } from '../api/csp-gateway';
+import { createTemporalNocGateway } from '../api/noc-gateway';
+import { createTemporalPseGateway } from '../api/pse-gateway';
+import { composeOffice } from './compose';
 
-/** `npm run api`: the HTTP API over Temporal, the event store and the read models. */
+/** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
 
 /** The projector creates the read-model file; started together, the API waits for it rather than dying. */
 async function openReadModelWhenReady(path: string, timeoutMs: number): Promise<ReadModelDb> {
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const cspGateway = createTemporalCspGateway(client, config);
   const publicQueries = createPublicQueries(readModelDb);
 
-  const app = buildApi({
+  const app = composeOffice({
     config,
     identity,
     nocGateway: createTemporalNocGateway(client, config),

@@ -27,11 +27,12 @@ export const AccountEventSchemas = {
     createdAt: IsoDateTime,
   }),
   /**
-   * The assignment took effect at once: a role that is not privileged, or the bootstrap of the first
-   * administrator by the machine when no enabled administrator exists.
+   * The assignment took effect at once: a role that is not privileged, the bootstrap of the first
+   * administrator by the machine when no enabled administrator exists, or an account that existed
+   * before accounts were recorded as events (recorded as it was, by the engine).
    */
   AccountRoleAssigned: Assignment.extend({
-    basis: z.enum(['not-privileged', 'bootstrap']),
+    basis: z.enum(['not-privileged', 'bootstrap', 'existing-account']),
     assignedBy: Text,
     assignedAt: IsoDateTime,
   }),

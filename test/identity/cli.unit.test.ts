@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../identity/cli';
+import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { runCli, type CliIdentity, type CliIo } from '../../identity/cli';
 import { createIdentity, TEST_PASSWORD_COST } from '../../identity';
 
 let dir: string;
@@ -10,7 +12,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const openIdentity = () => createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+/** As the CLI opens it: the identity database and the event store of one deployment. */
+const openIdentity = async (): Promise<CliIdentity> => {
+  const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+  const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store });
+  return {
+    identity,
+    async close() {
+      identity.close();
+      await store.close();
+    },
+  };
+};
 
 async function run(args: string[], answers?: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -27,10 +40,10 @@ describe('npm run accounts', () => {
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/Created pse\.one \(pse, punjab\)/);
     const password = /shown once\): (\S+)/.exec(res.out)?.[1] ?? '';
-    const identity = openIdentity();
-    const session = await identity.login({ username: 'pse.one', password });
+    const opened = await openIdentity();
+    const session = await opened.identity.login({ username: 'pse.one', password });
     expect(session.actor).toMatchObject({ name: 'Pervez', organisationId: 'pse-lahore' });
-    identity.close();
+    await opened.close();
   });
 
   it('asks for the password twice at a terminal, and refuses two different entries', async () => {

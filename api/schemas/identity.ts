@@ -29,6 +29,9 @@ export const GrantParams = z.object({ username: Username, grantId: z.string().tr
 /** The role in force changes at once unless the role is privileged: then it waits for a second administrator. */
 export const ChangeRoleBody = AssignmentInput;
 
+/** Approving, disabling and enabling take no fields; the body may be empty or absent. */
+export const NoFieldsBody = z.object({});
+
 export const RejectGrantBody = z.object({ reason: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters') });
 
 /** Without a password the server generates one and returns it once. */

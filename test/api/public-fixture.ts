@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { buildApi } from '../../api/server';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import type { ReadModelDb } from '../../projections/db';
 import { procurementFactsProjection } from '../../projections/procurement/facts';

@@ -12,6 +12,7 @@ import { createClaims, type Claims } from './claims';
 import { CsrfRefused, FORM_COOKIE, LoginRequired, SESSION_COOKIE, csrfOf, sendPage, type UiContext } from './context';
 import { html } from './html';
 import { page } from './layout';
+import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
@@ -120,6 +121,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       complianceRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
+      accountRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

@@ -14,6 +14,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import type { Actor } from '../../domain/shared/actor';
 import type { AccountView, Identity } from '../../identity';
 import { createTestIdentity } from '../support/identity';
+import { InjectBrowser } from '../ui/inject-browser';
 import { FakeNocGateway, FakeNocQueries } from './fakes';
 
 /**
@@ -27,6 +28,8 @@ let identity: Identity;
 let app: FastifyInstance;
 const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
+/** The bootstrap administrator's generated password, shown once at the first start. */
+let adminPassword: string;
 
 /** The fields of the answers this test reads; each answer has some of them. */
 interface Body {
@@ -76,8 +79,8 @@ beforeAll(async () => {
 
   // First start: the engine bootstraps admin A. The second administrator is asked for at the console
   // (one admin alone can never be approved by another) and A approves it.
-  const first = await identity.ensureInitialAdmin();
-  await signIn('admin', first?.password);
+  adminPassword = (await identity.ensureInitialAdmin())?.password as string;
+  await signIn('admin', adminPassword);
   const b = await identity.createAccount(OPERATOR_CONSOLE_ACTOR, { username: 'bilal', role: 'admin', jurisdiction: 'federal', password: PASSWORD });
   expect(b.status).toBe('awaiting-approval');
   expect((await signIn('bilal')).status).toBe(401);
@@ -211,5 +214,38 @@ describe('auditors', () => {
     expect(dossier.status).toBe(200);
     expect(dossier.body.decisions).toEqual([expect.objectContaining({ type: 'AccountGrantApproved', by: `bilal (${ids.bilal})`, policyVersion: 'cloud-office/accounts-1' })]);
     expect(dossier.body.verification.intact).toBe(true);
+  });
+});
+
+describe('the administrators’ accounts page', () => {
+  it('lists a pending grant, shows the refusal of one’s own approval, and approves as the second administrator', async () => {
+    const created = await call('POST', '/api/accounts', 'admin', { username: 'sadia', role: 'security-reviewer', jurisdiction: 'federal', password: PASSWORD });
+    const grantId = created.body.account.pendingGrant?.grantId as string;
+    const a = new InjectBrowser(app);
+    expect((await a.signIn('admin', adminPassword)).statusCode).toBe(303);
+    const listed = await a.request('GET', '/ui/accounts');
+    expect(listed.body).toContain(`/ui/accounts/sadia/grants/${grantId}/approve`);
+    const own = await a.request('POST', `/ui/accounts/sadia/grants/${grantId}/approve`, { _csrf: await a.csrf('/ui/accounts') });
+    expect(own.statusCode).toBe(403);
+    expect(own.body).toMatch(/role="alert">You asked for this grant/);
+
+    const b = new InjectBrowser(app);
+    await b.signIn('bilal', PASSWORD);
+    const approved = await b.request('POST', `/ui/accounts/sadia/grants/${grantId}/approve`, { _csrf: await b.csrf('/ui/accounts') });
+    expect(approved.statusCode).toBe(303);
+    expect((await b.request('GET', '/ui/accounts?done=approved')).body).not.toContain(`/ui/accounts/sadia/grants/`);
+    expect((await signIn('sadia')).body.actor.role).toBe('security-reviewer');
+
+    const auditor = new InjectBrowser(app);
+    await auditor.signIn('asma', PASSWORD);
+    const log = await auditor.request('GET', '/ui/audit/log?stream=account-sadia');
+    expect(log.body).toContain('Asked for the privileged role security-reviewer');
+    expect(log.body).toContain('Approved the privileged role security-reviewer');
+  });
+
+  it('is for administrators only', async () => {
+    const browser = new InjectBrowser(app);
+    await browser.signIn('dawood', PASSWORD);
+    expect((await browser.request('GET', '/ui/accounts')).statusCode).toBe(403);
   });
 });

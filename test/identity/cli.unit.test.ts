@@ -94,4 +94,35 @@ describe('npm run accounts', () => {
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already exists/);
   });
+
+  it('bootstraps an administrator from the console only while no enabled one exists, recorded as the operator console', async () => {
+    const first = await run(['add', '--username', 'root', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'root password!']);
+    expect(first.out).toMatch(/^Created root \(admin, federal\), id \S+$/);
+    const second = await run(['add', '--username', 'second', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'second password']);
+    expect(second.out).toMatch(/the admin role awaits a second administrator's approval \(grant \S+\)/);
+    expect((await run(['pending'])).out).toMatch(/^second\s+admin\s+federal\s+grant \S+ asked by operator-console/);
+    const opened = await openIdentity();
+    await expect(opened.identity.login({ username: 'second', password: 'second password' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+    await opened.close();
+    const actors = (await store.readStream('account-second')).map((e) => [e.type, e.metadata.actor.name]);
+    await store.close();
+    expect(actors).toEqual([
+      ['AccountCreated', 'operator console'],
+      ['AccountGrantRequested', 'operator console'],
+    ]);
+  });
+
+  it('changes a role at once or as a pending grant, and rejects a pending grant', async () => {
+    await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', 'reviewer password']);
+    expect((await run(['set-role', 'rev', '--role', 'provincial-officer', '--jurisdiction', 'punjab'])).out).toBe('rev is now provincial-officer (punjab)');
+    const asked = await run(['set-role', '--username', 'rev', '--role', 'director', '--jurisdiction', 'federal']);
+    expect(asked.out).toMatch(/^rev keeps provincial-officer \(punjab\); the director role awaits/);
+    const grant = /grant (\S+)\)/.exec(asked.out)?.[1] ?? '';
+    expect((await run(['set-role', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal'])).err).toMatch(/awaiting approval/);
+    expect((await run(['reject', 'rev', '--grant', grant])).err).toMatch(/--reason: is required/);
+    expect((await run(['reject', 'rev', '--grant', grant, '--reason', 'Not a director'])).out).toBe(`Grant ${grant} of rev rejected`);
+    expect((await run(['pending'])).out).toBe('No grants await approval.');
+    expect((await run(['reject', 'rev', '--grant', grant, '--reason', 'Again'])).code).toBe(1);
+  });
 });

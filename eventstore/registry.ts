@@ -8,6 +8,7 @@ import { MonitoringEventSchemas } from '../domain/compliance/monitoring-events';
 import { ReviewEventSchemas } from '../domain/compliance/review-events';
 import { ChangeEventSchemas } from '../domain/compliance/change-events';
 import { TransitionEventSchemas } from '../domain/compliance/transition-events';
+import { AccountEventSchemas } from '../domain/account/events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -44,6 +45,7 @@ registerEventTypes(MonitoringEventSchemas);
 registerEventTypes(ReviewEventSchemas);
 registerEventTypes(ChangeEventSchemas);
 registerEventTypes(TransitionEventSchemas);
+registerEventTypes(AccountEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

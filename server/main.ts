@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
 
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours });
+  const eventStore = await createEventStore(config.eventStore);
+  // Account changes are events in this store; the identity database follows them.
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore });
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.
@@ -68,7 +70,6 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const eventStore = await createEventStore(config.eventStore);
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });

@@ -8,7 +8,8 @@ import { createFrameworkLibrary } from '../../config/framework';
 import { decideAccreditation, foldAccreditation, type AccreditationCommand, type AccreditationEvent } from '../../domain/accreditation';
 import { decideCsp, foldCsp, type CspCommand, type CspEvent } from '../../domain/csp';
 import type { Actor } from '../../domain/shared/actor';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import type { AccreditationActionInput, AccreditationView } from '../../workflows/accreditation/messages';
 import type { CspActionInput, CspView } from '../../workflows/csp/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
@@ -97,9 +98,9 @@ let accreditations: FakeAccreditationGateway;
 const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: 'correct horse battery' });
+    await seedAccount(identity, { ...account, password: 'correct horse battery' });
     tokens[who] = (await identity.login({ username: account.username, password: 'correct horse battery' })).token;
   }
   csps = new FakeCspGateway();

@@ -5,7 +5,8 @@ import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { devServerEnv, startTestWorker } from '../support/temporal';
@@ -40,9 +41,9 @@ beforeAll(async () => {
   env = await devServerEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = await createTestIdentity({ store });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD });
+    await seedAccount(identity, { ...account, password: PASSWORD });
     tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
   }
   const base = loadConfig({});

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { composeOffice } from '../../server/compose';
-import { createIdentity } from '../../identity';
+import { createTestIdentity } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import type { ReadModelDb } from '../../projections/db';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
@@ -68,7 +68,7 @@ export function publicHistory(): ReadModelDb {
 /** The office (API and UI) over that history; `withPublic: false` builds it without the public read models. */
 export async function startPublicApi(options: { withPublic?: boolean } = {}): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const db = publicHistory();
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
+  const identity = await createTestIdentity();
   const app = composeOffice({
     config: loadConfig({}),
     identity,

@@ -5,8 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { ApiDeps } from '../../api/deps';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import type { UiOptions } from '../../ui/register-ui';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
@@ -21,9 +22,9 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-sessions-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await identity.createAccount({ username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedAccount(identity, { username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
   queries = new FakeNocQueries();
 });
 

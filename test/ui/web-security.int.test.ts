@@ -6,7 +6,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import type { Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { composeOffice } from '../../server/compose';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
@@ -21,8 +22,8 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'web-security-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
 });
 
 afterEach(async () => {

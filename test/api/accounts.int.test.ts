@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApi } from '../../api/server';
+import { composeOffice } from '../../server/compose';
 import { loadConfig } from '../../config/config';
 import { OPERATOR_CONSOLE_ACTOR } from '../../domain/account/policy';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -65,7 +65,7 @@ beforeAll(async () => {
   store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
   identity = await createTestIdentity({ store });
   const signer = loadAuditSigner({ file: join(dir, 'key.pem') });
-  app = buildApi({
+  app = composeOffice({
     config: { ...loadConfig({}), dataDir: dir },
     identity,
     nocGateway: new FakeNocGateway(),

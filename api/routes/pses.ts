@@ -127,9 +127,9 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       errors: [403, 503],
       handler({ actor }) {
         if (deps.adoptionQueries === undefined) throw new DomainError('UNAVAILABLE', 'The adoption read model is not available on this server');
-        // Federal staff oversee every province; everyone else is held to their own jurisdiction.
-        const scoped = actor.role === 'provincial-officer' || actor.role === 'pse' || actor.jurisdiction !== 'federal';
-        const rows = deps.adoptionQueries.nonCompliant(new Date().toISOString(), scoped ? { jurisdiction: actor.jurisdiction } : {});
+        // The query narrows to the jurisdiction where that is the whole rule; the rule itself decides every row.
+        const byJurisdiction = actor.role !== 'pse' && (actor.role === 'provincial-officer' || actor.jurisdiction !== 'federal');
+        const rows = deps.adoptionQueries.nonCompliant(new Date().toISOString(), byJurisdiction ? { jurisdiction: actor.jurisdiction } : {});
         return rows.filter((row) => canSeePseRecord(actor, row));
       },
     }),

@@ -1,10 +1,13 @@
+import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { canSeeCspRecord } from '../../domain/shared/visibility';
 import type { CspActionInput } from '../../workflows/csp/messages';
 import type { CspGateway } from '../csp-gateway';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { AddOfferingBody, CspIdParams, CspViewSchema, OfferingParams, RegisterCspBody, RetireOfferingBody, UpdateOfferingBody } from '../schemas/csp';
+import { visibleOrNotFound } from './visible';
 
 /** The CSP register: providers and the offerings they may apply to have accredited (SPEC §3.1). */
 export function cspRoutes(deps: ApiDeps): AnyRoute[] {
@@ -12,8 +15,13 @@ export function cspRoutes(deps: ApiDeps): AnyRoute[] {
     if (deps.cspGateway === undefined) throw new DomainError('UNAVAILABLE', 'The CSP register is not available on this server');
     return deps.cspGateway;
   };
-  const act = (cspId: string, action: Omit<CspActionInput, 'commandId'>, idempotencyKey: string | undefined) =>
-    gateway().act(cspId, { ...action, commandId: idempotencyKey ?? newCommandId() } as CspActionInput);
+  /** Another provider's register entry is answered as one that does not exist. */
+  const visibleCsp = (actor: Actor, cspId: string) =>
+    visibleOrNotFound(gateway().state(cspId), (view) => canSeeCspRecord(actor, view.state.status === 'registered' ? view.state.cspId : cspId), `No CSP ${cspId} is registered`);
+  const act = async (cspId: string, action: Omit<CspActionInput, 'commandId'>, idempotencyKey: string | undefined) => {
+    await visibleCsp(action.actor, cspId);
+    return gateway().act(cspId, { ...action, commandId: idempotencyKey ?? newCommandId() } as CspActionInput);
+  };
 
   return [
     defineRoute({
@@ -44,12 +52,9 @@ export function cspRoutes(deps: ApiDeps): AnyRoute[] {
       caseIdParam: 'cspId',
       status: 200,
       response: CspViewSchema,
+      description: "The Cloud Office's staff see every provider, a provider's representative their own; any other answers 404, as if it did not exist.",
       errors: [503],
-      async handler({ params }) {
-        const view = await gateway().state(params.cspId);
-        if (view === undefined) throw new DomainError('CSP_NOT_REGISTERED', `No CSP ${params.cspId} is registered`);
-        return view;
-      },
+      handler: ({ actor, params }) => visibleCsp(actor, params.cspId),
     }),
     defineRoute({
       method: 'POST',

@@ -152,8 +152,9 @@ describe('the NOC API over the real workflow', () => {
     expect(same.status).toBe(403);
     expect(same.body.error.code).toBe('FOUR_EYES_VIOLATION');
     const federal = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'No' });
-    expect(federal.status).toBe(403);
-    expect(federal.body.error.code).toBe('OUTSIDE_JURISDICTION');
+    // A province's NOC is outside the federal director's sight: answered as a NOC that does not exist.
+    expect(federal.status).toBe(404);
+    expect(federal.body.error).toEqual({ code: 'NOT_FOUND', message: `No NOC ${nocId}` });
     expect((await post('officerB', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' })).body.state.status).toBe('rejected');
   });
 

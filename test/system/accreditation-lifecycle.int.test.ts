@@ -94,7 +94,7 @@ describe('accreditation through the API on the real dev server', () => {
     expect((await call('POST', '/api/csps', 'csp', organisation)).status).toBe(201);
     expect(errorCode(await call('POST', '/api/csps', 'csp', { ...organisation, name: 'Nimbus Two' }))).toBe('CSP_ALREADY_REGISTERED');
     expect((await call('POST', `/api/csps/${CSP_ID}/offerings`, 'csp', GOV_CLOUD)).status).toBe(201);
-    expect(errorCode(await call('POST', `/api/csps/${CSP_ID}/offerings`, 'otherCsp', { ...GOV_CLOUD, offeringId: 'x' }))).toBe('NOT_CASE_OWNER');
+    expect(errorCode(await call('POST', `/api/csps/${CSP_ID}/offerings`, 'otherCsp', { ...GOV_CLOUD, offeringId: 'x' }))).toBe('NOT_FOUND');
 
     const submitted = await call('POST', '/api/accreditations', 'csp', { offeringId: 'off-gov', requestedBaseline: 'enhanced', evidence: EVIDENCE });
     expect(submitted.status).toBe(201);
@@ -193,7 +193,7 @@ describe('accreditation through the API on the real dev server', () => {
     expect(changed.status).toBe(200);
     const retired = await call('DELETE', `/api/csps/${CSP_ID}/offerings/off-old`, 'csp', { reason: 'End of life' });
     expect(retired.status).toBe(200);
-    const csp = await call('GET', `/api/csps/${CSP_ID}`, 'pse');
+    const csp = await call('GET', `/api/csps/${CSP_ID}`, 'csp');
     expect((csp.body.state as { offerings: Record<string, { name: string; status: string }> }).offerings['off-old']).toMatchObject({
       name: 'Nimbus Classic 2',
       status: 'retired',

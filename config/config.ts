@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
 import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
@@ -63,6 +64,9 @@ const EnvSchema = z.object({
   FRAMEWORK_DIR: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  /** Tests only: let the key file lie inside DATA_DIR. */
+  AUDIT_KEY_IN_DATA_DIR: z.enum(['refuse', 'allow']).default('refuse'),
+  XDG_CONFIG_HOME: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
 });
 
@@ -93,6 +97,35 @@ function defaultFrameworkDir(): string {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+/** The path with its longest existing prefix resolved through symlinks, so that a link cannot hide where it lies. */
+function realPath(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  const parent = dirname(path);
+  return parent === path ? path : join(realPath(parent), path.slice(parent.length + 1));
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(realPath(dir), realPath(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The audit signing key's file. Not in the data folder: whoever holds a copy of the data (a backup, a
+ * volume) must not also hold the key that re-signs its history. By default the operator's own
+ * configuration folder; the file is created there on first use, with a warning.
+ */
+function auditKeyFile(e: z.infer<typeof EnvSchema>, dataDir: string): string {
+  const file = e.AUDIT_SIGNING_KEY_FILE
+    ? resolve(e.AUDIT_SIGNING_KEY_FILE)
+    : join(e.XDG_CONFIG_HOME ? resolve(e.XDG_CONFIG_HOME) : join(homedir(), '.config'), 'cloud-office', 'audit-signing-key.pem');
+  if (!e.AUDIT_SIGNING_KEY && e.AUDIT_KEY_IN_DATA_DIR === 'refuse' && isInside(file, dataDir)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  AUDIT_SIGNING_KEY_FILE: ${file} lies inside DATA_DIR (${dataDir}); keep the audit signing key outside the data folder (AUDIT_KEY_IN_DATA_DIR=allow permits it, for tests only)`,
+    );
+  }
+  return file;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -130,7 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     audit: {
       signingKeyPem: e.AUDIT_SIGNING_KEY,
-      signingKeyFile: e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(dataDir, 'audit-signing-key.pem'),
+      signingKeyFile: auditKeyFile(e, dataDir),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
     },
     nocPolicy: NocPolicy.parse({

@@ -96,11 +96,18 @@ function linkFinding(checkpoint: Checkpoint, before: unknown, previousLinked: bo
   return checkpoint.previous === expected ? undefined : at(`links to ${checkpoint.previous.slice(0, 12)}…, the entry before it hashes to ${expected.slice(0, 12)}…`);
 }
 
-/** Parses a saved feed: JSON lines of entries (what GET /api/audit/checkpoints serves), or a JSON array. */
+/**
+ * Parses a saved feed as GET /api/audit/checkpoints serves it: JSON ({"checkpoints": [...]}), or JSON
+ * lines of entries (format=jsonl), or a JSON array of entries.
+ */
 export function parseFeedText(text: string): unknown[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   if (trimmed.startsWith('[')) return JSON.parse(trimmed) as unknown[];
+  if (trimmed.startsWith('{') && !trimmed.includes('\n')) {
+    const whole = JSON.parse(trimmed) as { checkpoints?: unknown };
+    if (Array.isArray(whole.checkpoints)) return whole.checkpoints;
+  }
   return trimmed.split('\n').filter((line) => line.trim() !== '').map((line, i) => {
     try {
       return JSON.parse(line) as unknown;

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
@@ -29,11 +29,17 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   EVENTSTORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
   EVENTSTORE_URL: z.string().optional(),
+  /** The connection string from a file (a secret): it carries the store user's password. */
+  EVENTSTORE_URL_FILE: z.string().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
   TEMPORAL_UI_PORT: intFrom(8233),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFrom(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -70,12 +76,20 @@ const EnvSchema = z.object({
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
 });
 
+/** TLS to the Temporal frontend; with a client certificate, mutual TLS. Files, read at connect time. */
+export interface TemporalTls {
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  serverName?: string;
+}
+
 export interface AppConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
   readModelPath: string;
   identityPath: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls?: TemporalTls };
   api: { host: string; port: number };
   logLevel: string;
   projectionPollMs: number;
@@ -97,6 +111,14 @@ function defaultFrameworkDir(): string {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+function readSecret(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${file} (${(err as Error).message})`);
+  }
 }
 
 /** The path with its longest existing prefix resolved through symlinks, so that a link cannot hide where it lies. */
@@ -145,18 +167,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   atLeast('MODERATE', 'HIGH');
   atLeast('LOW', 'MODERATE');
   const dataDir = resolve(e.DATA_DIR);
-  if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
-    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');
+  const eventStoreUrl = e.EVENTSTORE_URL ?? (e.EVENTSTORE_URL_FILE ? readSecret('EVENTSTORE_URL_FILE', e.EVENTSTORE_URL_FILE) : undefined);
+  if (e.EVENTSTORE === 'eventstoredb' && !eventStoreUrl) {
+    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb (or EVENTSTORE_URL_FILE)');
   }
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_KEY_FILE: TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (the client certificate and its key)');
+  }
+  const tlsSet = [e.TEMPORAL_TLS_CERT_FILE, e.TEMPORAL_TLS_CA_FILE, e.TEMPORAL_TLS_SERVER_NAME].some(Boolean);
+  const temporalTls: TemporalTls | undefined = tlsSet
+    ? {
+        ...(e.TEMPORAL_TLS_CERT_FILE ? { certFile: resolve(e.TEMPORAL_TLS_CERT_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_KEY_FILE ? { keyFile: resolve(e.TEMPORAL_TLS_KEY_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_CA_FILE ? { caFile: resolve(e.TEMPORAL_TLS_CA_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+      }
+    : undefined;
   return {
     dataDir,
     eventStore:
       e.EVENTSTORE === 'eventstoredb'
-        ? { kind: 'eventstoredb', url: e.EVENTSTORE_URL as string }
+        ? { kind: 'eventstoredb', url: eventStoreUrl as string }
         : { kind: 'sqlite', path: join(dataDir, 'events.db'), synchronous: e.SQLITE_SYNCHRONOUS },
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      ...(temporalTls ? { tls: temporalTls } : {}),
+    },
     api: { host: e.API_HOST, port: e.API_PORT },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,

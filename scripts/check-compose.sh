@@ -20,6 +20,11 @@ else
   exit 1
 fi
 
-# Compose v2 prints JSON on request; v1 prints YAML only (and brings python3-yaml to read it).
-resolved="$(docker-compose -f docker-compose.yml config --format json 2>/dev/null || docker-compose -f docker-compose.yml config)"
+# Compose v2 prints JSON on request; v1 (which prints its usage, exit 0, for an unknown option) prints
+# YAML only, and brings python3-yaml to read it.
+if docker-compose version --short 2>/dev/null | grep -q '^1\.'; then
+  resolved="$(docker-compose -f docker-compose.yml config)"
+else
+  resolved="$(docker-compose -f docker-compose.yml config --format json)"
+fi
 python3 scripts/check-compose-security.py <<<"$resolved"

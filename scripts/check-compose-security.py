@@ -73,23 +73,27 @@ for key in ("TEMPORAL_TLS_FRONTEND_CERT", "TEMPORAL_TLS_FRONTEND_KEY", "TEMPORAL
 
 for name in ("worker", "projector", "api"):
     e = env(name)
-    for key in ("TEMPORAL_TLS_CERT_FILE", "TEMPORAL_TLS_KEY_FILE", "TEMPORAL_TLS_CA_FILE"):
-        if not e.get(key, "").startswith("/run/secrets/"):
-            problems.append(f"{name}: {key} must name a secret file (mutual TLS to Temporal)")
     if "EVENTSTORE_URL" in e:
         problems.append(f"{name}: EVENTSTORE_URL carries the store password; use EVENTSTORE_URL_FILE")
     if not e.get("EVENTSTORE_URL_FILE", "").startswith("/run/secrets/"):
         problems.append(f"{name}: EVENTSTORE_URL_FILE must name a secret file")
+    wanted = {v[len("/run/secrets/"):] for v in e.values() if v.startswith("/run/secrets/")}
+    missing = wanted - service_secrets(name)
+    if missing:
+        problems.append(f"{name}: uses secrets it is not given: {sorted(missing)}")
+    if name == "projector":
+        if service_secrets(name) & {"audit-signing-key", "temporal-app-key"}:
+            problems.append("projector: reads the event store only; it must not hold the audit key or a Temporal client key")
+        continue
+    for key in ("TEMPORAL_TLS_CERT_FILE", "TEMPORAL_TLS_KEY_FILE", "TEMPORAL_TLS_CA_FILE"):
+        if not e.get(key, "").startswith("/run/secrets/"):
+            problems.append(f"{name}: {key} must name a secret file (mutual TLS to Temporal)")
     key_file = e.get("AUDIT_SIGNING_KEY_FILE", "")
     data_dir = e.get("DATA_DIR", "/data").rstrip("/")
     if not key_file.startswith("/run/secrets/") or key_file.startswith(data_dir + "/"):
         problems.append(f"{name}: AUDIT_SIGNING_KEY_FILE must be a secret outside DATA_DIR")
     if "AUDIT_SIGNING_KEY" in e or e.get("AUDIT_KEY_IN_DATA_DIR") == "allow":
         problems.append(f"{name}: the audit key must come from its secret file, outside the data folder")
-    wanted = {v[len("/run/secrets/"):] for v in e.values() if v.startswith("/run/secrets/")}
-    missing = wanted - service_secrets(name)
-    if missing:
-        problems.append(f"{name}: uses secrets it is not given: {sorted(missing)}")
 
 for name in ("temporal-setup", "temporal-admin-tools", "temporal-ui"):
     e = env(name)

@@ -28,21 +28,20 @@ function signerFrom(privateKey: KeyObject): AuditSigner {
  * file; on the embedded default the file is created on first use, readable by its owner only, with a
  * warning. The worker and the API may start together: the file appears whole, once (link, not write).
  */
-export function loadAuditSigner(source: { pem?: string; file: string }): AuditSigner {
+export function loadAuditSigner(source: { pem?: string; file: string; warn?: (message: string) => void }): AuditSigner {
   if (source.pem) return signerFrom(createPrivateKey(source.pem));
-  if (!existsSync(source.file)) createKeyFile(source.file);
+  if (!existsSync(source.file)) createKeyFile(source.file, source.warn ?? ((message) => process.emitWarning(message, { code: 'AUDIT_SIGNING_KEY_CREATED' })));
   return signerFrom(createPrivateKey(readFileSync(source.file, 'utf8')));
 }
 
-function createKeyFile(file: string): void {
+function createKeyFile(file: string, warn: (message: string) => void): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   try {
     linkSync(temporary, file);
-    process.emitWarning(
+    warn(
       `Created a new audit signing key at ${file}. Keep it away from the data folder and its backups, back it up on its own, and publish its public key (GET /api/audit/public-key).`,
-      { code: 'AUDIT_SIGNING_KEY_CREATED' },
     );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 

@@ -68,6 +68,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     DATA_DIR: dir,
+    AUDIT_SIGNING_KEY_FILE: join(`${dir}-key`, 'audit-signing-key.pem'),
     API_PORT: String(apiPort),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     TEMPORAL_UI_PORT: String(uiPort),
@@ -87,6 +88,7 @@ afterAll(async () => {
     await exited;
   }
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-key`, { recursive: true, force: true });
 });
 
 it('resumes a pending expiry after the supervisor is killed with SIGKILL, with nothing lost or doubled', async () => {

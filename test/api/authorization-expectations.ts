@@ -112,6 +112,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': publicRoute(),
   'GET /openapi.json': publicRoute(),
   'GET /api/audit/public-key': publicRoute(),
+  'GET /api/audit/checkpoints': publicRoute(),
   'GET /api/accredited-list': publicRoute(),
   'GET /api/accredited-list/changes': publicRoute(),
   'GET /api/procurement-check': publicRoute('none', `pse=pse-fed&offering=${CSP.offeringId}&dataClass=open`),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { DomainError } from '../domain/shared/errors';
 import { NocEventSchemas } from '../domain/noc/events';
-import { CspEventSchemas } from '../domain/csp/events';
+import { CspEventSchemas, OfferingIdentityEventSchemas } from '../domain/csp/events';
 import { AccreditationEventSchemas } from '../domain/accreditation/events';
 import { PseEventSchemas } from '../domain/pse/events';
 import { MonitoringEventSchemas } from '../domain/compliance/monitoring-events';
@@ -37,6 +37,7 @@ export function registerEventTypes(
 
 registerEventTypes(NocEventSchemas);
 registerEventTypes(CspEventSchemas);
+registerEventTypes(OfferingIdentityEventSchemas);
 registerEventTypes(AccreditationEventSchemas);
 registerEventTypes(PseEventSchemas);
 registerEventTypes(AuditEventSchemas);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OfferingChanges } from '../csp/events';
 import { IsoDateTime } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
@@ -16,6 +17,11 @@ export const SignificantChange = z.object({
   kind: ChangeKind,
   description: Text.max(10000),
   plannedFor: IsoDateTime,
+  /**
+   * What the change does to the offering's register entry (e.g. its data centres, its deployment model):
+   * once the change is approved, the CSP register applies it. Absent for a change that leaves the entry as it is.
+   */
+  offeringChanges: OfferingChanges.optional(),
 });
 export type SignificantChange = z.infer<typeof SignificantChange>;
 

@@ -25,7 +25,7 @@ export const SignificantChange = z.object({
 });
 export type SignificantChange = z.infer<typeof SignificantChange>;
 
-/** Events of one significant change request, stream `change-<changeId>`. Each data schema is version 1. */
+/** Events of one significant change request, stream `change-<changeId>`: version 1, SignificantChangeRequested version 2 (eventstore/registry.ts). */
 export const ChangeEventSchemas = {
   SignificantChangeRequested: SignificantChange.extend({ requestedBy: Text, requestedAt: IsoDateTime }),
   /** Notified with less notice than the policy requires: this counts as a compliance finding. */

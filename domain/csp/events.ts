@@ -54,7 +54,7 @@ export const Organisation = z.object({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
-/** The CSP register's events (stream `csp-<cspId>`), version 1. */
+/** The CSP register's events (stream `csp-<cspId>`): version 1, OfferingUpdated version 2 (eventstore/registry.ts). */
 export const CspEventSchemas = {
   CspRegistered: Organisation.extend({ cspId: Text, registeredBy: Text, registeredAt: IsoDateTime }),
   OfferingAdded: Offering.extend({ addedBy: Text }),

@@ -13,6 +13,9 @@ import type { changeWorkflow } from '../../workflows/compliance/change.workflow'
 import { changeActionUpdate, changeWorkflowId, type ChangeActionType, type ChangeView } from '../../workflows/compliance/change-messages';
 import type { cspWorkflow } from '../../workflows/csp/csp.workflow';
 import { cspActionUpdate, cspStateQuery, cspWorkflowId, type CspActionType, type CspView } from '../../workflows/csp/messages';
+import { buildCaseEvents } from '../../activities/event-activities';
+import { reconcileOfferings } from '../../cli/offerings-reconcile';
+import { accreditationStandingSignal } from '../../workflows/csp/messages';
 import { decodedStream, refusal } from '../support/case-results';
 import { trackForExport } from '../support/history-export';
 import { useWorkflowTestBed } from '../support/workflow-bed';
@@ -169,5 +172,69 @@ describe('offerings across providers on the time-skipping server', () => {
     const after = await csp.query(cspStateQuery);
     expect(offeringOf(after)?.dataCentres).toEqual(LAHORE_AND_KARACHI);
     expect(after.revision).toBe(changed.revision);
+  });
+
+  it('locks an offering accredited before the register tracked accreditations once the reconciliation tells its register', async () => {
+    const cspId = `csp-old-${randomUUID().slice(0, 6)}`;
+    const owner = rep(cspId);
+    const offering = { ...GOV_CLOUD, offeringId: `off-old-${randomUUID().slice(0, 6)}` };
+    const csp = await register(cspId);
+    await cspAct(csp, 'AddOffering', owner, offering);
+    // An application granted by code that did not yet tell the register: only its stream knows.
+    const applicationId = `ACC-OLD-${randomUUID().slice(0, 6)}`;
+    const now = new Date(await env.currentTimeMs()).toISOString();
+    const until = addDays(now, 3 * 365);
+    await store.append(
+      `accreditation-${applicationId}`,
+      buildCaseEvents({
+        stream: `accreditation-${applicationId}`,
+        expectedRevision: -1,
+        actor: people.director,
+        occurredAt: now,
+        correlationId: `accreditation:${applicationId}`,
+        causationId: 'legacy',
+        policyVersion: 'cloud-first-2022',
+        events: [
+          {
+            type: 'AccreditationSubmitted',
+            data: {
+              applicationId,
+              cspId,
+              offering,
+              requestedBaseline: 'intermediate',
+              evidence: [{ kind: 'iso-27001', reference: 'ISO/IEC 27001 certificate IS 712345' }],
+              frameworkVersion: '1.0',
+              submittedBy: owner.userId,
+              submittedAt: now,
+              policyVersion: 'cloud-first-2022',
+            },
+          },
+          {
+            type: 'AccreditationGranted',
+            data: {
+              baseline: 'intermediate',
+              highestDataClass: 'restricted',
+              conditions: [],
+              reasons: 'Granted before the register tracked accreditations',
+              validFrom: now,
+              validUntil: until,
+              frameworkVersion: '1.0',
+              summary: { total: 82, complete: true, highestBaselineMet: 'intermediate' },
+              decidedBy: people.director.userId,
+              decidedByName: people.director.name,
+            },
+          },
+        ],
+      }),
+      'no-stream',
+    );
+    const sites = { offeringId: offering.offeringId, dataCentres: LAHORE_AND_KARACHI };
+
+    const { told } = await reconcileOfferings(store, (held) =>
+      held.cspId === cspId ? env.client.workflow.getHandle(cspWorkflowId(held.cspId)).signal(accreditationStandingSignal, { applicationId: held.applicationId }) : Promise.resolve(),
+    );
+    expect(told).toContainEqual({ applicationId, cspId, offeringId: offering.offeringId });
+    await registerWhen(csp, (v) => offeringOf(v, offering.offeringId)?.heldBy?.includes(applicationId) === true);
+    expect(await refusal(cspAct(csp, 'UpdateOffering', owner, sites))).toBe('OFFERING_ACCREDITED');
   });
 });

@@ -40,7 +40,7 @@ export interface AccreditationGateway {
 export const canSeeApplication: (actor: Actor, cspId: string) => boolean = canSeeCspRecord;
 
 
-/** The OfferingId search attribute's value: an offering id is unique only within its CSP. */
+/** The OfferingId search attribute's value. Offering ids are unique across the register (reserved in `offering-<id>`); the CSP part stays so runs started before that are still found. */
 export const offeringKey = (cspId: string, offeringId: string): string => `${cspId}/${offeringId}`;
 const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 

@@ -26,7 +26,9 @@ export function changeRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Notify a significant change to one of your accredited offerings before making it',
       description:
         'The change id is chosen by the server. Notice shorter than the policy requires is recorded as late and opens a compliance review. ' +
-        'With an Idempotency-Key, a retried request answers with the change the first attempt recorded.',
+        'With an Idempotency-Key, a retried request answers with the change the first attempt recorded. ' +
+        "offeringChanges (optional: name, serviceModels, deploymentModel, dataCentres) is what the change does to the offering's register entry: " +
+        'once a director approves the change, the CSP register applies it (OfferingUpdated carrying the changeId); a rejected change leaves the offering as it was.',
       tag: 'compliance',
       auth: 'bearer',
       roles: ['csp'],

@@ -61,6 +61,9 @@ export function cspRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/csps/:cspId/offerings',
       operationId: 'addOffering',
       summary: 'Add an offering to your CSP',
+      description:
+        'An offering id is unique across the register: an id another CSP already uses is refused with 409 OFFERING_ID_TAKEN (field offeringId), ' +
+        'one your CSP already has with 409 OFFERING_ALREADY_EXISTS.',
       tag: 'csps',
       auth: 'bearer',
       roles: ['csp'],
@@ -79,7 +82,10 @@ export function cspRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/csps/:cspId/offerings/:offeringId',
       operationId: 'updateOffering',
       summary: "Change an offering's name, service models, deployment model or data centres",
-      description: 'Send only the fields that change; sending what is already recorded changes nothing.',
+      description:
+        'Send only the fields that change; sending what is already recorded changes nothing. While the offering holds an accreditation ' +
+        '(accredited or suspended), its deploymentModel and dataCentres change only through an approved significant change (POST /api/changes ' +
+        'with offeringChanges): a direct change of them is refused with 409 OFFERING_ACCREDITED naming the field.',
       tag: 'csps',
       auth: 'bearer',
       roles: ['csp'],

@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   CSP_ALREADY_REGISTERED: 'conflict',
   CSP_NOT_REGISTERED: 'not-found',
   OFFERING_ALREADY_EXISTS: 'conflict',
+  /** Another CSP's offering already has this id: an offering's identity is unique across the register (SPEC §3.1). */
+  OFFERING_ID_TAKEN: 'conflict',
+  /** A field an accreditation is judged on changes only through an approved significant change while it is held. */
+  OFFERING_ACCREDITED: 'conflict',
   OFFERING_NOT_FOUND: 'not-found',
   OFFERING_RETIRED: 'conflict',
   ACCREDITATION_ALREADY_EXISTS: 'conflict',

@@ -9,6 +9,7 @@ import { ReviewEventSchemas } from '../domain/compliance/review-events';
 import { ChangeEventSchemas } from '../domain/compliance/change-events';
 import { TransitionEventSchemas } from '../domain/compliance/transition-events';
 import { AccountEventSchemas } from '../domain/account/events';
+import { FrameworkRegisterEventSchemas } from '../domain/framework/register-events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -56,6 +57,7 @@ registerEventTypes(changeEventsV1);
 registerEventTypes({ SignificantChangeRequested }, { version: 2, upcasters: { SignificantChangeRequested: { 1: unchanged } } });
 registerEventTypes(TransitionEventSchemas);
 registerEventTypes(AccountEventSchemas);
+registerEventTypes(FrameworkRegisterEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

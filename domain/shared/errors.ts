@@ -44,6 +44,16 @@ export const ERROR_CODES = {
   GRANT_PENDING: 'conflict',
   /** A benchmark framework file does not satisfy the framework schema. */
   FRAMEWORK_INVALID: 'validation',
+  /** A framework version with this number was already proposed (or is the built-in genesis version). */
+  FRAMEWORK_VERSION_EXISTS: 'conflict',
+  /** Versions only move forward: a new one numbers after every published version. */
+  FRAMEWORK_VERSION_NOT_NEWER: 'rule',
+  /** effectiveFrom is in the future at proposal and approval, and after the latest published version's. */
+  FRAMEWORK_EFFECTIVE_FROM_INVALID: 'rule',
+  /** Four eyes: the director who proposed a version does not approve or reject it. */
+  FRAMEWORK_SELF_APPROVAL: 'forbidden',
+  /** The version was already approved or rejected. */
+  FRAMEWORK_WRONG_STATE: 'conflict',
   CSP_ALREADY_REGISTERED: 'conflict',
   CSP_NOT_REGISTERED: 'not-found',
   OFFERING_ALREADY_EXISTS: 'conflict',

@@ -1,7 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
 import type { AppConfig } from '../config/config';
-import type { FrameworkLibrary } from '../config/framework';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
 import { isBefore } from '../domain/shared/time';
@@ -22,6 +21,7 @@ import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/sea
 import { applicationIdFor } from './case-ids';
 import { firstRecordedView } from './case-start';
 import type { CspGateway, TemporalGatewayOptions } from './csp-gateway';
+import type { FrameworkSource } from './framework-register';
 import { mapTemporalError } from './noc-gateway';
 import type { SubmitAccreditationBody } from './schemas/accreditation';
 
@@ -47,7 +47,8 @@ const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').repla
 export interface AccreditationGatewayDeps {
   client: Client;
   config: Pick<AppConfig, 'temporal' | 'accreditationPolicy' | 'compliancePolicy'>;
-  frameworks: FrameworkLibrary;
+  /** The framework register: an application is scored against the version in force when it is submitted. */
+  frameworks: FrameworkSource;
   csps: Pick<CspGateway, 'state'>;
   eventStore: Pick<EventStore, 'readStream'>;
 }
@@ -96,7 +97,15 @@ export function createTemporalAccreditationGateway(deps: AccreditationGatewayDep
       if (offering === undefined) throw new DomainError('OFFERING_NOT_FOUND', `CSP ${cspId} has no offering ${payload.offeringId}`, 'offeringId');
       if (offering.status === 'retired') throw new DomainError('OFFERING_RETIRED', `Offering ${payload.offeringId} is retired`, 'offeringId');
       const { status: _status, ...facts } = offering;
-      const framework = frameworks.load(payload.frameworkVersion ?? frameworks.currentVersion);
+      // No client input picks the framework: it is the one in force now. Naming another is refused, not ignored.
+      const framework = await frameworks.inForce(now().toISOString());
+      if (payload.frameworkVersion !== undefined && payload.frameworkVersion !== framework.version) {
+        throw new DomainError(
+          'ACCREDITATION_FRAMEWORK_MISMATCH',
+          `Applications are assessed under framework ${framework.version}, the version in force; ${payload.frameworkVersion} is not`,
+          'frameworkVersion',
+        );
+      }
       const applicationId = applicationIdFor(actor.userId, commandId, now());
       const command: AccreditationCommandOf<'Submit'> = {
         type: 'Submit',

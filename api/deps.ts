@@ -11,6 +11,7 @@ import type { HealthReport } from './health';
 import type { AccreditationGateway } from './accreditation-gateway';
 import type { ComplianceGateway } from './compliance-gateway';
 import type { CspGateway } from './csp-gateway';
+import type { FrameworkRegister } from './framework-register';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
 import type { LoginThrottleOptions } from './login-throttle';
@@ -39,6 +40,8 @@ export interface ApiDeps {
   pseGateway?: PseGateway;
   /** The adoption figures; without them GET /api/adoption answers 503. */
   adoptionQueries?: AdoptionQueries;
+  /** The benchmark framework's versions; without it the framework routes answer 503. */
+  frameworkRegister?: FrameworkRegister;
   /** The accreditation processes; without it the accreditation routes answer 503. */
   accreditationGateway?: AccreditationGateway;
   /** The accreditation work queue and list of applications, for the UI; without it they show none. */

@@ -11,6 +11,7 @@ import { buildOpenApiDocument } from './openapi';
 import type { AnyRoute } from './route';
 import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
+import { frameworkRoutes } from './routes/frameworks';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { changeRoutes } from './routes/changes';
@@ -69,7 +70,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
   routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
   routes.push(...publicRoutes(deps));
   routes.push(...cspRoutes(deps));
-  routes.push(...accreditationRoutes(deps));
+  routes.push(...accreditationRoutes(deps), ...frameworkRoutes(deps));
   routes.push(...pseRoutes(deps));
   routes.push(...complianceRoutes(deps));
   routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));

@@ -19,6 +19,7 @@ import { createComplianceQueries } from '../projections/compliance/queries';
 import { createHealthCheck, type ProjectionHealth } from '../api/health';
 import { createFrameworkLibrary } from '../config/framework';
 import { createTemporalAccreditationGateway } from '../api/accreditation-gateway';
+import { createFrameworkRegister } from '../api/framework-register';
 import { createTemporalComplianceGateway } from '../api/compliance-gateway';
 import { createTemporalCspGateway } from '../api/csp-gateway';
 import { createTemporalNocGateway } from '../api/noc-gateway';
@@ -76,7 +77,9 @@ async function main(): Promise<void> {
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
-  frameworks.load(frameworks.currentVersion);
+  const genesis = frameworks.load(frameworks.currentVersion);
+  // FRAMEWORK_VERSION's file is the genesis version, in force until a version the directors approve takes effect.
+  const frameworkRegister = createFrameworkRegister({ eventStore, genesis });
   const cspGateway = createTemporalCspGateway(client, config);
   const publicQueries = createPublicQueries(readModelDb);
 
@@ -85,7 +88,8 @@ async function main(): Promise<void> {
     identity,
     nocGateway: createTemporalNocGateway(client, config),
     cspGateway,
-    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks, csps: cspGateway, eventStore }),
+    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore }),
+    frameworkRegister,
     nocQueries: createNocQueries(readModelDb),
     pseGateway: createTemporalPseGateway({ client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,

@@ -26,8 +26,8 @@ const Id = z
 
 /**
  * What a CSP sends to apply: which of its offerings, at which baseline, with what evidence. The
- * server adds the application id, the CSP, the offering's registered facts and, unless named, the
- * current framework version.
+ * server adds the application id, the CSP, the offering's registered facts and the framework version
+ * in force at submission. `frameworkVersion` only confirms it: naming any other version is refused.
  */
 export const SubmitAccreditationBody = z.object({
   offeringId: Id,

@@ -18,7 +18,8 @@
  */
 import { ROLES, type Role } from '../../domain/shared/vocabulary';
 import { ORGANISATION, GOV_CLOUD } from '../domain/csp-fixtures';
-import { CSP } from './matrix-world';
+import { CSP, FRAMEWORK_EFFECTIVE, FRAMEWORK_NEXT } from './matrix-world';
+import FRAMEWORK_FILE from '../../framework/benchmark-framework-1.0.json';
 import { NOC_REQUEST, PASSWORD } from './harness';
 
 export type Rule = 'always' | 'never' | 'own-org' | 'own-jurisdiction' | 'federal-or-own-jurisdiction' | 'federal-subject' | 'provincial-subject';
@@ -113,6 +114,15 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /openapi.json': publicRoute(),
   'GET /api/audit/public-key': publicRoute(),
   'GET /api/audit/checkpoints': publicRoute(),
+  'GET /api/frameworks': publicRoute(),
+  'GET /api/frameworks/current': publicRoute(),
+  // Publishing a framework version is a director's decision; the matrix's directors did not propose 1.1.
+  'POST /api/frameworks': action('none', only({ director: YES }), {
+    framework: { ...FRAMEWORK_FILE, version: FRAMEWORK_NEXT, effectiveFrom: FRAMEWORK_EFFECTIVE },
+    changes: 'Recorded for the authorization matrix',
+  }),
+  'POST /api/frameworks/:version/approve': action('none', only({ director: YES })),
+  'POST /api/frameworks/:version/reject': action('none', only({ director: YES }), reasons),
   'GET /api/accredited-list': publicRoute(),
   'GET /api/accredited-list/changes': publicRoute(),
   'GET /api/procurement-check': publicRoute('none', `pse=pse-fed&offering=${CSP.offeringId}&dataClass=open`),

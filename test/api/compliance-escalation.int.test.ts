@@ -3,7 +3,7 @@ import { createTemporalAccreditationGateway } from '../../api/accreditation-gate
 import type { ApiDeps } from '../../api/deps';
 import { startStack, type Stack } from '../support/stack';
 import { timeSkippingEnv } from '../support/temporal';
-import { ACCOUNTS, CSP_ID, PASSWORD, accreditedOffering, apiClient, errorOf, eventually, frameworks, type ApiClient } from './compliance-api-support';
+import { ACCOUNTS, CSP_ID, PASSWORD, accreditedOffering, apiClient, errorOf, eventually, type ApiClient } from './compliance-api-support';
 
 /**
  * The escalation path of a compliance review through the HTTP API (SPEC §3.2): a reviewer opens an
@@ -47,7 +47,7 @@ beforeAll(async () => {
       accreditationGateway: createTemporalAccreditationGateway({
         client: withoutVisibility(env.client),
         config: deps.config,
-        frameworks,
+        frameworks: deps.frameworkRegister as NonNullable<ApiDeps['frameworkRegister']>,
         csps: deps.cspGateway as NonNullable<ApiDeps['cspGateway']>,
         eventStore: deps.eventStore,
       }),

@@ -11,6 +11,7 @@ import type { ComplianceGateway } from '../../api/compliance-gateway';
 import type { CspGateway } from '../../api/csp-gateway';
 import type { ApiDeps } from '../../api/deps';
 import type { PseGateway } from '../../api/pse-gateway';
+import { FRAMEWORK_REGISTER_STREAM, createFrameworkRegister } from '../../api/framework-register';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { decideAccreditation, foldAccreditation, type AccreditationCommand, type AccreditationEvent } from '../../domain/accreditation';
@@ -23,6 +24,7 @@ import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { canSeeCspRecord } from '../../domain/shared/visibility';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
+import { eventId } from '../../eventstore/envelope';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { createAdoptionQueries, type NonCompliantProcurement } from '../../projections/adoption/queries';
@@ -36,12 +38,18 @@ import { answer } from '../domain/pse-fixtures';
 import { memoryDb } from '../projections/support';
 import { CaseScript } from '../support/case-script';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries, registerRow } from './fakes';
+import { MemoryStreams } from './framework-register-store';
 import { NOC_REQUEST } from './harness';
 import { publicHistory } from './public-fixture';
 
 const config = loadConfig({});
 const frameworks = createFrameworkLibrary(config.framework);
 const now = (): string => new Date().toISOString();
+const OTHER_DIRECTOR: Actor = { userId: 'u-matrix-other-director', name: 'Other Director', role: 'director', jurisdiction: 'federal' };
+/** The framework version every matrix row finds proposed, and the one a proposal names. */
+export const FRAMEWORK_PROPOSED = '1.1';
+export const FRAMEWORK_NEXT = '1.2';
+export const FRAMEWORK_EFFECTIVE = '2099-01-01T00:00:00.000Z';
 const ctx = () => ({ now: now(), policy: config.compliancePolicy });
 
 /** The provider every provider-side record belongs to (the domain fixtures' provider). */
@@ -93,6 +101,8 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   const monitorings = cases<ReturnType<typeof foldMonitoring>, MonitoringCommand, MonitoringEvent>((c, s) => decideMonitoring(c, s, ctx()), foldMonitoring);
   const changes = cases<ReturnType<typeof foldChange>, ChangeCommand, ChangeEvent>((c, s) => decideChange(c, s, ctx()), foldChange);
   const nocGateway = new FakeNocGateway();
+  const frameworkStreams = new MemoryStreams();
+  const frameworkRegister = createFrameworkRegister({ eventStore: frameworkStreams, genesis: frameworks.load('1.0') });
   const nocQueries = new FakeNocQueries();
   let created = 0;
 
@@ -196,6 +206,21 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   function reset(): void {
     for (const c of [csps, pses, applications, reviews, monitorings, changes] as Cases<unknown, unknown, unknown>[]) c.events.clear();
     nocGateway.events.clear();
+    // Version 1.1 awaits approval, proposed by a director none of the matrix's people is.
+    frameworkStreams.streams.clear();
+    const proposed = { ...frameworks.load('1.0'), version: FRAMEWORK_PROPOSED, effectiveFrom: FRAMEWORK_EFFECTIVE };
+    frameworkStreams.appendNow(
+      FRAMEWORK_REGISTER_STREAM,
+      [
+        {
+          id: eventId(FRAMEWORK_REGISTER_STREAM, 0),
+          type: 'FrameworkVersionProposed',
+          data: { version: FRAMEWORK_PROPOSED, framework: proposed, effectiveFrom: FRAMEWORK_EFFECTIVE, changes: 'Seeded for the matrix', proposedBy: OTHER_DIRECTOR.userId },
+          metadata: { schemaVersion: 1, actor: OTHER_DIRECTOR, occurredAt: now(), correlationId: 'framework:1.1', causationId: 'matrix-seed', policyVersion: 'framework-register-1' },
+        },
+      ],
+      'no-stream',
+    );
     nocQueries.rows.clear();
     csps.events.set(CSP.org, [...cspHistory.withOffering]);
     const [registered] = cspHistory.registered as [Extract<CspEvent, { type: 'CspRegistered' }>];
@@ -255,6 +280,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       cspGateway,
       pseGateway,
       accreditationGateway,
+      frameworkRegister,
       complianceGateway,
       complianceQueries: createComplianceQueries(memoryDb(...allProjections())),
       publicQueries: createPublicQueries(publicDb),

@@ -64,6 +64,11 @@ const EXPECTED = [
   'GET /api/accredited-list/changes',
   'GET /api/procurement-check',
   'POST /api/csps',
+  'POST /api/frameworks',
+  'POST /api/frameworks/{version}/approve',
+  'POST /api/frameworks/{version}/reject',
+  'GET /api/frameworks',
+  'GET /api/frameworks/current',
   'GET /api/csps/{cspId}',
   'POST /api/csps/{cspId}/offerings',
   'PUT /api/csps/{cspId}/offerings/{offeringId}',
@@ -197,13 +202,15 @@ describe('the OpenAPI document', () => {
    * Routes anyone may call: logging in, what auditors outside the office need to check the history,
    * and the public read side (the accredited list, its change log, the procurement check, adoption figures).
    */
-  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption'];
+  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption', '/api/frameworks/current'];
+  /** Paths public to read only: anyone reads the framework's versions, a director proposes one. */
+  const PUBLIC_TO_READ = ['/api/frameworks'];
 
   it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     for (const [path, ops] of Object.entries(doc.paths)) {
-      for (const op of Object.values(ops)) {
-        const needsToken = path.startsWith('/api/') && !PUBLIC_API.includes(path);
+      for (const [method, op] of Object.entries(ops)) {
+        const needsToken = path.startsWith('/api/') && !PUBLIC_API.includes(path) && !(method === 'get' && PUBLIC_TO_READ.includes(path));
         expect(op.security).toEqual(needsToken ? [{ bearer: [] }] : []);
       }
     }

@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import type { HealthReport } from '../../api/health';
 import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
+import { createFrameworkRegister } from '../../api/framework-register';
 import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { createTemporalCspGateway } from '../../api/csp-gateway';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
@@ -74,6 +75,7 @@ export async function startStack(options: {
   const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
   const frameworks = createFrameworkLibrary(config.framework);
+  const frameworkRegister = createFrameworkRegister({ eventStore: store, genesis: frameworks.load(frameworks.currentVersion) });
   const cspGateway = createTemporalCspGateway(env.client, config);
   const publicQueries = createPublicQueries(readModels);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
@@ -82,7 +84,8 @@ export async function startStack(options: {
     identity,
     nocGateway: createTemporalNocGateway(env.client, config),
     cspGateway,
-    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks, csps: cspGateway, eventStore: store }),
+    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: store }),
+    frameworkRegister,
     nocQueries: createNocQueries(readModels),
     pseGateway: createTemporalPseGateway({ client: env.client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,

@@ -28,6 +28,8 @@ export interface FrameworkSource {
 
 export interface FrameworkRegister extends FrameworkSource {
   versions(): Promise<FrameworkVersionView[]>;
+  /** The version in force now, as the public reads it. */
+  current(): Promise<FrameworkVersionView>;
   /** Any version ever proposed, or the genesis; undefined for an unknown one. */
   version(version: string): Promise<FrameworkVersionView | undefined>;
   propose(actor: Actor, data: { framework: BenchmarkFramework; changes: string }): Promise<FrameworkVersionView>;
@@ -100,6 +102,13 @@ export function createFrameworkRegister(deps: {
     },
     async versions() {
       return frameworkVersionViews((await read()).state, genesis);
+    },
+    async current() {
+      const { state } = await read();
+      const inForce = frameworkInForce(state, genesis, now().toISOString());
+      const view = frameworkVersionViews(state, genesis).find((v) => v.version === inForce.version);
+      if (view === undefined) throw new Error(`framework ${inForce.version} is in force but not in the register`);
+      return view;
     },
     async version(version) {
       return (await register.versions()).find((v) => v.version === version);

@@ -34,12 +34,7 @@ export function frameworkRoutes(deps: ApiDeps): AnyRoute[] {
       status: 200,
       response: FrameworkVersionSchema,
       errors: [503],
-      handler: async () => {
-        const inForce = await register().inForce(new Date().toISOString());
-        const view = await register().version(inForce.version);
-        if (view === undefined) throw new Error(`framework ${inForce.version} is in force but not in the register`);
-        return view;
-      },
+      handler: () => register().current(),
     }),
     defineRoute({
       method: 'POST',

@@ -11,7 +11,7 @@ import { parseFramework, type BenchmarkFramework } from '../domain/framework/sch
 export interface FrameworkLibrary {
   /** The framework of that version, or FRAMEWORK_INVALID / VALIDATION_FAILED (unknown version). */
   load(version: string): BenchmarkFramework;
-  /** The version new applications are assessed under. */
+  /** FRAMEWORK_VERSION: the genesis version, in force until a version the directors approve takes effect (api/framework-register.ts). */
   readonly currentVersion: string;
 }
 

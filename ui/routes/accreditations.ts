@@ -318,7 +318,10 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     const events = entries.filter((e) => e.decodeError === undefined).map((e) => ({ type: e.event.type, data: e.event.data }) as AccreditationEvent);
     const state = foldAccreditation(events);
     if (state.status === 'none' || !canSeeApplication(actor, state.application.cspId)) throw notFound;
-    return { applicationId, c: state, framework: frameworks.load(state.application.frameworkVersion), entries };
+    // A version the directors published lives in the framework register; the genesis version is also a file.
+    const version = state.application.frameworkVersion;
+    const published = await deps.frameworkRegister?.version(version);
+    return { applicationId, c: state, framework: published?.framework ?? frameworks.load(version), entries };
   };
 
   const render = (

@@ -21,6 +21,7 @@ import { complianceRoutes } from './routes/compliance';
 import { homeRoute } from './routes/home';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
+import { frameworkPages } from './routes/frameworks';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
@@ -74,6 +75,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
   app.register(async (scope) => {
     scope.get('/', async (_request, reply) => sendPage(reply, homeRoute()));
     publicPages(scope, deps);
+    frameworkPages(scope, deps);
     adoptionPage(scope, deps);
   });
 

@@ -161,7 +161,12 @@ export function createTemporalAccreditationGateway(deps: AccreditationGatewayDep
       return firstState(handle);
     },
 
-    async act(applicationId, action) {
+    async act(applicationId, given) {
+      // A renewal is scored again against the framework in force at renewal, whatever the client sent.
+      const action: AccreditationActionInput =
+        given.type === 'Renew'
+          ? ({ ...given, data: { ...(given as AccreditationActionInput<'Renew'>).data, framework: await frameworks.inForce(now().toISOString()) } } as AccreditationActionInput<'Renew'> as AccreditationActionInput)
+          : given;
       try {
         return await handleOf(applicationId).executeUpdate(accreditationActionUpdate, {
           args: [action],

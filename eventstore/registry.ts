@@ -46,7 +46,10 @@ registerEventTypes(cspEventsV1);
 // v2 adds `changeId`: the approved significant change that made the update.
 registerEventTypes({ OfferingUpdated }, { version: 2, upcasters: { OfferingUpdated: { 1: unchanged } } });
 registerEventTypes(OfferingIdentityEventSchemas);
-registerEventTypes(AccreditationEventSchemas);
+const { AccreditationRenewed, ...accreditationEventsV1 } = AccreditationEventSchemas;
+registerEventTypes(accreditationEventsV1);
+// v2 adds the framework a renewal was scored against, the scores it added and the result.
+registerEventTypes({ AccreditationRenewed }, { version: 2, upcasters: { AccreditationRenewed: { 1: unchanged } } });
 registerEventTypes(PseEventSchemas);
 registerEventTypes(AuditEventSchemas);
 registerEventTypes(MonitoringEventSchemas);

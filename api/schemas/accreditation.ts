@@ -61,7 +61,9 @@ export const ACCREDITATION_ACTIONS: readonly AccreditationActionSpec[] = [
   { path: 'renew', command: 'Renew', summary: 'Renew an accreditation inside its renewal window', roles: ['director'] },
 ];
 
-export const accreditationActionBody = (spec: AccreditationActionSpec): z.ZodType => AccreditationCommandPayloads[spec.command];
+/** A renewal's framework is the one in force, attached by the gateway: the client cannot name one. */
+export const accreditationActionBody = (spec: AccreditationActionSpec): z.ZodType =>
+  spec.command === 'Renew' ? AccreditationCommandPayloads.Renew.omit({ framework: true }).strict() : AccreditationCommandPayloads[spec.command];
 
 
 export const AccreditationCaseSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../shared/actor';
 import { Baseline, DataClass, IsoDateTime } from '../shared/vocabulary';
-import { Score } from '../framework/schema';
+import { BenchmarkFramework, Score } from '../framework/schema';
 import { TransitionDays } from '../shared/bounds';
 import { AccreditationApplication, Evidence, SecurityReviewOutcome } from './events';
 
@@ -31,7 +31,13 @@ export const AccreditationCommandPayloads = {
     }),
     z.object({ decision: z.literal('reject'), reasons: Text.max(5000) }),
   ]),
-  Renew: z.object({ reasons: Text.max(5000) }),
+  Renew: z.object({
+    reasons: Text.max(5000),
+    /** Scores for criteria the framework in force at renewal adds or changes; the assessment's scores count for the rest. */
+    scores: z.record(z.string(), Score).optional(),
+    /** The framework in force at renewal, attached by the engine (never by the client); absent in renewals recorded before. */
+    framework: BenchmarkFramework.optional(),
+  }),
   Suspend: z.object({ reasons: Text.max(5000) }),
   Reinstate: z.object({ reasons: Text.max(5000) }),
   Revoke: z.object({ reasons: Text.max(5000), transitionDays: TransitionDays.optional() }),

@@ -120,6 +120,7 @@ export function decideAccreditation(
             validUntil: addMonths(previousValidUntil, 12 * ctx.policy.validityYears),
             reasons: command.data.reasons,
             renewedBy: actor.userId,
+            ...rescore(c, command.data.framework, command.data.scores),
           },
         },
       ];
@@ -336,6 +337,43 @@ function decide(command: AccreditationCommandOf<'Decide'>, c: AccreditationCase,
       },
     },
   ];
+}
+
+/**
+ * A renewal is scored again against the framework in force at renewal: the assessment's scores count
+ * for the criteria it still has, `scores` adds those it added or changed, and together they must still
+ * meet the granted baseline. Renewals without a framework (recorded before this rule) only extend.
+ */
+function rescore(
+  c: AccreditationCase,
+  framework: BenchmarkFramework | undefined,
+  added: Record<string, number> | undefined,
+): { frameworkVersion?: string; scores?: Record<string, number>; summary?: ScoreSummary } {
+  if (framework === undefined) return {};
+  const known = new Set(allCriteria(framework).map((criterion) => criterion.id));
+  const unknown = Object.keys(added ?? {}).find((id) => !known.has(id));
+  if (unknown !== undefined) {
+    throw new DomainError('ACCREDITATION_UNKNOWN_CRITERION', `Framework ${framework.version} has no criterion ${unknown}`, `scores.${unknown}`);
+  }
+  const baseline = grantOf(c).baseline;
+  const carried = Object.fromEntries(Object.entries(c.scores).filter(([id]) => known.has(id)));
+  const score = scoreApplication(framework, { ...carried, ...added }, baseline);
+  if (!score.complete) {
+    throw new DomainError(
+      'ACCREDITATION_SCORES_INCOMPLETE',
+      `Framework ${framework.version}, in force at renewal, has criteria not yet scored: ${score.missing.join(', ')}`,
+      'scores',
+    );
+  }
+  const rank = (b: (typeof BASELINES)[number]): number => BASELINES.indexOf(b);
+  if (score.highestBaselineMet === null || rank(score.highestBaselineMet) < rank(baseline)) {
+    throw new DomainError(
+      'ACCREDITATION_BASELINE_NOT_MET',
+      `Scored against framework ${framework.version}, the offering meets ${score.highestBaselineMet ?? 'no baseline'}, not the granted ${baseline}`,
+      'scores',
+    );
+  }
+  return { frameworkVersion: framework.version, ...(added === undefined ? {} : { scores: added }), summary: summaryOf(score) };
 }
 
 function summaryOf(score: ApplicationScore): ScoreSummary {

@@ -91,7 +91,16 @@ export const AccreditationEventSchemas = {
     decidedByName: Text,
   }),
   AccreditationRenewalWindowOpened: z.object({ validUntil: IsoDateTime }),
-  AccreditationRenewed: z.object({ previousValidUntil: IsoDateTime, validUntil: IsoDateTime, reasons: Text, renewedBy: Text }),
+  AccreditationRenewed: z.object({
+    previousValidUntil: IsoDateTime,
+    validUntil: IsoDateTime,
+    reasons: Text,
+    renewedBy: Text,
+    /** v2: the framework in force at renewal that the accreditation was scored again against, the scores added, the result. */
+    frameworkVersion: Text.optional(),
+    scores: z.record(z.string(), z.number()).optional(),
+    summary: ScoreSummary.optional(),
+  }),
   AccreditationExpired: z.object({ validUntil: IsoDateTime }),
   AccreditationSuspended: z.object({ reasons: Text, suspendedBy: Text }),
   AccreditationReinstated: z.object({ reasons: Text, reinstatedBy: Text }),

@@ -77,7 +77,12 @@ export function evolveAccreditation(state: AccreditationState, event: Accreditat
     case 'AccreditationRenewed':
       return c.grant === undefined
         ? c
-        : { ...c, renewalWindowOpen: false, grant: { ...c.grant, validUntil: event.data.validUntil } };
+        : {
+            ...c,
+            renewalWindowOpen: false,
+            grant: { ...c.grant, validUntil: event.data.validUntil },
+            ...(event.data.summary === undefined ? {} : { scores: { ...c.scores, ...event.data.scores }, scoreSummary: event.data.summary }),
+          };
     case 'AccreditationExpired':
       return { ...c, status: 'expired', renewalWindowOpen: false };
     case 'AccreditationSuspended':

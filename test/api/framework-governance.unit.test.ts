@@ -4,7 +4,7 @@ import { createFrameworkRegister, type FrameworkRegister } from '../../api/frame
 import { loadConfig } from '../../config/config';
 import { foldCsp } from '../../domain/csp';
 import { DomainError } from '../../domain/shared/errors';
-import type { AccreditationWorkflowInput } from '../../workflows/accreditation/messages';
+import type { AccreditationActionInput, AccreditationWorkflowInput } from '../../workflows/accreditation/messages';
 import { EVIDENCE } from '../domain/accreditation-fixtures';
 import { CSP_ID, GOV_CLOUD, cspHistory } from '../domain/csp-fixtures';
 import { FRAMEWORK_1_0 } from '../domain/framework-fixtures';
@@ -25,8 +25,15 @@ function world() {
   const now = (): Date => new Date(clock);
   const register: FrameworkRegister = createFrameworkRegister({ eventStore: new MemoryStreams(), genesis: FRAMEWORK_1_0, now });
   const started: AccreditationWorkflowInput[] = [];
+  const updates: AccreditationActionInput[] = [];
   const client = {
     workflow: {
+      getHandle: () => ({
+        executeUpdate: async (_update: unknown, options: { args: [AccreditationActionInput] }) => {
+          updates.push(options.args[0]);
+          return { state: { status: 'accredited' }, revision: 9, complianceRefusals: [] };
+        },
+      }),
       // No rejected applications: the cooling-off rule has nothing to find.
       list: async function* () {},
       start: async (_name: string, options: { args: [AccreditationWorkflowInput] }) => {
@@ -44,7 +51,14 @@ function world() {
   const applicant = { ...actors.csp, organisationId: CSP_ID };
   const submit = (extra: { frameworkVersion?: string } = {}) =>
     gateway.submit(applicant, { offeringId: GOV_CLOUD.offeringId, requestedBaseline: 'baseline', evidence: EVIDENCE, ...extra }, `cmd-${started.length}`);
-  return { register, started, submit, at: (iso: string) => (clock = iso) };
+  const renew = (framework?: unknown) =>
+    gateway.act('app-1', {
+      type: 'Renew',
+      actor: directorA,
+      commandId: `renew-${updates.length}`,
+      data: { reasons: 'Continued compliance', ...(framework ? { framework } : {}) } as AccreditationActionInput<'Renew'>['data'],
+    });
+  return { register, started, updates, submit, renew, at: (iso: string) => (clock = iso) };
 }
 
 describe('the framework an application is scored against', () => {
@@ -83,5 +97,17 @@ describe('the framework an application is scored against', () => {
     expect(w.started).toEqual([]);
     await w.submit({ frameworkVersion: '1.1' });
     expect(w.started[0]?.framework.version).toBe('1.1');
+  });
+
+  it('is, for a renewal, the version in force at renewal, whatever framework the caller attached', async () => {
+    const w = world();
+    await w.register.propose(directorA, { framework: nextFramework('1.1', EFFECTIVE), changes: 'Stronger keys' });
+    await w.register.approve(directorB, '1.1');
+    w.at(BEFORE);
+    await w.renew();
+    w.at(AFTER);
+    await w.renew(FRAMEWORK_1_0);
+    const versions = w.updates.map((u) => (u as AccreditationActionInput<'Renew'>).data.framework?.version);
+    expect(versions).toEqual(['1.0', '1.1']);
   });
 });

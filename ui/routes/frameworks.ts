@@ -49,7 +49,7 @@ export function frameworkPages(app: FastifyInstance, deps: ApiDeps): void {
     }
     const [versions, current] = await Promise.all([register.versions(), register.current()]);
     const main = html`<h1>The benchmark framework</h1>
-      <p>Applications for accreditation are scored against the version in force when they are submitted.
+      <p>Applications for accreditation are scored against the version in force when they are submitted, renewals against the one in force at renewal.
         A new version is proposed by one director and approved by another, and takes effect on its date.</p>
       <p>In force now: <strong>${current.version}</strong>, ${current.title}.
         <a href="/api/frameworks/current">The full document (JSON)</a> · <a href="/api/frameworks">Every version (JSON)</a></p>

@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   ACCREDITATION_RENEWAL_WINDOW_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.renewalWindowDays),
   ACCREDITATION_COOLING_OFF_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.coolingOffDays),
   ACCREDITATION_REVOCATION_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.revocationTransitionDays),
+  ACCREDITATION_END_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.endTransitionDays ?? 180),
   COMPLIANCE_POLICY_VERSION: z.string().min(1).default(DEFAULT_COMPLIANCE_POLICY.version),
   COMPLIANCE_REPORT_DUE_DAY: positiveFrom(DEFAULT_COMPLIANCE_POLICY.monthlyReportDueDay, 28),
   COMPLIANCE_MISSES_FOR_REVIEW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.consecutiveMissesForReview),
@@ -148,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       renewalWindowDays: e.ACCREDITATION_RENEWAL_WINDOW_DAYS,
       coolingOffDays: e.ACCREDITATION_COOLING_OFF_DAYS,
       revocationTransitionDays: e.ACCREDITATION_REVOCATION_TRANSITION_DAYS,
+      endTransitionDays: e.ACCREDITATION_END_TRANSITION_DAYS,
     }),
     compliancePolicy: CompliancePolicy.parse({
       version: e.COMPLIANCE_POLICY_VERSION,

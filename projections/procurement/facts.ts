@@ -132,13 +132,17 @@ function nextAccreditation(event: AccreditationRecordedEvent, current: Accredita
     case 'AccreditationRevoked':
       return { ...current, status: 'revoked', transitionUntil: event.data.transitionUntil };
     case 'AccreditationExpired':
-      return { ...current, status: 'expired' };
+      return withMigration({ ...current, status: 'expired' }, event.data.transitionUntil);
     case 'AccreditationWithdrawn':
-      return { ...current, status: 'withdrawn' };
+      return withMigration({ ...current, status: 'withdrawn' }, event.data.transitionUntil);
     default:
       return current;
   }
 }
+
+/** Events recorded before expiry and withdrawal gave a migration period carry none. */
+const withMigration = (facts: AccreditationFacts, transitionUntil: string | undefined): AccreditationFacts =>
+  transitionUntil === undefined ? facts : { ...facts, transitionUntil };
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
   const application = PROCUREMENT_CATALOGUE.applicationOf(db, event);

@@ -86,9 +86,12 @@ describe('the migration deadline', () => {
     given(history).when(close([]), at(MIGRATE_BY)).then([{ type: 'RevocationTransitionEnded', data: { flagged: 0 } }]);
   });
 
-  it('holds nobody to a deadline they were not told of', () => {
-    const unnoticed: OpenProcurement = { pseId: 'pse-new', procurementId: 'p-9', jurisdiction: 'sindh' };
-    given(history).when(close([unnoticed, FBR]), at(MIGRATE_BY)).then([flag(FBR), { type: 'RevocationTransitionEnded', data: { flagged: 1 } }]);
+  it('flags a workload recorded on the offering after its accreditation ended, whenever it was recorded', () => {
+    const late: OpenProcurement = { pseId: 'pse-new', procurementId: 'p-9', jurisdiction: 'sindh' };
+    const { state } = given(history)
+      .when(close([late, FBR]), at(MIGRATE_BY))
+      .then([flag(late), flag(FBR), { type: 'RevocationTransitionEnded', data: { flagged: 2 } }]);
+    expect((state as TransitionCase).notices.find((n) => n.pseId === 'pse-new')).toEqual({ ...late, flaggedNonCompliant: true });
   });
 
   it('refuses to close before the deadline', () => {

@@ -17,7 +17,6 @@ import { adoptionProjection } from '../../projections/adoption/adoption';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { nocRegisterProjection } from '../../projections/noc/register';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
-import { procurementInput } from '../../projections/procurement/queries';
 import { answer } from '../domain/pse-fixtures';
 import { director, officer, pse, reviewer } from '../support/actors';
 import { CaseScript } from '../support/case-script';
@@ -178,20 +177,6 @@ describe('the adoption read model', () => {
     // Earlier, nothing is near its end; after NOC-2's validity it no longer counts as active.
     expect(figures('2025-01-10T00:00:00.000Z').totals).toMatchObject({ activeNocs: 3, nocsExpiringWithin30Days: 0, ...NO_TRANSITION });
     expect(figures(addDays('2025-03-06T09:00:00.000Z', 2)).totals).toMatchObject({ activeNocs: 2 });
-  });
-
-  it('tells the procurement check whether the entity used the offering at the instant asked about', () => {
-    const { db, log, apply } = setup();
-    new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal')
-      .record('p-1', 'allowed', '2025-02-01T00:00:00.000Z')
-      .end('p-1', '2025-05-01T00:00:00.000Z');
-    apply();
-    const uses = (at: string, offering = 'off-gov') =>
-      procurementInput(db, { pse: 'pse-moitt', offering, dataClass: 'public' }, at).pseAlreadyUsesOffering;
-    expect(uses('2025-01-15T00:00:00.000Z')).toBe(false);
-    expect(uses('2025-03-01T00:00:00.000Z')).toBe(true);
-    expect(uses('2025-03-01T00:00:00.000Z', 'off-mail')).toBe(false);
-    expect(uses('2025-06-01T00:00:00.000Z')).toBe(false);
   });
 
   it('counts workloads on a revoked offering as in transition until their deadline, then those still open as non-compliant', () => {

@@ -43,10 +43,12 @@ function start(command: TransitionCommandOf<'StartRevocationTransition'>, state:
   if (isBefore(started.migrateBy, started.revokedAt)) {
     throw new DomainError('TRANSITION_INVALID_DEADLINE', 'The migration deadline cannot come before the revocation', 'migrateBy');
   }
-  const { offeringId, migrateBy } = started;
+  const { offeringId, migrateBy, cause } = started;
+  // The notice says why the entity must move: a revocation reads differently from an expiry.
+  const why = cause === undefined ? {} : { cause };
   return [
     { type: 'RevocationTransitionStarted', data: started },
-    ...unique(open).map((p): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId, migrateBy } })),
+    ...unique(open).map((p): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId, migrateBy, ...why } })),
   ];
 }
 

@@ -33,8 +33,8 @@ export const TransitionEventSchemas = {
     /** Absent on transitions started before expiry and withdrawal had one: then `revoked`. */
     cause: TransitionCause.optional(),
   }),
-  /** One per procurement open at the revocation: the entity is told to migrate by `migrateBy`. */
-  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
+  /** One per procurement open at the ending: the entity is told to migrate by `migrateBy`. */
+  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime, cause: TransitionCause.optional() }),
   /** At the deadline, one per procurement still open on the offering: it counts against the entity's compliance. */
   ProcurementFlaggedNonCompliant: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
   RevocationTransitionEnded: z.object({ flagged: z.number().int().nonnegative() }),

@@ -68,8 +68,10 @@ const statements = statementCache((db) => ({
   noticed: db.prepare(`
     UPDATE adoption_procurements SET noticed_at = @at, noticed_at_ms = @atMs, migrate_by = @migrateBy, migrate_by_ms = @migrateByMs
     WHERE pse_id = @pseId AND procurement_id = @procurementId`),
+  // A workload recorded after the notices went out is flagged without one: the deadline comes with the flag.
   flagged: db.prepare(`
-    UPDATE adoption_procurements SET non_compliant_at = @at, non_compliant_at_ms = @atMs
+    UPDATE adoption_procurements SET non_compliant_at = @at, non_compliant_at_ms = @atMs,
+      migrate_by = COALESCE(migrate_by, @migrateBy), migrate_by_ms = COALESCE(migrate_by_ms, @migrateByMs)
     WHERE pse_id = @pseId AND procurement_id = @procurementId`),
 }));
 
@@ -77,9 +79,9 @@ const statements = statementCache((db) => ({
 function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
   const data = decoded.data as TransitionEventOf<'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant'>['data'];
   const at = decoded.metadata.occurredAt;
-  const row = { pseId: data.pseId, procurementId: data.procurementId, at, atMs: toMillis(at) };
+  const row = { pseId: data.pseId, procurementId: data.procurementId, at, atMs: toMillis(at), migrateBy: data.migrateBy, migrateByMs: toMillis(data.migrateBy) };
   const s = statements.get(db);
-  if (decoded.type === 'PseTransitionNoticeIssued') s.noticed.run({ ...row, migrateBy: data.migrateBy, migrateByMs: toMillis(data.migrateBy) });
+  if (decoded.type === 'PseTransitionNoticeIssued') s.noticed.run(row);
   else s.flagged.run(row);
 }
 

@@ -24,7 +24,7 @@ const MOITT: OpenProcurement = { pseId: 'pse-moitt', procurementId: 'p-1', juris
 const FBR: OpenProcurement = { pseId: 'pse-fbr', procurementId: 'p-1', jurisdiction: 'federal' };
 const LANDS: OpenProcurement = { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' };
 
-const start = (open: OpenProcurement[], data: Partial<typeof SUBJECT> = {}): TransitionCommand => ({
+const start = (open: OpenProcurement[], data: Partial<typeof SUBJECT & { cause: 'expired' | 'withdrawn' }> = {}): TransitionCommand => ({
   type: 'StartRevocationTransition',
   actor: SYSTEM_ACTOR,
   data: { ...SUBJECT, ...data, open },
@@ -44,6 +44,17 @@ describe('starting a revocation transition', () => {
 
   it('starts with no notice when nobody uses the offering', () => {
     given([]).when(start([]), at(REVOKED_AT)).then([started]);
+  });
+
+  it('tells each entity why it must move when the accreditation expired or was withdrawn', () => {
+    for (const cause of ['expired', 'withdrawn'] as const) {
+      given([])
+        .when(start([MOITT], { cause }), at(REVOKED_AT))
+        .then([
+          { type: 'RevocationTransitionStarted', data: { ...SUBJECT, cause } },
+          { type: 'PseTransitionNoticeIssued', data: { ...MOITT, offeringId: SUBJECT.offeringId, migrateBy: MIGRATE_BY, cause } },
+        ]);
+    }
   });
 
   it('sends one notice for a procurement the lookup listed twice', () => {

@@ -4,70 +4,22 @@ import type { OpenProcurement, TransitionEvent } from '../../domain/compliance/t
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import type { TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import type { PseCommand } from '../../domain/pse/commands';
-import { decidePse } from '../../domain/pse/decide';
-import { evolvePse } from '../../domain/pse/evolve';
-import type { PseEvent } from '../../domain/pse/events';
-import type { PseState } from '../../domain/pse/state';
 import type { Actor } from '../../domain/shared/actor';
 import { addDays } from '../../domain/shared/time';
-import type { DataClass, Jurisdiction } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
 import { adoptionProjection } from '../../projections/adoption/adoption';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { nocRegisterProjection } from '../../projections/noc/register';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
-import { answer } from '../domain/pse-fixtures';
 import { director, officer, pse, reviewer } from '../support/actors';
+import { PseScript } from './pse-script';
 import { CaseScript } from '../support/case-script';
 import { TestLog, memoryDb, project } from './support';
 
-const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const T0 = '2025-01-06T09:00:00.000Z';
 const PROJECTIONS = [nocRegisterProjection, procurementFactsProjection, adoptionProjection];
 /** No offering these entities use has been revoked. */
 const NO_TRANSITION = { workloadsInTransition: 0, workloadsNonCompliant: 0 };
-
-/** One entity's register stream, command by command through the real decider and envelope code. */
-class PseScript {
-  private readonly script: CaseScript<PseState, PseCommand, PseEvent>;
-
-  constructor(
-    private readonly log: TestLog,
-    readonly pseId: string,
-    ministry: string,
-    readonly jurisdiction: Jurisdiction,
-  ) {
-    this.script = new CaseScript<PseState, PseCommand, PseEvent>({
-      stream: streamName('pse', pseId),
-      correlationId: `pse:${pseId}`,
-      policyVersion: 'pse-register-1',
-      initial: { status: 'none' },
-      decide: (command, state, now) => decidePse(command, state, { now }),
-      evolve: evolvePse,
-    });
-    this.run({ type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry, jurisdiction } }, T0);
-  }
-
-  record(procurementId: string, decision: 'allowed' | 'allowed-by-noc', at: string, offeringId = 'off-gov', dataClass: DataClass = 'public'): this {
-    const check = answer(decision, { pseId: this.pseId, offeringId, dataClass });
-    this.run({ type: 'RecordProcurement', actor: this.officer, data: { procurementId, offeringId, dataClass, system: 'System', check } }, at);
-    return this;
-  }
-
-  end(procurementId: string, at: string): this {
-    this.run({ type: 'EndProcurement', actor: this.officer, data: { procurementId, reason: 'Decommissioned' } }, at);
-    return this;
-  }
-
-  private get officer(): Actor {
-    return pse(this.pseId, this.jurisdiction);
-  }
-
-  private run(command: PseCommand, now: string): void {
-    this.log.append(this.script.take(command, now));
-  }
-}
 
 /** A revocation transition's stream, command by command through the real decider and envelope code. */
 class TransitionScript {

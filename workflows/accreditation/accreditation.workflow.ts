@@ -1,11 +1,17 @@
-import { ApplicationFailure, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
 import { decideAccreditation } from '../../domain/accreditation/decide';
 import type { AccreditationEvent } from '../../domain/accreditation/events';
 import { evolveAccreditation } from '../../domain/accreditation/evolve';
-import { ACCREDITATION_FINAL, ACCREDITATION_HELD, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
+import {
+  ACCREDITATION_FINAL,
+  ACCREDITATION_HELD,
+  initialAccreditationState,
+  type AccreditationCase,
+  type AccreditationState,
+} from '../../domain/accreditation/state';
 import { isBefore } from '../../domain/shared/time';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
@@ -30,6 +36,22 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
   return parseAction<AccreditationCommand>(AccreditationCommandPayloads, input, 'accreditation application', NOT_ACTIONS);
 }
 
+/** The events that end a grant; each may start the PSEs' migration period. */
+const ENDINGS = new Set<string>(['AccreditationRevoked', 'AccreditationExpired', 'AccreditationWithdrawn']);
+
+/**
+ * Since the patch below, an expiry or a withdrawal of a grant starts a migration period as a revocation
+ * does (SPEC §3.1). Processes whose grant ended before it carry on without one: their history has no
+ * transition child there.
+ */
+export const TRANSITION_AT_ACCREDITATION_END_PATCH = 'transition-at-accreditation-end';
+
+function givesMigration(c: AccreditationCase): boolean {
+  if (c.status === 'revoked') return true;
+  if ((c.status !== 'expired' && c.status !== 'withdrawn') || c.transitionUntil === undefined) return false;
+  return patched(TRANSITION_AT_ACCREDITATION_END_PATCH);
+}
+
 /**
  * One accreditation application's life (SPEC §3.1): submission, screening, scoring, security review,
  * the director's decision, and then the grant's own life — the renewal window, renewals, suspension,
@@ -39,7 +61,8 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
  *
  * With `input.compliance`, the process also runs the compliance regime around the grant: it starts the
  * monthly monitoring child at the grant, opens an annual compliance review child on each anniversary,
- * tells monitoring when the accreditation ends, and at a revocation starts the PSEs' transition child.
+ * tells monitoring when the accreditation ends, and when a grant ends (revocation, expiry, withdrawal)
+ * starts the PSEs' transition child.
  * Without it, nothing of that happens and the history is what it always was.
  */
 export async function accreditationWorkflow(input: AccreditationWorkflowInput): Promise<AccreditationView> {
@@ -48,8 +71,8 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   let complianceRefusals: ComplianceRefusal[] = input.carried?.complianceRefusals ?? [];
   const compliance = input.compliance;
   let duties: ComplianceDuties = input.carried?.compliance ?? NO_DUTIES_DONE;
-  /** When and on whose command the accreditation was revoked: the transition's start. */
-  let revocation: { revokedAt: string; requestId: string } | undefined;
+  /** When and on whose command the accreditation ended (revoked, expired, withdrawn): the transition's start. */
+  let ending: { revokedAt: string; requestId: string } | undefined;
   /** Monitoring's handle, when this run started it. */
   let monitoringChild: MonitoringChild | undefined;
   const ledger = new CaseLedger<AccreditationState, AccreditationEvent>(
@@ -78,7 +101,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
       ledger.state.status === 'none' ? (command as Extract<AccreditationCommand, { type: 'Submit' }>).data : ledger.state.application;
     const at = nowIso();
     await ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
-    if (events.some((e) => e.type === 'AccreditationRevoked')) revocation = { revokedAt: at, requestId: causationId };
+    if (events.some((e) => ENDINGS.has(e.type))) ending = { revokedAt: at, requestId: causationId };
   };
   /**
    * Brings the compliance children in line with the accreditation's status; each step is taken once.
@@ -98,8 +121,8 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
       await endMonitoring(c, `${info.workflowId}:EndMonitoring:${ledger.revision}`, monitoringChild);
       duties = { ...duties, monitoringEnded: true };
     }
-    if (c.status === 'revoked' && !duties.transitionStarted) {
-      await startTransition(c, revocation ?? { revokedAt: nowIso(), requestId: `${info.workflowId}:AccreditationRevoked:${ledger.revision}` });
+    if (!duties.transitionStarted && givesMigration(c)) {
+      await startTransition(c, ending ?? { revokedAt: nowIso(), requestId: `${info.workflowId}:AccreditationEnded:${ledger.revision}` });
       duties = { ...duties, transitionStarted: true };
     }
   };

@@ -36,8 +36,10 @@ export class PseScript {
     this.run({ type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry, jurisdiction } }, REGISTERED_AT);
   }
 
-  record(procurementId: string, decision: 'allowed' | 'allowed-by-noc', at: string, offeringId = 'off-gov', dataClass: DataClass = 'public'): this {
+  /** `nocId`: for `allowed-by-noc`, the NOC the check named. */
+  record(procurementId: string, decision: 'allowed' | 'allowed-by-noc', at: string, offeringId = 'off-gov', dataClass: DataClass = 'public', nocId = 'noc-1'): this {
     const check = answer(decision, { pseId: this.pseId, offeringId, dataClass });
+    if (check.noc) check.noc = { ...check.noc, nocId };
     this.run({ type: 'RecordProcurement', actor: this.officer, data: { procurementId, offeringId, dataClass, system: 'System', check } }, at);
     return this;
   }

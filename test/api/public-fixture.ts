@@ -21,7 +21,8 @@ import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
  *            reinstated 2025-07-01
  *   off-pub  Global Public Cloud  granted 2025-02-03 (baseline, public) with a condition, revoked 2025-08-01
  *   off-new  Sovereign Gov Cloud 2  never accredited; pse-moitt holds NOC-1 for it (public data),
- *            approved 2025-03-04, valid until 2025-09-04T09:00Z
+ *            approved 2025-03-04, valid until 2025-09-04T09:00Z, and has asked for NOC-2 (restricted
+ *            data), still pending
  */
 export const HISTORY = {
   granted: '2025-02-03T10:00:00.000Z',
@@ -61,12 +62,16 @@ export function publicHistory(): ReadModelDb {
   noc.later(1).act('StartReview', reviewer, {});
   noc.later(1).act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Migration under way', conditions: [] });
   noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
+  // NOC-2: requested by the same entity for the same offering and still pending.
+  log.nocCase({ nocId: 'NOC-2', deviation: 'non-accredited-offering', offeringId: 'off-new', dataClass: 'restricted' }, pse(), '2025-04-01T09:00:00.000Z');
   project(db, [accreditedListProjection, procurementFactsProjection, nocRegisterProjection, adoptionProjection], log.events);
   return db;
 }
 
 /** The API over that history; `withPublic: false` builds it without the public read models. */
-export async function startPublicApi(options: { withPublic?: boolean } = {}): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+export async function startPublicApi(
+  options: { withPublic?: boolean } = {},
+): Promise<{ app: FastifyInstance; identity: ReturnType<typeof createIdentity>; close(): Promise<void> }> {
   const db = publicHistory();
   const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
   const app = buildApi({
@@ -82,6 +87,7 @@ export async function startPublicApi(options: { withPublic?: boolean } = {}): Pr
   await app.ready();
   return {
     app,
+    identity,
     close: async () => {
       await app.close();
       identity.close();

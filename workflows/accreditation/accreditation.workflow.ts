@@ -36,8 +36,13 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
   return parseAction<AccreditationCommand>(AccreditationCommandPayloads, input, 'accreditation application', NOT_ACTIONS);
 }
 
-/** The events that end a grant; each may start the PSEs' migration period. */
-const ENDINGS = new Set<string>(['AccreditationRevoked', 'AccreditationExpired', 'AccreditationWithdrawn']);
+/** The events that end a grant, by the status they leave; each may start the PSEs' migration period. */
+const ENDING_EVENT: Partial<Record<AccreditationCase['status'], string>> = {
+  revoked: 'AccreditationRevoked',
+  expired: 'AccreditationExpired',
+  withdrawn: 'AccreditationWithdrawn',
+};
+const ENDINGS = new Set<string>(Object.values(ENDING_EVENT));
 
 /**
  * Since the patch below, an expiry or a withdrawal of a grant starts a migration period as a revocation
@@ -122,7 +127,9 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
       duties = { ...duties, monitoringEnded: true };
     }
     if (!duties.transitionStarted && givesMigration(c)) {
-      await startTransition(c, ending ?? { revokedAt: nowIso(), requestId: `${info.workflowId}:AccreditationEnded:${ledger.revision}` });
+      // After a continue-as-new the ending's command is not known here: the id names the ending's event.
+      const requestId = `${info.workflowId}:${ENDING_EVENT[c.status] ?? 'AccreditationRevoked'}:${ledger.revision}`;
+      await startTransition(c, ending ?? { revokedAt: nowIso(), requestId });
       duties = { ...duties, transitionStarted: true };
     }
   };

@@ -2,7 +2,9 @@
 // `npm run lint` fast) plus the layer rules that keep the architecture honest:
 //   - domain/     is pure: no I/O, no clock, no framework, no other layer of ours;
 //   - workflows/  is deterministic Temporal code: no I/O, no Node built-ins, no other layer of ours
-//                 except type-only imports of the activities it proxies.
+//                 except type-only imports of the activities it proxies;
+//   - api/        knows nothing of the UI, which is built on it; only server/ (the composition root)
+//                 puts the two together.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -125,6 +127,33 @@ const domainLayer = {
   },
 };
 
+const apiLayer = {
+  files: ['api/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: ourFolder('ui', 'server'),
+            message: 'The API does not depend on the UI (the UI depends on the API); server/compose.ts composes them.',
+          },
+        ],
+      },
+    ],
+  },
+};
+
+const uiLayer = {
+  files: ['ui/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: ourFolder('server'), message: 'The UI is composed by server/, not the other way round.' }] },
+    ],
+  },
+};
+
 export default defineConfig(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'data/', 'coverage/', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
@@ -147,4 +176,6 @@ export default defineConfig(
   },
   workflowLayer,
   domainLayer,
+  apiLayer,
+  uiLayer,
 );

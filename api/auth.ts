@@ -21,8 +21,10 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** Runs before the body is even read: a stranger learns nothing from how we would parse it. */
 export function bearerCheck(identity: ApiDeps['identity'], roles: readonly Role[] | undefined) {
   return async (request: FastifyRequest, reply: { header(name: string, value: string): unknown }): Promise<void> => {
+    // What a token opens is one person's: no cache, shared or private, may keep it (refusals included).
+    reply.header('cache-control', 'no-store');
     const token = bearerToken(request.headers.authorization);
-    const actor = token === undefined ? undefined : await identity.authenticate(token);
+    const actor = token === undefined ? undefined : await identity.authenticate(token, 'api');
     if (actor === undefined) {
       reply.header('www-authenticate', 'Bearer');
       throw new DomainError(
@@ -37,4 +39,31 @@ export function bearerCheck(identity: ApiDeps['identity'], roles: readonly Role[
       throw new DomainError('ROLE_NOT_ALLOWED', `This is for ${roles.join(' or ')} accounts; yours is ${actor.role}`);
     }
   };
+}
+
+/**
+ * Every refusal of access leaves one warning line saying who was refused what: no or a bad token
+ * (401), a role or rule that forbids it (403), and a record answered as not found to a signed-in
+ * person (404, which is also how a record they may not see is answered). The client's answer never
+ * says more than the error body; the log is where an operator sees someone trying other people's ids.
+ */
+export function logRefusal(request: FastifyRequest, error: DomainError, status: number): void {
+  const refused = error.kind === 'unauthenticated' || error.kind === 'forbidden' || (error.code === 'NOT_FOUND' && request.actor !== undefined);
+  if (!refused) return;
+  const actor = request.actor;
+  request.log.warn(
+    {
+      refusal: error.code,
+      status,
+      method: request.method,
+      route: request.routeOptions.url,
+      url: request.url,
+      caseId: request.caseId,
+      actorId: actor?.userId,
+      role: actor?.role,
+      jurisdiction: actor?.jurisdiction,
+      organisationId: actor?.organisationId,
+    },
+    'access refused',
+  );
 }

@@ -13,11 +13,24 @@ import type { ComplianceGateway } from './compliance-gateway';
 import type { CspGateway } from './csp-gateway';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
-import type { RateLimitOptions } from './rate-limit';
+import type { LoginThrottleOptions } from './login-throttle';
 
 export interface ApiDeps {
   config: AppConfig;
-  identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts'>;
+  identity: Pick<
+    Identity,
+    | 'login'
+    | 'logout'
+    | 'authenticate'
+    | 'createAccount'
+    | 'listAccounts'
+    | 'changeAssignment'
+    | 'setDisabled'
+    | 'resetPassword'
+    | 'approveGrant'
+    | 'rejectGrant'
+    | 'listPendingGrants'
+  >;
   nocGateway: NocGateway;
   nocQueries: NocQueries;
   /** The CSP register processes; without it the CSP routes answer 503. */
@@ -45,6 +58,6 @@ export interface ApiDeps {
   auditKey?: { keyId: string; publicKeyPem: string };
   /** The public read side (accredited list, its change log, the procurement check); without it those routes answer 503. */
   publicQueries?: PublicQueries;
-  /** Defaults to LOGIN_RATE_LIMIT (10 attempts a minute per username and address). */
-  loginRateLimit?: RateLimitOptions;
+  /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }

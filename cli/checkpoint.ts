@@ -2,9 +2,10 @@ import { loadConfig } from '../config/config';
 import { createEventStore } from '../eventstore';
 import { Checkpointer } from '../eventstore/integrity/checkpoint';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
+import { runToCompletion } from './output';
 
 /** `npm run checkpoint`: signs a checkpoint of the log now (the worker also does so at an interval). */
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const config = loadConfig();
   const store = await createEventStore(config.eventStore);
   try {
@@ -13,12 +14,13 @@ async function main(): Promise<void> {
     process.stdout.write(
       `checkpoint ${checkpoint.sequence} signed by key ${checkpoint.keyId}: ${checkpoint.events} events in ${checkpoint.streams} streams up to ${checkpoint.logPosition}, root ${checkpoint.root}\n`,
     );
+    return 0;
   } finally {
     await store.close();
   }
 }
 
-main().catch((err: unknown) => {
+runToCompletion(main, (err) => {
   process.stderr.write(`checkpoint failed: ${(err as Error).message}\n`);
-  process.exit(1);
+  return 1;
 });

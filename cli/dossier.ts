@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/config';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { buildDossier } from '../audit/dossier';
 import { dossierHtml } from '../audit/dossier-html';
+import { runToCompletion, writeOutput } from './output';
 
 /**
  * `npm run dossier -- <stream, e.g. noc-NOC-2026-AB12CD34> [--format json|html] [--out FILE]`: a case's
@@ -35,9 +35,7 @@ async function main(): Promise<number> {
       return 2;
     }
     const text = format === 'html' ? dossierHtml(dossier) : `${JSON.stringify(dossier, null, 2)}\n`;
-    const out = flag('out');
-    if (out) writeFileSync(out, text);
-    else process.stdout.write(text);
+    await writeOutput([text], flag('out'));
     process.stderr.write(`${stream}: ${dossier.events.length} events, ${dossier.verification.intact ? 'verified' : 'NOT VERIFIED'}\n`);
     return dossier.verification.intact ? 0 : 1;
   } finally {
@@ -45,9 +43,7 @@ async function main(): Promise<number> {
   }
 }
 
-main()
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    process.stderr.write(`dossier failed: ${(err as Error).message}\n`);
-    process.exit(2);
-  });
+runToCompletion(main, (err) => {
+  process.stderr.write(`dossier failed: ${(err as Error).message}\n`);
+  return 2;
+});

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '../config/config';
@@ -6,7 +6,8 @@ import { createEventStore } from '../eventstore';
 import { allProjections } from '../projections';
 import { rebuildAsOf } from '../projections/as-of';
 import { openReadModelDb } from '../projections/db';
-import { columnsOf, dumpAsJson, dumpModel, tableAsCsv } from '../projections/model-dump';
+import { modelAsJsonChunks, tableAsCsvChunks, tablesOf } from '../projections/model-dump';
+import { runToCompletion, writeOutput } from './output';
 
 /**
  * `npm run replay -- --as-of <instant|now> --model <read model> [--format json|csv|sqlite] [--out PATH]`
@@ -75,15 +76,10 @@ async function main(): Promise<number> {
     });
     if (tty) process.stderr.write('\n');
     process.stderr.write(`${projection.name} as of ${args['as-of']}: ${result.events} events replayed\n`);
-    const dump = dumpModel(db, projection);
-    if (args.format === 'json') {
-      if (args.out) writeFileSync(args.out, dumpAsJson(dump));
-      else process.stdout.write(dumpAsJson(dump));
-    } else if (args.format === 'csv') {
+    if (args.format === 'json') await writeOutput(modelAsJsonChunks(db, projection), args.out);
+    else if (args.format === 'csv') {
       mkdirSync(args.out as string, { recursive: true });
-      for (const [table, rows] of Object.entries(dump.tables)) {
-        writeFileSync(join(args.out as string, `${table}.csv`), tableAsCsv(rows, columnsOf(db, table)));
-      }
+      for (const table of tablesOf(projection)) await writeOutput(tableAsCsvChunks(db, table), join(args.out as string, `${table}.csv`));
     }
     return 0;
   } finally {
@@ -92,9 +88,7 @@ async function main(): Promise<number> {
   }
 }
 
-main()
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    process.stderr.write(`${err instanceof UsageError ? '' : 'replay failed: '}${(err as Error).message}\n`);
-    process.exit(err instanceof UsageError ? 2 : 1);
-  });
+runToCompletion(main, (err) => {
+  process.stderr.write(`${err instanceof UsageError ? '' : 'replay failed: '}${(err as Error).message}\n`);
+  return err instanceof UsageError ? 2 : 1;
+});

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
 import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
@@ -24,20 +26,39 @@ const positiveFrom = (def: number, max?: number) => {
   return (max === undefined ? n : n.max(max)).default(def);
 };
 
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY. */
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
 const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   EVENTSTORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
   EVENTSTORE_URL: z.string().optional(),
+  /** The connection string from a file (a secret): it carries the store user's password. */
+  EVENTSTORE_URL_FILE: z.string().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
   TEMPORAL_UI_PORT: intFrom(8233),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFrom(3000),
+  /** Where people reach the office; https makes every cookie Secure and __Host- prefixed. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. https://office.example.gov.pk' }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => v === 'true' || v === 'false' || v.split(',').every((a) => PROXY_PRESETS.has(a.trim()) || isIP(a.trim().split('/')[0] ?? '') !== 0),
+      'true, false, or a comma-separated list of proxy addresses, CIDR ranges or loopback / linklocal / uniquelocal',
+    )
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_POLL_MS: intFrom(50),
   SESSION_TTL_HOURS: intFrom(12),
+  PASSWORD_HASH_CONCURRENCY: positiveFrom(8),
   NOC_MAX_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxMonths),
   NOC_MAX_EXTENSION_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxExtensionMonths),
   NOC_INFORMATION_DAYS: intFrom(DEFAULT_NOC_POLICY.informationResponseDays),
@@ -64,19 +85,41 @@ const EnvSchema = z.object({
   FRAMEWORK_DIR: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  /** Tests only: let the key file lie inside DATA_DIR. */
+  AUDIT_KEY_IN_DATA_DIR: z.enum(['refuse', 'allow']).default('refuse'),
+  XDG_CONFIG_HOME: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
 });
+
+/** TLS to the Temporal frontend; with a client certificate, mutual TLS. Files, read at connect time. */
+export interface TemporalTls {
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  serverName?: string;
+}
 
 export interface AppConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
   readModelPath: string;
   identityPath: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
-  api: { host: string; port: number };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls?: TemporalTls };
+  api: {
+    host: string;
+    port: number;
+    /** The address people use (PUBLIC_URL, or the listening address). */
+    publicUrl: string;
+    /** Whether people reach the office over https: cookies are then Secure and __Host- prefixed. */
+    https: boolean;
+    /** Fastify's trustProxy: which X-Forwarded-* headers to believe (for the client address and protocol). */
+    trustProxy: boolean | string;
+  };
   logLevel: string;
   projectionPollMs: number;
   sessionTtlHours: number;
+  /** Password hashes (argon2id) in flight at once; more sign-ins at that moment are refused with Retry-After. */
+  passwordHashConcurrency: number;
   nocPolicy: NocPolicy;
   accreditationPolicy: AccreditationPolicy;
   /** Continuous monitoring, compliance reviews and significant changes; pinned on each case when it starts. */
@@ -92,8 +135,49 @@ function defaultFrameworkDir(): string {
   return existsSync(fromSource) ? fromSource : resolve(__dirname, '..', '..', 'framework');
 }
 
+function trustProxyOf(value: string): boolean | string {
+  return value === 'true' || value === 'false' ? value === 'true' : value;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+function readSecret(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${file} (${(err as Error).message})`);
+  }
+}
+
+/** The path with its longest existing prefix resolved through symlinks, so that a link cannot hide where it lies. */
+function realPath(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  const parent = dirname(path);
+  return parent === path ? path : join(realPath(parent), path.slice(parent.length + 1));
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(realPath(dir), realPath(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The audit signing key's file. Not in the data folder: whoever holds a copy of the data (a backup, a
+ * volume) must not also hold the key that re-signs its history. By default the operator's own
+ * configuration folder; the file is created there on first use, with a warning.
+ */
+function auditKeyFile(e: z.infer<typeof EnvSchema>, dataDir: string): string {
+  const file = e.AUDIT_SIGNING_KEY_FILE
+    ? resolve(e.AUDIT_SIGNING_KEY_FILE)
+    : join(e.XDG_CONFIG_HOME ? resolve(e.XDG_CONFIG_HOME) : join(homedir(), '.config'), 'cloud-office', 'audit-signing-key.pem');
+  if (!e.AUDIT_SIGNING_KEY && e.AUDIT_KEY_IN_DATA_DIR === 'refuse' && isInside(file, dataDir)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  AUDIT_SIGNING_KEY_FILE: ${file} lies inside DATA_DIR (${dataDir}); keep the audit signing key outside the data folder (AUDIT_KEY_IN_DATA_DIR=allow permits it, for tests only)`,
+    );
+  }
+  return file;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -113,25 +197,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   atLeast('MODERATE', 'HIGH');
   atLeast('LOW', 'MODERATE');
   const dataDir = resolve(e.DATA_DIR);
-  if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
-    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');
+  const eventStoreUrl = e.EVENTSTORE_URL ?? (e.EVENTSTORE_URL_FILE ? readSecret('EVENTSTORE_URL_FILE', e.EVENTSTORE_URL_FILE) : undefined);
+  if (e.EVENTSTORE === 'eventstoredb' && !eventStoreUrl) {
+    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb (or EVENTSTORE_URL_FILE)');
   }
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_KEY_FILE: TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (the client certificate and its key)');
+  }
+  const tlsSet = [e.TEMPORAL_TLS_CERT_FILE, e.TEMPORAL_TLS_CA_FILE, e.TEMPORAL_TLS_SERVER_NAME].some(Boolean);
+  const temporalTls: TemporalTls | undefined = tlsSet
+    ? {
+        ...(e.TEMPORAL_TLS_CERT_FILE ? { certFile: resolve(e.TEMPORAL_TLS_CERT_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_KEY_FILE ? { keyFile: resolve(e.TEMPORAL_TLS_KEY_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_CA_FILE ? { caFile: resolve(e.TEMPORAL_TLS_CA_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+      }
+    : undefined;
   return {
     dataDir,
     eventStore:
       e.EVENTSTORE === 'eventstoredb'
-        ? { kind: 'eventstoredb', url: e.EVENTSTORE_URL as string }
+        ? { kind: 'eventstoredb', url: eventStoreUrl as string }
         : { kind: 'sqlite', path: join(dataDir, 'events.db'), synchronous: e.SQLITE_SYNCHRONOUS },
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      ...(temporalTls ? { tls: temporalTls } : {}),
+    },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicUrl,
+      https: publicUrl.startsWith('https:'),
+      trustProxy: trustProxyOf(e.TRUST_PROXY),
+    },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     audit: {
       signingKeyPem: e.AUDIT_SIGNING_KEY,
-      signingKeyFile: e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(dataDir, 'audit-signing-key.pem'),
+      signingKeyFile: auditKeyFile(e, dataDir),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
     },
     nocPolicy: NocPolicy.parse({

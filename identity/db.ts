@@ -29,6 +29,20 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX sessions_account ON sessions (account_id);
    CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+  // Accounts became events (stream account-<username>): this table is their projection. `disabled`
+  // now means "cannot sign in" (disabled, or no role in force yet); `status` says which, for people.
+  // A password is staged under a credential id before the event that records it, and moves into
+  // the account when the event is applied, so a crash between the two loses nothing recorded.
+  `ALTER TABLE accounts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+   ALTER TABLE accounts ADD COLUMN pending_grant TEXT;
+   ALTER TABLE accounts ADD COLUMN credential_id TEXT;
+   ALTER TABLE accounts ADD COLUMN revision INTEGER NOT NULL DEFAULT -1;
+   CREATE TABLE staged_credentials (
+     credential_id TEXT PRIMARY KEY,
+     username      TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     staged_at     TEXT NOT NULL
+   );`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/shared/actor';
 import type { ApiDeps } from '../api/deps';
-import type { SlidingWindowLimiter } from '../api/rate-limit';
+import type { LoginThrottle } from '../api/login-throttle';
 import type { Claims } from './claims';
 import type { SafeHtml } from './html';
 import type { UiSessions } from './sessions';
@@ -20,12 +20,34 @@ export interface UiContext {
   deps: ApiDeps;
   sessions(): UiSessions;
   claims(): Claims;
-  loginLimiter: SlidingWindowLimiter;
+  /** The API's sign-in throttle: the form and POST /api/auth/login share their limits. */
+  loginThrottle: LoginThrottle;
+  cookies: UiCookies;
   now: () => Date;
 }
 
-export const SESSION_COOKIE = 'co_session';
-export const FORM_COOKIE = 'co_form';
+export interface UiCookies {
+  session: string;
+  form: string;
+  options: { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean };
+}
+
+/**
+ * Over https the cookies are Secure and carry the __Host- prefix, which browsers accept only from a
+ * secure origin, for path / and without a Domain: no subdomain or plain-http page can plant or
+ * overwrite them. Over http (local development) they keep plain names, which browsers accept there.
+ */
+export function uiCookies(https: boolean): UiCookies {
+  const prefix = https ? '__Host-' : '';
+  return {
+    session: `${prefix}co_session`,
+    form: `${prefix}co_form`,
+    options: { path: '/', httpOnly: true, sameSite: 'lax', secure: https },
+  };
+}
+
+/** The flag ui/queue-refresh.js (and the queue's noscript refresh) add: a reload nobody asked for. */
+export const AUTOMATIC_REFRESH = { name: 'refresh', value: 'auto' } as const;
 
 /** Thrown by pages that need a signed-in user; the UI's error handler answers with the login page. */
 export class LoginRequired extends Error {

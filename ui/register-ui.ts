@@ -7,11 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
 import type { ApiDeps } from '../api/deps';
 import { statusOf, toDomainError } from '../api/errors';
-import { LOGIN_RATE_LIMIT, SlidingWindowLimiter } from '../api/rate-limit';
 import { createClaims, type Claims } from './claims';
-import { CsrfRefused, FORM_COOKIE, LoginRequired, SESSION_COOKIE, csrfOf, sendPage, type UiContext } from './context';
+import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
 import { page } from './layout';
+import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
@@ -32,26 +32,21 @@ const CSS = readFileSync(join(__dirname, 'ui.css'), 'utf8');
 const REFRESH_JS = readFileSync(join(__dirname, 'queue-refresh.js'), 'utf8');
 const NONCE_SHAPE = /^[A-Za-z0-9_-]{32}$/;
 
-/** No inline script or style, no framing, forms only to ourselves. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-};
-
 export interface UiOptions {
   /** Defaults to 30 minutes. */
   idleTimeoutMs?: number;
+  /** The sessions' clock (ms); tests move it to pass the idle timeout. */
+  now?: () => number;
 }
 
 /**
- * The server-rendered UI: `/` (public) and everything under `/ui`. Its SQLite file and secret live in
- * config.dataDir and are opened on the first UI request, so building the API for other uses (tests of
- * the JSON API) touches no files.
+ * The server-rendered UI: `/` (public) and everything under `/ui`, registered on the API's instance
+ * (buildApi), whose security headers and sign-in throttle it shares. Its SQLite file and secret live
+ * in config.dataDir and are opened on the first UI request, so building the API for other uses (tests
+ * of the JSON API) touches no files.
  */
 export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptions = {}): void {
+  if (!app.hasDecorator('loginThrottle')) throw new Error('registerUi needs the instance buildApi made (see server/compose.ts)');
   let db: Database.Database | undefined;
   let sessions: UiSessions | undefined;
   let claims: Claims | undefined;
@@ -64,9 +59,11 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
         db: open(),
         secret: loadOrCreateUiSecret(deps.config.dataDir),
         idleTimeoutMs: options.idleTimeoutMs,
+        now: options.now,
       })),
     claims: () => (claims ??= createClaims(open())),
-    loginLimiter: new SlidingWindowLimiter(deps.loginRateLimit ?? LOGIN_RATE_LIMIT),
+    loginThrottle: app.loginThrottle,
+    cookies: uiCookies(deps.config.api.https),
     now: () => new Date(),
   };
 
@@ -75,9 +72,6 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
   });
 
   app.register(async (scope) => {
-    scope.addHook('onSend', async (_request, reply) => {
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
-    });
     scope.get('/', async (_request, reply) => sendPage(reply, homeRoute()));
     publicPages(scope, deps);
     adoptionPage(scope, deps);
@@ -95,7 +89,6 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
         if (!ctx.sessions().csrfValid(request.csrfSeed as string, given)) throw new CsrfRefused('No valid form token');
       });
       scope.addHook('onSend', async (_request, reply) => {
-        for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
         // Pages show what one person may see: never cached, so the back button after sign-out shows nothing.
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
       });
@@ -120,6 +113,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       complianceRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
+      accountRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );
@@ -128,22 +122,23 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
 /** Who is asking: a live session sets request.actor; everyone else gets a form nonce to sign forms with. */
 function identify(ctx: UiContext, request: FastifyRequest, reply: FastifyReply): void {
   if (request.url.startsWith('/ui/static/')) return;
-  const secure = request.protocol === 'https';
-  const token = request.cookies[SESSION_COOKIE];
+  const { cookies } = ctx;
+  const token = request.cookies[cookies.session];
   if (token) {
-    const resumed = ctx.sessions().resume(token);
+    const automatic = (request.query as Record<string, unknown>)[AUTOMATIC_REFRESH.name] === AUTOMATIC_REFRESH.value;
+    const resumed = ctx.sessions().resume(token, { automatic });
     if (resumed.kind === 'live') {
       request.actor = resumed.actor;
       request.csrfSeed = token;
       return;
     }
     request.sessionTimedOut = resumed.kind === 'idle';
-    reply.clearCookie(SESSION_COOKIE, { path: '/ui', httpOnly: true, sameSite: 'lax', secure });
+    reply.clearCookie(cookies.session, cookies.options);
   }
-  let nonce = request.cookies[FORM_COOKIE];
+  let nonce = request.cookies[cookies.form];
   if (!nonce || !NONCE_SHAPE.test(nonce)) {
     nonce = newFormNonce();
-    reply.setCookie(FORM_COOKIE, nonce, { path: '/ui', httpOnly: true, sameSite: 'lax', secure });
+    reply.setCookie(cookies.form, nonce, cookies.options);
   }
   request.csrfSeed = nonce;
 }

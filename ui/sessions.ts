@@ -10,14 +10,19 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export type Resumed = { kind: 'live'; actor: Actor } | { kind: 'idle' } | { kind: 'none' };
 
 /**
- * Browser sessions on top of the identity's tokens: the cookie holds a login token (a new one at each
- * login), the identity enforces expiry and revocation, and this adds the idle timeout and the CSRF
+ * Browser sessions on top of the identity's tokens: the cookie holds a login token of the 'ui' kind
+ * (a new one at each login; it is no API bearer token), the identity enforces expiry and revocation, and this adds the idle timeout and the CSRF
  * tokens, which are an HMAC of the session token (or, before login, of a random form nonce) with the
  * server secret: nothing to store, and a token from one session is useless in another.
  */
 export interface UiSessions {
   started(token: string, expiresAt: string): void;
-  resume(token: string): Resumed;
+  /**
+   * The session behind a cookie token. An automatic request (the queue's periodic reload) is checked
+   * against the idle timeout like any other but does not count as activity: a screen left open on the
+   * queue still times out.
+   */
+  resume(token: string, options?: { automatic?: boolean }): Resumed;
   end(token: string): void;
   csrfFor(seed: string): string;
   csrfValid(seed: string, given: unknown): boolean;
@@ -52,27 +57,27 @@ export function createUiSessions(options: UiSessionsOptions): UiSessions {
       stmt.purge.run(at);
       stmt.insert.run(hashToken(token), at, Date.parse(expiresAt));
     },
-    resume(token) {
+    resume(token, { automatic = false } = {}) {
       const tokenHash = hashToken(token);
       const row = stmt.get.get(tokenHash);
       // A token the UI did not hand out (an API token pasted into a cookie) is not a browser session.
       if (!row) return { kind: 'none' };
       const at = now();
       if (at - row.last_seen_ms > idleMs) {
-        identity.logout(token);
+        identity.logout(token, 'ui');
         stmt.remove.run(tokenHash);
         return { kind: 'idle' };
       }
-      const actor = identity.authenticate(token);
+      const actor = identity.authenticate(token, 'ui');
       if (!actor) {
         stmt.remove.run(tokenHash);
         return { kind: 'none' };
       }
-      stmt.touch.run(at, tokenHash);
+      if (!automatic) stmt.touch.run(at, tokenHash);
       return { kind: 'live', actor };
     },
     end(token) {
-      identity.logout(token);
+      identity.logout(token, 'ui');
       stmt.remove.run(hashToken(token));
     },
     csrfFor,

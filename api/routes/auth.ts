@@ -1,13 +1,10 @@
-import { DomainError } from '../../domain/shared/errors';
 import { ActorSchema } from '../schemas/noc';
 import { LoginBody, SessionSchema } from '../schemas/identity';
 import type { ApiDeps } from '../deps';
-import { LOGIN_RATE_LIMIT, SlidingWindowLimiter } from '../rate-limit';
 import { defineRoute, type AnyRoute } from '../route';
 import { bearerToken } from '../auth';
 
 export function authRoutes(deps: ApiDeps): AnyRoute[] {
-  const limiter = new SlidingWindowLimiter(deps.loginRateLimit ?? LOGIN_RATE_LIMIT);
   return [
     defineRoute({
       method: 'POST',
@@ -21,15 +18,7 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       status: 200,
       response: SessionSchema,
       errors: [429],
-      async handler({ body, request, reply }) {
-        // Per username and address: guessing one account's password is slowed without locking its owner out elsewhere.
-        const decision = limiter.hit(`${body.username.trim().toLowerCase()}|${request.ip}`);
-        if (!decision.allowed) {
-          reply.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
-          throw new DomainError('RATE_LIMITED', 'Too many login attempts; wait a minute and try again');
-        }
-        return deps.identity.login(body);
-      },
+      handler: ({ body, request }) => request.server.loginThrottle.attempt(request, body.username, () => deps.identity.login(body, 'api')),
     }),
     defineRoute({
       method: 'POST',
@@ -40,7 +29,7 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       auth: 'bearer',
       status: 204,
       handler({ request }) {
-        deps.identity.logout(bearerToken(request.headers.authorization) as string);
+        deps.identity.logout(bearerToken(request.headers.authorization) as string, 'api');
         return undefined;
       },
     }),

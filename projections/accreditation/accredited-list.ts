@@ -110,7 +110,8 @@ function transitionOf(
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
   const application = ACCREDITED_LIST_CATALOGUE.applicationOf(db, event);
-  if (!application) return;
+  // An application by a CSP that does not own the offering id is never listed under the owner's offering.
+  if (!application || !ACCREDITED_LIST_CATALOGUE.byOwner(db, application)) return;
   const { applicationId } = application;
   const s = statements.get(db);
   const { offeringId } = application;
@@ -179,7 +180,8 @@ export const ACCREDITED_LIST = 'accredited-list';
 
 export const accreditedListProjection: Projection = {
   name: ACCREDITED_LIST,
-  version: 1,
+  // 2: an offering id belongs to the first CSP that added it; another CSP's events and applications about it are left out.
+  version: 2,
   setup(db) {
     db.exec(ACCREDITED_LIST_CATALOGUE.tables + ACCREDITED_LIST_TABLES);
     statements.clear(db);

@@ -19,7 +19,8 @@ import {
 import type { Actor } from '../../domain/shared/actor';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { type AccountInput, type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import type { ChangeActionInput, ChangeView } from '../../workflows/compliance/change-messages';
 import type { MonitoringActionInput, MonitoringView, ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
@@ -132,9 +133,9 @@ function build(withGateway: boolean): FastifyInstance {
 }
 
 beforeAll(async () => {
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD } as AccountInput);
+    await seedAccount(identity, { ...account, password: PASSWORD } as AccountInput);
     tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
   }
 });

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApi } from '../../api/server';
 import { loadConfig } from '../../config/config';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { type AccountInput, type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import { complianceProjection } from '../../projections/compliance/compliance';
 import { ComplianceDashboardRow, ComplianceTaskRow, createComplianceQueries } from '../../projections/compliance/queries';
@@ -68,9 +69,9 @@ const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
   db = history();
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD } as AccountInput);
+    await seedAccount(identity, { ...account, password: PASSWORD } as AccountInput);
     tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
   }
   const deps = {

@@ -5,8 +5,9 @@ import type { Actor } from '../../domain/shared/actor';
 import type { ApiDeps } from '../../api/deps';
 import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
-import type { RateLimitOptions } from '../../api/rate-limit';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import type { LoginThrottleOptions } from '../../api/login-throttle';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
 
 export const PASSWORD = 'correct horse battery';
@@ -45,9 +46,9 @@ export const HEALTHY: HealthReport = {
 };
 
 /** `deps` adds read models or gateways a test needs beyond the NOC fakes. */
-export async function startTestApi(options: { loginRateLimit?: RateLimitOptions; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
+export async function startTestApi(options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
   const config = loadConfig({});
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  const identity = await createTestIdentity();
   const gateway = new FakeNocGateway();
   const queries = new FakeNocQueries();
   const eventStore = new FakeEventStore();
@@ -55,7 +56,7 @@ export async function startTestApi(options: { loginRateLimit?: RateLimitOptions;
   const tokens = {} as Record<Who, string>;
   const actors = {} as Record<Who, Actor>;
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD });
+    await seedAccount(identity, { ...account, password: PASSWORD });
     const session = await identity.login({ username: account.username, password: PASSWORD });
     tokens[who] = session.token;
     actors[who] = session.actor;
@@ -71,7 +72,7 @@ export async function startTestApi(options: { loginRateLimit?: RateLimitOptions;
       return health;
     },
     logger: pino({ level: 'silent' }),
-    loginRateLimit: options.loginRateLimit,
+    loginThrottle: options.loginThrottle,
     ...options.deps,
   });
   await app.ready();

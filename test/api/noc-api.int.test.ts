@@ -5,7 +5,8 @@ import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { devServerEnv, startTestWorker } from '../support/temporal';
@@ -40,9 +41,9 @@ beforeAll(async () => {
   env = await devServerEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = await createTestIdentity({ store });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD });
+    await seedAccount(identity, { ...account, password: PASSWORD });
     tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
   }
   const base = loadConfig({});
@@ -151,8 +152,9 @@ describe('the NOC API over the real workflow', () => {
     expect(same.status).toBe(403);
     expect(same.body.error.code).toBe('FOUR_EYES_VIOLATION');
     const federal = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'No' });
-    expect(federal.status).toBe(403);
-    expect(federal.body.error.code).toBe('OUTSIDE_JURISDICTION');
+    // A province's NOC is outside the federal director's sight: answered as a NOC that does not exist.
+    expect(federal.status).toBe(404);
+    expect(federal.body.error).toEqual({ code: 'NOT_FOUND', message: `No NOC ${nocId}` });
     expect((await post('officerB', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' })).body.state.status).toBe('rejected');
   });
 

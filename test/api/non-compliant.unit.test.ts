@@ -51,7 +51,7 @@ describe('GET /api/adoption/non-compliant', () => {
     expect(own.json().map((r: NonCompliantProcurement) => r.procurementId)).toEqual(['p-1']);
     const provincial = await get('otherPse');
     expect(provincial.json().map((r: NonCompliantProcurement) => r.procurementId)).toEqual(['p-3']);
-    expect(asked.slice(-2)).toEqual([{ jurisdiction: 'federal' }, { jurisdiction: 'punjab' }]);
+    expect(asked.slice(-2)).toEqual([{}, {}]);
   });
 
   it('refuses a cloud provider, whose business the entities’ workloads are not', async () => {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
-import { buildApi } from '../../api/server';
-import { createIdentity } from '../../identity';
+import { composeOffice } from '../../server/compose';
+import type { Identity } from '../../identity';
+import { createTestIdentity } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import type { ReadModelDb } from '../../projections/db';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
@@ -68,13 +69,13 @@ export function publicHistory(): ReadModelDb {
   return db;
 }
 
-/** The API over that history; `withPublic: false` builds it without the public read models. */
+/** The office (API and UI) over that history; `withPublic: false` builds it without the public read models. */
 export async function startPublicApi(
   options: { withPublic?: boolean } = {},
-): Promise<{ app: FastifyInstance; identity: ReturnType<typeof createIdentity>; close(): Promise<void> }> {
+): Promise<{ app: FastifyInstance; identity: Identity; close(): Promise<void> }> {
   const db = publicHistory();
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
-  const app = buildApi({
+  const identity = await createTestIdentity();
+  const app = composeOffice({
     config: loadConfig({}),
     identity,
     nocGateway: new FakeNocGateway(),

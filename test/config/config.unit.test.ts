@@ -6,7 +6,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.eventStore).toMatchObject({ kind: 'sqlite', synchronous: 'FULL' });
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'cloud-office' });
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', https: false, trustProxy: false });
+    expect(config.passwordHashConcurrency).toBe(8);
     expect(config.nocPolicy.reminderDaysBeforeExpiry).toEqual([30, 7]);
   });
 
@@ -20,6 +21,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => loadConfig({ NOC_REMINDER_DAYS: '30;7' })).toThrow(/NOC_REMINDER_DAYS: a comma-separated list/);
     expect(() => loadConfig({ EVENTSTORE: 'eventstoredb' })).toThrow(/EVENTSTORE_URL: required/);
+  });
+});
+
+describe('how people reach the office', () => {
+  it('serves over https when PUBLIC_URL says so, believing the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://office.example.gov.pk', TRUST_PROXY: '10.0.0.0/8, loopback' }).api).toMatchObject({
+      publicUrl: 'https://office.example.gov.pk',
+      https: true,
+      trustProxy: '10.0.0.0/8, loopback',
+    });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).api.trustProxy).toBe(true);
+  });
+
+  it('refuses a PUBLIC_URL that is not http(s) and a TRUST_PROXY that names no proxy', () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://office.example.gov.pk' })).toThrow(/PUBLIC_URL: an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'office.example.gov.pk' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: true, false, or a comma-separated list/);
+    expect(() => loadConfig({ TRUST_PROXY: '2' })).toThrow(/TRUST_PROXY/);
   });
 });
 

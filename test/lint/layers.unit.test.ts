@@ -19,6 +19,7 @@ interface Finding {
 const WORKFLOW = 'workflows/noc/probe.workflow.ts';
 const DOMAIN = 'domain/noc/probe.ts';
 const API = 'api/probe.ts';
+const UI = 'ui/probe.ts';
 
 const forbidden: Array<Snippet & { rule: string }> = [
   // workflows/
@@ -58,6 +59,12 @@ const forbidden: Array<Snippet & { rule: string }> = [
   { name: 'the clock in the domain (Date.now)', filePath: DOMAIN, rule: 'no-restricted-properties', code: 'export const now = () => Date.now();\n' },
   { name: 'the clock in the domain (new Date())', filePath: DOMAIN, rule: 'no-restricted-syntax', code: 'export const now = () => new Date().toISOString();\n' },
   { name: 'process.env in the domain', filePath: DOMAIN, rule: 'no-restricted-globals', code: 'export const months = process.env.NOC_MAX_MONTHS;\n' },
+  // api/
+  { name: 'the UI in the API', filePath: API, rule: 'no-restricted-imports', code: "import { registerUi } from '../ui/register-ui';\nexport const r = registerUi;\n" },
+  { name: 'the UI in the API, even as a type', filePath: API, rule: 'no-restricted-imports', code: "import type { UiOptions } from '../ui/register-ui';\nexport type O = UiOptions;\n" },
+  { name: 'the composition root in the API', filePath: API, rule: 'no-restricted-imports', code: "import { composeOffice } from '../server/compose';\nexport const c = composeOffice;\n" },
+  // ui/
+  { name: 'the composition root in the UI', filePath: UI, rule: 'no-restricted-imports', code: "import { composeOffice } from '../server/compose';\nexport const c = composeOffice;\n" },
 ];
 
 const allowed: Snippet[] = [
@@ -70,6 +77,7 @@ const allowed: Snippet[] = [
   { name: 'zod in the domain', filePath: DOMAIN, code: "import { z } from 'zod';\nexport const S = z.string();\n" },
   { name: 'the shared domain in the domain', filePath: DOMAIN, code: "import { addDays } from '../shared/time';\nexport const a = addDays;\n" },
   { name: 'a Date built from an instant in the domain', filePath: DOMAIN, code: 'export const iso = (ms: number) => new Date(ms).toISOString();\n' },
+  { name: 'the API in the UI', filePath: UI, code: "import { statusOf } from '../api/errors';\nexport const s = statusOf;\n" },
   { name: 'Node built-ins and I/O outside the two layers', filePath: API, code: "import { readFileSync } from 'node:fs';\nimport Database from 'better-sqlite3';\nexport const io = [readFileSync, Database, process.env];\n" },
 ];
 

@@ -17,13 +17,14 @@ import { createPublicQueries } from '../../projections/procurement/queries';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../../projections/accreditation/queue';
 import { createComplianceQueries } from '../../projections/compliance/queries';
-import { buildApi } from '../../api/server';
+import { composeOffice } from '../../server/compose';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { type AccountInput, type Identity } from '../../identity';
+import { createTestIdentity, seedAccount } from './identity';
 import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
@@ -33,7 +34,7 @@ import { devServerEnv, startTestWorker } from './temporal';
 /**
  * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
  * the hash-chained SQLite event store on a file, the projection runner, identity, and the API (every
- * gateway and read model api/main.ts wires) with its UI listening on a free port.
+ * gateway and read model server/main.ts wires) with its UI (server/compose.ts) listening on a free port.
  */
 export interface Stack {
   env: TestWorkflowEnvironment;
@@ -67,8 +68,8 @@ export async function startStack(options: {
   const runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
   await runner.start();
   const { worker, run } = await startTestWorker(env, store, options.taskQueue);
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const account of Object.values(options.accounts)) await identity.createAccount({ ...account, password: options.password } as AccountInput);
+  const identity = await createTestIdentity({ store });
+  for (const account of Object.values(options.accounts)) await seedAccount(identity, { ...account, password: options.password } as AccountInput);
   const base0 = loadConfig({});
   const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
@@ -95,7 +96,7 @@ export async function startStack(options: {
     auditKey: signer,
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
-  const app = buildApi(options.apiDeps ? options.apiDeps(deps, env) : deps);
+  const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     env,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { generateNocHistories } from '../../bench/fixtures';
 import type { ApiDeps } from '../../api/deps';
@@ -12,8 +12,9 @@ import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner } from '../../eventstore/integrity/signing';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { registerUi } from '../../ui/register-ui';
+import { type Identity } from '../../identity';
+import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser } from './inject-browser';
 
@@ -32,9 +33,9 @@ beforeAll(async () => {
   stream = (await store.readAll({ maxCount: 1 }))[0]?.stream as string;
   const signer = loadAuditSigner({ file: join(dir, 'key.pem') });
   await new Checkpointer(store, signer).checkpoint('2026-01-01T00:00:00.000Z');
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  await identity.createAccount({ username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
-  await identity.createAccount({ username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
+  await seedAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
   const deps: ApiDeps = {
     config: { ...loadConfig({}), dataDir: dir },
     identity,
@@ -45,8 +46,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
-  app = Fastify();
-  registerUi(app, deps);
+  app = composeOffice(deps);
 });
 
 afterAll(async () => {

@@ -17,6 +17,8 @@ export interface BrowserStack {
   /** A fresh context on the app; closed with the stack. */
   context(): Promise<BrowserContext>;
   signIn(username: string, password: string, screenshot?: string): Promise<Page>;
+  /** What the browser reported blocking under the content security policy, on any page of any context. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -30,8 +32,12 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
     }),
   ]);
   const contexts: BrowserContext[] = [];
+  const cspViolations: string[] = [];
   const context = async (): Promise<BrowserContext> => {
     const c = await browser.newContext({ baseURL: stack.base });
+    c.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
+    });
     contexts.push(c);
     return c;
   };
@@ -40,6 +46,7 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
     browser,
     base: stack.base,
     context,
+    cspViolations,
     async signIn(username, password, screenshot) {
       const page = await (await context()).newPage();
       await page.goto('/ui/login');

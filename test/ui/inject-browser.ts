@@ -3,13 +3,18 @@ import type { FastifyInstance } from 'fastify';
 /** A browser's cookie jar, reduced to what these tests need. */
 export class InjectBrowser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
+  /** `headers` go with every request, e.g. the X-Forwarded-Proto a TLS proxy would add. */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
     const res = await this.app.inject({
       method,
       url,
       headers: {
+        ...this.headers,
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },

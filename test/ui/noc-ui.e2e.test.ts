@@ -160,4 +160,8 @@ describe('the NOC admin UI in a browser', () => {
     expect(replayed.status).toBe(303);
     expect(replayed.headers.get('location')).toMatch(/^\/ui\/login/);
   });
+
+  it('shows every page it went through without the browser blocking anything under the content security policy', () => {
+    expect(ui.cspViolations).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { ApiDeps } from '../../api/deps';
@@ -10,8 +10,9 @@ import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { ComplianceDashboardRow, ComplianceQueries, ComplianceTaskRow } from '../../projections/compliance/queries';
 import type { ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { registerUi } from '../../ui/register-ui';
+import { type Identity } from '../../identity';
+import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
 
@@ -96,10 +97,10 @@ function opened(): void {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'review-pages-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await identity.createAccount({ username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await identity.createAccount({ username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
+  await seedAccount(identity, { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
   store = new FakeEventStore();
   actions = [];
   refuse = undefined;
@@ -115,8 +116,7 @@ beforeEach(async () => {
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
   };
-  app = Fastify();
-  registerUi(app, deps);
+  app = composeOffice(deps);
 });
 
 afterEach(async () => {

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { ApiDeps } from '../../api/deps';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
-import { registerUi, type UiOptions } from '../../ui/register-ui';
+import { type Identity } from '../../identity';
+import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedAccount } from '../support/identity';
+import type { UiOptions } from '../../ui/register-ui';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
 
@@ -20,9 +22,9 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-sessions-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await identity.createAccount({ username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedAccount(identity, { username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
   queries = new FakeNocQueries();
 });
 
@@ -41,10 +43,9 @@ function startUi(options: UiOptions = {}, limit = 10): FastifyInstance {
     eventStore: new FakeEventStore(),
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
-    loginRateLimit: { limit, windowMs: 60_000 },
+    loginThrottle: { perAccountAndAddress: [{ max: limit, windowMs: 60_000 }] },
   };
-  const app = Fastify();
-  registerUi(app, deps, options);
+  const app = composeOffice(deps, { ui: options });
   apps.push(app);
   return app;
 }
@@ -82,7 +83,7 @@ describe('UI sessions', () => {
     expect(unknown.body).toContain('The username or the password is wrong.');
   });
 
-  it('rate-limits sign-in attempts per username and address', async () => {
+  it('locks sign-in for a username from an address after its failures, even for the right password', async () => {
     const app = startUi({}, 2);
     const browser = new Browser(app);
     expect((await browser.signIn('rania', 'wrong password one')).statusCode).toBe(401);
@@ -103,7 +104,34 @@ describe('UI sessions', () => {
     const after = await browser.request('GET', '/ui/queue');
     expect(after.statusCode).toBe(303);
     expect(after.headers.location).toBe('/ui/login?reason=timeout&next=%2Fui%2Fqueue');
-    expect(identity.authenticate(token)).toBeUndefined();
+    expect(identity.authenticate(token, 'ui')).toBeUndefined();
+  });
+
+  it('does not count the queue’s automatic refreshes as activity, so a screen left open still times out', async () => {
+    let now = Date.now();
+    const app = startUi({ idleTimeoutMs: 30 * 60_000, now: () => now });
+    const left = new Browser(app);
+    await left.signIn('rania', PASSWORD);
+    const queue = await left.request('GET', '/ui/queue');
+    expect(queue.body).toContain('<script src="/ui/static/queue-refresh.js" defer></script>');
+    expect(queue.body).toContain('<meta http-equiv="refresh" content="15; url=/ui/queue?refresh=auto">');
+    now += 20 * 60_000;
+    expect((await left.request('GET', '/ui/queue?refresh=auto')).statusCode).toBe(200);
+    now += 20 * 60_000;
+    const ended = await left.request('GET', '/ui/queue?refresh=auto');
+    expect(ended.statusCode).toBe(303);
+    expect(ended.headers.location).toMatch(/^\/ui\/login\?reason=timeout/);
+  });
+
+  it('counts a request someone made as activity, which keeps the session alive past the idle timeout', async () => {
+    let now = Date.now();
+    const app = startUi({ idleTimeoutMs: 30 * 60_000, now: () => now });
+    const working = new Browser(app);
+    await working.signIn('rania', PASSWORD);
+    now += 20 * 60_000;
+    expect((await working.request('GET', '/ui/queue')).statusCode).toBe(200);
+    now += 20 * 60_000;
+    expect((await working.request('GET', '/ui/queue?kind=review')).statusCode).toBe(200);
   });
 
   it('signs out only by POST with the form token, revoking the token for good', async () => {
@@ -113,11 +141,11 @@ describe('UI sessions', () => {
     const token = browser.cookies.get('co_session') as string;
     expect((await browser.request('GET', '/ui/logout')).statusCode).toBe(404);
     expect((await browser.request('POST', '/ui/logout', {})).statusCode).toBe(403);
-    expect(identity.authenticate(token)).toBeDefined();
+    expect(identity.authenticate(token, 'ui')).toBeDefined();
     const _csrf = await browser.csrf('/ui/queue');
     const out = await browser.request('POST', '/ui/logout', { _csrf });
     expect(out.headers.location).toBe('/ui/login?reason=signed-out');
-    expect(identity.authenticate(token)).toBeUndefined();
+    expect(identity.authenticate(token, 'ui')).toBeUndefined();
     const replay = await app.inject({ method: 'GET', url: '/ui/queue', headers: { cookie: `co_session=${token}` } });
     expect(replay.statusCode).toBe(303);
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from '../../domain/shared/errors';
-import { SESSION_COOKIE, csrfOf, safeNext, seeOther, sendPage, type UiContext } from '../context';
+import { DomainError, RateLimited } from '../../domain/shared/errors';
+import { csrfOf, safeNext, seeOther, sendPage, type UiContext } from '../context';
 import { csrfField, errorSummary, formValues, textField, type FormErrors, type FormValues } from '../forms';
 import { html } from '../html';
 import { page } from '../layout';
@@ -39,36 +39,30 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.post('/login', async (request, reply) => {
     const values = formValues(request.body);
     const username = values.username ?? '';
-    const decision = ctx.loginLimiter.hit(`${username.trim().toLowerCase()}|${request.ip}`);
-    if (!decision.allowed) {
-      reply.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
-      const errors = { '': 'Too many sign-in attempts. Wait a minute and try again.' };
-      return sendPage(reply, loginPage(csrfOf(ctx, request), values, errors), 429);
-    }
     let session;
     try {
-      session = await ctx.deps.identity.login({ username, password: values.password ?? '' });
+      session = await ctx.loginThrottle.attempt(request, username, () =>
+        ctx.deps.identity.login({ username, password: values.password ?? '' }, 'ui'),
+      );
     } catch (err) {
+      if (err instanceof RateLimited) {
+        reply.header('retry-after', String(err.retryAfterSeconds));
+        return sendPage(reply, loginPage(csrfOf(ctx, request), values, { '': `${err.message}.` }), 429);
+      }
       if (!(err instanceof DomainError) || (err.code !== 'INVALID_CREDENTIALS' && err.code !== 'VALIDATION_FAILED')) throw err;
       const errors = { password: 'The username or the password is wrong.' };
       return sendPage(reply, loginPage(csrfOf(ctx, request), values, errors), 401);
     }
     // A fresh token at every sign-in: a session id planted before login is never the one used after it.
     ctx.sessions().started(session.token, session.expiresAt);
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      path: '/ui',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.protocol === 'https',
-      expires: new Date(session.expiresAt),
-    });
+    reply.setCookie(ctx.cookies.session, session.token, { ...ctx.cookies.options, expires: new Date(session.expiresAt) });
     return seeOther(reply, safeNext(values.next));
   });
 
   app.post('/logout', async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = request.cookies[ctx.cookies.session];
     if (token && request.actor) ctx.sessions().end(token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/ui', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' });
+    reply.clearCookie(ctx.cookies.session, ctx.cookies.options);
     return seeOther(reply, '/ui/login?reason=signed-out');
   });
 }

@@ -6,7 +6,7 @@ import type { NocTaskKind } from '../../projections/noc/read-model';
 import type { AccreditationTaskKind } from '../../projections/accreditation/queue';
 import { REVIEW_STATUSES } from '../../domain/compliance';
 import type { ComplianceTaskKind } from '../../projections/compliance/tasks';
-import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
+import { AUTOMATIC_REFRESH, actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
@@ -78,6 +78,13 @@ const NOTICES: Record<string, string> = {
   taken: 'Someone else claimed that task first.',
   gone: 'That task is no longer in your queue.',
 };
+
+/** The same queue, flagged as a reload nobody asked for (see ui/queue-refresh.js). */
+function automaticRefreshUrl(query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  params.set(AUTOMATIC_REFRESH.name, AUTOMATIC_REFRESH.value);
+  return `/ui/queue?${params.toString()}`;
+}
 
 function matches(task: QueueTask, f: QueueFilter): boolean {
   if (f.case && task.caseKind !== f.case) return false;
@@ -193,7 +200,7 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
         csrf,
         current: 'queue',
         notice: NOTICES[query.done ?? ''],
-        head: html`<script src="/ui/static/queue-refresh.js" defer></script><noscript><meta http-equiv="refresh" content="15"></noscript>`,
+        head: html`<script src="/ui/static/queue-refresh.js" defer></script><noscript><meta http-equiv="refresh" content="15; url=${automaticRefreshUrl(query)}"></noscript>`,
         main: html`<h1>My queue</h1>
           <ul class="counts" aria-label="Counts">
             <li><strong>${tasks.length}</strong> ${tasks.length === 1 ? 'task' : 'tasks'}${tasks.length !== all.length ? html` (of ${all.length})` : ''}</li>

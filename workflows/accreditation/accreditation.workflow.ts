@@ -1,4 +1,14 @@
-import { ApplicationFailure, condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
@@ -25,10 +35,15 @@ import {
   type ComplianceDuties,
   type ComplianceRefusal,
 } from './messages';
+import { accreditationStandingSignal, cspWorkflowId } from '../csp/messages';
 import { NO_DUTIES_DONE, endMonitoring, type MonitoringChild, openAnniversaryReview, startMonitoring, startTransition } from './compliance-duties';
 import { nextAccreditationDeadline, nextAnniversary } from './timers';
 
 const MAX_REFUSALS_KEPT = 20;
+/** Runs that moved in or out of a held status before the register tracked it replay without telling it. */
+export const OFFERING_STANDING_PATCH = 'offering-accreditation-standing';
+
+const holds = (state: AccreditationState): boolean => state.status !== 'none' && ACCREDITATION_HELD.includes(state.status);
 /** Submission starts the process; the engine's own steps come from its timers. */
 const NOT_ACTIONS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
 
@@ -105,8 +120,10 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     const application =
       ledger.state.status === 'none' ? (command as Extract<AccreditationCommand, { type: 'Submit' }>).data : ledger.state.application;
     const at = nowIso();
+    const held = holds(ledger.state);
     await ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
     if (events.some((e) => ENDINGS.has(e.type))) ending = { revokedAt: at, requestId: causationId };
+    if (holds(ledger.state) !== held && patched(OFFERING_STANDING_PATCH)) await tellRegister(application.cspId, application.applicationId);
   };
   /**
    * Brings the compliance children in line with the accreditation's status; each step is taken once.
@@ -208,4 +225,17 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   if (compliance !== undefined) await keepCompliance();
   await ledger.idle();
   return view();
+}
+
+/**
+ * The provider's register learns that the offering started or stopped holding an accreditation: while
+ * it holds one, its deployment model and data centres change only through an approved significant
+ * change. The message only names the application; the register reads its standing from the stream.
+ */
+async function tellRegister(cspId: string, applicationId: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(cspWorkflowId(cspId)).signal(accreditationStandingSignal, { applicationId });
+  } catch (err) {
+    log.error('accreditation standing could not reach the CSP register', { cspId, applicationId, error: String(err) });
+  }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
@@ -15,16 +16,16 @@ import { createPublicQueries } from '../projections/procurement/queries';
 import { createAdoptionQueries } from '../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../projections/accreditation/queue';
 import { createComplianceQueries } from '../projections/compliance/queries';
-import { createHealthCheck, type ProjectionHealth } from './health';
+import { createHealthCheck, type ProjectionHealth } from '../api/health';
 import { createFrameworkLibrary } from '../config/framework';
-import { createTemporalAccreditationGateway } from './accreditation-gateway';
-import { createTemporalComplianceGateway } from './compliance-gateway';
-import { createTemporalCspGateway } from './csp-gateway';
-import { createTemporalNocGateway } from './noc-gateway';
-import { createTemporalPseGateway } from './pse-gateway';
-import { buildApi } from './server';
+import { createTemporalAccreditationGateway } from '../api/accreditation-gateway';
+import { createTemporalComplianceGateway } from '../api/compliance-gateway';
+import { createTemporalCspGateway } from '../api/csp-gateway';
+import { createTemporalNocGateway } from '../api/noc-gateway';
+import { createTemporalPseGateway } from '../api/pse-gateway';
+import { composeOffice } from './compose';
 
-/** `npm run api`: the HTTP API over Temporal, the event store and the read models. */
+/** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
 
 /** The projector creates the read-model file; started together, the API waits for it rather than dying. */
 async function openReadModelWhenReady(path: string, timeoutMs: number): Promise<ReadModelDb> {
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
 
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours });
+  const eventStore = await createEventStore(config.eventStore);
+  // Account changes are events in this store; the identity database follows them.
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore });
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.
@@ -66,9 +69,8 @@ async function main(): Promise<void> {
     );
   }
 
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const eventStore = await createEventStore(config.eventStore);
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   const cspGateway = createTemporalCspGateway(client, config);
   const publicQueries = createPublicQueries(readModelDb);
 
-  const app = buildApi({
+  const app = composeOffice({
     config,
     identity,
     nocGateway: createTemporalNocGateway(client, config),

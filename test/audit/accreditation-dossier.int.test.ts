@@ -190,6 +190,53 @@ describe("an accreditation's dossier", () => {
     expect(html).toContain('<h2>Related cases</h2>');
   });
 
+  it("shows the engine's lapse and expiry, and the applicant's withdrawal, as decisions with their actor and reasons", async () => {
+    const script = (applicationId: string) =>
+      new CaseScript<AccreditationState, AccreditationCommand, AccreditationEvent>({
+        stream: `accreditation-${applicationId}`,
+        correlationId: `accreditation:${applicationId}`,
+        policyVersion: DEFAULT_ACCREDITATION_POLICY.version,
+        initial: initialAccreditationState,
+        decide: (command, state, now) => decideAccreditation(command, state, at(now)),
+        evolve: evolveAccreditation,
+      });
+    const lapsing = script('ACC-LAPSE');
+    await write(lapsing.take(cmd.submit(who.csp, application({ applicationId: 'ACC-LAPSE' })), T.submitted));
+    await write(lapsing.take(cmd.startScreening(), T.screeningStarted));
+    await write(lapsing.take(cmd.requestInformation(), T.informationRequested));
+    await write(lapsing.take(cmd.lapse(), T.informationDue));
+    const expiring = script('ACC-EXPIRE');
+    await write(expiring.take(cmd.submit(who.csp, application({ applicationId: 'ACC-EXPIRE' })), T.submitted));
+    for (const [command, now] of [
+      [cmd.startScreening(), T.screeningStarted],
+      [cmd.completeScreening(), later(T.screeningStarted, 60)],
+      [cmd.score(), T.scored],
+      [cmd.securityReview(), later(T.scored, 60)],
+      [cmd.approve(), T.decision],
+      [cmd.expire(), T.validUntil],
+    ] as const) {
+      await write(expiring.take(command, now));
+    }
+    const withdrawing = script('ACC-WITHDRAW');
+    await write(withdrawing.take(cmd.submit(who.csp, application({ applicationId: 'ACC-WITHDRAW' })), T.submitted));
+    await write(withdrawing.take(cmd.withdraw(), T.screeningStarted));
+
+    const last = async (stream: string) => (await buildDossier(store, stream, trusted, '2028-06-03T00:00:00.000Z'))!.decisions.at(-1);
+    const engine = { userId: 'system', name: 'Cloud Office engine' };
+    expect(await last('accreditation-ACC-LAPSE')).toMatchObject({
+      kind: 'lapse',
+      actor: engine,
+      at: T.informationDue,
+      reasons: 'The requested information was not provided in time',
+      frameworkVersion: '1.0',
+    });
+    expect(await last('accreditation-ACC-EXPIRE')).toMatchObject({ kind: 'expiry', actor: engine, at: T.validUntil, reasons: expect.stringContaining(T.validUntil), frameworkVersion: '1.0' });
+    expect(await last('accreditation-ACC-WITHDRAW')).toMatchObject({ kind: 'withdrawal', actor: { userId: who.csp.userId }, role: 'csp', reasons: 'Offering discontinued', frameworkVersion: '1.0' });
+    const expired = (await buildDossier(store, 'accreditation-ACC-EXPIRE', trusted, '2028-06-03T00:00:00.000Z'))!;
+    expect(expired.relatedCases).toEqual([]);
+    expect(dossierHtml(expired)).toContain('expiry<br><small>AccreditationExpired</small>');
+  });
+
   it('does not verify when a related review is altered, and says which', async () => {
     const raw = new Database(join(dir, 'events.db'));
     raw.prepare("UPDATE events SET data = json_set(data, '$.reasons', 'rewritten') WHERE stream = ? AND type = 'ReviewSuspensionDecided'").run(REVIEW);

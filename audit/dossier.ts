@@ -58,8 +58,9 @@ function references(data: unknown): DossierEvent['references'] {
 
 /**
  * Everything an auditor needs about one case: each event with its actor, role, evidence and the policy
- * or framework version it was decided under, plus whether the history verifies (the case's hash chain,
- * and the signed checkpoints held against the whole log).
+ * or framework version it was decided under, the decisions (for an accreditation, also those its
+ * compliance reviews and significant changes took about it), plus whether the history verifies (the
+ * case's hash chain and its related cases', and the signed checkpoints held against the whole log).
  */
 export async function buildDossier(
   store: EventStore,
@@ -71,10 +72,10 @@ export async function buildDossier(
   if (raw.length === 0) return undefined;
   const reader = new DecisionReader();
   const decided: { position: Position; decision: DossierDecision }[] = [];
-  const events: DossierEvent[] = raw.map((r) => {
-    const e = decode(r);
+  const decoded = raw.map(decode);
+  const events: DossierEvent[] = decoded.map((e) => {
     const decision = reader.read(e);
-    if (decision) decided.push({ position: r.position, decision });
+    if (decision) decided.push({ position: e.position, decision });
     return {
       revision: e.revision,
       type: e.type,
@@ -89,7 +90,7 @@ export async function buildDossier(
       hash: e.metadata.integrity?.hash,
     };
   });
-  const related = await findRelatedCases(store, stream, raw[0] ? decode(raw[0]) : undefined);
+  const related = await findRelatedCases(store, stream, decoded[0]);
   for (const e of related?.events ?? []) {
     const decision = reader.read(e, true);
     if (decision) decided.push({ position: e.position, decision });

@@ -37,6 +37,7 @@ import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/sea
 import { canSeeApplication, offeringKey } from './accreditation-gateway';
 import { changeIdFor, reviewIdFor } from './case-ids';
 import { firstRecordedView } from './case-start';
+import type { CommandSigning } from './command-signing';
 import type { TemporalGatewayOptions } from './csp-gateway';
 import { mapTemporalError } from './noc-gateway';
 
@@ -70,12 +71,14 @@ export interface ComplianceGateway {
 export interface ComplianceGatewayDeps {
   client: Client;
   config: Pick<AppConfig, 'temporal' | 'compliancePolicy'>;
+  /** Seals every command sent to a process. */
+  signing: CommandSigning;
 }
 
 type ChangeRequestPayload = Parameters<ComplianceGateway['requestChange']>[1];
 
 export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, options: TemporalGatewayOptions = {}): ComplianceGateway {
-  const { client, config } = deps;
+  const { client, config, signing } = deps;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const reviewHandle = (reviewId: string): WorkflowHandle => client.workflow.getHandle(reviewWorkflowId(reviewId));
@@ -198,7 +201,8 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       const policy = config.compliancePolicy;
       // The decider is pure: an opening it refuses is refused here, before a process exists for it.
       decideReview(open, initialReviewState, { now: now().toISOString(), policy });
-      const input: ReviewWorkflowInput = { open, requestId: commandId, policy };
+      const signed = signing.start(reviewWorkflowId(reviewId), open, commandId);
+      const input: ReviewWorkflowInput = { open: signed.command, requestId: commandId, seal: signed.seal, policy };
       return startCase<ReviewView>({
         what: 'compliance review',
         workflowType: 'reviewWorkflow',
@@ -220,7 +224,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       return act<ReviewView>(
         { name: 'review', id: reviewId, wrongState: 'REVIEW_WRONG_STATE' },
         action.actor,
-        () => reviewHandle(reviewId).executeUpdate(reviewActionUpdate, { args: [action], updateId: `${action.actor.userId}:${action.commandId}` }),
+        () => reviewHandle(reviewId).executeUpdate(reviewActionUpdate, { args: [signing.action(reviewWorkflowId(reviewId), action)], updateId: `${action.actor.userId}:${action.commandId}` }),
         () => queryOrUndefined(reviewHandle(reviewId), reviewStateQuery),
         reviewCsp,
       );
@@ -236,7 +240,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
         action.actor,
         () =>
           monitoringHandle(applicationId).executeUpdate(monitoringActionUpdate, {
-            args: [action],
+            args: [signing.action(monitoringWorkflowId(applicationId), action)],
             updateId: `${action.actor.userId}:${action.commandId}`,
           }),
         () => queryOrUndefined(monitoringHandle(applicationId), monitoringStateQuery),
@@ -266,7 +270,8 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       };
       const policy = config.compliancePolicy;
       decideChange(request, initialChangeState, { now: now().toISOString(), policy });
-      const input: ChangeWorkflowInput = { request, requestId: commandId, policy };
+      const signed = signing.start(changeWorkflowId(changeId), request, commandId);
+      const input: ChangeWorkflowInput = { request: signed.command, requestId: commandId, seal: signed.seal, policy };
       return startCase<ChangeView>({
         what: 'significant change',
         // Started by name: the process lives in workflows/compliance and is registered with the worker's bundle.
@@ -289,7 +294,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       return act<ChangeView>(
         { name: 'significant change', id: changeId, wrongState: 'CHANGE_WRONG_STATE' },
         action.actor,
-        () => changeHandle(changeId).executeUpdate(changeActionUpdate, { args: [action], updateId: `${action.actor.userId}:${action.commandId}` }),
+        () => changeHandle(changeId).executeUpdate(changeActionUpdate, { args: [signing.action(changeWorkflowId(changeId), action)], updateId: `${action.actor.userId}:${action.commandId}` }),
         () => queryOrUndefined(changeHandle(changeId), changeStateQuery),
         changeCsp,
       );

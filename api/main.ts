@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
+import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
@@ -18,6 +19,7 @@ import { createComplianceQueries } from '../projections/compliance/queries';
 import { createHealthCheck, type ProjectionHealth } from './health';
 import { createFrameworkLibrary } from '../config/framework';
 import { createTemporalAccreditationGateway } from './accreditation-gateway';
+import { createCommandSigning } from './command-signing';
 import { createTemporalComplianceGateway } from './compliance-gateway';
 import { createTemporalCspGateway } from './csp-gateway';
 import { createTemporalNocGateway } from './noc-gateway';
@@ -75,21 +77,23 @@ async function main(): Promise<void> {
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   frameworks.load(frameworks.currentVersion);
-  const cspGateway = createTemporalCspGateway(client, config);
+  // Only the API speaks for a person: every command to a process leaves here sealed with this key.
+  const signing = createCommandSigning(loadCommandSigner(config.commandKeys, config.dataDir, (message) => logger.warn(message)));
+  const cspGateway = createTemporalCspGateway(client, config, signing);
   const publicQueries = createPublicQueries(readModelDb);
 
   const app = buildApi({
     config,
     identity,
-    nocGateway: createTemporalNocGateway(client, config),
+    nocGateway: createTemporalNocGateway(client, config, signing),
     cspGateway,
-    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks, csps: cspGateway, eventStore }),
+    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks, csps: cspGateway, eventStore, signing }),
     nocQueries: createNocQueries(readModelDb),
-    pseGateway: createTemporalPseGateway({ client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    pseGateway: createTemporalPseGateway({ client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModelDb),
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
-    complianceGateway: createTemporalComplianceGateway({ client, config }),
+    complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModelDb),
     eventStore,
     health: createHealthCheck({

@@ -129,7 +129,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 
   if (ledger.state.status === 'none') {
     if (!input.submit) throw ApplicationFailure.nonRetryable('An accreditation process starts with its submission', 'VALIDATION_FAILED');
-    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   while (ledger.state.status === 'none' || !ACCREDITATION_FINAL.includes(ledger.state.status)) {

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { MonitoringCommandOf } from '../../domain/compliance/monitoring-commands';
 import type { MonitoringState } from '../../domain/compliance/monitoring-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
@@ -34,6 +35,8 @@ export interface MonitoringActionInput {
   data: MonitoringCommandOf<'SubmitMonthlyReport'>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface MonitoringView {
@@ -57,6 +60,8 @@ export interface ReviewWorkflowInput {
   open?: ReviewCommandOf<'OpenReview'>;
   /** The id of the open command (causation id of the first event). */
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   /** Pinned when the review opens. */
   policy: CompliancePolicy;
   continueAfterEvents?: number;
@@ -73,6 +78,8 @@ export interface ReviewActionInput<K extends ReviewActionType = ReviewActionType
   data: Extract<ReviewCommand, { type: K }>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface ReviewView {

@@ -77,7 +77,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
 
   if (ledger.state.status === 'none') {
     if (!input.open) throw ApplicationFailure.nonRetryable('A compliance review starts with its opening', 'VALIDATION_FAILED');
-    await ledger.open(input.open, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.open, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   while (ledger.state.status === 'none' || !REVIEW_FINAL.includes(ledger.state.status)) {

@@ -1,0 +1,18 @@
+import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+
+/** The tests' workflow bundle: every process of the app, and a parent that starts one as the engine would. */
+export * from '../../workflows';
+
+/**
+ * Starts a process as its child and leaves it running (abandoned): how a test starts a process only the
+ * engine may start (monitoring, an engine-opened review, the revocation transition).
+ */
+export async function engineParentWorkflow(o: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[] }): Promise<string> {
+  const child = await startChild(o.workflowType, {
+    workflowId: o.workflowId,
+    taskQueue: o.taskQueue,
+    args: o.args,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  return child.firstExecutionRunId;
+}

@@ -10,7 +10,7 @@ import { decideReview } from '../domain/compliance/review-decide';
 import { initialReviewState } from '../domain/compliance/review-state';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
-import { accreditationStateQuery, accreditationWorkflowId } from '../workflows/accreditation/messages';
+import { accreditationStateQuery, accreditationWorkflowId, type ComplianceActionInput } from '../workflows/accreditation/messages';
 import {
   changeActionUpdate,
   changeStateQuery,
@@ -147,6 +147,26 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     throw new DomainError(what.wrongState, `The ${what.name} ${what.id} is ${current.state.status}; it takes no more actions`);
   }
 
+  /**
+   * A director's suspension or revocation carries the director's own Suspend or Revoke, sealed for the
+   * accreditation the review is about: the review forwards it, and the accreditation takes nothing else.
+   */
+  async function measureFor(reviewId: string, action: ReviewActionInput): Promise<ComplianceActionInput | undefined> {
+    const type: ComplianceActionInput['type'] | undefined =
+      action.type === 'DecideSuspend' ? 'Suspend' : action.type === 'DecideRevoke' ? 'Revoke' : undefined;
+    if (type === undefined) return undefined;
+    const view = await queryOrUndefined(reviewHandle(reviewId), reviewStateQuery);
+    // No such review: the update itself answers that.
+    if (view === undefined || view.state.status === 'none') return undefined;
+    const { reasons } = action.data as { reasons: string };
+    return signing.action(accreditationWorkflowId(view.state.subject.applicationId), {
+      type,
+      actor: action.actor,
+      data: { reasons },
+      commandId: `${action.commandId}:measure`,
+    });
+  }
+
   const reviewCsp = (view: ReviewView): string | undefined => (view.state.status === 'none' ? undefined : view.state.subject.cspId);
   const monitoringCsp = (view: MonitoringView): string | undefined => (view.state.status === 'none' ? undefined : view.state.cspId);
   const changeCsp = (view: ChangeView): string | undefined => (view.state.status === 'none' ? undefined : view.state.change.cspId);
@@ -224,7 +244,11 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       return act<ReviewView>(
         { name: 'review', id: reviewId, wrongState: 'REVIEW_WRONG_STATE' },
         action.actor,
-        () => reviewHandle(reviewId).executeUpdate(reviewActionUpdate, { args: [signing.action(reviewWorkflowId(reviewId), action)], updateId: `${action.actor.userId}:${action.commandId}` }),
+        async () => {
+          const measure = await measureFor(reviewId, action);
+          const sealed = { ...signing.action(reviewWorkflowId(reviewId), action), ...(measure === undefined ? {} : { measure }) };
+          return reviewHandle(reviewId).executeUpdate(reviewActionUpdate, { args: [sealed], updateId: `${action.actor.userId}:${action.commandId}` });
+        },
         () => queryOrUndefined(reviewHandle(reviewId), reviewStateQuery),
         reviewCsp,
       );

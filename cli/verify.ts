@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { loadConfig } from '../config/config';
+import { loadTrustedCommandKeys } from '../config/command-keys';
 import { createEventStore } from '../eventstore';
 import { keyIdOf, loadAuditSigner } from '../eventstore/integrity/signing';
 import { verifyStore } from '../eventstore/integrity/verify-store';
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
     const tty = process.stderr.isTTY;
     const result = await verifyStore(store, {
       trustedKeys: keys,
+      commandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir),
       onProgress: (n) => {
         if (tty) process.stderr.write(`\rverified ${n.toLocaleString('en-US')} events`);
       },
@@ -44,7 +46,9 @@ async function main(): Promise<number> {
       out(`CHECKPOINT ${f.sequence}: ${f.problem} (${f.detail})`);
       for (const s of f.streams ?? []) out(`  ${s.stream}: ${s.problem} (checkpoint recorded revision ${s.recorded}, found ${s.found ?? 'nothing'})`);
     }
-    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0;
+    out(`${result.commands.verified} signed commands verified`);
+    for (const c of result.commands.findings) out(`COMMAND ${c.stream} at revision ${c.revision}: ${c.problem} (${c.detail})`);
+    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0;
     if (intact) out('history intact: every hash chain recomputes and every checkpoint verifies');
     return intact ? 0 : 1;
   } finally {

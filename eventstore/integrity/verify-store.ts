@@ -4,6 +4,8 @@ import { leaf, signedText, StreamHeads } from './checkpoint';
 import { AUDIT_CHECKPOINT_STREAM, Checkpoint } from './checkpoint-events';
 import { ChainVerifier, type ChainBreak } from './hash-chain';
 import { verifySignature } from './signing';
+import { commandProblem, type CommandFinding } from './signed-commands';
+import type { TrustedCommandKey } from '../../domain/shared/signed-command';
 
 export type CheckpointProblem = 'malformed' | 'wrong-signature' | 'unknown-key' | 'out-of-sequence' | 'root-mismatch';
 
@@ -20,6 +22,8 @@ export interface StoreVerification {
   events: number;
   breaks: ChainBreak[];
   checkpoints: { verified: number; findings: CheckpointFinding[] };
+  /** People's signed commands kept on events: how many verified, and each that did not. */
+  commands: { verified: number; findings: CommandFinding[] };
 }
 
 interface Pending {
@@ -40,9 +44,16 @@ export class LogVerifier {
   private readonly heads = new StreamHeads();
   private readonly recorded = new Map<string, { revision: number; hash: string }>();
   private verified = 0;
+  private readonly commandFindings: CommandFinding[] = [];
+  private commandsVerified = 0;
 
   /** The audit stream's events, read before the log: the checkpoints to hold the log against. */
-  constructor(auditEvents: readonly RecordedEvent[], trustedKeys: Record<string, string> = {}) {
+  constructor(
+    auditEvents: readonly RecordedEvent[],
+    trustedKeys: Record<string, string> = {},
+    /** The public keys people's commands are signed with; without them commands are not checked. */
+    private readonly commandKeys?: readonly TrustedCommandKey[],
+  ) {
     auditEvents.forEach((event, i) => {
       const parsed = Checkpoint.safeParse((event.data as { checkpoint?: unknown } | null)?.checkpoint);
       const signature = (event.data as { signature?: unknown } | null)?.signature;
@@ -72,6 +83,10 @@ export class LogVerifier {
     this.settle(event.position);
     this.chains.check(event);
     this.heads.apply(event);
+    if (this.commandKeys === undefined || (event.metadata as { command?: unknown }).command === undefined) return;
+    const finding = commandProblem(event, this.commandKeys);
+    if (finding === undefined) this.commandsVerified += 1;
+    else this.commandFindings.push(finding);
   }
 
   get events(): number {
@@ -85,6 +100,7 @@ export class LogVerifier {
       events: this.chains.events,
       breaks: this.chains.breaks,
       checkpoints: { verified: this.verified, findings: this.findings },
+      commands: { verified: this.commandsVerified, findings: this.commandFindings },
     };
   }
 
@@ -110,10 +126,15 @@ export class LogVerifier {
 /** Verifies a whole store, reading the log page by page; memory grows with streams, not events. */
 export async function verifyStore(
   store: EventStore,
-  options: { trustedKeys?: Record<string, string>; onProgress?: (events: number) => void; pageSize?: number } = {},
+  options: {
+    trustedKeys?: Record<string, string>;
+    commandKeys?: readonly TrustedCommandKey[];
+    onProgress?: (events: number) => void;
+    pageSize?: number;
+  } = {},
 ): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
-  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys);
+  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.commandKeys);
   for await (const page of readLogPages(store, { pageSize })) {
     for (const event of page) verifier.check(event);
     options.onProgress?.(verifier.events);

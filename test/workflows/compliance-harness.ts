@@ -21,6 +21,7 @@ import {
 } from '../../workflows/compliance/messages';
 import { sealedAction, startSeal } from '../support/command-keys';
 import { startAsEngine } from '../support/engine-start';
+import { accreditationWorkflowId, type ComplianceActionInput } from '../../workflows/accreditation/messages';
 import { trackForExport } from '../support/history-export';
 import { CSP_ID, GOV_CLOUD, TASK_QUEUE } from './accreditation-harness';
 
@@ -92,13 +93,25 @@ export function monitoring(handle: WorkflowHandle): Promise<MonitoringView> {
   return handle.query(monitoringStateQuery);
 }
 
-export function onReview<K extends ReviewActionType>(
+export async function onReview<K extends ReviewActionType>(
   handle: WorkflowHandle,
   type: K,
   actor: Actor,
   data: ReviewCommandOf<K>['data'] | Record<string, unknown>,
 ): Promise<ReviewView> {
-  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(reviewActionUpdate, { args: [action] }));
+  const action = await sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() });
+  return handle.executeUpdate(reviewActionUpdate, { args: [{ ...action, ...(await measureOf(handle, action)) }] });
+}
+
+/** A director's suspension or revocation carries the director's own measure, sealed for the accreditation (as the API does). */
+async function measureOf(handle: WorkflowHandle, action: { type: string; actor: Actor; data: unknown; commandId: string }): Promise<{ measure?: ComplianceActionInput }> {
+  const type = action.type === 'DecideSuspend' ? 'Suspend' : action.type === 'DecideRevoke' ? 'Revoke' : undefined;
+  if (type === undefined) return {};
+  const { state } = await handle.query(reviewStateQuery);
+  if (state.status === 'none') return {};
+  const { reasons } = action.data as { reasons: string };
+  const measure = { type, actor: action.actor, data: { reasons }, commandId: `${action.commandId}:measure` } as ComplianceActionInput;
+  return { measure: await sealedAction(accreditationWorkflowId(state.subject.applicationId), measure) };
 }
 
 export async function reviewStatus(handle: WorkflowHandle): Promise<ReviewState['status']> {

@@ -64,7 +64,7 @@ describe('compliance processes on the time-skipping server', () => {
     expect(reinstated.state.status).toBe('accredited');
     const measures = (await streamOf(store, applicationId)).filter((e) => e.type === 'AccreditationSuspended' || e.type === 'AccreditationReinstated');
     expect(measures.map((e) => e.type)).toEqual(['AccreditationSuspended', 'AccreditationReinstated']);
-    expect(measures[0]?.metadata.causationId).toMatch(/^review:.*:ReviewSuspensionDecided:/);
+    expect(measures[0]?.metadata.causationId).toMatch(/:measure$/);
     expect(await types(`review-${review.workflowId.slice('review:'.length)}`)).toEqual([
       'ReviewOpened',
       'ReviewEvidenceRequested',
@@ -95,7 +95,7 @@ describe('compliance processes on the time-skipping server', () => {
     const result = await accreditation.result();
     expect(result.state.status).toBe('revoked');
     expect(result.state.status !== 'none' && result.state.transitionUntil).toEqual(expect.any(String));
-    expect((await streamOf(store, applicationId)).at(-1)?.metadata.causationId).toMatch(/^review:.*:ReviewRevocationDecided:/);
+    expect((await streamOf(store, applicationId)).at(-1)?.metadata.causationId).toMatch(/:measure$/);
   });
 
   it('refuses a review action its process does not offer to people', async () => {

@@ -1,6 +1,8 @@
-import { ApplicationFailure, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { verifyCommand, type SignedCommandRecord } from '../../domain/shared/signed-command';
+import { trustedCommandKeys } from '../shared/trusted-keys';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
 import { decideAccreditation } from '../../domain/accreditation/decide';
 import type { AccreditationEvent } from '../../domain/accreditation/events';
@@ -16,6 +18,7 @@ import {
   type AccreditationActionInput,
   type AccreditationView,
   type AccreditationWorkflowInput,
+  type ComplianceActionInput,
   type ComplianceDuties,
   type ComplianceRefusal,
 } from './messages';
@@ -23,6 +26,10 @@ import { NO_DUTIES_DONE, endMonitoring, type MonitoringChild, openAnniversaryRev
 import { nextAccreditationDeadline, nextAnniversary } from './timers';
 
 const MAX_REFUSALS_KEPT = 20;
+/** How long a director's measure stays good on its way through the review. */
+const MEASURE_MAX_AGE_MS = 60 * 60_000;
+/** Marks the runs that verify the measures the compliance review sends. */
+const SIGNED_MEASURES_PATCH = 'signed-compliance-measures';
 /** Submission starts the process; the engine's own steps come from its timers. */
 const NOT_ACTIONS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
 
@@ -106,6 +113,16 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 
   setHandler(accreditationStateQuery, view);
   handleActions(accreditationActionUpdate, ledger, { toCommand, decide, run, view });
+  /**
+   * A measure is the director's own command to this accreditation, sealed by the API and carried by the
+   * review: signal or no signal, nothing else suspends or revokes. It travels through the review's
+   * commit first, so it is good for longer than a direct action, and it is taken once.
+   */
+  const admitMeasure = (action: ComplianceActionInput): SignedCommandRecord => {
+    const seal = verifyCommand(action, action.seal, { caseId: info.workflowId, now: Date.now(), keys: trustedCommandKeys(), maxAgeMs: MEASURE_MAX_AGE_MS });
+    ledger.checkNotTaken(action);
+    return { type: action.type, commandId: action.commandId, actor: action.actor, data: action.data ?? {}, seal };
+  };
   setHandler(complianceActionSignal, async (action) => {
     await condition(() => ledger.revision >= 0);
     await ledger.exclusive(async () => {
@@ -113,8 +130,10 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
         if (action.type !== 'Suspend' && action.type !== 'Revoke') {
           throw new DomainError('VALIDATION_FAILED', 'The compliance review only suspends or revokes', 'type');
         }
+        // Runs recorded before signed measures took the review's word for them.
+        const signed = patched(SIGNED_MEASURES_PATCH) ? admitMeasure(action) : undefined;
         const command = toCommand(action as AccreditationActionInput);
-        await run(command, decide(command), action.commandId);
+        await ledger.asSigned(signed, () => run(command, decide(command), action.commandId));
       } catch (err) {
         // A signal has nobody to answer; a refusal is kept in the view and logged, and the process goes on.
         if (!(err instanceof DomainError)) throw err;

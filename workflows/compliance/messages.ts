@@ -6,6 +6,7 @@ import type { MonitoringState } from '../../domain/compliance/monitoring-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
 import type { ReviewCommand, ReviewCommandOf, ReviewCommandType } from '../../domain/compliance/review-commands';
 import type { ReviewState } from '../../domain/compliance/review-state';
+import type { ComplianceActionInput } from '../accreditation/messages';
 
 /** Workflow id of an accredited offering's monthly monitoring process (one per application). */
 export const monitoringWorkflowId = (applicationId: string): string => `monitoring:${applicationId}`;
@@ -80,6 +81,11 @@ export interface ReviewActionInput<K extends ReviewActionType = ReviewActionType
   commandId: string;
   /** The API's seal: the process takes no person's command without it. */
   seal?: CommandSeal;
+  /**
+   * With DecideSuspend and DecideRevoke: the director's own command to the accreditation (Suspend or
+   * Revoke), sealed by the API for the accreditation's process; the review forwards it once decided.
+   */
+  measure?: ComplianceActionInput;
 }
 
 export interface ReviewView {

@@ -195,6 +195,15 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
   }
 
   /**
+   * Whether the state to judge an action against is known: not while an action delivered in the very
+   * activation that starts the process is validated before the first command is read. Its handler waits
+   * for the first events and judges it then.
+   */
+  get canJudge(): boolean {
+    return this.revision >= 0 || this.opening !== undefined;
+  }
+
+  /**
    * Writes the case's first command (a request, a submission, an opening, a registration); actions that
    * arrive meanwhile queue behind it. A refusal fails the process with the refusal's code.
    */
@@ -245,8 +254,10 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
   o: {
     toCommand: (input: I) => C;
     decide: (command: C, on?: S) => E[];
-    run: (command: C, events: E[], commandId: string) => Promise<void>;
+    run: (command: C, events: E[], commandId: string, action: I) => Promise<void>;
     view: () => V;
+    /** What else a process demands of an action before it is accepted (e.g. a measure it must carry). */
+    check?: (action: I, state: S) => void;
   },
 ): void {
   setHandler(
@@ -260,8 +271,10 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
       return ledger.exclusive(async () => {
         try {
           const command = o.toCommand(action);
+          // Judged here too: an action the validator could not judge yet (see canJudge) is judged now.
+          if (action.seal !== undefined) o.check?.(action, ledger.state);
           const signed = signedRecordOf(action);
-          await ledger.asSigned(signed, () => o.run(command, o.decide(command), action.commandId));
+          await ledger.asSigned(signed, () => o.run(command, o.decide(command), action.commandId, action));
           return o.view();
         } catch (err) {
           throw toFailure(err);
@@ -273,6 +286,8 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
         try {
           verifyAction(action);
           ledger.checkNotTaken(action);
+          if (!ledger.canJudge) return;
+          o.check?.(action, ledger.stateForValidation);
           o.decide(o.toCommand(action), ledger.stateForValidation);
         } catch (err) {
           throw toFailure(err);

@@ -84,7 +84,7 @@ describe('signed commands on the time-skipping server', () => {
     expect(await recorded(second.handle)).toEqual(second.before);
 
     // Taken once on its own case; the same command under another update id is a replay.
-    expect((await send(first.handle, captured)).state.status).toBe('in-review');
+    expect((await send(first.handle, captured)).state.status).toBe('under-review');
     expect(await refusal(send(first.handle, captured))).toBe('COMMAND_SIGNATURE_INVALID');
     const events = await streamOf(store, first.nocId);
     expect(events.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted']);

@@ -1,4 +1,4 @@
-import { testSigning } from '../support/command-keys';
+import { testCommandSigner, testSigning } from '../support/command-keys';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { changeIdFor, reviewIdFor } from '../../api/case-ids';
@@ -120,7 +120,7 @@ describe('the compliance gateway over Temporal', () => {
         type: 'reviewWorkflow',
         workflowId: `review:${reviewId}`,
         taskQueue: 'compliance-test',
-        args: [{ open: expect.objectContaining({ type: 'OpenReview', actor: reviewer }), requestId: 'cmd-1', policy: config.compliancePolicy }],
+        args: [{ open: expect.objectContaining({ type: 'OpenReview', actor: reviewer }), requestId: 'cmd-1', seal: expect.objectContaining({ keyId: testCommandSigner.keyId }), policy: config.compliancePolicy }],
       },
     ]);
     // The same command again is a retry: the same review, nothing started twice.
@@ -191,6 +191,7 @@ describe('the compliance gateway over Temporal', () => {
           {
             request: { type: 'RequestSignificantChange', actor: csp(), data: { ...change, changeId, offeringId: 'off-gov', cspId: 'csp-one' } },
             requestId: 'c1',
+            seal: expect.objectContaining({ caseId: `change:${changeId}`, keyId: testCommandSigner.keyId }),
             policy: config.compliancePolicy,
           },
         ],

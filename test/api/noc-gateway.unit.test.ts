@@ -1,4 +1,4 @@
-import { testSigning } from '../support/command-keys';
+import { testCommandSigner, testSigning } from '../support/command-keys';
 import {
   ApplicationFailure,
   ServiceError,
@@ -121,6 +121,8 @@ describe('the Temporal NOC gateway', () => {
     expect(input).toEqual({
       request: { type: 'RequestNoc', actor: pse(), data: { ...NOC_REQUEST, nocId, pseId: 'pse-moitt', jurisdiction: 'federal' } },
       requestId: 'cmd-1',
+      // Sealed by the API for this NOC's process: the process takes no unsealed request.
+      seal: expect.objectContaining({ caseId: `noc:${nocId}`, keyId: testCommandSigner.keyId }),
       policy: config.nocPolicy,
     });
     const attributes = (options.typedSearchAttributes as { key: { name: string }; value: string }[]).map((a) => [a.key.name, a.value]);
@@ -188,7 +190,7 @@ describe('the Temporal NOC gateway', () => {
     const gateway = createTemporalNocGateway(client, config, testSigning());
     const action: NocActionInput = { type: 'StartReview', actor: reviewer, data: {}, commandId: 'key-1' };
     await expect(gateway.act('N1', action)).resolves.toBe(view);
-    expect(updates).toEqual([{ workflowId: 'noc:N1', updateId: 'u-rev:key-1', input: action }]);
+    expect(updates).toEqual([{ workflowId: 'noc:N1', updateId: 'u-rev:key-1', input: { ...action, seal: expect.objectContaining({ caseId: 'noc:N1', keyId: testCommandSigner.keyId }) } }]);
   });
 
   it("maps an update's rejection to the DomainError named by the failure type", async () => {

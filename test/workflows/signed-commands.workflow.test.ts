@@ -10,6 +10,8 @@ import { nocActionUpdate, nocWorkflowId, type NocActionInput } from '../../workf
 import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
 import type { monitoringWorkflow } from '../../workflows/compliance/monitoring.workflow';
 import { monitoringWorkflowId } from '../../workflows/compliance/messages';
+import { transitionWorkflowId } from '../../workflows/compliance/transition-messages';
+import type { revocationTransitionWorkflow } from '../../workflows/compliance/transition.workflow';
 import { officer, pse } from '../support/actors';
 import { sealedAction, signingNow, testCommandSigner, untrustedCommandSigner } from '../support/command-keys';
 import { useWorkflowTestBed } from '../support/workflow-bed';
@@ -143,7 +145,14 @@ describe('signed commands on the time-skipping server', () => {
       ],
     });
     expect(await refusal(engine.result())).toBe('COMMAND_SIGNATURE_INVALID');
+    const transition = await env.client.workflow.start<typeof revocationTransitionWorkflow>('revocationTransitionWorkflow', {
+      workflowId: transitionWorkflowId('APP-FORGED'),
+      taskQueue: TASK_QUEUE,
+      args: [{ applicationId: 'APP-FORGED', offeringId: 'off', cspId: 'csp', revokedAt: '2026-01-01T00:00:00.000Z', migrateBy: '2026-02-01T00:00:00.000Z', requestId: 'forged' }],
+    });
+    expect(await refusal(transition.result())).toBe('COMMAND_SIGNATURE_INVALID');
     expect(await streamOf(store, nocId)).toEqual([]);
     expect(await store.readStream('monitoring-APP-FORGED')).toEqual([]);
+    expect(await store.readStream('transition-APP-FORGED')).toEqual([]);
   });
 });

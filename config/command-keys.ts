@@ -71,8 +71,13 @@ function readOrCreateKeyFile(file: string, dataDir: string, warn: (message: stri
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    warn(`Generated a command signing key at ${file}; in production set COMMAND_SIGNING_KEY(_FILE) and give workers COMMAND_TRUSTED_KEYS`);
+    try {
+      // Exclusive: the API and the worker starting together must not each write a key of their own.
+      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+      warn(`Generated a command signing key at ${file}; in production set COMMAND_SIGNING_KEY(_FILE) and give workers COMMAND_TRUSTED_KEYS`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   return readFileSync(file, 'utf8');
 }

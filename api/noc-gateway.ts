@@ -22,6 +22,7 @@ import type { nocWorkflow } from '../workflows/noc/noc.workflow';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
 import { CaseKind, CaseStatus, Jurisdiction } from '../workflows/search-attributes';
 import { nocIdFor } from './case-ids';
+import type { CommandSigning } from './command-signing';
 import type { RequestNocBody } from './schemas/noc';
 
 export type RequestNocPayload = z.output<typeof RequestNocBody>;
@@ -105,7 +106,12 @@ export function mapTemporalError(err: unknown): DomainError {
   return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);
 }
 
-export function createTemporalNocGateway(client: Client, config: Pick<AppConfig, 'temporal' | 'nocPolicy'>, options: TemporalNocGatewayOptions = {}): NocGateway {
+export function createTemporalNocGateway(
+  client: Client,
+  config: Pick<AppConfig, 'temporal' | 'nocPolicy'>,
+  signing: CommandSigning,
+  options: TemporalNocGatewayOptions = {},
+): NocGateway {
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const handleOf = (nocId: string): WorkflowHandle<typeof nocWorkflow> => client.workflow.getHandle<typeof nocWorkflow>(nocWorkflowId(nocId));
@@ -158,7 +164,8 @@ export function createTemporalNocGateway(client: Client, config: Pick<AppConfig,
       };
       // The decider is pure: a request it refuses is refused here, before a process exists for it.
       decideNoc(command, initialNocState, { now: now().toISOString(), policy: config.nocPolicy });
-      const input: NocWorkflowInput = { request: command, requestId: commandId, policy: config.nocPolicy };
+      const signed = signing.start(nocWorkflowId(nocId), command, commandId);
+      const input: NocWorkflowInput = { request: signed.command, requestId: commandId, seal: signed.seal, policy: config.nocPolicy };
       let handle: WorkflowHandle<typeof nocWorkflow>;
       try {
         handle = await client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
@@ -187,7 +194,7 @@ export function createTemporalNocGateway(client: Client, config: Pick<AppConfig,
       try {
         // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
         return await handle.executeUpdate(nocActionUpdate, {
-          args: [action],
+          args: [signing.action(nocWorkflowId(nocId), action)],
           updateId: `${action.actor.userId}:${action.commandId}`,
         });
       } catch (err) {

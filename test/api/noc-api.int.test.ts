@@ -1,3 +1,4 @@
+import { testSigning } from '../support/command-keys';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   app = buildApi({
     config,
     identity,
-    nocGateway: createTemporalNocGateway(env.client, config),
+    nocGateway: createTemporalNocGateway(env.client, config, testSigning()),
     nocQueries: new FakeNocQueries(),
     eventStore: store,
     health: async () => HEALTHY,

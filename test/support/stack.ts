@@ -29,6 +29,7 @@ import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
 import { ProjectionRunner } from '../../projections/runner';
+import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
 import { devServerEnv, startTestWorker } from './temporal';
 
 /**
@@ -71,24 +72,30 @@ export async function startStack(options: {
   const identity = await createTestIdentity({ store });
   for (const account of Object.values(options.accounts)) await seedAccount(identity, { ...account, password: options.password } as AccountInput);
   const base0 = loadConfig({});
-  const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
+  const config: AppConfig = {
+    ...base0,
+    dataDir: dir,
+    temporal: { ...base0.temporal, taskQueue: options.taskQueue },
+    commandKeys: { signingKeyPem: TEST_COMMAND_KEY_PEM, signingKeyFile: join(dir, 'unused-command-key.pem') },
+  };
+  const signing = testSigning();
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
   const frameworks = createFrameworkLibrary(config.framework);
-  const cspGateway = createTemporalCspGateway(env.client, config);
+  const cspGateway = createTemporalCspGateway(env.client, config, signing);
   const publicQueries = createPublicQueries(readModels);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
   const deps: ApiDeps = {
     config,
     identity,
-    nocGateway: createTemporalNocGateway(env.client, config),
+    nocGateway: createTemporalNocGateway(env.client, config, signing),
     cspGateway,
-    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks, csps: cspGateway, eventStore: store }),
+    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks, csps: cspGateway, eventStore: store, signing }),
     nocQueries: createNocQueries(readModels),
-    pseGateway: createTemporalPseGateway({ client: env.client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    pseGateway: createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModels),
     accreditationQueue: createAccreditationQueueQueries(readModels),
-    complianceGateway: createTemporalComplianceGateway({ client: env.client, config }),
+    complianceGateway: createTemporalComplianceGateway({ client: env.client, config, signing }),
     complianceQueries: createComplianceQueries(readModels),
     eventStore: store,
     health: async () => healthy,

@@ -1,3 +1,4 @@
+import { startAsEngine } from '../support/engine-start';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTransitionActivities } from '../../activities/transition-activities';
 import type { PseCommand } from '../../domain/pse/commands';
@@ -115,7 +116,8 @@ describe('the revocation transition on the time-skipping server', () => {
     const applicationId = 'APP-REVOKED';
     const migrateBy = addDays(t0, 180);
     const handle = trackForExport(
-      await env.client.workflow.start<typeof revocationTransitionWorkflow>('revocationTransitionWorkflow', {
+      await startAsEngine<typeof revocationTransitionWorkflow>(env, {
+        workflowType: 'revocationTransitionWorkflow',
         workflowId: transitionWorkflowId(applicationId),
         taskQueue: TASK_QUEUE,
         args: [{ applicationId, offeringId: OFFERING, cspId: 'csp-nimbus', revokedAt: t0, migrateBy, requestId: 'revoke-1' }],

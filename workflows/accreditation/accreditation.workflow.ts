@@ -11,6 +11,8 @@ import {
 } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { verifyCommand, type SignedCommandRecord } from '../../domain/shared/signed-command';
+import { trustedCommandKeys } from '../shared/trusted-keys';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
 import { decideAccreditation } from '../../domain/accreditation/decide';
 import type { AccreditationEvent } from '../../domain/accreditation/events';
@@ -32,6 +34,7 @@ import {
   type AccreditationActionInput,
   type AccreditationView,
   type AccreditationWorkflowInput,
+  type ComplianceActionInput,
   type ComplianceDuties,
   type ComplianceRefusal,
 } from './messages';
@@ -44,6 +47,10 @@ const MAX_REFUSALS_KEPT = 20;
 export const OFFERING_STANDING_PATCH = 'offering-accreditation-standing';
 
 const holds = (state: AccreditationState): boolean => state.status !== 'none' && ACCREDITATION_HELD.includes(state.status);
+/** How long a director's measure stays good on its way through the review. */
+const MEASURE_MAX_AGE_MS = 60 * 60_000;
+/** Marks the runs that verify the measures the compliance review sends. */
+const SIGNED_MEASURES_PATCH = 'signed-compliance-measures';
 /** Submission starts the process; the engine's own steps come from its timers. */
 const NOT_ACTIONS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
 
@@ -153,6 +160,16 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 
   setHandler(accreditationStateQuery, view);
   handleActions(accreditationActionUpdate, ledger, { toCommand, decide, run, view });
+  /**
+   * A measure is the director's own command to this accreditation, sealed by the API and carried by the
+   * review: signal or no signal, nothing else suspends or revokes. It travels through the review's
+   * commit first, so it is good for longer than a direct action, and it is taken once.
+   */
+  const admitMeasure = (action: ComplianceActionInput): SignedCommandRecord => {
+    const seal = verifyCommand(action, action.seal, { caseId: info.workflowId, now: Date.now(), keys: trustedCommandKeys(), maxAgeMs: MEASURE_MAX_AGE_MS });
+    ledger.checkNotTaken(action);
+    return { type: action.type, commandId: action.commandId, actor: action.actor, data: action.data ?? {}, seal };
+  };
   setHandler(complianceActionSignal, async (action) => {
     await condition(() => ledger.revision >= 0);
     await ledger.exclusive(async () => {
@@ -160,8 +177,10 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
         if (action.type !== 'Suspend' && action.type !== 'Revoke') {
           throw new DomainError('VALIDATION_FAILED', 'The compliance review only suspends or revokes', 'type');
         }
+        // Runs recorded before signed measures took the review's word for them.
+        const signed = patched(SIGNED_MEASURES_PATCH) ? admitMeasure(action) : undefined;
         const command = toCommand(action as AccreditationActionInput);
-        await run(command, decide(command), action.commandId);
+        await ledger.asSigned(signed, () => run(command, decide(command), action.commandId));
       } catch (err) {
         // A signal has nobody to answer; a refusal is kept in the view and logged, and the process goes on.
         if (!(err instanceof DomainError)) throw err;
@@ -176,7 +195,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 
   if (ledger.state.status === 'none') {
     if (!input.submit) throw ApplicationFailure.nonRetryable('An accreditation process starts with its submission', 'VALIDATION_FAILED');
-    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   while (ledger.state.status === 'none' || !ACCREDITATION_FINAL.includes(ledger.state.status)) {

@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { TransitionActivities } from '../../activities/transition-activities';
 import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
 import { decideTransition } from '../../domain/compliance/transition-decide';
@@ -6,7 +6,7 @@ import type { TransitionEvent } from '../../domain/compliance/transition-events'
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import { initialTransitionState, type TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import { CaseLedger, federalCaseAttributes, nowIso, toFailure } from '../shared/case-process';
+import { CaseLedger, SIGNED_COMMANDS_PATCH, federalCaseAttributes, nowIso, toFailure } from '../shared/case-process';
 import { transitionStateQuery, type TransitionView, type TransitionWorkflowInput } from './transition-messages';
 
 const { openProcurementsOn } = proxyActivities<TransitionActivities>({
@@ -23,6 +23,10 @@ const { openProcurementsOn } = proxyActivities<TransitionActivities>({
  * lookups, two appends, one timer), so it never continues as new.
  */
 export async function revocationTransitionWorkflow(input: TransitionWorkflowInput): Promise<TransitionView> {
+  // Only the accreditation process starts it, as its child; nobody outside the engine can start a child.
+  if (patched(SIGNED_COMMANDS_PATCH) && workflowInfo().parent === undefined) {
+    throw ApplicationFailure.nonRetryable('Only the engine starts a revocation transition', 'COMMAND_SIGNATURE_INVALID');
+  }
   const ledger = new CaseLedger<TransitionState, TransitionEvent>(initialTransitionState, -1, {
     evolve: evolveTransition,
     policyVersion: TRANSITION_POLICY_VERSION,

@@ -67,6 +67,8 @@ function holds(rule: Rule, who: Profile, subject: Subject): boolean {
       return subject.jurisdiction === 'federal';
     case 'provincial-subject':
       return subject.jurisdiction !== 'federal';
+    case 'oversight':
+      return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
   }
 }
 

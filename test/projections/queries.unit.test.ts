@@ -75,7 +75,7 @@ describe('the NOC queries', () => {
     ['a PSE officer: its own entity’s NOCs', moitt, ['FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
     ['a provincial PSE officer: its own entity’s NOCs', punjab, ['PB-DECIDE']],
     ['a reviewer: every federal NOC', reviewer, ['FBR-NEW', 'FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
-    ['a director: every federal NOC', director, ['FBR-NEW', 'FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
+    ['a federal director: every NOC of every province (oversight, read only)', director, [...ALL].sort()],
     ['a security reviewer: every federal NOC', securityReviewer, ['FBR-NEW', 'FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
     ['a provincial officer: the NOCs of that province only', pb1, ['PB-DECIDE']],
     ['an auditor: everything', auditor, [...ALL].sort()],

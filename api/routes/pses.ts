@@ -22,9 +22,11 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/pses',
       operationId: 'registerPse',
       summary: 'Register a public service entity with its ministry and jurisdiction',
+      description:
+        "Provincial officers register their own province's entities; federal administrators register any. Another jurisdiction's entity answers 403 OUTSIDE_JURISDICTION naming the field.",
       tag: 'pses',
       auth: 'bearer',
-      roles: ['admin'],
+      roles: ['admin', 'provincial-officer'],
       body: RegisterPseBody,
       bodyName: 'RegisterPse',
       idempotent: true,

@@ -10,7 +10,8 @@
  *             the organisation; nothing about existence is at stake)
  *   record(r, then) as record(r), but of the records the person sees, only those where rule `then`
  *             holds are theirs to act on; the others answer 403 ROLE_NOT_ALLOWED (a provincial officer
- *             sees the NOCs of their jurisdiction, but a federal NOC is the reviewers' and directors')
+ *             sees the NOCs of their jurisdiction, but a federal NOC is the reviewers' and directors');
+ *             403 OUTSIDE_JURISDICTION counts as this refusal too (registering another province's entity)
  *
  * Rules: always, never, own-org (the person acts for the record's organisation), own-jurisdiction,
  * federal-or-own-jurisdiction (federal staff oversee every province), federal-subject (only records
@@ -154,7 +155,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/accreditations/:applicationId/withdraw': action('csp', only({ csp: OWN_ORG }), { reason: 'Leaving the market' }),
   'POST /api/accreditations/:applicationId/renew': action('csp', only({ director: YES }), reasons),
 
-  'POST /api/pses': action('none', only({ admin: YES }), { pseId: 'pse-matrix', name: 'Matrix Entity', ministry: 'IT', jurisdiction: 'federal' }),
+  'POST /api/pses': action('none', only({ admin: record('always', 'federal-or-own-jurisdiction'), 'provincial-officer': record('always', 'own-jurisdiction') }), { pseId: 'pse-matrix', name: 'Matrix Entity', ministry: 'IT', jurisdiction: 'federal' }),
   'GET /api/pses/:pseId': {
     subject: 'pse',
     access: { ...every(FED_OR_OWN_JUR), csp: HIDDEN, pse: OWN_ORG, 'provincial-officer': OWN_JUR },

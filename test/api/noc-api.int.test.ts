@@ -108,7 +108,7 @@ describe('the NOC API over the real workflow', () => {
     expect(stranger.statusCode).toBe(404);
   });
 
-  it('refuses a NOC request from an entity that is not on the PSE register, naming the field, and starts nothing', async () => {
+  it('refuses a NOC request from an entity that is not on the PSE register, naming the field', async () => {
     const res = await post('unregisteredPse', '/api/nocs', NOC_REQUEST);
     expect(res.status).toBe(404);
     expect(res.body.error).toMatchObject({ code: 'PSE_NOT_REGISTERED', field: 'pseId' });

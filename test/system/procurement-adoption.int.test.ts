@@ -13,6 +13,8 @@ const ACCOUNTS = {
   admin: { username: 'ada', role: 'admin', jurisdiction: 'federal', displayName: 'Ada Admin' },
   csp: { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: CSP_ID, displayName: 'Nimbus representative' },
   pse: { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: PSE_ID, displayName: 'MoITT officer' },
+  punjabOfficer: { username: 'pb-officer', role: 'provincial-officer', jurisdiction: 'punjab', displayName: 'Punjab officer' },
+  sindhOfficer: { username: 'sd-officer', role: 'provincial-officer', jurisdiction: 'sindh', displayName: 'Sindh officer' },
   otherPse: { username: 'fbr', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-fbr', displayName: 'FBR officer' },
 } as const;
 type Who = keyof typeof ACCOUNTS;
@@ -91,5 +93,16 @@ describe('procurements and adoption through the API', () => {
     expect(errorOf(await call('POST', `/api/procurements/${recorded.procurement.procurementId}/end`, 'pse', { reason: 'again' }))?.code).toBe('PROCUREMENT_ENDED');
     await projected();
     expect(((await call('GET', '/api/adoption')).body as { totals: { workloadsOnAccredited: number } }).totals.workloadsOnAccredited).toBe(0);
+  });
+
+  it("lets a provincial officer register their own province's entities only, and see only those", async () => {
+    const lands = { pseId: 'pse-pb-lands', name: 'Punjab Land Records Authority', ministry: 'Board of Revenue', jurisdiction: 'punjab' };
+    const refused = await call('POST', '/api/pses', 'punjabOfficer', { ...lands, pseId: 'pse-sd-lands', jurisdiction: 'sindh' });
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused)).toMatchObject({ code: 'OUTSIDE_JURISDICTION', field: 'jurisdiction' });
+    expect((await call('POST', '/api/pses', 'punjabOfficer', lands)).status).toBe(201);
+    expect((await call('GET', '/api/pses/pse-pb-lands', 'punjabOfficer')).body).toMatchObject({ state: { jurisdiction: 'punjab', registeredBy: expect.any(String) } });
+    expect((await call('GET', '/api/pses/pse-pb-lands', 'sindhOfficer')).status).toBe(404);
+    expect((await call('GET', '/api/pses/pse-pb-lands', 'admin')).status).toBe(200);
   });
 });

@@ -2,12 +2,16 @@ import { DomainError } from '../../domain/shared/errors';
 import { canSeePseRecord } from '../../domain/shared/visibility';
 import { z } from 'zod';
 import { AdoptionFigures, NonCompliantProcurement } from '../../projections/adoption/queries';
+import { Jurisdiction } from '../../domain/shared/vocabulary';
+import { adoptionIn } from '../adoption-scope';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import type { PseGateway } from '../pse-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { visibleOrNotFound } from './visible';
 import { EndProcurementBody, ProcurementParams, ProcurementResultSchema, PseIdParams, PseViewSchema, RecordProcurementBody, RegisterPseBody } from '../schemas/pse';
+
+const AdoptionQuery = z.object({ jurisdiction: Jurisdiction.optional() });
 
 /** The PSE register: public service entities, the procurements they record, and the adoption figures. */
 export function pseRoutes(deps: ApiDeps): AnyRoute[] {
@@ -104,14 +108,17 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/adoption',
       operationId: 'adoption',
       summary: 'Adoption figures per jurisdiction and ministry: workloads on accredited offerings and under NOCs, active NOCs, NOCs expiring within 30 days',
+      description: "With `jurisdiction`, one jurisdiction's figures: its totals, its row and its ministries.",
       tag: 'public',
       auth: 'public',
+      query: AdoptionQuery,
       status: 200,
       response: AdoptionFigures,
       errors: [503],
-      handler() {
+      handler({ query }) {
         if (deps.adoptionQueries === undefined) throw new DomainError('UNAVAILABLE', 'The adoption read model is not available on this server');
-        return deps.adoptionQueries.figures(new Date().toISOString());
+        const figures = deps.adoptionQueries.figures(new Date().toISOString());
+        return query.jurisdiction === undefined ? figures : adoptionIn(figures, query.jurisdiction);
       },
     }),
     defineRoute({

@@ -104,5 +104,11 @@ describe('procurements and adoption through the API', () => {
     expect((await call('GET', '/api/pses/pse-pb-lands', 'punjabOfficer')).body).toMatchObject({ state: { jurisdiction: 'punjab', registeredBy: expect.any(String) } });
     expect((await call('GET', '/api/pses/pse-pb-lands', 'sindhOfficer')).status).toBe(404);
     expect((await call('GET', '/api/pses/pse-pb-lands', 'admin')).status).toBe(200);
+
+    // One province's adoption figures carry that province's rows only.
+    await projected();
+    const punjab = (await call('GET', '/api/adoption?jurisdiction=punjab')).body as { byJurisdiction: { jurisdiction: string }[]; byMinistry: { jurisdiction: string }[] };
+    expect([...punjab.byJurisdiction, ...punjab.byMinistry].every((r) => r.jurisdiction === 'punjab')).toBe(true);
+    expect(errorOf(await call('GET', '/api/adoption?jurisdiction=atlantis'))).toMatchObject({ code: 'VALIDATION_FAILED', field: 'jurisdiction' });
   });
 });

@@ -86,6 +86,13 @@ describe('the NOC queries', () => {
     expect(ids(actor)).toEqual(expected);
   });
 
+  it("narrow to one jurisdiction on request, within what the caller may see: a federal director's Punjab view, an officer asking for another province", () => {
+    expect(queries.list(director, { jurisdiction: 'punjab' }).map((r) => r.nocId)).toEqual(['PB-DECIDE']);
+    expect(queries.get(director, 'PB-DECIDE')?.jurisdiction).toBe('punjab');
+    expect(queries.list(pb1, { jurisdiction: 'sindh' })).toEqual([]);
+    expect(queries.list(reviewer, { jurisdiction: 'punjab' })).toEqual([]);
+  });
+
   it('agree with canSeeNoc for every actor and NOC, in list and get alike', () => {
     expect(visibilityScope(admin)).toBeNull();
     const everyone = [moitt, otherFederal, punjab, sindh, reviewer, director, securityReviewer, pb1, sd1, auditor, admin, csp];

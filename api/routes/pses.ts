@@ -5,12 +5,14 @@ import { AdoptionFigures, NonCompliantProcurement } from '../../projections/adop
 import { Jurisdiction } from '../../domain/shared/vocabulary';
 import { adoptionIn } from '../adoption-scope';
 import type { ApiDeps } from '../deps';
+import { PseEntry } from '../../projections/pse/entities';
 import { newCommandId } from '../noc-gateway';
 import type { PseGateway } from '../pse-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { visibleOrNotFound } from './visible';
 import { EndProcurementBody, ProcurementParams, ProcurementResultSchema, PseIdParams, PseViewSchema, RecordProcurementBody, RegisterPseBody } from '../schemas/pse';
 
+/** `?jurisdiction=`: one jurisdiction's rows, within what the caller may see. */
 const AdoptionQuery = z.object({ jurisdiction: Jurisdiction.optional() });
 
 /** The PSE register: public service entities, the procurements they record, and the adoption figures. */
@@ -38,6 +40,25 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       response: PseViewSchema,
       errors: [403, 409, 503],
       handler: ({ actor, body, idempotencyKey }) => gateway().register(actor, body, idempotencyKey ?? newCommandId()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/pses',
+      operationId: 'listPses',
+      summary: 'The PSE register, as far as you may see it; one jurisdiction with `jurisdiction`',
+      description:
+        "A provincial officer sees their province's entities, a PSE user their own, the Cloud Office's federal staff every province's.",
+      tag: 'pses',
+      auth: 'bearer',
+      roles: ['reviewer', 'security-reviewer', 'director', 'provincial-officer', 'auditor', 'admin', 'pse'],
+      query: AdoptionQuery,
+      status: 200,
+      response: z.object({ items: z.array(PseEntry) }),
+      errors: [403, 503],
+      handler({ actor, query }) {
+        if (deps.pseRegister === undefined) throw new DomainError('UNAVAILABLE', 'The PSE register list is not available on this server');
+        return { items: deps.pseRegister.list(query).filter((entry) => canSeePseRecord(actor, entry)) };
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -156,6 +156,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/accreditations/:applicationId/renew': action('csp', only({ director: YES }), reasons),
 
   'POST /api/pses': action('none', only({ admin: record('always', 'federal-or-own-jurisdiction'), 'provincial-officer': record('always', 'own-jurisdiction') }), { pseId: 'pse-matrix', name: 'Matrix Entity', ministry: 'IT', jurisdiction: 'federal' }),
+  // Who sees which entity on the list is canSeePseRecord's rule, as for GET /api/pses/:pseId; the list itself answers every role but a provider's.
+  'GET /api/pses': { subject: 'none', access: { ...every(YES), csp: ROLE } },
   'GET /api/pses/:pseId': {
     subject: 'pse',
     access: { ...every(FED_OR_OWN_JUR), csp: HIDDEN, pse: OWN_ORG, 'provincial-officer': OWN_JUR },

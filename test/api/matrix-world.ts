@@ -258,6 +258,14 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       complianceGateway,
       complianceQueries: createComplianceQueries(memoryDb(...allProjections())),
       publicQueries: createPublicQueries(publicDb),
+      pseRegister: {
+        list: (filter) =>
+          [...pses.events.keys()]
+            .map((pseId) => view(pses, pseId).state)
+            .flatMap((state) => (state.status === 'registered' ? [state] : []))
+            .filter((state) => filter.jurisdiction === undefined || state.jurisdiction === filter.jurisdiction)
+            .map(({ pseId, name, ministry, jurisdiction, registeredAt }) => ({ pseId, name, ministry, jurisdiction, registeredAt })),
+      },
       adoptionQueries: {
         figures: adoption.figures,
         nonCompliant: (_at, filter = {}) => nonCompliant.filter((row) => filter.jurisdiction === undefined || row.jurisdiction === filter.jurisdiction),

@@ -15,6 +15,7 @@ import { createTemporalPseGateway, type RegisterPsePayload } from '../../api/pse
 import type { Actor } from '../../domain/shared/actor';
 import { createFrameworkLibrary } from '../../config/framework';
 import { createPublicQueries } from '../../projections/procurement/queries';
+import { createPseRegisterQueries } from '../../projections/pse/entities';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../../projections/accreditation/queue';
 import { createComplianceQueries } from '../../projections/compliance/queries';
@@ -95,6 +96,7 @@ export async function startStack(options: {
     pseGateway: createTemporalPseGateway({ client: env.client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModels),
+    pseRegister: createPseRegisterQueries(readModels),
     accreditationQueue: createAccreditationQueueQueries(readModels),
     complianceGateway: createTemporalComplianceGateway({ client: env.client, config }),
     complianceQueries: createComplianceQueries(readModels),

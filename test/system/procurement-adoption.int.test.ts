@@ -105,6 +105,15 @@ describe('procurements and adoption through the API', () => {
     expect((await call('GET', '/api/pses/pse-pb-lands', 'sindhOfficer')).status).toBe(404);
     expect((await call('GET', '/api/pses/pse-pb-lands', 'admin')).status).toBe(200);
 
+    // The register as a list: each sees the entities of their own province; federal staff see every province's.
+    await projected();
+    const ids = async (who: Who, query = '') => ((await call('GET', `/api/pses${query}`, who)).body as { items: { pseId: string }[] }).items.map((e) => e.pseId);
+    expect(await ids('punjabOfficer')).toEqual(['pse-pb-lands']);
+    expect(await ids('sindhOfficer')).toEqual([]);
+    expect(await ids('punjabOfficer', '?jurisdiction=federal')).toEqual([]);
+    expect(await ids('admin', '?jurisdiction=punjab')).toEqual(['pse-pb-lands']);
+    expect(await ids('admin')).toEqual(expect.arrayContaining([PSE_ID, 'pse-pb-lands']));
+
     // One province's adoption figures carry that province's rows only.
     await projected();
     const punjab = (await call('GET', '/api/adoption?jurisdiction=punjab')).body as { byJurisdiction: { jurisdiction: string }[]; byMinistry: { jurisdiction: string }[] };

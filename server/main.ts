@@ -14,6 +14,7 @@ import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
 import { createNocQueries } from '../projections/noc/queries';
 import { createPublicQueries } from '../projections/procurement/queries';
+import { createPseRegisterQueries } from '../projections/pse/entities';
 import { createAdoptionQueries } from '../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../projections/accreditation/queue';
 import { createComplianceQueries } from '../projections/compliance/queries';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     pseGateway: createTemporalPseGateway({ client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModelDb),
+    pseRegister: createPseRegisterQueries(readModelDb),
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
     complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModelDb),

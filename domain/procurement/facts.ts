@@ -95,7 +95,8 @@ export const NocFacts = z
   .refine(validityInOrder, { path: ['validUntil'], message: 'must be after validFrom' });
 export type NocFacts = z.infer<typeof NocFacts>;
 
-export const PseFacts = z.object({ pseId: Text, jurisdiction: Jurisdiction });
+/** The jurisdiction is the PSE register's; absent for an entity it does not hold (the hosting rules do not read it). */
+export const PseFacts = z.object({ pseId: Text, jurisdiction: Jurisdiction.optional() });
 export type PseFacts = z.infer<typeof PseFacts>;
 
 export const ProcurementInput = z

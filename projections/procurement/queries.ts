@@ -13,11 +13,6 @@ import type { ReadModelDb } from '../db';
  * never a workflow). The facts are read as they stood at the instant asked about.
  */
 
-/**
- * The hosting rules are national: an entity's jurisdiction does not enter them. It is known from the
- * entity's NOC requests; an entity that never asked for one is taken as federal, which changes no answer.
- */
-const JURISDICTION_WHEN_UNKNOWN: Jurisdiction = 'federal';
 
 const NAMING = JSON.stringify(NOC_DEVIATIONS_BEARING.namingTheOffering);
 const UNNAMED = JSON.stringify(NOC_DEVIATIONS_BEARING.namingNoOffering);
@@ -53,13 +48,19 @@ function statementsFor(db: ReadModelDb): Statements {
   return s;
 }
 
+function pseFacts(pseId: string, jurisdiction: Jurisdiction | undefined): ProcurementInput['pse'] {
+  return jurisdiction === undefined ? { pseId } : { pseId, jurisdiction };
+}
+
 /** The check's input as the read model had it at `at`. */
 export function procurementInput(db: ReadModelDb, query: Pick<ProcurementQuery, 'pse' | 'offering' | 'dataClass'>, at: string): ProcurementInput {
   const s = statementsFor(db);
   const atMs = toMillis(at);
   const version = s.offering.get(query.offering, atMs);
   const input: ProcurementInput = {
-    pse: { pseId: query.pse, jurisdiction: s.pse.get(query.pse)?.jurisdiction ?? JURISDICTION_WHEN_UNKNOWN },
+    // The hosting rules are national: the jurisdiction, from the register, is carried but decides nothing,
+    // and an entity the register does not hold is given none rather than a guessed one.
+    pse: pseFacts(query.pse, s.pse.get(query.pse)?.jurisdiction),
     dataClass: query.dataClass,
     offeringId: query.offering,
     nocs: s.nocs.all({ pse: query.pse, at: atMs, offering: query.offering, naming: NAMING, unnamed: UNNAMED }).map((row) => JSON.parse(row.facts) as NocFacts),

@@ -259,6 +259,14 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       complianceGateway,
       complianceQueries: createComplianceQueries(memoryDb(...allProjections())),
       publicQueries: createPublicQueries(publicDb),
+      pseRegister: {
+        list: (filter) =>
+          [...pses.events.keys()]
+            .map((pseId) => view(pses, pseId).state)
+            .flatMap((state) => (state.status === 'registered' ? [state] : []))
+            .filter((state) => filter.jurisdiction === undefined || state.jurisdiction === filter.jurisdiction)
+            .map(({ pseId, name, ministry, jurisdiction, registeredAt }) => ({ pseId, name, ministry, jurisdiction, registeredAt })),
+      },
       adoptionQueries: {
         figures: adoption.figures,
         buckets: adoption.buckets,

@@ -18,6 +18,8 @@ import { pse, reviewer, director } from '../support/actors';
 import { NOC_REQUEST } from './harness';
 
 const config = loadConfig({});
+/** The PSE register as these tests need it: the federal entity the test PSE acts for. */
+const REGISTER = (pseId: string) => Promise.resolve(pseId === 'pse-moitt' ? { jurisdiction: 'federal' as const } : undefined);
 
 /** A view of a NOC after the given commands, computed by the real decider. */
 function viewAfter(commands: NocCommand[]): NocView {
@@ -103,7 +105,7 @@ describe('the Temporal NOC gateway', () => {
       const nocId = input.request?.data.nocId as string;
       executions.set(id, { queries: [notReady, () => ({ state: { status: 'none' }, revision: -1 }), () => viewAfter([requestCommand(nocId)])] });
     });
-    const gateway = createTemporalNocGateway(client, config, testSigning(), { now: () => at });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, now: () => at });
     const view = await gateway.request(pse(), NOC_REQUEST as never, 'cmd-1');
 
     const nocId = nocIdFor('u-pse', 'cmd-1', at);
@@ -148,10 +150,28 @@ describe('the Temporal NOC gateway', () => {
         failure: new WorkflowFailedError('Workflow execution failed', failure, 'NON_RETRYABLE_FAILURE'),
       });
     });
-    const gateway = createTemporalNocGateway(client, config, testSigning());
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     await expect(gateway.request(pse(), { ...NOC_REQUEST, requestedMonths: 24 } as never, 'cmd-2')).rejects.toEqual(
       new DomainError('NOC_DURATION_TOO_LONG', 'A NOC lasts at most 12 months', 'requestedMonths'),
     );
+  });
+
+  it('refuses a NOC request from an entity the PSE register does not hold, before any process starts', async () => {
+    const { client, started } = fakeClient(new Map());
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
+    const refusal = await gateway.request(pse('pse-unknown'), NOC_REQUEST as never, 'cmd-unregistered').catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ code: 'PSE_NOT_REGISTERED', field: 'pseId' });
+    expect(started).toHaveLength(0);
+  });
+
+  it("takes the NOC's jurisdiction from the register and refuses an account whose jurisdiction disagrees with it", async () => {
+    const { client, started } = fakeClient(new Map());
+    const punjabRegister = () => Promise.resolve({ jurisdiction: 'punjab' as const });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: punjabRegister });
+    const refusal = await gateway.request(pse('pse-moitt', 'federal'), NOC_REQUEST as never, 'cmd-mismatch').catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ code: 'OUTSIDE_JURISDICTION', field: 'jurisdiction' });
+    expect((refusal as Error).message).toContain('registered in the punjab jurisdiction');
+    expect(started).toHaveLength(0);
   });
 
   it('answers a retried request (same user, same command id) with the NOC the first attempt started', async () => {
@@ -160,7 +180,7 @@ describe('the Temporal NOC gateway', () => {
     const { client } = fakeClient(executions, (id) => {
       throw new WorkflowExecutionAlreadyStartedError('already started', id, 'nocWorkflow');
     });
-    const gateway = createTemporalNocGateway(client, config, testSigning(), { now: () => at });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, now: () => at });
     const view = await gateway.request(pse(), NOC_REQUEST as never, 'cmd-3');
     expect(view.state.status === 'none' ? undefined : view.state.request.nocId).toBe(nocId);
 
@@ -173,13 +193,13 @@ describe('the Temporal NOC gateway', () => {
   it('gives up with UNAVAILABLE when the process does not record the request in time', async () => {
     const executions = new Map<string, FakeExecution>();
     const { client } = fakeClient(executions, (id) => executions.set(id, { queries: [notReady] }));
-    const gateway = createTemporalNocGateway(client, config, testSigning(), { startTimeoutMs: 50 });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, startTimeoutMs: 50 });
     await expect(gateway.request(pse(), NOC_REQUEST as never, 'cmd-4')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
   it('refuses a request from anyone but a PSE without starting anything', async () => {
     const { client, started } = fakeClient(new Map());
-    const gateway = createTemporalNocGateway(client, config, testSigning());
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     await expect(gateway.request(reviewer, NOC_REQUEST as never, 'cmd-5')).rejects.toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     expect(started).toHaveLength(0);
   });
@@ -187,7 +207,7 @@ describe('the Temporal NOC gateway', () => {
   it('sends an action as the nocAction update, keyed by actor and command id so a retry acts once', async () => {
     const view = viewAfter([requestCommand('N1')]);
     const { client, updates } = fakeClient(new Map([['noc:N1', { queries: [() => view], update: () => view }]]));
-    const gateway = createTemporalNocGateway(client, config, testSigning());
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     const action: NocActionInput = { type: 'StartReview', actor: reviewer, data: {}, commandId: 'key-1' };
     await expect(gateway.act('N1', action)).resolves.toBe(view);
     expect(updates).toEqual([{ workflowId: 'noc:N1', updateId: 'u-rev:key-1', input: { ...action, seal: expect.objectContaining({ caseId: 'noc:N1', keyId: testCommandSigner.keyId }) } }]);
@@ -211,7 +231,7 @@ describe('the Temporal NOC gateway', () => {
         ],
       ]),
     );
-    const gateway = createTemporalNocGateway(client, config, testSigning());
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     const error = await gateway.act('N2', { type: 'Decide', actor: director, data: { decision: 'approve', reasons: 'ok' }, commandId: 'c' }).catch((e) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'FOUR_EYES_VIOLATION', message: 'The person who recommended may not also decide', field: undefined });

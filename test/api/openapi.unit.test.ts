@@ -69,6 +69,7 @@ const EXPECTED = [
   'PUT /api/csps/{cspId}/offerings/{offeringId}',
   'DELETE /api/csps/{cspId}/offerings/{offeringId}',
   'POST /api/pses',
+  'GET /api/pses',
   'GET /api/pses/{pseId}',
   'POST /api/procurements',
   'POST /api/procurements/{procurementId}/end',

@@ -144,6 +144,15 @@ describe('the public list filters and adoption charts', () => {
     expect((await get('/')).body).toContain('<a href="/adoption">');
   });
 
+  it("shows one jurisdiction's figures when asked, with links to the others and to the whole country", async () => {
+    const res = await get('/adoption?jurisdiction=punjab');
+    expect(res.statusCode).toBe(200);
+    expect(mainText(res.body)).toContain('Cloud adoption in the Punjab jurisdiction');
+    expect(res.body).toContain('<a href="/adoption?jurisdiction=all">');
+    expect(res.body).toContain('<a href="/api/adoption?jurisdiction=punjab">');
+    expect(mainText((await get('/adoption?jurisdiction=all')).body)).toContain('Cloud adoption across public service entities');
+  });
+
   it('draws each figure as a bar scaled to the largest, with no inline style, and the numbers in a table', () => {
     const row = { workloadsOnAccredited: 8, workloadsUnderNoc: 2, activeNocs: 4, nocsExpiringWithin30Days: 0, workloadsInTransition: 0, workloadsNonCompliant: 0 };
     const markup = adoptionMain({

@@ -26,6 +26,8 @@ import { registerUi } from '../ui/register-ui';
 export type { ApiDeps } from './deps';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Longer than any identifier the API issues or accepts (Fastify's default, stated). */
+const MAX_PARAM_LENGTH = 100;
 
 /** JSON.parse reviver: a "__proto__" key in a body must never become anything but noise. */
 const dropPrototypeKeys = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);
@@ -65,6 +67,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router's own refusals (a path segment over the length limit, a malformed %-escape) would
+    // otherwise leave in Fastify's shape, with 414 for the former: they are bad input like any other.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const error =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new DomainError('VALIDATION_FAILED', `A path segment is longer than ${MAX_PARAM_LENGTH} characters`)
+          : new DomainError('VALIDATION_FAILED', 'The path is not a valid URL: a %-escape is malformed');
+      void reply.code(statusOf(error)).send(errorBody(error));
+    },
   });
 
   app.removeContentTypeParser(['application/json']);

@@ -20,7 +20,7 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       bodyName: 'Login',
       status: 200,
       response: SessionSchema,
-      errors: [429],
+      errors: [401, 429],
       async handler({ body, request, reply }) {
         // Per username and address: guessing one account's password is slowed without locking its owner out elsewhere.
         const decision = limiter.hit(`${body.username.trim().toLowerCase()}|${request.ip}`);

@@ -67,7 +67,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (a path segment over the length limit, a malformed %-escape) would
     // otherwise leave in Fastify's shape, with 414 for the former: they are bad input like any other.
     frameworkErrors: (err, _request, reply: FastifyReply) => {

@@ -117,7 +117,7 @@ async function fuzzAs(who: Who | 'nobody'): Promise<void> {
   expect({ who, unexplainedEvents: await unexplainedEvents(exchanges, since) }).toEqual({ who, unexplainedEvents: [] });
 }
 
-const FUZZ_TIMEOUT_MS = Math.max(300_000, MAX_EXAMPLES * 60_000);
+const FUZZ_TIMEOUT_MS = PHASES.includes('coverage') ? 3_600_000 : Math.max(300_000, MAX_EXAMPLES * 60_000);
 
 describe('the API fuzzed from its OpenAPI document', () => {
   it('answers nobody with documented refusals only, and writes nothing', () => fuzzAs('nobody'), FUZZ_TIMEOUT_MS);

@@ -26,8 +26,11 @@ import { registerUi } from '../ui/register-ui';
 export type { ApiDeps } from './deps';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
-/** Longer than any identifier the API issues or accepts (Fastify's default, stated). */
-const MAX_PARAM_LENGTH = 100;
+/**
+ * A path segment's limit as sent: the longest identifier a route accepts (200 characters) with every
+ * character %-escaped. Fastify's default of 100 refused identifiers the document allows.
+ */
+const MAX_PARAM_LENGTH = 600;
 
 /** JSON.parse reviver: a "__proto__" key in a body must never become anything but noise. */
 const dropPrototypeKeys = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);

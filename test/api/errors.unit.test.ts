@@ -23,9 +23,14 @@ describe('the error shape and statuses', () => {
   });
 
   it('answers a path segment over the length limit with 400 in the error shape, not the router\'s 414', async () => {
-    const res = await api.app.inject({ method: 'GET', url: `/api/nocs/${'0'.repeat(101)}`, headers: api.as('pse') });
+    const res = await api.app.inject({ method: 'GET', url: `/api/nocs/${'0'.repeat(601)}`, headers: api.as('pse') });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'A path segment is longer than 100 characters' } });
+    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'A path segment is longer than 600 characters' } });
+  });
+
+  it('takes an identifier as long as the document allows, every character %-escaped, to the route', async () => {
+    const res = await api.app.inject({ method: 'GET', url: `/api/nocs/${'%3A'.repeat(100)}`, headers: api.as('pse') });
+    expect({ status: res.statusCode, code: res.json().error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
   });
 
   it('answers a malformed %-escape in the path with 400 in the error shape', async () => {

@@ -108,7 +108,12 @@ async function fuzzAs(who: Who | 'nobody'): Promise<void> {
     exclude: who === 'nobody' ? ['POST /api/auth/logout'] : SESSION_OPERATIONS,
   });
   const exchanges = proxy.exchanges.slice(first);
-  if (process.env.FUZZ_LOG) appendFileSync(process.env.FUZZ_LOG, `\n===== as ${who}: ${exchanges.length} requests =====\n${run.output}`);
+  if (process.env.FUZZ_LOG) {
+    const accepted = exchanges.filter((x) => x.status < 400).length;
+    const events = (await stack.store.readAll({ after: since })).length;
+    appendFileSync(process.env.FUZZ_LOG, `\n===== as ${who}: ${exchanges.length} requests, ${accepted} accepted, ${events} events =====\n${run.output}`);
+  }
+  // The next role meets read models that have caught up with what this one wrote.
   await stack.runner.waitFor(await stack.store.headPosition());
 
   expect(exchanges.length).toBeGreaterThan(0);

@@ -96,7 +96,7 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       idempotent: true,
       status: 201,
       response: ProcurementResultSchema,
-      errors: [403, 409, 422, 503],
+      errors: [403, 404, 409, 422, 503],
       handler: ({ actor, body, idempotencyKey }) => gateway().recordProcurement(actor, body, idempotencyKey ?? newCommandId()),
     }),
     defineRoute({

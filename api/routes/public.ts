@@ -93,6 +93,7 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       query: AccreditedListQuery,
       status: 200,
       response: AccreditedList,
+      alsoAs: ['text/csv'],
       errors: [503],
       handler({ query, reply }) {
         const items = publicQueriesOf(deps).list();

@@ -216,4 +216,11 @@ describe('the OpenAPI document', () => {
     const register = resolve('#/components/schemas/NocRegisterRow');
     expect(register.required).toEqual(expect.arrayContaining(['nocId', 'status', 'validUntil', 'revision']));
   });
+  it('documents what the fuzzer found the server answers: 401 on login, 404 for an unregistered PSE, the list as CSV, a score needs a criterion', () => {
+    expect(Object.keys(doc.paths['/api/auth/login']!.post!.responses)).toEqual(expect.arrayContaining(['401', '429']));
+    expect(Object.keys(doc.paths['/api/procurements']!.post!.responses)).toContain('404');
+    expect(Object.keys(doc.paths['/api/accredited-list']!.get!.responses['200']!.content ?? {})).toEqual(['application/json', 'text/csv']);
+    const score = doc.paths['/api/accreditations/{applicationId}/score']!.post!.requestBody!.content['application/json'].schema.$ref;
+    expect(doc.components.schemas[score.replace('#/components/schemas/', '')]).toMatchObject({ properties: { scores: { minProperties: 1 } } });
+  });
 });

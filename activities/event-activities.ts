@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { Actor } from '../domain/shared/actor';
+import type { SignedCommandRecord } from '../domain/shared/signed-command';
 import { DomainError } from '../domain/shared/errors';
 import { eventId } from '../eventstore/envelope';
 import { WrongExpectedRevisionError, positionToString, type EventStore, type EventToAppend } from '../eventstore/port';
@@ -16,6 +17,8 @@ export interface AppendCaseEventsInput {
   correlationId: string;
   causationId: string;
   policyVersion: string;
+  /** The person's signed command that caused the events; the engine's own steps have none. */
+  command?: SignedCommandRecord;
 }
 
 export interface AppendCaseEventsResult {
@@ -47,6 +50,7 @@ export function buildCaseEvents(input: AppendCaseEventsInput): EventToAppend[] {
       correlationId: input.correlationId,
       causationId: input.causationId,
       policyVersion: input.policyVersion,
+      ...(input.command === undefined ? {} : { command: input.command }),
     },
   }));
 }

@@ -20,6 +20,7 @@ import {
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/search-attributes';
 import { applicationIdFor } from './case-ids';
 import { firstRecordedView } from './case-start';
+import type { CommandSigning } from './command-signing';
 import type { CspGateway, TemporalGatewayOptions } from './csp-gateway';
 import type { FrameworkSource } from './framework-register';
 import { mapTemporalError } from './noc-gateway';
@@ -51,10 +52,12 @@ export interface AccreditationGatewayDeps {
   frameworks: FrameworkSource;
   csps: Pick<CspGateway, 'state'>;
   eventStore: Pick<EventStore, 'readStream'>;
+  /** Seals every command sent to a process. */
+  signing: CommandSigning;
 }
 
 export function createTemporalAccreditationGateway(deps: AccreditationGatewayDeps, options: TemporalGatewayOptions = {}): AccreditationGateway {
-  const { client, config, frameworks, csps, eventStore } = deps;
+  const { client, config, frameworks, csps, eventStore, signing } = deps;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const handleOf = (applicationId: string): WorkflowHandle<typeof accreditationWorkflow> =>
@@ -128,9 +131,11 @@ export function createTemporalAccreditationGateway(deps: AccreditationGatewayDep
         framework,
         ...(rejectedAt ? { lastRejectedAt: rejectedAt } : {}),
       });
+      const signed = signing.start(accreditationWorkflowId(applicationId), command, commandId);
       const input: AccreditationWorkflowInput = {
-        submit: command,
+        submit: signed.command,
         requestId: commandId,
+        seal: signed.seal,
         policy,
         framework,
         ...(rejectedAt ? { lastRejectedAt: rejectedAt } : {}),
@@ -169,7 +174,7 @@ export function createTemporalAccreditationGateway(deps: AccreditationGatewayDep
           : given;
       try {
         return await handleOf(applicationId).executeUpdate(accreditationActionUpdate, {
-          args: [action],
+          args: [signing.action(accreditationWorkflowId(applicationId), action)],
           updateId: `${action.actor.userId}:${action.commandId}`,
         });
       } catch (err) {

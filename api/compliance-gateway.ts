@@ -10,7 +10,7 @@ import { decideReview } from '../domain/compliance/review-decide';
 import { initialReviewState } from '../domain/compliance/review-state';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
-import { accreditationStateQuery, accreditationWorkflowId } from '../workflows/accreditation/messages';
+import { accreditationStateQuery, accreditationWorkflowId, type ComplianceActionInput } from '../workflows/accreditation/messages';
 import {
   changeActionUpdate,
   changeStateQuery,
@@ -37,6 +37,7 @@ import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/sea
 import { canSeeApplication, offeringKey } from './accreditation-gateway';
 import { changeIdFor, reviewIdFor } from './case-ids';
 import { firstRecordedView } from './case-start';
+import type { CommandSigning } from './command-signing';
 import type { TemporalGatewayOptions } from './csp-gateway';
 import { mapTemporalError } from './noc-gateway';
 
@@ -70,12 +71,14 @@ export interface ComplianceGateway {
 export interface ComplianceGatewayDeps {
   client: Client;
   config: Pick<AppConfig, 'temporal' | 'compliancePolicy'>;
+  /** Seals every command sent to a process. */
+  signing: CommandSigning;
 }
 
 type ChangeRequestPayload = Parameters<ComplianceGateway['requestChange']>[1];
 
 export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, options: TemporalGatewayOptions = {}): ComplianceGateway {
-  const { client, config } = deps;
+  const { client, config, signing } = deps;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const reviewHandle = (reviewId: string): WorkflowHandle => client.workflow.getHandle(reviewWorkflowId(reviewId));
@@ -144,6 +147,26 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     throw new DomainError(what.wrongState, `The ${what.name} ${what.id} is ${current.state.status}; it takes no more actions`);
   }
 
+  /**
+   * A director's suspension or revocation carries the director's own Suspend or Revoke, sealed for the
+   * accreditation the review is about: the review forwards it, and the accreditation takes nothing else.
+   */
+  async function measureFor(reviewId: string, action: ReviewActionInput): Promise<ComplianceActionInput | undefined> {
+    const type: ComplianceActionInput['type'] | undefined =
+      action.type === 'DecideSuspend' ? 'Suspend' : action.type === 'DecideRevoke' ? 'Revoke' : undefined;
+    if (type === undefined) return undefined;
+    const view = await queryOrUndefined(reviewHandle(reviewId), reviewStateQuery);
+    // No such review: the update itself answers that.
+    if (view === undefined || view.state.status === 'none') return undefined;
+    const { reasons } = action.data as { reasons: string };
+    return signing.action(accreditationWorkflowId(view.state.subject.applicationId), {
+      type,
+      actor: action.actor,
+      data: { reasons },
+      commandId: `${action.commandId}:measure`,
+    });
+  }
+
   const reviewCsp = (view: ReviewView): string | undefined => (view.state.status === 'none' ? undefined : view.state.subject.cspId);
   const monitoringCsp = (view: MonitoringView): string | undefined => (view.state.status === 'none' ? undefined : view.state.cspId);
   const changeCsp = (view: ChangeView): string | undefined => (view.state.status === 'none' ? undefined : view.state.change.cspId);
@@ -198,7 +221,8 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       const policy = config.compliancePolicy;
       // The decider is pure: an opening it refuses is refused here, before a process exists for it.
       decideReview(open, initialReviewState, { now: now().toISOString(), policy });
-      const input: ReviewWorkflowInput = { open, requestId: commandId, policy };
+      const signed = signing.start(reviewWorkflowId(reviewId), open, commandId);
+      const input: ReviewWorkflowInput = { open: signed.command, requestId: commandId, seal: signed.seal, policy };
       return startCase<ReviewView>({
         what: 'compliance review',
         workflowType: 'reviewWorkflow',
@@ -220,7 +244,11 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       return act<ReviewView>(
         { name: 'review', id: reviewId, wrongState: 'REVIEW_WRONG_STATE' },
         action.actor,
-        () => reviewHandle(reviewId).executeUpdate(reviewActionUpdate, { args: [action], updateId: `${action.actor.userId}:${action.commandId}` }),
+        async () => {
+          const measure = await measureFor(reviewId, action);
+          const sealed = { ...signing.action(reviewWorkflowId(reviewId), action), ...(measure === undefined ? {} : { measure }) };
+          return reviewHandle(reviewId).executeUpdate(reviewActionUpdate, { args: [sealed], updateId: `${action.actor.userId}:${action.commandId}` });
+        },
         () => queryOrUndefined(reviewHandle(reviewId), reviewStateQuery),
         reviewCsp,
       );
@@ -236,7 +264,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
         action.actor,
         () =>
           monitoringHandle(applicationId).executeUpdate(monitoringActionUpdate, {
-            args: [action],
+            args: [signing.action(monitoringWorkflowId(applicationId), action)],
             updateId: `${action.actor.userId}:${action.commandId}`,
           }),
         () => queryOrUndefined(monitoringHandle(applicationId), monitoringStateQuery),
@@ -266,7 +294,8 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       };
       const policy = config.compliancePolicy;
       decideChange(request, initialChangeState, { now: now().toISOString(), policy });
-      const input: ChangeWorkflowInput = { request, requestId: commandId, policy };
+      const signed = signing.start(changeWorkflowId(changeId), request, commandId);
+      const input: ChangeWorkflowInput = { request: signed.command, requestId: commandId, seal: signed.seal, policy };
       return startCase<ChangeView>({
         what: 'significant change',
         // Started by name: the process lives in workflows/compliance and is registered with the worker's bundle.
@@ -289,7 +318,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
       return act<ChangeView>(
         { name: 'significant change', id: changeId, wrongState: 'CHANGE_WRONG_STATE' },
         action.actor,
-        () => changeHandle(changeId).executeUpdate(changeActionUpdate, { args: [action], updateId: `${action.actor.userId}:${action.commandId}` }),
+        () => changeHandle(changeId).executeUpdate(changeActionUpdate, { args: [signing.action(changeWorkflowId(changeId), action)], updateId: `${action.actor.userId}:${action.commandId}` }),
         () => queryOrUndefined(changeHandle(changeId), changeStateQuery),
         changeCsp,
       );

@@ -8,6 +8,7 @@ import type { cspWorkflow } from '../workflows/csp/csp.workflow';
 import { cspActionUpdate, cspStateQuery, cspWorkflowId, type CspActionInput, type CspView, type CspWorkflowInput } from '../workflows/csp/messages';
 import { CaseKind, CaseStatus } from '../workflows/search-attributes';
 import { firstRecordedView } from './case-start';
+import type { CommandSigning } from './command-signing';
 import { mapTemporalError } from './noc-gateway';
 import type { RegisterCspBody } from './schemas/csp';
 
@@ -28,7 +29,12 @@ export interface TemporalGatewayOptions {
   now?: () => Date;
 }
 
-export function createTemporalCspGateway(client: Client, config: Pick<AppConfig, 'temporal'>, options: TemporalGatewayOptions = {}): CspGateway {
+export function createTemporalCspGateway(
+  client: Client,
+  config: Pick<AppConfig, 'temporal'>,
+  signing: CommandSigning,
+  options: TemporalGatewayOptions = {},
+): CspGateway {
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const handleOf = (cspId: string): WorkflowHandle<typeof cspWorkflow> => client.workflow.getHandle<typeof cspWorkflow>(cspWorkflowId(cspId));
@@ -40,7 +46,8 @@ export function createTemporalCspGateway(client: Client, config: Pick<AppConfig,
       const command: CspCommandOf<'RegisterCsp'> = { type: 'RegisterCsp', actor, data: payload };
       // The decider is pure: a registration it refuses is refused here, before a process exists for it.
       decideCsp(command, initialCspState, { now: now().toISOString() });
-      const input: CspWorkflowInput = { register: command, requestId: commandId };
+      const signed = signing.start(cspWorkflowId(payload.cspId), command, commandId);
+      const input: CspWorkflowInput = { register: signed.command, requestId: commandId, seal: signed.seal };
       let handle: WorkflowHandle<typeof cspWorkflow>;
       try {
         handle = await client.workflow.start<typeof cspWorkflow>('cspWorkflow', {
@@ -69,7 +76,7 @@ export function createTemporalCspGateway(client: Client, config: Pick<AppConfig,
     async act(cspId, action) {
       try {
         // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
-        return await handleOf(cspId).executeUpdate(cspActionUpdate, { args: [action], updateId: `${action.actor.userId}:${action.commandId}` });
+        return await handleOf(cspId).executeUpdate(cspActionUpdate, { args: [signing.action(cspWorkflowId(cspId), action)], updateId: `${action.actor.userId}:${action.commandId}` });
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new DomainError('CSP_NOT_REGISTERED', `No CSP ${cspId} is registered`);
         throw mapTemporalError(err);

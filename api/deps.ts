@@ -5,6 +5,7 @@ import type { Identity } from '../identity/identity';
 import type { AccreditationQueueQueries } from '../projections/accreditation/queue';
 import type { NocQueries } from '../projections/noc/read-model';
 import type { PublicQueries } from '../projections/procurement/queries';
+import type { PseRegisterQueries } from '../projections/pse/entities';
 import type { AdoptionQueries } from '../projections/adoption/queries';
 import type { ComplianceQueries } from '../projections/compliance/queries';
 import type { HealthReport } from './health';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   adoptionQueries?: AdoptionQueries;
   /** The benchmark framework's versions; without it the framework routes answer 503. */
   frameworkRegister?: FrameworkRegister;
+  /** The PSE register as a list; without it GET /api/pses answers 503. */
+  pseRegister?: PseRegisterQueries;
   /** The accreditation processes; without it the accreditation routes answer 503. */
   accreditationGateway?: AccreditationGateway;
   /** The accreditation work queue and list of applications, for the UI; without it they show none. */

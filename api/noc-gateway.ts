@@ -20,8 +20,11 @@ import { DomainError, isErrorCode } from '../domain/shared/errors';
 import { canSeeNoc, type NocCommandOf } from '../domain/noc';
 import type { nocWorkflow } from '../workflows/noc/noc.workflow';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
+import { pseStateQuery, pseWorkflowId } from '../workflows/pse/messages';
+import type { Jurisdiction as JurisdictionName } from '../domain/shared/vocabulary';
 import { CaseKind, CaseStatus, Jurisdiction } from '../workflows/search-attributes';
 import { nocIdFor } from './case-ids';
+import type { CommandSigning } from './command-signing';
 import type { RequestNocBody } from './schemas/noc';
 
 export type RequestNocPayload = z.output<typeof RequestNocBody>;
@@ -35,7 +38,12 @@ export interface NocGateway {
   state(nocId: string): Promise<NocView | undefined>;
 }
 
+/** An entity as the PSE register holds it; undefined when it is not registered. */
+export type RegisteredEntity = (pseId: string) => Promise<{ jurisdiction: JurisdictionName } | undefined>;
+
 export interface TemporalNocGatewayOptions {
+  /** Where a requesting entity's jurisdiction is read; by default its register entry (the PSE's process). */
+  registeredEntity?: RegisteredEntity;
   /** How long `request` waits for the process to record the request. */
   startTimeoutMs?: number;
   now?: () => Date;
@@ -105,10 +113,26 @@ export function mapTemporalError(err: unknown): DomainError {
   return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);
 }
 
-export function createTemporalNocGateway(client: Client, config: Pick<AppConfig, 'temporal' | 'nocPolicy'>, options: TemporalNocGatewayOptions = {}): NocGateway {
+export function createTemporalNocGateway(
+  client: Client,
+  config: Pick<AppConfig, 'temporal' | 'nocPolicy'>,
+  signing: CommandSigning,
+  options: TemporalNocGatewayOptions = {},
+): NocGateway {
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const handleOf = (nocId: string): WorkflowHandle<typeof nocWorkflow> => client.workflow.getHandle<typeof nocWorkflow>(nocWorkflowId(nocId));
+  const registeredEntity: RegisteredEntity =
+    options.registeredEntity ??
+    (async (pseId) => {
+      try {
+        const view = await client.workflow.getHandle(pseWorkflowId(pseId)).query(pseStateQuery);
+        return view.state.status === 'registered' ? { jurisdiction: view.state.jurisdiction } : undefined;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw mapTemporalError(err);
+      }
+    });
 
   /**
    * The process records the request in its first workflow task, or fails fast with the decider's
@@ -150,15 +174,30 @@ export function createTemporalNocGateway(client: Client, config: Pick<AppConfig,
       if (actor.role !== 'pse' || actor.organisationId === undefined) {
         throw new DomainError('ROLE_NOT_ALLOWED', 'Only a public service entity requests a NOC');
       }
+      // The NOC belongs to the jurisdiction the register gives the entity, never to one the account claims.
+      const entity = await registeredEntity(actor.organisationId);
+      if (entity === undefined) {
+        throw new DomainError('PSE_NOT_REGISTERED', `Entity ${actor.organisationId} is not on the PSE register; it must be registered before it requests a NOC`, 'pseId');
+      }
+      const { jurisdiction } = entity;
+      if (actor.jurisdiction !== jurisdiction) {
+        // The account disagrees with the register: the register wins, and the account must be corrected first.
+        throw new DomainError(
+          'OUTSIDE_JURISDICTION',
+          `Entity ${actor.organisationId} is registered in the ${jurisdiction} jurisdiction but your account says ${actor.jurisdiction}; an administrator must correct the account`,
+          'jurisdiction',
+        );
+      }
       const nocId = nocIdFor(actor.userId, commandId, now());
       const command: NocCommandOf<'RequestNoc'> = {
         type: 'RequestNoc',
         actor,
-        data: { ...payload, nocId, pseId: actor.organisationId, jurisdiction: actor.jurisdiction },
+        data: { ...payload, nocId, pseId: actor.organisationId, jurisdiction },
       };
       // The decider is pure: a request it refuses is refused here, before a process exists for it.
       decideNoc(command, initialNocState, { now: now().toISOString(), policy: config.nocPolicy });
-      const input: NocWorkflowInput = { request: command, requestId: commandId, policy: config.nocPolicy };
+      const signed = signing.start(nocWorkflowId(nocId), command, commandId);
+      const input: NocWorkflowInput = { request: signed.command, requestId: commandId, seal: signed.seal, policy: config.nocPolicy };
       let handle: WorkflowHandle<typeof nocWorkflow>;
       try {
         handle = await client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
@@ -169,7 +208,7 @@ export function createTemporalNocGateway(client: Client, config: Pick<AppConfig,
           typedSearchAttributes: [
             { key: CaseKind, value: 'noc' },
             { key: CaseStatus, value: 'requested' },
-            { key: Jurisdiction, value: actor.jurisdiction },
+            { key: Jurisdiction, value: jurisdiction },
           ],
         });
       } catch (err) {
@@ -187,7 +226,7 @@ export function createTemporalNocGateway(client: Client, config: Pick<AppConfig,
       try {
         // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
         return await handle.executeUpdate(nocActionUpdate, {
-          args: [action],
+          args: [signing.action(nocWorkflowId(nocId), action)],
           updateId: `${action.actor.userId}:${action.commandId}`,
         });
       } catch (err) {

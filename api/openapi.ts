@@ -131,7 +131,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
     answers[String(route.status)] = route.response
       ? {
           description: 'Success',
-          content: { 'application/json': { schema: ref(nameIn(responses, route.response, `${capitalise(route.operationId)}Response`)) } },
+          content: {
+            'application/json': { schema: ref(nameIn(responses, route.response, `${capitalise(route.operationId)}Response`)) },
+            ...Object.fromEntries((route.alsoAs ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+          },
         }
       : { description: 'Success, no content' };
     for (const [status, other] of Object.entries(route.otherResponses ?? {})) {

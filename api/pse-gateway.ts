@@ -11,6 +11,7 @@ import type { pseWorkflow } from '../workflows/pse/pse.workflow';
 import { pseActionUpdate, pseStateQuery, pseWorkflowId, type PseActionInput, type PseView, type PseWorkflowInput } from '../workflows/pse/messages';
 import { CaseKind, CaseStatus } from '../workflows/search-attributes';
 import { firstRecordedView } from './case-start';
+import type { CommandSigning } from './command-signing';
 import { mapTemporalError } from './noc-gateway';
 import type { ProcurementResultSchema, RecordProcurementBody, RegisterPseBody } from './schemas/pse';
 
@@ -32,6 +33,8 @@ export interface PseGateway {
 export interface PseGatewayOptions {
   client: Client;
   config: Pick<AppConfig, 'temporal'>;
+  /** Seals every command sent to a process. */
+  signing: CommandSigning;
   /** The procurement check over the read models (PublicQueries.procurementCheck). */
   procurementCheck: (query: ProcurementQuery, now: string) => ProcurementAnswer;
   /** How long a start waits for the process to record its first step. */
@@ -60,7 +63,7 @@ function resultOf(view: PseView, procurementId: string): ProcurementResult {
 }
 
 export function createTemporalPseGateway(options: PseGatewayOptions): PseGateway {
-  const { client, config } = options;
+  const { client, config, signing } = options;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const now = options.now ?? (() => new Date());
   const handleOf = (pseId: string): WorkflowHandle<typeof pseWorkflow> => client.workflow.getHandle<typeof pseWorkflow>(pseWorkflowId(pseId));
@@ -70,7 +73,7 @@ export function createTemporalPseGateway(options: PseGatewayOptions): PseGateway
   async function act(pseId: string, action: PseActionInput): Promise<PseView> {
     try {
       // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
-      return await handleOf(pseId).executeUpdate(pseActionUpdate, { args: [action], updateId: `${action.actor.userId}:${action.commandId}` });
+      return await handleOf(pseId).executeUpdate(pseActionUpdate, { args: [signing.action(pseWorkflowId(pseId), action)], updateId: `${action.actor.userId}:${action.commandId}` });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new DomainError('PSE_NOT_REGISTERED', `No PSE ${pseId} is registered`);
       throw mapTemporalError(err);
@@ -82,7 +85,8 @@ export function createTemporalPseGateway(options: PseGatewayOptions): PseGateway
       const command: PseCommandOf<'RegisterPse'> = { type: 'RegisterPse', actor, data: payload };
       // The decider is pure: a registration it refuses is refused here, before a process exists for it.
       decidePse(command, initialPseState, { now: now().toISOString() });
-      const input: PseWorkflowInput = { register: command, requestId: commandId };
+      const signed = signing.start(pseWorkflowId(payload.pseId), command, commandId);
+      const input: PseWorkflowInput = { register: signed.command, requestId: commandId, seal: signed.seal };
       let handle: WorkflowHandle<typeof pseWorkflow>;
       try {
         handle = await client.workflow.start<typeof pseWorkflow>('pseWorkflow', {

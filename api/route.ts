@@ -43,6 +43,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   status: number;
   /** The success response; absent for 204. */
   response?: z.ZodType;
+  /** Media types the success response may also come as (e.g. text/csv on request), besides JSON. */
+  alsoAs?: readonly string[];
   /** Error statuses besides those implied by the route's shape (400 for input, 401 for bearer, 404 for params). */
   errors?: readonly number[];
   /** Extra success/failure statuses with their own body (healthz answers 503 with a report). */

@@ -28,6 +28,11 @@ import { systemRoutes } from './routes/system';
 export type { ApiDeps } from './deps';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * A path segment's limit as sent: the longest identifier a route accepts (200 characters) with every
+ * character %-escaped. Fastify's default of 100 refused identifiers the document allows.
+ */
+const MAX_PARAM_LENGTH = 600;
 
 /** JSON.parse reviver: a "__proto__" key in a body must never become anything but noise. */
 const dropPrototypeKeys = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);
@@ -91,6 +96,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     trustProxy: deps.config.api.trustProxy,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals (a path segment over the length limit, a malformed %-escape) would
+    // otherwise leave in Fastify's shape, with 414 for the former: they are bad input like any other.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const error =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new DomainError('VALIDATION_FAILED', `A path segment is longer than ${MAX_PARAM_LENGTH} characters`)
+          : new DomainError('VALIDATION_FAILED', 'The path is not a valid URL: a %-escape is malformed');
+      void reply.code(statusOf(error)).send(errorBody(error));
+    },
   });
   registerSecurityHeaders(app, deps.config.api);
   registerLoginThrottle(app, deps.loginThrottle);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/config';
+import { loadTrustedCommandKeys } from '../config/command-keys';
 import { createEventStore } from '../eventstore';
 import { parseFeedText } from '../eventstore/integrity/feed';
 import { prefixReport } from '../eventstore/integrity/prefix';
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
     const result = await verifyStore(store, {
       trustedKeys: keys,
       against,
+      commandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir),
       onProgress: (n) => {
         if (tty) process.stderr.write(`\rverified ${n.toLocaleString('en-US')} events`);
       },
@@ -57,8 +59,10 @@ async function main(): Promise<number> {
       out(`CHECKPOINT ${f.sequence}: ${f.problem} (${f.detail})`);
       for (const s of f.streams ?? []) out(`  ${s.stream}: ${s.problem} (checkpoint recorded revision ${s.recorded}, found ${s.found ?? 'nothing'})`);
     }
+    out(`${result.commands.verified} signed commands verified`);
+    for (const c of result.commands.findings) out(`COMMAND ${c.stream} at revision ${c.revision}: ${c.problem} (${c.detail})`);
     if (result.against) prefixReport(result.against).forEach(out);
-    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
+    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
     if (intact) out('history intact: every hash chain recomputes and every checkpoint verifies');
     return intact ? 0 : 1;
   } finally {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
 import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
 import { CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../domain/compliance/policy';
+import { DEFAULT_COMMAND_KEY_FILE, type CommandKeySettings } from './command-keys';
 
 /**
  * All configuration comes from the environment, validated here once. Every setting has a default
@@ -70,6 +71,7 @@ const EnvSchema = z.object({
   ACCREDITATION_RENEWAL_WINDOW_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.renewalWindowDays),
   ACCREDITATION_COOLING_OFF_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.coolingOffDays),
   ACCREDITATION_REVOCATION_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.revocationTransitionDays),
+  ACCREDITATION_END_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.endTransitionDays ?? 180),
   COMPLIANCE_POLICY_VERSION: z.string().min(1).default(DEFAULT_COMPLIANCE_POLICY.version),
   COMPLIANCE_REPORT_DUE_DAY: positiveFrom(DEFAULT_COMPLIANCE_POLICY.monthlyReportDueDay, 28),
   COMPLIANCE_MISSES_FOR_REVIEW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.consecutiveMissesForReview),
@@ -88,6 +90,10 @@ const EnvSchema = z.object({
   AUDIT_KEY_IN_DATA_DIR: z.enum(['refuse', 'allow']).default('refuse'),
   XDG_CONFIG_HOME: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
+  COMMAND_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
+  COMMAND_SIGNING_KEY_FILE: z.string().optional(),
+  COMMAND_TRUSTED_KEYS: z.string().includes('PUBLIC KEY', { message: 'one or more PEM-encoded Ed25519 public keys' }).optional(),
+  COMMAND_TRUSTED_KEYS_FILE: z.string().optional(),
 });
 
 /** TLS to the Temporal frontend; with a client certificate, mutual TLS. Files, read at connect time. */
@@ -126,6 +132,8 @@ export interface AppConfig {
   /** Where the framework files live and which version new applications use. */
   framework: { dir: string; currentVersion: string };
   audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
+  /** The keys of people's signed commands: the API signs, workers and the audit verify. */
+  commandKeys: CommandKeySettings;
 }
 
 /** The repository's framework/ folder, whether this runs from source (config/) or from the build (dist/config/). */
@@ -244,6 +252,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       signingKeyFile: auditKeyFile(e, dataDir),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
     },
+    commandKeys: {
+      ...(e.COMMAND_SIGNING_KEY ? { signingKeyPem: e.COMMAND_SIGNING_KEY } : {}),
+      signingKeyFile: e.COMMAND_SIGNING_KEY_FILE ? resolve(e.COMMAND_SIGNING_KEY_FILE) : DEFAULT_COMMAND_KEY_FILE,
+      ...(e.COMMAND_TRUSTED_KEYS ? { trustedKeysPem: e.COMMAND_TRUSTED_KEYS } : {}),
+      ...(e.COMMAND_TRUSTED_KEYS_FILE ? { trustedKeysFile: resolve(e.COMMAND_TRUSTED_KEYS_FILE) } : {}),
+    },
     nocPolicy: NocPolicy.parse({
       version: e.NOC_POLICY_VERSION,
       maxMonths: e.NOC_MAX_MONTHS,
@@ -259,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       renewalWindowDays: e.ACCREDITATION_RENEWAL_WINDOW_DAYS,
       coolingOffDays: e.ACCREDITATION_COOLING_OFF_DAYS,
       revocationTransitionDays: e.ACCREDITATION_REVOCATION_TRANSITION_DAYS,
+      endTransitionDays: e.ACCREDITATION_END_TRANSITION_DAYS,
     }),
     compliancePolicy: CompliancePolicy.parse({
       version: e.COMPLIANCE_POLICY_VERSION,

@@ -18,6 +18,13 @@ export const EventMetadata = z.object({
   causationId: z.string().min(1),
   /** The policy or benchmark framework version in force for the case. */
   policyVersion: z.string().min(1),
+  /**
+   * The person's command that caused the event, as the API signed it (domain/shared/signed-command.ts):
+   * `npm run verify` checks its seal. The engine's own steps, and events recorded before seals, have none.
+   */
+  command: z
+    .object({ type: z.string().min(1), commandId: z.string().min(1), actor: z.record(z.string(), z.unknown()), data: z.unknown(), seal: z.record(z.string(), z.unknown()) })
+    .optional(),
   /** The event's link in its stream's hash chain, written by the store port (eventstore/integrity). */
   integrity: z.object({ prev: z.string().regex(/^[0-9a-f]{64}$/), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });

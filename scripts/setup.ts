@@ -1,6 +1,7 @@
+import { SCHEMATHESIS, ensureSchemathesis } from '../config/schemathesis';
 import { ensureBinary } from '../config/temporal-binaries';
 
-/** `npm run setup`: makes sure both Temporal binaries are at hand, installing them when needed. */
+/** `npm run setup`: makes sure both Temporal binaries and the API fuzzer are at hand, installing them when needed. */
 for (const which of ['cli', 'testServer'] as const) {
   try {
     const path = ensureBinary(which);
@@ -9,4 +10,11 @@ for (const which of ['cli', 'testServer'] as const) {
     console.error((err as Error).message);
     process.exit(1);
   }
+}
+try {
+  const { env } = ensureSchemathesis();
+  console.log(`Schemathesis ${SCHEMATHESIS.version}: ${env.PYTHONPATH?.split(':')[0]}`);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
 }

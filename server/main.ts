@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
+import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
@@ -13,6 +14,7 @@ import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
 import { createNocQueries } from '../projections/noc/queries';
 import { createPublicQueries } from '../projections/procurement/queries';
+import { createPseRegisterQueries } from '../projections/pse/entities';
 import { createAdoptionQueries } from '../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../projections/accreditation/queue';
 import { createComplianceQueries } from '../projections/compliance/queries';
@@ -24,6 +26,7 @@ import { createTemporalComplianceGateway } from '../api/compliance-gateway';
 import { createTemporalCspGateway } from '../api/csp-gateway';
 import { createTemporalNocGateway } from '../api/noc-gateway';
 import { createTemporalPseGateway } from '../api/pse-gateway';
+import { createCommandSigning } from '../api/command-signing';
 import { composeOffice } from './compose';
 
 /** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
@@ -80,22 +83,25 @@ async function main(): Promise<void> {
   const genesis = frameworks.load(frameworks.currentVersion);
   // FRAMEWORK_VERSION's file is the genesis version, in force until a version the directors approve takes effect.
   const frameworkRegister = createFrameworkRegister({ eventStore, genesis });
-  const cspGateway = createTemporalCspGateway(client, config);
+  // Only the API speaks for a person: every command to a process leaves here sealed with this key.
+  const signing = createCommandSigning(loadCommandSigner(config.commandKeys, config.dataDir, (message) => logger.warn(message)));
+  const cspGateway = createTemporalCspGateway(client, config, signing);
   const publicQueries = createPublicQueries(readModelDb);
 
   const app = composeOffice({
     config,
     identity,
-    nocGateway: createTemporalNocGateway(client, config),
+    nocGateway: createTemporalNocGateway(client, config, signing),
     cspGateway,
-    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore }),
+    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModelDb),
-    pseGateway: createTemporalPseGateway({ client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    pseGateway: createTemporalPseGateway({ client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModelDb),
+    pseRegister: createPseRegisterQueries(readModelDb),
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
-    complianceGateway: createTemporalComplianceGateway({ client, config }),
+    complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModelDb),
     eventStore,
     health: createHealthCheck({

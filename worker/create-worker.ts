@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { createEventActivities } from '../activities/event-activities';
 import { createRegisterActivities } from '../activities/register-activities';
 import { createTransitionActivities } from '../activities/transition-activities';
+import type { TrustedCommandKey } from '../domain/shared/signed-command';
 import type { EventStore } from '../eventstore/port';
+import { withTrustedCommandKeys } from './command-keys-bundle';
 
 export interface AppWorkerDeps {
   connection: NativeConnection;
@@ -11,7 +13,9 @@ export interface AppWorkerDeps {
   taskQueue: string;
   eventStore: EventStore;
   logger: Logger;
-  /** Tests pass a prebuilt bundle to save the bundling time per file. */
+  /** The public keys whose seals the processes accept, written into the bundle the worker builds. */
+  trustedCommandKeys: readonly TrustedCommandKey[];
+  /** Tests pass a prebuilt bundle (built with withTrustedCommandKeys) to save the bundling time per file. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -27,6 +31,8 @@ export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities,
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(deps.trustedCommandKeys) } }),
   });
 }

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
+import { loadTrustedCommandKeys } from '../config/command-keys';
 import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     eventStore,
     logger,
+    trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();

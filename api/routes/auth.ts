@@ -17,7 +17,7 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       bodyName: 'Login',
       status: 200,
       response: SessionSchema,
-      errors: [429],
+      errors: [401, 429],
       handler: ({ body, request }) => request.server.loginThrottle.attempt(request, body.username, () => deps.identity.login(body, 'api')),
     }),
     defineRoute({

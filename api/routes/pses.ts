@@ -2,12 +2,18 @@ import { DomainError } from '../../domain/shared/errors';
 import { canSeePseRecord } from '../../domain/shared/visibility';
 import { z } from 'zod';
 import { AdoptionFigures, NonCompliantProcurement } from '../../projections/adoption/queries';
+import { Jurisdiction } from '../../domain/shared/vocabulary';
+import { adoptionIn } from '../adoption-scope';
 import type { ApiDeps } from '../deps';
+import { PseEntry } from '../../projections/pse/entities';
 import { newCommandId } from '../noc-gateway';
 import type { PseGateway } from '../pse-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { visibleOrNotFound } from './visible';
 import { EndProcurementBody, ProcurementParams, ProcurementResultSchema, PseIdParams, PseViewSchema, RecordProcurementBody, RegisterPseBody } from '../schemas/pse';
+
+/** `?jurisdiction=`: one jurisdiction's rows, within what the caller may see. */
+const AdoptionQuery = z.object({ jurisdiction: Jurisdiction.optional() });
 
 /** The PSE register: public service entities, the procurements they record, and the adoption figures. */
 export function pseRoutes(deps: ApiDeps): AnyRoute[] {
@@ -22,9 +28,11 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/pses',
       operationId: 'registerPse',
       summary: 'Register a public service entity with its ministry and jurisdiction',
+      description:
+        "Provincial officers register their own province's entities; federal administrators register any. Another jurisdiction's entity answers 403 OUTSIDE_JURISDICTION naming the field.",
       tag: 'pses',
       auth: 'bearer',
-      roles: ['admin'],
+      roles: ['admin', 'provincial-officer'],
       body: RegisterPseBody,
       bodyName: 'RegisterPse',
       idempotent: true,
@@ -32,6 +40,25 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       response: PseViewSchema,
       errors: [403, 409, 503],
       handler: ({ actor, body, idempotencyKey }) => gateway().register(actor, body, idempotencyKey ?? newCommandId()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/pses',
+      operationId: 'listPses',
+      summary: 'The PSE register, as far as you may see it; one jurisdiction with `jurisdiction`',
+      description:
+        "A provincial officer sees their province's entities, a PSE user their own, the Cloud Office's federal staff every province's.",
+      tag: 'pses',
+      auth: 'bearer',
+      roles: ['reviewer', 'security-reviewer', 'director', 'provincial-officer', 'auditor', 'admin', 'pse'],
+      query: AdoptionQuery,
+      status: 200,
+      response: z.object({ items: z.array(PseEntry) }),
+      errors: [403, 503],
+      handler({ actor, query }) {
+        if (deps.pseRegister === undefined) throw new DomainError('UNAVAILABLE', 'The PSE register list is not available on this server');
+        return { items: deps.pseRegister.list(query).filter((entry) => canSeePseRecord(actor, entry)) };
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -69,7 +96,7 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       idempotent: true,
       status: 201,
       response: ProcurementResultSchema,
-      errors: [403, 409, 422, 503],
+      errors: [403, 404, 409, 422, 503],
       handler: ({ actor, body, idempotencyKey }) => gateway().recordProcurement(actor, body, idempotencyKey ?? newCommandId()),
     }),
     defineRoute({
@@ -102,14 +129,17 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/adoption',
       operationId: 'adoption',
       summary: 'Adoption figures per jurisdiction and ministry: workloads on accredited offerings and under NOCs, active NOCs, NOCs expiring within 30 days',
+      description: "With `jurisdiction`, one jurisdiction's figures: its totals, its row and its ministries.",
       tag: 'public',
       auth: 'public',
+      query: AdoptionQuery,
       status: 200,
       response: AdoptionFigures,
       errors: [503],
-      handler() {
+      handler({ query }) {
         if (deps.adoptionQueries === undefined) throw new DomainError('UNAVAILABLE', 'The adoption read model is not available on this server');
-        return deps.adoptionQueries.figures(new Date().toISOString());
+        const figures = deps.adoptionQueries.figures(new Date().toISOString());
+        return query.jurisdiction === undefined ? figures : adoptionIn(figures, query.jurisdiction);
       },
     }),
     defineRoute({

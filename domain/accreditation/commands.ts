@@ -15,7 +15,11 @@ export const AccreditationCommandPayloads = {
   ProvideInformation: z.object({ answer: Text.max(10000), evidence: z.array(Evidence).max(100).default([]) }),
   CompleteScreening: z.object({ notes: Text.max(5000) }),
   ScoreCriteria: z.object({
-    scores: z.record(z.string(), Score).refine((s) => Object.keys(s).length > 0, 'at least one criterion'),
+    // The meta states the rule in the OpenAPI document, which cannot read a refinement.
+    scores: z
+      .record(z.string(), Score)
+      .refine((s) => Object.keys(s).length > 0, 'at least one criterion')
+      .meta({ minProperties: 1 }),
     rationale: Text.max(10000),
   }),
   RecordSecurityReview: z.object({ outcome: SecurityReviewOutcome, notes: Text.max(10000) }),

@@ -3,9 +3,10 @@ import { DomainError } from '../shared/errors';
 import type { NocCase, NocStatus } from './state';
 
 /**
- * Who may act on a NOC. Federal NOCs: reviewers review, directors decide. A province's NOCs: that
- * province's provincial officers do both (two different people), and nobody outside the province
- * sees or decides them.
+ * Who may see a NOC. Federal NOCs: reviewers review, directors decide. A province's NOCs: that
+ * province's provincial officers do both (two different people). Federal directors oversee every
+ * province's NOCs so that adoption stays uniform (SPEC §5): they read them, and the decider refuses
+ * them every action on one (requireDecider), as it refuses everybody outside the province.
  */
 export function canSee(actor: Actor, noc: Pick<NocCase['request'], 'jurisdiction' | 'pseId'>): boolean {
   switch (actor.role) {
@@ -13,8 +14,9 @@ export function canSee(actor: Actor, noc: Pick<NocCase['request'], 'jurisdiction
       return true;
     case 'pse':
       return actor.organisationId === noc.pseId;
-    case 'reviewer':
     case 'director':
+      return noc.jurisdiction === 'federal' || actor.jurisdiction === 'federal' || actor.jurisdiction === noc.jurisdiction;
+    case 'reviewer':
     case 'security-reviewer':
       return noc.jurisdiction === 'federal';
     case 'provincial-officer':

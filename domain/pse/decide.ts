@@ -24,7 +24,7 @@ export function procurementDenied(answer: ProcurementAnswer): DomainError {
 export function decidePse(command: PseCommand, state: PseState, ctx: PseDecideContext): PseEvent[] {
   if (command.type === 'RegisterPse') {
     const { actor, data } = command;
-    if (actor.role !== 'admin') throw new DomainError('ROLE_NOT_ALLOWED', 'A PSE is registered by an administrator');
+    requireRegistrar(actor, data.jurisdiction);
     if (state.status !== 'none') throw new DomainError('PSE_ALREADY_REGISTERED', `PSE ${data.pseId} is already registered`, 'pseId');
     return [{ type: 'PseRegistered', data: { ...data, registeredBy: actor.userId, registeredAt: ctx.now } }];
   }
@@ -69,6 +69,25 @@ export function decidePse(command: PseCommand, state: PseState, ctx: PseDecideCo
 
     default:
       return assertNever(command, 'PSE command');
+  }
+}
+
+/**
+ * Who keeps the register: a province's provincial officers register their own province's entities;
+ * the Cloud Office's federal administrators register any entity, the federal ones in particular. An
+ * administrator of a province's jurisdiction registers only that province's.
+ */
+function requireRegistrar(actor: Actor, jurisdiction: PseRecord['jurisdiction']): void {
+  if (actor.role !== 'admin' && actor.role !== 'provincial-officer') {
+    throw new DomainError('ROLE_NOT_ALLOWED', "A PSE is registered by an administrator or by its province's provincial officers");
+  }
+  const any = actor.role === 'admin' && actor.jurisdiction === 'federal';
+  if (!any && actor.jurisdiction !== jurisdiction) {
+    throw new DomainError(
+      'OUTSIDE_JURISDICTION',
+      `You register entities of the ${actor.jurisdiction} jurisdiction only, not of ${jurisdiction}`,
+      'jurisdiction',
+    );
   }
 }
 

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   OUTSIDE_JURISDICTION: 'forbidden',
   NOT_CASE_OWNER: 'forbidden',
   FOUR_EYES_VIOLATION: 'forbidden',
+  /** A person's command that the API did not sign for this case, or that was altered, expired or replayed. */
+  COMMAND_SIGNATURE_INVALID: 'forbidden',
   NOC_ALREADY_EXISTS: 'conflict',
   NOC_NOT_REQUESTED: 'not-found',
   NOC_WRONG_STATE: 'conflict',

@@ -6,6 +6,8 @@ import { checkFeed, type CheckpointFinding } from './feed';
 import { ChainVerifier, type ChainBreak } from './hash-chain';
 import { CompactTree } from './merkle';
 import { PrefixVerifier, type PrefixVerification } from './prefix';
+import { commandProblem, type CommandFinding } from './signed-commands';
+import type { TrustedCommandKey } from '../../domain/shared/signed-command';
 
 export type { CheckpointFinding, CheckpointProblem } from './feed';
 
@@ -16,6 +18,8 @@ export interface StoreVerification {
   checkpoints: { verified: number; findings: CheckpointFinding[] };
   /** With a saved feed: whether the history it saw is still a prefix of this one. */
   against?: PrefixVerification;
+  /** People's signed commands kept on events: how many verified, and each that did not. */
+  commands: { verified: number; findings: CommandFinding[] };
 }
 
 interface Pending {
@@ -43,12 +47,20 @@ export class LogVerifier {
   private readonly headMismatches = new Map<number, Pick<CheckpointFinding, 'detail' | 'streams'>>();
   private readonly treeMismatches = new Map<number, string>();
   private readonly prefix: PrefixVerifier | undefined;
+  private readonly commandFindings: CommandFinding[] = [];
+  private commandsVerified = 0;
 
   /**
    * The audit stream's events, read before the log: the checkpoints to hold the log against; with a
    * saved feed (`against`), also the history an auditor saw earlier.
    */
-  constructor(auditEvents: readonly RecordedEvent[], trustedKeys: Record<string, string> = {}, against?: readonly unknown[]) {
+  constructor(
+    auditEvents: readonly RecordedEvent[],
+    trustedKeys: Record<string, string> = {},
+    against?: readonly unknown[],
+    /** The public keys people's commands are signed with; without them commands are not checked. */
+    private readonly commandKeys?: readonly TrustedCommandKey[],
+  ) {
     const feed = checkFeed(
       auditEvents.map((e) => e.data),
       trustedKeys,
@@ -68,6 +80,10 @@ export class LogVerifier {
     this.heads.apply(event);
     this.prefix?.check(event, this.tree);
     this.settleTrees();
+    if (this.commandKeys === undefined || (event.metadata as { command?: unknown }).command === undefined) return;
+    const finding = commandProblem(event, this.commandKeys);
+    if (finding === undefined) this.commandsVerified += 1;
+    else this.commandFindings.push(finding);
   }
 
   get events(): number {
@@ -99,6 +115,7 @@ export class LogVerifier {
       events: this.chains.events,
       breaks: this.chains.breaks,
       checkpoints: { verified, findings: this.findings },
+      commands: { verified: this.commandsVerified, findings: this.commandFindings },
     };
     if (this.prefix) result.against = this.prefix.finish(this.tree);
     return result;
@@ -131,10 +148,16 @@ export class LogVerifier {
 /** Verifies a whole store, reading the log page by page; memory grows with streams, not events. */
 export async function verifyStore(
   store: EventStore,
-  options: { trustedKeys?: Record<string, string>; onProgress?: (events: number) => void; pageSize?: number; against?: readonly unknown[] } = {},
+  options: {
+    trustedKeys?: Record<string, string>;
+    commandKeys?: readonly TrustedCommandKey[];
+    onProgress?: (events: number) => void;
+    pageSize?: number;
+    against?: readonly unknown[];
+  } = {},
 ): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
-  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against);
+  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against, options.commandKeys);
   for await (const page of readLogPages(store, { pageSize })) {
     for (const event of page) verifier.check(event);
     options.onProgress?.(verifier.events);

@@ -83,6 +83,8 @@ const statements = statementCache((db) => ({
       @byRole, @eventType)`),
 }));
 
+const migration = (transitionUntil: string | undefined): { transitionUntil?: string } => (transitionUntil === undefined ? {} : { transitionUntil });
+
 /** For each event that changes the public status: the status it leads to, and why, in the event's own words. */
 function transitionOf(
   event: AccreditationRecordedEvent,
@@ -96,10 +98,11 @@ function transitionOf(
       return { to: 'accredited', reasons: event.data.reasons };
     case 'AccreditationRevoked':
       return { to: 'revoked', reasons: event.data.reasons, transitionUntil: event.data.transitionUntil };
+    // A grant that ends by expiry or withdrawal gives its users a migration period too (absent on older events).
     case 'AccreditationWithdrawn':
-      return { to: 'withdrawn', reasons: event.data.reason };
+      return { to: 'withdrawn', reasons: event.data.reason, ...migration(event.data.transitionUntil) };
     case 'AccreditationExpired':
-      return { to: 'expired', reasons: `The accreditation ran until ${event.data.validUntil} and was not renewed` };
+      return { to: 'expired', reasons: `The accreditation ran until ${event.data.validUntil} and was not renewed`, ...migration(event.data.transitionUntil) };
     default:
       return undefined;
   }

@@ -40,8 +40,10 @@ export function visibilityScope(
       return { sql: '1 = 1', params: [] };
     case 'pse':
       return actor.organisationId === undefined ? null : { sql: `${columns.pseId} = ?`, params: [actor.organisationId] };
-    case 'reviewer':
     case 'director':
+      if (actor.jurisdiction === 'federal') return { sql: '1 = 1', params: [] };
+      return { sql: `${columns.jurisdiction} IN ('federal', ?)`, params: [actor.jurisdiction] };
+    case 'reviewer':
     case 'security-reviewer':
       return { sql: `${columns.jurisdiction} = 'federal'`, params: [] };
     case 'provincial-officer':

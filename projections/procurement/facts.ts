@@ -9,6 +9,7 @@ import {
   isCspEventType,
   type AccreditationRecordedEvent,
 } from '../accreditation/catalogue';
+import type { PseEventOf } from '../../domain/pse/events';
 import type { ReadModelDb } from '../db';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf, type NocRecordedEvent } from '../noc/noc-events';
 import { statementCache, type Projection } from '../projection';
@@ -132,13 +133,17 @@ function nextAccreditation(event: AccreditationRecordedEvent, current: Accredita
     case 'AccreditationRevoked':
       return { ...current, status: 'revoked', transitionUntil: event.data.transitionUntil };
     case 'AccreditationExpired':
-      return { ...current, status: 'expired' };
+      return withMigration({ ...current, status: 'expired' }, event.data.transitionUntil);
     case 'AccreditationWithdrawn':
-      return { ...current, status: 'withdrawn' };
+      return withMigration({ ...current, status: 'withdrawn' }, event.data.transitionUntil);
     default:
       return current;
   }
 }
+
+/** Events recorded before expiry and withdrawal gave a migration period carry none. */
+const withMigration = (facts: AccreditationFacts, transitionUntil: string | undefined): AccreditationFacts =>
+  transitionUntil === undefined ? facts : { ...facts, transitionUntil };
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
   const application = PROCUREMENT_CATALOGUE.applicationOf(db, event);
@@ -179,7 +184,6 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
   const nocId = nocIdOf(event);
   const s = statements.get(db);
-  if (event.type === 'NocRequested') s.pse.run(event.data.pseId, event.data.jurisdiction);
   const last = s.lastNoc.get(nocId) as { seq: number; facts: string } | undefined;
   const next = nextNoc(event, last ? (JSON.parse(last.facts) as NocFacts) : undefined, nocId);
   const json = JSON.stringify(next);
@@ -190,6 +194,12 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
 }
 
 function apply(db: ReadModelDb, event: DecodedEvent): void {
+  if (event.type === 'PseRegistered') {
+    // The register is where an entity's jurisdiction comes from.
+    const data = event.data as PseEventOf<'PseRegistered'>['data'];
+    statements.get(db).pse.run(data.pseId, data.jurisdiction);
+    return;
+  }
   if (isNocEventType(event.type)) {
     applyNoc(db, event);
     return;
@@ -208,13 +218,14 @@ export const PROCUREMENT_FACTS = 'procurement-facts';
 export const procurementFactsProjection: Projection = {
   name: PROCUREMENT_FACTS,
   // 2: an offering id belongs to the first CSP that added it; another CSP's events and applications about it are left out.
-  version: 2,
+  // 3: entities' jurisdictions come from the PSE register, no longer from their NOC requests.
+  version: 3,
   setup(db) {
     db.exec(PROCUREMENT_CATALOGUE.tables + PROCUREMENT_FACTS_TABLES);
     statements.clear(db);
     PROCUREMENT_CATALOGUE.clear(db);
   },
-  handles: (type) => isNocEventType(type) || isCspEventType(type) || isAccreditationEventType(type),
+  handles: (type) => type === 'PseRegistered' || isNocEventType(type) || isCspEventType(type) || isAccreditationEventType(type),
   apply,
   reset(db) {
     statements.clear(db);

@@ -10,11 +10,14 @@
  *             the organisation; nothing about existence is at stake)
  *   record(r, then) as record(r), but of the records the person sees, only those where rule `then`
  *             holds are theirs to act on; the others answer 403 ROLE_NOT_ALLOWED (a provincial officer
- *             sees the NOCs of their jurisdiction, but a federal NOC is the reviewers' and directors')
+ *             sees the NOCs of their jurisdiction, but a federal NOC is the reviewers' and directors');
+ *             403 OUTSIDE_JURISDICTION counts as this refusal too (registering another province's entity)
  *
  * Rules: always, never, own-org (the person acts for the record's organisation), own-jurisdiction,
  * federal-or-own-jurisdiction (federal staff oversee every province), federal-subject (only records
- * of the federal jurisdiction: federal NOCs are the reviewers' and directors'), provincial-subject.
+ * of the federal jurisdiction: federal NOCs are the reviewers' and directors'), provincial-subject,
+ * oversight (federal records, and every record when the person is federal: a federal director reads
+ * every province's NOCs but acts only on federal ones).
  */
 import { ROLES, type Role } from '../../domain/shared/vocabulary';
 import { ORGANISATION, GOV_CLOUD } from '../domain/csp-fixtures';
@@ -22,7 +25,15 @@ import { CSP, FRAMEWORK_EFFECTIVE, FRAMEWORK_NEXT } from './matrix-world';
 import FRAMEWORK_FILE from '../../framework/benchmark-framework-1.0.json';
 import { NOC_REQUEST, PASSWORD } from './harness';
 
-export type Rule = 'always' | 'never' | 'own-org' | 'own-jurisdiction' | 'federal-or-own-jurisdiction' | 'federal-subject' | 'provincial-subject';
+export type Rule =
+  | 'always'
+  | 'never'
+  | 'own-org'
+  | 'own-jurisdiction'
+  | 'federal-or-own-jurisdiction'
+  | 'federal-subject'
+  | 'provincial-subject'
+  | 'oversight';
 export type Access = { kind: 'role' } | { kind: 'record'; rule: Rule; then?: Rule } | { kind: 'list'; rule: Rule } | { kind: 'owner' };
 export type SubjectKind = 'csp' | 'pse' | 'noc' | 'none';
 
@@ -57,13 +68,13 @@ const staff = (access: Access): Partial<Record<Role, Access>> => Object.fromEntr
 
 /** A provider's records: its own representatives and the Office's staff; nobody else, not even that it exists. */
 const PROVIDER_RECORD = { ...every(HIDDEN), ...staff(YES), csp: OWN_ORG };
-/** A NOC: its entity, its province's officers, the federal reviewers and directors for federal NOCs, auditors. */
+/** A NOC: its entity, its province's officers, the federal reviewers for federal NOCs, federal directors for every province's (read only), auditors. */
 const NOC_SIGHT = (as: (rule: Rule) => Access): Record<Role, Access> => ({
   csp: as('never'),
   pse: as('own-org'),
   reviewer: as('federal-subject'),
   'security-reviewer': as('federal-subject'),
-  director: as('federal-subject'),
+  director: as('oversight'),
   'provincial-officer': as('own-jurisdiction'),
   auditor: as('always'),
   admin: as('never'),
@@ -71,7 +82,8 @@ const NOC_SIGHT = (as: (rule: Rule) => Access): Record<Role, Access> => ({
 /** NOC actions: who may take them, limited to the NOCs they may see. */
 const OFFICER = record('own-jurisdiction', 'provincial-subject');
 const NOC_REVIEWING = only({ reviewer: FED_SUBJECT, 'provincial-officer': OFFICER });
-const NOC_DECIDING = only({ director: FED_SUBJECT, 'provincial-officer': OFFICER });
+/** A director sees every province's NOCs; a provincial one is not theirs to decide (403 ROLE_NOT_ALLOWED). */
+const NOC_DECIDING = only({ director: record('oversight', 'federal-subject'), 'provincial-officer': OFFICER });
 const NOC_APPLICANT = only({ pse: OWN_ORG });
 
 const reasons = { reasons: 'Recorded for the authorization matrix' };
@@ -153,7 +165,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/accreditations/:applicationId/withdraw': action('csp', only({ csp: OWN_ORG }), { reason: 'Leaving the market' }),
   'POST /api/accreditations/:applicationId/renew': action('csp', only({ director: YES }), reasons),
 
-  'POST /api/pses': action('none', only({ admin: YES }), { pseId: 'pse-matrix', name: 'Matrix Entity', ministry: 'IT', jurisdiction: 'federal' }),
+  'POST /api/pses': action('none', only({ admin: record('always', 'federal-or-own-jurisdiction'), 'provincial-officer': record('always', 'own-jurisdiction') }), { pseId: 'pse-matrix', name: 'Matrix Entity', ministry: 'IT', jurisdiction: 'federal' }),
+  // Who sees which entity on the list is canSeePseRecord's rule, as for GET /api/pses/:pseId; the list itself answers every role but a provider's.
+  'GET /api/pses': { subject: 'none', access: { ...every(YES), csp: ROLE } },
   'GET /api/pses/:pseId': {
     subject: 'pse',
     access: { ...every(FED_OR_OWN_JUR), csp: HIDDEN, pse: OWN_ORG, 'provincial-officer': OWN_JUR },

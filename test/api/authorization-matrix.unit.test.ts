@@ -67,6 +67,8 @@ function holds(rule: Rule, who: Profile, subject: Subject): boolean {
       return subject.jurisdiction === 'federal';
     case 'provincial-subject':
       return subject.jurisdiction !== 'federal';
+    case 'oversight':
+      return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
   }
 }
 
@@ -100,7 +102,7 @@ const errorOf = (res: Reply): { code?: string; message?: string; field?: string 
 function answerOf(res: Reply, listing: Subject['listed'] | undefined): Answer | string {
   const { code } = errorOf(res);
   if (res.statusCode === 401) return 'unauthenticated';
-  if (res.statusCode === 403 && code === 'ROLE_NOT_ALLOWED') return 'role';
+  if (res.statusCode === 403 && (code === 'ROLE_NOT_ALLOWED' || code === 'OUTSIDE_JURISDICTION')) return 'role';
   if (res.statusCode === 403 && code === 'NOT_CASE_OWNER') return 'not-owner';
   if (res.statusCode === 403 && code !== 'FOUR_EYES_VIOLATION') return `leaks ${code}`;
   if (res.statusCode === 404 && code === 'NOT_FOUND') return 'hidden';

@@ -1,3 +1,4 @@
+import { followServerClock, testSigning } from '../support/command-keys';
 import type { Client } from '@temporalio/client';
 import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
 import type { ApiDeps } from '../../api/deps';
@@ -50,6 +51,7 @@ beforeAll(async () => {
         frameworks: deps.frameworkRegister as NonNullable<ApiDeps['frameworkRegister']>,
         csps: deps.cspGateway as NonNullable<ApiDeps['cspGateway']>,
         eventStore: deps.eventStore,
+        signing: testSigning(),
       }),
     }),
   });
@@ -93,6 +95,7 @@ describe('the escalation path of a compliance review through the API', () => {
     const skip = Date.parse(dueBy) + DAY - (await stack.env.currentTimeMs());
     expect(skip).toBeGreaterThan(29 * DAY);
     await stack.env.sleep(skip);
+    await followServerClock(stack.env);
     const escalated = await eventually(
       async () => (await ok('GET', review, 'csp')) as unknown as ReviewDetail,
       (d) => d.live.state.status === 'escalated',

@@ -1,3 +1,4 @@
+import { testCommandSigner, testSigning } from '../support/command-keys';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { changeIdFor, reviewIdFor } from '../../api/case-ids';
@@ -107,7 +108,7 @@ describe('the compliance gateway over Temporal', () => {
   it('opens a review of a held accreditation with the subject taken from it, the policy pinned and a stable id', async () => {
     const executions = new Map([['accreditation:ACC-1', accreditation('accredited')]]);
     const { client, started } = fakeClient(executions);
-    const gateway = createTemporalComplianceGateway({ client, config }, { now: () => NOW });
+    const gateway = createTemporalComplianceGateway({ client, config, signing: testSigning() }, { now: () => NOW });
 
     const view = await gateway.openReview(reviewer, OPEN, 'cmd-1');
 
@@ -119,7 +120,7 @@ describe('the compliance gateway over Temporal', () => {
         type: 'reviewWorkflow',
         workflowId: `review:${reviewId}`,
         taskQueue: 'compliance-test',
-        args: [{ open: expect.objectContaining({ type: 'OpenReview', actor: reviewer }), requestId: 'cmd-1', policy: config.compliancePolicy }],
+        args: [{ open: expect.objectContaining({ type: 'OpenReview', actor: reviewer }), requestId: 'cmd-1', seal: expect.objectContaining({ keyId: testCommandSigner.keyId }), policy: config.compliancePolicy }],
       },
     ]);
     // The same command again is a retry: the same review, nothing started twice.
@@ -133,7 +134,7 @@ describe('the compliance gateway over Temporal', () => {
       ['accreditation:ACC-2', accreditation('revoked')],
     ]);
     const { client, started } = fakeClient(executions);
-    const gateway = createTemporalComplianceGateway({ client, config }, { now: () => NOW });
+    const gateway = createTemporalComplianceGateway({ client, config, signing: testSigning() }, { now: () => NOW });
     expect((await refusal(gateway.openReview(director, OPEN, 'c'))).code).toBe('ROLE_NOT_ALLOWED');
     const notHeld = await refusal(gateway.openReview(reviewer, { ...OPEN, applicationId: 'ACC-2' }, 'c'));
     expect(notHeld).toMatchObject({ code: 'ACCREDITATION_WRONG_STATE', field: 'applicationId' });
@@ -145,7 +146,7 @@ describe('the compliance gateway over Temporal', () => {
   it("acts through the review's update with an update id of user and command, and answers for finished and unknown reviews", async () => {
     const executions = new Map([['accreditation:ACC-1', accreditation('accredited')]]);
     const { client, updates } = fakeClient(executions);
-    const gateway = createTemporalComplianceGateway({ client, config }, { now: () => NOW });
+    const gateway = createTemporalComplianceGateway({ client, config, signing: testSigning() }, { now: () => NOW });
     const opened = await gateway.openReview(reviewer, OPEN, 'cmd-1');
     const reviewId = opened.state.status === 'none' ? '' : opened.state.subject.reviewId;
 
@@ -172,7 +173,7 @@ describe('the compliance gateway over Temporal', () => {
   it("starts a significant change by name for the provider's own held accreditation", async () => {
     const executions = new Map([['accreditation:ACC-1', accreditation('suspended')]]);
     const { client, started } = fakeClient(executions);
-    const gateway = createTemporalComplianceGateway({ client, config }, { now: () => NOW });
+    const gateway = createTemporalComplianceGateway({ client, config, signing: testSigning() }, { now: () => NOW });
     const change = { applicationId: 'ACC-1', kind: 'data-centre-location', description: 'Move to Lahore', plannedFor: '2026-06-01T00:00:00.000Z' } as const;
 
     expect((await refusal(gateway.requestChange(csp('csp-two'), change, 'c1'))).code).toBe('NOT_FOUND');
@@ -190,6 +191,7 @@ describe('the compliance gateway over Temporal', () => {
           {
             request: { type: 'RequestSignificantChange', actor: csp(), data: { ...change, changeId, offeringId: 'off-gov', cspId: 'csp-one' } },
             requestId: 'c1',
+            seal: expect.objectContaining({ caseId: `change:${changeId}`, keyId: testCommandSigner.keyId }),
             policy: config.compliancePolicy,
           },
         ],

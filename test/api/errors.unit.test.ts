@@ -22,6 +22,23 @@ describe('the error shape and statuses', () => {
     expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /api/nothing-here' } });
   });
 
+  it('answers a path segment over the length limit with 400 in the error shape, not the router\'s 414', async () => {
+    const res = await api.app.inject({ method: 'GET', url: `/api/nocs/${'0'.repeat(601)}`, headers: api.as('pse') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'A path segment is longer than 600 characters' } });
+  });
+
+  it('takes an identifier as long as the document allows, every character %-escaped, to the route', async () => {
+    const res = await api.app.inject({ method: 'GET', url: `/api/nocs/${'%3A'.repeat(100)}`, headers: api.as('pse') });
+    expect({ status: res.statusCode, code: res.json().error?.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('answers a malformed %-escape in the path with 400 in the error shape', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/api/nocs/%E0%A4%A', headers: api.as('pse') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('refuses a request without a token with 401 and a Bearer challenge', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/api/nocs' });
     expect(res.statusCode).toBe(401);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
 import { createFrameworkRegister, type FrameworkRegister } from '../../api/framework-register';
+import { testSigning } from '../support/command-keys';
 import { loadConfig } from '../../config/config';
 import { foldCsp } from '../../domain/csp';
 import { DomainError } from '../../domain/shared/errors';
@@ -45,7 +46,7 @@ function world() {
   const config = loadConfig({});
   const csp = { state: foldCsp(cspHistory.withOffering), revision: 1 };
   const gateway = createTemporalAccreditationGateway(
-    { client, config, frameworks: register, csps: { state: async () => csp as never }, eventStore: { readStream: async () => [] } },
+    { client, config, frameworks: register, csps: { state: async () => csp as never }, eventStore: { readStream: async () => [] }, signing: testSigning() },
     { now },
   );
   const applicant = { ...actors.csp, organisationId: CSP_ID };

@@ -269,6 +269,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     dataClass: 'public',
     migrateBy: '2025-06-01T00:00:00.000Z',
     flaggedAt: '2025-06-01T00:00:00.000Z',
+    reason: 'migration-deadline',
   }));
 
   return {
@@ -284,8 +285,17 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       complianceGateway,
       complianceQueries: createComplianceQueries(memoryDb(...allProjections())),
       publicQueries: createPublicQueries(publicDb),
+      pseRegister: {
+        list: (filter) =>
+          [...pses.events.keys()]
+            .map((pseId) => view(pses, pseId).state)
+            .flatMap((state) => (state.status === 'registered' ? [state] : []))
+            .filter((state) => filter.jurisdiction === undefined || state.jurisdiction === filter.jurisdiction)
+            .map(({ pseId, name, ministry, jurisdiction, registeredAt }) => ({ pseId, name, ministry, jurisdiction, registeredAt })),
+      },
       adoptionQueries: {
         figures: adoption.figures,
+        buckets: adoption.buckets,
         nonCompliant: (_at, filter = {}) => nonCompliant.filter((row) => filter.jurisdiction === undefined || row.jurisdiction === filter.jurisdiction),
       },
       eventStore: new FakeEventStore(),

@@ -1,3 +1,4 @@
+import { testSigning } from '../support/command-keys';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,7 @@ import { type Identity } from '../../identity';
 import { createTestIdentity, seedAccount } from '../support/identity';
 import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
+import { createTemporalPseGateway } from '../../api/pse-gateway';
 import { devServerEnv, startTestWorker } from '../support/temporal';
 import { FakeNocQueries } from './fakes';
 import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
@@ -22,6 +24,7 @@ const TASK_QUEUE = 'api-int';
 const ACCOUNTS = {
   pse: { username: 'pse-fed', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt' },
   punjabPse: { username: 'pse-pb', role: 'pse', jurisdiction: 'punjab', organisationId: 'pse-lahore' },
+  unregisteredPse: { username: 'pse-new', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-unregistered' },
   reviewer: { username: 'rev', role: 'reviewer', jurisdiction: 'federal' },
   director: { username: 'dir', role: 'director', jurisdiction: 'federal' },
   officerA: { username: 'officer-a', role: 'provincial-officer', jurisdiction: 'punjab' },
@@ -48,10 +51,15 @@ beforeAll(async () => {
   }
   const base = loadConfig({});
   const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };
+  // The PSE register holds the two entities that request NOCs here; their NOCs take its jurisdictions.
+  const register = createTemporalPseGateway({ client: env.client, config, signing: testSigning(), procurementCheck: () => { throw new Error('no procurements here'); } });
+  const registrar = { userId: 'registrar', name: 'Registrar', role: 'admin', jurisdiction: 'federal' } as const;
+  await register.register(registrar, { pseId: 'pse-moitt', name: 'MoITT', ministry: 'IT', jurisdiction: 'federal' }, 'reg-moitt');
+  await register.register(registrar, { pseId: 'pse-lahore', name: 'Lahore', ministry: 'Local Government', jurisdiction: 'punjab' }, 'reg-lahore');
   app = buildApi({
     config,
     identity,
-    nocGateway: createTemporalNocGateway(env.client, config),
+    nocGateway: createTemporalNocGateway(env.client, config, testSigning()),
     nocQueries: new FakeNocQueries(),
     eventStore: store,
     health: async () => HEALTHY,
@@ -99,6 +107,19 @@ describe('the NOC API over the real workflow', () => {
     });
     const stranger = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('punjabPse') });
     expect(stranger.statusCode).toBe(404);
+  });
+
+  it('refuses a NOC request from an entity that is not on the PSE register, naming the field', async () => {
+    const res = await post('unregisteredPse', '/api/nocs', NOC_REQUEST);
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'PSE_NOT_REGISTERED', field: 'pseId' });
+    expect(res.body.error.message).toContain('pse-unregistered');
+  });
+
+  it("gives a provincial entity's NOC the jurisdiction the register holds for it", async () => {
+    const created = await post('punjabPse', '/api/nocs', NOC_REQUEST);
+    expect(created.status).toBe(201);
+    expect(created.body.state.request).toMatchObject({ pseId: 'pse-lahore', jurisdiction: 'punjab' });
   });
 
   it("answers a request the workflow refuses with the decider's code, field and status", async () => {
@@ -151,10 +172,13 @@ describe('the NOC API over the real workflow', () => {
     const same = await post('officerA', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' });
     expect(same.status).toBe(403);
     expect(same.body.error.code).toBe('FOUR_EYES_VIOLATION');
+    // A federal director oversees the province's NOCs (reads them) but does not decide them.
+    const read = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('director') });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ live: { state: { request: { nocId, jurisdiction: 'punjab' } } } });
     const federal = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'No' });
-    // A province's NOC is outside the federal director's sight: answered as a NOC that does not exist.
-    expect(federal.status).toBe(404);
-    expect(federal.body.error).toEqual({ code: 'NOT_FOUND', message: `No NOC ${nocId}` });
+    expect(federal.status).toBe(403);
+    expect(federal.body.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED', message: 'Only a provincial-officer decides a punjab NOC' });
     expect((await post('officerB', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' })).body.state.status).toBe('rejected');
   });
 

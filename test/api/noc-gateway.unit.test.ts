@@ -1,3 +1,4 @@
+import { testCommandSigner, testSigning } from '../support/command-keys';
 import {
   ApplicationFailure,
   ServiceError,
@@ -17,6 +18,8 @@ import { pse, reviewer, director } from '../support/actors';
 import { NOC_REQUEST } from './harness';
 
 const config = loadConfig({});
+/** The PSE register as these tests need it: the federal entity the test PSE acts for. */
+const REGISTER = (pseId: string) => Promise.resolve(pseId === 'pse-moitt' ? { jurisdiction: 'federal' as const } : undefined);
 
 /** A view of a NOC after the given commands, computed by the real decider. */
 function viewAfter(commands: NocCommand[]): NocView {
@@ -102,7 +105,7 @@ describe('the Temporal NOC gateway', () => {
       const nocId = input.request?.data.nocId as string;
       executions.set(id, { queries: [notReady, () => ({ state: { status: 'none' }, revision: -1 }), () => viewAfter([requestCommand(nocId)])] });
     });
-    const gateway = createTemporalNocGateway(client, config, { now: () => at });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, now: () => at });
     const view = await gateway.request(pse(), NOC_REQUEST as never, 'cmd-1');
 
     const nocId = nocIdFor('u-pse', 'cmd-1', at);
@@ -120,6 +123,8 @@ describe('the Temporal NOC gateway', () => {
     expect(input).toEqual({
       request: { type: 'RequestNoc', actor: pse(), data: { ...NOC_REQUEST, nocId, pseId: 'pse-moitt', jurisdiction: 'federal' } },
       requestId: 'cmd-1',
+      // Sealed by the API for this NOC's process: the process takes no unsealed request.
+      seal: expect.objectContaining({ caseId: `noc:${nocId}`, keyId: testCommandSigner.keyId }),
       policy: config.nocPolicy,
     });
     const attributes = (options.typedSearchAttributes as { key: { name: string }; value: string }[]).map((a) => [a.key.name, a.value]);
@@ -145,10 +150,28 @@ describe('the Temporal NOC gateway', () => {
         failure: new WorkflowFailedError('Workflow execution failed', failure, 'NON_RETRYABLE_FAILURE'),
       });
     });
-    const gateway = createTemporalNocGateway(client, config);
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     await expect(gateway.request(pse(), { ...NOC_REQUEST, requestedMonths: 24 } as never, 'cmd-2')).rejects.toEqual(
       new DomainError('NOC_DURATION_TOO_LONG', 'A NOC lasts at most 12 months', 'requestedMonths'),
     );
+  });
+
+  it('refuses a NOC request from an entity the PSE register does not hold, before any process starts', async () => {
+    const { client, started } = fakeClient(new Map());
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
+    const refusal = await gateway.request(pse('pse-unknown'), NOC_REQUEST as never, 'cmd-unregistered').catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ code: 'PSE_NOT_REGISTERED', field: 'pseId' });
+    expect(started).toHaveLength(0);
+  });
+
+  it("takes the NOC's jurisdiction from the register and refuses an account whose jurisdiction disagrees with it", async () => {
+    const { client, started } = fakeClient(new Map());
+    const punjabRegister = () => Promise.resolve({ jurisdiction: 'punjab' as const });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: punjabRegister });
+    const refusal = await gateway.request(pse('pse-moitt', 'federal'), NOC_REQUEST as never, 'cmd-mismatch').catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ code: 'OUTSIDE_JURISDICTION', field: 'jurisdiction' });
+    expect((refusal as Error).message).toContain('registered in the punjab jurisdiction');
+    expect(started).toHaveLength(0);
   });
 
   it('answers a retried request (same user, same command id) with the NOC the first attempt started', async () => {
@@ -157,7 +180,7 @@ describe('the Temporal NOC gateway', () => {
     const { client } = fakeClient(executions, (id) => {
       throw new WorkflowExecutionAlreadyStartedError('already started', id, 'nocWorkflow');
     });
-    const gateway = createTemporalNocGateway(client, config, { now: () => at });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, now: () => at });
     const view = await gateway.request(pse(), NOC_REQUEST as never, 'cmd-3');
     expect(view.state.status === 'none' ? undefined : view.state.request.nocId).toBe(nocId);
 
@@ -170,13 +193,13 @@ describe('the Temporal NOC gateway', () => {
   it('gives up with UNAVAILABLE when the process does not record the request in time', async () => {
     const executions = new Map<string, FakeExecution>();
     const { client } = fakeClient(executions, (id) => executions.set(id, { queries: [notReady] }));
-    const gateway = createTemporalNocGateway(client, config, { startTimeoutMs: 50 });
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, startTimeoutMs: 50 });
     await expect(gateway.request(pse(), NOC_REQUEST as never, 'cmd-4')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
   it('refuses a request from anyone but a PSE without starting anything', async () => {
     const { client, started } = fakeClient(new Map());
-    const gateway = createTemporalNocGateway(client, config);
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     await expect(gateway.request(reviewer, NOC_REQUEST as never, 'cmd-5')).rejects.toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     expect(started).toHaveLength(0);
   });
@@ -184,10 +207,10 @@ describe('the Temporal NOC gateway', () => {
   it('sends an action as the nocAction update, keyed by actor and command id so a retry acts once', async () => {
     const view = viewAfter([requestCommand('N1')]);
     const { client, updates } = fakeClient(new Map([['noc:N1', { queries: [() => view], update: () => view }]]));
-    const gateway = createTemporalNocGateway(client, config);
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     const action: NocActionInput = { type: 'StartReview', actor: reviewer, data: {}, commandId: 'key-1' };
     await expect(gateway.act('N1', action)).resolves.toBe(view);
-    expect(updates).toEqual([{ workflowId: 'noc:N1', updateId: 'u-rev:key-1', input: action }]);
+    expect(updates).toEqual([{ workflowId: 'noc:N1', updateId: 'u-rev:key-1', input: { ...action, seal: expect.objectContaining({ caseId: 'noc:N1', keyId: testCommandSigner.keyId }) } }]);
   });
 
   it("maps an update's rejection to the DomainError named by the failure type", async () => {
@@ -208,7 +231,7 @@ describe('the Temporal NOC gateway', () => {
         ],
       ]),
     );
-    const gateway = createTemporalNocGateway(client, config);
+    const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER });
     const error = await gateway.act('N2', { type: 'Decide', actor: director, data: { decision: 'approve', reasons: 'ok' }, commandId: 'c' }).catch((e) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'FOUR_EYES_VIOLATION', message: 'The person who recommended may not also decide', field: undefined });
@@ -217,7 +240,7 @@ describe('the Temporal NOC gateway', () => {
   it('answers NOT_FOUND for an unknown NOC, and NOC_WRONG_STATE for one whose process has finished', async () => {
     const withdrawn = viewAfter([requestCommand('N3'), { type: 'Withdraw', actor: pse(), data: { reason: 'Not needed' } }]);
     const executions = new Map<string, FakeExecution>([['noc:N3', { queries: [() => withdrawn], status: 'COMPLETED' }]]);
-    const gateway = createTemporalNocGateway(fakeClient(executions).client, config);
+    const gateway = createTemporalNocGateway(fakeClient(executions).client, config, testSigning());
     const action = (nocId: string, actor = reviewer): Promise<NocView> => gateway.act(nocId, { type: 'StartReview', actor, data: {}, commandId: 'c' });
     await expect(action('NOPE')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(action('N3')).rejects.toMatchObject({ code: 'NOC_WRONG_STATE', message: 'NOC N3 is withdrawn; it takes no more actions' });
@@ -227,7 +250,7 @@ describe('the Temporal NOC gateway', () => {
 
   it('reads the state by query, and undefined for an unknown NOC', async () => {
     const view = viewAfter([requestCommand('N4')]);
-    const gateway = createTemporalNocGateway(fakeClient(new Map([['noc:N4', { queries: [() => view] }]])).client, config);
+    const gateway = createTemporalNocGateway(fakeClient(new Map([['noc:N4', { queries: [() => view] }]])).client, config, testSigning());
     await expect(gateway.state('N4')).resolves.toEqual(view);
     await expect(gateway.state('N5')).resolves.toBeUndefined();
   });

@@ -11,6 +11,7 @@ const row = (pseId: string, jurisdiction: NonCompliantProcurement['jurisdiction'
   offeringId: 'off-pub',
   system: 'Payroll',
   dataClass: 'public',
+  reason: 'migration-deadline',
   migrateBy: '2025-06-01T00:00:00.000Z',
   flaggedAt: '2025-06-01T00:00:00.000Z',
 });
@@ -19,6 +20,9 @@ const ROWS = [row('pse-moitt', 'federal', 'p-1'), row('pse-other-federal', 'fede
 const asked: { jurisdiction?: string }[] = [];
 const adoptionQueries: AdoptionQueries = {
   figures: () => {
+    throw new Error('not used here');
+  },
+  buckets: () => {
     throw new Error('not used here');
   },
   nonCompliant: (_now, filter = {}) => {

@@ -74,6 +74,7 @@ const EXPECTED = [
   'PUT /api/csps/{cspId}/offerings/{offeringId}',
   'DELETE /api/csps/{cspId}/offerings/{offeringId}',
   'POST /api/pses',
+  'GET /api/pses',
   'GET /api/pses/{pseId}',
   'POST /api/procurements',
   'POST /api/procurements/{procurementId}/end',
@@ -221,5 +222,12 @@ describe('the OpenAPI document', () => {
     expect(view).toMatchObject({ type: 'object', required: ['state', 'revision'] });
     const register = resolve('#/components/schemas/NocRegisterRow');
     expect(register.required).toEqual(expect.arrayContaining(['nocId', 'status', 'validUntil', 'revision']));
+  });
+  it('documents what the fuzzer found the server answers: 401 on login, 404 for an unregistered PSE, the list as CSV, a score needs a criterion', () => {
+    expect(Object.keys(doc.paths['/api/auth/login']!.post!.responses)).toEqual(expect.arrayContaining(['401', '429']));
+    expect(Object.keys(doc.paths['/api/procurements']!.post!.responses)).toContain('404');
+    expect(Object.keys(doc.paths['/api/accredited-list']!.get!.responses['200']!.content ?? {})).toEqual(['application/json', 'text/csv']);
+    const score = doc.paths['/api/accreditations/{applicationId}/score']!.post!.requestBody!.content['application/json'].schema.$ref;
+    expect(doc.components.schemas[score.replace('#/components/schemas/', '')]).toMatchObject({ properties: { scores: { minProperties: 1 } } });
   });
 });

@@ -8,7 +8,7 @@ import { Checkpointer } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner } from '../../eventstore/integrity/signing';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import { ROOT, runTool, toolEnv, TSX, type ToolRun } from './run-tool';
+import { auditKeyFileFor, ROOT, runTool, toolEnv, TSX, type ToolRun } from './run-tool';
 
 /**
  * The auditors' tools give a pipe every byte they give a file. The store is made to yield several
@@ -32,7 +32,7 @@ beforeAll(async () => {
     await store.append(history.stream, history.events, 'no-stream');
     someCase ??= history.stream;
   }
-  const checkpointer = new Checkpointer(store, loadAuditSigner({ file: join(data, 'audit-signing-key.pem') }));
+  const checkpointer = new Checkpointer(store, loadAuditSigner({ file: auditKeyFileFor(data) }));
   for (let i = 0; i < CHECKPOINTS; i++) await checkpointer.checkpoint(new Date(Date.UTC(2030, 0, 1, 0, i)).toISOString());
   await store.close();
   const raw = new Database(join(data, 'events.db'));
@@ -91,6 +91,7 @@ describe('the auditors’ tools with their output piped', () => {
     // Signing a checkpoint appends to the log: each run gets its own copy, so both sign the same one.
     const [first, second] = ['copy-1', 'copy-2'].map((name) => {
       cpSync(join(dir, 'data'), join(dir, name), { recursive: true });
+      cpSync(auditKeyFileFor(join(dir, 'data')), auditKeyFileFor(join(dir, name)));
       return toolEnv(join(dir, name));
     });
     const piped = await runTool('cli/checkpoint.ts', [], first as NodeJS.ProcessEnv);

@@ -8,10 +8,13 @@ export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** The environment of a tool run against the data in `dataDir` (the embedded store, its signing key file). */
 export function toolEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EVENTSTORE: 'sqlite' };
-  for (const name of ['EVENTSTORE_URL', 'AUDIT_SIGNING_KEY', 'AUDIT_SIGNING_KEY_FILE']) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EVENTSTORE: 'sqlite', AUDIT_SIGNING_KEY_FILE: auditKeyFileFor(dataDir) };
+  for (const name of ['EVENTSTORE_URL', 'AUDIT_SIGNING_KEY']) delete env[name];
   return env;
 }
+
+/** The audit key of a test's data folder lives beside it, never inside it (the tools refuse that). */
+export const auditKeyFileFor = (dataDir: string): string => `${dataDir}-audit-key.pem`;
 
 export interface ToolRun {
   code: number | null;

@@ -88,8 +88,8 @@ describe('who may see a NOC at all', () => {
     given(punjab.requested).when(cmd.startReview(actors.reviewer), at(T.reviewStarted)).thenRefuses('OUTSIDE_JURISDICTION');
   });
 
-  it('refuses a federal director deciding a provincial NOC', () => {
-    given(punjab['awaiting-decision']).when(cmd.decide(actors.director), at(T.decision)).thenRefuses('OUTSIDE_JURISDICTION');
+  it('refuses a federal director deciding a provincial NOC they oversee: the province decides it', () => {
+    given(punjab['awaiting-decision']).when(cmd.decide(actors.director), at(T.decision)).thenRefuses('ROLE_NOT_ALLOWED');
   });
 
   it('refuses a provincial officer on a federal NOC', () => {

@@ -7,10 +7,31 @@ describe('registering a PSE', () => {
     expect(state).toEqual({ status: 'registered', pseId: PSE_ID, ...PSE, registeredBy: 'u-admin', registeredAt: NOW, procurements: {} });
   });
 
-  it('is refused to anyone but an administrator, the entity itself included', () => {
+  it("is refused to anyone but an administrator or the province's provincial officers, the entity itself included", () => {
     for (const actor of [who.pse, who.reviewer, who.director, who.csp, who.auditor]) {
       givenPse([]).when(pseCmd.register(actor), at()).thenRefuses('ROLE_NOT_ALLOWED');
     }
+  });
+
+  it("by a provincial officer puts an entity of the officer's own province on the register", () => {
+    const command = { ...pseCmd.register(who.punjabOfficer), data: { ...pseCmd.register().data, jurisdiction: 'punjab' as const } };
+    const { state } = givenPse([]).when(command, at()).then([
+      { type: 'PseRegistered', data: { ...command.data, registeredBy: who.punjabOfficer.userId, registeredAt: NOW } },
+    ]);
+    expect(state.status === 'registered' && state.jurisdiction).toBe('punjab');
+  });
+
+  it("is refused to a provincial officer for another jurisdiction's entity, naming the field", () => {
+    givenPse([]).when(pseCmd.register(who.punjabOfficer), at()).thenRefuses('OUTSIDE_JURISDICTION', 'jurisdiction');
+    const sindh = { ...pseCmd.register(who.punjabOfficer), data: { ...pseCmd.register().data, jurisdiction: 'sindh' as const } };
+    givenPse([]).when(sindh, at()).thenRefuses('OUTSIDE_JURISDICTION', 'jurisdiction');
+  });
+
+  it('is refused to a provincial administrator for an entity outside that province, and allowed to a federal one for any', () => {
+    const punjabAdmin = { ...who.admin, jurisdiction: 'punjab' as const };
+    givenPse([]).when(pseCmd.register(punjabAdmin), at()).thenRefuses('OUTSIDE_JURISDICTION', 'jurisdiction');
+    const sindh = { ...pseCmd.register(), data: { ...pseCmd.register().data, jurisdiction: 'sindh' as const } };
+    givenPse([]).when(sindh, at()).then([{ type: 'PseRegistered', data: { ...sindh.data, registeredBy: 'u-admin', registeredAt: NOW } }]);
   });
 
   it('is refused when the entity is already registered', () => {

@@ -1,7 +1,7 @@
 import type { AccreditationEventOf, AccreditationEventType } from '../../domain/accreditation/events';
 import type { CspEventOf, CspEventType, Offering } from '../../domain/csp/events';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor';
-import type { Baseline, DataClass } from '../../domain/shared/vocabulary';
+import type { Baseline, DataClass, Jurisdiction } from '../../domain/shared/vocabulary';
 import { eventId, streamName } from '../../eventstore/envelope';
 import type { RecordedEvent } from '../../eventstore/port';
 import { director, reviewer } from '../support/actors';
@@ -80,6 +80,12 @@ export function registerCsp(log: TestLog, cspId: string, name: string, at: strin
     },
     at,
   );
+}
+
+/** An entity put on the PSE register, where its jurisdiction comes from. */
+export function registerPse(log: TestLog, pseId: string, jurisdiction: Jurisdiction, at: string): RecordedEvent {
+  const data = { pseId, name: `Entity ${pseId}`, ministry: 'Test ministry', jurisdiction, registeredBy: SYSTEM_ACTOR.userId, registeredAt: at };
+  return append(log, streamName('pse', pseId), 'PseRegistered', data, SYSTEM_ACTOR, at);
 }
 
 export function addOffering(log: TestLog, cspId: string, offering: Offering, at: string): RecordedEvent {
@@ -166,13 +172,14 @@ export class ApplicationScript {
     return this;
   }
 
-  expire(validUntil: string): this {
-    this.event('AccreditationExpired', { validUntil }, SYSTEM_ACTOR, validUntil);
+  /** `transitionUntil`: the migration period's end, as events carry it since expiry gave one. */
+  expire(validUntil: string, transitionUntil?: string): this {
+    this.event('AccreditationExpired', { validUntil, ...(transitionUntil ? { transitionUntil } : {}) }, SYSTEM_ACTOR, validUntil);
     return this;
   }
 
-  withdraw(reason: string, previousStatus: string, at: string): this {
-    this.event('AccreditationWithdrawn', { reason, withdrawnBy: cspRep.userId, previousStatus }, cspRep, at);
+  withdraw(reason: string, previousStatus: string, at: string, transitionUntil?: string): this {
+    this.event('AccreditationWithdrawn', { reason, withdrawnBy: cspRep.userId, previousStatus, ...(transitionUntil ? { transitionUntil } : {}) }, cspRep, at);
     return this;
   }
 

@@ -2,7 +2,7 @@ import type { ProcurementAnswer, ReasonCode } from '../../domain/procurement';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
 import { procurementCheck, procurementInput } from '../../projections/procurement/queries';
 import { director, pse, reviewer } from '../support/actors';
-import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, cspEvent, registerCsp } from './accredited-fixtures';
+import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, cspEvent, registerCsp, registerPse } from './accredited-fixtures';
 import { TestLog, dump, memoryDb, project } from './support';
 
 const T0 = '2025-01-06T09:00:00.000Z';
@@ -144,9 +144,10 @@ describe('the procurement check from the read model', () => {
     expect(codes(check('off-gov', 'restricted'))).toContain('UNKNOWN_OFFERING');
   });
 
-  it('carries a revocation’s transition period into the facts, knows the entity’s jurisdiction from its NOCs, and leaves out NOCs that cannot bear on the check', () => {
+  it('carries a revocation’s transition period into the facts, knows the entity’s jurisdiction from the register, and leaves out NOCs that cannot bear on the check', () => {
     const { log, apply, db } = setup();
     application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(RESTRICTED, GRANTED).revoke('Breach', '2025-12-01T00:00:00.000Z', SUSPENDED);
+    registerPse(log, 'pse-lhr', 'punjab', T0);
     log.nocCase({ nocId: 'NOC-9' }, pse('pse-lhr', 'punjab'), T0);
     apply();
     const input = procurementInput(db, { pse: 'pse-lhr', offering: 'off-gov', dataClass: 'restricted' }, NOW);
@@ -154,6 +155,19 @@ describe('the procurement check from the read model', () => {
     expect(input.offering?.accreditation).toMatchObject({ status: 'revoked', transitionUntil: '2025-12-01T00:00:00.000Z' });
     // An on-premises-hosting NOC cannot bear on procuring a cloud offering: it is not part of the input.
     expect(input.nocs).toEqual([]);
+    // An entity the register does not hold is given no jurisdiction, not a guessed one.
+    expect(procurementInput(db, { pse: 'pse-unknown', offering: 'off-gov', dataClass: 'restricted' }, NOW).pse).toEqual({ pseId: 'pse-unknown' });
+  });
+
+  it('carries the migration period of an expiry or a withdrawal into the facts, and denies anything new during it', () => {
+    const { log, apply, db, check } = setup();
+    application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(RESTRICTED, GRANTED).withdraw('Discontinued', 'accredited', SUSPENDED, '2025-12-01T00:00:00.000Z');
+    apply();
+    const input = procurementInput(db, { pse: 'pse-moitt', offering: 'off-gov', dataClass: 'restricted' }, NOW);
+    expect(input.offering?.accreditation).toMatchObject({ status: 'withdrawn', transitionUntil: '2025-12-01T00:00:00.000Z' });
+    const answer = check('off-gov', 'restricted', '2025-07-01T00:00:00.000Z');
+    expect(answer.decision).toBe('denied');
+    expect(answer.reasons.find((r) => r.code === 'ACCREDITATION_WITHDRAWN')?.message).toContain('must leave by 2025-12-01T00:00:00.000Z');
   });
 
   it('is rebuilt to the same facts after a reset', () => {

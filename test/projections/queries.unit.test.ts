@@ -75,7 +75,7 @@ describe('the NOC queries', () => {
     ['a PSE officer: its own entity’s NOCs', moitt, ['FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
     ['a provincial PSE officer: its own entity’s NOCs', punjab, ['PB-DECIDE']],
     ['a reviewer: every federal NOC', reviewer, ['FBR-NEW', 'FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
-    ['a director: every federal NOC', director, ['FBR-NEW', 'FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
+    ['a federal director: every NOC of every province (oversight, read only)', director, [...ALL].sort()],
     ['a security reviewer: every federal NOC', securityReviewer, ['FBR-NEW', 'FED-ACTIVE', 'FED-ASKED', 'FED-WAIT']],
     ['a provincial officer: the NOCs of that province only', pb1, ['PB-DECIDE']],
     ['an auditor: everything', auditor, [...ALL].sort()],
@@ -84,6 +84,13 @@ describe('the NOC queries', () => {
     ['a PSE officer without an organisation: nothing', staff('u-lost', 'pse'), []],
   ])('list for %s', (_who, actor, expected) => {
     expect(ids(actor)).toEqual(expected);
+  });
+
+  it("narrow to one jurisdiction on request, within what the caller may see: a federal director's Punjab view, an officer asking for another province", () => {
+    expect(queries.list(director, { jurisdiction: 'punjab' }).map((r) => r.nocId)).toEqual(['PB-DECIDE']);
+    expect(queries.get(director, 'PB-DECIDE')?.jurisdiction).toBe('punjab');
+    expect(queries.list(pb1, { jurisdiction: 'sindh' })).toEqual([]);
+    expect(queries.list(reviewer, { jurisdiction: 'punjab' })).toEqual([]);
   });
 
   it('agree with canSeeNoc for every actor and NOC, in list and get alike', () => {

@@ -12,9 +12,11 @@ import { createFrameworkRegister } from '../../api/framework-register';
 import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { createTemporalCspGateway } from '../../api/csp-gateway';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
-import { createTemporalPseGateway } from '../../api/pse-gateway';
+import { createTemporalPseGateway, type RegisterPsePayload } from '../../api/pse-gateway';
+import type { Actor } from '../../domain/shared/actor';
 import { createFrameworkLibrary } from '../../config/framework';
 import { createPublicQueries } from '../../projections/procurement/queries';
+import { createPseRegisterQueries } from '../../projections/pse/entities';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { createAccreditationQueueQueries } from '../../projections/accreditation/queue';
 import { createComplianceQueries } from '../../projections/compliance/queries';
@@ -30,6 +32,7 @@ import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
 import { ProjectionRunner } from '../../projections/runner';
+import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
 import { devServerEnv, startTestWorker } from './temporal';
 
 /**
@@ -37,6 +40,8 @@ import { devServerEnv, startTestWorker } from './temporal';
  * the hash-chained SQLite event store on a file, the projection runner, identity, and the API (every
  * gateway and read model server/main.ts wires) with its UI (server/compose.ts) listening on a free port.
  */
+const REGISTRAR: Actor = { userId: 'test-registrar', name: 'Test registrar', role: 'admin', jurisdiction: 'federal' };
+
 export interface Stack {
   env: TestWorkflowEnvironment;
   store: EventStore;
@@ -61,6 +66,11 @@ export async function startStack(options: {
    * test server, which has no visibility store.
    */
   apiDeps?: (deps: ApiDeps, env: TestWorkflowEnvironment) => ApiDeps;
+  /**
+   * The entities put on the PSE register before the API opens. By default, the organisation of every
+   * seeded PSE account, in that account's jurisdiction: a NOC is only requested by a registered entity.
+   */
+  entities?: RegisterPsePayload[];
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), `${options.taskQueue}-`));
   const env = await (options.env ?? devServerEnv());
@@ -72,26 +82,33 @@ export async function startStack(options: {
   const identity = await createTestIdentity({ store });
   for (const account of Object.values(options.accounts)) await seedAccount(identity, { ...account, password: options.password } as AccountInput);
   const base0 = loadConfig({});
-  const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
+  const config: AppConfig = {
+    ...base0,
+    dataDir: dir,
+    temporal: { ...base0.temporal, taskQueue: options.taskQueue },
+    commandKeys: { signingKeyPem: TEST_COMMAND_KEY_PEM, signingKeyFile: join(dir, 'unused-command-key.pem') },
+  };
+  const signing = testSigning();
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
   const frameworks = createFrameworkLibrary(config.framework);
   const frameworkRegister = createFrameworkRegister({ eventStore: store, genesis: frameworks.load(frameworks.currentVersion) });
-  const cspGateway = createTemporalCspGateway(env.client, config);
+  const cspGateway = createTemporalCspGateway(env.client, config, signing);
   const publicQueries = createPublicQueries(readModels);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
   const deps: ApiDeps = {
     config,
     identity,
-    nocGateway: createTemporalNocGateway(env.client, config),
+    nocGateway: createTemporalNocGateway(env.client, config, signing),
     cspGateway,
-    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: store }),
+    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: store, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModels),
-    pseGateway: createTemporalPseGateway({ client: env.client, config, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    pseGateway: createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModels),
+    pseRegister: createPseRegisterQueries(readModels),
     accreditationQueue: createAccreditationQueueQueries(readModels),
-    complianceGateway: createTemporalComplianceGateway({ client: env.client, config }),
+    complianceGateway: createTemporalComplianceGateway({ client: env.client, config, signing }),
     complianceQueries: createComplianceQueries(readModels),
     eventStore: store,
     health: async () => healthy,
@@ -99,6 +116,14 @@ export async function startStack(options: {
     auditKey: signer,
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
+  const entities =
+    options.entities ??
+    Object.values(options.accounts)
+      .filter((a) => a.role === 'pse' && a.organisationId !== undefined)
+      .map((a) => ({ pseId: a.organisationId as string, name: a.organisationId as string, ministry: 'Test ministry', jurisdiction: a.jurisdiction }));
+  for (const entity of new Map(entities.map((e) => [e.pseId, e])).values()) {
+    await deps.pseGateway?.register(REGISTRAR, entity, `register-${entity.pseId}`);
+  }
   const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -5,6 +5,8 @@ import type { EventStore } from '../../eventstore/port';
 import { createAppWorker } from '../../worker/create-worker';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
+import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
+import { TEST_TRUSTED_COMMAND_KEYS, followServerClock, signOnClockOf } from './command-keys';
 import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../../workflows/search-attributes';
 
 /** Temporal's time-skipping test server, from the project's own binary (never the SDK's download). */
@@ -12,6 +14,7 @@ import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction, OfferingId 
 export async function skipTo(env: TestWorkflowEnvironment, at: number | string): Promise<void> {
   const ms = (typeof at === 'string' ? Date.parse(at) : at) - (await env.currentTimeMs());
   if (ms > 0) await env.sleep(ms);
+  await followServerClock(env);
 }
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -24,6 +27,8 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((name) => [name, keyword])),
   });
+  // The tests' seals are issued on this server's clock, as the API's are on the one clock it shares with the server.
+  signOnClockOf(env);
   return env;
 }
 
@@ -43,9 +48,13 @@ export function devServerEnv(namespace = 'cloud-office'): Promise<TestWorkflowEn
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundled once per test file: bundling takes seconds. */
+/** Bundled once per test file: bundling takes seconds. The bundle trusts the tests' command key. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('./test-workflows'),
+    logger: quietBundlerLogger,
+    webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS),
+  });
   return bundle;
 }
 
@@ -64,6 +73,7 @@ export async function startTestWorker(
     taskQueue,
     eventStore,
     logger: pino({ level: 'silent' }),
+    trustedCommandKeys: TEST_TRUSTED_COMMAND_KEYS,
     workflowBundle: await workflowBundle(),
   });
   return { worker, run: worker.run() };

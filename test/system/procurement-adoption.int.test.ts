@@ -13,6 +13,8 @@ const ACCOUNTS = {
   admin: { username: 'ada', role: 'admin', jurisdiction: 'federal', displayName: 'Ada Admin' },
   csp: { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: CSP_ID, displayName: 'Nimbus representative' },
   pse: { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: PSE_ID, displayName: 'MoITT officer' },
+  punjabOfficer: { username: 'pb-officer', role: 'provincial-officer', jurisdiction: 'punjab', displayName: 'Punjab officer' },
+  sindhOfficer: { username: 'sd-officer', role: 'provincial-officer', jurisdiction: 'sindh', displayName: 'Sindh officer' },
   otherPse: { username: 'fbr', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-fbr', displayName: 'FBR officer' },
 } as const;
 type Who = keyof typeof ACCOUNTS;
@@ -21,7 +23,8 @@ let stack: Stack;
 let api: ApiClient<Who>;
 
 beforeAll(async () => {
-  stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
+  // The register starts empty: registering the entity is part of what is tested.
+  stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD, entities: [] });
   api = await apiClient(stack, ACCOUNTS, PASSWORD);
 });
 
@@ -90,5 +93,31 @@ describe('procurements and adoption through the API', () => {
     expect(errorOf(await call('POST', `/api/procurements/${recorded.procurement.procurementId}/end`, 'pse', { reason: 'again' }))?.code).toBe('PROCUREMENT_ENDED');
     await projected();
     expect(((await call('GET', '/api/adoption')).body as { totals: { workloadsOnAccredited: number } }).totals.workloadsOnAccredited).toBe(0);
+  });
+
+  it("lets a provincial officer register their own province's entities only, and see only those", async () => {
+    const lands = { pseId: 'pse-pb-lands', name: 'Punjab Land Records Authority', ministry: 'Board of Revenue', jurisdiction: 'punjab' };
+    const refused = await call('POST', '/api/pses', 'punjabOfficer', { ...lands, pseId: 'pse-sd-lands', jurisdiction: 'sindh' });
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused)).toMatchObject({ code: 'OUTSIDE_JURISDICTION', field: 'jurisdiction' });
+    expect((await call('POST', '/api/pses', 'punjabOfficer', lands)).status).toBe(201);
+    expect((await call('GET', '/api/pses/pse-pb-lands', 'punjabOfficer')).body).toMatchObject({ state: { jurisdiction: 'punjab', registeredBy: expect.any(String) } });
+    expect((await call('GET', '/api/pses/pse-pb-lands', 'sindhOfficer')).status).toBe(404);
+    expect((await call('GET', '/api/pses/pse-pb-lands', 'admin')).status).toBe(200);
+
+    // The register as a list: each sees the entities of their own province; federal staff see every province's.
+    await projected();
+    const ids = async (who: Who, query = '') => ((await call('GET', `/api/pses${query}`, who)).body as { items: { pseId: string }[] }).items.map((e) => e.pseId);
+    expect(await ids('punjabOfficer')).toEqual(['pse-pb-lands']);
+    expect(await ids('sindhOfficer')).toEqual([]);
+    expect(await ids('punjabOfficer', '?jurisdiction=federal')).toEqual([]);
+    expect(await ids('admin', '?jurisdiction=punjab')).toEqual(['pse-pb-lands']);
+    expect(await ids('admin')).toEqual(expect.arrayContaining([PSE_ID, 'pse-pb-lands']));
+
+    // One province's adoption figures carry that province's rows only.
+    await projected();
+    const punjab = (await call('GET', '/api/adoption?jurisdiction=punjab')).body as { byJurisdiction: { jurisdiction: string }[]; byMinistry: { jurisdiction: string }[] };
+    expect([...punjab.byJurisdiction, ...punjab.byMinistry].every((r) => r.jurisdiction === 'punjab')).toBe(true);
+    expect(errorOf(await call('GET', '/api/adoption?jurisdiction=atlantis'))).toMatchObject({ code: 'VALIDATION_FAILED', field: 'jurisdiction' });
   });
 });

@@ -99,6 +99,9 @@ it('resumes a pending expiry after the supervisor is killed with SIGKILL, with n
   const pending = (await call('GET', '/api/accounts/grants/pending', adm)).body.items as { username: string; grant: { grantId: string } }[];
   const grant = pending.find((item) => item.username === 'dir1');
   expect((await call('POST', `/api/accounts/dir1/grants/${grant?.grant.grantId}/approve`, adm, {})).status).toBe(200);
+  // The entity is put on the PSE register before it may request a NOC.
+  const entity = { pseId: 'pse-fbr', name: 'Federal Board of Revenue', ministry: 'Finance', jurisdiction: 'federal' };
+  expect((await call('POST', '/api/pses', adm, entity)).status).toBe(201);
   const [pse, rev, dir1] = [await login('pse1'), await login('rev1'), await login('dir1')];
   const created = await call('POST', '/api/nocs', pse, {
     deviation: 'other',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
@@ -84,6 +85,7 @@ export async function submit(
       {
         submit: command,
         requestId: `submit-${applicationId}`,
+        seal: await startSeal(accreditationWorkflowId(applicationId), command, `submit-${applicationId}`),
         policy: opts.policy ?? DEFAULT_ACCREDITATION_POLICY,
         framework: FRAMEWORK,
         ...(opts.lastRejectedAt ? { lastRejectedAt: opts.lastRejectedAt } : {}),
@@ -101,7 +103,7 @@ export function act<K extends AccreditationActionType>(
   actor: Actor,
   data: AccreditationCommandOf<K>['data'] | Record<string, unknown>,
 ): Promise<AccreditationView> {
-  return handle.executeUpdate(accreditationActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(accreditationActionUpdate, { args: [action] }));
 }
 
 export function view(handle: WorkflowHandle): Promise<AccreditationView> {

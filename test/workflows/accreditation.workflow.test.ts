@@ -1,8 +1,9 @@
+import { sealedAction } from '../support/command-keys';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_ACCREDITATION_POLICY } from '../../domain/accreditation/policy';
 import { addDays, addMonths } from '../../domain/shared/time';
 import type { EventStore } from '../../eventstore/port';
-import { complianceActionSignal } from '../../workflows/accreditation/messages';
+import { complianceActionSignal, type ComplianceActionInput } from '../../workflows/accreditation/messages';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { act, as, granted, people, refusal, streamOf, submit, TASK_QUEUE, view, viewWhen } from './accreditation-harness';
 
@@ -143,21 +144,38 @@ describe('accreditation process on the time-skipping server', () => {
     expect(rejected).toHaveLength(0);
   });
 
+  it('suspends an accreditation only on a measure the API sealed for it, keeping a forged one as a refusal', async () => {
+    const { handle } = await granted(env);
+    const measure: ComplianceActionInput = { type: 'Suspend', actor: people.director, data: { reasons: 'Forged' }, commandId: 'forged-1' };
+    await handle.signal(complianceActionSignal, measure);
+    const elsewhere = await sealedAction('accreditation:APP-ELSEWHERE', { ...measure, commandId: 'forged-2' });
+    await handle.signal(complianceActionSignal, elsewhere);
+    const refused = await viewWhen(handle, (v) => v.complianceRefusals.length === 2);
+    expect(refused.complianceRefusals.map((r) => [r.commandId, r.code])).toEqual([
+      ['forged-1', 'COMMAND_SIGNATURE_INVALID'],
+      ['forged-2', 'COMMAND_SIGNATURE_INVALID'],
+    ]);
+    expect(refused.state.status).toBe('accredited');
+
+    await handle.signal(complianceActionSignal, await sealedAction(handle.workflowId, { ...measure, commandId: 'sealed-1' }));
+    expect((await viewWhen(handle, (v) => v.state.status === 'suspended')).state.status).toBe('suspended');
+  });
+
   it('suspends and revokes on the compliance signal, and keeps a refused signal as a refusal', async () => {
     const { handle, applicationId } = await granted(env);
-    await handle.signal(complianceActionSignal, { type: 'Suspend', actor: people.director, data: { reasons: 'Data-centre audit failed' }, commandId: 'cr-1' });
+    await handle.signal(complianceActionSignal, await sealedAction(handle.workflowId, { type: 'Suspend', actor: people.director, data: { reasons: 'Data-centre audit failed' }, commandId: 'cr-1' } as ComplianceActionInput));
     await viewWhen(handle, (v) => v.state.status === 'suspended');
 
     const reinstated = await act(handle, 'Reinstate', people.director, { reasons: 'Audit findings closed' });
     expect(reinstated.state.status).toBe('accredited');
 
     // A reviewer may not revoke: the decider refuses, and the process records the refusal and goes on.
-    await handle.signal(complianceActionSignal, { type: 'Revoke', actor: people.reviewer, data: { reasons: 'x' }, commandId: 'cr-2' });
+    await handle.signal(complianceActionSignal, await sealedAction(handle.workflowId, { type: 'Revoke', actor: people.reviewer, data: { reasons: 'x' }, commandId: 'cr-2' } as ComplianceActionInput));
     const refused = await viewWhen(handle, (v) => v.complianceRefusals.length === 1);
     expect(refused.complianceRefusals[0]).toMatchObject({ commandId: 'cr-2', type: 'Revoke', code: 'ROLE_NOT_ALLOWED' });
     expect(refused.state.status).toBe('accredited');
 
-    await handle.signal(complianceActionSignal, { type: 'Revoke', actor: people.director, data: { reasons: 'Repeated breach', transitionDays: 90 }, commandId: 'cr-3' });
+    await handle.signal(complianceActionSignal, await sealedAction(handle.workflowId, { type: 'Revoke', actor: people.director, data: { reasons: 'Repeated breach', transitionDays: 90 }, commandId: 'cr-3' } as ComplianceActionInput));
     const result = await handle.result();
     expect(result.state.status).toBe('revoked');
     const events = await streamOf(store, applicationId);

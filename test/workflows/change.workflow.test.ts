@@ -10,6 +10,7 @@ import type { changeWorkflow } from '../../workflows/compliance/change.workflow'
 import { changeActionUpdate, changeStateQuery, changeWorkflowId, type ChangeActionType, type ChangeView } from '../../workflows/compliance/change-messages';
 import { reviewStateQuery, reviewWorkflowId } from '../../workflows/compliance/messages';
 import { decodedStream, refusal } from '../support/case-results';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { CSP_ID, GOV_CLOUD, as, people } from './accreditation-harness';
@@ -43,7 +44,7 @@ async function request(plannedInDays: number) {
     await env.client.workflow.start<typeof changeWorkflow>('changeWorkflow', {
       workflowId: changeWorkflowId(changeId),
       taskQueue: TASK_QUEUE,
-      args: [{ request: command, requestId: `request-${changeId}`, policy: DEFAULT_COMPLIANCE_POLICY }],
+      args: [{ request: command, requestId: `request-${changeId}`, seal: await startSeal(changeWorkflowId(changeId), command, `request-${changeId}`), policy: DEFAULT_COMPLIANCE_POLICY }],
     }),
   );
   return { handle, changeId };
@@ -64,7 +65,7 @@ async function until<T>(read: () => Promise<T>, ready: (value: T) => boolean): P
 }
 
 function act<K extends ChangeActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: ChangeCommandOf<K>['data']): Promise<ChangeView> {
-  return handle.executeUpdate(changeActionUpdate, { args: [{ type, actor, data, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data, commandId: randomUUID() }).then((action) => handle.executeUpdate(changeActionUpdate, { args: [action] }));
 }
 
 describe('significant change requests on the time-skipping server', () => {

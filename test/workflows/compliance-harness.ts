@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirs
 import type { ReviewCommandOf } from '../../domain/compliance/review-commands';
 import type { ReviewState } from '../../domain/compliance/review-state';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
-import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor';
+import { SYSTEM_ACTOR, isSystem, type Actor } from '../../domain/shared/actor';
 import type { monitoringWorkflow } from '../../workflows/compliance/monitoring.workflow';
 import type { reviewWorkflow } from '../../workflows/compliance/review.workflow';
 import {
@@ -19,6 +19,9 @@ import {
   type ReviewTriggerInput,
   type ReviewView,
 } from '../../workflows/compliance/messages';
+import { sealedAction, startSeal } from '../support/command-keys';
+import { startAsEngine } from '../support/engine-start';
+import { accreditationWorkflowId, type ComplianceActionInput } from '../../workflows/accreditation/messages';
 import { trackForExport } from '../support/history-export';
 import { CSP_ID, GOV_CLOUD, TASK_QUEUE } from './accreditation-harness';
 
@@ -27,7 +30,8 @@ export async function startMonitoring(
   applicationId: string,
   firstPeriod: string,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof monitoringWorkflow>> {
-  const handle = await env.client.workflow.start<typeof monitoringWorkflow>('monitoringWorkflow', {
+  const handle = await startAsEngine<typeof monitoringWorkflow>(env, {
+    workflowType: 'monitoringWorkflow',
     workflowId: monitoringWorkflowId(applicationId),
     taskQueue: TASK_QUEUE,
     args: [
@@ -52,11 +56,16 @@ export async function openReview(
     actor,
     data: { reviewId, applicationId, offeringId: GOV_CLOUD.offeringId, cspId: CSP_ID, trigger, description: `A ${trigger} review` },
   };
-  const handle = await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', {
-    workflowId: reviewWorkflowId(reviewId),
-    taskQueue: TASK_QUEUE,
-    args: [{ open, requestId: `open-${reviewId}`, policy: DEFAULT_COMPLIANCE_POLICY }],
-  });
+  const workflowId = reviewWorkflowId(reviewId);
+  const input = { open, requestId: `open-${reviewId}`, policy: DEFAULT_COMPLIANCE_POLICY };
+  // The engine opens its reviews as a parent process; a reviewer's opening is sealed by the API.
+  const handle = isSystem(actor)
+    ? await startAsEngine<typeof reviewWorkflow>(env, { workflowType: 'reviewWorkflow', workflowId, taskQueue: TASK_QUEUE, args: [input] })
+    : await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ ...input, seal: await startSeal(workflowId, open, input.requestId) }],
+      });
   return trackForExport(handle);
 }
 
@@ -76,22 +85,33 @@ export async function trackStarted(env: TestWorkflowEnvironment, workflowId: str
 }
 
 export function report(handle: WorkflowHandle, actor: Actor, period: string): Promise<MonitoringView> {
-  return handle.executeUpdate(monitoringActionUpdate, {
-    args: [{ type: 'SubmitMonthlyReport', actor, data: { period, summary: `Report for ${period}`, vulnerabilities: { high: 0, moderate: 1, low: 3 } }, commandId: randomUUID() }],
-  });
+  const action = { type: 'SubmitMonthlyReport' as const, actor, data: { period, summary: `Report for ${period}`, vulnerabilities: { high: 0, moderate: 1, low: 3 } }, commandId: randomUUID() };
+  return sealedAction(handle.workflowId, action).then((sealed) => handle.executeUpdate(monitoringActionUpdate, { args: [sealed] }));
 }
 
 export function monitoring(handle: WorkflowHandle): Promise<MonitoringView> {
   return handle.query(monitoringStateQuery);
 }
 
-export function onReview<K extends ReviewActionType>(
+export async function onReview<K extends ReviewActionType>(
   handle: WorkflowHandle,
   type: K,
   actor: Actor,
   data: ReviewCommandOf<K>['data'] | Record<string, unknown>,
 ): Promise<ReviewView> {
-  return handle.executeUpdate(reviewActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  const action = await sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() });
+  return handle.executeUpdate(reviewActionUpdate, { args: [{ ...action, ...(await measureOf(handle, action)) }] });
+}
+
+/** A director's suspension or revocation carries the director's own measure, sealed for the accreditation (as the API does). */
+async function measureOf(handle: WorkflowHandle, action: { type: string; actor: Actor; data: unknown; commandId: string }): Promise<{ measure?: ComplianceActionInput }> {
+  const type = action.type === 'DecideSuspend' ? 'Suspend' : action.type === 'DecideRevoke' ? 'Revoke' : undefined;
+  if (type === undefined) return {};
+  const { state } = await handle.query(reviewStateQuery);
+  if (state.status === 'none') return {};
+  const { reasons } = action.data as { reasons: string };
+  const measure = { type, actor: action.actor, data: { reasons }, commandId: `${action.commandId}:measure` } as ComplianceActionInput;
+  return { measure: await sealedAction(accreditationWorkflowId(state.subject.applicationId), measure) };
 }
 
 export async function reviewStatus(handle: WorkflowHandle): Promise<ReviewState['status']> {

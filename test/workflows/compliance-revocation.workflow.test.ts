@@ -15,6 +15,7 @@ import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
 import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
 import { answer } from '../domain/pse-fixtures';
 import { pse as pseOfficer } from '../support/actors';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 import { skipTo } from '../support/temporal';
 import { useWorkflowTestBed } from '../support/workflow-bed';
@@ -52,13 +53,13 @@ async function registerPse(pseId: string, jurisdiction: Jurisdiction): Promise<W
     await env.client.workflow.start<typeof pseWorkflow>('pseWorkflow', {
       workflowId: pseWorkflowId(pseId),
       taskQueue: TASK_QUEUE,
-      args: [{ register: command, requestId: `reg-${pseId}` }],
+      args: [{ register: command, requestId: `reg-${pseId}`, seal: await startSeal(pseWorkflowId(pseId), command, `reg-${pseId}`) }],
     }),
   );
 }
 
 function onPse<K extends PseActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: PseCommandOf<K>['data']): Promise<PseView> {
-  return handle.executeUpdate(pseActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(pseActionUpdate, { args: [action] }));
 }
 
 const procurement = (pseId: string, procurementId: string, offeringId = GOV_CLOUD.offeringId): PseCommandOf<'RecordProcurement'>['data'] => ({

@@ -8,6 +8,7 @@ import { decode } from '../../eventstore/registry';
 import type { cspWorkflow } from '../../workflows/csp/csp.workflow';
 import { cspActionUpdate, cspStateQuery, cspWorkflowId, type CspActionType, type CspView } from '../../workflows/csp/messages';
 import { useWorkflowTestBed } from '../support/workflow-bed';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 import { GOV_CLOUD, refusal } from './accreditation-harness';
 
@@ -33,13 +34,13 @@ async function register(cspId: string, continueAfterEvents?: number) {
   const handle = await env.client.workflow.start<typeof cspWorkflow>('cspWorkflow', {
     workflowId: cspWorkflowId(cspId),
     taskQueue: TASK_QUEUE,
-    args: [{ register: command, requestId: `reg-${cspId}`, ...(continueAfterEvents ? { continueAfterEvents } : {}) }],
+    args: [{ register: command, requestId: `reg-${cspId}`, seal: await startSeal(cspWorkflowId(cspId), command, `reg-${cspId}`), ...(continueAfterEvents ? { continueAfterEvents } : {}) }],
   });
   return trackForExport(handle);
 }
 
 function act<K extends CspActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: CspCommandOf<K>['data'] | Record<string, unknown>): Promise<CspView> {
-  return handle.executeUpdate(cspActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(cspActionUpdate, { args: [action] }));
 }
 
 describe('CSP register process on the time-skipping server', () => {

@@ -11,6 +11,7 @@ import { decodedStream } from '../support/case-results';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocView } from '../../workflows/noc/messages';
 import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
 import { startTestWorker } from '../support/temporal';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 
 export const TASK_QUEUE = 'noc-tests';
@@ -50,7 +51,7 @@ export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOpti
   const handle = await env.client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
     workflowId: nocWorkflowId(nocId),
     taskQueue: TASK_QUEUE,
-    args: [{ request, requestId: `req-${nocId}`, policy: opts.policy ?? DEFAULT_NOC_POLICY, continueAfterEvents: opts.continueAfterEvents }],
+    args: [{ request, requestId: `req-${nocId}`, seal: await startSeal(nocWorkflowId(nocId), request, `req-${nocId}`), policy: opts.policy ?? DEFAULT_NOC_POLICY, continueAfterEvents: opts.continueAfterEvents }],
   });
   return trackForExport(handle);
 }
@@ -61,7 +62,7 @@ export function act<K extends NocCommandType>(
   actor: Actor,
   data: NocCommandOf<K>['data'] | Record<string, unknown>,
 ): Promise<NocView> {
-  return handle.executeUpdate(nocActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(nocActionUpdate, { args: [action] }));
 }
 
 export function view(handle: WorkflowHandle): Promise<NocView> {

@@ -17,6 +17,7 @@ import { buildCaseEvents } from '../../activities/event-activities';
 import { reconcileOfferings } from '../../cli/offerings-reconcile';
 import { accreditationStandingSignal } from '../../workflows/csp/messages';
 import { decodedStream, refusal } from '../support/case-results';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { memoryDb, project } from '../projections/support';
@@ -39,17 +40,17 @@ async function register(cspId: string, actor: Actor = rep(cspId)): Promise<Workf
     await env.client.workflow.start<typeof cspWorkflow>('cspWorkflow', {
       workflowId: cspWorkflowId(cspId),
       taskQueue: TASK_QUEUE,
-      args: [{ register: command, requestId: `reg-${cspId}` }],
+      args: [{ register: command, requestId: `reg-${cspId}`, seal: await startSeal(cspWorkflowId(cspId), command, `reg-${cspId}`) }],
     }),
   );
 }
 
 function cspAct<K extends CspActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: CspCommandOf<K>['data']): Promise<CspView> {
-  return handle.executeUpdate(cspActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(cspActionUpdate, { args: [action] }));
 }
 
 function changeAct<K extends ChangeActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: ChangeCommandOf<K>['data']): Promise<ChangeView> {
-  return handle.executeUpdate(changeActionUpdate, { args: [{ type, actor, data, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data, commandId: randomUUID() }).then((action) => handle.executeUpdate(changeActionUpdate, { args: [action] }));
 }
 
 /** Polls the register until `ready` holds: another process's signal gives no answer to wait on. */
@@ -85,7 +86,7 @@ async function requestChange(applicationId: string, offeringChanges: ChangeComma
     await env.client.workflow.start<typeof changeWorkflow>('changeWorkflow', {
       workflowId: changeWorkflowId(changeId),
       taskQueue: TASK_QUEUE,
-      args: [{ request: command, requestId: `request-${changeId}`, policy: DEFAULT_COMPLIANCE_POLICY }],
+      args: [{ request: command, requestId: `request-${changeId}`, seal: await startSeal(changeWorkflowId(changeId), command, `request-${changeId}`), policy: DEFAULT_COMPLIANCE_POLICY }],
     }),
   );
   return { handle, changeId };
@@ -142,9 +143,9 @@ describe('offerings across providers on the time-skipping server', () => {
     // The engine's own commands are no person's action.
     expect(
       await refusal(
-        csp.executeUpdate(cspActionUpdate, {
-          args: [{ type: 'ApplyApprovedChange' as never, actor: people.csp, data: {} as never, commandId: randomUUID() }],
-        }),
+        sealedAction(csp.workflowId, { type: 'ApplyApprovedChange' as never, actor: people.csp, data: {} as never, commandId: randomUUID() }).then((action) =>
+          csp.executeUpdate(cspActionUpdate, { args: [action] }),
+        ),
       ),
     ).toBe('VALIDATION_FAILED');
 

@@ -8,6 +8,7 @@ import { decode } from '../../eventstore/registry';
 import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
 import { pseActionUpdate, pseStateQuery, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
 import { useWorkflowTestBed } from '../support/workflow-bed';
+import { sealedAction, startSeal } from '../support/command-keys';
 import { trackForExport } from '../support/history-export';
 import { answer } from '../domain/pse-fixtures';
 import { refusal } from './accreditation-harness';
@@ -30,13 +31,13 @@ async function register(pseId: string, continueAfterEvents?: number) {
   const handle = await env.client.workflow.start<typeof pseWorkflow>('pseWorkflow', {
     workflowId: pseWorkflowId(pseId),
     taskQueue: TASK_QUEUE,
-    args: [{ register: command, requestId: `reg-${pseId}`, ...(continueAfterEvents ? { continueAfterEvents } : {}) }],
+    args: [{ register: command, requestId: `reg-${pseId}`, seal: await startSeal(pseWorkflowId(pseId), command, `reg-${pseId}`), ...(continueAfterEvents ? { continueAfterEvents } : {}) }],
   });
   return trackForExport(handle);
 }
 
 function act<K extends PseActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: PseCommandOf<K>['data'] | Record<string, unknown>): Promise<PseView> {
-  return handle.executeUpdate(pseActionUpdate, { args: [{ type, actor, data: data as never, commandId: randomUUID() }] });
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(pseActionUpdate, { args: [action] }));
 }
 
 const procurement = (pseId: string, procurementId: string, decision: 'allowed' | 'allowed-by-noc' | 'denied' = 'allowed') => ({

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { adoptionIn, homeJurisdiction } from '../../api/adoption-scope';
 import type { ApiDeps } from '../../api/deps';
+import { JURISDICTIONS, type Jurisdiction } from '../../domain/shared/vocabulary';
 import type { AdoptionFigures } from '../../projections/adoption/queries';
 import { sendPage } from '../context';
 import { html, type SafeHtml } from '../html';
@@ -13,11 +15,11 @@ type Row = AdoptionFigures['byJurisdiction'][number] | AdoptionFigures['byMinist
 
 const SERIES = [
   ['workloadsOnAccredited', 'Workloads on accredited clouds', 'bar-good', 'workloads on accredited clouds'],
-  ['workloadsUnderNoc', 'Workloads under a NOC', 'bar-warn', 'workloads under a NOC'],
-  ['activeNocs', 'Active NOCs', 'bar-info', 'active NOCs'],
+  ['workloadsUnderNoc', 'Workloads under a NOC in force', 'bar-warn', 'workloads under a NOC in force'],
+  ['activeNocs', 'NOCs in force', 'bar-info', 'NOCs in force'],
   ['nocsExpiringWithin30Days', 'NOCs expiring within 30 days', 'bar-bad', 'NOCs expiring within 30 days'],
-  ['workloadsInTransition', 'Workloads migrating off a revoked offering', 'bar-warn', 'workloads migrating off a revoked offering'],
-  ['workloadsNonCompliant', 'Workloads non-compliant after the migration deadline', 'bar-bad', 'workloads non-compliant after the migration deadline'],
+  ['workloadsInTransition', 'Workloads migrating off an offering whose accreditation ended', 'bar-warn', 'workloads migrating off an offering whose accreditation ended'],
+  ['workloadsNonCompliant', 'Workloads non-compliant (past a migration deadline, or their NOC ended)', 'bar-bad', 'workloads non-compliant'],
 ] as const;
 
 
@@ -42,23 +44,39 @@ function chart(title: string, rows: readonly Row[], name: (r: Row) => string): S
     </table>`;
 }
 
-export function adoptionMain(figures: AdoptionFigures): SafeHtml {
+/** Links to every jurisdiction's figures and to the whole country's; the one shown is not a link. */
+function jurisdictionNav(shown: Jurisdiction | undefined): SafeHtml {
+  const link = (value: string, text: string, current: boolean): SafeHtml =>
+    current ? html`<strong aria-current="page">${text}</strong>` : html`<a href="/adoption?jurisdiction=${value}">${text}</a>`;
+  return html`<nav aria-label="Jurisdiction"><p>${link('all', 'All jurisdictions', shown === undefined)}${JURISDICTIONS.map(
+    (j) => html` · ${link(j, label(j), shown === j)}`,
+  )}</p></nav>`;
+}
+
+export function adoptionMain(figures: AdoptionFigures, jurisdiction?: Jurisdiction): SafeHtml {
   const t = figures.totals;
-  return html`<h1>Cloud adoption across public service entities</h1>
-    <p>As of ${when(figures.asOf)}: ${t.workloadsOnAccredited} workloads on accredited clouds, ${t.workloadsUnderNoc} under a NOC,
-      ${t.activeNocs} active NOCs, ${t.nocsExpiringWithin30Days} expiring within 30 days;
-      ${t.workloadsInTransition} workloads migrating off a revoked offering, ${t.workloadsNonCompliant} non-compliant after the migration deadline.
-      <a href="/api/adoption">The figures as JSON</a>.</p>
+  const where = jurisdiction === undefined ? 'across public service entities' : `in the ${label(jurisdiction)} jurisdiction`;
+  const json = jurisdiction === undefined ? '/api/adoption' : `/api/adoption?jurisdiction=${jurisdiction}`;
+  return html`<h1>Cloud adoption ${where}</h1>
+    ${jurisdictionNav(jurisdiction)}
+    <p>As of ${when(figures.asOf)}: ${t.workloadsOnAccredited} workloads on accredited clouds, ${t.workloadsUnderNoc} under a NOC in force,
+      ${t.workloadsInTransition} migrating off an offering whose accreditation ended, ${t.workloadsNonCompliant} non-compliant
+      (each workload counted once); ${t.activeNocs} NOCs in force, ${t.nocsExpiringWithin30Days} expiring within 30 days.
+      <a href="${json}">The figures as JSON</a>.</p>
     ${chart('By jurisdiction', figures.byJurisdiction, (r) => label(r.jurisdiction))}
     ${chart('By ministry', figures.byMinistry, (r) => ('ministry' in r && r.ministry ? r.ministry : 'Entity not registered') + ` (${label(r.jurisdiction)})`)}`;
 }
 
 export function adoptionPage(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/adoption', async (_request, reply) => {
+  app.get('/adoption', async (request, reply) => {
     if (!deps.adoptionQueries) {
       return sendPage(reply, page({ title: 'Not available', csrf: '', current: 'none', main: html`<h1>Not available</h1><p>Adoption figures are not available on this server just now.</p>` }), 503);
     }
-    const figures = deps.adoptionQueries.figures(new Date().toISOString());
-    return sendPage(reply, page({ title: 'Cloud adoption', csrf: '', current: 'none', main: adoptionMain(figures) }));
+    // ?jurisdiction=all shows the whole country; a provincial officer otherwise sees their own province.
+    const asked = (request.query as Record<string, string | undefined>).jurisdiction;
+    const jurisdiction = asked === 'all' ? undefined : JURISDICTIONS.find((j) => j === asked) ?? homeJurisdiction(request.actor);
+    const all = deps.adoptionQueries.figures(new Date().toISOString());
+    const figures = jurisdiction === undefined ? all : adoptionIn(all, jurisdiction);
+    return sendPage(reply, page({ title: 'Cloud adoption', csrf: '', current: 'none', main: adoptionMain(figures, jurisdiction) }));
   });
 }

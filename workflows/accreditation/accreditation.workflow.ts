@@ -11,11 +11,19 @@ import {
 } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { verifyCommand, type SignedCommandRecord } from '../../domain/shared/signed-command';
+import { trustedCommandKeys } from '../shared/trusted-keys';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
 import { decideAccreditation } from '../../domain/accreditation/decide';
 import type { AccreditationEvent } from '../../domain/accreditation/events';
 import { evolveAccreditation } from '../../domain/accreditation/evolve';
-import { ACCREDITATION_FINAL, ACCREDITATION_HELD, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
+import {
+  ACCREDITATION_FINAL,
+  ACCREDITATION_HELD,
+  initialAccreditationState,
+  type AccreditationCase,
+  type AccreditationState,
+} from '../../domain/accreditation/state';
 import { isBefore } from '../../domain/shared/time';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
@@ -26,6 +34,7 @@ import {
   type AccreditationActionInput,
   type AccreditationView,
   type AccreditationWorkflowInput,
+  type ComplianceActionInput,
   type ComplianceDuties,
   type ComplianceRefusal,
 } from './messages';
@@ -38,11 +47,36 @@ const MAX_REFUSALS_KEPT = 20;
 export const OFFERING_STANDING_PATCH = 'offering-accreditation-standing';
 
 const holds = (state: AccreditationState): boolean => state.status !== 'none' && ACCREDITATION_HELD.includes(state.status);
+/** How long a director's measure stays good on its way through the review. */
+const MEASURE_MAX_AGE_MS = 60 * 60_000;
+/** Marks the runs that verify the measures the compliance review sends. */
+const SIGNED_MEASURES_PATCH = 'signed-compliance-measures';
 /** Submission starts the process; the engine's own steps come from its timers. */
 const NOT_ACTIONS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
 
 function toCommand(input: AccreditationActionInput): AccreditationCommand {
   return parseAction<AccreditationCommand>(AccreditationCommandPayloads, input, 'accreditation application', NOT_ACTIONS);
+}
+
+/** The events that end a grant, by the status they leave; each may start the PSEs' migration period. */
+const ENDING_EVENT: Partial<Record<AccreditationCase['status'], string>> = {
+  revoked: 'AccreditationRevoked',
+  expired: 'AccreditationExpired',
+  withdrawn: 'AccreditationWithdrawn',
+};
+const ENDINGS = new Set<string>(Object.values(ENDING_EVENT));
+
+/**
+ * Since the patch below, an expiry or a withdrawal of a grant starts a migration period as a revocation
+ * does (SPEC §3.1). Processes whose grant ended before it carry on without one: their history has no
+ * transition child there.
+ */
+export const TRANSITION_AT_ACCREDITATION_END_PATCH = 'transition-at-accreditation-end';
+
+function givesMigration(c: AccreditationCase): boolean {
+  if (c.status === 'revoked') return true;
+  if ((c.status !== 'expired' && c.status !== 'withdrawn') || c.transitionUntil === undefined) return false;
+  return patched(TRANSITION_AT_ACCREDITATION_END_PATCH);
 }
 
 /**
@@ -54,7 +88,8 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
  *
  * With `input.compliance`, the process also runs the compliance regime around the grant: it starts the
  * monthly monitoring child at the grant, opens an annual compliance review child on each anniversary,
- * tells monitoring when the accreditation ends, and at a revocation starts the PSEs' transition child.
+ * tells monitoring when the accreditation ends, and when a grant ends (revocation, expiry, withdrawal)
+ * starts the PSEs' transition child.
  * Without it, nothing of that happens and the history is what it always was.
  */
 export async function accreditationWorkflow(input: AccreditationWorkflowInput): Promise<AccreditationView> {
@@ -63,8 +98,8 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   let complianceRefusals: ComplianceRefusal[] = input.carried?.complianceRefusals ?? [];
   const compliance = input.compliance;
   let duties: ComplianceDuties = input.carried?.compliance ?? NO_DUTIES_DONE;
-  /** When and on whose command the accreditation was revoked: the transition's start. */
-  let revocation: { revokedAt: string; requestId: string } | undefined;
+  /** When and on whose command the accreditation ended (revoked, expired, withdrawn): the transition's start. */
+  let ending: { revokedAt: string; requestId: string } | undefined;
   /** Monitoring's handle, when this run started it. */
   let monitoringChild: MonitoringChild | undefined;
   const ledger = new CaseLedger<AccreditationState, AccreditationEvent>(
@@ -94,7 +129,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     const at = nowIso();
     const held = holds(ledger.state);
     await ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
-    if (events.some((e) => e.type === 'AccreditationRevoked')) revocation = { revokedAt: at, requestId: causationId };
+    if (events.some((e) => ENDINGS.has(e.type))) ending = { revokedAt: at, requestId: causationId };
     if (holds(ledger.state) !== held && patched(OFFERING_STANDING_PATCH)) await tellRegister(application.cspId, application.applicationId);
   };
   /**
@@ -115,14 +150,26 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
       await endMonitoring(c, `${info.workflowId}:EndMonitoring:${ledger.revision}`, monitoringChild);
       duties = { ...duties, monitoringEnded: true };
     }
-    if (c.status === 'revoked' && !duties.transitionStarted) {
-      await startTransition(c, revocation ?? { revokedAt: nowIso(), requestId: `${info.workflowId}:AccreditationRevoked:${ledger.revision}` });
+    if (!duties.transitionStarted && givesMigration(c)) {
+      // After a continue-as-new the ending's command is not known here: the id names the ending's event.
+      const requestId = `${info.workflowId}:${ENDING_EVENT[c.status] ?? 'AccreditationRevoked'}:${ledger.revision}`;
+      await startTransition(c, ending ?? { revokedAt: nowIso(), requestId });
       duties = { ...duties, transitionStarted: true };
     }
   };
 
   setHandler(accreditationStateQuery, view);
   handleActions(accreditationActionUpdate, ledger, { toCommand, decide, run, view });
+  /**
+   * A measure is the director's own command to this accreditation, sealed by the API and carried by the
+   * review: signal or no signal, nothing else suspends or revokes. It travels through the review's
+   * commit first, so it is good for longer than a direct action, and it is taken once.
+   */
+  const admitMeasure = (action: ComplianceActionInput): SignedCommandRecord => {
+    const seal = verifyCommand(action, action.seal, { caseId: info.workflowId, now: Date.now(), keys: trustedCommandKeys(), maxAgeMs: MEASURE_MAX_AGE_MS });
+    ledger.checkNotTaken(action);
+    return { type: action.type, commandId: action.commandId, actor: action.actor, data: action.data ?? {}, seal };
+  };
   setHandler(complianceActionSignal, async (action) => {
     await condition(() => ledger.revision >= 0);
     await ledger.exclusive(async () => {
@@ -130,8 +177,10 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
         if (action.type !== 'Suspend' && action.type !== 'Revoke') {
           throw new DomainError('VALIDATION_FAILED', 'The compliance review only suspends or revokes', 'type');
         }
+        // Runs recorded before signed measures took the review's word for them.
+        const signed = patched(SIGNED_MEASURES_PATCH) ? admitMeasure(action) : undefined;
         const command = toCommand(action as AccreditationActionInput);
-        await run(command, decide(command), action.commandId);
+        await ledger.asSigned(signed, () => run(command, decide(command), action.commandId));
       } catch (err) {
         // A signal has nobody to answer; a refusal is kept in the view and logged, and the process goes on.
         if (!(err instanceof DomainError)) throw err;
@@ -146,7 +195,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
 
   if (ledger.state.status === 'none') {
     if (!input.submit) throw ApplicationFailure.nonRetryable('An accreditation process starts with its submission', 'VALIDATION_FAILED');
-    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.submit, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   while (ledger.state.status === 'none' || !ACCREDITATION_FINAL.includes(ledger.state.status)) {

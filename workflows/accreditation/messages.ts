@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { AccreditationCommand, AccreditationCommandType } from '../../domain/accreditation/commands';
 import type { AccreditationPolicy } from '../../domain/accreditation/policy';
 import type { AccreditationState } from '../../domain/accreditation/state';
@@ -14,6 +15,8 @@ export interface AccreditationWorkflowInput {
   submit?: Extract<AccreditationCommand, { type: 'Submit' }>;
   /** The id of the submit command (causation id of the first event). */
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   policy: AccreditationPolicy;
   /**
    * The framework version the application names, loaded and validated by the caller: the process
@@ -59,6 +62,8 @@ export interface AccreditationActionInput<K extends AccreditationActionType = Ac
   data: Extract<AccreditationCommand, { type: K }>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 /** The compliance review's measures, sent as a signal: it does not wait for the outcome. */

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { ChangeCommandOf } from '../../domain/compliance/change-commands';
 import type { ChangeState } from '../../domain/compliance/change-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
@@ -12,6 +13,8 @@ export interface ChangeWorkflowInput {
   request?: ChangeCommandOf<'RequestSignificantChange'>;
   /** The id of the request command (causation id of the first event). */
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   /** Pinned when the request is made. */
   policy: CompliancePolicy;
   continueAfterEvents?: number;
@@ -27,6 +30,8 @@ export interface ChangeActionInput<K extends ChangeActionType = ChangeActionType
   data: ChangeCommandOf<K>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface ChangeView {

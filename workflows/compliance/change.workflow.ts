@@ -51,7 +51,7 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
 
   if (ledger.state.status === 'none') {
     if (!input.request) throw ApplicationFailure.nonRetryable('A significant change process starts with its request', 'VALIDATION_FAILED');
-    await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   // No timer: the request waits for people; the planned date passing changes nothing by itself.

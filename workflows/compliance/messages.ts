@@ -1,10 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { MonitoringCommandOf } from '../../domain/compliance/monitoring-commands';
 import type { MonitoringState } from '../../domain/compliance/monitoring-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
 import type { ReviewCommand, ReviewCommandOf, ReviewCommandType } from '../../domain/compliance/review-commands';
 import type { ReviewState } from '../../domain/compliance/review-state';
+import type { ComplianceActionInput } from '../accreditation/messages';
 
 /** Workflow id of an accredited offering's monthly monitoring process (one per application). */
 export const monitoringWorkflowId = (applicationId: string): string => `monitoring:${applicationId}`;
@@ -34,6 +36,8 @@ export interface MonitoringActionInput {
   data: MonitoringCommandOf<'SubmitMonthlyReport'>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface MonitoringView {
@@ -57,6 +61,8 @@ export interface ReviewWorkflowInput {
   open?: ReviewCommandOf<'OpenReview'>;
   /** The id of the open command (causation id of the first event). */
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   /** Pinned when the review opens. */
   policy: CompliancePolicy;
   continueAfterEvents?: number;
@@ -73,6 +79,13 @@ export interface ReviewActionInput<K extends ReviewActionType = ReviewActionType
   data: Extract<ReviewCommand, { type: K }>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
+  /**
+   * With DecideSuspend and DecideRevoke: the director's own command to the accreditation (Suspend or
+   * Revoke), sealed by the API for the accreditation's process; the review forwards it once decided.
+   */
+  measure?: ComplianceActionInput;
 }
 
 export interface ReviewView {

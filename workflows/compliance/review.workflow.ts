@@ -6,9 +6,12 @@ import type { ReviewEvent } from '../../domain/compliance/review-events';
 import { evolveReview } from '../../domain/compliance/review-evolve';
 import { REVIEW_FINAL, initialReviewState, type ReviewState } from '../../domain/compliance/review-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
+import { DomainError } from '../../domain/shared/errors';
+import { verifyCommand } from '../../domain/shared/signed-command';
+import { trustedCommandKeys } from '../shared/trusted-keys';
 import { complianceActionSignal, accreditationWorkflowId, type ComplianceActionInput } from '../accreditation/messages';
 import { CaseLedger, federalCaseAttributes, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
-import { reviewActionUpdate, reviewStateQuery, type ReviewActionInput, type ReviewView, type ReviewWorkflowInput } from './messages';
+import { reviewActionUpdate, reviewStateQuery, type ReviewActionInput, type ReviewActionType, type ReviewView, type ReviewWorkflowInput } from './messages';
 import { nextReviewDeadline } from './timers';
 
 const NOT_ACTIONS = new Set(['OpenReview', 'EvidenceOverdue', 'FindingOverdue']);
@@ -17,7 +20,32 @@ function toCommand(input: ReviewActionInput): ReviewCommand {
   return parseAction<ReviewCommand>(ReviewCommandPayloads, input, 'compliance review', NOT_ACTIONS);
 }
 
-/** The accreditation measure a director's decision on the review asks for, if any. */
+/** The measure each of the director's decisions asks of the accreditation. */
+const MEASURES: Partial<Record<ReviewActionType, ComplianceActionInput['type']>> = { DecideSuspend: 'Suspend', DecideRevoke: 'Revoke' };
+
+/**
+ * A director's suspension or revocation carries the director's own command to the accreditation,
+ * sealed by the API for the accreditation's process: the same director, the same reasons. The review
+ * refuses the decision without it, so the accreditation only ever takes a measure the API signed.
+ */
+function checkMeasure(action: ReviewActionInput, state: ReviewState): void {
+  const wanted = MEASURES[action.type];
+  if (wanted === undefined) return;
+  const measure = action.measure;
+  if (measure === undefined) throw new DomainError('COMMAND_SIGNATURE_INVALID', `Refused: ${action.type} comes with the director's signed ${wanted}`, 'measure');
+  if (state.status === 'none') return;
+  const caseId = accreditationWorkflowId(state.subject.applicationId);
+  verifyCommand(measure, measure.seal, { caseId, now: Date.now(), keys: trustedCommandKeys() });
+  const reasons = (action.data as { reasons?: unknown }).reasons;
+  if (measure.type !== wanted || measure.actor.userId !== action.actor.userId || measure.data.reasons !== reasons) {
+    throw new DomainError('COMMAND_SIGNATURE_INVALID', `Refused: the signed measure is not this ${action.type}`, 'measure');
+  }
+}
+
+/**
+ * The accreditation measure a director's decision on the review asks for, if any, as runs recorded
+ * before signed measures sent it.
+ */
 function measureOf(event: ReviewEvent, commandId: string): ComplianceActionInput | undefined {
   if (event.type === 'ReviewSuspensionDecided') {
     const { decidedBy: userId, decidedByName: name, reasons } = event.data;
@@ -53,12 +81,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   });
   const view = (): ReviewView => ({ state: ledger.state, revision: ledger.revision });
   const decide = (command: ReviewCommand, on: ReviewState = ledger.state): ReviewEvent[] => decideReview(command, on, { now: nowIso(), policy });
-  const run = async (command: ReviewCommand, events: ReviewEvent[], causationId: string): Promise<void> => {
+  const run = async (command: ReviewCommand, events: ReviewEvent[], causationId: string, action?: ReviewActionInput): Promise<void> => {
     const reviewId =
       ledger.state.status === 'none' ? (command as Extract<ReviewCommand, { type: 'OpenReview' }>).data.reviewId : ledger.state.subject.reviewId;
     await ledger.commit(`review-${reviewId}`, events, command.actor, causationId);
     for (const event of events) {
-      const measure = measureOf(event, `${info.workflowId}:${event.type}:${ledger.revision}`);
+      if (event.type !== 'ReviewSuspensionDecided' && event.type !== 'ReviewRevocationDecided') continue;
+      // The director's signed measure; runs recorded before signed measures rebuilt it from the event.
+      const measure = action?.measure ?? measureOf(event, `${info.workflowId}:${event.type}:${ledger.revision}`);
       if (measure === undefined) continue;
       try {
         await getExternalWorkflowHandle(accreditationWorkflowId(ledger.state.status === 'none' ? '' : ledger.state.subject.applicationId)).signal(
@@ -73,11 +103,11 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   };
 
   setHandler(reviewStateQuery, view);
-  handleActions(reviewActionUpdate, ledger, { toCommand, decide, run, view });
+  handleActions(reviewActionUpdate, ledger, { toCommand, decide, run, view, check: checkMeasure });
 
   if (ledger.state.status === 'none') {
     if (!input.open) throw ApplicationFailure.nonRetryable('A compliance review starts with its opening', 'VALIDATION_FAILED');
-    await ledger.open(input.open, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.open, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   while (ledger.state.status === 'none' || !REVIEW_FINAL.includes(ledger.state.status)) {

@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { TransitionActivities } from '../../activities/transition-activities';
 import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
 import { decideTransition } from '../../domain/compliance/transition-decide';
@@ -6,7 +6,7 @@ import type { TransitionEvent } from '../../domain/compliance/transition-events'
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import { initialTransitionState, type TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import { CaseLedger, federalCaseAttributes, nowIso, toFailure } from '../shared/case-process';
+import { CaseLedger, SIGNED_COMMANDS_PATCH, federalCaseAttributes, nowIso, toFailure } from '../shared/case-process';
 import { transitionStateQuery, type TransitionView, type TransitionWorkflowInput } from './transition-messages';
 
 const { openProcurementsOn } = proxyActivities<TransitionActivities>({
@@ -16,13 +16,17 @@ const { openProcurementsOn } = proxyActivities<TransitionActivities>({
 });
 
 /**
- * The revocation transition (SPEC §3.1): at the revocation every PSE with an open procurement on the
- * offering gets a notice with the migration deadline; at the deadline each of those procurements still
- * open is flagged non-compliant, and the transition ends. Nobody acts on it: it is the engine's, started
+ * The migration period after an accreditation ended (SPEC §3.1: revocation, expiry, withdrawal): at the
+ * ending every PSE with an open procurement on the offering gets a notice with the migration deadline;
+ * at the deadline each procurement still open on it, whenever recorded, is flagged non-compliant, and the transition ends. Nobody acts on it: it is the engine's, started
  * by the accreditation process as its child `transition:<applicationId>`. Its history stays short (two
  * lookups, two appends, one timer), so it never continues as new.
  */
 export async function revocationTransitionWorkflow(input: TransitionWorkflowInput): Promise<TransitionView> {
+  // Only the accreditation process starts it, as its child; nobody outside the engine can start a child.
+  if (patched(SIGNED_COMMANDS_PATCH) && workflowInfo().parent === undefined) {
+    throw ApplicationFailure.nonRetryable('Only the engine starts a revocation transition', 'COMMAND_SIGNATURE_INVALID');
+  }
   const ledger = new CaseLedger<TransitionState, TransitionEvent>(initialTransitionState, -1, {
     evolve: evolveTransition,
     policyVersion: TRANSITION_POLICY_VERSION,
@@ -49,10 +53,11 @@ export async function revocationTransitionWorkflow(input: TransitionWorkflowInpu
   };
   setHandler(transitionStateQuery, view);
 
-  const { applicationId, offeringId, cspId, revokedAt, migrateBy } = input;
+  const { applicationId, offeringId, cspId, revokedAt, migrateBy, cause } = input;
   const open = await openProcurementsOn(offeringId);
+  const started = { applicationId, offeringId, cspId, revokedAt, migrateBy, ...(cause === undefined ? {} : { cause }), open };
   await run(
-    { type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { applicationId, offeringId, cspId, revokedAt, migrateBy, open } },
+    { type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: started },
     input.requestId || workflowInfo().workflowId,
   );
 

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { CspCommand, CspCommandType } from '../../domain/csp/commands';
 import type { CspState } from '../../domain/csp/state';
 
@@ -11,6 +12,8 @@ export interface CspWorkflowInput {
   register?: Extract<CspCommand, { type: 'RegisterCsp' }>;
   /** The id of the register command (causation id of the first event). */
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   /** Continue-as-new once the history holds this many events; tests set it low. */
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
@@ -26,6 +29,8 @@ export interface CspActionInput<K extends CspActionType = CspActionType> {
   data: Extract<CspCommand, { type: K }>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface CspView {

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { NocCommandType, NocCommand } from '../../domain/noc/commands';
 import type { NocState } from '../../domain/noc/state';
 import type { NocPolicy } from '../../domain/noc/policy';
@@ -15,6 +16,8 @@ export interface NocWorkflowInput {
   /** The id of the request command (causation id of the first events). */
   requestId?: string;
   policy: NocPolicy;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   /**
    * Continue-as-new once the history holds this many events; by default the server's own suggestion
    * decides. Tests set it low to prove the hand-over.
@@ -31,6 +34,8 @@ export interface NocActionInput<K extends NocCommandType = NocCommandType> {
   data: Extract<NocCommand, { type: K }>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface NocView {

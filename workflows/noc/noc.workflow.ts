@@ -53,7 +53,7 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
 
   if (ledger.state.status === 'none') {
     if (!input.request) throw ApplicationFailure.nonRetryable('A NOC process starts with its request', 'VALIDATION_FAILED');
-    await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   while (ledger.state.status === 'none' || !NOC_FINAL.includes(ledger.state.status)) {

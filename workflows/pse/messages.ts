@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import type { PseCommand, PseCommandType } from '../../domain/pse/commands';
 import type { PseState } from '../../domain/pse/state';
 
@@ -11,6 +12,8 @@ export interface PseWorkflowInput {
   register?: Extract<PseCommand, { type: 'RegisterPse' }>;
   /** The id of the register command (causation id of the first event). */
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   /** Continue-as-new once the history holds this many events; tests set it low. */
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
@@ -26,6 +29,8 @@ export interface PseActionInput<K extends PseActionType = PseActionType> {
   data: Extract<PseCommand, { type: K }>['data'];
   /** Idempotency/causation: the caller's command id. */
   commandId: string;
+  /** The API's seal: the process takes no person's command without it. */
+  seal?: CommandSeal;
 }
 
 export interface PseView {

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -10,9 +11,11 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { EventActivities } from '../../activities/event-activities';
-import type { Actor } from '../../domain/shared/actor';
+import { isSystem, type Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { verifyCommand, type CommandSeal, type SignedCommandRecord } from '../../domain/shared/signed-command';
 import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
+import { trustedCommandKeys } from './trusted-keys';
 
 /**
  * What every case process (NOC, accreditation, CSP register) shares: its state and stream revision,
@@ -44,6 +47,35 @@ export interface ActionInput {
   actor: Actor;
   data?: unknown;
   commandId: string;
+  /** The API's seal over the command, this case and the instant (domain/shared/signed-command.ts). */
+  seal?: CommandSeal;
+}
+
+/** Marks the runs that check the seals of first commands; runs recorded before it never did. */
+export const SIGNED_COMMANDS_PATCH = 'signed-commands';
+
+/** Refuses a person's command the API did not seal for this process, in this window. */
+export function verifyAction(action: ActionInput): CommandSeal {
+  return verifyCommand(action, action.seal, { caseId: workflowInfo().workflowId, now: Date.now(), keys: trustedCommandKeys() });
+}
+
+/**
+ * Whether a process may take its first command: a person's, sealed by the API for this process around
+ * the time the process was started; or the engine's, only from a parent process (nobody outside the
+ * engine starts a child). Runs recorded before seals existed are replayed as they ran.
+ */
+export function admitFirstCommand(command: { type: string; actor: Actor; data?: unknown }, commandId: string, seal: unknown): CommandSeal | undefined {
+  if (!patched(SIGNED_COMMANDS_PATCH)) return undefined;
+  const info = workflowInfo();
+  try {
+    if (isSystem(command.actor)) {
+      if (info.parent === undefined) throw new DomainError('COMMAND_SIGNATURE_INVALID', 'Refused: only the engine opens this process for the engine', 'actor');
+      return undefined;
+    }
+    return verifyCommand({ ...command, commandId }, seal, { caseId: info.workflowId, now: info.runStartTime.getTime(), keys: trustedCommandKeys() });
+  } catch (err) {
+    throw toFailure(err);
+  }
 }
 
 /** A person's action as a command of the case's decider, its payload checked against the command's schema. */
@@ -89,6 +121,10 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
   private busy = false;
   /** While the case's first command is being written: the state it leads to. */
   private opening: S | undefined;
+  /** While a person's command runs: what the API signed, kept in the metadata of its events. */
+  private signed: SignedCommandRecord | undefined;
+  /** Command ids of the people's commands taken by this run: a captured command is not taken twice. */
+  private readonly taken = new Set<string>();
 
   constructor(
     public state: S,
@@ -100,7 +136,35 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
       /** Keeps search attributes current after each commit. */
       onCommitted: (state: S) => void;
     },
-  ) {}
+  ) {
+    // A state handed over is only believed from the process's own previous run, never from a starter.
+    if (revision >= 0 && workflowInfo().continuedFromExecutionRunId === undefined) {
+      throw ApplicationFailure.nonRetryable('A case state is only carried over from its own previous run', 'COMMAND_SIGNATURE_INVALID');
+    }
+  }
+
+  /** Refuses a person's command this run has already taken under another update id (a captured command sent again). */
+  checkNotTaken(action: { actor: Actor; commandId: string }): void {
+    if (this.taken.has(`${action.actor.userId}:${action.commandId}`)) {
+      throw new DomainError('COMMAND_SIGNATURE_INVALID', `Refused: command ${action.commandId} was already taken`, 'commandId');
+    }
+  }
+
+  /** Marks a person's command as taken, from the moment its action is accepted. */
+  take(action: { actor: Actor; commandId: string }): void {
+    this.taken.add(`${action.actor.userId}:${action.commandId}`);
+  }
+
+  /** Runs a person's signed command: its events keep the signed command. */
+  async asSigned<T>(record: SignedCommandRecord | undefined, fn: () => Promise<T>): Promise<T> {
+    if (record !== undefined) this.take(record);
+    this.signed = record;
+    try {
+      return await fn();
+    } finally {
+      this.signed = undefined;
+    }
+  }
 
   /** Appends the events (ids from stream and revision: a retry writes nothing twice), then evolves the state. */
   async commit(stream: string, events: E[], actor: Actor, causationId: string): Promise<void> {
@@ -114,6 +178,7 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
       correlationId: workflowInfo().workflowId,
       causationId,
       policyVersion: this.options.policyVersion,
+      ...(this.signed === undefined ? {} : { command: this.signed }),
     });
     this.state = events.reduce(this.options.evolve, this.state);
     this.revision = result.revision;
@@ -130,13 +195,30 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
   }
 
   /**
+   * Whether the state to judge an action against is known: not while an action delivered in the very
+   * activation that starts the process is validated before the first command is read. Its handler waits
+   * for the first events and judges it then.
+   */
+  get canJudge(): boolean {
+    return this.revision >= 0 || this.opening !== undefined;
+  }
+
+  /**
    * Writes the case's first command (a request, a submission, an opening, a registration); actions that
    * arrive meanwhile queue behind it. A refusal fails the process with the refusal's code.
    */
-  async open<C>(command: C, decide: (command: C) => E[], run: (command: C, events: E[], causationId: string) => Promise<void>, causationId: string): Promise<void> {
+  async open<C extends { type: string; actor: Actor; data?: unknown }>(
+    command: C,
+    decide: (command: C) => E[],
+    run: (command: C, events: E[], causationId: string) => Promise<void>,
+    causationId: string,
+    seal?: unknown,
+  ): Promise<void> {
+    const sealed = admitFirstCommand(command, causationId, seal);
+    const record = sealed === undefined ? undefined : { type: command.type, commandId: causationId, actor: command.actor, data: command.data ?? {}, seal: sealed };
     try {
       this.opening = decide(command).reduce(this.options.evolve, this.state);
-      await this.exclusive(() => run(command, decide(command), causationId));
+      await this.exclusive(() => this.asSigned(record, () => run(command, decide(command), causationId)));
     } catch (err) {
       throw toFailure(err);
     }
@@ -172,20 +254,27 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
   o: {
     toCommand: (input: I) => C;
     decide: (command: C, on?: S) => E[];
-    run: (command: C, events: E[], commandId: string) => Promise<void>;
+    run: (command: C, events: E[], commandId: string, action: I) => Promise<void>;
     view: () => V;
+    /** What else a process demands of an action before it is accepted (e.g. a measure it must carry). */
+    check?: (action: I, state: S) => void;
   },
 ): void {
   setHandler(
     update,
     async (action) => {
+      // Taken at once: a copy of it delivered in the same activation finds it taken.
+      ledger.take(action);
       // An action can be delivered before the process has written its first events (same activation as
       // the start, in either order): it waits for them, then takes its turn.
       await condition(() => o.view().revision >= 0);
       return ledger.exclusive(async () => {
         try {
           const command = o.toCommand(action);
-          await o.run(command, o.decide(command), action.commandId);
+          // Judged here too: an action the validator could not judge yet (see canJudge) is judged now.
+          if (action.seal !== undefined) o.check?.(action, ledger.state);
+          const signed = signedRecordOf(action);
+          await ledger.asSigned(signed, () => o.run(command, o.decide(command), action.commandId, action));
           return o.view();
         } catch (err) {
           throw toFailure(err);
@@ -195,6 +284,10 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
     {
       validator: (action) => {
         try {
+          verifyAction(action);
+          ledger.checkNotTaken(action);
+          if (!ledger.canJudge) return;
+          o.check?.(action, ledger.stateForValidation);
           o.decide(o.toCommand(action), ledger.stateForValidation);
         } catch (err) {
           throw toFailure(err);
@@ -202,4 +295,10 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
       },
     },
   );
+}
+
+/** The signed command an accepted action carried (its validator verified the seal); none on runs recorded before seals. */
+function signedRecordOf(action: ActionInput): SignedCommandRecord | undefined {
+  if (action.seal === undefined) return undefined;
+  return { type: action.type, commandId: action.commandId, actor: action.actor, data: action.data ?? {}, seal: action.seal };
 }

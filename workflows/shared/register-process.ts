@@ -2,6 +2,7 @@ import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes,
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { DomainError } from '../../domain/shared/errors';
+import type { CommandSeal } from '../../domain/shared/signed-command';
 import { CaseKind, CaseStatus } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, type ActionInput } from './case-process';
 
@@ -12,6 +13,8 @@ export interface RegisterInput<C, S> {
   /** The registration command, on first start. */
   register?: C;
   requestId?: string;
+  /** The API's seal over the first command (its command id: requestId) and this process. */
+  seal?: CommandSeal;
   continueAfterEvents?: number;
   carried?: { state: S; revision: number };
 }
@@ -34,7 +37,7 @@ export interface RegisterView<S> {
  * handing its state to a fresh run whenever its history grows long. Returns the carried-over input for
  * continue-as-new; the workflow function calls continueAsNew with it (it must name itself there).
  */
-export async function runRegister<S extends RegisterState, E extends { type: string; data: unknown }, C extends { actor: ActionInput['actor'] }>(
+export async function runRegister<S extends RegisterState, E extends { type: string; data: unknown }, C extends { type: string; actor: ActionInput['actor']; data?: unknown }>(
   input: RegisterInput<C, S>,
   o: {
     kind: 'csp' | 'pse';
@@ -104,7 +107,7 @@ export async function runRegister<S extends RegisterState, E extends { type: str
 
   if (ledger.state.status === 'none') {
     if (!input.register) throw ApplicationFailure.nonRetryable(`A ${o.what} process starts with its registration`, 'VALIDATION_FAILED');
-    await ledger.open(input.register, decide, run, input.requestId ?? info.workflowId);
+    await ledger.open(input.register, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
   // The register lives on: only the history's length ends a run, and a fresh run takes over.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/errors';
-import { AUDIT_CHECKPOINT_STREAM, AuditEventSchemas } from '../../eventstore/integrity/checkpoint-events';
+import { AUDIT_CHECKPOINT_STREAM, AuditEventSchemas, Checkpoint } from '../../eventstore/integrity/checkpoint-events';
 import { entryHash } from '../../eventstore/integrity/checkpoint';
 import { feedText } from '../../eventstore/integrity/feed';
 import type { ApiDeps } from '../deps';
@@ -13,7 +13,18 @@ const CheckpointFeedQuery = z.object({
   after: z.coerce.number().int().min(-1).optional().describe('Only checkpoints with a greater sequence (to fetch what is new)'),
   format: z.enum(['json', 'jsonl']).default('json').describe('jsonl: one entry a line, to append to a saved copy'),
 });
-const CheckpointFeed = z.object({ checkpoints: z.array(AuditEventSchemas.AuditCheckpointSigned) });
+/**
+ * The feed as published. A stream head is a [stream, revision, chain hash] triple; the document describes
+ * it as a three-item array, since its tuple form is not a schema every OpenAPI tool reads.
+ */
+const PublishedStreamHead = z
+  .array(z.union([z.string(), z.number().int().nonnegative()]))
+  .length(3)
+  .describe('[stream, revision, chain hash]');
+const PublishedEntry = AuditEventSchemas.AuditCheckpointSigned.extend({
+  checkpoint: Checkpoint.extend({ changed: z.array(PublishedStreamHead) }),
+});
+const CheckpointFeed = z.object({ checkpoints: z.array(PublishedEntry) });
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document');
 
@@ -80,6 +91,7 @@ export function systemRoutes(deps: ApiDeps, openApiDocument: () => unknown): Any
       query: CheckpointFeedQuery,
       status: 200,
       response: CheckpointFeed,
+      alsoAs: ['application/x-ndjson'],
       async handler({ query, request, reply }) {
         const events = await deps.eventStore.readStream(AUDIT_CHECKPOINT_STREAM);
         const entries = events.slice(query.after === undefined ? 0 : query.after + 1).map((e) => e.data);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { EventStore } from '../eventstore/port';
-import type { Identity } from '../identity/identity';
+import type { Identity, MfaOperations } from '../identity/identity';
 import type { AccreditationQueueQueries } from '../projections/accreditation/queue';
 import type { NocQueries } from '../projections/noc/read-model';
 import type { PublicQueries } from '../projections/procurement/queries';
@@ -17,7 +17,7 @@ import type { LoginThrottleOptions } from './login-throttle';
 
 export interface ApiDeps {
   config: AppConfig;
-  identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts'>;
+  identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts' | MfaOperations>;
   nocGateway: NocGateway;
   nocQueries: NocQueries;
   /** The CSP register processes; without it the CSP routes answer 503. */

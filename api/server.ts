@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { changeRoutes } from './routes/changes';
 import { complianceRoutes } from './routes/compliance';
+import { mfaRoutes } from './routes/mfa';
 import { monitoringRoutes } from './routes/monitoring';
 import { reviewRoutes } from './routes/reviews';
 import { cspRoutes } from './routes/csps';
@@ -115,7 +116,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       version: '0.1.0',
       description: 'System of record and process engine of the Cloud Office: accounts, NOCs, health.',
     }));
-  routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
+  routes.push(...authRoutes(deps), ...mfaRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
   routes.push(...publicRoutes(deps));
   routes.push(...cspRoutes(deps));
   routes.push(...accreditationRoutes(deps));

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
- * The identity database: accounts and sessions, apart from the event store because passwords and
+ * The identity database: accounts, sessions and second factors, apart from the event store because passwords and
  * tokens are secrets that must never travel in events or be replayed into read models.
  */
 const MIGRATIONS: readonly string[] = [
@@ -29,6 +29,27 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX sessions_account ON sessions (account_id);
    CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+  // MFA (identity/mfa.ts): the TOTP secret (confirmed_at null while enrolment is pending), the last
+  // accepted time step against replays, one-time recovery codes as hashes, sign-in challenges.
+  `CREATE TABLE mfa (
+     account_id   TEXT PRIMARY KEY REFERENCES accounts (id),
+     secret       TEXT NOT NULL,
+     created_at   TEXT NOT NULL,
+     confirmed_at TEXT,
+     last_step    INTEGER
+   );
+   CREATE TABLE mfa_recovery_codes (
+     account_id TEXT NOT NULL REFERENCES accounts (id),
+     code_hash  TEXT NOT NULL,
+     used_at    TEXT,
+     PRIMARY KEY (account_id, code_hash)
+   );
+   CREATE TABLE mfa_challenges (
+     token_hash TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id),
+     expires_at TEXT NOT NULL,
+     failures   INTEGER NOT NULL DEFAULT 0
+   );`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

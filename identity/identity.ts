@@ -4,6 +4,7 @@ import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
 import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
 import { openIdentityDb } from './db';
+import { createMfa, type MfaEnrolment } from './mfa';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
 import { AccountInput, AccountRef, LoginInput, PasswordChange, Username, type AccountView } from './schemas';
 import { generatePassword, newToken, sessionDigest, type TokenKind } from './tokens';
@@ -14,7 +15,21 @@ export interface Session {
   token: string;
   expiresAt: string;
   actor: Actor;
+  /** Only at the sign-in that confirmed an authenticator: the one-time recovery codes, shown once. */
+  recoveryCodes?: string[];
 }
+
+/** The UI's two-step sign-in: the password was right; the challenge waits for the code. */
+export interface SignInChallenge {
+  challenge: string;
+  expiresAt: string;
+  username: string;
+  /** Present while the account has no confirmed authenticator: what to add to the app. */
+  enrolment?: MfaEnrolment;
+}
+
+/** What the API and UI use of the second factor. */
+export type MfaOperations = 'beginMfaEnrolment' | 'startSignIn' | 'pendingSignIn' | 'finishSignIn' | 'resetMfa';
 
 export interface InitialAdmin {
   username: string;
@@ -34,6 +49,16 @@ export interface Identity {
    * The token is of the kind asked for (API bearer token unless said otherwise).
    */
   login(input: LoginInput, kind?: TokenKind): Promise<Session>;
+  /** After the right password, a new authenticator secret for an account without a confirmed one. */
+  beginMfaEnrolment(input: LoginInput): Promise<MfaEnrolment>;
+  /** Checks the password and opens a challenge for the code (starting an enrolment when there is none). */
+  startSignIn(input: LoginInput): Promise<SignInChallenge>;
+  /** The live challenge, with the pending enrolment to show again; undefined when expired or spent. */
+  pendingSignIn(challenge: string): SignInChallenge | undefined;
+  /** The code step; throws MFA_CHALLENGE_INVALID for a dead challenge, as login for the code. */
+  finishSignIn(challenge: string, code: string, kind?: TokenKind): Session;
+  /** Forgets the account's authenticator and recovery codes and ends its sessions: it enrols again. */
+  resetMfa(username: string): void;
   /** Revokes the session; false when the token was not a live session of that kind. */
   logout(token: string, kind?: TokenKind): boolean;
   /** The actor behind a live session token of that kind, or undefined. */
@@ -54,6 +79,8 @@ export interface IdentityOptions {
   passwordCost?: PasswordCost;
   /** The clock; tests move it to expire tokens. */
   now?: () => Date;
+  /** The clock of TOTP time steps; `now` unless given (tests step it to get a fresh code per sign-in). */
+  mfaNow?: () => Date;
 }
 
 interface AccountRow {
@@ -98,12 +125,14 @@ function toActor(row: Pick<AccountRow, 'id' | 'display_name' | 'role' | 'jurisdi
 
 export function createIdentity(options: IdentityOptions): Identity {
   const db: Database.Database = openIdentityDb(options.path);
+  const mfa = createMfa(db, options.mfaNow ?? options.now ?? (() => new Date()));
   const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
   const now = options.now ?? (() => new Date());
   const ttlMs = options.sessionTtlHours * HOUR_MS;
 
   const stmt = {
     byUsername: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?'),
+    byId: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
     all: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY username'),
     insert: db.prepare(
       `INSERT INTO accounts (id, username, display_name, role, jurisdiction, organisation_id, password_hash, disabled, created_at)
@@ -136,6 +165,33 @@ export function createIdentity(options: IdentityOptions): Identity {
     const row = stmt.byUsername.get(parseOrThrow(AccountRef, { username }).username);
     if (!row) throw new DomainError('NOT_FOUND', `No account named ${username}`, 'username');
     return row;
+  };
+
+  /** The account behind a username and password, checked in the same time whether it exists or not. */
+  const checkPassword = async (input: LoginInput): Promise<AccountRow> => {
+    const { username, password } = parseOrThrow(LoginInput, input);
+    const row = stmt.byUsername.get(username.trim().toLowerCase());
+    if (!row) {
+      await verifyPassword(await getDummyHash(), password);
+      throw invalidCredentials();
+    }
+    const ok = await verifyPassword(row.password_hash, password);
+    if (!ok || row.disabled === 1) throw invalidCredentials();
+    return row;
+  };
+
+  const openSession = (row: AccountRow, kind: TokenKind, recoveryCodes?: string[]): Session => {
+    const token = newToken();
+    const at = now();
+    const expiresAt = new Date(at.getTime() + ttlMs).toISOString();
+    stmt.purgeExpired.run(at.toISOString());
+    stmt.insertSession.run(sessionDigest(token, kind), row.id, at.toISOString(), expiresAt, at.toISOString());
+    return { token, expiresAt, actor: toActor(row), ...(recoveryCodes ? { recoveryCodes } : {}) };
+  };
+
+  const challengeOf = (row: AccountRow, challenge: { challenge: string; expiresAt: string }): SignInChallenge => {
+    const enrolment = mfa.pendingEnrolment(row);
+    return { ...challenge, username: row.username, ...(enrolment ? { enrolment } : {}) };
   };
 
   const identity: Identity = {
@@ -197,20 +253,48 @@ export function createIdentity(options: IdentityOptions): Identity {
     },
 
     async login(input, kind = 'api') {
-      const { username, password } = parseOrThrow(LoginInput, input);
-      const row = stmt.byUsername.get(username.trim().toLowerCase());
-      if (!row) {
-        await verifyPassword(await getDummyHash(), password);
-        throw invalidCredentials();
+      const row = await checkPassword(input);
+      return openSession(row, kind, mfa.verify(row.id, input.code).recoveryCodes);
+    },
+
+    async beginMfaEnrolment(input) {
+      return mfa.beginEnrolment(await checkPassword(input));
+    },
+
+    async startSignIn(input) {
+      const row = await checkPassword(input);
+      if (mfa.status(row.id) === 'none') mfa.beginEnrolment(row);
+      return challengeOf(row, mfa.openChallenge(row.id));
+    },
+
+    pendingSignIn(challenge) {
+      const live = mfa.challengeAccount(challenge);
+      const row = live && stmt.byId.get(live.accountId);
+      if (!live || !row || row.disabled === 1) return undefined;
+      return challengeOf(row, { challenge, expiresAt: live.expiresAt });
+    },
+
+    finishSignIn(challenge, code, kind = 'api') {
+      const live = mfa.challengeAccount(challenge);
+      const row = live && stmt.byId.get(live.accountId);
+      if (!row || row.disabled === 1) throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in took too long or was already used; sign in again');
+      let verified;
+      try {
+        verified = mfa.verify(row.id, code);
+      } catch (err) {
+        mfa.challengeFailed(challenge);
+        throw err;
       }
-      const ok = await verifyPassword(row.password_hash, password);
-      if (!ok || row.disabled === 1) throw invalidCredentials();
-      const token = newToken();
-      const at = now();
-      const expiresAt = new Date(at.getTime() + ttlMs).toISOString();
-      stmt.purgeExpired.run(at.toISOString());
-      stmt.insertSession.run(sessionDigest(token, kind), row.id, at.toISOString(), expiresAt, at.toISOString());
-      return { token, expiresAt, actor: toActor(row) };
+      mfa.closeChallenge(challenge);
+      return openSession(row, kind, verified.recoveryCodes);
+    },
+
+    resetMfa(username) {
+      const row = requireAccount(username);
+      db.transaction(() => {
+        mfa.reset(row.id);
+        stmt.revokeAll.run(now().toISOString(), row.id);
+      })();
     },
 
     logout(token, kind = 'api') {

@@ -12,6 +12,7 @@ import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identit
 import type { AccreditationActionInput, AccreditationView } from '../../workflows/accreditation/messages';
 import type { CspActionInput, CspView } from '../../workflows/csp/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { testTotp } from '../support/mfa';
 
 /**
  * The CSP and accreditation routes over in-memory gateways that run the real deciders, so the API
@@ -97,10 +98,10 @@ let accreditations: FakeAccreditationGateway;
 const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     await identity.createAccount({ ...account, password: 'correct horse battery' });
-    tokens[who] = (await identity.login({ username: account.username, password: 'correct horse battery' })).token;
+    tokens[who] = (await testTotp.enrol(identity, account.username, 'correct horse battery')).token;
   }
   csps = new FakeCspGateway();
   accreditations = new FakeAccreditationGateway(csps);

@@ -23,6 +23,7 @@ import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } 
 import type { ChangeActionInput, ChangeView } from '../../workflows/compliance/change-messages';
 import type { MonitoringActionInput, MonitoringView, ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { testTotp } from '../support/mfa';
 
 /**
  * The review, monitoring and significant change routes over an in-memory gateway that runs the real
@@ -132,10 +133,10 @@ function build(withGateway: boolean): FastifyInstance {
 }
 
 beforeAll(async () => {
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     await identity.createAccount({ ...account, password: PASSWORD } as AccountInput);
-    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+    tokens[who] = (await testTotp.enrol(identity, account.username, PASSWORD)).token;
   }
 });
 afterAll(() => identity.close());

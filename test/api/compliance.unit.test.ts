@@ -12,6 +12,7 @@ import { cspRep, monitoringEvent, reviewEvent } from '../projections/compliance-
 import { SYSTEM_ACTOR, TestLog, memoryDb, project } from '../projections/support';
 import { reviewer } from '../support/actors';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { testTotp } from '../support/mfa';
 
 const PASSWORD = 'correct horse battery';
 const T0 = '2025-01-06T09:00:00.000Z';
@@ -68,10 +69,10 @@ const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
   db = history();
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     await identity.createAccount({ ...account, password: PASSWORD } as AccountInput);
-    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+    tokens[who] = (await testTotp.enrol(identity, account.username, PASSWORD)).token;
   }
   const deps = {
     config: loadConfig({}),

@@ -7,6 +7,7 @@ import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
 import type { LoginThrottleOptions } from '../../api/login-throttle';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { testTotp, type TestTotp } from '../support/mfa';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
 
 export const PASSWORD = 'correct horse battery';
@@ -31,6 +32,8 @@ export interface TestApi {
   eventStore: FakeEventStore;
   tokens: Record<Who, string>;
   actors: Record<Who, Actor>;
+  /** Codes for the test accounts, which enrolled an authenticator when the harness started. */
+  totp: TestTotp;
   setHealth(report: HealthReport | Error): void;
   /** Authorization header for one of the test accounts. */
   as(who: Who): { authorization: string };
@@ -47,7 +50,8 @@ export const HEALTHY: HealthReport = {
 /** `deps` adds read models or gateways a test needs beyond the NOC fakes. */
 export async function startTestApi(options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
   const config = loadConfig({});
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  const totp = testTotp;
+  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: totp.now });
   const gateway = new FakeNocGateway();
   const queries = new FakeNocQueries();
   const eventStore = new FakeEventStore();
@@ -56,7 +60,7 @@ export async function startTestApi(options: { loginThrottle?: Partial<LoginThrot
   const actors = {} as Record<Who, Actor>;
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     await identity.createAccount({ ...account, password: PASSWORD });
-    const session = await identity.login({ username: account.username, password: PASSWORD });
+    const session = await totp.enrol(identity, account.username, PASSWORD);
     tokens[who] = session.token;
     actors[who] = session.actor;
   }
@@ -83,6 +87,7 @@ export async function startTestApi(options: { loginThrottle?: Partial<LoginThrot
     eventStore,
     tokens,
     actors,
+    totp,
     setHealth: (report) => {
       health = report;
     },

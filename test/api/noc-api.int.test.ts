@@ -11,6 +11,7 @@ import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { devServerEnv, startTestWorker } from '../support/temporal';
 import { FakeNocQueries } from './fakes';
 import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
+import { testTotp } from '../support/mfa';
 
 /**
  * The API over the real NOC workflow on the Temporal dev server: every refusal the workflow raises
@@ -40,10 +41,10 @@ beforeAll(async () => {
   env = await devServerEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     await identity.createAccount({ ...account, password: PASSWORD });
-    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+    tokens[who] = (await testTotp.enrol(identity, account.username, PASSWORD)).token;
   }
   const base = loadConfig({});
   const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };

@@ -26,6 +26,7 @@ afterAll(() => api.close());
 /** Every route the API serves, from the brief. */
 const EXPECTED = [
   'POST /api/auth/login',
+  'POST /api/auth/mfa/enrolment',
   'GET /api/audit/public-key',
   'GET /api/audit/read-models/{model}',
   'GET /api/audit/cases/{stream}/dossier',
@@ -33,6 +34,7 @@ const EXPECTED = [
   'POST /api/auth/logout',
   'GET /api/me',
   'POST /api/accounts',
+  'DELETE /api/accounts/{username}/mfa',
   'GET /api/accounts',
   'POST /api/nocs',
   'GET /api/nocs',
@@ -189,7 +191,7 @@ describe('the OpenAPI document', () => {
    * Routes anyone may call: logging in, what auditors outside the office need to check the history,
    * and the public read side (the accredited list, its change log, the procurement check, adoption figures).
    */
-  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption'];
+  const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption'];
 
   it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));

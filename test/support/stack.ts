@@ -28,6 +28,7 @@ import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
 import { ProjectionRunner } from '../../projections/runner';
+import { testTotp, type TestTotp } from './mfa';
 import { devServerEnv, startTestWorker } from './temporal';
 
 /**
@@ -46,6 +47,8 @@ export interface Stack {
   dir: string;
   config: AppConfig;
   signer: AuditSigner;
+  /** Codes for the accounts the stack started with, which have enrolled an authenticator. */
+  totp: TestTotp;
   close(): Promise<void>;
 }
 
@@ -67,8 +70,12 @@ export async function startStack(options: {
   const runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
   await runner.start();
   const { worker, run } = await startTestWorker(env, store, options.taskQueue);
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
-  for (const account of Object.values(options.accounts)) await identity.createAccount({ ...account, password: options.password } as AccountInput);
+  const totp = testTotp;
+  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: totp.now });
+  for (const account of Object.values(options.accounts)) {
+    await identity.createAccount({ ...account, password: options.password } as AccountInput);
+    await totp.enrol(identity, account.username, options.password);
+  }
   const base0 = loadConfig({});
   const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
@@ -108,6 +115,7 @@ export async function startStack(options: {
     dir,
     config,
     signer,
+    totp,
     async close() {
       await app.close();
       stopWorker(worker);

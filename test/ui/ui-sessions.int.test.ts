@@ -10,6 +10,7 @@ import { composeOffice } from '../../server/compose';
 import type { UiOptions } from '../../ui/register-ui';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
+import { testTotp } from '../support/mfa';
 
 /** Sessions, CSRF, rate limiting and claims of the UI, through HTTP, without Temporal. */
 const PASSWORD = 'a long enough password';
@@ -21,9 +22,11 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-sessions-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
   await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await testTotp.enrol(identity, 'rania', PASSWORD);
   await identity.createAccount({ username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
+  await testTotp.enrol(identity, 'rafay', PASSWORD);
   queries = new FakeNocQueries();
 });
 

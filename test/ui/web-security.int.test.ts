@@ -10,6 +10,7 @@ import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identit
 import { composeOffice } from '../../server/compose';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
+import { testTotp } from '../support/mfa';
 
 /** Headers, cookies and token kinds of the composed office (API and UI on one instance), without Temporal. */
 const PASSWORD = 'a long enough password';
@@ -21,8 +22,9 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'web-security-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
   await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await testTotp.enrol(identity, 'rania', PASSWORD);
 });
 
 afterEach(async () => {
@@ -47,7 +49,7 @@ function startOffice(env: Record<string, string> = {}): FastifyInstance {
 }
 
 async function apiToken(app: FastifyInstance): Promise<string> {
-  return (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rania', password: PASSWORD } })).json().token;
+  return (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rania', password: PASSWORD, code: testTotp.code('rania') } })).json().token;
 }
 
 function expectHardened(res: LightMyRequestResponse): void {

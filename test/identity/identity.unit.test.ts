@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { hashPassword, verifyPassword } from '../../identity/passwords';
 import { hashToken } from '../../identity/tokens';
+import { testTotp } from '../support/mfa';
 
 const PASSWORD = 'a long enough secret';
 const HOUR = 60 * 60 * 1000;
@@ -14,7 +15,7 @@ let dir: string;
 let clock: Date;
 let identity: Identity;
 const open = (path = join(dir, 'identity.db')): Identity =>
-  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock });
+  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock, mfaNow: testTotp.now });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'identity-'));
@@ -109,10 +110,11 @@ describe('accounts', () => {
 describe('login, tokens and logout', () => {
   beforeEach(async () => {
     await identity.createAccount(officer);
+    await testTotp.enrol(identity, 'sana.officer', PASSWORD);
   });
 
   it('returns a 32-byte base64url token, its expiry and the actor named by display name', async () => {
-    const session = await identity.login({ username: ' SANA.officer ', password: PASSWORD });
+    const session = await identity.login({ username: ' SANA.officer ', password: PASSWORD, code: testTotp.code('sana.officer') });
     expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(session.token, 'base64url')).toHaveLength(32);
     expect(session.expiresAt).toBe(new Date(clock.getTime() + 2 * HOUR).toISOString());
@@ -121,12 +123,11 @@ describe('login, tokens and logout', () => {
   });
 
   it('stores only the SHA-256 of the token', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     const db = new Database(join(dir, 'identity.db'), { readonly: true });
     const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
     db.close();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]?.token_hash).toBe(hashToken(token));
+    expect(rows.map((row) => row.token_hash)).toContain(hashToken(token));
     expect(JSON.stringify(rows)).not.toContain(token);
   });
 
@@ -138,7 +139,7 @@ describe('login, tokens and logout', () => {
   });
 
   it('stops accepting a token once it expires', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     clock = new Date(clock.getTime() + 2 * HOUR - 1000);
     expect(identity.authenticate(token)).toBeDefined();
     clock = new Date(clock.getTime() + 1000);
@@ -146,8 +147,8 @@ describe('login, tokens and logout', () => {
   });
 
   it('revokes the token on logout, and only that one', async () => {
-    const first = await identity.login({ username: 'sana.officer', password: PASSWORD });
-    const second = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const first = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
+    const second = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     expect(identity.logout(first.token)).toBe(true);
     expect(identity.authenticate(first.token)).toBeUndefined();
     expect(identity.authenticate(second.token)).toBeDefined();
@@ -161,26 +162,26 @@ describe('login, tokens and logout', () => {
   });
 
   it('ends sessions and refuses login for a disabled account, and lets it back in when enabled', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     expect(identity.setDisabled('sana.officer', true).disabled).toBe(true);
     expect(identity.authenticate(token)).toBeUndefined();
-    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD }));
+    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
     identity.setDisabled('sana.officer', false);
-    await expect(identity.login({ username: 'sana.officer', password: PASSWORD })).resolves.toBeDefined();
+    await expect(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') })).resolves.toBeDefined();
   });
 
   it('ends sessions when the password is reset, and the new password works', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     await identity.resetPassword('sana.officer', 'a brand new secret');
     expect(identity.authenticate(token)).toBeUndefined();
-    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD }));
-    await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret' })).resolves.toBeDefined();
+    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
+    await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret', code: testTotp.code('sana.officer') })).resolves.toBeDefined();
     expect(await rejection(identity.resetPassword('sana.officer', 'short'))).toMatchObject({ field: 'password' });
     expect(await rejection(identity.resetPassword('nobody', 'a brand new secret'))).toMatchObject({ code: 'NOT_FOUND', field: 'username' });
   });
 
   it('keeps sessions across a restart of the process', async () => {
-    const { token, actor } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token, actor } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     identity.close();
     identity = open();
     expect(identity.authenticate(token)).toEqual(actor);
@@ -191,8 +192,8 @@ describe('the initial admin', () => {
   it('is created once, with a random password that logs in', async () => {
     const first = await identity.ensureInitialAdmin();
     expect(first).toEqual({ username: 'admin', password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
-    const session = await identity.login({ username: 'admin', password: first?.password ?? '' });
-    expect(session.actor.role).toBe('admin');
+    // The password is right; the admin then enrols an authenticator like everyone else.
+    expect(await rejection(identity.login({ username: 'admin', password: first?.password ?? '' }))).toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
     expect(await identity.ensureInitialAdmin()).toBeUndefined();
     identity.close();
     identity = open();

@@ -19,11 +19,11 @@ export class TestTotp {
   }
 
   remember(username: string, secret: string): void {
-    this.secrets.set(username.toLowerCase(), secret);
+    this.secrets.set(username.trim().toLowerCase(), secret);
   }
 
   secretOf(username: string): string {
-    const secret = this.secrets.get(username.toLowerCase());
+    const secret = this.secrets.get(username.trim().toLowerCase());
     if (!secret) throw new Error(`${username} has not enrolled an authenticator in this test`);
     return secret;
   }

@@ -26,6 +26,9 @@ Commands:
       Enables a disabled account.
   reset-password NAME | --username NAME [--password PW]
       Sets a new password (asked for or generated as for add) and ends the account's sessions.
+  reset-mfa NAME | --username NAME
+      Forgets the account's authenticator and recovery codes and ends its sessions; the person
+      enrols a new authenticator at their next sign-in.
 
 Roles: csp, pse, reviewer, security-reviewer, director, provincial-officer, auditor, admin
 Jurisdictions: federal, punjab, sindh, khyber-pakhtunkhwa, balochistan, gilgit-baltistan, azad-jammu-kashmir
@@ -58,6 +61,7 @@ const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   disable: ['username'],
   enable: ['username'],
   'reset-password': ['username', 'password'],
+  'reset-mfa': ['username'],
 };
 
 function formatAccount(a: AccountView): string {
@@ -143,6 +147,12 @@ export async function runCli(argv: readonly string[], openIdentity: () => Identi
         await identity.resetPassword(target, password);
         io.out(`Password of ${target} changed; its sessions have ended`);
         if (generated) io.out(`New password for ${target} (shown once): ${password}`);
+        return 0;
+      }
+      case 'reset-mfa': {
+        if (target === undefined) throw new UsageError('--username: is required (or: reset-mfa NAME)');
+        identity.resetMfa(target);
+        io.out(`Second factor of ${target} reset; its sessions have ended and it enrols again at the next sign-in`);
         return 0;
       }
       default:

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../../identity/cli';
 import { createIdentity, TEST_PASSWORD_COST } from '../../identity';
+import { testTotp } from '../support/mfa';
 
 let dir: string;
 beforeEach(() => {
@@ -74,6 +75,22 @@ describe('npm run accounts', () => {
     expect(missing.err).toMatch(/No account named ghost/);
     const json = JSON.parse((await run(['list', '--json'])).out);
     expect(json).toEqual([expect.objectContaining({ username: 'dir', disabled: false })]);
+  });
+
+  it('resets an account\'s second factor, after which it must enrol again', async () => {
+    await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', 'reviewer password']);
+    const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
+    try {
+      const { token } = await testTotp.enrol(identity, 'rev', 'reviewer password');
+      const reset = await run(['reset-mfa', 'rev']);
+      expect(reset).toMatchObject({ code: 0, out: expect.stringMatching(/Second factor of rev reset/) });
+      expect(identity.authenticate(token)).toBeUndefined();
+      const login = identity.login({ username: 'rev', password: 'reviewer password', code: testTotp.code('rev') });
+      await expect(login).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+      expect((await run(['reset-mfa', 'ghost'])).code).toBe(1);
+    } finally {
+      identity.close();
+    }
   });
 
   it('exits 1 when the username is taken', async () => {

@@ -78,6 +78,12 @@ const EnvSchema = z.object({
   AUDIT_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
+  /** AES-256 key (32 bytes, base64 or base64url) that TOTP secrets are encrypted with in the identity database. */
+  MFA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim(), 'base64').length === 32, '32 bytes in base64 or base64url')
+    .optional(),
+  MFA_ENCRYPTION_KEY_FILE: z.string().optional(),
 });
 
 export interface AppConfig {
@@ -108,6 +114,8 @@ export interface AppConfig {
   /** Where the framework files live and which version new applications use. */
   framework: { dir: string; currentVersion: string };
   audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
+  /** The key TOTP secrets are encrypted with: given, or read from (created in) the file. */
+  mfa: { encryptionKey?: Buffer; encryptionKeyFile: string };
 }
 
 /** The repository's framework/ folder, whether this runs from source (config/) or from the build (dist/config/). */
@@ -169,6 +177,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       signingKeyPem: e.AUDIT_SIGNING_KEY,
       signingKeyFile: e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(dataDir, 'audit-signing-key.pem'),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
+    mfa: {
+      encryptionKey: e.MFA_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(e.MFA_ENCRYPTION_KEY.trim(), 'base64'),
+      encryptionKeyFile: e.MFA_ENCRYPTION_KEY_FILE ? resolve(e.MFA_ENCRYPTION_KEY_FILE) : join(dataDir, 'mfa-key'),
     },
     nocPolicy: NocPolicy.parse({
       version: e.NOC_POLICY_VERSION,

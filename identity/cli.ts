@@ -3,6 +3,7 @@ import { runToCompletion } from '../cli/output';
 import { loadConfig } from '../config/config';
 import { DomainError } from '../domain/shared/errors';
 import { createIdentity, type Identity } from './identity';
+import { loadMfaKey } from './secret-box';
 import { promptHidden } from './prompt';
 import { PASSWORD_MIN_LENGTH, type AccountInput, type AccountView } from './schemas';
 import { generatePassword } from './tokens';
@@ -190,7 +191,7 @@ if (require.main === module) {
   };
   const open = (): Identity => {
     const config = loadConfig();
-    return createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours });
+    return createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, mfaKey: loadMfaKey(config.mfa) });
   };
   runToCompletion(
     () => runCli(process.argv.slice(2), open, io),

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
 import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
 import { openIdentityDb } from './db';
 import { createMfa, type MfaEnrolment } from './mfa';
+import { createSecretBox } from './secret-box';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
 import { AccountInput, AccountRef, LoginInput, PasswordChange, Username, type AccountView } from './schemas';
 import { generatePassword, newToken, sessionDigest, type TokenKind } from './tokens';
@@ -79,6 +80,12 @@ export interface IdentityOptions {
   passwordCost?: PasswordCost;
   /** The clock; tests move it to expire tokens. */
   now?: () => Date;
+  /**
+   * The key TOTP secrets are encrypted with (config.mfa, see secret-box.ts loadMfaKey). Absent: a
+   * random key of this instance, enough for an in-memory database; a file's secrets then do not
+   * survive a restart.
+   */
+  mfaKey?: Buffer;
   /** The clock of TOTP time steps; `now` unless given (tests step it to get a fresh code per sign-in). */
   mfaNow?: () => Date;
 }
@@ -125,7 +132,7 @@ function toActor(row: Pick<AccountRow, 'id' | 'display_name' | 'role' | 'jurisdi
 
 export function createIdentity(options: IdentityOptions): Identity {
   const db: Database.Database = openIdentityDb(options.path);
-  const mfa = createMfa(db, options.mfaNow ?? options.now ?? (() => new Date()));
+  const mfa = createMfa(db, options.mfaNow ?? options.now ?? (() => new Date()), createSecretBox(options.mfaKey ?? randomBytes(32)));
   const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
   const now = options.now ?? (() => new Date());
   const ttlMs = options.sessionTtlHours * HOUR_MS;

@@ -4,3 +4,4 @@ export { DEFAULT_PASSWORD_COST, TEST_PASSWORD_COST, passwordHashGate, type Passw
 export type { TokenKind } from './tokens';
 export { parseOrThrow, validationError } from './validation';
 export { totpCode, type MfaEnrolment } from './mfa';
+export { createSecretBox, loadMfaKey } from './secret-box';

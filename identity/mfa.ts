@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { Secret, TOTP } from 'otpauth';
 import { DomainError } from '../domain/shared/errors';
+import type { SecretBox } from './secret-box';
 import { hashToken, newToken } from './tokens';
 
 /**
@@ -112,9 +113,9 @@ const enrolmentRequired = (): DomainError =>
 const codeInvalid = (why = 'is not a current authenticator code or an unused recovery code'): DomainError =>
   new DomainError('MFA_CODE_INVALID', `code: ${why}`, 'code');
 
-export function createMfa(db: Database.Database, now: () => Date): Mfa {
+export function createMfa(db: Database.Database, now: () => Date, box: SecretBox): Mfa {
   const stmt = {
-    get: db.prepare<[string], MfaRow>('SELECT * FROM mfa WHERE account_id = ?'),
+    stored: db.prepare<[string], MfaRow>('SELECT * FROM mfa WHERE account_id = ?'),
     upsertPending: db.prepare<[string, string, string]>(
       `INSERT INTO mfa (account_id, secret, created_at) VALUES (?, ?, ?)
        ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, last_step = NULL
@@ -140,6 +141,12 @@ export function createMfa(db: Database.Database, now: () => Date): Mfa {
     purgeChallenges: db.prepare<[string]>('DELETE FROM mfa_challenges WHERE expires_at <= ?'),
   };
 
+  /** The row with its secret opened. */
+  const load = (accountId: string): MfaRow | undefined => {
+    const row = stmt.stored.get(accountId);
+    return row && { ...row, secret: box.open(row.secret, accountId) };
+  };
+
   const enrolmentOf = (secret: string, username: string): MfaEnrolment => ({ secret, otpauthUri: totpFor(secret, username).toString() });
 
   const issueRecoveryCodes = (accountId: string): string[] => {
@@ -162,25 +169,25 @@ export function createMfa(db: Database.Database, now: () => Date): Mfa {
 
   return {
     status(accountId) {
-      const row = stmt.get.get(accountId);
+      const row = stmt.stored.get(accountId);
       return row === undefined ? 'none' : row.confirmed_at === null ? 'pending' : 'enrolled';
     },
 
     beginEnrolment(account) {
       const secret = new Secret({ size: 20 }).base32;
-      if (stmt.upsertPending.run(account.id, secret, now().toISOString()).changes === 0) {
+      if (stmt.upsertPending.run(account.id, box.seal(secret, account.id), now().toISOString()).changes === 0) {
         throw new DomainError('MFA_ALREADY_ENROLLED', `${account.username} has an authenticator already; an administrator can reset it`);
       }
       return enrolmentOf(secret, account.username);
     },
 
     pendingEnrolment(account) {
-      const row = stmt.get.get(account.id);
+      const row = load(account.id);
       return row !== undefined && row.confirmed_at === null ? enrolmentOf(row.secret, account.username) : undefined;
     },
 
     verify(accountId, code) {
-      const row = stmt.get.get(accountId);
+      const row = load(accountId);
       const given = normalise(code ?? '');
       if (row === undefined || (row.confirmed_at === null && given === '')) throw enrolmentRequired();
       if (given === '') throw new DomainError('MFA_REQUIRED', 'code: the current code of your authenticator app (or a recovery code) is required', 'code');

@@ -6,7 +6,7 @@ import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { positionToString, type EventStore } from '../eventstore/port';
-import { createIdentity } from '../identity';
+import { createIdentity, loadMfaKey } from '../identity';
 import { readCheckpoints } from '../projections/checkpoints';
 import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
 
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours });
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, mfaKey: loadMfaKey(config.mfa) });
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.

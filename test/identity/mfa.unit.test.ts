@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { DomainError } from '../../domain/shared/errors';
 import { openIdentityDb } from '../../identity/db';
 import { createMfa, RECOVERY_CODE_COUNT, totpCode, TOTP_PERIOD_SECONDS, type Mfa } from '../../identity/mfa';
+import { createSecretBox } from '../../identity/secret-box';
 import { hashToken } from '../../identity/tokens';
 
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
 const ACCOUNT = { id: 'acc-1', username: 'sana.officer' };
+const KEY = randomBytes(32);
 
 let db: Database.Database;
 let clock: Date;
@@ -38,7 +41,7 @@ beforeEach(() => {
   ).run();
   // Mid-step, so that one step either way is a whole step away.
   clock = new Date(Date.parse('2026-02-01T09:00:00.000Z') + STEP_MS / 2);
-  mfa = createMfa(db, () => clock);
+  mfa = createMfa(db, () => clock, createSecretBox(KEY));
 });
 afterEach(() => db.close());
 
@@ -64,6 +67,16 @@ describe('enrolment', () => {
     expect(refusal(() => mfa.verify(ACCOUNT.id, undefined))).toBe('MFA_ENROLMENT_REQUIRED');
     enrolled();
     expect(refusal(() => mfa.beginEnrolment(ACCOUNT))).toBe('MFA_ALREADY_ENROLLED');
+  });
+
+  it('stores the secret encrypted, bound to its account, and only the configured key opens it', () => {
+    const { secret } = enrolled();
+    const { secret: stored } = db.prepare('SELECT secret FROM mfa').get() as { secret: string };
+    expect(stored).toMatch(/^v1\./);
+    expect(stored).not.toContain(secret);
+    expect(createSecretBox(KEY).open(stored, ACCOUNT.id)).toBe(secret);
+    expect(() => createSecretBox(KEY).open(stored, 'another-account')).toThrow(/does not open/);
+    expect(() => createSecretBox(randomBytes(32)).open(stored, ACCOUNT.id)).toThrow(/does not open/);
   });
 
   it('stores recovery codes only as hashes', () => {

@@ -49,9 +49,8 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
     const username = values.username ?? '';
     let challenge: SignInChallenge;
     try {
-      challenge = await ctx.loginThrottle.attempt(request, username, () => ctx.deps.identity.startSignIn({ username, password: values.password ?? '' }), {
-        partial: true,
-      });
+      const start = () => ctx.deps.identity.startSignIn({ username, password: values.password ?? '' });
+      challenge = await ctx.loginThrottle.attempt(request, username, start, { partial: true });
     } catch (err) {
       if (err instanceof RateLimited) return sendPage(reply, loginPage(csrfOf(ctx, request), values, rateLimited(reply, err)), 429);
       if (!(err instanceof DomainError) || (err.code !== 'INVALID_CREDENTIALS' && err.code !== 'VALIDATION_FAILED')) throw err;
@@ -71,18 +70,22 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
     }
     let session: Session;
     try {
-      session = await ctx.loginThrottle.attempt(request, pending.username, async () =>
-        ctx.deps.identity.finishSignIn(pending.challenge, values.code ?? '', 'ui'),
-      );
+      const finish = async () => ctx.deps.identity.finishSignIn(pending.challenge, values.code ?? '', 'ui');
+      session = await ctx.loginThrottle.attempt(request, pending.username, finish);
     } catch (err) {
-      const again = (errors: Record<string, string>, status: number) =>
-        sendPage(reply, codePage({ csrf: csrfOf(ctx, request), challenge: ctx.deps.identity.pendingSignIn(pending.challenge), next: values.next ?? '', errors }), status);
+      // Shown again with the secret while enrolling; a challenge spent by wrong codes says to start over.
+      const again = (errors: FormErrors, status: number) => {
+        const challenge = ctx.deps.identity.pendingSignIn(pending.challenge);
+        return sendPage(reply, codePage({ csrf: csrfOf(ctx, request), challenge, next: values.next ?? '', errors }), status);
+      };
       if (err instanceof RateLimited) return again(rateLimited(reply, err), 429);
       if (!(err instanceof DomainError) || !['MFA_CODE_INVALID', 'MFA_REQUIRED', 'MFA_CHALLENGE_INVALID'].includes(err.code)) throw err;
       return again({ code: err.code === 'MFA_REQUIRED' ? 'Enter the code.' : 'That code is wrong or was used already.' }, 401);
     }
     startSession(reply, session);
-    if (session.recoveryCodes) return sendPage(reply, recoveryCodesPage({ csrf: csrfOf(ctx, request), codes: session.recoveryCodes, next: safeNext(values.next) }));
+    if (session.recoveryCodes) {
+      return sendPage(reply, recoveryCodesPage({ csrf: csrfOf(ctx, request), codes: session.recoveryCodes, next: safeNext(values.next) }));
+    }
     return seeOther(reply, safeNext(values.next));
   });
 

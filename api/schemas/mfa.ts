@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { LoginInput } from '../../identity/schemas';
-import { Username } from '../../identity/schemas';
+import { LoginInput, Username } from '../../identity/schemas';
 
 /** Enrolment proves the password; the code then goes to POST /api/auth/login, which confirms it. */
 export const MfaEnrolmentBody = LoginInput.omit({ code: true });

@@ -5,7 +5,7 @@ import type { FrameworkLibrary } from '../config/framework';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
 import { isBefore } from '../domain/shared/time';
-import type { Role } from '../domain/shared/vocabulary';
+import { canSeeCspRecord } from '../domain/shared/visibility';
 import { decideAccreditation, initialAccreditationState, type AccreditationCommandOf } from '../domain/accreditation';
 import { streamName } from '../eventstore/envelope';
 import type { EventStore } from '../eventstore/port';
@@ -36,14 +36,11 @@ export interface AccreditationGateway {
   state(applicationId: string): Promise<AccreditationView | undefined>;
 }
 
-/** The Cloud Office's own staff see every application; a CSP sees its own. */
-const STAFF: readonly Role[] = ['reviewer', 'security-reviewer', 'director', 'auditor', 'admin'];
-export function canSeeApplication(actor: Actor, cspId: string): boolean {
-  return STAFF.includes(actor.role) || (actor.role === 'csp' && actor.organisationId === cspId);
-}
+/** The Cloud Office's own staff see every application; a CSP sees its own (the rule of every provider's record). */
+export const canSeeApplication: (actor: Actor, cspId: string) => boolean = canSeeCspRecord;
 
 
-/** The OfferingId search attribute's value: an offering id is unique only within its CSP. */
+/** The OfferingId search attribute's value. Offering ids are unique across the register (reserved in `offering-<id>`); the CSP part stays so runs started before that are still found. */
 export const offeringKey = (cspId: string, offeringId: string): string => `${cspId}/${offeringId}`;
 const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 

@@ -40,3 +40,30 @@ export function bearerCheck(identity: ApiDeps['identity'], roles: readonly Role[
     }
   };
 }
+
+/**
+ * Every refusal of access leaves one warning line saying who was refused what: no or a bad token
+ * (401), a role or rule that forbids it (403), and a record answered as not found to a signed-in
+ * person (404, which is also how a record they may not see is answered). The client's answer never
+ * says more than the error body; the log is where an operator sees someone trying other people's ids.
+ */
+export function logRefusal(request: FastifyRequest, error: DomainError, status: number): void {
+  const refused = error.kind === 'unauthenticated' || error.kind === 'forbidden' || (error.code === 'NOT_FOUND' && request.actor !== undefined);
+  if (!refused) return;
+  const actor = request.actor;
+  request.log.warn(
+    {
+      refusal: error.code,
+      status,
+      method: request.method,
+      route: request.routeOptions.url,
+      url: request.url,
+      caseId: request.caseId,
+      actorId: actor?.userId,
+      role: actor?.role,
+      jurisdiction: actor?.jurisdiction,
+      organisationId: actor?.organisationId,
+    },
+    'access refused',
+  );
+}

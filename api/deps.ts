@@ -17,7 +17,21 @@ import type { LoginThrottleOptions } from './login-throttle';
 
 export interface ApiDeps {
   config: AppConfig;
-  identity: Pick<Identity, 'login' | 'logout' | 'authenticate' | 'createAccount' | 'listAccounts' | MfaOperations>;
+  identity: Pick<
+    Identity,
+    | 'login'
+    | 'logout'
+    | 'authenticate'
+    | 'createAccount'
+    | 'listAccounts'
+    | 'changeAssignment'
+    | 'setDisabled'
+    | 'resetPassword'
+    | 'approveGrant'
+    | 'rejectGrant'
+    | 'listPendingGrants'
+    | MfaOperations
+  >;
   nocGateway: NocGateway;
   nocQueries: NocQueries;
   /** The CSP register processes; without it the CSP routes answer 503. */

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import pino from 'pino';
 import { DomainError, RateLimited } from '../domain/shared/errors';
 import { parseOrThrow } from '../identity/validation';
-import { bearerCheck } from './auth';
+import { bearerCheck, logRefusal } from './auth';
 import type { ApiDeps } from './deps';
 import { errorBody, statusOf, toDomainError } from './errors';
 import { registerSecurityHeaders } from './http-security';
@@ -55,6 +55,29 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
 }
 
 /**
+ * Every route of the HTTP API, as declared: the server registers exactly these, the OpenAPI document
+ * describes them, and the authorization matrix test walks them all.
+ */
+export function apiRoutes(deps: ApiDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [];
+  let document: unknown;
+  const openApi = (): unknown =>
+    (document ??= buildOpenApiDocument(routes, {
+      title: 'Cloud Office API',
+      version: '0.1.0',
+      description: 'System of record and process engine of the Cloud Office: accounts, NOCs, health.',
+    }));
+  routes.push(...authRoutes(deps), ...mfaRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
+  routes.push(...publicRoutes(deps));
+  routes.push(...cspRoutes(deps));
+  routes.push(...accreditationRoutes(deps));
+  routes.push(...pseRoutes(deps));
+  routes.push(...complianceRoutes(deps));
+  routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
+  return routes;
+}
+
+/**
  * The HTTP API. Every error, from any layer, leaves as {"error":{"code","message","field"}} with the
  * status of its kind; one log line per request says who did what to which case and how it ended.
  */
@@ -86,6 +109,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const error = toDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'request failed');
     if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
+    logRefusal(request, error, statusOf(error));
     reply.code(statusOf(error)).send(errorBody(error));
   });
 
@@ -108,21 +132,6 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     );
   });
 
-  const routes: AnyRoute[] = [];
-  let document: unknown;
-  const openApi = (): unknown =>
-    (document ??= buildOpenApiDocument(routes, {
-      title: 'Cloud Office API',
-      version: '0.1.0',
-      description: 'System of record and process engine of the Cloud Office: accounts, NOCs, health.',
-    }));
-  routes.push(...authRoutes(deps), ...mfaRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
-  routes.push(...publicRoutes(deps));
-  routes.push(...cspRoutes(deps));
-  routes.push(...accreditationRoutes(deps));
-  routes.push(...pseRoutes(deps));
-  routes.push(...complianceRoutes(deps));
-  routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
-  for (const route of routes) registerRoute(app, route, deps);
+  for (const route of apiRoutes(deps)) registerRoute(app, route, deps);
   return app;
 }

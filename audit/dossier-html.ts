@@ -1,16 +1,45 @@
+import type { DossierDecision } from './decisions';
 import type { Dossier } from './dossier';
 
 const escape = (value: unknown): string =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-/** The dossier as a printable, self-contained HTML document (print it to PDF from any browser). */
-export function dossierHtml(d: Dossier): string {
+function framework(x: DossierDecision): string {
+  if (!x.frameworkVersion) return '';
+  const scored = x.scoredAgainst && x.scoredAgainst !== x.frameworkVersion ? ` (scored against ${escape(x.scoredAgainst)})` : x.scoredAgainst ? ' (scored against it)' : '';
+  return `${escape(x.frameworkVersion)}${scored}`;
+}
+
+function standing(x: DossierDecision): string {
+  const parts: string[] = [];
+  if (x.outcome) parts.push(`Outcome: ${escape(x.outcome)}`);
+  if (x.scores) parts.push(`Scores: ${Object.entries(x.scores).map(([id, score]) => `${escape(id)} ${score}`).join(', ')}`);
+  if (x.scoreSummary) {
+    const s = x.scoreSummary;
+    parts.push(`Total ${s.total}${s.complete ? '' : ' (incomplete)'}, meets ${escape(s.highestBaselineMet ?? 'no baseline')}`);
+  }
+  return parts.join('<br>');
+}
+
+/**
+ * The dossier as a printable, self-contained HTML document (print it to PDF from any browser). With
+ * `caseHref`, the other cases it names link to their own dossiers (the auditor's pages); without, they are plain text.
+ */
+export function dossierHtml(d: Dossier, options: { caseHref?: (stream: string) => string } = {}): string {
+  const caseRef = (stream: string): string =>
+    options.caseHref && stream !== d.case ? `<a href="${escape(options.caseHref(stream))}">${escape(stream)}</a>` : escape(stream);
   const v = d.verification;
   const verdict = v.intact
     ? `Verified: the case's hash chain recomputes${v.coveredBy ? `, and signed checkpoint ${v.coveredBy.sequence} (${escape(v.coveredBy.createdAt)}) covers it up to revision ${v.coveredBy.revision}` : '; no signed checkpoint covers it yet'}. ${v.checkpointsVerified} checkpoints verified in all.`
-    : `NOT VERIFIED. ${v.chainBreak ? `Chain broken at revision ${v.chainBreak.revision}: ${escape(v.chainBreak.problem)} (${escape(v.chainBreak.detail)}). ` : ''}${v.checkpointFindings.map((f) => `Checkpoint ${f.sequence}: ${escape(f.problem)} (${escape(f.detail)}).`).join(' ')}`;
+    : `NOT VERIFIED. ${v.chainBreak ? `Chain broken at revision ${v.chainBreak.revision}: ${escape(v.chainBreak.problem)} (${escape(v.chainBreak.detail)}). ` : ''}${(v.relatedChainBreaks ?? []).map((b) => `Related case ${escape(b.stream)} broken at revision ${b.revision}: ${escape(b.problem)} (${escape(b.detail)}). `).join('')}${v.checkpointFindings.map((f) => `Checkpoint ${f.sequence}: ${escape(f.problem)} (${escape(f.detail)}).`).join(' ')}`;
   const decisions = d.decisions
-    .map((x) => `<tr><td>${x.revision}</td><td>${escape(x.type)}</td><td>${escape(x.by)}</td><td>${escape(x.role)}</td><td>${escape(x.at)}</td><td>${escape(x.policyVersion)}</td><td>${escape(x.reasons)}</td></tr>`)
+    .map(
+      (x) => `<tr><td>${caseRef(x.case)}</td><td>${x.revision}</td><td>${x.kind ? `${escape(x.kind)}<br><small>${escape(x.type)}</small>` : escape(x.type)}${x.onDecisionOf ? `<br><small>on the decision of ${caseRef(x.onDecisionOf)}</small>` : ''}</td>
+<td>${escape(x.by)}</td><td>${escape(x.role)}</td><td>${escape(x.at)}</td><td>${escape(x.policyVersion)}</td><td>${framework(x)}</td><td>${escape(x.reasons)}</td><td>${standing(x)}</td></tr>`,
+    )
+    .join('\n');
+  const related = (d.relatedCases ?? [])
+    .map((c) => `<tr><td>${caseRef(c.case)}</td><td>${escape(c.kind)}</td><td>${escape(c.trigger)}</td><td>${escape(c.openedAt)}</td><td>${escape(c.description)}</td></tr>`)
     .join('\n');
   const events = d.events
     .map(
@@ -31,11 +60,19 @@ th,td{border:1px solid #999;padding:.3rem .5rem;vertical-align:top;text-align:le
 <p>Generated ${escape(d.generatedAt)}. ${d.events.length} events.</p>
 <p class="${v.intact ? 'ok' : 'bad'}">${verdict}</p>
 <h2>Decisions</h2>
-<table><thead><tr><th>Rev.</th><th>What</th><th>By</th><th>Role</th><th>When</th><th>Policy / framework</th><th>Reasons</th></tr></thead><tbody>
+<table><thead><tr><th>Case</th><th>Rev.</th><th>What</th><th>By</th><th>Role</th><th>When</th><th>Policy</th><th>Framework</th><th>Reasons</th><th>Outcome / scores</th></tr></thead><tbody>
 ${decisions}
 </tbody></table>
+${
+  d.relatedCases
+    ? `<h2>Related cases</h2>
+<table><thead><tr><th>Case</th><th>Kind</th><th>Trigger</th><th>Opened</th><th>Description</th></tr></thead><tbody>
+${related}
+</tbody></table>`
+    : ''
+}
 <h2>Every event</h2>
-<table><thead><tr><th>Rev.</th><th>Event</th><th>When</th><th>Who</th><th>Policy / framework</th><th>Data</th><th>Hash</th></tr></thead><tbody>
+<table><thead><tr><th>Rev.</th><th>Event</th><th>When</th><th>Who</th><th>Policy</th><th>Data</th><th>Hash</th></tr></thead><tbody>
 ${events}
 </tbody></table>
 </body></html>

@@ -1,5 +1,7 @@
-import type { EventStore } from '../eventstore/port';
+import { comparePositions, type EventStore, type Position } from '../eventstore/port';
 import { decode } from '../eventstore/registry';
+import { DecisionReader, type DossierDecision } from './decisions';
+import { findRelatedCases, type RelatedCase } from './related-cases';
 import { AUDIT_CHECKPOINT_STREAM } from '../eventstore/integrity/checkpoint-events';
 import { verifyStore, type CheckpointFinding } from '../eventstore/integrity/verify-store';
 import type { ChainBreak } from '../eventstore/integrity/hash-chain';
@@ -24,19 +26,26 @@ export interface Dossier {
   case: string;
   generatedAt: string;
   events: DossierEvent[];
-  /** Who decided what: every recommendation, decision, revocation and the like. */
-  decisions: { revision: number; type: string; by: string; role: string; at: string; policyVersion: string; reasons?: string }[];
+  /**
+   * Who decided what, in the order the log recorded it: every recommendation, decision, revocation and
+   * the like. An accreditation's also hold the decisions about it on other cases (its compliance reviews,
+   * the significant changes to its offering), each naming its `case`.
+   */
+  decisions: DossierDecision[];
+  /** For an accreditation: the compliance reviews and significant changes about it. */
+  relatedCases?: RelatedCase[];
   verification: {
+    /** This case's chain, the related cases' chains, and the checkpoints over them all hold. */
     intact: boolean;
     chainBreak?: ChainBreak;
+    /** Breaks in the chains of the related cases whose decisions the dossier shows. */
+    relatedChainBreaks?: ChainBreak[];
     /** The newest signed checkpoint that covers this case, if any, and up to which revision. */
     coveredBy?: { sequence: number; createdAt: string; revision: number };
     checkpointFindings: CheckpointFinding[];
     checkpointsVerified: number;
   };
 }
-
-const DECISION = /(Recommended|Approved|Rejected|Decided|Revoked|Suspended|Reinstated|Withdrawn|Lapsed|Expired|ExtensionApproved|ExtensionRejected)$/;
 
 function references(data: unknown): DossierEvent['references'] {
   const d = (data ?? {}) as Record<string, unknown>;
@@ -49,8 +58,9 @@ function references(data: unknown): DossierEvent['references'] {
 
 /**
  * Everything an auditor needs about one case: each event with its actor, role, evidence and the policy
- * or framework version it was decided under, plus whether the history verifies (the case's hash chain,
- * and the signed checkpoints held against the whole log).
+ * or framework version it was decided under, the decisions (for an accreditation, also those its
+ * compliance reviews and significant changes took about it), plus whether the history verifies (the
+ * case's hash chain and its related cases', and the signed checkpoints held against the whole log).
  */
 export async function buildDossier(
   store: EventStore,
@@ -60,8 +70,12 @@ export async function buildDossier(
 ): Promise<Dossier | undefined> {
   const raw = await store.readStream(stream);
   if (raw.length === 0) return undefined;
-  const events: DossierEvent[] = raw.map((r) => {
-    const e = decode(r);
+  const reader = new DecisionReader();
+  const decided: { position: Position; decision: DossierDecision }[] = [];
+  const decoded = raw.map(decode);
+  const events: DossierEvent[] = decoded.map((e) => {
+    const decision = reader.read(e);
+    if (decision) decided.push({ position: e.position, decision });
     return {
       revision: e.revision,
       type: e.type,
@@ -76,9 +90,19 @@ export async function buildDossier(
       hash: e.metadata.integrity?.hash,
     };
   });
+  const related = await findRelatedCases(store, stream, decoded[0]);
+  for (const e of related?.events ?? []) {
+    const decision = reader.read(e, true);
+    if (decision) decided.push({ position: e.position, decision });
+  }
+  decided.sort((a, b) => comparePositions(a.position, b.position));
+  const relatedStreams = new Set(related?.cases.map((c) => c.case));
   const verification = await verifyStore(store, { trustedKeys });
   const chainBreak = verification.breaks.find((b) => b.stream === stream);
-  const findings = verification.checkpoints.findings.filter((f) => f.problem !== 'root-mismatch' || f.streams?.some((s) => s.stream === stream));
+  const relatedChainBreaks = verification.breaks.filter((b) => relatedStreams.has(b.stream));
+  const findings = verification.checkpoints.findings.filter(
+    (f) => f.problem !== 'root-mismatch' || f.streams?.some((s) => s.stream === stream || relatedStreams.has(s.stream)),
+  );
   let coveredBy: Dossier['verification']['coveredBy'];
   for (const event of await store.readStream(AUDIT_CHECKPOINT_STREAM)) {
     const checkpoint = Checkpoint.safeParse((event.data as { checkpoint?: unknown }).checkpoint);
@@ -89,20 +113,12 @@ export async function buildDossier(
     case: stream,
     generatedAt: now,
     events,
-    decisions: events
-      .filter((e) => DECISION.test(e.type))
-      .map((e) => ({
-        revision: e.revision,
-        type: e.type,
-        by: e.actor.name ? `${e.actor.name} (${e.actor.userId})` : e.actor.userId,
-        role: e.actor.role,
-        at: e.occurredAt,
-        policyVersion: e.policyVersion,
-        ...(e.references.reasons ? { reasons: e.references.reasons } : {}),
-      })),
+    decisions: decided.map((d) => d.decision),
+    ...(related ? { relatedCases: related.cases } : {}),
     verification: {
-      intact: chainBreak === undefined && findings.length === 0,
+      intact: chainBreak === undefined && relatedChainBreaks.length === 0 && findings.length === 0,
       ...(chainBreak ? { chainBreak } : {}),
+      ...(relatedChainBreaks.length > 0 ? { relatedChainBreaks } : {}),
       ...(coveredBy ? { coveredBy } : {}),
       checkpointFindings: findings,
       checkpointsVerified: verification.checkpoints.verified,

@@ -149,7 +149,7 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
   const readModelPath = join(ctx.tmpDir, 'procurement-read-models.db');
   const writer = openReadModelDb(readModelPath);
   const reader = openReadModelDb(readModelPath, { readonly: true });
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
+  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, store });
   const api = buildApi({
     config: loadConfig({}),
     identity,

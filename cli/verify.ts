@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { createPublicKey } from 'node:crypto';
 import { loadConfig } from '../config/config';
 import { createEventStore } from '../eventstore';
-import { keyIdOf, loadAuditSigner } from '../eventstore/integrity/signing';
+import { parseFeedText } from '../eventstore/integrity/feed';
+import { prefixReport } from '../eventstore/integrity/prefix';
+import { loadAuditSigner, trustedKeysFromPem } from '../eventstore/integrity/signing';
 import { verifyStore } from '../eventstore/integrity/verify-store';
 import { runToCompletion } from './output';
 
 /**
- * `npm run verify [-- --public-key FILE]`: recomputes every stream's hash chain and checks every signed
- * checkpoint in the configured event store. An auditor passes the published public key (GET
- * /api/audit/public-key) and needs nothing else from the operators; without it the configured key is used.
+ * `npm run verify [-- --public-key FILE] [--against SAVED-FEED]`: recomputes every stream's hash chain
+ * and checks every signed checkpoint in the configured event store. An auditor passes the published
+ * public key (GET /api/audit/public-key; a file may hold several, after a rotation) and needs nothing
+ * else from the operators; without it the configured key is used. With --against, the checkpoint feed
+ * the auditor saved earlier (GET /api/audit/checkpoints) must still be a prefix of today's history.
  * Exit 0 intact, 1 something wrong (each finding printed with where and what), 2 could not verify.
  */
 function trustedKeys(argv: string[]): Record<string, string> {
@@ -17,22 +20,31 @@ function trustedKeys(argv: string[]): Record<string, string> {
   if (i >= 0) {
     const file = argv[i + 1];
     if (!file) throw new Error('--public-key: needs a PEM file');
-    const pem = readFileSync(file, 'utf8');
-    return { [keyIdOf(createPublicKey(pem))]: pem };
+    return trustedKeysFromPem(readFileSync(file, 'utf8'));
   }
   const config = loadConfig();
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   return { [signer.keyId]: signer.publicKeyPem };
 }
 
+function savedFeed(argv: string[]): unknown[] | undefined {
+  const i = argv.indexOf('--against');
+  if (i < 0) return undefined;
+  const file = argv[i + 1];
+  if (!file) throw new Error('--against: needs the saved checkpoint feed (GET /api/audit/checkpoints)');
+  return parseFeedText(readFileSync(file, 'utf8'));
+}
+
 async function main(): Promise<number> {
   const config = loadConfig();
   const keys = trustedKeys(process.argv.slice(2));
+  const against = savedFeed(process.argv.slice(2));
   const store = await createEventStore(config.eventStore);
   try {
     const tty = process.stderr.isTTY;
     const result = await verifyStore(store, {
       trustedKeys: keys,
+      against,
       onProgress: (n) => {
         if (tty) process.stderr.write(`\rverified ${n.toLocaleString('en-US')} events`);
       },
@@ -45,7 +57,8 @@ async function main(): Promise<number> {
       out(`CHECKPOINT ${f.sequence}: ${f.problem} (${f.detail})`);
       for (const s of f.streams ?? []) out(`  ${s.stream}: ${s.problem} (checkpoint recorded revision ${s.recorded}, found ${s.found ?? 'nothing'})`);
     }
-    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0;
+    if (result.against) prefixReport(result.against).forEach(out);
+    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
     if (intact) out('history intact: every hash chain recomputes and every checkpoint verifies');
     return intact ? 0 : 1;
   } finally {

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
 import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
@@ -32,11 +33,17 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   EVENTSTORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
   EVENTSTORE_URL: z.string().optional(),
+  /** The connection string from a file (a secret): it carries the store user's password. */
+  EVENTSTORE_URL_FILE: z.string().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
   TEMPORAL_UI_PORT: intFrom(8233),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: intFrom(3000),
   /** Where people reach the office; https makes every cookie Secure and __Host- prefixed. */
@@ -63,6 +70,7 @@ const EnvSchema = z.object({
   ACCREDITATION_RENEWAL_WINDOW_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.renewalWindowDays),
   ACCREDITATION_COOLING_OFF_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.coolingOffDays),
   ACCREDITATION_REVOCATION_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.revocationTransitionDays),
+  ACCREDITATION_END_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.endTransitionDays ?? 180),
   COMPLIANCE_POLICY_VERSION: z.string().min(1).default(DEFAULT_COMPLIANCE_POLICY.version),
   COMPLIANCE_REPORT_DUE_DAY: positiveFrom(DEFAULT_COMPLIANCE_POLICY.monthlyReportDueDay, 28),
   COMPLIANCE_MISSES_FOR_REVIEW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.consecutiveMissesForReview),
@@ -77,6 +85,9 @@ const EnvSchema = z.object({
   FRAMEWORK_DIR: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM-encoded Ed25519 private key' }).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  /** Tests only: let the key file lie inside DATA_DIR. */
+  AUDIT_KEY_IN_DATA_DIR: z.enum(['refuse', 'allow']).default('refuse'),
+  XDG_CONFIG_HOME: z.string().optional(),
   AUDIT_CHECKPOINT_MINUTES: intFrom(60),
   /** AES-256 key (32 bytes, base64 or base64url) that TOTP secrets are encrypted with in the identity database. */
   MFA_ENCRYPTION_KEY: z
@@ -86,12 +97,20 @@ const EnvSchema = z.object({
   MFA_ENCRYPTION_KEY_FILE: z.string().optional(),
 });
 
+/** TLS to the Temporal frontend; with a client certificate, mutual TLS. Files, read at connect time. */
+export interface TemporalTls {
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  serverName?: string;
+}
+
 export interface AppConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
   readModelPath: string;
   identityPath: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls?: TemporalTls };
   api: {
     host: string;
     port: number;
@@ -132,6 +151,43 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function readSecret(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${file} (${(err as Error).message})`);
+  }
+}
+
+/** The path with its longest existing prefix resolved through symlinks, so that a link cannot hide where it lies. */
+function realPath(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  const parent = dirname(path);
+  return parent === path ? path : join(realPath(parent), path.slice(parent.length + 1));
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(realPath(dir), realPath(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The audit signing key's file. Not in the data folder: whoever holds a copy of the data (a backup, a
+ * volume) must not also hold the key that re-signs its history. By default the operator's own
+ * configuration folder; the file is created there on first use, with a warning.
+ */
+function auditKeyFile(e: z.infer<typeof EnvSchema>, dataDir: string): string {
+  const file = e.AUDIT_SIGNING_KEY_FILE
+    ? resolve(e.AUDIT_SIGNING_KEY_FILE)
+    : join(e.XDG_CONFIG_HOME ? resolve(e.XDG_CONFIG_HOME) : join(homedir(), '.config'), 'cloud-office', 'audit-signing-key.pem');
+  if (!e.AUDIT_SIGNING_KEY && e.AUDIT_KEY_IN_DATA_DIR === 'refuse' && isInside(file, dataDir)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  AUDIT_SIGNING_KEY_FILE: ${file} lies inside DATA_DIR (${dataDir}); keep the audit signing key outside the data folder (AUDIT_KEY_IN_DATA_DIR=allow permits it, for tests only)`,
+    );
+  }
+  return file;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -149,19 +205,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   atLeast('MODERATE', 'HIGH');
   atLeast('LOW', 'MODERATE');
   const dataDir = resolve(e.DATA_DIR);
-  if (e.EVENTSTORE === 'eventstoredb' && !e.EVENTSTORE_URL) {
-    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb');
+  const eventStoreUrl = e.EVENTSTORE_URL ?? (e.EVENTSTORE_URL_FILE ? readSecret('EVENTSTORE_URL_FILE', e.EVENTSTORE_URL_FILE) : undefined);
+  if (e.EVENTSTORE === 'eventstoredb' && !eventStoreUrl) {
+    throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb (or EVENTSTORE_URL_FILE)');
   }
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_KEY_FILE: TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (the client certificate and its key)');
+  }
+  const tlsSet = [e.TEMPORAL_TLS_CERT_FILE, e.TEMPORAL_TLS_CA_FILE, e.TEMPORAL_TLS_SERVER_NAME].some(Boolean);
+  const temporalTls: TemporalTls | undefined = tlsSet
+    ? {
+        ...(e.TEMPORAL_TLS_CERT_FILE ? { certFile: resolve(e.TEMPORAL_TLS_CERT_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_KEY_FILE ? { keyFile: resolve(e.TEMPORAL_TLS_KEY_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_CA_FILE ? { caFile: resolve(e.TEMPORAL_TLS_CA_FILE) } : {}),
+        ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+      }
+    : undefined;
   return {
     dataDir,
     eventStore:
       e.EVENTSTORE === 'eventstoredb'
-        ? { kind: 'eventstoredb', url: e.EVENTSTORE_URL as string }
+        ? { kind: 'eventstoredb', url: eventStoreUrl as string }
         : { kind: 'sqlite', path: join(dataDir, 'events.db'), synchronous: e.SQLITE_SYNCHRONOUS },
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      ...(temporalTls ? { tls: temporalTls } : {}),
+    },
     api: {
       host: e.API_HOST,
       port: e.API_PORT,
@@ -175,7 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     audit: {
       signingKeyPem: e.AUDIT_SIGNING_KEY,
-      signingKeyFile: e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(dataDir, 'audit-signing-key.pem'),
+      signingKeyFile: auditKeyFile(e, dataDir),
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
     },
     mfa: {
@@ -197,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       renewalWindowDays: e.ACCREDITATION_RENEWAL_WINDOW_DAYS,
       coolingOffDays: e.ACCREDITATION_COOLING_OFF_DAYS,
       revocationTransitionDays: e.ACCREDITATION_REVOCATION_TRANSITION_DAYS,
+      endTransitionDays: e.ACCREDITATION_END_TRANSITION_DAYS,
     }),
     compliancePolicy: CompliancePolicy.parse({
       version: e.COMPLIANCE_POLICY_VERSION,

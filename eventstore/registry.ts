@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { DomainError } from '../domain/shared/errors';
 import { NocEventSchemas } from '../domain/noc/events';
-import { CspEventSchemas } from '../domain/csp/events';
+import { CspEventSchemas, OfferingIdentityEventSchemas } from '../domain/csp/events';
 import { AccreditationEventSchemas } from '../domain/accreditation/events';
 import { PseEventSchemas } from '../domain/pse/events';
 import { MonitoringEventSchemas } from '../domain/compliance/monitoring-events';
 import { ReviewEventSchemas } from '../domain/compliance/review-events';
 import { ChangeEventSchemas } from '../domain/compliance/change-events';
 import { TransitionEventSchemas } from '../domain/compliance/transition-events';
+import { AccountEventSchemas } from '../domain/account/events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -35,15 +36,26 @@ export function registerEventTypes(
   }
 }
 
+/** Lifts data whose newer version only adds optional fields: version v data is version v + 1 data as it is. */
+const unchanged = (data: unknown): unknown => data;
+
 registerEventTypes(NocEventSchemas);
-registerEventTypes(CspEventSchemas);
+const { OfferingUpdated, ...cspEventsV1 } = CspEventSchemas;
+registerEventTypes(cspEventsV1);
+// v2 adds `changeId`: the approved significant change that made the update.
+registerEventTypes({ OfferingUpdated }, { version: 2, upcasters: { OfferingUpdated: { 1: unchanged } } });
+registerEventTypes(OfferingIdentityEventSchemas);
 registerEventTypes(AccreditationEventSchemas);
 registerEventTypes(PseEventSchemas);
 registerEventTypes(AuditEventSchemas);
 registerEventTypes(MonitoringEventSchemas);
 registerEventTypes(ReviewEventSchemas);
-registerEventTypes(ChangeEventSchemas);
+const { SignificantChangeRequested, ...changeEventsV1 } = ChangeEventSchemas;
+registerEventTypes(changeEventsV1);
+// v2 adds `offeringChanges`: what the change does to the offering's register entry once approved.
+registerEventTypes({ SignificantChangeRequested }, { version: 2, upcasters: { SignificantChangeRequested: { 1: unchanged } } });
 registerEventTypes(TransitionEventSchemas);
+registerEventTypes(AccountEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

@@ -1,17 +1,21 @@
 import { parseArgs } from 'node:util';
 import { runToCompletion } from '../cli/output';
 import { loadConfig } from '../config/config';
+import { OPERATOR_CONSOLE_ACTOR, PRIVILEGED_ROLES } from '../domain/account/policy';
 import { DomainError } from '../domain/shared/errors';
+import { createEventStore } from '../eventstore';
 import { createIdentity, type Identity } from './identity';
 import { loadMfaKey } from './secret-box';
+import type { PendingGrantEntry } from './accounts';
 import { promptHidden } from './prompt';
 import { PASSWORD_MIN_LENGTH, type AccountInput, type AccountView } from './schemas';
 import { generatePassword } from './tokens';
 
 /**
- * `npm run accounts -- <command>`: the operator's tool for accounts. Exit codes: 0 done, 2 bad input
- * (unknown command or option, a field breaking its rule), 1 anything else (no such account, a taken
- * username, a broken database).
+ * `npm run accounts -- <command>`: the operator's tool for accounts. Every change is recorded as an
+ * event of the actor "operator console" (someone at the machine, not a signed-in person). Exit codes:
+ * 0 done, 2 bad input (unknown command or option, a field breaking its rule), 1 anything else (no
+ * such account, a taken username, a refused change, a broken database).
  */
 export const USAGE = `Usage: npm run accounts -- <command> [options]
 
@@ -19,6 +23,16 @@ Commands:
   add --username NAME --role ROLE --jurisdiction J [--organisation ORG] [--name "Display Name"] [--password PW]
       Creates an account. Without --password you are asked for one (empty: generate one); when not
       at a terminal a password is generated. A generated password is printed once.
+      A privileged role (${PRIVILEGED_ROLES.join(', ')}) waits for a second administrator to approve
+      it (API or /ui/accounts); the account cannot sign in until then. Only an admin role given while
+      no enabled admin account exists takes effect at once (bootstrap).
+  set-role NAME | --username NAME --role ROLE --jurisdiction J [--organisation ORG]
+      Changes the role, jurisdiction or organisation: at once, or (privileged) as a grant awaiting
+      approval, the account keeping its role in force meanwhile.
+  pending [--json]
+      Lists the grants awaiting approval.
+  reject NAME | --username NAME --grant GRANT_ID --reason TEXT
+      Rejects a pending grant. Approving is for a signed-in administrator, never the console.
   list [--json]
       Lists the accounts.
   disable NAME | --username NAME
@@ -52,6 +66,8 @@ const OPTIONS = {
   organisation: { type: 'string' },
   name: { type: 'string' },
   password: { type: 'string' },
+  grant: { type: 'string' },
+  reason: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -59,6 +75,9 @@ const OPTIONS = {
 const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   add: ['username', 'role', 'jurisdiction', 'organisation', 'name', 'password'],
   list: ['json'],
+  'set-role': ['username', 'role', 'jurisdiction', 'organisation'],
+  pending: ['json'],
+  reject: ['username', 'grant', 'reason'],
   disable: ['username'],
   enable: ['username'],
   'reset-password': ['username', 'password'],
@@ -67,8 +86,21 @@ const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
 
 function formatAccount(a: AccountView): string {
   const org = a.organisationId ? ` org=${a.organisationId}` : '';
-  const off = a.disabled ? ' [disabled]' : '';
-  return `${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.jurisdiction.padEnd(18)} ${a.displayName}${org}${off}`;
+  const off = a.status === 'active' ? '' : ` [${a.status}]`;
+  const grant = a.pendingGrant ? ` [grant ${a.pendingGrant.grantId}: ${a.pendingGrant.role} awaiting approval]` : '';
+  return `${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.jurisdiction.padEnd(18)} ${a.displayName}${org}${off}${grant}`;
+}
+
+function formatGrant(p: PendingGrantEntry): string {
+  const g = p.grant;
+  const org = g.organisationId ? ` org=${g.organisationId}` : '';
+  return `${p.username.padEnd(20)} ${g.role.padEnd(18)} ${g.jurisdiction.padEnd(18)} grant ${g.grantId} asked by ${g.requestedBy} at ${g.requestedAt}${org}`;
+}
+
+/** What happened to the role asked for: in force, or waiting for a second administrator. */
+function roleOutcome(a: AccountView): string {
+  if (a.pendingGrant) return `; the ${a.pendingGrant.role} role awaits a second administrator's approval (grant ${a.pendingGrant.grantId})`;
+  return '';
 }
 
 async function choosePassword(given: string | undefined, io: CliIo): Promise<{ password: string; generated: boolean }> {
@@ -93,8 +125,14 @@ function describe(err: DomainError): string {
   return `--${flag}: ${rule}`;
 }
 
-export async function runCli(argv: readonly string[], openIdentity: () => Identity, io: CliIo): Promise<number> {
-  let identity: Identity | undefined;
+/** The identity over the deployment's event store; close releases both. */
+export interface CliIdentity {
+  identity: Identity;
+  close(): Promise<void> | void;
+}
+
+export async function runCli(argv: readonly string[], openIdentity: () => Promise<CliIdentity>, io: CliIo): Promise<number> {
+  let opened: CliIdentity | undefined;
   try {
     const { positionals, values } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     const [command, ...rest] = positionals;
@@ -110,12 +148,14 @@ export async function runCli(argv: readonly string[], openIdentity: () => Identi
     const target = values.username ?? rest[0];
     if (rest.length > (values.username === undefined ? 1 : 0)) throw new UsageError(`Unexpected argument "${rest.at(-1)}"`);
 
-    identity = openIdentity();
+    opened = await openIdentity();
+    const { identity } = opened;
+    const actor = OPERATOR_CONSOLE_ACTOR;
     switch (command) {
       case 'add': {
         if (values.username === undefined) throw new UsageError('--username: is required');
         const { password, generated } = await choosePassword(values.password, io);
-        const account = await identity.createAccount({
+        const account = await identity.createAccount(actor, {
           username: values.username,
           displayName: values.name,
           // Checked by the account schema, which names the field when they are not a known role or jurisdiction.
@@ -124,11 +164,12 @@ export async function runCli(argv: readonly string[], openIdentity: () => Identi
           organisationId: values.organisation,
           password,
         });
-        io.out(`Created ${account.username} (${account.role}, ${account.jurisdiction}), id ${account.id}`);
+        io.out(`Created ${account.username} (${account.role}, ${account.jurisdiction}), id ${account.id}${roleOutcome(account)}`);
         if (generated) io.out(`Password for ${account.username} (shown once): ${password}`);
         return 0;
       }
       case 'list': {
+        await identity.catchUp();
         const accounts = identity.listAccounts();
         if (values.json) io.out(JSON.stringify(accounts, null, 2));
         else if (accounts.length === 0) io.out('No accounts.');
@@ -138,22 +179,52 @@ export async function runCli(argv: readonly string[], openIdentity: () => Identi
       case 'disable':
       case 'enable': {
         if (target === undefined) throw new UsageError(`--username: is required (or: ${command} NAME)`);
-        const account = identity.setDisabled(target, command === 'disable');
+        const account = await identity.setDisabled(actor, target, command === 'disable');
         io.out(`${account.username} is ${account.disabled ? 'disabled; its sessions have ended' : 'enabled'}`);
         return 0;
       }
       case 'reset-password': {
         if (target === undefined) throw new UsageError('--username: is required (or: reset-password NAME)');
         const { password, generated } = await choosePassword(values.password, io);
-        await identity.resetPassword(target, password);
+        await identity.resetPassword(actor, target, password);
         io.out(`Password of ${target} changed; its sessions have ended`);
         if (generated) io.out(`New password for ${target} (shown once): ${password}`);
         return 0;
       }
       case 'reset-mfa': {
         if (target === undefined) throw new UsageError('--username: is required (or: reset-mfa NAME)');
-        identity.resetMfa(target);
+        await identity.resetMfa(actor, target);
         io.out(`Second factor of ${target} reset; its sessions have ended and it enrols again at the next sign-in`);
+        return 0;
+      }
+      case 'set-role': {
+        if (target === undefined) throw new UsageError('--username: is required (or: set-role NAME)');
+        const account = await identity.changeAssignment(actor, target, {
+          role: values.role as AccountInput['role'],
+          jurisdiction: values.jurisdiction as AccountInput['jurisdiction'],
+          organisationId: values.organisation,
+        });
+        io.out(
+          account.pendingGrant
+            ? `${account.username} keeps ${account.role} (${account.jurisdiction})${roleOutcome(account)}`
+            : `${account.username} is now ${account.role} (${account.jurisdiction})`,
+        );
+        return 0;
+      }
+      case 'pending': {
+        await identity.catchUp();
+        const grants = identity.listPendingGrants();
+        if (values.json) io.out(JSON.stringify(grants, null, 2));
+        else if (grants.length === 0) io.out('No grants await approval.');
+        else grants.forEach((g) => io.out(formatGrant(g)));
+        return 0;
+      }
+      case 'reject': {
+        if (target === undefined) throw new UsageError('--username: is required (or: reject NAME)');
+        if (values.grant === undefined) throw new UsageError('--grant: is required');
+        if (values.reason === undefined) throw new UsageError('--reason: is required');
+        await identity.rejectGrant(actor, target, values.grant, values.reason);
+        io.out(`Grant ${values.grant} of ${target} rejected`);
         return 0;
       }
       default:
@@ -179,7 +250,7 @@ export async function runCli(argv: readonly string[], openIdentity: () => Identi
     io.err(`error: ${(err as Error).message ?? String(err)}`);
     return 1;
   } finally {
-    identity?.close();
+    await opened?.close();
   }
 }
 
@@ -189,9 +260,17 @@ if (require.main === module) {
     err: (line) => process.stderr.write(`${line}\n`),
     askPassword: process.stdin.isTTY ? (question) => promptHidden(question) : undefined,
   };
-  const open = (): Identity => {
+  const open = async (): Promise<CliIdentity> => {
     const config = loadConfig();
-    return createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, mfaKey: loadMfaKey(config.mfa) });
+    const store = await createEventStore(config.eventStore);
+    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
+    return {
+      identity,
+      async close() {
+        identity.close();
+        await store.close();
+      },
+    };
   };
   runToCompletion(
     () => runCli(process.argv.slice(2), open, io),

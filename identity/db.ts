@@ -29,6 +29,20 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX sessions_account ON sessions (account_id);
    CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+  // Accounts became events (stream account-<username>): this table is their projection. `disabled`
+  // now means "cannot sign in" (disabled, or no role in force yet); `status` says which, for people.
+  // A password is staged under a credential id before the event that records it, and moves into
+  // the account when the event is applied, so a crash between the two loses nothing recorded.
+  `ALTER TABLE accounts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+   ALTER TABLE accounts ADD COLUMN pending_grant TEXT;
+   ALTER TABLE accounts ADD COLUMN credential_id TEXT;
+   ALTER TABLE accounts ADD COLUMN revision INTEGER NOT NULL DEFAULT -1;
+   CREATE TABLE staged_credentials (
+     credential_id TEXT PRIMARY KEY,
+     username      TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     staged_at     TEXT NOT NULL
+   );`,
   // MFA (identity/mfa.ts): the TOTP secret (confirmed_at null while enrolment is pending), the last
   // accepted time step against replays, one-time recovery codes as hashes, sign-in challenges.
   `CREATE TABLE mfa (
@@ -62,8 +76,25 @@ export function openIdentityDb(path: string): Database.Database {
   return db;
 }
 
+/**
+ * The second factor and accounts as events were built side by side, each as migration 2. A database
+ * that ran the MFA one as its second has the MFA tables but not the account columns: the accounts
+ * migration runs now, and the database counts both.
+ */
+function adoptMfaAsSecond(db: Database.Database): void {
+  if (db.pragma('user_version', { simple: true }) !== 2) return;
+  const mfaTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mfa'").get();
+  const statusColumn = db.prepare("SELECT 1 FROM pragma_table_info('accounts') WHERE name = 'status'").get();
+  if (!mfaTable || statusColumn) return;
+  db.transaction(() => {
+    db.exec(MIGRATIONS[1] as string);
+    db.pragma('user_version = 3');
+  })();
+}
+
 /** user_version counts the migrations applied; each runs once, in its own transaction. */
 function migrate(db: Database.Database): void {
+  adoptMfaAsSecond(db);
   const applied = db.pragma('user_version', { simple: true }) as number;
   MIGRATIONS.slice(applied).forEach((sql, i) => {
     db.transaction(() => {

@@ -1,13 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Actor } from '../domain/shared/actor';
+import { SYSTEM_ACTOR, type Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
 import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
+import type { EventStore } from '../eventstore/port';
+import { createAccountCommands, type AccountCommands } from './accounts';
 import { openIdentityDb } from './db';
 import { createMfa, type MfaEnrolment } from './mfa';
 import { createSecretBox } from './secret-box';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
-import { AccountInput, AccountRef, LoginInput, PasswordChange, Username, type AccountView } from './schemas';
+import { LoginInput, Username, type AccountStatus, type AccountView, type PendingGrantView } from './schemas';
 import { generatePassword, newToken, sessionDigest, type TokenKind } from './tokens';
 import { parseOrThrow } from './validation';
 
@@ -37,14 +39,14 @@ export interface InitialAdmin {
   password: string;
 }
 
-export interface Identity {
-  createAccount(input: AccountInput): Promise<AccountView>;
+/**
+ * Accounts and sessions. Every account change is an event in the account's stream (AccountCommands);
+ * the database holds what authentication reads (a projection of those events), the password hashes
+ * and the sessions.
+ */
+export interface Identity extends AccountCommands {
   listAccounts(): AccountView[];
   findAccount(username: string): AccountView | undefined;
-  /** Disabling also ends the account's sessions. */
-  setDisabled(username: string, disabled: boolean): AccountView;
-  /** Sets a new password and ends the account's sessions. */
-  resetPassword(username: string, password: string): Promise<void>;
   /**
    * Throws INVALID_CREDENTIALS for an unknown user, a wrong password or a disabled account alike.
    * The token is of the kind asked for (API bearer token unless said otherwise).
@@ -58,15 +60,14 @@ export interface Identity {
   pendingSignIn(challenge: string): SignInChallenge | undefined;
   /** The code step; throws MFA_CHALLENGE_INVALID for a dead challenge, as login for the code. */
   finishSignIn(challenge: string, code: string, kind?: TokenKind): Session;
-  /** Forgets the account's authenticator and recovery codes and ends its sessions: it enrols again. */
-  resetMfa(username: string): void;
   /** Revokes the session; false when the token was not a live session of that kind. */
   logout(token: string, kind?: TokenKind): boolean;
   /** The actor behind a live session token of that kind, or undefined. */
   authenticate(token: string, kind?: TokenKind): Actor | undefined;
   /**
-   * Creates `admin` with a random password when no admin account exists, and returns the password so
-   * the caller can print it once; returns undefined otherwise.
+   * Catches up with the account streams, then creates `admin` with a random password when no admin
+   * account exists (recorded as the engine's bootstrap), and returns the password so the caller can
+   * print it once; returns undefined otherwise.
    */
   ensureInitialAdmin(): Promise<InitialAdmin | undefined>;
   close(): void;
@@ -75,6 +76,8 @@ export interface Identity {
 export interface IdentityOptions {
   /** SQLite file (config.identityPath), or ':memory:'. */
   path: string;
+  /** Where account events are recorded (the hash-chained store of the deployment). */
+  store: Pick<EventStore, 'append' | 'readStream'>;
   sessionTtlHours: number;
   /** Argon2id cost; the production default unless a test asks for a cheap one. */
   passwordCost?: PasswordCost;
@@ -98,8 +101,11 @@ interface AccountRow {
   jurisdiction: Jurisdiction;
   organisation_id: string | null;
   password_hash: string;
+  /** Cannot sign in: disabled, or no role in force yet (see status). */
   disabled: 0 | 1;
   created_at: string;
+  status: AccountStatus;
+  pending_grant: string | null;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -119,7 +125,9 @@ function toView(row: AccountRow): AccountView {
     role: row.role,
     jurisdiction: row.jurisdiction,
     organisationId: row.organisation_id,
-    disabled: row.disabled === 1,
+    disabled: row.status === 'disabled',
+    status: row.status,
+    pendingGrant: row.pending_grant === null ? null : (JSON.parse(row.pending_grant) as PendingGrantView),
     createdAt: row.created_at,
   };
 }
@@ -141,13 +149,7 @@ export function createIdentity(options: IdentityOptions): Identity {
     byUsername: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?'),
     byId: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
     all: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY username'),
-    insert: db.prepare(
-      `INSERT INTO accounts (id, username, display_name, role, jurisdiction, organisation_id, password_hash, disabled, created_at)
-       VALUES (@id, @username, @display_name, @role, @jurisdiction, @organisation_id, @password_hash, 0, @created_at)`,
-    ),
     countAdmins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE role = 'admin'"),
-    setDisabled: db.prepare<[number, string]>('UPDATE accounts SET disabled = ? WHERE id = ?'),
-    setPassword: db.prepare<[string, string]>('UPDATE accounts SET password_hash = ? WHERE id = ?'),
     insertSession: db.prepare<[string, string, string, string, string]>(
       'INSERT INTO sessions (token_hash, account_id, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -157,7 +159,6 @@ export function createIdentity(options: IdentityOptions): Identity {
     ),
     touch: db.prepare<[string, string]>('UPDATE sessions SET last_used_at = ? WHERE token_hash = ?'),
     revoke: db.prepare<[string, string]>('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
-    revokeAll: db.prepare<[string, string]>('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL'),
     purgeExpired: db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
   };
 
@@ -168,11 +169,12 @@ export function createIdentity(options: IdentityOptions): Identity {
   let dummyHash: Promise<string> | undefined;
   const getDummyHash = (): Promise<string> => (dummyHash ??= hashPassword(generatePassword(), cost));
 
-  const requireAccount = (username: string): AccountRow => {
-    const row = stmt.byUsername.get(parseOrThrow(AccountRef, { username }).username);
+  const view = (username: string): AccountView => {
+    const row = stmt.byUsername.get(username);
     if (!row) throw new DomainError('NOT_FOUND', `No account named ${username}`, 'username');
-    return row;
+    return toView(row);
   };
+  const accounts = createAccountCommands({ db, store: options.store, cost, now, view, forgetSecondFactor: (accountId) => mfa.reset(accountId) });
 
   /** The account behind a username and password, checked in the same time whether it exists or not. */
   const checkPassword = async (input: LoginInput): Promise<AccountRow> => {
@@ -202,33 +204,15 @@ export function createIdentity(options: IdentityOptions): Identity {
   };
 
   const identity: Identity = {
-    async createAccount(input) {
-      const valid = parseOrThrow(AccountInput, input);
-      // Checked before hashing, which is the expensive part; the UNIQUE constraint still decides races.
-      if (stmt.byUsername.get(valid.username)) {
-        throw new DomainError('ACCOUNT_EXISTS', `An account named ${valid.username} already exists`, 'username');
-      }
-      const row: AccountRow = {
-        id: randomUUID(),
-        username: valid.username,
-        display_name: valid.displayName ?? valid.username,
-        role: valid.role,
-        jurisdiction: valid.jurisdiction,
-        organisation_id: valid.organisationId ?? null,
-        password_hash: await hashPassword(valid.password, cost),
-        disabled: 0,
-        created_at: now().toISOString(),
-      };
-      try {
-        stmt.insert.run(row);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new DomainError('ACCOUNT_EXISTS', `An account named ${valid.username} already exists`, 'username');
-        }
-        throw err;
-      }
-      return toView(row);
-    },
+    createAccount: accounts.createAccount,
+    changeAssignment: accounts.changeAssignment,
+    setDisabled: accounts.setDisabled,
+    resetPassword: accounts.resetPassword,
+    resetMfa: accounts.resetMfa,
+    approveGrant: accounts.approveGrant,
+    rejectGrant: accounts.rejectGrant,
+    listPendingGrants: accounts.listPendingGrants,
+    catchUp: accounts.catchUp,
 
     listAccounts() {
       return stmt.all.all().map(toView);
@@ -238,25 +222,6 @@ export function createIdentity(options: IdentityOptions): Identity {
       const parsed = Username.safeParse(username);
       const row = parsed.success ? stmt.byUsername.get(parsed.data) : undefined;
       return row ? toView(row) : undefined;
-    },
-
-    setDisabled(username, disabled) {
-      const row = requireAccount(username);
-      db.transaction(() => {
-        stmt.setDisabled.run(disabled ? 1 : 0, row.id);
-        if (disabled) stmt.revokeAll.run(now().toISOString(), row.id);
-      })();
-      return toView({ ...row, disabled: disabled ? 1 : 0 });
-    },
-
-    async resetPassword(username, password) {
-      const valid = parseOrThrow(PasswordChange, { username, password });
-      const row = requireAccount(valid.username);
-      const hashed = await hashPassword(valid.password, cost);
-      db.transaction(() => {
-        stmt.setPassword.run(hashed, row.id);
-        stmt.revokeAll.run(now().toISOString(), row.id);
-      })();
     },
 
     async login(input, kind = 'api') {
@@ -296,14 +261,6 @@ export function createIdentity(options: IdentityOptions): Identity {
       return openSession(row, kind, verified.recoveryCodes);
     },
 
-    resetMfa(username) {
-      const row = requireAccount(username);
-      db.transaction(() => {
-        mfa.reset(row.id);
-        stmt.revokeAll.run(now().toISOString(), row.id);
-      })();
-    },
-
     logout(token, kind = 'api') {
       if (!TOKEN_SHAPE.test(token)) return false;
       return stmt.revoke.run(now().toISOString(), sessionDigest(token, kind)).changes > 0;
@@ -322,9 +279,10 @@ export function createIdentity(options: IdentityOptions): Identity {
     },
 
     async ensureInitialAdmin() {
+      await accounts.catchUp();
       if ((stmt.countAdmins.get()?.n ?? 0) > 0) return undefined;
       const password = generatePassword();
-      await identity.createAccount({
+      await accounts.createAccount(SYSTEM_ACTOR, {
         username: INITIAL_ADMIN_USERNAME,
         displayName: 'Administrator',
         role: 'admin',

@@ -62,6 +62,15 @@ export type AccountInput = z.input<typeof AccountInput>;
 export type ValidAccountInput = z.output<typeof AccountInput>;
 
 export const AccountRef = z.object({ username: Username });
+
+/** A change of role, jurisdiction or organisation, with the same organisation rule as a new account. */
+export const AssignmentInput = z
+  .object({ role: Role, jurisdiction: Jurisdiction, organisationId: OrganisationId.optional() })
+  .superRefine(organisationRule);
+export type AssignmentInput = z.input<typeof AssignmentInput>;
+
+export const GrantRef = z.object({ username: Username, grantId: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters') });
+export const GrantRejection = GrantRef.extend({ reason: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters') });
 export const PasswordChange = z.object({ username: Username, password: Password });
 
 /** Login takes any string: a wrong-shaped username is just a failed login, not a hint about the rules. */
@@ -73,15 +82,39 @@ export const LoginInput = z.object({
 });
 export type LoginInput = z.infer<typeof LoginInput>;
 
+/**
+ * - active: signs in with its role;
+ * - disabled: cannot sign in;
+ * - awaiting-approval: created with a privileged role that a second administrator has not approved yet;
+ * - no-role: its only grant was rejected; a role change gives it one.
+ */
+export const AccountStatus = z.enum(['active', 'disabled', 'awaiting-approval', 'no-role']);
+export type AccountStatus = z.infer<typeof AccountStatus>;
+
+/** A privileged role, jurisdiction or organisation waiting for a second administrator. */
+export const PendingGrantView = z.object({
+  grantId: z.string(),
+  role: Role,
+  jurisdiction: Jurisdiction,
+  organisationId: z.string().nullable(),
+  requestedBy: z.string(),
+  requestedAt: z.iso.datetime(),
+});
+export type PendingGrantView = z.infer<typeof PendingGrantView>;
+
 /** An account as everyone but the password store sees it. */
 export const AccountView = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
+  /** The role in force; for an account awaiting approval or without a role, the one it asked for. */
   role: Role,
   jurisdiction: Jurisdiction,
   organisationId: z.string().nullable(),
   disabled: z.boolean(),
+  status: AccountStatus,
+  /** While set, the account keeps its role in force and cannot act with this one. */
+  pendingGrant: PendingGrantView.nullable(),
   createdAt: z.iso.datetime(),
 });
 export type AccountView = z.infer<typeof AccountView>;

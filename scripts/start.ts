@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, unlinkSync } from '
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../config/config';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { PROJECT_ROOT, ensureBinary } from '../config/temporal-binaries';
 import { openIdentityForStart } from './start-identity';
 
@@ -117,7 +118,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 }
 
 async function temporalReady(cfg: AppConfig): Promise<boolean> {
-  const connection = await Connection.connect({ address: cfg.temporal.address, connectTimeout: 1000 });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(cfg.temporal), connectTimeout: 1000 });
   try {
     await connection.workflowService.describeNamespace({ namespace: cfg.temporal.namespace });
     return true;

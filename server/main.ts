@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
 
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, mfaKey: loadMfaKey(config.mfa) });
+  const eventStore = await createEventStore(config.eventStore);
+  // Account changes are events in this store; the identity database follows them.
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.
@@ -66,9 +69,8 @@ async function main(): Promise<void> {
     );
   }
 
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const eventStore = await createEventStore(config.eventStore);
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });

@@ -8,7 +8,8 @@ export default async function globalSetup(): Promise<void> {
     // Jest hides the console of a suite whose tests are all skipped; say it here, where it is seen.
     process.stdout.write(
       '\nEventStoreDB contract suite skipped: EVENTSTORE_URL is not set (no EventStoreDB server on this machine; ' +
-        '`docker-compose up eventstoredb` starts one, then EVENTSTORE_URL=esdb://127.0.0.1:2113?tls=false npm test)\n',
+        '`docker run --rm -p 127.0.0.1:2113:2113 eventstore/eventstore:24.10 --insecure` starts a throwaway one, then ' +
+        'EVENTSTORE_URL=esdb://127.0.0.1:2113?tls=false npm test)\n',
     );
   }
 }

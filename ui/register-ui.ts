@@ -11,6 +11,7 @@ import { createClaims, type Claims } from './claims';
 import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
 import { page } from './layout';
+import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
@@ -112,6 +113,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       complianceRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
+      accountRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

@@ -71,6 +71,16 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   ReviewSuspensionDecided: () => 'Decided to suspend the accreditation',
   ReviewRevocationDecided: () => 'Decided to revoke the accreditation',
   ReviewReinstatementRecommended: () => 'Recommended reinstatement',
+  AccountCreated: (d) => `Created the account ${String(d.username)}`,
+  AccountRoleAssigned: (d) =>
+    `Gave the role ${String(d.role)} (${String(d.jurisdiction)})${d.basis === 'bootstrap' ? ': bootstrap of the first administrator' : d.basis === 'existing-account' ? ': recorded as it already was' : ''}`,
+  AccountGrantRequested: (d) => `Asked for the privileged role ${String(d.role)} (${String(d.jurisdiction)}); awaits a second administrator`,
+  AccountGrantApproved: (d) => `Approved the privileged role ${String(d.role)} (${String(d.jurisdiction)})`,
+  AccountGrantRejected: (d) => `Rejected the grant ${String(d.grantId)}`,
+  AccountDisabled: () => 'Disabled the account',
+  AccountEnabled: () => 'Enabled the account',
+  AccountPasswordReset: () => 'Reset the password',
+  AccountMfaReset: () => 'Reset the second factor (the person enrols an authenticator again)',
 };
 
 export function describeEvent(type: string, data: unknown): string {

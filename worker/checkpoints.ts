@@ -7,7 +7,7 @@ import type { EventStore } from '../eventstore/port';
 /** Signs a checkpoint of the log at the configured interval, beside the worker that writes the events. */
 export function scheduleCheckpoints(config: AppConfig, store: EventStore, logger: Logger): () => void {
   if (config.audit.checkpointMinutes === 0) return () => undefined;
-  const checkpointer = new Checkpointer(store, loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile }));
+  const checkpointer = new Checkpointer(store, loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile, warn: (message) => logger.warn(message) }));
   const timer = setInterval(() => {
     checkpointer
       .checkpoint(new Date().toISOString())

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createEventActivities } from '../activities/event-activities';
+import { createRegisterActivities } from '../activities/register-activities';
 import { createTransitionActivities } from '../activities/transition-activities';
 import type { EventStore } from '../eventstore/port';
 
@@ -19,6 +20,7 @@ export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
   const activities = {
     ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger }),
     ...createTransitionActivities({ eventStore: deps.eventStore }),
+    ...createRegisterActivities({ eventStore: deps.eventStore }),
   };
   return Worker.create({
     connection: deps.connection,

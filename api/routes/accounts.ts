@@ -1,41 +1,160 @@
 import { generatePassword } from '../../identity/tokens';
 import type { ApiDeps } from '../deps';
 import { defineRoute, type AnyRoute } from '../route';
-import { AccountCreated, AccountList, NewAccountBody } from '../schemas/identity';
+import {
+  AccountCreated,
+  AccountList,
+  AccountParams,
+  AccountResult,
+  ChangeRoleBody,
+  GrantParams,
+  NewAccountBody,
+  NoFieldsBody,
+  PasswordResetResult,
+  PendingGrantList,
+  RejectGrantBody,
+  ResetPasswordBody,
+} from '../schemas/identity';
 
+const FOUR_EYES =
+  'A privileged role (director, security-reviewer, auditor, admin) takes effect only when a second administrator approves the grant: ' +
+  'an account created with one cannot sign in until then, an existing account keeps its previous role meanwhile.';
+
+/** Accounts, for administrators. Every change is an event in the account's stream (`account-<username>`). */
 export function accountRoutes(deps: ApiDeps): AnyRoute[] {
+  const admin = { tag: 'accounts', auth: 'bearer', roles: ['admin'] } as const;
   return [
     defineRoute({
+      ...admin,
       method: 'POST',
       url: '/api/accounts',
       operationId: 'createAccount',
       summary: 'Create an account',
-      description: 'Without a password the server generates one and returns it in this response only.',
-      tag: 'accounts',
-      auth: 'bearer',
-      roles: ['admin'],
+      description: `Without a password the server generates one and returns it in this response only. ${FOUR_EYES}`,
       body: NewAccountBody,
       bodyName: 'NewAccount',
       status: 201,
       response: AccountCreated,
-      errors: [409],
-      async handler({ body }) {
+      errors: [403, 409],
+      async handler({ actor, body }) {
         const generatedPassword = body.password === undefined ? generatePassword() : undefined;
-        const account = await deps.identity.createAccount({ ...body, password: body.password ?? (generatedPassword as string) });
+        const account = await deps.identity.createAccount(actor, { ...body, password: body.password ?? (generatedPassword as string) });
         return generatedPassword === undefined ? { account } : { account, generatedPassword };
       },
     }),
     defineRoute({
+      ...admin,
       method: 'GET',
       url: '/api/accounts',
       operationId: 'listAccounts',
       summary: 'List the accounts',
-      tag: 'accounts',
-      auth: 'bearer',
-      roles: ['admin'],
       status: 200,
       response: AccountList,
       handler: () => ({ items: deps.identity.listAccounts() }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'GET',
+      url: '/api/accounts/grants/pending',
+      operationId: 'listPendingGrants',
+      summary: 'Privileged grants awaiting a second administrator',
+      status: 200,
+      response: PendingGrantList,
+      handler: () => ({ items: deps.identity.listPendingGrants() }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'PUT',
+      url: '/api/accounts/:username/role',
+      operationId: 'changeAccountRole',
+      summary: "Change an account's role, jurisdiction or organisation",
+      description: `${FOUR_EYES} Answers GRANT_PENDING while another grant awaits approval.`,
+      params: AccountParams,
+      body: ChangeRoleBody,
+      bodyName: 'ChangeRole',
+      status: 200,
+      response: AccountResult,
+      errors: [403, 409],
+      handler: async ({ actor, params, body }) => ({ account: await deps.identity.changeAssignment(actor, params.username, body) }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'POST',
+      url: '/api/accounts/:username/grants/:grantId/approve',
+      operationId: 'approveGrant',
+      summary: 'Approve a pending privileged grant (second administrator)',
+      description:
+        'GRANT_SELF_APPROVAL when you asked for the grant or it is yours; GRANT_NOT_PENDING when no such grant awaits approval.',
+      params: GrantParams,
+      body: NoFieldsBody,
+      bodyName: 'NoFields',
+      status: 200,
+      response: AccountResult,
+      errors: [403, 409],
+      handler: async ({ actor, params }) => ({ account: await deps.identity.approveGrant(actor, params.username, params.grantId) }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'POST',
+      url: '/api/accounts/:username/grants/:grantId/reject',
+      operationId: 'rejectGrant',
+      summary: 'Reject a pending privileged grant; the account keeps its role in force',
+      params: GrantParams,
+      body: RejectGrantBody,
+      bodyName: 'RejectGrant',
+      status: 200,
+      response: AccountResult,
+      errors: [403, 409],
+      handler: async ({ actor, params, body }) => ({
+        account: await deps.identity.rejectGrant(actor, params.username, params.grantId, body.reason),
+      }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'POST',
+      url: '/api/accounts/:username/disable',
+      operationId: 'disableAccount',
+      summary: 'Disable an account and end its sessions',
+      params: AccountParams,
+      body: NoFieldsBody,
+      bodyName: 'NoFields',
+      status: 200,
+      response: AccountResult,
+      errors: [403],
+      handler: async ({ actor, params }) => ({ account: await deps.identity.setDisabled(actor, params.username, true) }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'POST',
+      url: '/api/accounts/:username/enable',
+      operationId: 'enableAccount',
+      summary: 'Enable a disabled account',
+      params: AccountParams,
+      body: NoFieldsBody,
+      bodyName: 'NoFields',
+      status: 200,
+      response: AccountResult,
+      errors: [403],
+      handler: async ({ actor, params }) => ({ account: await deps.identity.setDisabled(actor, params.username, false) }),
+    }),
+    defineRoute({
+      ...admin,
+      method: 'POST',
+      url: '/api/accounts/:username/reset-password',
+      operationId: 'resetPassword',
+      summary: "Reset an account's password and end its sessions",
+      description: 'Without a password the server generates one and returns it in this response only. The event records who reset it, never the password.',
+      params: AccountParams,
+      body: ResetPasswordBody,
+      bodyName: 'ResetPassword',
+      status: 200,
+      response: PasswordResetResult,
+      errors: [403],
+      async handler({ actor, params, body }) {
+        const generatedPassword = body.password === undefined ? generatePassword() : undefined;
+        const account = await deps.identity.resetPassword(actor, params.username, body.password ?? (generatedPassword as string));
+        return generatedPassword === undefined ? { account } : { account, generatedPassword };
+      },
     }),
   ];
 }

@@ -1,6 +1,8 @@
+import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { canSeeCspRecord } from '../../domain/shared/visibility';
 import type { AccreditationActionInput } from '../../workflows/accreditation/messages';
-import { canSeeApplication, type AccreditationGateway } from '../accreditation-gateway';
+import type { AccreditationGateway } from '../accreditation-gateway';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
@@ -13,6 +15,7 @@ import {
   accreditationActionBody,
 } from '../schemas/accreditation';
 import { caseDetail } from './history';
+import { visibleOrNotFound } from './visible';
 
 /** Accreditation applications and the accreditations they lead to (SPEC §3.1). */
 export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
@@ -20,6 +23,13 @@ export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
     if (deps.accreditationGateway === undefined) throw new DomainError('UNAVAILABLE', 'Accreditation is not available on this server');
     return deps.accreditationGateway;
   };
+  /** Another provider's application is answered as one that does not exist. */
+  const visibleApplication = (actor: Actor, applicationId: string) =>
+    visibleOrNotFound(
+      gateway().state(applicationId),
+      (live) => live.state.status !== 'none' && canSeeCspRecord(actor, live.state.application.cspId),
+      `No application ${applicationId}`,
+    );
 
   const routes: AnyRoute[] = [
     defineRoute({
@@ -55,10 +65,7 @@ export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
       response: AccreditationDetail,
       errors: [503],
       async handler({ actor, params }) {
-        const live = await gateway().state(params.applicationId);
-        if (live === undefined || live.state.status === 'none' || !canSeeApplication(actor, live.state.application.cspId)) {
-          throw new DomainError('NOT_FOUND', `No application ${params.applicationId}`);
-        }
+        const live = await visibleApplication(actor, params.applicationId);
         return caseDetail(deps.eventStore, 'accreditation', params.applicationId, live);
       },
     }),
@@ -83,13 +90,15 @@ export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
         status: 200,
         response: AccreditationViewSchema,
         errors: [403, 409, 422, 503],
-        handler: ({ actor, params, body, idempotencyKey }) =>
-          gateway().act(params.applicationId, {
+        handler: async ({ actor, params, body, idempotencyKey }) => {
+          await visibleApplication(actor, params.applicationId);
+          return gateway().act(params.applicationId, {
             type: spec.command,
             actor,
             data: body,
             commandId: idempotencyKey ?? newCommandId(),
-          } as AccreditationActionInput),
+          } as AccreditationActionInput);
+        },
       }),
     );
   }

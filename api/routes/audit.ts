@@ -19,7 +19,11 @@ const ReadModelAsOf = z.object({
   tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
 });
 const CaseParams = z.object({ stream: z.string().regex(/^[a-z]+-.+$/, 'a case stream such as noc-NOC-2026-AB12CD34') });
-const Dossier = z.record(z.string(), z.unknown()).describe('Every event of the case with actor, role, evidence and policy version, the decisions, and the verification result');
+const Dossier = z
+  .record(z.string(), z.unknown())
+  .describe(
+    "Every event of the case with actor, role, evidence and policy version, the decisions, and the verification result; an accreditation's decisions also carry the framework version and scores, and include its compliance reviews' and significant changes' decisions, each naming its case",
+  );
 const Verification = z.record(z.string(), z.unknown()).describe('Streams and events checked, chain breaks, and checkpoint findings');
 
 /** Auditors replay history: read models as of an instant, case dossiers, and the verification of the whole log. */

@@ -29,14 +29,16 @@ export function mfaRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/accounts/:username/mfa',
       operationId: 'resetMfa',
       summary: "Reset an account's second factor",
-      description: 'Forgets its authenticator and recovery codes and ends its sessions; the person enrols again at their next sign-in.',
+      description:
+        'Forgets its authenticator and recovery codes and ends its sessions; the person enrols again at their next sign-in. ' +
+        "Recorded as an AccountMfaReset event in the account's stream (who and when, never the secret).",
       tag: 'accounts',
       auth: 'bearer',
       roles: ['admin'],
       params: AccountUsernameParams,
       status: 204,
-      handler({ params }) {
-        deps.identity.resetMfa(params.username);
+      async handler({ params, actor }) {
+        await deps.identity.resetMfa(actor, params.username);
         return undefined;
       },
     }),

@@ -1,14 +1,23 @@
-import { DomainError } from '../../domain/shared/errors';
+import type { Actor } from '../../domain/shared/actor';
+import { canSeeCspRecord } from '../../domain/shared/visibility';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { MonitoringDetail, MonitoringParams, MonitoringViewSchema, MonthlyReportBody } from '../schemas/monitoring';
 import { caseDetail } from './history';
 import { complianceGatewayOf } from './reviews';
+import { visibleOrNotFound } from './visible';
 
 /** Continuous monitoring of an accredited offering (SPEC §3.1 "while accredited"): the provider's monthly reports. */
 export function monitoringRoutes(deps: ApiDeps): AnyRoute[] {
   const gateway = complianceGatewayOf(deps);
+  /** Another provider's monitoring is answered as monitoring that does not exist. */
+  const visibleMonitoring = (actor: Actor, applicationId: string) =>
+    visibleOrNotFound(
+      gateway().monitoring(actor, applicationId),
+      (live) => live.state.status !== 'none' && canSeeCspRecord(actor, live.state.cspId),
+      `No monitoring of application ${applicationId}`,
+    );
   return [
     defineRoute({
       method: 'GET',
@@ -24,8 +33,7 @@ export function monitoringRoutes(deps: ApiDeps): AnyRoute[] {
       response: MonitoringDetail,
       errors: [503],
       async handler({ actor, params }) {
-        const live = await gateway().monitoring(actor, params.applicationId);
-        if (live === undefined) throw new DomainError('NOT_FOUND', `No monitoring of application ${params.applicationId}`);
+        const live = await visibleMonitoring(actor, params.applicationId);
         return caseDetail(deps.eventStore, 'monitoring', params.applicationId, live);
       },
     }),
@@ -45,8 +53,10 @@ export function monitoringRoutes(deps: ApiDeps): AnyRoute[] {
       status: 200,
       response: MonitoringViewSchema,
       errors: [403, 409, 422, 503],
-      handler: ({ actor, params, body, idempotencyKey }) =>
-        gateway().submitReport(params.applicationId, { type: 'SubmitMonthlyReport', actor, data: body, commandId: idempotencyKey ?? newCommandId() }),
+      async handler({ actor, params, body, idempotencyKey }) {
+        await visibleMonitoring(actor, params.applicationId);
+        return gateway().submitReport(params.applicationId, { type: 'SubmitMonthlyReport', actor, data: body, commandId: idempotencyKey ?? newCommandId() });
+      },
     }),
   ];
 }

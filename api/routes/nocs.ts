@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { DomainError } from '../../domain/shared/errors';
 import { canSeeNoc } from '../../domain/noc';
 import { streamName } from '../../eventstore/envelope';
 import { positionToString, type RecordedEvent } from '../../eventstore/port';
@@ -21,6 +20,7 @@ import {
   actionBody,
   type NocHistoryEntry,
 } from '../schemas/noc';
+import { visibleOrNotFound } from './visible';
 
 type HistoryEntry = z.infer<typeof NocHistoryEntry>;
 
@@ -96,11 +96,11 @@ export function nocRoutes(deps: ApiDeps): AnyRoute[] {
         let live: NocView | null = null;
         if (register === undefined) {
           // Not in the register: not projected yet, not visible to this actor, or not there at all.
-          const view = await gateway.state(params.nocId);
-          if (view === undefined || view.state.status === 'none' || !canSeeNoc(actor, view.state.request)) {
-            throw new DomainError('NOT_FOUND', `No NOC ${params.nocId}`);
-          }
-          live = view;
+          live = await visibleOrNotFound(
+            gateway.state(params.nocId),
+            (view) => view.state.status !== 'none' && canSeeNoc(actor, view.state.request),
+            `No NOC ${params.nocId}`,
+          );
         }
         const events = await deps.eventStore.readStream(streamName('noc', params.nocId));
         return { register: register ?? null, live, timeline: queries.history(actor, params.nocId), history: events.map(historyEntry) };
@@ -149,13 +149,20 @@ export function nocRoutes(deps: ApiDeps): AnyRoute[] {
         status: 200,
         response: NocViewSchema,
         errors: [403, 409, 422, 503],
-        handler: ({ actor, params, body, idempotencyKey }) =>
-          gateway.act(params.nocId, {
+        async handler({ actor, params, body, idempotencyKey }) {
+          // A NOC outside the actor's sight is answered as one that does not exist, not as "outside your jurisdiction".
+          await visibleOrNotFound(
+            gateway.state(params.nocId),
+            (view) => view.state.status !== 'none' && canSeeNoc(actor, view.state.request),
+            `No NOC ${params.nocId}`,
+          );
+          return gateway.act(params.nocId, {
             type: spec.command,
             actor,
             data: body,
             commandId: idempotencyKey ?? newCommandId(),
-          } as NocActionInput),
+          } as NocActionInput);
+        },
       }),
     );
   }

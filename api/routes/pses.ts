@@ -1,10 +1,12 @@
 import { DomainError } from '../../domain/shared/errors';
+import { canSeePseRecord } from '../../domain/shared/visibility';
 import { z } from 'zod';
 import { AdoptionFigures, NonCompliantProcurement } from '../../projections/adoption/queries';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import type { PseGateway } from '../pse-gateway';
 import { defineRoute, type AnyRoute } from '../route';
+import { visibleOrNotFound } from './visible';
 import { EndProcurementBody, ProcurementParams, ProcurementResultSchema, PseIdParams, PseViewSchema, RecordProcurementBody, RegisterPseBody } from '../schemas/pse';
 
 /** The PSE register: public service entities, the procurements they record, and the adoption figures. */
@@ -42,12 +44,15 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       caseIdParam: 'pseId',
       status: 200,
       response: PseViewSchema,
+      description:
+        "The entity's own officers, its province's provincial officers and the Cloud Office's staff (federal staff see every province); any other answers 404, as if it did not exist.",
       errors: [503],
-      async handler({ params }) {
-        const view = await gateway().state(params.pseId);
-        if (view === undefined) throw new DomainError('PSE_NOT_REGISTERED', `No PSE ${params.pseId} is registered`);
-        return view;
-      },
+      handler: ({ actor, params }) =>
+        visibleOrNotFound(
+          gateway().state(params.pseId),
+          (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state),
+          `No PSE ${params.pseId} is registered`,
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -82,8 +87,15 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       status: 200,
       response: ProcurementResultSchema,
       errors: [403, 409, 503],
-      handler: ({ actor, params, body, idempotencyKey }) =>
-        gateway().endProcurement(actor, params.procurementId, body.reason, idempotencyKey ?? newCommandId()),
+      async handler({ actor, params, body, idempotencyKey }) {
+        // Only the entity's own procurements can be ended: another entity's answers as one that does not exist.
+        await visibleOrNotFound(
+          actor.organisationId === undefined ? Promise.resolve(undefined) : gateway().state(actor.organisationId),
+          (view) => view.state.status === 'registered' && view.state.procurements[params.procurementId] !== undefined,
+          `No procurement ${params.procurementId}`,
+        );
+        return gateway().endProcurement(actor, params.procurementId, body.reason, idempotencyKey ?? newCommandId());
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -115,10 +127,10 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       errors: [403, 503],
       handler({ actor }) {
         if (deps.adoptionQueries === undefined) throw new DomainError('UNAVAILABLE', 'The adoption read model is not available on this server');
-        // Federal staff oversee every province; everyone else is held to their own jurisdiction.
-        const scoped = actor.role === 'provincial-officer' || actor.role === 'pse' || actor.jurisdiction !== 'federal';
-        const rows = deps.adoptionQueries.nonCompliant(new Date().toISOString(), scoped ? { jurisdiction: actor.jurisdiction } : {});
-        return actor.role === 'pse' ? rows.filter((r) => r.pseId === actor.organisationId) : rows;
+        // The query narrows to the jurisdiction where that is the whole rule; the rule itself decides every row.
+        const byJurisdiction = actor.role !== 'pse' && (actor.role === 'provincial-officer' || actor.jurisdiction !== 'federal');
+        const rows = deps.adoptionQueries.nonCompliant(new Date().toISOString(), byJurisdiction ? { jurisdiction: actor.jurisdiction } : {});
+        return rows.filter((row) => canSeePseRecord(actor, row));
       },
     }),
   ];

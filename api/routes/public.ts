@@ -1,7 +1,9 @@
-import { ProcurementAnswer, ProcurementQuery } from '../../domain/procurement';
+import { CheckAnswer, ProcurementQuery, entityAnswer, publicAnswer } from '../../domain/procurement';
+import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { AccreditedListRow } from '../../projections/accreditation/queries';
 import type { PublicQueries } from '../../projections/procurement/queries';
+import { bearerToken } from '../auth';
 import type { ApiDeps } from '../deps';
 import { defineRoute, type AnyRoute } from '../route';
 import { AccreditationChanges, AccreditationChangesQuery, AccreditedList, AccreditedListQuery } from '../schemas/public';
@@ -65,6 +67,19 @@ export function publicQueriesOf(deps: ApiDeps): PublicQueries {
   return deps.publicQueries;
 }
 
+/**
+ * Whether the caller is an officer of the entity asked about: then the check shows that entity's own
+ * NOCs. Sending no token is fine (the public answer); sending a token that does not work is an error,
+ * so nobody mistakes the public answer for their own.
+ */
+async function ownEntity(deps: ApiDeps, authorization: string | undefined, pseId: string): Promise<boolean> {
+  if (authorization === undefined) return false;
+  const token = bearerToken(authorization);
+  const actor: Actor | undefined = token === undefined ? undefined : await deps.identity.authenticate(token);
+  if (actor === undefined) throw new DomainError('UNAUTHENTICATED', 'The token is unknown, expired or revoked; log in again, or ask without one');
+  return actor.role === 'pse' && actor.organisationId === pseId;
+}
+
 export function publicRoutes(deps: ApiDeps): AnyRoute[] {
   return [
     defineRoute({
@@ -109,14 +124,24 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/procurement-check',
       operationId: 'procurementCheck',
       summary: 'May entity `pse` put `dataClass` data on `offering` at instant `at` (default: now)? Allowed, allowed by a NOC, or denied, with every reason',
-      description: 'Answered from the facts as they stood at `at`: a later suspension does not change what was allowed before it.',
+      description:
+        'Answered from the facts as they stood at `at`: a later suspension does not change what was allowed before it. ' +
+        'Anyone learns the rule, the offering’s standing and whether a NOC in force covers the question (until when); ' +
+        'an officer of the entity, sending its bearer token, also sees the entity’s own NOCs (`detail: "entity"`).',
       tag: 'public',
       auth: 'public',
       query: ProcurementQuery,
       status: 200,
-      response: ProcurementAnswer,
-      errors: [503],
-      handler: ({ query }) => publicQueriesOf(deps).procurementCheck(query, new Date().toISOString()),
+      response: CheckAnswer,
+      errors: [401, 503],
+      async handler({ query, request, reply }) {
+        const answer = publicQueriesOf(deps).procurementCheck(query, new Date().toISOString());
+        // The answer depends on who asks: no shared cache may hand one entity's view to another.
+        reply.header('vary', 'authorization');
+        if (!(await ownEntity(deps, request.headers.authorization, query.pse))) return publicAnswer(answer);
+        reply.header('cache-control', 'private, no-store');
+        return entityAnswer(answer);
+      },
     }),
   ];
 }

@@ -1,4 +1,6 @@
+import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { canSeeCspRecord } from '../../domain/shared/visibility';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import type { ComplianceGateway } from '../compliance-gateway';
 import type { ApiDeps } from '../deps';
@@ -6,6 +8,7 @@ import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { OpenReviewBody, REVIEW_ACTIONS, ReviewDetail, ReviewIdParams, ReviewViewSchema, reviewActionBody } from '../schemas/review';
 import { caseDetail } from './history';
+import { visibleOrNotFound } from './visible';
 
 /** The compliance gateway, or 503 when this server runs without it. */
 export function complianceGatewayOf(deps: ApiDeps): () => ComplianceGateway {
@@ -18,6 +21,13 @@ export function complianceGatewayOf(deps: ApiDeps): () => ComplianceGateway {
 /** Compliance reviews (SPEC §3.2): opened by a reviewer for an incident or complaint, then worked action by action. */
 export function reviewRoutes(deps: ApiDeps): AnyRoute[] {
   const gateway = complianceGatewayOf(deps);
+  /** A review of another provider's offering is answered as one that does not exist. */
+  const visibleReview = (actor: Actor, reviewId: string) =>
+    visibleOrNotFound(
+      gateway().review(actor, reviewId),
+      (live) => live.state.status !== 'none' && canSeeCspRecord(actor, live.state.subject.cspId),
+      `No review ${reviewId}`,
+    );
 
   const routes: AnyRoute[] = [
     defineRoute({
@@ -54,8 +64,7 @@ export function reviewRoutes(deps: ApiDeps): AnyRoute[] {
       response: ReviewDetail,
       errors: [503],
       async handler({ actor, params }) {
-        const live = await gateway().review(actor, params.reviewId);
-        if (live === undefined) throw new DomainError('NOT_FOUND', `No review ${params.reviewId}`);
+        const live = await visibleReview(actor, params.reviewId);
         return caseDetail(deps.eventStore, 'review', params.reviewId, live);
       },
     }),
@@ -80,13 +89,15 @@ export function reviewRoutes(deps: ApiDeps): AnyRoute[] {
         status: 200,
         response: ReviewViewSchema,
         errors: [403, 409, 422, 503],
-        handler: ({ actor, params, body, idempotencyKey }) =>
-          gateway().reviewAction(params.reviewId, {
+        async handler({ actor, params, body, idempotencyKey }) {
+          await visibleReview(actor, params.reviewId);
+          return gateway().reviewAction(params.reviewId, {
             type: spec.command,
             actor,
             data: body,
             commandId: idempotencyKey ?? newCommandId(),
-          } as ReviewActionInput),
+          } as ReviewActionInput);
+        },
       }),
     );
   }

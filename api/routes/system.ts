@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/shared/errors';
+import { AUDIT_CHECKPOINT_STREAM, AuditEventSchemas } from '../../eventstore/integrity/checkpoint-events';
+import { entryHash } from '../../eventstore/integrity/checkpoint';
+import { feedText } from '../../eventstore/integrity/feed';
 import type { ApiDeps } from '../deps';
 import { HealthReport } from '../health';
 import { defineRoute, type AnyRoute } from '../route';
 
 const AuditPublicKey = z.object({ keyId: z.string(), algorithm: z.literal('ed25519'), publicKeyPem: z.string() });
+
+const CheckpointFeedQuery = z.object({
+  after: z.coerce.number().int().min(-1).optional().describe('Only checkpoints with a greater sequence (to fetch what is new)'),
+  format: z.enum(['json', 'jsonl']).default('json').describe('jsonl: one entry a line, to append to a saved copy'),
+});
+const CheckpointFeed = z.object({ checkpoints: z.array(AuditEventSchemas.AuditCheckpointSigned) });
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document');
 
@@ -55,6 +64,34 @@ export function systemRoutes(deps: ApiDeps, openApiDocument: () => unknown): Any
       handler: () => {
         if (!deps.auditKey) throw new DomainError('NOT_FOUND', 'No audit signing key is configured');
         return { keyId: deps.auditKey.keyId, algorithm: 'ed25519' as const, publicKeyPem: deps.auditKey.publicKeyPem };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/audit/checkpoints',
+      operationId: 'auditCheckpointFeed',
+      summary: 'The append-only public feed of signed audit checkpoints (save it; npm run verify -- --against FILE)',
+      description:
+        'Each entry is {checkpoint, signature} exactly as signed: sequence, time, log tree size and root with a consistency proof from ' +
+        'the previous tree (RFC 9162), the root over every stream head, the previous entry\'s hash, the key id. `format=jsonl` gives one ' +
+        'entry a line. Entries never change once published, so caches may keep them; the ETag changes when one is added.',
+      tag: 'system',
+      auth: 'public',
+      query: CheckpointFeedQuery,
+      status: 200,
+      response: CheckpointFeed,
+      async handler({ query, request, reply }) {
+        const events = await deps.eventStore.readStream(AUDIT_CHECKPOINT_STREAM);
+        const entries = events.slice(query.after === undefined ? 0 : query.after + 1).map((e) => e.data);
+        const last = events.at(-1);
+        const etag = `"${events.length}-${last ? entryHash(last.data).slice(0, 16) : 'empty'}-${query.after ?? ''}-${query.format}"`;
+        reply.header('cache-control', 'public, max-age=60').header('etag', etag);
+        if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+        if (query.format === 'jsonl') {
+          reply.type('application/x-ndjson; charset=utf-8');
+          return feedText(entries);
+        }
+        return { checkpoints: entries as z.infer<typeof CheckpointFeed>['checkpoints'] };
       },
     }),
   ];

@@ -11,7 +11,7 @@ import type { Same } from './same-shape';
 /** The significant change endpoints' schemas. */
 
 /** What the provider notifies; the server adds the change id and the offering and provider from the accreditation. */
-export const RequestChangeBody = SignificantChange.pick({ kind: true, description: true, plannedFor: true }).extend({ applicationId: CaseId });
+export const RequestChangeBody = SignificantChange.pick({ kind: true, description: true, plannedFor: true, offeringChanges: true }).extend({ applicationId: CaseId });
 
 export const ChangeIdParams = z.object({ changeId: CaseId });
 export const RecommendChangeBody = ChangeCommandPayloads.RecommendChange;

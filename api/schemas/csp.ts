@@ -35,7 +35,16 @@ export const CspStateSchema = z.union([
     organisation: Organisation,
     registeredBy: z.string(),
     registeredAt: IsoDateTime,
-    offerings: z.record(z.string(), Offering.extend({ status: z.enum(['active', 'retired']) })),
+    offerings: z.record(
+      z.string(),
+      Offering.extend({
+        status: z.enum(['active', 'retired']),
+        /** The accreditation applications the offering holds (accredited or suspended): its deploymentModel and dataCentres then change only through an approved significant change. */
+        heldBy: z.array(z.string()).optional(),
+        /** The approved significant changes that have taken effect on it. */
+        appliedChanges: z.array(z.string()).optional(),
+      }),
+    ),
   }),
 ]);
 

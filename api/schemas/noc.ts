@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Actor } from '../../domain/shared/actor';
+import { MonthsRequested, PageOffset, pageLimit } from '../../domain/shared/bounds';
 import { DataClass, IsoDateTime, Jurisdiction, Role } from '../../domain/shared/vocabulary';
 import { DeviationKind, NocCommandPayloads, NocRequest, NOC_STATUSES, type NocCase, type NocCommandType, type NocState } from '../../domain/noc';
 import { EventMetadata } from '../../eventstore/envelope';
@@ -15,7 +16,7 @@ import type { Same } from './same-shape';
 export const NocStatus = z.enum(NOC_STATUSES);
 
 /** The PSE's request; the server adds the NOC id, the PSE's organisation and its jurisdiction. */
-export const RequestNocBody = NocRequest.omit({ nocId: true, pseId: true, jurisdiction: true });
+export const RequestNocBody = NocRequest.omit({ nocId: true, pseId: true, jurisdiction: true }).extend({ requestedMonths: MonthsRequested });
 
 export const NocIdParams = z.object({
   nocId: z
@@ -37,8 +38,8 @@ export const NocListQuery = z.object({
   pseId: z.string().min(1).max(100).optional(),
   dataClass: DataClass.optional(),
   expiringBefore: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(500, 50),
+  offset: PageOffset,
 });
 
 /** One POST per action a person takes on a NOC, with the roles that could ever take it. */
@@ -162,7 +163,17 @@ export const NocNotificationRowSchema = z.object({
   id: z.string(),
   nocId: z.string(),
   pseId: z.string(),
-  kind: z.enum(['expiry-reminder', 'decision', 'information-requested', 'expired', 'revoked', 'migration-notice', 'non-compliant']),
+  kind: z.enum([
+    'expiry-reminder',
+    'decision',
+    'information-requested',
+    'expired',
+    'revoked',
+    'migration-notice',
+    'non-compliant',
+    'offering-suspended',
+    'offering-reinstated',
+  ]),
   message: z.string(),
   createdAt: IsoDateTime,
   deliveredAt: nullable(IsoDateTime),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DataCentre, ServiceModel } from '../../domain/csp/events';
 import { DeploymentModel } from '../../domain/procurement/hosting-rules';
+import { PageOffset, pageLimit } from '../../domain/shared/bounds';
 import { Baseline, DataClass, IsoDateTime, Role } from '../../domain/shared/vocabulary';
 import { ENDED_STATUSES, LISTED_STATUSES } from '../../projections/accreditation/accredited-list';
 import type { AccreditationChangeRow, AccreditedListRow } from '../../projections/accreditation/queries';
@@ -62,8 +63,8 @@ const OfferingId = z
 
 export const AccreditationChangesQuery = z.object({
   offering: OfferingId.optional().describe('Only the changes of this offering'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(1000, 100),
+  offset: PageOffset,
 });
 
 export const AccreditationChanges = z.object({

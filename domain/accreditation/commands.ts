@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../shared/actor';
 import { Baseline, DataClass, IsoDateTime } from '../shared/vocabulary';
 import { Score } from '../framework/schema';
+import { TransitionDays } from '../shared/bounds';
 import { AccreditationApplication, Evidence, SecurityReviewOutcome } from './events';
 
 const Text = z.string().trim().min(1);
@@ -33,7 +34,7 @@ export const AccreditationCommandPayloads = {
   Renew: z.object({ reasons: Text.max(5000) }),
   Suspend: z.object({ reasons: Text.max(5000) }),
   Reinstate: z.object({ reasons: Text.max(5000) }),
-  Revoke: z.object({ reasons: Text.max(5000), transitionDays: z.number().int().nonnegative().optional() }),
+  Revoke: z.object({ reasons: Text.max(5000), transitionDays: TransitionDays.optional() }),
   Withdraw: z.object({ reason: Text.max(5000) }),
   /** Issued by the engine's timers. */
   Lapse: z.object({}),

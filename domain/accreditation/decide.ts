@@ -5,7 +5,7 @@ import { allCriteria, type BenchmarkFramework } from '../framework/schema';
 import { scoreApplication, type ApplicationScore } from '../framework/scoring';
 import type { AccreditationCommand, AccreditationCommandOf } from './commands';
 import type { AccreditationEvent, ScoreSummary } from './events';
-import type { AccreditationPolicy } from './policy';
+import { endTransitionDaysOf, type AccreditationPolicy } from './policy';
 import {
   checkCoolingOff,
   dataClassRefusal,
@@ -150,12 +150,14 @@ export function decideAccreditation(
       ];
     }
 
-    case 'Withdraw':
+    case 'Withdraw': {
       requireApplicant(actor, c);
       requireStatus(c, [...ACCREDITATION_PENDING, ...ACCREDITATION_HELD], 'withdraw');
-      return [
-        { type: 'AccreditationWithdrawn', data: { reason: command.data.reason, withdrawnBy: actor.userId, previousStatus: c.status } },
-      ];
+      const data = { reason: command.data.reason, withdrawnBy: actor.userId, previousStatus: c.status };
+      // A grant that ends leaves its PSEs a migration period; an application never granted has none.
+      if (!ACCREDITATION_HELD.includes(c.status)) return [{ type: 'AccreditationWithdrawn', data }];
+      return [{ type: 'AccreditationWithdrawn', data: { ...data, transitionUntil: addDays(ctx.now, endTransitionDaysOf(ctx.policy)) } }];
+    }
 
     case 'Lapse': {
       requireSystem(actor, 'Lapsing');
@@ -188,7 +190,8 @@ export function decideAccreditation(
       if (isBefore(ctx.now, validUntil)) {
         throw new DomainError('ACCREDITATION_WRONG_STATE', `The accreditation is valid until ${validUntil}`);
       }
-      return [{ type: 'AccreditationExpired', data: { validUntil } }];
+      // The migration period runs from the end date, not from when the engine noticed it.
+      return [{ type: 'AccreditationExpired', data: { validUntil, transitionUntil: addDays(validUntil, endTransitionDaysOf(ctx.policy)) } }];
     }
 
     default:

@@ -92,11 +92,15 @@ export const AccreditationEventSchemas = {
   }),
   AccreditationRenewalWindowOpened: z.object({ validUntil: IsoDateTime }),
   AccreditationRenewed: z.object({ previousValidUntil: IsoDateTime, validUntil: IsoDateTime, reasons: Text, renewedBy: Text }),
-  AccreditationExpired: z.object({ validUntil: IsoDateTime }),
+  /**
+   * `transitionUntil`: the end of the PSEs' migration period (absent on events recorded before the
+   * period existed, and on a withdrawal of an application never granted).
+   */
+  AccreditationExpired: z.object({ validUntil: IsoDateTime, transitionUntil: IsoDateTime.optional() }),
   AccreditationSuspended: z.object({ reasons: Text, suspendedBy: Text }),
   AccreditationReinstated: z.object({ reasons: Text, reinstatedBy: Text }),
   AccreditationRevoked: z.object({ reasons: Text, transitionUntil: IsoDateTime, revokedBy: Text }),
-  AccreditationWithdrawn: z.object({ reason: Text, withdrawnBy: Text, previousStatus: Text }),
+  AccreditationWithdrawn: z.object({ reason: Text, withdrawnBy: Text, previousStatus: Text, transitionUntil: IsoDateTime.optional() }),
 } as const;
 
 type Schemas = typeof AccreditationEventSchemas;

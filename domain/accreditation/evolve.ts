@@ -11,6 +11,9 @@ function afterAssessmentStep(c: AccreditationCase): AccreditationCase {
 const withReviewer = (reviewers: string[], userId: string): string[] =>
   reviewers.includes(userId) ? reviewers : [...reviewers, userId];
 
+const migrationUntil = (transitionUntil: string | undefined): { transitionUntil?: string } =>
+  transitionUntil === undefined ? {} : { transitionUntil };
+
 /** Pure: the application's state after one event. */
 export function evolveAccreditation(state: AccreditationState, event: AccreditationEvent): AccreditationState {
   if (event.type === 'AccreditationSubmitted') {
@@ -79,7 +82,7 @@ export function evolveAccreditation(state: AccreditationState, event: Accreditat
         ? c
         : { ...c, renewalWindowOpen: false, grant: { ...c.grant, validUntil: event.data.validUntil } };
     case 'AccreditationExpired':
-      return { ...c, status: 'expired', renewalWindowOpen: false };
+      return { ...c, status: 'expired', renewalWindowOpen: false, ...migrationUntil(event.data.transitionUntil) };
     case 'AccreditationSuspended':
       return { ...c, status: 'suspended' };
     case 'AccreditationReinstated':
@@ -87,7 +90,7 @@ export function evolveAccreditation(state: AccreditationState, event: Accreditat
     case 'AccreditationRevoked':
       return { ...c, status: 'revoked', renewalWindowOpen: false, transitionUntil: event.data.transitionUntil };
     case 'AccreditationWithdrawn':
-      return { ...c, status: 'withdrawn', renewalWindowOpen: false, informationDueBy: undefined };
+      return { ...c, status: 'withdrawn', renewalWindowOpen: false, informationDueBy: undefined, ...migrationUntil(event.data.transitionUntil) };
     default:
       return assertNever(event, 'accreditation event');
   }

@@ -15,6 +15,12 @@ export const AccreditationPolicy = z.object({
   coolingOffDays: z.number().int().nonnegative(),
   /** After a revocation, PSEs using the offering have this many days to migrate. */
   revocationTransitionDays: z.number().int().nonnegative(),
+  /**
+   * After an accreditation ends by expiry or by the CSP's withdrawal, PSEs using the offering have this
+   * many days to migrate. Optional: policies pinned on applications before it existed lack it, and
+   * then the default applies.
+   */
+  endTransitionDays: z.number().int().nonnegative().optional(),
 });
 export type AccreditationPolicy = z.infer<typeof AccreditationPolicy>;
 
@@ -25,4 +31,9 @@ export const DEFAULT_ACCREDITATION_POLICY: AccreditationPolicy = {
   renewalWindowDays: 90,
   coolingOffDays: 90,
   revocationTransitionDays: 180,
+  endTransitionDays: 180,
 };
+
+/** The migration period after an expiry or a withdrawal, in days, under a pinned policy. */
+export const endTransitionDaysOf = (policy: AccreditationPolicy): number =>
+  policy.endTransitionDays ?? DEFAULT_ACCREDITATION_POLICY.endTransitionDays ?? 180;

@@ -60,6 +60,7 @@ export interface AccreditationCase {
   grant?: Grant;
   reapplyAfter?: string;
   renewalWindowOpen: boolean;
+  /** After a revocation, an expiry or a withdrawal of a grant: the end of the PSEs' migration period. */
   transitionUntil?: string;
 }
 

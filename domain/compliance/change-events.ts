@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OfferingChanges } from '../csp/events';
 import { IsoDateTime } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
@@ -16,10 +17,15 @@ export const SignificantChange = z.object({
   kind: ChangeKind,
   description: Text.max(10000),
   plannedFor: IsoDateTime,
+  /**
+   * What the change does to the offering's register entry (e.g. its data centres, its deployment model):
+   * once the change is approved, the CSP register applies it. Absent for a change that leaves the entry as it is.
+   */
+  offeringChanges: OfferingChanges.optional(),
 });
 export type SignificantChange = z.infer<typeof SignificantChange>;
 
-/** Events of one significant change request, stream `change-<changeId>`. Each data schema is version 1. */
+/** Events of one significant change request, stream `change-<changeId>`: version 1, SignificantChangeRequested version 2 (eventstore/registry.ts). */
 export const ChangeEventSchemas = {
   SignificantChangeRequested: SignificantChange.extend({ requestedBy: Text, requestedAt: IsoDateTime }),
   /** Notified with less notice than the policy requires: this counts as a compliance finding. */

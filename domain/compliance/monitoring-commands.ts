@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../shared/actor';
-import { VulnerabilityCounts } from './monitoring-events';
+import { ReportedCount } from '../shared/bounds';
 import { ReportingPeriod } from './period';
 
 const Text = z.string().trim().min(1);
@@ -12,7 +12,7 @@ export const MonitoringCommandPayloads = {
   SubmitMonthlyReport: z.object({
     period: ReportingPeriod,
     summary: Text.max(10000),
-    vulnerabilities: VulnerabilityCounts,
+    vulnerabilities: z.object({ high: ReportedCount, moderate: ReportedCount, low: ReportedCount }),
   }),
   /** Issued by the engine's timer once a period's due day has passed without a report. */
   RecordMissedReport: z.object({ period: ReportingPeriod }),

@@ -18,12 +18,13 @@ export function decideTransition(command: TransitionCommand, state: TransitionSt
       if (isBefore(ctx.now, state.migrateBy)) {
         throw new DomainError('COMPLIANCE_NOT_YET_DUE', `The migration deadline ${state.migrateBy} has not come yet`);
       }
-      // Only noticed procurements are flagged: an entity is held to a deadline it was told of.
-      const noticed = new Set(state.notices.map(procurementKey));
+      // Every workload still on the offering is flagged, whenever it was recorded: one recorded after the
+      // accreditation ended (under a NOC) was told the offering's standing by the check that let it on.
       const { offeringId, migrateBy } = state;
-      const flagged: TransitionEvent[] = unique(command.data.stillOpen)
-        .filter((p) => noticed.has(procurementKey(p)))
-        .map((p) => ({ type: 'ProcurementFlaggedNonCompliant', data: { ...p, offeringId, migrateBy } }));
+      const flagged: TransitionEvent[] = unique(command.data.stillOpen).map((p) => ({
+        type: 'ProcurementFlaggedNonCompliant',
+        data: { ...p, offeringId, migrateBy },
+      }));
       return [...flagged, { type: 'RevocationTransitionEnded', data: { flagged: flagged.length } }];
     }
 
@@ -42,10 +43,12 @@ function start(command: TransitionCommandOf<'StartRevocationTransition'>, state:
   if (isBefore(started.migrateBy, started.revokedAt)) {
     throw new DomainError('TRANSITION_INVALID_DEADLINE', 'The migration deadline cannot come before the revocation', 'migrateBy');
   }
-  const { offeringId, migrateBy } = started;
+  const { offeringId, migrateBy, cause } = started;
+  // The notice says why the entity must move: a revocation reads differently from an expiry.
+  const why = cause === undefined ? {} : { cause };
   return [
     { type: 'RevocationTransitionStarted', data: started },
-    ...unique(open).map((p): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId, migrateBy } })),
+    ...unique(open).map((p): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId, migrateBy, ...why } })),
   ];
 }
 

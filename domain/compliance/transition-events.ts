@@ -12,21 +12,30 @@ export const OpenProcurement = z.object({
 });
 export type OpenProcurement = z.infer<typeof OpenProcurement>;
 
+/** How the accreditation ended: each gives the PSEs on the offering a migration period (SPEC §3.1). */
+export const TRANSITION_CAUSES = ['revoked', 'expired', 'withdrawn'] as const;
+export const TransitionCause = z.enum(TRANSITION_CAUSES);
+export type TransitionCause = z.infer<typeof TransitionCause>;
+
 /**
- * Events of one revocation transition (SPEC §3.1 "revocation gives PSEs a transition period"), stream
- * `transition-<applicationId>`. Each data schema is version 1.
+ * Events of one migration period after an accreditation ended (SPEC §3.1: revocation, expiry,
+ * withdrawal), stream `transition-<applicationId>`. Each data schema is version 1; the type names
+ * keep the word "revocation" from when revocation was the only cause.
  */
 export const TransitionEventSchemas = {
   RevocationTransitionStarted: z.object({
     applicationId: Text,
     offeringId: Text,
     cspId: Text,
+    /** When the accreditation ended (revoked, expired or withdrawn). */
     revokedAt: IsoDateTime,
     migrateBy: IsoDateTime,
+    /** Absent on transitions started before expiry and withdrawal had one: then `revoked`. */
+    cause: TransitionCause.optional(),
   }),
-  /** One per procurement open at the revocation: the entity is told to migrate by `migrateBy`. */
-  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
-  /** At the deadline, one per noticed procurement still open: it counts against the entity's compliance. */
+  /** One per procurement open at the ending: the entity is told to migrate by `migrateBy`. */
+  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime, cause: TransitionCause.optional() }),
+  /** At the deadline, one per procurement still open on the offering: it counts against the entity's compliance. */
   ProcurementFlaggedNonCompliant: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
   RevocationTransitionEnded: z.object({ flagged: z.number().int().nonnegative() }),
 } as const;

@@ -13,6 +13,11 @@ export function evolveTransition(state: TransitionState, event: TransitionEvent)
     }
     case 'ProcurementFlaggedNonCompliant': {
       const key = procurementKey(event.data);
+      const { pseId, procurementId, jurisdiction } = event.data;
+      // A workload recorded after the notices went out has none to mark: it joins the list flagged.
+      if (!state.notices.some((n) => procurementKey(n) === key)) {
+        return { ...state, notices: [...state.notices, { pseId, procurementId, jurisdiction, flaggedNonCompliant: true }] };
+      }
       return { ...state, notices: state.notices.map((n) => (procurementKey(n) === key ? { ...n, flaggedNonCompliant: true } : n)) };
     }
     case 'RevocationTransitionEnded':

@@ -1,4 +1,4 @@
-import type { OpenProcurement } from './transition-events';
+import type { OpenProcurement, TransitionCause } from './transition-events';
 
 export const TRANSITION_STATUSES = ['notified', 'ended'] as const;
 export type TransitionStatus = (typeof TRANSITION_STATUSES)[number];
@@ -14,7 +14,8 @@ export interface TransitionCase {
   cspId: string;
   revokedAt: string;
   migrateBy: string;
-  /** In the order the notices were issued. */
+  cause?: TransitionCause;
+  /** In the order the notices were issued; then any workload flagged at the deadline without one. */
   notices: TransitionNotice[];
   /** Set once ended: how many procurements were flagged non-compliant. */
   flagged?: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../shared/actor';
-import { Offering, OfferingDetails, Organisation } from './events';
+import { Offering, OfferingChanges, OfferingDetails, Organisation } from './events';
 
 const Text = z.string().trim().min(1);
 
@@ -15,7 +15,32 @@ export const CspCommandPayloads = {
       message: 'nothing to update',
     }),
   RetireOffering: z.object({ offeringId: Text, reason: Text.max(2000) }),
+  /**
+   * The engine's: a significant change as its own stream records it (read by the register process, never
+   * taken from a caller), to take effect on the offering once approved.
+   */
+  ApplyApprovedChange: z.object({
+    changeId: Text,
+    cspId: Text,
+    offeringId: Text,
+    /** The change request's status as recorded; only `approved` takes effect. */
+    status: Text,
+    decidedBy: Text.optional(),
+    offeringChanges: OfferingChanges.optional(),
+  }),
+  /** The engine's: an accreditation application's standing as its own stream records it. */
+  RecordAccreditationStanding: z.object({
+    applicationId: Text,
+    cspId: Text,
+    offeringId: Text,
+    status: Text,
+    /** Whether the application's status is one in which the offering holds an accreditation. */
+    held: z.boolean(),
+  }),
 } as const;
+
+/** Commands only the engine issues, from facts it read itself: no person's action can be one of them. */
+export const CSP_ENGINE_COMMANDS = ['ApplyApprovedChange', 'RecordAccreditationStanding'] as const;
 
 type Payloads = typeof CspCommandPayloads;
 export type CspCommandType = keyof Payloads;

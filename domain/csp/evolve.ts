@@ -1,6 +1,10 @@
 import { assertNever } from '../shared/errors';
 import type { CspEvent } from './events';
-import type { CspState } from './state';
+import type { CspRecord, CspState, OfferingRecord } from './state';
+
+function withOffering(state: CspRecord, offering: OfferingRecord): CspRecord {
+  return { ...state, offerings: { ...state.offerings, [offering.offeringId]: offering } };
+}
 
 /** Pure: the CSP's register entry after one event. */
 export function evolveCsp(state: CspState, event: CspEvent): CspState {
@@ -15,8 +19,23 @@ export function evolveCsp(state: CspState, event: CspEvent): CspState {
       return { ...state, offerings: { ...state.offerings, [offering.offeringId]: { ...offering, status: 'active' } } };
     }
     case 'OfferingUpdated': {
-      const { updatedBy: _updatedBy, changed: _changed, ...offering } = event.data;
-      return { ...state, offerings: { ...state.offerings, [offering.offeringId]: { ...offering, status: 'active' } } };
+      const { updatedBy: _updatedBy, changed: _changed, changeId, ...offering } = event.data;
+      const current = state.offerings[offering.offeringId];
+      const next: OfferingRecord = { ...current, ...offering, status: 'active' };
+      if (changeId !== undefined) next.appliedChanges = [...(current?.appliedChanges ?? []), changeId];
+      return withOffering(state, next);
+    }
+    case 'OfferingAccreditationHeld': {
+      const current = state.offerings[event.data.offeringId];
+      if (current === undefined) return state;
+      return withOffering(state, { ...current, heldBy: [...(current.heldBy ?? []), event.data.applicationId] });
+    }
+    case 'OfferingAccreditationReleased': {
+      const current = state.offerings[event.data.offeringId];
+      if (current === undefined) return state;
+      const heldBy = (current.heldBy ?? []).filter((id) => id !== event.data.applicationId);
+      const { heldBy: _held, ...rest } = current;
+      return withOffering(state, heldBy.length > 0 ? { ...rest, heldBy } : rest);
     }
     case 'OfferingRetired': {
       const current = state.offerings[event.data.offeringId];

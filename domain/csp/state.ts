@@ -4,6 +4,10 @@ export type OfferingStatus = 'active' | 'retired';
 
 export interface OfferingRecord extends Offering {
   status: OfferingStatus;
+  /** The applications whose accreditation the offering holds (accredited or suspended); absent when none. */
+  heldBy?: string[];
+  /** The approved significant changes that have taken effect on it; absent when none. */
+  appliedChanges?: string[];
 }
 
 export interface CspRecord {

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { Actor } from '../shared/actor';
 import { NocRequest } from './events';
 import { IsoDateTime } from '../shared/vocabulary';
+import { MonthsRequested } from '../shared/bounds';
 
 const Text = z.string().trim().min(1);
 
 /** Payloads of the NOC commands, as people send them; the actor is added by the authenticated edge. */
 export const NocCommandPayloads = {
-  RequestNoc: NocRequest.omit({ jurisdiction: true, pseId: true }),
+  RequestNoc: NocRequest.omit({ jurisdiction: true, pseId: true }).extend({ requestedMonths: MonthsRequested }),
   StartReview: z.object({}),
   RequestInformation: z.object({ questions: Text.max(5000) }),
   ProvideInformation: z.object({ answer: Text.max(10000) }),
@@ -23,7 +24,7 @@ export const NocCommandPayloads = {
     validFrom: IsoDateTime.optional(),
     validUntil: IsoDateTime.optional(),
   }),
-  RequestExtension: z.object({ months: z.number().int().positive(), justification: Text.max(5000) }),
+  RequestExtension: z.object({ months: MonthsRequested, justification: Text.max(5000) }),
   DecideExtension: z.object({ decision: z.enum(['approve', 'reject']), reasons: Text.max(5000) }),
   Revoke: z.object({ reasons: Text.max(5000) }),
   Withdraw: z.object({ reason: Text.max(5000) }),

@@ -19,6 +19,7 @@ export const REASON_CODES = {
   // Conditions of the rule that hold.
   CSP_REGISTERED: 'met',
   ACCREDITATION_IN_FORCE: 'met',
+  /** No longer given (a migration period allows nothing new); kept so answers recorded before still read. */
   ACCREDITATION_IN_TRANSITION: 'met',
   ACCREDITED_FOR_DATA_CLASS: 'met',
   BASELINE_MET: 'met',

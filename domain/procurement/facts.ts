@@ -25,7 +25,10 @@ export const AccreditationFacts = z
     validFrom: IsoDateTime,
     /** Exclusive: at this instant the accreditation no longer counts. */
     validUntil: IsoDateTime,
-    /** After a revocation, PSEs already using the offering may keep using it until this instant (exclusive). */
+    /**
+     * After a revocation, expiry or withdrawal: the workloads already on the offering must leave by this
+     * instant (exclusive). Nothing new may be procured on it meanwhile.
+     */
     transitionUntil: IsoDateTime.optional(),
     conditions: z.array(Text),
   })
@@ -103,8 +106,6 @@ export const ProcurementInput = z
     offeringId: Text,
     /** The offering as the register knows it; absent when unknown. */
     offering: OfferingFacts.optional(),
-    /** Whether the PSE already uses the offering: only existing users benefit from a revocation's transition. */
-    pseAlreadyUsesOffering: z.boolean().optional(),
     /** The NOCs that may bear on the question (the PSE's, or the offering's); the check sorts out which apply. */
     nocs: z.array(NocFacts),
   })

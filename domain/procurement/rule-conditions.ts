@@ -40,7 +40,7 @@ function accreditationConditions(rule: HostingRule, input: ProcurementInput, off
   if (acc === undefined) return [reason('OFFERING_NOT_ACCREDITED', `${label} is not accredited`)];
 
   const reasons: Reason[] = [...validityConditions(label, acc, at)];
-  const status = statusCondition(label, acc, input, at);
+  const status = statusCondition(label, acc, at);
   if (status) reasons.push(status);
   if (!reasons.some((r) => r.outcome === 'failed') && acc.status === 'accredited') {
     reasons.push(
@@ -74,47 +74,39 @@ function validityConditions(label: string, acc: AccreditationFacts, at: string):
     return [reason('ACCREDITATION_NOT_YET_VALID', `The accreditation of ${label} takes effect only at ${acc.validFrom}`)];
   }
   if (isAtOrAfter(at, acc.validUntil)) {
-    return [reason('ACCREDITATION_EXPIRED_AT', `The accreditation of ${label} expired at ${acc.validUntil}`)];
+    return [reason('ACCREDITATION_EXPIRED_AT', `The accreditation of ${label} expired at ${acc.validUntil}${migration(acc, at)}`)];
   }
   if (acc.status === 'expired') {
-    return [reason('ACCREDITATION_EXPIRED_AT', `The accreditation of ${label} has expired (it ran until ${acc.validUntil})`)];
+    return [reason('ACCREDITATION_EXPIRED_AT', `The accreditation of ${label} has expired (it ran until ${acc.validUntil})${migration(acc, at)}`)];
   }
   return [];
 }
 
-function statusCondition(label: string, acc: AccreditationFacts, input: ProcurementInput, at: string): Reason | undefined {
+function statusCondition(label: string, acc: AccreditationFacts, at: string): Reason | undefined {
   switch (acc.status) {
     case 'accredited':
     case 'expired':
       return undefined;
     case 'suspended':
-      return reason('ACCREDITATION_SUSPENDED', `The accreditation of ${label} is suspended; nothing may be procured on it until it is reinstated`);
+      return reason(
+        'ACCREDITATION_SUSPENDED',
+        `The accreditation of ${label} is suspended; nothing new may be procured on it until it is reinstated (workloads already on it continue)`,
+      );
     case 'withdrawn':
-      return reason('ACCREDITATION_WITHDRAWN', `The accreditation of ${label} was withdrawn by its CSP`);
+      return reason('ACCREDITATION_WITHDRAWN', `The accreditation of ${label} was withdrawn by its CSP${migration(acc, at)}`);
     case 'revoked':
-      return revokedCondition(label, acc, input, at);
+      return reason('ACCREDITATION_REVOKED', `The accreditation of ${label} was revoked${migration(acc, at)}`);
   }
 }
 
-/** Revocation leaves existing users a transition period to migrate; newcomers get nothing. */
-function revokedCondition(label: string, acc: AccreditationFacts, input: ProcurementInput, at: string): Reason {
-  const pseId = input.pse.pseId;
-  if (acc.transitionUntil === undefined) {
-    return reason('ACCREDITATION_REVOKED', `The accreditation of ${label} was revoked, with no transition period`);
-  }
-  if (isAtOrAfter(at, acc.transitionUntil)) {
-    return reason('ACCREDITATION_REVOKED', `The accreditation of ${label} was revoked; its transition period ended at ${acc.transitionUntil}`);
-  }
-  if (input.pseAlreadyUsesOffering !== true) {
-    return reason(
-      'ACCREDITATION_REVOKED',
-      `The accreditation of ${label} was revoked; only entities already using it may stay until ${acc.transitionUntil}, and ${pseId} does not use it`,
-    );
-  }
-  return reason(
-    'ACCREDITATION_IN_TRANSITION',
-    `The accreditation of ${label} was revoked, but ${pseId} already uses it and may keep doing so until ${acc.transitionUntil} while it migrates`,
-  );
+/**
+ * An accreditation that ended leaves the workloads already on the offering a migration period; it
+ * never lets anything new on (SPEC §3.1): the period is about the past, not a permission.
+ */
+function migration(acc: AccreditationFacts, at: string): string {
+  if (acc.transitionUntil === undefined) return '';
+  if (isAtOrAfter(at, acc.transitionUntil)) return `; its migration period ended at ${acc.transitionUntil}`;
+  return `; nothing new may be procured on it, and workloads already on it must leave by ${acc.transitionUntil}`;
 }
 
 function locationCondition(rule: HostingRule, offering: OfferingFacts, country: string): Reason {

@@ -43,11 +43,23 @@ export const ERROR_CODES = {
   NOC_INVALID_VALIDITY: 'rule',
   NOC_NO_RECOMMENDATION: 'conflict',
   ACCOUNT_EXISTS: 'conflict',
+  /** The role change asks for the role, jurisdiction and organisation the account already has. */
+  ACCOUNT_ROLE_UNCHANGED: 'conflict',
+  /** Four eyes on privileged roles: the requester, or the account itself, may not approve the grant. */
+  GRANT_SELF_APPROVAL: 'forbidden',
+  /** No grant with this id awaits approval on the account (never asked for, or already approved or rejected). */
+  GRANT_NOT_PENDING: 'conflict',
+  /** The account has a grant awaiting approval: it is approved or rejected before another role change. */
+  GRANT_PENDING: 'conflict',
   /** A benchmark framework file does not satisfy the framework schema. */
   FRAMEWORK_INVALID: 'validation',
   CSP_ALREADY_REGISTERED: 'conflict',
   CSP_NOT_REGISTERED: 'not-found',
   OFFERING_ALREADY_EXISTS: 'conflict',
+  /** Another CSP's offering already has this id: an offering's identity is unique across the register (SPEC §3.1). */
+  OFFERING_ID_TAKEN: 'conflict',
+  /** A field an accreditation is judged on changes only through an approved significant change while it is held. */
+  OFFERING_ACCREDITED: 'conflict',
   OFFERING_NOT_FOUND: 'not-found',
   OFFERING_RETIRED: 'conflict',
   ACCREDITATION_ALREADY_EXISTS: 'conflict',

@@ -1,23 +1,37 @@
 import { eventId } from '../envelope';
 import { WrongExpectedRevisionError, comparePositions, positionToString, START, type EventStore, type Position, type RecordedEvent } from '../port';
-import { canonicalJson } from './canonical';
+import { canonicalJson, sha256Hex } from './canonical';
 import { AUDIT_CHECKPOINT_STREAM, Checkpoint, type StreamHead } from './checkpoint-events';
-import { merkleRoot } from './merkle';
+import { LogTree, merkleRoot } from './merkle';
 import type { AuditSigner } from './signing';
 
-/** The heads of every stream (the audit stream itself excepted), kept current by reading the log forward. */
+/** A growing RFC 9162 tree over the log's events in order (merkle.ts has two kinds). */
+export interface GrowingTree {
+  readonly size: number;
+  append(leaf: string): void;
+  root(): string;
+}
+
+/**
+ * The heads of every stream (the audit stream itself excepted), kept current by reading the log forward;
+ * with a tree, also the log tree whose leaf i is the i-th event's (stream, revision, chain hash).
+ */
 export class StreamHeads {
   private readonly heads = new Map<string, { revision: number; hash: string }>();
   private readonly changedSince = new Set<string>();
   position: Position = START;
   events = 0;
 
+  constructor(readonly tree?: GrowingTree) {}
+
   apply(event: RecordedEvent): void {
     this.position = event.position;
     if (event.stream === AUDIT_CHECKPOINT_STREAM) return;
     this.events += 1;
-    this.heads.set(event.stream, { revision: event.revision, hash: event.metadata.integrity?.hash ?? '0'.repeat(64) });
+    const head = { revision: event.revision, hash: event.metadata.integrity?.hash ?? '0'.repeat(64) };
+    this.heads.set(event.stream, head);
     this.changedSince.add(event.stream);
+    this.tree?.append(leaf(event.stream, head));
   }
 
   /** Reads what the log holds after the last position seen; returns the position reached. */
@@ -64,15 +78,23 @@ export function signedText(checkpoint: Checkpoint): string {
   return canonicalJson(checkpoint);
 }
 
+/** What `previous` of the next checkpoint must be: SHA-256 over the canonical entry as stored. */
+export function entryHash(entry: unknown): string {
+  return sha256Hex(canonicalJson(entry));
+}
+
 /**
- * Signs checkpoints: each covers every stream head (a Merkle root over them) up to a log position, is
- * signed with the audit key, and is appended to the audit stream. One checkpointer per store; on start
- * it reads the log once to rebuild the heads, then only what is new.
+ * Signs checkpoints: each covers every stream head (a Merkle root over them) and the log tree up to a
+ * log position, proves that tree an extension of the last one, links to the last entry, is signed with
+ * the audit key, and is appended to the audit stream. One checkpointer per store; on start it reads the
+ * log once to rebuild the heads and the tree (32 bytes an event), then only what is new.
  */
 export class Checkpointer {
-  private heads = new StreamHeads();
+  private heads = new StreamHeads(new LogTree());
+  private tree = this.heads.tree as LogTree;
   private sequence = 0;
   private revision: number | 'no-stream' = 'no-stream';
+  private previous: { hash: string; treeSize?: number } | undefined;
   private ready = false;
 
   constructor(
@@ -89,6 +111,7 @@ export class Checkpointer {
     const last = previous.at(-1);
     if (last) {
       const lastCheckpoint = Checkpoint.parse((last.data as { checkpoint: unknown }).checkpoint);
+      this.previous = { hash: entryHash(last.data), treeSize: lastCheckpoint.tree?.size };
       const [commit, prepare] = lastCheckpoint.logPosition.split('/');
       await this.heads.catchUp(this.store, { commit: BigInt(commit as string), prepare: BigInt(prepare as string) });
       this.heads.takeChanged();
@@ -103,7 +126,9 @@ export class Checkpointer {
     } catch (err) {
       if (!(err instanceof WrongExpectedRevisionError)) throw err;
       // Another checkpointer (the CLI beside the worker) wrote one meanwhile: start over from its.
-      this.heads = new StreamHeads();
+      this.heads = new StreamHeads(new LogTree());
+      this.tree = this.heads.tree as LogTree;
+      this.previous = undefined;
       this.ready = false;
       return this.tryCheckpoint(now);
     }
@@ -120,6 +145,12 @@ export class Checkpointer {
       events: this.heads.events,
       root: this.heads.root(),
       changed: this.heads.takeChanged(),
+      tree: {
+        size: this.tree.size,
+        root: this.tree.root(),
+        consistency: this.previous?.treeSize === undefined ? [] : this.tree.consistency(this.previous.treeSize),
+      },
+      ...(this.previous ? { previous: this.previous.hash } : {}),
       keyId: this.signer.keyId,
       algorithm: 'ed25519',
     };
@@ -146,6 +177,7 @@ export class Checkpointer {
     );
     this.revision = revision;
     this.sequence += 1;
+    this.previous = { hash: entryHash({ checkpoint, signature }), treeSize: this.tree.size };
     return checkpoint;
   }
 }

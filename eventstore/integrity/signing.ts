@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface AuditSigner {
@@ -25,16 +25,29 @@ function signerFrom(privateKey: KeyObject): AuditSigner {
 
 /**
  * The Ed25519 key that signs checkpoints. From configuration: the PEM itself (AUDIT_SIGNING_KEY) or a
- * file; on the embedded default the file is created on first use, readable by its owner only.
+ * file; on the embedded default the file is created on first use, readable by its owner only, with a
+ * warning. The worker and the API may start together: the file appears whole, once (link, not write).
  */
-export function loadAuditSigner(source: { pem?: string; file: string }): AuditSigner {
+export function loadAuditSigner(source: { pem?: string; file: string; warn?: (message: string) => void }): AuditSigner {
   if (source.pem) return signerFrom(createPrivateKey(source.pem));
-  if (!existsSync(source.file)) {
-    mkdirSync(dirname(source.file), { recursive: true });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(source.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  }
+  if (!existsSync(source.file)) createKeyFile(source.file, source.warn ?? ((message) => process.emitWarning(message, { code: 'AUDIT_SIGNING_KEY_CREATED' })));
   return signerFrom(createPrivateKey(readFileSync(source.file, 'utf8')));
+}
+
+function createKeyFile(file: string, warn: (message: string) => void): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  try {
+    linkSync(temporary, file);
+    warn(
+      `Created a new audit signing key at ${file}. Keep it away from the data folder and its backups, back it up on its own, and publish its public key (GET /api/audit/public-key).`,
+    );
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(temporary);
+  }
 }
 
 export function verifySignature(publicKeyPem: string, message: string, signatureBase64: string): boolean {
@@ -43,4 +56,11 @@ export function verifySignature(publicKeyPem: string, message: string, signature
   } catch {
     return false;
   }
+}
+
+/** Public keys to trust, by key id, from a PEM text of one or more keys (the current one and those rotated out). */
+export function trustedKeysFromPem(text: string): Record<string, string> {
+  const blocks = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  if (blocks.length === 0) throw new Error('no PUBLIC KEY block in the PEM');
+  return Object.fromEntries(blocks.map((pem) => [keyIdOf(createPublicKey(pem)), `${pem}\n`]));
 }

@@ -1,25 +1,21 @@
 import { comparePositions, positionFromString, type EventStore, type Position, type RecordedEvent } from '../port';
 import { readLogPages } from '../read-log';
-import { leaf, signedText, StreamHeads } from './checkpoint';
-import { AUDIT_CHECKPOINT_STREAM, Checkpoint } from './checkpoint-events';
+import { leaf, StreamHeads } from './checkpoint';
+import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from './checkpoint-events';
+import { checkFeed, type CheckpointFinding } from './feed';
 import { ChainVerifier, type ChainBreak } from './hash-chain';
-import { verifySignature } from './signing';
+import { CompactTree } from './merkle';
+import { PrefixVerifier, type PrefixVerification } from './prefix';
 
-export type CheckpointProblem = 'malformed' | 'wrong-signature' | 'unknown-key' | 'out-of-sequence' | 'root-mismatch';
-
-export interface CheckpointFinding {
-  sequence: number;
-  problem: CheckpointProblem;
-  detail: string;
-  /** For a root mismatch: the streams whose heads differ from what the checkpoints recorded. */
-  streams?: { stream: string; problem: 'truncated' | 'changed' | 'inserted' | 'removed'; recorded: number; found: number | null }[];
-}
+export type { CheckpointFinding, CheckpointProblem } from './feed';
 
 export interface StoreVerification {
   streams: number;
   events: number;
   breaks: ChainBreak[];
   checkpoints: { verified: number; findings: CheckpointFinding[] };
+  /** With a saved feed: whether the history it saw is still a prefix of this one. */
+  against?: PrefixVerification;
 }
 
 interface Pending {
@@ -29,49 +25,49 @@ interface Pending {
 
 /**
  * Checks a log as it streams by, in log order: recomputes every stream's hash chain, and checks every
- * signed checkpoint (signature by a trusted key, sequence, and the Merkle root of the stream heads at its
- * position). A checkpoint whose root no longer matches names the streams that differ: that is how a
- * truncated tail, which leaves every chain intact, is found.
+ * signed checkpoint (signature by a trusted key, sequence, links and consistency proofs, the Merkle root
+ * of the stream heads at its position and the root of the log tree at its size). A checkpoint whose
+ * root no longer matches names the streams that differ: that is how a truncated tail, which leaves
+ * every chain intact, is found.
  */
 export class LogVerifier {
-  private readonly findings: CheckpointFinding[] = [];
-  private readonly pending: Pending[] = [];
+  private readonly findings: CheckpointFinding[];
+  private readonly accepted: Checkpoint[];
+  private readonly pending: Pending[];
+  /** Tree heads still to reach, by size. */
+  private readonly pendingTrees: Checkpoint[];
   private readonly chains = new ChainVerifier();
-  private readonly heads = new StreamHeads();
+  private readonly tree = new CompactTree();
+  private readonly heads = new StreamHeads(this.tree);
   private readonly recorded = new Map<string, { revision: number; hash: string }>();
-  private verified = 0;
+  private readonly headMismatches = new Map<number, Pick<CheckpointFinding, 'detail' | 'streams'>>();
+  private readonly treeMismatches = new Map<number, string>();
+  private readonly prefix: PrefixVerifier | undefined;
 
-  /** The audit stream's events, read before the log: the checkpoints to hold the log against. */
-  constructor(auditEvents: readonly RecordedEvent[], trustedKeys: Record<string, string> = {}) {
-    auditEvents.forEach((event, i) => {
-      const parsed = Checkpoint.safeParse((event.data as { checkpoint?: unknown } | null)?.checkpoint);
-      const signature = (event.data as { signature?: unknown } | null)?.signature;
-      if (!parsed.success || typeof signature !== 'string') {
-        this.findings.push({ sequence: i, problem: 'malformed', detail: `audit event at revision ${event.revision} is not a signed checkpoint` });
-        return;
-      }
-      const checkpoint = parsed.data;
-      if (checkpoint.sequence !== i) {
-        this.findings.push({ sequence: checkpoint.sequence, problem: 'out-of-sequence', detail: `found at position ${i} of the audit stream` });
-      }
-      const key = trustedKeys[checkpoint.keyId];
-      if (!key) {
-        this.findings.push({ sequence: checkpoint.sequence, problem: 'unknown-key', detail: `signed by key ${checkpoint.keyId}, which is not trusted` });
-        return;
-      }
-      if (!verifySignature(key, signedText(checkpoint), signature)) {
-        this.findings.push({ sequence: checkpoint.sequence, problem: 'wrong-signature', detail: 'the signature does not verify against the trusted key' });
-        return;
-      }
-      this.pending.push({ checkpoint, position: positionFromString(checkpoint.logPosition) });
-    });
+  /**
+   * The audit stream's events, read before the log: the checkpoints to hold the log against; with a
+   * saved feed (`against`), also the history an auditor saw earlier.
+   */
+  constructor(auditEvents: readonly RecordedEvent[], trustedKeys: Record<string, string> = {}, against?: readonly unknown[]) {
+    const feed = checkFeed(
+      auditEvents.map((e) => e.data),
+      trustedKeys,
+    );
+    this.findings = feed.findings;
+    this.accepted = feed.accepted.map((e) => e.checkpoint);
+    this.pending = this.accepted.map((checkpoint) => ({ checkpoint, position: positionFromString(checkpoint.logPosition) }));
     this.pending.sort((a, b) => comparePositions(a.position, b.position));
+    this.pendingTrees = this.accepted.filter((c) => c.tree).sort((a, b) => (a.tree?.size ?? 0) - (b.tree?.size ?? 0));
+    this.prefix = against ? new PrefixVerifier(against, auditEvents, trustedKeys) : undefined;
+    this.settleTrees();
   }
 
   check(event: RecordedEvent): void {
     this.settle(event.position);
     this.chains.check(event);
     this.heads.apply(event);
+    this.prefix?.check(event, this.tree);
+    this.settleTrees();
   }
 
   get events(): number {
@@ -80,12 +76,42 @@ export class LogVerifier {
 
   finish(): StoreVerification {
     this.settle(undefined);
-    return {
+    for (const checkpoint of this.pendingTrees.splice(0)) {
+      this.treeMismatches.set(checkpoint.sequence, `the log holds only ${this.tree.size} events, the checkpoint's tree covers ${checkpoint.tree?.size}`);
+    }
+    let verified = 0;
+    for (const checkpoint of [...this.accepted].sort((a, b) => a.sequence - b.sequence)) {
+      const heads = this.headMismatches.get(checkpoint.sequence);
+      const tree = this.treeMismatches.get(checkpoint.sequence);
+      if (!heads && !tree) {
+        verified += 1;
+        continue;
+      }
+      this.findings.push({
+        sequence: checkpoint.sequence,
+        problem: 'root-mismatch',
+        detail: [heads?.detail, tree].filter(Boolean).join('; '),
+        ...(heads?.streams ? { streams: heads.streams } : {}),
+      });
+    }
+    const result: StoreVerification = {
       streams: this.chains.streams,
       events: this.chains.events,
       breaks: this.chains.breaks,
-      checkpoints: { verified: this.verified, findings: this.findings },
+      checkpoints: { verified, findings: this.findings },
     };
+    if (this.prefix) result.against = this.prefix.finish(this.tree);
+    return result;
+  }
+
+  private settleTrees(): void {
+    while (this.pendingTrees.length > 0 && ((this.pendingTrees[0] as Checkpoint).tree?.size ?? 0) <= this.tree.size) {
+      const checkpoint = this.pendingTrees.shift() as Checkpoint;
+      const want = checkpoint.tree as NonNullable<Checkpoint['tree']>;
+      const root = this.tree.root();
+      if (want.size === this.tree.size && root === want.root) continue;
+      this.treeMismatches.set(checkpoint.sequence, `the first ${want.size} events of the log hash to tree root ${root.slice(0, 12)}…, the checkpoint says ${want.root.slice(0, 12)}…`);
+    }
   }
 
   private settle(upTo: Position | undefined): void {
@@ -93,13 +119,8 @@ export class LogVerifier {
       const { checkpoint } = this.pending.shift() as Pending;
       for (const [stream, revision, hash] of checkpoint.changed) this.recorded.set(stream, { revision, hash });
       const root = this.heads.root();
-      if (root === checkpoint.root) {
-        this.verified += 1;
-        continue;
-      }
-      this.findings.push({
-        sequence: checkpoint.sequence,
-        problem: 'root-mismatch',
+      if (root === checkpoint.root) continue;
+      this.headMismatches.set(checkpoint.sequence, {
         detail: `the stream heads at ${checkpoint.logPosition} hash to ${root.slice(0, 12)}…, the checkpoint says ${checkpoint.root.slice(0, 12)}…`,
         streams: differences(this.recorded, this.heads),
       });
@@ -110,10 +131,10 @@ export class LogVerifier {
 /** Verifies a whole store, reading the log page by page; memory grows with streams, not events. */
 export async function verifyStore(
   store: EventStore,
-  options: { trustedKeys?: Record<string, string>; onProgress?: (events: number) => void; pageSize?: number } = {},
+  options: { trustedKeys?: Record<string, string>; onProgress?: (events: number) => void; pageSize?: number; against?: readonly unknown[] } = {},
 ): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
-  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys);
+  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against);
   for await (const page of readLogPages(store, { pageSize })) {
     for (const event of page) verifier.check(event);
     options.onProgress?.(verifier.events);
@@ -132,4 +153,3 @@ function differences(recorded: Map<string, { revision: number; hash: string }>, 
   }
   return out;
 }
-

@@ -83,6 +83,8 @@ const statements = statementCache((db) => ({
       @byRole, @eventType)`),
 }));
 
+const migration = (transitionUntil: string | undefined): { transitionUntil?: string } => (transitionUntil === undefined ? {} : { transitionUntil });
+
 /** For each event that changes the public status: the status it leads to, and why, in the event's own words. */
 function transitionOf(
   event: AccreditationRecordedEvent,
@@ -96,10 +98,11 @@ function transitionOf(
       return { to: 'accredited', reasons: event.data.reasons };
     case 'AccreditationRevoked':
       return { to: 'revoked', reasons: event.data.reasons, transitionUntil: event.data.transitionUntil };
+    // A grant that ends by expiry or withdrawal gives its users a migration period too (absent on older events).
     case 'AccreditationWithdrawn':
-      return { to: 'withdrawn', reasons: event.data.reason };
+      return { to: 'withdrawn', reasons: event.data.reason, ...migration(event.data.transitionUntil) };
     case 'AccreditationExpired':
-      return { to: 'expired', reasons: `The accreditation ran until ${event.data.validUntil} and was not renewed` };
+      return { to: 'expired', reasons: `The accreditation ran until ${event.data.validUntil} and was not renewed`, ...migration(event.data.transitionUntil) };
     default:
       return undefined;
   }
@@ -107,7 +110,8 @@ function transitionOf(
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
   const application = ACCREDITED_LIST_CATALOGUE.applicationOf(db, event);
-  if (!application) return;
+  // An application by a CSP that does not own the offering id is never listed under the owner's offering.
+  if (!application || !ACCREDITED_LIST_CATALOGUE.byOwner(db, application)) return;
   const { applicationId } = application;
   const s = statements.get(db);
   const { offeringId } = application;
@@ -176,7 +180,8 @@ export const ACCREDITED_LIST = 'accredited-list';
 
 export const accreditedListProjection: Projection = {
   name: ACCREDITED_LIST,
-  version: 1,
+  // 2: an offering id belongs to the first CSP that added it; another CSP's events and applications about it are left out.
+  version: 2,
   setup(db) {
     db.exec(ACCREDITED_LIST_CATALOGUE.tables + ACCREDITED_LIST_TABLES);
     statements.clear(db);

@@ -10,6 +10,11 @@ import { statementCache } from '../projection';
  * application concerns which offering. Both the accredited list and the procurement facts keep such
  * tables, each its own copy under its own prefix: a projection owns its tables, so either can be reset
  * and rebuilt without the other.
+ *
+ * An offering id names one offering across the register (SPEC §3.1; the CSP process reserves the id in
+ * the stream `offering-<id>` before adding it). The tables hold to that even for a history written before
+ * the reservation existed: the first CSP to add an id owns it, another CSP's events about the same id
+ * change nothing, and an application by another CSP is never credited to the owner's offering.
  */
 export type CspRecordedEvent = DecodedEvent & CspEvent;
 export type AccreditationRecordedEvent = DecodedEvent & AccreditationEvent;
@@ -81,6 +86,8 @@ export interface Catalogue {
    */
   applicationOf(db: ReadModelDb, event: AccreditationRecordedEvent): ApplicationRow | undefined;
   offering(db: ReadModelDb, offeringId: string): OfferingRow | undefined;
+  /** Whether the application is by the CSP that owns its offering (or the register does not know the offering). */
+  byOwner(db: ReadModelDb, application: ApplicationRow): boolean;
   cspRegistered(db: ReadModelDb, cspId: string): boolean;
   clear(db: ReadModelDb): void;
 }
@@ -112,13 +119,15 @@ CREATE TABLE IF NOT EXISTS ${applications} (
     csp: db.prepare(`INSERT INTO ${csps} (csp_id, name) VALUES (?, ?) ON CONFLICT (csp_id) DO UPDATE SET name = excluded.name`),
     cspExists: db.prepare(`SELECT 1 AS one FROM ${csps} WHERE csp_id = ?`),
     cspOfferings: db.prepare(`SELECT offering_id FROM ${offerings} WHERE csp_id = ?`),
+    owner: db.prepare(`SELECT csp_id FROM ${offerings} WHERE offering_id = ?`),
     upsertOffering: db.prepare(`
       INSERT INTO ${offerings} (offering_id, csp_id, name, deployment_model, service_models, data_centres, retired)
       VALUES (@offeringId, @cspId, @name, @deploymentModel, @serviceModels, @dataCentres, 0)
       ON CONFLICT (offering_id) DO UPDATE SET csp_id = excluded.csp_id, name = excluded.name,
         deployment_model = excluded.deployment_model, service_models = excluded.service_models,
-        data_centres = excluded.data_centres, retired = 0`),
-    retire: db.prepare(`UPDATE ${offerings} SET retired = 1 WHERE offering_id = ?`),
+        data_centres = excluded.data_centres, retired = 0
+      WHERE ${offerings}.csp_id = excluded.csp_id`),
+    retire: db.prepare(`UPDATE ${offerings} SET retired = 1 WHERE offering_id = ? AND csp_id = ?`),
     offering: db.prepare(`
       SELECT o.*, c.name AS csp_name FROM ${offerings} o LEFT JOIN ${csps} c ON c.csp_id = o.csp_id WHERE o.offering_id = ?`),
     recordApplication: db.prepare(`
@@ -126,6 +135,14 @@ CREATE TABLE IF NOT EXISTS ${applications} (
       ON CONFLICT (application_id) DO NOTHING`),
     application: db.prepare(`SELECT * FROM ${applications} WHERE application_id = ?`),
   }));
+
+  const ownerOf = (db: ReadModelDb, offeringId: string): string | undefined =>
+    (statements.get(db).owner.get(offeringId) as { csp_id: string } | undefined)?.csp_id;
+  /** Whether the CSP of the event's stream may move the offering: it owns it, or nobody does yet. */
+  const mayMove = (db: ReadModelDb, event: CspRecordedEvent, offeringId: string): boolean => {
+    const owner = ownerOf(db, offeringId);
+    return owner === undefined || owner === cspIdOf(event);
+  };
 
   return {
     tables,
@@ -139,6 +156,7 @@ CREATE TABLE IF NOT EXISTS ${applications} (
         case 'OfferingAdded':
         case 'OfferingUpdated': {
           const d = event.data;
+          if (!mayMove(db, event, d.offeringId)) return [];
           s.upsertOffering.run({
             offeringId: d.offeringId,
             cspId: cspIdOf(event),
@@ -150,8 +168,13 @@ CREATE TABLE IF NOT EXISTS ${applications} (
           return [d.offeringId];
         }
         case 'OfferingRetired':
-          s.retire.run(event.data.offeringId);
+          if (!mayMove(db, event, event.data.offeringId)) return [];
+          s.retire.run(event.data.offeringId, cspIdOf(event));
           return [event.data.offeringId];
+        case 'OfferingAccreditationHeld':
+        case 'OfferingAccreditationReleased':
+          // The register's own record of what the accreditation streams already say: no public fact changes.
+          return [];
       }
     },
     recordApplication(db, applicationId, offering, cspId) {
@@ -187,6 +210,10 @@ CREATE TABLE IF NOT EXISTS ${applications} (
         dataCentres: JSON.parse(row.data_centres) as Offering['dataCentres'],
         retired: row.retired === 1,
       };
+    },
+    byOwner(db, application) {
+      const owner = ownerOf(db, application.offeringId);
+      return owner === undefined || owner === application.cspId;
     },
     cspRegistered(db, cspId) {
       return statements.get(db).cspExists.get(cspId) !== undefined;

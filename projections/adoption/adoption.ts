@@ -1,4 +1,5 @@
 import type { TransitionEventOf } from '../../domain/compliance/transition-events';
+import type { NocEvent } from '../../domain/noc/events';
 import { PSE_EVENT_TYPES, type PseEvent, type PseEventOf } from '../../domain/pse/events';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
@@ -6,11 +7,12 @@ import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
 
 /**
- * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction) and
- * every procurement the entities recorded, with what the procurement check said then, and, when the
- * offering's accreditation was revoked, the migration notice and the non-compliance flag its
- * revocation transition recorded. The figures (queries.ts) count the workloads still on their
- * offerings and join the NOC register for NOCs.
+ * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction), every
+ * procurement the entities recorded, with what the procurement check said then, and, when the
+ * offering's accreditation ended, the migration notice and the non-compliance flag its transition
+ * recorded; and each NOC's period in force (from its validity and the instant it was revoked or
+ * withdrawn). Every row keeps its instants, so the figures (queries.ts) as of a past instant are those
+ * a replay of the log up to it gives, and the model needs no other to compute them.
  */
 export const ADOPTION_TABLES = `
 CREATE TABLE IF NOT EXISTS adoption_pses (
@@ -44,12 +46,25 @@ CREATE TABLE IF NOT EXISTS adoption_procurements (
   PRIMARY KEY (pse_id, procurement_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS adoption_procurements_by_offering ON adoption_procurements (pse_id, offering_id, recorded_at_ms);
+CREATE TABLE IF NOT EXISTS adoption_nocs (
+  noc_id TEXT PRIMARY KEY,
+  pse_id TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  -- Set once approved; an extension moves valid_until_ms.
+  valid_from_ms INTEGER,
+  valid_until_ms INTEGER,
+  -- When it was revoked or withdrawn: from then on it allows nothing.
+  ended_at_ms INTEGER
+) WITHOUT ROWID;
 `;
 
 const PSE_STREAM_PREFIX = 'pse-';
+const NOC_STREAM_PREFIX = 'noc-';
 const PSE_TYPES = new Set<string>(PSE_EVENT_TYPES);
 /** The revocation transition's events about single procurements (stream `transition-<applicationId>`). */
 const TRANSITION_TYPES = new Set<string>(['PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant']);
+/** The NOC events that set when a NOC is in force. */
+const NOC_TYPES = new Set<string>(['NocRequested', 'NocApproved', 'NocExtensionApproved', 'NocRevoked', 'NocWithdrawn']);
 
 function pseIdOf(event: { stream: string }): string {
   if (!event.stream.startsWith(PSE_STREAM_PREFIX)) throw new Error(`${event.stream} is not a PSE stream`);
@@ -68,8 +83,13 @@ const statements = statementCache((db) => ({
   noticed: db.prepare(`
     UPDATE adoption_procurements SET noticed_at = @at, noticed_at_ms = @atMs, migrate_by = @migrateBy, migrate_by_ms = @migrateByMs
     WHERE pse_id = @pseId AND procurement_id = @procurementId`),
+  nocRequested: db.prepare('INSERT OR REPLACE INTO adoption_nocs (noc_id, pse_id, jurisdiction) VALUES (@nocId, @pseId, @jurisdiction)'),
+  nocValid: db.prepare('UPDATE adoption_nocs SET valid_from_ms = COALESCE(@fromMs, valid_from_ms), valid_until_ms = @untilMs WHERE noc_id = @nocId'),
+  nocEnded: db.prepare('UPDATE adoption_nocs SET ended_at_ms = @atMs WHERE noc_id = @nocId AND ended_at_ms IS NULL'),
+  // A workload recorded after the notices went out is flagged without one: the deadline comes with the flag.
   flagged: db.prepare(`
-    UPDATE adoption_procurements SET non_compliant_at = @at, non_compliant_at_ms = @atMs
+    UPDATE adoption_procurements SET non_compliant_at = @at, non_compliant_at_ms = @atMs,
+      migrate_by = COALESCE(migrate_by, @migrateBy), migrate_by_ms = COALESCE(migrate_by_ms, @migrateByMs)
     WHERE pse_id = @pseId AND procurement_id = @procurementId`),
 }));
 
@@ -77,14 +97,39 @@ const statements = statementCache((db) => ({
 function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
   const data = decoded.data as TransitionEventOf<'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant'>['data'];
   const at = decoded.metadata.occurredAt;
-  const row = { pseId: data.pseId, procurementId: data.procurementId, at, atMs: toMillis(at) };
+  const row = { pseId: data.pseId, procurementId: data.procurementId, at, atMs: toMillis(at), migrateBy: data.migrateBy, migrateByMs: toMillis(data.migrateBy) };
   const s = statements.get(db);
-  if (decoded.type === 'PseTransitionNoticeIssued') s.noticed.run({ ...row, migrateBy: data.migrateBy, migrateByMs: toMillis(data.migrateBy) });
+  if (decoded.type === 'PseTransitionNoticeIssued') s.noticed.run(row);
   else s.flagged.run(row);
+}
+
+/** A NOC's period in force; its expiry needs no event here: valid_until_ms already ends it. */
+function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
+  const s = statements.get(db);
+  const event = { type: decoded.type, data: decoded.data } as NocEvent;
+  const nocId = decoded.stream.slice(NOC_STREAM_PREFIX.length);
+  switch (event.type) {
+    case 'NocRequested':
+      s.nocRequested.run({ nocId, pseId: event.data.pseId, jurisdiction: event.data.jurisdiction });
+      return;
+    case 'NocApproved':
+      s.nocValid.run({ nocId, fromMs: toMillis(event.data.validFrom), untilMs: toMillis(event.data.validUntil) });
+      return;
+    case 'NocExtensionApproved':
+      s.nocValid.run({ nocId, fromMs: null, untilMs: toMillis(event.data.validUntil) });
+      return;
+    case 'NocRevoked':
+    case 'NocWithdrawn':
+      s.nocEnded.run({ nocId, atMs: toMillis(decoded.metadata.occurredAt) });
+      return;
+    default:
+      return;
+  }
 }
 
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (TRANSITION_TYPES.has(decoded.type)) return applyTransition(db, decoded);
+  if (NOC_TYPES.has(decoded.type)) return applyNoc(db, decoded);
   const event = { type: decoded.type, data: decoded.data } as PseEvent;
   const pseId = pseIdOf(decoded);
   const s = statements.get(db);
@@ -120,16 +165,16 @@ export const ADOPTION = 'adoption';
 
 export const adoptionProjection: Projection = {
   name: ADOPTION,
-  // 2: the revocation transition's notice and non-compliance columns.
-  version: 2,
+  // 2: the revocation transition's notice and non-compliance columns. 3: NOCs' periods in force.
+  version: 3,
   setup(db) {
     db.exec(ADOPTION_TABLES);
     statements.clear(db);
   },
-  handles: (type) => PSE_TYPES.has(type) || TRANSITION_TYPES.has(type),
+  handles: (type) => PSE_TYPES.has(type) || TRANSITION_TYPES.has(type) || NOC_TYPES.has(type),
   apply,
   reset(db) {
     statements.clear(db);
-    db.exec('DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_procurements;');
+    db.exec('DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_procurements; DROP TABLE IF EXISTS adoption_nocs;');
   },
 };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { NOC_IN_FORCE } from '../../domain/noc/state';
 import { addDays, toMillis } from '../../domain/shared/time';
 import { IsoDateTime, Jurisdiction } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
@@ -7,18 +6,28 @@ import type { ReadModelDb } from '../db';
 /** How far ahead "expiring soon" looks. */
 export const EXPIRING_WITHIN_DAYS = 30;
 
+/**
+ * At any instant each workload still on its offering is in exactly one of four buckets, in this order
+ * of precedence: non-compliant once flagged at its migration deadline; migrating once told its
+ * offering's accreditation ended; on an accredited offering when the check allowed it outright; under
+ * a NOC while the NOC it was recorded under is in force (approved, within its validity, not revoked
+ * nor withdrawn); otherwise — its NOC ended — non-compliant.
+ */
+export const WORKLOAD_BUCKETS = ['accredited', 'noc', 'migrating', 'non-compliant'] as const;
+export type WorkloadBucket = (typeof WORKLOAD_BUCKETS)[number];
+
 const Figures = z.object({
-  /** Workloads still on offerings the check allowed outright (accredited for the data, or open data on a registered CSP). */
+  /** Workloads on offerings the check allowed outright (accredited for the data, or open data on a registered CSP), not migrating. */
   workloadsOnAccredited: z.number().int(),
-  /** Workloads still on offerings a NOC allowed them on. */
+  /** Workloads allowed by a NOC that is in force at the instant. */
   workloadsUnderNoc: z.number().int(),
-  /** NOCs in force now. */
+  /** NOCs in force at the instant. */
   activeNocs: z.number().int(),
-  /** NOCs in force now whose validity ends within EXPIRING_WITHIN_DAYS days. */
+  /** NOCs in force at the instant whose validity ends within EXPIRING_WITHIN_DAYS days. */
   nocsExpiringWithin30Days: z.number().int(),
-  /** Workloads still on an offering whose accreditation was revoked, within the migration period the entity was given notice of. */
+  /** Workloads on an offering whose accreditation ended (revoked, expired, withdrawn), within the migration period they were told of. */
   workloadsInTransition: z.number().int(),
-  /** Workloads still on a revoked offering after their migration deadline: flagged non-compliant. */
+  /** Workloads past their migration deadline, or whose NOC no longer holds. */
   workloadsNonCompliant: z.number().int(),
 });
 export type Figures = z.infer<typeof Figures>;
@@ -32,7 +41,7 @@ export const AdoptionFigures = z.object({
 });
 export type AdoptionFigures = z.infer<typeof AdoptionFigures>;
 
-/** A workload left on a revoked offering past its migration deadline. */
+/** A workload in the non-compliant bucket, and why. */
 export const NonCompliantProcurement = z.object({
   pseId: z.string(),
   name: z.string(),
@@ -42,7 +51,11 @@ export const NonCompliantProcurement = z.object({
   offeringId: z.string(),
   system: z.string(),
   dataClass: z.string(),
+  /** `migration-deadline`: still on an offering past its migration deadline; `noc-ended`: its NOC no longer holds. */
+  reason: z.enum(['migration-deadline', 'noc-ended']),
+  /** The deadline, or the instant the NOC stopped holding. */
   migrateBy: IsoDateTime,
+  /** When the workload became non-compliant. */
   flaggedAt: IsoDateTime,
 });
 export type NonCompliantProcurement = z.infer<typeof NonCompliantProcurement>;
@@ -50,8 +63,10 @@ export type NonCompliantProcurement = z.infer<typeof NonCompliantProcurement>;
 export interface AdoptionQueries {
   /** The figures as they stand at `now`. */
   figures(now: string): AdoptionFigures;
-  /** The workloads flagged non-compliant and still open at `now`, oldest deadline first. */
+  /** The workloads non-compliant and still open at `now`, oldest deadline first. */
   nonCompliant(now: string, filter?: { jurisdiction?: Jurisdiction }): NonCompliantProcurement[];
+  /** Each workload open at `now` with its bucket, by entity and procurement. */
+  buckets(now: string): { pseId: string; procurementId: string; bucket: WorkloadBucket }[];
 }
 
 interface CountRow {
@@ -65,26 +80,46 @@ interface CountRow {
   nonCompliant: number;
 }
 
-const IN_FORCE = NOC_IN_FORCE.map((s) => `'${s}'`).join(', ');
-
 /**
- * Workloads from the adoption tables; NOCs from the NOC register, given a ministry through the PSE
- * register. Both halves are summed per (jurisdiction, ministry), then rolled up.
+ * The workloads open at @now, each with its bucket (see WORKLOAD_BUCKETS) and, for a NOC that no longer
+ * holds, when it stopped. A NOC holds from validFrom until validUntil or its revocation/withdrawal.
  */
+const BUCKETED = `
+WITH open_workloads AS (
+  SELECT r.*, p.name, p.ministry, p.jurisdiction,
+         n.valid_from_ms AS noc_from_ms,
+         CASE WHEN n.ended_at_ms IS NOT NULL AND n.ended_at_ms < n.valid_until_ms THEN n.ended_at_ms ELSE n.valid_until_ms END AS noc_end_ms
+  FROM adoption_procurements r
+  JOIN adoption_pses p ON p.pse_id = r.pse_id
+  LEFT JOIN adoption_nocs n ON n.noc_id = r.noc_id
+  WHERE r.recorded_at_ms <= @now AND (r.ended_at_ms IS NULL OR r.ended_at_ms > @now)
+)
+SELECT *,
+  CASE
+    WHEN non_compliant_at_ms IS NOT NULL AND non_compliant_at_ms <= @now THEN 'non-compliant'
+    WHEN noticed_at_ms IS NOT NULL AND noticed_at_ms <= @now THEN 'migrating'
+    WHEN decision = 'allowed' THEN 'accredited'
+    WHEN noc_from_ms IS NOT NULL AND noc_from_ms <= @now AND noc_end_ms > @now THEN 'noc'
+    ELSE 'non-compliant'
+  END AS bucket
+FROM open_workloads`;
+
+/** A NOC in force at @now: approved, within its validity, neither revoked nor withdrawn by then. */
+const NOC_IN_FORCE_AT = `n.valid_from_ms <= @now AND n.valid_until_ms > @now AND (n.ended_at_ms IS NULL OR n.ended_at_ms > @now)`;
+
+/** Workloads by bucket and NOCs in force, summed per (jurisdiction, ministry), then rolled up. */
 const FIGURES_SQL = `
 SELECT jurisdiction, ministry, SUM(accredited) AS accredited, SUM(noc) AS noc, SUM(active) AS active, SUM(expiring) AS expiring,
        SUM(transition) AS transition, SUM(non_compliant) AS nonCompliant FROM (
-  SELECT p.jurisdiction, p.ministry,
-         SUM(r.decision = 'allowed') AS accredited, SUM(r.decision = 'allowed-by-noc') AS noc, 0 AS active, 0 AS expiring,
-         SUM(r.noticed_at_ms IS NOT NULL AND r.noticed_at_ms <= @now AND (r.non_compliant_at_ms IS NULL OR r.non_compliant_at_ms > @now)) AS transition,
-         SUM(r.non_compliant_at_ms IS NOT NULL AND r.non_compliant_at_ms <= @now) AS non_compliant
-  FROM adoption_procurements r JOIN adoption_pses p ON p.pse_id = r.pse_id
-  WHERE r.recorded_at_ms <= @now AND (r.ended_at_ms IS NULL OR r.ended_at_ms > @now)
-  GROUP BY p.jurisdiction, p.ministry
+  SELECT jurisdiction, ministry,
+         SUM(bucket = 'accredited') AS accredited, SUM(bucket = 'noc') AS noc, 0 AS active, 0 AS expiring,
+         SUM(bucket = 'migrating') AS transition, SUM(bucket = 'non-compliant') AS non_compliant
+  FROM (${BUCKETED})
+  GROUP BY jurisdiction, ministry
   UNION ALL
   SELECT n.jurisdiction, p.ministry, 0, 0, COUNT(*), SUM(n.valid_until_ms <= @soon), 0, 0
-  FROM noc_register n LEFT JOIN adoption_pses p ON p.pse_id = n.pse_id
-  WHERE n.status IN (${IN_FORCE}) AND n.valid_until_ms > @now
+  FROM adoption_nocs n LEFT JOIN adoption_pses p ON p.pse_id = n.pse_id
+  WHERE ${NOC_IN_FORCE_AT}
   GROUP BY n.jurisdiction, p.ministry
 )
 GROUP BY jurisdiction, ministry
@@ -108,22 +143,34 @@ function add(into: Figures, row: CountRow): void {
   into.workloadsNonCompliant += row.nonCompliant;
 }
 
+const iso = (column: string): string => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
+
 const NON_COMPLIANT_SQL = `
-SELECT r.pse_id AS pseId, p.name, p.ministry, p.jurisdiction, r.procurement_id AS procurementId, r.offering_id AS offeringId,
-       r.system, r.data_class AS dataClass, r.migrate_by AS migrateBy, r.non_compliant_at AS flaggedAt
-FROM adoption_procurements r JOIN adoption_pses p ON p.pse_id = r.pse_id
-WHERE r.non_compliant_at_ms <= @now AND (r.ended_at_ms IS NULL OR r.ended_at_ms > @now)
-  AND (@jurisdiction IS NULL OR p.jurisdiction = @jurisdiction)
-ORDER BY r.migrate_by_ms, r.pse_id, r.procurement_id`;
+SELECT pse_id AS pseId, name, ministry, jurisdiction, procurement_id AS procurementId, offering_id AS offeringId, system, data_class AS dataClass,
+       CASE WHEN non_compliant_at_ms IS NOT NULL THEN 'migration-deadline' ELSE 'noc-ended' END AS reason,
+       CASE WHEN non_compliant_at_ms IS NOT NULL THEN migrate_by ELSE ${iso('noc_end_ms')} END AS migrateBy,
+       CASE WHEN non_compliant_at_ms IS NOT NULL THEN non_compliant_at ELSE ${iso('noc_end_ms')} END AS flaggedAt,
+       CASE WHEN non_compliant_at_ms IS NOT NULL THEN migrate_by_ms ELSE noc_end_ms END AS due_ms
+FROM (${BUCKETED})
+WHERE bucket = 'non-compliant' AND (@jurisdiction IS NULL OR jurisdiction = @jurisdiction)
+ORDER BY due_ms, pse_id, procurement_id`;
+
+const BUCKETS_SQL = `SELECT pse_id AS pseId, procurement_id AS procurementId, bucket FROM (${BUCKETED}) ORDER BY pse_id, procurement_id`;
 
 export function createAdoptionQueries(db: ReadModelDb): AdoptionQueries {
   // Prepared on first use: the API may open the database before the projector has created every table.
   let statement: ReturnType<ReadModelDb['prepare']> | undefined;
   let nonCompliantStatement: ReturnType<ReadModelDb['prepare']> | undefined;
+  let bucketsStatement: ReturnType<ReadModelDb['prepare']> | undefined;
   return {
     nonCompliant(now, filter = {}) {
       nonCompliantStatement ??= db.prepare(NON_COMPLIANT_SQL);
-      return nonCompliantStatement.all({ now: toMillis(now), jurisdiction: filter.jurisdiction ?? null }) as NonCompliantProcurement[];
+      const rows = nonCompliantStatement.all({ now: toMillis(now), jurisdiction: filter.jurisdiction ?? null }) as (NonCompliantProcurement & { due_ms: number })[];
+      return rows.map(({ due_ms: _due, ...row }) => row);
+    },
+    buckets(now) {
+      bucketsStatement ??= db.prepare(BUCKETS_SQL);
+      return bucketsStatement.all({ now: toMillis(now) }) as { pseId: string; procurementId: string; bucket: WorkloadBucket }[];
     },
     figures(now) {
       statement ??= db.prepare(FIGURES_SQL);

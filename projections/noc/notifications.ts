@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TransitionEventOf } from '../../domain/compliance/transition-events';
+import type { TransitionCause, TransitionEventOf } from '../../domain/compliance/transition-events';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
@@ -8,10 +8,18 @@ import { ensureOutboxTables } from '../outbox';
 import { statementCache, type Projection } from '../projection';
 import type { NocNotificationRow } from './read-model';
 import { asNocEvent, nocIdOf, type NocRecordedEvent } from './noc-events';
+import {
+  OFFERING_NOTICE_DROP,
+  OFFERING_NOTICE_EVENTS,
+  OFFERING_NOTICE_TABLES,
+  applyOfferingEvent,
+  resetOfferingNoticeStatements,
+} from './offering-notices';
 
 /**
  * What the requesting PSE is told, and when: information requested, the decision (on the NOC and on an
- * extension), expiry reminders, expiry and revocation. A notification's id is its event's id, so projecting the log again (a
+ * extension), expiry reminders, expiry and revocation; and what each entity using an offering is told
+ * when its accreditation is suspended, reinstated or ends. A notification's id is its event's id, so projecting the log again (a
  * rebuild) yields the same rows and the outbox, which remembers deliveries by id, sends nothing twice.
  */
 export const NOC_NOTIFICATION_TABLES = `
@@ -118,6 +126,12 @@ const statements = statementCache((db) => ({
   >,
 }));
 
+const ENDED: Record<TransitionCause, string> = {
+  revoked: 'is revoked',
+  expired: 'has expired',
+  withdrawn: 'was withdrawn by its provider',
+};
+
 /** The notice a transition event gives its entity. Pure. */
 export function transitionNotificationFor(
   type: 'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant',
@@ -126,7 +140,7 @@ export function transitionNotificationFor(
   if (type === 'PseTransitionNoticeIssued') {
     return {
       kind: 'migration-notice',
-      message: `The accreditation of offering ${data.offeringId} is revoked. Migrate every workload you recorded on it (such as procurement ${data.procurementId}) by ${day(data.migrateBy)}, or request a NOC; after that date a workload still on it is non-compliant.`,
+      message: `The accreditation of offering ${data.offeringId} ${ENDED[data.cause ?? 'revoked']}: nothing new may be procured on it. Migrate every workload you recorded on it (such as procurement ${data.procurementId}) by ${day(data.migrateBy)}, or request a NOC; after that date a workload still on it is non-compliant.`,
     };
   }
   return {
@@ -159,8 +173,28 @@ function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
   });
 }
 
+/** Suspension and reinstatement: one notice per entity using the offering (offering-notices.ts). */
+function applyOffering(db: ReadModelDb, decoded: DecodedEvent): void {
+  const s = statements.get(db);
+  for (const notice of applyOfferingEvent(db, decoded)) {
+    s.insert.run({
+      id: `${decoded.id}:${notice.pseId}`,
+      nocId: decoded.stream,
+      pseId: notice.pseId,
+      jurisdiction: notice.jurisdiction,
+      kind: notice.kind,
+      message: notice.message,
+      eventType: decoded.type,
+      revision: decoded.revision,
+      createdAt: decoded.metadata.occurredAt,
+      createdAtMs: toMillis(decoded.metadata.occurredAt),
+    });
+  }
+}
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (TRANSITION_NOTIFYING.has(decoded.type)) return applyTransition(db, decoded);
+  if (OFFERING_NOTICE_EVENTS.has(decoded.type)) return applyOffering(db, decoded);
   const event = asNocEvent(decoded);
   const s = statements.get(db);
   const nocId = nocIdOf(event);
@@ -190,17 +224,21 @@ export const NOC_NOTIFICATIONS = 'noc-notifications';
 
 export const nocNotificationsProjection: Projection = {
   name: NOC_NOTIFICATIONS,
-  version: 1,
+  // 2: suspension and reinstatement notices to the entities using the offering.
+  version: 2,
   setup(db) {
     db.exec(NOC_NOTIFICATION_TABLES);
+    db.exec(OFFERING_NOTICE_TABLES);
+    resetOfferingNoticeStatements(db);
     // Deliveries are the outbox's record of what was sent; a reset must not forget them.
     ensureOutboxTables(db);
     statements.clear(db);
   },
-  handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type),
+  handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type) || OFFERING_NOTICE_EVENTS.has(type),
   apply,
   reset(db) {
     statements.clear(db);
-    db.exec('DROP TABLE IF EXISTS noc_notifications; DROP TABLE IF EXISTS noc_notification_cases;');
+    resetOfferingNoticeStatements(db);
+    db.exec(`DROP TABLE IF EXISTS noc_notifications; DROP TABLE IF EXISTS noc_notification_cases; ${OFFERING_NOTICE_DROP}`);
   },
 };

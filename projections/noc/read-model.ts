@@ -88,7 +88,16 @@ export interface NocNotificationRow {
   id: string;
   nocId: string;
   pseId: string;
-  kind: 'expiry-reminder' | 'decision' | 'information-requested' | 'expired' | 'revoked' | 'migration-notice' | 'non-compliant';
+  kind:
+    | 'expiry-reminder'
+    | 'decision'
+    | 'information-requested'
+    | 'expired'
+    | 'revoked'
+    | 'migration-notice'
+    | 'non-compliant'
+    | 'offering-suspended'
+    | 'offering-reinstated';
   message: string;
   createdAt: string;
   deliveredAt: string | null;

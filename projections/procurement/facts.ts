@@ -132,17 +132,22 @@ function nextAccreditation(event: AccreditationRecordedEvent, current: Accredita
     case 'AccreditationRevoked':
       return { ...current, status: 'revoked', transitionUntil: event.data.transitionUntil };
     case 'AccreditationExpired':
-      return { ...current, status: 'expired' };
+      return withMigration({ ...current, status: 'expired' }, event.data.transitionUntil);
     case 'AccreditationWithdrawn':
-      return { ...current, status: 'withdrawn' };
+      return withMigration({ ...current, status: 'withdrawn' }, event.data.transitionUntil);
     default:
       return current;
   }
 }
 
+/** Events recorded before expiry and withdrawal gave a migration period carry none. */
+const withMigration = (facts: AccreditationFacts, transitionUntil: string | undefined): AccreditationFacts =>
+  transitionUntil === undefined ? facts : { ...facts, transitionUntil };
+
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
   const application = PROCUREMENT_CATALOGUE.applicationOf(db, event);
-  if (!application) return;
+  // An application by a CSP that does not own the offering id never lends the owner's offering its accreditation.
+  if (!application || !PROCUREMENT_CATALOGUE.byOwner(db, application)) return;
   const { applicationId } = application;
   const s = statements.get(db);
   const held = s.accreditation.get(application.offeringId) as { application_id: string; facts: string } | undefined;
@@ -206,7 +211,8 @@ export const PROCUREMENT_FACTS = 'procurement-facts';
 
 export const procurementFactsProjection: Projection = {
   name: PROCUREMENT_FACTS,
-  version: 1,
+  // 2: an offering id belongs to the first CSP that added it; another CSP's events and applications about it are left out.
+  version: 2,
   setup(db) {
     db.exec(PROCUREMENT_CATALOGUE.tables + PROCUREMENT_FACTS_TABLES);
     statements.clear(db);

@@ -26,20 +26,6 @@ interface Statements {
   offering: Database.Statement<[string, number], { facts: string | null }>;
   nocs: Database.Statement<[{ pse: string; at: number; offering: string; naming: string; unnamed: string }], { facts: string }>;
   pse: Database.Statement<[string], { jurisdiction: Jurisdiction }>;
-  /** Null until the adoption read model's table exists (a database holding only the facts has none). */
-  uses: Database.Statement<[{ pse: string; at: number; offering: string }], { one: number }> | null;
-}
-
-const USES_OFFERING_SQL = `
-  SELECT 1 AS one FROM adoption_procurements
-  WHERE pse_id = @pse AND offering_id = @offering AND recorded_at_ms <= @at AND (ended_at_ms IS NULL OR ended_at_ms > @at)
-  LIMIT 1`;
-
-function usesStatement(db: ReadModelDb, s: Statements): Statements['uses'] {
-  if (s.uses === null && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'adoption_procurements'").get()) {
-    s.uses = db.prepare(USES_OFFERING_SQL);
-  }
-  return s.uses;
 }
 
 const prepared = new WeakMap<ReadModelDb, Statements>();
@@ -61,7 +47,6 @@ function statementsFor(db: ReadModelDb): Statements {
             OR (offering_id IS NULL AND json_extract(facts, '$.deviation') IN (SELECT value FROM json_each(@unnamed))))
         ORDER BY noc_id`),
       pse: db.prepare('SELECT jurisdiction FROM pf_pses WHERE pse_id = ?'),
-      uses: null,
     };
     prepared.set(db, s);
   }
@@ -80,9 +65,6 @@ export function procurementInput(db: ReadModelDb, query: Pick<ProcurementQuery, 
     nocs: s.nocs.all({ pse: query.pse, at: atMs, offering: query.offering, naming: NAMING, unnamed: UNNAMED }).map((row) => JSON.parse(row.facts) as NocFacts),
   };
   if (version?.facts) input.offering = JSON.parse(version.facts) as OfferingFacts;
-  // Whether the entity had a workload on the offering at the instant, from the procurements it recorded.
-  const uses = usesStatement(db, s);
-  if (uses) input.pseAlreadyUsesOffering = uses.get({ pse: query.pse, at: atMs, offering: query.offering }) !== undefined;
   return input;
 }
 

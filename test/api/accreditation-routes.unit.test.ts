@@ -8,11 +8,11 @@ import { createFrameworkLibrary } from '../../config/framework';
 import { decideAccreditation, foldAccreditation, type AccreditationCommand, type AccreditationEvent } from '../../domain/accreditation';
 import { decideCsp, foldCsp, type CspCommand, type CspEvent } from '../../domain/csp';
 import type { Actor } from '../../domain/shared/actor';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { AccreditationActionInput, AccreditationView } from '../../workflows/accreditation/messages';
 import type { CspActionInput, CspView } from '../../workflows/csp/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
-import { testTotp } from '../support/mfa';
 
 /**
  * The CSP and accreditation routes over in-memory gateways that run the real deciders, so the API
@@ -98,10 +98,9 @@ let accreditations: FakeAccreditationGateway;
 const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
+  identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: 'correct horse battery' });
-    tokens[who] = (await testTotp.enrol(identity, account.username, 'correct horse battery')).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: 'correct horse battery' })).token;
   }
   csps = new FakeCspGateway();
   accreditations = new FakeAccreditationGateway(csps);
@@ -158,8 +157,17 @@ describe('the CSP and accreditation routes', () => {
     const retired = await call('DELETE', '/api/csps/csp-one/offerings/old', 'csp', { reason: 'End of life' });
     expect(retired.body).toMatchObject({ state: { offerings: { old: { status: 'retired' } } } });
     expect(code(await call('PUT', '/api/csps/csp-one/offerings/old', 'csp', { name: 'Back' }))).toBe('OFFERING_RETIRED');
-    expect((await call('GET', '/api/csps/csp-one', 'pse')).status).toBe(200);
-    expect(code(await call('GET', '/api/csps/nobody', 'pse'))).toBe('CSP_NOT_REGISTERED');
+    expect((await call('GET', '/api/csps/csp-one', 'director')).status).toBe(200);
+    // Another organisation's record and a missing one get the same answer, on reads and on actions.
+    const missing = (await call('GET', '/api/csps/nobody', 'director')).body.error;
+    expect(missing).toEqual({ code: 'NOT_FOUND', message: 'No CSP nobody is registered' });
+    for (const who of ['pse', 'otherCsp'] as const) {
+      expect((await call('GET', '/api/csps/csp-one', who)).body.error).toEqual({ code: 'NOT_FOUND', message: 'No CSP csp-one is registered' });
+    }
+    expect((await call('POST', '/api/csps/csp-one/offerings', 'otherCsp', { ...OFFERING, offeringId: 'y' })).body.error).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No CSP csp-one is registered',
+    });
   });
 
   it('takes an application from a CSP, checks roles per action and shows it only to staff and its CSP', async () => {
@@ -178,7 +186,10 @@ describe('the CSP and accreditation routes', () => {
     expect((await call('POST', `/api/accreditations/${id}/start-screening`, 'reviewer')).body).toMatchObject({ state: { status: 'screening' } });
     const asked = await call('POST', `/api/accreditations/${id}/request-information`, 'reviewer', { questions: 'SOC 2?' });
     expect(asked.body).toMatchObject({ state: { status: 'awaiting-applicant' } });
-    expect(code(await call('POST', `/api/accreditations/${id}/provide-information`, 'otherCsp', { answer: 'x' }))).toBe('NOT_CASE_OWNER');
+    expect((await call('POST', `/api/accreditations/${id}/provide-information`, 'otherCsp', { answer: 'x' })).body.error).toEqual({
+      code: 'NOT_FOUND',
+      message: `No application ${id}`,
+    });
     expect((await call('POST', `/api/accreditations/${id}/provide-information`, 'csp', { answer: 'Attached' })).status).toBe(200);
     const badDecision = await call('POST', `/api/accreditations/${id}/decide`, 'director', { decision: 'maybe', reasons: 'x' });
     expect(badDecision.status).toBe(400);

@@ -19,11 +19,11 @@ import {
 import type { Actor } from '../../domain/shared/actor';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { type AccountInput, type Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { ChangeActionInput, ChangeView } from '../../workflows/compliance/change-messages';
 import type { MonitoringActionInput, MonitoringView, ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
-import { testTotp } from '../support/mfa';
 
 /**
  * The review, monitoring and significant change routes over an in-memory gateway that runs the real
@@ -133,10 +133,9 @@ function build(withGateway: boolean): FastifyInstance {
 }
 
 beforeAll(async () => {
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
+  identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD } as AccountInput);
-    tokens[who] = (await testTotp.enrol(identity, account.username, PASSWORD)).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD } as AccountInput)).token;
   }
 });
 afterAll(() => identity.close());

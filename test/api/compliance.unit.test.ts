@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApi } from '../../api/server';
 import { loadConfig } from '../../config/config';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { type AccountInput, type Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import { complianceProjection } from '../../projections/compliance/compliance';
 import { ComplianceDashboardRow, ComplianceTaskRow, createComplianceQueries } from '../../projections/compliance/queries';
@@ -12,7 +13,6 @@ import { cspRep, monitoringEvent, reviewEvent } from '../projections/compliance-
 import { SYSTEM_ACTOR, TestLog, memoryDb, project } from '../projections/support';
 import { reviewer } from '../support/actors';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
-import { testTotp } from '../support/mfa';
 
 const PASSWORD = 'correct horse battery';
 const T0 = '2025-01-06T09:00:00.000Z';
@@ -69,10 +69,9 @@ const tokens = {} as Record<Who, string>;
 
 beforeAll(async () => {
   db = history();
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
+  identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD } as AccountInput);
-    tokens[who] = (await testTotp.enrol(identity, account.username, PASSWORD)).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD } as AccountInput)).token;
   }
   const deps = {
     config: loadConfig({}),

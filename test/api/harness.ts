@@ -6,7 +6,8 @@ import type { ApiDeps } from '../../api/deps';
 import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
 import type { LoginThrottleOptions } from '../../api/login-throttle';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { testTotp, type TestTotp } from '../support/mfa';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
 
@@ -51,7 +52,7 @@ export const HEALTHY: HealthReport = {
 export async function startTestApi(options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
   const config = loadConfig({});
   const totp = testTotp;
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: totp.now });
+  const identity = await createTestIdentity();
   const gateway = new FakeNocGateway();
   const queries = new FakeNocQueries();
   const eventStore = new FakeEventStore();
@@ -59,8 +60,7 @@ export async function startTestApi(options: { loginThrottle?: Partial<LoginThrot
   const tokens = {} as Record<Who, string>;
   const actors = {} as Record<Who, Actor>;
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD });
-    const session = await totp.enrol(identity, account.username, PASSWORD);
+    const session = await seedEnrolledAccount(identity, { ...account, password: PASSWORD });
     tokens[who] = session.token;
     actors[who] = session.actor;
   }

@@ -1,11 +1,12 @@
 import { totpCode } from '../../identity';
+import { seedAccount } from '../support/identity';
 import { PASSWORD, startTestApi, type TestApi } from './harness';
 
 /** The second factor through the HTTP API: enrolment, sign-in with a code or a recovery code, reset. */
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi();
-  await api.identity.createAccount({ username: 'new.officer', role: 'provincial-officer', jurisdiction: 'sindh', password: PASSWORD });
+  await seedAccount(api.identity, { username: 'new.officer', role: 'provincial-officer', jurisdiction: 'sindh', password: PASSWORD });
 });
 afterAll(() => api.close());
 

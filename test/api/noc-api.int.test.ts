@@ -5,13 +5,13 @@ import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { devServerEnv, startTestWorker } from '../support/temporal';
 import { FakeNocQueries } from './fakes';
 import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
-import { testTotp } from '../support/mfa';
 
 /**
  * The API over the real NOC workflow on the Temporal dev server: every refusal the workflow raises
@@ -41,10 +41,9 @@ beforeAll(async () => {
   env = await devServerEnv();
   store = await openSqliteEventStore({ path: ':memory:' });
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
+  identity = await createTestIdentity({ store });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await identity.createAccount({ ...account, password: PASSWORD });
-    tokens[who] = (await testTotp.enrol(identity, account.username, PASSWORD)).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD })).token;
   }
   const base = loadConfig({});
   const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };
@@ -152,8 +151,9 @@ describe('the NOC API over the real workflow', () => {
     expect(same.status).toBe(403);
     expect(same.body.error.code).toBe('FOUR_EYES_VIOLATION');
     const federal = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'No' });
-    expect(federal.status).toBe(403);
-    expect(federal.body.error.code).toBe('OUTSIDE_JURISDICTION');
+    // A province's NOC is outside the federal director's sight: answered as a NOC that does not exist.
+    expect(federal.status).toBe(404);
+    expect(federal.body.error).toEqual({ code: 'NOT_FOUND', message: `No NOC ${nocId}` });
     expect((await post('officerB', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'Not justified' })).body.state.status).toBe('rejected');
   });
 

@@ -28,6 +28,7 @@ const EXPECTED = [
   'POST /api/auth/login',
   'POST /api/auth/mfa/enrolment',
   'GET /api/audit/public-key',
+  'GET /api/audit/checkpoints',
   'GET /api/audit/read-models/{model}',
   'GET /api/audit/cases/{stream}/dossier',
   'GET /api/audit/verification',
@@ -36,6 +37,13 @@ const EXPECTED = [
   'POST /api/accounts',
   'DELETE /api/accounts/{username}/mfa',
   'GET /api/accounts',
+  'GET /api/accounts/grants/pending',
+  'PUT /api/accounts/{username}/role',
+  'POST /api/accounts/{username}/grants/{grantId}/approve',
+  'POST /api/accounts/{username}/grants/{grantId}/reject',
+  'POST /api/accounts/{username}/disable',
+  'POST /api/accounts/{username}/enable',
+  'POST /api/accounts/{username}/reset-password',
   'POST /api/nocs',
   'GET /api/nocs',
   'GET /api/nocs/{nocId}',
@@ -191,7 +199,7 @@ describe('the OpenAPI document', () => {
    * Routes anyone may call: logging in, what auditors outside the office need to check the history,
    * and the public read side (the accredited list, its change log, the procurement check, adoption figures).
    */
-  const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption'];
+  const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption'];
 
   it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));

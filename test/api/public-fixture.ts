@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { composeOffice } from '../../server/compose';
-import { createIdentity } from '../../identity';
+import type { Identity } from '../../identity';
+import { createTestIdentity } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import type { ReadModelDb } from '../../projections/db';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
@@ -21,7 +22,8 @@ import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
  *            reinstated 2025-07-01
  *   off-pub  Global Public Cloud  granted 2025-02-03 (baseline, public) with a condition, revoked 2025-08-01
  *   off-new  Sovereign Gov Cloud 2  never accredited; pse-moitt holds NOC-1 for it (public data),
- *            approved 2025-03-04, valid until 2025-09-04T09:00Z
+ *            approved 2025-03-04, valid until 2025-09-04T09:00Z, and has asked for NOC-2 (restricted
+ *            data), still pending
  */
 export const HISTORY = {
   granted: '2025-02-03T10:00:00.000Z',
@@ -61,14 +63,18 @@ export function publicHistory(): ReadModelDb {
   noc.later(1).act('StartReview', reviewer, {});
   noc.later(1).act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Migration under way', conditions: [] });
   noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
+  // NOC-2: requested by the same entity for the same offering and still pending.
+  log.nocCase({ nocId: 'NOC-2', deviation: 'non-accredited-offering', offeringId: 'off-new', dataClass: 'restricted' }, pse(), '2025-04-01T09:00:00.000Z');
   project(db, [accreditedListProjection, procurementFactsProjection, nocRegisterProjection, adoptionProjection], log.events);
   return db;
 }
 
 /** The office (API and UI) over that history; `withPublic: false` builds it without the public read models. */
-export async function startPublicApi(options: { withPublic?: boolean } = {}): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+export async function startPublicApi(
+  options: { withPublic?: boolean } = {},
+): Promise<{ app: FastifyInstance; identity: Identity; close(): Promise<void> }> {
   const db = publicHistory();
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1 });
+  const identity = await createTestIdentity();
   const app = composeOffice({
     config: loadConfig({}),
     identity,
@@ -82,6 +88,7 @@ export async function startPublicApi(options: { withPublic?: boolean } = {}): Pr
   await app.ready();
   return {
     app,
+    identity,
     close: async () => {
       await app.close();
       identity.close();

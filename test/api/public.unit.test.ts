@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { accreditedListCsv } from '../../api/routes/public';
 import { HISTORY, startPublicApi } from './public-fixture';
+import { seedAccount } from '../support/identity';
 
-let api: { app: FastifyInstance; close(): Promise<void> };
+let api: Awaited<ReturnType<typeof startPublicApi>>;
 beforeAll(async () => {
   api = await startPublicApi();
 });
@@ -119,11 +119,60 @@ describe('GET /api/procurement-check', () => {
     });
   });
 
-  it('allows by NOC for the entity that holds one, until its expiry', async () => {
+  it('tells anyone that a NOC in force allows it and until when, without naming the NOC', async () => {
     const res = await get('/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z');
-    expect(res.json()).toMatchObject({ decision: 'allowed-by-noc', noc: { nocId: 'NOC-1', validUntil: HISTORY.nocValidUntil } });
+    const answer = res.json();
+    expect(answer).toMatchObject({ decision: 'allowed-by-noc', detail: 'public', noc: { validUntil: HISTORY.nocValidUntil } });
+    expect(answer.noc.nocId).toBeUndefined();
+    expect(answer.reasons).toContainEqual(expect.objectContaining({ code: 'NOC_COVERS', message: expect.stringContaining(`until ${HISTORY.nocValidUntil}`) }));
+    expect(res.body).not.toContain('NOC-1');
+    expect(res.headers.vary).toBe('authorization');
     const other = await get('/api/procurement-check?pse=pse-lahore&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z');
     expect(other.json().decision).toBe('denied');
+  });
+
+  it('tells anyone nothing of NOCs that are pending or have expired, nor their ids', async () => {
+    // NOC-2 (restricted) is pending; NOC-1 covers public data only, and after its end it allows nothing.
+    for (const url of [
+      '/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=restricted&at=2025-05-01T00:00:00Z',
+      '/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-10-01T00:00:00Z',
+    ]) {
+      const res = await get(url);
+      expect(res.json()).toMatchObject({ decision: 'denied', detail: 'public' });
+      expect(res.body).not.toMatch(/NOC-\d/);
+      expect(res.json().reasons.filter((r: { nocId?: string }) => r.nocId !== undefined)).toEqual([]);
+      expect(res.json().reasons).toContainEqual(expect.objectContaining({ code: 'NO_NOC_COVERS' }));
+    }
+  });
+
+  it('shows an officer of the entity, signed in, the details of its own NOCs; another entity gets the public answer', async () => {
+    const password = 'correct horse battery staple';
+    await seedAccount(api.identity, { username: 'moitt-officer', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', password });
+    await seedAccount(api.identity, { username: 'lahore-officer', role: 'pse', jurisdiction: 'punjab', organisationId: 'pse-lahore', password });
+    const own = (await api.identity.login({ username: 'moitt-officer', password })).token;
+    const stranger = (await api.identity.login({ username: 'lahore-officer', password })).token;
+    const ask = (url: string, token: string) => api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+    const allowed = await ask('/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z', own);
+    expect(allowed.json()).toMatchObject({ decision: 'allowed-by-noc', detail: 'entity', noc: { nocId: 'NOC-1', validUntil: HISTORY.nocValidUntil } });
+    expect(allowed.headers['cache-control']).toBe('private, no-store');
+    const pending = await ask('/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=restricted&at=2025-05-01T00:00:00Z', own);
+    expect(pending.json().reasons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'NOC_NOT_IN_FORCE', nocId: 'NOC-2' }),
+        expect.objectContaining({ code: 'NOC_DATA_CLASS_TOO_LOW', nocId: 'NOC-1' }),
+      ]),
+    );
+
+    const asStranger = await ask('/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z', stranger);
+    expect(asStranger.json()).toMatchObject({ detail: 'public' });
+    expect(asStranger.body).not.toContain('NOC-1');
+  });
+
+  it('refuses a token that does not work rather than quietly giving the public answer', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public', headers: { authorization: 'Bearer nope' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('UNAUTHENTICATED');
   });
 
   it.each([

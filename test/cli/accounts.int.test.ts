@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createIdentity, TEST_PASSWORD_COST } from '../../identity';
+import { loadConfig } from '../../config/config';
+import { createEventStore } from '../../eventstore';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { runTool, toolEnv } from './run-tool';
 
 /**
@@ -17,9 +19,11 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cli-accounts-'));
   env = toolEnv(join(dir, 'data'));
-  const identity = createIdentity({ path: join(dir, 'data', 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+  const config = loadConfig({ DATA_DIR: join(dir, 'data') });
+  const store = await createEventStore(config.eventStore);
+  const identity = await createTestIdentity({ path: config.identityPath, store });
   for (let i = 0; i < ACCOUNTS; i++) {
-    await identity.createAccount({
+    await seedAccount(identity, {
       username: `reviewer${String(i).padStart(4, '0')}`,
       displayName: `Reviewer number ${i} of the federal office`,
       role: 'reviewer',
@@ -28,6 +32,7 @@ beforeAll(async () => {
     });
   }
   identity.close();
+  await store.close();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

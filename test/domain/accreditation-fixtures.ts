@@ -142,7 +142,11 @@ export const ev = {
     type: 'AccreditationRenewed',
     data: { previousValidUntil: T.validUntil, validUntil: addMonths(T.validUntil, 36), reasons: 'Continued compliance', renewedBy: by.userId },
   }),
-  expired: (): AccreditationEventOf<'AccreditationExpired'> => ({ type: 'AccreditationExpired', data: { validUntil: T.validUntil } }),
+  /** With the default migration period of 180 days from the end date. */
+  expired: (): AccreditationEventOf<'AccreditationExpired'> => ({
+    type: 'AccreditationExpired',
+    data: { validUntil: T.validUntil, transitionUntil: addDays(T.validUntil, 180) },
+  }),
   suspended: (by: Actor = who.director): AccreditationEventOf<'AccreditationSuspended'> => ({
     type: 'AccreditationSuspended',
     data: { reasons: 'Missed monitoring reports', suspendedBy: by.userId },

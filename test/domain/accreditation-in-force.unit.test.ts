@@ -60,7 +60,19 @@ describe('renewing', () => {
 describe('expiry', () => {
   it('happens at the end of the validity, by itself', () => {
     const { state } = given(h.renewalOpen).when(cmd.expire(), at(T.validUntil)).then([ev.expired()]);
-    expect(state).toMatchObject({ status: 'expired', renewalWindowOpen: false });
+    expect(state).toMatchObject({ status: 'expired', renewalWindowOpen: false, transitionUntil: addDays(T.validUntil, 180) });
+  });
+
+  it('starts the migration period of the configured length from the end date, however late the engine notices', () => {
+    const policy = { ...DEFAULT_ACCREDITATION_POLICY, endTransitionDays: 30 };
+    given(h.accredited)
+      .when(cmd.expire(), at(addDays(T.validUntil, 2), { policy }))
+      .then([{ type: 'AccreditationExpired', data: { validUntil: T.validUntil, transitionUntil: addDays(T.validUntil, 30) } }]);
+  });
+
+  it('gives the default migration period under a policy pinned before the period existed', () => {
+    const { endTransitionDays: _unset, ...policy } = DEFAULT_ACCREDITATION_POLICY;
+    given(h.accredited).when(cmd.expire(), at(T.validUntil, { policy })).then([ev.expired()]);
   });
 
   it('ends a suspended accreditation too', () => {
@@ -133,9 +145,21 @@ describe('revoking', () => {
 describe('withdrawing', () => {
   const withdrawable = ['submitted', 'screening', 'awaiting-applicant', 'assessment', 'decision', 'accredited', 'suspended'] as const;
 
-  it.each(withdrawable)('may be done by the applicant CSP from %s', (status) => {
+  const held = ['accredited', 'suspended'] as const;
+  const pending = withdrawable.filter((s) => !(held as readonly string[]).includes(s));
+
+  it.each(pending)('may be done by the applicant CSP from %s, with no migration period (nothing was granted)', (status) => {
     const { state } = given(h[status]).when(cmd.withdraw(who.cspColleague), at(T.inForce)).then([ev.withdrawn(status, who.cspColleague)]);
     expect(state).toMatchObject({ status: 'withdrawn', informationDueBy: undefined });
+    expect(state.status !== 'none' && state.transitionUntil).toBeUndefined();
+  });
+
+  it.each(held)('may be done by the applicant CSP from %s, starting the PSEs\' migration period', (status) => {
+    const transitionUntil = addDays(T.inForce, 180);
+    const { state } = given(h[status])
+      .when(cmd.withdraw(who.cspColleague), at(T.inForce))
+      .then([{ ...ev.withdrawn(status, who.cspColleague), data: { ...ev.withdrawn(status, who.cspColleague).data, transitionUntil } }]);
+    expect(state).toMatchObject({ status: 'withdrawn', transitionUntil });
   });
 
   it('is refused once the case has ended', () => {

@@ -24,7 +24,7 @@ const MOITT: OpenProcurement = { pseId: 'pse-moitt', procurementId: 'p-1', juris
 const FBR: OpenProcurement = { pseId: 'pse-fbr', procurementId: 'p-1', jurisdiction: 'federal' };
 const LANDS: OpenProcurement = { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' };
 
-const start = (open: OpenProcurement[], data: Partial<typeof SUBJECT> = {}): TransitionCommand => ({
+const start = (open: OpenProcurement[], data: Partial<typeof SUBJECT & { cause: 'expired' | 'withdrawn' }> = {}): TransitionCommand => ({
   type: 'StartRevocationTransition',
   actor: SYSTEM_ACTOR,
   data: { ...SUBJECT, ...data, open },
@@ -44,6 +44,17 @@ describe('starting a revocation transition', () => {
 
   it('starts with no notice when nobody uses the offering', () => {
     given([]).when(start([]), at(REVOKED_AT)).then([started]);
+  });
+
+  it('tells each entity why it must move when the accreditation expired or was withdrawn', () => {
+    for (const cause of ['expired', 'withdrawn'] as const) {
+      given([])
+        .when(start([MOITT], { cause }), at(REVOKED_AT))
+        .then([
+          { type: 'RevocationTransitionStarted', data: { ...SUBJECT, cause } },
+          { type: 'PseTransitionNoticeIssued', data: { ...MOITT, offeringId: SUBJECT.offeringId, migrateBy: MIGRATE_BY, cause } },
+        ]);
+    }
   });
 
   it('sends one notice for a procurement the lookup listed twice', () => {
@@ -86,9 +97,12 @@ describe('the migration deadline', () => {
     given(history).when(close([]), at(MIGRATE_BY)).then([{ type: 'RevocationTransitionEnded', data: { flagged: 0 } }]);
   });
 
-  it('holds nobody to a deadline they were not told of', () => {
-    const unnoticed: OpenProcurement = { pseId: 'pse-new', procurementId: 'p-9', jurisdiction: 'sindh' };
-    given(history).when(close([unnoticed, FBR]), at(MIGRATE_BY)).then([flag(FBR), { type: 'RevocationTransitionEnded', data: { flagged: 1 } }]);
+  it('flags a workload recorded on the offering after its accreditation ended, whenever it was recorded', () => {
+    const late: OpenProcurement = { pseId: 'pse-new', procurementId: 'p-9', jurisdiction: 'sindh' };
+    const { state } = given(history)
+      .when(close([late, FBR]), at(MIGRATE_BY))
+      .then([flag(late), flag(FBR), { type: 'RevocationTransitionEnded', data: { flagged: 2 } }]);
+    expect((state as TransitionCase).notices.find((n) => n.pseId === 'pse-new')).toEqual({ ...late, flaggedNonCompliant: true });
   });
 
   it('refuses to close before the deadline', () => {

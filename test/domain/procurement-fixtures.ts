@@ -76,7 +76,7 @@ export function noc(over: Partial<NocFacts> = {}): NocFacts {
 export function ask(
   dataClass: DataClass,
   on: OfferingFacts | undefined,
-  extra: Partial<Pick<ProcurementInput, 'nocs' | 'pseAlreadyUsesOffering' | 'offeringId'>> = {},
+  extra: Partial<Pick<ProcurementInput, 'nocs' | 'offeringId'>> = {},
 ): ProcurementInput {
   return { pse: PSE, dataClass, offeringId: on?.offeringId ?? 'off-unknown', offering: on, nocs: [], ...extra };
 }

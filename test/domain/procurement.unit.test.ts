@@ -30,6 +30,7 @@ import {
   accreditation,
   ask,
   check,
+  noc,
   codes,
   failedConditions,
   oneMsBefore,
@@ -43,7 +44,6 @@ interface Case {
   dataClass: DataClass;
   on: OfferingFacts | undefined;
   at?: string;
-  pseAlreadyUsesOffering?: boolean;
   failed: ReasonCode[];
 }
 
@@ -93,10 +93,11 @@ const CASES: Case[] = [
   { says: 'restricted data at exactly the accreditation validUntil', dataClass: 'restricted', on: offering(), at: T.accreditedUntil, failed: ['ACCREDITATION_EXPIRED_AT'] },
   { says: 'restricted data one millisecond before the accreditation validUntil', dataClass: 'restricted', on: offering(), at: oneMsBefore(T.accreditedUntil), failed: [] },
   { says: 'restricted data before the accreditation takes effect', dataClass: 'restricted', on: offering(), at: oneMsBefore(T.accreditedFrom), failed: ['ACCREDITATION_NOT_YET_VALID'] },
-  { says: 'restricted data on a revoked accreditation without transition', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked' }) }), pseAlreadyUsesOffering: true, failed: ['ACCREDITATION_REVOKED'] },
-  { says: 'restricted data by an existing user during the revocation transition', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) }), pseAlreadyUsesOffering: true, failed: [] },
-  { says: 'restricted data by a newcomer during the revocation transition', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) }), pseAlreadyUsesOffering: false, failed: ['ACCREDITATION_REVOKED'] },
-  { says: 'restricted data by an existing user at exactly the end of the transition', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) }), at: T.transitionUntil, pseAlreadyUsesOffering: true, failed: ['ACCREDITATION_REVOKED'] },
+  { says: 'restricted data on a revoked accreditation without migration period', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked' }) }), failed: ['ACCREDITATION_REVOKED'] },
+  { says: 'restricted data on a revoked accreditation during its migration period', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) }), failed: ['ACCREDITATION_REVOKED'] },
+  { says: 'restricted data on a revoked accreditation at exactly the end of its migration period', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) }), at: T.transitionUntil, failed: ['ACCREDITATION_REVOKED'] },
+  { says: 'restricted data on a withdrawn accreditation during its migration period', dataClass: 'restricted', on: offering({ accreditation: accreditation({ status: 'withdrawn', transitionUntil: T.transitionUntil }) }), failed: ['ACCREDITATION_WITHDRAWN'] },
+  { says: 'public data on an expired accreditation during its migration period', dataClass: 'public', on: publicCloud({ accreditation: accreditation({ status: 'expired', transitionUntil: T.transitionUntil }) }), failed: ['ACCREDITATION_EXPIRED_AT'] },
   {
     says: 'restricted data on a suspended, too-weak accreditation of a cloud partly abroad',
     dataClass: 'restricted',
@@ -113,7 +114,7 @@ const CASES: Case[] = [
 
 describe('the hosting rules, case by case', () => {
   it.each(CASES.map((c) => [c.says, c] as const))('%s', (_says, c) => {
-    const answer = check(ask(c.dataClass, c.on, { pseAlreadyUsesOffering: c.pseAlreadyUsesOffering }), c.at ?? T.now);
+    const answer = check(ask(c.dataClass, c.on), c.at ?? T.now);
     expect(answer.decision).toBe(c.failed.length === 0 ? 'allowed' : 'denied');
     expect(failedConditions(answer)).toEqual([...c.failed].sort());
     expect(answer.rule).toEqual(HOSTING_RULES[c.dataClass]);
@@ -154,26 +155,34 @@ describe('explaining an answer', () => {
     );
   });
 
-  it('tells a newcomer that the revocation transition is only for entities already using the offering', () => {
+  it('refuses anything new on a revoked offering during its migration period, and says until when workloads already on it may stay', () => {
     const revoked = offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) });
-    const answer = check(ask('public', revoked));
+    const answer = check(ask('secret', revoked));
+    expect(answer.decision).toBe('denied');
     expect(answer.reasons.find((r) => r.code === 'ACCREDITATION_REVOKED')?.message).toBe(
-      `The accreditation of National Government Cloud (off-gov) was revoked; only entities already using it may stay until ${T.transitionUntil}, and pse-moitt does not use it`,
+      `The accreditation of National Government Cloud (off-gov) was revoked; nothing new may be procured on it, and workloads already on it must leave by ${T.transitionUntil}`,
+    );
+    expect(codes(answer)).not.toContain('ACCREDITATION_IN_TRANSITION');
+  });
+
+  it('says a migration period is over once its end has come', () => {
+    const revoked = offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) });
+    const answer = check(ask('restricted', revoked), T.transitionUntil);
+    expect(answer.reasons.find((r) => r.code === 'ACCREDITATION_REVOKED')?.message).toBe(
+      `The accreditation of National Government Cloud (off-gov) was revoked; its migration period ended at ${T.transitionUntil}`,
     );
   });
 
-  it('lets an existing user stay during the transition and says until when', () => {
-    const revoked = offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) });
-    const answer = check(ask('secret', revoked, { pseAlreadyUsesOffering: true }));
-    expect(answer.decision).toBe('allowed');
-    expect(answer.reasons.find((r) => r.code === 'ACCREDITATION_IN_TRANSITION')?.message).toContain(`until ${T.transitionUntil}`);
+  it('tells that a suspension stops new procurements while existing workloads continue', () => {
+    const answer = check(ask('restricted', offering({ accreditation: accreditation({ status: 'suspended' }) })));
+    expect(answer.decision).toBe('denied');
+    expect(answer.reasons.find((r) => r.code === 'ACCREDITATION_SUSPENDED')?.message).toContain('workloads already on it continue');
   });
 
-  it('ends the transition with the accreditation itself, whichever comes first', () => {
-    const revoked = offering({ accreditation: accreditation({ status: 'revoked', validUntil: T.nocUntil, transitionUntil: T.transitionUntil }) });
-    const answer = check(ask('restricted', revoked, { pseAlreadyUsesOffering: true }), T.nocUntil);
-    expect(answer.decision).toBe('denied');
-    expect(failedConditions(answer)).toEqual(['ACCREDITATION_EXPIRED_AT']);
+  it('allows a new procurement on a revoked offering only under a NOC in force for it', () => {
+    const revoked = offering({ accreditation: accreditation({ status: 'revoked', transitionUntil: T.transitionUntil }) });
+    const answer = check(ask('restricted', revoked, { nocs: [noc()] }));
+    expect(answer).toMatchObject({ decision: 'allowed-by-noc', noc: { nocId: 'noc-1', validUntil: T.nocUntil } });
   });
 
   it('says when an accreditation expired, and that it stops counting at exactly that instant', () => {
@@ -194,7 +203,7 @@ describe('explaining an answer', () => {
 
   it('gives every reason the outcome its code stands for', () => {
     for (const c of CASES) {
-      for (const r of check(ask(c.dataClass, c.on, { pseAlreadyUsesOffering: c.pseAlreadyUsesOffering }), c.at ?? T.now).reasons) {
+      for (const r of check(ask(c.dataClass, c.on), c.at ?? T.now).reasons) {
         expect(r.outcome).toBe(REASON_CODES[r.code]);
       }
     }
@@ -295,7 +304,7 @@ describe('the input schemas', () => {
   });
 
   it('accepts a full input as the check receives it', () => {
-    const input = ask('restricted', offering(), { pseAlreadyUsesOffering: true });
+    const input = ask('restricted', offering());
     expect(ProcurementInput.parse(input)).toEqual(input);
   });
 
@@ -347,7 +356,7 @@ describe('the schemas as JSON Schema, for the OpenAPI document', () => {
   it('describes the query, the input and the answer with their fields', () => {
     const props = (schema: z.ZodType, io: 'input' | 'output') => Object.keys((z.toJSONSchema(schema, { io }) as { properties: object }).properties);
     expect(props(ProcurementQuery, 'input')).toEqual(['pse', 'offering', 'dataClass', 'at']);
-    expect(props(ProcurementInput, 'input')).toEqual(['pse', 'dataClass', 'offeringId', 'offering', 'pseAlreadyUsesOffering', 'nocs']);
+    expect(props(ProcurementInput, 'input')).toEqual(['pse', 'dataClass', 'offeringId', 'offering', 'nocs']);
     expect(props(ProcurementAnswer, 'output')).toEqual(['decision', 'query', 'rule', 'reasons', 'noc', 'evaluatedAt']);
   });
 });

@@ -91,6 +91,8 @@ describe('signed checkpoints over every stream head', () => {
     const result = await verifyStore(store, { trustedKeys: trusted });
     expect(result.checkpoints.findings.map((f) => [f.sequence, f.problem])).toEqual([
       [0, 'wrong-signature'],
+      // The next checkpoint links to the entry as signed, which the forgery changed.
+      [1, 'broken-link'],
       [1, 'unknown-key'],
     ]);
     // The forgery also breaks the audit stream's own hash chain, at the forged revision.

@@ -5,7 +5,7 @@ const url = process.env.EVENTSTORE_URL;
 
 if (!url) {
   console.warn(
-    'EventStoreDB contract suite skipped: EVENTSTORE_URL is not set (no EventStoreDB server on this machine; docker-compose up eventstoredb starts one)',
+    'EventStoreDB contract suite skipped: EVENTSTORE_URL is not set (no EventStoreDB server on this machine; docker run --rm -p 127.0.0.1:2113:2113 eventstore/eventstore:24.10 --insecure starts a throwaway one)',
   );
 }
 

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../identity/cli';
+import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { runCli, type CliIdentity, type CliIo } from '../../identity/cli';
 import { createIdentity, TEST_PASSWORD_COST } from '../../identity';
 import { testTotp } from '../support/mfa';
 
@@ -11,7 +13,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const openIdentity = () => createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST });
+/** As the CLI opens it: the identity database and the event store of one deployment. */
+const openIdentity = async (): Promise<CliIdentity> => {
+  const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+  const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store });
+  return {
+    identity,
+    async close() {
+      identity.close();
+      await store.close();
+    },
+  };
+};
 
 async function run(args: string[], answers?: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -28,11 +41,11 @@ describe('npm run accounts', () => {
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/Created pse\.one \(pse, punjab\)/);
     const password = /shown once\): (\S+)/.exec(res.out)?.[1] ?? '';
-    const identity = openIdentity();
+    const opened = await openIdentity();
     // The password is right: the account is refused only for want of an authenticator, enrolled at first sign-in.
-    await expect(identity.login({ username: 'pse.one', password })).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
-    expect(identity.findAccount('pse.one')).toMatchObject({ displayName: 'Pervez', organisationId: 'pse-lahore' });
-    identity.close();
+    await expect(opened.identity.login({ username: 'pse.one', password })).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    expect(opened.identity.findAccount('pse.one')).toMatchObject({ displayName: 'Pervez', organisationId: 'pse-lahore' });
+    await opened.close();
   });
 
   it('asks for the password twice at a terminal, and refuses two different entries', async () => {
@@ -79,7 +92,8 @@ describe('npm run accounts', () => {
 
   it('resets an account\'s second factor, after which it must enrol again', async () => {
     await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', 'reviewer password']);
-    const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+    const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store, mfaNow: testTotp.now });
     try {
       const { token } = await testTotp.enrol(identity, 'rev', 'reviewer password');
       const reset = await run(['reset-mfa', 'rev']);
@@ -88,8 +102,11 @@ describe('npm run accounts', () => {
       const login = identity.login({ username: 'rev', password: 'reviewer password', code: testTotp.code('rev') });
       await expect(login).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
       expect((await run(['reset-mfa', 'ghost'])).code).toBe(1);
+      const last = (await store.readStream('account-rev')).at(-1);
+      expect(last).toMatchObject({ type: 'AccountMfaReset', metadata: { actor: { name: 'operator console' } } });
     } finally {
       identity.close();
+      await store.close();
     }
   });
 
@@ -98,5 +115,36 @@ describe('npm run accounts', () => {
     const again = await run(['add', '--username', 'aud', '--role', 'auditor', '--jurisdiction', 'federal']);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already exists/);
+  });
+
+  it('bootstraps an administrator from the console only while no enabled one exists, recorded as the operator console', async () => {
+    const first = await run(['add', '--username', 'root', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'root password!']);
+    expect(first.out).toMatch(/^Created root \(admin, federal\), id \S+$/);
+    const second = await run(['add', '--username', 'second', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'second password']);
+    expect(second.out).toMatch(/the admin role awaits a second administrator's approval \(grant \S+\)/);
+    expect((await run(['pending'])).out).toMatch(/^second\s+admin\s+federal\s+grant \S+ asked by operator-console/);
+    const opened = await openIdentity();
+    await expect(opened.identity.login({ username: 'second', password: 'second password' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+    await opened.close();
+    const actors = (await store.readStream('account-second')).map((e) => [e.type, e.metadata.actor.name]);
+    await store.close();
+    expect(actors).toEqual([
+      ['AccountCreated', 'operator console'],
+      ['AccountGrantRequested', 'operator console'],
+    ]);
+  });
+
+  it('changes a role at once or as a pending grant, and rejects a pending grant', async () => {
+    await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', 'reviewer password']);
+    expect((await run(['set-role', 'rev', '--role', 'provincial-officer', '--jurisdiction', 'punjab'])).out).toBe('rev is now provincial-officer (punjab)');
+    const asked = await run(['set-role', '--username', 'rev', '--role', 'director', '--jurisdiction', 'federal']);
+    expect(asked.out).toMatch(/^rev keeps provincial-officer \(punjab\); the director role awaits/);
+    const grant = /grant (\S+)\)/.exec(asked.out)?.[1] ?? '';
+    expect((await run(['set-role', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal'])).err).toMatch(/awaiting approval/);
+    expect((await run(['reject', 'rev', '--grant', grant])).err).toMatch(/--reason: is required/);
+    expect((await run(['reject', 'rev', '--grant', grant, '--reason', 'Not a director'])).out).toBe(`Grant ${grant} of rev rejected`);
+    expect((await run(['pending'])).out).toBe('No grants await approval.');
+    expect((await run(['reject', 'rev', '--grant', grant, '--reason', 'Again'])).code).toBe(1);
   });
 });

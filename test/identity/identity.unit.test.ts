@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError } from '../../domain/shared/errors';
+import type { Actor } from '../../domain/shared/actor';
+import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import type { EventStore } from '../../eventstore/port';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { hashPassword, verifyPassword } from '../../identity/passwords';
 import { hashToken } from '../../identity/tokens';
 import { testTotp } from '../support/mfa';
+import { seedAccount } from '../support/identity';
 
 const PASSWORD = 'a long enough secret';
 const HOUR = 60 * 60 * 1000;
@@ -14,16 +19,20 @@ const HOUR = 60 * 60 * 1000;
 let dir: string;
 let clock: Date;
 let identity: Identity;
-const open = (path = join(dir, 'identity.db')): Identity =>
-  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock, mfaNow: testTotp.now });
+let store: EventStore;
+const open = (path = join(dir, 'identity.db'), events: Pick<EventStore, 'append' | 'readStream'> = store): Identity =>
+  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock, store: events, mfaNow: testTotp.now });
+const ADMIN: Actor = { userId: 'u-admin', name: 'Aisha Admin', role: 'admin', jurisdiction: 'federal' };
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'identity-'));
   clock = new Date('2026-02-01T09:00:00.000Z');
+  store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
   identity = open();
 });
-afterEach(() => {
+afterEach(async () => {
   identity.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -59,7 +68,7 @@ describe('password hashing', () => {
 
 describe('accounts', () => {
   it('stores the username in lower case and the password only as an argon2id hash', async () => {
-    const account = await identity.createAccount(officer);
+    const account = await identity.createAccount(ADMIN, officer);
     expect(account).toMatchObject({ username: 'sana.officer', displayName: 'Sana Officer', role: 'provincial-officer', jurisdiction: 'sindh', organisationId: null, disabled: false });
     expect(account.createdAt).toBe(clock.toISOString());
     const db = new Database(join(dir, 'identity.db'), { readonly: true });
@@ -80,7 +89,7 @@ describe('accounts', () => {
     [{ ...officer, organisationId: 'pse-karachi' }, 'organisationId', /only for csp and pse accounts/],
     [{ ...officer, displayName: '' }, 'displayName', /must not be empty/],
   ])('refuses an invalid account, naming the field and the rule (%#)', async (input, field, rule) => {
-    const error = await rejection(identity.createAccount(input as never));
+    const error = await rejection(identity.createAccount(ADMIN, input as never));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.field).toBe(field);
     expect(error.message).toMatch(new RegExp(`^${field}: `));
@@ -88,19 +97,19 @@ describe('accounts', () => {
   });
 
   it('requires an organisation for CSP and PSE accounts and accepts one', async () => {
-    const csp = await identity.createAccount({ username: 'csp-rep', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-one', password: PASSWORD });
+    const csp = await identity.createAccount(ADMIN, { username: 'csp-rep', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-one', password: PASSWORD });
     expect(csp).toMatchObject({ organisationId: 'csp-one', displayName: 'csp-rep' });
   });
 
   it('refuses a username that is taken, whatever its case', async () => {
-    await identity.createAccount(officer);
-    const error = await rejection(identity.createAccount({ ...officer, username: 'SANA.OFFICER' }));
+    await identity.createAccount(ADMIN, officer);
+    const error = await rejection(identity.createAccount(ADMIN, { ...officer, username: 'SANA.OFFICER' }));
     expect(error).toMatchObject({ code: 'ACCOUNT_EXISTS', field: 'username' });
   });
 
   it('lists accounts by username without their hashes', async () => {
-    await identity.createAccount(officer);
-    await identity.createAccount({ ...officer, username: 'ali' });
+    await identity.createAccount(ADMIN, officer);
+    await identity.createAccount(ADMIN, { ...officer, username: 'ali' });
     const list = identity.listAccounts();
     expect(list.map((a) => a.username)).toEqual(['ali', 'sana.officer']);
     expect(JSON.stringify(list)).not.toContain('argon2');
@@ -109,7 +118,7 @@ describe('accounts', () => {
 
 describe('login, tokens and logout', () => {
   beforeEach(async () => {
-    await identity.createAccount(officer);
+    await identity.createAccount(ADMIN, officer);
     await testTotp.enrol(identity, 'sana.officer', PASSWORD);
   });
 
@@ -163,21 +172,21 @@ describe('login, tokens and logout', () => {
 
   it('ends sessions and refuses login for a disabled account, and lets it back in when enabled', async () => {
     const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
-    expect(identity.setDisabled('sana.officer', true).disabled).toBe(true);
+    expect((await identity.setDisabled(ADMIN, 'sana.officer', true)).disabled).toBe(true);
     expect(identity.authenticate(token)).toBeUndefined();
     await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
-    identity.setDisabled('sana.officer', false);
+    await identity.setDisabled(ADMIN, 'sana.officer', false);
     await expect(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') })).resolves.toBeDefined();
   });
 
   it('ends sessions when the password is reset, and the new password works', async () => {
     const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
-    await identity.resetPassword('sana.officer', 'a brand new secret');
+    await identity.resetPassword(ADMIN, 'sana.officer', 'a brand new secret');
     expect(identity.authenticate(token)).toBeUndefined();
     await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
     await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret', code: testTotp.code('sana.officer') })).resolves.toBeDefined();
-    expect(await rejection(identity.resetPassword('sana.officer', 'short'))).toMatchObject({ field: 'password' });
-    expect(await rejection(identity.resetPassword('nobody', 'a brand new secret'))).toMatchObject({ code: 'NOT_FOUND', field: 'username' });
+    expect(await rejection(identity.resetPassword(ADMIN, 'sana.officer', 'short'))).toMatchObject({ field: 'password' });
+    expect(await rejection(identity.resetPassword(ADMIN, 'nobody', 'a brand new secret'))).toMatchObject({ code: 'NOT_FOUND', field: 'username' });
   });
 
   it('keeps sessions across a restart of the process', async () => {
@@ -201,7 +210,7 @@ describe('the initial admin', () => {
   });
 
   it('is not created when another admin already exists', async () => {
-    await identity.createAccount({ username: 'root', role: 'admin', jurisdiction: 'federal', password: PASSWORD });
+    await seedAccount(identity, { username: 'root', role: 'admin', jurisdiction: 'federal', password: PASSWORD });
     expect(await identity.ensureInitialAdmin()).toBeUndefined();
     expect(identity.findAccount('admin')).toBeUndefined();
   });

@@ -166,13 +166,14 @@ export class ApplicationScript {
     return this;
   }
 
-  expire(validUntil: string): this {
-    this.event('AccreditationExpired', { validUntil }, SYSTEM_ACTOR, validUntil);
+  /** `transitionUntil`: the migration period's end, as events carry it since expiry gave one. */
+  expire(validUntil: string, transitionUntil?: string): this {
+    this.event('AccreditationExpired', { validUntil, ...(transitionUntil ? { transitionUntil } : {}) }, SYSTEM_ACTOR, validUntil);
     return this;
   }
 
-  withdraw(reason: string, previousStatus: string, at: string): this {
-    this.event('AccreditationWithdrawn', { reason, withdrawnBy: cspRep.userId, previousStatus }, cspRep, at);
+  withdraw(reason: string, previousStatus: string, at: string, transitionUntil?: string): this {
+    this.event('AccreditationWithdrawn', { reason, withdrawnBy: cspRep.userId, previousStatus, ...(transitionUntil ? { transitionUntil } : {}) }, cspRep, at);
     return this;
   }
 

@@ -154,6 +154,17 @@ describe('the accreditation status-change log', () => {
     });
   });
 
+  it('logs the migration deadline an expiry or a withdrawal gives the entities using the offering', () => {
+    const { log, apply, changes } = setup();
+    application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(TERMS, GRANTED).expire(VALID_UNTIL, '2028-08-01T00:00:00.000Z');
+    application(log, 'app-2').submit('csp-one', PUBLIC_CLOUD, T0).grant(TERMS, GRANTED).withdraw('Product discontinued', 'accredited', SUSPENDED, '2025-12-01T00:00:00.000Z');
+    apply();
+    expect(changes().filter((c) => c.to === 'expired' || c.to === 'withdrawn').map((c) => [c.to, c.transitionUntil])).toEqual([
+      ['expired', '2028-08-01T00:00:00.000Z'],
+      ['withdrawn', '2025-12-01T00:00:00.000Z'],
+    ]);
+  });
+
   it('filters by offering and pages', () => {
     const { log, apply, queries } = setup();
     application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(TERMS, GRANTED).suspend('Breach', SUSPENDED);

@@ -4,71 +4,22 @@ import type { OpenProcurement, TransitionEvent } from '../../domain/compliance/t
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import type { TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
-import type { PseCommand } from '../../domain/pse/commands';
-import { decidePse } from '../../domain/pse/decide';
-import { evolvePse } from '../../domain/pse/evolve';
-import type { PseEvent } from '../../domain/pse/events';
-import type { PseState } from '../../domain/pse/state';
 import type { Actor } from '../../domain/shared/actor';
 import { addDays } from '../../domain/shared/time';
-import type { DataClass, Jurisdiction } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
 import { adoptionProjection } from '../../projections/adoption/adoption';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { nocRegisterProjection } from '../../projections/noc/register';
 import { procurementFactsProjection } from '../../projections/procurement/facts';
-import { procurementInput } from '../../projections/procurement/queries';
-import { answer } from '../domain/pse-fixtures';
 import { director, officer, pse, reviewer } from '../support/actors';
+import { PseScript } from './pse-script';
 import { CaseScript } from '../support/case-script';
 import { TestLog, memoryDb, project } from './support';
 
-const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const T0 = '2025-01-06T09:00:00.000Z';
 const PROJECTIONS = [nocRegisterProjection, procurementFactsProjection, adoptionProjection];
 /** No offering these entities use has been revoked. */
 const NO_TRANSITION = { workloadsInTransition: 0, workloadsNonCompliant: 0 };
-
-/** One entity's register stream, command by command through the real decider and envelope code. */
-class PseScript {
-  private readonly script: CaseScript<PseState, PseCommand, PseEvent>;
-
-  constructor(
-    private readonly log: TestLog,
-    readonly pseId: string,
-    ministry: string,
-    readonly jurisdiction: Jurisdiction,
-  ) {
-    this.script = new CaseScript<PseState, PseCommand, PseEvent>({
-      stream: streamName('pse', pseId),
-      correlationId: `pse:${pseId}`,
-      policyVersion: 'pse-register-1',
-      initial: { status: 'none' },
-      decide: (command, state, now) => decidePse(command, state, { now }),
-      evolve: evolvePse,
-    });
-    this.run({ type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry, jurisdiction } }, T0);
-  }
-
-  record(procurementId: string, decision: 'allowed' | 'allowed-by-noc', at: string, offeringId = 'off-gov', dataClass: DataClass = 'public'): this {
-    const check = answer(decision, { pseId: this.pseId, offeringId, dataClass });
-    this.run({ type: 'RecordProcurement', actor: this.officer, data: { procurementId, offeringId, dataClass, system: 'System', check } }, at);
-    return this;
-  }
-
-  end(procurementId: string, at: string): this {
-    this.run({ type: 'EndProcurement', actor: this.officer, data: { procurementId, reason: 'Decommissioned' } }, at);
-    return this;
-  }
-
-  private get officer(): Actor {
-    return pse(this.pseId, this.jurisdiction);
-  }
-
-  private run(command: PseCommand, now: string): void {
-    this.log.append(this.script.take(command, now));
-  }
-}
 
 /** A revocation transition's stream, command by command through the real decider and envelope code. */
 class TransitionScript {
@@ -137,25 +88,27 @@ function setup() {
 describe('the adoption read model', () => {
   it('counts workloads still on their offerings per jurisdiction and ministry, by what the check allowed them on', () => {
     const { log, apply, figures } = setup();
+    approvedNoc(log, 'noc-moitt', pse('pse-moitt'), 6, T0);
+    approvedNoc(log, 'noc-lands', pse('pse-pb-lands', 'punjab', 'u-pb-pse'), 6, T0);
     new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal')
       .record('p-1', 'allowed', '2025-02-01T00:00:00.000Z')
       .record('p-2', 'allowed', '2025-02-02T00:00:00.000Z', 'off-mail')
-      .record('p-3', 'allowed-by-noc', '2025-02-03T00:00:00.000Z', 'off-dc', 'restricted');
+      .record('p-3', 'allowed-by-noc', '2025-02-03T00:00:00.000Z', 'off-dc', 'restricted', 'noc-moitt');
     new PseScript(log, 'pse-fbr', 'Ministry of Finance', 'federal')
       .record('p-1', 'allowed', '2025-02-01T00:00:00.000Z')
       .end('p-1', '2025-03-01T00:00:00.000Z');
-    new PseScript(log, 'pse-pb-lands', 'Board of Revenue', 'punjab').record('p-1', 'allowed-by-noc', '2025-02-05T00:00:00.000Z');
+    new PseScript(log, 'pse-pb-lands', 'Board of Revenue', 'punjab').record('p-1', 'allowed-by-noc', '2025-02-05T00:00:00.000Z', 'off-gov', 'public', 'noc-lands');
     apply();
 
     const now = figures('2025-04-01T00:00:00.000Z');
-    expect(now.totals).toEqual({ workloadsOnAccredited: 2, workloadsUnderNoc: 2, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION });
+    expect(now.totals).toEqual({ workloadsOnAccredited: 2, workloadsUnderNoc: 2, activeNocs: 2, nocsExpiringWithin30Days: 0, ...NO_TRANSITION });
     expect(now.byJurisdiction).toEqual([
-      { jurisdiction: 'federal', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
-      { jurisdiction: 'punjab', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
+      { jurisdiction: 'federal', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 1, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
+      { jurisdiction: 'punjab', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 1, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
     ]);
     expect(now.byMinistry).toEqual([
-      { jurisdiction: 'federal', ministry: 'Ministry of IT and Telecom', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
-      { jurisdiction: 'punjab', ministry: 'Board of Revenue', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 0, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
+      { jurisdiction: 'federal', ministry: 'Ministry of IT and Telecom', workloadsOnAccredited: 2, workloadsUnderNoc: 1, activeNocs: 1, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
+      { jurisdiction: 'punjab', ministry: 'Board of Revenue', workloadsOnAccredited: 0, workloadsUnderNoc: 1, activeNocs: 1, nocsExpiringWithin30Days: 0, ...NO_TRANSITION },
     ]);
     // Before the Ministry of Finance's workload ended, it counted.
     expect(figures('2025-02-15T00:00:00.000Z').totals.workloadsOnAccredited).toBe(3);
@@ -180,20 +133,6 @@ describe('the adoption read model', () => {
     expect(figures(addDays('2025-03-06T09:00:00.000Z', 2)).totals).toMatchObject({ activeNocs: 2 });
   });
 
-  it('tells the procurement check whether the entity used the offering at the instant asked about', () => {
-    const { db, log, apply } = setup();
-    new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal')
-      .record('p-1', 'allowed', '2025-02-01T00:00:00.000Z')
-      .end('p-1', '2025-05-01T00:00:00.000Z');
-    apply();
-    const uses = (at: string, offering = 'off-gov') =>
-      procurementInput(db, { pse: 'pse-moitt', offering, dataClass: 'public' }, at).pseAlreadyUsesOffering;
-    expect(uses('2025-01-15T00:00:00.000Z')).toBe(false);
-    expect(uses('2025-03-01T00:00:00.000Z')).toBe(true);
-    expect(uses('2025-03-01T00:00:00.000Z', 'off-mail')).toBe(false);
-    expect(uses('2025-06-01T00:00:00.000Z')).toBe(false);
-  });
-
   it('counts workloads on a revoked offering as in transition until their deadline, then those still open as non-compliant', () => {
     const { log, apply, figures, queries } = setup();
     const moitt = new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal').record('p-1', 'allowed', '2025-02-01T00:00:00.000Z');
@@ -209,8 +148,9 @@ describe('the adoption read model', () => {
     apply();
 
     expect(figures('2025-02-20T00:00:00.000Z').totals).toMatchObject(NO_TRANSITION);
+    // A migrating workload counts as migrating only, not also as on an accredited offering.
     expect(figures('2025-04-01T00:00:00.000Z').byJurisdiction).toEqual([
-      expect.objectContaining({ jurisdiction: 'federal', workloadsOnAccredited: 2, workloadsInTransition: 1, workloadsNonCompliant: 0 }),
+      expect.objectContaining({ jurisdiction: 'federal', workloadsOnAccredited: 1, workloadsInTransition: 1, workloadsNonCompliant: 0 }),
       expect.objectContaining({ jurisdiction: 'punjab', workloadsInTransition: 1, workloadsNonCompliant: 0 }),
     ]);
     const after = figures('2025-09-01T00:00:00.000Z');
@@ -229,6 +169,7 @@ describe('the adoption read model', () => {
         offeringId: 'off-gov',
         system: 'System',
         dataClass: 'public',
+        reason: 'migration-deadline',
         migrateBy: '2025-08-28T00:00:00.000Z',
         flaggedAt: '2025-08-28T00:00:00.000Z',
       },
@@ -241,6 +182,24 @@ describe('the adoption read model', () => {
     expect(figures('2025-10-02T00:00:00.000Z').totals).toMatchObject(NO_TRANSITION);
     expect(queries().nonCompliant('2025-10-02T00:00:00.000Z')).toEqual([]);
     expect(queries().nonCompliant('2025-09-01T00:00:00.000Z')).toHaveLength(1);
+  });
+
+  it('stops counting a workload under its NOC once the NOC is revoked, and counts it non-compliant from then on', () => {
+    const { log, apply, figures, queries } = setup();
+    const moitt = new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal');
+    const noc = log.nocCase({ nocId: 'noc-9', requestedMonths: 6 }, pse('pse-moitt'), T0);
+    noc.act('StartReview', reviewer, {});
+    noc.act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Contained risk', conditions: [] });
+    noc.act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
+    moitt.record('p-1', 'allowed-by-noc', '2025-02-01T00:00:00.000Z', 'off-dc', 'restricted', 'noc-9');
+    noc.at('2025-03-01T00:00:00.000Z').act('Revoke', director, { reasons: 'Conditions not met' });
+    apply();
+
+    expect(figures('2025-02-15T00:00:00.000Z').totals).toMatchObject({ workloadsUnderNoc: 1, activeNocs: 1, workloadsNonCompliant: 0 });
+    expect(figures('2025-03-02T00:00:00.000Z').totals).toMatchObject({ workloadsUnderNoc: 0, activeNocs: 0, workloadsNonCompliant: 1 });
+    expect(queries().nonCompliant('2025-03-02T00:00:00.000Z')).toEqual([
+      expect.objectContaining({ pseId: 'pse-moitt', procurementId: 'p-1', reason: 'noc-ended', migrateBy: '2025-03-01T00:00:00.000Z', flaggedAt: '2025-03-01T00:00:00.000Z' }),
+    ]);
   });
 
   it('is rebuilt to the same rows from the log', () => {

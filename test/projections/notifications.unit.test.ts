@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/port';
-import { nocNotificationsProjection } from '../../projections/noc/notifications';
+import { nocNotificationsProjection, transitionNotificationFor } from '../../projections/noc/notifications';
 import { director, officer, pse, reviewer } from '../support/actors';
 import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
 import { decideTransition } from '../../domain/compliance/transition-decide';
@@ -8,6 +8,8 @@ import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import type { TransitionState } from '../../domain/compliance/transition-state';
 import { CaseScript } from '../support/case-script';
 import { SYSTEM_ACTOR, TestLog, dump, memoryDb, project } from './support';
+import { GOV_CLOUD, application } from './accredited-fixtures';
+import { PseScript } from './pse-script';
 
 const REQUESTED_AT = '2025-01-06T09:00:00.000Z';
 
@@ -181,8 +183,43 @@ describe('the NOC notifications projection', () => {
       [stream, 'pse-moitt', 'federal', 'non-compliant', 'ProcurementFlaggedNonCompliant'],
     ]);
     expect(rows()[0]?.message).toBe(
-      'The accreditation of offering off-gov is revoked. Migrate every workload you recorded on it (such as procurement p-1) by 2025-08-28, or request a NOC; after that date a workload still on it is non-compliant.',
+      'The accreditation of offering off-gov is revoked: nothing new may be procured on it. Migrate every workload you recorded on it (such as procurement p-1) by 2025-08-28, or request a NOC; after that date a workload still on it is non-compliant.',
     );
     expect(rows()[2]?.message).toContain('ended on 2025-08-28');
+  });
+
+  it('tells each entity using an offering once of its suspension, that nothing new may go on it and that its workloads continue, and again of the reinstatement', () => {
+    const { log, apply, rows } = setup();
+    const offeringId = GOV_CLOUD.offeringId;
+    const acc = application(log, 'APP-1').submit('csp-one', GOV_CLOUD, '2025-01-02T00:00:00.000Z');
+    acc.grant({ baseline: 'intermediate', highestDataClass: 'restricted', validFrom: '2025-01-10T00:00:00.000Z', validUntil: '2028-01-10T00:00:00.000Z' }, '2025-01-10T00:00:00.000Z');
+    new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal')
+      .record('p-1', 'allowed', '2025-02-01T00:00:00.000Z', offeringId)
+      .record('p-2', 'allowed', '2025-02-02T00:00:00.000Z', offeringId)
+      .record('p-3', 'allowed', '2025-02-03T00:00:00.000Z', 'off-other');
+    const lands = new PseScript(log, 'pse-pb-lands', 'Board of Revenue', 'punjab').record('p-7', 'allowed', '2025-02-05T00:00:00.000Z', offeringId);
+    // An entity whose workload left before the suspension is not told.
+    new PseScript(log, 'pse-fbr', 'Finance', 'federal').record('p-9', 'allowed', '2025-02-06T00:00:00.000Z', offeringId).end('p-9', '2025-02-07T00:00:00.000Z');
+    acc.suspend('Overdue high finding', '2025-03-01T00:00:00.000Z');
+    lands.end('p-7', '2025-03-15T00:00:00.000Z');
+    acc.reinstate('Finding remediated and verified', '2025-04-01T00:00:00.000Z');
+    apply(log.events);
+
+    const suspended = log.events.find((e) => e.type === 'AccreditationSuspended') as RecordedEvent;
+    expect(rows().map((r) => [r.id, r.noc_id, r.pse_id, r.jurisdiction, r.kind, r.event_type])).toEqual([
+      [`${suspended.id}:pse-moitt`, 'accreditation-APP-1', 'pse-moitt', 'federal', 'offering-suspended', 'AccreditationSuspended'],
+      [`${suspended.id}:pse-pb-lands`, 'accreditation-APP-1', 'pse-pb-lands', 'punjab', 'offering-suspended', 'AccreditationSuspended'],
+      [expect.any(String), 'accreditation-APP-1', 'pse-moitt', 'federal', 'offering-reinstated', 'AccreditationReinstated'],
+    ]);
+    expect(rows()[0]?.message).toBe(
+      `The accreditation of ${GOV_CLOUD.name} (${offeringId}) is suspended: Overdue high finding Nothing new may be procured on it until it is reinstated; your workloads on it (p-1, p-2) continue meanwhile.`,
+    );
+    expect(rows()[2]?.message).toContain('New procurements on it are allowed again');
+  });
+
+  it('tells the entities why they must move when the accreditation expired or was withdrawn', () => {
+    const data = { pseId: 'pse-moitt', procurementId: 'p-1', jurisdiction: 'federal' as const, offeringId: 'off-gov', migrateBy: '2025-08-28T00:00:00.000Z' };
+    expect(transitionNotificationFor('PseTransitionNoticeIssued', { ...data, cause: 'expired' }).message).toMatch(/^The accreditation of offering off-gov has expired: nothing new may be procured on it\. Migrate/);
+    expect(transitionNotificationFor('PseTransitionNoticeIssued', { ...data, cause: 'withdrawn' }).message).toMatch(/^The accreditation of offering off-gov was withdrawn by its provider: nothing new/);
   });
 });

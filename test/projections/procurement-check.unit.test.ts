@@ -156,6 +156,17 @@ describe('the procurement check from the read model', () => {
     expect(input.nocs).toEqual([]);
   });
 
+  it('carries the migration period of an expiry or a withdrawal into the facts, and denies anything new during it', () => {
+    const { log, apply, db, check } = setup();
+    application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(RESTRICTED, GRANTED).withdraw('Discontinued', 'accredited', SUSPENDED, '2025-12-01T00:00:00.000Z');
+    apply();
+    const input = procurementInput(db, { pse: 'pse-moitt', offering: 'off-gov', dataClass: 'restricted' }, NOW);
+    expect(input.offering?.accreditation).toMatchObject({ status: 'withdrawn', transitionUntil: '2025-12-01T00:00:00.000Z' });
+    const answer = check('off-gov', 'restricted', '2025-07-01T00:00:00.000Z');
+    expect(answer.decision).toBe('denied');
+    expect(answer.reasons.find((r) => r.code === 'ACCREDITATION_WITHDRAWN')?.message).toContain('must leave by 2025-12-01T00:00:00.000Z');
+  });
+
   it('is rebuilt to the same facts after a reset', () => {
     const { db, log } = setup();
     application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(RESTRICTED, GRANTED).suspend('Breach', SUSPENDED);

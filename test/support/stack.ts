@@ -23,7 +23,8 @@ import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type Identity } from '../../identity';
+import { type AccountInput, type Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from './identity';
 import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
@@ -71,11 +72,8 @@ export async function startStack(options: {
   await runner.start();
   const { worker, run } = await startTestWorker(env, store, options.taskQueue);
   const totp = testTotp;
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: totp.now });
-  for (const account of Object.values(options.accounts)) {
-    await identity.createAccount({ ...account, password: options.password } as AccountInput);
-    await totp.enrol(identity, account.username, options.password);
-  }
+  const identity = await createTestIdentity({ store });
+  for (const account of Object.values(options.accounts)) await seedEnrolledAccount(identity, { ...account, password: options.password } as AccountInput);
   const base0 = loadConfig({});
   const config: AppConfig = { ...base0, dataDir: dir, temporal: { ...base0.temporal, taskQueue: options.taskQueue } };
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });

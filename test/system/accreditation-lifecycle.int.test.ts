@@ -24,6 +24,8 @@ type Who = keyof typeof ACCOUNTS;
 
 let stack: Stack;
 let base: string;
+/** The application that accredits off-gov in the first test; later tests build on it. */
+let govApplicationId: string;
 const tokens = {} as Record<Who, string>;
 const frameworks = createFrameworkLibrary(loadConfig({}).framework);
 
@@ -94,12 +96,13 @@ describe('accreditation through the API on the real dev server', () => {
     expect((await call('POST', '/api/csps', 'csp', organisation)).status).toBe(201);
     expect(errorCode(await call('POST', '/api/csps', 'csp', { ...organisation, name: 'Nimbus Two' }))).toBe('CSP_ALREADY_REGISTERED');
     expect((await call('POST', `/api/csps/${CSP_ID}/offerings`, 'csp', GOV_CLOUD)).status).toBe(201);
-    expect(errorCode(await call('POST', `/api/csps/${CSP_ID}/offerings`, 'otherCsp', { ...GOV_CLOUD, offeringId: 'x' }))).toBe('NOT_CASE_OWNER');
+    expect(errorCode(await call('POST', `/api/csps/${CSP_ID}/offerings`, 'otherCsp', { ...GOV_CLOUD, offeringId: 'x' }))).toBe('NOT_FOUND');
 
     const submitted = await call('POST', '/api/accreditations', 'csp', { offeringId: 'off-gov', requestedBaseline: 'enhanced', evidence: EVIDENCE });
     expect(submitted.status).toBe(201);
     const id = live(submitted).state.application?.applicationId as string;
     expect(id).toMatch(/^ACC-\d{4}-/);
+    govApplicationId = id;
     const step = async (path: string, who: Who, body: unknown = {}) => {
       const res = await call('POST', `/api/accreditations/${id}/${path}`, who, body);
       expect({ path, status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({ path, status: 200, body: undefined });
@@ -193,12 +196,66 @@ describe('accreditation through the API on the real dev server', () => {
     expect(changed.status).toBe(200);
     const retired = await call('DELETE', `/api/csps/${CSP_ID}/offerings/off-old`, 'csp', { reason: 'End of life' });
     expect(retired.status).toBe(200);
-    const csp = await call('GET', `/api/csps/${CSP_ID}`, 'pse');
+    const csp = await call('GET', `/api/csps/${CSP_ID}`, 'csp');
     expect((csp.body.state as { offerings: Record<string, { name: string; status: string }> }).offerings['off-old']).toMatchObject({
       name: 'Nimbus Classic 2',
       status: 'retired',
     });
     const refused = await call('POST', '/api/accreditations', 'csp', { offeringId: 'off-old', requestedBaseline: 'baseline', evidence: EVIDENCE });
     expect(errorCode(refused)).toBe('OFFERING_RETIRED');
+  });
+
+  it("refuses another CSP an offering id already taken, and the public list and check keep describing the first CSP's offering", async () => {
+    const stratus = { cspId: 'csp-stratus', name: 'Stratus Cloud (Pvt) Ltd', registrationNumber: '0654321', contact: { name: 'Bilal Ahmed', email: 'ops@stratus.example.pk' } };
+    expect((await call('POST', '/api/csps', 'otherCsp', stratus)).status).toBe(201);
+    const abroad = { ...GOV_CLOUD, name: 'Stratus Public Cloud', deploymentModel: 'public', dataCentres: [{ city: 'Dubai', country: 'AE' }] };
+    const taken = await call('POST', '/api/csps/csp-stratus/offerings', 'otherCsp', abroad);
+    expect(taken.status).toBe(409);
+    expect(taken.body.error).toMatchObject({ code: 'OFFERING_ID_TAKEN', field: 'offeringId' });
+    // Nor can it apply for, or be credited with, the other CSP's offering.
+    const application = await call('POST', '/api/accreditations', 'otherCsp', { offeringId: 'off-gov', requestedBaseline: 'baseline', evidence: EVIDENCE });
+    expect(errorCode(application)).toBe('OFFERING_NOT_FOUND');
+
+    await projected();
+    const listed = (await call('GET', '/api/accredited-list')).body.items as { offeringId: string; cspId: string; offeringName: string }[];
+    expect(listed.filter((row) => row.offeringId === 'off-gov')).toEqual([expect.objectContaining({ cspId: CSP_ID, offeringName: 'Nimbus Government Cloud' })]);
+    const answer = await check('restricted');
+    expect(answer.decision).toBe('allowed');
+    expect(JSON.stringify(answer)).toContain(`is provided by ${CSP_ID}`);
+    expect(JSON.stringify(answer)).not.toContain('csp-stratus');
+  });
+
+  it("changes an accredited offering's data centres only through an approved significant change", async () => {
+    const offering = async () =>
+      ((await call('GET', `/api/csps/${CSP_ID}`, 'csp')).body.state as { offerings: Record<string, { dataCentres: unknown; heldBy?: string[] }> }).offerings['off-gov'];
+    // The grant reaches the register by a message between processes: wait until it is recorded.
+    for (let i = 0; i < 100 && !(await offering())?.heldBy?.includes(govApplicationId); i++) await new Promise((r) => setTimeout(r, 50));
+    const newSites = [
+      { city: 'Islamabad', country: 'PK' },
+      { city: 'Lahore', country: 'PK' },
+    ];
+    const direct = await call('PUT', `/api/csps/${CSP_ID}/offerings/off-gov`, 'csp', { dataCentres: newSites });
+    expect(direct.status).toBe(409);
+    expect(direct.body.error).toMatchObject({ code: 'OFFERING_ACCREDITED', field: 'dataCentres' });
+
+    const plannedFor = new Date(Date.now() + 45 * 86_400_000).toISOString();
+    const requested = await call('POST', '/api/changes', 'csp', {
+      applicationId: govApplicationId,
+      kind: 'data-centre-location',
+      description: 'Karachi site moves to Lahore',
+      plannedFor,
+      offeringChanges: { dataCentres: newSites },
+    });
+    expect(requested.status).toBe(201);
+    const changeId = (live(requested).state as unknown as { change: { changeId: string } }).change.changeId;
+    expect((await call('POST', `/api/changes/${changeId}/recommend`, 'reviewer', { recommendation: 'approve', reasons: 'Same controls' })).status).toBe(200);
+    expect((await call('POST', `/api/changes/${changeId}/decide`, 'director', { decision: 'approve', reasons: 'As recommended' })).status).toBe(200);
+    for (let i = 0; i < 100 && JSON.stringify((await offering())?.dataCentres) !== JSON.stringify(newSites); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await offering()).toMatchObject({ dataCentres: newSites, heldBy: [govApplicationId] });
+
+    // The public list shows the offering as the approved change left it, still accredited.
+    await projected();
+    const listed = (await call('GET', '/api/accredited-list')).body.items as { offeringId: string; dataCentres: unknown; status: string }[];
+    expect(listed.find((row) => row.offeringId === 'off-gov')).toMatchObject({ dataCentres: newSites, status: 'accredited' });
   });
 });

@@ -81,6 +81,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     DATA_DIR: dir,
+    AUDIT_SIGNING_KEY_FILE: join(`${dir}-key`, 'audit-signing-key.pem'),
     API_PORT: String(apiPort),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     TEMPORAL_UI_PORT: String(uiPort),
@@ -88,6 +89,8 @@ beforeAll(async () => {
   };
   api = `http://127.0.0.1:${apiPort}`;
   const cli = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'identity/cli.ts', ...args], { cwd: ROOT, env });
+  // The console's admin takes effect at once (no admin exists yet); the director waits for that admin's approval.
+  await cli(['add', '--username', 'adm1', '--role', 'admin', '--jurisdiction', 'federal', '--password', PASSWORD]);
   await cli(['add', '--username', 'pse1', '--role', 'pse', '--jurisdiction', 'federal', '--organisation', 'pse-fbr', '--password', PASSWORD]);
   await cli(['add', '--username', 'rev1', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', PASSWORD]);
   await cli(['add', '--username', 'dir1', '--role', 'director', '--jurisdiction', 'federal', '--password', PASSWORD]);
@@ -100,10 +103,15 @@ afterAll(async () => {
     await exited;
   }
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-key`, { recursive: true, force: true });
 });
 
 it('resumes a pending expiry after the supervisor is killed with SIGKILL, with nothing lost or doubled', async () => {
   supervisor = await start();
+  const adm = await login('adm1');
+  const pending = (await call('GET', '/api/accounts/grants/pending', adm)).body.items as { username: string; grant: { grantId: string } }[];
+  const grant = pending.find((item) => item.username === 'dir1');
+  expect((await call('POST', `/api/accounts/dir1/grants/${grant?.grant.grantId}/approve`, adm, {})).status).toBe(200);
   const [pse, rev, dir1] = [await login('pse1'), await login('rev1'), await login('dir1')];
   const created = await call('POST', '/api/nocs', pse, {
     deviation: 'other',

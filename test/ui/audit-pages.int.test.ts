@@ -12,11 +12,11 @@ import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner } from '../../eventstore/integrity/signing';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser } from './inject-browser';
-import { testTotp } from '../support/mfa';
 
 /** The auditor's pages: a read model as of an instant, the verification of the history, a case dossier. */
 const PASSWORD = 'a long enough password';
@@ -33,11 +33,9 @@ beforeAll(async () => {
   stream = (await store.readAll({ maxCount: 1 }))[0]?.stream as string;
   const signer = loadAuditSigner({ file: join(dir, 'key.pem') });
   await new Checkpointer(store, signer).checkpoint('2026-01-01T00:00:00.000Z');
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
-  await identity.createAccount({ username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
-  await testTotp.enrol(identity, 'asma', PASSWORD);
-  await identity.createAccount({ username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await testTotp.enrol(identity, 'dawood', PASSWORD);
+  identity = await createTestIdentity();
+  await seedEnrolledAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
   const deps: ApiDeps = {
     config: { ...loadConfig({}), dataDir: dir },
     identity,

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
-import { createIdentity, TEST_PASSWORD_COST, totpCode, type Identity } from '../../identity';
+import { totpCode, type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { createTestIdentity, seedAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
 import { InjectBrowser as Browser } from './inject-browser';
 
@@ -19,8 +20,8 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-mfa-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
   app = composeOffice({
     config: { ...loadConfig({}), dataDir: dir },
     identity,

@@ -1,4 +1,5 @@
 import { totpCode } from '../../identity';
+import { seedAccount } from '../support/identity';
 import { startBrowserStack, type BrowserStack } from './browser-stack';
 
 /**
@@ -13,7 +14,7 @@ let ui: BrowserStack;
 
 beforeAll(async () => {
   ui = await startBrowserStack({ taskQueue: 'ui-mfa', accounts: {}, password: PASSWORD });
-  await ui.stack.identity.createAccount({ ...NEW_OFFICER, password: PASSWORD });
+  await seedAccount(ui.stack.identity, { ...NEW_OFFICER, password: PASSWORD });
 });
 
 afterAll(async () => {

@@ -119,7 +119,7 @@ describe('the NOC admin UI in a browser', () => {
     const figures = await visitor.newPage();
     await figures.goto('/adoption');
     await reloadUntil(figures, async () => (await figures.locator('table caption').count()) > 0);
-    await expect(figures.locator('main > p').first().textContent()).resolves.toMatch(/[1-9]\d* active NOCs/);
+    await expect(figures.locator('main > p').first().textContent()).resolves.toMatch(/[1-9]\d* NOCs in force/);
     await figures.screenshot({ path: join(SCREENSHOTS, 'adoption.png'), fullPage: true });
 
     // A provincial officer of another province never sees it.

@@ -52,7 +52,7 @@ describe('the public pages', () => {
     expect(res.body).not.toContain('<under>');
     const text = mainText(res.body);
     expect(text).toContain('5 changes, newest first');
-    expect(text).toContain('Global Public Cloud off-pub Accredited Revoked Data found abroad Existing users may stay until 2025-12-01 00:00 UTC . Dawood Director (Director)');
+    expect(text).toContain('Global Public Cloud off-pub Accredited Revoked Data found abroad Nothing new may go on it; workloads already on it must leave by 2025-12-01 00:00 UTC . Dawood Director (Director)');
   });
 
   it('filters the change log by offering', async () => {
@@ -88,9 +88,16 @@ describe('the public pages', () => {
     expect(text).toContain('Met Every data centre of Sovereign Gov Cloud (off-gov) is in Pakistan: Islamabad, Karachi DATA_CENTRES_IN_PAKISTAN');
   });
 
-  it('names the NOC and its expiry when a NOC allows it', async () => {
-    const text = mainText((await get('/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z')).body);
-    expect(text).toContain(`Allowed by NOC NOC-1 until ${HISTORY.nocValidUntil.replace('T', ' ').replace(':00.000Z', ' UTC')}`);
+  it('says a NOC in force allows it, and until when, without naming the NOC', async () => {
+    const body = (await get('/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z')).body;
+    expect(mainText(body)).toContain(`Allowed by a NOC in force until ${HISTORY.nocValidUntil.replace('T', ' ').replace(':00.000Z', ' UTC')}`);
+    expect(body).not.toContain('NOC-1');
+  });
+
+  it('shows nothing of a pending NOC', async () => {
+    const body = (await get('/procurement-check?pse=pse-moitt&offering=off-new&dataClass=restricted&at=2025-05-01T00:00:00Z')).body;
+    expect(mainText(body)).toContain('Denied');
+    expect(body).not.toMatch(/NOC-\d/);
   });
 
   it('refuses a half-filled form with each problem linked to its field', async () => {

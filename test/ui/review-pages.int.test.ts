@@ -10,11 +10,11 @@ import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { ComplianceDashboardRow, ComplianceQueries, ComplianceTaskRow } from '../../projections/compliance/queries';
 import type { ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
-import { testTotp } from '../support/mfa';
 
 /** The compliance review pages, queue rows and dashboard, through HTTP, over a fake gateway and a fake store. */
 const PASSWORD = 'a long enough password';
@@ -97,13 +97,10 @@ function opened(): void {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'review-pages-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await testTotp.enrol(identity, 'rania', PASSWORD);
-  await identity.createAccount({ username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await testTotp.enrol(identity, 'dawood', PASSWORD);
-  await identity.createAccount({ username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
-  await testTotp.enrol(identity, 'stratus', PASSWORD);
+  identity = await createTestIdentity();
+  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
   store = new FakeEventStore();
   actions = [];
   refuse = undefined;

@@ -5,12 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { ApiDeps } from '../../api/deps';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { UiOptions } from '../../ui/register-ui';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
-import { testTotp } from '../support/mfa';
 
 /** Sessions, CSRF, rate limiting and claims of the UI, through HTTP, without Temporal. */
 const PASSWORD = 'a long enough password';
@@ -22,11 +22,9 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-sessions-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await testTotp.enrol(identity, 'rania', PASSWORD);
-  await identity.createAccount({ username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
-  await testTotp.enrol(identity, 'rafay', PASSWORD);
+  identity = await createTestIdentity();
+  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
   queries = new FakeNocQueries();
 });
 

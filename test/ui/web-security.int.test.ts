@@ -6,7 +6,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
-import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
+import type { Identity } from '../../identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { composeOffice } from '../../server/compose';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
@@ -22,9 +23,8 @@ const apps: FastifyInstance[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'web-security-'));
-  identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now });
-  await identity.createAccount({ username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await testTotp.enrol(identity, 'rania', PASSWORD);
+  identity = await createTestIdentity();
+  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
 });
 
 afterEach(async () => {

@@ -59,8 +59,8 @@ class PseRegister {
     return r;
   }
 
-  async record(procurementId: string, offeringId: string, at: string): Promise<this> {
-    const check = answer('allowed', { pseId: this.pseId, offeringId });
+  async record(procurementId: string, offeringId: string, at: string, decision: 'allowed' | 'allowed-by-noc' = 'allowed'): Promise<this> {
+    const check = answer(decision, { pseId: this.pseId, offeringId });
     await this.run({ type: 'RecordProcurement', actor: this.officer, data: { procurementId, offeringId, dataClass: 'public', system: 'Portal', check } }, at);
     return this;
   }
@@ -95,7 +95,7 @@ async function viewWhen(applicationId: string, ready: (v: TransitionView) => boo
 }
 
 describe('the revocation transition on the time-skipping server', () => {
-  it('notifies every entity on the revoked offering, and at the deadline flags only the procurement still open', async () => {
+  it('notifies every entity on the revoked offering, and at the deadline flags every procurement still open, one recorded after the revocation included', async () => {
     const t0 = new Date(await env.currentTimeMs()).toISOString();
     const moitt = await PseRegister.register('pse-moitt', 'federal', t0);
     await moitt.record('p-1', OFFERING, t0);
@@ -128,11 +128,13 @@ describe('the revocation transition on the time-skipping server', () => {
       { pseId: 'pse-pb-lands', procurementId: 'p-7', migrateBy, flaggedNonCompliant: false },
     ]);
 
-    // The provincial entity migrates within the period; the federal one does not.
+    // The provincial entity migrates within the period; the federal one does not, and even puts another
+    // workload on the offering after the revocation (under a NOC, as only a NOC could let it on).
     await lands.end('p-7', addDays(t0, 90));
+    await moitt.record('p-3', OFFERING, addDays(t0, 10), 'allowed-by-noc');
     const ended = await handle.result();
     expect(ended.status).toBe('ended');
-    expect(ended.notices.filter((n) => n.flaggedNonCompliant).map((n) => n.pseId)).toEqual(['pse-moitt']);
+    expect(ended.notices.filter((n) => n.flaggedNonCompliant).map((n) => `${n.pseId}/${n.procurementId}`)).toEqual(['pse-moitt/p-1', 'pse-moitt/p-3']);
 
     const stream = await decodedStream(store, `transition-${applicationId}`);
     expect(stream.map((e) => e.type)).toEqual([
@@ -140,11 +142,12 @@ describe('the revocation transition on the time-skipping server', () => {
       'PseTransitionNoticeIssued',
       'PseTransitionNoticeIssued',
       'ProcurementFlaggedNonCompliant',
+      'ProcurementFlaggedNonCompliant',
       'RevocationTransitionEnded',
     ]);
     expect(stream[0]?.metadata).toMatchObject({ causationId: 'revoke-1', correlationId: transitionWorkflowId(applicationId), actor: { role: 'admin' } });
     expect((stream[3]?.metadata.occurredAt ?? '') >= migrateBy).toBe(true);
-    expect(stream[4]?.data).toEqual({ flagged: 1 });
+    expect(stream[5]?.data).toEqual({ flagged: 2 });
 
     // The read side: one notice per entity in the outbox, and the non-compliant workload in the adoption figures.
     const readModels = [adoptionProjection, nocNotificationsProjection, nocRegisterProjection];
@@ -157,9 +160,12 @@ describe('the revocation transition on the time-skipping server', () => {
       { pse_id: 'pse-moitt', jurisdiction: 'federal', kind: 'non-compliant', event_type: 'ProcurementFlaggedNonCompliant' },
     ]);
     const after = createAdoptionQueries(db);
-    const now = stream[4]?.metadata.occurredAt as string;
-    expect(after.figures(now).totals).toMatchObject({ workloadsNonCompliant: 1, workloadsInTransition: 0 });
-    expect(after.nonCompliant(now).map((r) => [r.pseId, r.procurementId, r.migrateBy])).toEqual([['pse-moitt', 'p-1', migrateBy]]);
+    const now = stream[5]?.metadata.occurredAt as string;
+    expect(after.figures(now).totals).toMatchObject({ workloadsNonCompliant: 2, workloadsInTransition: 0 });
+    expect(after.nonCompliant(now).map((r) => [r.pseId, r.procurementId, r.migrateBy])).toEqual([
+      ['pse-moitt', 'p-1', migrateBy],
+      ['pse-moitt', 'p-3', migrateBy],
+    ]);
   });
 
   it('starts when a director revokes an accreditation, with the revocation’s transition period, and flags who stayed', async () => {

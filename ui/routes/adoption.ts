@@ -13,11 +13,11 @@ type Row = AdoptionFigures['byJurisdiction'][number] | AdoptionFigures['byMinist
 
 const SERIES = [
   ['workloadsOnAccredited', 'Workloads on accredited clouds', 'bar-good', 'workloads on accredited clouds'],
-  ['workloadsUnderNoc', 'Workloads under a NOC', 'bar-warn', 'workloads under a NOC'],
-  ['activeNocs', 'Active NOCs', 'bar-info', 'active NOCs'],
+  ['workloadsUnderNoc', 'Workloads under a NOC in force', 'bar-warn', 'workloads under a NOC in force'],
+  ['activeNocs', 'NOCs in force', 'bar-info', 'NOCs in force'],
   ['nocsExpiringWithin30Days', 'NOCs expiring within 30 days', 'bar-bad', 'NOCs expiring within 30 days'],
-  ['workloadsInTransition', 'Workloads migrating off a revoked offering', 'bar-warn', 'workloads migrating off a revoked offering'],
-  ['workloadsNonCompliant', 'Workloads non-compliant after the migration deadline', 'bar-bad', 'workloads non-compliant after the migration deadline'],
+  ['workloadsInTransition', 'Workloads migrating off an offering whose accreditation ended', 'bar-warn', 'workloads migrating off an offering whose accreditation ended'],
+  ['workloadsNonCompliant', 'Workloads non-compliant (past a migration deadline, or their NOC ended)', 'bar-bad', 'workloads non-compliant'],
 ] as const;
 
 
@@ -45,9 +45,9 @@ function chart(title: string, rows: readonly Row[], name: (r: Row) => string): S
 export function adoptionMain(figures: AdoptionFigures): SafeHtml {
   const t = figures.totals;
   return html`<h1>Cloud adoption across public service entities</h1>
-    <p>As of ${when(figures.asOf)}: ${t.workloadsOnAccredited} workloads on accredited clouds, ${t.workloadsUnderNoc} under a NOC,
-      ${t.activeNocs} active NOCs, ${t.nocsExpiringWithin30Days} expiring within 30 days;
-      ${t.workloadsInTransition} workloads migrating off a revoked offering, ${t.workloadsNonCompliant} non-compliant after the migration deadline.
+    <p>As of ${when(figures.asOf)}: ${t.workloadsOnAccredited} workloads on accredited clouds, ${t.workloadsUnderNoc} under a NOC in force,
+      ${t.workloadsInTransition} migrating off an offering whose accreditation ended, ${t.workloadsNonCompliant} non-compliant
+      (each workload counted once); ${t.activeNocs} NOCs in force, ${t.nocsExpiringWithin30Days} expiring within 30 days.
       <a href="/api/adoption">The figures as JSON</a>.</p>
     ${chart('By jurisdiction', figures.byJurisdiction, (r) => label(r.jurisdiction))}
     ${chart('By ministry', figures.byMinistry, (r) => ('ministry' in r && r.ministry ? r.ministry : 'Entity not registered') + ` (${label(r.jurisdiction)})`)}`;

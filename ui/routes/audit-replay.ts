@@ -116,6 +116,6 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
     const { stream } = request.params as { stream: string };
     const dossier = await buildDossier(audit.store, stream, audit.trustedKeys, new Date().toISOString());
     if (!dossier) throw new DomainError('NOT_FOUND', `No case ${stream}`);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(dossierHtml(dossier));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(dossierHtml(dossier, { caseHref: (other) => `../${encodeURIComponent(other)}/dossier` }));
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiDeps } from '../../api/deps';
-import { ProcurementQuery, type ProcurementAnswer, type Reason } from '../../domain/procurement';
+import { ProcurementQuery, publicAnswer, type CheckAnswer, type Reason } from '../../domain/procurement';
 import { DATA_CLASSES } from '../../domain/shared/vocabulary';
 import type { AccreditationChangeRow, AccreditedListRow } from '../../projections/accreditation/queries';
 import type { PublicQueries } from '../../projections/procurement/queries';
@@ -107,7 +107,7 @@ function changeTable(rows: readonly AccreditationChangeRow[], offset: number): S
         <td><a href="/accredited-list/changes?offering=${encodeURIComponent(c.offeringId)}">${c.offeringName}</a><br><span class="muted">${c.offeringId}</span></td>
         <td>${c.from === null ? html`<span class="muted">Not accredited</span>` : label(c.from)}</td>
         <td><span class="status">${label(c.to)}</span></td>
-        <td>${c.reasons}${c.transitionUntil ? html`<br>Existing users may stay until ${when(c.transitionUntil)}.` : ''}</td>
+        <td>${c.reasons}${c.transitionUntil ? html`<br>Nothing new may go on it; workloads already on it must leave by ${when(c.transitionUntil)}.` : ''}</td>
         <td>${c.decidedBy.name ?? html`<span class="muted">Unnamed</span>`} <span class="muted">(${label(c.decidedBy.role)})</span></td>
       </tr>`,
     )}</tbody>
@@ -116,20 +116,20 @@ function changeTable(rows: readonly AccreditationChangeRow[], offset: number): S
 
 const OUTCOME_TEXT: Record<Reason['outcome'], string> = { met: 'Met', failed: 'Not met', info: 'Note' };
 
-function verdict(answer: ProcurementAnswer): SafeHtml {
+function verdict(answer: CheckAnswer): SafeHtml {
   const { pseId, offeringId, dataClass } = answer.query;
   const question = `${pseId} putting ${dataClass} data on ${offeringId} at ${answer.evaluatedAt}`;
   switch (answer.decision) {
     case 'allowed':
       return html`<p class="notice" role="status"><strong>Allowed:</strong> ${question}.</p>`;
     case 'allowed-by-noc':
-      return html`<p class="notice" role="status"><strong>Allowed by NOC ${answer.noc?.nocId ?? ''}</strong> until ${when(answer.noc?.validUntil)}: ${question}.</p>`;
+      return html`<p class="notice" role="status"><strong>Allowed by ${answer.noc?.nocId ? `NOC ${answer.noc.nocId}` : 'a NOC in force'}</strong> until ${when(answer.noc?.validUntil)}: ${question}.</p>`;
     case 'denied':
       return html`<p class="error-summary" role="status"><strong>Denied:</strong> ${question}.</p>`;
   }
 }
 
-function answerSection(answer: ProcurementAnswer): SafeHtml {
+function answerSection(answer: CheckAnswer): SafeHtml {
   return html`<section aria-labelledby="answer">
     <h2 id="answer">Answer</h2>
     ${verdict(answer)}
@@ -147,7 +147,7 @@ function answerSection(answer: ProcurementAnswer): SafeHtml {
 const FIELD_LABELS: Record<string, string> = { pse: 'Entity', offering: 'Offering', dataClass: 'Data class', at: 'At' };
 
 /** The form's values as typed (strings only), and the check's answer or what is wrong with them. */
-function checkFromQuery(queries: PublicQueries, raw: Record<string, unknown>): { values: FormValues; errors: FormErrors; answer?: ProcurementAnswer } {
+function checkFromQuery(queries: PublicQueries, raw: Record<string, unknown>): { values: FormValues; errors: FormErrors; answer?: CheckAnswer } {
   const values: FormValues = {};
   for (const name of Object.keys(FIELD_LABELS)) {
     const value = raw[name];
@@ -163,7 +163,8 @@ function checkFromQuery(queries: PublicQueries, raw: Record<string, unknown>): {
     }
     return { values, errors };
   }
-  return { values, errors: {}, answer: queries.procurementCheck(parsed.data, new Date().toISOString()) };
+  // The page is anonymous: it shows what anyone may learn (an entity sees its own NOCs through the API).
+  return { values, errors: {}, answer: publicAnswer(queries.procurementCheck(parsed.data, new Date().toISOString())) };
 }
 
 export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
@@ -235,7 +236,8 @@ export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
         'Procurement check',
         html`<h1>Procurement check</h1>
           <p>May a public service entity put data of a given class on a cloud offering? The answer applies the
-            cloud-first policy's hosting rules and the entity's NOCs, and gives every reason.</p>
+            cloud-first policy's hosting rules and says whether a NOC in force covers the question, with every reason.
+            The entity's other NOCs are not shown here.</p>
           ${errorSummary(form, errors)}
           <form class="stack" method="get" action="/procurement-check">
             ${textField({ form, name: 'pse', label: 'Entity', hint: 'The id of the public service entity, e.g. pse-moitt', values, errors, required: true })}

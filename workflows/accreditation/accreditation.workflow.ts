@@ -1,11 +1,27 @@
-import { ApplicationFailure, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { AccreditationCommandPayloads, type AccreditationCommand } from '../../domain/accreditation/commands';
 import { decideAccreditation } from '../../domain/accreditation/decide';
 import type { AccreditationEvent } from '../../domain/accreditation/events';
 import { evolveAccreditation } from '../../domain/accreditation/evolve';
-import { ACCREDITATION_FINAL, ACCREDITATION_HELD, initialAccreditationState, type AccreditationState } from '../../domain/accreditation/state';
+import {
+  ACCREDITATION_FINAL,
+  ACCREDITATION_HELD,
+  initialAccreditationState,
+  type AccreditationCase,
+  type AccreditationState,
+} from '../../domain/accreditation/state';
 import { isBefore } from '../../domain/shared/time';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
@@ -19,15 +35,41 @@ import {
   type ComplianceDuties,
   type ComplianceRefusal,
 } from './messages';
+import { accreditationStandingSignal, cspWorkflowId } from '../csp/messages';
 import { NO_DUTIES_DONE, endMonitoring, type MonitoringChild, openAnniversaryReview, startMonitoring, startTransition } from './compliance-duties';
 import { nextAccreditationDeadline, nextAnniversary } from './timers';
 
 const MAX_REFUSALS_KEPT = 20;
+/** Runs that moved in or out of a held status before the register tracked it replay without telling it. */
+export const OFFERING_STANDING_PATCH = 'offering-accreditation-standing';
+
+const holds = (state: AccreditationState): boolean => state.status !== 'none' && ACCREDITATION_HELD.includes(state.status);
 /** Submission starts the process; the engine's own steps come from its timers. */
 const NOT_ACTIONS = new Set(['Submit', 'Lapse', 'OpenRenewalWindow', 'Expire']);
 
 function toCommand(input: AccreditationActionInput): AccreditationCommand {
   return parseAction<AccreditationCommand>(AccreditationCommandPayloads, input, 'accreditation application', NOT_ACTIONS);
+}
+
+/** The events that end a grant, by the status they leave; each may start the PSEs' migration period. */
+const ENDING_EVENT: Partial<Record<AccreditationCase['status'], string>> = {
+  revoked: 'AccreditationRevoked',
+  expired: 'AccreditationExpired',
+  withdrawn: 'AccreditationWithdrawn',
+};
+const ENDINGS = new Set<string>(Object.values(ENDING_EVENT));
+
+/**
+ * Since the patch below, an expiry or a withdrawal of a grant starts a migration period as a revocation
+ * does (SPEC §3.1). Processes whose grant ended before it carry on without one: their history has no
+ * transition child there.
+ */
+export const TRANSITION_AT_ACCREDITATION_END_PATCH = 'transition-at-accreditation-end';
+
+function givesMigration(c: AccreditationCase): boolean {
+  if (c.status === 'revoked') return true;
+  if ((c.status !== 'expired' && c.status !== 'withdrawn') || c.transitionUntil === undefined) return false;
+  return patched(TRANSITION_AT_ACCREDITATION_END_PATCH);
 }
 
 /**
@@ -39,7 +81,8 @@ function toCommand(input: AccreditationActionInput): AccreditationCommand {
  *
  * With `input.compliance`, the process also runs the compliance regime around the grant: it starts the
  * monthly monitoring child at the grant, opens an annual compliance review child on each anniversary,
- * tells monitoring when the accreditation ends, and at a revocation starts the PSEs' transition child.
+ * tells monitoring when the accreditation ends, and when a grant ends (revocation, expiry, withdrawal)
+ * starts the PSEs' transition child.
  * Without it, nothing of that happens and the history is what it always was.
  */
 export async function accreditationWorkflow(input: AccreditationWorkflowInput): Promise<AccreditationView> {
@@ -48,8 +91,8 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   let complianceRefusals: ComplianceRefusal[] = input.carried?.complianceRefusals ?? [];
   const compliance = input.compliance;
   let duties: ComplianceDuties = input.carried?.compliance ?? NO_DUTIES_DONE;
-  /** When and on whose command the accreditation was revoked: the transition's start. */
-  let revocation: { revokedAt: string; requestId: string } | undefined;
+  /** When and on whose command the accreditation ended (revoked, expired, withdrawn): the transition's start. */
+  let ending: { revokedAt: string; requestId: string } | undefined;
   /** Monitoring's handle, when this run started it. */
   let monitoringChild: MonitoringChild | undefined;
   const ledger = new CaseLedger<AccreditationState, AccreditationEvent>(
@@ -77,8 +120,10 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     const application =
       ledger.state.status === 'none' ? (command as Extract<AccreditationCommand, { type: 'Submit' }>).data : ledger.state.application;
     const at = nowIso();
+    const held = holds(ledger.state);
     await ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
-    if (events.some((e) => e.type === 'AccreditationRevoked')) revocation = { revokedAt: at, requestId: causationId };
+    if (events.some((e) => ENDINGS.has(e.type))) ending = { revokedAt: at, requestId: causationId };
+    if (holds(ledger.state) !== held && patched(OFFERING_STANDING_PATCH)) await tellRegister(application.cspId, application.applicationId);
   };
   /**
    * Brings the compliance children in line with the accreditation's status; each step is taken once.
@@ -98,8 +143,10 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
       await endMonitoring(c, `${info.workflowId}:EndMonitoring:${ledger.revision}`, monitoringChild);
       duties = { ...duties, monitoringEnded: true };
     }
-    if (c.status === 'revoked' && !duties.transitionStarted) {
-      await startTransition(c, revocation ?? { revokedAt: nowIso(), requestId: `${info.workflowId}:AccreditationRevoked:${ledger.revision}` });
+    if (!duties.transitionStarted && givesMigration(c)) {
+      // After a continue-as-new the ending's command is not known here: the id names the ending's event.
+      const requestId = `${info.workflowId}:${ENDING_EVENT[c.status] ?? 'AccreditationRevoked'}:${ledger.revision}`;
+      await startTransition(c, ending ?? { revokedAt: nowIso(), requestId });
       duties = { ...duties, transitionStarted: true };
     }
   };
@@ -178,4 +225,17 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   if (compliance !== undefined) await keepCompliance();
   await ledger.idle();
   return view();
+}
+
+/**
+ * The provider's register learns that the offering started or stopped holding an accreditation: while
+ * it holds one, its deployment model and data centres change only through an approved significant
+ * change. The message only names the application; the register reads its standing from the stream.
+ */
+async function tellRegister(cspId: string, applicationId: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(cspWorkflowId(cspId)).signal(accreditationStandingSignal, { applicationId });
+  } catch (err) {
+    log.error('accreditation standing could not reach the CSP register', { cspId, applicationId, error: String(err) });
+  }
 }

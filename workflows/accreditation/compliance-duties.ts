@@ -72,7 +72,7 @@ export async function endMonitoring(c: AccreditationCase, commandId: string, chi
   }
 }
 
-/** The PSEs' transition off a revoked offering, until the revocation's transitionUntil. */
+/** The PSEs' transition off an offering whose grant ended, until the ending's transitionUntil. */
 export async function startTransition(c: AccreditationCase, revocation: { revokedAt: string; requestId: string }): Promise<void> {
   const { applicationId, cspId, offering } = c.application;
   const workflowId = transitionWorkflowId(applicationId);
@@ -83,6 +83,7 @@ export async function startTransition(c: AccreditationCase, revocation: { revoke
     revokedAt: revocation.revokedAt,
     migrateBy: c.transitionUntil ?? revocation.revokedAt,
     requestId: revocation.requestId,
+    ...(c.status === 'expired' || c.status === 'withdrawn' ? { cause: c.status } : {}),
   };
   await startChildOnce('revocation transition', workflowId, () =>
     startChild(REVOCATION_TRANSITION_WORKFLOW, { workflowId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [input] }),

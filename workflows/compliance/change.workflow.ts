@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChangeCommandPayloads, type ChangeCommand } from '../../domain/compliance/change-commands';
 import { decideChange } from '../../domain/compliance/change-decide';
 import type { ChangeEvent, ChangeEventOf } from '../../domain/compliance/change-events';
@@ -8,6 +8,10 @@ import type { CompliancePolicy } from '../../domain/compliance/policy';
 import { CaseLedger, federalCaseAttributes, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
 import { changeActionUpdate, changeStateQuery, type ChangeActionInput, type ChangeView, type ChangeWorkflowInput } from './change-messages';
 import { openEngineReview } from './engine-review';
+import { approvedChangeSignal, cspWorkflowId } from '../csp/messages';
+
+/** Changes approved before approved changes took effect on the register replay without telling it. */
+export const APPROVED_CHANGE_TAKES_EFFECT_PATCH = 'approved-change-takes-effect';
 
 const NOT_ACTIONS = new Set(['RequestSignificantChange']);
 const FINAL: readonly ChangeState['status'][] = ['approved', 'rejected'];
@@ -40,6 +44,7 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
       ledger.state.status === 'none' ? (command as Extract<ChangeCommand, { type: 'RequestSignificantChange' }>).data.changeId : ledger.state.change.changeId;
     await ledger.commit(`change-${changeId}`, events, command.actor, causationId);
     for (const event of events) if (event.type === 'SignificantChangeNotifiedLate') await openReview(event, causationId);
+    if (events.some((e) => e.type === 'SignificantChangeApproved')) await takeEffect();
   };
   setHandler(changeStateQuery, view);
   handleActions(changeActionUpdate, ledger, { toCommand, decide, run, view });
@@ -64,6 +69,22 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
   }
   await ledger.idle();
   return view();
+
+  /**
+   * An approved change that alters the offering's register entry takes effect there: the provider's
+   * register process is told the change id and reads the approval from this process's stream itself.
+   * A rejected change tells it nothing, so the offering stays as it was.
+   */
+  async function takeEffect(): Promise<void> {
+    const change = (ledger.state as ChangeCase).change;
+    if (change.offeringChanges === undefined || !patched(APPROVED_CHANGE_TAKES_EFFECT_PATCH)) return;
+    try {
+      await getExternalWorkflowHandle(cspWorkflowId(change.cspId)).signal(approvedChangeSignal, { changeId: change.changeId });
+    } catch (err) {
+      // The decision stands whatever happens to the message; the register's absence is an operator's matter.
+      log.error('approved significant change could not reach the CSP register', { changeId: change.changeId, cspId: change.cspId, error: String(err) });
+    }
+  }
 
   async function openReview(event: ChangeEventOf<'SignificantChangeNotifiedLate'>, causationId: string): Promise<void> {
     const change = (ledger.state as ChangeCase).change;

@@ -1,9 +1,10 @@
 import { defineQuery } from '@temporalio/workflow';
+import type { TransitionCause } from '../../domain/compliance/transition-events';
 
 /**
- * The revocation transition (SPEC §3.2): when an accreditation is revoked, every PSE with an open
- * recorded procurement on the offering gets a notice and a migration deadline; at the deadline each
- * procurement still open is flagged non-compliant. Started by the accreditation process at revocation.
+ * The migration period (SPEC §3.1): when an accreditation is revoked, expires or is withdrawn, every PSE
+ * with an open recorded procurement on the offering gets a notice and a migration deadline; at the
+ * deadline each procurement still open is flagged non-compliant. Started by the accreditation process.
  */
 export const transitionWorkflowId = (applicationId: string): string => `transition:${applicationId}`;
 
@@ -13,10 +14,12 @@ export interface TransitionWorkflowInput {
   offeringId: string;
   cspId: string;
   revokedAt: string;
-  /** The migration deadline: the revocation's transitionUntil. */
+  /** The migration deadline: the ending's transitionUntil. */
   migrateBy: string;
   /** The causation id of the first event (the revocation's command id). */
   requestId: string;
+  /** How the accreditation ended; absent: revoked. */
+  cause?: TransitionCause;
 }
 
 export interface TransitionNoticeView {

@@ -16,9 +16,9 @@ const { openProcurementsOn } = proxyActivities<TransitionActivities>({
 });
 
 /**
- * The revocation transition (SPEC §3.1): at the revocation every PSE with an open procurement on the
- * offering gets a notice with the migration deadline; at the deadline each of those procurements still
- * open is flagged non-compliant, and the transition ends. Nobody acts on it: it is the engine's, started
+ * The migration period after an accreditation ended (SPEC §3.1: revocation, expiry, withdrawal): at the
+ * ending every PSE with an open procurement on the offering gets a notice with the migration deadline;
+ * at the deadline each procurement still open on it, whenever recorded, is flagged non-compliant, and the transition ends. Nobody acts on it: it is the engine's, started
  * by the accreditation process as its child `transition:<applicationId>`. Its history stays short (two
  * lookups, two appends, one timer), so it never continues as new.
  */
@@ -49,10 +49,11 @@ export async function revocationTransitionWorkflow(input: TransitionWorkflowInpu
   };
   setHandler(transitionStateQuery, view);
 
-  const { applicationId, offeringId, cspId, revokedAt, migrateBy } = input;
+  const { applicationId, offeringId, cspId, revokedAt, migrateBy, cause } = input;
   const open = await openProcurementsOn(offeringId);
+  const started = { applicationId, offeringId, cspId, revokedAt, migrateBy, ...(cause === undefined ? {} : { cause }), open };
   await run(
-    { type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { applicationId, offeringId, cspId, revokedAt, migrateBy, open } },
+    { type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: started },
     input.requestId || workflowInfo().workflowId,
   );
 

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
 import type { CspCommand, CspCommandType } from '../../domain/csp/commands';
 import type { CspState } from '../../domain/csp/state';
@@ -17,7 +17,7 @@ export interface CspWorkflowInput {
   carried?: { state: CspState; revision: number };
 }
 
-export type CspActionType = Exclude<CspCommandType, 'RegisterCsp'>;
+export type CspActionType = Exclude<CspCommandType, 'RegisterCsp' | 'ApplyApprovedChange' | 'RecordAccreditationStanding'>;
 
 /** A CSP's action on its own register entry (offerings). */
 export interface CspActionInput<K extends CspActionType = CspActionType> {
@@ -36,3 +36,15 @@ export interface CspView {
 
 export const cspActionUpdate = defineUpdate<CspView, [CspActionInput]>('cspAction');
 export const cspStateQuery = defineQuery<CspView>('cspState');
+
+/**
+ * Engine to engine, from the significant change process once a change is approved: "change <id> may
+ * take effect". It carries only the id; the register reads the change from its stream and applies it
+ * only if that stream says it is an approved change of one of this provider's offerings.
+ */
+export const approvedChangeSignal = defineSignal<[{ changeId: string }]>('approvedChange');
+/**
+ * Engine to engine, from an accreditation process whose offering starts or stops holding an
+ * accreditation. The register reads the application's stream and records what it says.
+ */
+export const accreditationStandingSignal = defineSignal<[{ applicationId: string }]>('accreditationStanding');

@@ -1,6 +1,7 @@
-import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import { DomainError } from '../../domain/shared/errors';
 import { CaseKind, CaseStatus } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, type ActionInput } from './case-process';
 
@@ -13,6 +14,13 @@ export interface RegisterInput<C, S> {
   requestId?: string;
   continueAfterEvents?: number;
   carried?: { state: S; revision: number };
+}
+
+/** What an engine-to-engine handler may do: read facts (activities), then decide and write like any command, one at a time. */
+export interface RegisterEngine<S, C> {
+  state: () => S;
+  /** Reads the command to run (undefined: nothing to do), then decides and writes it; a refusal is logged, not thrown. */
+  step(what: string, read: () => Promise<{ command: C; causationId: string } | undefined>): Promise<void>;
 }
 
 export interface RegisterView<S> {
@@ -41,6 +49,12 @@ export async function runRegister<S extends RegisterState, E extends { type: str
     streamOf: (state: S, command: C) => string;
     update: UpdateDefinition<RegisterView<S>, [ActionInput]>;
     query: QueryDefinition<RegisterView<S>, []>;
+    /** Commands only the engine issues: refused as a person's action. */
+    engineCommands?: readonly string[];
+    /** Runs before a command's events are written (a register-wide reservation, say); throws to refuse the command. */
+    beforeCommit?: (command: C, state: S, causationId: string) => Promise<void>;
+    /** Installs the process's engine-to-engine handlers; their steps take turns with people's actions. */
+    install?: (engine: RegisterEngine<S, C>) => void;
   },
 ): Promise<{ continueAfterEvents?: number; carried: { state: S; revision: number } }> {
   const info = workflowInfo();
@@ -55,14 +69,37 @@ export async function runRegister<S extends RegisterState, E extends { type: str
   });
   const view = (): RegisterView<S> => ({ state: ledger.state, revision: ledger.revision });
   const decide = (command: C, on: S = ledger.state): E[] => o.decide(command, on, { now: nowIso() });
-  const run = (command: C, events: E[], causationId: string) => ledger.commit(o.streamOf(ledger.state, command), events, command.actor, causationId);
+  const run = async (command: C, events: E[], causationId: string): Promise<void> => {
+    if (events.length > 0 && o.beforeCommit) await o.beforeCommit(command, ledger.state, causationId);
+    await ledger.commit(o.streamOf(ledger.state, command), events, command.actor, causationId);
+  };
 
   setHandler(o.query, view);
   handleActions(o.update, ledger, {
-    toCommand: (action: ActionInput) => parseAction<C>(o.payloads, action, o.what, new Set([o.registerType])),
+    toCommand: (action: ActionInput) => parseAction<C>(o.payloads, action, o.what, new Set([o.registerType, ...(o.engineCommands ?? [])])),
     decide,
     run,
     view,
+  });
+  o.install?.({
+    state: () => ledger.state,
+    async step(what, read) {
+      await condition(() => ledger.revision >= 0);
+      await ledger.exclusive(async () => {
+        const next = await read();
+        if (next === undefined) {
+          log.warn(`${o.what} engine step found nothing to act on`, { what });
+          return;
+        }
+        try {
+          await run(next.command, decide(next.command), next.causationId);
+        } catch (err) {
+          // A signal has nobody to answer: a refusal is logged and the register goes on as it was.
+          if (!(err instanceof DomainError)) throw err;
+          log.warn(`${o.what} engine step refused`, { what, code: err.code, message: err.message });
+        }
+      });
+    },
   });
 
   if (ledger.state.status === 'none') {

@@ -1,0 +1,23 @@
+import type { Actor } from '../shared/actor';
+import type { Assignment } from './events';
+
+/**
+ * Commands on one account. Ids (account, grant, credential) are chosen by the caller, so that the
+ * decider stays pure; the actor is the authenticated administrator, the operator console or the engine.
+ */
+export type AccountCommand =
+  | {
+      type: 'CreateAccount';
+      actor: Actor;
+      data: { accountId: string; username: string; displayName: string; credentialId: string; assignment: Assignment; grantId: string };
+    }
+  | { type: 'ChangeAssignment'; actor: Actor; data: { assignment: Assignment; grantId: string } }
+  | { type: 'ApproveGrant'; actor: Actor; data: { grantId: string } }
+  | { type: 'RejectGrant'; actor: Actor; data: { grantId: string; reason: string } }
+  | { type: 'DisableAccount'; actor: Actor; data: Record<string, never> }
+  | { type: 'EnableAccount'; actor: Actor; data: Record<string, never> }
+  | { type: 'ResetPassword'; actor: Actor; data: { credentialId: string } }
+  | { type: 'ResetMfa'; actor: Actor; data: Record<string, never> };
+
+export type AccountCommandType = AccountCommand['type'];
+export type AccountCommandOf<K extends AccountCommandType> = Extract<AccountCommand, { type: K }>;

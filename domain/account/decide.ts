@@ -1,0 +1,98 @@
+import type { Actor } from '../shared/actor';
+import { DomainError, assertNever } from '../shared/errors';
+import type { AccountCommand } from './commands';
+import type { AccountEvent, Assignment } from './events';
+import { isMachine, isPrivileged } from './policy';
+import type { AccountState } from './state';
+
+export interface AccountDecideContext {
+  /** The instant the command is handled at, ISO. */
+  now: string;
+  /** Enabled accounts whose role in force is admin: with none, the machine may bootstrap one. */
+  enabledAdmins: number;
+}
+
+/**
+ * Pure: given an account and a command, the events that happen, or a DomainError thrown. A command
+ * that changes nothing (disabling a disabled account) yields no events.
+ */
+export function decideAccount(command: AccountCommand, state: AccountState, ctx: AccountDecideContext): AccountEvent[] {
+  const { actor } = command;
+  if (actor.role !== 'admin') throw new DomainError('ROLE_NOT_ALLOWED', 'Accounts are managed by administrators');
+  if (command.type === 'CreateAccount') {
+    const { assignment, grantId, ...account } = command.data;
+    if (state.status !== 'none') throw new DomainError('ACCOUNT_EXISTS', `An account named ${account.username} already exists`, 'username');
+    return [
+      { type: 'AccountCreated', data: { ...account, createdBy: actor.userId, createdAt: ctx.now } },
+      assign(assignment, grantId, actor, ctx),
+    ];
+  }
+  if (state.status === 'none') throw new DomainError('NOT_FOUND', 'No such account', 'username');
+
+  switch (command.type) {
+    case 'ChangeAssignment': {
+      const { assignment, grantId } = command.data;
+      if (state.pendingGrant !== null) {
+        throw new DomainError('GRANT_PENDING', `${state.username} has a grant awaiting approval (${state.pendingGrant.grantId}); approve or reject it first`);
+      }
+      if (state.assignment !== null && sameAssignment(state.assignment, assignment)) {
+        throw new DomainError('ACCOUNT_ROLE_UNCHANGED', `${state.username} already has this role, jurisdiction and organisation`, 'role');
+      }
+      return [assign(assignment, grantId, actor, ctx)];
+    }
+
+    case 'ApproveGrant': {
+      const grant = requirePending(state.pendingGrant, command.data.grantId);
+      if (isMachine(actor)) throw new DomainError('ROLE_NOT_ALLOWED', 'A grant is approved by a signed-in administrator, not by the machine');
+      if (actor.userId === grant.requestedBy) throw new DomainError('GRANT_SELF_APPROVAL', 'You asked for this grant: a second administrator approves it');
+      if (actor.userId === state.accountId) throw new DomainError('GRANT_SELF_APPROVAL', 'A grant to yourself is approved by another administrator');
+      const { role, jurisdiction, organisationId, grantId } = grant;
+      return [{ type: 'AccountGrantApproved', data: { grantId, role, jurisdiction, organisationId, approvedBy: actor.userId, approvedAt: ctx.now } }];
+    }
+
+    case 'RejectGrant': {
+      const grant = requirePending(state.pendingGrant, command.data.grantId);
+      return [{ type: 'AccountGrantRejected', data: { grantId: grant.grantId, reason: command.data.reason, rejectedBy: actor.userId, rejectedAt: ctx.now } }];
+    }
+
+    case 'DisableAccount':
+      return state.status === 'disabled' ? [] : [{ type: 'AccountDisabled', data: { disabledBy: actor.userId, disabledAt: ctx.now } }];
+
+    case 'EnableAccount':
+      return state.status === 'active' ? [] : [{ type: 'AccountEnabled', data: { enabledBy: actor.userId, enabledAt: ctx.now } }];
+
+    case 'ResetPassword':
+      return [{ type: 'AccountPasswordReset', data: { credentialId: command.data.credentialId, resetBy: actor.userId, resetAt: ctx.now } }];
+
+    case 'ResetMfa':
+      return [{ type: 'AccountMfaReset', data: { resetBy: actor.userId, resetAt: ctx.now } }];
+
+    default:
+      return assertNever(command, 'account command');
+  }
+}
+
+/**
+ * A role that is not privileged takes effect at once; a privileged one waits for a second
+ * administrator, except when the machine bootstraps the first administrator (no enabled one exists).
+ */
+function assign(assignment: Assignment, grantId: string, actor: Actor, ctx: AccountDecideContext): AccountEvent {
+  if (!isPrivileged(assignment.role)) {
+    return { type: 'AccountRoleAssigned', data: { ...assignment, basis: 'not-privileged', assignedBy: actor.userId, assignedAt: ctx.now } };
+  }
+  if (isMachine(actor) && assignment.role === 'admin' && ctx.enabledAdmins === 0) {
+    return { type: 'AccountRoleAssigned', data: { ...assignment, basis: 'bootstrap', assignedBy: actor.userId, assignedAt: ctx.now } };
+  }
+  return { type: 'AccountGrantRequested', data: { ...assignment, grantId, requestedBy: actor.userId, requestedAt: ctx.now } };
+}
+
+function requirePending<G extends { grantId: string }>(pending: G | null, grantId: string): G {
+  if (pending === null || pending.grantId !== grantId) {
+    throw new DomainError('GRANT_NOT_PENDING', `Grant ${grantId} is not awaiting approval on this account`, 'grantId');
+  }
+  return pending;
+}
+
+function sameAssignment(a: Assignment, b: Assignment): boolean {
+  return a.role === b.role && a.jurisdiction === b.jurisdiction && a.organisationId === b.organisationId;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { IsoDateTime, Jurisdiction, Role } from '../shared/vocabulary';
+
+const Text = z.string().trim().min(1);
+
+/** What an account may do: its role, where, and for which organisation (CSP and PSE accounts only). */
+export const Assignment = z.object({
+  role: Role,
+  jurisdiction: Jurisdiction,
+  organisationId: Text.max(64).nullable(),
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+/**
+ * The account's events (stream `account-<username>`), version 1. No password, hash or token ever
+ * appears here: a password set or reset is recorded as a credential id, which the identity database
+ * alone links to the hash.
+ */
+export const AccountEventSchemas = {
+  AccountCreated: z.object({
+    accountId: Text,
+    username: Text,
+    displayName: Text.max(100),
+    /** The identity database's handle on the first password; not the password. */
+    credentialId: Text,
+    createdBy: Text,
+    createdAt: IsoDateTime,
+  }),
+  /**
+   * The assignment took effect at once: a role that is not privileged, the bootstrap of the first
+   * administrator by the machine when no enabled administrator exists, or an account that existed
+   * before accounts were recorded as events (recorded as it was, by the engine).
+   */
+  AccountRoleAssigned: Assignment.extend({
+    basis: z.enum(['not-privileged', 'bootstrap', 'existing-account']),
+    assignedBy: Text,
+    assignedAt: IsoDateTime,
+  }),
+  /** A privileged assignment waits for a second administrator. */
+  AccountGrantRequested: Assignment.extend({ grantId: Text, requestedBy: Text, requestedAt: IsoDateTime }),
+  AccountGrantApproved: Assignment.extend({ grantId: Text, approvedBy: Text, approvedAt: IsoDateTime }),
+  AccountGrantRejected: z.object({ grantId: Text, reason: Text.max(2000), rejectedBy: Text, rejectedAt: IsoDateTime }),
+  AccountDisabled: z.object({ disabledBy: Text, disabledAt: IsoDateTime }),
+  AccountEnabled: z.object({ enabledBy: Text, enabledAt: IsoDateTime }),
+  /** Who reset whose password, and when; the new password's hash stays in the identity database. */
+  AccountPasswordReset: z.object({ credentialId: Text, resetBy: Text, resetAt: IsoDateTime }),
+  /** Who reset whose second factor, and when; the authenticator's secret never leaves the identity database. */
+  AccountMfaReset: z.object({ resetBy: Text, resetAt: IsoDateTime }),
+} as const;
+
+type Schemas = typeof AccountEventSchemas;
+export type AccountEventType = keyof Schemas;
+export type AccountEvent = { [K in AccountEventType]: { type: K; data: z.infer<Schemas[K]> } }[AccountEventType];
+export type AccountEventOf<K extends AccountEventType> = Extract<AccountEvent, { type: K }>;
+
+export const ACCOUNT_EVENT_TYPES = Object.keys(AccountEventSchemas) as AccountEventType[];

@@ -1,0 +1,41 @@
+import { assertNever } from '../shared/errors';
+import type { AccountEvent } from './events';
+import type { AccountState } from './state';
+
+/** Pure: the account after one event. */
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  if (event.type === 'AccountCreated') {
+    const { accountId, username, displayName, credentialId, createdAt } = event.data;
+    return { status: 'active', accountId, username, displayName, credentialId, createdAt, assignment: null, pendingGrant: null };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'AccountRoleAssigned':
+    case 'AccountGrantApproved': {
+      const { role, jurisdiction, organisationId } = event.data;
+      const pendingGrant = event.type === 'AccountGrantApproved' ? null : state.pendingGrant;
+      return { ...state, assignment: { role, jurisdiction, organisationId }, pendingGrant };
+    }
+    case 'AccountGrantRequested': {
+      const { grantId, role, jurisdiction, organisationId, requestedBy, requestedAt } = event.data;
+      return { ...state, pendingGrant: { grantId, role, jurisdiction, organisationId, requestedBy, requestedAt } };
+    }
+    case 'AccountGrantRejected':
+      return { ...state, pendingGrant: null };
+    case 'AccountDisabled':
+      return { ...state, status: 'disabled' };
+    case 'AccountEnabled':
+      return { ...state, status: 'active' };
+    case 'AccountPasswordReset':
+      return { ...state, credentialId: event.data.credentialId };
+    // The second factor lives in the identity database alone: the state has nothing of it to change.
+    case 'AccountMfaReset':
+      return state;
+    default:
+      return assertNever(event, 'account event');
+  }
+}
+
+export function foldAccount(events: readonly AccountEvent[], from: AccountState = { status: 'none' }): AccountState {
+  return events.reduce(evolveAccount, from);
+}

@@ -1,0 +1,28 @@
+import type { Assignment } from './events';
+
+export interface PendingGrant extends Assignment {
+  grantId: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
+export interface AccountRecord {
+  status: 'active' | 'disabled';
+  accountId: string;
+  username: string;
+  displayName: string;
+  /**
+   * What the account may do now; null until its first assignment takes effect (an account created
+   * with a privileged role cannot sign in before a second administrator approves it).
+   */
+  assignment: Assignment | null;
+  /** A privileged assignment awaiting approval; the account keeps `assignment` meanwhile. */
+  pendingGrant: PendingGrant | null;
+  /** The identity database's handle on the current password. */
+  credentialId: string;
+  createdAt: string;
+}
+
+export type AccountState = { status: 'none' } | AccountRecord;
+
+export const initialAccountState: AccountState = { status: 'none' };

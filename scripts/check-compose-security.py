@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Asserts the security properties of docker-compose.yml that can be checked without running it.
+
+Reads the resolved configuration (`docker-compose config`, YAML or JSON) on stdin; prints each
+violation and exits 1 if there is any. Checked: only the API publishes ports; Temporal, its database
+and EventStoreDB are only on internal networks; Temporal requires client certificates and its clients
+(the app, the setup, the tools, the UI) present one; EventStoreDB runs secure with TLS and changed
+default passwords; the app reaches EventStoreDB with TLS through a connection string from a secret;
+no password or private key is written in the file; secrets come from files; the audit signing key is
+a secret outside the data folder.
+"""
+import json
+import re
+import sys
+
+text = sys.stdin.read()
+try:
+    config = json.loads(text)
+except ValueError:
+    import yaml  # docker-compose v1 prints YAML only; its own dependency python3-yaml is present
+
+    config = yaml.safe_load(text)
+
+services = config.get("services", {})
+networks = config.get("networks", {}) or {}
+secrets = config.get("secrets", {}) or {}
+problems = []
+
+
+def env(name):
+    value = services.get(name, {}).get("environment") or {}
+    if isinstance(value, list):
+        value = dict(item.split("=", 1) if "=" in item else (item, "") for item in value)
+    return {k: "" if v is None else str(v) for k, v in value.items()}
+
+
+def service_secrets(name):
+    return {s if isinstance(s, str) else s.get("source") for s in services.get(name, {}).get("secrets") or []}
+
+
+def service_networks(name):
+    value = services.get(name, {}).get("networks") or {"default": None}
+    return list(value) if isinstance(value, (list, dict)) else []
+
+
+def internal(network):
+    return bool((networks.get(network) or {}).get("internal"))
+
+
+for name, service in services.items():
+    if service.get("ports") and name != "api":
+        problems.append(f"{name} publishes ports; only the API may")
+    for key, value in env(name).items():
+        if re.search(r"PASSWORD|PWD|SECRET|PRIVATE", key) and not key.endswith("_FILE") and value and not value.startswith("/run/secrets/"):
+            problems.append(f"{name}: {key} is written in the compose file; use a secret file")
+        if "PRIVATE KEY" in value or re.search(r"esdb(\+discover)?://[^/@]+:[^/@]+@", value):
+            problems.append(f"{name}: {key} holds a credential; use a secret file")
+
+for name in ("temporal", "postgresql", "eventstoredb", "temporal-ui", "temporal-admin-tools", "temporal-setup", "eventstore-setup", "worker", "projector"):
+    if name not in services:
+        problems.append(f"service {name} is missing")
+        continue
+    outside = [n for n in service_networks(name) if not internal(n)]
+    if outside:
+        problems.append(f"{name} joins non-internal networks {outside}; it must be reachable only on an internal network")
+
+temporal = env("temporal")
+if temporal.get("TEMPORAL_TLS_REQUIRE_CLIENT_AUTH") != "true":
+    problems.append("temporal: TEMPORAL_TLS_REQUIRE_CLIENT_AUTH must be true (mutual TLS)")
+for key in ("TEMPORAL_TLS_FRONTEND_CERT", "TEMPORAL_TLS_FRONTEND_KEY", "TEMPORAL_TLS_CLIENT1_CA_CERT", "TEMPORAL_TLS_SERVER_CERT", "TEMPORAL_TLS_SERVER_KEY"):
+    if not temporal.get(key, "").startswith("/run/secrets/"):
+        problems.append(f"temporal: {key} must name a secret file")
+
+for name in ("worker", "projector", "api"):
+    e = env(name)
+    if "EVENTSTORE_URL" in e:
+        problems.append(f"{name}: EVENTSTORE_URL carries the store password; use EVENTSTORE_URL_FILE")
+    if not e.get("EVENTSTORE_URL_FILE", "").startswith("/run/secrets/"):
+        problems.append(f"{name}: EVENTSTORE_URL_FILE must name a secret file")
+    wanted = {v[len("/run/secrets/"):] for v in e.values() if v.startswith("/run/secrets/")}
+    missing = wanted - service_secrets(name)
+    if missing:
+        problems.append(f"{name}: uses secrets it is not given: {sorted(missing)}")
+    if name == "projector":
+        if service_secrets(name) & {"audit-signing-key", "temporal-app-key"}:
+            problems.append("projector: reads the event store only; it must not hold the audit key or a Temporal client key")
+        continue
+    for key in ("TEMPORAL_TLS_CERT_FILE", "TEMPORAL_TLS_KEY_FILE", "TEMPORAL_TLS_CA_FILE"):
+        if not e.get(key, "").startswith("/run/secrets/"):
+            problems.append(f"{name}: {key} must name a secret file (mutual TLS to Temporal)")
+    key_file = e.get("AUDIT_SIGNING_KEY_FILE", "")
+    data_dir = e.get("DATA_DIR", "/data").rstrip("/")
+    if not key_file.startswith("/run/secrets/") or key_file.startswith(data_dir + "/"):
+        problems.append(f"{name}: AUDIT_SIGNING_KEY_FILE must be a secret outside DATA_DIR")
+    if "AUDIT_SIGNING_KEY" in e or e.get("AUDIT_KEY_IN_DATA_DIR") == "allow":
+        problems.append(f"{name}: the audit key must come from its secret file, outside the data folder")
+
+for name in ("temporal-setup", "temporal-admin-tools", "temporal-ui"):
+    e = env(name)
+    if not any(k in e for k in ("TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CLIENT_CERT_PATH")):
+        problems.append(f"{name}: needs a client certificate for Temporal's mutual TLS")
+
+esdb = env("eventstoredb")
+if esdb.get("EVENTSTORE_INSECURE", "false").lower() == "true":
+    problems.append("eventstoredb: must not run insecure")
+for key in ("EVENTSTORE_CERTIFICATE_FILE", "EVENTSTORE_CERTIFICATE_PRIVATE_KEY_FILE"):
+    if not esdb.get(key, "").startswith("/run/secrets/"):
+        problems.append(f"eventstoredb: {key} must name a secret file")
+entry = " ".join(services.get("eventstoredb", {}).get("entrypoint") or [])
+if "EVENTSTORE_DEFAULT_ADMIN_PASSWORD" not in entry or "/run/secrets/" not in entry:
+    problems.append("eventstoredb: the admin password must be replaced from a secret (not admin/changeit)")
+if "changeit" in text:
+    problems.append("the default EventStoreDB password changeit appears in the configuration")
+
+for name, secret in secrets.items():
+    if not (secret or {}).get("file") and not (secret or {}).get("external"):
+        problems.append(f"secret {name} must come from a file (or be external)")
+for needed in ("audit-signing-key", "eventstore-url", "postgres-password", "eventstore-admin-password", "temporal-app-key"):
+    if needed not in secrets:
+        problems.append(f"secret {needed} is missing")
+
+if problems:
+    for p in problems:
+        print(f"check-compose: {p}", file=sys.stderr)
+    sys.exit(1)
+print(f"check-compose: security properties hold ({len(services)} services, only the API published)")

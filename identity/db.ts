@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
  * The identity database: accounts, sessions and second factors, apart from the event store because passwords and
  * tokens are secrets that must never travel in events or be replayed into read models.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE accounts (
      id              TEXT PRIMARY KEY,
      username        TEXT NOT NULL UNIQUE CHECK (username = lower(username)),

@@ -22,6 +22,11 @@ export class TestTotp {
     this.secrets.set(username.trim().toLowerCase(), secret);
   }
 
+  /** Whether the account has enrolled (or been given) an authenticator in this test. */
+  knows(username: string): boolean {
+    return this.secrets.has(username.trim().toLowerCase());
+  }
+
   secretOf(username: string): string {
     const secret = this.secrets.get(username.trim().toLowerCase());
     if (!secret) throw new Error(`${username} has not enrolled an authenticator in this test`);

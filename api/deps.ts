@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { EventStore } from '../eventstore/port';
-import type { Identity } from '../identity/identity';
+import type { Identity, MfaOperations } from '../identity/identity';
 import type { AccreditationQueueQueries } from '../projections/accreditation/queue';
 import type { NocQueries } from '../projections/noc/read-model';
 import type { PublicQueries } from '../projections/procurement/queries';
@@ -32,6 +32,7 @@ export interface ApiDeps {
     | 'approveGrant'
     | 'rejectGrant'
     | 'listPendingGrants'
+    | MfaOperations
   >;
   nocGateway: NocGateway;
   nocQueries: NocQueries;

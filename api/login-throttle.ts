@@ -16,6 +16,7 @@ import { DomainError, RateLimited } from '../domain/shared/errors';
  *   attacker elsewhere cannot lock the owner out of the places they use.
  *
  * Failures are counted whether or not the username exists, so refusals reveal nothing about accounts.
+ * Wrong second-factor codes count as failures too, against the same limits.
  */
 export interface Window {
   max: number;
@@ -47,8 +48,12 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
 };
 
 export interface LoginThrottle {
-  /** Runs `login` unless a limit refuses first (RateLimited); a failed login counts against the limits. */
-  attempt<T>(request: FastifyRequest, username: string, login: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `login` unless a limit refuses first (RateLimited); a wrong password or a wrong second-factor
+   * code counts against the limits. `partial`: a step that succeeds without signing in (the password
+   * step of a two-step sign-in, an enrolment), so success does not make the address known.
+   */
+  attempt<T>(request: FastifyRequest, username: string, login: () => Promise<T>, options?: { partial?: boolean }): Promise<T>;
 }
 
 declare module 'fastify' {
@@ -57,6 +62,9 @@ declare module 'fastify' {
     loginThrottle: LoginThrottle;
   }
 }
+
+/** Failures that count: guesses at a password or at a code (a missing code is no guess). */
+const COUNTED: ReadonlySet<string> = new Set(['INVALID_CREDENTIALS', 'MFA_CODE_INVALID', 'MFA_CHALLENGE_INVALID']);
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 type Status = Awaited<ReturnType<Limiter>>;
@@ -132,7 +140,7 @@ export function registerLoginThrottle(app: FastifyInstance, options: Partial<Log
     });
 
   const throttle: LoginThrottle = {
-    async attempt(request, username, login) {
+    async attempt(request, username, login, options = {}) {
       const { address, pair, account } = limitsOf();
       const subject = { account: username.trim().toLowerCase(), address: normalizeIP(request.ip) };
       subjects.set(request, subject);
@@ -146,10 +154,10 @@ export function registerLoginThrottle(app: FastifyInstance, options: Partial<Log
 
       try {
         const result = await login();
-        known.add(subject);
+        if (!options.partial) known.add(subject);
         return result;
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'INVALID_CREDENTIALS') {
+        if (err instanceof DomainError && COUNTED.has(err.code)) {
           await Promise.all([address, ...pair, account].map((limit) => limit(request)));
         }
         throw err;

@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { changeRoutes } from './routes/changes';
 import { complianceRoutes } from './routes/compliance';
+import { mfaRoutes } from './routes/mfa';
 import { monitoringRoutes } from './routes/monitoring';
 import { reviewRoutes } from './routes/reviews';
 import { cspRoutes } from './routes/csps';
@@ -72,7 +73,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
       version: '0.1.0',
       description: 'System of record and process engine of the Cloud Office: accounts, NOCs, health.',
     }));
-  routes.push(...authRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
+  routes.push(...authRoutes(deps), ...mfaRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
   routes.push(...publicRoutes(deps));
   routes.push(...cspRoutes(deps));
   routes.push(...accreditationRoutes(deps), ...frameworkRoutes(deps));

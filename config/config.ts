@@ -94,6 +94,12 @@ const EnvSchema = z.object({
   COMMAND_SIGNING_KEY_FILE: z.string().optional(),
   COMMAND_TRUSTED_KEYS: z.string().includes('PUBLIC KEY', { message: 'one or more PEM-encoded Ed25519 public keys' }).optional(),
   COMMAND_TRUSTED_KEYS_FILE: z.string().optional(),
+  /** AES-256 key (32 bytes, base64 or base64url) that TOTP secrets are encrypted with in the identity database. */
+  MFA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim(), 'base64').length === 32, '32 bytes in base64 or base64url')
+    .optional(),
+  MFA_ENCRYPTION_KEY_FILE: z.string().optional(),
 });
 
 /** TLS to the Temporal frontend; with a client certificate, mutual TLS. Files, read at connect time. */
@@ -134,6 +140,8 @@ export interface AppConfig {
   audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
   /** The keys of people's signed commands: the API signs, workers and the audit verify. */
   commandKeys: CommandKeySettings;
+  /** The key TOTP secrets are encrypted with: given, or read from (created in) the file. */
+  mfa: { encryptionKey?: Buffer; encryptionKeyFile: string };
 }
 
 /** The repository's framework/ folder, whether this runs from source (config/) or from the build (dist/config/). */
@@ -257,6 +265,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       signingKeyFile: e.COMMAND_SIGNING_KEY_FILE ? resolve(e.COMMAND_SIGNING_KEY_FILE) : DEFAULT_COMMAND_KEY_FILE,
       ...(e.COMMAND_TRUSTED_KEYS ? { trustedKeysPem: e.COMMAND_TRUSTED_KEYS } : {}),
       ...(e.COMMAND_TRUSTED_KEYS_FILE ? { trustedKeysFile: resolve(e.COMMAND_TRUSTED_KEYS_FILE) } : {}),
+    },
+    mfa: {
+      encryptionKey: e.MFA_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(e.MFA_ENCRYPTION_KEY.trim(), 'base64'),
+      encryptionKeyFile: e.MFA_ENCRYPTION_KEY_FILE ? resolve(e.MFA_ENCRYPTION_KEY_FILE) : join(dataDir, 'mfa-key'),
     },
     nocPolicy: NocPolicy.parse({
       version: e.NOC_POLICY_VERSION,

@@ -13,9 +13,10 @@ import type { AccountStatus } from './schemas';
 export const NO_PASSWORD = '!';
 
 /** Events after which the account's sessions end. */
-const ENDS_SESSIONS: ReadonlySet<AccountEvent['type']> = new Set(['AccountDisabled', 'AccountPasswordReset']);
+const ENDS_SESSIONS: ReadonlySet<AccountEvent['type']> = new Set(['AccountDisabled', 'AccountPasswordReset', 'AccountMfaReset']);
 
-export function createAccountRows(db: Database.Database, now: () => Date) {
+/** forgetSecondFactor deletes an account's authenticator and recovery codes (identity/mfa.ts). */
+export function createAccountRows(db: Database.Database, now: () => Date, forgetSecondFactor: (accountId: string) => void) {
   const stmt = {
     row: db.prepare<[string], { id: string; revision: number; credential_id: string | null; password_hash: string }>(
       'SELECT id, revision, credential_id, password_hash FROM accounts WHERE username = ?',
@@ -73,6 +74,7 @@ export function createAccountRows(db: Database.Database, now: () => Date) {
       revision: last.revision,
     });
     const fresh = events.filter((e) => e.revision > (row?.revision ?? -1));
+    if (row && fresh.some((e) => e.type === 'AccountMfaReset')) forgetSecondFactor(row.id);
     if (row && fresh.some((e) => ENDS_SESSIONS.has(e.type))) stmt.revokeAll.run(now().toISOString(), row.id);
     return true;
   });

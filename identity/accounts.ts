@@ -46,6 +46,11 @@ export interface AccountCommands {
   resetPassword(actor: Actor, username: string, password: string): Promise<AccountView>;
   approveGrant(actor: Actor, username: string, grantId: string): Promise<AccountView>;
   rejectGrant(actor: Actor, username: string, grantId: string, reason: string): Promise<AccountView>;
+  /**
+   * Forgets the account's authenticator and recovery codes and ends its sessions: it enrols again at
+   * its next sign-in. The event records who did it, never the secret.
+   */
+  resetMfa(actor: Actor, username: string): Promise<AccountView>;
   listPendingGrants(): PendingGrantEntry[];
   /**
    * Brings every account row up to its stream (after a crash between an append and its apply), and
@@ -60,6 +65,8 @@ export interface AccountCommandDeps {
   cost: PasswordCost;
   now: () => Date;
   view(username: string): AccountView;
+  /** Deletes the account's second factor (identity/mfa.ts), when an AccountMfaReset is applied. */
+  forgetSecondFactor(accountId: string): void;
 }
 
 const toAssignment = (input: { role: Assignment['role']; jurisdiction: Assignment['jurisdiction']; organisationId?: string | undefined }): Assignment => ({
@@ -68,8 +75,8 @@ const toAssignment = (input: { role: Assignment['role']; jurisdiction: Assignmen
   organisationId: input.organisationId ?? null,
 });
 
-export function createAccountCommands({ db, store, cost, now, view }: AccountCommandDeps): AccountCommands & { rows: AccountRows } {
-  const rows = createAccountRows(db, now);
+export function createAccountCommands({ db, store, cost, now, view, forgetSecondFactor }: AccountCommandDeps): AccountCommands & { rows: AccountRows } {
+  const rows = createAccountRows(db, now, forgetSecondFactor);
   const stmt = {
     enabledAdmins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE role = 'admin' AND disabled = 0"),
     exists: db.prepare<[string], { id: string }>('SELECT id FROM accounts WHERE username = ?'),
@@ -184,6 +191,11 @@ export function createAccountCommands({ db, store, cost, now, view }: AccountCom
     async rejectGrant(actor, username, grantId, reason) {
       const ref = parseOrThrow(GrantRejection, { username, grantId, reason });
       return execute(ref.username, { type: 'RejectGrant', actor, data: { grantId: ref.grantId, reason: ref.reason } });
+    },
+
+    async resetMfa(actor, username) {
+      const { username: name } = parseOrThrow(AccountRef, { username });
+      return execute(name, { type: 'ResetMfa', actor, data: {} });
     },
 
     listPendingGrants() {

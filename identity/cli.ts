@@ -5,6 +5,7 @@ import { OPERATOR_CONSOLE_ACTOR, PRIVILEGED_ROLES } from '../domain/account/poli
 import { DomainError } from '../domain/shared/errors';
 import { createEventStore } from '../eventstore';
 import { createIdentity, type Identity } from './identity';
+import { loadMfaKey } from './secret-box';
 import type { PendingGrantEntry } from './accounts';
 import { promptHidden } from './prompt';
 import { PASSWORD_MIN_LENGTH, type AccountInput, type AccountView } from './schemas';
@@ -40,6 +41,9 @@ Commands:
       Enables a disabled account.
   reset-password NAME | --username NAME [--password PW]
       Sets a new password (asked for or generated as for add) and ends the account's sessions.
+  reset-mfa NAME | --username NAME
+      Forgets the account's authenticator and recovery codes and ends its sessions; the person
+      enrols a new authenticator at their next sign-in.
 
 Roles: csp, pse, reviewer, security-reviewer, director, provincial-officer, auditor, admin
 Jurisdictions: federal, punjab, sindh, khyber-pakhtunkhwa, balochistan, gilgit-baltistan, azad-jammu-kashmir
@@ -77,6 +81,7 @@ const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   disable: ['username'],
   enable: ['username'],
   'reset-password': ['username', 'password'],
+  'reset-mfa': ['username'],
 };
 
 function formatAccount(a: AccountView): string {
@@ -186,6 +191,12 @@ export async function runCli(argv: readonly string[], openIdentity: () => Promis
         if (generated) io.out(`New password for ${target} (shown once): ${password}`);
         return 0;
       }
+      case 'reset-mfa': {
+        if (target === undefined) throw new UsageError('--username: is required (or: reset-mfa NAME)');
+        await identity.resetMfa(actor, target);
+        io.out(`Second factor of ${target} reset; its sessions have ended and it enrols again at the next sign-in`);
+        return 0;
+      }
       case 'set-role': {
         if (target === undefined) throw new UsageError('--username: is required (or: set-role NAME)');
         const account = await identity.changeAssignment(actor, target, {
@@ -252,7 +263,7 @@ if (require.main === module) {
   const open = async (): Promise<CliIdentity> => {
     const config = loadConfig();
     const store = await createEventStore(config.eventStore);
-    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store });
+    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
     return {
       identity,
       async close() {

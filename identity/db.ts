@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
- * The identity database: accounts and sessions, apart from the event store because passwords and
+ * The identity database: accounts, sessions and second factors, apart from the event store because passwords and
  * tokens are secrets that must never travel in events or be replayed into read models.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE accounts (
      id              TEXT PRIMARY KEY,
      username        TEXT NOT NULL UNIQUE CHECK (username = lower(username)),
@@ -43,6 +43,27 @@ const MIGRATIONS: readonly string[] = [
      password_hash TEXT NOT NULL,
      staged_at     TEXT NOT NULL
    );`,
+  // MFA (identity/mfa.ts): the TOTP secret (confirmed_at null while enrolment is pending), the last
+  // accepted time step against replays, one-time recovery codes as hashes, sign-in challenges.
+  `CREATE TABLE mfa (
+     account_id   TEXT PRIMARY KEY REFERENCES accounts (id),
+     secret       TEXT NOT NULL,
+     created_at   TEXT NOT NULL,
+     confirmed_at TEXT,
+     last_step    INTEGER
+   );
+   CREATE TABLE mfa_recovery_codes (
+     account_id TEXT NOT NULL REFERENCES accounts (id),
+     code_hash  TEXT NOT NULL,
+     used_at    TEXT,
+     PRIMARY KEY (account_id, code_hash)
+   );
+   CREATE TABLE mfa_challenges (
+     token_hash TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts (id),
+     expires_at TEXT NOT NULL,
+     failures   INTEGER NOT NULL DEFAULT 0
+   );`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {
@@ -55,8 +76,25 @@ export function openIdentityDb(path: string): Database.Database {
   return db;
 }
 
+/**
+ * The second factor and accounts as events were built side by side, each as migration 2. A database
+ * that ran the MFA one as its second has the MFA tables but not the account columns: the accounts
+ * migration runs now, and the database counts both.
+ */
+function adoptMfaAsSecond(db: Database.Database): void {
+  if (db.pragma('user_version', { simple: true }) !== 2) return;
+  const mfaTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mfa'").get();
+  const statusColumn = db.prepare("SELECT 1 FROM pragma_table_info('accounts') WHERE name = 'status'").get();
+  if (!mfaTable || statusColumn) return;
+  db.transaction(() => {
+    db.exec(MIGRATIONS[1] as string);
+    db.pragma('user_version = 3');
+  })();
+}
+
 /** user_version counts the migrations applied; each runs once, in its own transaction. */
 function migrate(db: Database.Database): void {
+  adoptMfaAsSecond(db);
   const applied = db.pragma('user_version', { simple: true }) as number;
   MIGRATIONS.slice(applied).forEach((sql, i) => {
     db.transaction(() => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { SYSTEM_ACTOR, type Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
@@ -5,6 +6,8 @@ import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
 import type { EventStore } from '../eventstore/port';
 import { createAccountCommands, type AccountCommands } from './accounts';
 import { openIdentityDb } from './db';
+import { createMfa, type MfaEnrolment } from './mfa';
+import { createSecretBox } from './secret-box';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
 import { LoginInput, Username, type AccountStatus, type AccountView, type PendingGrantView } from './schemas';
 import { generatePassword, newToken, sessionDigest, type TokenKind } from './tokens';
@@ -15,7 +18,21 @@ export interface Session {
   token: string;
   expiresAt: string;
   actor: Actor;
+  /** Only at the sign-in that confirmed an authenticator: the one-time recovery codes, shown once. */
+  recoveryCodes?: string[];
 }
+
+/** The UI's two-step sign-in: the password was right; the challenge waits for the code. */
+export interface SignInChallenge {
+  challenge: string;
+  expiresAt: string;
+  username: string;
+  /** Present while the account has no confirmed authenticator: what to add to the app. */
+  enrolment?: MfaEnrolment;
+}
+
+/** What the API and UI use of the second factor. */
+export type MfaOperations = 'beginMfaEnrolment' | 'startSignIn' | 'pendingSignIn' | 'finishSignIn' | 'resetMfa';
 
 export interface InitialAdmin {
   username: string;
@@ -35,6 +52,14 @@ export interface Identity extends AccountCommands {
    * The token is of the kind asked for (API bearer token unless said otherwise).
    */
   login(input: LoginInput, kind?: TokenKind): Promise<Session>;
+  /** After the right password, a new authenticator secret for an account without a confirmed one. */
+  beginMfaEnrolment(input: LoginInput): Promise<MfaEnrolment>;
+  /** Checks the password and opens a challenge for the code (starting an enrolment when there is none). */
+  startSignIn(input: LoginInput): Promise<SignInChallenge>;
+  /** The live challenge, with the pending enrolment to show again; undefined when expired or spent. */
+  pendingSignIn(challenge: string): SignInChallenge | undefined;
+  /** The code step; throws MFA_CHALLENGE_INVALID for a dead challenge, as login for the code. */
+  finishSignIn(challenge: string, code: string, kind?: TokenKind): Session;
   /** Revokes the session; false when the token was not a live session of that kind. */
   logout(token: string, kind?: TokenKind): boolean;
   /** The actor behind a live session token of that kind, or undefined. */
@@ -58,6 +83,14 @@ export interface IdentityOptions {
   passwordCost?: PasswordCost;
   /** The clock; tests move it to expire tokens. */
   now?: () => Date;
+  /**
+   * The key TOTP secrets are encrypted with (config.mfa, see secret-box.ts loadMfaKey). Absent: a
+   * random key of this instance, enough for an in-memory database; a file's secrets then do not
+   * survive a restart.
+   */
+  mfaKey?: Buffer;
+  /** The clock of TOTP time steps; `now` unless given (tests step it to get a fresh code per sign-in). */
+  mfaNow?: () => Date;
 }
 
 interface AccountRow {
@@ -107,12 +140,14 @@ function toActor(row: Pick<AccountRow, 'id' | 'display_name' | 'role' | 'jurisdi
 
 export function createIdentity(options: IdentityOptions): Identity {
   const db: Database.Database = openIdentityDb(options.path);
+  const mfa = createMfa(db, options.mfaNow ?? options.now ?? (() => new Date()), createSecretBox(options.mfaKey ?? randomBytes(32)));
   const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
   const now = options.now ?? (() => new Date());
   const ttlMs = options.sessionTtlHours * HOUR_MS;
 
   const stmt = {
     byUsername: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?'),
+    byId: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
     all: db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY username'),
     countAdmins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE role = 'admin'"),
     insertSession: db.prepare<[string, string, string, string, string]>(
@@ -139,13 +174,41 @@ export function createIdentity(options: IdentityOptions): Identity {
     if (!row) throw new DomainError('NOT_FOUND', `No account named ${username}`, 'username');
     return toView(row);
   };
-  const accounts = createAccountCommands({ db, store: options.store, cost, now, view });
+  const accounts = createAccountCommands({ db, store: options.store, cost, now, view, forgetSecondFactor: (accountId) => mfa.reset(accountId) });
+
+  /** The account behind a username and password, checked in the same time whether it exists or not. */
+  const checkPassword = async (input: LoginInput): Promise<AccountRow> => {
+    const { username, password } = parseOrThrow(LoginInput, input);
+    const row = stmt.byUsername.get(username.trim().toLowerCase());
+    if (!row) {
+      await verifyPassword(await getDummyHash(), password);
+      throw invalidCredentials();
+    }
+    const ok = await verifyPassword(row.password_hash, password);
+    if (!ok || row.disabled === 1) throw invalidCredentials();
+    return row;
+  };
+
+  const openSession = (row: AccountRow, kind: TokenKind, recoveryCodes?: string[]): Session => {
+    const token = newToken();
+    const at = now();
+    const expiresAt = new Date(at.getTime() + ttlMs).toISOString();
+    stmt.purgeExpired.run(at.toISOString());
+    stmt.insertSession.run(sessionDigest(token, kind), row.id, at.toISOString(), expiresAt, at.toISOString());
+    return { token, expiresAt, actor: toActor(row), ...(recoveryCodes ? { recoveryCodes } : {}) };
+  };
+
+  const challengeOf = (row: AccountRow, challenge: { challenge: string; expiresAt: string }): SignInChallenge => {
+    const enrolment = mfa.pendingEnrolment(row);
+    return { ...challenge, username: row.username, ...(enrolment ? { enrolment } : {}) };
+  };
 
   const identity: Identity = {
     createAccount: accounts.createAccount,
     changeAssignment: accounts.changeAssignment,
     setDisabled: accounts.setDisabled,
     resetPassword: accounts.resetPassword,
+    resetMfa: accounts.resetMfa,
     approveGrant: accounts.approveGrant,
     rejectGrant: accounts.rejectGrant,
     listPendingGrants: accounts.listPendingGrants,
@@ -162,20 +225,40 @@ export function createIdentity(options: IdentityOptions): Identity {
     },
 
     async login(input, kind = 'api') {
-      const { username, password } = parseOrThrow(LoginInput, input);
-      const row = stmt.byUsername.get(username.trim().toLowerCase());
-      if (!row) {
-        await verifyPassword(await getDummyHash(), password);
-        throw invalidCredentials();
+      const row = await checkPassword(input);
+      return openSession(row, kind, mfa.verify(row.id, input.code).recoveryCodes);
+    },
+
+    async beginMfaEnrolment(input) {
+      return mfa.beginEnrolment(await checkPassword(input));
+    },
+
+    async startSignIn(input) {
+      const row = await checkPassword(input);
+      if (mfa.status(row.id) === 'none') mfa.beginEnrolment(row);
+      return challengeOf(row, mfa.openChallenge(row.id));
+    },
+
+    pendingSignIn(challenge) {
+      const live = mfa.challengeAccount(challenge);
+      const row = live && stmt.byId.get(live.accountId);
+      if (!live || !row || row.disabled === 1) return undefined;
+      return challengeOf(row, { challenge, expiresAt: live.expiresAt });
+    },
+
+    finishSignIn(challenge, code, kind = 'api') {
+      const live = mfa.challengeAccount(challenge);
+      const row = live && stmt.byId.get(live.accountId);
+      if (!row || row.disabled === 1) throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in took too long or was already used; sign in again');
+      let verified;
+      try {
+        verified = mfa.verify(row.id, code);
+      } catch (err) {
+        mfa.challengeFailed(challenge);
+        throw err;
       }
-      const ok = await verifyPassword(row.password_hash, password);
-      if (!ok || row.disabled === 1) throw invalidCredentials();
-      const token = newToken();
-      const at = now();
-      const expiresAt = new Date(at.getTime() + ttlMs).toISOString();
-      stmt.purgeExpired.run(at.toISOString());
-      stmt.insertSession.run(sessionDigest(token, kind), row.id, at.toISOString(), expiresAt, at.toISOString());
-      return { token, expiresAt, actor: toActor(row) };
+      mfa.closeChallenge(challenge);
+      return openSession(row, kind, verified.recoveryCodes);
     },
 
     logout(token, kind = 'api') {

@@ -77,6 +77,8 @@ export const PasswordChange = z.object({ username: Username, password: Password 
 export const LoginInput = z.object({
   username: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  /** The authenticator's current 6-digit code, or one of the account's unused recovery codes. */
+  code: z.string().max(32, 'must be at most 32 characters').optional(),
 });
 export type LoginInput = z.infer<typeof LoginInput>;
 

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/config';
 import { createEventStore } from '../eventstore';
-import { createIdentity, type InitialAdmin } from '../identity';
+import { createIdentity, loadMfaKey, type InitialAdmin } from '../identity';
 
 /**
  * On the first start there is no account at all: create the administrator, whose password is printed
@@ -9,7 +9,7 @@ import { createIdentity, type InitialAdmin } from '../identity';
  */
 export async function openIdentityForStart(config: AppConfig): Promise<InitialAdmin | undefined> {
   const store = await createEventStore(config.eventStore);
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store });
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
   try {
     return await identity.ensureInitialAdmin();
   } finally {

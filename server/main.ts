@@ -8,7 +8,7 @@ import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { positionToString, type EventStore } from '../eventstore/port';
-import { createIdentity } from '../identity';
+import { createIdentity, loadMfaKey } from '../identity';
 import { readCheckpoints } from '../projections/checkpoints';
 import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
   const eventStore = await createEventStore(config.eventStore);
   // Account changes are events in this store; the identity database follows them.
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore });
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.

@@ -80,6 +80,7 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   AccountDisabled: () => 'Disabled the account',
   AccountEnabled: () => 'Enabled the account',
   AccountPasswordReset: () => 'Reset the password',
+  AccountMfaReset: () => 'Reset the second factor (the person enrols an authenticator again)',
 };
 
 export function describeEvent(type: string, data: unknown): string {

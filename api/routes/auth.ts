@@ -10,14 +10,19 @@ export function authRoutes(deps: ApiDeps): AnyRoute[] {
       method: 'POST',
       url: '/api/auth/login',
       operationId: 'login',
-      summary: 'Exchange a username and password for a bearer token',
+      summary: 'Exchange a username, password and second-factor code for a bearer token',
+      description:
+        '`code` is the current code of the account\'s authenticator app, or one of its unused recovery codes. Without ' +
+        'it the answer is 401 MFA_REQUIRED; a wrong or reused code is 401 MFA_CODE_INVALID (and counts toward the ' +
+        'sign-in throttle); an account without a confirmed authenticator gets 403 MFA_ENROLMENT_REQUIRED: start with ' +
+        'POST /api/auth/mfa/enrolment. These come only after the right password.',
       tag: 'auth',
       auth: 'public',
       body: LoginBody,
       bodyName: 'Login',
       status: 200,
       response: SessionSchema,
-      errors: [401, 429],
+      errors: [401, 403, 429],
       handler: ({ body, request }) => request.server.loginThrottle.attempt(request, body.username, () => deps.identity.login(body, 'api')),
     }),
     defineRoute({

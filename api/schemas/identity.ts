@@ -10,6 +10,8 @@ export const SessionSchema = z.object({
   token: z.string(),
   expiresAt: z.iso.datetime(),
   actor: Actor,
+  /** Only in the answer to the sign-in that confirmed an enrolment: ten one-time codes, shown this once. */
+  recoveryCodes: z.array(z.string()).optional(),
 });
 
 /** Without a password the server generates one and returns it once. */

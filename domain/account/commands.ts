@@ -16,7 +16,8 @@ export type AccountCommand =
   | { type: 'RejectGrant'; actor: Actor; data: { grantId: string; reason: string } }
   | { type: 'DisableAccount'; actor: Actor; data: Record<string, never> }
   | { type: 'EnableAccount'; actor: Actor; data: Record<string, never> }
-  | { type: 'ResetPassword'; actor: Actor; data: { credentialId: string } };
+  | { type: 'ResetPassword'; actor: Actor; data: { credentialId: string } }
+  | { type: 'ResetMfa'; actor: Actor; data: Record<string, never> };
 
 export type AccountCommandType = AccountCommand['type'];
 export type AccountCommandOf<K extends AccountCommandType> = Extract<AccountCommand, { type: K }>;

@@ -64,6 +64,9 @@ export function decideAccount(command: AccountCommand, state: AccountState, ctx:
     case 'ResetPassword':
       return [{ type: 'AccountPasswordReset', data: { credentialId: command.data.credentialId, resetBy: actor.userId, resetAt: ctx.now } }];
 
+    case 'ResetMfa':
+      return [{ type: 'AccountMfaReset', data: { resetBy: actor.userId, resetAt: ctx.now } }];
+
     default:
       return assertNever(command, 'account command');
   }

@@ -44,6 +44,8 @@ export const AccountEventSchemas = {
   AccountEnabled: z.object({ enabledBy: Text, enabledAt: IsoDateTime }),
   /** Who reset whose password, and when; the new password's hash stays in the identity database. */
   AccountPasswordReset: z.object({ credentialId: Text, resetBy: Text, resetAt: IsoDateTime }),
+  /** Who reset whose second factor, and when; the authenticator's secret never leaves the identity database. */
+  AccountMfaReset: z.object({ resetBy: Text, resetAt: IsoDateTime }),
 } as const;
 
 type Schemas = typeof AccountEventSchemas;

@@ -28,6 +28,9 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'active' };
     case 'AccountPasswordReset':
       return { ...state, credentialId: event.data.credentialId };
+    // The second factor lives in the identity database alone: the state has nothing of it to change.
+    case 'AccountMfaReset':
+      return state;
     default:
       return assertNever(event, 'account event');
   }

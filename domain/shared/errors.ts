@@ -17,6 +17,15 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: 'validation',
   UNAUTHENTICATED: 'unauthenticated',
   INVALID_CREDENTIALS: 'unauthenticated',
+  /** The password was right; the sign-in also needs the authenticator's current code (or a recovery code). */
+  MFA_REQUIRED: 'unauthenticated',
+  /** The password was right; the account has no confirmed authenticator yet and must enrol one first. */
+  MFA_ENROLMENT_REQUIRED: 'forbidden',
+  /** The code is not a current authenticator code, was used already, or is no unused recovery code. */
+  MFA_CODE_INVALID: 'unauthenticated',
+  /** The code step of a two-step sign-in came too late or with a token that is not a live challenge. */
+  MFA_CHALLENGE_INVALID: 'unauthenticated',
+  MFA_ALREADY_ENROLLED: 'conflict',
   FORBIDDEN: 'forbidden',
   NOT_FOUND: 'not-found',
   ROLE_NOT_ALLOWED: 'forbidden',

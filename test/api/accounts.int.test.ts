@@ -14,6 +14,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import type { Actor } from '../../domain/shared/actor';
 import type { AccountView, Identity } from '../../identity';
 import { createTestIdentity } from '../support/identity';
+import { testTotp } from '../support/mfa';
 import { InjectBrowser } from '../ui/inject-browser';
 import { FakeNocGateway, FakeNocQueries } from './fakes';
 
@@ -44,13 +45,22 @@ interface Body {
   verification: { intact: boolean };
 }
 
-async function call(method: 'GET' | 'POST' | 'PUT', url: string, who?: string, payload?: unknown): Promise<{ status: number; body: Body }> {
+async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who?: string, payload?: unknown): Promise<{ status: number; body: Body }> {
   const res = await app.inject({ method, url, payload: payload as object, headers: who ? { authorization: `Bearer ${tokens[who]}` } : {} });
-  return { status: res.statusCode, body: res.json() as Body };
+  return { status: res.statusCode, body: (res.body === '' ? {} : res.json()) as Body };
 }
 
+/**
+ * Signs in as an API client does: the first time, it enrols an authenticator (POST
+ * /api/auth/mfa/enrolment, whose refusal is the answer then); every time, the login carries a code.
+ */
 async function signIn(username: string, password = PASSWORD) {
-  const res = await call('POST', '/api/auth/login', undefined, { username, password });
+  if (!testTotp.knows(username)) {
+    const enrolment = await app.inject({ method: 'POST', url: '/api/auth/mfa/enrolment', payload: { username, password } });
+    if (enrolment.statusCode !== 200) return { status: enrolment.statusCode, body: enrolment.json() as Body };
+    testTotp.remember(username, (enrolment.json() as { secret: string }).secret);
+  }
+  const res = await call('POST', '/api/auth/login', undefined, { username, password, code: testTotp.code(username) });
   if (res.status === 200) {
     tokens[username] = res.body.token;
     ids[username] = res.body.actor.userId;
@@ -193,6 +203,21 @@ describe('changing, disabling, enabling and resetting accounts', () => {
       ['AccountPasswordReset', ids.admin],
     ]);
     expect(JSON.stringify(events.map((e) => [e.data, e.metadata]))).not.toContain(reset.body.generatedPassword);
+    expect((await verifyStore(store)).breaks).toEqual([]);
+  });
+
+  it("records an administrator's reset of the second factor as an event without the secret; the person enrols again", async () => {
+    const password = 'rania enrols again soon';
+    expect((await call('POST', '/api/accounts/rania/reset-password', 'admin', { password })).status).toBe(200);
+    expect((await signIn('rania', password)).status).toBe(200);
+    const secret = testTotp.secretOf('rania');
+    expect((await call('DELETE', '/api/accounts/rania/mfa', 'admin')).status).toBe(204);
+    expect((await call('GET', '/api/me', 'rania')).status).toBe(401);
+    const refused = await call('POST', '/api/auth/login', undefined, { username: 'rania', password, code: testTotp.code('rania') });
+    expect(refused.body.error).toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    const events = await store.readStream('account-rania');
+    expect(events.at(-1)).toMatchObject({ type: 'AccountMfaReset', data: { resetBy: ids.admin }, metadata: { actor: { userId: ids.admin } } });
+    expect(JSON.stringify(events.map((e) => [e.data, e.metadata]))).not.toContain(secret);
     expect((await verifyStore(store)).breaks).toEqual([]);
   });
 

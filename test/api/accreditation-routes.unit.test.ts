@@ -9,7 +9,7 @@ import { decideAccreditation, foldAccreditation, type AccreditationCommand, type
 import { decideCsp, foldCsp, type CspCommand, type CspEvent } from '../../domain/csp';
 import type { Actor } from '../../domain/shared/actor';
 import { type Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { AccreditationActionInput, AccreditationView } from '../../workflows/accreditation/messages';
 import type { CspActionInput, CspView } from '../../workflows/csp/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
@@ -100,8 +100,7 @@ const tokens = {} as Record<Who, string>;
 beforeAll(async () => {
   identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await seedAccount(identity, { ...account, password: 'correct horse battery' });
-    tokens[who] = (await identity.login({ username: account.username, password: 'correct horse battery' })).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: 'correct horse battery' })).token;
   }
   csps = new FakeCspGateway();
   accreditations = new FakeAccreditationGateway(csps);

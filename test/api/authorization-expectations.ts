@@ -23,6 +23,7 @@ import { ROLES, type Role } from '../../domain/shared/vocabulary';
 import { ORGANISATION, GOV_CLOUD } from '../domain/csp-fixtures';
 import { CSP, FRAMEWORK_EFFECTIVE, FRAMEWORK_NEXT } from './matrix-world';
 import FRAMEWORK_FILE from '../../framework/benchmark-framework-1.0.json';
+import { testTotp } from '../support/mfa';
 import { NOC_REQUEST, PASSWORD } from './harness';
 
 export type Rule =
@@ -43,6 +44,7 @@ export interface Expectation {
   /** Public routes answer anyone, token or not; the others answer 401 without one. */
   public?: boolean;
   access: Record<Role, Access>;
+  /** A function when each request needs a fresh body (a sign-in's one-time code). */
   body?: unknown;
   query?: string;
   /** The body field that names the record, when the path does not. */
@@ -91,7 +93,10 @@ const publicRoute = (subject: SubjectKind = 'none', query?: string): Expectation
 const action = (subject: SubjectKind, access: Record<Role, Access>, body: unknown = {}): Expectation => ({ subject, access, body });
 
 export const EXPECTATIONS: Record<string, Expectation> = {
-  'POST /api/auth/login': { ...publicRoute(), body: { username: 'matrix-login', password: PASSWORD } },
+  // matrix-login has enrolled an authenticator: every sign-in sends a code of a fresh time step.
+  'POST /api/auth/login': { ...publicRoute(), body: () => ({ username: 'matrix-login', password: PASSWORD, code: testTotp.code('matrix-login') }) },
+  // matrix-enrol has not: each request starts its enrolment again.
+  'POST /api/auth/mfa/enrolment': { ...publicRoute(), body: { username: 'matrix-enrol', password: PASSWORD } },
   'POST /api/auth/logout': { subject: 'none', access: every(YES) },
   'GET /api/me': { subject: 'none', access: every(YES) },
   'POST /api/accounts': action('none', only({ admin: YES }), { username: 'matrix-new', role: 'auditor', jurisdiction: 'federal' }),
@@ -103,6 +108,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/accounts/:username/disable': action('none', only({ admin: YES })),
   'POST /api/accounts/:username/enable': action('none', only({ admin: YES })),
   'POST /api/accounts/:username/reset-password': action('none', only({ admin: YES }), { password: 'another long enough password' }),
+  'DELETE /api/accounts/:username/mfa': { subject: 'none', access: only({ admin: YES }) },
 
   'POST /api/nocs': action('none', only({ pse: YES }), NOC_REQUEST),
   'GET /api/nocs': { subject: 'noc', access: NOC_SIGHT(list) },

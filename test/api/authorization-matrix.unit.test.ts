@@ -6,7 +6,8 @@ import { apiRoutes, buildApi } from '../../api/server';
 import type { Actor } from '../../domain/shared/actor';
 import { ROLES, type Jurisdiction, type Role } from '../../domain/shared/vocabulary';
 import type { Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedAccount, seedEnrolledAccount } from '../support/identity';
+import { testTotp } from '../support/mfa';
 import { EXPECTATIONS, type Access, type Expectation, type Rule, type SubjectKind } from './authorization-expectations';
 import { PASSWORD } from './harness';
 import { CSP, FRAMEWORK_PROPOSED, OTHER_CSP, OTHER_PSE, PSES, matrixWorld, type MatrixWorld } from './matrix-world';
@@ -112,6 +113,7 @@ function answerOf(res: Reply, listing: Subject['listed'] | undefined): Answer | 
 }
 
 const keyOf = (route: AnyRoute): string => `${route.method} ${route.url}`;
+const bodyOf = (expectation: Expectation): unknown => (typeof expectation.body === 'function' ? (expectation.body as () => unknown)() : expectation.body);
 const urlOf = (route: AnyRoute, params: Record<string, string>, query?: string): string => {
   const path = route.url.replace(/:(\w+)/g, (_m, name: string) => {
     const value = params[name];
@@ -135,10 +137,9 @@ async function signIn(p: Profile, fresh = false): Promise<{ token: string; actor
   const username = usernameOf(p);
   const known = sessions.get(username);
   if (known && !fresh) return known;
-  if (!known) {
-    await seedAccount(identity, { username, role: p.role, jurisdiction: p.jurisdiction, password: PASSWORD, ...(p.org ? { organisationId: p.org } : {}) });
-  }
-  const session = await identity.login({ username, password: PASSWORD });
+  const session = known
+    ? await identity.login({ username, password: PASSWORD, code: testTotp.code(username) })
+    : await seedEnrolledAccount(identity, { username, role: p.role, jurisdiction: p.jurisdiction, password: PASSWORD, ...(p.org ? { organisationId: p.org } : {}) });
   sessions.set(username, session);
   return session;
 }
@@ -147,7 +148,8 @@ beforeAll(async () => {
   world = await matrixWorld();
   identity = await createTestIdentity();
   await seedAccount(identity, { username: 'matrix-target', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
-  await seedAccount(identity, { username: 'matrix-login', role: 'auditor', jurisdiction: 'federal', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'matrix-login', role: 'auditor', jurisdiction: 'federal', password: PASSWORD });
+  await seedAccount(identity, { username: 'matrix-enrol', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
@@ -173,7 +175,7 @@ describe('the authorization matrix', () => {
   it('sends every route a body and query its schemas accept, so no refusal hides behind a 400', () => {
     for (const route of routes) {
       const expectation = EXPECTATIONS[keyOf(route)] as Expectation;
-      if (route.body) expect([keyOf(route), route.body.safeParse(expectation.body ?? {}).success]).toEqual([keyOf(route), true]);
+      if (route.body) expect([keyOf(route), route.body.safeParse(bodyOf(expectation) ?? {}).success]).toEqual([keyOf(route), true]);
       if (route.query) expect([keyOf(route), route.query.safeParse(Object.fromEntries(new URLSearchParams(expectation.query ?? ''))).success]).toEqual([keyOf(route), true]);
     }
   });
@@ -181,7 +183,7 @@ describe('the authorization matrix', () => {
   it('answers every route × role × organisation × jurisdiction as expected, logs every refusal, and hides records exactly as missing ones', async () => {
     const mismatches: string[] = [];
     let rows = 0;
-    const send = (route: AnyRoute, expectation: Expectation, params: Record<string, string>, token?: string, body = expectation.body) =>
+    const send = (route: AnyRoute, expectation: Expectation, params: Record<string, string>, token?: string, body = bodyOf(expectation)) =>
       app.inject({
         method: route.method,
         url: urlOf(route, params, expectation.query),
@@ -216,14 +218,14 @@ describe('the authorization matrix', () => {
           if (want === 'hidden' && profile) {
             const param = RECORD_PARAMS.find((name) => route.url.includes(`:${name}`));
             const field = expectation.recordField;
-            const named = param !== undefined ? subject.params[param] : field !== undefined ? (expectation.body as Record<string, string>)[field] : undefined;
+            const named = param !== undefined ? subject.params[param] : field !== undefined ? (bodyOf(expectation) as Record<string, string>)[field] : undefined;
             if (named === undefined) {
               mismatches.push(`${row}: hidden, but neither the path nor the body names a record`);
             } else {
               const missing =
                 param !== undefined
                   ? await send(route, expectation, { ...subject.params, [param]: MISSING }, session?.token)
-                  : await send(route, expectation, subject.params, session?.token, { ...(expectation.body as object), [field as string]: MISSING });
+                  : await send(route, expectation, subject.params, session?.token, { ...(bodyOf(expectation) as object), [field as string]: MISSING });
               const hidden = errorOf(res);
               const asMissing = { ...hidden, message: hidden.message?.split(named).join(MISSING) };
               if (missing.statusCode !== res.statusCode || JSON.stringify(errorOf(missing)) !== JSON.stringify(asMissing)) {

@@ -20,7 +20,7 @@ import type { Actor } from '../../domain/shared/actor';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { type AccountInput, type Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { ChangeActionInput, ChangeView } from '../../workflows/compliance/change-messages';
 import type { MonitoringActionInput, MonitoringView, ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
@@ -135,8 +135,7 @@ function build(withGateway: boolean): FastifyInstance {
 beforeAll(async () => {
   identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await seedAccount(identity, { ...account, password: PASSWORD } as AccountInput);
-    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD } as AccountInput)).token;
   }
 });
 afterAll(() => identity.close());

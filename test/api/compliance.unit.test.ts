@@ -3,7 +3,7 @@ import pino from 'pino';
 import { buildApi } from '../../api/server';
 import { loadConfig } from '../../config/config';
 import { type AccountInput, type Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import { complianceProjection } from '../../projections/compliance/compliance';
 import { ComplianceDashboardRow, ComplianceTaskRow, createComplianceQueries } from '../../projections/compliance/queries';
@@ -71,8 +71,7 @@ beforeAll(async () => {
   db = history();
   identity = await createTestIdentity();
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await seedAccount(identity, { ...account, password: PASSWORD } as AccountInput);
-    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD } as AccountInput)).token;
   }
   const deps = {
     config: loadConfig({}),

@@ -7,7 +7,8 @@ import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
 import type { LoginThrottleOptions } from '../../api/login-throttle';
 import { type Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
+import { testTotp, type TestTotp } from '../support/mfa';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
 
 export const PASSWORD = 'correct horse battery';
@@ -32,6 +33,8 @@ export interface TestApi {
   eventStore: FakeEventStore;
   tokens: Record<Who, string>;
   actors: Record<Who, Actor>;
+  /** Codes for the test accounts, which enrolled an authenticator when the harness started. */
+  totp: TestTotp;
   setHealth(report: HealthReport | Error): void;
   /** Authorization header for one of the test accounts. */
   as(who: Who): { authorization: string };
@@ -48,6 +51,7 @@ export const HEALTHY: HealthReport = {
 /** `deps` adds read models or gateways a test needs beyond the NOC fakes. */
 export async function startTestApi(options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
   const config = loadConfig({});
+  const totp = testTotp;
   const identity = await createTestIdentity();
   const gateway = new FakeNocGateway();
   const queries = new FakeNocQueries();
@@ -56,8 +60,7 @@ export async function startTestApi(options: { loginThrottle?: Partial<LoginThrot
   const tokens = {} as Record<Who, string>;
   const actors = {} as Record<Who, Actor>;
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await seedAccount(identity, { ...account, password: PASSWORD });
-    const session = await identity.login({ username: account.username, password: PASSWORD });
+    const session = await seedEnrolledAccount(identity, { ...account, password: PASSWORD });
     tokens[who] = session.token;
     actors[who] = session.actor;
   }
@@ -84,6 +87,7 @@ export async function startTestApi(options: { loginThrottle?: Partial<LoginThrot
     eventStore,
     tokens,
     actors,
+    totp,
     setHealth: (report) => {
       health = report;
     },

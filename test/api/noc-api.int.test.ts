@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/config';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
 import { type Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway } from '../../api/pse-gateway';
@@ -46,8 +46,7 @@ beforeAll(async () => {
   ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
   identity = await createTestIdentity({ store });
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    await seedAccount(identity, { ...account, password: PASSWORD });
-    tokens[who] = (await identity.login({ username: account.username, password: PASSWORD })).token;
+    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD })).token;
   }
   const base = loadConfig({});
   const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };

@@ -26,6 +26,7 @@ afterAll(() => api.close());
 /** Every route the API serves, from the brief. */
 const EXPECTED = [
   'POST /api/auth/login',
+  'POST /api/auth/mfa/enrolment',
   'GET /api/audit/public-key',
   'GET /api/audit/checkpoints',
   'GET /api/audit/read-models/{model}',
@@ -34,6 +35,7 @@ const EXPECTED = [
   'POST /api/auth/logout',
   'GET /api/me',
   'POST /api/accounts',
+  'DELETE /api/accounts/{username}/mfa',
   'GET /api/accounts',
   'GET /api/accounts/grants/pending',
   'PUT /api/accounts/{username}/role',
@@ -203,7 +205,7 @@ describe('the OpenAPI document', () => {
    * Routes anyone may call: logging in, what auditors outside the office need to check the history,
    * and the public read side (the accredited list, its change log, the procurement check, adoption figures).
    */
-  const PUBLIC_API = ['/api/auth/login', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption', '/api/frameworks/current'];
+  const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption', '/api/frameworks/current'];
   /** Paths public to read only: anyone reads the framework's versions, a director proposes one. */
   const PUBLIC_TO_READ = ['/api/frameworks'];
 

@@ -1,6 +1,6 @@
 import { accreditedListCsv } from '../../api/routes/public';
 import { HISTORY, startPublicApi } from './public-fixture';
-import { seedAccount } from '../support/identity';
+import { seedEnrolledAccount } from '../support/identity';
 
 let api: Awaited<ReturnType<typeof startPublicApi>>;
 beforeAll(async () => {
@@ -147,10 +147,8 @@ describe('GET /api/procurement-check', () => {
 
   it('shows an officer of the entity, signed in, the details of its own NOCs; another entity gets the public answer', async () => {
     const password = 'correct horse battery staple';
-    await seedAccount(api.identity, { username: 'moitt-officer', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', password });
-    await seedAccount(api.identity, { username: 'lahore-officer', role: 'pse', jurisdiction: 'punjab', organisationId: 'pse-lahore', password });
-    const own = (await api.identity.login({ username: 'moitt-officer', password })).token;
-    const stranger = (await api.identity.login({ username: 'lahore-officer', password })).token;
+    const own = (await seedEnrolledAccount(api.identity, { username: 'moitt-officer', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', password })).token;
+    const stranger = (await seedEnrolledAccount(api.identity, { username: 'lahore-officer', role: 'pse', jurisdiction: 'punjab', organisationId: 'pse-lahore', password })).token;
     const ask = (url: string, token: string) => api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
     const allowed = await ask('/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public&at=2025-05-01T00:00:00Z', own);

@@ -24,6 +24,19 @@ describe('configuration', () => {
   });
 });
 
+describe('the MFA encryption key', () => {
+  it('is read from MFA_ENCRYPTION_KEY when set, else from a file in the data folder', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfa.encryptionKey).toEqual(key);
+    const unset = loadConfig({ DATA_DIR: '/srv/office' }).mfa;
+    expect(unset).toEqual({ encryptionKey: undefined, encryptionKeyFile: '/srv/office/mfa-key' });
+  });
+
+  it('refuses a key that is not 32 bytes, naming the variable', () => {
+    expect(() => loadConfig({ MFA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/MFA_ENCRYPTION_KEY: 32 bytes in base64 or base64url/);
+  });
+});
+
 describe('how people reach the office', () => {
   it('serves over https when PUBLIC_URL says so, believing the proxies TRUST_PROXY names', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://office.example.gov.pk', TRUST_PROXY: '10.0.0.0/8, loopback' }).api).toMatchObject({

@@ -175,6 +175,16 @@ describe('disabling, enabling and resetting', () => {
     expect(state).toMatchObject({ credentialId: 'cred-2' });
   });
 
+  it('records a second factor reset as who reset it, leaving the account as it was', () => {
+    const before = given([created(), assigned()]);
+    const { state } = before
+      .when({ type: 'ResetMfa', actor: adminB, data: {} }, at())
+      .then([{ type: 'AccountMfaReset', data: { resetBy: adminB.userId, resetAt: NOW } }]);
+    expect(state).toEqual(foldAccount([created(), assigned()]));
+    given([created(), assigned()]).when({ type: 'ResetMfa', actor: reviewerActor, data: {} }, at()).thenRefuses('ROLE_NOT_ALLOWED');
+    given([]).when({ type: 'ResetMfa', actor: adminA, data: {} }, at()).thenRefuses('NOT_FOUND');
+  });
+
   it('is refused to anyone but an administrator', () => {
     given([created(), assigned()]).when({ type: 'DisableAccount', actor: reviewerActor, data: {} }, at()).thenRefuses('ROLE_NOT_ALLOWED');
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,17 +9,21 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { openIdentityDb } from '../../identity/db';
 import { hashPassword } from '../../identity/passwords';
+import { testTotp } from '../support/mfa';
 
 /** The identity database follows the account streams, whatever happens between an append and its apply. */
 const PASSWORD = 'a long enough secret';
 const ADMIN: Actor = { userId: 'u-admin', name: 'Aisha Admin', role: 'admin', jurisdiction: 'federal' };
 const officer = { username: 'sana', displayName: 'Sana Officer', role: 'provincial-officer', jurisdiction: 'sindh', password: PASSWORD } as const;
 
+/** One key for every instance, so the TOTP secrets of one opening are read by the next. */
+const MFA_KEY = randomBytes(32);
+
 let dir: string;
 let store: EventStore;
 const dbPath = (): string => join(dir, 'identity.db');
 const open = (events: Pick<EventStore, 'append' | 'readStream'> = store): Identity =>
-  createIdentity({ path: dbPath(), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store: events });
+  createIdentity({ path: dbPath(), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store: events, mfaKey: MFA_KEY, mfaNow: testTotp.now });
 
 /** A store whose appends are written but whose answer never arrives, as when the process dies right after. */
 const lostAnswers = (): Pick<EventStore, 'append' | 'readStream'> => ({
@@ -65,14 +70,14 @@ describe('account events', () => {
     const restarted = open();
     expect(await restarted.catchUp()).toBe(1);
     expect(restarted.findAccount('sana')).toMatchObject({ status: 'active', role: 'provincial-officer' });
-    await expect(restarted.login({ username: 'sana', password: PASSWORD })).resolves.toMatchObject({ actor: { role: 'provincial-officer' } });
+    await expect(testTotp.enrol(restarted, 'sana', PASSWORD)).resolves.toMatchObject({ actor: { role: 'provincial-officer' } });
     restarted.close();
   });
 
   it('survive a crash after the append of a disable: the catch-up disables the account and ends its sessions', async () => {
     const identity = open();
     await identity.createAccount(ADMIN, officer);
-    const { token } = await identity.login({ username: 'sana', password: PASSWORD });
+    const { token } = await testTotp.enrol(identity, 'sana', PASSWORD);
     identity.close();
     const crashing = open(lostAnswers());
     await expect(crashing.setDisabled(ADMIN, 'sana', true)).rejects.toThrow('connection lost');
@@ -100,10 +105,29 @@ describe('account events', () => {
       ['AccountRoleAssigned', 'system'],
     ]);
     expect(events[1]?.data).toMatchObject({ role: 'director', basis: 'existing-account' });
-    await expect(identity.login({ username: 'olddir', password: PASSWORD })).resolves.toMatchObject({ actor: { userId: 'old-1', role: 'director' } });
+    await expect(testTotp.enrol(identity, 'olddir', PASSWORD)).resolves.toMatchObject({ actor: { userId: 'old-1', role: 'director' } });
     await identity.catchUp();
     expect(await store.readStream('account-olddir')).toHaveLength(2);
     identity.close();
+  });
+
+  it('record a second factor reset with who did it and never the secret; a crash after its append is caught up', async () => {
+    const identity = open();
+    await identity.createAccount(ADMIN, officer);
+    const { token } = await testTotp.enrol(identity, 'sana', PASSWORD);
+    identity.close();
+    const crashing = open(lostAnswers());
+    await expect(crashing.resetMfa(ADMIN, 'sana')).rejects.toThrow('connection lost');
+    expect(crashing.authenticate(token)).toBeDefined();
+    crashing.close();
+    const restarted = open();
+    await restarted.catchUp();
+    expect(restarted.authenticate(token)).toBeUndefined();
+    await expect(restarted.login({ username: 'sana', password: PASSWORD, code: testTotp.code('sana') })).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    restarted.close();
+    const events = await store.readStream('account-sana');
+    expect(events.at(-1)).toMatchObject({ type: 'AccountMfaReset', data: { resetBy: ADMIN.userId }, metadata: { actor: { userId: ADMIN.userId } } });
+    expect(JSON.stringify(events.map((e) => e.data))).not.toContain(testTotp.secretOf('sana'));
   });
 
   it('bootstrap the first administrator as the engine, once', async () => {

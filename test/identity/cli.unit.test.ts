@@ -5,6 +5,7 @@ import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { runCli, type CliIdentity, type CliIo } from '../../identity/cli';
 import { createIdentity, TEST_PASSWORD_COST } from '../../identity';
+import { testTotp } from '../support/mfa';
 
 let dir: string;
 beforeEach(() => {
@@ -41,8 +42,9 @@ describe('npm run accounts', () => {
     expect(res.out).toMatch(/Created pse\.one \(pse, punjab\)/);
     const password = /shown once\): (\S+)/.exec(res.out)?.[1] ?? '';
     const opened = await openIdentity();
-    const session = await opened.identity.login({ username: 'pse.one', password });
-    expect(session.actor).toMatchObject({ name: 'Pervez', organisationId: 'pse-lahore' });
+    // The password is right: the account is refused only for want of an authenticator, enrolled at first sign-in.
+    await expect(opened.identity.login({ username: 'pse.one', password })).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    expect(opened.identity.findAccount('pse.one')).toMatchObject({ displayName: 'Pervez', organisationId: 'pse-lahore' });
     await opened.close();
   });
 
@@ -86,6 +88,26 @@ describe('npm run accounts', () => {
     expect(missing.err).toMatch(/No account named ghost/);
     const json = JSON.parse((await run(['list', '--json'])).out);
     expect(json).toEqual([expect.objectContaining({ username: 'dir', disabled: false })]);
+  });
+
+  it('resets an account\'s second factor, after which it must enrol again', async () => {
+    await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', 'reviewer password']);
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
+    const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store, mfaNow: testTotp.now });
+    try {
+      const { token } = await testTotp.enrol(identity, 'rev', 'reviewer password');
+      const reset = await run(['reset-mfa', 'rev']);
+      expect(reset).toMatchObject({ code: 0, out: expect.stringMatching(/Second factor of rev reset/) });
+      expect(identity.authenticate(token)).toBeUndefined();
+      const login = identity.login({ username: 'rev', password: 'reviewer password', code: testTotp.code('rev') });
+      await expect(login).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+      expect((await run(['reset-mfa', 'ghost'])).code).toBe(1);
+      const last = (await store.readStream('account-rev')).at(-1);
+      expect(last).toMatchObject({ type: 'AccountMfaReset', metadata: { actor: { name: 'operator console' } } });
+    } finally {
+      identity.close();
+      await store.close();
+    }
   });
 
   it('exits 1 when the username is taken', async () => {

@@ -10,6 +10,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import { createIdentity, TEST_PASSWORD_COST, type Identity } from '../../identity';
 import { hashPassword, verifyPassword } from '../../identity/passwords';
 import { hashToken } from '../../identity/tokens';
+import { testTotp } from '../support/mfa';
 import { seedAccount } from '../support/identity';
 
 const PASSWORD = 'a long enough secret';
@@ -20,7 +21,7 @@ let clock: Date;
 let identity: Identity;
 let store: EventStore;
 const open = (path = join(dir, 'identity.db'), events: Pick<EventStore, 'append' | 'readStream'> = store): Identity =>
-  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock, store: events });
+  createIdentity({ path, sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock, store: events, mfaNow: testTotp.now });
 const ADMIN: Actor = { userId: 'u-admin', name: 'Aisha Admin', role: 'admin', jurisdiction: 'federal' };
 
 beforeEach(async () => {
@@ -118,10 +119,11 @@ describe('accounts', () => {
 describe('login, tokens and logout', () => {
   beforeEach(async () => {
     await identity.createAccount(ADMIN, officer);
+    await testTotp.enrol(identity, 'sana.officer', PASSWORD);
   });
 
   it('returns a 32-byte base64url token, its expiry and the actor named by display name', async () => {
-    const session = await identity.login({ username: ' SANA.officer ', password: PASSWORD });
+    const session = await identity.login({ username: ' SANA.officer ', password: PASSWORD, code: testTotp.code('sana.officer') });
     expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(session.token, 'base64url')).toHaveLength(32);
     expect(session.expiresAt).toBe(new Date(clock.getTime() + 2 * HOUR).toISOString());
@@ -130,12 +132,11 @@ describe('login, tokens and logout', () => {
   });
 
   it('stores only the SHA-256 of the token', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     const db = new Database(join(dir, 'identity.db'), { readonly: true });
     const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
     db.close();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]?.token_hash).toBe(hashToken(token));
+    expect(rows.map((row) => row.token_hash)).toContain(hashToken(token));
     expect(JSON.stringify(rows)).not.toContain(token);
   });
 
@@ -147,7 +148,7 @@ describe('login, tokens and logout', () => {
   });
 
   it('stops accepting a token once it expires', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     clock = new Date(clock.getTime() + 2 * HOUR - 1000);
     expect(identity.authenticate(token)).toBeDefined();
     clock = new Date(clock.getTime() + 1000);
@@ -155,8 +156,8 @@ describe('login, tokens and logout', () => {
   });
 
   it('revokes the token on logout, and only that one', async () => {
-    const first = await identity.login({ username: 'sana.officer', password: PASSWORD });
-    const second = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const first = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
+    const second = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     expect(identity.logout(first.token)).toBe(true);
     expect(identity.authenticate(first.token)).toBeUndefined();
     expect(identity.authenticate(second.token)).toBeDefined();
@@ -170,26 +171,26 @@ describe('login, tokens and logout', () => {
   });
 
   it('ends sessions and refuses login for a disabled account, and lets it back in when enabled', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     expect((await identity.setDisabled(ADMIN, 'sana.officer', true)).disabled).toBe(true);
     expect(identity.authenticate(token)).toBeUndefined();
-    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD }));
+    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
     await identity.setDisabled(ADMIN, 'sana.officer', false);
-    await expect(identity.login({ username: 'sana.officer', password: PASSWORD })).resolves.toBeDefined();
+    await expect(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') })).resolves.toBeDefined();
   });
 
   it('ends sessions when the password is reset, and the new password works', async () => {
-    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     await identity.resetPassword(ADMIN, 'sana.officer', 'a brand new secret');
     expect(identity.authenticate(token)).toBeUndefined();
-    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD }));
-    await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret' })).resolves.toBeDefined();
+    await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
+    await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret', code: testTotp.code('sana.officer') })).resolves.toBeDefined();
     expect(await rejection(identity.resetPassword(ADMIN, 'sana.officer', 'short'))).toMatchObject({ field: 'password' });
     expect(await rejection(identity.resetPassword(ADMIN, 'nobody', 'a brand new secret'))).toMatchObject({ code: 'NOT_FOUND', field: 'username' });
   });
 
   it('keeps sessions across a restart of the process', async () => {
-    const { token, actor } = await identity.login({ username: 'sana.officer', password: PASSWORD });
+    const { token, actor } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     identity.close();
     identity = open();
     expect(identity.authenticate(token)).toEqual(actor);
@@ -200,8 +201,8 @@ describe('the initial admin', () => {
   it('is created once, with a random password that logs in', async () => {
     const first = await identity.ensureInitialAdmin();
     expect(first).toEqual({ username: 'admin', password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
-    const session = await identity.login({ username: 'admin', password: first?.password ?? '' });
-    expect(session.actor.role).toBe('admin');
+    // The password is right; the admin then enrols an authenticator like everyone else.
+    expect(await rejection(identity.login({ username: 'admin', password: first?.password ?? '' }))).toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
     expect(await identity.ensureInitialAdmin()).toBeUndefined();
     identity.close();
     identity = open();

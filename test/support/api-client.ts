@@ -31,7 +31,7 @@ export async function apiClient<W extends string>(stack: Stack, accounts: Record
     return res.body;
   }
   for (const who of Object.keys(accounts) as W[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: accounts[who].username, password });
+    const res = await call('POST', '/api/auth/login', undefined, { username: accounts[who].username, password, code: stack.totp.code(accounts[who].username) });
     tokens[who] = (res.body as { token: string }).token;
   }
   return { call, ok, projected: async () => stack.runner.waitFor(await stack.store.headPosition()) };

@@ -3,7 +3,8 @@ import { isPrivileged } from '../../domain/account/policy';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type AccountView, type Identity, type IdentityOptions } from '../../identity';
+import { createIdentity, TEST_PASSWORD_COST, type AccountInput, type AccountView, type Identity, type IdentityOptions, type Session } from '../../identity';
+import { testTotp } from './mfa';
 
 /**
  * Two administrators that exist only in tests' account events: the first creates accounts, the
@@ -13,12 +14,13 @@ export const SEED_ADMIN: Actor = { userId: 'seed-admin-a', name: 'Seeding admin 
 export const SEED_APPROVER: Actor = { userId: 'seed-admin-b', name: 'Seeding admin B', role: 'admin', jurisdiction: 'federal' };
 
 /**
- * An identity for tests: in memory, cheap password hashing, recording its account events in the
- * given store or in a private in-memory hash-chained one (closed with the identity).
+ * An identity for tests: in memory, cheap password hashing, TOTP steps on the file's `testTotp` clock
+ * (a fresh code per sign-in), recording its account events in the given store or in a private
+ * in-memory hash-chained one (closed with the identity).
  */
 export async function createTestIdentity(options: Partial<IdentityOptions> & { store?: EventStore } = {}): Promise<Identity> {
   const own = options.store === undefined ? new HashChainedEventStore(await openSqliteEventStore({ path: ':memory:' })) : undefined;
-  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, ...options, store: options.store ?? (own as EventStore) });
+  const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, mfaNow: testTotp.now, ...options, store: options.store ?? (own as EventStore) });
   if (own === undefined) return identity;
   return {
     ...identity,
@@ -34,4 +36,13 @@ export async function seedAccount(identity: Identity, input: AccountInput): Prom
   const account = await identity.createAccount(SEED_ADMIN, input);
   if (!isPrivileged(input.role) || account.pendingGrant === null) return account;
   return identity.approveGrant(SEED_APPROVER, account.username, account.pendingGrant.grantId);
+}
+
+/**
+ * Seeds the account (approved when privileged) and enrols its authenticator through the real flow
+ * (the code's secret is kept by `testTotp`); answers the first session, which carries the recovery codes.
+ */
+export async function seedEnrolledAccount(identity: Identity, input: AccountInput): Promise<Session> {
+  const account = await seedAccount(identity, input);
+  return testTotp.enrol(identity, account.username, input.password);
 }

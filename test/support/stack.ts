@@ -27,12 +27,13 @@ import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/si
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { type AccountInput, type Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from './identity';
+import { createTestIdentity, seedEnrolledAccount } from './identity';
 import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
 import { ProjectionRunner } from '../../projections/runner';
 import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
+import { testTotp, type TestTotp } from './mfa';
 import { devServerEnv, startTestWorker } from './temporal';
 
 /**
@@ -53,6 +54,8 @@ export interface Stack {
   dir: string;
   config: AppConfig;
   signer: AuditSigner;
+  /** Codes for the accounts the stack started with, which have enrolled an authenticator. */
+  totp: TestTotp;
   close(): Promise<void>;
 }
 
@@ -79,8 +82,9 @@ export async function startStack(options: {
   const runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
   await runner.start();
   const { worker, run } = await startTestWorker(env, store, options.taskQueue);
+  const totp = testTotp;
   const identity = await createTestIdentity({ store });
-  for (const account of Object.values(options.accounts)) await seedAccount(identity, { ...account, password: options.password } as AccountInput);
+  for (const account of Object.values(options.accounts)) await seedEnrolledAccount(identity, { ...account, password: options.password } as AccountInput);
   const base0 = loadConfig({});
   const config: AppConfig = {
     ...base0,
@@ -137,6 +141,7 @@ export async function startStack(options: {
     dir,
     config,
     signer,
+    totp,
     async close() {
       await app.close();
       stopWorker(worker);

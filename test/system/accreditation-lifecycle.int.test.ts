@@ -33,7 +33,7 @@ beforeAll(async () => {
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
   base = stack.base;
   for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
+    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD, code: stack.totp.code(ACCOUNTS[who].username) });
     tokens[who] = (res.body as { token: string }).token;
   }
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
   ({ env, store, readModels, runner, signer, base } = stack);
   for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD });
+    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD, code: stack.totp.code(ACCOUNTS[who].username) });
     tokens[who] = (res.body as { token: string }).token;
   }
 });

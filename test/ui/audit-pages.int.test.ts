@@ -14,7 +14,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import type { EventStore } from '../../eventstore/port';
 import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser } from './inject-browser';
 
@@ -34,8 +34,8 @@ beforeAll(async () => {
   const signer = loadAuditSigner({ file: join(dir, 'key.pem') });
   await new Checkpointer(store, signer).checkpoint('2026-01-01T00:00:00.000Z');
   identity = await createTestIdentity();
-  await seedAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
-  await seedAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
   const deps: ApiDeps = {
     config: { ...loadConfig({}), dataDir: dir },
     identity,

@@ -54,6 +54,8 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
       await page.getByLabel('Password').fill(password);
       if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot), fullPage: true });
       await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('Code').fill(stack.totp.code(username));
+      await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL('**/ui/queue');
       return page;
     },

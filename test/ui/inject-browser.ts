@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { testTotp } from '../support/mfa';
 
 /** A browser's cookie jar, reduced to what these tests need. */
 export class InjectBrowser {
@@ -35,8 +36,18 @@ export class InjectBrowser {
     return token;
   }
 
-  async signIn(username: string, password: string) {
+  /** Both steps: the password, then (when it was right) a code of the account's test authenticator. */
+  async signIn(username: string, password: string, next = '') {
     const _csrf = await this.csrf('/ui/login');
-    return this.request('POST', '/ui/login', { _csrf, username, password, next: '' });
+    const step = await this.request('POST', '/ui/login', { _csrf, username, password, next });
+    const challenge = /name="challenge" value="([^"]+)"/.exec(step.body)?.[1];
+    if (step.statusCode !== 200 || !challenge) return step;
+    return this.codeStep(challenge, testTotp.code(username), next);
+  }
+
+  /** The second step of signing in, with the form token of the code page. */
+  async codeStep(challenge: string, code: string, next = '') {
+    const _csrf = await this.csrf('/ui/login');
+    return this.request('POST', '/ui/login/code', { _csrf, challenge, code, next });
   }
 }

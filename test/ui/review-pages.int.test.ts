@@ -12,7 +12,7 @@ import type { ComplianceDashboardRow, ComplianceQueries, ComplianceTaskRow } fro
 import type { ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
 import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
 
@@ -98,9 +98,9 @@ function opened(): void {
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'review-pages-'));
   identity = await createTestIdentity();
-  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await seedAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await seedAccount(identity, { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
   store = new FakeEventStore();
   actions = [];
   refuse = undefined;

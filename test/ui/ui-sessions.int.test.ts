@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/config';
 import type { ApiDeps } from '../../api/deps';
 import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { UiOptions } from '../../ui/register-ui';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
@@ -23,8 +23,8 @@ const apps: FastifyInstance[] = [];
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-sessions-'));
   identity = await createTestIdentity();
-  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await seedAccount(identity, { username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'rafay', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rafay Reviewer', password: PASSWORD });
   queries = new FakeNocQueries();
 });
 
@@ -164,8 +164,7 @@ describe('UI sessions', () => {
 
   it('never redirects after sign-in to another site', async () => {
     const browser = new Browser(startUi());
-    const _csrf = await browser.csrf('/ui/login');
-    const res = await browser.request('POST', '/ui/login', { _csrf, username: 'rania', password: PASSWORD, next: '//evil.example/ui/x' });
+    const res = await browser.signIn('rania', PASSWORD, '//evil.example/ui/x');
     expect(res.headers.location).toBe('/ui/queue');
   });
 });

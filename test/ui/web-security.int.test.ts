@@ -7,10 +7,11 @@ import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
 import type { Identity } from '../../identity';
-import { createTestIdentity, seedAccount } from '../support/identity';
+import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { composeOffice } from '../../server/compose';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
+import { testTotp } from '../support/mfa';
 
 /** Headers, cookies and token kinds of the composed office (API and UI on one instance), without Temporal. */
 const PASSWORD = 'a long enough password';
@@ -23,7 +24,7 @@ const apps: FastifyInstance[] = [];
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'web-security-'));
   identity = await createTestIdentity();
-  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
 });
 
 afterEach(async () => {
@@ -48,7 +49,7 @@ function startOffice(env: Record<string, string> = {}): FastifyInstance {
 }
 
 async function apiToken(app: FastifyInstance): Promise<string> {
-  return (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rania', password: PASSWORD } })).json().token;
+  return (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rania', password: PASSWORD, code: testTotp.code('rania') } })).json().token;
 }
 
 function expectHardened(res: LightMyRequestResponse): void {

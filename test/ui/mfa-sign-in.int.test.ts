@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../../config/config';
+import { totpCode, type Identity } from '../../identity';
+import { composeOffice } from '../../server/compose';
+import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { createTestIdentity, seedAccount } from '../support/identity';
+import { testTotp } from '../support/mfa';
+import { InjectBrowser as Browser } from './inject-browser';
+
+/** The UI's two-step sign-in through HTTP: enrolment, wrong codes, recovery codes, dead challenges. */
+const PASSWORD = 'a long enough password';
+
+let dir: string;
+let identity: Identity;
+let app: FastifyInstance;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ui-mfa-'));
+  identity = await createTestIdentity();
+  await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
+  app = composeOffice({
+    config: { ...loadConfig({}), dataDir: dir },
+    identity,
+    nocGateway: new FakeNocGateway(),
+    nocQueries: new FakeNocQueries(),
+    eventStore: new FakeEventStore(),
+    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
+    logger: pino({ level: 'silent' }),
+    loginThrottle: { perAccountAndAddress: [{ max: 3, windowMs: 60_000 }] },
+  });
+});
+
+afterEach(async () => {
+  await app.close();
+  identity.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function passwordStep(browser: Browser): Promise<{ status: number; body: string; challenge: string }> {
+  const _csrf = await browser.csrf('/ui/login');
+  const res = await browser.request('POST', '/ui/login', { _csrf, username: 'rania', password: PASSWORD, next: '/ui/nocs' });
+  return { status: res.statusCode, body: res.body, challenge: /name="challenge" value="([^"]+)"/.exec(res.body)?.[1] ?? '' };
+}
+
+const secretShown = (body: string): string => (/id="mfa-secret">([^<]+)</.exec(body)?.[1] ?? '').replace(/\s/g, '');
+const anHourAway = (secret: string): string => totpCode(secret, new Date(testTotp.now().getTime() + 3_600_000));
+
+describe('signing in to the UI with a second factor', () => {
+  it('gives no session for the password alone: first the secret, then a code confirms it and shows recovery codes once', async () => {
+    const browser = new Browser(app);
+    const step = await passwordStep(browser);
+    expect(step.status).toBe(200);
+    expect(browser.cookies.has('co_session')).toBe(false);
+    const secret = secretShown(step.body);
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(step.body).toContain(`otpauth://totp/Cloud%20Office:rania?issuer=Cloud%20Office&amp;secret=${secret}`);
+
+    const wrong = await browser.codeStep(step.challenge, anHourAway(secret), '/ui/nocs');
+    expect(wrong.statusCode).toBe(401);
+    expect(secretShown(wrong.body)).toBe(secret);
+    expect(browser.cookies.has('co_session')).toBe(false);
+
+    testTotp.remember('rania', secret);
+    const confirmed = await browser.codeStep(step.challenge, testTotp.code('rania'), '/ui/nocs');
+    expect(confirmed.statusCode).toBe(200);
+    expect(browser.cookies.has('co_session')).toBe(true);
+    const codes = [...confirmed.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]);
+    expect(codes).toHaveLength(10);
+    expect(confirmed.body).toContain('href="/ui/nocs"');
+
+    // The challenge was spent by the sign-in: replayed from elsewhere, it opens nothing.
+    const replayed = await new Browser(app).codeStep(step.challenge, testTotp.code('rania'));
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.body).toContain('Sign in again.');
+  });
+
+  it('signs in with a recovery code once, and counts wrong codes toward the throttle', async () => {
+    const { recoveryCodes } = await testTotp.enrol(identity, 'rania', PASSWORD);
+    const recovery = (recoveryCodes ?? [])[0] as string;
+    const browser = new Browser(app);
+    const first = await passwordStep(browser);
+    expect(first.body).not.toContain('mfa-secret');
+    expect((await browser.codeStep(first.challenge, recovery)).statusCode).toBe(303);
+
+    const other = new Browser(app);
+    const second = await passwordStep(other);
+    expect((await other.codeStep(second.challenge, recovery)).statusCode).toBe(401);
+    expect((await other.codeStep(second.challenge, anHourAway(testTotp.secretOf('rania')))).statusCode).toBe(401);
+    expect((await other.codeStep(second.challenge, 'abcde-fghjk')).statusCode).toBe(401);
+    // Three failures for this username and address: the next attempt waits, even with the right code.
+    const limited = await other.codeStep(second.challenge, testTotp.code('rania'));
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});

@@ -1,24 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_ACCREDITATION_POLICY } from '../../domain/accreditation/policy';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
-import type { PseCommandOf } from '../../domain/pse/commands';
-import type { Actor } from '../../domain/shared/actor';
 import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { transitionStateQuery, transitionWorkflowId, type TransitionView } from '../../workflows/compliance/transition-messages';
-import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
-import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
-import { answer } from '../domain/pse-fixtures';
 import { pse as pseOfficer } from '../support/actors';
-import { sealedAction, startSeal } from '../support/command-keys';
-import { trackForExport } from '../support/history-export';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { skipTo } from '../support/temporal';
-import { GOV_CLOUD, TASK_QUEUE, act, assessed, people, viewWhen } from './accreditation-harness';
-import { trackStarted } from './compliance-harness';
+import { TASK_QUEUE, act, assessed, people, viewWhen } from './accreditation-harness';
+import { onPse, procurement, registerPse, trackStarted } from './compliance-harness';
 import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } from './compliance-read-models';
 
 /**
@@ -28,7 +19,6 @@ import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } f
  * test in the same file can hang the time-skipping server.
  */
 const DAY = 24 * 60 * 60 * 1000;
-const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const policy = { ...DEFAULT_ACCREDITATION_POLICY, endTransitionDays: 10 };
 
 let env: TestWorkflowEnvironment;
@@ -39,29 +29,6 @@ useWorkflowTestBed(
   { taskQueue: TASK_QUEUE, kind: 'compliance', title: 'an expired grant on the time-skipping server', onStore: startReadModels },
   (bed) => ({ env, store, extra: models } = bed),
 );
-
-async function registerPse(pseId: string): Promise<WorkflowHandle> {
-  const command: PseCommandOf<'RegisterPse'> = { type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry: 'Ministry of Tests', jurisdiction: 'federal' } };
-  return trackForExport(
-    await env.client.workflow.start<typeof pseWorkflow>('pseWorkflow', {
-      workflowId: pseWorkflowId(pseId),
-      taskQueue: TASK_QUEUE,
-      args: [{ register: command, requestId: `reg-${pseId}`, seal: await startSeal(pseWorkflowId(pseId), command, `reg-${pseId}`) }],
-    }),
-  );
-}
-
-function onPse<K extends PseActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: PseCommandOf<K>['data']): Promise<PseView> {
-  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(pseActionUpdate, { args: [action] }));
-}
-
-const procurement = (pseId: string, procurementId: string, decision: 'allowed' | 'allowed-by-noc'): PseCommandOf<'RecordProcurement'>['data'] => ({
-  procurementId,
-  offeringId: GOV_CLOUD.offeringId,
-  dataClass: 'public',
-  system: 'Citizen portal',
-  check: answer(decision, { pseId, offeringId: GOV_CLOUD.offeringId }),
-});
 
 describe('an expired grant on the time-skipping server', () => {
   it('starts a migration period at the end date and flags at its deadline the workload still on the offering', async () => {
@@ -76,8 +43,8 @@ describe('an expired grant on the time-skipping server', () => {
       validUntil,
     });
     const applicationId = approved.state.status === 'none' ? '' : approved.state.application.applicationId;
-    const moitt = await registerPse('pse-moitt');
-    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-1', 'allowed'));
+    const moitt = await registerPse(env, 'pse-moitt');
+    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-1'));
     await agreeOn(store, models, 'accredited');
 
     step('expiry');

@@ -23,7 +23,48 @@ import { sealedAction, startSeal } from '../support/command-keys';
 import { startAsEngine } from '../support/engine-start';
 import { accreditationWorkflowId, type ComplianceActionInput } from '../../workflows/accreditation/messages';
 import { trackForExport } from '../support/history-export';
+import type { PseCommandOf } from '../../domain/pse/commands';
+import type { Jurisdiction } from '../../domain/shared/vocabulary';
+import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
+import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
+import { answer } from '../domain/pse-fixtures';
 import { CSP_ID, GOV_CLOUD, TASK_QUEUE } from './accreditation-harness';
+
+const REGISTRAR: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
+
+/** A public service entity on the register, through its own process. */
+export async function registerPse(env: TestWorkflowEnvironment, pseId: string, jurisdiction: Jurisdiction = 'federal'): Promise<WorkflowHandle> {
+  const command: PseCommandOf<'RegisterPse'> = {
+    type: 'RegisterPse',
+    actor: REGISTRAR,
+    data: { pseId, name: `Entity ${pseId}`, ministry: 'Ministry of Tests', jurisdiction },
+  };
+  return trackForExport(
+    await env.client.workflow.start<typeof pseWorkflow>('pseWorkflow', {
+      workflowId: pseWorkflowId(pseId),
+      taskQueue: TASK_QUEUE,
+      args: [{ register: command, requestId: `reg-${pseId}`, seal: await startSeal(pseWorkflowId(pseId), command, `reg-${pseId}`) }],
+    }),
+  );
+}
+
+/** An entity's action on its register entry, signed as the API signs it. */
+export function onPse<K extends PseActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: PseCommandOf<K>['data']): Promise<PseView> {
+  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(pseActionUpdate, { args: [action] }));
+}
+
+/** A workload recorded on an offering (the government cloud by default) with the check's answer. */
+export const procurement = (
+  pseId: string,
+  procurementId: string,
+  { decision = 'allowed', offeringId = GOV_CLOUD.offeringId }: { decision?: 'allowed' | 'allowed-by-noc'; offeringId?: string } = {},
+): PseCommandOf<'RecordProcurement'>['data'] => ({
+  procurementId,
+  offeringId,
+  dataClass: 'public',
+  system: 'Citizen portal',
+  check: answer(decision, { pseId, offeringId }),
+});
 
 export async function startMonitoring(
   env: TestWorkflowEnvironment,

@@ -1,26 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
 import { monthlyReportDueAt, nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
-import type { PseCommandOf } from '../../domain/pse/commands';
-import type { Actor } from '../../domain/shared/actor';
-import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { monitoringWorkflowId } from '../../workflows/compliance/messages';
 import { transitionStateQuery, transitionWorkflowId, type TransitionView } from '../../workflows/compliance/transition-messages';
-import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
-import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
-import { answer } from '../domain/pse-fixtures';
 import { pse as pseOfficer } from '../support/actors';
-import { sealedAction, startSeal } from '../support/command-keys';
-import { trackForExport } from '../support/history-export';
 import { skipTo } from '../support/temporal';
 import { useWorkflowTestBed } from '../support/workflow-bed';
 import { GOV_CLOUD, TASK_QUEUE, granted, people, streamOf, viewWhen } from './accreditation-harness';
-import { monitoring, onReview, openReview, report, reviewStatus, trackStarted } from './compliance-harness';
+import { monitoring, onPse, onReview, openReview, procurement, registerPse, report, reviewStatus, trackStarted } from './compliance-harness';
 import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } from './compliance-read-models';
 
 /**
@@ -32,7 +22,6 @@ import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } f
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
 const policy = DEFAULT_COMPLIANCE_POLICY;
-const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 
 let env: TestWorkflowEnvironment;
 let store: EventStore;
@@ -42,34 +31,6 @@ useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: 'compliance', title: 'complian
 
 const serverNow = async (): Promise<number> => env.currentTimeMs();
 
-/** A public service entity on the register, through its own process. */
-async function registerPse(pseId: string, jurisdiction: Jurisdiction): Promise<WorkflowHandle> {
-  const command: PseCommandOf<'RegisterPse'> = {
-    type: 'RegisterPse',
-    actor: ADMIN,
-    data: { pseId, name: `Entity ${pseId}`, ministry: 'Ministry of Tests', jurisdiction },
-  };
-  return trackForExport(
-    await env.client.workflow.start<typeof pseWorkflow>('pseWorkflow', {
-      workflowId: pseWorkflowId(pseId),
-      taskQueue: TASK_QUEUE,
-      args: [{ register: command, requestId: `reg-${pseId}`, seal: await startSeal(pseWorkflowId(pseId), command, `reg-${pseId}`) }],
-    }),
-  );
-}
-
-function onPse<K extends PseActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: PseCommandOf<K>['data']): Promise<PseView> {
-  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(pseActionUpdate, { args: [action] }));
-}
-
-const procurement = (pseId: string, procurementId: string, offeringId = GOV_CLOUD.offeringId): PseCommandOf<'RecordProcurement'>['data'] => ({
-  procurementId,
-  offeringId,
-  dataClass: 'public',
-  system: 'Citizen portal',
-  check: answer('allowed', { pseId, offeringId }),
-});
-
 describe('compliance regime on the time-skipping server', () => {
   it('ends in revocation: the review escalates, the director revokes, monitoring ends, and the PSEs get transition deadlines', async () => {
     const { handle: accreditation, applicationId, grant } = await granted(env, { compliance: { policy } });
@@ -77,10 +38,10 @@ describe('compliance regime on the time-skipping server', () => {
     await until(() => monitoring(monitor), (v) => v.revision >= 0, 'monitoring started');
 
     // Two entities use the offering, one of them also another; the procurement check allowed each.
-    const moitt = await registerPse('pse-moitt', 'federal');
-    const lands = await registerPse('pse-pb-lands', 'punjab');
+    const moitt = await registerPse(env, 'pse-moitt', 'federal');
+    const lands = await registerPse(env, 'pse-pb-lands', 'punjab');
     await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-1'));
-    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-2', 'off-other'));
+    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-2', { offeringId: 'off-other' }));
     await onPse(lands, 'RecordProcurement', pseOfficer('pse-pb-lands', 'punjab'), procurement('pse-pb-lands', 'p-7'));
     await agreeOn(store, models, 'accredited', (row) => expect(row.monitoring.status).toBe('monitoring'));
 

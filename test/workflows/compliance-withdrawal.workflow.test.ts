@@ -1,23 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_ACCREDITATION_POLICY } from '../../domain/accreditation/policy';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
-import type { PseCommandOf } from '../../domain/pse/commands';
-import type { Actor } from '../../domain/shared/actor';
 import type { EventStore } from '../../eventstore/port';
 import { decode } from '../../eventstore/registry';
 import { createAdoptionQueries } from '../../projections/adoption/queries';
 import { transitionStateQuery, transitionWorkflowId, type TransitionView } from '../../workflows/compliance/transition-messages';
-import type { pseWorkflow } from '../../workflows/pse/pse.workflow';
-import { pseActionUpdate, pseWorkflowId, type PseActionType, type PseView } from '../../workflows/pse/messages';
-import { answer } from '../domain/pse-fixtures';
 import { pse as pseOfficer } from '../support/actors';
-import { sealedAction, startSeal } from '../support/command-keys';
-import { trackForExport } from '../support/history-export';
 import { useWorkflowTestBed } from '../support/workflow-bed';
-import { GOV_CLOUD, TASK_QUEUE, act, granted, people, viewWhen } from './accreditation-harness';
-import { trackStarted } from './compliance-harness';
+import { TASK_QUEUE, act, granted, people, viewWhen } from './accreditation-harness';
+import { onPse, procurement, registerPse, trackStarted } from './compliance-harness';
 import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } from './compliance-read-models';
 
 /**
@@ -27,7 +18,6 @@ import { agreeOn, startReadModels, step, until, whenStarted, type ReadModels } f
  * One scenario per file: a long skip after another test in the same file can hang the time-skipping server.
  */
 const DAY = 24 * 60 * 60 * 1000;
-const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const policy = { ...DEFAULT_ACCREDITATION_POLICY, endTransitionDays: 20 };
 
 let env: TestWorkflowEnvironment;
@@ -39,34 +29,11 @@ useWorkflowTestBed(
   (bed) => ({ env, store, extra: models } = bed),
 );
 
-async function registerPse(pseId: string): Promise<WorkflowHandle> {
-  const command: PseCommandOf<'RegisterPse'> = { type: 'RegisterPse', actor: ADMIN, data: { pseId, name: `Entity ${pseId}`, ministry: 'Ministry of Tests', jurisdiction: 'federal' } };
-  return trackForExport(
-    await env.client.workflow.start<typeof pseWorkflow>('pseWorkflow', {
-      workflowId: pseWorkflowId(pseId),
-      taskQueue: TASK_QUEUE,
-      args: [{ register: command, requestId: `reg-${pseId}`, seal: await startSeal(pseWorkflowId(pseId), command, `reg-${pseId}`) }],
-    }),
-  );
-}
-
-function onPse<K extends PseActionType>(handle: WorkflowHandle, type: K, actor: Actor, data: PseCommandOf<K>['data']): Promise<PseView> {
-  return sealedAction(handle.workflowId, { type, actor, data: data as never, commandId: randomUUID() }).then((action) => handle.executeUpdate(pseActionUpdate, { args: [action] }));
-}
-
-const procurement = (pseId: string, procurementId: string, decision: 'allowed' | 'allowed-by-noc'): PseCommandOf<'RecordProcurement'>['data'] => ({
-  procurementId,
-  offeringId: GOV_CLOUD.offeringId,
-  dataClass: 'public',
-  system: 'Citizen portal',
-  check: answer(decision, { pseId, offeringId: GOV_CLOUD.offeringId }),
-});
-
 describe('a withdrawn grant on the time-skipping server', () => {
   it('starts a migration period at the withdrawal and flags at its deadline every workload still on the offering, one recorded after the withdrawal included', async () => {
     const { handle: accreditation, applicationId } = await granted(env, { policy, compliance: { policy: DEFAULT_COMPLIANCE_POLICY } });
-    const moitt = await registerPse('pse-moitt');
-    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-1', 'allowed'));
+    const moitt = await registerPse(env, 'pse-moitt');
+    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-1'));
     await agreeOn(store, models, 'accredited');
 
     step('withdrawal');
@@ -90,7 +57,7 @@ describe('a withdrawn grant on the time-skipping server', () => {
 
     step('a workload recorded during the migration period');
     // Only a NOC in force can let it on now; the check's answer travels with the command.
-    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-2', 'allowed-by-noc'));
+    await onPse(moitt, 'RecordProcurement', pseOfficer('pse-moitt'), procurement('pse-moitt', 'p-2', { decision: 'allowed-by-noc' }));
 
     step('to the migration deadline');
     const ended = (await transition.result()) as TransitionView;

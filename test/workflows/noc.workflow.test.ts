@@ -149,7 +149,7 @@ describe('NOC process on the time-skipping server', () => {
     await act(handle, 'StartReview', kp('u-kp1'), {});
     await act(handle, 'Recommend', kp('u-kp1'), { recommendation: 'approve', reasons: 'Justified' });
     expect(await refusal(act(handle, 'Decide', kp('u-kp1'), { decision: 'approve', reasons: 'Mine' }))).toBe('FOUR_EYES_VIOLATION');
-    expect(await refusal(act(handle, 'Decide', director, { decision: 'approve', reasons: 'Federal' }))).toBe('OUTSIDE_JURISDICTION');
+    expect(await refusal(act(handle, 'Decide', director, { decision: 'approve', reasons: 'Federal' }))).toBe('ROLE_NOT_ALLOWED');
     const decided = await act(handle, 'Decide', kp('u-kp2'), { decision: 'reject', reasons: 'Not justified' });
     expect(decided.state.status).toBe('rejected');
     expect((await handle.result()).state.status).toBe('rejected');

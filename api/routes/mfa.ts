@@ -20,7 +20,7 @@ export function mfaRoutes(deps: ApiDeps): AnyRoute[] {
       bodyName: 'MfaEnrolmentRequest',
       status: 200,
       response: MfaEnrolmentSchema,
-      errors: [409, 429],
+      errors: [401, 409, 429],
       handler: ({ body, request }) =>
         request.server.loginThrottle.attempt(request, body.username, () => deps.identity.beginMfaEnrolment(body), { partial: true }),
     }),

@@ -1,7 +1,7 @@
 import { createFrameworkRegister } from '../../api/framework-register';
 import { FRAMEWORK_1_0 } from '../domain/framework-fixtures';
 import { nextFramework } from '../domain/framework-fixtures-register';
-import { seedAccount } from '../support/identity';
+import { seedEnrolledAccount } from '../support/identity';
 import { MemoryStreams } from './framework-register-store';
 import { PASSWORD, startTestApi, type TestApi } from './harness';
 
@@ -13,8 +13,7 @@ let secondDirector: { authorization: string };
 beforeAll(async () => {
   const frameworkRegister = createFrameworkRegister({ eventStore: new MemoryStreams(), genesis: FRAMEWORK_1_0, now: () => new Date(clock) });
   api = await startTestApi({ deps: { frameworkRegister } });
-  await seedAccount(api.identity, { username: 'director-two', role: 'director', jurisdiction: 'federal', displayName: 'Second Director', password: PASSWORD });
-  const session = await api.identity.login({ username: 'director-two', password: PASSWORD });
+  const session = await seedEnrolledAccount(api.identity, { username: 'director-two', role: 'director', jurisdiction: 'federal', displayName: 'Second Director', password: PASSWORD });
   secondDirector = { authorization: `Bearer ${session.token}` };
 });
 afterAll(() => api.close());

@@ -3,6 +3,7 @@ import { ErrorBody } from '../../api/errors';
 import type { Role } from '../../domain/shared/vocabulary';
 import { exchangeAt, exchangeBefore, RecordingProxy, type Exchange } from '../fuzz/recording-proxy';
 import { runSchemathesis } from '../fuzz/schemathesis';
+import { testTotp } from '../support/mfa';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -48,7 +49,7 @@ const tokens = {} as Record<Who, string>;
 beforeAll(async () => {
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
   for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    tokens[who] = (await stack.identity.login({ username: ACCOUNTS[who].username, password: PASSWORD })).token;
+    tokens[who] = (await stack.identity.login({ username: ACCOUNTS[who].username, password: PASSWORD, code: testTotp.code(ACCOUNTS[who].username) })).token;
   }
   proxy = new RecordingProxy(stack.base, stack.store);
   origin = await proxy.listen();

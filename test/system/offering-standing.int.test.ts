@@ -38,7 +38,7 @@ let stack: Stack;
 let api: ApiClient<Who>;
 
 beforeAll(async () => {
-  stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
+  stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD, entities: [] });
   api = await apiClient(stack, ACCOUNTS, PASSWORD);
 });
 

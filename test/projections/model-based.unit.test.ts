@@ -1,0 +1,380 @@
+import fc from 'fast-check';
+import { TRANSITION_POLICY_VERSION, type TransitionCommand } from '../../domain/compliance/transition-commands';
+import { decideTransition } from '../../domain/compliance/transition-decide';
+import type { OpenProcurement, TransitionEvent } from '../../domain/compliance/transition-events';
+import { evolveTransition } from '../../domain/compliance/transition-evolve';
+import type { TransitionState } from '../../domain/compliance/transition-state';
+import type { Offering } from '../../domain/csp/events';
+import type { DataClass } from '../../domain/shared/vocabulary';
+import { streamName } from '../../eventstore/envelope';
+import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
+import { createAccreditedListQueries } from '../../projections/accreditation/queries';
+import { adoptionProjection } from '../../projections/adoption/adoption';
+import { createAdoptionQueries } from '../../projections/adoption/queries';
+import { procurementFactsProjection } from '../../projections/procurement/facts';
+import { procurementCheck } from '../../projections/procurement/queries';
+import { director, pse, reviewer } from '../support/actors';
+import { CaseScript } from '../support/case-script';
+import { GOV_CLOUD, addOffering, application, registerCsp } from './accredited-fixtures';
+import { PseScript } from './pse-script';
+import { coveringNocs, modelAt, modelBuckets, modelCheck, modelList, type ModelBucket } from './reference-model';
+import { SYSTEM_ACTOR, TestLog, memoryDb, project, type NocCaseScript } from './support';
+
+/**
+ * Model-based tests: random histories — offerings, accreditations granted, suspended, reinstated,
+ * renewed, revoked, withdrawn and expired with migration periods, entities' NOCs approved, revoked,
+ * withdrawn and expired, procurements recorded (when the check lets them) and ended, time moving on —
+ * and at random instants, and at the instants events happen, the accredited list, the procurement
+ * check and the adoption figures agree with the reference model (reference-model.ts), a fold over the
+ * events alone. Seeded and reproducible: FC_SEED and FC_RUNS override the seed and the number of
+ * histories; a failure prints the seed and path that replay it.
+ */
+const SEED = process.env.FC_SEED === undefined ? 20251206 : Number(process.env.FC_SEED);
+const RUNS = process.env.FC_RUNS === undefined ? 1500 : Number(process.env.FC_RUNS);
+const PATH = process.env.FC_PATH;
+
+const DAY0 = '2025-02-01T00:00:00.000Z';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const T0 = Date.parse(DAY0);
+const iso = (ms: number): string => new Date(ms).toISOString();
+/** Each kind of step has its own hour of the day, so no two kinds of event ever share an instant. */
+const at = (day: number, hour: number): number => T0 + day * DAY + hour * HOUR;
+const OFFERINGS = ['off-0', 'off-1', 'off-2'] as const;
+const PSES = ['pse-a', 'pse-b'] as const;
+const CSP = 'csp-one';
+const NOW = '2030-01-01T00:00:00.000Z';
+
+type OpKind = 'suspend' | 'reinstate' | 'renew' | 'revoke' | 'withdraw';
+interface AccreditationPlan {
+  grantDay: number;
+  validDays: number;
+  highest: DataClass;
+  ops: { kind: OpKind; gap: number }[];
+  migrationDays: number;
+}
+interface NocPlan {
+  pse: number;
+  offering: number;
+  requestDay: number;
+  months: number;
+  end?: { how: 'revoke' | 'withdraw' | 'expire'; after: number };
+}
+interface ProcurementPlan {
+  pse: number;
+  offering: number;
+  day: number;
+  lasts?: number;
+}
+interface Plan {
+  accreditations: (AccreditationPlan | null)[];
+  nocs: NocPlan[];
+  procurements: ProcurementPlan[];
+  instants: { day: number; hour: number }[];
+  /** Indices into the log: the instant of that event, or the millisecond before it. */
+  eventInstants: { index: number; before: boolean }[];
+}
+
+const accreditationArb: fc.Arbitrary<AccreditationPlan> = fc.record({
+  grantDay: fc.integer({ min: 1, max: 120 }),
+  validDays: fc.integer({ min: 20, max: 300 }),
+  highest: fc.constantFrom<DataClass>('public', 'restricted', 'confidential'),
+  ops: fc.array(
+    fc.record({ kind: fc.constantFrom<OpKind>('suspend', 'reinstate', 'renew', 'revoke', 'withdraw'), gap: fc.integer({ min: 1, max: 120 }) }),
+    { maxLength: 5 },
+  ),
+  migrationDays: fc.integer({ min: 1, max: 150 }),
+});
+
+const planArb: fc.Arbitrary<Plan> = fc.record({
+  accreditations: fc.array(fc.option(accreditationArb, { freq: 4 }), { minLength: OFFERINGS.length, maxLength: OFFERINGS.length }),
+  nocs: fc.array(
+    fc.record(
+      {
+        pse: fc.integer({ min: 0, max: PSES.length - 1 }),
+        offering: fc.integer({ min: 0, max: OFFERINGS.length - 1 }),
+        requestDay: fc.integer({ min: 0, max: 400 }),
+        months: fc.integer({ min: 1, max: 6 }),
+        end: fc.record({ how: fc.constantFrom<'revoke' | 'withdraw' | 'expire'>('revoke', 'withdraw', 'expire'), after: fc.integer({ min: 1, max: 200 }) }),
+      },
+      { requiredKeys: ['pse', 'offering', 'requestDay', 'months'] },
+    ),
+    { maxLength: 3 },
+  ),
+  procurements: fc.array(
+    fc.record(
+      {
+        pse: fc.integer({ min: 0, max: PSES.length - 1 }),
+        offering: fc.integer({ min: 0, max: OFFERINGS.length - 1 }),
+        day: fc.integer({ min: 0, max: 500 }),
+        lasts: fc.integer({ min: 1, max: 300 }),
+      },
+      { requiredKeys: ['pse', 'offering', 'day'] },
+    ),
+    { maxLength: 6 },
+  ),
+  instants: fc.array(fc.record({ day: fc.integer({ min: 0, max: 900 }), hour: fc.integer({ min: 0, max: 23 }) }), { minLength: 1, maxLength: 5 }),
+  eventInstants: fc.array(fc.record({ index: fc.nat(), before: fc.boolean() }), { maxLength: 5 }),
+});
+
+interface Step {
+  at: number;
+  rank: number;
+  run: () => void;
+}
+
+/**
+ * Writes the plan's history in time order: steps run earliest first, and a step may schedule later
+ * ones (a NOC's end is known once it is approved). Accreditation milestones go through the fixtures,
+ * NOCs, entities' procurements and migration periods through the real deciders.
+ */
+function write(plan: Plan, log: TestLog): void {
+  const queue: Step[] = [];
+  const schedule = (step: Step): void => {
+    queue.push(step);
+  };
+  const scripts = new Map<string, PseScript>();
+  const recorded: { pseId: string; procurementId: string; offeringId: string; at: number; endedAt?: number }[] = [];
+  const openOn = (offeringId: string, when: number): OpenProcurement[] =>
+    recorded
+      .filter((p) => p.offeringId === offeringId && p.at <= when && (p.endedAt === undefined || when < p.endedAt))
+      .map((p) => ({ pseId: p.pseId, procurementId: p.procurementId, jurisdiction: 'federal' }));
+
+  schedule({
+    at: T0,
+    rank: 0,
+    run: () => {
+      // The register's entities come first: PseScript registers them at its own (earlier) instant.
+      for (const pseId of PSES) scripts.set(pseId, new PseScript(log, pseId, `Ministry ${pseId}`, 'federal'));
+      registerCsp(log, CSP, 'One Cloud Pvt Ltd', DAY0);
+      OFFERINGS.forEach((offeringId, i) => addOffering(log, CSP, offering(offeringId, i), DAY0));
+    },
+  });
+  plan.accreditations.forEach((a, i) => {
+    if (a) scheduleAccreditation(a, i, log, schedule, openOn);
+  });
+  plan.nocs.forEach((n, i) => scheduleNoc(n, i, log, schedule));
+  plan.procurements.forEach((p, i) => {
+    const pseId = PSES[p.pse] as string;
+    const offeringId = OFFERINGS[p.offering] as string;
+    const procurementId = `p-${i}`;
+    const when = at(p.day, 8);
+    schedule({
+      at: when,
+      rank: 0,
+      run: () => {
+        // The entity records only what the check lets on: here, what the model says.
+        const state = modelAt(log.events, when);
+        const decision = modelCheck(state, pseId, offeringId, when);
+        if (decision === 'denied') return;
+        const noc = coveringNocs(state, pseId, offeringId, when).sort((x, y) => y.validUntil - x.validUntil)[0];
+        scripts.get(pseId)?.record(procurementId, decision, iso(when), offeringId, 'public', noc?.nocId);
+        const entry: (typeof recorded)[number] = { pseId, procurementId, offeringId, at: when };
+        recorded.push(entry);
+        if (p.lasts === undefined) return;
+        const endedAt = at(p.day + p.lasts, 9);
+        schedule({
+          at: endedAt,
+          rank: 0,
+          run: () => {
+            scripts.get(pseId)?.end(procurementId, iso(endedAt));
+            entry.endedAt = endedAt;
+          },
+        });
+      },
+    });
+  });
+
+  while (queue.length > 0) {
+    queue.sort((x, y) => x.at - y.at || x.rank - y.rank);
+    (queue.shift() as Step).run();
+  }
+}
+
+function offering(offeringId: string, i: number): Offering {
+  return { ...GOV_CLOUD, offeringId, name: `Offering ${i}` };
+}
+
+/** One offering's accreditation: a grant, then the plan's operations while they make sense, then its end. */
+function scheduleAccreditation(
+  plan: AccreditationPlan,
+  i: number,
+  log: TestLog,
+  schedule: (step: Step) => void,
+  openOn: (offeringId: string, when: number) => OpenProcurement[],
+): void {
+  const offeringId = OFFERINGS[i] as string;
+  const applicationId = `app-${i}`;
+  const hour = i + 1;
+  const app = application(log, applicationId);
+  const grantedAt = at(plan.grantDay, hour);
+  let validUntil = grantedAt + plan.validDays * DAY;
+  schedule({ at: at(0, hour), rank: 1, run: () => app.submit(CSP, offering(offeringId, i), iso(at(0, hour))) });
+  const terms = { baseline: 'baseline', highestDataClass: plan.highest, validFrom: iso(grantedAt), validUntil: iso(validUntil) } as const;
+  schedule({ at: grantedAt, rank: 1, run: () => app.grant(terms, iso(grantedAt)) });
+
+  let status: 'accredited' | 'suspended' = 'accredited';
+  let cursor = grantedAt;
+  let ended: { at: number; transitionUntil: number } | undefined;
+  for (const op of plan.ops) {
+    const when = cursor + op.gap * DAY;
+    if (when >= validUntil) break;
+    cursor = when;
+    const transitionUntil = when + plan.migrationDays * DAY;
+    if (op.kind === 'suspend' && status === 'accredited') {
+      status = 'suspended';
+      schedule({ at: when, rank: 1, run: () => app.suspend('Breach under investigation', iso(when)) });
+    } else if (op.kind === 'reinstate' && status === 'suspended') {
+      status = 'accredited';
+      schedule({ at: when, rank: 1, run: () => app.reinstate('Remediated', iso(when)) });
+    } else if (op.kind === 'renew' && status === 'accredited') {
+      const previous = validUntil;
+      validUntil += 90 * DAY;
+      const next = validUntil;
+      schedule({ at: when, rank: 1, run: () => app.renew(iso(previous), iso(next), iso(when)) });
+    } else if (op.kind === 'revoke') {
+      schedule({ at: when, rank: 1, run: () => app.revoke('Data found abroad', iso(transitionUntil), iso(when)) });
+      ended = { at: when, transitionUntil };
+      break;
+    } else if (op.kind === 'withdraw') {
+      const previousStatus = status;
+      schedule({ at: when, rank: 1, run: () => app.withdraw('Discontinued', previousStatus, iso(when), iso(transitionUntil)) });
+      ended = { at: when, transitionUntil };
+      break;
+    }
+  }
+  if (!ended) {
+    const end = validUntil;
+    const transitionUntil = end + plan.migrationDays * DAY;
+    schedule({ at: end, rank: 1, run: () => app.expire(iso(end), iso(transitionUntil)) });
+    ended = { at: end, transitionUntil };
+  }
+
+  // The migration period, as the transition process writes it: notices at the end, flags at the deadline.
+  const { at: endAt, transitionUntil } = ended;
+  const script = new CaseScript<TransitionState, TransitionCommand, TransitionEvent>({
+    stream: streamName('transition', applicationId),
+    correlationId: `transition:${applicationId}`,
+    policyVersion: TRANSITION_POLICY_VERSION,
+    initial: { status: 'none' },
+    decide: (command, state, now) => decideTransition(command, state, { now }),
+    evolve: evolveTransition,
+  });
+  const subject = { applicationId, offeringId, cspId: CSP, revokedAt: iso(endAt), migrateBy: iso(transitionUntil) };
+  schedule({
+    at: endAt,
+    rank: 2,
+    run: () => log.append(script.take({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { ...subject, open: openOn(offeringId, endAt) } }, iso(endAt))),
+  });
+  schedule({
+    at: transitionUntil,
+    rank: 2,
+    run: () =>
+      log.append(script.take({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen: openOn(offeringId, transitionUntil) } }, iso(transitionUntil))),
+  });
+}
+
+/** A NOC exempting one entity from the offering's accreditation for public data, approved the day it is asked for. */
+function scheduleNoc(plan: NocPlan, i: number, log: TestLog, schedule: (step: Step) => void): void {
+  const pseId = PSES[plan.pse] as string;
+  const nocId = `noc-${i}`;
+  const requestedAt = at(plan.requestDay, 5 + plan.pse);
+  schedule({
+    at: requestedAt,
+    rank: 0,
+    run: () => {
+      const noc: NocCaseScript = log.nocCase(
+        { nocId, deviation: 'non-accredited-offering', offeringId: OFFERINGS[plan.offering], dataClass: 'public', requestedMonths: plan.months },
+        pse(pseId),
+        iso(requestedAt),
+      );
+      noc.act('StartReview', reviewer, {});
+      noc.act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Migration under way', conditions: [] });
+      noc.act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
+      const approved = noc.current;
+      if (approved.status === 'none' || approved.validUntil === undefined) throw new Error(`NOC ${nocId} was not approved`);
+      const validUntil = Date.parse(approved.validUntil);
+      const end = plan.end;
+      if (!end) return;
+      if (end.how === 'expire') {
+        schedule({ at: validUntil, rank: 0, run: () => noc.at(iso(validUntil)).act('Expire', SYSTEM_ACTOR, {}) });
+        return;
+      }
+      const endAt = requestedAt + end.after * DAY;
+      if (endAt >= validUntil) return;
+      schedule({
+        at: endAt,
+        rank: 0,
+        run: () => {
+          if (end.how === 'revoke') noc.at(iso(endAt)).act('Revoke', director, { reasons: 'Conditions not met' });
+          else noc.at(iso(endAt)).act('Withdraw', pse(pseId), { reason: 'No longer needed' });
+        },
+      });
+    },
+  });
+}
+
+/** The instants asked about: random ones within and after the history, and those of its events (and just before). */
+function instantsOf(plan: Plan, log: TestLog): number[] {
+  const random = plan.instants.map((i) => at(i.day, i.hour));
+  const events = log.events.length === 0 ? [] : plan.eventInstants.map((e) => Date.parse((log.events[e.index % log.events.length] as { recordedAt: string }).recordedAt) - (e.before ? 1 : 0));
+  return [...new Set([...random, ...events])].sort((x, y) => x - y);
+}
+
+const byKey = (r: { pseId: string; procurementId: string }): string => `${r.pseId}/${r.procurementId}`;
+
+describe('the read models agree with a reference model of the office’s rules', () => {
+  it('gives, at any instant, the accredited list, the procurement check and the adoption figures the model gives from the events alone', () => {
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        const log = new TestLog();
+        write(plan, log);
+        const events = log.events;
+
+        const facts = memoryDb(procurementFactsProjection);
+        project(facts, [procurementFactsProjection], events);
+        const adoption = memoryDb(adoptionProjection);
+        project(adoption, [adoptionProjection], events);
+        const adoptionQueries = createAdoptionQueries(adoption);
+        // The accredited list answers for now: it is fed the log up to each instant, in order.
+        const list = memoryDb(accreditedListProjection);
+        const listQueries = createAccreditedListQueries(list);
+        let fed = 0;
+
+        for (const t of instantsOf(plan, log)) {
+          const upTo = events.findIndex((e) => Date.parse(e.recordedAt) > t);
+          const end = upTo === -1 ? events.length : upTo;
+          project(list, [accreditedListProjection], events.slice(fed, end));
+          fed = end;
+          const state = modelAt(events, t);
+          const when = iso(t);
+
+          // (1) The accredited list: which offerings, under which grant, with which status.
+          expect({ at: when, list: listQueries.list().map((r) => ({ offeringId: r.offeringId, applicationId: r.applicationId, status: r.status })) }).toEqual({
+            at: when,
+            list: modelList(state),
+          });
+
+          // (2) The procurement check for public data, for every entity and offering.
+          for (const pseId of PSES) {
+            for (const offeringId of OFFERINGS) {
+              const answer = procurementCheck(facts, { pse: pseId, offering: offeringId, dataClass: 'public', at: when }, NOW);
+              expect({ at: when, pseId, offeringId, decision: answer.decision }).toEqual({ at: when, pseId, offeringId, decision: modelCheck(state, pseId, offeringId, t) });
+            }
+          }
+
+          // (3) The adoption figures: each open workload in the model's bucket, and the totals its counts.
+          const expected = modelBuckets(state, t);
+          expect({ at: when, buckets: [...adoptionQueries.buckets(when)].sort((x, y) => byKey(x).localeCompare(byKey(y))) }).toEqual({ at: when, buckets: expected });
+          const count = (b: ModelBucket): number => expected.filter((r) => r.bucket === b).length;
+          const { totals } = adoptionQueries.figures(when);
+          expect({
+            at: when,
+            totals: [totals.workloadsOnAccredited, totals.workloadsUnderNoc, totals.workloadsInTransition, totals.workloadsNonCompliant],
+          }).toEqual({ at: when, totals: [count('accredited'), count('noc'), count('migrating'), count('non-compliant')] });
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, ...(PATH === undefined ? {} : { path: PATH }) },
+    );
+  });
+});

@@ -1,0 +1,275 @@
+import type { RecordedEvent } from '../../eventstore/port';
+
+/**
+ * A small reference model of what the office says, written from the README's rules ("The rules the
+ * office applies") and the event log alone: a fold over plain objects, sharing no code with the
+ * projections or the procurement rules. The model-based tests compare it with the read models.
+ *
+ * What it models, for `public` data (the rule: a registered CSP's offering, accredited for public data
+ * or higher; no baseline, government-cloud or location condition):
+ *   - the accredited list: every offering whose latest granted accreditation is accredited or suspended;
+ *   - the procurement check: allowed while that accreditation is accredited and within its validity;
+ *     otherwise allowed by NOC while an approved `non-accredited-offering` NOC of the entity naming the
+ *     offering is in force; otherwise denied (suspended, revoked, expired, withdrawn, not yet granted);
+ *   - the adoption buckets, in this order: non-compliant when still open on the offering at the end of
+ *     a migration period (whenever recorded); migrating when open on it when its accreditation ended;
+ *     on an accredited offering when recorded as allowed; under NOC while the NOC it was recorded under
+ *     is in force; otherwise non-compliant.
+ * Instants: an event counts from its `occurredAt` on (an event at exactly T is part of the state at T);
+ * validity periods are half-open, [from, until).
+ */
+
+type AccStatus = 'accredited' | 'suspended' | 'revoked' | 'expired' | 'withdrawn';
+export type ModelDecision = 'allowed' | 'allowed-by-noc' | 'denied';
+export type ModelBucket = 'accredited' | 'noc' | 'migrating' | 'non-compliant';
+
+interface Application {
+  applicationId: string;
+  cspId: string;
+  offeringId: string;
+  granted: boolean;
+  status?: AccStatus;
+  highestDataClass?: string;
+  validFrom?: number;
+  validUntil?: number;
+}
+
+interface Noc {
+  nocId: string;
+  pseId: string;
+  deviation: string;
+  offeringId?: string;
+  dataClass: string;
+  validFrom?: number;
+  validUntil?: number;
+  /** Revoked, withdrawn or expired at this instant. */
+  endedAt?: number;
+}
+
+interface Workload {
+  pseId: string;
+  procurementId: string;
+  offeringId: string;
+  decision: string;
+  nocId?: string;
+  recordedAt: number;
+  endedAt?: number;
+}
+
+/** An accreditation that ended with a migration period. */
+interface Ending {
+  offeringId: string;
+  at: number;
+  transitionUntil: number;
+}
+
+export interface ModelState {
+  cspsRegistered: Set<string>;
+  offerings: Map<string, { cspId: string; retired: boolean }>;
+  applications: Map<string, Application>;
+  /** The application whose grant holds each offering's public entry: the latest granted. */
+  holder: Map<string, string>;
+  nocs: Map<string, Noc>;
+  workloads: Map<string, Workload>;
+  endings: Ending[];
+}
+
+const ms = (iso: string): number => Date.parse(iso);
+const CLASSES = ['open', 'public', 'restricted', 'confidential', 'secret'];
+const covers = (have: string, need: string): boolean => CLASSES.indexOf(have) >= CLASSES.indexOf(need);
+
+/** The state the events that occurred at or before `at` give, in log order. */
+export function modelAt(events: readonly RecordedEvent[], at: number): ModelState {
+  const s: ModelState = {
+    cspsRegistered: new Set(),
+    offerings: new Map(),
+    applications: new Map(),
+    holder: new Map(),
+    nocs: new Map(),
+    workloads: new Map(),
+    endings: [],
+  };
+  for (const e of events) {
+    const when = ms(e.metadata.occurredAt);
+    if (when > at) continue;
+    const d = e.data as Record<string, unknown>;
+    // Every stream is `<category>-<id>`; the id names the application, NOC or entity.
+    const id = e.stream.slice(e.stream.indexOf('-') + 1);
+    switch (e.type) {
+      case 'CspRegistered':
+        s.cspsRegistered.add(d.cspId as string);
+        break;
+      case 'OfferingAdded':
+        s.offerings.set(d.offeringId as string, { cspId: id, retired: false });
+        break;
+      case 'OfferingRetired': {
+        const o = s.offerings.get(d.offeringId as string);
+        if (o) o.retired = true;
+        break;
+      }
+      case 'AccreditationSubmitted': {
+        const offering = d.offering as { offeringId: string };
+        s.applications.set(id, { applicationId: id, cspId: d.cspId as string, offeringId: offering.offeringId, granted: false });
+        break;
+      }
+      case 'AccreditationGranted': {
+        const a = s.applications.get(id);
+        if (!a) break;
+        Object.assign(a, {
+          granted: true,
+          status: 'accredited',
+          highestDataClass: d.highestDataClass,
+          validFrom: ms(d.validFrom as string),
+          validUntil: ms(d.validUntil as string),
+        });
+        s.holder.set(a.offeringId, id);
+        break;
+      }
+      case 'AccreditationRenewed': {
+        const a = s.applications.get(id);
+        if (a?.granted) a.validUntil = ms(d.validUntil as string);
+        break;
+      }
+      case 'AccreditationSuspended':
+      case 'AccreditationReinstated':
+      case 'AccreditationRevoked':
+      case 'AccreditationWithdrawn':
+      case 'AccreditationExpired': {
+        const a = s.applications.get(id);
+        if (!a?.granted) break;
+        const to: AccStatus = {
+          AccreditationSuspended: 'suspended',
+          AccreditationReinstated: 'accredited',
+          AccreditationRevoked: 'revoked',
+          AccreditationWithdrawn: 'withdrawn',
+          AccreditationExpired: 'expired',
+        }[e.type] as AccStatus;
+        a.status = to;
+        if (typeof d.transitionUntil === 'string' && s.holder.get(a.offeringId) === id) {
+          s.endings.push({ offeringId: a.offeringId, at: when, transitionUntil: ms(d.transitionUntil) });
+        }
+        break;
+      }
+      case 'NocRequested':
+        s.nocs.set(id, {
+          nocId: id,
+          pseId: d.pseId as string,
+          deviation: d.deviation as string,
+          ...(typeof d.offeringId === 'string' ? { offeringId: d.offeringId } : {}),
+          dataClass: d.dataClass as string,
+        });
+        break;
+      case 'NocApproved': {
+        const n = s.nocs.get(id);
+        if (n) Object.assign(n, { validFrom: ms(d.validFrom as string), validUntil: ms(d.validUntil as string) });
+        break;
+      }
+      case 'NocExtensionApproved': {
+        const n = s.nocs.get(id);
+        if (n) n.validUntil = ms(d.validUntil as string);
+        break;
+      }
+      case 'NocRevoked':
+      case 'NocWithdrawn':
+      case 'NocExpired': {
+        const n = s.nocs.get(id);
+        if (n && n.endedAt === undefined) n.endedAt = when;
+        break;
+      }
+      case 'ProcurementRecorded': {
+        const check = d.check as { decision: string; noc?: { nocId: string } };
+        s.workloads.set(`${id}/${d.procurementId as string}`, {
+          pseId: id,
+          procurementId: d.procurementId as string,
+          offeringId: d.offeringId as string,
+          decision: check.decision,
+          ...(check.noc ? { nocId: check.noc.nocId } : {}),
+          recordedAt: ms(d.recordedAt as string),
+        });
+        break;
+      }
+      case 'ProcurementEnded': {
+        const w = s.workloads.get(`${id}/${d.procurementId as string}`);
+        if (w) w.endedAt = ms(d.endedAt as string);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return s;
+}
+
+/** The accredited list at `at`: offering → status, for the offerings whose holding grant is held. */
+export function modelList(s: ModelState): { offeringId: string; applicationId: string; status: AccStatus }[] {
+  const rows: { offeringId: string; applicationId: string; status: AccStatus }[] = [];
+  for (const [offeringId, applicationId] of s.holder) {
+    const a = s.applications.get(applicationId);
+    const offering = s.offerings.get(offeringId);
+    if (!a?.status || offering?.retired) continue;
+    if (a.status === 'accredited' || a.status === 'suspended') rows.push({ offeringId, applicationId, status: a.status });
+  }
+  return rows.sort((x, y) => x.offeringId.localeCompare(y.offeringId));
+}
+
+function nocInForce(n: Noc | undefined, at: number): boolean {
+  return (
+    n !== undefined &&
+    n.validFrom !== undefined &&
+    n.validUntil !== undefined &&
+    n.validFrom <= at &&
+    at < n.validUntil &&
+    (n.endedAt === undefined || at < n.endedAt)
+  );
+}
+
+/** "May `pseId` put public data on `offeringId` at `at`?" — the state must be the one at `at`. */
+export function modelCheck(s: ModelState, pseId: string, offeringId: string, at: number): ModelDecision {
+  const offering = s.offerings.get(offeringId);
+  const holder = s.holder.get(offeringId);
+  const a = holder === undefined ? undefined : s.applications.get(holder);
+  const meets =
+    offering !== undefined &&
+    !offering.retired &&
+    s.cspsRegistered.has(offering.cspId) &&
+    a !== undefined &&
+    a.status === 'accredited' &&
+    a.validFrom !== undefined &&
+    a.validUntil !== undefined &&
+    a.validFrom <= at &&
+    at < a.validUntil &&
+    covers(a.highestDataClass ?? 'open', 'public');
+  if (meets) return 'allowed';
+  return coveringNocs(s, pseId, offeringId, at).length > 0 ? 'allowed-by-noc' : 'denied';
+}
+
+/** The entity's NOCs in force at `at` that excuse an offering's standing for public data. */
+export function coveringNocs(s: ModelState, pseId: string, offeringId: string, at: number): { nocId: string; validUntil: number }[] {
+  return [...s.nocs.values()]
+    .filter((n) => n.pseId === pseId && n.deviation === 'non-accredited-offering' && n.offeringId === offeringId && covers(n.dataClass, 'public') && nocInForce(n, at))
+    .map((n) => ({ nocId: n.nocId, validUntil: n.validUntil as number }));
+}
+
+const isOpen = (w: Workload, at: number): boolean => w.recordedAt <= at && (w.endedAt === undefined || at < w.endedAt);
+
+/** Each workload open at `at` with its one bucket, by entity and procurement. */
+export function modelBuckets(s: ModelState, at: number): { pseId: string; procurementId: string; bucket: ModelBucket }[] {
+  const rows: { pseId: string; procurementId: string; bucket: ModelBucket }[] = [];
+  for (const w of s.workloads.values()) {
+    if (!isOpen(w, at)) continue;
+    rows.push({ pseId: w.pseId, procurementId: w.procurementId, bucket: bucketOf(s, w, at) });
+  }
+  const key = (r: { pseId: string; procurementId: string }): string => `${r.pseId}/${r.procurementId}`;
+  return rows.sort((x, y) => key(x).localeCompare(key(y)));
+}
+
+function bucketOf(s: ModelState, w: Workload, at: number): ModelBucket {
+  const endings = s.endings.filter((e) => e.offeringId === w.offeringId);
+  // At the migration deadline every workload still open on the offering is flagged, whenever recorded.
+  if (endings.some((e) => e.transitionUntil <= at && isOpen(w, e.transitionUntil))) return 'non-compliant';
+  // Told of the ending: open on the offering when its accreditation ended.
+  if (endings.some((e) => e.at <= at && isOpen(w, e.at))) return 'migrating';
+  if (w.decision === 'allowed') return 'accredited';
+  const noc = w.nocId === undefined ? undefined : s.nocs.get(w.nocId);
+  return nocInForce(noc, at) ? 'noc' : 'non-compliant';
+}

@@ -46,6 +46,7 @@ const CSP = 'csp-one';
 const NOW = '2030-01-01T00:00:00.000Z';
 
 type OpKind = 'suspend' | 'reinstate' | 'renew' | 'revoke' | 'withdraw';
+/** For a later grant of the same offering, `grantDay` counts from the end of the one before. */
 interface AccreditationPlan {
   grantDay: number;
   validDays: number;
@@ -67,7 +68,8 @@ interface ProcurementPlan {
   lasts?: number;
 }
 interface Plan {
-  accreditations: (AccreditationPlan | null)[];
+  /** Per offering, its successive grants (a new application after the previous accreditation ended). */
+  accreditations: AccreditationPlan[][];
   nocs: NocPlan[];
   procurements: ProcurementPlan[];
   instants: { day: number; hour: number }[];
@@ -87,7 +89,7 @@ const accreditationArb: fc.Arbitrary<AccreditationPlan> = fc.record({
 });
 
 const planArb: fc.Arbitrary<Plan> = fc.record({
-  accreditations: fc.array(fc.option(accreditationArb, { freq: 4 }), { minLength: OFFERINGS.length, maxLength: OFFERINGS.length }),
+  accreditations: fc.array(fc.array(accreditationArb, { maxLength: 2 }), { minLength: OFFERINGS.length, maxLength: OFFERINGS.length }),
   nocs: fc.array(
     fc.record(
       {
@@ -150,8 +152,11 @@ function write(plan: Plan, log: TestLog): void {
       OFFERINGS.forEach((offeringId, i) => addOffering(log, CSP, offering(offeringId, i), DAY0));
     },
   });
-  plan.accreditations.forEach((a, i) => {
-    if (a) scheduleAccreditation(a, i, log, schedule, openOn);
+  plan.accreditations.forEach((grants, i) => {
+    let from = 0;
+    grants.forEach((a, n) => {
+      from = scheduleAccreditation(a, i, n, from, log, schedule, openOn);
+    });
   });
   plan.nocs.forEach((n, i) => scheduleNoc(n, i, log, schedule));
   plan.procurements.forEach((p, i) => {
@@ -195,21 +200,27 @@ function offering(offeringId: string, i: number): Offering {
   return { ...GOV_CLOUD, offeringId, name: `Offering ${i}` };
 }
 
-/** One offering's accreditation: a grant, then the plan's operations while they make sense, then its end. */
+/**
+ * One application for an offering, submitted at `from` (the start, or the end of the accreditation
+ * before): a grant, the plan's operations while they make sense, then its end. Returns the end.
+ */
 function scheduleAccreditation(
   plan: AccreditationPlan,
   i: number,
+  n: number,
+  from: number,
   log: TestLog,
   schedule: (step: Step) => void,
   openOn: (offeringId: string, when: number) => OpenProcurement[],
-): void {
+): number {
   const offeringId = OFFERINGS[i] as string;
-  const applicationId = `app-${i}`;
+  const applicationId = `app-${i}-${n}`;
   const hour = i + 1;
   const app = application(log, applicationId);
-  const grantedAt = at(plan.grantDay, hour);
+  const submittedAt = n === 0 ? at(0, hour) : from;
+  const grantedAt = submittedAt + plan.grantDay * DAY;
   let validUntil = grantedAt + plan.validDays * DAY;
-  schedule({ at: at(0, hour), rank: 1, run: () => app.submit(CSP, offering(offeringId, i), iso(at(0, hour))) });
+  schedule({ at: submittedAt, rank: n === 0 ? 1 : 3, run: () => app.submit(CSP, offering(offeringId, i), iso(submittedAt)) });
   const terms = { baseline: 'baseline', highestDataClass: plan.highest, validFrom: iso(grantedAt), validUntil: iso(validUntil) } as const;
   schedule({ at: grantedAt, rank: 1, run: () => app.grant(terms, iso(grantedAt)) });
 
@@ -272,6 +283,7 @@ function scheduleAccreditation(
     run: () =>
       log.append(script.take({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen: openOn(offeringId, transitionUntil) } }, iso(transitionUntil))),
   });
+  return endAt;
 }
 
 /** A NOC exempting one entity from the offering's accreditation for public data, approved the day it is asked for. */
@@ -325,11 +337,15 @@ const byKey = (r: { pseId: string; procurementId: string }): string => `${r.pseI
 
 describe('the read models agree with a reference model of the office’s rules', () => {
   it('gives, at any instant, the accredited list, the procurement check and the adoption figures the model gives from the events alone', () => {
+    const seen = new Set<string>();
+    let knownDefect = 0;
     fc.assert(
       fc.property(planArb, (plan) => {
         const log = new TestLog();
         write(plan, log);
         const events = log.events;
+        // Replaying one counterexample (FC_PATH) with FC_VERBOSE prints its history.
+        if (PATH !== undefined && process.env.FC_VERBOSE) console.log(events.map((e) => `${e.recordedAt} ${e.stream} ${e.type} ${JSON.stringify(e.data).slice(0, 200)}`).join('\n'));
 
         const facts = memoryDb(procurementFactsProjection);
         project(facts, [procurementFactsProjection], events);
@@ -341,6 +357,7 @@ describe('the read models agree with a reference model of the office’s rules',
         const listQueries = createAccreditedListQueries(list);
         let fed = 0;
 
+        const whole = modelAt(events, Number.POSITIVE_INFINITY);
         for (const t of instantsOf(plan, log)) {
           const upTo = events.findIndex((e) => Date.parse(e.recordedAt) > t);
           const end = upTo === -1 ? events.length : upTo;
@@ -348,6 +365,7 @@ describe('the read models agree with a reference model of the office’s rules',
           fed = end;
           const state = modelAt(events, t);
           const when = iso(t);
+          for (const r of modelList(state)) seen.add(`list:${r.status}`);
 
           // (1) The accredited list: which offerings, under which grant, with which status.
           expect({ at: when, list: listQueries.list().map((r) => ({ offeringId: r.offeringId, applicationId: r.applicationId, status: r.status })) }).toEqual({
@@ -360,12 +378,17 @@ describe('the read models agree with a reference model of the office’s rules',
             for (const offeringId of OFFERINGS) {
               const answer = procurementCheck(facts, { pse: pseId, offering: offeringId, dataClass: 'public', at: when }, NOW);
               expect({ at: when, pseId, offeringId, decision: answer.decision }).toEqual({ at: when, pseId, offeringId, decision: modelCheck(state, pseId, offeringId, t) });
+              seen.add(`check:${answer.decision}:${answer.reasons.map((r) => r.code).find((c) => c.startsWith('ACCREDITATION_') || c === 'OFFERING_NOT_ACCREDITED') ?? ''}`);
             }
           }
 
           // (3) The adoption figures: each open workload in the model's bucket, and the totals its counts.
-          const expected = modelBuckets(state, t);
+          const expected = modelBuckets(state, t, whole, ({ rule, defect }) => {
+            knownDefect += 1;
+            seen.add(`known-defect:${rule}->${defect}`);
+          });
           expect({ at: when, buckets: [...adoptionQueries.buckets(when)].sort((x, y) => byKey(x).localeCompare(byKey(y))) }).toEqual({ at: when, buckets: expected });
+          for (const r of expected) seen.add(`bucket:${r.bucket}`);
           const count = (b: ModelBucket): number => expected.filter((r) => r.bucket === b).length;
           const { totals } = adoptionQueries.figures(when);
           expect({
@@ -376,5 +399,23 @@ describe('the read models agree with a reference model of the office’s rules',
       }),
       { seed: SEED, numRuns: RUNS, ...(PATH === undefined ? {} : { path: PATH }) },
     );
+    // The histories reach every outcome the properties are about, so agreement is not vacuous.
+    if (process.env.FC_VERBOSE) console.log(`${knownDefect} answers given by the known defect\n${[...seen].sort().join('\n')}`);
+    if (PATH === undefined && RUNS >= 500) {
+      expect([...seen]).toEqual(
+        expect.arrayContaining([
+          ...['accredited', 'noc', 'migrating', 'non-compliant'].map((b) => `bucket:${b}`),
+          'list:accredited',
+          'list:suspended',
+          'check:allowed:ACCREDITATION_IN_FORCE',
+          ...['SUSPENDED', 'REVOKED', 'WITHDRAWN', 'EXPIRED_AT'].flatMap((s) => [`check:denied:ACCREDITATION_${s}`, `check:allowed-by-noc:ACCREDITATION_${s}`]),
+          'check:denied:OFFERING_NOT_ACCREDITED',
+          'check:allowed-by-noc:OFFERING_NOT_ACCREDITED',
+        ]),
+      );
+      // The known defect's exclusion is still needed: once the projection is fixed this fails, and the
+      // exclusion in reference-model.ts goes.
+      expect(knownDefect).toBeGreaterThan(0);
+    }
   });
 });

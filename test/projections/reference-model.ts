@@ -5,12 +5,14 @@ import type { RecordedEvent } from '../../eventstore/port';
  * office applies") and the event log alone: a fold over plain objects, sharing no code with the
  * projections or the procurement rules. The model-based tests compare it with the read models.
  *
- * What it models, for `public` data (the rule: a registered CSP's offering, accredited for public data
- * or higher; no baseline, government-cloud or location condition):
+ * What it models, for `public` and `restricted` data (the hosting rules: a registered CSP's offering,
+ * accredited for the data class or higher; restricted data also on a government cloud accredited at
+ * the intermediate baseline or higher, with every data centre in Pakistan):
  *   - the accredited list: every offering whose latest granted accreditation is accredited or suspended;
- *   - the procurement check: allowed while that accreditation is accredited and within its validity;
- *     otherwise allowed by NOC while an approved `non-accredited-offering` NOC of the entity naming the
- *     offering is in force; otherwise denied (suspended, revoked, expired, withdrawn, not yet granted);
+ *   - the procurement check: allowed while that accreditation is accredited, within its validity, and
+ *     meets the rule; otherwise allowed by NOC when only the offering's standing fails (not where its
+ *     data centres are) and an approved `non-accredited-offering` NOC of the entity naming the offering,
+ *     for the data class or higher, is in force; otherwise denied;
  *   - the adoption buckets, in this order: non-compliant when still open on the offering at the end of
  *     a migration period (whenever recorded); migrating when open on it when its accreditation ended;
  *     on an accredited offering when recorded as allowed; under NOC while the NOC it was recorded under
@@ -30,6 +32,7 @@ interface Application {
   granted: boolean;
   status?: AccStatus;
   highestDataClass?: string;
+  baseline?: string;
   validFrom?: number;
   validUntil?: number;
 }
@@ -65,7 +68,7 @@ interface Ending {
 
 export interface ModelState {
   cspsRegistered: Set<string>;
-  offerings: Map<string, { cspId: string; retired: boolean }>;
+  offerings: Map<string, { cspId: string; retired: boolean; government: boolean; allInPakistan: boolean }>;
   applications: Map<string, Application>;
   /** The application whose grant holds each offering's public entry: the latest granted. */
   holder: Map<string, string>;
@@ -77,6 +80,8 @@ export interface ModelState {
 const ms = (iso: string): number => Date.parse(iso);
 const CLASSES = ['open', 'public', 'restricted', 'confidential', 'secret'];
 const covers = (have: string, need: string): boolean => CLASSES.indexOf(have) >= CLASSES.indexOf(need);
+const BASELINES = ['baseline', 'intermediate', 'enhanced', 'highest'];
+export type ModelDataClass = 'public' | 'restricted';
 
 /** The state the events that occurred at or before `at` give, in log order. */
 export function modelAt(events: readonly RecordedEvent[], at: number): ModelState {
@@ -99,9 +104,16 @@ export function modelAt(events: readonly RecordedEvent[], at: number): ModelStat
       case 'CspRegistered':
         s.cspsRegistered.add(d.cspId as string);
         break;
-      case 'OfferingAdded':
-        s.offerings.set(d.offeringId as string, { cspId: id, retired: false });
+      case 'OfferingAdded': {
+        const centres = d.dataCentres as { country: string }[];
+        s.offerings.set(d.offeringId as string, {
+          cspId: id,
+          retired: false,
+          government: d.deploymentModel === 'government',
+          allInPakistan: centres.length > 0 && centres.every((c) => c.country.toUpperCase() === 'PK'),
+        });
         break;
+      }
       case 'OfferingRetired': {
         const o = s.offerings.get(d.offeringId as string);
         if (o) o.retired = true;
@@ -119,6 +131,7 @@ export function modelAt(events: readonly RecordedEvent[], at: number): ModelStat
           granted: true,
           status: 'accredited',
           highestDataClass: d.highestDataClass,
+          baseline: d.baseline,
           validFrom: ms(d.validFrom as string),
           validUntil: ms(d.validUntil as string),
         });
@@ -223,14 +236,15 @@ function nocInForce(n: Noc | undefined, at: number): boolean {
   );
 }
 
-/** "May `pseId` put public data on `offeringId` at `at`?" — the state must be the one at `at`. */
-export function modelCheck(s: ModelState, pseId: string, offeringId: string, at: number): ModelDecision {
+/** "May `pseId` put `dataClass` data on `offeringId` at `at`?" — the state must be the one at `at`. */
+export function modelCheck(s: ModelState, pseId: string, offeringId: string, at: number, dataClass: ModelDataClass = 'public'): ModelDecision {
   const offering = s.offerings.get(offeringId);
+  const known = offering !== undefined && !offering.retired;
   const holder = s.holder.get(offeringId);
   const a = holder === undefined ? undefined : s.applications.get(holder);
-  const meets =
-    offering !== undefined &&
-    !offering.retired &&
+  const restricted = dataClass === 'restricted';
+  const standing =
+    known &&
     s.cspsRegistered.has(offering.cspId) &&
     a !== undefined &&
     a.status === 'accredited' &&
@@ -238,15 +252,19 @@ export function modelCheck(s: ModelState, pseId: string, offeringId: string, at:
     a.validUntil !== undefined &&
     a.validFrom <= at &&
     at < a.validUntil &&
-    covers(a.highestDataClass ?? 'open', 'public');
-  if (meets) return 'allowed';
-  return coveringNocs(s, pseId, offeringId, at).length > 0 ? 'allowed-by-noc' : 'denied';
+    covers(a.highestDataClass ?? 'open', dataClass) &&
+    (!restricted || (BASELINES.indexOf(a.baseline ?? '') >= BASELINES.indexOf('intermediate') && offering.government));
+  // Where the data centres are is asked only of an offering on the register.
+  const placed = !restricted || !known || offering.allInPakistan;
+  if (standing && placed) return 'allowed';
+  if (!placed) return 'denied';
+  return coveringNocs(s, pseId, offeringId, at, dataClass).length > 0 ? 'allowed-by-noc' : 'denied';
 }
 
-/** The entity's NOCs in force at `at` that excuse an offering's standing for public data. */
-export function coveringNocs(s: ModelState, pseId: string, offeringId: string, at: number): { nocId: string; validUntil: number }[] {
+/** The entity's NOCs in force at `at` that excuse an offering's standing for `dataClass` data. */
+export function coveringNocs(s: ModelState, pseId: string, offeringId: string, at: number, dataClass: ModelDataClass = 'public'): { nocId: string; validUntil: number }[] {
   return [...s.nocs.values()]
-    .filter((n) => n.pseId === pseId && n.deviation === 'non-accredited-offering' && n.offeringId === offeringId && covers(n.dataClass, 'public') && nocInForce(n, at))
+    .filter((n) => n.pseId === pseId && n.deviation === 'non-accredited-offering' && n.offeringId === offeringId && covers(n.dataClass, dataClass) && nocInForce(n, at))
     .map((n) => ({ nocId: n.nocId, validUntil: n.validUntil as number }));
 }
 

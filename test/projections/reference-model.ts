@@ -16,7 +16,7 @@ import type { RecordedEvent } from '../../eventstore/port';
  *   - the adoption buckets, in this order: non-compliant when still open on the offering at the end of
  *     a migration period (whenever recorded); migrating when open on it when its accreditation ended;
  *     on an accredited offering when recorded as allowed; under NOC while the NOC it was recorded under
- *     is in force; otherwise non-compliant.
+ *     is in force; otherwise non-compliant; and the NOCs in force, and those of them expiring soon.
  * Instants: an event counts from its `occurredAt` on (an event at exactly T is part of the state at T);
  * validity periods are half-open, [from, until).
  */
@@ -266,6 +266,38 @@ export function coveringNocs(s: ModelState, pseId: string, offeringId: string, a
   return [...s.nocs.values()]
     .filter((n) => n.pseId === pseId && n.deviation === 'non-accredited-offering' && n.offeringId === offeringId && covers(n.dataClass, dataClass) && nocInForce(n, at))
     .map((n) => ({ nocId: n.nocId, validUntil: n.validUntil as number }));
+}
+
+/**
+ * NOCs in force at `at`, and how many of those run out within `days` days (at or before the horizon).
+ * `whole` is the state at the end of the history: only the named known defect below looks at it.
+ */
+export function modelNocFigures(
+  s: ModelState,
+  at: number,
+  days: number,
+  whole?: ModelState,
+  onKnownDefect?: () => void,
+): { active: number; expiring: number } {
+  const horizon = at + days * 86_400_000;
+  const inForce = [...s.nocs.values()].filter((n) => nocInForce(n, at));
+  const rule = inForce.filter((n) => (n.validUntil as number) <= horizon).length;
+  const defect = whole === undefined ? undefined : knownDefectExtensionCountsEarly(whole, inForce, horizon);
+  if (defect !== undefined && defect !== rule) onKnownDefect?.();
+  return { active: inForce.length, expiring: defect ?? rule };
+}
+
+/**
+ * KNOWN DEFECT (reported, not fixed here) — "an extension counts before it is granted": the adoption
+ * projection keeps one validity end per NOC (`projections/adoption/adoption.ts`, `nocValid` on
+ * NocExtensionApproved overwrites `valid_until_ms`), so the figures as of an instant before an
+ * extension was approved use the extended end, and a NOC that was then expiring within 30 days is not
+ * counted as expiring — they differ from a replay of the log up to that instant. This gives the
+ * projection's count: the NOCs in force at the instant, judged by their end at the close of the
+ * history. Remove it once the projection keeps each NOC's validity as of each instant.
+ */
+function knownDefectExtensionCountsEarly(whole: ModelState, inForce: readonly Noc[], horizon: number): number {
+  return inForce.filter((n) => (whole.nocs.get(n.nocId)?.validUntil ?? (n.validUntil as number)) <= horizon).length;
 }
 
 const isOpen = (w: Workload, at: number): boolean => w.recordedAt <= at && (w.endedAt === undefined || at < w.endedAt);

@@ -294,7 +294,7 @@ function scheduleAccreditation(
   return endAt;
 }
 
-/** A NOC exempting one entity from the offering's accreditation for public data, approved the day it is asked for. */
+/** A NOC exempting one entity from an offering's standing for data up to its class, approved the day it is asked for. */
 function scheduleNoc(plan: NocPlan, i: number, log: TestLog, schedule: (step: Step) => void): void {
   const pseId = PSES[plan.pse] as string;
   const nocId = `noc-${i}`;

@@ -8,7 +8,7 @@ import type { RecordedEvent } from '../../eventstore/port';
  * What it models, for `public` and `restricted` data (the hosting rules: a registered CSP's offering,
  * accredited for the data class or higher; restricted data also on a government cloud accredited at
  * the intermediate baseline or higher, with every data centre in Pakistan):
- *   - the accredited list: every offering whose latest granted accreditation is accredited or suspended;
+ *   - the accredited list: every offering not retired whose latest grant is accredited or suspended;
  *   - the procurement check: allowed while that accreditation is accredited, within its validity, and
  *     meets the rule; otherwise allowed by NOC when only the offering's standing fails (not where its
  *     data centres are) and an approved `non-accredited-offering` NOC of the entity naming the offering,
@@ -19,6 +19,8 @@ import type { RecordedEvent } from '../../eventstore/port';
  *     is in force; otherwise non-compliant; and the NOCs in force, and those of them expiring soon.
  * Instants: an event counts from its `occurredAt` on (an event at exactly T is part of the state at T);
  * validity periods are half-open, [from, until).
+ * Two known defects of the adoption projection are marked below, each by a function named for it and
+ * used only where it applies (knownDefectLaterNoticeOverwrites, knownDefectExtensionCountsEarly).
  */
 
 type AccStatus = 'accredited' | 'suspended' | 'revoked' | 'expired' | 'withdrawn';

@@ -8,11 +8,12 @@ import { statementCache, type Projection } from '../projection';
 
 /**
  * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction), every
- * procurement the entities recorded, with what the procurement check said then, and, when the
- * offering's accreditation ended, the migration notice and the non-compliance flag its transition
- * recorded; and each NOC's period in force (from its validity and the instant it was revoked or
- * withdrawn). Every row keeps its instants, so the figures (queries.ts) as of a past instant are those
- * a replay of the log up to it gives, and the model needs no other to compute them.
+ * procurement the entities recorded, with what the procurement check said then, and, each time the
+ * offering's accreditation ended, the migration notice and the non-compliance flag that transition
+ * recorded; and each NOC's period in force (from its validity, each extension from when it was
+ * approved, and the instant it was revoked or withdrawn). Every row keeps its instants and nothing is
+ * overwritten by a later event, so the figures (queries.ts) as of a past instant are those a replay of
+ * the log up to it gives.
  */
 export const ADOPTION_TABLES = `
 CREATE TABLE IF NOT EXISTS adoption_pses (
@@ -35,26 +36,37 @@ CREATE TABLE IF NOT EXISTS adoption_procurements (
   recorded_at_ms INTEGER NOT NULL,
   ended_at TEXT,
   ended_at_ms INTEGER,
-  -- Set by a revocation transition: when the entity was told to migrate, and by when.
-  noticed_at TEXT,
-  noticed_at_ms INTEGER,
-  migrate_by TEXT,
-  migrate_by_ms INTEGER,
-  -- Set at the migration deadline when the procurement was still open.
-  non_compliant_at TEXT,
-  non_compliant_at_ms INTEGER,
   PRIMARY KEY (pse_id, procurement_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS adoption_procurements_by_offering ON adoption_procurements (pse_id, offering_id, recorded_at_ms);
+-- Every mark a transition put on a procurement, each with its instant: an offering re-accredited after
+-- an ending and ended again notices (and may flag) a workload open through both twice.
+-- 'notice': the entity was told to migrate by migrate_by; 'flag': still open at that deadline.
+CREATE TABLE IF NOT EXISTS adoption_transition_marks (
+  pse_id TEXT NOT NULL,
+  procurement_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('notice', 'flag')),
+  at TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  migrate_by TEXT NOT NULL,
+  migrate_by_ms INTEGER NOT NULL,
+  PRIMARY KEY (pse_id, procurement_id, kind, at_ms)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS adoption_nocs (
   noc_id TEXT PRIMARY KEY,
   pse_id TEXT NOT NULL,
   jurisdiction TEXT NOT NULL,
-  -- Set once approved; an extension moves valid_until_ms.
+  -- Set once approved, as approved: extensions are kept apart, each from when it was approved.
   valid_from_ms INTEGER,
   valid_until_ms INTEGER,
   -- When it was revoked or withdrawn: from then on it allows nothing.
   ended_at_ms INTEGER
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS adoption_noc_extensions (
+  noc_id TEXT NOT NULL,
+  approved_at_ms INTEGER NOT NULL,
+  valid_until_ms INTEGER NOT NULL,
+  PRIMARY KEY (noc_id, approved_at_ms)
 ) WITHOUT ROWID;
 `;
 
@@ -80,30 +92,32 @@ const statements = statementCache((db) => ({
       (pse_id, procurement_id, offering_id, data_class, system, decision, noc_id, recorded_by, recorded_at, recorded_at_ms, ended_at, ended_at_ms)
     VALUES (@pseId, @procurementId, @offeringId, @dataClass, @system, @decision, @nocId, @recordedBy, @recordedAt, @recordedAtMs, NULL, NULL)`),
   ended: db.prepare('UPDATE adoption_procurements SET ended_at = ?, ended_at_ms = ? WHERE pse_id = ? AND procurement_id = ?'),
-  noticed: db.prepare(`
-    UPDATE adoption_procurements SET noticed_at = @at, noticed_at_ms = @atMs, migrate_by = @migrateBy, migrate_by_ms = @migrateByMs
-    WHERE pse_id = @pseId AND procurement_id = @procurementId`),
-  nocRequested: db.prepare('INSERT OR REPLACE INTO adoption_nocs (noc_id, pse_id, jurisdiction) VALUES (@nocId, @pseId, @jurisdiction)'),
-  nocValid: db.prepare('UPDATE adoption_nocs SET valid_from_ms = COALESCE(@fromMs, valid_from_ms), valid_until_ms = @untilMs WHERE noc_id = @nocId'),
-  nocEnded: db.prepare('UPDATE adoption_nocs SET ended_at_ms = @atMs WHERE noc_id = @nocId AND ended_at_ms IS NULL'),
   // A workload recorded after the notices went out is flagged without one: the deadline comes with the flag.
-  flagged: db.prepare(`
-    UPDATE adoption_procurements SET non_compliant_at = @at, non_compliant_at_ms = @atMs,
-      migrate_by = COALESCE(migrate_by, @migrateBy), migrate_by_ms = COALESCE(migrate_by_ms, @migrateByMs)
-    WHERE pse_id = @pseId AND procurement_id = @procurementId`),
+  marked: db.prepare(`
+    INSERT OR REPLACE INTO adoption_transition_marks (pse_id, procurement_id, kind, at, at_ms, migrate_by, migrate_by_ms)
+    VALUES (@pseId, @procurementId, @kind, @at, @atMs, @migrateBy, @migrateByMs)`),
+  nocRequested: db.prepare('INSERT OR REPLACE INTO adoption_nocs (noc_id, pse_id, jurisdiction) VALUES (@nocId, @pseId, @jurisdiction)'),
+  nocValid: db.prepare('UPDATE adoption_nocs SET valid_from_ms = @fromMs, valid_until_ms = @untilMs WHERE noc_id = @nocId'),
+  nocExtended: db.prepare('INSERT OR REPLACE INTO adoption_noc_extensions (noc_id, approved_at_ms, valid_until_ms) VALUES (@nocId, @atMs, @untilMs)'),
+  nocEnded: db.prepare('UPDATE adoption_nocs SET ended_at_ms = @atMs WHERE noc_id = @nocId AND ended_at_ms IS NULL'),
 }));
 
 /** A transition event names the procurement in its data; its instant is when the engine recorded it. */
 function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
   const data = decoded.data as TransitionEventOf<'PseTransitionNoticeIssued' | 'ProcurementFlaggedNonCompliant'>['data'];
   const at = decoded.metadata.occurredAt;
-  const row = { pseId: data.pseId, procurementId: data.procurementId, at, atMs: toMillis(at), migrateBy: data.migrateBy, migrateByMs: toMillis(data.migrateBy) };
-  const s = statements.get(db);
-  if (decoded.type === 'PseTransitionNoticeIssued') s.noticed.run(row);
-  else s.flagged.run(row);
+  statements.get(db).marked.run({
+    pseId: data.pseId,
+    procurementId: data.procurementId,
+    kind: decoded.type === 'PseTransitionNoticeIssued' ? 'notice' : 'flag',
+    at,
+    atMs: toMillis(at),
+    migrateBy: data.migrateBy,
+    migrateByMs: toMillis(data.migrateBy),
+  });
 }
 
-/** A NOC's period in force; its expiry needs no event here: valid_until_ms already ends it. */
+/** A NOC's period in force; its expiry needs no event here: its validity end as of an instant already ends it. */
 function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
   const s = statements.get(db);
   const event = { type: decoded.type, data: decoded.data } as NocEvent;
@@ -116,7 +130,7 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
       s.nocValid.run({ nocId, fromMs: toMillis(event.data.validFrom), untilMs: toMillis(event.data.validUntil) });
       return;
     case 'NocExtensionApproved':
-      s.nocValid.run({ nocId, fromMs: null, untilMs: toMillis(event.data.validUntil) });
+      s.nocExtended.run({ nocId, atMs: toMillis(decoded.metadata.occurredAt), untilMs: toMillis(event.data.validUntil) });
       return;
     case 'NocRevoked':
     case 'NocWithdrawn':
@@ -166,7 +180,8 @@ export const ADOPTION = 'adoption';
 export const adoptionProjection: Projection = {
   name: ADOPTION,
   // 2: the revocation transition's notice and non-compliance columns. 3: NOCs' periods in force.
-  version: 3,
+  // 4: every notice and flag, and every NOC extension, kept with its instant.
+  version: 4,
   setup(db) {
     db.exec(ADOPTION_TABLES);
     statements.clear(db);
@@ -175,6 +190,7 @@ export const adoptionProjection: Projection = {
   apply,
   reset(db) {
     statements.clear(db);
-    db.exec('DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_procurements; DROP TABLE IF EXISTS adoption_nocs;');
+    db.exec(`DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_procurements; DROP TABLE IF EXISTS adoption_transition_marks;
+      DROP TABLE IF EXISTS adoption_nocs; DROP TABLE IF EXISTS adoption_noc_extensions;`);
   },
 };

@@ -81,30 +81,57 @@ interface CountRow {
 }
 
 /**
+ * Each NOC's validity as of @now: it ends where the latest extension approved by then put it, else
+ * where the approval did, and earlier if it was revoked or withdrawn.
+ */
+const NOCS_AS_OF = `
+SELECT n.noc_id, n.pse_id, n.jurisdiction, n.valid_from_ms, n.ended_at_ms,
+       COALESCE(
+         (SELECT e.valid_until_ms FROM adoption_noc_extensions e
+          WHERE e.noc_id = n.noc_id AND e.approved_at_ms <= @now
+          ORDER BY e.approved_at_ms DESC LIMIT 1),
+         n.valid_until_ms) AS valid_until_ms
+FROM adoption_nocs n`;
+
+/**
  * The workloads open at @now, each with its bucket (see WORKLOAD_BUCKETS) and, for a NOC that no longer
- * holds, when it stopped. A NOC holds from validFrom until validUntil or its revocation/withdrawal.
+ * holds, when it stopped. A NOC holds from validFrom until its validity end as of @now or its
+ * revocation/withdrawal. A workload is migrating from its first notice and non-compliant from its first
+ * flag recorded by @now; that flag gives when it became non-compliant and its deadline.
  */
 const BUCKETED = `
-WITH open_workloads AS (
+WITH marks AS (
+  SELECT pse_id, procurement_id,
+         MIN(CASE WHEN kind = 'notice' THEN at_ms END) AS noticed_at_ms,
+         MIN(CASE WHEN kind = 'flag' THEN at_ms END) AS flagged_at_ms
+  FROM adoption_transition_marks
+  WHERE at_ms <= @now
+  GROUP BY pse_id, procurement_id
+),
+open_workloads AS (
   SELECT r.*, p.name, p.ministry, p.jurisdiction,
+         m.noticed_at_ms, f.at AS flagged_at, f.at_ms AS flagged_at_ms, f.migrate_by, f.migrate_by_ms,
          n.valid_from_ms AS noc_from_ms,
          CASE WHEN n.ended_at_ms IS NOT NULL AND n.ended_at_ms < n.valid_until_ms THEN n.ended_at_ms ELSE n.valid_until_ms END AS noc_end_ms
   FROM adoption_procurements r
   JOIN adoption_pses p ON p.pse_id = r.pse_id
-  LEFT JOIN adoption_nocs n ON n.noc_id = r.noc_id
+  LEFT JOIN marks m ON m.pse_id = r.pse_id AND m.procurement_id = r.procurement_id
+  LEFT JOIN adoption_transition_marks f
+    ON f.pse_id = r.pse_id AND f.procurement_id = r.procurement_id AND f.kind = 'flag' AND f.at_ms = m.flagged_at_ms
+  LEFT JOIN (${NOCS_AS_OF}) n ON n.noc_id = r.noc_id
   WHERE r.recorded_at_ms <= @now AND (r.ended_at_ms IS NULL OR r.ended_at_ms > @now)
 )
 SELECT *,
   CASE
-    WHEN non_compliant_at_ms IS NOT NULL AND non_compliant_at_ms <= @now THEN 'non-compliant'
-    WHEN noticed_at_ms IS NOT NULL AND noticed_at_ms <= @now THEN 'migrating'
+    WHEN flagged_at_ms IS NOT NULL THEN 'non-compliant'
+    WHEN noticed_at_ms IS NOT NULL THEN 'migrating'
     WHEN decision = 'allowed' THEN 'accredited'
     WHEN noc_from_ms IS NOT NULL AND noc_from_ms <= @now AND noc_end_ms > @now THEN 'noc'
     ELSE 'non-compliant'
   END AS bucket
 FROM open_workloads`;
 
-/** A NOC in force at @now: approved, within its validity, neither revoked nor withdrawn by then. */
+/** A NOC in force at @now: approved, within its validity as of @now, neither revoked nor withdrawn by then. */
 const NOC_IN_FORCE_AT = `n.valid_from_ms <= @now AND n.valid_until_ms > @now AND (n.ended_at_ms IS NULL OR n.ended_at_ms > @now)`;
 
 /** Workloads by bucket and NOCs in force, summed per (jurisdiction, ministry), then rolled up. */
@@ -118,7 +145,7 @@ SELECT jurisdiction, ministry, SUM(accredited) AS accredited, SUM(noc) AS noc, S
   GROUP BY jurisdiction, ministry
   UNION ALL
   SELECT n.jurisdiction, p.ministry, 0, 0, COUNT(*), SUM(n.valid_until_ms <= @soon), 0, 0
-  FROM adoption_nocs n LEFT JOIN adoption_pses p ON p.pse_id = n.pse_id
+  FROM (${NOCS_AS_OF}) n LEFT JOIN adoption_pses p ON p.pse_id = n.pse_id
   WHERE ${NOC_IN_FORCE_AT}
   GROUP BY n.jurisdiction, p.ministry
 )
@@ -147,10 +174,10 @@ const iso = (column: string): string => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column
 
 const NON_COMPLIANT_SQL = `
 SELECT pse_id AS pseId, name, ministry, jurisdiction, procurement_id AS procurementId, offering_id AS offeringId, system, data_class AS dataClass,
-       CASE WHEN non_compliant_at_ms IS NOT NULL THEN 'migration-deadline' ELSE 'noc-ended' END AS reason,
-       CASE WHEN non_compliant_at_ms IS NOT NULL THEN migrate_by ELSE ${iso('noc_end_ms')} END AS migrateBy,
-       CASE WHEN non_compliant_at_ms IS NOT NULL THEN non_compliant_at ELSE ${iso('noc_end_ms')} END AS flaggedAt,
-       CASE WHEN non_compliant_at_ms IS NOT NULL THEN migrate_by_ms ELSE noc_end_ms END AS due_ms
+       CASE WHEN flagged_at_ms IS NOT NULL THEN 'migration-deadline' ELSE 'noc-ended' END AS reason,
+       CASE WHEN flagged_at_ms IS NOT NULL THEN migrate_by ELSE ${iso('noc_end_ms')} END AS migrateBy,
+       CASE WHEN flagged_at_ms IS NOT NULL THEN flagged_at ELSE ${iso('noc_end_ms')} END AS flaggedAt,
+       CASE WHEN flagged_at_ms IS NOT NULL THEN migrate_by_ms ELSE noc_end_ms END AS due_ms
 FROM (${BUCKETED})
 WHERE bucket = 'non-compliant' AND (@jurisdiction IS NULL OR jurisdiction = @jurisdiction)
 ORDER BY due_ms, pse_id, procurement_id`;

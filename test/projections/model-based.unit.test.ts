@@ -7,7 +7,7 @@ import { EXPIRING_WITHIN_DAYS, createAdoptionQueries } from '../../projections/a
 import { procurementFactsProjection } from '../../projections/procurement/facts';
 import { procurementCheck } from '../../projections/procurement/queries';
 import { DATA_CLASSES, NOW, OFFERINGS, PSES, instantsOf, iso, planArb, write } from './model-histories';
-import { modelAt, modelBuckets, modelCheck, modelList, modelNocFigures, type ModelBucket } from './reference-model';
+import { modelAt, modelBuckets, modelCheck, modelList, modelNocFigures, type ModelBucket, type ModelState } from './reference-model';
 import { TestLog, memoryDb, project } from './support';
 
 /**
@@ -18,15 +18,13 @@ import { TestLog, memoryDb, project } from './support';
  * check and the adoption figures agree with the reference model (reference-model.ts), a fold over the
  * events alone. Seeded and reproducible: FC_SEED and FC_RUNS override the seed and the number of
  * histories (1,500 by default, about 15 s); a failure prints the seed and path, and FC_PATH with
- * FC_VERBOSE=1 replays it printing its history. Two known defects of the adoption projection are marked
- * in the model (knownDefectLaterNoticeOverwrites, knownDefectExtensionCountsEarly); FC_KNOWN_DEFECTS=expose
- * turns the marks off.
+ * FC_VERBOSE=1 replays it printing its history. The histories re-accredit offerings after an ending and
+ * end them again, and extend NOCs, so figures as of an instant before a later notice, flag or extension
+ * are checked against the log up to that instant.
  */
 const SEED = process.env.FC_SEED === undefined ? 20251206 : Number(process.env.FC_SEED);
 const RUNS = process.env.FC_RUNS === undefined ? 1500 : Number(process.env.FC_RUNS);
 const PATH = process.env.FC_PATH;
-/** FC_KNOWN_DEFECTS=expose: the model gives the rule's answer everywhere, so the known defects show as counterexamples. */
-const EXPOSE = process.env.FC_KNOWN_DEFECTS === 'expose';
 
 /** A label for what a check answered and why, to show the histories reach every kind of answer. */
 function outcomeOf(answer: ProcurementAnswer): string {
@@ -41,10 +39,28 @@ function outcomeOf(answer: ProcurementAnswer): string {
 
 const byKey = (r: { pseId: string; procurementId: string }): string => `${r.pseId}/${r.procurementId}`;
 
+/**
+ * What a figure as of `t` must not take from later events, to show the histories reach it: a workload
+ * noticed by `t` whose offering ends again later while it is still open, and a NOC in force at `t`
+ * whose validity a later extension moves.
+ */
+function laterChangesAt(state: ModelState, whole: ModelState, t: number): string[] {
+  const labels: string[] = [];
+  const openAt = (w: { recordedAt: number; endedAt?: number }, at: number): boolean => w.recordedAt <= at && (w.endedAt === undefined || at < w.endedAt);
+  for (const w of whole.workloads.values()) {
+    const endings = whole.endings.filter((e) => e.offeringId === w.offeringId && openAt(w, e.at));
+    if (endings.some((e) => e.at <= t) && endings.some((e) => e.at > t)) labels.push('later:notice-after-a-notice');
+  }
+  for (const n of state.nocs.values()) {
+    const end = whole.nocs.get(n.nocId)?.validUntil;
+    if (n.validFrom !== undefined && n.validFrom <= t && n.validUntil !== undefined && t < n.validUntil && end !== n.validUntil) labels.push('later:extension');
+  }
+  return labels;
+}
+
 describe('the read models agree with a reference model of the office’s rules', () => {
   it('gives, at any instant, the accredited list, the procurement check and the adoption figures the model gives from the events alone', () => {
     const seen = new Set<string>();
-    let knownDefect = 0;
     fc.assert(
       fc.property(planArb, (plan) => {
         const log = new TestLog();
@@ -65,8 +81,8 @@ describe('the read models agree with a reference model of the office’s rules',
         const listQueries = createAccreditedListQueries(list);
         let fed = 0;
 
-        const whole = modelAt(events, Number.POSITIVE_INFINITY);
         if (events.some((e) => e.type === 'NocExtensionApproved')) seen.add('noc:extended');
+        const whole = modelAt(events, Number.POSITIVE_INFINITY);
         for (const t of instantsOf(plan, log)) {
           const upTo = events.findIndex((e) => Date.parse(e.recordedAt) > t);
           const end = upTo === -1 ? events.length : upTo;
@@ -75,6 +91,7 @@ describe('the read models agree with a reference model of the office’s rules',
           const state = modelAt(events, t);
           const when = iso(t);
           for (const r of modelList(state)) seen.add(`list:${r.status}`);
+          for (const label of laterChangesAt(state, whole, t)) seen.add(label);
 
           // (1) The accredited list: which offerings, under which grant, with which status.
           expect({ at: when, list: listQueries.list().map((r) => ({ offeringId: r.offeringId, applicationId: r.applicationId, status: r.status })) }).toEqual({
@@ -95,19 +112,12 @@ describe('the read models agree with a reference model of the office’s rules',
           }
 
           // (3) The adoption figures: each open workload in the model's bucket, and the totals its counts.
-          const expected = modelBuckets(state, t, EXPOSE ? undefined : whole, ({ rule, defect }) => {
-            knownDefect += 1;
-            seen.add('known-defect:later-notice-overwrites');
-            seen.add(`known-defect:${rule}->${defect}`);
-          });
+          const expected = modelBuckets(state, t);
           expect({ at: when, buckets: [...adoptionQueries.buckets(when)].sort((x, y) => byKey(x).localeCompare(byKey(y))) }).toEqual({ at: when, buckets: expected });
           for (const r of expected) seen.add(`bucket:${r.bucket}`);
           const count = (b: ModelBucket): number => expected.filter((r) => r.bucket === b).length;
           const { totals } = adoptionQueries.figures(when);
-          const nocs = modelNocFigures(state, t, EXPIRING_WITHIN_DAYS, EXPOSE ? undefined : whole, () => {
-            knownDefect += 1;
-            seen.add('known-defect:extension-counts-early');
-          });
+          const nocs = modelNocFigures(state, t, EXPIRING_WITHIN_DAYS);
           expect({
             at: when,
             totals: [totals.workloadsOnAccredited, totals.workloadsUnderNoc, totals.workloadsInTransition, totals.workloadsNonCompliant],
@@ -119,8 +129,8 @@ describe('the read models agree with a reference model of the office’s rules',
       { seed: SEED, numRuns: RUNS, ...(PATH === undefined ? {} : { path: PATH }) },
     );
     // The histories reach every outcome the properties are about, so agreement is not vacuous.
-    if (process.env.FC_VERBOSE) console.log(`${knownDefect} answers given by the known defects\n${[...seen].sort().join('\n')}`);
-    if (PATH === undefined && !EXPOSE && RUNS >= 500) {
+    if (process.env.FC_VERBOSE) console.log([...seen].sort().join('\n'));
+    if (PATH === undefined && RUNS >= 500) {
       expect([...seen]).toEqual(
         expect.arrayContaining([
           ...['accredited', 'noc', 'migrating', 'non-compliant'].map((b) => `bucket:${b}`),
@@ -134,6 +144,8 @@ describe('the read models agree with a reference model of the office’s rules',
           'check:allowed-by-noc:UNKNOWN_OFFERING',
           'noc:extended',
           'noc:expiring',
+          'later:notice-after-a-notice',
+          'later:extension',
           'restricted:allowed:',
           'restricted:allowed-by-noc:',
           'restricted:denied:BASELINE_TOO_LOW',
@@ -142,9 +154,6 @@ describe('the read models agree with a reference model of the office’s rules',
           'restricted:allowed-by-noc:BASELINE_TOO_LOW',
         ]),
       );
-      // Each known defect's mark is still needed: once the projection is fixed this fails, and the mark
-      // in reference-model.ts goes.
-      expect([...seen]).toEqual(expect.arrayContaining(['known-defect:later-notice-overwrites', 'known-defect:extension-counts-early']));
     }
   });
 });

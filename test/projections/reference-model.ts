@@ -19,8 +19,6 @@ import type { RecordedEvent } from '../../eventstore/port';
  *     is in force; otherwise non-compliant; and the NOCs in force, and those of them expiring soon.
  * Instants: an event counts from its `occurredAt` on (an event at exactly T is part of the state at T);
  * validity periods are half-open, [from, until).
- * Two known defects of the adoption projection are marked below, each by a function named for it and
- * used only where it applies (knownDefectLaterNoticeOverwrites, knownDefectExtensionCountsEarly).
  */
 
 type AccStatus = 'accredited' | 'suspended' | 'revoked' | 'expired' | 'withdrawn';
@@ -270,57 +268,20 @@ export function coveringNocs(s: ModelState, pseId: string, offeringId: string, a
     .map((n) => ({ nocId: n.nocId, validUntil: n.validUntil as number }));
 }
 
-/**
- * NOCs in force at `at`, and how many of those run out within `days` days (at or before the horizon).
- * `whole` is the state at the end of the history: only the named known defect below looks at it.
- */
-export function modelNocFigures(
-  s: ModelState,
-  at: number,
-  days: number,
-  whole?: ModelState,
-  onKnownDefect?: () => void,
-): { active: number; expiring: number } {
+/** NOCs in force at `at`, and how many of those run out within `days` days (at or before the horizon). */
+export function modelNocFigures(s: ModelState, at: number, days: number): { active: number; expiring: number } {
   const horizon = at + days * 86_400_000;
   const inForce = [...s.nocs.values()].filter((n) => nocInForce(n, at));
-  const rule = inForce.filter((n) => (n.validUntil as number) <= horizon).length;
-  const defect = whole === undefined ? undefined : knownDefectExtensionCountsEarly(whole, inForce, horizon);
-  if (defect !== undefined && defect !== rule) onKnownDefect?.();
-  return { active: inForce.length, expiring: defect ?? rule };
-}
-
-/**
- * KNOWN DEFECT (reported, not fixed here) — "an extension counts before it is granted": the adoption
- * projection keeps one validity end per NOC (`projections/adoption/adoption.ts`, `nocValid` on
- * NocExtensionApproved overwrites `valid_until_ms`), so the figures as of an instant before an
- * extension was approved use the extended end, and a NOC that was then expiring within 30 days is not
- * counted as expiring — they differ from a replay of the log up to that instant. This gives the
- * projection's count: the NOCs in force at the instant, judged by their end at the close of the
- * history. Remove it once the projection keeps each NOC's validity as of each instant.
- */
-function knownDefectExtensionCountsEarly(whole: ModelState, inForce: readonly Noc[], horizon: number): number {
-  return inForce.filter((n) => (whole.nocs.get(n.nocId)?.validUntil ?? (n.validUntil as number)) <= horizon).length;
+  return { active: inForce.length, expiring: inForce.filter((n) => (n.validUntil as number) <= horizon).length };
 }
 
 const isOpen = (w: Workload, at: number): boolean => w.recordedAt <= at && (w.endedAt === undefined || at < w.endedAt);
 
-/**
- * Each workload open at `at` with its one bucket, by entity and procurement. `whole` is the state at
- * the end of the history: only the named known defect below looks at it.
- */
-export function modelBuckets(
-  s: ModelState,
-  at: number,
-  whole?: ModelState,
-  onKnownDefect?: (bucket: { rule: ModelBucket; defect: ModelBucket }) => void,
-): { pseId: string; procurementId: string; bucket: ModelBucket }[] {
+/** Each workload open at `at` with its one bucket, by entity and procurement. */
+export function modelBuckets(s: ModelState, at: number): { pseId: string; procurementId: string; bucket: ModelBucket }[] {
   const rows: { pseId: string; procurementId: string; bucket: ModelBucket }[] = [];
   for (const w of s.workloads.values()) {
-    if (!isOpen(w, at)) continue;
-    const rule = bucketOf(s, w, at);
-    const defect = whole === undefined ? undefined : knownDefectLaterNoticeOverwrites(whole, w, at);
-    if (defect !== undefined && defect !== rule) onKnownDefect?.({ rule, defect });
-    rows.push({ pseId: w.pseId, procurementId: w.procurementId, bucket: defect ?? rule });
+    if (isOpen(w, at)) rows.push({ pseId: w.pseId, procurementId: w.procurementId, bucket: bucketOf(s, w, at) });
   }
   const key = (r: { pseId: string; procurementId: string }): string => `${r.pseId}/${r.procurementId}`;
   return rows.sort((x, y) => key(x).localeCompare(key(y)));
@@ -339,25 +300,4 @@ function standing(s: ModelState, w: Workload, at: number): ModelBucket {
   if (w.decision === 'allowed') return 'accredited';
   const noc = w.nocId === undefined ? undefined : s.nocs.get(w.nocId);
   return nocInForce(noc, at) ? 'noc' : 'non-compliant';
-}
-
-/**
- * KNOWN DEFECT (reported, not fixed here) — "a later notice overwrites an earlier one": when an
- * offering's accreditation ends twice (re-accredited after an ending, then ended again), a workload
- * open through both gets two migration notices (and may be flagged twice). The adoption projection
- * (`projections/adoption/adoption.ts`, the `noticed` and `flagged` UPDATEs) keeps only the latest
- * instant of each, so the figures as of an instant before the later notice lose the earlier notice or
- * flag — they differ from a replay of the log up to that instant. This gives the projection's bucket
- * for exactly those workloads (two notices, or two flags, in the whole history), undefined otherwise;
- * remove it once the projection keeps every notice.
- */
-function knownDefectLaterNoticeOverwrites(whole: ModelState, w: Workload, at: number): ModelBucket | undefined {
-  const full = whole.workloads.get(`${w.pseId}/${w.procurementId}`) ?? w;
-  const endings = whole.endings.filter((e) => e.offeringId === w.offeringId);
-  const notices = endings.filter((e) => isOpen(full, e.at)).map((e) => e.at);
-  const flags = endings.filter((e) => isOpen(full, e.transitionUntil)).map((e) => e.transitionUntil);
-  if (notices.length < 2 && flags.length < 2) return undefined;
-  if (flags.length > 0 && Math.max(...flags) <= at) return 'non-compliant';
-  if (notices.length > 0 && Math.max(...notices) <= at) return 'migrating';
-  return standing(whole, w, at);
 }

@@ -184,6 +184,40 @@ describe('the adoption read model', () => {
     expect(queries().nonCompliant('2025-09-01T00:00:00.000Z')).toHaveLength(1);
   });
 
+  it('keeps, as of an instant between two endings of an offering, the first flag of a workload open through both', () => {
+    const { log, apply, figures, queries } = setup();
+    new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal').record('p-1', 'allowed', '2025-02-01T00:00:00.000Z');
+    const open: OpenProcurement[] = [{ pseId: 'pse-moitt', procurementId: 'p-1', jurisdiction: 'federal' }];
+    new TransitionScript(log, 'APP-1').start('off-gov', '2025-03-01T00:00:00.000Z', '2025-04-01T00:00:00.000Z', open).close('2025-04-01T00:00:00.000Z', open);
+    // Re-accredited under APP-2, then ended again: a second notice and a second flag.
+    new TransitionScript(log, 'APP-2').start('off-gov', '2025-06-01T00:00:00.000Z', '2025-07-01T00:00:00.000Z', open).close('2025-07-01T00:00:00.000Z', open);
+    apply();
+
+    expect(figures('2025-03-15T00:00:00.000Z').totals).toMatchObject({ workloadsOnAccredited: 0, workloadsInTransition: 1, workloadsNonCompliant: 0 });
+    expect(figures('2025-04-15T00:00:00.000Z').totals).toMatchObject({ workloadsOnAccredited: 0, workloadsInTransition: 0, workloadsNonCompliant: 1 });
+    const first = { reason: 'migration-deadline', migrateBy: '2025-04-01T00:00:00.000Z', flaggedAt: '2025-04-01T00:00:00.000Z' };
+    expect(queries().nonCompliant('2025-04-15T00:00:00.000Z')).toEqual([expect.objectContaining({ procurementId: 'p-1', ...first })]);
+    // It became non-compliant at the first deadline, and the list keeps saying so after the second.
+    expect(queries().nonCompliant('2025-07-15T00:00:00.000Z')).toEqual([expect.objectContaining({ procurementId: 'p-1', ...first })]);
+  });
+
+  it('counts a NOC by the end it had at the instant asked about, not by an extension approved later', () => {
+    const { log, apply, figures } = setup();
+    new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal');
+    const noc = log.nocCase({ nocId: 'NOC-1', requestedMonths: 2 }, pse('pse-moitt'), T0);
+    noc.act('StartReview', reviewer, {});
+    noc.act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Contained risk', conditions: [] });
+    noc.act('Decide', director, { decision: 'approve', reasons: 'As recommended' });
+    noc.at('2025-02-20T00:00:00.000Z').act('RequestExtension', pse('pse-moitt'), { months: 3, justification: 'The migration takes longer' });
+    noc.act('DecideExtension', director, { decision: 'approve', reasons: 'Considered' });
+    apply();
+
+    // Until about 6 March as approved: within 30 days of 10 February, before the extension was granted.
+    expect(figures('2025-02-10T00:00:00.000Z').totals).toMatchObject({ activeNocs: 1, nocsExpiringWithin30Days: 1 });
+    expect(figures('2025-02-25T00:00:00.000Z').totals).toMatchObject({ activeNocs: 1, nocsExpiringWithin30Days: 0 });
+    expect(figures('2025-03-10T00:00:00.000Z').totals).toMatchObject({ activeNocs: 1 });
+  });
+
   it('stops counting a workload under its NOC once the NOC is revoked, and counts it non-compliant from then on', () => {
     const { log, apply, figures, queries } = setup();
     const moitt = new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal');

@@ -178,15 +178,18 @@ function isInside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** The operator's own configuration folder for the office's keys, apart from the data folder. */
+function operatorConfigDir(e: z.infer<typeof EnvSchema>): string {
+  return join(e.XDG_CONFIG_HOME ? resolve(e.XDG_CONFIG_HOME) : join(homedir(), '.config'), 'cloud-office');
+}
+
 /**
  * The audit signing key's file. Not in the data folder: whoever holds a copy of the data (a backup, a
  * volume) must not also hold the key that re-signs its history. By default the operator's own
  * configuration folder; the file is created there on first use, with a warning.
  */
 function auditKeyFile(e: z.infer<typeof EnvSchema>, dataDir: string): string {
-  const file = e.AUDIT_SIGNING_KEY_FILE
-    ? resolve(e.AUDIT_SIGNING_KEY_FILE)
-    : join(e.XDG_CONFIG_HOME ? resolve(e.XDG_CONFIG_HOME) : join(homedir(), '.config'), 'cloud-office', 'audit-signing-key.pem');
+  const file = e.AUDIT_SIGNING_KEY_FILE ? resolve(e.AUDIT_SIGNING_KEY_FILE) : join(operatorConfigDir(e), 'audit-signing-key.pem');
   if (!e.AUDIT_SIGNING_KEY && e.AUDIT_KEY_IN_DATA_DIR === 'refuse' && isInside(file, dataDir)) {
     throw new ConfigError(
       `Invalid configuration:\n  AUDIT_SIGNING_KEY_FILE: ${file} lies inside DATA_DIR (${dataDir}); keep the audit signing key outside the data folder (AUDIT_KEY_IN_DATA_DIR=allow permits it, for tests only)`,
@@ -268,7 +271,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     mfa: {
       encryptionKey: e.MFA_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(e.MFA_ENCRYPTION_KEY.trim(), 'base64'),
-      encryptionKeyFile: e.MFA_ENCRYPTION_KEY_FILE ? resolve(e.MFA_ENCRYPTION_KEY_FILE) : join(dataDir, 'mfa-key'),
+      // Apart from the identity database it protects: a copy of the data alone must not decrypt the secrets.
+      encryptionKeyFile: e.MFA_ENCRYPTION_KEY_FILE ? resolve(e.MFA_ENCRYPTION_KEY_FILE) : join(operatorConfigDir(e), 'mfa-key'),
     },
     nocPolicy: NocPolicy.parse({
       version: e.NOC_POLICY_VERSION,

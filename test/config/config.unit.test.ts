@@ -25,11 +25,11 @@ describe('configuration', () => {
 });
 
 describe('the MFA encryption key', () => {
-  it('is read from MFA_ENCRYPTION_KEY when set, else from a file in the data folder', () => {
+  it("is read from MFA_ENCRYPTION_KEY when set, else from a file in the operator's configuration folder, not the data folder", () => {
     const key = Buffer.alloc(32, 7);
     expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfa.encryptionKey).toEqual(key);
-    const unset = loadConfig({ DATA_DIR: '/srv/office' }).mfa;
-    expect(unset).toEqual({ encryptionKey: undefined, encryptionKeyFile: '/srv/office/mfa-key' });
+    const unset = loadConfig({ DATA_DIR: '/srv/office', XDG_CONFIG_HOME: '/home/op/.config' }).mfa;
+    expect(unset).toEqual({ encryptionKey: undefined, encryptionKeyFile: '/home/op/.config/cloud-office/mfa-key' });
   });
 
   it('refuses a key that is not 32 bytes, naming the variable', () => {

@@ -44,6 +44,16 @@ export interface TrustedCommandKey {
 /** How long a signed command stays good, each way from its issue, against the process's clock. */
 export const COMMAND_MAX_AGE_MS = 5 * 60_000;
 
+/**
+ * A person's command a process has taken, remembered across continue-as-new for as long as its seal
+ * could still be taken again: who sent it, its id, and the instant it was issued.
+ */
+export interface TakenCommand {
+  userId: string;
+  commandId: string;
+  issuedAt: string;
+}
+
 /** The exact bytes signed: canonical JSON of the command, its case and its instant, UTF-8. */
 export function signedBytes(command: SealedCommand, seal: Pick<CommandSeal, 'caseId' | 'issuedAt'>): Uint8Array {
   const { type, actor, data, commandId } = command;

@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
 import { decode } from '../../eventstore/registry';
 import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
 import { nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
@@ -20,6 +21,24 @@ let store: EventStore;
 let kind = 'review';
 
 useWorkflowTestBed({ taskQueue: TASK_QUEUE, kind: () => kind, title: 'compliance processes on the time-skipping server' }, (bed) => ({ env, store } = bed));
+
+/** Waits until the process's current run has completed the named activity (a signal gives no answer to wait on). */
+async function activityRan(handle: WorkflowHandle, activityType: string): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+    const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType).map((e) => String(e.eventId)));
+    if (events.some((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${activityType} never completed`);
+}
+
+async function monitoringStarted(handle: WorkflowHandle): Promise<void> {
+  for (let attempt = 0; (await monitoring(handle)).state.status !== 'monitoring'; attempt++) {
+    if (attempt >= 400) throw new Error('monitoring never started');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 const types = async (stream: string) => (await store.readStream(stream)).map(decode).map((e) => e.type);
 
@@ -106,9 +125,10 @@ describe('compliance processes on the time-skipping server', () => {
     expect(await reviewStatus(review)).toBe('opened');
   });
 
-  it('ends monitoring at once in a fresh run handed an end signal its predecessor received while handing over', async () => {
+  it('ends monitoring at once in a fresh run handed an end signal its predecessor received while handing over, once the accreditation has ended', async () => {
     kind = 'monitoring';
-    const { applicationId, grant } = await granted(env);
+    const { handle: accreditation, applicationId, grant } = await granted(env);
+    await act(accreditation, 'Withdraw', people.csp, { reason: 'Offering discontinued' });
     const handle = await startAsEngine<typeof monitoringWorkflow>(env, {
       workflowType: 'monitoringWorkflow',
       workflowId: monitoringWorkflowId(applicationId),
@@ -128,12 +148,38 @@ describe('compliance processes on the time-skipping server', () => {
     expect((await handle.result()).state.status).toBe('ended');
     const events = (await store.readStream(`monitoring-${applicationId}`)).map(decode);
     expect(events.map((e) => e.type)).toEqual(['MonitoringStarted', 'MonitoringEnded']);
-    expect(events[1]?.metadata.causationId).toBe('end-carried');
+    // The end is the one the accreditation's stream records, not what the signal said.
+    const withdrawn = (await streamOf(store, applicationId)).at(-1);
+    expect(withdrawn?.type).toBe('AccreditationWithdrawn');
+    expect(events[1]?.metadata.causationId).toBe(withdrawn?.id);
+    expect(events[1]?.data).toMatchObject({ reason: 'The accreditation was withdrawn' });
+  });
+
+  it('takes an endMonitoring signal sent straight to monitoring while the accreditation holds as a nudge that ends nothing', async () => {
+    kind = 'monitoring';
+    const { handle: accreditation, applicationId, grant } = await granted(env);
+    const first = periodOf(grant.validFrom);
+    const handle = await startMonitoring(env, applicationId, first);
+    await monitoringStarted(handle);
+
+    await handle.signal(endMonitoringSignal, { reason: 'Forged end', commandId: 'forged-end' });
+    // Monitoring looked at the accreditation's stream, found it held, and went on.
+    await activityRan(handle, 'readAccreditationStanding');
+    await skipTo(env, new Date(Date.parse(periodEnd(first)) + DAY).toISOString());
+    const after = await report(handle, people.csp, first);
+    expect(after.state.status === 'monitoring' && after.state.periods[first]?.outcome).toBe('submitted');
+    expect(await types(`monitoring-${applicationId}`)).toEqual(['MonitoringStarted', 'MonthlyReportSubmitted']);
+
+    // The accreditation's real end: the same signal now ends monitoring.
+    await act(accreditation, 'Withdraw', people.csp, { reason: 'Offering discontinued' });
+    await handle.signal(endMonitoringSignal, { reason: 'Accreditation withdrawn', commandId: 'end-real' });
+    expect((await env.client.workflow.getHandle(handle.workflowId).result()).state.status).toBe('ended');
+    expect((await types(`monitoring-${applicationId}`)).at(-1)).toBe('MonitoringEnded');
   });
 
   it('runs twelve monthly cycles, records two missed reports in a row, opens a missed-reports review, and ends with the accreditation', async () => {
     kind = 'monitoring';
-    const { applicationId, grant } = await granted(env);
+    const { handle: accreditation, applicationId, grant } = await granted(env);
     const first = periodOf(grant.validFrom);
     const handle = await startMonitoring(env, applicationId, first);
 
@@ -178,6 +224,8 @@ describe('compliance processes on the time-skipping server', () => {
     const closed = await onReview(review, 'AssessReview', people.reviewer, { summary: 'Reporting restored', findings: [] });
     expect(closed.state.status).toBe('closed-compliant');
 
+    // Only an accreditation that has ended ends its monitoring.
+    await act(accreditation, 'Withdraw', people.csp, { reason: 'Offering discontinued' });
     await handle.signal(endMonitoringSignal, { reason: 'Accreditation withdrawn', commandId: 'end-1' });
     const result = await env.client.workflow.getHandle(handle.workflowId).result();
     expect(result.state.status).toBe('ended');

@@ -15,7 +15,7 @@ import type { revocationTransitionWorkflow } from '../../workflows/compliance/tr
 import { officer, pse } from '../support/actors';
 import { sealedAction, signingNow, testCommandSigner, untrustedCommandSigner } from '../support/command-keys';
 import { useWorkflowTestBed } from '../support/workflow-bed';
-import { refusal, requestNoc, streamOf, TASK_QUEUE, view } from './noc-harness';
+import { act, refusal, requestNoc, streamOf, TASK_QUEUE, view } from './noc-harness';
 
 /**
  * Only the API speaks for a person: a command sent straight to the Temporal server, without the API's
@@ -92,6 +92,28 @@ describe('signed commands on the time-skipping server', () => {
     expect(events.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted']);
     // The event keeps the person's signed command.
     expect(events[1]?.metadata.command).toMatchObject({ type: 'StartReview', commandId: captured.commandId, seal: captured.seal });
+  });
+
+  it('refuses a signed action taken by an earlier run of the process, sent again after it handed over to a fresh run', async () => {
+    const applicant = pse('pse-kp-health', 'khyber-pakhtunkhwa', 'u-kp-pse');
+    const started = await requestNoc(env, { actor: applicant, continueAfterEvents: 20 });
+    const { nocId } = await viewUntilRequested(started);
+    const latest = env.client.workflow.getHandle(started.workflowId);
+    const captured = await sealedAction(nocWorkflowId(nocId), startReview());
+    expect((await send(latest, captured)).state.status).toBe('under-review');
+
+    // More actions until the history is long enough and the process continues as new.
+    for (let round = 0; (await latest.describe()).runId === started.firstExecutionRunId; round++) {
+      if (round >= 10) throw new Error('the process never handed over');
+      await act(latest, 'RequestInformation', kp('u-kp1'), { questions: `Question ${round}` });
+      await act(latest, 'ProvideInformation', applicant, { answer: `Answer ${round}` });
+    }
+    const written = await streamOf(store, nocId);
+
+    // Still within its five minutes, but taken: the fresh run remembers it.
+    expect(await refusal(send(latest, captured))).toBe('COMMAND_SIGNATURE_INVALID');
+    expect(await streamOf(store, nocId)).toHaveLength(written.length);
+    expect((await view(latest)).revision).toBe(written.length - 1);
   });
 
   it('refuses a process started with a forged first command, carried state or engine command, before any event', async () => {

@@ -108,6 +108,9 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     {
       evolve: evolveAccreditation,
       policyVersion: policy.version,
+      taken: input.carried?.taken,
+      // A director's measure stays good for longer than a direct action: remembered as long.
+      commandWindowMs: MEASURE_MAX_AGE_MS,
       onCommitted: (state) => {
         if (state.status === 'none') return;
         upsertSearchAttributes([
@@ -237,7 +240,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
         framework,
         continueAfterEvents: input.continueAfterEvents,
         ...(compliance === undefined ? {} : { compliance }),
-        carried: { state: ledger.state, revision: ledger.revision, complianceRefusals, ...(compliance === undefined ? {} : { compliance: duties }) },
+        carried: { ...ledger.handOver(), complianceRefusals, ...(compliance === undefined ? {} : { compliance: duties }) },
       });
     }
   }

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
-import type { CommandSeal } from '../../domain/shared/signed-command';
+import type { CommandSeal, TakenCommand } from '../../domain/shared/signed-command';
 import type { AccreditationCommand, AccreditationCommandType } from '../../domain/accreditation/commands';
 import type { AccreditationPolicy } from '../../domain/accreditation/policy';
 import type { AccreditationState } from '../../domain/accreditation/state';
@@ -39,6 +39,8 @@ export interface AccreditationWorkflowInput {
     state: AccreditationState;
     revision: number;
     complianceRefusals: ComplianceRefusal[];
+    /** People's commands taken by earlier runs, still within their seal's window. */
+    taken?: TakenCommand[];
     /** What the compliance regime has already done, so a fresh run does not do it twice. */
     compliance?: ComplianceDuties;
   };

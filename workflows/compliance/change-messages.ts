@@ -1,6 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
-import type { CommandSeal } from '../../domain/shared/signed-command';
+import type { CommandSeal, TakenCommand } from '../../domain/shared/signed-command';
 import type { ChangeCommandOf } from '../../domain/compliance/change-commands';
 import type { ChangeState } from '../../domain/compliance/change-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
@@ -18,7 +18,7 @@ export interface ChangeWorkflowInput {
   /** Pinned when the request is made. */
   policy: CompliancePolicy;
   continueAfterEvents?: number;
-  carried?: { state: ChangeState; revision: number };
+  carried?: { state: ChangeState; revision: number; taken?: TakenCommand[] };
 }
 
 /** What people do on a request once made: the reviewer recommends, a director decides. */

@@ -35,6 +35,7 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
   const ledger = new CaseLedger<ChangeState, ChangeEvent>(input.carried?.state ?? initialChangeState, input.carried?.revision ?? -1, {
     evolve: evolveChange,
     policyVersion: policy.version,
+    taken: input.carried?.taken,
     onCommitted: federalCaseAttributes('change'),
   });
   const view = (): ChangeView => ({ state: ledger.state, revision: ledger.revision });
@@ -63,7 +64,7 @@ export async function changeWorkflow(input: ChangeWorkflowInput): Promise<Change
       await continueAsNew<typeof changeWorkflow>({
         policy,
         continueAfterEvents: input.continueAfterEvents,
-        carried: { state: ledger.state, revision: ledger.revision },
+        carried: ledger.handOver(),
       });
     }
   }

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
-import type { CommandSeal } from '../../domain/shared/signed-command';
+import type { CommandSeal, TakenCommand } from '../../domain/shared/signed-command';
 import type { MonitoringCommandOf } from '../../domain/compliance/monitoring-commands';
 import type { MonitoringState } from '../../domain/compliance/monitoring-state';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
@@ -24,7 +24,7 @@ export interface MonitoringWorkflowInput {
   /** Continue-as-new once the history holds this many events, besides the monthly hand-over. */
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
-  carried?: { state: MonitoringState; revision: number };
+  carried?: { state: MonitoringState; revision: number; taken?: TakenCommand[] };
   /** An endMonitoring signal that arrived while the run was handing over: the fresh run ends monitoring. */
   ending?: EndMonitoringInput;
 }
@@ -67,7 +67,7 @@ export interface ReviewWorkflowInput {
   policy: CompliancePolicy;
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
-  carried?: { state: ReviewState; revision: number };
+  carried?: { state: ReviewState; revision: number; taken?: TakenCommand[] };
 }
 
 /** What people do on a review; opening starts the process, and the overdue steps come from its timers. */

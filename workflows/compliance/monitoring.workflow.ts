@@ -1,4 +1,6 @@
-import { ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { RegisterActivities } from '../../activities/register-activities';
+import { ACCREDITATION_FINAL } from '../../domain/accreditation/state';
 import { MonitoringCommandPayloads, type MonitoringCommand } from '../../domain/compliance/monitoring-commands';
 import { decideMonitoring } from '../../domain/compliance/monitoring-decide';
 import type { MonitoringEvent, MonitoringEventOf } from '../../domain/compliance/monitoring-events';
@@ -22,6 +24,27 @@ import { nextOwedReport } from './timers';
 
 const NOT_ACTIONS = new Set(['StartMonitoring', 'RecordMissedReport', 'EndMonitoring']);
 
+const { readAccreditationStanding } = proxyActivities<RegisterActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['EVENT_SCHEMA_INVALID', 'EVENT_SCHEMA_UNKNOWN'] },
+});
+
+/**
+ * Marks the runs that take the endMonitoring signal as a nudge: they end only when the accreditation's
+ * own stream says it has ended. Runs recorded before it ended on the signal's word.
+ */
+export const MONITORING_END_FROM_STREAM_PATCH = 'monitoring-end-from-stream';
+
+/**
+ * The end the accreditation application's own stream shows (revoked, expired, withdrawn, …), or
+ * undefined while it has not ended: whoever sends the signal, only the stream ends monitoring.
+ */
+async function endingOnStream(applicationId: string): Promise<EndMonitoringInput | undefined> {
+  const read = await readAccreditationStanding(applicationId);
+  if (read === undefined || !(ACCREDITATION_FINAL as readonly string[]).includes(read.data.status)) return undefined;
+  return { reason: `The accreditation was ${read.data.status}`, commandId: read.causationId };
+}
+
 function toCommand(input: MonitoringActionInput): MonitoringCommand {
   return parseAction<MonitoringCommand>(MonitoringCommandPayloads, input, 'monitoring record', NOT_ACTIONS);
 }
@@ -31,8 +54,10 @@ function toCommand(input: MonitoringActionInput): MonitoringCommand {
  * each month's report through the `monitoringAction` update; a timer at each month's due instant records
  * the miss, and the run of misses that reaches the policy's threshold opens a compliance review as a
  * child process (`review:<applicationId>-missed-<periods>`, abandoned on close so it outlives the run).
- * Each month the process hands its state to a fresh run, so its history stays short. It ends on the
- * `endMonitoring` signal, which the accreditation's end sends.
+ * Each month the process hands its state to a fresh run, so its history stays short. The accreditation's
+ * end sends the `endMonitoring` signal; the signal only says "look": monitoring reads the application's
+ * stream and ends only if that stream shows the accreditation ended, so nobody who reaches the Temporal
+ * frontend can end it by sending the signal.
  */
 export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promise<MonitoringView> {
   const policy: CompliancePolicy = input.policy;
@@ -40,6 +65,7 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
   const ledger = new CaseLedger<MonitoringState, MonitoringEvent>(input.carried?.state ?? initialMonitoringState, input.carried?.revision ?? -1, {
     evolve: evolveMonitoring,
     policyVersion: policy.version,
+    taken: input.carried?.taken,
     onCommitted: federalCaseAttributes('monitoring'),
   });
   const view = (): MonitoringView => ({ state: ledger.state, revision: ledger.revision });
@@ -51,11 +77,16 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
     await ledger.commit(`monitoring-${applicationId}`, events, command.actor, causationId);
     for (const event of events) if (event.type === 'MonthlyReportsMissedTwice') await openReview(event, causationId);
   };
-  let ending: EndMonitoringInput | undefined = input.ending;
+  const endsOnStream = patched(MONITORING_END_FROM_STREAM_PATCH);
+  /** The end to record, once known (runs before the patch: the signal's word). */
+  let ending: EndMonitoringInput | undefined = endsOnStream ? undefined : input.ending;
+  /** A signal (or one handed over by the previous run) not yet checked against the accreditation's stream. */
+  let nudge: EndMonitoringInput | undefined = endsOnStream ? input.ending : undefined;
 
   setHandler(monitoringStateQuery, view);
   setHandler(endMonitoringSignal, (signal) => {
-    ending ??= signal;
+    if (endsOnStream) nudge ??= signal;
+    else ending ??= signal;
   });
   handleActions(monitoringActionUpdate, ledger, { toCommand, decide, run, view });
 
@@ -67,13 +98,18 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
   while (ledger.state.status === 'monitoring') {
     const seen = ledger.revision;
     const owed = nextOwedReport(ledger.state, policy);
-    const moved = () => ledger.revision !== seen || ending !== undefined || historyIsLong(input.continueAfterEvents);
+    const moved = () => ledger.revision !== seen || ending !== undefined || nudge !== undefined || historyIsLong(input.continueAfterEvents);
     if (!(await condition(moved, Math.max(1, Date.parse(owed.dueAt) - Date.now())))) {
       await ledger.exclusive(async () => {
         if (ledger.revision !== seen) return; // a report arrived while we queued; re-plan
         const command: MonitoringCommand = { type: 'RecordMissedReport', actor: SYSTEM_ACTOR, data: { period: owed.period } };
         await run(command, decide(command), `timer:RecordMissedReport:${owed.period}`);
       });
+    }
+    if (nudge !== undefined && ledger.state.status === 'monitoring') {
+      nudge = undefined;
+      ending = await endingOnStream(ledger.state.applicationId);
+      if (ending === undefined) log.info('endMonitoring ignored: the accreditation has not ended', { workflowId: info.workflowId });
     }
     if (ending !== undefined) {
       const { reason, commandId } = ending;
@@ -92,9 +128,9 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
       await continueAsNew<typeof monitoringWorkflow>({
         policy,
         continueAfterEvents: input.continueAfterEvents,
-        carried: { state: ledger.state, revision: ledger.revision },
+        carried: ledger.handOver(),
         // The signal may arrive while the run waits to hand over; it must not be lost with the run.
-        ...(ending === undefined ? {} : { ending }),
+        ...(ending === undefined && nudge === undefined ? {} : { ending: ending ?? nudge }),
       });
     }
   }

@@ -77,6 +77,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const ledger = new CaseLedger<ReviewState, ReviewEvent>(input.carried?.state ?? initialReviewState, input.carried?.revision ?? -1, {
     evolve: evolveReview,
     policyVersion: policy.version,
+    taken: input.carried?.taken,
     onCommitted: federalCaseAttributes('review'),
   });
   const view = (): ReviewView => ({ state: ledger.state, revision: ledger.revision });
@@ -128,7 +129,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       await continueAsNew<typeof reviewWorkflow>({
         policy,
         continueAfterEvents: input.continueAfterEvents,
-        carried: { state: ledger.state, revision: ledger.revision },
+        carried: ledger.handOver(),
       });
     }
   }

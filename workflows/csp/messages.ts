@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
-import type { CommandSeal } from '../../domain/shared/signed-command';
+import type { CommandSeal, TakenCommand } from '../../domain/shared/signed-command';
 import type { CspCommand, CspCommandType } from '../../domain/csp/commands';
 import type { CspState } from '../../domain/csp/state';
 
@@ -17,7 +17,7 @@ export interface CspWorkflowInput {
   /** Continue-as-new once the history holds this many events; tests set it low. */
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
-  carried?: { state: CspState; revision: number };
+  carried?: { state: CspState; revision: number; taken?: TakenCommand[] };
 }
 
 export type CspActionType = Exclude<CspCommandType, 'RegisterCsp' | 'ApplyApprovedChange' | 'RecordAccreditationStanding'>;

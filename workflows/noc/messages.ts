@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
-import type { CommandSeal } from '../../domain/shared/signed-command';
+import type { CommandSeal, TakenCommand } from '../../domain/shared/signed-command';
 import type { NocCommandType, NocCommand } from '../../domain/noc/commands';
 import type { NocState } from '../../domain/noc/state';
 import type { NocPolicy } from '../../domain/noc/policy';
@@ -24,7 +24,7 @@ export interface NocWorkflowInput {
    */
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
-  carried?: { state: NocState; revision: number };
+  carried?: { state: NocState; revision: number; taken?: TakenCommand[] };
 }
 
 /** Every person's action on a NOC is one update: the validator refuses it before it reaches history. */

@@ -32,6 +32,7 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
   const ledger = new CaseLedger<NocState, NocEvent>(input.carried?.state ?? initialNocState, input.carried?.revision ?? -1, {
     evolve: evolveNoc,
     policyVersion: policy.version,
+    taken: input.carried?.taken,
     onCommitted: (state) => {
       if (state.status === 'none') return;
       upsertSearchAttributes([
@@ -79,7 +80,7 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
       await continueAsNew<typeof nocWorkflow>({
         policy,
         continueAfterEvents: input.continueAfterEvents,
-        carried: { state: ledger.state, revision: ledger.revision },
+        carried: ledger.handOver(),
       });
     }
   }

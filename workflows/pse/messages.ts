@@ -1,6 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/shared/actor';
-import type { CommandSeal } from '../../domain/shared/signed-command';
+import type { CommandSeal, TakenCommand } from '../../domain/shared/signed-command';
 import type { PseCommand, PseCommandType } from '../../domain/pse/commands';
 import type { PseState } from '../../domain/pse/state';
 
@@ -17,7 +17,7 @@ export interface PseWorkflowInput {
   /** Continue-as-new once the history holds this many events; tests set it low. */
   continueAfterEvents?: number;
   /** Carried over by continue-as-new. */
-  carried?: { state: PseState; revision: number };
+  carried?: { state: PseState; revision: number; taken?: TakenCommand[] };
 }
 
 export type PseActionType = Exclude<PseCommandType, 'RegisterPse'>;

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { EventActivities } from '../../activities/event-activities';
 import { isSystem, type Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { verifyCommand, type CommandSeal, type SignedCommandRecord } from '../../domain/shared/signed-command';
+import { COMMAND_MAX_AGE_MS, verifyCommand, type CommandSeal, type SignedCommandRecord, type TakenCommand } from '../../domain/shared/signed-command';
 import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
 import { trustedCommandKeys } from './trusted-keys';
 
@@ -53,6 +53,17 @@ export interface ActionInput {
 
 /** Marks the runs that check the seals of first commands; runs recorded before it never did. */
 export const SIGNED_COMMANDS_PATCH = 'signed-commands';
+
+/** Marks the hand-overs that carry the commands taken (still within their seal's window) to the next run. */
+export const TAKEN_COMMANDS_CARRIED_PATCH = 'taken-commands-carried';
+
+/** What a case process hands its next run over continue-as-new. */
+export interface CarriedCase<S> {
+  state: S;
+  revision: number;
+  /** People's commands taken by earlier runs whose seals are still within their window: not taken again. */
+  taken?: TakenCommand[];
+}
 
 /** Refuses a person's command the API did not seal for this process, in this window. */
 export function verifyAction(action: ActionInput): CommandSeal {
@@ -123,8 +134,11 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
   private opening: S | undefined;
   /** While a person's command runs: what the API signed, kept in the metadata of its events. */
   private signed: SignedCommandRecord | undefined;
-  /** Command ids of the people's commands taken by this run: a captured command is not taken twice. */
-  private readonly taken = new Set<string>();
+  /**
+   * People's commands taken by this run and, carried over continue-as-new, by the runs before it while
+   * their seals could still be taken: a captured command is not taken twice. Keyed by actor and id.
+   */
+  private readonly taken = new Map<string, TakenCommand>();
 
   constructor(
     public state: S,
@@ -135,24 +149,44 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
       policyVersion: string;
       /** Keeps search attributes current after each commit. */
       onCommitted: (state: S) => void;
+      /** The commands earlier runs took, carried over continue-as-new. */
+      taken?: readonly TakenCommand[];
+      /** How long after its issue a command this process takes stays good (its longest seal window). */
+      commandWindowMs?: number;
     },
   ) {
     // A state handed over is only believed from the process's own previous run, never from a starter.
     if (revision >= 0 && workflowInfo().continuedFromExecutionRunId === undefined) {
       throw ApplicationFailure.nonRetryable('A case state is only carried over from its own previous run', 'COMMAND_SIGNATURE_INVALID');
     }
+    for (const t of options.taken ?? []) this.taken.set(takenKey(t.userId, t.commandId), t);
   }
 
-  /** Refuses a person's command this run has already taken under another update id (a captured command sent again). */
+  /** Refuses a person's command this process has already taken under another update id (a captured command sent again). */
   checkNotTaken(action: { actor: Actor; commandId: string }): void {
-    if (this.taken.has(`${action.actor.userId}:${action.commandId}`)) {
+    if (this.taken.has(takenKey(action.actor.userId, action.commandId))) {
       throw new DomainError('COMMAND_SIGNATURE_INVALID', `Refused: command ${action.commandId} was already taken`, 'commandId');
     }
   }
 
   /** Marks a person's command as taken, from the moment its action is accepted. */
-  take(action: { actor: Actor; commandId: string }): void {
-    this.taken.add(`${action.actor.userId}:${action.commandId}`);
+  take(action: { actor: Actor; commandId: string; seal?: { issuedAt: string } }): void {
+    // An unsealed command (runs recorded before seals) counts as issued when it was taken.
+    const issuedAt = action.seal?.issuedAt ?? nowIso();
+    this.taken.set(takenKey(action.actor.userId, action.commandId), { userId: action.actor.userId, commandId: action.commandId, issuedAt });
+  }
+
+  /**
+   * What continue-as-new hands the next run: the state, its revision and the commands taken whose seals
+   * the next run could still accept (issued less than the window ago), so the set stays small. Runs
+   * recorded before the taken commands were carried handed over state and revision alone.
+   */
+  handOver(): CarriedCase<S> {
+    const carried: CarriedCase<S> = { state: this.state, revision: this.revision };
+    if (!patched(TAKEN_COMMANDS_CARRIED_PATCH)) return carried;
+    const window = this.options.commandWindowMs ?? COMMAND_MAX_AGE_MS;
+    const now = Date.now();
+    return { ...carried, taken: [...this.taken.values()].filter((t) => now - Date.parse(t.issuedAt) <= window) };
   }
 
   /** Runs a person's signed command: its events keep the signed command. */
@@ -296,6 +330,8 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
     },
   );
 }
+
+const takenKey = (userId: string, commandId: string): string => JSON.stringify([userId, commandId]);
 
 /** The signed command an accepted action carried (its validator verified the seal); none on runs recorded before seals. */
 function signedRecordOf(action: ActionInput): SignedCommandRecord | undefined {

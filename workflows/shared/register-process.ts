@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { DomainError } from '../../domain/shared/errors';
 import type { CommandSeal } from '../../domain/shared/signed-command';
 import { CaseKind, CaseStatus } from '../search-attributes';
-import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, type ActionInput } from './case-process';
+import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction, type ActionInput, type CarriedCase } from './case-process';
 
 /** The state of a register entry: 'none' until registered, then something with a status. */
 type RegisterState = { status: string };
@@ -16,7 +16,7 @@ export interface RegisterInput<C, S> {
   /** The API's seal over the first command (its command id: requestId) and this process. */
   seal?: CommandSeal;
   continueAfterEvents?: number;
-  carried?: { state: S; revision: number };
+  carried?: CarriedCase<S>;
 }
 
 /** What an engine-to-engine handler may do: read facts (activities), then decide and write like any command, one at a time. */
@@ -59,11 +59,12 @@ export async function runRegister<S extends RegisterState, E extends { type: str
     /** Installs the process's engine-to-engine handlers; their steps take turns with people's actions. */
     install?: (engine: RegisterEngine<S, C>) => void;
   },
-): Promise<{ continueAfterEvents?: number; carried: { state: S; revision: number } }> {
+): Promise<{ continueAfterEvents?: number; carried: CarriedCase<S> }> {
   const info = workflowInfo();
   const ledger = new CaseLedger<S, E>(input.carried?.state ?? o.initialState, input.carried?.revision ?? -1, {
     evolve: o.evolve,
     policyVersion: o.policyVersion,
+    taken: input.carried?.taken,
     onCommitted: (state) =>
       upsertSearchAttributes([
         { key: CaseKind, value: o.kind },
@@ -113,5 +114,5 @@ export async function runRegister<S extends RegisterState, E extends { type: str
   // The register lives on: only the history's length ends a run, and a fresh run takes over.
   await condition(() => historyIsLong(input.continueAfterEvents));
   await ledger.idle();
-  return { continueAfterEvents: input.continueAfterEvents, carried: { state: ledger.state, revision: ledger.revision } };
+  return { continueAfterEvents: input.continueAfterEvents, carried: ledger.handOver() };
 }

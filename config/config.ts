@@ -81,6 +81,7 @@ const EnvSchema = z.object({
   COMPLIANCE_REMEDIATION_DAYS_LOW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.remediationDays.low),
   COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE: positiveFrom(DEFAULT_COMPLIANCE_POLICY.overdueModerateFindingsToEscalate),
   COMPLIANCE_CHANGE_NOTICE_DAYS: intFrom(DEFAULT_COMPLIANCE_POLICY.significantChangeNoticeDays),
+  COMPLIANCE_MAX_EXTENSION_DAYS: positiveFrom(DEFAULT_COMPLIANCE_POLICY.maxDeadlineExtensionDays ?? 90),
   /** The benchmark framework version new applications are assessed under (a file under framework/). */
   FRAMEWORK_VERSION: z.string().regex(/^\d+\.\d+$/, 'major.minor, e.g. 1.0').default('1.0'),
   FRAMEWORK_DIR: z.string().optional(),
@@ -303,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       overdueModerateFindingsToEscalate: e.COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE,
       significantChangeNoticeDays: e.COMPLIANCE_CHANGE_NOTICE_DAYS,
+      maxDeadlineExtensionDays: e.COMPLIANCE_MAX_EXTENSION_DAYS,
     }),
     framework: {
       dir: e.FRAMEWORK_DIR ? resolve(e.FRAMEWORK_DIR) : defaultFrameworkDir(),

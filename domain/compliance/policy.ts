@@ -23,6 +23,11 @@ export const CompliancePolicy = z.object({
   overdueModerateFindingsToEscalate: z.number().int().positive(),
   /** A significant change must be notified at least this many days before it is made. */
   significantChangeNoticeDays: z.number().int().nonnegative(),
+  /**
+   * A director's extension of a review deadline reaches at most this many days past the later of the
+   * deadline it extends and the moment it is decided. Absent on policies pinned before the bound existed.
+   */
+  maxDeadlineExtensionDays: z.number().int().positive().optional(),
 });
 export type CompliancePolicy = z.infer<typeof CompliancePolicy>;
 
@@ -34,6 +39,7 @@ export const DEFAULT_COMPLIANCE_POLICY: CompliancePolicy = {
   remediationDays: { high: 30, moderate: 90, low: 180 },
   overdueModerateFindingsToEscalate: 5,
   significantChangeNoticeDays: 30,
+  maxDeadlineExtensionDays: 90,
 };
 
 export interface ComplianceDecideContext {

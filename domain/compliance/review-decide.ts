@@ -201,6 +201,7 @@ function extendDeadline(command: ReviewCommandOf<'ExtendDeadline'>, review: Revi
   if (!isBefore(ctx.now, data.newDeadline) || !isBefore(previousDeadline, data.newDeadline)) {
     throw new DomainError('REVIEW_INVALID_DEADLINE', `The new deadline must be in the future and after ${previousDeadline}`, 'newDeadline');
   }
+  requireWithinExtension(data.newDeadline, previousDeadline, ctx);
   return [
     {
       type: 'ReviewDeadlineExtended',
@@ -215,6 +216,24 @@ function extendDeadline(command: ReviewCommandOf<'ExtendDeadline'>, review: Revi
       },
     },
   ];
+}
+
+/**
+ * An extension gives the provider more time, not open-ended time: at most the policy's maximum past the
+ * deadline it extends, or past the decision when that deadline is long gone.
+ */
+function requireWithinExtension(newDeadline: string, previousDeadline: string, ctx: ComplianceDecideContext): void {
+  const days = ctx.policy.maxDeadlineExtensionDays;
+  if (days === undefined) return;
+  const from = isBefore(previousDeadline, ctx.now) ? ctx.now : previousDeadline;
+  const latest = addDays(from, days);
+  if (isBefore(latest, newDeadline)) {
+    throw new DomainError(
+      'REVIEW_EXTENSION_TOO_LONG',
+      `newDeadline must be no later than ${latest}: an extension reaches at most ${days} days past ${from === ctx.now ? 'the decision' : `the deadline it extends (${previousDeadline})`}`,
+      'newDeadline',
+    );
+  }
 }
 
 function overdueFindings(review: ReviewCase): Finding[] {

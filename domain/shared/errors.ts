@@ -104,6 +104,8 @@ export const ERROR_CODES = {
   REVIEW_FINDING_WRONG_STATE: 'conflict',
   REVIEW_EXTENSION_ALREADY_USED: 'conflict',
   REVIEW_INVALID_DEADLINE: 'rule',
+  /** A deadline extended further than the policy's maximum extension. */
+  REVIEW_EXTENSION_TOO_LONG: 'rule',
   REVIEW_REMEDIATION_INCOMPLETE: 'rule',
   /** A review opened by a late significant change request cannot be assessed without a finding. */
   REVIEW_LATE_CHANGE_IS_A_FINDING: 'rule',

@@ -71,6 +71,7 @@ describe('the compliance policy from the environment', () => {
       COMPLIANCE_REMEDIATION_DAYS_LOW: '120',
       COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE: '4',
       COMPLIANCE_CHANGE_NOTICE_DAYS: '0',
+      COMPLIANCE_MAX_EXTENSION_DAYS: '45',
     });
     expect(config.compliancePolicy).toEqual({
       version: 'office-2027/compliance-2',
@@ -80,6 +81,7 @@ describe('the compliance policy from the environment', () => {
       remediationDays: { high: 14, moderate: 60, low: 120 },
       overdueModerateFindingsToEscalate: 4,
       significantChangeNoticeDays: 0,
+      maxDeadlineExtensionDays: 45,
     });
   });
 
@@ -88,6 +90,7 @@ describe('the compliance policy from the environment', () => {
     expect(() => loadConfig({ COMPLIANCE_EVIDENCE_DAYS: '0' })).toThrow(/COMPLIANCE_EVIDENCE_DAYS: .*>0/);
     expect(() => loadConfig({ COMPLIANCE_MISSES_FOR_REVIEW: 'two' })).toThrow(/COMPLIANCE_MISSES_FOR_REVIEW/);
     expect(() => loadConfig({ COMPLIANCE_CHANGE_NOTICE_DAYS: '-1' })).toThrow(/COMPLIANCE_CHANGE_NOTICE_DAYS/);
+    expect(() => loadConfig({ COMPLIANCE_MAX_EXTENSION_DAYS: '0' })).toThrow(/COMPLIANCE_MAX_EXTENSION_DAYS/);
     expect(() => loadConfig({ COMPLIANCE_POLICY_VERSION: '' })).toThrow(/COMPLIANCE_POLICY_VERSION/);
     expect(() => loadConfig({ COMPLIANCE_REMEDIATION_DAYS_HIGH: '100' })).toThrow(
       /COMPLIANCE_REMEDIATION_DAYS_MODERATE: must be at least COMPLIANCE_REMEDIATION_DAYS_HIGH \(100\)/,

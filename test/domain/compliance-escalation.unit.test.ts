@@ -164,6 +164,37 @@ describe('the director extending a deadline', () => {
     given(review['evidence-escalated']).when(rcmd.extend(R.evidenceDue), at('2026-01-20T09:00:00.000Z')).thenRefuses('REVIEW_INVALID_DEADLINE', 'newDeadline');
   });
 
+  it("refuses an overdue finding's new deadline further past the decision than the policy's maximum extension", () => {
+    // The high finding was due on 12 March; 90 days from the decision on 20 March is 18 June.
+    given(review.escalated).when(rcmd.extend('2026-06-18T09:00:00.001Z', HIGH.id), at(R.decision)).thenRefuses('REVIEW_EXTENSION_TOO_LONG', 'newDeadline');
+  });
+
+  it("extends an overdue finding to exactly the policy's maximum past the decision", () => {
+    given(review.escalated)
+      .when(rcmd.extend('2026-06-18T09:00:00.000Z', HIGH.id), at(R.decision))
+      .then([rev.extended(R.highDue, '2026-06-18T09:00:00.000Z', HIGH.id, true)]);
+  });
+
+  it('bounds a finding not yet due by its own deadline: at most the maximum past it', () => {
+    // The moderate finding is due on 11 May; 90 days past it is 9 August.
+    given(review.escalated).when(rcmd.extend('2026-08-10T09:00:00.000Z', MODERATE.id), at(R.decision)).thenRefuses('REVIEW_EXTENSION_TOO_LONG', 'newDeadline');
+    given(review.escalated)
+      .when(rcmd.extend('2026-08-09T09:00:00.000Z', MODERATE.id), at(R.decision))
+      .then([rev.extended(R.moderateDue, '2026-08-09T09:00:00.000Z', MODERATE.id, false)]);
+  });
+
+  it('refuses an evidence deadline past the maximum the policy in force sets', () => {
+    const policy = { ...DEFAULT_COMPLIANCE_POLICY, maxDeadlineExtensionDays: 10 };
+    given(review['evidence-escalated']).when(rcmd.extend('2026-03-01T09:00:00.000Z'), at(late(R.evidenceDue), policy)).thenRefuses('REVIEW_EXTENSION_TOO_LONG', 'newDeadline');
+  });
+
+  it('takes any later deadline under a policy pinned before extensions were bounded', () => {
+    const { maxDeadlineExtensionDays: _unbounded, ...pinnedBefore } = DEFAULT_COMPLIANCE_POLICY;
+    given(review.escalated)
+      .when(rcmd.extend('2027-12-31T09:00:00.000Z', HIGH.id), at(R.decision, pinnedBefore))
+      .then([rev.extended(R.highDue, '2027-12-31T09:00:00.000Z', HIGH.id, true)]);
+  });
+
   it('refuses extending a verified finding', () => {
     const history = [...review.escalated, rev.remediationSubmitted(MODERATE.id), rev.verified(MODERATE.id)];
     given(history).when(rcmd.extend(newDeadline, MODERATE.id), at(R.decision)).thenRefuses('REVIEW_FINDING_WRONG_STATE', 'findingId');

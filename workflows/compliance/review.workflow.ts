@@ -1,5 +1,5 @@
-import { ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { CompliancePolicy } from '../../domain/compliance/policy';
+import { ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_COMPLIANCE_POLICY, type CompliancePolicy } from '../../domain/compliance/policy';
 import { ReviewCommandPayloads, type ReviewCommand } from '../../domain/compliance/review-commands';
 import { decideReview } from '../../domain/compliance/review-decide';
 import type { ReviewEvent } from '../../domain/compliance/review-events';
@@ -15,6 +15,17 @@ import { reviewActionUpdate, reviewStateQuery, type ReviewActionInput, type Revi
 import { nextReviewDeadline } from './timers';
 
 const NOT_ACTIONS = new Set(['OpenReview', 'EvidenceOverdue', 'FindingOverdue']);
+
+/**
+ * Marks the runs of reviews pinned before deadline extensions were bounded that bound them anyway, by
+ * the default maximum; runs recorded before it took any extension.
+ */
+export const REVIEW_EXTENSION_BOUND_PATCH = 'review-extension-bound';
+
+function withExtensionBound(policy: CompliancePolicy): CompliancePolicy {
+  if (policy.maxDeadlineExtensionDays !== undefined || !patched(REVIEW_EXTENSION_BOUND_PATCH)) return policy;
+  return { ...policy, maxDeadlineExtensionDays: DEFAULT_COMPLIANCE_POLICY.maxDeadlineExtensionDays };
+}
 
 function toCommand(input: ReviewActionInput): ReviewCommand {
   return parseAction<ReviewCommand>(ReviewCommandPayloads, input, 'compliance review', NOT_ACTIONS);
@@ -72,7 +83,7 @@ function directorOf(userId: string, name: string): ComplianceActionInput['actor'
  * the suspension with the accreditation's own `Reinstate` action.
  */
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewView> {
-  const policy: CompliancePolicy = input.policy;
+  const policy: CompliancePolicy = withExtensionBound(input.policy);
   const info = workflowInfo();
   const ledger = new CaseLedger<ReviewState, ReviewEvent>(input.carried?.state ?? initialReviewState, input.carried?.revision ?? -1, {
     evolve: evolveReview,

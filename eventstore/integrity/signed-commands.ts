@@ -1,10 +1,14 @@
+import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { sealProblem, type CommandSeal, type SignedCommandRecord, type TrustedCommandKey } from '../../domain/shared/signed-command';
 import type { RecordedEvent } from '../port';
 
 export interface CommandFinding {
   stream: string;
   revision: number;
-  problem: 'bad-signature' | 'wrong-actor' | 'wrong-case';
+  /** The event's type. */
+  type: string;
+  /** `unsigned`: a person caused the event, in a stream whose people's commands are signed, and it keeps none. */
+  problem: 'bad-signature' | 'wrong-actor' | 'wrong-case' | 'unsigned';
   detail: string;
 }
 
@@ -18,7 +22,7 @@ const caseOfStream = (stream: string): string => stream.replace(/^([^-]+)-/, '$1
  */
 export function commandProblem(event: RecordedEvent, keys: readonly TrustedCommandKey[]): CommandFinding | undefined {
   const command = (event.metadata as { command?: SignedCommandRecord }).command as SignedCommandRecord;
-  const at = { stream: event.stream, revision: event.revision };
+  const at = { stream: event.stream, revision: event.revision, type: event.type };
   const signature = sealProblem(command, command.seal, keys);
   if (signature !== undefined) return { ...at, problem: 'bad-signature', detail: signature };
   const { actor } = event.metadata;
@@ -31,4 +35,39 @@ export function commandProblem(event: RecordedEvent, keys: readonly TrustedComma
     return { ...at, problem: 'wrong-case', detail: `signed for ${caseId}, recorded on ${event.stream} by ${event.metadata.correlationId}` };
   }
   return undefined;
+}
+
+/**
+ * Every event a person caused keeps the command the API signed for it, so an event without one in a
+ * stream that already holds a signed command was not written by the process for that person: someone
+ * wrote it around the API (or stripped its command). Streams are read in order; events people caused
+ * before a stream's first signed command (histories from before commands were signed, records the API
+ * writes itself) are counted, not refused.
+ */
+export class UnsignedPersonEvents {
+  /** Streams in which an event keeping a signed command has been seen. */
+  private readonly signedStreams = new Set<string>();
+  /** Events people caused, keeping no signed command, before their stream's first one. */
+  beforeSigning = 0;
+
+  /** The finding for an event a person caused without a signed command where one was due; undefined otherwise. */
+  check(event: RecordedEvent): CommandFinding | undefined {
+    if ((event.metadata as { command?: unknown }).command !== undefined) {
+      this.signedStreams.add(event.stream);
+      return undefined;
+    }
+    const { actor } = event.metadata;
+    if (actor.userId === SYSTEM_ACTOR.userId) return undefined;
+    if (!this.signedStreams.has(event.stream)) {
+      this.beforeSigning += 1;
+      return undefined;
+    }
+    return {
+      stream: event.stream,
+      revision: event.revision,
+      type: event.type,
+      problem: 'unsigned',
+      detail: `caused by ${actor.userId} (${actor.role}) without the signed command every later event of this stream a person caused keeps`,
+    };
+  }
 }

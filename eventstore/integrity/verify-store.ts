@@ -6,7 +6,7 @@ import { checkFeed, type CheckpointFinding } from './feed';
 import { ChainVerifier, type ChainBreak } from './hash-chain';
 import { CompactTree } from './merkle';
 import { PrefixVerifier, type PrefixVerification } from './prefix';
-import { commandProblem, type CommandFinding } from './signed-commands';
+import { commandProblem, UnsignedPersonEvents, type CommandFinding } from './signed-commands';
 import type { TrustedCommandKey } from '../../domain/shared/signed-command';
 
 export type { CheckpointFinding, CheckpointProblem } from './feed';
@@ -18,8 +18,11 @@ export interface StoreVerification {
   checkpoints: { verified: number; findings: CheckpointFinding[] };
   /** With a saved feed: whether the history it saw is still a prefix of this one. */
   against?: PrefixVerification;
-  /** People's signed commands kept on events: how many verified, and each that did not. */
-  commands: { verified: number; findings: CommandFinding[] };
+  /**
+   * People's signed commands kept on events: how many verified, and each that did not or is missing;
+   * `beforeSigning`: events people caused before their stream's first signed command (not a failure).
+   */
+  commands: { verified: number; findings: CommandFinding[]; beforeSigning: number };
 }
 
 interface Pending {
@@ -49,6 +52,7 @@ export class LogVerifier {
   private readonly prefix: PrefixVerifier | undefined;
   private readonly commandFindings: CommandFinding[] = [];
   private commandsVerified = 0;
+  private readonly unsigned = new UnsignedPersonEvents();
 
   /**
    * The audit stream's events, read before the log: the checkpoints to hold the log against; with a
@@ -80,7 +84,10 @@ export class LogVerifier {
     this.heads.apply(event);
     this.prefix?.check(event, this.tree);
     this.settleTrees();
-    if (this.commandKeys === undefined || (event.metadata as { command?: unknown }).command === undefined) return;
+    if (this.commandKeys === undefined) return;
+    const missing = this.unsigned.check(event);
+    if (missing !== undefined) this.commandFindings.push(missing);
+    if ((event.metadata as { command?: unknown }).command === undefined) return;
     const finding = commandProblem(event, this.commandKeys);
     if (finding === undefined) this.commandsVerified += 1;
     else this.commandFindings.push(finding);
@@ -115,7 +122,7 @@ export class LogVerifier {
       events: this.chains.events,
       breaks: this.chains.breaks,
       checkpoints: { verified, findings: this.findings },
-      commands: { verified: this.commandsVerified, findings: this.commandFindings },
+      commands: { verified: this.commandsVerified, findings: this.commandFindings, beforeSigning: this.unsigned.beforeSigning },
     };
     if (this.prefix) result.against = this.prefix.finish(this.tree);
     return result;

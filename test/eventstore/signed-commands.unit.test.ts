@@ -37,7 +37,7 @@ describe('npm run verify on the signed commands events keep', () => {
   it('verifies the signed commands of events written as the process writes them', async () => {
     await store.append('noc-N1', [caused('noc-N1', 0, act('c-0')), caused('noc-N1', 1, act('c-1'))], 'no-stream');
     const result = await verifyStore(store, { commandKeys: TEST_TRUSTED_COMMAND_KEYS });
-    expect(result.commands).toEqual({ verified: 2, findings: [] });
+    expect(result.commands).toEqual({ verified: 2, findings: [], beforeSigning: 0 });
   });
 
   it('reports an event whose signed command was altered, whose actor is not the signer, or that sits on another case', async () => {

@@ -11,6 +11,8 @@ import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import type { monitoringWorkflow } from '../../workflows/compliance/monitoring.workflow';
 import { startAsEngine } from '../support/engine-start';
+import { TEST_TRUSTED_COMMAND_KEYS } from '../support/command-keys';
+import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { monitoring, onReview, openReview, report, reviewStatus, startMonitoring, trackStarted } from './compliance-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -175,6 +177,8 @@ describe('compliance processes on the time-skipping server', () => {
     await handle.signal(endMonitoringSignal, { reason: 'Accreditation withdrawn', commandId: 'end-real' });
     expect((await env.client.workflow.getHandle(handle.workflowId).result()).state.status).toBe('ended');
     expect((await types(`monitoring-${applicationId}`)).at(-1)).toBe('MonitoringEnded');
+    // Every event a person caused keeps a signed command that verifies.
+    expect((await verifyStore(store, { commandKeys: TEST_TRUSTED_COMMAND_KEYS })).commands.findings).toEqual([]);
   });
 
   it('runs twelve monthly cycles, records two missed reports in a row, opens a missed-reports review, and ends with the accreditation', async () => {

@@ -170,6 +170,7 @@ describe('the error shape and statuses', () => {
     ['NOC_ALREADY_DECIDED', 409, undefined],
     ['NOC_EXTENSION_TOO_LONG', 422, 'months'],
     ['NOC_INVALID_VALIDITY', 422, 'validUntil'],
+    ['REVIEW_EXTENSION_TOO_LONG', 422, 'newDeadline'],
     ['VALIDATION_FAILED', 400, 'questions'],
     ['UNAVAILABLE', 503, undefined],
     ['INTERNAL_ERROR', 500, undefined],

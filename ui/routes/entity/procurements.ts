@@ -55,20 +55,23 @@ function stated(ctx: UiContext, pseId: string, values: FormValues): Stated {
   const typed = (values.offeringId ?? '').trim();
   const chosen = chooseOffering(accreditedOfferings(ctx.deps), typed, 'Offering');
   // An offering off the list may still be on the register (open data needs only a registered provider):
-  // it is taken as an id, and the check says whether the register knows it.
+  // it is taken as an id when the register knows it, which the check says whatever the data class.
   const offeringId = chosen.ok ? chosen.offeringId : typed;
+  if (!chosen.ok && !knownToRegister(ctx, pseId, offeringId)) errors.offeringId = chosen.message;
   const parsed = RecordProcurementBody.safeParse({ offeringId, dataClass: values.dataClass || undefined, system: values.system ?? '' });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      const empty = ((values[field] ?? '') as string).trim() === '';
-      errors[field] ??= field === 'offeringId' && !chosen.ok ? chosen.message : `${FIELD_LABELS[field] ?? field}: ${empty ? 'this is required' : issue.message}`;
-    }
-    return { ok: false, errors };
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const field = String(issue.path[0] ?? '');
+    const empty = (values[field] ?? '').trim() === '';
+    errors[field] ??= `${FIELD_LABELS[field] ?? field}: ${empty ? 'this is required' : issue.message}`;
   }
-  const answer = entityCheck(ctx, pseId, { offering: parsed.data.offeringId, dataClass: parsed.data.dataClass });
-  if (!chosen.ok && answer.reasons.some((r) => r.code === 'UNKNOWN_OFFERING')) return { ok: false, errors: { offeringId: chosen.message } };
-  return { ok: true, data: parsed.data, answer };
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, data: parsed.data, answer: entityCheck(ctx, pseId, { offering: parsed.data.offeringId, dataClass: parsed.data.dataClass }) };
+}
+
+/** Whether the register knows an offering: the check names an unknown one whatever else it is asked. */
+function knownToRegister(ctx: UiContext, pseId: string, offeringId: string): boolean {
+  if (!RecordProcurementBody.shape.offeringId.safeParse(offeringId).success) return false;
+  return !entityCheck(ctx, pseId, { offering: offeringId, dataClass: 'open' }).reasons.some((r) => r.code === 'UNKNOWN_OFFERING');
 }
 
 function statementForm(ctx: UiContext, csrf: string, values: FormValues, errors: FormErrors): SafeHtml {

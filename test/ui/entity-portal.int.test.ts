@@ -32,6 +32,7 @@ beforeEach(async () => {
   identity = await createTestIdentity();
   await seedEnrolledAccount(identity, { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'MoITT Officer', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'fbr', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-fbr', displayName: 'FBR Officer', password: PASSWORD });
+  await seedEnrolledAccount(identity, { username: 'newbie', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-new', displayName: 'New Officer', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
   store = new FakeEventStore();
   const register = new FakeNocQueries();
@@ -118,6 +119,13 @@ describe('the entity home', () => {
     expect(row('Website')).toContain('Ended');
     expect(res.body).toContain('href="/ui/inbox"');
     expect(res.body).toContain('aria-current="page">My entity');
+  });
+
+  it('tells an entity that is not on the register yet that it can do nothing until it is', async () => {
+    const res = await (await signedIn('newbie')).request('GET', '/ui/entity');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Your entity is not on the PSE register yet');
+    expect(res.body).toContain('Your entity has recorded no procurement.');
   });
 
   it('is for entities only: staff are refused and a visitor is sent to sign in', async () => {

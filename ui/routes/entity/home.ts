@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../../html';
 import { label, page, when } from '../../layout';
 import { nocDeadlines } from './nocs';
 import { accreditedOfferings } from './offerings';
-import { BUCKET_TEXT, bucketsOf, procurementsOf } from './procurements';
+import { BUCKET_TEXT, bucketsOf, entityRecord } from './procurements';
 import { entityOf } from './scope';
 
 /**
@@ -73,18 +73,20 @@ export function entityHomeRoute(app: FastifyInstance, ctx: UiContext): void {
     const { actor, pseId } = entityOf(request);
     const now = ctx.now().toISOString();
     const nocs = ctx.deps.nocQueries.list(actor, { pseId, limit: NOC_LIMIT, offset: 0 }).sort(nocOrder);
-    const procurements = Object.values(await procurementsOf(ctx, pseId)).sort(
+    const entity = await entityRecord(ctx, pseId);
+    const procurements = Object.values(entity.procurements).sort(
       (a, b) => (a.status === b.status ? b.recordedAt.localeCompare(a.recordedAt) : a.status === 'active' ? -1 : 1),
     );
     const names = new Map(accreditedOfferings(ctx.deps).map((r) => [r.offeringId, r.offeringName]));
     return sendPage(
       reply,
       page({
-        title: 'Your entity',
+        title: entity.name ?? pseId,
         actor,
         csrf: csrfOf(ctx, request),
         current: 'entity',
-        main: html`<h1>${pseId}</h1>
+        main: html`<h1>${entity.name ?? pseId} <span class="muted">${pseId}</span></h1>
+          ${entity.name === undefined ? html`<p class="error-summary">Your entity is not on the PSE register yet: it can neither request a NOC nor record a procurement until the office registers it.</p>` : ''}
           <ul class="counts">
             <li><a class="button" href="/ui/entity/nocs/new">Request a NOC</a></li>
             <li><a class="button" href="/ui/entity/procurements/new">Record a procurement</a></li>

@@ -35,10 +35,10 @@ export function pseGatewayOf(ctx: UiContext): PseGateway {
   return ctx.deps.pseGateway;
 }
 
-/** The entity's procurements by id; none while it is not on the register. */
-export async function procurementsOf(ctx: UiContext, pseId: string): Promise<Record<string, ProcurementRecord>> {
+/** The entity as the register holds it: its name and its procurements by id; none while it is not registered. */
+export async function entityRecord(ctx: UiContext, pseId: string): Promise<{ name?: string; procurements: Record<string, ProcurementRecord> }> {
   const view = await pseGatewayOf(ctx).state(pseId);
-  return view?.state.status === 'registered' ? view.state.procurements : {};
+  return view?.state.status === 'registered' ? { name: view.state.name, procurements: view.state.procurements } : { procurements: {} };
 }
 
 /** Each open workload's bucket in the adoption figures, by procurement id. */
@@ -91,10 +91,11 @@ function statementForm(ctx: UiContext, csrf: string, values: FormValues, errors:
 }
 
 function confirmPage(ctx: UiContext, actor: Actor, csrf: string, s: Extract<Stated, { ok: true }>, values: FormValues, errors: FormErrors): SafeHtml {
+  const offering = accreditedOfferings(ctx.deps).find((r) => r.offeringId === s.data.offeringId);
   const back = `/ui/entity/procurements/new?${new URLSearchParams({ offeringId: s.data.offeringId, dataClass: s.data.dataClass, system: s.data.system }).toString()}`;
   return html`<h1>Confirm the procurement</h1>
     ${errorSummary('confirm', errors)}
-    <dl class="facts"><dt>Offering</dt><dd>${s.data.offeringId}</dd><dt>Data class</dt><dd>${label(s.data.dataClass)}</dd><dt>System</dt><dd>${s.data.system}</dd></dl>
+    <dl class="facts"><dt>Offering</dt><dd>${offering ? `${offering.offeringName} (${s.data.offeringId})` : s.data.offeringId}</dd><dt>Data class</dt><dd>${label(s.data.dataClass)}</dd><dt>System</dt><dd>${s.data.system}</dd></dl>
     ${answerSection(ctx, actor, s.answer)}
     ${
       s.answer.decision === 'denied'
@@ -185,7 +186,7 @@ export function procurementRoutes(app: FastifyInstance, ctx: UiContext): void {
   });
 
   const own = async (pseId: string, procurementId: string): Promise<ProcurementRecord> => {
-    const found = ProcurementParams.safeParse({ procurementId }).success ? (await procurementsOf(ctx, pseId))[procurementId] : undefined;
+    const found = ProcurementParams.safeParse({ procurementId }).success ? (await entityRecord(ctx, pseId)).procurements[procurementId] : undefined;
     if (found === undefined) throw new DomainError('NOT_FOUND', `Your entity has no procurement ${procurementId}`);
     return found;
   };

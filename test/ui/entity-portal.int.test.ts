@@ -160,6 +160,13 @@ describe('requesting a NOC with the offering from the accredited list', () => {
     expect(shown.body).toContain('action="/ui/entity/nocs/NOC-TEST-0001/withdraw"');
   });
 
+  it('takes an offering the register knows but the list does not, as a NOC for a non-accredited offering names one', async () => {
+    const entity = await signedIn('moitt');
+    const res = await form(entity, '/ui/entity/nocs/new', '/ui/entity/nocs', { ...NOC_FORM, offeringId: 'off-mail' });
+    expect(res.statusCode).toBe(303);
+    expect(nocs.callsOf('request')[0]?.[1]).toMatchObject({ offeringId: 'off-mail' });
+  });
+
   it('refuses an offering that is not on the list, naming the field and keeping what was typed, and sends nothing', async () => {
     const entity = await signedIn('moitt');
     const res = await form(entity, '/ui/entity/nocs/new', '/ui/entity/nocs', { ...NOC_FORM, offeringId: 'off-unknown', justification: '' });

@@ -53,6 +53,17 @@ const OFFERING_FACTS: OfferingFacts = {
   },
 };
 
+/** On the register, not accredited: what a NOC for a non-accredited offering names. */
+const UNACCREDITED_FACTS: OfferingFacts = {
+  offeringId: 'off-mail',
+  cspId: 'csp-nimbus',
+  cspRegistered: true,
+  name: 'Nimbus Mail',
+  deploymentModel: 'public',
+  dataCentres: [{ city: 'Frankfurt', country: 'DE' }],
+};
+const REGISTER: Record<string, OfferingFacts> = { [OFFERING_FACTS.offeringId]: OFFERING_FACTS, [UNACCREDITED_FACTS.offeringId]: UNACCREDITED_FACTS };
+
 /** The fake NOC gateway, its events mirrored into the stream and the register as the projections would. */
 export class MirroredNocGateway extends FakeNocGateway {
   constructor(
@@ -129,7 +140,7 @@ export function publicQueriesOver(nocs: MirroredNocGateway): PublicQueries {
           pse: { pseId: query.pse, jurisdiction: 'federal' },
           dataClass: query.dataClass,
           offeringId: query.offering,
-          ...(query.offering === OFFERING.offeringId ? { offering: OFFERING_FACTS } : {}),
+          ...(REGISTER[query.offering] ? { offering: REGISTER[query.offering] } : {}),
           nocs: nocs.nocFacts(query.pse),
         },
         query.at ?? now,

@@ -23,7 +23,7 @@ import {
 import { html, type SafeHtml } from '../../html';
 import { label, page, when } from '../../layout';
 import { timeline } from '../../timeline';
-import { accreditedOfferings, chooseOffering, offeringCombobox } from './offerings';
+import { accreditedOfferings, chooseOffering, knownToRegister, offeringCombobox } from './offerings';
 import { daysFrom, entityOf, loadEntityNoc, type EntityNoc } from './scope';
 
 /**
@@ -52,14 +52,18 @@ const FIELD_LABELS: Record<string, string> = {
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FormErrors };
 
-/** The form as the API's request body; the offering, when given, must be one on the accredited list. */
-function requestPayload(ctx: UiContext, values: FormValues): Parsed<ReturnType<typeof RequestNocBody.parse>> {
+/**
+ * The form as the API's request body. The offering, when given, is one on the accredited list, or one the
+ * register knows that is not accredited (what a NOC for a non-accredited offering is about).
+ */
+function requestPayload(ctx: UiContext, pseId: string, values: FormValues): Parsed<ReturnType<typeof RequestNocBody.parse>> {
   const errors: FormErrors = {};
   const typed = (values.offeringId ?? '').trim();
   let offeringId: string | undefined;
   if (typed !== '') {
     const chosen = chooseOffering(accreditedOfferings(ctx.deps), typed, 'Offering');
     if (chosen.ok) offeringId = chosen.offeringId;
+    else if (knownToRegister(ctx.deps, pseId, typed)) offeringId = typed;
     else errors.offeringId = chosen.message;
   }
   const months = (values.requestedMonths ?? '').trim();
@@ -218,9 +222,9 @@ export function entityNocRoutes(app: FastifyInstance, ctx: UiContext): void {
   });
 
   app.post('/entity/nocs', async (request, reply) => {
-    const { actor } = entityOf(request);
+    const { actor, pseId } = entityOf(request);
     const values = formValues(request.body);
-    const payload = requestPayload(ctx, values);
+    const payload = requestPayload(ctx, pseId, values);
     if (!payload.ok) return showRequest(request, reply, actor, values, payload.errors, 400);
     try {
       const view = await deps.nocGateway.request(actor, payload.data, commandIdOf(values));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../../../api/deps';
+import { RecordProcurementBody } from '../../../api/schemas/pse';
 import { DomainError } from '../../../domain/shared/errors';
 import type { AccreditedListRow } from '../../../projections/accreditation/queries';
 import { csrfOf, sendPage, type UiContext } from '../../context';
@@ -47,6 +48,17 @@ export function chooseOffering(rows: readonly AccreditedListRow[], typed: string
   if (byName.length === 1) return { ok: true, offeringId: (byName[0] as AccreditedListRow).offeringId };
   if (byName.length > 1) return { ok: false, message: `${what}: several offerings are called "${value}"; choose one from the suggestions` };
   return { ok: false, message: `${what}: "${value}" is not an offering on the accredited list; choose one from the suggestions or search the list` };
+}
+
+/**
+ * Whether the register knows an offering that is not on the accredited list (a NOC for a non-accredited
+ * offering names one; open data needs only a registered provider): the procurement check names an
+ * unknown offering whatever else it is asked.
+ */
+export function knownToRegister(deps: ApiDeps, pseId: string, offeringId: string): boolean {
+  if (deps.publicQueries === undefined || !RecordProcurementBody.shape.offeringId.safeParse(offeringId).success) return false;
+  const answer = deps.publicQueries.procurementCheck({ pse: pseId, offering: offeringId, dataClass: 'open' }, new Date().toISOString());
+  return !answer.reasons.some((r) => r.code === 'UNKNOWN_OFFERING');
 }
 
 /** The combobox: an input tied to the list's suggestions, its hint naming the search page. */

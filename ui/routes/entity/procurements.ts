@@ -13,7 +13,7 @@ import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, selec
 import { html, type SafeHtml } from '../../html';
 import { label, page, when } from '../../layout';
 import { answerSection, entityCheck } from './check';
-import { accreditedOfferings, chooseOffering, offeringCombobox } from './offerings';
+import { accreditedOfferings, chooseOffering, knownToRegister, offeringCombobox } from './offerings';
 import { entityOf } from './scope';
 
 /**
@@ -57,7 +57,7 @@ function stated(ctx: UiContext, pseId: string, values: FormValues): Stated {
   // An offering off the list may still be on the register (open data needs only a registered provider):
   // it is taken as an id when the register knows it, which the check says whatever the data class.
   const offeringId = chosen.ok ? chosen.offeringId : typed;
-  if (!chosen.ok && !knownToRegister(ctx, pseId, offeringId)) errors.offeringId = chosen.message;
+  if (!chosen.ok && !knownToRegister(ctx.deps, pseId, offeringId)) errors.offeringId = chosen.message;
   const parsed = RecordProcurementBody.safeParse({ offeringId, dataClass: values.dataClass || undefined, system: values.system ?? '' });
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const field = String(issue.path[0] ?? '');
@@ -66,12 +66,6 @@ function stated(ctx: UiContext, pseId: string, values: FormValues): Stated {
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, data: parsed.data, answer: entityCheck(ctx, pseId, { offering: parsed.data.offeringId, dataClass: parsed.data.dataClass }) };
-}
-
-/** Whether the register knows an offering: the check names an unknown one whatever else it is asked. */
-function knownToRegister(ctx: UiContext, pseId: string, offeringId: string): boolean {
-  if (!RecordProcurementBody.shape.offeringId.safeParse(offeringId).success) return false;
-  return !entityCheck(ctx, pseId, { offering: offeringId, dataClass: 'open' }).reasons.some((r) => r.code === 'UNKNOWN_OFFERING');
 }
 
 function statementForm(ctx: UiContext, csrf: string, values: FormValues, errors: FormErrors): SafeHtml {

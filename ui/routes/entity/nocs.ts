@@ -121,7 +121,7 @@ export function nocDeadlines(noc: Pick<NocCase, 'status' | 'informationDueBy' | 
   return out;
 }
 
-function facts(noc: NocCase, now: string): SafeHtml {
+function facts(noc: NocCase, now: string, offeringName: string | undefined): SafeHtml {
   const r = noc.request;
   const row = (term: string, value: SafeHtml | string | number | undefined | null) =>
     value === undefined || value === null || value === '' ? '' : html`<dt>${term}</dt><dd>${value}</dd>`;
@@ -129,7 +129,7 @@ function facts(noc: NocCase, now: string): SafeHtml {
   return html`<dl class="facts">
     ${row('Deadlines', deadlines.length > 0 ? html`<ul>${deadlines.map((d) => html`<li>${d}</li>`)}</ul>` : undefined)}
     ${row('Deviation', label(r.deviation))}
-    ${row('Offering', r.offeringId)}
+    ${row('Offering', r.offeringId && offeringName ? `${offeringName} (${r.offeringId})` : r.offeringId)}
     ${row('Data class', label(r.dataClass))}
     ${row('Systems', r.systems.join(', '))}
     ${row('Description', r.description)}
@@ -190,7 +190,7 @@ export function entityNocRoutes(app: FastifyInstance, ctx: UiContext): void {
         main: html`<p><a href="/ui/entity">Your entity</a></p>
           <h1>${loaded.nocId} <span class="status">${label(loaded.noc.status)}</span></h1>
           <h2>Facts and deadlines</h2>
-          ${facts(loaded.noc, now)}
+          ${facts(loaded.noc, now, accreditedOfferings(deps).find((o) => o.offeringId === loaded.noc.request.offeringId)?.offeringName)}
           <h2>What you can do</h2>
           ${
             forms.length === 0

@@ -128,11 +128,29 @@ describe('the entity home', () => {
     expect(res.body).toContain('Your entity has recorded no procurement.');
   });
 
-  it('is for entities only: staff are refused and a visitor is sent to sign in', async () => {
-    expect((await (await signedIn('rania')).request('GET', '/ui/entity')).statusCode).toBe(403);
-    const anonymous = await new Browser(app).request('GET', '/ui/entity');
-    expect(anonymous.statusCode).toBe(303);
-    expect(anonymous.headers.location).toMatch(/^\/ui\/login/);
+  it('is for entities only: staff are refused on every page and form, and a visitor is sent to sign in', async () => {
+    const nocId = await nocOfMoitt('active');
+    const { procurement } = await pses.recordProcurement(moitt, { offeringId: 'off-gov', dataClass: 'restricted', system: 'Payroll' });
+    const pages = [
+      '/ui/entity',
+      '/ui/entity/offerings?q=nimbus',
+      '/ui/entity/nocs/new',
+      `/ui/entity/nocs/${nocId}`,
+      '/ui/entity/procurements/new',
+      `/ui/entity/procurements/${procurement.procurementId}`,
+      '/ui/entity/procurement-check?offering=off-gov&dataClass=restricted',
+    ];
+    const forms = ['/ui/entity/nocs', `/ui/entity/nocs/${nocId}/withdraw`, '/ui/entity/procurements/check', '/ui/entity/procurements', `/ui/entity/procurements/${procurement.procurementId}/end`];
+    const staff = await signedIn('rania');
+    const _csrf = await staff.csrf('/ui/queue');
+    for (const url of pages) expect({ url, status: (await staff.request('GET', url)).statusCode }).toEqual({ url, status: 403 });
+    for (const url of forms) expect({ url, status: (await staff.request('POST', url, { _csrf, reason: 'x' })).statusCode }).toEqual({ url, status: 403 });
+    const visitor = new Browser(app);
+    for (const url of pages) {
+      const res = await visitor.request('GET', url);
+      expect({ url, status: res.statusCode, location: res.headers.location }).toEqual({ url, status: 303, location: expect.stringMatching(/^\/ui\/login/) });
+    }
+    expect(nocs.callsOf('act').filter(([, a]) => (a as { actor: Actor }).actor.role === 'reviewer' && (a as { type: string }).type === 'Withdraw')).toEqual([]);
   });
 });
 

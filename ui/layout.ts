@@ -3,7 +3,7 @@ import { COMPLIANCE_STAFF } from '../projections/compliance/queries';
 import { html, type SafeHtml } from './html';
 
 /** The page's place in the navigation; a case page and error pages have none of their own. */
-export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts' | 'none';
+export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts' | 'entity' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -28,6 +28,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     return html`<ul>${navLink('/', 'Home', current === 'home')}${navLink('/ui/login', 'Sign in', current === 'login')}</ul>`;
   }
   return html`<ul>
+    ${actor.role === 'pse' ? navLink('/ui/entity', 'My entity', current === 'entity') : ''}
     ${navLink('/ui/queue', 'My queue', current === 'queue')}
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}

@@ -29,7 +29,8 @@ export function registerRegistrationThrottle(app: FastifyInstance, window: Windo
     async check(request) {
       limit ??= app.createRateLimit({ max: window.max, timeWindow: window.windowMs, keyGenerator: (r) => `registration|${normalizeIP(r.ip)}` });
       const status = await limit(request);
-      if (status.isAllowed) return;
+      // isAllowed means allow-listed (none are); isExceeded, past the limit.
+      if (status.isAllowed || !status.isExceeded) return;
       const seconds = Math.max(1, Math.ceil(status.ttl / 1000));
       throw new RateLimited(`Too many registration requests from this address; try again in ${Math.ceil(seconds / 60)} minutes`, seconds);
     },

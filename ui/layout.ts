@@ -25,7 +25,7 @@ function navLink(href: string, label: string, here: boolean): SafeHtml {
 
 function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
   if (!actor) {
-    return html`<ul>${navLink('/', 'Home', current === 'home')}${navLink('/ui/login', 'Sign in', current === 'login')}</ul>`;
+    return html`<ul>${navLink('/', 'Home', current === 'home')}${navLink('/ui/login', 'Sign in', current === 'login')}${navLink('/ui/provider-registration', 'Register as a provider', false)}</ul>`;
   }
   return html`<ul>
     ${navLink('/ui/queue', 'My queue', current === 'queue')}
@@ -37,6 +37,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/verification', 'Verification', false) : ''}
     ${actor.role === 'admin' ? navLink('/ui/accounts', 'Accounts', current === 'accounts') : ''}
+    ${actor.role === 'admin' ? navLink('/ui/provider-registrations', 'Provider registrations', false) : ''}
   </ul>`;
 }
 

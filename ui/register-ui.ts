@@ -25,6 +25,8 @@ import { frameworkPages } from './routes/frameworks';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
+import { registrationDecisionRoutes } from './routes/provider/registration-decisions';
+import { registrationRequestRoutes } from './routes/provider/registration';
 import { loadOrCreateUiSecret } from './secret';
 import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
 import { openTasklistDb } from './tasklist-db';
@@ -116,6 +118,8 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
       accountRoutes(scope, ctx);
+      registrationRequestRoutes(scope, ctx);
+      registrationDecisionRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

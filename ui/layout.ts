@@ -28,6 +28,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     return html`<ul>${navLink('/', 'Home', current === 'home')}${navLink('/ui/login', 'Sign in', current === 'login')}${navLink('/ui/provider-registration', 'Register as a provider', false)}</ul>`;
   }
   return html`<ul>
+    ${actor.role === 'csp' ? navLink('/ui/provider', 'Provider home', current === 'home') : ''}
     ${navLink('/ui/queue', 'My queue', current === 'queue')}
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}

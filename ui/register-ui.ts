@@ -27,6 +27,8 @@ import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
 import { registrationDecisionRoutes } from './routes/provider/registration-decisions';
 import { registrationRequestRoutes } from './routes/provider/registration';
+import { providerHomeRoutes } from './routes/provider/home';
+import { providerComplianceRoutes } from './routes/provider/compliance-forms';
 import { loadOrCreateUiSecret } from './secret';
 import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
 import { openTasklistDb } from './tasklist-db';
@@ -120,6 +122,8 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       accountRoutes(scope, ctx);
       registrationRequestRoutes(scope, ctx);
       registrationDecisionRoutes(scope, ctx);
+      providerHomeRoutes(scope, ctx);
+      providerComplianceRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

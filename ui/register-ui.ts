@@ -29,6 +29,7 @@ import { registrationDecisionRoutes } from './routes/provider/registration-decis
 import { registrationRequestRoutes } from './routes/provider/registration';
 import { providerHomeRoutes } from './routes/provider/home';
 import { providerComplianceRoutes } from './routes/provider/compliance-forms';
+import { providerApplyRoutes } from './routes/provider/apply';
 import { loadOrCreateUiSecret } from './secret';
 import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
 import { openTasklistDb } from './tasklist-db';
@@ -124,6 +125,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       registrationDecisionRoutes(scope, ctx);
       providerHomeRoutes(scope, ctx);
       providerComplianceRoutes(scope, ctx);
+      providerApplyRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

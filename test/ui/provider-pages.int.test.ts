@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import type { AccreditationGateway } from '../../api/accreditation-gateway';
 import type { ComplianceGateway } from '../../api/compliance-gateway';
+import { createFrameworkRegister } from '../../api/framework-register';
+import { createFrameworkLibrary } from '../../config/framework';
+import type { AccreditationView } from '../../workflows/accreditation/messages';
+import { MemoryStreams } from '../api/framework-register-store';
 import type { CspGateway } from '../../api/csp-gateway';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
@@ -34,6 +39,7 @@ let register: CspEvent[];
 let reports: MonitoringActionInput[];
 let changes: unknown[];
 let refuseChange: DomainError | undefined;
+let submitted: unknown[];
 let app: FastifyInstance;
 
 const cspGateway: CspGateway = {
@@ -113,13 +119,23 @@ beforeEach(async () => {
   reports = [];
   changes = [];
   refuseChange = undefined;
+  submitted = [];
+  const config = { ...loadConfig({}), dataDir: dir };
+  const accreditationGateway = {
+    async submit(_actor, payload) {
+      submitted.push(payload);
+      return { state: { status: 'submitted', application: { applicationId: 'ACC-2026-NEW00001' } }, revision: 0, complianceRefusals: [] } as unknown as AccreditationView;
+    },
+  } as Pick<AccreditationGateway, 'submit'> as AccreditationGateway;
   const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
+    config,
     identity,
     nocGateway: new FakeNocGateway(),
     nocQueries: new FakeNocQueries(),
     cspGateway,
     complianceGateway,
+    accreditationGateway,
+    frameworkRegister: createFrameworkRegister({ eventStore: new MemoryStreams(), genesis: createFrameworkLibrary(config.framework).load('1.0') }),
     complianceQueries: { dashboard: (actor) => (actor.organisationId === CSP_ID ? [row] : []), queue: () => [] },
     accreditationQueue: {
       queue: (actor) => (actor.role === 'csp' ? [{ taskId: 't1', applicationId: 'ACC-2026-BBBBBBBB', kind: 'answer-information', role: 'csp', cspId: CSP_ID, excludedUserIds: [], createdAt: '2026-12-01T00:00:00.000Z', dueAt: '2026-12-31T00:00:00.000Z' }] : []),
@@ -264,5 +280,58 @@ describe('the significant change request form', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain(`id="change-applicationId-error">Accreditation: Application ${APPLICATION} holds no accreditation`);
     expect(changes).toEqual([]);
+  });
+});
+
+describe('applying for accreditation', () => {
+  it('shows every criterion of the framework in force with the evidence expected, and offers only active offerings', async () => {
+    const provider = await signedIn('nadia');
+    const res = await provider.request('GET', '/ui/provider/apply');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('version 1.0');
+    expect(res.body).toContain('SEC-01<br>Information security management system');
+    expect(res.body).toContain('<li>ISO/IEC 27001 certificate and Statement of Applicability</li>');
+    expect(res.body).toContain('<option value="off-gov">Nimbus Government Cloud (off-gov)</option>');
+    expect(res.body).toContain('name="frameworkVersion" value="1.0"');
+  });
+
+  it('submits the offering, the baseline and the evidence rows filled in, pinned to the version shown', async () => {
+    const provider = await signedIn('nadia');
+    const _csrf = await provider.csrf('/ui/provider/apply');
+    const res = await provider.request('POST', '/ui/provider/apply', {
+      _csrf,
+      frameworkVersion: '1.0',
+      offeringId: 'off-gov',
+      requestedBaseline: 'baseline',
+      'evidence-1-kind': 'iso-27001',
+      'evidence-1-reference': 'Certificate IS 123 (SEC-01)',
+      'evidence-1-expiresAt': '2028-01-31',
+      'evidence-3-kind': 'soc2',
+      'evidence-3-reference': 'SOC 2 Type II, 2026',
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/ui/accreditations/ACC-2026-NEW00001');
+    expect(submitted).toEqual([
+      {
+        offeringId: 'off-gov',
+        requestedBaseline: 'baseline',
+        frameworkVersion: '1.0',
+        evidence: [
+          { kind: 'iso-27001', reference: 'Certificate IS 123 (SEC-01)', expiresAt: '2028-01-31T00:00:00.000Z' },
+          { kind: 'soc2', reference: 'SOC 2 Type II, 2026' },
+        ],
+      },
+    ]);
+  });
+
+  it('names a row without its kind and a missing baseline, keeping what was typed, and sends nothing', async () => {
+    const provider = await signedIn('nadia');
+    const _csrf = await provider.csrf('/ui/provider/apply');
+    const res = await provider.request('POST', '/ui/provider/apply', { _csrf, frameworkVersion: '1.0', offeringId: 'off-gov', 'evidence-2-reference': 'Pen test report' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/id="apply-requestedBaseline-error">Baseline asked for: /);
+    expect(res.body).toMatch(/id="apply-evidence-2-kind-error">Document 2: kind: /);
+    expect(res.body).toContain('value="Pen test report"');
+    expect(submitted).toEqual([]);
   });
 });

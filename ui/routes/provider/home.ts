@@ -110,7 +110,7 @@ function complianceSection(rows: ComplianceDashboardRow[], now: string, dueDay: 
           due.length === 0
             ? 'None due'
             : html`<ul>${due.map((d) => html`<li${d.overdue ? html` class="overdue"` : ''}>${d.period}: due by ${when(d.dueAt)}${d.overdue ? ' (overdue)' : ''}</li>`)}</ul>`
-        }${row.monitoring.status === 'monitoring' ? html`<a href="/ui/provider/reports/${encodeURIComponent(row.applicationId)}">Submit a monthly report</a>` : ''}</td>
+        }${row.monitoring.status === 'monitoring' ? html`<p><a href="/ui/provider/reports/${encodeURIComponent(row.applicationId)}">Submit a monthly report</a></p>` : ''}</td>
         <td>${
           row.lastReview === null
             ? 'None'
@@ -129,7 +129,7 @@ function complianceSection(rows: ComplianceDashboardRow[], now: string, dueDay: 
           row.significantChanges.length === 0
             ? 'None'
             : html`<ul>${row.significantChanges.map((c) => html`<li>${c.changeId}: ${label(c.kind)}, ${label(c.status)}${c.notifiedLate ? ' (notified late)' : ''}</li>`)}</ul>`
-        }<a href="/ui/provider/changes/new?application=${encodeURIComponent(row.applicationId)}">Request a significant change</a></td>
+        }<p><a href="/ui/provider/changes/new?application=${encodeURIComponent(row.applicationId)}">Request a significant change</a></p></td>
       </tr>`;
     })}</tbody>
   </table>`;

@@ -15,7 +15,8 @@ import type { CspGateway } from './csp-gateway';
 import type { FrameworkRegister } from './framework-register';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
-import type { LoginThrottleOptions } from './login-throttle';
+import type { LoginThrottleOptions, Window } from './login-throttle';
+import type { CspRegistrationDesk } from './csp-registration-desk';
 
 export interface ApiDeps {
   config: AppConfig;
@@ -38,6 +39,10 @@ export interface ApiDeps {
   nocQueries: NocQueries;
   /** The CSP register processes; without it the CSP routes answer 503. */
   cspGateway?: CspGateway;
+  /** Providers' registration requests (the public form, the administrators' decisions); without it their routes answer 503. */
+  cspRegistrations?: CspRegistrationDesk;
+  /** Public registration requests one address may send per window; defaults to DEFAULT_REGISTRATION_THROTTLE. */
+  registrationThrottle?: Window;
   /** The PSE register processes (procurements); without it the PSE routes answer 503. */
   pseGateway?: PseGateway;
   /** The adoption figures; without them GET /api/adoption answers 503. */

@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps';
 import { errorBody, statusOf, toDomainError } from './errors';
 import { registerSecurityHeaders } from './http-security';
 import { registerLoginThrottle } from './login-throttle';
+import { registerRegistrationThrottle } from './registration-throttle';
 import { buildOpenApiDocument } from './openapi';
 import type { AnyRoute } from './route';
 import { accountRoutes } from './routes/accounts';
@@ -19,6 +20,7 @@ import { complianceRoutes } from './routes/compliance';
 import { mfaRoutes } from './routes/mfa';
 import { monitoringRoutes } from './routes/monitoring';
 import { reviewRoutes } from './routes/reviews';
+import { cspRegistrationRoutes } from './routes/csp-registrations';
 import { cspRoutes } from './routes/csps';
 import { nocRoutes } from './routes/nocs';
 import { pseRoutes } from './routes/pses';
@@ -75,7 +77,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     }));
   routes.push(...authRoutes(deps), ...mfaRoutes(deps), ...accountRoutes(deps), ...nocRoutes(deps), ...auditRoutes(deps), ...systemRoutes(deps, openApi));
   routes.push(...publicRoutes(deps));
-  routes.push(...cspRoutes(deps));
+  routes.push(...cspRoutes(deps), ...cspRegistrationRoutes(deps));
   routes.push(...accreditationRoutes(deps), ...frameworkRoutes(deps));
   routes.push(...pseRoutes(deps));
   routes.push(...complianceRoutes(deps));
@@ -110,6 +112,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   registerSecurityHeaders(app, deps.config.api);
   registerLoginThrottle(app, deps.loginThrottle);
+  registerRegistrationThrottle(app, deps.registrationThrottle);
 
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

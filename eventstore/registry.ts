@@ -10,6 +10,7 @@ import { ChangeEventSchemas } from '../domain/compliance/change-events';
 import { TransitionEventSchemas } from '../domain/compliance/transition-events';
 import { AccountEventSchemas } from '../domain/account/events';
 import { FrameworkRegisterEventSchemas } from '../domain/framework/register-events';
+import { CspRegistrationEventSchemas } from '../domain/csp-registration/events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -61,6 +62,7 @@ registerEventTypes({ SignificantChangeRequested }, { version: 2, upcasters: { Si
 registerEventTypes(TransitionEventSchemas);
 registerEventTypes(AccountEventSchemas);
 registerEventTypes(FrameworkRegisterEventSchemas);
+registerEventTypes(CspRegistrationEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

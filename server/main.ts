@@ -24,6 +24,7 @@ import { createTemporalAccreditationGateway } from '../api/accreditation-gateway
 import { createFrameworkRegister } from '../api/framework-register';
 import { createTemporalComplianceGateway } from '../api/compliance-gateway';
 import { createTemporalCspGateway } from '../api/csp-gateway';
+import { createCspRegistrationDesk } from '../api/csp-registration-desk';
 import { createTemporalNocGateway } from '../api/noc-gateway';
 import { createTemporalPseGateway } from '../api/pse-gateway';
 import { createCommandSigning } from '../api/command-signing';
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     identity,
     nocGateway: createTemporalNocGateway(client, config, signing),
     cspGateway,
+    cspRegistrations: createCspRegistrationDesk({ eventStore: eventStore, identity, csps: cspGateway }),
     accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModelDb),

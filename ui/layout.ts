@@ -25,10 +25,11 @@ function navLink(href: string, label: string, here: boolean): SafeHtml {
 
 function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
   if (!actor) {
-    return html`<ul>${navLink('/', 'Home', current === 'home')}${navLink('/ui/login', 'Sign in', current === 'login')}</ul>`;
+    return html`<ul>${navLink('/', 'Home', current === 'home')}${navLink('/ui/login', 'Sign in', current === 'login')}${navLink('/ui/provider-registration', 'Register as a provider', false)}</ul>`;
   }
   return html`<ul>
     ${actor.role === 'pse' ? navLink('/ui/entity', 'My entity', current === 'entity') : ''}
+    ${actor.role === 'csp' ? navLink('/ui/provider', 'Provider home', current === 'home') : ''}
     ${navLink('/ui/queue', 'My queue', current === 'queue')}
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}
@@ -38,6 +39,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/verification', 'Verification', false) : ''}
     ${actor.role === 'admin' ? navLink('/ui/accounts', 'Accounts', current === 'accounts') : ''}
+    ${actor.role === 'admin' ? navLink('/ui/provider-registrations', 'Provider registrations', false) : ''}
   </ul>`;
 }
 

@@ -26,6 +26,11 @@ import { frameworkPages } from './routes/frameworks';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
+import { registrationDecisionRoutes } from './routes/provider/registration-decisions';
+import { registrationRequestRoutes } from './routes/provider/registration';
+import { providerHomeRoutes } from './routes/provider/home';
+import { providerComplianceRoutes } from './routes/provider/compliance-forms';
+import { providerApplyRoutes } from './routes/provider/apply';
 import { loadOrCreateUiSecret } from './secret';
 import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
 import { openTasklistDb } from './tasklist-db';
@@ -118,6 +123,11 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       auditReplayRoutes(scope, ctx);
       accountRoutes(scope, ctx);
       entityRoutes(scope, ctx);
+      registrationRequestRoutes(scope, ctx);
+      registrationDecisionRoutes(scope, ctx);
+      providerHomeRoutes(scope, ctx);
+      providerComplianceRoutes(scope, ctx);
+      providerApplyRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

@@ -67,6 +67,13 @@ export const ERROR_CODES = {
   FRAMEWORK_WRONG_STATE: 'conflict',
   CSP_ALREADY_REGISTERED: 'conflict',
   CSP_NOT_REGISTERED: 'not-found',
+  REGISTRATION_REQUEST_NOT_FOUND: 'not-found',
+  /** Request ids are the office's; the same id twice is a retry gone wrong. */
+  REGISTRATION_REQUEST_EXISTS: 'conflict',
+  /** The company already has a registration request awaiting the office's decision. */
+  REGISTRATION_REQUEST_PENDING: 'conflict',
+  /** The request was already approved or refused. */
+  REGISTRATION_REQUEST_DECIDED: 'conflict',
   OFFERING_ALREADY_EXISTS: 'conflict',
   /** Another CSP's offering already has this id: an offering's identity is unique across the register (SPEC §3.1). */
   OFFERING_ID_TAKEN: 'conflict',

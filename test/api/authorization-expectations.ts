@@ -89,6 +89,7 @@ const NOC_DECIDING = only({ director: record('oversight', 'federal-subject'), 'p
 const NOC_APPLICANT = only({ pse: OWN_ORG });
 
 const reasons = { reasons: 'Recorded for the authorization matrix' };
+let registrationNumbers = 1;
 const publicRoute = (subject: SubjectKind = 'none', query?: string): Expectation => ({ subject, public: true, access: every(YES), ...(query ? { query } : {}) });
 const action = (subject: SubjectKind, access: Record<Role, Access>, body: unknown = {}): Expectation => ({ subject, access, body });
 
@@ -147,6 +148,21 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/adoption': publicRoute(),
 
   'POST /api/csps': action('csp', only({ admin: YES, csp: OWNER }), { ...ORGANISATION, cspId: CSP.org }),
+  // Anyone may ask to be registered (a fresh registration number each time); only administrators see and decide requests.
+  'POST /api/csp-registrations': {
+    ...publicRoute(),
+    body: () => ({
+      organisationName: 'Matrix Cloud',
+      registrationNumber: `MATRIX-${++registrationNumbers}`,
+      contactName: 'Matrix Contact',
+      contactEmail: 'contact@matrix.example',
+      username: 'matrix-applicant',
+    }),
+  },
+  'GET /api/csp-registrations': { subject: 'none', access: only({ admin: YES }) },
+  'GET /api/csp-registrations/:requestId': { subject: 'none', access: only({ admin: YES }) },
+  'POST /api/csp-registrations/:requestId/approve': action('none', only({ admin: YES })),
+  'POST /api/csp-registrations/:requestId/refuse': action('none', only({ admin: YES }), reasons),
   'GET /api/csps/:cspId': { subject: 'csp', access: PROVIDER_RECORD },
   'POST /api/csps/:cspId/offerings': action('csp', only({ csp: OWN_ORG }), { ...GOV_CLOUD, offeringId: 'off-matrix' }),
   'PUT /api/csps/:cspId/offerings/:offeringId': action('csp', only({ csp: OWN_ORG }), { name: 'Renamed by the matrix' }),

@@ -10,7 +10,7 @@ import { createTestIdentity, seedAccount, seedEnrolledAccount } from '../support
 import { testTotp } from '../support/mfa';
 import { EXPECTATIONS, type Access, type Expectation, type Rule, type SubjectKind } from './authorization-expectations';
 import { PASSWORD } from './harness';
-import { CSP, FRAMEWORK_PROPOSED, OTHER_CSP, OTHER_PSE, PSES, matrixWorld, type MatrixWorld } from './matrix-world';
+import { CSP, FRAMEWORK_PROPOSED, OTHER_CSP, OTHER_PSE, PSES, REGISTRATION_REQUEST, matrixWorld, type MatrixWorld } from './matrix-world';
 
 /**
  * The authorization matrix: every route of the API × every role × own or another organisation × own or
@@ -31,7 +31,7 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
   csp: [{ kind: 'csp', org: CSP.org, jurisdiction: 'federal', params: { cspId: CSP.org, offeringId: CSP.offeringId, applicationId: CSP.applicationId, reviewId: CSP.reviewId, changeId: CSP.changeId } }],
   pse: Object.values(PSES).map((p) => ({ kind: 'pse', org: p.pseId, jurisdiction: p.jurisdiction, params: { pseId: p.pseId, procurementId: p.procurementId }, listed: p.procurementId })),
   noc: Object.values(PSES).map((p) => ({ kind: 'noc', org: p.pseId, jurisdiction: p.jurisdiction, params: { nocId: p.nocId }, listed: p.nocId })),
-  none: [{ kind: 'none', org: '-', jurisdiction: 'federal', params: { model: 'noc-register', stream: `noc-${PSES.federal.nocId}`, username: 'matrix-target', grantId: 'matrix-no-such-grant', version: FRAMEWORK_PROPOSED } }],
+  none: [{ kind: 'none', org: '-', jurisdiction: 'federal', params: { model: 'noc-register', stream: `noc-${PSES.federal.nocId}`, username: 'matrix-target', grantId: 'matrix-no-such-grant', version: FRAMEWORK_PROPOSED, requestId: REGISTRATION_REQUEST } }],
 };
 /** The path parameters that name a record whose existence is at stake. */
 const RECORD_PARAMS = ['cspId', 'applicationId', 'reviewId', 'changeId', 'nocId', 'pseId', 'procurementId'];
@@ -156,6 +156,7 @@ beforeAll(async () => {
       done();
     },
   });
+  world.bindIdentity(identity);
   const deps = { ...world.deps, identity, logger: pino({ level: 'warn' }, sink) };
   routes = apiRoutes(deps);
   app = buildApi(deps);

@@ -12,6 +12,8 @@ import type { CspGateway } from '../../api/csp-gateway';
 import type { ApiDeps } from '../../api/deps';
 import type { PseGateway } from '../../api/pse-gateway';
 import { FRAMEWORK_REGISTER_STREAM, createFrameworkRegister } from '../../api/framework-register';
+import { REGISTRATION_DESK_STREAM, createCspRegistrationDesk } from '../../api/csp-registration-desk';
+import type { Identity } from '../../identity';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { decideAccreditation, foldAccreditation, type AccreditationCommand, type AccreditationEvent } from '../../domain/accreditation';
@@ -33,7 +35,7 @@ import { allProjections } from '../../projections';
 import { createPublicQueries } from '../../projections/procurement/queries';
 import { h as accreditationHistory } from '../domain/accreditation-fixtures';
 import { CHANGE, cev, mev, review } from '../domain/compliance-fixtures';
-import { cspHistory } from '../domain/csp-fixtures';
+import { ORGANISATION, cspHistory } from '../domain/csp-fixtures';
 import { answer } from '../domain/pse-fixtures';
 import { memoryDb } from '../projections/support';
 import { CaseScript } from '../support/case-script';
@@ -47,6 +49,8 @@ const frameworks = createFrameworkLibrary(config.framework);
 const now = (): string => new Date().toISOString();
 const OTHER_DIRECTOR: Actor = { userId: 'u-matrix-other-director', name: 'Other Director', role: 'director', jurisdiction: 'federal' };
 /** The framework version every matrix row finds proposed, and the one a proposal names. */
+/** The registration request every matrix row finds waiting. */
+export const REGISTRATION_REQUEST = 'REG-2025-MATR1X00';
 export const FRAMEWORK_PROPOSED = '1.1';
 export const FRAMEWORK_NEXT = '1.2';
 export const FRAMEWORK_EFFECTIVE = '2099-01-01T00:00:00.000Z';
@@ -88,6 +92,8 @@ export interface MatrixWorld {
   deps: Omit<ApiDeps, 'identity'>;
   /** Puts every record back as seeded: the matrix runs each row against the same world. */
   reset(): void;
+  /** The identity approvals create accounts in: the matrix's own, made after the world. */
+  bindIdentity(identity: Identity): void;
 }
 
 export async function matrixWorld(): Promise<MatrixWorld> {
@@ -105,6 +111,11 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   const frameworkRegister = createFrameworkRegister({ eventStore: frameworkStreams, genesis: frameworks.load('1.0') });
   const nocQueries = new FakeNocQueries();
   let created = 0;
+  let identity: Identity | undefined;
+  const bound = (): Identity => {
+    if (identity === undefined) throw new Error('bindIdentity first');
+    return identity;
+  };
 
   const cspGateway: CspGateway = {
     register: async (actor, payload) => run(csps, payload.cspId, { type: 'RegisterCsp', actor, data: payload }),
@@ -221,6 +232,18 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       ],
       'no-stream',
     );
+    frameworkStreams.appendNow(
+      REGISTRATION_DESK_STREAM,
+      [
+        {
+          id: eventId(REGISTRATION_DESK_STREAM, 0),
+          type: 'CspRegistrationRequested',
+          data: { requestId: REGISTRATION_REQUEST, organisation: { ...ORGANISATION, registrationNumber: 'MATRIX-1' }, username: 'matrix-applicant', requestedAt: now() },
+          metadata: { schemaVersion: 1, actor: { userId: `applicant:${REGISTRATION_REQUEST}`, role: 'csp' }, occurredAt: now(), correlationId: `registration:${REGISTRATION_REQUEST}`, causationId: 'matrix-seed', policyVersion: 'csp-registration-1' },
+        },
+      ],
+      'no-stream',
+    );
     nocQueries.rows.clear();
     csps.events.set(CSP.org, [...cspHistory.withOffering]);
     const [registered] = cspHistory.registered as [Extract<CspEvent, { type: 'CspRegistered' }>];
@@ -274,7 +297,16 @@ export async function matrixWorld(): Promise<MatrixWorld> {
 
   return {
     reset,
+    bindIdentity(given) {
+      identity = given;
+    },
     deps: {
+      cspRegistrations: createCspRegistrationDesk({
+        eventStore: frameworkStreams,
+        identity: { createAccount: (actor, input) => bound().createAccount(actor, input), listAccounts: () => bound().listAccounts() },
+        csps: cspGateway,
+      }),
+      registrationThrottle: { max: 1_000_000, windowMs: 60_000 },
       config,
       nocGateway,
       nocQueries,

@@ -66,6 +66,11 @@ const EXPECTED = [
   'GET /api/accredited-list/changes',
   'GET /api/procurement-check',
   'POST /api/csps',
+  'POST /api/csp-registrations',
+  'GET /api/csp-registrations',
+  'GET /api/csp-registrations/{requestId}',
+  'POST /api/csp-registrations/{requestId}/approve',
+  'POST /api/csp-registrations/{requestId}/refuse',
   'POST /api/frameworks',
   'POST /api/frameworks/{version}/approve',
   'POST /api/frameworks/{version}/reject',
@@ -208,12 +213,14 @@ describe('the OpenAPI document', () => {
   const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption', '/api/frameworks/current'];
   /** Paths public to read only: anyone reads the framework's versions, a director proposes one. */
   const PUBLIC_TO_READ = ['/api/frameworks'];
+  /** Paths public to send only: anyone asks to be registered as a provider, administrators read the requests. */
+  const PUBLIC_TO_SEND = ['/api/csp-registrations'];
 
   it('marks every /api route but the public ones as needing the bearer token', () => {
     expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        const needsToken = path.startsWith('/api/') && !PUBLIC_API.includes(path) && !(method === 'get' && PUBLIC_TO_READ.includes(path));
+        const needsToken = path.startsWith('/api/') && !PUBLIC_API.includes(path) && !(method === 'get' && PUBLIC_TO_READ.includes(path)) && !(method === 'post' && PUBLIC_TO_SEND.includes(path));
         expect(op.security).toEqual(needsToken ? [{ bearer: [] }] : []);
       }
     }

@@ -11,6 +11,7 @@ import { createTemporalAccreditationGateway } from '../../api/accreditation-gate
 import { createFrameworkRegister } from '../../api/framework-register';
 import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { createTemporalCspGateway } from '../../api/csp-gateway';
+import { createCspRegistrationDesk } from '../../api/csp-registration-desk';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway, type RegisterPsePayload } from '../../api/pse-gateway';
 import type { Actor } from '../../domain/shared/actor';
@@ -104,6 +105,7 @@ export async function startStack(options: {
     identity,
     nocGateway: createTemporalNocGateway(env.client, config, signing),
     cspGateway,
+    cspRegistrations: createCspRegistrationDesk({ eventStore: store, identity, csps: cspGateway }),
     accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: store, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModels),

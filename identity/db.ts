@@ -64,6 +64,21 @@ export const MIGRATIONS: readonly string[] = [
      expires_at TEXT NOT NULL,
      failures   INTEGER NOT NULL DEFAULT 0
    );`,
+  // Sign-in throttling (identity/throttle-store.ts): fixed-window failure counters and the addresses
+  // that signed in to an account lately, here so that every API process and a restart see the same.
+  `CREATE TABLE throttle_counters (
+     key             TEXT PRIMARY KEY,
+     count           INTEGER NOT NULL,
+     window_start_ms INTEGER NOT NULL,
+     window_ms       INTEGER NOT NULL
+   );
+   CREATE INDEX throttle_counters_end ON throttle_counters (window_start_ms + window_ms);
+   CREATE TABLE throttle_known_addresses (
+     account  TEXT NOT NULL,
+     address  TEXT NOT NULL,
+     until_ms INTEGER NOT NULL,
+     PRIMARY KEY (account, address)
+   );`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

@@ -79,6 +79,10 @@ export const MIGRATIONS: readonly string[] = [
      until_ms INTEGER NOT NULL,
      PRIMARY KEY (account, address)
    );`,
+  // A password an administrator set serves once, to choose the person's own, until password_expires_at
+  // (domain/account: oneTimePassword). Rows projected before keep 0: their passwords were the accounts' own.
+  `ALTER TABLE accounts ADD COLUMN one_time_password INTEGER NOT NULL DEFAULT 0 CHECK (one_time_password IN (0, 1));
+   ALTER TABLE accounts ADD COLUMN password_expires_at TEXT;`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

@@ -263,7 +263,7 @@ if (require.main === module) {
   const open = async (): Promise<CliIdentity> => {
     const config = loadConfig();
     const store = await createEventStore(config.eventStore);
-    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
+    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
     return {
       identity,
       async close() {

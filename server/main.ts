@@ -63,14 +63,15 @@ async function main(): Promise<void> {
 
   const eventStore = await createEventStore(config.eventStore);
   // Account changes are events in this store; the identity database follows them.
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
   // The sign-in throttle's counts, in the same file: shared by every API process, kept across restarts.
   const throttleStore = openThrottleStore(config.identityPath);
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.
     process.stdout.write(
-      `\nFirst start: created the administrator account. Its password is shown only this once:\n` +
+      `\nFirst start: created the administrator account. Its password is shown only this once, and serves once, within\n` +
+        `${config.oneTimePasswordTtlHours} hours, to enrol an authenticator and choose the administrator's own password:\n` +
         `  username: ${admin.username}   password: ${admin.password}\n\n`,
     );
   }

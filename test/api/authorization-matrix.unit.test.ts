@@ -6,7 +6,7 @@ import { apiRoutes, buildApi } from '../../api/server';
 import type { Actor } from '../../domain/shared/actor';
 import { ROLES, type Jurisdiction, type Role } from '../../domain/shared/vocabulary';
 import type { Identity } from '../../identity';
-import { createTestIdentity, seedAccount, seedEnrolledAccount } from '../support/identity';
+import { createTestIdentity, oneTimePasswordFor, seedAccount, seedEnrolledAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
 import { EXPECTATIONS, type Access, type Expectation, type Rule, type SubjectKind } from './authorization-expectations';
 import { PASSWORD } from './harness';
@@ -149,7 +149,9 @@ beforeAll(async () => {
   identity = await createTestIdentity();
   await seedAccount(identity, { username: 'matrix-target', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'matrix-login', role: 'auditor', jurisdiction: 'federal', password: PASSWORD });
-  await seedAccount(identity, { username: 'matrix-enrol', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
+  // Its one-time password replaced by its own in a first enrolment it never confirms: each request starts the enrolment again.
+  await seedAccount(identity, { username: 'matrix-enrol', role: 'reviewer', jurisdiction: 'federal', password: oneTimePasswordFor(PASSWORD) });
+  await identity.beginMfaEnrolment({ username: 'matrix-enrol', password: oneTimePasswordFor(PASSWORD), newPassword: PASSWORD });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);

@@ -8,7 +8,7 @@ import { ROLES, type Jurisdiction, type Role } from '../../domain/shared/vocabul
 import type { Identity } from '../../identity';
 import { createTestIdentity, oneTimePasswordFor, seedAccount, seedEnrolledAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
-import { EXPECTATIONS, type Access, type Expectation, type Rule, type SubjectKind } from './authorization-expectations';
+import { EXPECTATIONS, holds, type Access, type Expectation, type SubjectKind } from './authorization-expectations';
 import { PASSWORD } from './harness';
 import { CSP, FRAMEWORK_PROPOSED, OTHER_CSP, OTHER_PSE, PSES, matrixWorld, type MatrixWorld } from './matrix-world';
 
@@ -50,27 +50,6 @@ function profilesFor(subject: Subject): Profile[] {
     return [undefined];
   };
   return ROLES.flatMap((role) => orgs(role).flatMap((org) => JURISDICTIONS.map((jurisdiction) => ({ role, org, jurisdiction }))));
-}
-
-function holds(rule: Rule, who: Profile, subject: Subject): boolean {
-  switch (rule) {
-    case 'always':
-      return true;
-    case 'never':
-      return false;
-    case 'own-org':
-      return who.org === subject.org;
-    case 'own-jurisdiction':
-      return who.jurisdiction === subject.jurisdiction;
-    case 'federal-or-own-jurisdiction':
-      return who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
-    case 'federal-subject':
-      return subject.jurisdiction === 'federal';
-    case 'provincial-subject':
-      return subject.jurisdiction !== 'federal';
-    case 'oversight':
-      return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
-  }
 }
 
 type Answer = 'allowed' | 'unauthenticated' | 'role' | 'hidden' | 'not-owner' | 'listed' | 'unlisted';

@@ -1,0 +1,116 @@
+/**
+ * The UI's authorization matrix: one row per route the server-rendered UI registers (pages under /ui
+ * and the public pages), naming for every role what it gets. The rules and building blocks are the
+ * API matrix's (test/api/authorization-expectations.ts):
+ *
+ *   ROLE / OWNER  403 page, whoever the record belongs to (the UI answers both the same way)
+ *   record(r)     served when rule r holds between the person and the record, else the 404 page,
+ *                 answered exactly as for a record that does not exist
+ *   record(r, then) as record(r), but where `then` does not hold the 403 page
+ *   list(r)       served; the record is on the page when rule r holds
+ *
+ * "Served" is a page (200), a redirect that is not to sign-in (303 after a form), or the form shown
+ * again with what was wrong with it (400, 409, 422: the person got past authorization). Without a
+ * session, a page that is not public sends the person to sign in (303 to /ui/login?reason=required).
+ *
+ * Adding a UI route: add its row here (the matrix fails for a route without one). `params` fills path
+ * parameters that do not name a record (an action's name); `form` is what a POST sends besides its
+ * form token, a function when each request needs a fresh one.
+ */
+import type { Role } from '../../domain/shared/vocabulary';
+import type { Identity } from '../../identity';
+import {
+  HIDDEN,
+  NOC_APPLICANT,
+  NOC_DECIDING,
+  NOC_REVIEWING,
+  NOC_SIGHT,
+  OWN_ORG,
+  PROVIDER_RECORD,
+  ROLE,
+  YES,
+  every,
+  list,
+  only,
+  staff,
+  type Access,
+  type SubjectKind,
+} from '../api/authorization-expectations';
+import { PASSWORD } from '../api/harness';
+import { testTotp } from '../support/mfa';
+
+export interface UiExpectation {
+  /** Whose record the route's path names. */
+  subject: SubjectKind;
+  /** Served to anyone, session or not. */
+  public?: boolean;
+  access: Record<Role, Access>;
+  /** Path parameters that name no record (e.g. an action). */
+  params?: Record<string, string>;
+  query?: string;
+  form?: Record<string, string> | ((identity: Identity) => Promise<Record<string, string>>);
+}
+
+/** The account whose sign-in the sign-in routes go through, enrolled by the matrix. */
+export const UI_LOGIN_ACCOUNT = 'matrix-ui-login';
+
+const publicPage = (query?: string): UiExpectation => ({ subject: 'none', public: true, access: every(YES), ...(query ? { query } : {}) });
+const page = (subject: SubjectKind, access: Record<Role, Access>, extra: Partial<UiExpectation> = {}): UiExpectation => ({ subject, access, ...extra });
+const reasons = { reasons: 'Recorded for the UI authorization matrix' };
+
+export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
+  'GET /': publicPage(),
+  'GET /accredited-list': publicPage(),
+  'GET /accredited-list/changes': publicPage(),
+  'GET /procurement-check': publicPage('pse=pse-fed&offering=off-gov&dataClass=open'),
+  'GET /frameworks': publicPage(),
+  'GET /adoption': publicPage(),
+  'GET /ui/static/ui.css': publicPage(),
+  'GET /ui/static/queue-refresh.js': publicPage(),
+
+  // Signing in is for anyone; the rows go through a real sign-in of an enrolled account each time.
+  'GET /ui/login': publicPage(),
+  'POST /ui/login': { ...publicPage(), form: { username: UI_LOGIN_ACCOUNT, password: PASSWORD } },
+  'POST /ui/login/code': {
+    ...publicPage(),
+    form: async (identity) => {
+      const { challenge } = await identity.startSignIn({ username: UI_LOGIN_ACCOUNT, password: PASSWORD });
+      return { challenge, code: testTotp.code(UI_LOGIN_ACCOUNT) };
+    },
+  },
+  'POST /ui/logout': publicPage(),
+
+  'GET /ui/queue': page('none', every(YES)),
+  'POST /ui/queue/claim': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
+  'POST /ui/queue/release': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
+
+  'GET /ui/nocs': page('noc', NOC_SIGHT(list)),
+  'GET /ui/nocs.csv': page('noc', NOC_SIGHT(list)),
+  'GET /ui/nocs/new': page('none', only({ pse: YES })),
+  'POST /ui/nocs': page('none', only({ pse: YES })),
+  'GET /ui/nocs/:nocId': page('noc', NOC_SIGHT((rule) => ({ kind: 'record', rule }))),
+  'POST /ui/nocs/:nocId/:action': page('noc', NOC_REVIEWING, { params: { action: 'start-review' } }),
+
+  'GET /ui/accreditations': page('none', every(YES)),
+  'GET /ui/accreditations/new': page('none', only({ csp: YES })),
+  'POST /ui/accreditations/csp': page('none', only({ csp: YES })),
+  'POST /ui/accreditations/offerings': page('none', only({ csp: YES })),
+  'POST /ui/accreditations': page('none', only({ csp: YES })),
+  'GET /ui/accreditations/:applicationId': page('csp', PROVIDER_RECORD),
+  'POST /ui/accreditations/:applicationId/:action': page('csp', only({ reviewer: YES }), { params: { action: 'start-screening' } }),
+
+  'GET /ui/reviews/:reviewId': page('csp', PROVIDER_RECORD),
+  'POST /ui/reviews/:reviewId/:action': page('csp', only({ reviewer: YES }), { params: { action: 'request-evidence' }, form: { request: 'Logs, please' } }),
+  'GET /ui/compliance': page('none', only({ ...staff(YES), admin: ROLE, csp: YES })),
+
+  'GET /ui/audit/log': page('none', only({ auditor: YES })),
+  'GET /ui/audit/as-of': page('none', only({ auditor: YES })),
+  'GET /ui/audit/verification': page('none', only({ auditor: YES })),
+  'GET /ui/audit/cases/:stream/dossier': page('none', only({ auditor: YES })),
+
+  'GET /ui/accounts': page('none', only({ admin: YES })),
+  'POST /ui/accounts/:username/grants/:grantId/:decision': page('none', only({ admin: YES }), { params: { decision: 'approve' } }),
+};
+
+/** Kept for rows that need them as the matrix grows: the NOC applicant's and deciders' actions, a provider's own. */
+export const UI_BUILDING_BLOCKS = { NOC_APPLICANT, NOC_DECIDING, OWN_ORG, HIDDEN, reasons };

@@ -17,26 +17,21 @@
  * parameters that do not name a record (an action's name); `form` is what a POST sends besides its
  * form token, a function when each request needs a fresh one.
  */
-import type { Role } from '../../domain/shared/vocabulary';
+import { ROLES, type Role } from '../../domain/shared/vocabulary';
 import type { Identity } from '../../identity';
 import {
-  HIDDEN,
-  NOC_APPLICANT,
-  NOC_DECIDING,
   NOC_REVIEWING,
   NOC_SIGHT,
-  OWN_ORG,
   PROVIDER_RECORD,
-  ROLE,
   YES,
   every,
   list,
   only,
-  staff,
+  record,
   type Access,
   type SubjectKind,
 } from '../api/authorization-expectations';
-import { PASSWORD } from '../api/harness';
+import { NOC_REQUEST, PASSWORD } from '../api/harness';
 import { testTotp } from '../support/mfa';
 
 export interface UiExpectation {
@@ -54,9 +49,28 @@ export interface UiExpectation {
 /** The account whose sign-in the sign-in routes go through, enrolled by the matrix. */
 export const UI_LOGIN_ACCOUNT = 'matrix-ui-login';
 
+/**
+ * A case's action in the UI: the page loads the case first, so whoever may not see it gets the 404
+ * page (as for a case that does not exist); of those who see it, the roles the action is not for get
+ * the 403 page. `sight` is who sees the case, `allowed` who acts (the API matrix's rows for both).
+ */
+const act = (sight: Record<Role, Access>, allowed: Record<Role, Access>): Record<Role, Access> =>
+  Object.fromEntries(
+    ROLES.map((role) => {
+      const seen = sight[role];
+      const may = allowed[role];
+      if (seen.kind !== 'record') return [role, seen];
+      if (may.kind === 'role') return [role, record(seen.rule, 'never')];
+      if (may.kind === 'record') return [role, record(seen.rule, may.then ?? may.rule)];
+      return [role, may];
+    }),
+  ) as Record<Role, Access>;
+
 const publicPage = (query?: string): UiExpectation => ({ subject: 'none', public: true, access: every(YES), ...(query ? { query } : {}) });
 const page = (subject: SubjectKind, access: Record<Role, Access>, extra: Partial<UiExpectation> = {}): UiExpectation => ({ subject, access, ...extra });
-const reasons = { reasons: 'Recorded for the UI authorization matrix' };
+/** A NOC request as the form sends it. */
+const NOC_FORM = { ...NOC_REQUEST, systems: NOC_REQUEST.systems.join('\n'), requestedMonths: String(NOC_REQUEST.requestedMonths) };
+const NOC_CASE = NOC_SIGHT((rule) => record(rule));
 
 export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /': publicPage(),
@@ -87,9 +101,9 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/nocs': page('noc', NOC_SIGHT(list)),
   'GET /ui/nocs.csv': page('noc', NOC_SIGHT(list)),
   'GET /ui/nocs/new': page('none', only({ pse: YES })),
-  'POST /ui/nocs': page('none', only({ pse: YES })),
-  'GET /ui/nocs/:nocId': page('noc', NOC_SIGHT((rule) => ({ kind: 'record', rule }))),
-  'POST /ui/nocs/:nocId/:action': page('noc', NOC_REVIEWING, { params: { action: 'start-review' } }),
+  'POST /ui/nocs': page('none', only({ pse: YES }), { form: NOC_FORM }),
+  'GET /ui/nocs/:nocId': page('noc', NOC_CASE),
+  'POST /ui/nocs/:nocId/:action': page('noc', act(NOC_CASE, NOC_REVIEWING), { params: { action: 'start-review' } }),
 
   'GET /ui/accreditations': page('none', every(YES)),
   'GET /ui/accreditations/new': page('none', only({ csp: YES })),
@@ -97,11 +111,13 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'POST /ui/accreditations/offerings': page('none', only({ csp: YES })),
   'POST /ui/accreditations': page('none', only({ csp: YES })),
   'GET /ui/accreditations/:applicationId': page('csp', PROVIDER_RECORD),
-  'POST /ui/accreditations/:applicationId/:action': page('csp', only({ reviewer: YES }), { params: { action: 'start-screening' } }),
+  'POST /ui/accreditations/:applicationId/:action': page('csp', act(PROVIDER_RECORD, only({ reviewer: YES })), { params: { action: 'start-screening' } }),
 
   'GET /ui/reviews/:reviewId': page('csp', PROVIDER_RECORD),
-  'POST /ui/reviews/:reviewId/:action': page('csp', only({ reviewer: YES }), { params: { action: 'request-evidence' }, form: { request: 'Logs, please' } }),
-  'GET /ui/compliance': page('none', only({ ...staff(YES), admin: ROLE, csp: YES })),
+  'POST /ui/reviews/:reviewId/:action': page('csp', act(PROVIDER_RECORD, only({ reviewer: YES })), { params: { action: 'request-evidence' }, form: { request: 'Logs, please' } }),
+  // Every signed-in person gets the page; complianceQueries.dashboard(actor) shows the rows of the
+  // Office's compliance staff and a provider's own, and nobody else any (projections' own tests).
+  'GET /ui/compliance': page('none', every(YES)),
 
   'GET /ui/audit/log': page('none', only({ auditor: YES })),
   'GET /ui/audit/as-of': page('none', only({ auditor: YES })),
@@ -109,8 +125,6 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/audit/cases/:stream/dossier': page('none', only({ auditor: YES })),
 
   'GET /ui/accounts': page('none', only({ admin: YES })),
-  'POST /ui/accounts/:username/grants/:grantId/:decision': page('none', only({ admin: YES }), { params: { decision: 'approve' } }),
+  'POST /ui/accounts/:username/grants/:grantId/approve': page('none', only({ admin: YES })),
+  'POST /ui/accounts/:username/grants/:grantId/reject': page('none', only({ admin: YES }), { form: { reason: 'Recorded for the UI authorization matrix' } }),
 };
-
-/** Kept for rows that need them as the matrix grows: the NOC applicant's and deciders' actions, a provider's own. */
-export const UI_BUILDING_BLOCKS = { NOC_APPLICANT, NOC_DECIDING, OWN_ORG, HIDDEN, reasons };

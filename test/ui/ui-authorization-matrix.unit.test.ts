@@ -186,7 +186,8 @@ describe('the UI authorization matrix', () => {
       });
     };
 
-    for (const key of uiRoutes) {
+    // A route without a row fails the test above; here it has nothing to be compared with.
+    for (const key of uiRoutes.filter((k) => UI_EXPECTATIONS[k] !== undefined)) {
       const expectation = UI_EXPECTATIONS[key] as UiExpectation;
       const route = key.split(' ')[1] as string;
       for (const subject of SUBJECTS[expectation.subject]) {

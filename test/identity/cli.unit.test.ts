@@ -119,7 +119,7 @@ describe('npm run accounts', () => {
 
   it('bootstraps an administrator from the console only while no enabled one exists, recorded as the operator console', async () => {
     const first = await run(['add', '--username', 'root', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'root password!']);
-    expect(first.out).toMatch(/^Created root \(admin, federal\), id \S+$/);
+    expect(first.out).toMatch(/^Created root \(admin, federal\), id \S+\nThat password serves once/);
     const second = await run(['add', '--username', 'second', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'second password']);
     expect(second.out).toMatch(/the admin role awaits a second administrator's approval \(grant \S+\)/);
     expect((await run(['pending'])).out).toMatch(/^second\s+admin\s+federal\s+grant \S+ asked by operator-console/);

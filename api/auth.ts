@@ -49,11 +49,15 @@ export function bearerCheck(identity: ApiDeps['identity'], roles: readonly Role[
  */
 export function logRefusal(request: FastifyRequest, error: DomainError, status: number): void {
   const refused = error.kind === 'unauthenticated' || error.kind === 'forbidden' || (error.code === 'NOT_FOUND' && request.actor !== undefined);
-  if (!refused) return;
+  if (refused) logAccessRefused(request, error.code, status);
+}
+
+/** The one "access refused" warning, with the actor and the route; the UI logs its refusals through it too. */
+export function logAccessRefused(request: FastifyRequest, refusal: string, status: number): void {
   const actor = request.actor;
   request.log.warn(
     {
-      refusal: error.code,
+      refusal,
       status,
       method: request.method,
       route: request.routeOptions.url,

@@ -15,6 +15,7 @@ import type { CspGateway } from './csp-gateway';
 import type { FrameworkRegister } from './framework-register';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
+import type { ThrottleStore } from '../identity/throttle-store';
 import type { LoginThrottleOptions, Window } from './login-throttle';
 import type { CspRegistrationDesk } from './csp-registration-desk';
 
@@ -72,4 +73,9 @@ export interface ApiDeps {
   publicQueries?: PublicQueries;
   /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /**
+   * Where the sign-in throttle counts (identity/throttle-store.ts): the identity database in a
+   * deployment, shared by every API process; without it, a private in-memory one.
+   */
+  throttleStore?: ThrottleStore;
 }

@@ -1,10 +1,12 @@
-import { fastifyRateLimit, normalizeIP } from '@fastify/rate-limit';
+import { fastifyRateLimit, normalizeIP, type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, RateLimited } from '../domain/shared/errors';
+import type { ThrottleStore } from '../identity/throttle-store';
 
 /**
  * Throttling of sign-in, shared by POST /api/auth/login and the UI's sign-in form. The counting is
- * @fastify/rate-limit's (fixed windows in its in-memory store, addresses normalised, IPv6 by /64);
+ * @fastify/rate-limit's (fixed windows, addresses normalised, IPv6 by /64), kept in a ThrottleStore
+ * (the identity database in a deployment, so every API process and a restart see the same counts);
  * this file decides what is counted and when an attempt is refused:
  *
  * - per address, failures whatever the username: one address cannot spray many accounts, while an
@@ -87,34 +89,39 @@ function refuse(ttlMs: number): never {
   throw new RateLimited(`Too many sign-in attempts; try again in ${wait}`, seconds);
 }
 
-/** Addresses that signed in to an account lately; bounded, the oldest forgotten first. */
-class KnownAddresses {
-  private readonly until = new Map<string, number>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly capacity = 10_000,
-  ) {}
-
-  add({ account, address }: Subject): void {
-    const key = `${account}|${address}`;
-    this.until.delete(key);
-    this.until.set(key, Date.now() + this.ttlMs);
-    for (const oldest of this.until.keys()) {
-      if (this.until.size <= this.capacity) break;
-      this.until.delete(oldest);
+/**
+ * @fastify/rate-limit's store contract over a ThrottleStore. Each limiter's keys carry its own prefix
+ * (see keyGenerator below), so one table serves them all and `child` needs no state of its own.
+ */
+function rateLimitStoreOn(store: ThrottleStore) {
+  const answer = (count: () => { current: number; ttl: number }, callback: (error: Error | null, result?: { current: number; ttl: number }) => void) => {
+    let result;
+    try {
+      result = count();
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    callback(null, result);
+  };
+  class SharedStore implements FastifyRateLimitStore {
+    incr(key: string, callback: Parameters<FastifyRateLimitStore['incr']>[1], timeWindow: number): void {
+      answer(() => store.incr(key, timeWindow, Date.now()), callback);
+    }
+    read(key: string, callback: Parameters<FastifyRateLimitStore['incr']>[1], timeWindow: number): void {
+      answer(() => store.read(key, timeWindow, Date.now()), callback);
+    }
+    child(): FastifyRateLimitStore {
+      return this;
     }
   }
-
-  has({ account, address }: Subject): boolean {
-    return (this.until.get(`${account}|${address}`) ?? 0) > Date.now();
-  }
+  return SharedStore;
 }
 
 /** Registers @fastify/rate-limit on the app (no global limit) and decorates the app with the throttle. */
-export function registerLoginThrottle(app: FastifyInstance, options: Partial<LoginThrottleOptions> = {}): LoginThrottle {
+export function registerLoginThrottle(app: FastifyInstance, store: ThrottleStore, options: Partial<LoginThrottleOptions> = {}): LoginThrottle {
   const settings: LoginThrottleOptions = { ...DEFAULT_LOGIN_THROTTLE, ...options };
-  app.register(fastifyRateLimit, { global: false });
-  const known = new KnownAddresses(settings.knownAddressMs);
+  app.register(fastifyRateLimit, { global: false, store: rateLimitStoreOn(store) });
 
   // createRateLimit exists once the plugin has loaded, i.e. by the first request.
   let limits: { address: Limiter; pair: Limiter[]; account: Limiter } | undefined;
@@ -123,19 +130,19 @@ export function registerLoginThrottle(app: FastifyInstance, options: Partial<Log
       address: app.createRateLimit({
         max: settings.perAddress.max,
         timeWindow: settings.perAddress.windowMs,
-        keyGenerator: (r) => subjectOf(r).address,
+        keyGenerator: (r) => `address|${subjectOf(r).address}`,
       }),
-      pair: settings.perAccountAndAddress.map((tier) =>
+      pair: settings.perAccountAndAddress.map((tier, i) =>
         app.createRateLimit({
           max: tier.max,
           timeWindow: tier.windowMs,
-          keyGenerator: (r) => `${subjectOf(r).account}|${subjectOf(r).address}`,
+          keyGenerator: (r) => `pair-${i}|${subjectOf(r).account}|${subjectOf(r).address}`,
         }),
       ),
       account: app.createRateLimit({
         max: settings.perAccount.max,
         timeWindow: settings.perAccount.windowMs,
-        keyGenerator: (r) => subjectOf(r).account,
+        keyGenerator: (r) => `account|${subjectOf(r).account}`,
       }),
     });
 
@@ -150,11 +157,11 @@ export function registerLoginThrottle(app: FastifyInstance, options: Partial<Log
       const locked = (await Promise.all([address, ...pair].map((limit) => limit(request, { increment: false })))).filter(reached);
       if (locked.length > 0) refuse(Math.max(...locked.map((s) => s.ttl)));
       const byAccount = await account(request, { increment: false });
-      if (reached(byAccount) && !known.has(subject)) refuse(byAccount.ttl);
+      if (reached(byAccount) && !store.isKnown(subject.account, subject.address, Date.now())) refuse(byAccount.ttl);
 
       try {
         const result = await login();
-        if (!options.partial) known.add(subject);
+        if (!options.partial) store.markKnown(subject.account, subject.address, Date.now() + settings.knownAddressMs);
         return result;
       } catch (err) {
         if (err instanceof DomainError && COUNTED.has(err.code)) {

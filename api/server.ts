@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
 import { DomainError, RateLimited } from '../domain/shared/errors';
+import { openThrottleStore } from '../identity/throttle-store';
 import { parseOrThrow } from '../identity/validation';
 import { bearerCheck, logRefusal } from './auth';
 import type { ApiDeps } from './deps';
@@ -111,7 +112,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     },
   });
   registerSecurityHeaders(app, deps.config.api);
-  registerLoginThrottle(app, deps.loginThrottle);
+  // Without a shared store (tests, tools), the counts live in a private in-memory database.
+  const throttleStore = deps.throttleStore ?? openThrottleStore(':memory:');
+  if (deps.throttleStore === undefined) app.addHook('onClose', async () => (throttleStore as ReturnType<typeof openThrottleStore>).close());
+  registerLoginThrottle(app, throttleStore, deps.loginThrottle);
   registerRegistrationThrottle(app, deps.registrationThrottle);
 
   app.removeContentTypeParser(['application/json']);

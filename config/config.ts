@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_POLL_MS: intFrom(50),
   SESSION_TTL_HOURS: intFrom(12),
+  ONE_TIME_PASSWORD_TTL_HOURS: positiveFrom(72),
   PASSWORD_HASH_CONCURRENCY: positiveFrom(8),
   NOC_MAX_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxMonths),
   NOC_MAX_EXTENSION_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxExtensionMonths),
@@ -130,6 +131,8 @@ export interface AppConfig {
   logLevel: string;
   projectionPollMs: number;
   sessionTtlHours: number;
+  /** How long a password an administrator sets (account creation, password or second-factor reset) serves, once. */
+  oneTimePasswordTtlHours: number;
   /** Password hashes (argon2id) in flight at once; more sign-ins at that moment are refused with Retry-After. */
   passwordHashConcurrency: number;
   nocPolicy: NocPolicy;
@@ -258,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    oneTimePasswordTtlHours: e.ONE_TIME_PASSWORD_TTL_HOURS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     audit: {
       signingKeyPem: e.AUDIT_SIGNING_KEY,

@@ -67,6 +67,14 @@ export interface AccountCommandDeps {
   view(username: string): AccountView;
   /** Deletes the account's second factor (identity/mfa.ts), when an AccountMfaReset is applied. */
   forgetSecondFactor(accountId: string): void;
+  /** How long a password an administrator set (or kept through a second-factor reset) serves, once. */
+  oneTimePasswordTtlMs: number;
+}
+
+/** What identity.ts alone uses: the holder's own password, chosen after its one-time one was checked. */
+export interface HolderCommands {
+  /** Records the password (its hash computed by the caller) as the holder's own: AccountPasswordChosen. */
+  choosePassword(holder: Actor, username: string, passwordHash: string): Promise<AccountView>;
 }
 
 const toAssignment = (input: { role: Assignment['role']; jurisdiction: Assignment['jurisdiction']; organisationId?: string | undefined }): Assignment => ({
@@ -75,7 +83,16 @@ const toAssignment = (input: { role: Assignment['role']; jurisdiction: Assignmen
   organisationId: input.organisationId ?? null,
 });
 
-export function createAccountCommands({ db, store, cost, now, view, forgetSecondFactor }: AccountCommandDeps): AccountCommands & { rows: AccountRows } {
+export function createAccountCommands({
+  db,
+  store,
+  cost,
+  now,
+  view,
+  forgetSecondFactor,
+  oneTimePasswordTtlMs,
+}: AccountCommandDeps): AccountCommands & HolderCommands & { rows: AccountRows } {
+  const passwordExpiresAt = (): string => new Date(now().getTime() + oneTimePasswordTtlMs).toISOString();
   const rows = createAccountRows(db, now, forgetSecondFactor);
   const stmt = {
     enabledAdmins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE role = 'admin' AND disabled = 0"),
@@ -158,6 +175,7 @@ export function createAccountCommands({ db, store, cost, now, view, forgetSecond
             credentialId,
             assignment: toAssignment(valid),
             grantId: randomUUID(),
+            passwordExpiresAt: passwordExpiresAt(),
           },
         }),
       );
@@ -179,7 +197,7 @@ export function createAccountCommands({ db, store, cost, now, view, forgetSecond
       const history = await readAccount(store, valid.username);
       if (history.state.status === 'none') throw new DomainError('NOT_FOUND', `No account named ${valid.username}`, 'username');
       return withCredential(valid.username, valid.password, (credentialId) =>
-        execute(valid.username, { type: 'ResetPassword', actor, data: { credentialId } }, history),
+        execute(valid.username, { type: 'ResetPassword', actor, data: { credentialId, passwordExpiresAt: passwordExpiresAt() } }, history),
       );
     },
 
@@ -195,7 +213,13 @@ export function createAccountCommands({ db, store, cost, now, view, forgetSecond
 
     async resetMfa(actor, username) {
       const { username: name } = parseOrThrow(AccountRef, { username });
-      return execute(name, { type: 'ResetMfa', actor, data: {} });
+      return execute(name, { type: 'ResetMfa', actor, data: { passwordExpiresAt: passwordExpiresAt() } });
+    },
+
+    async choosePassword(holder, username, passwordHash) {
+      const credentialId = randomUUID();
+      rows.stage(credentialId, username, passwordHash);
+      return execute(username, { type: 'ChoosePassword', actor: holder, data: { credentialId } });
     },
 
     listPendingGrants() {

@@ -11,6 +11,10 @@ import { promptHidden } from './prompt';
 import { PASSWORD_MIN_LENGTH, type AccountInput, type AccountView } from './schemas';
 import { generatePassword } from './tokens';
 
+/** Passwords set here serve once (identity.ts): the person is told so with the password. */
+const ONE_TIME_NOTE =
+  'That password serves once, within ONE_TIME_PASSWORD_TTL_HOURS (72 by default): at the next sign-in the person enrols an authenticator and chooses their own.';
+
 /**
  * `npm run accounts -- <command>`: the operator's tool for accounts. Every change is recorded as an
  * event of the actor "operator console" (someone at the machine, not a signed-in person). Exit codes:
@@ -166,6 +170,7 @@ export async function runCli(argv: readonly string[], openIdentity: () => Promis
         });
         io.out(`Created ${account.username} (${account.role}, ${account.jurisdiction}), id ${account.id}${roleOutcome(account)}`);
         if (generated) io.out(`Password for ${account.username} (shown once): ${password}`);
+        io.out(ONE_TIME_NOTE);
         return 0;
       }
       case 'list': {
@@ -189,12 +194,14 @@ export async function runCli(argv: readonly string[], openIdentity: () => Promis
         await identity.resetPassword(actor, target, password);
         io.out(`Password of ${target} changed; its sessions have ended`);
         if (generated) io.out(`New password for ${target} (shown once): ${password}`);
+        io.out(ONE_TIME_NOTE);
         return 0;
       }
       case 'reset-mfa': {
         if (target === undefined) throw new UsageError('--username: is required (or: reset-mfa NAME)');
         await identity.resetMfa(actor, target);
         io.out(`Second factor of ${target} reset; its sessions have ended and it enrols again at the next sign-in`);
+        io.out(ONE_TIME_NOTE);
         return 0;
       }
       case 'set-role': {
@@ -263,7 +270,7 @@ if (require.main === module) {
   const open = async (): Promise<CliIdentity> => {
     const config = loadConfig();
     const store = await createEventStore(config.eventStore);
-    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
+    const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
     return {
       identity,
       async close() {

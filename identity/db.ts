@@ -64,6 +64,25 @@ export const MIGRATIONS: readonly string[] = [
      expires_at TEXT NOT NULL,
      failures   INTEGER NOT NULL DEFAULT 0
    );`,
+  // Sign-in throttling (identity/throttle-store.ts): fixed-window failure counters and the addresses
+  // that signed in to an account lately, here so that every API process and a restart see the same.
+  `CREATE TABLE throttle_counters (
+     key             TEXT PRIMARY KEY,
+     count           INTEGER NOT NULL,
+     window_start_ms INTEGER NOT NULL,
+     window_ms       INTEGER NOT NULL
+   );
+   CREATE INDEX throttle_counters_end ON throttle_counters (window_start_ms + window_ms);
+   CREATE TABLE throttle_known_addresses (
+     account  TEXT NOT NULL,
+     address  TEXT NOT NULL,
+     until_ms INTEGER NOT NULL,
+     PRIMARY KEY (account, address)
+   );`,
+  // A password an administrator set serves once, to choose the person's own, until password_expires_at
+  // (domain/account: oneTimePassword). Rows projected before keep 0: their passwords were the accounts' own.
+  `ALTER TABLE accounts ADD COLUMN one_time_password INTEGER NOT NULL DEFAULT 0 CHECK (one_time_password IN (0, 1));
+   ALTER TABLE accounts ADD COLUMN password_expires_at TEXT;`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

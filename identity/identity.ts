@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { passwordExpired, passwordExpiredError } from '../domain/account';
 import { SYSTEM_ACTOR, type Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
 import type { Jurisdiction, Role } from '../domain/shared/vocabulary';
@@ -9,7 +10,7 @@ import { openIdentityDb } from './db';
 import { createMfa, type MfaEnrolment } from './mfa';
 import { createSecretBox } from './secret-box';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword, type PasswordCost } from './passwords';
-import { LoginInput, Username, type AccountStatus, type AccountView, type PendingGrantView } from './schemas';
+import { LoginInput, NewPasswordInput, Username, type AccountStatus, type AccountView, type PendingGrantView } from './schemas';
 import { generatePassword, newToken, sessionDigest, type TokenKind } from './tokens';
 import { parseOrThrow } from './validation';
 
@@ -29,6 +30,8 @@ export interface SignInChallenge {
   username: string;
   /** Present while the account has no confirmed authenticator: what to add to the app. */
   enrolment?: MfaEnrolment;
+  /** The password was one an administrator set: the code step also takes the person's own new password. */
+  passwordChangeRequired: boolean;
 }
 
 /** What the API and UI use of the second factor. */
@@ -49,17 +52,25 @@ export interface Identity extends AccountCommands {
   findAccount(username: string): AccountView | undefined;
   /**
    * Throws INVALID_CREDENTIALS for an unknown user, a wrong password or a disabled account alike.
-   * The token is of the kind asked for (API bearer token unless said otherwise).
+   * The token is of the kind asked for (API bearer token unless said otherwise). A one-time password
+   * (set by an administrator) signs in only with `newPassword`, which replaces it (PASSWORD_CHANGE_REQUIRED,
+   * PASSWORD_EXPIRED once its time is up).
    */
   login(input: LoginInput, kind?: TokenKind): Promise<Session>;
-  /** After the right password, a new authenticator secret for an account without a confirmed one. */
+  /**
+   * After the right password, a new authenticator secret for an account without a confirmed one. With a
+   * one-time password, `newPassword` is required and becomes the account's own in the same step.
+   */
   beginMfaEnrolment(input: LoginInput): Promise<MfaEnrolment>;
   /** Checks the password and opens a challenge for the code (starting an enrolment when there is none). */
   startSignIn(input: LoginInput): Promise<SignInChallenge>;
   /** The live challenge, with the pending enrolment to show again; undefined when expired or spent. */
   pendingSignIn(challenge: string): SignInChallenge | undefined;
-  /** The code step; throws MFA_CHALLENGE_INVALID for a dead challenge, as login for the code. */
-  finishSignIn(challenge: string, code: string, kind?: TokenKind): Session;
+  /**
+   * The code step; throws MFA_CHALLENGE_INVALID for a dead challenge, as login for the code. When the
+   * password was a one-time one, `newPassword` is required and becomes the account's own.
+   */
+  finishSignIn(challenge: string, code: string, kind?: TokenKind, newPassword?: string): Promise<Session>;
   /** Revokes the session; false when the token was not a live session of that kind. */
   logout(token: string, kind?: TokenKind): boolean;
   /** The actor behind a live session token of that kind, or undefined. */
@@ -91,7 +102,11 @@ export interface IdentityOptions {
   mfaKey?: Buffer;
   /** The clock of TOTP time steps; `now` unless given (tests step it to get a fresh code per sign-in). */
   mfaNow?: () => Date;
+  /** How long a password an administrator sets serves, once (config.oneTimePasswordTtlHours); 72 unless given. */
+  oneTimePasswordTtlHours?: number;
 }
+
+export const DEFAULT_ONE_TIME_PASSWORD_TTL_HOURS = 72;
 
 interface AccountRow {
   id: string;
@@ -106,6 +121,9 @@ interface AccountRow {
   created_at: string;
   status: AccountStatus;
   pending_grant: string | null;
+  /** The password is one an administrator set: it serves once, to choose the person's own, until password_expires_at. */
+  one_time_password: 0 | 1;
+  password_expires_at: string | null;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -174,7 +192,49 @@ export function createIdentity(options: IdentityOptions): Identity {
     if (!row) throw new DomainError('NOT_FOUND', `No account named ${username}`, 'username');
     return toView(row);
   };
-  const accounts = createAccountCommands({ db, store: options.store, cost, now, view, forgetSecondFactor: (accountId) => mfa.reset(accountId) });
+  const accounts = createAccountCommands({
+    db,
+    store: options.store,
+    cost,
+    now,
+    view,
+    forgetSecondFactor: (accountId) => mfa.reset(accountId),
+    oneTimePasswordTtlMs: (options.oneTimePasswordTtlHours ?? DEFAULT_ONE_TIME_PASSWORD_TTL_HOURS) * HOUR_MS,
+  });
+
+  /** Whether the right password was a one-time one; PASSWORD_EXPIRED when its time is up. */
+  const oneTime = (row: AccountRow): boolean => {
+    if (row.one_time_password === 0) return false;
+    if (passwordExpired({ expiresAt: row.password_expires_at }, now().toISOString())) throw passwordExpiredError();
+    return true;
+  };
+
+  /** The hash of the person's own password, given with a one-time one; checked before anything is changed. */
+  const newPasswordHash = async (row: AccountRow, newPassword: string | undefined): Promise<string> => {
+    if (newPassword === undefined || newPassword === '') {
+      throw new DomainError(
+        'PASSWORD_CHANGE_REQUIRED',
+        'newPassword: this password was set by an administrator and serves only once; choose a new password of your own',
+        'newPassword',
+      );
+    }
+    const valid = parseOrThrow(NewPasswordInput, { newPassword }).newPassword;
+    if (await verifyPassword(row.password_hash, valid)) {
+      throw new DomainError('VALIDATION_FAILED', 'newPassword: must differ from the password an administrator set', 'newPassword');
+    }
+    return hashPassword(valid, cost);
+  };
+
+  /** A new password offered with a password that is the account's own: no silent ignoring. */
+  const refuseNewPassword = (newPassword: string | undefined): void => {
+    if (newPassword !== undefined) {
+      throw new DomainError('PASSWORD_NOT_ONE_TIME', "newPassword: this account's password is its own already; only a one-time password is replaced at sign-in", 'newPassword');
+    }
+  };
+
+  const choosePassword = async (row: AccountRow, passwordHash: string): Promise<void> => {
+    await accounts.choosePassword(toActor(row), row.username, passwordHash);
+  };
 
   /** The account behind a username and password, checked in the same time whether it exists or not. */
   const checkPassword = async (input: LoginInput): Promise<AccountRow> => {
@@ -200,7 +260,7 @@ export function createIdentity(options: IdentityOptions): Identity {
 
   const challengeOf = (row: AccountRow, challenge: { challenge: string; expiresAt: string }): SignInChallenge => {
     const enrolment = mfa.pendingEnrolment(row);
-    return { ...challenge, username: row.username, ...(enrolment ? { enrolment } : {}) };
+    return { ...challenge, username: row.username, passwordChangeRequired: row.one_time_password === 1, ...(enrolment ? { enrolment } : {}) };
   };
 
   const identity: Identity = {
@@ -226,15 +286,33 @@ export function createIdentity(options: IdentityOptions): Identity {
 
     async login(input, kind = 'api') {
       const row = await checkPassword(input);
-      return openSession(row, kind, mfa.verify(row.id, input.code).recoveryCodes);
+      const isOneTime = oneTime(row);
+      if (!isOneTime) refuseNewPassword(input.newPassword);
+      // Not enrolled at all: the enrolment (which takes the new password) comes first.
+      const chosen = isOneTime && mfa.status(row.id) !== 'none' ? await newPasswordHash(row, input.newPassword) : undefined;
+      const verified = mfa.verify(row.id, input.code);
+      if (chosen !== undefined) await choosePassword(row, chosen);
+      return openSession(row, kind, verified.recoveryCodes);
     },
 
     async beginMfaEnrolment(input) {
-      return mfa.beginEnrolment(await checkPassword(input));
+      const row = await checkPassword(input);
+      if (!oneTime(row)) {
+        refuseNewPassword(input.newPassword);
+        return mfa.beginEnrolment(row);
+      }
+      if (mfa.status(row.id) === 'enrolled') {
+        throw new DomainError('MFA_ALREADY_ENROLLED', `${row.username} has an authenticator already; an administrator can reset it`);
+      }
+      const chosen = await newPasswordHash(row, input.newPassword);
+      const enrolment = mfa.beginEnrolment(row);
+      await choosePassword(row, chosen);
+      return enrolment;
     },
 
     async startSignIn(input) {
       const row = await checkPassword(input);
+      oneTime(row);
       if (mfa.status(row.id) === 'none') mfa.beginEnrolment(row);
       return challengeOf(row, mfa.openChallenge(row.id));
     },
@@ -246,10 +324,11 @@ export function createIdentity(options: IdentityOptions): Identity {
       return challengeOf(row, { challenge, expiresAt: live.expiresAt });
     },
 
-    finishSignIn(challenge, code, kind = 'api') {
+    async finishSignIn(challenge, code, kind = 'api', newPassword) {
       const live = mfa.challengeAccount(challenge);
       const row = live && stmt.byId.get(live.accountId);
       if (!row || row.disabled === 1) throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in took too long or was already used; sign in again');
+      const chosen = oneTime(row) ? await newPasswordHash(row, newPassword) : undefined;
       let verified;
       try {
         verified = mfa.verify(row.id, code);
@@ -258,6 +337,7 @@ export function createIdentity(options: IdentityOptions): Identity {
         throw err;
       }
       mfa.closeChallenge(challenge);
+      if (chosen !== undefined) await choosePassword(row, chosen);
       return openSession(row, kind, verified.recoveryCodes);
     },
 

@@ -6,3 +6,4 @@ export type { TokenKind } from './tokens';
 export { parseOrThrow, validationError } from './validation';
 export { totpCode, type MfaEnrolment } from './mfa';
 export { createSecretBox, loadMfaKey } from './secret-box';
+export { createSqliteThrottleStore, openThrottleStore, type ThrottleStore, type WindowCount } from './throttle-store';

@@ -73,12 +73,20 @@ export const GrantRef = z.object({ username: Username, grantId: z.string().trim(
 export const GrantRejection = GrantRef.extend({ reason: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters') });
 export const PasswordChange = z.object({ username: Username, password: Password });
 
+/** The password a person chooses in place of a one-time one. */
+export const NewPasswordInput = z.object({ newPassword: Password });
+
 /** Login takes any string: a wrong-shaped username is just a failed login, not a hint about the rules. */
 export const LoginInput = z.object({
   username: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
   /** The authenticator's current 6-digit code, or one of the account's unused recovery codes. */
   code: z.string().max(32, 'must be at most 32 characters').optional(),
+  /**
+   * The person's own password, given with a password an administrator set (which serves once): the
+   * rules of Password apply, checked only once the password was right.
+   */
+  newPassword: z.string().max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`).optional(),
 });
 export type LoginInput = z.infer<typeof LoginInput>;
 

@@ -9,7 +9,7 @@ import { createIdentity, loadMfaKey, type InitialAdmin } from '../identity';
  */
 export async function openIdentityForStart(config: AppConfig): Promise<InitialAdmin | undefined> {
   const store = await createEventStore(config.eventStore);
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store, mfaKey: loadMfaKey(config.mfa) });
   try {
     return await identity.ensureInitialAdmin();
   } finally {

@@ -8,7 +8,7 @@ import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { positionToString, type EventStore } from '../eventstore/port';
-import { createIdentity, loadMfaKey } from '../identity';
+import { createIdentity, loadMfaKey, openThrottleStore } from '../identity';
 import { readCheckpoints } from '../projections/checkpoints';
 import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
@@ -64,12 +64,15 @@ async function main(): Promise<void> {
 
   const eventStore = await createEventStore(config.eventStore);
   // Account changes are events in this store; the identity database follows them.
-  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
+  const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
+  // The sign-in throttle's counts, in the same file: shared by every API process, kept across restarts.
+  const throttleStore = openThrottleStore(config.identityPath);
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.
     process.stdout.write(
-      `\nFirst start: created the administrator account. Its password is shown only this once:\n` +
+      `\nFirst start: created the administrator account. Its password is shown only this once, and serves once, within\n` +
+        `${config.oneTimePasswordTtlHours} hours, to enrol an authenticator and choose the administrator's own password:\n` +
         `  username: ${admin.username}   password: ${admin.password}\n\n`,
     );
   }
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
       projectionStatus: () => projectionStatus(readModelDb, eventStore),
     }),
     logger,
+    throttleStore,
     auditKey: signer,
     audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   });
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
     await eventStore.close();
     readModelDb.close();
     identity.close();
+    throttleStore.close();
     await connection.close();
   });
 

@@ -12,6 +12,8 @@ declare module 'fastify' {
     csrfSeed?: string;
     /** Set when the session cookie named a session that ended by idle timeout. */
     sessionTimedOut?: boolean;
+    /** The code of a refusal the UI's error handler answered, for the refusal log (register-ui.ts). */
+    uiRefusal?: string;
   }
 }
 

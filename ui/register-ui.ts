@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
 import type { ApiDeps } from '../api/deps';
+import { logAccessRefused } from '../api/auth';
 import { statusOf, toDomainError } from '../api/errors';
 import { createClaims, type Claims } from './claims';
 import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, sendPage, uiCookies, type UiContext } from './context';
@@ -100,6 +101,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
         // Pages show what one person may see: never cached, so the back button after sign-out shows nothing.
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
       });
+      scope.addHook('onResponse', async (request, reply) => logUiRefusal(request, reply.statusCode));
       scope.setErrorHandler((err, request, reply) => errorPage(ctx, err, request, reply));
       scope.setNotFoundHandler((request, reply) =>
         errorPage(ctx, new DomainError('NOT_FOUND', 'There is no such page'), request, reply),
@@ -157,8 +159,22 @@ function identify(ctx: UiContext, request: FastifyRequest, reply: FastifyReply):
   request.csrfSeed = nonce;
 }
 
+/**
+ * Every refusal leaves the same "access refused" warning as the API's (api/auth.ts): a page that
+ * needs a session sent to sign in, a 401 or 403 answer (from the error page, or a form shown again
+ * with the refusal), and a 404 to a signed-in person (how a record they may not see is answered).
+ * Answers the error page gave carry their code; a form shown again with a refusal is logged by status.
+ */
+function logUiRefusal(request: FastifyRequest, status: number): void {
+  const byStatus = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : undefined;
+  const refusal = request.uiRefusal ?? byStatus;
+  if (refusal === undefined || (status === 404 && request.actor === undefined)) return;
+  logAccessRefused(request, refusal, status);
+}
+
 function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof LoginRequired) {
+    request.uiRefusal = 'UNAUTHENTICATED';
     const next = request.method === 'GET' ? `&next=${encodeURIComponent(request.url)}` : '';
     const reason = request.sessionTimedOut ? 'timeout' : 'required';
     return reply.code(303).header('location', `/ui/login?reason=${reason}${next}`).send();
@@ -167,6 +183,7 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
   let title: string;
   let message: string;
   if (err instanceof CsrfRefused) {
+    request.uiRefusal = 'CSRF_REFUSED';
     status = 403;
     title = 'Form refused';
     message = 'This form did not come from a page of this site, or it has expired. Go back, reload the page and try again.';
@@ -174,6 +191,7 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
     const error = toDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'UI request failed');
     status = statusOf(error);
+    if (status === 401 || status === 403 || status === 404) request.uiRefusal = error.code;
     title = error.kind === 'not-found' ? 'Not found' : 'Something went wrong';
     message = error.message;
   }

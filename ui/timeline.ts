@@ -81,6 +81,7 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   AccountEnabled: () => 'Enabled the account',
   AccountPasswordReset: () => 'Reset the password',
   AccountMfaReset: () => 'Reset the second factor (the person enrols an authenticator again)',
+  AccountPasswordChosen: () => 'Chose their own password in place of the one an administrator set',
 };
 
 export function describeEvent(type: string, data: unknown): string {

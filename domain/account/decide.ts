@@ -18,6 +18,7 @@ export interface AccountDecideContext {
  */
 export function decideAccount(command: AccountCommand, state: AccountState, ctx: AccountDecideContext): AccountEvent[] {
   const { actor } = command;
+  if (command.type === 'ChoosePassword') return choosePassword(command.data.credentialId, actor, state, ctx);
   if (actor.role !== 'admin') throw new DomainError('ROLE_NOT_ALLOWED', 'Accounts are managed by administrators');
   if (command.type === 'CreateAccount') {
     const { assignment, grantId, ...account } = command.data;
@@ -61,15 +62,44 @@ export function decideAccount(command: AccountCommand, state: AccountState, ctx:
     case 'EnableAccount':
       return state.status === 'active' ? [] : [{ type: 'AccountEnabled', data: { enabledBy: actor.userId, enabledAt: ctx.now } }];
 
-    case 'ResetPassword':
-      return [{ type: 'AccountPasswordReset', data: { credentialId: command.data.credentialId, resetBy: actor.userId, resetAt: ctx.now } }];
+    case 'ResetPassword': {
+      const { credentialId, passwordExpiresAt } = command.data;
+      return [{ type: 'AccountPasswordReset', data: { credentialId, resetBy: actor.userId, resetAt: ctx.now, passwordExpiresAt } }];
+    }
 
     case 'ResetMfa':
-      return [{ type: 'AccountMfaReset', data: { resetBy: actor.userId, resetAt: ctx.now } }];
+      return [{ type: 'AccountMfaReset', data: { resetBy: actor.userId, resetAt: ctx.now, passwordExpiresAt: command.data.passwordExpiresAt } }];
 
     default:
       return assertNever(command, 'account command');
   }
+}
+
+/**
+ * Only the account's holder replaces a one-time password, and only before it expires: after that, the
+ * person asks an administrator for a new one. (The identity service checks the password itself.)
+ */
+function choosePassword(credentialId: string, actor: Actor, state: AccountState, ctx: AccountDecideContext): AccountEvent[] {
+  if (state.status === 'none') throw new DomainError('NOT_FOUND', 'No such account', 'username');
+  if (actor.userId !== state.accountId) throw new DomainError('ROLE_NOT_ALLOWED', 'Only the account itself chooses its password');
+  if (state.status === 'disabled') throw new DomainError('INVALID_CREDENTIALS', 'Unknown username or wrong password');
+  if (state.oneTimePassword === null) {
+    throw new DomainError('PASSWORD_NOT_ONE_TIME', 'This account already has a password of its own; an administrator can reset it', 'newPassword');
+  }
+  if (passwordExpired(state.oneTimePassword, ctx.now)) throw passwordExpiredError();
+  return [{ type: 'AccountPasswordChosen', data: { credentialId, chosenAt: ctx.now } }];
+}
+
+export function passwordExpired(oneTime: { expiresAt: string | null }, now: string): boolean {
+  return oneTime.expiresAt !== null && Date.parse(now) >= Date.parse(oneTime.expiresAt);
+}
+
+export function passwordExpiredError(): DomainError {
+  return new DomainError(
+    'PASSWORD_EXPIRED',
+    'This password was set by an administrator and has expired unused; ask an administrator to reset your password',
+    'password',
+  );
 }
 
 /**

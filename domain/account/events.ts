@@ -12,8 +12,8 @@ export const Assignment = z.object({
 export type Assignment = z.infer<typeof Assignment>;
 
 /**
- * The account's events (stream `account-<username>`), version 1. No password, hash or token ever
- * appears here: a password set or reset is recorded as a credential id, which the identity database
+ * The account's events (stream `account-<username>`), version 1 (later fields optional, so older
+ * histories read as they were). No password, hash or token ever appears here: a password set or reset is recorded as a credential id, which the identity database
  * alone links to the hash.
  */
 export const AccountEventSchemas = {
@@ -25,6 +25,11 @@ export const AccountEventSchemas = {
     credentialId: Text,
     createdBy: Text,
     createdAt: IsoDateTime,
+    /**
+     * The first password is the administrator's, for one sign-in: the person chooses their own with it
+     * before this instant. Absent in histories recorded before passwords set by administrators expired.
+     */
+    passwordExpiresAt: IsoDateTime.optional(),
   }),
   /**
    * The assignment took effect at once: a role that is not privileged, the bootstrap of the first
@@ -43,9 +48,15 @@ export const AccountEventSchemas = {
   AccountDisabled: z.object({ disabledBy: Text, disabledAt: IsoDateTime }),
   AccountEnabled: z.object({ enabledBy: Text, enabledAt: IsoDateTime }),
   /** Who reset whose password, and when; the new password's hash stays in the identity database. */
-  AccountPasswordReset: z.object({ credentialId: Text, resetBy: Text, resetAt: IsoDateTime }),
-  /** Who reset whose second factor, and when; the authenticator's secret never leaves the identity database. */
-  AccountMfaReset: z.object({ resetBy: Text, resetAt: IsoDateTime }),
+  AccountPasswordReset: z.object({ credentialId: Text, resetBy: Text, resetAt: IsoDateTime, passwordExpiresAt: IsoDateTime.optional() }),
+  /**
+   * Who reset whose second factor, and when; the authenticator's secret never leaves the identity
+   * database. With passwordExpiresAt, the password the account had serves once more, to enrol and
+   * choose a new one, until then.
+   */
+  AccountMfaReset: z.object({ resetBy: Text, resetAt: IsoDateTime, passwordExpiresAt: IsoDateTime.optional() }),
+  /** The person replaced a password an administrator set with one of their own (recorded as their act). */
+  AccountPasswordChosen: z.object({ credentialId: Text, chosenAt: IsoDateTime }),
 } as const;
 
 type Schemas = typeof AccountEventSchemas;

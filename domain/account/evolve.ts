@@ -5,8 +5,9 @@ import type { AccountState } from './state';
 /** Pure: the account after one event. */
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === 'AccountCreated') {
-    const { accountId, username, displayName, credentialId, createdAt } = event.data;
-    return { status: 'active', accountId, username, displayName, credentialId, createdAt, assignment: null, pendingGrant: null };
+    const { accountId, username, displayName, credentialId, createdAt, passwordExpiresAt } = event.data;
+    const oneTimePassword = passwordExpiresAt === undefined ? null : { expiresAt: passwordExpiresAt };
+    return { status: 'active', accountId, username, displayName, credentialId, oneTimePassword, createdAt, assignment: null, pendingGrant: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -26,11 +27,16 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'disabled' };
     case 'AccountEnabled':
       return { ...state, status: 'active' };
-    case 'AccountPasswordReset':
-      return { ...state, credentialId: event.data.credentialId };
-    // The second factor lives in the identity database alone: the state has nothing of it to change.
+    // Without passwordExpiresAt (recorded before one-time passwords), a reset password was the account's own.
+    case 'AccountPasswordReset': {
+      const { credentialId, passwordExpiresAt } = event.data;
+      return { ...state, credentialId, oneTimePassword: passwordExpiresAt === undefined ? null : { expiresAt: passwordExpiresAt } };
+    }
+    // The second factor itself lives in the identity database alone.
     case 'AccountMfaReset':
-      return state;
+      return event.data.passwordExpiresAt === undefined ? state : { ...state, oneTimePassword: { expiresAt: event.data.passwordExpiresAt } };
+    case 'AccountPasswordChosen':
+      return { ...state, credentialId: event.data.credentialId, oneTimePassword: null };
     default:
       return assertNever(event, 'account event');
   }

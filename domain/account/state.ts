@@ -20,6 +20,12 @@ export interface AccountRecord {
   pendingGrant: PendingGrant | null;
   /** The identity database's handle on the current password. */
   credentialId: string;
+  /**
+   * Set while the current password is one an administrator set (or, after a second-factor reset, the
+   * one the person had): it serves only to choose a new password, until expiresAt (null: recorded
+   * before such passwords expired). Null once the person chose their own.
+   */
+  oneTimePassword: { expiresAt: string | null } | null;
   createdAt: string;
 }
 

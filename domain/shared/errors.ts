@@ -26,6 +26,15 @@ export const ERROR_CODES = {
   /** The code step of a two-step sign-in came too late or with a token that is not a live challenge. */
   MFA_CHALLENGE_INVALID: 'unauthenticated',
   MFA_ALREADY_ENROLLED: 'conflict',
+  /**
+   * The password was right but is one an administrator set (or the one kept through a second-factor
+   * reset): it serves only together with a new password of the person's own (`newPassword`).
+   */
+  PASSWORD_CHANGE_REQUIRED: 'forbidden',
+  /** The password was right but was set by an administrator and expired unused; an administrator resets it. */
+  PASSWORD_EXPIRED: 'forbidden',
+  /** The account's password is its holder's own already: there is no one-time password to replace. */
+  PASSWORD_NOT_ONE_TIME: 'conflict',
   FORBIDDEN: 'forbidden',
   NOT_FOUND: 'not-found',
   ROLE_NOT_ALLOWED: 'forbidden',

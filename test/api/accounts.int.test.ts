@@ -50,17 +50,29 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who?
   return { status: res.statusCode, body: (res.body === '' ? {} : res.json()) as Body };
 }
 
+/** The password each account chose for itself in place of the one-time one an administrator gave it. */
+const ownPasswords: Record<string, string> = {};
+const ownPasswordOf = (username: string): string => `${username}'s very own password`;
+
 /**
  * Signs in as an API client does: the first time, it enrols an authenticator (POST
- * /api/auth/mfa/enrolment, whose refusal is the answer then); every time, the login carries a code.
+ * /api/auth/mfa/enrolment, whose refusal is the answer then), choosing its own password with the
+ * one-time one it was given; every time, the login carries a code, and after a reset (a one-time
+ * password again) the person's own password too.
  */
-async function signIn(username: string, password = PASSWORD) {
+async function signIn(username: string, password = ownPasswords[username] ?? PASSWORD) {
+  let current = password;
   if (!testTotp.knows(username)) {
-    const enrolment = await app.inject({ method: 'POST', url: '/api/auth/mfa/enrolment', payload: { username, password } });
+    const enrolment = await app.inject({ method: 'POST', url: '/api/auth/mfa/enrolment', payload: { username, password, newPassword: ownPasswordOf(username) } });
     if (enrolment.statusCode !== 200) return { status: enrolment.statusCode, body: enrolment.json() as Body };
     testTotp.remember(username, (enrolment.json() as { secret: string }).secret);
+    current = ownPasswords[username] = ownPasswordOf(username);
   }
-  const res = await call('POST', '/api/auth/login', undefined, { username, password, code: testTotp.code(username) });
+  let res = await call('POST', '/api/auth/login', undefined, { username, password: current, code: testTotp.code(username) });
+  if (res.status === 403 && res.body.error.code === 'PASSWORD_CHANGE_REQUIRED') {
+    res = await call('POST', '/api/auth/login', undefined, { username, password: current, newPassword: ownPasswordOf(username), code: testTotp.code(username) });
+    if (res.status === 200) ownPasswords[username] = ownPasswordOf(username);
+  }
   if (res.status === 200) {
     tokens[username] = res.body.token;
     ids[username] = res.body.actor.userId;
@@ -141,6 +153,7 @@ describe('a privileged account through the API', () => {
       ['AccountCreated', ids.admin],
       ['AccountGrantRequested', ids.admin],
       ['AccountGrantApproved', ids.bilal],
+      ['AccountPasswordChosen', ids.dawood],
     ]);
     const recorded = JSON.stringify(events.map((e) => [e.data, e.metadata]));
     expect(recorded).not.toContain(PASSWORD);
@@ -148,8 +161,9 @@ describe('a privileged account through the API', () => {
     expect((await store.readStream('account-admin')).map((e) => [e.type, e.metadata.actor.userId, (e.data as { basis?: string }).basis])).toEqual([
       ['AccountCreated', 'system', undefined],
       ['AccountRoleAssigned', 'system', 'bootstrap'],
+      ['AccountPasswordChosen', ids.admin, undefined],
     ]);
-    expect((await store.readStream('account-bilal')).map((e) => e.metadata.actor.name)).toEqual(['operator console', 'operator console', 'Administrator']);
+    expect((await store.readStream('account-bilal')).map((e) => e.metadata.actor.name)).toEqual(['operator console', 'operator console', 'Administrator', 'bilal']);
     const verification = await verifyStore(store);
     expect(verification.breaks).toEqual([]);
     expect(verification.streams).toBe(3);
@@ -195,14 +209,19 @@ describe('changing, disabling, enabling and resetting accounts', () => {
     expect(events.map((e) => [e.type, e.metadata.actor.userId])).toEqual([
       ['AccountCreated', ids.admin],
       ['AccountRoleAssigned', ids.admin],
+      ['AccountPasswordChosen', ids.rania],
       ['AccountGrantRequested', ids.admin],
       ['AccountGrantRejected', ids.bilal],
       ['AccountRoleAssigned', ids.admin],
       ['AccountDisabled', ids.admin],
       ['AccountEnabled', ids.bilal],
       ['AccountPasswordReset', ids.admin],
+      ['AccountPasswordChosen', ids.rania],
     ]);
     expect(JSON.stringify(events.map((e) => [e.data, e.metadata]))).not.toContain(reset.body.generatedPassword);
+    // The reset password served its once.
+    const again = await call('POST', '/api/auth/login', undefined, { username: 'rania', password: reset.body.generatedPassword, code: testTotp.code('rania') });
+    expect(again.body.error).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect((await verifyStore(store)).breaks).toEqual([]);
   });
 
@@ -213,7 +232,7 @@ describe('changing, disabling, enabling and resetting accounts', () => {
     const secret = testTotp.secretOf('rania');
     expect((await call('DELETE', '/api/accounts/rania/mfa', 'admin')).status).toBe(204);
     expect((await call('GET', '/api/me', 'rania')).status).toBe(401);
-    const refused = await call('POST', '/api/auth/login', undefined, { username: 'rania', password, code: testTotp.code('rania') });
+    const refused = await call('POST', '/api/auth/login', undefined, { username: 'rania', password: ownPasswords.rania, code: testTotp.code('rania') });
     expect(refused.body.error).toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
     const events = await store.readStream('account-rania');
     expect(events.at(-1)).toMatchObject({ type: 'AccountMfaReset', data: { resetBy: ids.admin }, metadata: { actor: { userId: ids.admin } } });
@@ -247,7 +266,7 @@ describe('the administrators’ accounts page', () => {
     const created = await call('POST', '/api/accounts', 'admin', { username: 'sadia', role: 'security-reviewer', jurisdiction: 'federal', password: PASSWORD });
     const grantId = created.body.account.pendingGrant?.grantId as string;
     const a = new InjectBrowser(app);
-    expect((await a.signIn('admin', adminPassword)).statusCode).toBe(303);
+    expect((await a.signIn('admin', ownPasswords.admin as string)).statusCode).toBe(303);
     const listed = await a.request('GET', '/ui/accounts');
     expect(listed.body).toContain(`/ui/accounts/sadia/grants/${grantId}/approve`);
     const own = await a.request('POST', `/ui/accounts/sadia/grants/${grantId}/approve`, { _csrf: await a.csrf('/ui/accounts') });
@@ -255,14 +274,14 @@ describe('the administrators’ accounts page', () => {
     expect(own.body).toMatch(/role="alert">You asked for this grant/);
 
     const b = new InjectBrowser(app);
-    await b.signIn('bilal', PASSWORD);
+    await b.signIn('bilal', ownPasswords.bilal as string);
     const approved = await b.request('POST', `/ui/accounts/sadia/grants/${grantId}/approve`, { _csrf: await b.csrf('/ui/accounts') });
     expect(approved.statusCode).toBe(303);
     expect((await b.request('GET', '/ui/accounts?done=approved')).body).not.toContain(`/ui/accounts/sadia/grants/`);
     expect((await signIn('sadia')).body.actor.role).toBe('security-reviewer');
 
     const auditor = new InjectBrowser(app);
-    await auditor.signIn('asma', PASSWORD);
+    await auditor.signIn('asma', ownPasswords.asma as string);
     const log = await auditor.request('GET', '/ui/audit/log?stream=account-sadia');
     expect(log.body).toContain('Asked for the privileged role security-reviewer');
     expect(log.body).toContain('Approved the privileged role security-reviewer');
@@ -270,7 +289,7 @@ describe('the administrators’ accounts page', () => {
 
   it('is for administrators only', async () => {
     const browser = new InjectBrowser(app);
-    await browser.signIn('dawood', PASSWORD);
+    await browser.signIn('dawood', ownPasswords.dawood as string);
     expect((await browser.request('GET', '/ui/accounts')).statusCode).toBe(403);
   });
 });

@@ -38,6 +38,28 @@ export type Rule =
 export type Access = { kind: 'role' } | { kind: 'record'; rule: Rule; then?: Rule } | { kind: 'list'; rule: Rule } | { kind: 'owner' };
 export type SubjectKind = 'csp' | 'pse' | 'noc' | 'none';
 
+/** Whether a rule holds between a person (role, organisation, jurisdiction) and a record's owner; both matrices use it. */
+export function holds(rule: Rule, who: { org?: string | undefined; jurisdiction: string }, subject: { org: string; jurisdiction: string }): boolean {
+  switch (rule) {
+    case 'always':
+      return true;
+    case 'never':
+      return false;
+    case 'own-org':
+      return who.org === subject.org;
+    case 'own-jurisdiction':
+      return who.jurisdiction === subject.jurisdiction;
+    case 'federal-or-own-jurisdiction':
+      return who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
+    case 'federal-subject':
+      return subject.jurisdiction === 'federal';
+    case 'provincial-subject':
+      return subject.jurisdiction !== 'federal';
+    case 'oversight':
+      return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
+  }
+}
+
 export interface Expectation {
   /** Whose record the route's path (or body) names. */
   subject: SubjectKind;
@@ -51,27 +73,27 @@ export interface Expectation {
   recordField?: string;
 }
 
-const ROLE: Access = { kind: 'role' };
-const OWNER: Access = { kind: 'owner' };
-const record = (rule: Rule, then?: Rule): Access => (then ? { kind: 'record', rule, then } : { kind: 'record', rule });
-const list = (rule: Rule): Access => ({ kind: 'list', rule });
-const YES = record('always');
-const HIDDEN = record('never');
-const OWN_ORG = record('own-org');
-const OWN_JUR = record('own-jurisdiction');
-const FED_OR_OWN_JUR = record('federal-or-own-jurisdiction');
-const FED_SUBJECT = record('federal-subject');
+export const ROLE: Access = { kind: 'role' };
+export const OWNER: Access = { kind: 'owner' };
+export const record = (rule: Rule, then?: Rule): Access => (then ? { kind: 'record', rule, then } : { kind: 'record', rule });
+export const list = (rule: Rule): Access => ({ kind: 'list', rule });
+export const YES = record('always');
+export const HIDDEN = record('never');
+export const OWN_ORG = record('own-org');
+export const OWN_JUR = record('own-jurisdiction');
+export const FED_OR_OWN_JUR = record('federal-or-own-jurisdiction');
+export const FED_SUBJECT = record('federal-subject');
 
-const every = (access: Access): Record<Role, Access> => Object.fromEntries(ROLES.map((role) => [role, access])) as Record<Role, Access>;
+export const every = (access: Access): Record<Role, Access> => Object.fromEntries(ROLES.map((role) => [role, access])) as Record<Role, Access>;
 /** Only the roles named get in; every other role is refused for its role. */
-const only = (allowed: Partial<Record<Role, Access>>): Record<Role, Access> => ({ ...every(ROLE), ...allowed });
-const STAFF = ['reviewer', 'security-reviewer', 'director', 'auditor', 'admin'] as const;
-const staff = (access: Access): Partial<Record<Role, Access>> => Object.fromEntries(STAFF.map((role) => [role, access]));
+export const only = (allowed: Partial<Record<Role, Access>>): Record<Role, Access> => ({ ...every(ROLE), ...allowed });
+export const STAFF = ['reviewer', 'security-reviewer', 'director', 'auditor', 'admin'] as const;
+export const staff = (access: Access): Partial<Record<Role, Access>> => Object.fromEntries(STAFF.map((role) => [role, access]));
 
 /** A provider's records: its own representatives and the Office's staff; nobody else, not even that it exists. */
-const PROVIDER_RECORD = { ...every(HIDDEN), ...staff(YES), csp: OWN_ORG };
+export const PROVIDER_RECORD = { ...every(HIDDEN), ...staff(YES), csp: OWN_ORG };
 /** A NOC: its entity, its province's officers, the federal reviewers for federal NOCs, federal directors for every province's (read only), auditors. */
-const NOC_SIGHT = (as: (rule: Rule) => Access): Record<Role, Access> => ({
+export const NOC_SIGHT = (as: (rule: Rule) => Access): Record<Role, Access> => ({
   csp: as('never'),
   pse: as('own-org'),
   reviewer: as('federal-subject'),
@@ -82,11 +104,11 @@ const NOC_SIGHT = (as: (rule: Rule) => Access): Record<Role, Access> => ({
   admin: as('never'),
 });
 /** NOC actions: who may take them, limited to the NOCs they may see. */
-const OFFICER = record('own-jurisdiction', 'provincial-subject');
-const NOC_REVIEWING = only({ reviewer: FED_SUBJECT, 'provincial-officer': OFFICER });
+export const OFFICER = record('own-jurisdiction', 'provincial-subject');
+export const NOC_REVIEWING = only({ reviewer: FED_SUBJECT, 'provincial-officer': OFFICER });
 /** A director sees every province's NOCs; a provincial one is not theirs to decide (403 ROLE_NOT_ALLOWED). */
-const NOC_DECIDING = only({ director: record('oversight', 'federal-subject'), 'provincial-officer': OFFICER });
-const NOC_APPLICANT = only({ pse: OWN_ORG });
+export const NOC_DECIDING = only({ director: record('oversight', 'federal-subject'), 'provincial-officer': OFFICER });
+export const NOC_APPLICANT = only({ pse: OWN_ORG });
 
 const reasons = { reasons: 'Recorded for the authorization matrix' };
 let registrationNumbers = 1;

@@ -6,9 +6,9 @@ import { apiRoutes, buildApi } from '../../api/server';
 import type { Actor } from '../../domain/shared/actor';
 import { ROLES, type Jurisdiction, type Role } from '../../domain/shared/vocabulary';
 import type { Identity } from '../../identity';
-import { createTestIdentity, seedAccount, seedEnrolledAccount } from '../support/identity';
+import { createTestIdentity, oneTimePasswordFor, seedAccount, seedEnrolledAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
-import { EXPECTATIONS, type Access, type Expectation, type Rule, type SubjectKind } from './authorization-expectations';
+import { EXPECTATIONS, holds, type Access, type Expectation, type SubjectKind } from './authorization-expectations';
 import { PASSWORD } from './harness';
 import { CSP, FRAMEWORK_PROPOSED, OTHER_CSP, OTHER_PSE, PSES, REGISTRATION_REQUEST, matrixWorld, type MatrixWorld } from './matrix-world';
 
@@ -50,27 +50,6 @@ function profilesFor(subject: Subject): Profile[] {
     return [undefined];
   };
   return ROLES.flatMap((role) => orgs(role).flatMap((org) => JURISDICTIONS.map((jurisdiction) => ({ role, org, jurisdiction }))));
-}
-
-function holds(rule: Rule, who: Profile, subject: Subject): boolean {
-  switch (rule) {
-    case 'always':
-      return true;
-    case 'never':
-      return false;
-    case 'own-org':
-      return who.org === subject.org;
-    case 'own-jurisdiction':
-      return who.jurisdiction === subject.jurisdiction;
-    case 'federal-or-own-jurisdiction':
-      return who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
-    case 'federal-subject':
-      return subject.jurisdiction === 'federal';
-    case 'provincial-subject':
-      return subject.jurisdiction !== 'federal';
-    case 'oversight':
-      return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
-  }
 }
 
 type Answer = 'allowed' | 'unauthenticated' | 'role' | 'hidden' | 'not-owner' | 'listed' | 'unlisted';
@@ -149,7 +128,9 @@ beforeAll(async () => {
   identity = await createTestIdentity();
   await seedAccount(identity, { username: 'matrix-target', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'matrix-login', role: 'auditor', jurisdiction: 'federal', password: PASSWORD });
-  await seedAccount(identity, { username: 'matrix-enrol', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
+  // Its one-time password replaced by its own in a first enrolment it never confirms: each request starts the enrolment again.
+  await seedAccount(identity, { username: 'matrix-enrol', role: 'reviewer', jurisdiction: 'federal', password: oneTimePasswordFor(PASSWORD) });
+  await identity.beginMfaEnrolment({ username: 'matrix-enrol', password: oneTimePasswordFor(PASSWORD), newPassword: PASSWORD });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);

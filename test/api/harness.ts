@@ -6,7 +6,7 @@ import type { ApiDeps } from '../../api/deps';
 import { buildApi } from '../../api/server';
 import type { HealthReport } from '../../api/health';
 import type { LoginThrottleOptions } from '../../api/login-throttle';
-import { type Identity } from '../../identity';
+import { type Identity, type IdentityOptions } from '../../identity';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { testTotp, type TestTotp } from '../support/mfa';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
@@ -49,10 +49,12 @@ export const HEALTHY: HealthReport = {
 };
 
 /** `deps` adds read models or gateways a test needs beyond the NOC fakes. */
-export async function startTestApi(options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps> } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps>; identity?: Partial<Omit<IdentityOptions, 'store'>> } = {},
+): Promise<TestApi> {
   const config = loadConfig({});
   const totp = testTotp;
-  const identity = await createTestIdentity();
+  const identity = await createTestIdentity(options.identity);
   const gateway = new FakeNocGateway();
   const queries = new FakeNocQueries();
   const eventStore = new FakeEventStore();

@@ -1,4 +1,7 @@
-import { passwordHashGate } from '../../identity';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openThrottleStore, passwordHashGate } from '../../identity';
 import { DEFAULT_HASH_CONCURRENCY, HashGate } from '../../identity/passwords';
 import type { LoginThrottleOptions } from '../../api/login-throttle';
 import { PASSWORD, startTestApi, type TestApi } from './harness';
@@ -85,6 +88,71 @@ describe('sign-in throttling', () => {
     expect((await login('director', PASSWORD, OWNER)).statusCode).toBe(200);
     // Other accounts are untouched.
     expect((await login('auditor', PASSWORD, NEW_PLACE)).statusCode).toBe(200);
+  });
+});
+
+describe('counts kept in the identity database', () => {
+  let dir: string;
+  const others: { close(): Promise<void> }[] = [];
+  const stores: { close(): void }[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'throttle-'));
+  });
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close();
+    for (const store of stores.splice(0)) store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** An API process of its own, counting in the identity database file every process of the test shares. */
+  async function apiProcess(throttle: Partial<LoginThrottleOptions>): Promise<TestApi> {
+    const throttleStore = openThrottleStore(join(dir, 'identity.db'));
+    stores.push(throttleStore);
+    return startTestApi({ loginThrottle: throttle, deps: { throttleStore } });
+  }
+  const guess = (on: TestApi, username: string, from: string) =>
+    on.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong password' }, remoteAddress: from });
+
+  it('counts the failures sent to two API processes together, so splitting a guess between them gains nothing', async () => {
+    const limits = { perAccountAndAddress: [{ max: 4, windowMs: 15 * MINUTE }] };
+    api = await apiProcess(limits);
+    const second = await apiProcess(limits);
+    others.push(second);
+    for (const on of [api, second, api, second]) expect((await guess(on, 'reviewer', ATTACKER)).statusCode).toBe(401);
+    for (const on of [api, second]) {
+      const refused = await guess(on, 'reviewer', ATTACKER);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+    }
+    expect((await guess(second, 'reviewer', OWNER)).statusCode).toBe(401);
+  });
+
+  it('keeps a lockout across a restart: a new process on the same database refuses until the window ends', async () => {
+    const limits = { perAccountAndAddress: [{ max: 3, windowMs: 15 * MINUTE }] };
+    const before = await apiProcess(limits);
+    for (let i = 0; i < 3; i++) expect((await guess(before, 'auditor', ATTACKER)).statusCode).toBe(401);
+    await before.close();
+
+    api = await apiProcess(limits);
+    const refused = await guess(api, 'auditor', ATTACKER);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    now += 15 * MINUTE;
+    expect((await guess(api, 'auditor', ATTACKER)).statusCode).toBe(401);
+  });
+
+  it('remembers across processes where an account signed in, so the owner is not locked out by a distributed guess', async () => {
+    const limits = { perAccountAndAddress: [{ max: 2, windowMs: MINUTE }], perAccount: { max: 2, windowMs: 60 * MINUTE } };
+    const first = await apiProcess(limits);
+    others.push(first);
+    const code = first.totp.code('director');
+    const signedIn = await first.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'director', password: PASSWORD, code }, remoteAddress: OWNER });
+    expect(signedIn.statusCode).toBe(200);
+    api = await apiProcess(limits);
+    for (const from of [ATTACKER, OTHER_ATTACKER]) expect((await guess(api, 'director', from)).statusCode).toBe(401);
+    expect((await guess(api, 'director', NEW_PLACE)).statusCode).toBe(429);
+    expect((await guess(api, 'director', OWNER)).statusCode).toBe(401);
   });
 });
 

@@ -295,6 +295,26 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     reason: 'migration-deadline',
   }));
 
+  /**
+   * The cases as their streams, as the UI reads them to show a case (noc-, accreditation-, review-):
+   * recorded afresh on each read from the records as they stand.
+   */
+  const caseStreams = {
+    async readStream(stream: string) {
+      const id = stream.slice(stream.indexOf('-') + 1);
+      const events: { type: string; data: unknown }[] | undefined = stream.startsWith('noc-')
+        ? nocGateway.events.get(id)
+        : stream.startsWith('accreditation-')
+          ? applications.events.get(id)
+          : stream.startsWith('review-')
+            ? reviews.events.get(id)
+            : undefined;
+      const recorded = new FakeEventStore();
+      for (const event of events ?? []) recorded.add(stream, event.type, event.data, OTHER_DIRECTOR);
+      return recorded.readStream(stream);
+    },
+  };
+
   return {
     reset,
     bindIdentity(given) {
@@ -330,7 +350,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
         buckets: adoption.buckets,
         nonCompliant: (_at, filter = {}) => nonCompliant.filter((row) => filter.jurisdiction === undefined || row.jurisdiction === filter.jurisdiction),
       },
-      eventStore: new FakeEventStore(),
+      eventStore: { readStream: caseStreams.readStream, readAll: (options) => store.readAll(options) },
       audit: { store, trustedKeys: {} },
       auditKey: { keyId: 'matrix', publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----' },
       health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),

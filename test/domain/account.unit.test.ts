@@ -19,6 +19,7 @@ const given = deciderSpec<AccountState, AccountCommand, AccountEvent, AccountDec
 });
 
 const NOW = '2026-03-01T09:00:00.000Z';
+const EXPIRES = '2026-03-04T09:00:00.000Z';
 const at = (enabledAdmins = 2): AccountDecideContext => ({ now: NOW, enabledAdmins });
 const adminA: Actor = { userId: 'u-admin-a', name: 'Aisha Admin', role: 'admin', jurisdiction: 'federal' };
 const adminB: Actor = { userId: 'u-admin-b', name: 'Bilal Admin', role: 'admin', jurisdiction: 'federal' };
@@ -31,11 +32,11 @@ const ADMIN: Assignment = { role: 'admin', jurisdiction: 'federal', organisation
 const create = (assignment: Assignment, actor: Actor = adminA): AccountCommand => ({
   type: 'CreateAccount',
   actor,
-  data: { accountId: 'acc-1', username: 'dawood', displayName: 'Dawood Director', credentialId: 'cred-1', assignment, grantId: 'grant-1' },
+  data: { accountId: 'acc-1', username: 'dawood', displayName: 'Dawood Director', credentialId: 'cred-1', assignment, grantId: 'grant-1', passwordExpiresAt: EXPIRES },
 });
 const created = (by = adminA.userId): AccountEvent => ({
   type: 'AccountCreated',
-  data: { accountId: 'acc-1', username: 'dawood', displayName: 'Dawood Director', credentialId: 'cred-1', createdBy: by, createdAt: NOW },
+  data: { accountId: 'acc-1', username: 'dawood', displayName: 'Dawood Director', credentialId: 'cred-1', createdBy: by, createdAt: NOW, passwordExpiresAt: EXPIRES },
 });
 const requested = (assignment: Assignment = DIRECTOR, by = adminA.userId, grantId = 'grant-1'): AccountEvent => ({
   type: 'AccountGrantRequested',
@@ -45,6 +46,9 @@ const assigned = (assignment: Assignment = REVIEWER, basis: 'not-privileged' | '
   type: 'AccountRoleAssigned',
   data: { ...assignment, basis, assignedBy: by, assignedAt: NOW },
 });
+const dawood: Actor = { userId: 'acc-1', name: 'Dawood Director', role: 'reviewer', jurisdiction: 'federal' };
+const choose = (actor: Actor = dawood, credentialId = 'cred-own'): AccountCommand => ({ type: 'ChoosePassword', actor, data: { credentialId } });
+const chosen: AccountEvent = { type: 'AccountPasswordChosen', data: { credentialId: 'cred-own', chosenAt: NOW } };
 const approve = (actor: Actor, grantId = 'grant-1'): AccountCommand => ({ type: 'ApproveGrant', actor, data: { grantId } });
 const change = (assignment: Assignment, actor: Actor = adminA, grantId = 'grant-2'): AccountCommand => ({
   type: 'ChangeAssignment',
@@ -170,22 +174,56 @@ describe('disabling, enabling and resetting', () => {
 
   it('records a password reset as who reset it and the new credential id, never the password', () => {
     const { state } = given([created(), assigned()])
-      .when({ type: 'ResetPassword', actor: adminB, data: { credentialId: 'cred-2' } }, at())
-      .then([{ type: 'AccountPasswordReset', data: { credentialId: 'cred-2', resetBy: adminB.userId, resetAt: NOW } }]);
-    expect(state).toMatchObject({ credentialId: 'cred-2' });
+      .when({ type: 'ResetPassword', actor: adminB, data: { credentialId: 'cred-2', passwordExpiresAt: EXPIRES } }, at())
+      .then([{ type: 'AccountPasswordReset', data: { credentialId: 'cred-2', resetBy: adminB.userId, resetAt: NOW, passwordExpiresAt: EXPIRES } }]);
+    expect(state).toMatchObject({ credentialId: 'cred-2', oneTimePassword: { expiresAt: EXPIRES } });
   });
 
-  it('records a second factor reset as who reset it, leaving the account as it was', () => {
-    const before = given([created(), assigned()]);
+  it('records a second factor reset as who reset it, and makes the password the account has serve once more, until it expires', () => {
+    const before = given([created(), assigned(), chosen]);
     const { state } = before
-      .when({ type: 'ResetMfa', actor: adminB, data: {} }, at())
-      .then([{ type: 'AccountMfaReset', data: { resetBy: adminB.userId, resetAt: NOW } }]);
-    expect(state).toEqual(foldAccount([created(), assigned()]));
-    given([created(), assigned()]).when({ type: 'ResetMfa', actor: reviewerActor, data: {} }, at()).thenRefuses('ROLE_NOT_ALLOWED');
-    given([]).when({ type: 'ResetMfa', actor: adminA, data: {} }, at()).thenRefuses('NOT_FOUND');
+      .when({ type: 'ResetMfa', actor: adminB, data: { passwordExpiresAt: EXPIRES } }, at())
+      .then([{ type: 'AccountMfaReset', data: { resetBy: adminB.userId, resetAt: NOW, passwordExpiresAt: EXPIRES } }]);
+    expect(state).toEqual({ ...foldAccount([created(), assigned(), chosen]), oneTimePassword: { expiresAt: EXPIRES } });
+    given([created(), assigned()]).when({ type: 'ResetMfa', actor: reviewerActor, data: { passwordExpiresAt: EXPIRES } }, at()).thenRefuses('ROLE_NOT_ALLOWED');
+    given([]).when({ type: 'ResetMfa', actor: adminA, data: { passwordExpiresAt: EXPIRES } }, at()).thenRefuses('NOT_FOUND');
   });
 
   it('is refused to anyone but an administrator', () => {
     given([created(), assigned()]).when({ type: 'DisableAccount', actor: reviewerActor, data: {} }, at()).thenRefuses('ROLE_NOT_ALLOWED');
+  });
+});
+
+describe('passwords an administrator sets serve once', () => {
+  it('given an account just created, its first password is one-time until the expiry the command carries', () => {
+    expect(foldAccount([created(), assigned()])).toMatchObject({ credentialId: 'cred-1', oneTimePassword: { expiresAt: EXPIRES } });
+  });
+
+  it('given a one-time password, when its holder chooses their own, then it is recorded as theirs and is one-time no more', () => {
+    const { state } = given([created(), assigned()]).when(choose(), at()).then([chosen]);
+    expect(state).toMatchObject({ credentialId: 'cred-own', oneTimePassword: null });
+  });
+
+  it('given a one-time password past its expiry, when its holder chooses their own, then it is refused with a pointer to an administrator', () => {
+    const late: AccountDecideContext = { now: EXPIRES, enabledAdmins: 2 };
+    given([created(), assigned()]).when(choose(), late).thenRefuses('PASSWORD_EXPIRED');
+  });
+
+  it('given a one-time password, when anyone else (an administrator included) chooses it, then it is refused', () => {
+    given([created(), assigned()]).when(choose(adminA), at()).thenRefuses('ROLE_NOT_ALLOWED');
+    given([created(), assigned()]).when(choose(reviewerActor), at()).thenRefuses('ROLE_NOT_ALLOWED');
+  });
+
+  it('given a password the holder chose, when they choose again, then it is refused: there is no one-time password to replace', () => {
+    given([created(), assigned(), chosen]).when(choose(), at()).thenRefuses('PASSWORD_NOT_ONE_TIME');
+  });
+
+  it('given histories recorded before one-time passwords, the passwords in them read as the accounts\' own', () => {
+    const { passwordExpiresAt: _, ...legacy } = (created() as Extract<AccountEvent, { type: 'AccountCreated' }>).data;
+    const reset: AccountEvent = { type: 'AccountPasswordReset', data: { credentialId: 'cred-2', resetBy: adminB.userId, resetAt: NOW } };
+    const mfaReset: AccountEvent = { type: 'AccountMfaReset', data: { resetBy: adminB.userId, resetAt: NOW } };
+    expect(AccountEventSchemas.AccountCreated.parse(legacy)).toEqual(legacy);
+    expect(foldAccount([{ type: 'AccountCreated', data: legacy }, assigned()])).toMatchObject({ oneTimePassword: null });
+    expect(foldAccount([created(), assigned(), chosen, reset, mfaReset])).toMatchObject({ credentialId: 'cred-2', oneTimePassword: null });
   });
 });

@@ -13,6 +13,7 @@ import { testTotp } from '../support/mfa';
 
 /** The identity database follows the account streams, whatever happens between an append and its apply. */
 const PASSWORD = 'a long enough secret';
+const OWN_PASSWORD = 'the person’s own secret';
 const ADMIN: Actor = { userId: 'u-admin', name: 'Aisha Admin', role: 'admin', jurisdiction: 'federal' };
 const officer = { username: 'sana', displayName: 'Sana Officer', role: 'provincial-officer', jurisdiction: 'sindh', password: PASSWORD } as const;
 
@@ -70,14 +71,14 @@ describe('account events', () => {
     const restarted = open();
     expect(await restarted.catchUp()).toBe(1);
     expect(restarted.findAccount('sana')).toMatchObject({ status: 'active', role: 'provincial-officer' });
-    await expect(testTotp.enrol(restarted, 'sana', PASSWORD)).resolves.toMatchObject({ actor: { role: 'provincial-officer' } });
+    await expect(testTotp.enrol(restarted, 'sana', PASSWORD, OWN_PASSWORD)).resolves.toMatchObject({ actor: { role: 'provincial-officer' } });
     restarted.close();
   });
 
   it('survive a crash after the append of a disable: the catch-up disables the account and ends its sessions', async () => {
     const identity = open();
     await identity.createAccount(ADMIN, officer);
-    const { token } = await testTotp.enrol(identity, 'sana', PASSWORD);
+    const { token } = await testTotp.enrol(identity, 'sana', PASSWORD, OWN_PASSWORD);
     identity.close();
     const crashing = open(lostAnswers());
     await expect(crashing.setDisabled(ADMIN, 'sana', true)).rejects.toThrow('connection lost');
@@ -114,7 +115,7 @@ describe('account events', () => {
   it('record a second factor reset with who did it and never the secret; a crash after its append is caught up', async () => {
     const identity = open();
     await identity.createAccount(ADMIN, officer);
-    const { token } = await testTotp.enrol(identity, 'sana', PASSWORD);
+    const { token } = await testTotp.enrol(identity, 'sana', PASSWORD, OWN_PASSWORD);
     identity.close();
     const crashing = open(lostAnswers());
     await expect(crashing.resetMfa(ADMIN, 'sana')).rejects.toThrow('connection lost');
@@ -123,7 +124,7 @@ describe('account events', () => {
     const restarted = open();
     await restarted.catchUp();
     expect(restarted.authenticate(token)).toBeUndefined();
-    await expect(restarted.login({ username: 'sana', password: PASSWORD, code: testTotp.code('sana') })).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    await expect(restarted.login({ username: 'sana', password: OWN_PASSWORD, code: testTotp.code('sana') })).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
     restarted.close();
     const events = await store.readStream('account-sana');
     expect(events.at(-1)).toMatchObject({ type: 'AccountMfaReset', data: { resetBy: ADMIN.userId }, metadata: { actor: { userId: ADMIN.userId } } });

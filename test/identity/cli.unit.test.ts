@@ -95,11 +95,11 @@ describe('npm run accounts', () => {
     const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
     const identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 1, passwordCost: TEST_PASSWORD_COST, store, mfaNow: testTotp.now });
     try {
-      const { token } = await testTotp.enrol(identity, 'rev', 'reviewer password');
+      const { token } = await testTotp.enrol(identity, 'rev', 'reviewer password', 'the reviewer’s own password');
       const reset = await run(['reset-mfa', 'rev']);
       expect(reset).toMatchObject({ code: 0, out: expect.stringMatching(/Second factor of rev reset/) });
       expect(identity.authenticate(token)).toBeUndefined();
-      const login = identity.login({ username: 'rev', password: 'reviewer password', code: testTotp.code('rev') });
+      const login = identity.login({ username: 'rev', password: 'the reviewer’s own password', code: testTotp.code('rev') });
       await expect(login).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
       expect((await run(['reset-mfa', 'ghost'])).code).toBe(1);
       const last = (await store.readStream('account-rev')).at(-1);
@@ -119,7 +119,7 @@ describe('npm run accounts', () => {
 
   it('bootstraps an administrator from the console only while no enabled one exists, recorded as the operator console', async () => {
     const first = await run(['add', '--username', 'root', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'root password!']);
-    expect(first.out).toMatch(/^Created root \(admin, federal\), id \S+$/);
+    expect(first.out).toMatch(/^Created root \(admin, federal\), id \S+\nThat password serves once/);
     const second = await run(['add', '--username', 'second', '--role', 'admin', '--jurisdiction', 'federal', '--password', 'second password']);
     expect(second.out).toMatch(/the admin role awaits a second administrator's approval \(grant \S+\)/);
     expect((await run(['pending'])).out).toMatch(/^second\s+admin\s+federal\s+grant \S+ asked by operator-console/);

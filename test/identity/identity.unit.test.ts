@@ -14,6 +14,8 @@ import { testTotp } from '../support/mfa';
 import { seedAccount } from '../support/identity';
 
 const PASSWORD = 'a long enough secret';
+/** What an administrator gives the person, once; they choose PASSWORD with it. */
+const ONE_TIME = 'the administrator’s one-time secret';
 const HOUR = 60 * 60 * 1000;
 
 let dir: string;
@@ -118,8 +120,8 @@ describe('accounts', () => {
 
 describe('login, tokens and logout', () => {
   beforeEach(async () => {
-    await identity.createAccount(ADMIN, officer);
-    await testTotp.enrol(identity, 'sana.officer', PASSWORD);
+    await identity.createAccount(ADMIN, { ...officer, password: ONE_TIME });
+    await testTotp.enrol(identity, 'sana.officer', ONE_TIME, PASSWORD);
   });
 
   it('returns a 32-byte base64url token, its expiry and the actor named by display name', async () => {
@@ -179,12 +181,22 @@ describe('login, tokens and logout', () => {
     await expect(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') })).resolves.toBeDefined();
   });
 
-  it('ends sessions when the password is reset, and the new password works', async () => {
+  it('ends sessions when the password is reset, and the new password works once, to choose the person’s own', async () => {
     const { token } = await identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') });
     await identity.resetPassword(ADMIN, 'sana.officer', 'a brand new secret');
     expect(identity.authenticate(token)).toBeUndefined();
     await rejection(identity.login({ username: 'sana.officer', password: PASSWORD, code: testTotp.code('sana.officer') }));
-    await expect(identity.login({ username: 'sana.officer', password: 'a brand new secret', code: testTotp.code('sana.officer') })).resolves.toBeDefined();
+    const bare = await rejection(identity.login({ username: 'sana.officer', password: 'a brand new secret', code: testTotp.code('sana.officer') }));
+    expect(bare).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED', field: 'newPassword' });
+    const same = await rejection(identity.login({ username: 'sana.officer', password: 'a brand new secret', newPassword: 'a brand new secret', code: testTotp.code('sana.officer') }));
+    expect(same).toMatchObject({ code: 'VALIDATION_FAILED', field: 'newPassword' });
+    await expect(
+      identity.login({ username: 'sana.officer', password: 'a brand new secret', newPassword: 'my very own secret', code: testTotp.code('sana.officer') }),
+    ).resolves.toBeDefined();
+    await rejection(identity.login({ username: 'sana.officer', password: 'a brand new secret', code: testTotp.code('sana.officer') }));
+    await expect(identity.login({ username: 'sana.officer', password: 'my very own secret', code: testTotp.code('sana.officer') })).resolves.toBeDefined();
+    const events = await store.readStream('account-sana.officer');
+    expect(events.at(-1)).toMatchObject({ type: 'AccountPasswordChosen', metadata: { actor: { name: 'Sana Officer' } } });
     expect(await rejection(identity.resetPassword(ADMIN, 'sana.officer', 'short'))).toMatchObject({ field: 'password' });
     expect(await rejection(identity.resetPassword(ADMIN, 'nobody', 'a brand new secret'))).toMatchObject({ code: 'NOT_FOUND', field: 'username' });
   });
@@ -194,6 +206,57 @@ describe('login, tokens and logout', () => {
     identity.close();
     identity = open();
     expect(identity.authenticate(token)).toEqual(actor);
+  });
+});
+
+describe('passwords an administrator sets', () => {
+  it('serve once, to enrol and choose the person’s own: a leaked first password is useless afterwards', async () => {
+    await identity.createAccount(ADMIN, { ...officer, password: ONE_TIME });
+    expect(await rejection(identity.beginMfaEnrolment({ username: 'sana.officer', password: ONE_TIME }))).toMatchObject({
+      code: 'PASSWORD_CHANGE_REQUIRED',
+      field: 'newPassword',
+    });
+    expect(await rejection(identity.beginMfaEnrolment({ username: 'sana.officer', password: ONE_TIME, newPassword: 'short' }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'newPassword',
+    });
+    await testTotp.enrol(identity, 'sana.officer', ONE_TIME, PASSWORD);
+    // Whoever else holds the first password gets nowhere: not an enrolment, not a sign-in.
+    expect(await rejection(identity.beginMfaEnrolment({ username: 'sana.officer', password: ONE_TIME, newPassword: 'the attacker’s password' }))).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    expect(await rejection(identity.startSignIn({ username: 'sana.officer', password: ONE_TIME }))).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await rejection(identity.beginMfaEnrolment({ username: 'sana.officer', password: PASSWORD, newPassword: 'another' }))).toMatchObject({
+      code: 'PASSWORD_NOT_ONE_TIME',
+    });
+  });
+
+  it('expire unused after the configured time, with an error that says to ask an administrator', async () => {
+    identity.close();
+    identity = createIdentity({ path: join(dir, 'identity.db'), sessionTtlHours: 2, passwordCost: TEST_PASSWORD_COST, now: () => clock, store, mfaNow: testTotp.now, oneTimePasswordTtlHours: 24 });
+    await identity.createAccount(ADMIN, { ...officer, password: ONE_TIME });
+    clock = new Date(clock.getTime() + 24 * HOUR);
+    for (const attempt of [
+      identity.beginMfaEnrolment({ username: 'sana.officer', password: ONE_TIME, newPassword: PASSWORD }),
+      identity.startSignIn({ username: 'sana.officer', password: ONE_TIME }),
+      identity.login({ username: 'sana.officer', password: ONE_TIME, newPassword: PASSWORD }),
+    ]) {
+      const expired = await rejection(attempt);
+      expect(expired).toMatchObject({ code: 'PASSWORD_EXPIRED', kind: 'forbidden' });
+      expect(expired.message).toMatch(/ask an administrator/);
+    }
+    // A wrong password still says only that: the expiry is told after the right one.
+    expect(await rejection(identity.startSignIn({ username: 'sana.officer', password: 'not the password' }))).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await identity.resetPassword(ADMIN, 'sana.officer', 'a fresh one-time secret');
+    await expect(testTotp.enrol(identity, 'sana.officer', 'a fresh one-time secret', PASSWORD)).resolves.toMatchObject({ recoveryCodes: expect.any(Array) });
+  });
+
+  it('after a second-factor reset, the person enrols again choosing a new password, within the same time', async () => {
+    await identity.createAccount(ADMIN, { ...officer, password: ONE_TIME });
+    await testTotp.enrol(identity, 'sana.officer', ONE_TIME, PASSWORD);
+    await identity.resetMfa(ADMIN, 'sana.officer');
+    expect(await rejection(identity.beginMfaEnrolment({ username: 'sana.officer', password: PASSWORD }))).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED' });
+    await expect(testTotp.enrol(identity, 'sana.officer', PASSWORD, 'a newer secret of mine')).resolves.toMatchObject({ recoveryCodes: expect.any(Array) });
   });
 });
 

@@ -38,11 +38,15 @@ export async function seedAccount(identity: Identity, input: AccountInput): Prom
   return identity.approveGrant(SEED_APPROVER, account.username, account.pendingGrant.grantId);
 }
 
+/** The one-time password an administrator gives an account that will choose `password` as its own. */
+export const oneTimePasswordFor = (password: string): string => `one-time ${password}`;
+
 /**
- * Seeds the account (approved when privileged) and enrols its authenticator through the real flow
- * (the code's secret is kept by `testTotp`); answers the first session, which carries the recovery codes.
+ * Seeds the account (approved when privileged) with a one-time password, and enrols its authenticator
+ * through the real flow, choosing `input.password` as the person's own (the code's secret is kept by
+ * `testTotp`); answers the first session, which carries the recovery codes.
  */
 export async function seedEnrolledAccount(identity: Identity, input: AccountInput): Promise<Session> {
-  const account = await seedAccount(identity, input);
-  return testTotp.enrol(identity, account.username, input.password);
+  const account = await seedAccount(identity, { ...input, password: oneTimePasswordFor(input.password) });
+  return testTotp.enrol(identity, account.username, oneTimePasswordFor(input.password), input.password);
 }

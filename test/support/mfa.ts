@@ -11,11 +11,15 @@ export class TestTotp {
 
   readonly now = (): Date => new Date(Date.now() + this.steps * 30_000);
 
-  /** Enrols through the real flow (enrolment, then a sign-in with a code); answers that first session. */
-  async enrol(identity: Pick<Identity, 'beginMfaEnrolment' | 'login'>, username: string, password: string) {
-    const { secret } = await identity.beginMfaEnrolment({ username, password });
+  /**
+   * Enrols through the real flow (enrolment, then a sign-in with a code); answers that first session.
+   * With a one-time password (one an administrator set) the person chooses `newPassword` with it; an
+   * account whose password is its own already (recorded before one-time passwords) enrols without.
+   */
+  async enrol(identity: Pick<Identity, 'beginMfaEnrolment' | 'login'>, username: string, password: string, newPassword?: string) {
+    const { secret } = await identity.beginMfaEnrolment({ username, password, ...(newPassword === undefined ? {} : { newPassword }) });
     this.remember(username, secret);
-    return identity.login({ username, password, code: this.code(username) });
+    return identity.login({ username, password: newPassword ?? password, code: this.code(username) });
   }
 
   remember(username: string, secret: string): void {

@@ -59,6 +59,9 @@ async function call(method: string, path: string, token?: string, body?: unknown
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
+/** What every account chooses at its enrolment in place of the console's one-time PASSWORD. */
+const OWN_PASSWORD = 'the person’s own long password';
+
 /** Recovery codes by username, from each account's first sign-in. */
 const recoveryCodes = new Map<string, string[]>();
 
@@ -68,9 +71,10 @@ const recoveryCodes = new Map<string, string[]>();
  */
 async function login(username: string): Promise<string> {
   const recovery = recoveryCodes.get(username)?.shift();
-  if (recovery) return (await call('POST', '/api/auth/login', undefined, { username, password: PASSWORD, code: recovery })).body.token as string;
-  const { secret } = (await call('POST', '/api/auth/mfa/enrolment', undefined, { username, password: PASSWORD })).body;
-  const session = (await call('POST', '/api/auth/login', undefined, { username, password: PASSWORD, code: totpCode(secret, new Date()) })).body;
+  if (recovery) return (await call('POST', '/api/auth/login', undefined, { username, password: OWN_PASSWORD, code: recovery })).body.token as string;
+  // The console's password serves once: the enrolment chooses the person's own with it.
+  const { secret } = (await call('POST', '/api/auth/mfa/enrolment', undefined, { username, password: PASSWORD, newPassword: OWN_PASSWORD })).body;
+  const session = (await call('POST', '/api/auth/login', undefined, { username, password: OWN_PASSWORD, code: totpCode(secret, new Date()) })).body;
   recoveryCodes.set(username, session.recoveryCodes);
   return session.token as string;
 }

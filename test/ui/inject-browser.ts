@@ -36,18 +36,24 @@ export class InjectBrowser {
     return token;
   }
 
-  /** Both steps: the password, then (when it was right) a code of the account's test authenticator. */
-  async signIn(username: string, password: string, next = '') {
+  /**
+   * Both steps: the password, then (when it was right) a code of the account's test authenticator. The
+   * code page of a one-time password also asks for the person's own: `newPassword` then.
+   */
+  async signIn(username: string, password: string, next = '', newPassword?: string) {
     const _csrf = await this.csrf('/ui/login');
     const step = await this.request('POST', '/ui/login', { _csrf, username, password, next });
     const challenge = /name="challenge" value="([^"]+)"/.exec(step.body)?.[1];
     if (step.statusCode !== 200 || !challenge) return step;
-    return this.codeStep(challenge, testTotp.code(username), next);
+    const secret = /id="mfa-secret">([^<]+)</.exec(step.body)?.[1];
+    if (secret !== undefined) testTotp.remember(username, secret.replace(/\s/g, ''));
+    return this.codeStep(challenge, testTotp.code(username), next, newPassword);
   }
 
   /** The second step of signing in, with the form token of the code page. */
-  async codeStep(challenge: string, code: string, next = '') {
+  async codeStep(challenge: string, code: string, next = '', newPassword?: string) {
     const _csrf = await this.csrf('/ui/login');
-    return this.request('POST', '/ui/login/code', { _csrf, challenge, code, next });
+    const chosen: Record<string, string> = newPassword === undefined ? {} : { newPassword, repeatPassword: newPassword };
+    return this.request('POST', '/ui/login/code', { _csrf, challenge, code, next, ...chosen });
   }
 }

@@ -53,6 +53,9 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
       challenge = await ctx.loginThrottle.attempt(request, username, start, { partial: true });
     } catch (err) {
       if (err instanceof RateLimited) return sendPage(reply, loginPage(csrfOf(ctx, request), values, rateLimited(reply, err)), 429);
+      if (err instanceof DomainError && err.code === 'PASSWORD_EXPIRED') {
+        return sendPage(reply, loginPage(csrfOf(ctx, request), values, { password: `${err.message}.` }), 403);
+      }
       if (!(err instanceof DomainError) || (err.code !== 'INVALID_CREDENTIALS' && err.code !== 'VALIDATION_FAILED')) throw err;
       const errors = { password: 'The username or the password is wrong.' };
       return sendPage(reply, loginPage(csrfOf(ctx, request), values, errors), 401);
@@ -68,17 +71,28 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
       const errors = { '': 'That sign-in took too long or was already used. Sign in again.' };
       return sendPage(reply, loginPage(csrfOf(ctx, request), { next: values.next ?? '' }, errors), 401);
     }
+    // Shown again with the secret while enrolling; a challenge spent by wrong codes says to start over.
+    const again = (errors: FormErrors, status: number) => {
+      const challenge = ctx.deps.identity.pendingSignIn(pending.challenge);
+      return sendPage(reply, codePage({ csrf: csrfOf(ctx, request), challenge, next: values.next ?? '', errors }), status);
+    };
+    const newPassword = pending.passwordChangeRequired ? (values.newPassword ?? '') : undefined;
+    if (newPassword !== undefined && newPassword !== '' && newPassword !== values.repeatPassword) {
+      return again({ repeatPassword: 'The two new passwords differ.' }, 400);
+    }
     let session: Session;
     try {
-      const finish = async () => ctx.deps.identity.finishSignIn(pending.challenge, values.code ?? '', 'ui');
+      const finish = () => ctx.deps.identity.finishSignIn(pending.challenge, values.code ?? '', 'ui', newPassword);
       session = await ctx.loginThrottle.attempt(request, pending.username, finish);
     } catch (err) {
-      // Shown again with the secret while enrolling; a challenge spent by wrong codes says to start over.
-      const again = (errors: FormErrors, status: number) => {
-        const challenge = ctx.deps.identity.pendingSignIn(pending.challenge);
-        return sendPage(reply, codePage({ csrf: csrfOf(ctx, request), challenge, next: values.next ?? '', errors }), status);
-      };
       if (err instanceof RateLimited) return again(rateLimited(reply, err), 429);
+      if (err instanceof DomainError && err.field === 'newPassword') {
+        const message = err.code === 'PASSWORD_CHANGE_REQUIRED' ? 'Choose a new password of your own.' : `${err.message.replace(/^newPassword: /, 'The new password ')}.`;
+        return again({ newPassword: message }, err.code === 'PASSWORD_CHANGE_REQUIRED' ? 403 : 400);
+      }
+      if (err instanceof DomainError && err.code === 'PASSWORD_EXPIRED') {
+        return sendPage(reply, loginPage(csrfOf(ctx, request), { next: values.next ?? '' }, { '': `${err.message}.` }), 403);
+      }
       if (!(err instanceof DomainError) || !['MFA_CODE_INVALID', 'MFA_REQUIRED', 'MFA_CHALLENGE_INVALID'].includes(err.code)) throw err;
       return again({ code: err.code === 'MFA_REQUIRED' ? 'Enter the code.' : 'That code is wrong or was used already.' }, 401);
     }

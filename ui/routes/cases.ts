@@ -228,6 +228,8 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
 
   app.post('/nocs', async (request, reply) => {
     const actor = actorOf(request);
+    // As the form's page: the role is refused before the form is read, so a refusal is never a 400.
+    if (actor.role !== 'pse') throw new DomainError('ROLE_NOT_ALLOWED', 'Only a public service entity requests a NOC');
     const values = formValues(request.body);
     const show = (errors: FormErrors, status: number) =>
       sendPage(reply, page({ title: 'Request a NOC', actor, csrf: csrfOf(ctx, request), current: 'new', main: requestForm(csrfOf(ctx, request), values, errors) }), status);

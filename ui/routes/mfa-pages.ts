@@ -1,4 +1,5 @@
 import type { SignInChallenge } from '../../identity/identity';
+import { PASSWORD_MIN_LENGTH } from '../../identity/schemas';
 import { csrfField, errorSummary, textField, type FormErrors } from '../forms';
 import { html } from '../html';
 import { page } from '../layout';
@@ -6,6 +7,7 @@ import { page } from '../layout';
 /**
  * The second step of signing in: the code of the authenticator app. At the first sign-in the page
  * first shows the secret to add to the app, as text and as the otpauth:// URI a QR code would hold.
+ * After a password an administrator set (which serves once), the same form takes the person's own.
  */
 export function codePage(o: { csrf: string; challenge: SignInChallenge | undefined; next: string; errors: FormErrors }) {
   const { challenge, errors } = o;
@@ -42,6 +44,13 @@ export function codePage(o: { csrf: string; challenge: SignInChallenge | undefin
         ${csrfField(o.csrf)}
         <input type="hidden" name="challenge" value="${challenge.challenge}">
         <input type="hidden" name="next" value="${o.next}">
+        ${
+          challenge.passwordChangeRequired
+            ? html`<p>The password you used was set by an administrator and works only this once: choose your own.</p>
+                ${textField({ form: 'code', name: 'newPassword', label: 'New password', type: 'password', values: {}, errors, required: true, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN_LENGTH} characters.` })}
+                ${textField({ form: 'code', name: 'repeatPassword', label: 'New password again', type: 'password', values: {}, errors, required: true, autocomplete: 'new-password' })}`
+            : ''
+        }
         ${textField({ form: 'code', name: 'code', label: 'Code', values: {}, errors, required: true, autocomplete: 'one-time-code' })}
         <div><button type="submit">${enrolment ? 'Confirm and sign in' : 'Sign in'}</button></div>
       </form>`,

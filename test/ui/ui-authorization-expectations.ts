@@ -1,0 +1,130 @@
+/**
+ * The UI's authorization matrix: one row per route the server-rendered UI registers (pages under /ui
+ * and the public pages), naming for every role what it gets. The rules and building blocks are the
+ * API matrix's (test/api/authorization-expectations.ts):
+ *
+ *   ROLE / OWNER  403 page, whoever the record belongs to (the UI answers both the same way)
+ *   record(r)     served when rule r holds between the person and the record, else the 404 page,
+ *                 answered exactly as for a record that does not exist
+ *   record(r, then) as record(r), but where `then` does not hold the 403 page
+ *   list(r)       served; the record is on the page when rule r holds
+ *
+ * "Served" is a page (200), a redirect that is not to sign-in (303 after a form), or the form shown
+ * again with what was wrong with it (400, 409, 422: the person got past authorization). Without a
+ * session, a page that is not public sends the person to sign in (303 to /ui/login?reason=required).
+ *
+ * Adding a UI route: add its row here (the matrix fails for a route without one). `params` fills path
+ * parameters that do not name a record (an action's name); `form` is what a POST sends besides its
+ * form token, a function when each request needs a fresh one.
+ */
+import { ROLES, type Role } from '../../domain/shared/vocabulary';
+import type { Identity } from '../../identity';
+import {
+  NOC_REVIEWING,
+  NOC_SIGHT,
+  PROVIDER_RECORD,
+  YES,
+  every,
+  list,
+  only,
+  record,
+  type Access,
+  type SubjectKind,
+} from '../api/authorization-expectations';
+import { NOC_REQUEST, PASSWORD } from '../api/harness';
+import { testTotp } from '../support/mfa';
+
+export interface UiExpectation {
+  /** Whose record the route's path names. */
+  subject: SubjectKind;
+  /** Served to anyone, session or not. */
+  public?: boolean;
+  access: Record<Role, Access>;
+  /** Path parameters that name no record (e.g. an action). */
+  params?: Record<string, string>;
+  query?: string;
+  form?: Record<string, string> | ((identity: Identity) => Promise<Record<string, string>>);
+}
+
+/** The account whose sign-in the sign-in routes go through, enrolled by the matrix. */
+export const UI_LOGIN_ACCOUNT = 'matrix-ui-login';
+
+/**
+ * A case's action in the UI: the page loads the case first, so whoever may not see it gets the 404
+ * page (as for a case that does not exist); of those who see it, the roles the action is not for get
+ * the 403 page. `sight` is who sees the case, `allowed` who acts (the API matrix's rows for both).
+ */
+const act = (sight: Record<Role, Access>, allowed: Record<Role, Access>): Record<Role, Access> =>
+  Object.fromEntries(
+    ROLES.map((role) => {
+      const seen = sight[role];
+      const may = allowed[role];
+      if (seen.kind !== 'record') return [role, seen];
+      if (may.kind === 'role') return [role, record(seen.rule, 'never')];
+      if (may.kind === 'record') return [role, record(seen.rule, may.then ?? may.rule)];
+      return [role, may];
+    }),
+  ) as Record<Role, Access>;
+
+const publicPage = (query?: string): UiExpectation => ({ subject: 'none', public: true, access: every(YES), ...(query ? { query } : {}) });
+const page = (subject: SubjectKind, access: Record<Role, Access>, extra: Partial<UiExpectation> = {}): UiExpectation => ({ subject, access, ...extra });
+/** A NOC request as the form sends it. */
+const NOC_FORM = { ...NOC_REQUEST, systems: NOC_REQUEST.systems.join('\n'), requestedMonths: String(NOC_REQUEST.requestedMonths) };
+const NOC_CASE = NOC_SIGHT((rule) => record(rule));
+
+export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
+  'GET /': publicPage(),
+  'GET /accredited-list': publicPage(),
+  'GET /accredited-list/changes': publicPage(),
+  'GET /procurement-check': publicPage('pse=pse-fed&offering=off-gov&dataClass=open'),
+  'GET /frameworks': publicPage(),
+  'GET /adoption': publicPage(),
+  'GET /ui/static/ui.css': publicPage(),
+  'GET /ui/static/queue-refresh.js': publicPage(),
+
+  // Signing in is for anyone; the rows go through a real sign-in of an enrolled account each time.
+  'GET /ui/login': publicPage(),
+  'POST /ui/login': { ...publicPage(), form: { username: UI_LOGIN_ACCOUNT, password: PASSWORD } },
+  'POST /ui/login/code': {
+    ...publicPage(),
+    form: async (identity) => {
+      const { challenge } = await identity.startSignIn({ username: UI_LOGIN_ACCOUNT, password: PASSWORD });
+      return { challenge, code: testTotp.code(UI_LOGIN_ACCOUNT) };
+    },
+  },
+  'POST /ui/logout': publicPage(),
+
+  'GET /ui/queue': page('none', every(YES)),
+  'POST /ui/queue/claim': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
+  'POST /ui/queue/release': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
+
+  'GET /ui/nocs': page('noc', NOC_SIGHT(list)),
+  'GET /ui/nocs.csv': page('noc', NOC_SIGHT(list)),
+  'GET /ui/nocs/new': page('none', only({ pse: YES })),
+  'POST /ui/nocs': page('none', only({ pse: YES }), { form: NOC_FORM }),
+  'GET /ui/nocs/:nocId': page('noc', NOC_CASE),
+  'POST /ui/nocs/:nocId/:action': page('noc', act(NOC_CASE, NOC_REVIEWING), { params: { action: 'start-review' } }),
+
+  'GET /ui/accreditations': page('none', every(YES)),
+  'GET /ui/accreditations/new': page('none', only({ csp: YES })),
+  'POST /ui/accreditations/csp': page('none', only({ csp: YES })),
+  'POST /ui/accreditations/offerings': page('none', only({ csp: YES })),
+  'POST /ui/accreditations': page('none', only({ csp: YES })),
+  'GET /ui/accreditations/:applicationId': page('csp', PROVIDER_RECORD),
+  'POST /ui/accreditations/:applicationId/:action': page('csp', act(PROVIDER_RECORD, only({ reviewer: YES })), { params: { action: 'start-screening' } }),
+
+  'GET /ui/reviews/:reviewId': page('csp', PROVIDER_RECORD),
+  'POST /ui/reviews/:reviewId/:action': page('csp', act(PROVIDER_RECORD, only({ reviewer: YES })), { params: { action: 'request-evidence' }, form: { request: 'Logs, please' } }),
+  // Every signed-in person gets the page; complianceQueries.dashboard(actor) shows the rows of the
+  // Office's compliance staff and a provider's own, and nobody else any (projections' own tests).
+  'GET /ui/compliance': page('none', every(YES)),
+
+  'GET /ui/audit/log': page('none', only({ auditor: YES })),
+  'GET /ui/audit/as-of': page('none', only({ auditor: YES })),
+  'GET /ui/audit/verification': page('none', only({ auditor: YES })),
+  'GET /ui/audit/cases/:stream/dossier': page('none', only({ auditor: YES })),
+
+  'GET /ui/accounts': page('none', only({ admin: YES })),
+  'POST /ui/accounts/:username/grants/:grantId/approve': page('none', only({ admin: YES })),
+  'POST /ui/accounts/:username/grants/:grantId/reject': page('none', only({ admin: YES }), { form: { reason: 'Recorded for the UI authorization matrix' } }),
+};

@@ -52,7 +52,7 @@ describe('the public pages', () => {
     expect(res.body).not.toContain('<under>');
     const text = mainText(res.body);
     expect(text).toContain('5 changes, newest first');
-    expect(text).toContain('Global Public Cloud off-pub Accredited Revoked Data found abroad Nothing new may go on it; workloads already on it must leave by 2025-12-01 00:00 UTC . Dawood Director (Director)');
+    expect(text).toContain('Global Public Cloud off-pub Accreditation revoked Accredited Revoked Data found abroad Nothing new may go on it; workloads already on it must leave by 2025-12-01 00:00 UTC . Dawood Director (Director)');
   });
 
   it('filters the change log by offering', async () => {

@@ -71,7 +71,7 @@ describe('the NOC admin UI in a browser', () => {
     const other = await signIn('reviewer2');
     await reloadUntil(other, async () => (await queueRow(other, nocId).count()) === 1);
     await expect(queueRow(other, nocId).textContent()).resolves.toContain('Claimed by Rania Reviewer');
-    await expect(queueRow(other, nocId).getByRole('button', { name: 'Claimed by Rania Reviewer' }).isDisabled()).resolves.toBe(true);
+    await expect(queueRow(other, nocId).getByRole('button', { name: /^Claim/ }).count()).resolves.toBe(0);
 
     // The reviewer starts the review and recommends; reasons are required, and a refused form keeps its values.
     await queueRow(reviewer, nocId).getByRole('link', { name: nocId }).click();

@@ -114,11 +114,14 @@ describe('the public pages without their read models', () => {
   it('say the register is not available, with status 503', async () => {
     const bare = await startPublicApi({ withPublic: false });
     try {
-      for (const url of ['/accredited-list', '/accredited-list/changes', '/procurement-check']) {
+      for (const url of ['/accredited-list', '/accredited-list/changes', '/procurement-check', '/offerings/off-gov']) {
         const res = await bare.app.inject({ method: 'GET', url });
         expect(res.statusCode).toBe(503);
         expect(res.body).toContain('<h1>Not available</h1>');
       }
+      const feed = await bare.app.inject({ method: 'GET', url: '/accredited-list/changes.atom' });
+      expect(feed.statusCode).toBe(503);
+      expect(feed.body).toContain('not available');
     } finally {
       await bare.close();
     }

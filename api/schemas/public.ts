@@ -89,6 +89,7 @@ export const OfferingRecordSchema = z.object({
   serviceModels: z.array(ServiceModel),
   dataCentres: z.array(DataCentre),
   status: PublicAccreditationStatus,
+  retired: z.boolean().describe('The provider retired the offering: it is not on the list, whatever its accreditation'),
   accreditation: AccreditedListRowSchema.pick({
     applicationId: true,
     baseline: true,

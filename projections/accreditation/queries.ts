@@ -66,6 +66,8 @@ export interface OfferingRecord {
   serviceModels: Offering['serviceModels'];
   dataCentres: Offering['dataCentres'];
   status: PublicAccreditationStatus;
+  /** The provider retired the offering: it is off the list whatever its accreditation says. */
+  retired: boolean;
   accreditation: Pick<
     AccreditedListRow,
     'applicationId' | 'baseline' | 'highestDataClass' | 'accreditedSince' | 'validFrom' | 'validUntil' | 'conditions'
@@ -124,13 +126,13 @@ interface ChangeDbRow {
  * application stands in when the register has not got it, so a row is never missing its name.
  */
 const LIST_SQL = (byOffering: boolean): string => `
-  SELECT l.*, o.name AS offering_name, COALESCE(o.csp_id, a.csp_id) AS csp_id, c.name AS csp_name,
+  SELECT l.*, o.retired, o.name AS offering_name, COALESCE(o.csp_id, a.csp_id) AS csp_id, c.name AS csp_name,
     o.deployment_model, o.service_models, o.data_centres, a.offering AS snapshot
   FROM accredited_list l
   JOIN al_applications a ON a.application_id = l.application_id
   LEFT JOIN al_offerings o ON o.offering_id = l.offering_id
   LEFT JOIN al_csps c ON c.csp_id = COALESCE(o.csp_id, a.csp_id)
-  WHERE o.retired IS NOT 1 ${byOffering ? 'AND l.offering_id = ?' : ''}
+  ${byOffering ? 'WHERE l.offering_id = ?' : 'WHERE o.retired IS NOT 1'}
   ORDER BY COALESCE(o.name, json_extract(a.offering, '$.name')), l.offering_id`;
 
 const CHANGES_SQL = (byOffering: boolean): string => `
@@ -184,13 +186,14 @@ function toChangeRow(row: ChangeDbRow): AccreditationChangeRow {
 /** The offering as the register (or, failing it, the application that was last granted) describes it. */
 const OFFERING_SQL = `
   SELECT COALESCE(o.name, json_extract(a.offering, '$.name')) AS offering_name, COALESCE(o.csp_id, a.csp_id) AS csp_id,
-    c.name AS csp_name, o.deployment_model, o.service_models, o.data_centres, a.offering AS snapshot
+    c.name AS csp_name, o.deployment_model, o.service_models, o.data_centres, o.retired, a.offering AS snapshot
   FROM al_applications a
   LEFT JOIN al_offerings o ON o.offering_id = a.offering_id
   LEFT JOIN al_csps c ON c.csp_id = COALESCE(o.csp_id, a.csp_id)
   WHERE a.application_id = ?`;
 
 interface OfferingDbRow {
+  retired: number | null;
   offering_name: string;
   csp_id: string;
   csp_name: string | null;
@@ -211,12 +214,13 @@ function endedRecord(row: OfferingDbRow, offeringId: string, history: Accreditat
     serviceModels: row.service_models === null ? snapshot.serviceModels : (JSON.parse(row.service_models) as Offering['serviceModels']),
     dataCentres: row.data_centres === null ? snapshot.dataCentres : (JSON.parse(row.data_centres) as Offering['dataCentres']),
     status: (history[0] as AccreditationChangeRow).to,
+    retired: row.retired === 1,
     accreditation: null,
     history,
   };
 }
 
-function listedRecord(r: AccreditedListRow, history: AccreditationChangeRow[]): OfferingRecord {
+function listedRecord(r: AccreditedListRow, retired: boolean, history: AccreditationChangeRow[]): OfferingRecord {
   const { offeringId, offeringName, cspId, cspName, deploymentModel, serviceModels, dataCentres, status } = r;
   const { applicationId, baseline, highestDataClass, accreditedSince, validFrom, validUntil, conditions } = r;
   return {
@@ -228,6 +232,7 @@ function listedRecord(r: AccreditedListRow, history: AccreditationChangeRow[]): 
     serviceModels,
     dataCentres,
     status,
+    retired,
     accreditation: { applicationId, baseline, highestDataClass, accreditedSince, validFrom, validUntil, conditions },
     history,
   };
@@ -236,7 +241,7 @@ function listedRecord(r: AccreditedListRow, history: AccreditationChangeRow[]): 
 /** Read-only queries; statements are prepared on first use, so the projector may create the tables later. */
 export function createAccreditedListQueries(db: ReadModelDb): AccreditedListQueries {
   let list: Database.Statement<[], ListDbRow> | undefined;
-  let listed: Database.Statement<[string], ListDbRow> | undefined;
+  let listed: Database.Statement<[string], ListDbRow & { retired: number | null }> | undefined;
   let all: Database.Statement<[number, number], ChangeDbRow> | undefined;
   let byOffering: Database.Statement<[string, number, number], ChangeDbRow> | undefined;
   let offering: Database.Statement<[string], OfferingDbRow> | undefined;
@@ -259,7 +264,7 @@ export function createAccreditedListQueries(db: ReadModelDb): AccreditedListQuer
       const history = changes({ offeringId, limit: -1, offset: 0 });
       listed ??= db.prepare(LIST_SQL(true));
       const row = listed.get(offeringId);
-      if (row) return listedRecord(toListRow(row), history);
+      if (row) return listedRecord(toListRow(row), row.retired === 1, history);
       const last = history[0];
       if (last === undefined) return undefined;
       offering ??= db.prepare(OFFERING_SQL);

@@ -110,6 +110,7 @@ describe('the accredited list projection', () => {
     const app = application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant({ ...TERMS, conditions: ['Quarterly report'] }, GRANTED);
     apply();
     expect(queries.offering('off-gov')).toMatchObject({
+      retired: false,
       offeringName: 'Sovereign Gov Cloud',
       cspName: 'One Cloud Pvt Ltd',
       status: 'accredited',
@@ -126,6 +127,15 @@ describe('the accredited list projection', () => {
     });
     expect(queries.offering('off-pub')).toBeUndefined();
     expect(queries.offering('no-such-offering')).toBeUndefined();
+  });
+
+  it('marks an accredited offering its provider retired: off the list, its record still public', () => {
+    const { log, apply, queries } = setup();
+    application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(TERMS, GRANTED);
+    cspEvent(log, 'csp-one', 'OfferingRetired', { offeringId: 'off-gov', reason: 'End of life', retiredBy: 'u-csp' }, SUSPENDED);
+    apply();
+    expect(queries.list()).toEqual([]);
+    expect(queries.offering('off-gov')).toMatchObject({ retired: true, status: 'accredited', accreditation: { baseline: 'intermediate' } });
   });
 
   it('shows the offering as the CSP register last described it', () => {

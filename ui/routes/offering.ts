@@ -20,6 +20,13 @@ function publicPage(title: string, main: SafeHtml, status: number, reply: Fastif
 
 function standing(record: OfferingRecord): SafeHtml {
   const a = record.accreditation;
+  const retired = record.retired
+    ? html`<p class="error-summary"><strong>Retired.</strong> The provider has retired this offering: it is not on the accredited list and nothing new may be procured on it.</p>`
+    : '';
+  return html`${retired}${accreditation(record, a)}`;
+}
+
+function accreditation(record: OfferingRecord, a: OfferingRecord['accreditation']): SafeHtml {
   if (a === null) {
     const last = record.history[0];
     return html`<p class="error-summary"><strong>Not accredited.</strong> The accreditation was ${record.status} on ${when(last?.at)}.

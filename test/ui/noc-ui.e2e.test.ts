@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { expectAccessible } from './axe';
 import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from './browser-stack';
 
 /**
@@ -55,6 +56,7 @@ describe('the NOC admin UI in a browser', () => {
     await pse.getByRole('button', { name: 'Submit request' }).click();
     await expect(pse.locator('#new-justification-error').textContent()).resolves.toContain('required');
     await expect(pse.getByLabel('What do you ask for?').inputValue()).resolves.toBe('Keep the payroll system on premises');
+    await expectAccessible(pse);
     await pse.getByLabel('Why is it needed?').fill('Migration is scheduled for next quarter');
     await pse.getByRole('button', { name: 'Submit request' }).click();
     await pse.waitForURL(/\/ui\/nocs\/NOC-[^/?]+\?done=requested$/);

@@ -24,6 +24,8 @@ import { homeRoute } from './routes/home';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
 import { frameworkPages } from './routes/frameworks';
+import { changesFeedRoute } from './routes/changes-feed';
+import { offeringPage } from './routes/offering';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
@@ -82,6 +84,8 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
   app.register(async (scope) => {
     scope.get('/', async (_request, reply) => sendPage(reply, homeRoute()));
     publicPages(scope, deps);
+    offeringPage(scope, deps);
+    changesFeedRoute(scope, deps);
     frameworkPages(scope, deps);
     adoptionPage(scope, deps);
   });

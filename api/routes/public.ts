@@ -6,7 +6,14 @@ import type { PublicQueries } from '../../projections/procurement/queries';
 import { bearerToken } from '../auth';
 import type { ApiDeps } from '../deps';
 import { defineRoute, type AnyRoute } from '../route';
-import { AccreditationChanges, AccreditationChangesQuery, AccreditedList, AccreditedListQuery } from '../schemas/public';
+import {
+  AccreditationChanges,
+  AccreditationChangesQuery,
+  AccreditedList,
+  AccreditedListQuery,
+  OfferingParams,
+  OfferingRecordSchema,
+} from '../schemas/public';
 
 /** The public read side (SPEC §5): no login, answered from the read models only. */
 
@@ -108,7 +115,8 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       method: 'GET',
       url: '/api/accredited-list/changes',
       operationId: 'accreditedListChanges',
-      summary: 'The log of changes to offerings’ accreditation status (granted, suspended, reinstated, ended), newest first',
+      summary: 'The log of changes to the accredited list (granted, renewed, suspended, reinstated, revoked, expired, withdrawn, and changes of a listed offering), newest first',
+      description: 'Each entry carries the id of the event it records (`eventId`, stable) and its `kind`; the same entries are the Atom feed at /accredited-list/changes.atom.',
       tag: 'public',
       auth: 'public',
       query: AccreditationChangesQuery,
@@ -118,6 +126,24 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       handler({ query }) {
         const items = publicQueriesOf(deps).changes({ offeringId: query.offering, limit: query.limit, offset: query.offset });
         return { items, limit: query.limit, offset: query.offset };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/offerings/:offeringId',
+      operationId: 'offeringRecord',
+      summary: 'An offering that is or was on the accredited list: its provider, the accreditation it holds, and every change, newest first',
+      description: 'An offering that was never accredited is not public: 404.',
+      tag: 'public',
+      auth: 'public',
+      params: OfferingParams,
+      status: 200,
+      response: OfferingRecordSchema,
+      errors: [404, 503],
+      handler({ params }) {
+        const record = publicQueriesOf(deps).offering(params.offeringId);
+        if (record === undefined) throw new DomainError('OFFERING_NOT_FOUND', `No offering ${params.offeringId} is or was on the accredited list`);
+        return record;
       },
     }),
     defineRoute({

@@ -3,8 +3,8 @@ import { DataCentre, ServiceModel } from '../../domain/csp/events';
 import { DeploymentModel } from '../../domain/procurement/hosting-rules';
 import { PageOffset, pageLimit } from '../../domain/shared/bounds';
 import { Baseline, DataClass, IsoDateTime, Role } from '../../domain/shared/vocabulary';
-import { ENDED_STATUSES, LISTED_STATUSES } from '../../projections/accreditation/accredited-list';
-import type { AccreditationChangeRow, AccreditedListRow } from '../../projections/accreditation/queries';
+import { CHANGE_KINDS, ENDED_STATUSES, LISTED_STATUSES } from '../../projections/accreditation/accredited-list';
+import type { AccreditationChangeRow, AccreditedListRow, OfferingRecord } from '../../projections/accreditation/queries';
 import type { Same } from './same-shape';
 
 /**
@@ -34,7 +34,11 @@ export const AccreditedListRowSchema = z.object({
   updatedAt: IsoDateTime,
 });
 
+export const ChangeKind = z.enum(CHANGE_KINDS);
+
 export const AccreditationChangeRowSchema = z.object({
+  eventId: z.string().describe('The id of the event the entry records; stable'),
+  kind: ChangeKind.describe('granted, renewed, suspended, reinstated, revoked, expired, withdrawn, or changed (the listed offering itself changed)'),
   offeringId: z.string(),
   offeringName: z.string(),
   applicationId: z.string(),
@@ -43,6 +47,7 @@ export const AccreditationChangeRowSchema = z.object({
   at: IsoDateTime,
   reasons: z.string(),
   transitionUntil: IsoDateTime.nullable(),
+  validUntil: IsoDateTime.nullable(),
   decidedBy: z.object({ name: z.string().nullable(), role: Role }),
 });
 
@@ -55,7 +60,7 @@ export const AccreditedListQuery = z.object({
 
 export const AccreditedList = z.object({ items: z.array(AccreditedListRowSchema) });
 
-const OfferingId = z
+export const OfferingId = z
   .string()
   .min(1)
   .max(100)
@@ -73,9 +78,36 @@ export const AccreditationChanges = z.object({
   offset: z.number().int(),
 });
 
+export const OfferingParams = z.object({ offeringId: OfferingId });
+
+export const OfferingRecordSchema = z.object({
+  offeringId: z.string(),
+  offeringName: z.string(),
+  cspId: z.string(),
+  cspName: z.string().nullable(),
+  deploymentModel: DeploymentModel,
+  serviceModels: z.array(ServiceModel),
+  dataCentres: z.array(DataCentre),
+  status: PublicAccreditationStatus,
+  retired: z.boolean().describe('The provider retired the offering: it is not on the list, whatever its accreditation'),
+  accreditation: AccreditedListRowSchema.pick({
+    applicationId: true,
+    baseline: true,
+    highestDataClass: true,
+    accreditedSince: true,
+    validFrom: true,
+    validUntil: true,
+    conditions: true,
+  })
+    .nullable()
+    .describe('The accreditation the offering holds; null once it ended'),
+  history: z.array(AccreditationChangeRowSchema).describe('Every entry of the change log about the offering, newest first'),
+});
+
 /** Holds only when A and B are the same type. */
-const sameShapes: [Same<z.output<typeof AccreditedListRowSchema>, AccreditedListRow>, Same<z.output<typeof AccreditationChangeRowSchema>, AccreditationChangeRow>] = [
-  true,
-  true,
-];
+const sameShapes: [
+  Same<z.output<typeof AccreditedListRowSchema>, AccreditedListRow>,
+  Same<z.output<typeof AccreditationChangeRowSchema>, AccreditationChangeRow>,
+  Same<z.output<typeof OfferingRecordSchema>, OfferingRecord>,
+] = [true, true, true];
 void sameShapes;

@@ -9,6 +9,7 @@ import {
   isAccreditationEventType,
   isCspEventType,
   type AccreditationRecordedEvent,
+  type CspRecordedEvent,
 } from './catalogue';
 
 /**
@@ -37,6 +38,8 @@ CREATE TABLE IF NOT EXISTS accredited_list (
   updated_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS accreditation_changes (
+  event_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
   application_id TEXT NOT NULL,
   revision INTEGER NOT NULL,
   offering_id TEXT NOT NULL,
@@ -46,11 +49,11 @@ CREATE TABLE IF NOT EXISTS accreditation_changes (
   at_ms INTEGER NOT NULL,
   reasons TEXT NOT NULL,
   transition_until TEXT,
+  valid_until TEXT,
   by_user_id TEXT NOT NULL,
   by_name TEXT,
   by_role TEXT NOT NULL,
-  event_type TEXT NOT NULL,
-  PRIMARY KEY (application_id, revision)
+  event_type TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS accreditation_changes_by_time ON accreditation_changes (at_ms);
 CREATE INDEX IF NOT EXISTS accreditation_changes_by_offering ON accreditation_changes (offering_id, at_ms);
@@ -61,6 +64,13 @@ export const LISTED_STATUSES = ['accredited', 'suspended'] as const;
 export const ENDED_STATUSES = ['expired', 'revoked', 'withdrawn'] as const;
 export type ListedStatus = (typeof LISTED_STATUSES)[number];
 export type PublicAccreditationStatus = ListedStatus | (typeof ENDED_STATUSES)[number];
+
+/**
+ * What an entry of the change log records. A renewal (a new validity) and a change of the listed
+ * offering itself (its deployment, data centres, name) keep the status but change what the list says.
+ */
+export const CHANGE_KINDS = ['granted', 'renewed', 'suspended', 'reinstated', 'revoked', 'expired', 'withdrawn', 'changed'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 const statements = statementCache((db) => ({
   row: db.prepare('SELECT application_id, status FROM accredited_list WHERE offering_id = ?'),
@@ -77,10 +87,10 @@ const statements = statementCache((db) => ({
   status: db.prepare('UPDATE accredited_list SET status = ?, updated_at = ? WHERE offering_id = ?'),
   remove: db.prepare('DELETE FROM accredited_list WHERE offering_id = ?'),
   change: db.prepare(`
-    INSERT INTO accreditation_changes (application_id, revision, offering_id, from_status, to_status, at, at_ms, reasons,
-      transition_until, by_user_id, by_name, by_role, event_type)
-    VALUES (@applicationId, @revision, @offeringId, @from, @to, @at, @atMs, @reasons, @transitionUntil, @byUserId, @byName,
-      @byRole, @eventType)`),
+    INSERT INTO accreditation_changes (event_id, kind, application_id, revision, offering_id, from_status, to_status, at, at_ms,
+      reasons, transition_until, valid_until, by_user_id, by_name, by_role, event_type)
+    VALUES (@eventId, @kind, @applicationId, @revision, @offeringId, @from, @to, @at, @atMs, @reasons, @transitionUntil,
+      @validUntil, @byUserId, @byName, @byRole, @eventType)`),
 }));
 
 const migration = (transitionUntil: string | undefined): { transitionUntil?: string } => (transitionUntil === undefined ? {} : { transitionUntil });
@@ -88,24 +98,64 @@ const migration = (transitionUntil: string | undefined): { transitionUntil?: str
 /** For each event that changes the public status: the status it leads to, and why, in the event's own words. */
 function transitionOf(
   event: AccreditationRecordedEvent,
-): { to: PublicAccreditationStatus; reasons: string; transitionUntil?: string } | undefined {
+): { kind: ChangeKind; to: PublicAccreditationStatus; reasons: string; transitionUntil?: string } | undefined {
   switch (event.type) {
     case 'AccreditationGranted':
-      return { to: 'accredited', reasons: event.data.reasons };
+      return { kind: 'granted', to: 'accredited', reasons: event.data.reasons };
     case 'AccreditationSuspended':
-      return { to: 'suspended', reasons: event.data.reasons };
+      return { kind: 'suspended', to: 'suspended', reasons: event.data.reasons };
     case 'AccreditationReinstated':
-      return { to: 'accredited', reasons: event.data.reasons };
+      return { kind: 'reinstated', to: 'accredited', reasons: event.data.reasons };
     case 'AccreditationRevoked':
-      return { to: 'revoked', reasons: event.data.reasons, transitionUntil: event.data.transitionUntil };
+      return { kind: 'revoked', to: 'revoked', reasons: event.data.reasons, transitionUntil: event.data.transitionUntil };
     // A grant that ends by expiry or withdrawal gives its users a migration period too (absent on older events).
     case 'AccreditationWithdrawn':
-      return { to: 'withdrawn', reasons: event.data.reason, ...migration(event.data.transitionUntil) };
+      return { kind: 'withdrawn', to: 'withdrawn', reasons: event.data.reason, ...migration(event.data.transitionUntil) };
     case 'AccreditationExpired':
-      return { to: 'expired', reasons: `The accreditation ran until ${event.data.validUntil} and was not renewed`, ...migration(event.data.transitionUntil) };
+      return {
+        kind: 'expired',
+        to: 'expired',
+        reasons: `The accreditation ran until ${event.data.validUntil} and was not renewed`,
+        ...migration(event.data.transitionUntil),
+      };
     default:
       return undefined;
   }
+}
+
+interface LogEntry {
+  kind: ChangeKind;
+  applicationId: string;
+  offeringId: string;
+  from: ListedStatus | null;
+  to: PublicAccreditationStatus;
+  reasons: string;
+  transitionUntil?: string;
+  validUntil?: string;
+  byName?: string;
+}
+
+function logChange(db: ReadModelDb, event: AccreditationRecordedEvent | CspRecordedEvent, entry: LogEntry): void {
+  const at = event.metadata.occurredAt;
+  const { actor } = event.metadata;
+  statements.get(db).change.run({
+    eventId: event.id,
+    kind: entry.kind,
+    applicationId: entry.applicationId,
+    revision: event.revision,
+    offeringId: entry.offeringId,
+    from: entry.from,
+    to: entry.to,
+    at,
+    atMs: toMillis(at),
+    reasons: entry.reasons,
+    transitionUntil: entry.transitionUntil ?? null,
+    validUntil: entry.validUntil ?? null,
+    byUserId: actor.userId,
+    byName: actor.name ?? entry.byName ?? null,
+    byRole: actor.role,
+    eventType: event.type,
+  });
 }
 
 function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent): void {
@@ -120,7 +170,17 @@ function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent):
   const owns = current?.application_id === applicationId;
 
   if (event.type === 'AccreditationRenewed') {
-    if (owns) s.renew.run(event.data.validUntil, toMillis(event.data.validUntil), at, offeringId);
+    if (!owns || current === undefined) return;
+    s.renew.run(event.data.validUntil, toMillis(event.data.validUntil), at, offeringId);
+    logChange(db, event, {
+      kind: 'renewed',
+      applicationId,
+      offeringId,
+      from: current.status,
+      to: current.status,
+      reasons: event.data.reasons,
+      validUntil: event.data.validUntil,
+    });
     return;
   }
   const transition = transitionOf(event);
@@ -148,28 +208,43 @@ function applyAccreditation(db: ReadModelDb, event: AccreditationRecordedEvent):
     if ((ENDED_STATUSES as readonly string[]).includes(transition.to)) s.remove.run(offeringId);
     else s.status.run(transition.to, at, offeringId);
   }
-  const { actor } = event.metadata;
-  s.change.run({
+  logChange(db, event, {
+    ...transition,
     applicationId,
-    revision: event.revision,
     offeringId,
     from,
-    to: transition.to,
-    at,
-    atMs: toMillis(at),
-    reasons: transition.reasons,
-    transitionUntil: transition.transitionUntil ?? null,
-    byUserId: actor.userId,
-    byName: actor.name ?? (event.type === 'AccreditationGranted' ? event.data.decidedByName : null),
-    byRole: actor.role,
-    eventType: event.type,
+    ...(event.type === 'AccreditationGranted' ? { validUntil: event.data.validUntil, byName: event.data.decidedByName } : {}),
+  });
+}
+
+const CHANGED_FIELDS: Record<string, string> = {
+  name: 'name',
+  deploymentModel: 'deployment model',
+  serviceModels: 'service models',
+  dataCentres: 'data centres',
+};
+
+/** A listed offering changed by its provider or by an approved significant change: the list now says something else. */
+function applyOfferingUpdate(db: ReadModelDb, event: CspRecordedEvent & { type: 'OfferingUpdated' }): void {
+  const d = event.data;
+  const current = statements.get(db).row.get(d.offeringId) as { application_id: string; status: ListedStatus } | undefined;
+  if (current === undefined) return;
+  const what = d.changed.map((field) => CHANGED_FIELDS[field] ?? field).join(', ');
+  logChange(db, event, {
+    kind: 'changed',
+    applicationId: current.application_id,
+    offeringId: d.offeringId,
+    from: current.status,
+    to: current.status,
+    reasons: d.changeId === undefined ? `The provider changed its ${what}` : `Significant change ${d.changeId} took effect: ${what}`,
   });
 }
 
 function apply(db: ReadModelDb, event: DecodedEvent): void {
   const csp = asCspEvent(event);
   if (csp) {
-    ACCREDITED_LIST_CATALOGUE.applyCsp(db, csp);
+    const moved = ACCREDITED_LIST_CATALOGUE.applyCsp(db, csp);
+    if (csp.type === 'OfferingUpdated' && moved.length > 0) applyOfferingUpdate(db, csp);
     return;
   }
   const accreditation = asAccreditationEvent(event);
@@ -181,7 +256,8 @@ export const ACCREDITED_LIST = 'accredited-list';
 export const accreditedListProjection: Projection = {
   name: ACCREDITED_LIST,
   // 2: an offering id belongs to the first CSP that added it; another CSP's events and applications about it are left out.
-  version: 2,
+  // 3: the change log keeps renewals and changes of a listed offering too, each under its event's id and kind.
+  version: 3,
   setup(db) {
     db.exec(ACCREDITED_LIST_CATALOGUE.tables + ACCREDITED_LIST_TABLES);
     statements.clear(db);

@@ -85,6 +85,7 @@ export function createPublicQueries(db: ReadModelDb): PublicQueries {
   return {
     list: () => list.list(),
     changes: (filter) => list.changes(filter),
+    offering: (offeringId) => list.offering(offeringId),
     procurementCheck: (query, now) => procurementCheck(db, query, now),
   };
 }

@@ -166,6 +166,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/frameworks/:version/reject': action('none', only({ director: YES }), reasons),
   'GET /api/accredited-list': publicRoute(),
   'GET /api/accredited-list/changes': publicRoute(),
+  // An offering's public record names the offering in its path (off-gov of the public fixture); anyone reads it, an unknown one answers 404.
+  'GET /api/offerings/:offeringId': publicRoute('csp'),
   'GET /api/procurement-check': publicRoute('none', `pse=pse-fed&offering=${CSP.offeringId}&dataClass=open`),
   'GET /api/adoption': publicRoute(),
 

@@ -64,6 +64,7 @@ const EXPECTED = [
   'GET /openapi.json',
   'GET /api/accredited-list',
   'GET /api/accredited-list/changes',
+  'GET /api/offerings/{offeringId}',
   'GET /api/procurement-check',
   'POST /api/csps',
   'POST /api/csp-registrations',
@@ -210,7 +211,7 @@ describe('the OpenAPI document', () => {
    * Routes anyone may call: logging in, what auditors outside the office need to check the history,
    * and the public read side (the accredited list, its change log, the procurement check, adoption figures).
    */
-  const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/procurement-check', '/api/adoption', '/api/frameworks/current'];
+  const PUBLIC_API = ['/api/auth/login', '/api/auth/mfa/enrolment', '/api/audit/public-key', '/api/audit/checkpoints', '/api/accredited-list', '/api/accredited-list/changes', '/api/offerings/{offeringId}', '/api/procurement-check', '/api/adoption', '/api/frameworks/current'];
   /** Paths public to read only: anyone reads the framework's versions, a director proposes one. */
   const PUBLIC_TO_READ = ['/api/frameworks'];
   /** Paths public to send only: anyone asks to be registered as a provider, administrators read the requests. */

@@ -69,14 +69,17 @@ export function publicHistory(): ReadModelDb {
   return db;
 }
 
-/** The office (API and UI) over that history; `withPublic: false` builds it without the public read models. */
+/**
+ * The office (API and UI) over that history; `withPublic: false` builds it without the public read
+ * models; `env` is the configuration's environment (PUBLIC_URL, …).
+ */
 export async function startPublicApi(
-  options: { withPublic?: boolean } = {},
+  options: { withPublic?: boolean; env?: Record<string, string> } = {},
 ): Promise<{ app: FastifyInstance; identity: Identity; close(): Promise<void> }> {
   const db = publicHistory();
   const identity = await createTestIdentity();
   const app = composeOffice({
-    config: loadConfig({}),
+    config: loadConfig(options.env ?? {}),
     identity,
     nocGateway: new FakeNocGateway(),
     nocQueries: new FakeNocQueries(),

@@ -76,6 +76,8 @@ describe('GET /api/accredited-list/changes', () => {
       'off-pub:accredited',
     ]);
     expect(body.items[0]).toEqual({
+      eventId: expect.any(String),
+      kind: 'revoked',
       offeringId: 'off-pub',
       offeringName: 'Global Public Cloud',
       applicationId: 'app-2',
@@ -84,6 +86,7 @@ describe('GET /api/accredited-list/changes', () => {
       at: HISTORY.revoked,
       reasons: 'Data found abroad',
       transitionUntil: '2025-12-01T00:00:00.000Z',
+      validUntil: null,
       decidedBy: { name: 'Dawood Director', role: 'director' },
     });
   });
@@ -97,6 +100,34 @@ describe('GET /api/accredited-list/changes', () => {
     const res = await get('/api/accredited-list/changes?limit=5000');
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+  });
+});
+
+describe('GET /api/offerings/:offeringId', () => {
+  it('gives anyone an offering that is on the list: its provider, its accreditation and every change, newest first', async () => {
+    const res = await get('/api/offerings/off-gov');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      offeringId: 'off-gov',
+      cspName: 'One Cloud, "Pvt" Ltd',
+      status: 'accredited',
+      accreditation: { baseline: 'intermediate', highestDataClass: 'restricted' },
+      history: [{ kind: 'reinstated' }, { kind: 'suspended', at: HISTORY.suspended }, { kind: 'granted' }],
+    });
+  });
+
+  it('keeps the record of an offering whose accreditation ended, with no accreditation in force', async () => {
+    const res = await get('/api/offerings/off-pub');
+    expect(res.json()).toMatchObject({ status: 'revoked', accreditation: null, history: [{ kind: 'revoked', reasons: 'Data found abroad' }, { kind: 'granted' }] });
+  });
+
+  it('answers 404 for an offering that was never accredited, and 400 naming the field for a malformed id', async () => {
+    const never = await get('/api/offerings/off-new');
+    expect(never.statusCode).toBe(404);
+    expect(never.json()).toMatchObject({ error: { code: 'OFFERING_NOT_FOUND' } });
+    const bad = await get('/api/offerings/has%20space');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { field: 'offeringId' } });
   });
 });
 

@@ -84,12 +84,58 @@ describe('the accredited list projection', () => {
     expect(queries.list().map((r) => r.offeringId)).toEqual(['off-pub']);
   });
 
-  it('extends the validity on renewal without logging a status change', () => {
+  it('extends the validity on renewal and logs the renewal with its new validity, the status unchanged', () => {
     const { log, apply, queries, changes } = setup();
     application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(TERMS, GRANTED).renew(VALID_UNTIL, '2031-02-03T10:00:00.000Z', '2027-12-01T00:00:00.000Z');
     apply();
     expect(queries.list()[0]).toMatchObject({ validUntil: '2031-02-03T10:00:00.000Z', accreditedSince: GRANTED });
-    expect(changes()).toHaveLength(1);
+    expect(changes().map((c) => [c.kind, c.from, c.to, c.validUntil])).toEqual([
+      ['renewed', 'accredited', 'accredited', '2031-02-03T10:00:00.000Z'],
+      ['granted', null, 'accredited', VALID_UNTIL],
+    ]);
+  });
+
+  it('logs a change of a listed offering, and not of an offering that is not listed', () => {
+    const { log, apply, changes } = setup();
+    application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(TERMS, GRANTED);
+    cspEvent(log, 'csp-one', 'OfferingUpdated', { ...GOV_CLOUD, dataCentres: [{ city: 'Lahore', country: 'PK' }], changed: ['dataCentres'], updatedBy: 'u-dir', changeId: 'CHG-1' }, SUSPENDED);
+    cspEvent(log, 'csp-one', 'OfferingUpdated', { ...PUBLIC_CLOUD, name: 'Renamed', changed: ['name'], updatedBy: 'u-csp' }, SUSPENDED);
+    apply();
+    expect(changes()[0]).toMatchObject({ kind: 'changed', offeringId: 'off-gov', from: 'accredited', to: 'accredited', reasons: 'Significant change CHG-1 took effect: data centres' });
+    expect(changes().map((c) => c.offeringId)).toEqual(['off-gov', 'off-gov']);
+  });
+
+  it("keeps an offering's public record: its accreditation while listed, its history, and its last status once it ended", () => {
+    const { log, apply, queries } = setup();
+    const app = application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant({ ...TERMS, conditions: ['Quarterly report'] }, GRANTED);
+    apply();
+    expect(queries.offering('off-gov')).toMatchObject({
+      retired: false,
+      offeringName: 'Sovereign Gov Cloud',
+      cspName: 'One Cloud Pvt Ltd',
+      status: 'accredited',
+      accreditation: { baseline: 'intermediate', highestDataClass: 'restricted', conditions: ['Quarterly report'] },
+      history: [expect.objectContaining({ kind: 'granted' })],
+    });
+    app.revoke('Data found abroad', '2025-12-01T00:00:00.000Z', SUSPENDED);
+    apply();
+    expect(queries.offering('off-gov')).toMatchObject({
+      status: 'revoked',
+      accreditation: null,
+      dataCentres: GOV_CLOUD.dataCentres,
+      history: [expect.objectContaining({ kind: 'revoked', reasons: 'Data found abroad' }), expect.objectContaining({ kind: 'granted' })],
+    });
+    expect(queries.offering('off-pub')).toBeUndefined();
+    expect(queries.offering('no-such-offering')).toBeUndefined();
+  });
+
+  it('marks an accredited offering its provider retired: off the list, its record still public', () => {
+    const { log, apply, queries } = setup();
+    application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(TERMS, GRANTED);
+    cspEvent(log, 'csp-one', 'OfferingRetired', { offeringId: 'off-gov', reason: 'End of life', retiredBy: 'u-csp' }, SUSPENDED);
+    apply();
+    expect(queries.list()).toEqual([]);
+    expect(queries.offering('off-gov')).toMatchObject({ retired: true, status: 'accredited', accreditation: { baseline: 'intermediate' } });
   });
 
   it('shows the offering as the CSP register last described it', () => {
@@ -125,6 +171,8 @@ describe('the accreditation status-change log', () => {
     const decidedBy = { name: 'Dawood Director', role: 'director' };
     expect(changes()).toEqual([
       {
+        eventId: expect.any(String),
+        kind: 'revoked',
         offeringId: 'off-gov',
         offeringName: 'Sovereign Gov Cloud',
         applicationId: 'app-1',
@@ -133,12 +181,14 @@ describe('the accreditation status-change log', () => {
         at: '2025-09-01T00:00:00.000Z',
         reasons: 'Data found abroad',
         transitionUntil: '2025-12-01T00:00:00.000Z',
+        validUntil: null,
         decidedBy,
       },
       expect.objectContaining({ from: 'suspended', to: 'accredited', at: REINSTATED, reasons: 'Breach remediated', decidedBy }),
       expect.objectContaining({ from: 'accredited', to: 'suspended', at: SUSPENDED, reasons: 'Breach under investigation', decidedBy }),
-      expect.objectContaining({ from: null, to: 'accredited', at: GRANTED, reasons: 'Every criterion met at the baseline', transitionUntil: null }),
+      expect.objectContaining({ kind: 'granted', from: null, to: 'accredited', at: GRANTED, reasons: 'Every criterion met at the baseline', transitionUntil: null }),
     ]);
+    expect(new Set(changes().map((c) => c.eventId)).size).toBe(4);
   });
 
   it('records an expiry as decided by the engine, with the date the accreditation ran until', () => {

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { allCriteria } from '../../domain/framework/schema';
+import { expectAccessible } from './axe';
 import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from './browser-stack';
 
 /**
@@ -64,6 +65,7 @@ describe('accreditation in the browser', () => {
     await csp.getByRole('button', { name: 'Submit application' }).click();
     await expect(csp.locator('#apply-evidence-error').textContent()).resolves.toContain('Evidence');
     await expect(csp.getByLabel('Requested baseline').inputValue()).resolves.toBe('enhanced');
+    await expectAccessible(csp);
     await csp.getByLabel('Evidence').fill('iso-27001: ISO/IEC 27001 certificate IS 712345');
     await csp.getByRole('button', { name: 'Submit application' }).click();
     await csp.waitForURL(/\/ui\/accreditations\/ACC-[^/?]+\?done=submitted$/);
@@ -106,6 +108,7 @@ describe('accreditation in the browser', () => {
     await reviewer.getByRole('button', { name: 'Record scores' }).click();
     await expect(reviewer.locator(`#act-score-score-${first.id}-error`).textContent()).resolves.toContain('whole number from 0 to 5');
     await expect(reviewer.getByLabel('Rationale').inputValue()).resolves.toBe('Evidence reviewed against every criterion');
+    await expectAccessible(reviewer);
     await reviewer.locator(`#act-score-score-${first.id}`).fill(String(first.minimum.enhanced));
     await reviewer.screenshot({ path: join(SCREENSHOTS, 'accreditation-score.png'), fullPage: true });
     await reviewer.getByRole('button', { name: 'Record scores' }).click();

@@ -2,13 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
+import { checkEveryPage, expectAccessible } from './axe';
 
 /** Where the browser tests save the screenshots the README shows. */
 export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /**
  * The real stack and Debian's headless Chromium, started together. Each person signs in in a browser
- * context of their own: their own cookies, as on their own machine.
+ * context of their own: their own cookies, as on their own machine. Every page is checked for
+ * accessibility (WCAG 2.1 AA, axe-core) as it is reached.
  */
 export interface BrowserStack {
   stack: Stack;
@@ -35,6 +37,8 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
   const cspViolations: string[] = [];
   const context = async (): Promise<BrowserContext> => {
     const c = await browser.newContext({ baseURL: stack.base });
+    // Every page any test opens is checked with axe after each navigation (test/ui/axe.ts).
+    c.on('page', checkEveryPage);
     c.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
     });
@@ -55,6 +59,7 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
       if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot), fullPage: true });
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByLabel('Code').fill(stack.totp.code(username));
+      await expectAccessible(page);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL('**/ui/queue');
       return page;

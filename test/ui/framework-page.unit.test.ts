@@ -43,15 +43,40 @@ describe('the public framework page', () => {
     const res = await app.inject({ method: 'GET', url: '/frameworks' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<caption>3 versions, oldest first</caption>');
-    expect(res.body).toContain('1.0 <strong>(in force)</strong>');
+    expect(res.body).toContain('<a href="/frameworks/1.0">1.0</a> <strong>(in force)</strong>');
     expect(res.body).toContain('Key rotation &lt;required&gt;');
     expect(res.body).toContain('Added SEC-09 Key rotation');
     expect(res.body).toContain('Rejected: Not consulted yet');
   });
 
+  it('gives each version a page of its own with its criteria and what it changed against the version before', async () => {
+    const index = await app.inject({ method: 'GET', url: '/frameworks' });
+    expect(index.body).toContain('<a href="/frameworks/1.2">1.2</a>');
+    const res = await app.inject({ method: 'GET', url: '/frameworks/1.1' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>Benchmark framework 1.1</h1>');
+    expect(res.body).toContain('Key rotation &lt;required&gt;');
+    expect(res.body).toContain('Changes against <a href="/frameworks/1.0">version 1.0</a>');
+    expect(res.body).toContain('<li>Added SEC-09 Key rotation</li>');
+    expect(res.body).toContain('<th scope="row">SEC-09<br><span class="muted">Key rotation</span></th>');
+    const genesis = await app.inject({ method: 'GET', url: '/frameworks/1.0' });
+    expect(genesis.body).toContain('The first version');
+    expect(genesis.body).toContain('in force now');
+    const rejected = await app.inject({ method: 'GET', url: '/frameworks/1.2' });
+    expect(rejected.body).toContain('<dt>Rejected</dt><dd>Not consulted yet</dd>');
+  });
+
+  it('answers a page saying so, with status 404, for a version that does not exist', async () => {
+    for (const version of ['9.9', 'latest']) {
+      const res = await app.inject({ method: 'GET', url: `/frameworks/${version}` });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('<h1>Version not found</h1>');
+    }
+  });
+
   it('marks the new version in force once its effectiveFrom has come', async () => {
     clock = '2027-01-01T00:00:00.000Z';
     const res = await app.inject({ method: 'GET', url: '/frameworks' });
-    expect(res.body).toContain('1.1 <strong>(in force)</strong>');
+    expect(res.body).toContain('<a href="/frameworks/1.1">1.1</a> <strong>(in force)</strong>');
   });
 });

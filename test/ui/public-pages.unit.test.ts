@@ -52,7 +52,7 @@ describe('the public pages', () => {
     expect(res.body).not.toContain('<under>');
     const text = mainText(res.body);
     expect(text).toContain('5 changes, newest first');
-    expect(text).toContain('Global Public Cloud off-pub Accredited Revoked Data found abroad Nothing new may go on it; workloads already on it must leave by 2025-12-01 00:00 UTC . Dawood Director (Director)');
+    expect(text).toContain('Global Public Cloud off-pub Accreditation revoked Accredited Revoked Data found abroad Nothing new may go on it; workloads already on it must leave by 2025-12-01 00:00 UTC . Dawood Director (Director)');
   });
 
   it('filters the change log by offering', async () => {
@@ -114,11 +114,14 @@ describe('the public pages without their read models', () => {
   it('say the register is not available, with status 503', async () => {
     const bare = await startPublicApi({ withPublic: false });
     try {
-      for (const url of ['/accredited-list', '/accredited-list/changes', '/procurement-check']) {
+      for (const url of ['/accredited-list', '/accredited-list/changes', '/procurement-check', '/offerings/off-gov']) {
         const res = await bare.app.inject({ method: 'GET', url });
         expect(res.statusCode).toBe(503);
         expect(res.body).toContain('<h1>Not available</h1>');
       }
+      const feed = await bare.app.inject({ method: 'GET', url: '/accredited-list/changes.atom' });
+      expect(feed.statusCode).toBe(503);
+      expect(feed.body).toContain('not available');
     } finally {
       await bare.close();
     }

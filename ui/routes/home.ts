@@ -13,8 +13,10 @@ export function homeRoute(): SafeHtml {
       <h2>What is public</h2>
       <ul>
         <li><a href="/accredited-list">The accredited list</a>: every accredited cloud offering, also as CSV.</li>
-        <li><a href="/accredited-list/changes">Changes to the accredited list</a>: grants, suspensions, revocations, with reasons.</li>
+        <li><a href="/accredited-list/changes">Changes to the accredited list</a>: grants, renewals, suspensions, revocations, with reasons;
+          also as an <a href="/accredited-list/changes.atom">Atom feed</a> to subscribe to.</li>
         <li><a href="/procurement-check">The procurement check</a>: may an entity put a class of data on an offering?</li>
+        <li><a href="/frameworks">The benchmark framework</a>: the version in force, its criteria, and every past version with what it changed.</li>
         <li><a href="/adoption">Cloud adoption</a>: workloads on accredited clouds and NOCs, by jurisdiction and ministry.</li>
       </ul>
       <p>NOCs are internal to the office and the entity that requested them; they are not published here.

@@ -8,6 +8,7 @@ import { sendPage } from '../context';
 import { errorSummary, selectField, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
+import { FEED_PATH, FEED_TYPE, KIND_TEXT, offeringPath } from './changes-feed';
 
 /**
  * The public pages (SPEC §5): the accredited list, its change log and the procurement check, for
@@ -16,8 +17,11 @@ import { label, page, when } from '../layout';
 const CHANGES_PAGE_SIZE = 100;
 const OFFERING_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-function publicPage(title: string, main: SafeHtml): SafeHtml {
-  return page({ title, csrf: '', current: 'none', main });
+/** The list and its change log announce the feed of changes, so a feed reader finds it from either page. */
+const FEED_LINK = html`<link rel="alternate" type="${FEED_TYPE}" title="Changes to the accredited list" href="${FEED_PATH}">`;
+
+function publicPage(title: string, main: SafeHtml, head?: SafeHtml): SafeHtml {
+  return page({ title, csrf: '', current: 'none', main, ...(head ? { head } : {}) });
 }
 
 /** Without the read models there is nothing true to show; say so instead of an empty list. */
@@ -79,7 +83,7 @@ function listTable(rows: readonly AccreditedListRow[]): SafeHtml {
       <th scope="col">Accredited since</th><th scope="col">Valid until</th><th scope="col">Conditions</th></tr></thead>
     <tbody>${rows.map(
       (r) => html`<tr>
-        <th scope="row">${r.offeringName}<br><span class="muted">${r.offeringId}</span></th>
+        <th scope="row"><a href="${offeringPath(r.offeringId)}">${r.offeringName}</a><br><span class="muted">${r.offeringId}</span></th>
         <td>${r.cspName ?? r.cspId}</td>
         <td><span class="status">${label(r.status)}</span></td>
         <td>${label(r.deploymentModel)}</td>
@@ -99,15 +103,16 @@ function changeTable(rows: readonly AccreditationChangeRow[], offset: number): S
   if (rows.length === 0) return html`<p>No change recorded${offset > 0 ? ' on this page' : ''}.</p>`;
   return html`<table>
     <caption>${rows.length} change${rows.length === 1 ? '' : 's'}${offset > 0 ? `, from number ${offset + 1}` : ''}, newest first</caption>
-    <thead><tr><th scope="col">When</th><th scope="col">Offering</th><th scope="col">From</th><th scope="col">To</th>
+    <thead><tr><th scope="col">When</th><th scope="col">Offering</th><th scope="col">What</th><th scope="col">From</th><th scope="col">To</th>
       <th scope="col">Why</th><th scope="col">Decided by</th></tr></thead>
     <tbody>${rows.map(
       (c) => html`<tr>
         <td>${when(c.at)}</td>
-        <td><a href="/accredited-list/changes?offering=${encodeURIComponent(c.offeringId)}">${c.offeringName}</a><br><span class="muted">${c.offeringId}</span></td>
+        <td><a href="${offeringPath(c.offeringId)}">${c.offeringName}</a><br><span class="muted">${c.offeringId}</span></td>
+        <td>${label(KIND_TEXT[c.kind])}</td>
         <td>${c.from === null ? html`<span class="muted">Not accredited</span>` : label(c.from)}</td>
         <td><span class="status">${label(c.to)}</span></td>
-        <td>${c.reasons}${c.transitionUntil ? html`<br>Nothing new may go on it; workloads already on it must leave by ${when(c.transitionUntil)}.` : ''}</td>
+        <td>${c.reasons}${c.validUntil ? html`<br>Valid until ${when(c.validUntil)}.` : ''}${c.transitionUntil ? html`<br>Nothing new may go on it; workloads already on it must leave by ${when(c.transitionUntil)}.` : ''}</td>
         <td>${c.decidedBy.name ?? html`<span class="muted">Unnamed</span>`} <span class="muted">(${label(c.decidedBy.role)})</span></td>
       </tr>`,
     )}</tbody>
@@ -182,6 +187,7 @@ export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
             place on the list, but nothing new may be procured on it until it is reinstated.</p>
           <p><a href="/api/accredited-list?format=csv" download>Download the list as CSV</a> ·
             <a href="/accredited-list/changes">Changes to the list</a> ·
+            <a href="${FEED_PATH}">Follow the changes (Atom feed)</a> ·
             <a href="/procurement-check">Check a procurement</a></p>
           <form class="filters" method="get" action="/accredited-list" aria-label="Filter the accredited list">
             ${textField({ form: 'list', name: 'q', label: 'Offering or provider contains', values: filter.values, errors: {} })}
@@ -191,6 +197,7 @@ export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
             <button type="submit">Filter</button> <a href="/accredited-list">Clear</a>
           </form>
           ${listTable(rows)}`,
+        FEED_LINK,
       ),
     );
   });
@@ -213,14 +220,16 @@ export function publicPages(app: FastifyInstance, deps: ApiDeps): void {
       publicPage(
         'Changes to the accredited list',
         html`<h1>Changes to the accredited list</h1>
-          <p>Every grant, suspension, reinstatement, revocation, withdrawal and expiry of an accreditation, with
-            the reasons given and who decided.</p>
+          <p>Every grant, renewal, suspension, reinstatement, revocation, withdrawal and expiry of an accreditation, and
+            every change of an accredited offering, with the reasons given and who decided.
+            <a href="${FEED_PATH}">Follow the changes (Atom feed)</a>.</p>
           <p>${offering ? html`Showing offering <strong>${offering}</strong> only. <a href="/accredited-list/changes">Show every offering</a> · ` : ''}<a href="/accredited-list">The accredited list</a></p>
           ${changeTable(rows.slice(0, CHANGES_PAGE_SIZE), offset)}
           <nav aria-label="Pages">
             ${offset > 0 ? html`<a href="${pageLink(Math.max(0, offset - CHANGES_PAGE_SIZE))}">Previous page</a> ` : ''}
             ${more ? html`<a href="${pageLink(offset + CHANGES_PAGE_SIZE)}">Next page</a>` : ''}
           </nav>`,
+        FEED_LINK,
       ),
     );
   });

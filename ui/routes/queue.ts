@@ -188,8 +188,8 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
           <input type="hidden" name="taskId" value="${task.taskId}">
           <button type="submit" class="secondary" aria-label="Release the ${KIND_LABEL[task.kind]} task of ${task.caseId}">Release</button></form>`;
       }
-      return html`<span>Claimed by ${claim.claimedByName}</span>
-        <button type="button" disabled aria-label="Claimed by ${claim.claimedByName}">Claim</button>`;
+      // No disabled Claim button: it could not be reached by keyboard, and its name would not match its text.
+      return html`<span>Claimed by ${claim.claimedByName}</span>`;
     };
 
     return sendPage(

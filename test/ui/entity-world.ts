@@ -134,6 +134,8 @@ export function publicQueriesOver(nocs: MirroredNocGateway): PublicQueries {
   return {
     list: () => [OFFERING],
     changes: () => [],
+    // The portal's pages never show an offering's public record.
+    offering: () => undefined,
     procurementCheck: (query: ProcurementQuery, now: string) =>
       checkProcurement(
         {

@@ -49,8 +49,23 @@ export class PseScript {
     return this;
   }
 
+  /** A federal administrator corrects the entry's name or ministry. */
+  correct(data: { name?: string; ministry?: string }, at: string): this {
+    this.run({ type: 'CorrectPseDetails', actor: ADMIN, data: { ...data, reason: 'Renamed by notification' } }, at);
+    return this;
+  }
+
+  /** A federal administrator moves the entity; its officers' accounts follow it. */
+  move(jurisdiction: Jurisdiction, at: string): this {
+    this.run({ type: 'ChangePseJurisdiction', actor: ADMIN, data: { jurisdiction, reason: 'Devolved' } }, at);
+    this.currentJurisdiction = jurisdiction;
+    return this;
+  }
+
+  private currentJurisdiction: Jurisdiction = this.jurisdiction;
+
   private get officer(): Actor {
-    return pse(this.pseId, this.jurisdiction);
+    return pse(this.pseId, this.currentJurisdiction);
   }
 
   private run(command: PseCommand, now: string): void {

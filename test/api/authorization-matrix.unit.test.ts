@@ -70,6 +70,8 @@ function holds(rule: Rule, who: Profile, subject: Subject): boolean {
       return subject.jurisdiction !== 'federal';
     case 'oversight':
       return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
+    case 'federal-person':
+      return who.jurisdiction === 'federal';
   }
 }
 

@@ -18,6 +18,8 @@ export const REGISTERED_AT = '2025-01-06T09:00:00.000Z';
 /** One entity's register stream, command by command through the real decider and envelope code. */
 export class PseScript {
   private readonly script: CaseScript<PseState, PseCommand, PseEvent>;
+  /** Where the entity is now: its officers' accounts follow a move. */
+  private currentJurisdiction: Jurisdiction;
 
   constructor(
     private readonly log: TestLog,
@@ -25,6 +27,7 @@ export class PseScript {
     ministry: string,
     readonly jurisdiction: Jurisdiction,
   ) {
+    this.currentJurisdiction = jurisdiction;
     this.script = new CaseScript<PseState, PseCommand, PseEvent>({
       stream: streamName('pse', pseId),
       correlationId: `pse:${pseId}`,
@@ -61,8 +64,6 @@ export class PseScript {
     this.currentJurisdiction = jurisdiction;
     return this;
   }
-
-  private currentJurisdiction: Jurisdiction = this.jurisdiction;
 
   private get officer(): Actor {
     return pse(this.pseId, this.currentJurisdiction);

@@ -18,6 +18,7 @@ import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { complianceRoutes } from './routes/compliance';
+import { entityRoutes } from './routes/entities';
 import { homeRoute } from './routes/home';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
@@ -116,6 +117,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
       accountRoutes(scope, ctx);
+      entityRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

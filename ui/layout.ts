@@ -3,7 +3,7 @@ import { COMPLIANCE_STAFF } from '../projections/compliance/queries';
 import { html, type SafeHtml } from './html';
 
 /** The page's place in the navigation; a case page and error pages have none of their own. */
-export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts' | 'entities' | 'none';
+export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts' | 'entities' | 'frameworks' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -36,6 +36,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${actor.role === 'auditor' ? navLink('/ui/audit/log', 'Event log', current === 'audit') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/verification', 'Verification', false) : ''}
+    ${actor.role === 'director' ? navLink('/ui/frameworks', 'Framework versions', current === 'frameworks') : ''}
     ${actor.role === 'admin' || actor.role === 'provincial-officer' ? navLink('/ui/entities', 'Entities', current === 'entities') : ''}
     ${actor.role === 'admin' ? navLink('/ui/accounts', 'Accounts', current === 'accounts') : ''}
   </ul>`;

@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { complianceRoutes } from './routes/compliance';
 import { entityRoutes } from './routes/entities';
+import { frameworkVersionRoutes } from './routes/framework-versions';
 import { homeRoute } from './routes/home';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
@@ -118,6 +119,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       auditReplayRoutes(scope, ctx);
       accountRoutes(scope, ctx);
       entityRoutes(scope, ctx);
+      frameworkVersionRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

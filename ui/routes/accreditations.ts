@@ -53,6 +53,8 @@ interface LoadedApplication {
   applicationId: string;
   c: AccreditationCase;
   framework: BenchmarkFramework;
+  /** The version in force now: a renewal is scored again against it. */
+  inForce: BenchmarkFramework;
   entries: TimelineEntry[];
 }
 
@@ -257,6 +259,40 @@ function scoreInputs(id: string, c: AccreditationCase, framework: BenchmarkFrame
   </fieldset>`;
 }
 
+/**
+ * A renewal's scores, against the framework in force now: the assessment's score stands for each
+ * criterion the version kept (its input may stay empty); a criterion it added must be scored.
+ */
+function renewalScoreInputs(id: string, c: AccreditationCase, framework: BenchmarkFramework, values: FormValues, errors: FormErrors): SafeHtml {
+  const baseline = c.grant?.baseline ?? c.application.requestedBaseline;
+  const added = allCriteria(framework).filter((criterion) => c.scores[criterion.id] === undefined);
+  return html`<fieldset>
+    <legend>Scores against framework ${framework.version}, in force now, ${SCORE_MIN} to ${SCORE_MAX}</legend>
+    <p class="hint">${
+      added.length === 0
+        ? `Every criterion of ${framework.version} has the assessment's score; change one only to score it again.`
+        : `${framework.version} has ${added.length} ${added.length === 1 ? 'criterion' : 'criteria'} the assessment did not score: ${added.map((a) => a.id).join(', ')}. Score ${added.length === 1 ? 'it' : 'them'}; the assessment's scores stand for the rest unless you change them.`
+    }</p>
+    ${errors.scores ? html`<p class="field-error" id="${id}-scores-error">${errors.scores}</p>` : ''}
+    ${allCriteria(framework).map((criterion) => {
+      const carried = c.scores[criterion.id];
+      return textField({
+        describedBy: errors.scores ? `${id}-scores-error` : undefined,
+        form: id,
+        name: scoreFieldName(criterion.id),
+        label: `${criterion.id} ${criterion.title}`,
+        hint: `Minimum for ${baseline}: ${criterion.minimum[baseline]}.${carried === undefined ? ' Not scored in the assessment: score it.' : ` Assessment's score: ${carried}.`}`,
+        type: 'number',
+        min: SCORE_MIN,
+        max: SCORE_MAX,
+        required: carried === undefined,
+        values,
+        errors,
+      });
+    })}
+  </fieldset>`;
+}
+
 function actionForm(loaded: LoadedApplication, form: AccreditationActionForm, csrf: string, values: FormValues, errors: FormErrors): SafeHtml {
   const id = `act-${form.path}`;
   const common = { form: id, values, errors };
@@ -273,6 +309,8 @@ function actionForm(loaded: LoadedApplication, form: AccreditationActionForm, cs
         switch (f.kind) {
           case 'scores':
             return scoreInputs(id, loaded.c, loaded.framework, values, errors);
+          case 'renewal-scores':
+            return renewalScoreInputs(id, loaded.c, loaded.inForce, values, errors);
           case 'radio':
             return radioField({ ...common, name: f.name, label: f.label, options: f.options, required: f.required });
           case 'select':
@@ -321,7 +359,9 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     // A version the directors published lives in the framework register; the genesis version is also a file.
     const version = state.application.frameworkVersion;
     const published = await deps.frameworkRegister?.version(version);
-    return { applicationId, c: state, framework: published?.framework ?? frameworks.load(version), entries };
+    const framework = published?.framework ?? frameworks.load(version);
+    const inForce = (await deps.frameworkRegister?.inForce(ctx.now().toISOString())) ?? frameworks.load(frameworks.currentVersion);
+    return { applicationId, c: state, framework, inForce, entries };
   };
 
   const render = (
@@ -556,7 +596,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (!form) throw new DomainError('NOT_FOUND', `There is no action ${action}`);
     const loaded = await load(actor, applicationId);
     const values = formValues(request.body);
-    const parsed = parseAccreditationAction(form, values, loaded.framework);
+    const parsed = parseAccreditationAction(form, values, loaded.framework, loaded.inForce);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
       await accreditations().act(applicationId, { type: form.command, actor, data: parsed.data, commandId: commandIdOf(values) } as Parameters<

@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
+import { changeRoutes } from './routes/changes';
 import { complianceRoutes } from './routes/compliance';
 import { entityRoutes } from './routes/entities';
 import { frameworkVersionRoutes } from './routes/framework-versions';
@@ -120,6 +121,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       accountRoutes(scope, ctx);
       entityRoutes(scope, ctx);
       frameworkVersionRoutes(scope, ctx);
+      changeRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

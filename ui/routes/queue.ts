@@ -10,7 +10,11 @@ import { AUTOMATIC_REFRESH, actorOf, csrfOf, seeOther, sendPage, type UiContext 
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
+import { changePath, changeRowsOf } from './changes';
 import { frameworkVersionPath } from './framework-versions';
+
+/** The dashboard's statuses of a significant change, as the queue's status filter offers them. */
+const CHANGE_QUEUE_STATUSES = ['requested', 'recommended-approve', 'recommended-reject'] as const;
 
 export const TASK_KINDS: readonly (readonly [NocTaskKind, string])[] = [
   ['review', 'Review'],
@@ -36,11 +40,14 @@ export const REVIEW_TASK_LABELS: Record<ComplianceTaskKind, string> = {
 };
 /** A proposed framework version waits for a director other than its proposer. */
 export const FRAMEWORK_TASK: readonly [string, string] = ['decide-framework', 'Decide framework version'];
+/** A significant change waits for a reviewer's recommendation, then for a director's decision. */
+export const CHANGE_TASK_LABELS = { 'recommend-change': 'Recommend change', 'decide-change': 'Decide change' } as const;
 const ALL_KINDS: readonly (readonly [string, string])[] = [
   ...TASK_KINDS,
   ...(['screen', 'score', 'security-review'] as const).map((k) => [k, ACCREDITATION_TASK_LABELS[k]] as const),
   ...Object.entries(REVIEW_TASK_LABELS),
   FRAMEWORK_TASK,
+  ...Object.entries(CHANGE_TASK_LABELS),
 ];
 const KIND_LABEL = Object.fromEntries(ALL_KINDS) as Record<string, string>;
 const CASE_KINDS = [
@@ -48,13 +55,14 @@ const CASE_KINDS = [
   ['accreditation', 'Accreditation'],
   ['review', 'Compliance review'],
   ['framework', 'Framework version'],
+  ['change', 'Significant change'],
 ] as const;
-const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES, ...REVIEW_STATUSES, 'proposed'])].map((s) => [s, label(s)] as const);
+const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES, ...REVIEW_STATUSES, 'proposed', ...CHANGE_QUEUE_STATUSES])].map((s) => [s, label(s)] as const);
 
 /** A task of either kind of case, as the queue shows it. */
 interface QueueTask {
   taskId: string;
-  caseKind: 'noc' | 'accreditation' | 'review' | 'framework';
+  caseKind: 'noc' | 'accreditation' | 'review' | 'framework' | 'change';
   caseId: string;
   href: string;
   kind: string;
@@ -188,10 +196,39 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
       }));
   };
 
-  /** Every open task in the actor's own queue: NOCs, accreditation applications, compliance reviews and framework proposals alike. */
+  /**
+   * Significant changes: a requested one waits for a reviewer's recommendation, a recommended one for a
+   * director's decision; due by the date the provider plans it for.
+   */
+  const changeTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
+    if (!complianceQueries || (actor.role !== 'reviewer' && actor.role !== 'director')) return [];
+    return changeRowsOf(complianceQueries.dashboard(actor)).flatMap((r): QueueTask[] => {
+      const waiting = r.change.status === 'requested' ? 'reviewer' : r.change.status.startsWith('recommended-') ? 'director' : undefined;
+      if (waiting !== actor.role) return [];
+      const kind = waiting === 'reviewer' ? 'recommend-change' : 'decide-change';
+      return [
+        {
+          taskId: `change:${r.change.changeId}:${kind}`,
+          caseKind: 'change',
+          caseId: r.change.changeId,
+          href: changePath(r.change.changeId),
+          kind,
+          status: r.change.status,
+          party: r.cspId,
+          about: `${label(r.change.kind)} change to ${r.offeringName ?? r.offeringId}`,
+          jurisdiction: 'federal',
+          dueAt: r.change.plannedFor,
+          createdAt: r.change.requestedAt,
+        },
+      ];
+    });
+  };
+
+  /** Every open task in the actor's own queue: NOCs, accreditation applications, compliance reviews, significant changes and framework proposals alike. */
   const tasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => [
     ...nocAndAccreditationTasksOf(actor),
     ...reviewTasksOf(actor),
+    ...changeTasksOf(actor),
     ...(await frameworkTasksOf(actor)),
   ];
 

@@ -81,6 +81,8 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   AccountEnabled: () => 'Enabled the account',
   AccountPasswordReset: () => 'Reset the password',
   AccountMfaReset: () => 'Reset the second factor (the person enrols an authenticator again)',
+  PseDetailsCorrected: (d) => `Corrected the entity's entry: ${String(d.name)}, ${String(d.ministry)}`,
+  PseJurisdictionChanged: (d) => `Moved the entity from the ${String(d.was)} to the ${String(d.jurisdiction)} jurisdiction`,
 };
 
 export function describeEvent(type: string, data: unknown): string {

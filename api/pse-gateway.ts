@@ -13,11 +13,13 @@ import { CaseKind, CaseStatus } from '../workflows/search-attributes';
 import { firstRecordedView } from './case-start';
 import type { CommandSigning } from './command-signing';
 import { mapTemporalError } from './noc-gateway';
-import type { ProcurementResultSchema, RecordProcurementBody, RegisterPseBody } from './schemas/pse';
+import type { ChangePseJurisdictionBody, CorrectPseBody, ProcurementResultSchema, RecordProcurementBody, RegisterPseBody } from './schemas/pse';
 
 export type RegisterPsePayload = z.output<typeof RegisterPseBody>;
 export type RecordProcurementPayload = z.output<typeof RecordProcurementBody>;
 export type ProcurementResult = z.output<typeof ProcurementResultSchema>;
+export type CorrectPsePayload = z.output<typeof CorrectPseBody>;
+export type ChangePseJurisdictionPayload = z.output<typeof ChangePseJurisdictionBody>;
 
 /** The API's way into the PSE register processes. Every refusal comes back as a DomainError with a stable code. */
 export interface PseGateway {
@@ -26,6 +28,10 @@ export interface PseGateway {
   /** Runs the procurement check for the caller's entity at now and records the procurement unless it is denied. */
   recordProcurement(actor: Actor, payload: RecordProcurementPayload, commandId: string): Promise<ProcurementResult>;
   endProcurement(actor: Actor, procurementId: string, reason: string, commandId: string): Promise<ProcurementResult>;
+  /** Corrects the entity's name or ministry (its jurisdiction's registrars). */
+  correct(actor: Actor, pseId: string, payload: CorrectPsePayload, commandId: string): Promise<PseView>;
+  /** Moves the entity to another jurisdiction (a federal administrator); NOCs it holds keep theirs. */
+  changeJurisdiction(actor: Actor, pseId: string, payload: ChangePseJurisdictionPayload, commandId: string): Promise<PseView>;
   /** The process's current view, or undefined when no such PSE is registered. */
   state(pseId: string): Promise<PseView | undefined>;
 }
@@ -126,6 +132,14 @@ export function createTemporalPseGateway(options: PseGatewayOptions): PseGateway
       const pseId = ownEntity(actor);
       const view = await act(pseId, { type: 'EndProcurement', actor, data: { procurementId, reason }, commandId });
       return resultOf(view, procurementId);
+    },
+
+    correct(actor, pseId, payload, commandId) {
+      return act(pseId, { type: 'CorrectPseDetails', actor, data: payload, commandId });
+    },
+
+    changeJurisdiction(actor, pseId, payload, commandId) {
+      return act(pseId, { type: 'ChangePseJurisdiction', actor, data: payload, commandId });
     },
 
     async state(pseId) {

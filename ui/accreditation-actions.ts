@@ -21,7 +21,12 @@ export type AccreditationActionField =
   | { kind: 'evidence'; name: string; label: string; hint?: string; required?: boolean }
   | { kind: 'radio' | 'select'; name: string; label: string; options: readonly (readonly [string, string])[]; hint?: string; required?: boolean }
   /** One 0–5 number input per criterion of the application's pinned framework. */
-  | { kind: 'scores'; name: 'scores'; label: string };
+  | { kind: 'scores'; name: 'scores'; label: string }
+  /**
+   * One 0–5 number input per criterion of the framework in force now (a renewal is scored again against
+   * it); empty inputs keep the assessment's scores, so only criteria it added or changed need one.
+   */
+  | { kind: 'renewal-scores'; name: 'scores'; label: string };
 
 /** One action a person can take on an application, as a form. */
 export interface AccreditationActionForm {
@@ -131,7 +136,14 @@ export const ACCREDITATION_ACTION_FORMS: readonly AccreditationActionForm[] = (
     },
     { command: 'Suspend', title: 'Suspend the accreditation', button: 'Suspend', fields: [reasons('Reasons for suspending')], probe: constant({ reasons: '.' }), primaryField: 'reasons' },
     { command: 'Reinstate', title: 'Reinstate the accreditation', button: 'Reinstate', fields: [reasons('Reasons for reinstating')], probe: constant({ reasons: '.' }), primaryField: 'reasons' },
-    { command: 'Renew', title: 'Renew the accreditation', button: 'Renew', fields: [reasons('Reasons for renewing')], probe: constant({ reasons: '.' }), primaryField: 'reasons' },
+    {
+      command: 'Renew',
+      title: 'Renew the accreditation',
+      button: 'Renew',
+      fields: [{ kind: 'renewal-scores', name: 'scores', label: 'Scores' }, reasons('Reasons for renewing')],
+      probe: constant({ reasons: '.' }),
+      primaryField: 'reasons',
+    },
     { command: 'Revoke', title: 'Revoke the accreditation', button: 'Revoke', fields: [reasons('Reasons for revoking')], probe: constant({ reasons: '.' }), primaryField: 'reasons' },
     {
       command: 'ProvideInformation',
@@ -180,29 +192,46 @@ export function availableAccreditationActions(state: AccreditationState, actor: 
   });
 }
 
-/** The form's values as the command's payload, or the errors by field (a criterion's error under its input's name). */
+/** The score inputs typed for `framework`'s criteria; an empty input is no score, anything else must be a whole 0–5. */
+function scoresOf(framework: BenchmarkFramework, values: FormValues, errors: FormErrors): Record<string, number> {
+  const scores: Record<string, number> = {};
+  for (const criterion of allCriteria(framework)) {
+    const name = scoreFieldName(criterion.id);
+    const value = (values[name] ?? '').trim();
+    if (value === '') continue;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < SCORE_MIN || n > SCORE_MAX) errors[name] = `${criterion.id}: enter a whole number from ${SCORE_MIN} to ${SCORE_MAX}`;
+    else scores[criterion.id] = n;
+  }
+  return scores;
+}
+
+/**
+ * The form's values as the command's payload, or the errors by field (a criterion's error under its
+ * input's name). `framework` is the application's pinned one; `inForce`, the one in force now, which a
+ * renewal's scores are for.
+ */
 export function parseAccreditationAction(
   form: AccreditationActionForm,
   values: FormValues,
   framework: BenchmarkFramework,
+  inForce: BenchmarkFramework = framework,
 ): { ok: true; data: unknown } | { ok: false; errors: FormErrors } {
   const raw: Record<string, unknown> = {};
   const errors: FormErrors = {};
   for (const field of form.fields) {
     if (field.kind === 'scores') {
-      const scores: Record<string, number> = {};
-      for (const criterion of allCriteria(framework)) {
-        const name = scoreFieldName(criterion.id);
-        const value = (values[name] ?? '').trim();
-        if (value === '') continue;
-        const n = Number(value);
-        if (!/^\d+$/.test(value) || n < SCORE_MIN || n > SCORE_MAX) errors[name] = `${criterion.id}: enter a whole number from ${SCORE_MIN} to ${SCORE_MAX}`;
-        else scores[criterion.id] = n;
-      }
+      const scores = scoresOf(framework, values, errors);
       if (Object.keys(scores).length === 0 && !Object.keys(errors).some((k) => k.startsWith('score-'))) {
         errors.scores = 'Score at least one criterion';
       }
       raw.scores = scores;
+      continue;
+    }
+    if (field.kind === 'renewal-scores') {
+      // None typed: the assessment's scores are all the renewal needs when the version in force added nothing.
+      const scores = scoresOf(inForce, values, errors);
+      if (Object.keys(scores).length > 0) raw.scores = scores;
       continue;
     }
     const value = (values[field.name] ?? '').trim();

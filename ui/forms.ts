@@ -137,3 +137,17 @@ export function lines(text: string | undefined): string[] {
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
 }
+
+/** Zod issues as messages by form field; `rename` maps a payload path to the field that holds it. */
+export function issuesToErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  labels: Record<string, string>,
+  rename: (path: readonly PropertyKey[]) => string = (path) => String(path[0] ?? ''),
+): FormErrors {
+  const errors: FormErrors = {};
+  for (const issue of issues) {
+    const field = rename(issue.path);
+    errors[field] ??= `${labels[field] ?? field}: ${issue.message}`;
+  }
+  return errors;
+}

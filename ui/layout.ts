@@ -3,7 +3,9 @@ import { COMPLIANCE_STAFF } from '../projections/compliance/queries';
 import { html, type SafeHtml } from './html';
 
 /** The page's place in the navigation; a case page and error pages have none of their own. */
-export type NavKey = 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts' | 'entity' | 'none';
+export type NavKey =
+  | 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts'
+  | 'entity' | 'entities' | 'frameworks' | 'changes' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -34,10 +36,13 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}
     ${COMPLIANCE_STAFF.includes(actor.role) ? navLink('/ui/compliance', 'Compliance', current === 'compliance') : ''}
+    ${COMPLIANCE_STAFF.includes(actor.role) ? navLink('/ui/changes', 'Significant changes', current === 'changes') : ''}
     ${actor.role === 'pse' ? navLink('/ui/nocs/new', 'Request a NOC', current === 'new') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/log', 'Event log', current === 'audit') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/verification', 'Verification', false) : ''}
+    ${actor.role === 'director' ? navLink('/ui/frameworks', 'Framework versions', current === 'frameworks') : ''}
+    ${actor.role === 'admin' || actor.role === 'provincial-officer' ? navLink('/ui/entities', 'Entities', current === 'entities') : ''}
     ${actor.role === 'admin' ? navLink('/ui/accounts', 'Accounts', current === 'accounts') : ''}
     ${actor.role === 'admin' ? navLink('/ui/provider-registrations', 'Provider registrations', false) : ''}
   </ul>`;

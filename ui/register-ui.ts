@@ -18,8 +18,11 @@ import { auditRoutes } from './routes/audit';
 import { auditReplayRoutes } from './routes/audit-replay';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
+import { changeRoutes } from './routes/changes';
 import { complianceRoutes } from './routes/compliance';
 import { entityRoutes } from './routes/entity';
+import { entityRegisterRoutes } from './routes/entities';
+import { frameworkVersionRoutes } from './routes/framework-versions';
 import { homeRoute } from './routes/home';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
@@ -129,11 +132,14 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       auditReplayRoutes(scope, ctx);
       accountRoutes(scope, ctx);
       entityRoutes(scope, ctx);
+      entityRegisterRoutes(scope, ctx);
       registrationRequestRoutes(scope, ctx);
       registrationDecisionRoutes(scope, ctx);
       providerHomeRoutes(scope, ctx);
       providerComplianceRoutes(scope, ctx);
       providerApplyRoutes(scope, ctx);
+      frameworkVersionRoutes(scope, ctx);
+      changeRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

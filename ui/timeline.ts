@@ -82,6 +82,8 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   AccountPasswordReset: () => 'Reset the password',
   AccountMfaReset: () => 'Reset the second factor (the person enrols an authenticator again)',
   AccountPasswordChosen: () => 'Chose their own password in place of the one an administrator set',
+  PseDetailsCorrected: (d) => `Corrected the entity's entry: ${String(d.name)}, ${String(d.ministry)}`,
+  PseJurisdictionChanged: (d) => `Moved the entity from the ${String(d.was)} to the ${String(d.jurisdiction)} jurisdiction`,
 };
 
 export function describeEvent(type: string, data: unknown): string {

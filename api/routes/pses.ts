@@ -10,7 +10,7 @@ import { newCommandId } from '../noc-gateway';
 import type { PseGateway } from '../pse-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { visibleOrNotFound } from './visible';
-import { EndProcurementBody, ProcurementParams, ProcurementResultSchema, PseIdParams, PseViewSchema, RecordProcurementBody, RegisterPseBody } from '../schemas/pse';
+import { ChangePseJurisdictionBody, CorrectPseBody, EndProcurementBody, ProcurementParams, ProcurementResultSchema, PseIdParams, PseViewSchema, RecordProcurementBody, RegisterPseBody } from '../schemas/pse';
 
 /** `?jurisdiction=`: one jurisdiction's rows, within what the caller may see. */
 const AdoptionQuery = z.object({ jurisdiction: Jurisdiction.optional() });
@@ -80,6 +80,52 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
           (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state),
           `No PSE ${params.pseId} is registered`,
         ),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/pses/:pseId/details',
+      operationId: 'correctPse',
+      summary: "Correct a registered entity's name or ministry, with the reason",
+      description:
+        "The entity's province's provincial officers and federal administrators (a province's administrator: that province's entities). An entity you may not see answers 404, as if it did not exist; a correction that changes nothing answers 422 PSE_UNCHANGED naming the field.",
+      tag: 'pses',
+      auth: 'bearer',
+      roles: ['admin', 'provincial-officer'],
+      params: PseIdParams,
+      caseIdParam: 'pseId',
+      body: CorrectPseBody,
+      bodyName: 'CorrectPse',
+      idempotent: true,
+      status: 200,
+      response: PseViewSchema,
+      errors: [403, 409, 422, 503],
+      async handler({ actor, params, body, idempotencyKey }) {
+        await visibleOrNotFound(gateway().state(params.pseId), (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state), `No PSE ${params.pseId} is registered`);
+        return gateway().correct(actor, params.pseId, body, idempotencyKey ?? newCommandId());
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/pses/:pseId/jurisdiction',
+      operationId: 'changePseJurisdiction',
+      summary: 'Move a registered entity to another jurisdiction, with the reason',
+      description:
+        "Federal administrators only: a move takes the entity out of one province's hands and into another's. NOCs the entity already holds keep the jurisdiction they were requested in; NOCs it requests afterwards take the new one. Moving it to the jurisdiction it is in answers 422 PSE_UNCHANGED naming `jurisdiction`.",
+      tag: 'pses',
+      auth: 'bearer',
+      roles: ['admin'],
+      params: PseIdParams,
+      caseIdParam: 'pseId',
+      body: ChangePseJurisdictionBody,
+      bodyName: 'ChangePseJurisdiction',
+      idempotent: true,
+      status: 200,
+      response: PseViewSchema,
+      errors: [403, 409, 422, 503],
+      async handler({ actor, params, body, idempotencyKey }) {
+        await visibleOrNotFound(gateway().state(params.pseId), (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state), `No PSE ${params.pseId} is registered`);
+        return gateway().changeJurisdiction(actor, params.pseId, body, idempotencyKey ?? newCommandId());
+      },
     }),
     defineRoute({
       method: 'POST',

@@ -23,6 +23,13 @@ export const RecordProcurementBody = z.object({
 });
 export const EndProcurementBody = z.object({ reason: z.string().trim().min(1).max(2000) });
 
+/** A correction names what it corrects: the name, the ministry or both, with the reason. */
+export const CorrectPseBody = PseCommandPayloads.CorrectPseDetails.refine((b) => b.name !== undefined || b.ministry !== undefined, {
+  message: 'give the name or the ministry to correct',
+  path: ['name'],
+});
+export const ChangePseJurisdictionBody = PseCommandPayloads.ChangePseJurisdiction;
+
 export const PseIdParams = z.object({ pseId: Id });
 export const ProcurementParams = z.object({ procurementId: Id });
 
@@ -35,6 +42,15 @@ export const ProcurementRecordSchema = Procurement.extend({
   endedAt: IsoDateTime.optional(),
 });
 
+export const PseAmendmentSchema = z.object({
+  kind: z.enum(['details-corrected', 'jurisdiction-changed']),
+  at: IsoDateTime,
+  by: z.string(),
+  reason: z.string(),
+  from: PseDetails.partial(),
+  to: PseDetails.partial(),
+});
+
 export const PseStateSchema = z.union([
   z.object({ status: z.literal('none') }),
   PseDetails.extend({
@@ -43,6 +59,8 @@ export const PseStateSchema = z.union([
     registeredBy: z.string(),
     registeredAt: IsoDateTime,
     procurements: z.record(z.string(), ProcurementRecordSchema),
+    /** Corrections and moves of the entry, oldest first. */
+    amendments: z.array(PseAmendmentSchema).optional(),
   }),
 ]);
 

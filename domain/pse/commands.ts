@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProcurementAnswer } from '../procurement/answer';
 import type { Actor } from '../shared/actor';
-import { Procurement, PseDetails } from './events';
+import { AmendmentReason, Procurement, PseDetails } from './events';
 
 const Text = z.string().trim().min(1);
 
@@ -13,6 +13,10 @@ export const PseCommandPayloads = {
    * command: the decider stays pure, and the answer is what the entity was told when it acted.
    */
   RecordProcurement: Procurement.extend({ check: ProcurementAnswer }),
+  /** The name or ministry as they should read (either may be left as it is), and why. */
+  CorrectPseDetails: z.object({ name: PseDetails.shape.name.optional(), ministry: PseDetails.shape.ministry.optional(), reason: AmendmentReason }),
+  /** The entity moves to another jurisdiction (a federal administrator's decision), and why. */
+  ChangePseJurisdiction: z.object({ jurisdiction: PseDetails.shape.jurisdiction, reason: AmendmentReason }),
   /** The workload left the offering. */
   EndProcurement: z.object({ procurementId: Text, reason: Text.max(2000) }),
 } as const;

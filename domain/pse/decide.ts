@@ -30,10 +30,44 @@ export function decidePse(command: PseCommand, state: PseState, ctx: PseDecideCo
   }
   if (state.status === 'none') throw new DomainError('PSE_NOT_REGISTERED', 'No such PSE is registered');
   const pse = state;
-  requireOwnEntity(command.actor, pse);
 
   switch (command.type) {
+    case 'CorrectPseDetails': {
+      const { actor, data } = command;
+      // The same people who may register an entity of its jurisdiction keep its entry.
+      requireRegistrar(actor, pse.jurisdiction);
+      const name = data.name ?? pse.name;
+      const ministry = data.ministry ?? pse.ministry;
+      if (name === pse.name && ministry === pse.ministry) {
+        throw new DomainError('PSE_UNCHANGED', `PSE ${pse.pseId} already has this name and ministry`, data.name === undefined ? 'ministry' : 'name');
+      }
+      return [
+        {
+          type: 'PseDetailsCorrected',
+          data: { name, ministry, was: { name: pse.name, ministry: pse.ministry }, reason: data.reason, correctedBy: actor.userId, correctedAt: ctx.now },
+        },
+      ];
+    }
+
+    case 'ChangePseJurisdiction': {
+      const { actor, data } = command;
+      // A move takes an entity out of one province and into another: neither province's officers decide it alone.
+      if (actor.role !== 'admin' || actor.jurisdiction !== 'federal') {
+        throw new DomainError('ROLE_NOT_ALLOWED', "Only a federal administrator moves an entity to another jurisdiction");
+      }
+      if (data.jurisdiction === pse.jurisdiction) {
+        throw new DomainError('PSE_UNCHANGED', `PSE ${pse.pseId} is already in the ${pse.jurisdiction} jurisdiction`, 'jurisdiction');
+      }
+      return [
+        {
+          type: 'PseJurisdictionChanged',
+          data: { jurisdiction: data.jurisdiction, was: pse.jurisdiction, reason: data.reason, changedBy: actor.userId, changedAt: ctx.now },
+        },
+      ];
+    }
+
     case 'RecordProcurement': {
+      requireOwnEntity(command.actor, pse);
       const { check, ...procurement } = command.data;
       if (pse.procurements[procurement.procurementId] !== undefined) {
         throw new DomainError('PROCUREMENT_ALREADY_EXISTS', `Procurement ${procurement.procurementId} is already recorded`, 'procurementId');
@@ -52,6 +86,7 @@ export function decidePse(command: PseCommand, state: PseState, ctx: PseDecideCo
     }
 
     case 'EndProcurement': {
+      requireOwnEntity(command.actor, pse);
       const current = pse.procurements[command.data.procurementId];
       if (current === undefined) {
         throw new DomainError('PROCUREMENT_NOT_FOUND', `PSE ${pse.pseId} has no procurement ${command.data.procurementId}`, 'procurementId');

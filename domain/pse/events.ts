@@ -34,9 +34,29 @@ export const RecordedCheck = z.object({
 });
 export type RecordedCheck = z.infer<typeof RecordedCheck>;
 
+/** Why a register entry was corrected or moved: kept with the event, shown with the entry. */
+export const AmendmentReason = Text.max(2000);
+
 /** The PSE register's events (stream `pse-<pseId>`), version 1. */
 export const PseEventSchemas = {
   PseRegistered: PseDetails.extend({ pseId: Text, registeredBy: Text, registeredAt: IsoDateTime }),
+  /** The entity's name or ministry was wrong on the register: both as they now read, and as they read before. */
+  PseDetailsCorrected: z.object({
+    name: PseDetails.shape.name,
+    ministry: PseDetails.shape.ministry,
+    was: z.object({ name: PseDetails.shape.name, ministry: PseDetails.shape.ministry }),
+    reason: AmendmentReason,
+    correctedBy: Text,
+    correctedAt: IsoDateTime,
+  }),
+  /** The entity now belongs to another jurisdiction; NOCs it already holds keep the one they were requested in. */
+  PseJurisdictionChanged: z.object({
+    jurisdiction: Jurisdiction,
+    was: Jurisdiction,
+    reason: AmendmentReason,
+    changedBy: Text,
+    changedAt: IsoDateTime,
+  }),
   ProcurementRecorded: Procurement.extend({ check: RecordedCheck, recordedBy: Text, recordedAt: IsoDateTime }),
   ProcurementEnded: z.object({ procurementId: Text, reason: Text.max(2000), endedBy: Text, endedAt: IsoDateTime }),
 } as const;

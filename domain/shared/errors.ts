@@ -135,6 +135,8 @@ export const ERROR_CODES = {
   TRANSITION_INVALID_DEADLINE: 'rule',
   PSE_ALREADY_REGISTERED: 'conflict',
   PSE_NOT_REGISTERED: 'not-found',
+  /** A correction or move of a register entry that would leave it exactly as it is. */
+  PSE_UNCHANGED: 'rule',
   /** The procurement check denies the procurement; the message names its failed reasons. */
   PROCUREMENT_DENIED: 'rule',
   PROCUREMENT_ALREADY_EXISTS: 'conflict',

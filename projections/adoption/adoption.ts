@@ -7,7 +7,8 @@ import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
 
 /**
- * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction), every
+ * Adoption of the cloud by the public sector: the PSE register (name, ministry, jurisdiction, and each
+ * correction or move of them with its instant), every
  * procurement the entities recorded, with what the procurement check said then, and, each time the
  * offering's accreditation ended, the migration notice and the non-compliance flag that transition
  * recorded; and each NOC's period in force (from its validity, each extension from when it was
@@ -22,6 +23,16 @@ CREATE TABLE IF NOT EXISTS adoption_pses (
   ministry TEXT NOT NULL,
   jurisdiction TEXT NOT NULL,
   registered_at TEXT NOT NULL
+) WITHOUT ROWID;
+-- The entity's name, ministry and jurisdiction from each instant they took effect (registration, each
+-- correction or move), whole each time: the figures as of an instant group by the entry as it stood then.
+CREATE TABLE IF NOT EXISTS adoption_pse_details (
+  pse_id TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  ministry TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  PRIMARY KEY (pse_id, from_ms)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS adoption_procurements (
   pse_id TEXT NOT NULL,
@@ -87,6 +98,12 @@ const statements = statementCache((db) => ({
   pse: db.prepare(`
     INSERT INTO adoption_pses (pse_id, name, ministry, jurisdiction, registered_at) VALUES (@pseId, @name, @ministry, @jurisdiction, @registeredAt)
     ON CONFLICT (pse_id) DO UPDATE SET name = excluded.name, ministry = excluded.ministry, jurisdiction = excluded.jurisdiction`),
+  corrected: db.prepare('UPDATE adoption_pses SET name = @name, ministry = @ministry WHERE pse_id = @pseId'),
+  moved: db.prepare('UPDATE adoption_pses SET jurisdiction = @jurisdiction WHERE pse_id = @pseId'),
+  // The entry as it now stands, from the event's instant; two changes in one millisecond leave the later.
+  details: db.prepare(`
+    INSERT OR REPLACE INTO adoption_pse_details (pse_id, from_ms, name, ministry, jurisdiction)
+    SELECT pse_id, @fromMs, name, ministry, jurisdiction FROM adoption_pses WHERE pse_id = @pseId`),
   recorded: db.prepare(`
     INSERT OR REPLACE INTO adoption_procurements
       (pse_id, procurement_id, offering_id, data_class, system, decision, noc_id, recorded_by, recorded_at, recorded_at_ms, ended_at, ended_at_ms)
@@ -151,8 +168,17 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
     case 'PseRegistered': {
       const d = event.data;
       s.pse.run({ pseId, name: d.name, ministry: d.ministry, jurisdiction: d.jurisdiction, registeredAt: d.registeredAt });
+      s.details.run({ pseId, fromMs: toMillis(d.registeredAt) });
       return;
     }
+    case 'PseDetailsCorrected':
+      s.corrected.run({ pseId, name: event.data.name, ministry: event.data.ministry });
+      s.details.run({ pseId, fromMs: toMillis(event.data.correctedAt) });
+      return;
+    case 'PseJurisdictionChanged':
+      s.moved.run({ pseId, jurisdiction: event.data.jurisdiction });
+      s.details.run({ pseId, fromMs: toMillis(event.data.changedAt) });
+      return;
     case 'ProcurementRecorded': {
       const d: PseEventOf<'ProcurementRecorded'>['data'] = event.data;
       s.recorded.run({
@@ -181,7 +207,8 @@ export const adoptionProjection: Projection = {
   name: ADOPTION,
   // 2: the revocation transition's notice and non-compliance columns. 3: NOCs' periods in force.
   // 4: every notice and flag, and every NOC extension, kept with its instant.
-  version: 4,
+  // 5: an entity's name, ministry and jurisdiction kept from each instant they took effect (corrections, moves).
+  version: 5,
   setup(db) {
     db.exec(ADOPTION_TABLES);
     statements.clear(db);
@@ -190,7 +217,7 @@ export const adoptionProjection: Projection = {
   apply,
   reset(db) {
     statements.clear(db);
-    db.exec(`DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_procurements; DROP TABLE IF EXISTS adoption_transition_marks;
+    db.exec(`DROP TABLE IF EXISTS adoption_pses; DROP TABLE IF EXISTS adoption_pse_details; DROP TABLE IF EXISTS adoption_procurements; DROP TABLE IF EXISTS adoption_transition_marks;
       DROP TABLE IF EXISTS adoption_nocs; DROP TABLE IF EXISTS adoption_noc_extensions;`);
   },
 };

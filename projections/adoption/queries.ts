@@ -94,6 +94,15 @@ SELECT n.noc_id, n.pse_id, n.jurisdiction, n.valid_from_ms, n.ended_at_ms,
 FROM adoption_nocs n`;
 
 /**
+ * Each entity's name, ministry and jurisdiction as they stood at @now: the entry's latest version by
+ * then. An entity not yet registered at @now has none, as in a replay of the log up to @now (a NOC of it
+ * then counts under no ministry).
+ */
+const PSES_AS_OF = `
+SELECT d.pse_id, d.name, d.ministry, d.jurisdiction FROM adoption_pse_details d
+WHERE d.from_ms = (SELECT MAX(x.from_ms) FROM adoption_pse_details x WHERE x.pse_id = d.pse_id AND x.from_ms <= @now)`;
+
+/**
  * The workloads open at @now, each with its bucket (see WORKLOAD_BUCKETS) and, for a NOC that no longer
  * holds, when it stopped. A NOC holds from validFrom until its validity end as of @now or its
  * revocation/withdrawal. A workload is migrating from its first notice and non-compliant from its first
@@ -114,7 +123,7 @@ open_workloads AS (
          n.valid_from_ms AS noc_from_ms,
          CASE WHEN n.ended_at_ms IS NOT NULL AND n.ended_at_ms < n.valid_until_ms THEN n.ended_at_ms ELSE n.valid_until_ms END AS noc_end_ms
   FROM adoption_procurements r
-  JOIN adoption_pses p ON p.pse_id = r.pse_id
+  JOIN (${PSES_AS_OF}) p ON p.pse_id = r.pse_id
   LEFT JOIN marks m ON m.pse_id = r.pse_id AND m.procurement_id = r.procurement_id
   LEFT JOIN adoption_transition_marks f
     ON f.pse_id = r.pse_id AND f.procurement_id = r.procurement_id AND f.kind = 'flag' AND f.at_ms = m.flagged_at_ms
@@ -145,7 +154,7 @@ SELECT jurisdiction, ministry, SUM(accredited) AS accredited, SUM(noc) AS noc, S
   GROUP BY jurisdiction, ministry
   UNION ALL
   SELECT n.jurisdiction, p.ministry, 0, 0, COUNT(*), SUM(n.valid_until_ms <= @soon), 0, 0
-  FROM (${NOCS_AS_OF}) n LEFT JOIN adoption_pses p ON p.pse_id = n.pse_id
+  FROM (${NOCS_AS_OF}) n LEFT JOIN (${PSES_AS_OF}) p ON p.pse_id = n.pse_id
   WHERE ${NOC_IN_FORCE_AT}
   GROUP BY n.jurisdiction, p.ministry
 )

@@ -36,6 +36,7 @@ export const OFFERING_NOTICE_DROP = 'DROP TABLE IF EXISTS notice_pses; DROP TABL
 
 export const OFFERING_NOTICE_EVENTS = new Set<string>([
   'PseRegistered',
+  'PseJurisdictionChanged',
   'ProcurementRecorded',
   'ProcurementEnded',
   'AccreditationSubmitted',
@@ -109,6 +110,12 @@ export function applyOfferingEvent(db: ReadModelDb, decoded: DecodedEvent): Offe
     case 'PseRegistered': {
       const d = decoded.data as PseEventOf<'PseRegistered'>['data'];
       s.pse.run(d.pseId, d.jurisdiction);
+      return [];
+    }
+    case 'PseJurisdictionChanged': {
+      // Notices from now on go to the entity in the jurisdiction it moved to.
+      const d = decoded.data as PseEventOf<'PseJurisdictionChanged'>['data'];
+      s.pse.run(suffix(decoded.stream, 'pse-'), d.jurisdiction);
       return [];
     }
     case 'ProcurementRecorded': {

@@ -200,6 +200,11 @@ function apply(db: ReadModelDb, event: DecodedEvent): void {
     statements.get(db).pse.run(data.pseId, data.jurisdiction);
     return;
   }
+  if (event.type === 'PseJurisdictionChanged') {
+    const data = event.data as PseEventOf<'PseJurisdictionChanged'>['data'];
+    statements.get(db).pse.run(event.stream.slice('pse-'.length), data.jurisdiction);
+    return;
+  }
   if (isNocEventType(event.type)) {
     applyNoc(db, event);
     return;
@@ -225,7 +230,7 @@ export const procurementFactsProjection: Projection = {
     statements.clear(db);
     PROCUREMENT_CATALOGUE.clear(db);
   },
-  handles: (type) => type === 'PseRegistered' || isNocEventType(type) || isCspEventType(type) || isAccreditationEventType(type),
+  handles: (type) => type === 'PseRegistered' || type === 'PseJurisdictionChanged' || isNocEventType(type) || isCspEventType(type) || isAccreditationEventType(type),
   apply,
   reset(db) {
     statements.clear(db);

@@ -17,7 +17,8 @@
  * federal-or-own-jurisdiction (federal staff oversee every province), federal-subject (only records
  * of the federal jurisdiction: federal NOCs are the reviewers' and directors'), provincial-subject,
  * oversight (federal records, and every record when the person is federal: a federal director reads
- * every province's NOCs but acts only on federal ones).
+ * every province's NOCs but acts only on federal ones), federal-person (the person is of the federal
+ * jurisdiction, whatever the record's: only a federal administrator moves an entity between jurisdictions).
  */
 import { ROLES, type Role } from '../../domain/shared/vocabulary';
 import { ORGANISATION, GOV_CLOUD } from '../domain/csp-fixtures';
@@ -34,7 +35,8 @@ export type Rule =
   | 'federal-or-own-jurisdiction'
   | 'federal-subject'
   | 'provincial-subject'
-  | 'oversight';
+  | 'oversight'
+  | 'federal-person';
 export type Access = { kind: 'role' } | { kind: 'record'; rule: Rule; then?: Rule } | { kind: 'list'; rule: Rule } | { kind: 'owner' };
 export type SubjectKind = 'csp' | 'pse' | 'noc' | 'none';
 
@@ -57,6 +59,8 @@ export function holds(rule: Rule, who: { org?: string | undefined; jurisdiction:
       return subject.jurisdiction !== 'federal';
     case 'oversight':
       return subject.jurisdiction === 'federal' || who.jurisdiction === 'federal' || who.jurisdiction === subject.jurisdiction;
+    case 'federal-person':
+      return who.jurisdiction === 'federal';
   }
 }
 
@@ -218,6 +222,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
     subject: 'pse',
     access: { ...every(FED_OR_OWN_JUR), csp: HIDDEN, pse: OWN_ORG, 'provincial-officer': OWN_JUR },
   },
+  // An entity's registrars keep its entry; an entity they may not see answers as a missing one.
+  'POST /api/pses/:pseId/details': action('pse', only({ admin: FED_OR_OWN_JUR, 'provincial-officer': OWN_JUR }), { name: 'Matrix Entity Renamed', reason: 'Renamed by notification' }),
+  // A province's administrator sees its entities but does not move them: that is a federal decision.
+  'POST /api/pses/:pseId/jurisdiction': action('pse', only({ admin: record('federal-or-own-jurisdiction', 'federal-person') }), { jurisdiction: 'sindh', reason: 'Devolved' }),
   'POST /api/procurements': action('none', only({ pse: YES }), { offeringId: CSP.offeringId, dataClass: 'open', system: 'Website' }),
   'POST /api/procurements/:procurementId/end': action('pse', only({ pse: OWN_ORG }), { reason: 'Moved' }),
   'GET /api/adoption/non-compliant': {

@@ -164,6 +164,8 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       mustExist(pses, pseId, new DomainError('PSE_NOT_REGISTERED', `No PSE ${pseId} is registered`));
       return procurementResult(run(pses, pseId, { type: 'EndProcurement', actor, data: { procurementId, reason } }), procurementId);
     },
+    correct: async (actor, pseId, payload) => run(pses, pseId, { type: 'CorrectPseDetails', actor, data: payload }),
+    changeJurisdiction: async (actor, pseId, payload) => run(pses, pseId, { type: 'ChangePseJurisdiction', actor, data: payload }),
     state: async (pseId) => (pses.events.has(pseId) ? view(pses, pseId) : undefined),
   };
 

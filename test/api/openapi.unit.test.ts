@@ -82,6 +82,8 @@ const EXPECTED = [
   'PUT /api/csps/{cspId}/offerings/{offeringId}',
   'DELETE /api/csps/{cspId}/offerings/{offeringId}',
   'POST /api/pses',
+  'POST /api/pses/{pseId}/details',
+  'POST /api/pses/{pseId}/jurisdiction',
   'GET /api/pses',
   'GET /api/pses/{pseId}',
   'POST /api/procurements',

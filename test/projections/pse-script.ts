@@ -18,6 +18,8 @@ export const REGISTERED_AT = '2025-01-06T09:00:00.000Z';
 /** One entity's register stream, command by command through the real decider and envelope code. */
 export class PseScript {
   private readonly script: CaseScript<PseState, PseCommand, PseEvent>;
+  /** Where the entity is now: its officers' accounts follow a move. */
+  private currentJurisdiction: Jurisdiction;
 
   constructor(
     private readonly log: TestLog,
@@ -25,6 +27,7 @@ export class PseScript {
     ministry: string,
     readonly jurisdiction: Jurisdiction,
   ) {
+    this.currentJurisdiction = jurisdiction;
     this.script = new CaseScript<PseState, PseCommand, PseEvent>({
       stream: streamName('pse', pseId),
       correlationId: `pse:${pseId}`,
@@ -49,8 +52,21 @@ export class PseScript {
     return this;
   }
 
+  /** A federal administrator corrects the entry's name or ministry. */
+  correct(data: { name?: string; ministry?: string }, at: string): this {
+    this.run({ type: 'CorrectPseDetails', actor: ADMIN, data: { ...data, reason: 'Renamed by notification' } }, at);
+    return this;
+  }
+
+  /** A federal administrator moves the entity; its officers' accounts follow it. */
+  move(jurisdiction: Jurisdiction, at: string): this {
+    this.run({ type: 'ChangePseJurisdiction', actor: ADMIN, data: { jurisdiction, reason: 'Devolved' } }, at);
+    this.currentJurisdiction = jurisdiction;
+    return this;
+  }
+
   private get officer(): Actor {
-    return pse(this.pseId, this.jurisdiction);
+    return pse(this.pseId, this.currentJurisdiction);
   }
 
   private run(command: PseCommand, now: string): void {

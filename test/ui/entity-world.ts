@@ -177,6 +177,15 @@ export class FakePseGateway implements PseGateway {
     throw new Error('not used');
   }
 
+  /** The portal never corrects or moves an entity: the register's own pages do (test/ui/entity-pages). */
+  async correct(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async changeJurisdiction(): Promise<never> {
+    throw new Error('not used');
+  }
+
   async recordProcurement(actor: Actor, payload: { offeringId: string; dataClass: 'open' | 'public' | 'restricted' | 'confidential' | 'secret'; system: string }) {
     const pseId = actor.organisationId as string;
     if (!this.events.has(pseId)) throw new DomainError('PSE_NOT_REGISTERED', `No PSE ${pseId} is registered`);

@@ -5,32 +5,26 @@ import { statusOf } from '../../api/errors';
 import { AddOfferingBody, RegisterCspBody } from '../../api/schemas/csp';
 import { ApplicationIdParams, SubmitAccreditationBody } from '../../api/schemas/accreditation';
 import { createFrameworkLibrary } from '../../config/framework';
-import { EVIDENCE_KINDS, foldAccreditation, type AccreditationCase, type AccreditationEvent } from '../../domain/accreditation';
-import { allCriteria, SCORE_MAX, SCORE_MIN, type BenchmarkFramework } from '../../domain/framework/schema';
-import { scoreApplication } from '../../domain/framework/scoring';
-import { DEPLOYMENT_MODELS } from '../../domain/procurement/hosting-rules';
+import { foldAccreditation, type AccreditationEvent } from '../../domain/accreditation';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { BASELINES } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
-import type { ComplianceDashboardRow } from '../../projections/compliance/queries';
-import type { CspView } from '../../workflows/csp/messages';
-import {
-  availableAccreditationActions,
-  accreditationFormByPath,
-  evidenceOf,
-  parseAccreditationAction,
-  scoreFieldName,
-  type AccreditationActionForm,
-} from '../accreditation-actions';
+import { availableAccreditationActions, accreditationFormByPath, evidenceOf, parseAccreditationAction, scoreFieldName } from '../accreditation-actions';
+import { APPLY_LABELS, CSP_LABELS, OFFERING_LABELS, applyForm, dataCentresOf, offeringForm, registrationForm } from '../accreditation-csp-forms';
+import { actionForm, complianceSummary, evidenceList, explain, facts, scoreTable, type LoadedApplication, type Refused } from '../accreditation-page';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, lines, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
-import { html, type SafeHtml } from '../html';
+import { commandIdOf, formValues, issuesToErrors, type FormErrors, type FormValues } from '../forms';
+import { html } from '../html';
 import { label, page, when } from '../layout';
 import { OPEN_REVIEW_PATH, mayOpenReview, openReviewForm, parseOpenReview } from '../open-review';
-import { decodeStream, timeline, type TimelineEntry } from '../timeline';
+import { decodeStream, timeline } from '../timeline';
 import { complianceGatewayOf } from '../../api/routes/reviews';
 
+/**
+ * The accreditation pages: the list of applications, the CSP's way to an application (registration,
+ * offerings, the application form; their forms are in ../accreditation-csp-forms.ts), and an
+ * application's page with the actions open to the person (its parts are in ../accreditation-page.ts).
+ */
 const DONE: Record<string, string> = {
   submitted: 'Your application has been submitted.',
   'start-screening': 'Screening has started.',
@@ -48,255 +42,6 @@ const DONE: Record<string, string> = {
   registered: 'Your organisation is registered.',
   offering: 'The offering has been added.',
 };
-
-interface LoadedApplication {
-  applicationId: string;
-  c: AccreditationCase;
-  framework: BenchmarkFramework;
-  entries: TimelineEntry[];
-}
-
-interface Refused {
-  form: AccreditationActionForm;
-  values: FormValues;
-  errors: FormErrors;
-}
-
-
-/** Zod issues as messages by form field; `rename` maps a payload path's first key to the field that holds it. */
-function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[], labels: Record<string, string>, rename: (path: readonly PropertyKey[]) => string): FormErrors {
-  const errors: FormErrors = {};
-  for (const issue of issues) {
-    const field = rename(issue.path);
-    errors[field] ??= `${labels[field] ?? field}: ${issue.message}`;
-  }
-  return errors;
-}
-
-// ---- The CSP's own pages: registration, offerings, applying ----
-
-const CSP_LABELS: Record<string, string> = {
-  name: 'Organisation name',
-  registrationNumber: 'SECP registration number',
-  contactName: 'Contact person',
-  contactEmail: 'Contact email',
-};
-
-function registrationForm(actor: Actor, csrf: string, values: FormValues, errors: FormErrors): SafeHtml {
-  const common = { form: 'csp', values, errors };
-  return html`<h2>Register your organisation</h2>
-    <p>Before applying, ${actor.organisationId ?? 'your organisation'} must be in the CSP register.</p>
-    ${errorSummary('csp', errors)}
-    <form class="stack" method="post" action="/ui/accreditations/csp" novalidate>
-      ${csrfField(csrf)}
-      ${commandIdField(values)}
-      ${textField({ ...common, name: 'name', label: CSP_LABELS.name as string, required: true })}
-      ${textField({ ...common, name: 'registrationNumber', label: CSP_LABELS.registrationNumber as string, required: true })}
-      ${textField({ ...common, name: 'contactName', label: CSP_LABELS.contactName as string, required: true })}
-      ${textField({ ...common, name: 'contactEmail', label: CSP_LABELS.contactEmail as string, required: true, autocomplete: 'email' })}
-      <div><button type="submit">Register organisation</button></div>
-    </form>`;
-}
-
-const OFFERING_LABELS: Record<string, string> = {
-  offeringId: 'Offering id',
-  name: 'Offering name',
-  serviceModels: 'Service models',
-  deploymentModel: 'Deployment model',
-  dataCentres: 'Data centres',
-};
-
-function offeringForm(csrf: string, values: FormValues, errors: FormErrors): SafeHtml {
-  const common = { form: 'offering', values, errors };
-  return html`<h2>Add an offering</h2>
-    ${errorSummary('offering', errors)}
-    <form class="stack" method="post" action="/ui/accreditations/offerings" novalidate>
-      ${csrfField(csrf)}
-      ${commandIdField(values)}
-      ${textField({ ...common, name: 'offeringId', label: 'Offering id', hint: 'Letters, digits, dots, dashes; e.g. off-gov.', required: true })}
-      ${textField({ ...common, name: 'name', label: 'Offering name', required: true })}
-      ${textField({ ...common, name: 'serviceModels', label: 'Service models', hint: 'Comma-separated: IaaS, PaaS, SaaS.', required: true })}
-      ${selectField({ ...common, name: 'deploymentModel', label: 'Deployment model', required: true, empty: 'Choose…', options: DEPLOYMENT_MODELS.map((d) => [d, label(d)] as const) })}
-      ${textArea({ ...common, name: 'dataCentres', label: 'Data centres', hint: 'One per line, as city and country code: Islamabad, PK.', required: true })}
-      <div><button type="submit">Add offering</button></div>
-    </form>`;
-}
-
-const APPLY_LABELS: Record<string, string> = { offeringId: 'Offering', requestedBaseline: 'Requested baseline', evidence: 'Evidence' };
-
-function applyForm(csp: CspView, csrf: string, values: FormValues, errors: FormErrors): SafeHtml {
-  const common = { form: 'apply', values, errors };
-  const offerings = csp.state.status === 'registered' ? Object.values(csp.state.offerings).filter((o) => o.status === 'active') : [];
-  if (offerings.length === 0) return html`<h2>Apply for accreditation</h2><p>Add an offering first; then you can apply to have it accredited.</p>`;
-  return html`<h2>Apply for accreditation</h2>
-    <p>The application is assessed against the current benchmark framework: a reviewer screens and scores it, a
-      security reviewer reviews it, and a director decides.</p>
-    ${errorSummary('apply', errors)}
-    <form class="stack" method="post" action="/ui/accreditations" novalidate>
-      ${csrfField(csrf)}
-      ${commandIdField(values)}
-      ${selectField({ ...common, name: 'offeringId', label: 'Offering', required: true, empty: 'Choose…', options: offerings.map((o) => [o.offeringId, `${o.name} (${o.offeringId})`] as const) })}
-      ${selectField({ ...common, name: 'requestedBaseline', label: 'Requested baseline', required: true, empty: 'Choose…', options: BASELINES.map((b) => [b, label(b)] as const) })}
-      ${textArea({
-        ...common,
-        name: 'evidence',
-        label: 'Evidence',
-        hint: `One per line, as kind: reference. Kinds: ${EVIDENCE_KINDS.join(', ')}.`,
-        required: true,
-      })}
-      <div><button type="submit">Submit application</button></div>
-    </form>`;
-}
-
-function dataCentresOf(text: string | undefined): { city: string; country: string }[] {
-  return lines(text).map((line) => {
-    const comma = line.lastIndexOf(',');
-    return comma < 0 ? { city: line, country: '' } : { city: line.slice(0, comma).trim(), country: line.slice(comma + 1).trim() };
-  });
-}
-
-// ---- The application page ----
-
-function facts(c: AccreditationCase): SafeHtml {
-  const a = c.application;
-  const row = (term: string, value: SafeHtml | string | number | undefined | null) =>
-    value === undefined || value === null || value === '' ? '' : html`<dt>${term}</dt><dd>${value}</dd>`;
-  return html`<dl class="facts">
-    ${row('CSP', a.cspId)}
-    ${row('Offering', `${a.offering.name} (${a.offering.offeringId})`)}
-    ${row('Deployment model', label(a.offering.deploymentModel))}
-    ${row('Service models', a.offering.serviceModels.join(', '))}
-    ${row('Data centres', a.offering.dataCentres.map((d) => `${d.city} (${d.country})`).join(', '))}
-    ${row('Requested baseline', label(a.requestedBaseline))}
-    ${row('Framework version', a.frameworkVersion)}
-    ${row('Submitted', when(c.submittedAt))}
-    ${row('Information due by', c.informationDueBy ? when(c.informationDueBy) : undefined)}
-    ${row('Security review', c.securityReview ? `${label(c.securityReview.outcome)}: ${c.securityReview.notes}` : undefined)}
-    ${row('Granted baseline', c.grant ? label(c.grant.baseline) : undefined)}
-    ${row('Highest data class', c.grant ? label(c.grant.highestDataClass) : undefined)}
-    ${row('Valid from', c.grant ? when(c.grant.validFrom) : undefined)}
-    ${row('Valid until', c.grant ? when(c.grant.validUntil) : undefined)}
-    ${row('Conditions', c.grant && c.grant.conditions.length > 0 ? html`<ul>${c.grant.conditions.map((x) => html`<li>${x}</li>`)}</ul>` : undefined)}
-    ${row('May apply again after', c.reapplyAfter ? when(c.reapplyAfter) : undefined)}
-    ${row('Transition until', c.transitionUntil ? when(c.transitionUntil) : undefined)}
-  </dl>`;
-}
-
-/** The accreditation's compliance record at a glance, from the compliance dashboard. */
-function complianceSummary(row: ComplianceDashboardRow | undefined): SafeHtml {
-  if (!row) return html``;
-  const open = row.openFindings;
-  return html`<h2>Compliance</h2>
-    <dl class="facts">
-      <dt>Last review</dt><dd>${
-        row.lastReview
-          ? html`<a href="/ui/reviews/${encodeURIComponent(row.lastReview.reviewId)}">${row.lastReview.reviewId}</a> (${label(row.lastReview.trigger)}, ${label(row.lastReview.status)})`
-          : 'None yet'
-      }</dd>
-      <dt>Open findings</dt><dd>High ${open.high}, moderate ${open.moderate}, low ${open.low}</dd>
-      <dt>Monthly reports</dt><dd>${row.monitoring.submitted} on time, ${row.monitoring.late} late, ${row.monitoring.missed} missed</dd>
-    </dl>
-    <p><a href="/ui/compliance">The compliance dashboard</a></p>`;
-}
-
-function evidenceList(c: AccreditationCase): SafeHtml {
-  return html`<table>
-    <caption>Evidence supplied by the CSP</caption>
-    <thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Issued</th><th scope="col">Expires</th></tr></thead>
-    <tbody>${c.evidence.map((e) => html`<tr><td>${e.kind}</td><td>${e.reference}</td><td>${when(e.issuedAt)}</td><td>${when(e.expiresAt)}</td></tr>`)}</tbody>
-  </table>`;
-}
-
-/** Every criterion of the pinned framework, its minimum for the requested baseline, and the score so far. */
-function scoreTable(c: AccreditationCase, framework: BenchmarkFramework): SafeHtml {
-  const baseline = c.application.requestedBaseline;
-  const result = scoreApplication(framework, c.scores, baseline);
-  const groups = new Map(framework.groups.map((g) => [g.id, g.title]));
-  return html`<p>Framework <strong>${framework.version}</strong> (${framework.title}). Total <strong>${result.total}%</strong>;
-      ${result.complete ? html`highest baseline met: <strong>${result.highestBaselineMet ? label(result.highestBaselineMet) : 'none'}</strong>` : html`${result.missing.length} of ${allCriteria(framework).length} criteria not yet scored`};
-      ${result.unmet.length > 0 ? html`<strong>${result.unmet.length}</strong> below the ${baseline} minimum` : html`none below the ${baseline} minimum`}.</p>
-    <table class="scores">
-      <caption>Scores against framework ${framework.version}, minimum for the requested baseline (${baseline})</caption>
-      <thead><tr><th scope="col">Group</th><th scope="col">Criterion</th><th scope="col">Weight</th><th scope="col">Minimum</th><th scope="col">Score</th><th scope="col">Meets</th></tr></thead>
-      <tbody>${allCriteria(framework).map((criterion) => {
-        const score = c.scores[criterion.id];
-        const minimum = criterion.minimum[baseline];
-        return html`<tr>
-          <td>${groups.get(criterion.groupId) ?? criterion.groupId}</td>
-          <th scope="row">${criterion.id} ${criterion.title}</th>
-          <td>${criterion.weight}</td>
-          <td>${minimum}</td>
-          <td>${score === undefined ? html`<span class="muted">—</span>` : score}</td>
-          <td>${score === undefined ? html`<span class="muted">not scored</span>` : score >= minimum ? 'Yes' : html`<strong>No</strong>`}</td>
-        </tr>`;
-      })}</tbody>
-    </table>`;
-}
-
-function scoreInputs(id: string, c: AccreditationCase, framework: BenchmarkFramework, values: FormValues, errors: FormErrors): SafeHtml {
-  const baseline = c.application.requestedBaseline;
-  return html`<fieldset>
-    <legend>Scores, ${SCORE_MIN} to ${SCORE_MAX}; leave a criterion empty to keep its current score</legend>
-    ${errors.scores ? html`<p class="field-error" id="${id}-scores-error">${errors.scores}</p>` : ''}
-    ${allCriteria(framework).map((criterion) => {
-      const current = c.scores[criterion.id];
-      return textField({
-        // "Score at least one criterion" is about every input: each one is described by it.
-        describedBy: errors.scores ? `${id}-scores-error` : undefined,
-        form: id,
-        name: scoreFieldName(criterion.id),
-        label: `${criterion.id} ${criterion.title}`,
-        hint: `Minimum for ${baseline}: ${criterion.minimum[baseline]}.${current === undefined ? '' : ` Current score: ${current}.`}`,
-        type: 'number',
-        min: SCORE_MIN,
-        max: SCORE_MAX,
-        values,
-        errors,
-      });
-    })}
-  </fieldset>`;
-}
-
-function actionForm(loaded: LoadedApplication, form: AccreditationActionForm, csrf: string, values: FormValues, errors: FormErrors): SafeHtml {
-  const id = `act-${form.path}`;
-  const common = { form: id, values, errors };
-  const fieldNames = new Set(form.fields.map((f) => f.name));
-  // A refusal about the form as a whole, or about a field the form does not show, is shown at its top.
-  const general = Object.entries(errors).filter(([name]) => name === '' || (!fieldNames.has(name) && !name.startsWith('score-')));
-  return html`<section class="action" aria-labelledby="${id}-title">
-    <h3 id="${id}-title">${form.title}</h3>
-    ${general.map(([, message]) => html`<p class="field-error" role="alert">${message}</p>`)}
-    <form class="stack" method="post" action="/ui/accreditations/${encodeURIComponent(loaded.applicationId)}/${form.path}" novalidate>
-      ${csrfField(csrf)}
-      ${commandIdField(values)}
-      ${form.fields.map((f) => {
-        switch (f.kind) {
-          case 'scores':
-            return scoreInputs(id, loaded.c, loaded.framework, values, errors);
-          case 'radio':
-            return radioField({ ...common, name: f.name, label: f.label, options: f.options, required: f.required });
-          case 'select':
-            return selectField({ ...common, name: f.name, label: f.label, hint: f.hint, options: f.options, empty: 'Choose…' });
-          case 'textarea':
-          case 'lines':
-          case 'evidence':
-            return textArea({ ...common, name: f.name, label: f.label, hint: f.hint, required: f.required });
-        }
-      })}
-      <div><button type="submit">${form.button}</button></div>
-    </form>
-  </section>`;
-}
-
-/** "Already decided" names who decided and how, from the application's own record. */
-function explain(error: DomainError, loaded: LoadedApplication, form: AccreditationActionForm): string {
-  if (form.command !== 'Decide' || error.code !== 'ACCREDITATION_WRONG_STATE') return error.message;
-  const decision = [...loaded.entries].reverse().find((e) => e.event.type === 'AccreditationGranted' || e.event.type === 'AccreditationRejected');
-  if (!decision) return error.message;
-  const data = decision.event.data as { decidedByName?: string };
-  const how = decision.event.type === 'AccreditationGranted' ? 'approved' : 'rejected';
-  return `This application was already ${how} by ${data.decidedByName ?? 'someone else'} on ${decision.event.recordedAt.slice(0, 10)}; nothing was changed.`;
-}
 
 export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void {
   const { deps } = ctx;
@@ -321,7 +66,9 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     // A version the directors published lives in the framework register; the genesis version is also a file.
     const version = state.application.frameworkVersion;
     const published = await deps.frameworkRegister?.version(version);
-    return { applicationId, c: state, framework: published?.framework ?? frameworks.load(version), entries };
+    const framework = published?.framework ?? frameworks.load(version);
+    const inForce = (await deps.frameworkRegister?.inForce(ctx.now().toISOString())) ?? frameworks.load(frameworks.currentVersion);
+    return { applicationId, c: state, framework, inForce, entries };
   };
 
   const render = (
@@ -556,7 +303,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (!form) throw new DomainError('NOT_FOUND', `There is no action ${action}`);
     const loaded = await load(actor, applicationId);
     const values = formValues(request.body);
-    const parsed = parseAccreditationAction(form, values, loaded.framework);
+    const parsed = parseAccreditationAction(form, values, loaded.framework, loaded.inForce);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
       await accreditations().act(applicationId, { type: form.command, actor, data: parsed.data, commandId: commandIdOf(values) } as Parameters<
@@ -574,3 +321,4 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     return seeOther(reply, `/ui/accreditations/${encodeURIComponent(applicationId)}?done=${form.path}`);
   });
 }
+

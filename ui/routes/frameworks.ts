@@ -8,7 +8,7 @@ import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
 
 /** The public page of the benchmark framework's versions: the one in force, every other, and what each changed. */
-function diffList(diff: FrameworkDiff | undefined): SafeHtml {
+export function diffList(diff: FrameworkDiff | undefined): SafeHtml {
   if (diff === undefined) return html`<span class="muted">The first version</span>`;
   const lines: SafeHtml[] = [
     ...diff.added.map((c) => html`<li>Added ${c.id} ${c.title}</li>`),

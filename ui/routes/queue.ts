@@ -10,6 +10,11 @@ import { AUTOMATIC_REFRESH, actorOf, csrfOf, seeOther, sendPage, type UiContext 
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
+import { changePath, changeRowsOf } from './changes';
+import { frameworkVersionPath } from './framework-versions';
+
+/** The dashboard's statuses of a significant change, as the queue's status filter offers them. */
+const CHANGE_QUEUE_STATUSES = ['requested', 'recommended-approve', 'recommended-reject'] as const;
 
 export const TASK_KINDS: readonly (readonly [NocTaskKind, string])[] = [
   ['review', 'Review'],
@@ -33,23 +38,31 @@ export const REVIEW_TASK_LABELS: Record<ComplianceTaskKind, string> = {
   'decide-escalation': 'Decide escalation',
   'recommend-reinstatement': 'Recommend reinstatement',
 };
+/** A proposed framework version waits for a director other than its proposer. */
+export const FRAMEWORK_TASK: readonly [string, string] = ['decide-framework', 'Decide framework version'];
+/** A significant change waits for a reviewer's recommendation, then for a director's decision. */
+export const CHANGE_TASK_LABELS = { 'recommend-change': 'Recommend change', 'decide-change': 'Decide change' } as const;
 const ALL_KINDS: readonly (readonly [string, string])[] = [
   ...TASK_KINDS,
   ...(['screen', 'score', 'security-review'] as const).map((k) => [k, ACCREDITATION_TASK_LABELS[k]] as const),
   ...Object.entries(REVIEW_TASK_LABELS),
+  FRAMEWORK_TASK,
+  ...Object.entries(CHANGE_TASK_LABELS),
 ];
 const KIND_LABEL = Object.fromEntries(ALL_KINDS) as Record<string, string>;
 const CASE_KINDS = [
   ['noc', 'NOC'],
   ['accreditation', 'Accreditation'],
   ['review', 'Compliance review'],
+  ['framework', 'Framework version'],
+  ['change', 'Significant change'],
 ] as const;
-const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES, ...REVIEW_STATUSES])].map((s) => [s, label(s)] as const);
+const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES, ...REVIEW_STATUSES, 'proposed', ...CHANGE_QUEUE_STATUSES])].map((s) => [s, label(s)] as const);
 
 /** A task of either kind of case, as the queue shows it. */
 interface QueueTask {
   taskId: string;
-  caseKind: 'noc' | 'accreditation' | 'review';
+  caseKind: 'noc' | 'accreditation' | 'review' | 'framework' | 'change';
   caseId: string;
   href: string;
   kind: string;
@@ -60,7 +73,8 @@ interface QueueTask {
   about: string | undefined;
   jurisdiction: string;
   dueAt: string | null;
-  createdAt: string;
+  /** Null when the case does not say when the task arose (a framework proposal). */
+  createdAt: string | null;
 }
 
 interface QueueFilter {
@@ -158,18 +172,75 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
     return [...nocs, ...accreditations];
   };
 
-  /** Every open task in the actor's own queue: NOCs, accreditation applications and compliance reviews alike. */
-  const tasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => [...nocAndAccreditationTasksOf(actor), ...reviewTasksOf(actor)];
+  /**
+   * A director's decision on each proposed framework version someone else proposed (four eyes): due
+   * before its effectiveFrom, since a version cannot be approved once that has passed.
+   */
+  const frameworkTasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => {
+    if (actor.role !== 'director' || !ctx.deps.frameworkRegister) return [];
+    const versions = await ctx.deps.frameworkRegister.versions();
+    return versions
+      .filter((v) => v.status === 'proposed' && v.proposedBy !== actor.userId)
+      .map((v) => ({
+        taskId: `framework:${v.version}:decide`,
+        caseKind: 'framework',
+        caseId: `framework-${v.version}`,
+        href: frameworkVersionPath(v.version),
+        kind: FRAMEWORK_TASK[0],
+        status: v.status,
+        party: v.proposedBy ?? '—',
+        about: `${v.title}: ${v.changes ?? ''}`,
+        jurisdiction: 'federal',
+        dueAt: v.effectiveFrom,
+        createdAt: null,
+      }));
+  };
+
+  /**
+   * Significant changes: a requested one waits for a reviewer's recommendation, a recommended one for a
+   * director's decision; due by the date the provider plans it for.
+   */
+  const changeTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
+    if (!complianceQueries || (actor.role !== 'reviewer' && actor.role !== 'director')) return [];
+    return changeRowsOf(complianceQueries.dashboard(actor)).flatMap((r): QueueTask[] => {
+      const waiting = r.change.status === 'requested' ? 'reviewer' : r.change.status.startsWith('recommended-') ? 'director' : undefined;
+      if (waiting !== actor.role) return [];
+      const kind = waiting === 'reviewer' ? 'recommend-change' : 'decide-change';
+      return [
+        {
+          taskId: `change:${r.change.changeId}:${kind}`,
+          caseKind: 'change',
+          caseId: r.change.changeId,
+          href: changePath(r.change.changeId),
+          kind,
+          status: r.change.status,
+          party: r.cspId,
+          about: `${label(r.change.kind)} change to ${r.offeringName ?? r.offeringId}`,
+          jurisdiction: 'federal',
+          dueAt: r.change.plannedFor,
+          createdAt: r.change.requestedAt,
+        },
+      ];
+    });
+  };
+
+  /** Every open task in the actor's own queue: NOCs, accreditation applications, compliance reviews, significant changes and framework proposals alike. */
+  const tasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => [
+    ...nocAndAccreditationTasksOf(actor),
+    ...reviewTasksOf(actor),
+    ...changeTasksOf(actor),
+    ...(await frameworkTasksOf(actor)),
+  ];
 
   app.get('/queue', async (request, reply) => {
     const actor = actorOf(request);
     const query = request.query as Record<string, string | undefined>;
     const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore };
-    const all = tasksOf(actor);
+    const all = await tasksOf(actor);
     // Due first, soonest first; tasks without a due date after, oldest first.
     const tasks = all
       .filter((t) => matches(t, filter))
-      .sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') || a.createdAt.localeCompare(b.createdAt));
+      .sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
     const claims = ctx.claims().forTasks(tasks.map((t) => t.taskId));
     const csrf = csrfOf(ctx, request);
     const mine = tasks.filter((t) => claims.get(t.taskId)?.claimedBy === actor.userId).length;
@@ -244,14 +315,14 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
   });
 
   /** Claims are only taken on tasks that are in the actor's own queue; the claim is keyed by the case's id. */
-  const taskOf = (request: Parameters<typeof actorOf>[0]): QueueTask | undefined => {
+  const taskOf = async (request: Parameters<typeof actorOf>[0]): Promise<QueueTask | undefined> => {
     const taskId = formValues(request.body).taskId;
-    return tasksOf(actorOf(request)).find((t) => t.taskId === taskId);
+    return (await tasksOf(actorOf(request))).find((t) => t.taskId === taskId);
   };
 
   app.post('/queue/claim', async (request, reply) => {
     const actor = actorOf(request);
-    const task = taskOf(request);
+    const task = await taskOf(request);
     if (!task) return seeOther(reply, '/ui/queue?done=gone');
     const outcome = ctx.claims().claim(task.taskId, task.caseId, actor, ctx.now().toISOString());
     return seeOther(reply, `/ui/queue?done=${outcome.ok ? 'claimed' : 'taken'}`);

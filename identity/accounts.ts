@@ -11,6 +11,7 @@ import {
   AccountInput,
   AccountRef,
   AssignmentInput,
+  EmailChange,
   GrantRef,
   GrantRejection,
   PasswordChange,
@@ -51,6 +52,8 @@ export interface AccountCommands {
    * its next sign-in. The event records who did it, never the secret.
    */
   resetMfa(actor: Actor, username: string): Promise<AccountView>;
+  /** Sets or removes (null) the address notices are mailed to: an administrator, or the person themselves. */
+  changeEmail(actor: Actor, username: string, email: string | null): Promise<AccountView>;
   listPendingGrants(): PendingGrantEntry[];
   /**
    * Brings every account row up to its stream (after a crash between an append and its apply), and
@@ -156,6 +159,7 @@ export function createAccountCommands({ db, store, cost, now, view, forgetSecond
             username: valid.username,
             displayName: valid.displayName ?? valid.username,
             credentialId,
+            ...(valid.email === undefined ? {} : { email: valid.email }),
             assignment: toAssignment(valid),
             grantId: randomUUID(),
           },
@@ -196,6 +200,11 @@ export function createAccountCommands({ db, store, cost, now, view, forgetSecond
     async resetMfa(actor, username) {
       const { username: name } = parseOrThrow(AccountRef, { username });
       return execute(name, { type: 'ResetMfa', actor, data: {} });
+    },
+
+    async changeEmail(actor, username, email) {
+      const valid = parseOrThrow(EmailChange, { username, email });
+      return execute(valid.username, { type: 'ChangeEmail', actor, data: { email: valid.email } });
     },
 
     listPendingGrants() {

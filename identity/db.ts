@@ -64,6 +64,8 @@ export const MIGRATIONS: readonly string[] = [
      expires_at TEXT NOT NULL,
      failures   INTEGER NOT NULL DEFAULT 0
    );`,
+  // Where the account's notices are mailed (AccountCreated.email, AccountEmailChanged); null when none.
+  `ALTER TABLE accounts ADD COLUMN email TEXT;`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

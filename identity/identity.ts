@@ -100,6 +100,7 @@ interface AccountRow {
   role: Role;
   jurisdiction: Jurisdiction;
   organisation_id: string | null;
+  email: string | null;
   password_hash: string;
   /** Cannot sign in: disabled, or no role in force yet (see status). */
   disabled: 0 | 1;
@@ -125,6 +126,7 @@ function toView(row: AccountRow): AccountView {
     role: row.role,
     jurisdiction: row.jurisdiction,
     organisationId: row.organisation_id,
+    email: row.email,
     disabled: row.status === 'disabled',
     status: row.status,
     pendingGrant: row.pending_grant === null ? null : (JSON.parse(row.pending_grant) as PendingGrantView),
@@ -209,6 +211,7 @@ export function createIdentity(options: IdentityOptions): Identity {
     setDisabled: accounts.setDisabled,
     resetPassword: accounts.resetPassword,
     resetMfa: accounts.resetMfa,
+    changeEmail: accounts.changeEmail,
     approveGrant: accounts.approveGrant,
     rejectGrant: accounts.rejectGrant,
     listPendingGrants: accounts.listPendingGrants,

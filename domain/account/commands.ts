@@ -9,7 +9,7 @@ export type AccountCommand =
   | {
       type: 'CreateAccount';
       actor: Actor;
-      data: { accountId: string; username: string; displayName: string; credentialId: string; assignment: Assignment; grantId: string };
+      data: { accountId: string; username: string; displayName: string; credentialId: string; email?: string; assignment: Assignment; grantId: string };
     }
   | { type: 'ChangeAssignment'; actor: Actor; data: { assignment: Assignment; grantId: string } }
   | { type: 'ApproveGrant'; actor: Actor; data: { grantId: string } }
@@ -17,7 +17,9 @@ export type AccountCommand =
   | { type: 'DisableAccount'; actor: Actor; data: Record<string, never> }
   | { type: 'EnableAccount'; actor: Actor; data: Record<string, never> }
   | { type: 'ResetPassword'; actor: Actor; data: { credentialId: string } }
-  | { type: 'ResetMfa'; actor: Actor; data: Record<string, never> };
+  | { type: 'ResetMfa'; actor: Actor; data: Record<string, never> }
+  /** Allowed to an administrator and to the account's own person. */
+  | { type: 'ChangeEmail'; actor: Actor; data: { email: string | null } };
 
 export type AccountCommandType = AccountCommand['type'];
 export type AccountCommandOf<K extends AccountCommandType> = Extract<AccountCommand, { type: K }>;

@@ -6,7 +6,8 @@ import type { AccountState } from './state';
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === 'AccountCreated') {
     const { accountId, username, displayName, credentialId, createdAt } = event.data;
-    return { status: 'active', accountId, username, displayName, credentialId, createdAt, assignment: null, pendingGrant: null };
+    const email = event.data.email ?? null;
+    return { status: 'active', accountId, username, displayName, credentialId, email, createdAt, assignment: null, pendingGrant: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -31,6 +32,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     // The second factor lives in the identity database alone: the state has nothing of it to change.
     case 'AccountMfaReset':
       return state;
+    case 'AccountEmailChanged':
+      return { ...state, email: event.data.email };
     default:
       return assertNever(event, 'account event');
   }

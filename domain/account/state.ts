@@ -20,6 +20,8 @@ export interface AccountRecord {
   pendingGrant: PendingGrant | null;
   /** The identity database's handle on the current password. */
   credentialId: string;
+  /** Where notices are mailed; null when none was given. */
+  email: string | null;
   createdAt: string;
 }
 

@@ -15,6 +15,7 @@ import type { CspGateway } from './csp-gateway';
 import type { FrameworkRegister } from './framework-register';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
+import type { Inbox } from './inbox';
 import type { LoginThrottleOptions } from './login-throttle';
 
 export interface ApiDeps {
@@ -32,6 +33,7 @@ export interface ApiDeps {
     | 'approveGrant'
     | 'rejectGrant'
     | 'listPendingGrants'
+    | 'changeEmail'
     | MfaOperations
   >;
   nocGateway: NocGateway;
@@ -65,6 +67,8 @@ export interface ApiDeps {
   auditKey?: { keyId: string; publicKeyPem: string };
   /** The public read side (accredited list, its change log, the procurement check); without it those routes answer 503. */
   publicQueries?: PublicQueries;
+  /** Every person's notices; without it the inbox answers 503. */
+  inbox?: Inbox;
   /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */
   loginThrottle?: Partial<LoginThrottleOptions>;
 }

@@ -204,7 +204,12 @@ export function createAccountCommands({ db, store, cost, now, view, forgetSecond
 
     async changeEmail(actor, username, email) {
       const valid = parseOrThrow(EmailChange, { username, email });
-      return execute(valid.username, { type: 'ChangeEmail', actor, data: { email: valid.email } });
+      const history = await readAccount(store, valid.username);
+      // Someone changing another's address is refused alike whether that account exists or not.
+      if (actor.role !== 'admin' && (history.state.status === 'none' || history.state.accountId !== actor.userId)) {
+        throw new DomainError('ROLE_NOT_ALLOWED', "Only an administrator or the account's own person changes its email address");
+      }
+      return execute(valid.username, { type: 'ChangeEmail', actor, data: { email: valid.email } }, history);
     },
 
     listPendingGrants() {

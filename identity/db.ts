@@ -64,8 +64,15 @@ export const MIGRATIONS: readonly string[] = [
      expires_at TEXT NOT NULL,
      failures   INTEGER NOT NULL DEFAULT 0
    );`,
-  // Where the account's notices are mailed (AccountCreated.email, AccountEmailChanged); null when none.
-  `ALTER TABLE accounts ADD COLUMN email TEXT;`,
+  // Where the account's notices are mailed (AccountCreated.email, AccountEmailChanged); null when none;
+  // and which notices of the inbox (projections/notices/) each account has read.
+  `ALTER TABLE accounts ADD COLUMN email TEXT;
+   CREATE TABLE inbox_reads (
+     account_id TEXT NOT NULL REFERENCES accounts (id),
+     notice_id  TEXT NOT NULL,
+     read_at    TEXT NOT NULL,
+     PRIMARY KEY (account_id, notice_id)
+   ) WITHOUT ROWID;`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

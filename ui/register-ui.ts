@@ -10,7 +10,7 @@ import { statusOf, toDomainError } from '../api/errors';
 import { createClaims, type Claims } from './claims';
 import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
-import { page } from './layout';
+import { page, rememberUnread } from './layout';
 import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { auditRoutes } from './routes/audit';
@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { complianceRoutes } from './routes/compliance';
 import { homeRoute } from './routes/home';
+import { inboxRoutes } from './routes/inbox';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
 import { frameworkPages } from './routes/frameworks';
@@ -116,6 +117,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);
       accountRoutes(scope, ctx);
+      inboxRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );
@@ -130,7 +132,8 @@ function identify(ctx: UiContext, request: FastifyRequest, reply: FastifyReply):
     const automatic = (request.query as Record<string, unknown>)[AUTOMATIC_REFRESH.name] === AUTOMATIC_REFRESH.value;
     const resumed = ctx.sessions().resume(token, { automatic });
     if (resumed.kind === 'live') {
-      request.actor = resumed.actor;
+      request.actor = { ...resumed.actor };
+      if (ctx.deps.inbox) rememberUnread(request.actor, ctx.deps.inbox.unreadCount(request.actor));
       request.csrfSeed = token;
       return;
     }

@@ -29,9 +29,9 @@ function earlier(path: string, applied: readonly string[]): void {
 
 function expectCurrent(path: string): void {
   const db = openIdentityDb(path);
-  expect(db.pragma('user_version', { simple: true })).toBe(3);
-  expect(tables(db)).toEqual(expect.arrayContaining(['accounts', 'sessions', 'staged_credentials', 'mfa', 'mfa_recovery_codes', 'mfa_challenges']));
-  expect(accountColumns(db)).toEqual(expect.arrayContaining(['status', 'pending_grant', 'credential_id', 'revision']));
+  expect(db.pragma('user_version', { simple: true })).toBe(4);
+  expect(tables(db)).toEqual(expect.arrayContaining(['accounts', 'sessions', 'staged_credentials', 'mfa', 'mfa_recovery_codes', 'mfa_challenges', 'inbox_reads']));
+  expect(accountColumns(db)).toEqual(expect.arrayContaining(['status', 'pending_grant', 'credential_id', 'revision', 'email']));
   db.close();
 }
 

@@ -10,6 +10,7 @@ import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf } from '../noc/noc-events';
 import { transitionNotificationFor } from '../noc/notifications';
+import { offeringNoticeFor } from '../noc/offering-notices';
 import { nocTaskFor, updateCase, type NocQueueCase } from '../noc/queue';
 import {
   accreditationNotices,
@@ -67,6 +68,14 @@ CREATE TABLE IF NOT EXISTS notice_organisations (
   contact_email TEXT,
   PRIMARY KEY (kind, organisation_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notice_procurements (
+  pse_id TEXT NOT NULL,
+  procurement_id TEXT NOT NULL,
+  offering_id TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  PRIMARY KEY (pse_id, procurement_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS notice_procurements_by_offering ON notice_procurements (offering_id, open);
 CREATE TABLE IF NOT EXISTS notice_cases (
   stream TEXT PRIMARY KEY,
   facts TEXT NOT NULL
@@ -108,7 +117,11 @@ const REVIEW_TYPES = new Set([
 ]);
 const MONITORING_TYPES = new Set(['MonitoringStarted', 'MonthlyReportMissed']);
 const TRANSITION_TYPES = new Set(['PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant']);
-const REGISTER_TYPES = new Set(['CspRegistered', 'PseRegistered']);
+const REGISTER_TYPES = new Set(['CspRegistered', 'PseRegistered', 'ProcurementRecorded', 'ProcurementEnded']);
+
+interface AccreditationCaseFacts extends AccreditationFacts {
+  offeringName: string;
+}
 
 interface NocCaseFacts extends NocQueueCase {
   openTask: string | null;
@@ -134,6 +147,14 @@ const statements = statementCache((db) => ({
   setDisabled: db.prepare('UPDATE notice_people SET disabled = ? WHERE stream = ?') as Database.Statement<[number, string]>,
   setEmail: db.prepare('UPDATE notice_people SET email = ? WHERE stream = ?') as Database.Statement<[string | null, string]>,
   person: db.prepare('SELECT account_id, username FROM notice_people WHERE stream = ?') as Database.Statement<[string], { account_id: string; username: string }>,
+  procurementRecorded: db.prepare('INSERT OR REPLACE INTO notice_procurements (pse_id, procurement_id, offering_id, open) VALUES (?, ?, ?, 1)') as Database.Statement<
+    [string, string, string]
+  >,
+  procurementEnded: db.prepare('UPDATE notice_procurements SET open = 0 WHERE pse_id = ? AND procurement_id = ?') as Database.Statement<[string, string]>,
+  usersOf: db.prepare('SELECT pse_id, procurement_id FROM notice_procurements WHERE offering_id = ? AND open = 1 ORDER BY pse_id, procurement_id') as Database.Statement<
+    [string],
+    { pse_id: string; procurement_id: string }
+  >,
   organisation: db.prepare(`
     INSERT INTO notice_organisations (kind, organisation_id, contact_name, contact_email) VALUES (?, ?, ?, ?)
     ON CONFLICT (kind, organisation_id) DO UPDATE SET contact_name = excluded.contact_name, contact_email = excluded.contact_email`) as Database.Statement<
@@ -244,8 +265,36 @@ function applyRegister(db: ReadModelDb, event: DecodedEvent): void {
     s.organisation.run('csp', d.cspId, d.contact.name, d.contact.email.toLowerCase());
     return;
   }
+  const pseId = event.stream.slice('pse-'.length);
+  if (event.type === 'ProcurementRecorded') {
+    const d = event.data as PseEventOf<'ProcurementRecorded'>['data'];
+    s.procurementRecorded.run(pseId, d.procurementId, d.offeringId);
+    return;
+  }
+  if (event.type === 'ProcurementEnded') {
+    s.procurementEnded.run(pseId, (event.data as PseEventOf<'ProcurementEnded'>['data']).procurementId);
+    return;
+  }
   const d = event.data as PseEventOf<'PseRegistered'>['data'];
   s.organisation.run('pse', d.pseId, null, null);
+}
+
+/** A suspension or reinstatement also tells each entity with a workload open on the offering (offering-notices.ts wording). */
+function offeringUsersNotices(db: ReadModelDb, event: DecodedEvent, f: AccreditationFacts, offeringName: string): NoticeDraft[] {
+  if (event.type !== 'AccreditationSuspended' && event.type !== 'AccreditationReinstated') return [];
+  const users = new Map<string, string[]>();
+  for (const w of statements.get(db).usersOf.all(f.offeringId)) users.set(w.pse_id, [...(users.get(w.pse_id) ?? []), w.procurement_id]);
+  const typed = { type: event.type, data: event.data } as AccreditationEventOf<'AccreditationSuspended' | 'AccreditationReinstated'>;
+  return [...users].map(([pseId, procurements]) => {
+    const n = offeringNoticeFor(typed, { offeringId: f.offeringId, name: offeringName }, procurements);
+    return {
+      key: `pse:${pseId}`,
+      kind: event.type === 'AccreditationSuspended' ? 'suspended' : 'reinstated',
+      subject: `Offering ${f.offeringId} ${event.type === 'AccreditationSuspended' ? 'suspended' : 'reinstated'}`,
+      body: n.message,
+      audience: { kind: 'pse', organisationId: pseId },
+    };
+  });
 }
 
 function applyTransition(db: ReadModelDb, event: DecodedEvent): void {
@@ -262,13 +311,19 @@ function applyProviderCase(db: ReadModelDb, event: DecodedEvent): void {
   const s = statements.get(db);
   if (event.type === 'AccreditationSubmitted') {
     const d = event.data as AccreditationEventOf<'AccreditationSubmitted'>['data'];
-    s.putCase.run(event.stream, JSON.stringify({ applicationId: d.applicationId, cspId: d.cspId, offeringId: d.offering.offeringId, submittedBy: d.submittedBy } satisfies AccreditationFacts));
+    s.putCase.run(
+      event.stream,
+      JSON.stringify({ applicationId: d.applicationId, cspId: d.cspId, offeringId: d.offering.offeringId, offeringName: d.offering.name, submittedBy: d.submittedBy } satisfies AccreditationCaseFacts),
+    );
   }
   if (event.type === 'ReviewOpened' || event.type === 'MonitoringStarted') {
     const d = event.data as { reviewId?: string; applicationId: string; cspId: string; offeringId: string };
     s.putCase.run(event.stream, JSON.stringify({ caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts));
   }
-  if (ACCREDITATION_TYPES.has(event.type)) return record(db, event, accreditationNotices(event, facts<AccreditationFacts>(db, event.stream)));
+  if (ACCREDITATION_TYPES.has(event.type)) {
+    const f = facts<AccreditationCaseFacts>(db, event.stream);
+    return record(db, event, [...accreditationNotices(event, f), ...offeringUsersNotices(db, event, f, f.offeringName)]);
+  }
   const f = facts<ProviderCaseFacts>(db, event.stream);
   if (REVIEW_TYPES.has(event.type)) return record(db, event, reviewNotices(event as unknown as ReviewEvent, f));
   record(db, event, monitoringNotices(event as unknown as MonitoringEvent, f));
@@ -302,6 +357,6 @@ export const noticesProjection: Projection = {
   apply,
   reset(db) {
     statements.clear(db);
-    db.exec('DROP TABLE IF EXISTS notices; DROP TABLE IF EXISTS notice_people; DROP TABLE IF EXISTS notice_organisations; DROP TABLE IF EXISTS notice_cases;');
+    db.exec('DROP TABLE IF EXISTS notices; DROP TABLE IF EXISTS notice_people; DROP TABLE IF EXISTS notice_organisations; DROP TABLE IF EXISTS notice_procurements; DROP TABLE IF EXISTS notice_cases;');
   },
 };

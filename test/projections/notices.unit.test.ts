@@ -4,6 +4,8 @@ import { noticesProjection } from '../../projections/notices/notices';
 import { director, pse, reviewer } from '../support/actors';
 import { ADMIN, dispatcher, notices, officerAccount } from './notice-fixtures';
 import { SYSTEM_ACTOR, TestLog, dump, memoryDb, project } from './support';
+import { GOV_CLOUD, application } from './accredited-fixtures';
+import { PseScript } from './pse-script';
 
 const REQUESTED_AT = '2025-01-06T09:00:00.000Z';
 
@@ -80,5 +82,22 @@ describe('the notices projection', () => {
     apply();
     await dispatcher(db, channel).dispatchOnce();
     expect(channel.sent).toHaveLength(3);
+  });
+
+  it('tells the provider of its accreditation decisions and suspension, and each entity using the offering of the suspension', () => {
+    const { db, log, apply } = setup();
+    const acc = application(log, 'APP-1').submit('csp-one', GOV_CLOUD, '2025-01-02T00:00:00.000Z');
+    acc.grant({ baseline: 'intermediate', highestDataClass: 'restricted', validFrom: '2025-01-10T00:00:00.000Z', validUntil: '2028-01-10T00:00:00.000Z' }, '2025-01-10T00:00:00.000Z');
+    new PseScript(log, 'pse-moitt', 'Ministry of IT and Telecom', 'federal').record('p-1', 'allowed', '2025-02-01T00:00:00.000Z', GOV_CLOUD.offeringId);
+    new PseScript(log, 'pse-fbr', 'Finance', 'federal').record('p-9', 'allowed', '2025-02-06T00:00:00.000Z', GOV_CLOUD.offeringId).end('p-9', '2025-02-07T00:00:00.000Z');
+    acc.suspend('Overdue high finding', '2025-03-01T00:00:00.000Z');
+    apply();
+    expect(notices(db).map((n) => [n.kind, n.audience_kind, n.organisation_id, n.subject])).toEqual([
+      ['task-waiting', 'staff', null, 'Task waiting: accreditation APP-1'],
+      ['decision', 'csp', 'csp-one', `Accreditation APP-1 (${GOV_CLOUD.offeringId}): accredited`],
+      ['suspended', 'csp', 'csp-one', `Accreditation APP-1 (${GOV_CLOUD.offeringId}): suspended`],
+      ['suspended', 'pse', 'pse-moitt', `Offering ${GOV_CLOUD.offeringId} suspended`],
+    ]);
+    expect(notices(db).at(-1)?.body).toContain('your workloads on it (p-1) continue meanwhile');
   });
 });

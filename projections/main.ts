@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const db = openReadModelDb(config.readModelPath);
   const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger });
   const { smtpUrl, from, maildir } = config.mail;
-  const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger });
+  const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger, fromFirstStart: true });
   if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');
   else logger.warn({ maildir, from }, 'SMTP_URL is not set: notices are kept as mail files in the local maildir folder, not sent');
 

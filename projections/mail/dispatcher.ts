@@ -19,7 +19,7 @@ import { messageIdFor, type MailChannel } from './channels';
 export const MAIL_TABLES = `
 CREATE TABLE IF NOT EXISTS notice_mail (
   id TEXT PRIMARY KEY,
-  state TEXT NOT NULL CHECK (state IN ('sending', 'retrying', 'sent', 'no-recipient', 'already-told')),
+  state TEXT NOT NULL CHECK (state IN ('sending', 'retrying', 'sent', 'no-recipient', 'already-told', 'before-mail')),
   recipients TEXT NOT NULL,
   message_id TEXT NOT NULL,
   channel TEXT NOT NULL,
@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS notice_mail (
   next_attempt_at_ms INTEGER,
   sent_at TEXT
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notice_mail_since (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  since_ms INTEGER NOT NULL
+);
 `;
 
 export interface MailDispatcherOptions {
@@ -40,6 +44,12 @@ export interface MailDispatcherOptions {
   /** A failed send waits retryBaseMs × 2^(attempts − 1), at most retryMaxMs, before the next try. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * Mail only notices of events from the dispatcher's first start on (remembered in notice_mail_since):
+   * an office that starts mailing with years of history sends nothing stale. Older notices stay in the
+   * inbox and are recorded as `before-mail`.
+   */
+  fromFirstStart?: boolean;
 }
 
 interface DueRow {
@@ -49,6 +59,7 @@ interface DueRow {
   audience: string;
   organisation_id: string | null;
   created_at: string;
+  created_at_ms: number;
   state: string | null;
   recipients: string | null;
   attempts: number | null;
@@ -80,6 +91,7 @@ export class MailDispatcher {
   private readonly batchSize: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly sinceMs: number | null;
   private running: Promise<void> | undefined;
   private stopRequested = false;
   private wakeUp: (() => void) | undefined;
@@ -97,6 +109,12 @@ export class MailDispatcher {
     this.db.exec(NOTICE_TABLES);
     this.db.exec(OUTBOX_TABLES);
     this.db.exec(MAIL_TABLES);
+    if (options.fromFirstStart) {
+      this.db.prepare('INSERT OR IGNORE INTO notice_mail_since (id, since_ms) VALUES (1, ?)').run(Date.now());
+      this.sinceMs = (this.db.prepare('SELECT since_ms FROM notice_mail_since WHERE id = 1').get() as { since_ms: number }).since_ms;
+    } else {
+      this.sinceMs = null;
+    }
   }
 
   start(): void {
@@ -131,7 +149,7 @@ export class MailDispatcher {
   async dispatchOnce(): Promise<MailPassResult> {
     const rows = this.db
       .prepare(
-        `SELECT n.id, n.subject, n.body, n.audience, n.organisation_id, n.created_at, m.state, m.recipients, m.attempts,
+        `SELECT n.id, n.subject, n.body, n.audience, n.organisation_id, n.created_at, n.created_at_ms, m.state, m.recipients, m.attempts,
                 EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.id = n.id AND d.delivered_at IS NOT NULL) AS told_before
          FROM notices n LEFT JOIN notice_mail m ON m.id = n.id
          WHERE m.id IS NULL OR m.state = 'sending' OR (m.state = 'retrying' AND m.next_attempt_at_ms <= ?)
@@ -145,6 +163,10 @@ export class MailDispatcher {
       if (row.state === null && row.told_before === 1) {
         // The NOC outbox this one replaced delivered it already.
         this.write(row.id, 'already-told', [], messageId, 0, null, null);
+        continue;
+      }
+      if (row.state === null && this.sinceMs !== null && row.created_at_ms < this.sinceMs) {
+        this.write(row.id, 'before-mail', [], messageId, 0, null, null);
         continue;
       }
       const recipients = row.recipients === null ? this.recipientsOf(row) : (JSON.parse(row.recipients) as Recipient[]);

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../eventstore/port';
 import type { MailChannel, NoticeMail } from '../../projections/mail/channels';
+import { MailDispatcher } from '../../projections/mail/dispatcher';
 import { noticesProjection } from '../../projections/notices/notices';
 import { director, pse, reviewer } from '../support/actors';
 import { ADMIN, dispatcher, notices, officerAccount } from './notice-fixtures';
@@ -82,6 +83,22 @@ describe('the notices projection', () => {
     apply();
     await dispatcher(db, channel).dispatchOnce();
     expect(channel.sent).toHaveLength(3);
+  });
+
+  it('are mailed, when the office starts mailing with history, only for events from the first start on', async () => {
+    const { db, log, apply } = setup();
+    officerAccount(log, 'officer.one', 'one@moitt.gov.pk', REQUESTED_AT);
+    const noc = remindedNoc(log);
+    apply();
+    const channel = recordingChannel();
+    const first = new MailDispatcher({ db, channel, from: 'office@example.gov.pk', fromFirstStart: true });
+    expect(await first.dispatchOnce()).toEqual({ sent: 0, failed: 0 });
+    // Later: the next reminder happens after the first start; a restarted dispatcher keeps the same start.
+    const later = new Date(Date.now() + 60_000).toISOString();
+    apply(noc.at(later).act('RecordExpiryReminder', SYSTEM_ACTOR, { daysBefore: 7 }));
+    const restarted = new MailDispatcher({ db, channel, from: 'office@example.gov.pk', fromFirstStart: true });
+    expect(await restarted.dispatchOnce()).toEqual({ sent: 1, failed: 0 });
+    expect(channel.sent.map((m) => m.text)).toEqual(['NOC NOC-1 expires on 2025-05-01, in 7 days. Complete the migration or request an extension before then.']);
   });
 
   it('tells the provider of its accreditation decisions and suspension, and each entity using the offering of the suspension', () => {

@@ -18,6 +18,7 @@ import type { PseGateway } from './pse-gateway';
 import type { ThrottleStore } from '../identity/throttle-store';
 import type { LoginThrottleOptions, Window } from './login-throttle';
 import type { CspRegistrationDesk } from './csp-registration-desk';
+import type { Inbox } from './inbox';
 
 export interface ApiDeps {
   config: AppConfig;
@@ -34,6 +35,7 @@ export interface ApiDeps {
     | 'approveGrant'
     | 'rejectGrant'
     | 'listPendingGrants'
+    | 'changeEmail'
     | MfaOperations
   >;
   nocGateway: NocGateway;
@@ -71,6 +73,8 @@ export interface ApiDeps {
   auditKey?: { keyId: string; publicKeyPem: string };
   /** The public read side (accredited list, its change log, the procurement check); without it those routes answer 503. */
   publicQueries?: PublicQueries;
+  /** Every person's notices; without it the inbox answers 503. */
+  inbox?: Inbox;
   /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */
   loginThrottle?: Partial<LoginThrottleOptions>;
   /**

@@ -174,6 +174,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       { name: 'csps', description: 'The CSP register: providers and their offerings' },
       { name: 'accreditations', description: 'Accreditation of CSP offerings against the benchmark framework' },
       { name: 'pses', description: 'The PSE register: public service entities and the procurements they record' },
+      { name: 'inbox', description: "Every person's notices, as mailed to them" },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,

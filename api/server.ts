@@ -17,6 +17,7 @@ import { frameworkRoutes } from './routes/frameworks';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { changeRoutes } from './routes/changes';
+import { inboxRoutes } from './routes/inbox';
 import { complianceRoutes } from './routes/compliance';
 import { mfaRoutes } from './routes/mfa';
 import { monitoringRoutes } from './routes/monitoring';
@@ -82,6 +83,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
   routes.push(...accreditationRoutes(deps), ...frameworkRoutes(deps));
   routes.push(...pseRoutes(deps));
   routes.push(...complianceRoutes(deps));
+  routes.push(...inboxRoutes(deps));
   routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
   return routes;
 }

@@ -58,6 +58,9 @@ const EnvSchema = z.object({
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_POLL_MS: intFrom(50),
+  /** Where notices are mailed: smtp:// or smtps://, with credentials when the server needs them. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.gov.pk:587' }).optional(),
+  MAIL_FROM: z.string().trim().min(3).default('Cloud Office <noreply@cloud-office.localhost>'),
   SESSION_TTL_HOURS: intFrom(12),
   ONE_TIME_PASSWORD_TTL_HOURS: positiveFrom(72),
   PASSWORD_HASH_CONCURRENCY: positiveFrom(8),
@@ -130,6 +133,8 @@ export interface AppConfig {
   };
   logLevel: string;
   projectionPollMs: number;
+  /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
+  mail: { smtpUrl?: string; from: string; maildir: string };
   sessionTtlHours: number;
   /** How long a password an administrator sets (account creation, password or second-factor reset) serves, once. */
   oneTimePasswordTtlHours: number;
@@ -260,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
+    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,
     oneTimePasswordTtlHours: e.ONE_TIME_PASSWORD_TTL_HOURS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,

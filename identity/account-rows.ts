@@ -30,14 +30,15 @@ export function createAccountRows(db: Database.Database, now: () => Date, forget
     stagedUsernames: db.prepare<[], { username: string }>('SELECT DISTINCT username FROM staged_credentials'),
     upsert: db.prepare(
       `INSERT INTO accounts (id, username, display_name, role, jurisdiction, organisation_id, password_hash, disabled, created_at,
-                             status, pending_grant, credential_id, revision, one_time_password, password_expires_at)
+                             status, pending_grant, credential_id, revision, one_time_password, password_expires_at, email)
        VALUES (@id, @username, @display_name, @role, @jurisdiction, @organisation_id, @password_hash, @disabled, @created_at,
-               @status, @pending_grant, @credential_id, @revision, @one_time_password, @password_expires_at)
+               @status, @pending_grant, @credential_id, @revision, @one_time_password, @password_expires_at, @email)
        ON CONFLICT (username) DO UPDATE SET
          display_name = excluded.display_name, role = excluded.role, jurisdiction = excluded.jurisdiction,
          organisation_id = excluded.organisation_id, password_hash = excluded.password_hash, disabled = excluded.disabled,
          status = excluded.status, pending_grant = excluded.pending_grant, credential_id = excluded.credential_id,
-         revision = excluded.revision, one_time_password = excluded.one_time_password, password_expires_at = excluded.password_expires_at`,
+         revision = excluded.revision, one_time_password = excluded.one_time_password, password_expires_at = excluded.password_expires_at,
+         email = excluded.email`,
     ),
     revokeAll: db.prepare<[string, string]>('UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL'),
   };
@@ -74,6 +75,7 @@ export function createAccountRows(db: Database.Database, now: () => Date, forget
       revision: last.revision,
       one_time_password: state.oneTimePassword === null ? 0 : 1,
       password_expires_at: state.oneTimePassword?.expiresAt ?? null,
+      email: state.email,
     });
     const fresh = events.filter((e) => e.revision > (row?.revision ?? -1));
     if (row && fresh.some((e) => e.type === 'AccountMfaReset')) forgetSecondFactor(row.id);

@@ -11,6 +11,7 @@ import {
   AccountInput,
   AccountRef,
   AssignmentInput,
+  EmailChange,
   GrantRef,
   GrantRejection,
   PasswordChange,
@@ -51,6 +52,8 @@ export interface AccountCommands {
    * its next sign-in. The event records who did it, never the secret.
    */
   resetMfa(actor: Actor, username: string): Promise<AccountView>;
+  /** Sets or removes (null) the address notices are mailed to: an administrator, or the person themselves. */
+  changeEmail(actor: Actor, username: string, email: string | null): Promise<AccountView>;
   listPendingGrants(): PendingGrantEntry[];
   /**
    * Brings every account row up to its stream (after a crash between an append and its apply), and
@@ -173,6 +176,7 @@ export function createAccountCommands({
             username: valid.username,
             displayName: valid.displayName ?? valid.username,
             credentialId,
+            ...(valid.email === undefined ? {} : { email: valid.email }),
             assignment: toAssignment(valid),
             grantId: randomUUID(),
             passwordExpiresAt: passwordExpiresAt(),
@@ -220,6 +224,16 @@ export function createAccountCommands({
       const credentialId = randomUUID();
       rows.stage(credentialId, username, passwordHash);
       return execute(username, { type: 'ChoosePassword', actor: holder, data: { credentialId } });
+    },
+
+    async changeEmail(actor, username, email) {
+      const valid = parseOrThrow(EmailChange, { username, email });
+      const history = await readAccount(store, valid.username);
+      // Someone changing another's address is refused alike whether that account exists or not.
+      if (actor.role !== 'admin' && (history.state.status === 'none' || history.state.accountId !== actor.userId)) {
+        throw new DomainError('ROLE_NOT_ALLOWED', "Only an administrator or the account's own person changes its email address");
+      }
+      return execute(valid.username, { type: 'ChangeEmail', actor, data: { email: valid.email } }, history);
     },
 
     listPendingGrants() {

@@ -24,7 +24,7 @@ const ONE_TIME_NOTE =
 export const USAGE = `Usage: npm run accounts -- <command> [options]
 
 Commands:
-  add --username NAME --role ROLE --jurisdiction J [--organisation ORG] [--name "Display Name"] [--password PW]
+  add --username NAME --role ROLE --jurisdiction J [--organisation ORG] [--name "Display Name"] [--email ADDRESS] [--password PW]
       Creates an account. Without --password you are asked for one (empty: generate one); when not
       at a terminal a password is generated. A generated password is printed once.
       A privileged role (${PRIVILEGED_ROLES.join(', ')}) waits for a second administrator to approve
@@ -33,6 +33,8 @@ Commands:
   set-role NAME | --username NAME --role ROLE --jurisdiction J [--organisation ORG]
       Changes the role, jurisdiction or organisation: at once, or (privileged) as a grant awaiting
       approval, the account keeping its role in force meanwhile.
+  set-email NAME | --username NAME --email ADDRESS
+      Sets the address the account's notices are mailed to; --email "" removes it (inbox only).
   pending [--json]
       Lists the grants awaiting approval.
   reject NAME | --username NAME --grant GRANT_ID --reason TEXT
@@ -70,6 +72,7 @@ const OPTIONS = {
   organisation: { type: 'string' },
   name: { type: 'string' },
   password: { type: 'string' },
+  email: { type: 'string' },
   grant: { type: 'string' },
   reason: { type: 'string' },
   json: { type: 'boolean' },
@@ -77,7 +80,8 @@ const OPTIONS = {
 } as const;
 
 const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  add: ['username', 'role', 'jurisdiction', 'organisation', 'name', 'password'],
+  add: ['username', 'role', 'jurisdiction', 'organisation', 'name', 'email', 'password'],
+  'set-email': ['username', 'email'],
   list: ['json'],
   'set-role': ['username', 'role', 'jurisdiction', 'organisation'],
   pending: ['json'],
@@ -92,7 +96,8 @@ function formatAccount(a: AccountView): string {
   const org = a.organisationId ? ` org=${a.organisationId}` : '';
   const off = a.status === 'active' ? '' : ` [${a.status}]`;
   const grant = a.pendingGrant ? ` [grant ${a.pendingGrant.grantId}: ${a.pendingGrant.role} awaiting approval]` : '';
-  return `${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.jurisdiction.padEnd(18)} ${a.displayName}${org}${off}${grant}`;
+  const email = a.email ? ` <${a.email}>` : '';
+  return `${a.username.padEnd(20)} ${a.role.padEnd(18)} ${a.jurisdiction.padEnd(18)} ${a.displayName}${email}${org}${off}${grant}`;
 }
 
 function formatGrant(p: PendingGrantEntry): string {
@@ -166,6 +171,7 @@ export async function runCli(argv: readonly string[], openIdentity: () => Promis
           role: values.role as AccountInput['role'],
           jurisdiction: values.jurisdiction as AccountInput['jurisdiction'],
           organisationId: values.organisation,
+          ...(values.email === undefined ? {} : { email: values.email }),
           password,
         });
         io.out(`Created ${account.username} (${account.role}, ${account.jurisdiction}), id ${account.id}${roleOutcome(account)}`);
@@ -216,6 +222,13 @@ export async function runCli(argv: readonly string[], openIdentity: () => Promis
             ? `${account.username} keeps ${account.role} (${account.jurisdiction})${roleOutcome(account)}`
             : `${account.username} is now ${account.role} (${account.jurisdiction})`,
         );
+        return 0;
+      }
+      case 'set-email': {
+        if (target === undefined) throw new UsageError('--username: is required (or: set-email NAME)');
+        if (values.email === undefined) throw new UsageError('--email: is required ("" removes the address)');
+        const account = await identity.changeEmail(actor, target, values.email.trim() === '' ? null : values.email);
+        io.out(account.email ? `Notices of ${account.username} are mailed to ${account.email}` : `${account.username} has no email address: notices stay in the inbox`);
         return 0;
       }
       case 'pending': {

@@ -83,6 +83,15 @@ export const MIGRATIONS: readonly string[] = [
   // (domain/account: oneTimePassword). Rows projected before keep 0: their passwords were the accounts' own.
   `ALTER TABLE accounts ADD COLUMN one_time_password INTEGER NOT NULL DEFAULT 0 CHECK (one_time_password IN (0, 1));
    ALTER TABLE accounts ADD COLUMN password_expires_at TEXT;`,
+  // Where the account's notices are mailed (AccountCreated.email, AccountEmailChanged); null when none;
+  // and which notices of the inbox (projections/notices/) each account has read.
+  `ALTER TABLE accounts ADD COLUMN email TEXT;
+   CREATE TABLE inbox_reads (
+     account_id TEXT NOT NULL REFERENCES accounts (id),
+     notice_id  TEXT NOT NULL,
+     read_at    TEXT NOT NULL,
+     PRIMARY KEY (account_id, notice_id)
+   ) WITHOUT ROWID;`,
 ];
 
 export function openIdentityDb(path: string): Database.Database {

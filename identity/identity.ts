@@ -48,6 +48,10 @@ export interface InitialAdmin {
  * and the sessions.
  */
 export interface Identity extends AccountCommands {
+  /** Records that the account read these notices of its inbox (idempotent). */
+  markNoticesRead(accountId: string, noticeIds: readonly string[]): void;
+  /** Of these notices, the ones the account has read. */
+  readNotices(accountId: string, noticeIds: readonly string[]): Set<string>;
   listAccounts(): AccountView[];
   findAccount(username: string): AccountView | undefined;
   /**
@@ -115,6 +119,7 @@ interface AccountRow {
   role: Role;
   jurisdiction: Jurisdiction;
   organisation_id: string | null;
+  email: string | null;
   password_hash: string;
   /** Cannot sign in: disabled, or no role in force yet (see status). */
   disabled: 0 | 1;
@@ -143,6 +148,7 @@ function toView(row: AccountRow): AccountView {
     role: row.role,
     jurisdiction: row.jurisdiction,
     organisationId: row.organisation_id,
+    email: row.email,
     disabled: row.status === 'disabled',
     status: row.status,
     pendingGrant: row.pending_grant === null ? null : (JSON.parse(row.pending_grant) as PendingGrantView),
@@ -269,6 +275,7 @@ export function createIdentity(options: IdentityOptions): Identity {
     setDisabled: accounts.setDisabled,
     resetPassword: accounts.resetPassword,
     resetMfa: accounts.resetMfa,
+    changeEmail: accounts.changeEmail,
     approveGrant: accounts.approveGrant,
     rejectGrant: accounts.rejectGrant,
     listPendingGrants: accounts.listPendingGrants,
@@ -276,6 +283,19 @@ export function createIdentity(options: IdentityOptions): Identity {
 
     listAccounts() {
       return stmt.all.all().map(toView);
+    },
+
+    markNoticesRead(accountId, noticeIds) {
+      const at = now().toISOString();
+      const insert = db.prepare<[string, string, string]>('INSERT OR IGNORE INTO inbox_reads (account_id, notice_id, read_at) VALUES (?, ?, ?)');
+      db.transaction(() => noticeIds.forEach((id) => insert.run(accountId, id, at)))();
+    },
+
+    readNotices(accountId, noticeIds) {
+      const read = new Set<string>();
+      const query = db.prepare<[string, string], { notice_id: string }>('SELECT notice_id FROM inbox_reads WHERE account_id = ? AND notice_id IN (SELECT value FROM json_each(?))');
+      for (const row of query.all(accountId, JSON.stringify(noticeIds))) read.add(row.notice_id);
+      return read;
     },
 
     findAccount(username) {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { Jurisdiction, ORGANISATION_ROLES, Role } from '../domain/shared/vocabulary';
 
+export const EmailAddress = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be an email address such as name@example.gov.pk'))
+  .transform((e) => e.toLowerCase());
+
 /**
  * What an account is made of, as an administrator enters it. Messages name the rule, and the issue
  * path names the field, so the CLI and the API can both say "password: must be at least 12 characters".
@@ -39,6 +46,8 @@ export const AccountFields = z.object({
   role: Role,
   jurisdiction: Jurisdiction,
   organisationId: OrganisationId.optional(),
+  /** Where the account's notices are mailed; optional. */
+  email: EmailAddress.optional(),
   password: Password,
 });
 
@@ -62,6 +71,10 @@ export type AccountInput = z.input<typeof AccountInput>;
 export type ValidAccountInput = z.output<typeof AccountInput>;
 
 export const AccountRef = z.object({ username: Username });
+
+/** A new address for notices, or null to stop mailing them (the inbox keeps them). */
+export const EmailChange = z.object({ username: Username, email: EmailAddress.nullable() });
+export type EmailChange = z.input<typeof EmailChange>;
 
 /** A change of role, jurisdiction or organisation, with the same organisation rule as a new account. */
 export const AssignmentInput = z
@@ -119,6 +132,8 @@ export const AccountView = z.object({
   role: Role,
   jurisdiction: Jurisdiction,
   organisationId: z.string().nullable(),
+  /** Where notices are mailed; null when none was given. */
+  email: z.string().nullable(),
   disabled: z.boolean(),
   status: AccountStatus,
   /** While set, the account keeps its role in force and cannot act with this one. */

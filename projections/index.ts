@@ -3,6 +3,7 @@ import { accreditedListProjection } from './accreditation/accredited-list';
 import { accreditationQueueProjection } from './accreditation/queue';
 import { complianceProjection } from './compliance/compliance';
 import { nocNotificationsProjection } from './noc/notifications';
+import { noticesProjection } from './notices/notices';
 import { nocQueueProjection } from './noc/queue';
 import { nocRegisterProjection } from './noc/register';
 import { procurementFactsProjection } from './procurement/facts';
@@ -22,5 +23,5 @@ export { createComplianceQueries, type ComplianceQueries } from './compliance/qu
 
 /** Every read model the projector maintains. */
 export function allProjections(): Projection[] {
-  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection, complianceProjection];
+  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection, complianceProjection, noticesProjection];
 }

@@ -4,12 +4,13 @@ import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { openReadModelDb } from './db';
 import { allProjections } from './index';
-import { OutboxDispatcher, logFileChannel } from './outbox';
+import { maildirChannel, smtpChannel } from './mail/channels';
+import { MailDispatcher } from './mail/dispatcher';
 import { ProjectionRunner } from './runner';
 
 /**
- * The projector process: follows the event store into the read models and delivers the notification
- * outbox. A projection that stops on an event (an unknown type, a failing apply) stays stopped with
+ * The projector process: follows the event store into the read models and mails the notices
+ * (SMTP_URL, or the local maildir folder). A projection that stops on an event (an unknown type, a failing apply) stays stopped with
  * its error in projection_checkpoints, where the API's health check reads it; the process stays up
  * and tries again with a growing pause, which heals passing faults and keeps a broken event from
  * spinning the supervisor's restarts.
@@ -24,7 +25,10 @@ async function main(): Promise<void> {
   const store = await createEventStore(config.eventStore, { pollMs: config.projectionPollMs });
   const db = openReadModelDb(config.readModelPath);
   const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger });
-  const outbox = new OutboxDispatcher({ db, channel: logFileChannel({ logger, dataDir: config.dataDir }), logger });
+  const { smtpUrl, from, maildir } = config.mail;
+  const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger, fromFirstStart: true });
+  if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');
+  else logger.warn({ maildir, from }, 'SMTP_URL is not set: notices are kept as mail files in the local maildir folder, not sent');
 
   let retryMs = RETRY_MIN_MS;
   let retryTimer: NodeJS.Timeout | undefined;

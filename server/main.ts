@@ -13,6 +13,8 @@ import { readCheckpoints } from '../projections/checkpoints';
 import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { eventsBehind } from '../projections/lag';
 import { createNocQueries } from '../projections/noc/queries';
+import { createInboxQueries } from '../projections/notices/inbox';
+import { createInbox } from '../api/inbox';
 import { createPublicQueries } from '../projections/procurement/queries';
 import { createPseRegisterQueries } from '../projections/pse/entities';
 import { createAdoptionQueries } from '../projections/adoption/queries';
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
     complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModelDb),
+    inbox: createInbox(createInboxQueries(readModelDb), identity),
     eventStore,
     health: createHealthCheck({
       temporalConnection: connection,

@@ -5,7 +5,22 @@ import { html, type SafeHtml } from './html';
 /** The page's place in the navigation; a case page and error pages have none of their own. */
 export type NavKey =
   | 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts'
-  | 'entity' | 'entities' | 'frameworks' | 'changes' | 'none';
+  | 'entity' | 'entities' | 'frameworks' | 'changes' | 'inbox' | 'none';
+
+/**
+ * Unread notices of the signed-in person, counted once per request when the session is resumed
+ * (ui/register-ui.ts) and keyed by that request's actor, so every page's navigation shows it.
+ */
+const unreadByActor = new WeakMap<Actor, number>();
+export function rememberUnread(actor: Actor, unread: number): void {
+  unreadByActor.set(actor, unread);
+}
+
+function inboxLink(actor: Actor, here: boolean): SafeHtml {
+  const unread = unreadByActor.get(actor) ?? 0;
+  const count = unread > 0 ? html` <span class="badge">${unread}<span class="visually-hidden"> unread</span></span>` : '';
+  return html`<li><a href="/ui/inbox"${here ? html` aria-current="page"` : ''}>Inbox${count}</a></li>`;
+}
 
 export interface PageOptions {
   title: string;
@@ -33,6 +48,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${actor.role === 'pse' ? navLink('/ui/entity', 'My entity', current === 'entity') : ''}
     ${actor.role === 'csp' ? navLink('/ui/provider', 'Provider home', current === 'home') : ''}
     ${navLink('/ui/queue', 'My queue', current === 'queue')}
+    ${inboxLink(actor, current === 'inbox')}
     ${navLink('/ui/nocs', 'NOC register', current === 'register')}
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}
     ${COMPLIANCE_STAFF.includes(actor.role) ? navLink('/ui/compliance', 'Compliance', current === 'compliance') : ''}

@@ -11,7 +11,7 @@ import { statusOf, toDomainError } from '../api/errors';
 import { createClaims, type Claims } from './claims';
 import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
-import { page } from './layout';
+import { page, rememberUnread } from './layout';
 import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { auditRoutes } from './routes/audit';
@@ -24,6 +24,7 @@ import { entityRoutes } from './routes/entity';
 import { entityRegisterRoutes } from './routes/entities';
 import { frameworkVersionRoutes } from './routes/framework-versions';
 import { homeRoute } from './routes/home';
+import { inboxRoutes } from './routes/inbox';
 import { adoptionPage } from './routes/adoption';
 import { publicPages } from './routes/public';
 import { frameworkPages } from './routes/frameworks';
@@ -140,6 +141,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       providerApplyRoutes(scope, ctx);
       frameworkVersionRoutes(scope, ctx);
       changeRoutes(scope, ctx);
+      inboxRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );
@@ -154,7 +156,8 @@ function identify(ctx: UiContext, request: FastifyRequest, reply: FastifyReply):
     const automatic = (request.query as Record<string, unknown>)[AUTOMATIC_REFRESH.name] === AUTOMATIC_REFRESH.value;
     const resumed = ctx.sessions().resume(token, { automatic });
     if (resumed.kind === 'live') {
-      request.actor = resumed.actor;
+      request.actor = { ...resumed.actor };
+      if (ctx.deps.inbox) rememberUnread(request.actor, ctx.deps.inbox.unreadCount(request.actor));
       request.csrfSeed = token;
       return;
     }

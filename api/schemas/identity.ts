@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Actor } from '../../domain/shared/actor';
 import { Role } from '../../domain/shared/vocabulary';
-import { AccountFields, AccountStatus, AccountView, AssignmentInput, LoginInput, organisationRule, Password, PendingGrantView, Username } from '../../identity/schemas';
+import { AccountFields, EmailAddress, AccountStatus, AccountView, AssignmentInput, LoginInput, organisationRule, Password, PendingGrantView, Username } from '../../identity/schemas';
 
 export const LoginBody = LoginInput;
 
@@ -30,6 +30,9 @@ export const GrantParams = z.object({ username: Username, grantId: z.string().tr
 
 /** The role in force changes at once unless the role is privileged: then it waits for a second administrator. */
 export const ChangeRoleBody = AssignmentInput;
+
+/** null removes the address: notices then stay in the inbox only. */
+export const ChangeEmailBody = z.object({ email: EmailAddress.nullable() });
 
 /** Approving, disabling and enabling take no fields; the body may be empty or absent. */
 export const NoFieldsBody = z.object({});

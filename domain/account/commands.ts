@@ -15,6 +15,7 @@ export type AccountCommand =
         username: string;
         displayName: string;
         credentialId: string;
+        email?: string;
         assignment: Assignment;
         grantId: string;
         passwordExpiresAt: string;
@@ -28,7 +29,9 @@ export type AccountCommand =
   | { type: 'ResetPassword'; actor: Actor; data: { credentialId: string; passwordExpiresAt: string } }
   | { type: 'ResetMfa'; actor: Actor; data: { passwordExpiresAt: string } }
   /** The account's holder, signed in with a one-time password, replaces it with their own. */
-  | { type: 'ChoosePassword'; actor: Actor; data: { credentialId: string } };
+  | { type: 'ChoosePassword'; actor: Actor; data: { credentialId: string } }
+  /** Allowed to an administrator and to the account's own person. */
+  | { type: 'ChangeEmail'; actor: Actor; data: { email: string | null } };
 
 export type AccountCommandType = AccountCommand['type'];
 export type AccountCommandOf<K extends AccountCommandType> = Extract<AccountCommand, { type: K }>;

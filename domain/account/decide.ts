@@ -19,6 +19,7 @@ export interface AccountDecideContext {
 export function decideAccount(command: AccountCommand, state: AccountState, ctx: AccountDecideContext): AccountEvent[] {
   const { actor } = command;
   if (command.type === 'ChoosePassword') return choosePassword(command.data.credentialId, actor, state, ctx);
+  if (command.type === 'ChangeEmail') return changeEmail(command.data.email, actor, state, ctx);
   if (actor.role !== 'admin') throw new DomainError('ROLE_NOT_ALLOWED', 'Accounts are managed by administrators');
   if (command.type === 'CreateAccount') {
     const { assignment, grantId, ...account } = command.data;
@@ -73,6 +74,16 @@ export function decideAccount(command: AccountCommand, state: AccountState, ctx:
     default:
       return assertNever(command, 'account command');
   }
+}
+
+/** People keep their own address current; administrators may set anyone's. Nothing changes, nothing is recorded. */
+function changeEmail(email: string | null, actor: Actor, state: AccountState, ctx: AccountDecideContext): AccountEvent[] {
+  if (state.status === 'none') throw new DomainError('NOT_FOUND', 'No such account', 'username');
+  if (actor.role !== 'admin' && actor.userId !== state.accountId) {
+    throw new DomainError('ROLE_NOT_ALLOWED', "Only an administrator or the account's own person changes its email address");
+  }
+  if (state.email === email) return [];
+  return [{ type: 'AccountEmailChanged', data: { email, changedBy: actor.userId, changedAt: ctx.now } }];
 }
 
 /**

@@ -3,6 +3,9 @@ import { IsoDateTime, Jurisdiction, Role } from '../shared/vocabulary';
 
 const Text = z.string().trim().min(1);
 
+/** Where the account's notices are mailed; lower-cased so one address is one person. */
+export const EmailAddress = z.email().max(254).transform((e) => e.toLowerCase());
+
 /** What an account may do: its role, where, and for which organisation (CSP and PSE accounts only). */
 export const Assignment = z.object({
   role: Role,
@@ -23,6 +26,8 @@ export const AccountEventSchemas = {
     displayName: Text.max(100),
     /** The identity database's handle on the first password; not the password. */
     credentialId: Text,
+    /** Optional: accounts created before addresses were recorded have none. */
+    email: EmailAddress.optional(),
     createdBy: Text,
     createdAt: IsoDateTime,
     /**
@@ -57,6 +62,8 @@ export const AccountEventSchemas = {
   AccountMfaReset: z.object({ resetBy: Text, resetAt: IsoDateTime, passwordExpiresAt: IsoDateTime.optional() }),
   /** The person replaced a password an administrator set with one of their own (recorded as their act). */
   AccountPasswordChosen: z.object({ credentialId: Text, chosenAt: IsoDateTime }),
+  /** The address notices are mailed to, set or removed (null) by an administrator or the person. */
+  AccountEmailChanged: z.object({ email: EmailAddress.nullable(), changedBy: Text, changedAt: IsoDateTime }),
 } as const;
 
 type Schemas = typeof AccountEventSchemas;

@@ -7,7 +7,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
   if (event.type === 'AccountCreated') {
     const { accountId, username, displayName, credentialId, createdAt, passwordExpiresAt } = event.data;
     const oneTimePassword = passwordExpiresAt === undefined ? null : { expiresAt: passwordExpiresAt };
-    return { status: 'active', accountId, username, displayName, credentialId, oneTimePassword, createdAt, assignment: null, pendingGrant: null };
+    const email = event.data.email ?? null;
+    return { status: 'active', accountId, username, displayName, credentialId, email, oneTimePassword, createdAt, assignment: null, pendingGrant: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -37,6 +38,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return event.data.passwordExpiresAt === undefined ? state : { ...state, oneTimePassword: { expiresAt: event.data.passwordExpiresAt } };
     case 'AccountPasswordChosen':
       return { ...state, credentialId: event.data.credentialId, oneTimePassword: null };
+    case 'AccountEmailChanged':
+      return { ...state, email: event.data.email };
     default:
       return assertNever(event, 'account event');
   }

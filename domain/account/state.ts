@@ -26,6 +26,8 @@ export interface AccountRecord {
    * before such passwords expired). Null once the person chose their own.
    */
   oneTimePassword: { expiresAt: string | null } | null;
+  /** Where notices are mailed; null when none was given. */
+  email: string | null;
   createdAt: string;
 }
 

@@ -191,7 +191,7 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
 }
 
 /** Records in `c` what the event tells the queue; returns whether anything changed. */
-function updateCase(c: NocQueueCase, event: NocRecordedEvent): boolean {
+export function updateCase(c: NocQueueCase, event: NocRecordedEvent): boolean {
   switch (event.type) {
     case 'NocRecommended':
       c.recommendedBy = event.data.recommendedBy;

@@ -130,6 +130,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/accounts': { subject: 'none', access: only({ admin: YES }) },
   'GET /api/accounts/grants/pending': { subject: 'none', access: only({ admin: YES }) },
   'PUT /api/accounts/:username/role': action('none', only({ admin: YES }), { role: 'provincial-officer', jurisdiction: 'sindh' }),
+  // The person themselves may change their own address; the matrix names another account (403 for all but admin).
+  'PUT /api/accounts/:username/email': action('none', only({ admin: YES }), { email: 'matrix@example.gov.pk' }),
   'POST /api/accounts/:username/grants/:grantId/approve': action('none', only({ admin: YES })),
   'POST /api/accounts/:username/grants/:grantId/reject': action('none', only({ admin: YES }), { reason: 'Recorded for the authorization matrix' }),
   'POST /api/accounts/:username/disable': action('none', only({ admin: YES })),
@@ -142,6 +144,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/nocs/:nocId': { subject: 'noc', access: NOC_SIGHT(record) },
   'GET /api/queue': { subject: 'none', access: every(YES) },
   'GET /api/notifications': { subject: 'none', access: every(YES) },
+  'GET /api/inbox': { subject: 'none', access: every(YES) },
+  'POST /api/inbox/read': action('none', every(YES), { ids: ['no-such-notice'] }),
   'POST /api/nocs/:nocId/start-review': action('noc', NOC_REVIEWING),
   'POST /api/nocs/:nocId/request-information': action('noc', NOC_REVIEWING, { questions: 'Which systems?' }),
   'POST /api/nocs/:nocId/provide-information': action('noc', NOC_APPLICANT, { answer: 'The land records system' }),

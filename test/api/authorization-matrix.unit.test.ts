@@ -6,6 +6,10 @@ import { apiRoutes, buildApi } from '../../api/server';
 import type { Actor } from '../../domain/shared/actor';
 import { ROLES, type Jurisdiction, type Role } from '../../domain/shared/vocabulary';
 import type { Identity } from '../../identity';
+import { createInbox } from '../../api/inbox';
+import { allProjections } from '../../projections';
+import { createInboxQueries } from '../../projections/notices/inbox';
+import { memoryDb } from '../projections/support';
 import { createTestIdentity, oneTimePasswordFor, seedAccount, seedEnrolledAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
 import { EXPECTATIONS, holds, type Access, type Expectation, type SubjectKind } from './authorization-expectations';
@@ -138,7 +142,8 @@ beforeAll(async () => {
     },
   });
   world.bindIdentity(identity);
-  const deps = { ...world.deps, identity, logger: pino({ level: 'warn' }, sink) };
+  const inbox = createInbox(createInboxQueries(memoryDb(...allProjections())), identity);
+  const deps = { ...world.deps, identity, inbox, logger: pino({ level: 'warn' }, sink) };
   routes = apiRoutes(deps);
   app = buildApi(deps);
   await app.ready();

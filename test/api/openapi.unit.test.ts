@@ -39,6 +39,7 @@ const EXPECTED = [
   'GET /api/accounts',
   'GET /api/accounts/grants/pending',
   'PUT /api/accounts/{username}/role',
+  'PUT /api/accounts/{username}/email',
   'POST /api/accounts/{username}/grants/{grantId}/approve',
   'POST /api/accounts/{username}/grants/{grantId}/reject',
   'POST /api/accounts/{username}/disable',
@@ -49,6 +50,8 @@ const EXPECTED = [
   'GET /api/nocs/{nocId}',
   'GET /api/queue',
   'GET /api/notifications',
+  'GET /api/inbox',
+  'POST /api/inbox/read',
   ...[
     'start-review',
     'request-information',

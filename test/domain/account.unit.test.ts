@@ -227,3 +227,34 @@ describe('passwords an administrator sets serve once', () => {
     expect(foldAccount([created(), assigned(), chosen, reset, mfaReset])).toMatchObject({ credentialId: 'cred-2', oneTimePassword: null });
   });
 });
+
+describe("the account's email address", () => {
+  const person: Actor = { userId: 'acc-1', name: 'Dawood Director', role: 'reviewer', jurisdiction: 'federal' };
+  const changeEmail = (email: string | null, actor: Actor): AccountCommand => ({ type: 'ChangeEmail', actor, data: { email } });
+
+  it('is recorded when the account is created with one, and an old AccountCreated without it reads as none', () => {
+    given([])
+      .when({ ...create(REVIEWER), data: { ...create(REVIEWER).data, email: 'dawood@office.gov.pk' } } as AccountCommand, at())
+      .then([{ ...created(), data: { ...created().data, email: 'dawood@office.gov.pk' } } as AccountEvent, assigned(REVIEWER)]);
+    expect(foldAccount([created(), assigned()])).toMatchObject({ email: null });
+  });
+
+  it('is changed by an administrator or by the person, and removed with null', () => {
+    const { state } = given([created(), assigned()])
+      .when(changeEmail('new@office.gov.pk', person), at())
+      .then([{ type: 'AccountEmailChanged', data: { email: 'new@office.gov.pk', changedBy: 'acc-1', changedAt: NOW } }]);
+    expect(state).toMatchObject({ email: 'new@office.gov.pk' });
+    given([created(), assigned()])
+      .when(changeEmail(null, adminB), at())
+      .then([]);
+    const withAddress: AccountEvent = { type: 'AccountEmailChanged', data: { email: 'a@office.gov.pk', changedBy: adminB.userId, changedAt: NOW } };
+    given([created(), assigned(), withAddress])
+      .when(changeEmail(null, adminB), at())
+      .then([{ type: 'AccountEmailChanged', data: { email: null, changedBy: adminB.userId, changedAt: NOW } }]);
+  });
+
+  it('is refused to anyone else, and for an account that does not exist', () => {
+    given([created(), assigned()]).when(changeEmail('x@office.gov.pk', reviewerActor), at()).thenRefuses('ROLE_NOT_ALLOWED');
+    given([]).when(changeEmail('x@office.gov.pk', adminA), at()).thenRefuses('NOT_FOUND');
+  });
+});

@@ -48,6 +48,14 @@ describe('npm run accounts', () => {
     await opened.close();
   });
 
+  it('records an email address at creation, changes and removes it, and lists it', async () => {
+    expect((await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal', '--email', 'Rev@Office.gov.pk', '--password', 'reviewer password'])).code).toBe(0);
+    expect((await run(['list'])).out).toMatch(/rev .*<rev@office\.gov\.pk>/);
+    expect(await run(['set-email', 'rev', '--email', 'rania@office.gov.pk'])).toMatchObject({ code: 0, out: 'Notices of rev are mailed to rania@office.gov.pk' });
+    expect(await run(['set-email', 'rev', '--email', ''])).toMatchObject({ code: 0, out: 'rev has no email address: notices stay in the inbox' });
+    expect((await run(['set-email', 'rev', '--email', 'nope'])).err).toMatch(/email/);
+  });
+
   it('asks for the password twice at a terminal, and refuses two different entries', async () => {
     const asked = await run(['add', '--username', 'rev', '--role', 'reviewer', '--jurisdiction', 'federal'], ['typed at the prompt', 'typed at the prompt']);
     expect(asked.code).toBe(0);

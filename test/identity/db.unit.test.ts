@@ -31,9 +31,9 @@ function expectCurrent(path: string): void {
   const db = openIdentityDb(path);
   expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   expect(tables(db)).toEqual(
-    expect.arrayContaining(['accounts', 'sessions', 'staged_credentials', 'mfa', 'mfa_recovery_codes', 'mfa_challenges', 'throttle_counters', 'throttle_known_addresses']),
+    expect.arrayContaining(['accounts', 'sessions', 'staged_credentials', 'mfa', 'mfa_recovery_codes', 'mfa_challenges', 'throttle_counters', 'throttle_known_addresses', 'inbox_reads']),
   );
-  expect(accountColumns(db)).toEqual(expect.arrayContaining(['status', 'pending_grant', 'credential_id', 'revision', 'one_time_password', 'password_expires_at']));
+  expect(accountColumns(db)).toEqual(expect.arrayContaining(['status', 'pending_grant', 'credential_id', 'revision', 'one_time_password', 'password_expires_at', 'email']));
   db.close();
 }
 

@@ -32,6 +32,8 @@ import { createTestIdentity, seedEnrolledAccount } from './identity';
 import { allProjections } from '../../projections';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
 import { createNocQueries } from '../../projections/noc/queries';
+import { createInboxQueries } from '../../projections/notices/inbox';
+import { createInbox } from '../../api/inbox';
 import { ProjectionRunner } from '../../projections/runner';
 import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
 import { testTotp, type TestTotp } from './mfa';
@@ -116,6 +118,7 @@ export async function startStack(options: {
     accreditationQueue: createAccreditationQueueQueries(readModels),
     complianceGateway: createTemporalComplianceGateway({ client: env.client, config, signing }),
     complianceQueries: createComplianceQueries(readModels),
+    inbox: createInbox(createInboxQueries(readModels), identity),
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),

@@ -9,6 +9,7 @@ import { label, page, when } from '../layout';
 const DONE: Record<string, string> = {
   approved: 'The grant is approved: the role is in force.',
   rejected: 'The grant is rejected: the account keeps the role it had.',
+  email: 'The email address is saved.',
 };
 
 const path = (username: string, grantId: string): string =>
@@ -77,11 +78,17 @@ export function accountRoutes(app: FastifyInstance, ctx: UiContext): void {
           <h2>All accounts</h2>
           <table>
             <thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Jurisdiction</th>
-              <th scope="col">Status</th></tr></thead>
+              <th scope="col">Status</th><th scope="col">Email for notices</th></tr></thead>
             <tbody>${accounts.map(
               (a) => html`<tr><th scope="row">${a.username}</th><td>${a.displayName}</td><td>${label(a.role)}${
                 a.organisationId ? html` <span class="muted">(${a.organisationId})</span>` : ''
-              }</td><td>${label(a.jurisdiction)}</td><td>${label(a.status)}</td></tr>`,
+              }</td><td>${label(a.jurisdiction)}</td><td>${label(a.status)}</td><td>
+                <form method="post" action="/ui/accounts/${encodeURIComponent(a.username)}/email">
+                  <input type="hidden" name="_csrf" value="${csrf}">
+                  <label class="visually-hidden" for="email-${a.username}">Email of ${a.username}</label>
+                  <input id="email-${a.username}" name="email" type="email" value="${a.email ?? ''}">
+                  <button type="submit">Save<span class="visually-hidden"> the email of ${a.username}</span></button>
+                </form></td></tr>`,
             )}</tbody>
           </table>
           <p class="muted">Create, change, disable and reset accounts with the API (<code>/api/accounts</code>) or <code>npm run accounts</code>.</p>`,
@@ -91,6 +98,20 @@ export function accountRoutes(app: FastifyInstance, ctx: UiContext): void {
   };
 
   app.get('/accounts', async (request, reply) => render(request, reply, requireAdmin(request)));
+
+  app.post('/accounts/:username/email', async (request, reply) => {
+    const actor = requireAdmin(request);
+    const { username } = request.params as { username: string };
+    const raw = (request.body as Record<string, unknown> | undefined)?.email;
+    const email = typeof raw === 'string' ? raw.trim() : '';
+    try {
+      await identity.changeEmail(actor, username, email === '' ? null : email);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable') throw err;
+      return render(request, reply, actor, `${username}: ${err.field ? `${err.field} ` : ''}${err.message}`, statusOf(err));
+    }
+    return seeOther(reply, '/ui/accounts?done=email');
+  });
 
   for (const decision of ['approve', 'reject'] as const) {
     app.post(`/accounts/:username/grants/:grantId/${decision}`, async (request, reply) => {

@@ -1,0 +1,255 @@
+import pino, { type Logger } from 'pino';
+import type { Jurisdiction, Role } from '../../domain/shared/vocabulary';
+import type { ReadModelDb } from '../db';
+import { NOTICE_TABLES } from '../notices/notices';
+import { resolveRecipients, type Audience, type NoticeOrganisation, type NoticePerson, type Recipient } from '../notices/recipients';
+import { OUTBOX_TABLES } from '../outbox';
+import { messageIdFor, type MailChannel } from './channels';
+
+/**
+ * Mails each notice (projections/notices/) to the people it is addressed to, resolved when it is first
+ * sent. notice_mail is the dispatcher's own record, which a rebuild of the notices leaves alone: a
+ * rebuilt notice has the same id, finds its row, and is not sent again.
+ *
+ * The row is written before the mail goes (state `sending`, with its recipients and Message-ID) and
+ * marked `sent` after. A crash between the two leaves it `sending`: the next run sends it again, with
+ * the same Message-ID and recipients. Through SMTP that is at least once, and a second copy carries
+ * the first one's Message-ID; into the maildir it is exactly once (the file is named by the notice).
+ */
+export const MAIL_TABLES = `
+CREATE TABLE IF NOT EXISTS notice_mail (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state IN ('sending', 'retrying', 'sent', 'no-recipient', 'already-told', 'before-mail')),
+  recipients TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  next_attempt_at_ms INTEGER,
+  sent_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notice_mail_since (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  since_ms INTEGER NOT NULL
+);
+`;
+
+export interface MailDispatcherOptions {
+  db: ReadModelDb;
+  channel: MailChannel;
+  from: string;
+  logger?: Logger;
+  pollMs?: number;
+  batchSize?: number;
+  /** A failed send waits retryBaseMs × 2^(attempts − 1), at most retryMaxMs, before the next try. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /**
+   * Mail only notices of events from the dispatcher's first start on (remembered in notice_mail_since):
+   * an office that starts mailing with years of history sends nothing stale. Older notices stay in the
+   * inbox and are recorded as `before-mail`.
+   */
+  fromFirstStart?: boolean;
+}
+
+interface DueRow {
+  id: string;
+  subject: string;
+  body: string;
+  audience: string;
+  organisation_id: string | null;
+  created_at: string;
+  created_at_ms: number;
+  state: string | null;
+  recipients: string | null;
+  attempts: number | null;
+  told_before: number;
+}
+
+interface PersonRow {
+  account_id: string;
+  username: string;
+  display_name: string;
+  role: Role | null;
+  jurisdiction: Jurisdiction | null;
+  organisation_id: string | null;
+  email: string | null;
+  disabled: 0 | 1;
+}
+
+export interface MailPassResult {
+  sent: number;
+  failed: number;
+}
+
+export class MailDispatcher {
+  private readonly db: ReadModelDb;
+  private readonly channel: MailChannel;
+  private readonly from: string;
+  private readonly logger: Logger;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly sinceMs: number | null;
+  private running: Promise<void> | undefined;
+  private stopRequested = false;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(options: MailDispatcherOptions) {
+    this.db = options.db;
+    this.channel = options.channel;
+    this.from = options.from;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.pollMs = options.pollMs ?? 1000;
+    this.batchSize = options.batchSize ?? 50;
+    this.retryBaseMs = options.retryBaseMs ?? 5000;
+    this.retryMaxMs = options.retryMaxMs ?? 300_000;
+    // The notices projection may not have run yet; its tables exist empty meanwhile.
+    this.db.exec(NOTICE_TABLES);
+    this.db.exec(OUTBOX_TABLES);
+    this.db.exec(MAIL_TABLES);
+    if (options.fromFirstStart) {
+      this.db.prepare('INSERT OR IGNORE INTO notice_mail_since (id, since_ms) VALUES (1, ?)').run(Date.now());
+      this.sinceMs = (this.db.prepare('SELECT since_ms FROM notice_mail_since WHERE id = 1').get() as { since_ms: number }).since_ms;
+    } else {
+      this.sinceMs = null;
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopRequested = false;
+    this.running = this.loop();
+  }
+
+  /** Stops after the mail in progress, if any. */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.wakeUp?.();
+    await this.running;
+    this.running = undefined;
+    this.channel.close?.();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Notices not mailed yet, including those waiting for a retry. */
+  pendingCount(): number {
+    return (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM notices n LEFT JOIN notice_mail m ON m.id = n.id WHERE m.id IS NULL OR m.state IN ('sending', 'retrying')")
+        .get() as { n: number }
+    ).n;
+  }
+
+  /** Sends up to one batch of due notices, oldest first. */
+  async dispatchOnce(): Promise<MailPassResult> {
+    const rows = this.db
+      .prepare(
+        `SELECT n.id, n.subject, n.body, n.audience, n.organisation_id, n.created_at, n.created_at_ms, m.state, m.recipients, m.attempts,
+                EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.id = n.id AND d.delivered_at IS NOT NULL) AS told_before
+         FROM notices n LEFT JOIN notice_mail m ON m.id = n.id
+         WHERE m.id IS NULL OR m.state = 'sending' OR (m.state = 'retrying' AND m.next_attempt_at_ms <= ?)
+         ORDER BY n.created_at_ms, n.id LIMIT ?`,
+      )
+      .all(Date.now(), this.batchSize) as DueRow[];
+    const result: MailPassResult = { sent: 0, failed: 0 };
+    for (const row of rows) {
+      if (this.stopRequested) break;
+      const messageId = messageIdFor(row.id, this.from);
+      if (row.state === null && row.told_before === 1) {
+        // The NOC outbox this one replaced delivered it already.
+        this.write(row.id, 'already-told', [], messageId, 0, null, null);
+        continue;
+      }
+      if (row.state === null && this.sinceMs !== null && row.created_at_ms < this.sinceMs) {
+        this.write(row.id, 'before-mail', [], messageId, 0, null, null);
+        continue;
+      }
+      const recipients = row.recipients === null ? this.recipientsOf(row) : (JSON.parse(row.recipients) as Recipient[]);
+      if (recipients.length === 0) {
+        this.write(row.id, 'no-recipient', [], messageId, 0, null, null);
+        continue;
+      }
+      const attempts = (row.attempts ?? 0) + 1;
+      // Recorded before the mail goes: after a crash the next run knows it may have gone (see above).
+      this.write(row.id, 'sending', recipients, messageId, attempts, null, null);
+      try {
+        await this.channel.send({ noticeId: row.id, messageId, from: this.from, to: recipients, subject: row.subject, text: row.body, date: new Date(row.created_at) });
+      } catch (err) {
+        result.failed += 1;
+        const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempts - 1));
+        const message = err instanceof Error ? err.message : String(err);
+        this.write(row.id, 'retrying', recipients, messageId, attempts, message, Date.now() + delay);
+        this.logger.warn({ err, noticeId: row.id, attempts, retryInMs: delay }, 'notice mail failed');
+        continue;
+      }
+      this.db.prepare("UPDATE notice_mail SET state = 'sent', sent_at = ?, last_error = NULL, next_attempt_at_ms = NULL WHERE id = ?").run(new Date().toISOString(), row.id);
+      this.logger.info({ noticeId: row.id, to: recipients.map((r) => r.email), channel: this.channel.name }, 'notice mailed');
+      result.sent += 1;
+    }
+    return result;
+  }
+
+  private recipientsOf(row: DueRow): Recipient[] {
+    const audience = JSON.parse(row.audience) as Audience;
+    const people = (this.db.prepare('SELECT * FROM notice_people WHERE role IS NOT NULL').all() as PersonRow[]).map(
+      (p): NoticePerson => ({
+        accountId: p.account_id,
+        username: p.username,
+        displayName: p.display_name,
+        role: p.role as Role,
+        jurisdiction: p.jurisdiction as Jurisdiction,
+        organisationId: p.organisation_id,
+        email: p.email,
+        active: p.disabled === 0,
+      }),
+    );
+    const organisation =
+      audience.kind === 'staff'
+        ? undefined
+        : (this.db
+            .prepare('SELECT organisation_id AS organisationId, kind, contact_name AS contactName, contact_email AS contactEmail FROM notice_organisations WHERE kind = ? AND organisation_id = ?')
+            .get(audience.kind, audience.organisationId) as NoticeOrganisation | undefined);
+    return resolveRecipients(audience, people, organisation);
+  }
+
+  private write(id: string, state: string, recipients: Recipient[], messageId: string, attempts: number, error: string | null, nextAttemptAtMs: number | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO notice_mail (id, state, recipients, message_id, channel, attempts, last_error, next_attempt_at_ms, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, recipients = excluded.recipients, channel = excluded.channel,
+           attempts = excluded.attempts, last_error = excluded.last_error, next_attempt_at_ms = excluded.next_attempt_at_ms`,
+      )
+      .run(id, state, JSON.stringify(recipients), messageId, this.channel.name, attempts, error, nextAttemptAtMs);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopRequested) {
+      let result: MailPassResult = { sent: 0, failed: 0 };
+      try {
+        result = await this.dispatchOnce();
+      } catch (err) {
+        this.logger.error({ err }, 'notice mail pass failed');
+      }
+      if (this.stopRequested) break;
+      if (result.sent + result.failed < this.batchSize) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollMs);
+      this.wakeUp = done;
+    });
+  }
+}

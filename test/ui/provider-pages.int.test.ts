@@ -96,7 +96,7 @@ const complianceGateway: ComplianceGateway = {
     return { state: { status: 'none' }, revision: 0 } as MonitoringView;
   },
   async monitoring(actor, applicationId) {
-    return applicationId === APPLICATION && actor.organisationId === CSP_ID ? ({ state: { status: 'monitoring' }, revision: 0 } as unknown as MonitoringView) : undefined;
+    return applicationId === APPLICATION && actor.organisationId === CSP_ID ? ({ state: { status: 'monitoring', applicationId, cspId: CSP_ID }, revision: 0 } as unknown as MonitoringView) : undefined;
   },
   async requestChange(_actor, payload) {
     if (refuseChange) throw refuseChange;

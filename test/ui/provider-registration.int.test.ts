@@ -169,8 +169,10 @@ describe('the administrators’ decisions', () => {
     expect(login.body).toContain('id="mfa-secret"');
     const secret = (/id="mfa-secret">([^<]+)</.exec(login.body)?.[1] ?? '').replace(/\s/g, '');
     testTotp.remember('nadia', secret);
+    // The first password served once: the first sign-in chooses the person's own.
+    expect(login.body).toContain('name="newPassword"');
     const challenge = /name="challenge" value="([^"]+)"/.exec(login.body)?.[1] as string;
-    expect((await provider.codeStep(challenge, testTotp.code('nadia'))).statusCode).toBe(200);
+    expect((await provider.codeStep(challenge, testTotp.code('nadia'), '', 'Nadia chose this passphrase')).statusCode).toBe(200);
   });
 
   it('refuses with reasons, after showing a refusal without reasons next to the form', async () => {

@@ -22,6 +22,7 @@ import type { Identity } from '../../identity';
 import {
   NOC_REVIEWING,
   NOC_SIGHT,
+  OWN_ORG,
   PROVIDER_RECORD,
   YES,
   every,
@@ -32,6 +33,7 @@ import {
   type SubjectKind,
 } from '../api/authorization-expectations';
 import { NOC_REQUEST, PASSWORD } from '../api/harness';
+import { CSP, REGISTRATION_REQUEST } from '../api/matrix-world';
 import { testTotp } from '../support/mfa';
 
 export interface UiExpectation {
@@ -44,6 +46,8 @@ export interface UiExpectation {
   params?: Record<string, string>;
   query?: string;
   form?: Record<string, string> | ((identity: Identity) => Promise<Record<string, string>>);
+  /** The form field that names the record, when the path does not: it is sent the subject's. */
+  recordField?: string;
 }
 
 /** The account whose sign-in the sign-in routes go through, enrolled by the matrix. */
@@ -71,6 +75,16 @@ const page = (subject: SubjectKind, access: Record<Role, Access>, extra: Partial
 /** A NOC request as the form sends it. */
 const NOC_FORM = { ...NOC_REQUEST, systems: NOC_REQUEST.systems.join('\n'), requestedMonths: String(NOC_REQUEST.requestedMonths) };
 const NOC_CASE = NOC_SIGHT((rule) => record(rule));
+
+/** The entity portal is its officers' (role pse); a record of another entity is the 404 page, as a missing one. */
+const ENTITY = only({ pse: YES });
+const ENTITY_RECORD = only({ pse: OWN_ORG });
+/** The provider portal is its representatives' (role csp); another provider's record is the 404 page. */
+const PROVIDER = only({ csp: YES });
+const PROVIDER_OWN = only({ csp: OWN_ORG });
+const PROCUREMENT_FORM = { offeringId: CSP.offeringId, dataClass: 'open', system: 'Website' };
+let registrationNumbers = 1;
+const MATRIX_COMMAND = '6f1c2a9e-8d3b-4c7a-9e21-3b5d7f0a1c42';
 
 export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /': publicPage(),
@@ -123,6 +137,60 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/audit/as-of': page('none', only({ auditor: YES })),
   'GET /ui/audit/verification': page('none', only({ auditor: YES })),
   'GET /ui/audit/cases/:stream/dossier': page('none', only({ auditor: YES })),
+
+  // The entity's home lists its own NOCs, never another entity's.
+  'GET /ui/entity': page('noc', only({ pse: list('own-org') })),
+  'GET /ui/entity/offerings': page('none', ENTITY, { query: 'q=gov&for=procurement' }),
+  'GET /ui/entity/nocs/new': page('none', ENTITY),
+  'POST /ui/entity/nocs': page('none', ENTITY, { form: NOC_FORM }),
+  'GET /ui/entity/nocs/:nocId': page('noc', ENTITY_RECORD),
+  'POST /ui/entity/nocs/:nocId/:action': page('noc', ENTITY_RECORD, { params: { action: 'withdraw' }, form: { reason: 'No longer needed' } }),
+  'GET /ui/entity/procurements/new': page('none', ENTITY),
+  'POST /ui/entity/procurements/check': page('none', ENTITY, { form: PROCUREMENT_FORM }),
+  'POST /ui/entity/procurements': page('none', ENTITY, { form: { ...PROCUREMENT_FORM, seenDecision: 'allowed' } }),
+  'GET /ui/entity/procurements/:procurementId': page('pse', ENTITY_RECORD),
+  'POST /ui/entity/procurements/:procurementId/end': page('pse', ENTITY_RECORD, { form: { reason: 'Moved' } }),
+  'GET /ui/entity/procurement-check': page('none', ENTITY, { query: `offering=${CSP.offeringId}&dataClass=open` }),
+
+  // Anyone may ask to be registered (a fresh registration number each time); only administrators decide.
+  'GET /ui/provider-registration': publicPage(),
+  'GET /ui/provider-registration/sent': publicPage(`request=${REGISTRATION_REQUEST}`),
+  'POST /ui/provider-registration': {
+    ...publicPage(),
+    form: async () => ({
+      organisationName: 'Matrix Cloud',
+      registrationNumber: `MATRIX-UI-${++registrationNumbers}`,
+      contactName: 'Matrix Contact',
+      contactEmail: 'contact@matrix.example',
+      username: 'matrix-ui-applicant',
+    }),
+  },
+  'GET /ui/provider-registrations': page('none', only({ admin: YES })),
+  'POST /ui/provider-registrations/:requestId/approve': page('none', only({ admin: YES }), { form: { cspId: 'csp-matrix' } }),
+  'POST /ui/provider-registrations/:requestId/refuse': page('none', only({ admin: YES }), { form: { reasons: 'Recorded for the UI authorization matrix' } }),
+
+  // The provider's home lists its own offerings, never another provider's.
+  'GET /ui/provider': page('csp', only({ csp: list('own-org') })),
+  'POST /ui/provider/offerings': page('none', PROVIDER, {
+    form: { offeringId: 'off-matrix', name: 'Matrix Cloud', serviceModels: 'IaaS', deploymentModel: 'public', dataCentres: 'Islamabad, PK' },
+  }),
+  // The offering retired is one of the provider's own: another provider's is answered as one that does not exist.
+  'POST /ui/provider/offerings/:offeringId/retire': page('csp', PROVIDER_OWN, { form: { reason: 'End of life' } }),
+  'GET /ui/provider/reports/:applicationId': page('csp', PROVIDER_OWN),
+  'POST /ui/provider/reports/:applicationId': page('csp', PROVIDER_OWN, {
+    form: { period: '2025-02', summary: 'Quiet month', high: '0', moderate: '1', low: '2' },
+  }),
+  'GET /ui/provider/changes/new': page('none', PROVIDER, { query: `application=${CSP.applicationId}` }),
+  'POST /ui/provider/changes': page('csp', PROVIDER_OWN, {
+    recordField: 'applicationId',
+    // As the page's form sends it, with its command id (a fresh one on every page would differ between two answers).
+    form: { kind: 'data-centre-location', description: 'A second data centre', plannedFor: '2099-01-01', commandId: MATRIX_COMMAND },
+  }),
+  'GET /ui/provider/apply': page('none', PROVIDER),
+  'POST /ui/provider/apply': page('csp', PROVIDER_OWN, {
+    recordField: 'offeringId',
+    form: { requestedBaseline: 'baseline', 'evidence-1-kind': 'iso-27001', 'evidence-1-reference': 'Certificate 1', frameworkVersion: '1.0' },
+  }),
 
   'GET /ui/accounts': page('none', only({ admin: YES })),
   'POST /ui/accounts/:username/grants/:grantId/approve': page('none', only({ admin: YES })),

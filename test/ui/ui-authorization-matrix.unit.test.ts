@@ -10,7 +10,7 @@ import type { Identity } from '../../identity';
 import { registerUi } from '../../ui/register-ui';
 import { holds, type Access, type SubjectKind } from '../api/authorization-expectations';
 import { PASSWORD } from '../api/harness';
-import { CSP, OTHER_CSP, OTHER_PSE, PSES, matrixWorld, type MatrixWorld } from '../api/matrix-world';
+import { CSP, OTHER_CSP, OTHER_PSE, PSES, REGISTRATION_REQUEST, matrixWorld, type MatrixWorld } from '../api/matrix-world';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { InjectBrowser } from './inject-browser';
 import { UI_EXPECTATIONS, UI_LOGIN_ACCOUNT, type UiExpectation } from './ui-authorization-expectations';
@@ -32,13 +32,26 @@ interface Subject {
   listed?: string;
 }
 const SUBJECTS: Record<SubjectKind, Subject[]> = {
-  csp: [{ org: CSP.org, jurisdiction: 'federal', params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId } }],
-  pse: Object.values(PSES).map((p) => ({ org: p.pseId, jurisdiction: p.jurisdiction, params: { pseId: p.pseId }, listed: p.procurementId })),
+  csp: [
+    {
+      org: CSP.org,
+      jurisdiction: 'federal',
+      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId },
+      listed: CSP.offeringId,
+    },
+  ],
+  pse: Object.values(PSES).map((p) => ({ org: p.pseId, jurisdiction: p.jurisdiction, params: { pseId: p.pseId, procurementId: p.procurementId }, listed: p.procurementId })),
   noc: Object.values(PSES).map((p) => ({ org: p.pseId, jurisdiction: p.jurisdiction, params: { nocId: p.nocId }, listed: p.nocId })),
-  none: [{ org: '-', jurisdiction: 'federal', params: { stream: `noc-${PSES.federal.nocId}`, username: 'matrix-target', grantId: 'matrix-no-such-grant' } }],
+  none: [
+    {
+      org: '-',
+      jurisdiction: 'federal',
+      params: { stream: `noc-${PSES.federal.nocId}`, username: 'matrix-target', grantId: 'matrix-no-such-grant', requestId: REGISTRATION_REQUEST },
+    },
+  ],
 };
-/** The path parameters that name a record whose existence is at stake. */
-const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId'];
+/** The path parameters that name a record whose existence is at stake (a provider's offering is its own organisation's). */
+const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId'];
 const MISSING = 'MISSING-1';
 const JURISDICTIONS: Jurisdiction[] = ['federal', 'punjab', 'sindh'];
 
@@ -132,6 +145,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ui-matrix-'));
   world = await matrixWorld();
   identity = await createTestIdentity();
+  // Approving a provider's registration request creates its account here.
+  world.bindIdentity(identity);
   await seedEnrolledAccount(identity, { username: UI_LOGIN_ACCOUNT, role: 'auditor', jurisdiction: 'federal', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'matrix-target', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD });
   const sink = new Writable({
@@ -173,7 +188,9 @@ describe('the UI authorization matrix', () => {
     let rows = 0;
     const send = async (key: string, expectation: UiExpectation, params: Record<string, string>, who: { browser: InjectBrowser; csrf: string }) => {
       const [method, route] = key.split(' ') as ['GET' | 'POST', string];
-      const form = method === 'POST' ? { _csrf: who.csrf, ...(typeof expectation.form === 'function' ? await expectation.form(identity) : (expectation.form ?? {})) } : undefined;
+      // A form that names its record (recordField) names the subject's, or MISSING when the missing answer is asked for.
+      const named = expectation.recordField !== undefined ? { [expectation.recordField]: params[expectation.recordField] ?? '' } : {};
+      const form = method === 'POST' ? { _csrf: who.csrf, ...(typeof expectation.form === 'function' ? await expectation.form(identity) : (expectation.form ?? {})), ...named } : undefined;
       // Straight through the app, not the browser: a sign-in or sign-out in a row must not change whose browser it is.
       return app.inject({
         method,
@@ -212,10 +229,10 @@ describe('the UI authorization matrix', () => {
           }
           if (!refused && logged.length > 0) mismatches.push(`${row}: logged a refusal for an allowed request (${JSON.stringify(logged)})`);
           if (want === 'hidden' && profile) {
-            const param = RECORD_PARAMS.find((name) => route.includes(`:${name}`));
+            const param = RECORD_PARAMS.find((name) => route.includes(`:${name}`)) ?? expectation.recordField;
             const named = param !== undefined ? subject.params[param] : undefined;
             if (param === undefined || named === undefined) {
-              mismatches.push(`${row}: hidden, but the path names no record`);
+              mismatches.push(`${row}: hidden, but neither the path nor the form names a record`);
             } else {
               const missing = await send(key, expectation, { ...subject.params, [param]: MISSING }, session);
               if (missing.statusCode !== res.statusCode || errorOf(missing.body) !== errorOf(res.body).split(named).join(MISSING)) {

@@ -8,6 +8,7 @@ import { periodOf, previousPeriod } from '../../../domain/compliance/period';
 import { DEPLOYMENT_MODELS } from '../../../domain/procurement/hosting-rules';
 import type { Actor } from '../../../domain/shared/actor';
 import { DomainError } from '../../../domain/shared/errors';
+import { canSeeCspRecord } from '../../../domain/shared/visibility';
 import { csrfOf, sendPage, seeOther, type UiContext } from '../../context';
 import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, selectField, textArea, textField, type FormErrors, type FormValues } from '../../forms';
 import { html } from '../../html';
@@ -50,10 +51,19 @@ const shown = (err: unknown): err is DomainError => err instanceof DomainError &
 export function providerComplianceRoutes(app: FastifyInstance, ctx: UiContext): void {
   const gateway = complianceGatewayOf(ctx.deps);
 
-  const renderReport = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, applicationId: string, values: FormValues, errors: FormErrors = {}, status = 200) => {
-    // Another provider's monitoring answers as one that does not exist.
+  /**
+   * Another provider's monitoring answers as one that does not exist. The page checks whose it is itself,
+   * as GET /api/monitoring/:applicationId does, rather than trusting the gateway alone to hide it.
+   */
+  const ownMonitoring = async (actor: Actor, applicationId: string): Promise<void> => {
     const monitoring = await gateway().monitoring(actor, applicationId);
-    if (monitoring === undefined || monitoring.state.status === 'none') throw new DomainError('NOT_FOUND', `No monitoring of application ${applicationId}`);
+    if (monitoring === undefined || monitoring.state.status === 'none' || !canSeeCspRecord(actor, monitoring.state.cspId)) {
+      throw new DomainError('NOT_FOUND', `No monitoring of application ${applicationId}`);
+    }
+  };
+
+  const renderReport = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, applicationId: string, values: FormValues, errors: FormErrors = {}, status = 200) => {
+    await ownMonitoring(actor, applicationId);
     const csrf = csrfOf(ctx, request);
     const common = { form: 'report', values, errors };
     return sendPage(
@@ -91,6 +101,7 @@ export function providerComplianceRoutes(app: FastifyInstance, ctx: UiContext): 
     const actor = requireProvider(request);
     const { applicationId } = request.params as { applicationId: string };
     const values = formValues(request.body);
+    await ownMonitoring(actor, applicationId);
     const parsed = MonthlyReportBody.safeParse({
       period: (values.period ?? '').trim(),
       summary: values.summary ?? '',
@@ -104,7 +115,6 @@ export function providerComplianceRoutes(app: FastifyInstance, ctx: UiContext): 
       return renderReport(request, reply, actor, applicationId, values, errors, 400);
     }
     try {
-      if ((await gateway().monitoring(actor, applicationId)) === undefined) throw new DomainError('NOT_FOUND', `No monitoring of application ${applicationId}`);
       await gateway().submitReport(applicationId, { type: 'SubmitMonthlyReport', actor, data: parsed.data, commandId: commandIdOf(values) });
     } catch (err) {
       if (!shown(err) || err.kind === 'not-found') throw err;

@@ -207,12 +207,16 @@ export function providerHomeRoutes(app: FastifyInstance, ctx: UiContext): void {
     );
   };
 
-  /** Runs a register command; a refusal comes back next to its field, with what was typed. */
+  /**
+   * Runs a register command; a refusal comes back next to its field, with what was typed. An offering
+   * that is not the provider's own is the 404 page, as one that does not exist: its form is not on the
+   * provider's page to show the refusal next to.
+   */
   const attempt = async (request: FastifyRequest, reply: FastifyReply, actor: Actor & { organisationId: string }, form: string, values: FormValues, run: () => Promise<string>, fields: Record<string, string>) => {
     try {
       return seeOther(reply, await run());
     } catch (err) {
-      if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable') throw err;
+      if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable' || err.kind === 'not-found') throw err;
       const field = err.field !== undefined && err.field in fields ? err.field : '';
       const message = field === '' ? err.message : `${fields[field]}: ${err.message}`;
       return render(request, reply, actor, { form, values, errors: { [field]: message } }, statusOf(err));

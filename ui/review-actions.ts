@@ -8,6 +8,7 @@ import {
   type ReviewState,
 } from '../domain/compliance';
 import type { Actor } from '../domain/shared/actor';
+import { addDays, isBefore } from '../domain/shared/time';
 import type { ReviewActionType } from '../workflows/compliance/messages';
 import { lines, type FormErrors, type FormValues } from './forms';
 import { label } from './layout';
@@ -32,13 +33,17 @@ export interface ReviewActionForm {
   title: string;
   button: string;
   fields: readonly ReviewActionField[];
-  /** Valid payloads (one per finding the form may be about), used to ask the decider whether the action is open. */
-  probes: (review: ReviewState) => { findingId: string | undefined; data: unknown }[];
+  /** Valid payloads (one per finding the form may be about), used to ask the decider whether the action is open at `now`. */
+  probes: (review: ReviewState, now: string) => { findingId: string | undefined; data: unknown }[];
   /** Refusals that name no field are shown next to this one. */
   primaryField: string;
 }
 
-const FAR_FUTURE = '9999-12-30T00:00:00.000Z';
+/**
+ * A new deadline the decider accepts whenever an extension is open: a day past the later of the
+ * deadline and now (an extension must lie ahead of both, and reaches only so far past them).
+ */
+const dayPast = (deadline: string | undefined, now: string): string => addDays(deadline !== undefined && isBefore(now, deadline) ? deadline : now, 1);
 const one = (data: unknown) => (): { findingId: undefined; data: unknown }[] => [{ findingId: undefined, data }];
 const perFinding = (data: (findingId: string) => unknown) => (review: ReviewState) =>
   review.status === 'none' ? [] : review.findings.map((f) => ({ findingId: f.id, data: data(f.id) }));
@@ -134,10 +139,13 @@ export const REVIEW_ACTION_FORMS: readonly ReviewActionForm[] = [
       { kind: 'date', name: 'newDeadline', label: 'New deadline', hint: 'The deadline runs to the end of this day (UTC).', required: true },
       reasons('Reasons for extending'),
     ],
-    probes: (review) => [
-      { findingId: undefined, data: { newDeadline: FAR_FUTURE, reasons: '.' } },
-      ...perFinding((findingId) => ({ findingId, newDeadline: FAR_FUTURE, reasons: '.' }))(review),
-    ],
+    probes: (review, now) =>
+      review.status === 'none'
+        ? []
+        : [
+            { findingId: undefined, data: { newDeadline: dayPast(review.evidenceDueBy, now), reasons: '.' } },
+            ...review.findings.map((f) => ({ findingId: f.id, data: { findingId: f.id, newDeadline: dayPast(f.deadline, now), reasons: '.' } })),
+          ],
     primaryField: 'findingId',
   },
   reasonsOnly('DecideSuspend', 'suspend', 'Suspend the accreditation', 'Suspend', 'Reasons for suspending'),
@@ -166,7 +174,7 @@ export interface AvailableReviewAction {
 export function availableReviewActions(state: ReviewState, actor: Actor, ctx: ComplianceDecideContext): AvailableReviewAction[] {
   const available: AvailableReviewAction[] = [];
   for (const form of REVIEW_ACTION_FORMS) {
-    const accepted = form.probes(state).filter((probe) => {
+    const accepted = form.probes(state, ctx.now).filter((probe) => {
       try {
         decideReview({ type: form.command, actor, data: probe.data } as ReviewCommand, state, ctx);
         return true;

@@ -37,7 +37,7 @@ import { h as accreditationHistory } from '../domain/accreditation-fixtures';
 import { CHANGE, cev, mev, review } from '../domain/compliance-fixtures';
 import { ORGANISATION, cspHistory } from '../domain/csp-fixtures';
 import { answer } from '../domain/pse-fixtures';
-import { memoryDb } from '../projections/support';
+import { memoryDb, project } from '../projections/support';
 import { CaseScript } from '../support/case-script';
 import { FakeEventStore, FakeNocGateway, FakeNocQueries, registerRow } from './fakes';
 import { MemoryStreams } from './framework-register-store';
@@ -281,6 +281,11 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   );
   await store.append(step.stream, step.envelopes, step.expectedRevision === -1 ? 'no-stream' : step.expectedRevision);
 
+  // The compliance read model knows the provider's change request, so the staff's list of changes shows it.
+  const complianceDb = memoryDb(...allProjections());
+  const requested = cev.requested();
+  project(complianceDb, allProjections(), [new FakeEventStore().add(`change-${CSP.changeId}`, requested.type, requested.data, OTHER_DIRECTOR)]);
+
   const publicDb = publicHistory();
   const adoption = createAdoptionQueries(publicDb);
   const nonCompliant: NonCompliantProcurement[] = Object.values(PSES).map((pse) => ({
@@ -298,7 +303,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   }));
 
   /**
-   * The cases as their streams, as the UI reads them to show a case (noc-, accreditation-, review-):
+   * The cases as their streams, as the UI reads them to show a case (noc-, accreditation-, review-, change-):
    * recorded afresh on each read from the records as they stand.
    */
   const caseStreams = {
@@ -310,7 +315,9 @@ export async function matrixWorld(): Promise<MatrixWorld> {
           ? applications.events.get(id)
           : stream.startsWith('review-')
             ? reviews.events.get(id)
-            : undefined;
+            : stream.startsWith('change-')
+              ? changes.events.get(id)
+              : undefined;
       const recorded = new FakeEventStore();
       for (const event of events ?? []) recorded.add(stream, event.type, event.data, OTHER_DIRECTOR);
       return recorded.readStream(stream);
@@ -337,7 +344,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       accreditationGateway,
       frameworkRegister,
       complianceGateway,
-      complianceQueries: createComplianceQueries(memoryDb(...allProjections())),
+      complianceQueries: createComplianceQueries(complianceDb),
       publicQueries: createPublicQueries(publicDb),
       pseRegister: {
         list: (filter) =>

@@ -20,7 +20,9 @@
 import { ROLES, type Role } from '../../domain/shared/vocabulary';
 import type { Identity } from '../../identity';
 import {
+  FED_OR_OWN_JUR,
   NOC_REVIEWING,
+  OWN_JUR,
   NOC_SIGHT,
   OWN_ORG,
   PROVIDER_RECORD,
@@ -33,7 +35,8 @@ import {
   type SubjectKind,
 } from '../api/authorization-expectations';
 import { NOC_REQUEST, PASSWORD } from '../api/harness';
-import { CSP, REGISTRATION_REQUEST } from '../api/matrix-world';
+import { CSP, FRAMEWORK_EFFECTIVE, FRAMEWORK_NEXT, REGISTRATION_REQUEST } from '../api/matrix-world';
+import FRAMEWORK_FILE from '../../framework/benchmark-framework-1.0.json';
 import { testTotp } from '../support/mfa';
 
 export interface UiExpectation {
@@ -48,6 +51,8 @@ export interface UiExpectation {
   form?: Record<string, string> | ((identity: Identity) => Promise<Record<string, string>>);
   /** The form field that names the record, when the path does not: it is sent the subject's. */
   recordField?: string;
+  /** The subject's parameter a list shows when it shows the record (else the subject's own `listed`). */
+  listedParam?: string;
 }
 
 /** The account whose sign-in the sign-in routes go through, enrolled by the matrix. */
@@ -83,6 +88,21 @@ const ENTITY_RECORD = only({ pse: OWN_ORG });
 const PROVIDER = only({ csp: YES });
 const PROVIDER_OWN = only({ csp: OWN_ORG });
 const PROCUREMENT_FORM = { offeringId: CSP.offeringId, dataClass: 'open', system: 'Website' };
+/**
+ * The entity register is its keepers': administrators (federal ones every entity, a province's its own)
+ * and the provincial officers of the entity's province; an entity they may not see is the 404 page.
+ */
+const REGISTER_KEEPERS = only({ admin: FED_OR_OWN_JUR, 'provincial-officer': OWN_JUR });
+/** The framework register's pages are the directors', of every jurisdiction (the API's rows). */
+const DIRECTORS = only({ director: YES });
+/**
+ * Significant changes as the staff work them: the API shows a change to the Office's staff and its own
+ * provider; these pages are the compliance staff's (the dashboard's: reviewers, security reviewers,
+ * directors, auditors), so a provider (who has its own pages) and an administrator are refused.
+ */
+const CHANGE_STAFF = only({ reviewer: YES, 'security-reviewer': YES, director: YES, auditor: YES });
+const CHANGE_LIST = only({ reviewer: list('always'), 'security-reviewer': list('always'), director: list('always'), auditor: list('always') });
+const reasons = { reasons: 'Recorded for the UI authorization matrix' };
 let registrationNumbers = 1;
 const MATRIX_COMMAND = '6f1c2a9e-8d3b-4c7a-9e21-3b5d7f0a1c42';
 
@@ -93,6 +113,10 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /procurement-check': publicPage('pse=pse-fed&offering=off-gov&dataClass=open'),
   'GET /frameworks': publicPage(),
   'GET /adoption': publicPage(),
+  // An offering's public page names it in the path (off-gov of the public fixture): anyone reads it.
+  'GET /offerings/:offeringId': { ...publicPage(), subject: 'csp' },
+  'GET /accredited-list/changes.atom': publicPage(),
+  'GET /frameworks/:version': { ...publicPage(), params: { version: '1.0' } },
   'GET /ui/static/ui.css': publicPage(),
   'GET /ui/static/queue-refresh.js': publicPage(),
 
@@ -193,6 +217,45 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   }),
 
   'GET /ui/accounts': page('none', only({ admin: YES })),
+  // The row names another's account: only administrators change it here (a person keeps their own in the inbox).
+  'POST /ui/accounts/:username/email': page('none', only({ admin: YES }), { form: { email: 'matrix@example.gov.pk' } }),
   'POST /ui/accounts/:username/grants/:grantId/approve': page('none', only({ admin: YES })),
   'POST /ui/accounts/:username/grants/:grantId/reject': page('none', only({ admin: YES }), { form: { reason: 'Recorded for the UI authorization matrix' } }),
+
+  // The register lists the entities the keeper sees; registering a federal entity is a federal
+  // administrator's or a federal provincial officer's (any other: 403 OUTSIDE_JURISDICTION on the form).
+  'GET /ui/entities': page('pse', only({ admin: list('federal-or-own-jurisdiction'), 'provincial-officer': list('own-jurisdiction') }), { listedParam: 'pseId' }),
+  'POST /ui/entities': page('none', only({ admin: record('always', 'federal-or-own-jurisdiction'), 'provincial-officer': record('always', 'own-jurisdiction') }), {
+    form: { pseId: 'pse-matrix', name: 'Matrix Entity', ministry: 'IT', jurisdiction: 'federal' },
+  }),
+  'GET /ui/entities/:pseId': page('pse', REGISTER_KEEPERS),
+  'POST /ui/entities/:pseId/details': page('pse', REGISTER_KEEPERS, { form: { name: 'Matrix Entity Renamed', ministry: 'IT', reason: 'Renamed by notification' } }),
+  // A province's administrator sees its entities but does not move them; a provincial officer moves none.
+  'POST /ui/entities/:pseId/jurisdiction': page('pse', only({ admin: record('federal-or-own-jurisdiction', 'federal-person') }), {
+    form: { jurisdiction: 'sindh', reason: 'Devolved' },
+  }),
+
+  // Version 1.1 awaits a decision, proposed by a director none of the matrix's people is.
+  'GET /ui/frameworks': page('none', DIRECTORS),
+  'POST /ui/frameworks': page('none', DIRECTORS, {
+    form: {
+      framework: JSON.stringify({ ...FRAMEWORK_FILE, version: FRAMEWORK_NEXT, effectiveFrom: FRAMEWORK_EFFECTIVE }),
+      changes: 'Recorded for the UI authorization matrix',
+      intent: 'propose',
+    },
+  }),
+  'GET /ui/frameworks/:version': page('none', DIRECTORS),
+  'POST /ui/frameworks/:version/approve': page('none', DIRECTORS),
+  'POST /ui/frameworks/:version/reject': page('none', DIRECTORS, { form: reasons }),
+
+  // The provider's change request (CHG-1): on the staff's list, on its page; reviewers recommend, directors decide.
+  'GET /ui/changes': page('csp', CHANGE_LIST, { listedParam: 'changeId' }),
+  'GET /ui/changes/:changeId': page('csp', CHANGE_STAFF),
+  'POST /ui/changes/:changeId/recommend': page('csp', act(CHANGE_STAFF, only({ reviewer: YES })), { form: { recommendation: 'approve', ...reasons } }),
+  'POST /ui/changes/:changeId/decide': page('csp', act(CHANGE_STAFF, only({ director: YES })), { form: { decision: 'approve', ...reasons } }),
+
+  // Everyone's own inbox: the page, marking read (another's notice id is ignored) and their own address.
+  'GET /ui/inbox': page('none', every(YES)),
+  'POST /ui/inbox/read': page('none', every(YES), { form: { id: 'matrix-no-such-notice' } }),
+  'POST /ui/inbox/email': page('none', every(YES), { form: { email: 'matrix@example.gov.pk' } }),
 };

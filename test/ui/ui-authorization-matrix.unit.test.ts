@@ -10,7 +10,7 @@ import type { Identity } from '../../identity';
 import { registerUi } from '../../ui/register-ui';
 import { holds, type Access, type SubjectKind } from '../api/authorization-expectations';
 import { PASSWORD } from '../api/harness';
-import { CSP, OTHER_CSP, OTHER_PSE, PSES, REGISTRATION_REQUEST, matrixWorld, type MatrixWorld } from '../api/matrix-world';
+import { CSP, FRAMEWORK_PROPOSED, OTHER_CSP, OTHER_PSE, PSES, REGISTRATION_REQUEST, matrixWorld, type MatrixWorld } from '../api/matrix-world';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { InjectBrowser } from './inject-browser';
 import { UI_EXPECTATIONS, UI_LOGIN_ACCOUNT, type UiExpectation } from './ui-authorization-expectations';
@@ -36,7 +36,7 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
     {
       org: CSP.org,
       jurisdiction: 'federal',
-      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId },
+      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId, changeId: CSP.changeId },
       listed: CSP.offeringId,
     },
   ],
@@ -46,12 +46,18 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
     {
       org: '-',
       jurisdiction: 'federal',
-      params: { stream: `noc-${PSES.federal.nocId}`, username: 'matrix-target', grantId: 'matrix-no-such-grant', requestId: REGISTRATION_REQUEST },
+      params: {
+        stream: `noc-${PSES.federal.nocId}`,
+        username: 'matrix-target',
+        grantId: 'matrix-no-such-grant',
+        requestId: REGISTRATION_REQUEST,
+        version: FRAMEWORK_PROPOSED,
+      },
     },
   ],
 };
 /** The path parameters that name a record whose existence is at stake (a provider's offering is its own organisation's). */
-const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId'];
+const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId', 'changeId'];
 const MISSING = 'MISSING-1';
 const JURISDICTIONS: Jurisdiction[] = ['federal', 'punjab', 'sindh'];
 
@@ -208,7 +214,8 @@ describe('the UI authorization matrix', () => {
       const expectation = UI_EXPECTATIONS[key] as UiExpectation;
       const route = key.split(' ')[1] as string;
       for (const subject of SUBJECTS[expectation.subject]) {
-        const listing = Object.values(expectation.access).some((a) => a.kind === 'list') ? subject.listed : undefined;
+        const shown = expectation.listedParam !== undefined ? subject.params[expectation.listedParam] : subject.listed;
+        const listing = Object.values(expectation.access).some((a) => a.kind === 'list') ? shown : undefined;
         const cases: { who: string; profile?: Profile; want: Answer }[] = [
           { who: 'anonymous', want: expectation.public ? 'served' : 'sign-in' },
           ...profilesFor(expectation.subject, subject).map((profile) => ({ who: describeProfile(profile), profile, want: expected(expectation.access[profile.role], profile, subject) })),

@@ -5,6 +5,7 @@ import { ChangeCommandPayloads } from '../../domain/compliance/change-commands';
 import type { ChangeCase } from '../../domain/compliance/change-state';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { canSeeCspRecord } from '../../domain/shared/visibility';
 import { streamName } from '../../eventstore/envelope';
 import { COMPLIANCE_STAFF, type ComplianceDashboardRow } from '../../projections/compliance/queries';
 import type { ChangeActionType } from '../../workflows/compliance/change-messages';
@@ -169,7 +170,8 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
 
   const load = async (actor: Actor, changeId: string): Promise<ChangeCase> => {
     const view = /^[A-Za-z0-9._-]{1,100}$/.test(changeId) ? await gateway().change(actor, changeId) : undefined;
-    if (view === undefined || view.state.status === 'none') throw new DomainError('NOT_FOUND', `There is no change ${changeId} that you may see`);
+    // As the API: a change to an offering the person may not see is answered as one that does not exist.
+    if (view === undefined || view.state.status === 'none' || !canSeeCspRecord(actor, view.state.change.cspId)) throw new DomainError('NOT_FOUND', `There is no change ${changeId} that you may see`);
     return view.state;
   };
 
@@ -215,6 +217,8 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
       const { changeId } = request.params as { changeId: string };
       request.caseId = changeId;
       const c = await load(actor, changeId);
+      // Whose form it is decides before what it says: a director's recommendation is refused, not corrected.
+      if (actor.role !== form.role) throw new DomainError('ROLE_NOT_ALLOWED', `Only a ${form.role} may ${form.path} a significant change`);
       const values = formValues(request.body);
       const parsed = ChangeCommandPayloads[form.command].safeParse({ [form.choice.name]: values[form.choice.name] || undefined, reasons: values.reasons });
       if (!parsed.success) {

@@ -272,8 +272,12 @@ export function entityRegisterRoutes(app: FastifyInstance, ctx: UiContext): void
   });
 
   app.post('/entities/:pseId/jurisdiction', async (request, reply) => {
+    // As the API: moves are administrators' (a provincial officer is refused whichever entity is named),
+    // and of the entities an administrator sees, only a federal one moves them: refused before the form is read.
     const actor = requireKeeper(request);
+    if (actor.role !== 'admin') throw new DomainError('ROLE_NOT_ALLOWED', 'An entity is moved to another jurisdiction by a federal administrator');
     const pse = await load(actor, (request.params as { pseId: string }).pseId);
+    if (!movesEntities(actor)) throw new DomainError('ROLE_NOT_ALLOWED', 'Only a federal administrator moves an entity to another jurisdiction');
     const values = formValues(request.body);
     const parsed = parse(ChangePseJurisdictionBody, { jurisdiction: values.jurisdiction || undefined, reason: values.reason });
     if (!parsed.ok) return renderEntity(request, reply, actor, pse, { move: { values, errors: parsed.errors } }, 400);

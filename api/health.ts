@@ -30,7 +30,8 @@ export const HealthReport = z.object({
 export type HealthReport = z.infer<typeof HealthReport>;
 
 export interface HealthCheckDeps {
-  temporalConnection: Pick<Connection, 'healthService'>;
+  /** With withDeadline, a probe that times out also ends its call, which would otherwise go on retrying. */
+  temporalConnection: Pick<Connection, 'healthService'> & Partial<Pick<Connection, 'withDeadline'>>;
   eventStore: Pick<EventStore, 'ping'>;
   projectionStatus: () => Promise<ProjectionHealth[]>;
   /** Each probe gets this long; a hung dependency must not hang the health check. */
@@ -65,7 +66,11 @@ export function createHealthCheck(deps: HealthCheckDeps): () => Promise<HealthRe
     const [temporal, eventStore, projections] = await Promise.all([
       probe(
         async () => {
-          const res = await deps.temporalConnection.healthService.check({});
+          const { temporalConnection: connection } = deps;
+          const check = () => connection.healthService.check({});
+          // A call left behind by a timed-out probe keeps retrying in the client (for ~20 s) and, with
+          // monitors polling /healthz through an outage, such calls would pile up.
+          const res = await (connection.withDeadline ? connection.withDeadline(Date.now() + ms, check) : check());
           if (res.status !== SERVING) throw new Error(`Temporal reports status ${String(res.status)}`);
         },
         ms,

@@ -103,6 +103,29 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * Raised when the store cannot take an append now: another process held its write lock for longer than
+ * the store waits (`busy`), or its disk or size limit is reached (`full`). The append is one
+ * transaction, so nothing of the batch is written; the same append may be retried once the cause is
+ * gone. The code is the API's UNAVAILABLE (503).
+ */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  readonly code = 'UNAVAILABLE' as const;
+  constructor(
+    readonly stream: string,
+    readonly reason: 'busy' | 'full',
+    options?: { cause?: unknown },
+  ) {
+    super(
+      reason === 'busy'
+        ? `The event store is busy (another writer holds it); nothing was written to ${stream}; try again`
+        : `The event store has no space left; nothing was written to ${stream}; try again once space is freed`,
+      options,
+    );
+  }
+}
+
 export function comparePositions(a: Position, b: Position): number {
   if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;

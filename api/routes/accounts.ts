@@ -36,7 +36,8 @@ export function accountRoutes(deps: ApiDeps): AnyRoute[] {
       bodyName: 'NewAccount',
       status: 201,
       response: AccountCreated,
-      errors: [403, 409],
+      // 503: the event store could not take the account's events (busy, or out of space); nothing is created.
+      errors: [403, 409, 503],
       async handler({ actor, body }) {
         const generatedPassword = body.password === undefined ? generatePassword() : undefined;
         const account = await deps.identity.createAccount(actor, { ...body, password: body.password ?? (generatedPassword as string) });

@@ -58,12 +58,24 @@ export class HashChainedEventStore implements EventStore {
       if (!last && expectedRevision === 'stream-exists') {
         throw new WrongExpectedRevisionError(stream, expectedRevision, 'no-stream');
       }
+      const head = last ? last.revision : 'no-stream';
       try {
-        return await this.appendAfter(stream, events, last ? last.revision : 'no-stream');
+        return await this.appendAfter(stream, events, head);
       } catch (err) {
-        if (!(err instanceof WrongExpectedRevisionError) || attempt >= 4) throw err;
+        if (!(err instanceof WrongExpectedRevisionError)) throw err;
+        // The head did not move, so no other writer caused the refusal: the batch's ids are written
+        // already. Anchored where they were written, a retry gets the same links and writes nothing.
+        if (err.actual === head && events.length > 0) return this.appendAfter(stream, events, await this.anchorOf(stream, events[0]!.id, err));
+        if (attempt >= 4) throw err;
       }
     }
+  }
+
+  /** The expected revision a retried batch was first written at: just before its first event. */
+  private async anchorOf(stream: string, firstId: string, refusal: WrongExpectedRevisionError): Promise<number | 'no-stream'> {
+    const written = (await this.inner.readStream(stream)).find((e) => e.id === firstId);
+    if (!written) throw refusal;
+    return written.revision === 0 ? 'no-stream' : written.revision - 1;
   }
 
   private async appendAfter(stream: string, events: readonly EventToAppend[], expected: number | 'no-stream'): Promise<AppendResult> {

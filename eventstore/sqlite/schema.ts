@@ -32,8 +32,8 @@ export const BUSY_TIMEOUT_MS = 5000;
  * WAL lets readers (projectors in other processes) run beside the writer; `synchronous` trades
  * durability of the last commits on power loss for speed (FULL: every commit is on disk).
  */
-export function applyPragmas(db: Database.Database, synchronous: SqliteSynchronous): void {
+export function applyPragmas(db: Database.Database, synchronous: SqliteSynchronous, busyTimeoutMs = BUSY_TIMEOUT_MS): void {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 }

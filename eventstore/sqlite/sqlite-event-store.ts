@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventMetadata } from '../envelope';
 import {
+  EventStoreUnavailableError,
   START,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -25,6 +26,8 @@ export interface SqliteEventStoreOptions {
   synchronous?: SqliteSynchronous;
   /** How often a live subscription looks for events appended by other processes. */
   pollMs?: number;
+  /** How long an append waits for another process's write lock before it is refused as busy. */
+  busyTimeoutMs?: number;
 }
 
 interface EventRow {
@@ -67,6 +70,18 @@ function toRecorded(row: EventRow): RecordedEvent {
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * SQLite's answers that mean "not now" rather than "wrong": the lock stayed taken past the busy timeout,
+ * or the file cannot grow (disk full, or max_page_count reached). Extended codes start with these.
+ */
+function unavailableReason(err: unknown): 'busy' | 'full' | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code.startsWith('SQLITE_FULL')) return 'full';
+  return undefined;
 }
 
 function checkExpectedRevision(expected: ExpectedRevision): void {
@@ -140,7 +155,15 @@ export class SqliteEventStore implements EventStore {
       throw new Error(`Stream ${stream}: the batch carries the same event id twice`);
     }
     const appendsBefore = this.appends;
-    const result = this.appendTx(stream, events, expectedRevision);
+    let result: AppendResult;
+    try {
+      result = this.appendTx(stream, events, expectedRevision);
+    } catch (err) {
+      // The transaction rolled back: nothing of the batch is in the log.
+      const reason = unavailableReason(err);
+      if (reason !== undefined) throw new EventStoreUnavailableError(stream, reason, { cause: err });
+      throw err;
+    }
     if (this.appends !== appendsBefore) this.wakeSubscriptions();
     return result;
   }
@@ -285,7 +308,7 @@ export async function openSqliteEventStore(options: SqliteEventStoreOptions): Pr
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   try {
-    applyPragmas(db, synchronous);
+    applyPragmas(db, synchronous, options.busyTimeoutMs);
     return new SqliteEventStore(db, { pollMs: options.pollMs });
   } catch (err) {
     db.close();

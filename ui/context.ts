@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/shared/actor';
+import type { Role } from '../domain/shared/vocabulary';
 import type { ApiDeps } from '../api/deps';
 import type { LoginThrottle } from '../api/login-throttle';
 import type { Claims } from './claims';
@@ -79,7 +80,17 @@ export function seeOther(reply: FastifyReply, location: string): FastifyReply {
   return reply.code(303).header('location', location).send();
 }
 
-/** Only a path of this site is a place to go back to after signing in; anything else is an open redirect. */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/ui\/[^/\\]/.test(next) && !next.includes('//') ? next : '/ui/queue';
+/** Where a person starts: an entity's officer at the entity's home, a provider's at the provider's, staff at their queue. */
+export function landingFor(role: Role): string {
+  if (role === 'pse') return '/ui/entity';
+  if (role === 'csp') return '/ui/provider';
+  return '/ui/queue';
+}
+
+/**
+ * Only a path of this site is a place to go back to after signing in; anything else is an open
+ * redirect. Without one, the person goes to the landing page of their role.
+ */
+export function safeNext(next: unknown, role: Role): string {
+  return typeof next === 'string' && /^\/ui\/[^/\\]/.test(next) && !next.includes('//') ? next : landingFor(role);
 }

@@ -53,7 +53,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${actor.role === 'pse' || actor.role === 'provincial-officer' ? '' : navLink('/ui/accreditations', 'Accreditations', current === 'accreditations')}
     ${COMPLIANCE_STAFF.includes(actor.role) ? navLink('/ui/compliance', 'Compliance', current === 'compliance') : ''}
     ${COMPLIANCE_STAFF.includes(actor.role) ? navLink('/ui/changes', 'Significant changes', current === 'changes') : ''}
-    ${actor.role === 'pse' ? navLink('/ui/nocs/new', 'Request a NOC', current === 'new') : ''}
+    ${actor.role === 'pse' ? navLink('/ui/entity/nocs/new', 'Request a NOC', current === 'new') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/log', 'Event log', current === 'audit') : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/as-of', 'As of…', false) : ''}
     ${actor.role === 'auditor' ? navLink('/ui/audit/verification', 'Verification', false) : ''}

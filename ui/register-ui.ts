@@ -9,7 +9,7 @@ import type { ApiDeps } from '../api/deps';
 import { logAccessRefused } from '../api/auth';
 import { statusOf, toDomainError } from '../api/errors';
 import { createClaims, type Claims } from './claims';
-import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, sendPage, uiCookies, type UiContext } from './context';
+import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, landingFor, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
 import { page, rememberUnread } from './layout';
 import { accountRoutes } from './routes/accounts';
@@ -218,7 +218,7 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
         actor: request.actor,
         csrf,
         current: 'none',
-        main: html`<h1>${title}</h1><p>${message}</p><p><a href="${request.actor ? '/ui/queue' : '/'}">Go back to the start</a></p>`,
+        main: html`<h1>${title}</h1><p>${message}</p><p><a href="${request.actor ? landingFor(request.actor.role) : '/'}">Go back to the start</a></p>`,
       }).value,
     );
 }

@@ -1,9 +1,7 @@
-import { followServerClock, testSigning } from '../support/command-keys';
-import type { Client } from '@temporalio/client';
-import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
-import type { ApiDeps } from '../../api/deps';
+import { followServerClock } from '../support/command-keys';
 import { startStack, type Stack } from '../support/stack';
 import { timeSkippingEnv } from '../support/temporal';
+import { timeSkippingApiDeps } from '../support/time-skipping-stack';
 import { ACCOUNTS, CSP_ID, PASSWORD, accreditedOffering, apiClient, errorOf, eventually, type ApiClient } from './compliance-api-support';
 
 /**
@@ -16,23 +14,12 @@ import { ACCOUNTS, CSP_ID, PASSWORD, accreditedOffering, apiClient, errorOf, eve
  * The 30 days pass on Temporal's time-skipping test server, with the rest of the stack as in
  * production. That server has no visibility store (listing workflows fails), and the only listing
  * on this path is the accreditation gateway's cooling-off look-up of the offering's rejected
- * applications: this test's gateway sees an empty list, which is the truth here (nothing was rejected).
+ * applications: this test's gateway sees an empty list (test/support/time-skipping-stack.ts), which is
+ * the truth here (nothing was rejected).
  * One scenario per file: a second long case in the same file hangs the time-skipping server.
  */
 const TASK_QUEUE = 'api-compliance-escalation';
 const DAY = 24 * 60 * 60 * 1000;
-
-/** The client as the gateways see it, with listing answering nothing instead of failing. */
-function withoutVisibility(client: Client): Client {
-  const bind = <T extends object>(target: T, prop: string | symbol): unknown => {
-    const value: unknown = Reflect.get(target, prop, target);
-    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-  };
-  const workflow = new Proxy(client.workflow, {
-    get: (target, prop) => (prop === 'list' ? () => (async function* () {})() : bind(target, prop)),
-  });
-  return new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : bind(target, prop)) });
-}
 
 let stack: Stack;
 let api: ApiClient;
@@ -43,17 +30,7 @@ beforeAll(async () => {
     accounts: ACCOUNTS,
     password: PASSWORD,
     env: timeSkippingEnv(),
-    apiDeps: (deps: ApiDeps, env) => ({
-      ...deps,
-      accreditationGateway: createTemporalAccreditationGateway({
-        client: withoutVisibility(env.client),
-        config: deps.config,
-        frameworks: deps.frameworkRegister as NonNullable<ApiDeps['frameworkRegister']>,
-        csps: deps.cspGateway as NonNullable<ApiDeps['cspGateway']>,
-        eventStore: deps.eventStore,
-        signing: testSigning(),
-      }),
-    }),
+    apiDeps: timeSkippingApiDeps,
   });
   api = await apiClient(stack);
 });

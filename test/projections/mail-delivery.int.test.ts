@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { mailBody as body, mailHeader as header, startSmtp, type TestSmtpServer } from '../support/smtp';
 import { maildirChannel, smtpChannel } from '../../projections/mail/channels';
 import { noticesProjection } from '../../projections/notices/notices';
 import { director, pse, reviewer } from '../support/actors';
@@ -10,49 +9,6 @@ import { dispatcher, officerAccount } from './notice-fixtures';
 import { SYSTEM_ACTOR, TestLog, memoryDb, project } from './support';
 
 const REQUESTED_AT = '2025-01-06T09:00:00.000Z';
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on a free local port; `refuse` answers the next messages with a temporary failure. */
-async function startSmtp(): Promise<{ url: string; received: Received[]; refuse: { next: number }; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const refuse = { next: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (refuse.next > 0) {
-          refuse.next -= 1;
-          const err = Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 });
-          return callback(err);
-        }
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, refuse, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/** A header's value, unfolded. */
-const header = (raw: string, name: string): string | undefined =>
-  new RegExp(`^${name}:(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ').trim();
-/** The text body, quoted-printable decoded. */
-const body = (raw: string): string =>
-  raw
-    .slice(raw.search(/\r?\n\r?\n/))
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .trim();
 
 /** pse-moitt's officer with an address, and its NOC approved then reminded of its expiry. */
 function world() {
@@ -69,7 +25,7 @@ function world() {
 }
 
 describe('notices by email through a real SMTP server', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtpServer;
   beforeEach(async () => {
     smtp = await startSmtp();
   });

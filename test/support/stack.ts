@@ -35,6 +35,8 @@ import { createNocQueries } from '../../projections/noc/queries';
 import { createInboxQueries } from '../../projections/notices/inbox';
 import { createInbox } from '../../api/inbox';
 import { ProjectionRunner } from '../../projections/runner';
+import { maildirChannel, smtpChannel } from '../../projections/mail/channels';
+import { MailDispatcher } from '../../projections/mail/dispatcher';
 import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
 import { testTotp, type TestTotp } from './mfa';
 import { devServerEnv, startTestWorker } from './temporal';
@@ -77,6 +79,11 @@ export async function startStack(options: {
    * seeded PSE account, in that account's jurisdiction: a NOC is only requested by a registered entity.
    */
   entities?: RegisterPsePayload[];
+  /**
+   * Environment variables the configuration is loaded from, as the processes read theirs: e.g.
+   * SMTP_URL for a test's own mail server, or NOC_REMINDER_DAYS.
+   */
+  configEnv?: Record<string, string>;
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), `${options.taskQueue}-`));
   const env = await (options.env ?? devServerEnv());
@@ -88,7 +95,7 @@ export async function startStack(options: {
   const totp = testTotp;
   const identity = await createTestIdentity({ store });
   for (const account of Object.values(options.accounts)) await seedEnrolledAccount(identity, { ...account, password: options.password } as AccountInput);
-  const base0 = loadConfig({});
+  const base0 = loadConfig(options.configEnv ?? {});
   const config: AppConfig = {
     ...base0,
     dataDir: dir,
@@ -133,6 +140,10 @@ export async function startStack(options: {
   for (const entity of new Map(entities.map((e) => [e.pseId, e])).values()) {
     await deps.pseGateway?.register(REGISTRAR, entity, `register-${entity.pseId}`);
   }
+  // The projector process's mail dispatcher (projections/main.ts): SMTP_URL, else the maildir under the data folder.
+  const { smtpUrl, from } = config.mail;
+  const mail = new MailDispatcher({ db: readModels, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(join(dir, 'maildir')), from, logger: pino({ level: 'silent' }), fromFirstStart: true, pollMs: 100 });
+  mail.start();
   const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -151,6 +162,7 @@ export async function startStack(options: {
       await app.close();
       stopWorker(worker);
       await run;
+      await mail.stop();
       await runner.stop();
       readModels.close();
       await store.close();

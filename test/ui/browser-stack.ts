@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
+import { landingFor } from '../../ui/context';
 import { checkEveryPage, expectAccessible } from './axe';
 
 /** Where the browser tests save the screenshots the README shows. */
@@ -61,7 +62,9 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
       await page.getByLabel('Code').fill(stack.totp.code(username));
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/ui/queue');
+      const account = stack.identity.findAccount(username);
+      if (!account?.role) throw new Error(`${username} has no role in force`);
+      await page.waitForURL(`**${landingFor(account.role)}`);
       return page;
     },
     async close() {

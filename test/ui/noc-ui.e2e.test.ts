@@ -45,22 +45,23 @@ describe('the NOC admin UI in a browser', () => {
     await home.goto('/');
     await expect(home.getByRole('link', { name: 'the OpenAPI document' }).getAttribute('href')).resolves.toBe('/openapi.json');
 
-    // A PSE requests a NOC; an incomplete form comes back with the error next to the field and the values kept.
+    // A PSE lands on its entity's home and requests a NOC there; an incomplete form comes back with the error next to the field and the values kept.
     const pse = await signIn('pse', 'login.png');
-    await pse.getByRole('link', { name: 'Request a NOC' }).click();
-    await pse.getByLabel('Deviation').selectOption('on-premises-hosting');
+    await pse.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Request a NOC' }).click();
+    await pse.waitForURL('**/ui/entity/nocs/new');
+    await pse.getByLabel('Deviation', { exact: true }).selectOption('on-premises-hosting');
     await pse.getByLabel('What do you ask for?').fill('Keep the payroll system on premises');
     await pse.getByLabel('Class of the data concerned').selectOption('restricted');
     await pse.getByLabel('Systems concerned').fill('payroll\nhr-archive');
     await pse.getByLabel('Duration in months').fill('6');
     await pse.getByRole('button', { name: 'Submit request' }).click();
-    await expect(pse.locator('#new-justification-error').textContent()).resolves.toContain('required');
+    await expect(pse.locator('#noc-justification-error').textContent()).resolves.toContain('required');
     await expect(pse.getByLabel('What do you ask for?').inputValue()).resolves.toBe('Keep the payroll system on premises');
     await expectAccessible(pse);
     await pse.getByLabel('Why is it needed?').fill('Migration is scheduled for next quarter');
     await pse.getByRole('button', { name: 'Submit request' }).click();
-    await pse.waitForURL(/\/ui\/nocs\/NOC-[^/?]+\?done=requested$/);
-    const nocId = decodeURIComponent(/\/ui\/nocs\/([^/?]+)/.exec(pse.url())?.[1] as string);
+    await pse.waitForURL(/\/ui\/entity\/nocs\/NOC-[^/?]+\?done=requested$/);
+    const nocId = decodeURIComponent(/\/ui\/entity\/nocs\/([^/?]+)/.exec(pse.url())?.[1] as string);
     await expect(pse.getByRole('status').textContent()).resolves.toContain('Your NOC request has been recorded');
     await expect(pse.locator('ol.timeline').textContent()).resolves.toContain('Requested the NOC — MoITT Officer');
 

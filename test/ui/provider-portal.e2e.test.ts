@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
-import { periodOf } from '../../domain/compliance/period';
+import { periodEnd, periodOf } from '../../domain/compliance/period';
 import { allCriteria } from '../../domain/framework/schema';
 import { apiClient, type ApiClient } from '../support/api-client';
+import { skipTo, timeSkippingEnv } from '../support/temporal';
+import { timeSkippingApiDeps } from '../support/time-skipping-stack';
 import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from './browser-stack';
 
 /**
@@ -13,9 +15,16 @@ import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from '
  * adds an offering and applies with the framework's criteria on the page; the office's staff take the
  * application to accredited through the API; then the provider meets the monthly report form and
  * requests a significant change that moves its data centres, which the office approves.
+ *
+ * A monthly report is owed for a month once it has ended, from the month of the grant on; nobody may
+ * backdate a grant, so the month passes on Temporal's time-skipping test server (the rest of the stack
+ * as in production) and the provider then reports on it. One scenario per file: a second long case in
+ * the same file hangs the time-skipping server.
  */
 const TASK_QUEUE = 'ui-provider-portal';
 const PASSWORD = 'a long enough password';
+const PROVIDER_PASSWORD = 'Nimbus’s own long password';
+const DAY = 86_400_000;
 const ACCOUNTS = {
   admin: { username: 'amna', role: 'admin', jurisdiction: 'federal', displayName: 'Amna Admin' },
   reviewer: { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
@@ -29,7 +38,7 @@ let ui: BrowserStack;
 let api: ApiClient<Who>;
 
 beforeAll(async () => {
-  ui = await startBrowserStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
+  ui = await startBrowserStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD, env: timeSkippingEnv(), apiDeps: timeSkippingApiDeps });
   api = await apiClient(ui.stack, ACCOUNTS, PASSWORD);
 });
 
@@ -41,7 +50,7 @@ const status = (page: Page) => page.getByRole('status').textContent();
 const main = (page: Page) => page.locator('main').textContent();
 
 describe('the provider portal in the browser', () => {
-  it('goes from a registration request to an accredited offering, its monthly report form and an approved significant change', async () => {
+  it('goes from a registration request to an accredited offering, its first monthly report and an approved significant change', async () => {
     // A provider without an account asks to be registered; a mistyped email is named and the rest kept.
     const visitor = await (await ui.context()).newPage();
     await visitor.goto('/');
@@ -70,7 +79,7 @@ describe('the provider portal in the browser', () => {
     const firstPassword = ((await admin.locator('#generated-password').textContent()) ?? '').trim();
     expect(firstPassword.length).toBeGreaterThanOrEqual(12);
 
-    // The contact signs in with it, enrolling an authenticator, and finds the provider's home.
+    // The contact signs in with it, enrolling an authenticator and choosing a password of its own, and lands on the provider's home.
     const provider = await (await ui.context()).newPage();
     await provider.goto('/ui/login');
     await provider.getByLabel('Username').fill('nadia');
@@ -78,11 +87,13 @@ describe('the provider portal in the browser', () => {
     await provider.getByRole('button', { name: 'Sign in' }).click();
     await provider.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
     ui.stack.totp.remember('nadia', ((await provider.locator('#mfa-secret').textContent()) ?? '').replace(/\s/g, ''));
+    await provider.getByLabel('New password', { exact: true }).fill(PROVIDER_PASSWORD);
+    await provider.getByLabel('New password again', { exact: true }).fill(PROVIDER_PASSWORD);
     await provider.getByLabel('Code').fill(ui.stack.totp.code('nadia'));
     await provider.getByRole('button', { name: 'Confirm and sign in' }).click();
     await provider.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
     await provider.getByRole('link', { name: 'Continue' }).click();
-    await provider.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Provider home' }).click();
+    await provider.waitForURL('**/ui/provider');
     await provider.getByRole('heading', { name: 'Nimbus Cloud (Pvt) Ltd' }).waitFor();
 
     // It adds an offering.
@@ -120,15 +131,22 @@ describe('the provider portal in the browser', () => {
     await reloadUntil(provider, async () => (await provider.getByRole('link', { name: 'Submit a monthly report' }).count()) === 1);
     await provider.screenshot({ path: join(SCREENSHOTS, 'provider-home.png'), fullPage: true });
 
-    // The monthly report form goes to the monitoring process: this month has not ended, so its report is refused on the form.
+    // The monthly report form goes to the monitoring process: the month of the grant has not ended, so its report is refused on the form.
     await provider.getByRole('link', { name: 'Submit a monthly report' }).click();
-    const thisMonth = periodOf(new Date().toISOString());
-    await provider.getByLabel('Month reported on').fill(thisMonth);
+    const grantMonth = periodOf(new Date(await ui.stack.env.currentTimeMs()).toISOString());
+    await provider.getByLabel('Month reported on').fill(grantMonth);
     await provider.getByLabel('Summary').fill('No incidents; patching on schedule');
     await provider.getByLabel('Moderate vulnerabilities open').fill('2');
     await provider.getByRole('button', { name: 'Submit the report' }).click();
-    await expect(provider.locator('#report-period-error').textContent()).resolves.toBe(`Month reported on: The period ${thisMonth} has not ended yet`);
+    await expect(provider.locator('#report-period-error').textContent()).resolves.toBe(`Month reported on: The period ${grantMonth} has not ended yet`);
     await expect(provider.getByLabel('Summary').inputValue()).resolves.toBe('No incidents; patching on schedule');
+
+    // The month ends (an hour into the next, its report not yet late); the same report is now recorded.
+    await skipTo(ui.stack.env, Date.parse(periodEnd(grantMonth)) + 3_600_000);
+    await provider.getByLabel('Month reported on').fill(grantMonth);
+    await provider.getByRole('button', { name: 'Submit the report' }).click();
+    await provider.waitForURL('**/ui/provider?done=report');
+    await expect(status(provider)).resolves.toContain('The monthly report is recorded.');
 
     // A significant change moves the data centres, with the notice the policy asks for.
     await provider.goto('/ui/provider');
@@ -136,7 +154,7 @@ describe('the provider portal in the browser', () => {
     await expect(provider.getByLabel('Accreditation').inputValue()).resolves.toBe(applicationId);
     await provider.getByLabel('Kind of change').selectOption('data-centre-location');
     await provider.getByLabel('What changes').fill('A second data centre in Karachi');
-    await provider.getByLabel('Planned for').fill(new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
+    await provider.getByLabel('Planned for').fill(new Date((await ui.stack.env.currentTimeMs()) + 60 * DAY).toISOString().slice(0, 10));
     await provider.getByLabel('New data centres').fill('Islamabad, PK\nKarachi, PK');
     await provider.getByRole('button', { name: 'Send the request' }).click();
     await expect(status(provider)).resolves.toContain('The significant change request is sent');

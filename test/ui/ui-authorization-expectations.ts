@@ -138,8 +138,6 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
 
   'GET /ui/nocs': page('noc', NOC_SIGHT(list)),
   'GET /ui/nocs.csv': page('noc', NOC_SIGHT(list)),
-  'GET /ui/nocs/new': page('none', only({ pse: YES })),
-  'POST /ui/nocs': page('none', only({ pse: YES }), { form: NOC_FORM }),
   'GET /ui/nocs/:nocId': page('noc', NOC_CASE),
   'POST /ui/nocs/:nocId/:action': page('noc', act(NOC_CASE, NOC_REVIEWING), { params: { action: 'start-review' } }),
 

@@ -70,6 +70,23 @@ describe('UI sessions', () => {
     expect(again.cookies.get('co_session')).not.toBe(token1);
   });
 
+  it("lands each person on their role's page: an entity's officer on the entity's home, a provider's on the provider's, staff on the queue", async () => {
+    await seedEnrolledAccount(identity, { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'MoITT Officer', password: PASSWORD });
+    await seedEnrolledAccount(identity, { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus', displayName: 'Nimbus', password: PASSWORD });
+    const app = startUi();
+    const landings: Record<string, string | undefined> = {};
+    for (const username of ['moitt', 'nimbus', 'rania']) {
+      const browser = new Browser(app);
+      landings[username] = String((await browser.signIn(username, PASSWORD)).headers.location);
+      // Already signed in, the sign-in page sends the person to the same place.
+      const again = await browser.request('GET', '/ui/login');
+      expect({ username, status: again.statusCode, location: again.headers.location }).toEqual({ username, status: 303, location: landings[username] });
+    }
+    expect(landings).toEqual({ moitt: '/ui/entity', nimbus: '/ui/provider', rania: '/ui/queue' });
+    // A page asked for before signing in wins over the landing page.
+    expect((await new Browser(app).signIn('moitt', PASSWORD, '/ui/nocs')).headers.location).toBe('/ui/nocs');
+  });
+
   it('refuses a sign-in without the form token and a wrong password with the same message for any user', async () => {
     const app = startUi();
     const browser = new Browser(app);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError, RateLimited } from '../../domain/shared/errors';
 import type { Session, SignInChallenge } from '../../identity/identity';
-import { csrfOf, safeNext, seeOther, sendPage, type UiContext } from '../context';
+import { csrfOf, landingFor, safeNext, seeOther, sendPage, type UiContext } from '../context';
 import { csrfField, errorSummary, formValues, textField, type FormErrors, type FormValues } from '../forms';
 import { html } from '../html';
 import { page } from '../layout';
@@ -32,7 +32,7 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
     });
 
   app.get('/login', async (request, reply) => {
-    if (request.actor) return seeOther(reply, '/ui/queue');
+    if (request.actor) return seeOther(reply, landingFor(request.actor.role));
     const query = request.query as Record<string, string | undefined>;
     const notice = REASONS[query.reason ?? ''];
     return sendPage(reply, loginPage(csrfOf(ctx, request), { next: query.next ?? '' }, {}, notice));
@@ -98,9 +98,9 @@ export function authRoutes(app: FastifyInstance, ctx: UiContext): void {
     }
     startSession(reply, session);
     if (session.recoveryCodes) {
-      return sendPage(reply, recoveryCodesPage({ csrf: csrfOf(ctx, request), codes: session.recoveryCodes, next: safeNext(values.next) }));
+      return sendPage(reply, recoveryCodesPage({ csrf: csrfOf(ctx, request), codes: session.recoveryCodes, next: safeNext(values.next, session.actor.role) }));
     }
-    return seeOther(reply, safeNext(values.next));
+    return seeOther(reply, safeNext(values.next, session.actor.role));
   });
 
   const startSession = (reply: FastifyReply, session: Session) => {

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NocIdParams, RequestNocBody } from '../../api/schemas/noc';
+import { NocIdParams } from '../../api/schemas/noc';
 import { statusOf } from '../../api/errors';
-import { canSeeNoc, DEVIATION_KINDS, foldNoc, type NocCase, type NocEvent } from '../../domain/noc';
+import { canSeeNoc, foldNoc, type NocCase, type NocEvent } from '../../domain/noc';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { DATA_CLASSES } from '../../domain/shared/vocabulary';
 import { streamName } from '../../eventstore/envelope';
 import { actionFormByPath, availableActions, parseAction, type ActionForm } from '../case-actions';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
@@ -12,11 +11,8 @@ import {
   commandIdField,
   commandIdOf,
   csrfField,
-  errorSummary,
   formValues,
-  lines,
   radioField,
-  selectField,
   textArea,
   textField,
   type FormErrors,
@@ -27,7 +23,6 @@ import { label, page, when } from '../layout';
 import { decodeStream, timeline, type TimelineEntry } from '../timeline';
 
 const DONE: Record<string, string> = {
-  requested: 'Your NOC request has been recorded.',
   'start-review': 'The review has started.',
   'request-information': 'Your questions have been sent to the entity.',
   'provide-information': 'Your answer has been sent.',
@@ -129,60 +124,6 @@ function actionForm(nocId: string, form: ActionForm, csrf: string, values: FormV
   </section>`;
 }
 
-function requestForm(csrf: string, values: FormValues, errors: FormErrors): SafeHtml {
-  const common = { form: 'new', values, errors };
-  return html`<h1>Request a NOC</h1>
-    <p>A NOC allows your entity a time-limited deviation from the cloud-first policy. A reviewer examines the request
-      and a director decides.</p>
-    ${errorSummary('new', errors)}
-    <form class="stack" method="post" action="/ui/nocs" novalidate>
-      ${csrfField(csrf)}
-      ${commandIdField(values)}
-      ${selectField({ ...common, name: 'deviation', label: 'Deviation', required: true, empty: 'Choose…', options: DEVIATION_KINDS.map((d) => [d, label(d)] as const) })}
-      ${textArea({ ...common, name: 'description', label: 'What do you ask for?', required: true })}
-      ${textArea({ ...common, name: 'justification', label: 'Why is it needed?', required: true })}
-      ${selectField({ ...common, name: 'dataClass', label: 'Class of the data concerned', required: true, empty: 'Choose…', options: DATA_CLASSES.map((d) => [d, label(d)] as const) })}
-      ${textArea({ ...common, name: 'systems', label: 'Systems concerned', hint: 'One per line.', required: true })}
-      ${textField({ ...common, name: 'offeringId', label: 'Cloud offering (optional)', hint: 'The offering the deviation is about, if any.' })}
-      ${textField({ ...common, name: 'requestedMonths', label: 'Duration in months', type: 'number', min: 1, max: 12, required: true })}
-      <div><button type="submit">Submit request</button></div>
-    </form>`;
-}
-
-const FIELD_LABELS: Record<string, string> = {
-  deviation: 'Deviation',
-  description: 'What you ask for',
-  justification: 'Why it is needed',
-  dataClass: 'Data class',
-  systems: 'Systems',
-  offeringId: 'Offering',
-  requestedMonths: 'Duration',
-};
-
-function requestPayload(values: FormValues): { ok: true; data: ReturnType<typeof RequestNocBody.parse> } | { ok: false; errors: FormErrors } {
-  const months = (values.requestedMonths ?? '').trim();
-  const raw = {
-    deviation: values.deviation || undefined,
-    description: values.description ?? '',
-    justification: values.justification ?? '',
-    dataClass: values.dataClass || undefined,
-    systems: lines(values.systems),
-    offeringId: (values.offeringId ?? '').trim() || undefined,
-    requestedMonths: /^\d+$/.test(months) ? Number(months) : months === '' ? undefined : months,
-  };
-  const parsed = RequestNocBody.safeParse(raw);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  const errors: FormErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? '');
-    const value = (raw as Record<string, unknown>)[field];
-    const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-    errors[field] ??= empty ? `${FIELD_LABELS[field] ?? field}: this is required` : `${FIELD_LABELS[field] ?? field}: ${issue.message}`;
-  }
-  return { ok: false, errors };
-}
-
-
 export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
   const { deps } = ctx;
 
@@ -219,31 +160,6 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
       status,
     );
   };
-
-  app.get('/nocs/new', async (request, reply) => {
-    const actor = actorOf(request);
-    if (actor.role !== 'pse') throw new DomainError('ROLE_NOT_ALLOWED', 'Only a public service entity requests a NOC');
-    return sendPage(reply, page({ title: 'Request a NOC', actor, csrf: csrfOf(ctx, request), current: 'new', main: requestForm(csrfOf(ctx, request), {}, {}) }));
-  });
-
-  app.post('/nocs', async (request, reply) => {
-    const actor = actorOf(request);
-    // As the form's page: the role is refused before the form is read, so a refusal is never a 400.
-    if (actor.role !== 'pse') throw new DomainError('ROLE_NOT_ALLOWED', 'Only a public service entity requests a NOC');
-    const values = formValues(request.body);
-    const show = (errors: FormErrors, status: number) =>
-      sendPage(reply, page({ title: 'Request a NOC', actor, csrf: csrfOf(ctx, request), current: 'new', main: requestForm(csrfOf(ctx, request), values, errors) }), status);
-    const payload = requestPayload(values);
-    if (!payload.ok) return show(payload.errors, 400);
-    try {
-      const view = await deps.nocGateway.request(actor, payload.data, commandIdOf(values));
-      const nocId = view.state.status === 'none' ? '' : view.state.request.nocId;
-      return seeOther(reply, `/ui/nocs/${encodeURIComponent(nocId)}?done=requested`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.kind === 'internal') throw err;
-      return show({ [err.field ?? '']: err.message }, statusOf(err));
-    }
-  });
 
   app.get('/nocs/:nocId', async (request, reply) => {
     const actor = actorOf(request);

@@ -111,6 +111,7 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/queue': page('none', every(YES)),
   'POST /ui/queue/claim': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
   'POST /ui/queue/release': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
+  'POST /ui/queue/reassign': page('none', only({ director: YES }), { form: { taskId: 'matrix-no-such-task', from: 'matrix-nobody', to: 'matrix-nobody-else', reason: 'Recorded for the UI authorization matrix' } }),
 
   'GET /ui/nocs': page('noc', NOC_SIGHT(list)),
   'GET /ui/nocs.csv': page('noc', NOC_SIGHT(list)),

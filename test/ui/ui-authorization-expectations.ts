@@ -24,6 +24,7 @@ import {
   NOC_SIGHT,
   OWN_ORG,
   PROVIDER_RECORD,
+  ROLE,
   YES,
   every,
   list,
@@ -84,6 +85,9 @@ const PROVIDER = only({ csp: YES });
 const PROVIDER_OWN = only({ csp: OWN_ORG });
 const PROCUREMENT_FORM = { offeringId: CSP.offeringId, dataClass: 'open', system: 'Website' };
 let registrationNumbers = 1;
+const NOTE_FORM = { text: 'Recorded for the UI authorization matrix' };
+/** A provider's case is federal work: a provincial officer does not see it at all. */
+const NOTES_ON_PROVIDER_CASE = { ...only({ reviewer: YES, 'security-reviewer': YES, director: YES, 'provincial-officer': record('never') }), auditor: record('always', 'never') };
 const MATRIX_COMMAND = '6f1c2a9e-8d3b-4c7a-9e21-3b5d7f0a1c42';
 
 export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
@@ -196,4 +200,9 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/accounts': page('none', only({ admin: YES })),
   'POST /ui/accounts/:username/grants/:grantId/approve': page('none', only({ admin: YES })),
   'POST /ui/accounts/:username/grants/:grantId/reject': page('none', only({ admin: YES }), { form: { reason: 'Recorded for the UI authorization matrix' } }),
+  // Internal notes, added from the case's page: the office's case workers; an auditor reads them but is refused the form; organisations and administrators never.
+  'POST /ui/nocs/:nocId/notes': page('noc', { ...NOC_CASE, csp: ROLE, pse: ROLE, admin: ROLE, auditor: record('always', 'never') }, { form: NOTE_FORM }),
+  'POST /ui/accreditations/:applicationId/notes': page('csp', NOTES_ON_PROVIDER_CASE, { form: NOTE_FORM }),
+  'POST /ui/reviews/:reviewId/notes': page('csp', NOTES_ON_PROVIDER_CASE, { form: NOTE_FORM }),
+  'POST /ui/changes/:changeId/notes': page('csp', NOTES_ON_PROVIDER_CASE, { form: NOTE_FORM }),
 };

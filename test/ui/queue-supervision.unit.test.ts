@@ -165,6 +165,19 @@ describe('reassigning a held task', () => {
     expect(rowOf((await rania.request('GET', '/ui/queue')).body, 'NOC-OLD')).toContain('Claimed by you');
   });
 
+  it('changes nothing when the task was released meanwhile, and says so', async () => {
+    await claimOld();
+    const director = await signedIn('dawood');
+    const _csrf = await director.csrf('/ui/queue');
+    const rania = await signedIn('rania');
+    const csrfR = await rania.csrf('/ui/queue');
+    await rania.request('POST', '/ui/queue/release', { _csrf: csrfR, taskId: 'NOC-OLD:review' });
+    const late = await director.request('POST', '/ui/queue/reassign', { _csrf, taskId: 'NOC-OLD:review', from: idOf('rania'), to: idOf('rashid'), reason: 'Rania is on leave' });
+    expect(late.headers.location).toBe('/ui/queue?done=moved');
+    expect((await director.request('GET', '/ui/queue?done=moved')).body).toContain('released or reassigned meanwhile');
+    expect(rowOf((await (await signedIn('rashid')).request('GET', '/ui/queue')).body, 'NOC-OLD')).toContain('>Claim</button>');
+  });
+
   it('is for directors only, and needs a reason', async () => {
     await claimOld();
     const reviewer = await signedIn('rashid');

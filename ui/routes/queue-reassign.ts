@@ -102,7 +102,7 @@ export function reassignRoutes(app: FastifyInstance, ctx: UiContext, tasksOf: Ta
     }
     const form = parsed.data;
     const held = (await supervisedTasks(ctx, actor, tasksOf)).find((s) => s.task.taskId === form.taskId && s.claim.claimedBy === form.from);
-    if (!held) return seeOther(reply, '/ui/queue?done=gone');
+    if (!held) return seeOther(reply, '/ui/queue?done=moved');
     const target = held.eligible.find((p) => p.userId === form.to);
     if (!target) {
       const staff = queueStaff(ctx);
@@ -113,7 +113,7 @@ export function reassignRoutes(app: FastifyInstance, ctx: UiContext, tasksOf: Ta
       { taskId: held.task.taskId, caseId: held.task.caseId, fromUserId: form.from, toUserId: target.userId, actorId: actor.userId, actorName: actor.name, reason: form.reason, at },
       target,
     );
-    if (!moved) return seeOther(reply, '/ui/queue?done=gone');
+    if (!moved) return seeOther(reply, '/ui/queue?done=moved');
     request.log.info({ taskId: held.task.taskId, caseId: held.task.caseId, from: form.from, to: target.userId, by: actor.userId, reason: form.reason }, 'task reassigned');
     return seeOther(reply, '/ui/queue?done=reassigned');
   });

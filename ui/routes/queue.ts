@@ -77,6 +77,7 @@ const NOTICES: Record<string, string> = {
   taken: 'Someone else claimed that task first.',
   gone: 'That task is no longer in your queue.',
   reassigned: 'The task has been reassigned.',
+  moved: 'That task was released or reassigned meanwhile; nothing was changed.',
 };
 
 /** The same queue, flagged as a reload nobody asked for (see ui/queue-refresh.js). */

@@ -19,6 +19,7 @@ import type { ThrottleStore } from '../identity/throttle-store';
 import type { LoginThrottleOptions, Window } from './login-throttle';
 import type { CspRegistrationDesk } from './csp-registration-desk';
 import type { Inbox } from './inbox';
+import type { CaseNotes } from './case-notes';
 
 export interface ApiDeps {
   config: AppConfig;
@@ -73,6 +74,8 @@ export interface ApiDeps {
   auditKey?: { keyId: string; publicKeyPem: string };
   /** The public read side (accredited list, its change log, the procurement check); without it those routes answer 503. */
   publicQueries?: PublicQueries;
+  /** The office's internal notes on cases; without it the notes routes answer 503 and case pages show none. */
+  caseNotes?: CaseNotes;
   /** Every person's notices; without it the inbox answers 503. */
   inbox?: Inbox;
   /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */

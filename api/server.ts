@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
 import { changeRoutes } from './routes/changes';
 import { inboxRoutes } from './routes/inbox';
+import { noteRoutes } from './routes/notes';
 import { complianceRoutes } from './routes/compliance';
 import { mfaRoutes } from './routes/mfa';
 import { monitoringRoutes } from './routes/monitoring';
@@ -83,7 +84,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
   routes.push(...accreditationRoutes(deps), ...frameworkRoutes(deps));
   routes.push(...pseRoutes(deps));
   routes.push(...complianceRoutes(deps));
-  routes.push(...inboxRoutes(deps));
+  routes.push(...inboxRoutes(deps), ...noteRoutes(deps));
   routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
   return routes;
 }

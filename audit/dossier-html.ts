@@ -71,6 +71,14 @@ ${related}
 </tbody></table>`
     : ''
 }
+${
+  d.notes
+    ? `<h2>Internal notes</h2>
+<table><thead><tr><th>Rev.</th><th>When</th><th>By</th><th>Role</th><th>Note</th></tr></thead><tbody>
+${d.notes.map((n) => `<tr><td>${n.revision}</td><td>${escape(n.at)}</td><td>${escape(n.by)}</td><td>${escape(n.role)}</td><td>${escape(n.text)}</td></tr>`).join('\n')}
+</tbody></table>`
+    : ''
+}
 <h2>Every event</h2>
 <table><thead><tr><th>Rev.</th><th>Event</th><th>When</th><th>Who</th><th>Policy</th><th>Data</th><th>Hash</th></tr></thead><tbody>
 ${events}

@@ -1,5 +1,6 @@
 import { comparePositions, type EventStore, type Position } from '../eventstore/port';
 import { decode } from '../eventstore/registry';
+import { streamName } from '../eventstore/envelope';
 import { DecisionReader, type DossierDecision } from './decisions';
 import { findRelatedCases, type RelatedCase } from './related-cases';
 import { AUDIT_CHECKPOINT_STREAM } from '../eventstore/integrity/checkpoint-events';
@@ -22,6 +23,14 @@ export interface DossierEvent {
   hash?: string;
 }
 
+export interface DossierNote {
+  revision: number;
+  text: string;
+  by: string;
+  role: string;
+  at: string;
+}
+
 export interface Dossier {
   case: string;
   generatedAt: string;
@@ -34,6 +43,8 @@ export interface Dossier {
   decisions: DossierDecision[];
   /** For an accreditation: the compliance reviews and significant changes about it. */
   relatedCases?: RelatedCase[];
+  /** The office's internal notes on the case (stream notes-<case>), oldest first; absent when there are none. */
+  notes?: DossierNote[];
   verification: {
     /** This case's chain, the related cases' chains, and the checkpoints over them all hold. */
     intact: boolean;
@@ -109,12 +120,17 @@ export async function buildDossier(
     const head = checkpoint.success ? checkpoint.data.changed.find(([s]) => s === stream) : undefined;
     if (checkpoint.success && head) coveredBy = { sequence: checkpoint.data.sequence, createdAt: checkpoint.data.createdAt, revision: head[1] };
   }
+  const notes: DossierNote[] = (await store.readStream(streamName('notes', stream))).map(decode).map((e) => {
+    const data = e.data as { text: string; addedByName: string; addedAt: string };
+    return { revision: e.revision, text: data.text, by: data.addedByName, role: e.metadata.actor.role, at: data.addedAt };
+  });
   return {
     case: stream,
     generatedAt: now,
     events,
     decisions: decided.map((d) => d.decision),
     ...(related ? { relatedCases: related.cases } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     verification: {
       intact: chainBreak === undefined && relatedChainBreaks.length === 0 && findings.length === 0,
       ...(chainBreak ? { chainBreak } : {}),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_NOC_POLICY, NocPolicy } from '../domain/noc/policy';
 import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/accreditation/policy';
 import { CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../domain/compliance/policy';
+import { ServiceLevelOverrides, serviceLevelsWith, type ServiceLevels } from '../domain/shared/service-levels';
 import { DEFAULT_COMMAND_KEY_FILE, type CommandKeySettings } from './command-keys';
 
 /**
@@ -86,6 +87,19 @@ const EnvSchema = z.object({
   COMPLIANCE_MODERATE_OVERDUE_TO_ESCALATE: positiveFrom(DEFAULT_COMPLIANCE_POLICY.overdueModerateFindingsToEscalate),
   COMPLIANCE_CHANGE_NOTICE_DAYS: intFrom(DEFAULT_COMPLIANCE_POLICY.significantChangeNoticeDays),
   COMPLIANCE_MAX_EXTENSION_DAYS: positiveFrom(DEFAULT_COMPLIANCE_POLICY.maxDeadlineExtensionDays ?? 90),
+  /** Working days per staff task, as JSON, e.g. {"noc.review":3,"accreditation.decide":10}; the rest keep their defaults. */
+  SERVICE_LEVELS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'a JSON object of working days by task, e.g. {"noc.review":3}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(ServiceLevelOverrides)
+    .prefault('{}'),
   /** The benchmark framework version new applications are assessed under (a file under framework/). */
   FRAMEWORK_VERSION: z.string().regex(/^\d+\.\d+$/, 'major.minor, e.g. 1.0').default('1.0'),
   FRAMEWORK_DIR: z.string().optional(),
@@ -144,6 +158,8 @@ export interface AppConfig {
   accreditationPolicy: AccreditationPolicy;
   /** Continuous monitoring, compliance reviews and significant changes; pinned on each case when it starts. */
   compliancePolicy: CompliancePolicy;
+  /** Working days each staff task may take before it is overdue (domain/shared/service-levels.ts). */
+  serviceLevels: ServiceLevels;
   /** Where the framework files live and which version new applications use. */
   framework: { dir: string; currentVersion: string };
   audit: { signingKeyPem?: string; signingKeyFile: string; checkpointMinutes: number };
@@ -316,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       significantChangeNoticeDays: e.COMPLIANCE_CHANGE_NOTICE_DAYS,
       maxDeadlineExtensionDays: e.COMPLIANCE_MAX_EXTENSION_DAYS,
     }),
+    serviceLevels: serviceLevelsWith(e.SERVICE_LEVELS),
     framework: {
       dir: e.FRAMEWORK_DIR ? resolve(e.FRAMEWORK_DIR) : defaultFrameworkDir(),
       currentVersion: e.FRAMEWORK_VERSION,

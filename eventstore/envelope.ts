@@ -31,7 +31,7 @@ export const EventMetadata = z.object({
 export type EventMetadata = z.infer<typeof EventMetadata>;
 
 /** Stream names per SPEC §4: `<category>-<id>`. */
-export const STREAM_CATEGORIES = ['accreditation', 'review', 'noc', 'csp', 'offering', 'pse', 'audit', 'monitoring', 'change', 'transition', 'account', 'framework', 'registration'] as const;
+export const STREAM_CATEGORIES = ['accreditation', 'review', 'noc', 'csp', 'offering', 'pse', 'audit', 'monitoring', 'change', 'transition', 'account', 'framework', 'registration', 'notes'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export function streamName(category: StreamCategory, id: string): string {

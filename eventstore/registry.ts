@@ -11,6 +11,7 @@ import { TransitionEventSchemas } from '../domain/compliance/transition-events';
 import { AccountEventSchemas } from '../domain/account/events';
 import { FrameworkRegisterEventSchemas } from '../domain/framework/register-events';
 import { CspRegistrationEventSchemas } from '../domain/csp-registration/events';
+import { NoteEventSchemas } from '../domain/notes/events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
@@ -63,6 +64,7 @@ registerEventTypes(TransitionEventSchemas);
 registerEventTypes(AccountEventSchemas);
 registerEventTypes(FrameworkRegisterEventSchemas);
 registerEventTypes(CspRegistrationEventSchemas);
+registerEventTypes(NoteEventSchemas);
 
 export function currentVersion(type: string): number {
   const entry = registry.get(type);

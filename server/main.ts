@@ -27,6 +27,7 @@ import { createFrameworkRegister } from '../api/framework-register';
 import { createTemporalComplianceGateway } from '../api/compliance-gateway';
 import { createTemporalCspGateway } from '../api/csp-gateway';
 import { createCspRegistrationDesk } from '../api/csp-registration-desk';
+import { createCaseNotes } from '../api/case-notes';
 import { createTemporalNocGateway } from '../api/noc-gateway';
 import { createTemporalPseGateway } from '../api/pse-gateway';
 import { createCommandSigning } from '../api/command-signing';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     nocGateway: createTemporalNocGateway(client, config, signing),
     cspGateway,
     cspRegistrations: createCspRegistrationDesk({ eventStore: eventStore, identity, csps: cspGateway }),
+    caseNotes: createCaseNotes({ eventStore }),
     accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModelDb),

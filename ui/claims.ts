@@ -9,6 +9,18 @@ export interface Claim {
   claimedAt: string;
 }
 
+/** A director handing a held task to someone else, as the claim log keeps it. */
+export interface Reassignment {
+  taskId: string;
+  caseId: string;
+  fromUserId: string;
+  toUserId: string;
+  actorId: string;
+  actorName: string;
+  reason: string;
+  at: string;
+}
+
 export type ClaimOutcome = { ok: true; claim: Claim } | { ok: false; heldBy: Claim };
 
 export interface Claims {
@@ -18,6 +30,13 @@ export interface Claims {
   claim(taskId: string, nocId: string, actor: Actor, at: string): ClaimOutcome;
   /** Gives up the actor's own claim; false when the actor held none. */
   release(taskId: string, actor: Actor): boolean;
+  /**
+   * Hands a held task to another person, recording who did it and why in the same transaction; false
+   * when `fromUserId` no longer holds it (released, or reassigned meanwhile).
+   */
+  reassign(r: Reassignment, to: { userId: string; name: string }): boolean;
+  /** The reassignments of a task, oldest first. */
+  reassignments(taskId: string): Reassignment[];
   /** Acting on a case finishes the actor's claims on its tasks. */
   releaseNoc(nocId: string, actor: Actor): void;
 }
@@ -28,6 +47,17 @@ interface ClaimRow {
   claimed_by: string;
   claimed_by_name: string;
   claimed_at: string;
+}
+
+interface LogRow {
+  task_id: string;
+  case_id: string;
+  from_user: string;
+  to_user: string;
+  actor_id: string;
+  actor_name: string;
+  reason: string;
+  at: string;
 }
 
 const toClaim = (r: ClaimRow): Claim => ({
@@ -46,7 +76,19 @@ export function createClaims(db: Database.Database): Claims {
     ),
     release: db.prepare<[string, string]>('DELETE FROM claims WHERE task_id = ? AND claimed_by = ?'),
     releaseNoc: db.prepare<[string, string]>('DELETE FROM claims WHERE noc_id = ? AND claimed_by = ?'),
+    move: db.prepare<[string, string, string, string, string]>(
+      'UPDATE claims SET claimed_by = ?, claimed_by_name = ?, claimed_at = ? WHERE task_id = ? AND claimed_by = ?',
+    ),
+    log: db.prepare<[string, string, string, string, string, string, string, string]>(
+      `INSERT INTO claim_log (task_id, case_id, action, from_user, to_user, actor_id, actor_name, reason, at) VALUES (?, ?, 'reassign', ?, ?, ?, ?, ?, ?)`,
+    ),
+    logOf: db.prepare<[string], LogRow>('SELECT * FROM claim_log WHERE task_id = ? ORDER BY id'),
   };
+  const reassign = db.transaction((r: Reassignment, to: { userId: string; name: string }): boolean => {
+    if (stmt.move.run(to.userId, to.name, r.at, r.taskId, r.fromUserId).changes === 0) return false;
+    stmt.log.run(r.taskId, r.caseId, r.fromUserId, r.toUserId, r.actorId, r.actorName, r.reason, r.at);
+    return true;
+  });
   return {
     forTasks(taskIds) {
       const found = new Map<string, Claim>();
@@ -64,6 +106,21 @@ export function createClaims(db: Database.Database): Claims {
     },
     release(taskId, actor) {
       return stmt.release.run(taskId, actor.userId).changes > 0;
+    },
+    reassign(r, to) {
+      return reassign(r, to);
+    },
+    reassignments(taskId) {
+      return stmt.logOf.all(taskId).map((row) => ({
+        taskId: row.task_id,
+        caseId: row.case_id,
+        fromUserId: row.from_user,
+        toUserId: row.to_user,
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        reason: row.reason,
+        at: row.at,
+      }));
     },
     releaseNoc(nocId, actor) {
       stmt.releaseNoc.run(nocId, actor.userId);

@@ -30,6 +30,7 @@ import { publicPages } from './routes/public';
 import { frameworkPages } from './routes/frameworks';
 import { changesFeedRoute } from './routes/changes-feed';
 import { offeringPage } from './routes/offering';
+import { caseNoteRoutes } from './case-notes';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
@@ -126,6 +127,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       queueRoutes(scope, ctx);
       registerRoutes(scope, ctx);
       caseRoutes(scope, ctx);
+      caseNoteRoutes(scope, ctx);
       accreditationRoutes(scope, ctx);
       reviewRoutes(scope, ctx);
       complianceRoutes(scope, ctx);

@@ -20,6 +20,20 @@ const MIGRATIONS: readonly string[] = [
      last_seen_ms INTEGER NOT NULL,
      expires_ms   INTEGER NOT NULL
    );`,
+  // Reassignments change who holds a task: kept with who did it and why, for whoever asks later.
+  `CREATE TABLE claim_log (
+     id           INTEGER PRIMARY KEY,
+     task_id      TEXT NOT NULL,
+     case_id      TEXT NOT NULL,
+     action       TEXT NOT NULL,
+     from_user    TEXT NOT NULL,
+     to_user      TEXT NOT NULL,
+     actor_id     TEXT NOT NULL,
+     actor_name   TEXT NOT NULL,
+     reason       TEXT NOT NULL,
+     at           TEXT NOT NULL
+   );
+   CREATE INDEX claim_log_by_task ON claim_log (task_id);`,
 ];
 
 export function openTasklistDb(path: string): Database.Database {

@@ -84,6 +84,7 @@ const WHAT: Record<string, (d: Record<string, unknown>) => string> = {
   AccountPasswordChosen: () => 'Chose their own password in place of the one an administrator set',
   PseDetailsCorrected: (d) => `Corrected the entity's entry: ${String(d.name)}, ${String(d.ministry)}`,
   PseJurisdictionChanged: (d) => `Moved the entity from the ${String(d.was)} to the ${String(d.jurisdiction)} jurisdiction`,
+  CaseNoteAdded: (d) => `Added an internal note on ${String(d.caseKind)} ${String(d.caseId)}`,
 };
 
 export function describeEvent(type: string, data: unknown): string {
@@ -99,6 +100,7 @@ const DETAILS: readonly (readonly [string, string])[] = [
   ['reasons', 'Reasons'],
   ['reason', 'Reason'],
   ['notes', 'Notes'],
+  ['text', 'Note'],
   ['rationale', 'Rationale'],
   ['validFrom', 'Valid from'],
   ['validUntil', 'Valid until'],

@@ -115,6 +115,12 @@ export const NOC_DECIDING = only({ director: record('oversight', 'federal-subjec
 export const NOC_APPLICANT = only({ pse: OWN_ORG });
 
 const reasons = { reasons: 'Recorded for the authorization matrix' };
+const NOTE = { text: 'Recorded for the authorization matrix' };
+/** A NOC's notes: whoever of the office sees the NOC (auditors only to read); its entity, providers and administrators are refused. */
+const NOTES_ON_NOC = (reading: boolean): Record<Role, Access> => ({ ...NOC_SIGHT(record), csp: ROLE, pse: ROLE, admin: ROLE, ...(reading ? {} : { auditor: ROLE }) });
+/** A provider's case's notes: federal work, so the office's case workers (auditors to read); a provincial officer does not see it. */
+const NOTES_ON_PROVIDER_CASE = (reading: boolean): Record<Role, Access> =>
+  only({ reviewer: YES, 'security-reviewer': YES, director: YES, 'provincial-officer': HIDDEN, ...(reading ? { auditor: YES } : {}) });
 let registrationNumbers = 1;
 const publicRoute = (subject: SubjectKind = 'none', query?: string): Expectation => ({ subject, public: true, access: every(YES), ...(query ? { query } : {}) });
 const action = (subject: SubjectKind, access: Record<Role, Access>, body: unknown = {}): Expectation => ({ subject, access, body });
@@ -271,4 +277,14 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/changes/:changeId': { subject: 'csp', access: PROVIDER_RECORD },
   'POST /api/changes/:changeId/recommend': action('csp', only({ reviewer: YES }), { recommendation: 'approve', ...reasons }),
   'POST /api/changes/:changeId/decide': action('csp', only({ director: YES }), { decision: 'approve', ...reasons }),
+
+  // Internal notes: the office's case workers write them, auditors also read them, organisations and administrators never.
+  'GET /api/nocs/:nocId/notes': { subject: 'noc', access: NOTES_ON_NOC(true) },
+  'POST /api/nocs/:nocId/notes': action('noc', NOTES_ON_NOC(false), NOTE),
+  'GET /api/accreditations/:applicationId/notes': { subject: 'csp', access: NOTES_ON_PROVIDER_CASE(true) },
+  'POST /api/accreditations/:applicationId/notes': action('csp', NOTES_ON_PROVIDER_CASE(false), NOTE),
+  'GET /api/reviews/:reviewId/notes': { subject: 'csp', access: NOTES_ON_PROVIDER_CASE(true) },
+  'POST /api/reviews/:reviewId/notes': action('csp', NOTES_ON_PROVIDER_CASE(false), NOTE),
+  'GET /api/changes/:changeId/notes': { subject: 'csp', access: NOTES_ON_PROVIDER_CASE(true) },
+  'POST /api/changes/:changeId/notes': action('csp', NOTES_ON_PROVIDER_CASE(false), NOTE),
 };

@@ -5,6 +5,7 @@
  * (Opening a review or notifying a change names an application in the body; the real compliance
  * gateway answers one the actor may not see as missing, and so does this one.)
  */
+import { createCaseNotes } from '../../api/case-notes';
 import pino from 'pino';
 import type { AccreditationGateway } from '../../api/accreditation-gateway';
 import type { ComplianceGateway } from '../../api/compliance-gateway';
@@ -335,6 +336,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
         identity: { createAccount: (actor, input) => bound().createAccount(actor, input), listAccounts: () => bound().listAccounts() },
         csps: cspGateway,
       }),
+      caseNotes: createCaseNotes({ eventStore: frameworkStreams }),
       registrationThrottle: { max: 1_000_000, windowMs: 60_000 },
       config,
       nocGateway,

@@ -114,6 +114,8 @@ const EXPECTED = [
   'GET /api/changes/{changeId}',
   'POST /api/changes/{changeId}/recommend',
   'POST /api/changes/{changeId}/decide',
+  // The office's internal notes on each kind of case.
+  ...['/api/nocs/{nocId}', '/api/accreditations/{applicationId}', '/api/reviews/{reviewId}', '/api/changes/{changeId}'].flatMap((base) => [`GET ${base}/notes`, `POST ${base}/notes`]),
   'POST /api/accreditations',
   'GET /api/accreditations/{applicationId}',
   ...[

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { generateNocHistories } from '../../bench/fixtures';
 import { buildDossier } from '../../audit/dossier';
+import { createCaseNotes } from '../../api/case-notes';
 import { dossierHtml } from '../../audit/dossier-html';
 import { Checkpointer } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -50,6 +51,15 @@ describe('the decision dossier of a case', () => {
     const html = dossierHtml(d);
     expect(html).toContain(`Decision dossier: ${approved}`);
     expect(html).toContain("Verified: the case's hash chain recomputes");
+  });
+
+  it('carries the office’s internal notes on the case, with who wrote them', async () => {
+    const notes = createCaseNotes({ eventStore: store, now: () => new Date('2026-06-02T09:00:00.000Z') });
+    const reviewer = { userId: 'u-rev', name: 'Rania Reviewer', role: 'reviewer', jurisdiction: 'federal' } as const;
+    await notes.add(reviewer, 'noc', approved.slice('noc-'.length), 'Site visit done; conditions agreed by phone.');
+    const d = (await buildDossier(store, approved, trusted, '2026-06-02T10:00:00.000Z'))!;
+    expect(d.notes).toEqual([{ revision: 0, text: 'Site visit done; conditions agreed by phone.', by: 'Rania Reviewer', role: 'reviewer', at: '2026-06-02T09:00:00.000Z' }]);
+    expect(dossierHtml(d)).toContain('<h2>Internal notes</h2>');
   });
 
   it('says the history does not verify, and where, after an event of the case is altered', async () => {

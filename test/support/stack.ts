@@ -11,6 +11,7 @@ import { createTemporalAccreditationGateway } from '../../api/accreditation-gate
 import { createFrameworkRegister } from '../../api/framework-register';
 import { createTemporalComplianceGateway } from '../../api/compliance-gateway';
 import { createTemporalCspGateway } from '../../api/csp-gateway';
+import { createCaseNotes } from '../../api/case-notes';
 import { createCspRegistrationDesk } from '../../api/csp-registration-desk';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway, type RegisterPsePayload } from '../../api/pse-gateway';
@@ -115,6 +116,7 @@ export async function startStack(options: {
     nocGateway: createTemporalNocGateway(env.client, config, signing),
     cspGateway,
     cspRegistrations: createCspRegistrationDesk({ eventStore: store, identity, csps: cspGateway }),
+    caseNotes: createCaseNotes({ eventStore: store }),
     accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: store, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModels),

@@ -87,7 +87,8 @@ beforeEach(async () => {
   const requested = cev.requested();
   store.add(STREAM, requested.type, requested.data, actors.csp);
   app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
+    // A long service level: the change's planned date is what the queue's due date shows.
+    config: { ...loadConfig({ SERVICE_LEVELS: '{"change.recommend-change":365,"change.decide-change":365}' }), dataDir: dir },
     identity,
     nocGateway: new FakeNocGateway(),
     nocQueries: new FakeNocQueries(),

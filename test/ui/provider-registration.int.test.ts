@@ -1,3 +1,4 @@
+import { addWorkingDays } from '../../domain/shared/service-levels';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,8 @@ describe('the administrators’ decisions', () => {
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain(FORM.organisationName);
     expect(list.body).toContain('value="csp-nimbus-cloud-pvt-ltd"');
+    // Waiting for a decision within its service level (registration.decide, 5 working days).
+    expect(list.body).toContain(`<span class="due">Due <time datetime="${addWorkingDays(request?.requestedAt as string, 5)}">`);
 
     const _csrf = await admin.csrf('/ui/provider-registrations');
     const res = await admin.request('POST', `/ui/provider-registrations/${request?.requestId}/approve`, { _csrf, cspId: 'csp-nimbus' });

@@ -26,6 +26,7 @@ import {
   NOC_SIGHT,
   OWN_ORG,
   PROVIDER_RECORD,
+  ROLE,
   YES,
   every,
   list,
@@ -104,6 +105,9 @@ const CHANGE_STAFF = only({ reviewer: YES, 'security-reviewer': YES, director: Y
 const CHANGE_LIST = only({ reviewer: list('always'), 'security-reviewer': list('always'), director: list('always'), auditor: list('always') });
 const reasons = { reasons: 'Recorded for the UI authorization matrix' };
 let registrationNumbers = 1;
+const NOTE_FORM = { text: 'Recorded for the UI authorization matrix' };
+/** A provider's case is federal work: a provincial officer does not see it at all. */
+const NOTES_ON_PROVIDER_CASE = { ...only({ reviewer: YES, 'security-reviewer': YES, director: YES, 'provincial-officer': record('never') }), auditor: record('always', 'never') };
 const MATRIX_COMMAND = '6f1c2a9e-8d3b-4c7a-9e21-3b5d7f0a1c42';
 
 export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
@@ -135,6 +139,7 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/queue': page('none', every(YES)),
   'POST /ui/queue/claim': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
   'POST /ui/queue/release': page('none', every(YES), { form: { taskId: 'matrix-no-such-task' } }),
+  'POST /ui/queue/reassign': page('none', only({ director: YES }), { form: { taskId: 'matrix-no-such-task', from: 'matrix-nobody', to: 'matrix-nobody-else', reason: 'Recorded for the UI authorization matrix' } }),
 
   'GET /ui/nocs': page('noc', NOC_SIGHT(list)),
   'GET /ui/nocs.csv': page('noc', NOC_SIGHT(list)),
@@ -256,4 +261,10 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'GET /ui/inbox': page('none', every(YES)),
   'POST /ui/inbox/read': page('none', every(YES), { form: { id: 'matrix-no-such-notice' } }),
   'POST /ui/inbox/email': page('none', every(YES), { form: { email: 'matrix@example.gov.pk' } }),
+
+  // Internal notes, added from the case's page: the office's case workers; an auditor reads them but is refused the form; organisations and administrators never.
+  'POST /ui/nocs/:nocId/notes': page('noc', { ...NOC_CASE, csp: ROLE, pse: ROLE, admin: ROLE, auditor: record('always', 'never') }, { form: NOTE_FORM }),
+  'POST /ui/accreditations/:applicationId/notes': page('csp', NOTES_ON_PROVIDER_CASE, { form: NOTE_FORM }),
+  'POST /ui/reviews/:reviewId/notes': page('csp', NOTES_ON_PROVIDER_CASE, { form: NOTE_FORM }),
+  'POST /ui/changes/:changeId/notes': page('csp', NOTES_ON_PROVIDER_CASE, { form: NOTE_FORM }),
 };

@@ -1,3 +1,4 @@
+import { dueMark } from '../due';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
@@ -58,7 +59,7 @@ export function accountRoutes(app: FastifyInstance, ctx: UiContext): void {
                       <th scope="row">${g.displayName} <span class="muted">(${g.username})</span></th>
                       <td>${label(g.grant.role)}, ${label(g.grant.jurisdiction)}${g.grant.organisationId ? `, ${g.grant.organisationId}` : ''}</td>
                       <td>${g.currentRole ? label(g.currentRole) : html`<span class="muted">None: cannot sign in</span>`}</td>
-                      <td>${g.grant.requestedBy === actor.userId ? 'You' : g.grant.requestedBy}, ${when(g.grant.requestedAt)}</td>
+                      <td>${g.grant.requestedBy === actor.userId ? 'You' : g.grant.requestedBy}, ${when(g.grant.requestedAt)}<br>${dueMark(ctx, 'account.approve-grant', g.grant.requestedAt)}</td>
                       <td>
                         <form method="post" action="${path(g.username, g.grant.grantId)}/approve">
                           <input type="hidden" name="_csrf" value="${csrf}">

@@ -13,6 +13,7 @@ import { availableAccreditationActions, accreditationFormByPath, evidenceOf, par
 import { APPLY_LABELS, CSP_LABELS, OFFERING_LABELS, applyForm, dataCentresOf, offeringForm, registrationForm } from '../accreditation-csp-forms';
 import { actionForm, complianceSummary, evidenceList, explain, facts, scoreTable, type LoadedApplication, type Refused } from '../accreditation-page';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
+import { notesSection } from '../case-notes';
 import { commandIdOf, formValues, issuesToErrors, type FormErrors, type FormValues } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
@@ -26,6 +27,7 @@ import { complianceGatewayOf } from '../../api/routes/reviews';
  * application's page with the actions open to the person (its parts are in ../accreditation-page.ts).
  */
 const DONE: Record<string, string> = {
+  noted: 'Your note has been added.',
   submitted: 'Your application has been submitted.',
   'start-screening': 'Screening has started.',
   'request-information': 'Your questions have been sent to the CSP.',
@@ -71,7 +73,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     return { applicationId, c: state, framework, inForce, entries };
   };
 
-  const render = (
+  const render = async (
     request: FastifyRequest,
     reply: FastifyReply,
     actor: Actor,
@@ -90,6 +92,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
     const canOpenReview = deps.complianceGateway !== undefined && mayOpenReview(actor, loaded.c);
     const compliance = deps.complianceQueries?.dashboard(actor, { offeringId: loaded.c.application.offering.offeringId }).find((r) => r.applicationId === loaded.applicationId);
+    const notes = await notesSection(ctx, actor, 'accreditation', loaded.applicationId, csrf);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,
@@ -117,6 +120,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
                 )}${canOpenReview ? openReviewForm(loaded.applicationId, csrf, opening.values, opening.errors) : ''}</div>`
           }
           ${complianceSummary(compliance)}
+          ${notes}
           <h2>History</h2>
           ${timeline(loaded.entries, actor.role === 'auditor')}`,
       }),

@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { streamName } from '../../eventstore/envelope';
 import { actionFormByPath, availableActions, parseAction, type ActionForm } from '../case-actions';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
+import { notesSection } from '../case-notes';
 import {
   commandIdField,
   commandIdOf,
@@ -23,6 +24,7 @@ import { label, page, when } from '../layout';
 import { decodeStream, timeline, type TimelineEntry } from '../timeline';
 
 const DONE: Record<string, string> = {
+  noted: 'Your note has been added.',
   'start-review': 'The review has started.',
   'request-information': 'Your questions have been sent to the entity.',
   'provide-information': 'Your answer has been sent.',
@@ -132,6 +134,7 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
     const forms = availableActions(loaded.noc, actor, deps.config.nocPolicy, ctx.now().toISOString());
     // A refused form stays on the page, with its values and its refusal, even if the action is no longer open.
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
+    const notes = await notesSection(ctx, actor, 'noc', loaded.nocId, csrf);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,
@@ -154,6 +157,7 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
                     : actionForm(loaded.nocId, form, csrf, {}, {}),
                 )}</div>`
           }
+          ${notes}
           <h2>History</h2>
           ${timeline(loaded.entries, actor.role === 'auditor')}`,
       }),

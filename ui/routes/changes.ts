@@ -10,6 +10,7 @@ import { streamName } from '../../eventstore/envelope';
 import { COMPLIANCE_STAFF, type ComplianceDashboardRow } from '../../projections/compliance/queries';
 import type { ChangeActionType } from '../../workflows/compliance/change-messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
+import { notesSection } from '../case-notes';
 import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, issuesToErrors, radioField, textArea, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
@@ -34,6 +35,7 @@ export function changeRowsOf(rows: readonly ComplianceDashboardRow[]): ChangeRow
 export const changePath = (changeId: string): string => `/ui/changes/${encodeURIComponent(changeId)}`;
 
 const DONE: Record<string, string> = {
+  noted: 'Your note has been added.',
   recommend: 'Your recommendation is recorded; a director decides.',
   decide: 'Your decision is recorded.',
 };
@@ -179,6 +181,7 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
     const csrf = csrfOf(ctx, request);
     const changeId = c.change.changeId;
     const forms = FORMS.filter((f) => (f.role === actor.role && f.status === c.status) || refused?.form === f);
+    const notes = await notesSection(ctx, actor, 'change', changeId, csrf);
     const entries = decodeStream(await ctx.deps.eventStore.readStream(streamName('change', changeId)));
     return sendPage(
       reply,
@@ -197,6 +200,7 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
               ? html`<p>There is nothing for you to do on this change now.</p>`
               : html`<div class="actions">${forms.map((f) => (refused?.form === f ? changeForm(changeId, f, csrf, refused.values, refused.errors) : changeForm(changeId, f, csrf, {}, {})))}</div>`
           }
+          ${notes}
           <h2>History</h2>
           ${timeline(entries, actor.role === 'auditor')}`,
       }),

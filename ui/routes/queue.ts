@@ -10,8 +10,8 @@ import { AUTOMATIC_REFRESH, actorOf, csrfOf, seeOther, sendPage, type UiContext 
 import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
-import { changePath, changeRowsOf } from './changes';
-import { frameworkVersionPath } from './framework-versions';
+import { queueTasks, type QueueTask } from '../queue-tasks';
+import { heldTasksSection, reassignRoutes, supervisedTasks } from './queue-reassign';
 
 /** The dashboard's statuses of a significant change, as the queue's status filter offers them. */
 const CHANGE_QUEUE_STATUSES = ['requested', 'recommended-approve', 'recommended-reject'] as const;
@@ -59,23 +59,6 @@ const CASE_KINDS = [
 ] as const;
 const STATUSES = [...new Set<string>([...NOC_STATUSES, ...ACCREDITATION_CASE_STATUSES, ...REVIEW_STATUSES, 'proposed', ...CHANGE_QUEUE_STATUSES])].map((s) => [s, label(s)] as const);
 
-/** A task of either kind of case, as the queue shows it. */
-interface QueueTask {
-  taskId: string;
-  caseKind: 'noc' | 'accreditation' | 'review' | 'framework' | 'change';
-  caseId: string;
-  href: string;
-  kind: string;
-  status: string | undefined;
-  /** The entity or CSP the case is about. */
-  party: string;
-  /** One line about the case. */
-  about: string | undefined;
-  jurisdiction: string;
-  dueAt: string | null;
-  /** Null when the case does not say when the task arose (a framework proposal). */
-  createdAt: string | null;
-}
 
 interface QueueFilter {
   case?: string;
@@ -84,6 +67,8 @@ interface QueueFilter {
   jurisdiction?: string;
   /** A date (YYYY-MM-DD): tasks due before its start. */
   dueBefore?: string;
+  /** 'only': the tasks past their due date. */
+  overdue?: string;
 }
 
 const NOTICES: Record<string, string> = {
@@ -91,6 +76,8 @@ const NOTICES: Record<string, string> = {
   released: 'You have released the task.',
   taken: 'Someone else claimed that task first.',
   gone: 'That task is no longer in your queue.',
+  reassigned: 'The task has been reassigned.',
+  moved: 'That task was released or reassigned meanwhile; nothing was changed.',
 };
 
 /** The same queue, flagged as a reload nobody asked for (see ui/queue-refresh.js). */
@@ -105,6 +92,7 @@ function matches(task: QueueTask, f: QueueFilter): boolean {
   if (f.kind && task.kind !== f.kind) return false;
   if (f.status && task.status !== f.status) return false;
   if (f.jurisdiction && task.jurisdiction !== f.jurisdiction) return false;
+  if (f.overdue === 'only' && !task.overdue) return false;
   if (f.dueBefore && /^\d{4}-\d{2}-\d{2}$/.test(f.dueBefore)) {
     if (task.dueAt === null || task.dueAt >= `${f.dueBefore}T00:00:00.000Z`) return false;
   }
@@ -112,138 +100,23 @@ function matches(task: QueueTask, f: QueueFilter): boolean {
 }
 
 export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
-  const { nocQueries, accreditationQueue, complianceQueries } = ctx.deps;
-
-  /** The compliance review tasks of the actor's role that four eyes lets them take. */
-  const reviewTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
-    if (!complianceQueries) return [];
-    return complianceQueries.queue(actor).map((t) => ({
-      taskId: t.taskId,
-      caseKind: 'review',
-      caseId: t.reviewId,
-      href: `/ui/reviews/${encodeURIComponent(t.reviewId)}`,
-      kind: t.kind,
-      status: t.reviewStatus,
-      party: t.cspId,
-      about: `Review of ${t.offeringId} (${t.applicationId})${t.findingId ? `, finding ${t.findingId}` : ''}`,
-      // Compliance of accredited offerings is a federal matter, as accreditation is (SPEC §3.2).
-      jurisdiction: 'federal',
-      dueAt: t.dueAt,
-      createdAt: t.createdAt,
-    }));
-  };
-
-  const nocAndAccreditationTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
-    const nocs: QueueTask[] = nocQueries.queue(actor).map((t) => {
-      const row = nocQueries.get(actor, t.nocId);
-      return {
-        taskId: t.taskId,
-        caseKind: 'noc',
-        caseId: t.nocId,
-        href: `/ui/nocs/${encodeURIComponent(t.nocId)}`,
-        kind: t.kind,
-        status: row?.status,
-        party: row?.pseId ?? t.pseId ?? '—',
-        about: row?.description,
-        jurisdiction: t.jurisdiction,
-        dueAt: t.dueAt,
-        createdAt: t.createdAt,
-      };
-    });
-    if (!accreditationQueue) return nocs;
-    const applications = new Map(accreditationQueue.applications(actor).map((a) => [a.applicationId, a]));
-    const accreditations: QueueTask[] = accreditationQueue.queue(actor).map((t) => {
-      const a = applications.get(t.applicationId);
-      return {
-        taskId: t.taskId,
-        caseKind: 'accreditation',
-        caseId: t.applicationId,
-        href: `/ui/accreditations/${encodeURIComponent(t.applicationId)}`,
-        kind: t.kind,
-        status: a?.status,
-        party: a?.cspId ?? t.cspId ?? '—',
-        about: a ? `${a.offeringName}, ${a.requestedBaseline} baseline` : undefined,
-        // Accreditation is a federal matter (SPEC §3.1).
-        jurisdiction: 'federal',
-        dueAt: t.dueAt,
-        createdAt: t.createdAt,
-      };
-    });
-    return [...nocs, ...accreditations];
-  };
-
-  /**
-   * A director's decision on each proposed framework version someone else proposed (four eyes): due
-   * before its effectiveFrom, since a version cannot be approved once that has passed.
-   */
-  const frameworkTasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => {
-    if (actor.role !== 'director' || !ctx.deps.frameworkRegister) return [];
-    const versions = await ctx.deps.frameworkRegister.versions();
-    return versions
-      .filter((v) => v.status === 'proposed' && v.proposedBy !== actor.userId)
-      .map((v) => ({
-        taskId: `framework:${v.version}:decide`,
-        caseKind: 'framework',
-        caseId: `framework-${v.version}`,
-        href: frameworkVersionPath(v.version),
-        kind: FRAMEWORK_TASK[0],
-        status: v.status,
-        party: v.proposedBy ?? '—',
-        about: `${v.title}: ${v.changes ?? ''}`,
-        jurisdiction: 'federal',
-        dueAt: v.effectiveFrom,
-        createdAt: null,
-      }));
-  };
-
-  /**
-   * Significant changes: a requested one waits for a reviewer's recommendation, a recommended one for a
-   * director's decision; due by the date the provider plans it for.
-   */
-  const changeTasksOf = (actor: Parameters<typeof nocQueries.queue>[0]): QueueTask[] => {
-    if (!complianceQueries || (actor.role !== 'reviewer' && actor.role !== 'director')) return [];
-    return changeRowsOf(complianceQueries.dashboard(actor)).flatMap((r): QueueTask[] => {
-      const waiting = r.change.status === 'requested' ? 'reviewer' : r.change.status.startsWith('recommended-') ? 'director' : undefined;
-      if (waiting !== actor.role) return [];
-      const kind = waiting === 'reviewer' ? 'recommend-change' : 'decide-change';
-      return [
-        {
-          taskId: `change:${r.change.changeId}:${kind}`,
-          caseKind: 'change',
-          caseId: r.change.changeId,
-          href: changePath(r.change.changeId),
-          kind,
-          status: r.change.status,
-          party: r.cspId,
-          about: `${label(r.change.kind)} change to ${r.offeringName ?? r.offeringId}`,
-          jurisdiction: 'federal',
-          dueAt: r.change.plannedFor,
-          createdAt: r.change.requestedAt,
-        },
-      ];
-    });
-  };
-
-  /** Every open task in the actor's own queue: NOCs, accreditation applications, compliance reviews, significant changes and framework proposals alike. */
-  const tasksOf = async (actor: Parameters<typeof nocQueries.queue>[0]): Promise<QueueTask[]> => [
-    ...nocAndAccreditationTasksOf(actor),
-    ...reviewTasksOf(actor),
-    ...changeTasksOf(actor),
-    ...(await frameworkTasksOf(actor)),
-  ];
+  const tasksOf = queueTasks(ctx);
 
   app.get('/queue', async (request, reply) => {
     const actor = actorOf(request);
     const query = request.query as Record<string, string | undefined>;
-    const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore };
+    const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore, overdue: query.overdue };
     const all = await tasksOf(actor);
-    // Due first, soonest first; tasks without a due date after, oldest first.
+    // Overdue first, then soonest due; tasks without a due date after, oldest first.
     const tasks = all
       .filter((t) => matches(t, filter))
-      .sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+      .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
     const claims = ctx.claims().forTasks(tasks.map((t) => t.taskId));
     const csrf = csrfOf(ctx, request);
     const mine = tasks.filter((t) => claims.get(t.taskId)?.claimedBy === actor.userId).length;
+    const overdue = tasks.filter((t) => t.overdue).length;
+    // A director supervises the queue: the tasks others hold, with a form to hand each to someone else.
+    const supervised = await supervisedTasks(ctx, actor, tasksOf);
     const values = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
     const claimCell = (task: QueueTask) => {
@@ -280,6 +153,7 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
               return n > 0 ? html`<li>${text}: <strong>${n}</strong></li>` : '';
             })}
             <li>Claimed by you: <strong>${mine}</strong></li>
+            ${overdue > 0 ? html`<li class="overdue">Overdue: <strong>${overdue}</strong></li>` : ''}
           </ul>
           <form class="filters" method="get" action="/ui/queue" aria-label="Filter the queue">
             ${selectField({ form: 'q', name: 'case', label: 'Case', values, errors: {}, options: CASE_KINDS, empty: 'Any' })}
@@ -287,32 +161,36 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
             ${selectField({ form: 'q', name: 'status', label: 'Status', values, errors: {}, options: STATUSES, empty: 'Any' })}
             ${selectField({ form: 'q', name: 'jurisdiction', label: 'Jurisdiction', values, errors: {}, options: JURISDICTIONS.map((j) => [j, label(j)] as const), empty: 'Any' })}
             ${textField({ form: 'q', name: 'dueBefore', label: 'Due before', type: 'date', values, errors: {} })}
+            ${selectField({ form: 'q', name: 'overdue', label: 'Overdue', values, errors: {}, options: [['only', 'Overdue only']], empty: 'Any' })}
             <button type="submit">Filter</button> <a href="/ui/queue">Clear</a>
           </form>
           ${
             tasks.length === 0
               ? html`<p>Nothing is waiting for you${all.length > 0 ? ' with these filters' : ''}.</p>`
               : html`<table>
-                  <caption>Open tasks, soonest due first</caption>
+                  <caption>Open tasks, overdue first, then soonest due</caption>
                   <thead><tr><th scope="col">Case</th><th scope="col">Task</th><th scope="col">Status</th><th scope="col">Entity or CSP</th>
                     <th scope="col">Jurisdiction</th><th scope="col">Due</th><th scope="col">Waiting since</th><th scope="col">Claim</th></tr></thead>
                   <tbody>${tasks.map(
-                    (task) => html`<tr>
+                    (task) => html`<tr${task.overdue ? html` class="overdue"` : ''}>
                       <td><a href="${task.href}">${task.caseId}</a>${task.about ? html`<br><span class="muted">${task.about}</span>` : ''}</td>
                       <td>${KIND_LABEL[task.kind]}</td>
                       <td>${task.status ? label(task.status) : '—'}</td>
                       <td>${task.party}</td>
                       <td>${label(task.jurisdiction)}</td>
-                      <td>${when(task.dueAt)}</td>
+                      <td>${when(task.dueAt)}${task.overdue ? html` <strong class="overdue-flag">Overdue</strong>` : ''}</td>
                       <td>${when(task.createdAt)}</td>
                       <td>${claimCell(task)}</td>
                     </tr>`,
                   )}</tbody>
                 </table>`
-          }`,
+          }
+          ${supervised.length === 0 ? '' : heldTasksSection(csrf, supervised, KIND_LABEL)}`,
       }),
     );
   });
+
+  reassignRoutes(app, ctx, tasksOf);
 
   /** Claims are only taken on tasks that are in the actor's own queue; the claim is keyed by the case's id. */
   const taskOf = async (request: Parameters<typeof actorOf>[0]): Promise<QueueTask | undefined> => {

@@ -15,6 +15,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { streamName } from '../../eventstore/envelope';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
+import { notesSection } from '../case-notes';
 import { commandIdField, commandIdOf, csrfField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
@@ -31,6 +32,7 @@ import {
 import { decodeStream, describeEvent, timeline, type TimelineEntry } from '../timeline';
 
 const DONE: Record<string, string> = {
+  noted: 'Your note has been added.',
   opened: 'The review has been opened.',
   'request-evidence': 'The evidence has been requested from the provider.',
   'submit-evidence': 'Your evidence has been submitted.',
@@ -222,7 +224,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
     return { reviewId, review, entries, events, revision };
   };
 
-  const render = (request: FastifyRequest, reply: FastifyReply, actor: Actor, loaded: LoadedReview, refused?: Refused, status = 200) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, loaded: LoadedReview, refused?: Refused, status = 200) => {
     const csrf = csrfOf(ctx, request);
     // A server without the compliance processes still shows reviews, read-only. A review runs on the
     // policy pinned when it opened, but the decider refuses nothing for policy reasons (the policy only
@@ -235,6 +237,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
       const kept = refused.values.findingId ? [refused.values.findingId] : [];
       actions.unshift({ form: refused.form, findingIds: kept });
     }
+    const notes = await notesSection(ctx, actor, 'review', loaded.reviewId, csrf);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     const r = loaded.review;
     const offeringName = deps.complianceQueries
@@ -267,6 +270,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
                     : actionForm(loaded, a, csrf, {}, {}),
                 )}</div>`
           }
+          ${notes}
           <h2>History</h2>
           ${timeline(loaded.entries, actor.role === 'auditor')}`,
       }),

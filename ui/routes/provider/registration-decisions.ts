@@ -1,3 +1,4 @@
+import { dueMark } from '../../due';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { statusOf } from '../../../api/errors';
 import type { Approval } from '../../../api/csp-registration-desk';
@@ -91,7 +92,7 @@ export function registrationDecisionRoutes(app: FastifyInstance, ctx: UiContext)
                     <th scope="col">Decide</th></tr></thead>
                   <tbody>${waiting.map(
                     (r) => html`<tr>
-                      <th scope="row">${r.requestId}<br><span class="muted">${when(r.requestedAt)}</span></th>
+                      <th scope="row">${r.requestId}<br><span class="muted">${when(r.requestedAt)}</span><br>${dueMark(ctx, 'registration.decide', r.requestedAt)}</th>
                       <td>${organisationCell(r)}</td>
                       <td>${r.username}</td>
                       <td>${decisionForms(r, csrf, refusal)}</td>

@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../../domain/shared/actor';
+import { DomainError } from '../../domain/shared/errors';
+import type { Role } from '../../domain/shared/vocabulary';
+import type { Claim } from '../claims';
+import { actorOf, seeOther, type UiContext } from '../context';
+import { csrfField, formValues } from '../forms';
+import { html, type SafeHtml } from '../html';
+import { when } from '../layout';
+import type { QueueTask } from '../queue-tasks';
+
+/** The roles whose queues hold the office's own work; a task is only ever handed to one of them. */
+const QUEUE_ROLES: readonly Role[] = ['reviewer', 'security-reviewer', 'director', 'provincial-officer'];
+
+/** A task someone holds, and the people it could go to instead. */
+export interface SupervisedTask {
+  task: QueueTask;
+  claim: Claim;
+  eligible: Actor[];
+}
+
+type TasksOf = (actor: Actor) => Promise<QueueTask[]>;
+
+/** The active staff who work queues, as the actors their own queues are computed for. */
+function queueStaff(ctx: UiContext): Actor[] {
+  return ctx.deps.identity
+    .listAccounts()
+    .filter((a) => a.status === 'active' && !a.disabled && QUEUE_ROLES.includes(a.role))
+    .map((a) => ({ userId: a.id, name: a.displayName, role: a.role, jurisdiction: a.jurisdiction }));
+}
+
+/**
+ * Directors supervise the queues (SPEC: directors decide, and federal directors see every province's
+ * cases): every held task, with whoever else has it in their own queue. A person's own queue already
+ * applies role, jurisdiction and four eyes, so eligibility is exactly "the task is in their queue".
+ */
+export async function supervisedTasks(ctx: UiContext, actor: Actor, tasksOf: TasksOf): Promise<SupervisedTask[]> {
+  if (actor.role !== 'director') return [];
+  const staff = queueStaff(ctx);
+  const byTask = new Map<string, { task: QueueTask; holders: Actor[] }>();
+  for (const person of staff) {
+    for (const task of await tasksOf(person)) {
+      const entry = byTask.get(task.taskId) ?? { task, holders: [] };
+      entry.holders.push(person);
+      byTask.set(task.taskId, entry);
+    }
+  }
+  const claims = ctx.claims().forTasks([...byTask.keys()]);
+  return [...byTask.values()]
+    .flatMap(({ task, holders }) => {
+      const claim = claims.get(task.taskId);
+      return claim ? [{ task, claim, eligible: holders.filter((p) => p.userId !== claim.claimedBy) }] : [];
+    })
+    .sort((a, b) => Number(b.task.overdue) - Number(a.task.overdue) || (a.task.dueAt ?? '\uffff').localeCompare(b.task.dueAt ?? '\uffff'));
+}
+
+/** The director's table of held tasks, each with a form to hand it to someone eligible, and why. */
+export function heldTasksSection(csrf: string, supervised: readonly SupervisedTask[], kindLabel: Record<string, string>): SafeHtml {
+  return html`<h2 id="held">Tasks held by staff</h2>
+    <table aria-labelledby="held">
+      <thead><tr><th scope="col">Case</th><th scope="col">Task</th><th scope="col">Held by</th><th scope="col">Due</th><th scope="col">Reassign</th></tr></thead>
+      <tbody>${supervised.map(({ task, claim, eligible }) => {
+        const id = `reassign-${task.taskId.replace(/[^A-Za-z0-9-]/g, '-')}`;
+        return html`<tr${task.overdue ? html` class="overdue"` : ''}>
+          <td><a href="${task.href}">${task.caseId}</a></td>
+          <td>${kindLabel[task.kind] ?? task.kind}</td>
+          <td>${claim.claimedByName}<br><span class="muted">since ${when(claim.claimedAt)}</span></td>
+          <td>${when(task.dueAt)}${task.overdue ? html` <strong class="overdue-flag">Overdue</strong>` : ''}</td>
+          <td>${
+            eligible.length === 0
+              ? html`<span>Nobody else may take this task.</span>`
+              : html`<form method="post" action="/ui/queue/reassign">${csrfField(csrf)}
+                  <input type="hidden" name="taskId" value="${task.taskId}">
+                  <input type="hidden" name="from" value="${claim.claimedBy}">
+                  <label for="${id}-to">Give to</label>
+                  <select id="${id}-to" name="to" required>${eligible.map((p) => html`<option value="${p.userId}">${p.name}</option>`)}</select>
+                  <label for="${id}-reason">Reason</label>
+                  <input id="${id}-reason" name="reason" required maxlength="500">
+                  <button type="submit">Reassign</button></form>`
+          }</td>
+        </tr>`;
+      })}</tbody>
+    </table>`;
+}
+
+const ReassignForm = z.object({
+  taskId: z.string().min(1, 'name the task'),
+  from: z.string().min(1, 'name who holds the task'),
+  to: z.string().min(1, 'choose who takes the task'),
+  reason: z.string().trim().min(1, 'say why the task moves').max(500, 'at most 500 characters'),
+});
+
+export function reassignRoutes(app: FastifyInstance, ctx: UiContext, tasksOf: TasksOf): void {
+  app.post('/queue/reassign', async (request, reply) => {
+    const actor = actorOf(request);
+    if (actor.role !== 'director') throw new DomainError('ROLE_NOT_ALLOWED', 'Tasks are reassigned by a director');
+    const parsed = ReassignForm.safeParse(formValues(request.body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DomainError('VALIDATION_FAILED', `${String(issue?.path[0] ?? 'form')}: ${issue?.message ?? 'invalid'}`);
+    }
+    const form = parsed.data;
+    const held = (await supervisedTasks(ctx, actor, tasksOf)).find((s) => s.task.taskId === form.taskId && s.claim.claimedBy === form.from);
+    if (!held) return seeOther(reply, '/ui/queue?done=moved');
+    const target = held.eligible.find((p) => p.userId === form.to);
+    if (!target) {
+      const staff = queueStaff(ctx);
+      throw refusal(staff.find((p) => p.userId === form.to), staff.find((p) => p.userId === form.from), held.task);
+    }
+    const at = ctx.now().toISOString();
+    const moved = ctx.claims().reassign(
+      { taskId: held.task.taskId, caseId: held.task.caseId, fromUserId: form.from, toUserId: target.userId, actorId: actor.userId, actorName: actor.name, reason: form.reason, at },
+      target,
+    );
+    if (!moved) return seeOther(reply, '/ui/queue?done=moved');
+    request.log.info({ taskId: held.task.taskId, caseId: held.task.caseId, from: form.from, to: target.userId, by: actor.userId, reason: form.reason }, 'task reassigned');
+    return seeOther(reply, '/ui/queue?done=reassigned');
+  });
+}
+
+/**
+ * Why the chosen person may not take the task: of the right role and jurisdiction (as the holder, who
+ * had it in their queue), the only thing left that keeps it from their queue is four eyes.
+ */
+function refusal(person: Actor | undefined, holder: Actor | undefined, task: QueueTask): DomainError {
+  if (!person || person.role !== holder?.role) return new DomainError('ROLE_NOT_ALLOWED', 'That person may not take this task: it is not work of their role');
+  if (person.jurisdiction !== task.jurisdiction && person.jurisdiction !== holder.jurisdiction) return new DomainError('OUTSIDE_JURISDICTION', 'That person may not take this task: the case is outside their jurisdiction');
+  return new DomainError('FOUR_EYES_VIOLATION', 'That person may not take this task: they already acted on this case (four eyes)');
+}

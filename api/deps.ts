@@ -19,6 +19,8 @@ import type { ThrottleStore } from '../identity/throttle-store';
 import type { LoginThrottleOptions, Window } from './login-throttle';
 import type { CspRegistrationDesk } from './csp-registration-desk';
 import type { Inbox } from './inbox';
+import type { EvidenceStore } from '../evidence/port';
+import type { EvidenceReferenceQueries } from '../projections/evidence/references';
 
 export interface ApiDeps {
   config: AppConfig;
@@ -75,6 +77,11 @@ export interface ApiDeps {
   publicQueries?: PublicQueries;
   /** Every person's notices; without it the inbox answers 503. */
   inbox?: Inbox;
+  /**
+   * Evidence files: where they are stored, which cases name them (who may open them), the largest
+   * accepted; without it the evidence routes answer 503 and commands naming files are refused.
+   */
+  evidence?: { store: EvidenceStore; references: EvidenceReferenceQueries; maxBytes: number };
   /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */
   loginThrottle?: Partial<LoginThrottleOptions>;
   /**

@@ -32,8 +32,11 @@ const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Control bytes that text does not hold (all but tab, line feed, form feed, carriage return; and DEL). */
+const isBinaryControl = (b: number): boolean => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f;
+
 function asText(content: Buffer): string | undefined {
-  if (content.includes(0)) return undefined;
+  if (content.some(isBinaryControl)) return undefined;
   try {
     return utf8.decode(content);
   } catch {
@@ -51,7 +54,7 @@ export function bareType(declared: string | undefined): string | undefined {
  * What the bytes are, among the allowed types, or undefined when they are none of them. Binary formats
  * are known by their leading bytes whatever the client declared; a ZIP or OLE file may be the office
  * document the client says it is (its container is all a cheap look can tell); text is UTF-8 without
- * NUL bytes, CSV or JSON when declared so (JSON only when it parses), plain text otherwise.
+ * control bytes, CSV or JSON when declared so (JSON only when it parses), plain text otherwise.
  */
 export function sniffContentType(content: Buffer, declared: string | undefined): string | undefined {
   const claimed = bareType(declared);

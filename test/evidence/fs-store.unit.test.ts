@@ -95,5 +95,7 @@ describe('sniffing the content type from the bytes', () => {
     expect(sniffContentType(Buffer.from('notes'), 'image/png')).toBe('text/plain');
     expect(sniffContentType(Buffer.from([0x61, 0x00, 0x62]), 'text/plain')).toBeUndefined();
     expect(sniffContentType(ELF, undefined)).toBeUndefined();
+    expect(sniffContentType(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1]), 'text/plain')).toBeUndefined();
+    expect(sniffContentType(Buffer.from('a\tb\r\nc\n'), 'text/plain')).toBe('text/plain');
   });
 });

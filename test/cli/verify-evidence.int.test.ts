@@ -58,11 +58,24 @@ describe('verify and the evidence files', () => {
     expect(run.code).toBe(0);
   });
 
-  it('fails naming the case, the event and the hash when a stored file was altered', async () => {
+  it('lists the files in the case dossier with their hashes, each found intact', async () => {
+    const run = await runTool('cli/dossier.ts', [REVIEW], toolEnv(data));
+    const dossier = JSON.parse(run.stdout.toString()) as { files: unknown[]; verification: { intact: boolean } };
+    expect(dossier.files).toEqual([{ revision: 1, type: 'ReviewEvidenceSubmitted', sha256, filename: 'pentest.pdf', size: expect.any(Number), contentType: 'application/pdf', stored: 'intact' }]);
+    expect(dossier.verification.intact).toBe(true);
+    const html = await runTool('cli/dossier.ts', [REVIEW, '--format', 'html'], toolEnv(data));
+    expect(html.stdout.toString()).toContain(`<h2>Evidence files</h2>`);
+    expect(html.stdout.toString()).toContain(`<code>${sha256}</code>`);
+  });
+
+  it('fails naming the case, the event and the hash when a stored file was altered, and so does the dossier', async () => {
     writeFileSync(join(data, 'evidence', 'sha256', sha256.slice(0, 2), sha256.slice(2)), '%PDF-1.7\na kinder report\n%%EOF\n');
     const run = await runTool('cli/verify.ts', [], toolEnv(data));
     expect(run.stdout.toString()).toContain(`EVIDENCE ${REVIEW} at revision 1: file ${sha256} (pentest.pdf) altered`);
     expect(run.code).toBe(1);
+    const dossier = await runTool('cli/dossier.ts', [REVIEW], toolEnv(data));
+    expect(JSON.parse(dossier.stdout.toString()).verification).toMatchObject({ intact: false, fileFindings: [{ sha256, stored: 'altered' }] });
+    expect(dossier.code).toBe(1);
   });
 
   it('fails naming the file when it is gone', async () => {

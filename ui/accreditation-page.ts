@@ -8,6 +8,7 @@ import { commandIdField, csrfField, radioField, selectField, textArea, textField
 import { html, type SafeHtml } from './html';
 import { label, when } from './layout';
 import type { TimelineEntry } from './timeline';
+import { evidenceFileLinks } from './evidence-files';
 
 /** The parts of an application's page: its facts, evidence, scores, compliance summary and action forms. */
 
@@ -73,7 +74,7 @@ export function evidenceList(c: AccreditationCase): SafeHtml {
   return html`<table>
     <caption>Evidence supplied by the CSP</caption>
     <thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Issued</th><th scope="col">Expires</th></tr></thead>
-    <tbody>${c.evidence.map((e) => html`<tr><td>${e.kind}</td><td>${e.reference}</td><td>${when(e.issuedAt)}</td><td>${when(e.expiresAt)}</td></tr>`)}</tbody>
+    <tbody>${c.evidence.map((e) => html`<tr><td>${e.kind}</td><td>${e.reference}${evidenceFileLinks(e.files)}</td><td>${when(e.issuedAt)}</td><td>${when(e.expiresAt)}</td></tr>`)}</tbody>
   </table>`;
 }
 

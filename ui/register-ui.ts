@@ -33,6 +33,7 @@ import { offeringPage } from './routes/offering';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
+import { evidenceFileRoutes } from './routes/evidence';
 import { registrationDecisionRoutes } from './routes/provider/registration-decisions';
 import { registrationRequestRoutes } from './routes/provider/registration';
 import { providerHomeRoutes } from './routes/provider/home';
@@ -128,6 +129,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       caseRoutes(scope, ctx);
       accreditationRoutes(scope, ctx);
       reviewRoutes(scope, ctx);
+      evidenceFileRoutes(scope, ctx);
       complianceRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);

@@ -1,4 +1,7 @@
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
+import { Sha256Hex } from '../../domain/shared/evidence-file';
 import { canSeeCspRecord } from '../../domain/shared/visibility';
 import { DEFAULT_EVIDENCE_MAX_BYTES } from '../../evidence/port';
 import { ALLOWED_EVIDENCE_TYPES } from '../../evidence/sniff';
@@ -10,6 +13,25 @@ import { EvidenceHashParams, StoredEvidenceFile, UploadEvidenceQuery } from '../
 function attachment(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/**
+ * Sends an evidence file to a person who may see a case that names it, as an attachment of the type
+ * the case recorded, never to be sniffed into something else; to anyone else, and for a hash nobody
+ * uploaded, the same 404. The API and the UI both answer through this.
+ */
+export async function sendEvidenceFile(deps: ApiDeps, actor: Actor, sha256: string, reply: FastifyReply): Promise<FastifyReply> {
+  if (deps.evidence === undefined) throw new DomainError('UNAVAILABLE', 'Evidence files are not available on this server');
+  const { store, references } = deps.evidence;
+  const visible = Sha256Hex.safeParse(sha256).success ? references.referencesTo(sha256).find((ref) => canSeeCspRecord(actor, ref.cspId)) : undefined;
+  const content = visible === undefined ? undefined : await store.read(sha256);
+  if (visible === undefined || content === undefined) throw new DomainError('NOT_FOUND', `No evidence file ${sha256}`);
+  return reply
+    .header('content-type', visible.contentType)
+    .header('content-disposition', attachment(visible.filename))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(content);
 }
 
 /**
@@ -59,18 +81,7 @@ export function evidenceRoutes(deps: ApiDeps): AnyRoute[] {
       status: 200,
       fileResponse: ALLOWED_EVIDENCE_TYPES,
       errors: [503],
-      async handler({ actor, params, reply }) {
-        const { store, references } = evidence();
-        const visible = references.referencesTo(params.sha256).find((ref) => canSeeCspRecord(actor, ref.cspId));
-        const content = visible === undefined ? undefined : await store.read(params.sha256);
-        if (visible === undefined || content === undefined) throw new DomainError('NOT_FOUND', `No evidence file ${params.sha256}`);
-        return reply
-          .header('content-type', visible.contentType)
-          .header('content-disposition', attachment(visible.filename))
-          .header('x-content-type-options', 'nosniff')
-          .header('cache-control', 'private, no-store')
-          .send(content);
-      },
+      handler: ({ actor, params, reply }) => sendEvidenceFile(deps, actor, params.sha256, reply),
     }),
   ];
 }

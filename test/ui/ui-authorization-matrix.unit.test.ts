@@ -36,7 +36,7 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
     {
       org: CSP.org,
       jurisdiction: 'federal',
-      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId },
+      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId, sha256: CSP.evidence },
       listed: CSP.offeringId,
     },
   ],
@@ -51,7 +51,7 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
   ],
 };
 /** The path parameters that name a record whose existence is at stake (a provider's offering is its own organisation's). */
-const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId'];
+const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId', 'sha256'];
 const MISSING = 'MISSING-1';
 const JURISDICTIONS: Jurisdiction[] = ['federal', 'punjab', 'sindh'];
 

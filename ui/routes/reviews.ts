@@ -17,6 +17,7 @@ import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { commandIdField, commandIdOf, csrfField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
+import { evidenceFileLinks } from '../evidence-files';
 import { label, page, when } from '../layout';
 import {
   EVIDENCE_DEADLINE,
@@ -90,7 +91,8 @@ function evidenceSection(loaded: LoadedReview): SafeHtml {
     <tbody>
       ${requested.map((r) => html`<tr><td>Requested</td><td>${r.request}</td><td>Due by ${when(r.dueBy)}</td></tr>`)}
       ${submitted.map(
-        (e) => html`<tr><td>Submitted</td><td>${e.summary}</td><td>${e.documents.length === 0 ? html`<span class="muted">—</span>` : html`<ul>${e.documents.map((d) => html`<li>${d}</li>`)}</ul>`}</td></tr>`,
+        (e) =>
+          html`<tr><td>Submitted</td><td>${e.summary}</td><td>${e.documents.length === 0 && (e.files ?? []).length === 0 ? html`<span class="muted">—</span>` : html`<ul>${e.documents.map((d) => html`<li>${d}</li>`)}</ul>`}${evidenceFileLinks(e.files)}</td></tr>`,
       )}
       ${remediation.map((r) => html`<tr><td>Remediation of ${r.findingId}</td><td>${r.description}</td><td><span class="muted">—</span></td></tr>`)}
     </tbody>

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import { DEFAULT_EVIDENCE_MAX_BYTES } from '../evidence/port';
+import { registerMultipartForms } from './multipart';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
@@ -99,6 +101,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
     async (scope) => {
       await scope.register(fastifyCookie);
       await scope.register(fastifyFormbody);
+      registerMultipartForms(scope, deps.evidence?.maxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES);
 
       scope.addHook('onRequest', async (request, reply) => identify(ctx, request, reply));
       scope.addHook('preHandler', async (request) => {

@@ -3,6 +3,8 @@ import { DomainError } from '../domain/shared/errors';
 
 /** A file sent with a form, as the browser named and typed it (the store sniffs the type again). */
 export interface UploadedFile {
+  /** The form field it came with. */
+  field: string;
   filename: string;
   contentType: string;
   content: Buffer;
@@ -29,7 +31,7 @@ export function registerMultipartForms(scope: FastifyInstance, maxBytes: number)
             if (!(name in values)) values[name] = value;
           } else if (value.name !== '' || value.size > 0) {
             // A file input left empty still sends a nameless, empty part.
-            files.push({ filename: value.name, contentType: value.type, content: Buffer.from(await value.arrayBuffer()) });
+            files.push({ field: name, filename: value.name, contentType: value.type, content: Buffer.from(await value.arrayBuffer()) });
           }
         }
         values[FILES] = files;

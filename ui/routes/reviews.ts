@@ -17,10 +17,8 @@ import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { commandIdField, commandIdOf, csrfField, fileField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
-import { evidenceFileLinks } from '../evidence-files';
+import { evidenceFileLinks, storeUploads } from '../evidence-files';
 import { uploadedFiles } from '../multipart';
-import type { ApiDeps } from '../../api/deps';
-import type { EvidenceFile } from '../../domain/shared/evidence-file';
 import { ALLOWED_EVIDENCE_TYPES } from '../../evidence/sniff';
 import { label, page, when } from '../layout';
 import {
@@ -210,23 +208,6 @@ function actionForm(loaded: LoadedReview, action: AvailableReviewAction, csrf: s
 /** The review evidence form carries the files themselves; they are stored before the command names them. */
 const takesFiles = (command: string): boolean => command === 'SubmitEvidence';
 
-/** Stores each uploaded file (the store checks size and type) and answers the entries the command names. */
-async function storeUploads(deps: ApiDeps, body: unknown): Promise<EvidenceFile[]> {
-  const uploads = uploadedFiles(body);
-  if (uploads.length === 0) return [];
-  if (deps.evidence === undefined) throw new DomainError('UNAVAILABLE', 'Evidence files are not available on this server');
-  const store = deps.evidence.store;
-  const files: EvidenceFile[] = [];
-  for (const upload of uploads) {
-    try {
-      files.push(await store.put(upload.content, { filename: upload.filename || 'evidence', contentType: upload.contentType || undefined }));
-    } catch (err) {
-      if (err instanceof DomainError) throw new DomainError(err.code, `${upload.filename}: ${err.message}`, 'files');
-      throw err;
-    }
-  }
-  return files;
-}
 
 /** A refusal because the review moved on since the form was shown names who moved it, and when. */
 function explain(error: DomainError, current: LoadedReview, seen: number): string {
@@ -324,7 +305,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
     const parsed = parseReviewAction(form, values);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
-      const files = takesFiles(form.command) ? await storeUploads(deps, request.body) : [];
+      const files = takesFiles(form.command) ? await storeUploads(deps, uploadedFiles(request.body)) : [];
       const data = files.length > 0 ? { ...(parsed.data as Record<string, unknown>), files } : parsed.data;
       await complianceGatewayOf(deps)().reviewAction(reviewId, { type: form.command, actor, data, commandId: commandIdOf(values) } as ReviewActionInput);
     } catch (err) {

@@ -36,3 +36,8 @@ export async function storeUploads(deps: ApiDeps, uploads: readonly UploadedFile
   }
   return files;
 }
+
+/** Each file sent with an answer becomes its own piece of evidence, of kind other, referenced by its file name. */
+export function withFileEvidence<A extends { evidence?: unknown[] }>(answer: A, files: readonly EvidenceFile[]): A & { evidence: unknown[] } {
+  return { ...answer, evidence: [...(answer.evidence ?? []), ...files.map((file) => ({ kind: 'other', reference: file.filename, files: [file] }))] };
+}

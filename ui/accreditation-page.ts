@@ -194,7 +194,7 @@ export function actionForm(loaded: LoadedApplication, form: AccreditationActionF
         }
       })}
       ${answersWithFiles(form.command)
-        ? fileField({ ...common, name: 'files', label: 'Further evidence files', hint: 'Optional: each file is recorded as evidence of kind other, under its file name.', accept: ALLOWED_EVIDENCE_TYPES })
+        ? fileField({ ...common, name: 'files', label: 'Attach files', hint: 'Optional: each file is recorded as evidence of kind other, under its file name.', accept: ALLOWED_EVIDENCE_TYPES })
         : ''}
       <div><button type="submit">${form.button}</button></div>
     </form>

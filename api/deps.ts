@@ -20,6 +20,8 @@ import type { LoginThrottleOptions, Window } from './login-throttle';
 import type { CspRegistrationDesk } from './csp-registration-desk';
 import type { Inbox } from './inbox';
 import type { CaseNotes } from './case-notes';
+import type { EvidenceStore } from '../evidence/port';
+import type { EvidenceReferenceQueries } from '../projections/evidence/references';
 
 export interface ApiDeps {
   config: AppConfig;
@@ -78,6 +80,11 @@ export interface ApiDeps {
   caseNotes?: CaseNotes;
   /** Every person's notices; without it the inbox answers 503. */
   inbox?: Inbox;
+  /**
+   * Evidence files: where they are stored, which cases name them (who may open them), the largest
+   * accepted; without it the evidence routes answer 503 and commands naming files are refused.
+   */
+  evidence?: { store: EvidenceStore; references: EvidenceReferenceQueries; maxBytes: number };
   /** Sign-in throttling, API and UI alike; defaults to DEFAULT_LOGIN_THROTTLE. */
   loginThrottle?: Partial<LoginThrottleOptions>;
   /**

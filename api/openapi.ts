@@ -86,7 +86,7 @@ const toOpenApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, 
 
 function errorStatuses(route: AnyRoute): number[] {
   const statuses = new Set<number>(route.errors ?? []);
-  if (route.params || route.query || route.body || route.idempotent) statuses.add(400);
+  if (route.params || route.query || route.body || route.rawBody || route.idempotent) statuses.add(400);
   if (route.auth === 'bearer') statuses.add(401);
   if (route.roles) statuses.add(403);
   if (route.params) statuses.add(404);
@@ -126,6 +126,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       const id = nameIn(requests, route.body, route.bodyName ?? `${capitalise(route.operationId)}Body`);
       operation.requestBody = { required: true, content: { 'application/json': { schema: ref(id) } } };
     }
+    if (route.rawBody) {
+      const file = { type: 'string', format: 'binary', maxLength: route.rawBody.maxBytes };
+      operation.requestBody = { required: true, content: Object.fromEntries(route.rawBody.mediaTypes.map((type) => [type, { schema: file }])) };
+    }
 
     const answers: Record<string, JsonSchema> = {};
     answers[String(route.status)] = route.response
@@ -136,7 +140,9 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
             ...Object.fromEntries((route.alsoAs ?? []).map((type) => [type, { schema: { type: 'string' } }])),
           },
         }
-      : { description: 'Success, no content' };
+      : route.fileResponse
+        ? { description: 'The file', content: Object.fromEntries(route.fileResponse.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) }
+        : { description: 'Success, no content' };
     for (const [status, other] of Object.entries(route.otherResponses ?? {})) {
       answers[status] = {
         description: other.description,
@@ -175,6 +181,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       { name: 'accreditations', description: 'Accreditation of CSP offerings against the benchmark framework' },
       { name: 'pses', description: 'The PSE register: public service entities and the procurements they record' },
       { name: 'inbox', description: "Every person's notices, as mailed to them" },
+      { name: 'evidence', description: 'Evidence files, stored by their SHA-256 hash and named in applications and reviews' },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,

@@ -34,6 +34,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A file as the body, taken as bytes whatever its declared type (the handler's `body` is a Buffer,
+   * or undefined when nothing came), up to maxBytes; `mediaTypes` are those the document lists.
+   */
+  rawBody?: { maxBytes: number; mediaTypes: readonly string[] };
+  /** The success response is a file of one of these types, not JSON. */
+  fileResponse?: readonly string[];
   /** The component name of the body schema in the OpenAPI document. */
   bodyName?: string;
   /** Whether the route honours an Idempotency-Key header. */

@@ -30,6 +30,7 @@ import { pseRoutes } from './routes/pses';
 import { auditRoutes } from './routes/audit';
 import { publicRoutes } from './routes/public';
 import { systemRoutes } from './routes/system';
+import { evidenceRoutes } from './routes/evidence';
 
 export type { ApiDeps } from './deps';
 
@@ -56,12 +57,33 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
       const params = route.params ? parseOrThrow(route.params, request.params) : undefined;
       const query = route.query ? parseOrThrow(route.query, request.query) : undefined;
       // An action without fields may come with no body at all.
-      const body = route.body ? parseOrThrow(route.body, request.body ?? {}) : undefined;
+      const body = route.body ? parseOrThrow(route.body, request.body ?? {}) : route.rawBody ? request.body : undefined;
       const idempotencyKey = route.idempotent ? readIdempotencyKey(request.headers) : undefined;
       reply.code(route.status);
       const result = await route.handler({ actor: request.actor, params, query, body, idempotencyKey, request, reply });
       return result === undefined ? reply.send() : result;
     },
+  });
+}
+
+/**
+ * A route whose body is a file: in a context of its own, so that only it takes bytes of any type (the
+ * other routes keep refusing anything but JSON). A declared length over the limit is refused before a
+ * byte is read, naming the limit; a body that grows past it without a declared length meets Fastify's.
+ */
+function registerFileRoute(app: FastifyInstance, route: AnyRoute, maxBytes: number, deps: ApiDeps): void {
+  void app.register(async (child) => {
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+    // After the sign-in check (onRequest), before a byte is read.
+    child.addHook('preParsing', async (request, _reply, payload) => {
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > maxBytes) {
+        throw new DomainError('EVIDENCE_TOO_LARGE', `The file has ${declared} bytes; at most ${maxBytes} are accepted (EVIDENCE_MAX_BYTES)`, 'file');
+      }
+      return payload;
+    });
+    registerRoute(child, route, deps);
   });
 }
 
@@ -86,6 +108,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
   routes.push(...complianceRoutes(deps));
   routes.push(...inboxRoutes(deps), ...noteRoutes(deps));
   routes.push(...reviewRoutes(deps), ...monitoringRoutes(deps), ...changeRoutes(deps));
+  routes.push(...evidenceRoutes(deps));
   return routes;
 }
 
@@ -158,6 +181,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     );
   });
 
-  for (const route of apiRoutes(deps)) registerRoute(app, route, deps);
+  for (const route of apiRoutes(deps)) {
+    if (route.rawBody) registerFileRoute(app, route, route.rawBody.maxBytes, deps);
+    else registerRoute(app, route, deps);
+  }
   return app;
 }

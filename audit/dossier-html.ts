@@ -31,7 +31,12 @@ export function dossierHtml(d: Dossier, options: { caseHref?: (stream: string) =
   const v = d.verification;
   const verdict = v.intact
     ? `Verified: the case's hash chain recomputes${v.coveredBy ? `, and signed checkpoint ${v.coveredBy.sequence} (${escape(v.coveredBy.createdAt)}) covers it up to revision ${v.coveredBy.revision}` : '; no signed checkpoint covers it yet'}. ${v.checkpointsVerified} checkpoints verified in all.`
-    : `NOT VERIFIED. ${v.chainBreak ? `Chain broken at revision ${v.chainBreak.revision}: ${escape(v.chainBreak.problem)} (${escape(v.chainBreak.detail)}). ` : ''}${(v.relatedChainBreaks ?? []).map((b) => `Related case ${escape(b.stream)} broken at revision ${b.revision}: ${escape(b.problem)} (${escape(b.detail)}). `).join('')}${v.checkpointFindings.map((f) => `Checkpoint ${f.sequence}: ${escape(f.problem)} (${escape(f.detail)}).`).join(' ')}`;
+    : `NOT VERIFIED. ${v.chainBreak ? `Chain broken at revision ${v.chainBreak.revision}: ${escape(v.chainBreak.problem)} (${escape(v.chainBreak.detail)}). ` : ''}${(v.relatedChainBreaks ?? []).map((b) => `Related case ${escape(b.stream)} broken at revision ${b.revision}: ${escape(b.problem)} (${escape(b.detail)}). `).join('')}${v.checkpointFindings.map((f) => `Checkpoint ${f.sequence}: ${escape(f.problem)} (${escape(f.detail)}).`).join(' ')}${(v.fileFindings ?? []).map((f) => ` Evidence file ${escape(f.sha256)} (${escape(f.filename)}, revision ${f.revision}) ${escape(f.stored)}.`).join('')}`;
+  const files = d.files
+    .map(
+      (f) => `<tr><td>${f.revision}</td><td>${escape(f.type)}</td><td>${escape(f.filename)}</td><td>${escape(f.contentType)}</td><td>${f.size}</td><td><code>${escape(f.sha256)}</code></td><td>${escape(f.stored ?? 'not checked')}</td></tr>`,
+    )
+    .join('\n');
   const decisions = d.decisions
     .map(
       (x) => `<tr><td>${caseRef(x.case)}</td><td>${x.revision}</td><td>${x.kind ? `${escape(x.kind)}<br><small>${escape(x.type)}</small>` : escape(x.type)}${x.onDecisionOf ? `<br><small>on the decision of ${caseRef(x.onDecisionOf)}</small>` : ''}</td>
@@ -76,6 +81,14 @@ ${
     ? `<h2>Internal notes</h2>
 <table><thead><tr><th>Rev.</th><th>When</th><th>By</th><th>Role</th><th>Note</th></tr></thead><tbody>
 ${d.notes.map((n) => `<tr><td>${n.revision}</td><td>${escape(n.at)}</td><td>${escape(n.by)}</td><td>${escape(n.role)}</td><td>${escape(n.text)}</td></tr>`).join('\n')}
+</tbody></table>`
+    : ''
+}
+${
+  d.files.length > 0
+    ? `<h2>Evidence files</h2>
+<table><thead><tr><th>Rev.</th><th>Event</th><th>File</th><th>Type</th><th>Bytes</th><th>SHA-256</th><th>Stored file</th></tr></thead><tbody>
+${files}
 </tbody></table>`
     : ''
 }

@@ -7,6 +7,8 @@ import { AUDIT_CHECKPOINT_STREAM } from '../eventstore/integrity/checkpoint-even
 import { verifyStore, type CheckpointFinding } from '../eventstore/integrity/verify-store';
 import type { ChainBreak } from '../eventstore/integrity/hash-chain';
 import { Checkpoint } from '../eventstore/integrity/checkpoint-events';
+import type { EvidenceStore } from '../evidence/port';
+import { filesNamedBy } from '../evidence/references';
 
 export interface DossierEvent {
   revision: number;
@@ -31,6 +33,17 @@ export interface DossierNote {
   at: string;
 }
 
+/** An evidence file the case names, with the event that named it and, when the store was at hand, whether it still hashes to its name. */
+export interface DossierFile {
+  revision: number;
+  type: string;
+  sha256: string;
+  filename: string;
+  size: number;
+  contentType: string;
+  stored?: 'intact' | 'missing' | 'altered';
+}
+
 export interface Dossier {
   case: string;
   generatedAt: string;
@@ -45,6 +58,8 @@ export interface Dossier {
   relatedCases?: RelatedCase[];
   /** The office's internal notes on the case (stream notes-<case>), oldest first; absent when there are none. */
   notes?: DossierNote[];
+  /** Every evidence file the case's events name, by hash, in the order they were handed in. */
+  files: DossierFile[];
   verification: {
     /** This case's chain, the related cases' chains, and the checkpoints over them all hold. */
     intact: boolean;
@@ -55,6 +70,8 @@ export interface Dossier {
     coveredBy?: { sequence: number; createdAt: string; revision: number };
     checkpointFindings: CheckpointFinding[];
     checkpointsVerified: number;
+    /** Files the case names that are gone from the store or no longer hash to their names. */
+    fileFindings?: DossierFile[];
   };
 }
 
@@ -78,6 +95,8 @@ export async function buildDossier(
   stream: string,
   trustedKeys: Record<string, string>,
   now: string,
+  /** Where the evidence files are; given, each file the case names is hashed again. */
+  evidence?: Pick<EvidenceStore, 'check'>,
 ): Promise<Dossier | undefined> {
   const raw = await store.readStream(stream);
   if (raw.length === 0) return undefined;
@@ -101,6 +120,13 @@ export async function buildDossier(
       hash: e.metadata.integrity?.hash,
     };
   });
+  const files: DossierFile[] = [];
+  for (const e of decoded) {
+    for (const file of filesNamedBy(e.type, e.data)) {
+      files.push({ revision: e.revision, type: e.type, ...file, ...(evidence ? { stored: await evidence.check(file.sha256) } : {}) });
+    }
+  }
+  const fileFindings = files.filter((f) => f.stored !== undefined && f.stored !== 'intact');
   const related = await findRelatedCases(store, stream, decoded[0]);
   for (const e of related?.events ?? []) {
     const decision = reader.read(e, true);
@@ -131,8 +157,10 @@ export async function buildDossier(
     decisions: decided.map((d) => d.decision),
     ...(related ? { relatedCases: related.cases } : {}),
     ...(notes.length > 0 ? { notes } : {}),
+    files,
     verification: {
-      intact: chainBreak === undefined && relatedChainBreaks.length === 0 && findings.length === 0,
+      intact: chainBreak === undefined && relatedChainBreaks.length === 0 && findings.length === 0 && fileFindings.length === 0,
+      ...(fileFindings.length > 0 ? { fileFindings } : {}),
       ...(chainBreak ? { chainBreak } : {}),
       ...(relatedChainBreaks.length > 0 ? { relatedChainBreaks } : {}),
       ...(coveredBy ? { coveredBy } : {}),

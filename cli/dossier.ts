@@ -4,6 +4,7 @@ import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { buildDossier } from '../audit/dossier';
 import { dossierHtml } from '../audit/dossier-html';
 import { runToCompletion, writeOutput } from './output';
+import { createFsEvidenceStore } from '../evidence/fs-store';
 
 /**
  * `npm run dossier -- <stream, e.g. noc-NOC-2026-AB12CD34> [--format json|html] [--out FILE]`: a case's
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   const store = await createEventStore(config.eventStore);
   try {
-    const dossier = await buildDossier(store, stream, { [signer.keyId]: signer.publicKeyPem }, new Date().toISOString());
+    const evidence = createFsEvidenceStore(config.dataDir, config.evidence);
+    const dossier = await buildDossier(store, stream, { [signer.keyId]: signer.publicKeyPem }, new Date().toISOString(), evidence);
     if (!dossier) {
       process.stderr.write(`case: no events in stream ${stream}\n`);
       return 2;

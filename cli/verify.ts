@@ -7,6 +7,8 @@ import { prefixReport } from '../eventstore/integrity/prefix';
 import { loadAuditSigner, trustedKeysFromPem } from '../eventstore/integrity/signing';
 import { verifyStore } from '../eventstore/integrity/verify-store';
 import { runToCompletion } from './output';
+import { createFsEvidenceStore } from '../evidence/fs-store';
+import { verifyEvidenceFiles } from '../evidence/verify-files';
 
 /**
  * `npm run verify [-- --public-key FILE] [--against SAVED-FEED]`: recomputes every stream's hash chain
@@ -14,6 +16,7 @@ import { runToCompletion } from './output';
  * public key (GET /api/audit/public-key; a file may hold several, after a rotation) and needs nothing
  * else from the operators; without it the configured key is used. With --against, the checkpoint feed
  * the auditor saved earlier (GET /api/audit/checkpoints) must still be a prefix of today's history.
+ * Every evidence file an event names is hashed again: one missing or altered is a finding.
  * Exit 0 intact, 1 something wrong (each finding printed with where and what), 2 could not verify.
  */
 function trustedKeys(argv: string[]): Record<string, string> {
@@ -65,7 +68,10 @@ async function main(): Promise<number> {
     out(`${result.commands.verified} signed commands verified${earlier}`);
     for (const c of result.commands.findings) out(`COMMAND ${c.stream} at revision ${c.revision} (${c.type}): ${c.problem} (${c.detail})`);
     if (result.against) prefixReport(result.against).forEach(out);
-    const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
+    const evidence = await verifyEvidenceFiles(store, createFsEvidenceStore(config.dataDir, config.evidence));
+    out(`${evidence.checked} evidence files checked against their hashes`);
+    for (const f of evidence.findings) out(`EVIDENCE ${f.stream} at revision ${f.revision}: file ${f.sha256} (${f.filename}) ${f.problem}`);
+    const intact = evidence.findings.length === 0 && result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
     if (intact) out('history intact: every hash chain recomputes and every checkpoint verifies');
     return intact ? 0 : 1;
   } finally {

@@ -7,6 +7,7 @@ import { noticesProjection } from './notices/notices';
 import { nocQueueProjection } from './noc/queue';
 import { nocRegisterProjection } from './noc/register';
 import { procurementFactsProjection } from './procurement/facts';
+import { evidenceReferencesProjection } from './evidence/references';
 import type { Projection } from './projection';
 
 export type { Projection } from './projection';
@@ -23,5 +24,5 @@ export { createComplianceQueries, type ComplianceQueries } from './compliance/qu
 
 /** Every read model the projector maintains. */
 export function allProjections(): Projection[] {
-  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection, complianceProjection, noticesProjection];
+  return [nocRegisterProjection, nocQueueProjection, nocNotificationsProjection, accreditedListProjection, procurementFactsProjection, adoptionProjection, accreditationQueueProjection, complianceProjection, noticesProjection, evidenceReferencesProjection];
 }

@@ -32,6 +32,8 @@ import { createTemporalNocGateway } from '../api/noc-gateway';
 import { createTemporalPseGateway } from '../api/pse-gateway';
 import { createCommandSigning } from '../api/command-signing';
 import { composeOffice } from './compose';
+import { createFsEvidenceStore } from '../evidence/fs-store';
+import { createEvidenceReferenceQueries } from '../projections/evidence/references';
 
 /** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
 
@@ -113,6 +115,11 @@ async function main(): Promise<void> {
     complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModelDb),
     inbox: createInbox(createInboxQueries(readModelDb), identity),
+    evidence: {
+      store: createFsEvidenceStore(config.dataDir, config.evidence),
+      references: createEvidenceReferenceQueries(readModelDb),
+      maxBytes: config.evidence.maxBytes,
+    },
     eventStore,
     health: createHealthCheck({
       temporalConnection: connection,

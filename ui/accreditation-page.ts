@@ -4,10 +4,12 @@ import { scoreApplication } from '../domain/framework/scoring';
 import type { DomainError } from '../domain/shared/errors';
 import type { ComplianceDashboardRow } from '../projections/compliance/queries';
 import { scoreFieldName, type AccreditationActionForm } from './accreditation-actions';
-import { commandIdField, csrfField, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from './forms';
+import { commandIdField, csrfField, fileField, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from './forms';
 import { html, type SafeHtml } from './html';
 import { label, when } from './layout';
 import type { TimelineEntry } from './timeline';
+import { evidenceFileLinks } from './evidence-files';
+import { ALLOWED_EVIDENCE_TYPES } from '../evidence/sniff';
 
 /** The parts of an application's page: its facts, evidence, scores, compliance summary and action forms. */
 
@@ -73,7 +75,7 @@ export function evidenceList(c: AccreditationCase): SafeHtml {
   return html`<table>
     <caption>Evidence supplied by the CSP</caption>
     <thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Issued</th><th scope="col">Expires</th></tr></thead>
-    <tbody>${c.evidence.map((e) => html`<tr><td>${e.kind}</td><td>${e.reference}</td><td>${when(e.issuedAt)}</td><td>${when(e.expiresAt)}</td></tr>`)}</tbody>
+    <tbody>${c.evidence.map((e) => html`<tr><td>${e.kind}</td><td>${e.reference}${evidenceFileLinks(e.files)}</td><td>${when(e.issuedAt)}</td><td>${when(e.expiresAt)}</td></tr>`)}</tbody>
   </table>`;
 }
 
@@ -170,7 +172,9 @@ export function actionForm(loaded: LoadedApplication, form: AccreditationActionF
   return html`<section class="action" aria-labelledby="${id}-title">
     <h3 id="${id}-title">${form.title}</h3>
     ${general.map(([, message]) => html`<p class="field-error" role="alert">${message}</p>`)}
-    <form class="stack" method="post" action="/ui/accreditations/${encodeURIComponent(loaded.applicationId)}/${form.path}" novalidate>
+    <form class="stack" method="post" action="/ui/accreditations/${encodeURIComponent(loaded.applicationId)}/${form.path}"${
+      answersWithFiles(form.command) ? html` enctype="multipart/form-data"` : ''
+    } novalidate>
       ${csrfField(csrf)}
       ${commandIdField(values)}
       ${form.fields.map((f) => {
@@ -189,10 +193,16 @@ export function actionForm(loaded: LoadedApplication, form: AccreditationActionF
             return textArea({ ...common, name: f.name, label: f.label, hint: f.hint, required: f.required });
         }
       })}
+      ${answersWithFiles(form.command)
+        ? fileField({ ...common, name: 'files', label: 'Attach files', hint: 'Optional: each file is recorded as evidence of kind other, under its file name.', accept: ALLOWED_EVIDENCE_TYPES })
+        : ''}
       <div><button type="submit">${form.button}</button></div>
     </form>
   </section>`;
 }
+
+/** The CSP's answer to the reviewers' questions may bring files, each its own piece of evidence. */
+export const answersWithFiles = (command: string): boolean => command === 'ProvideInformation';
 
 /** "Already decided" names who decided and how, from the application's own record. */
 export function explain(error: DomainError, loaded: LoadedApplication, form: AccreditationActionForm): string {

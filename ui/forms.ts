@@ -50,6 +50,15 @@ export function textField(o: FieldOptions & { type?: 'text' | 'password' | 'numb
   </div>`;
 }
 
+/** Files to upload with the form (which must then be multipart/form-data); a refused form asks for them again. */
+export function fileField(o: FieldOptions & { accept: readonly string[] }): SafeHtml {
+  const d = described(o);
+  return html`<div class="field">
+    <label for="${d.id}">${o.label}</label>${d.hint}${d.error}
+    <input id="${d.id}" name="${o.name}" type="file" multiple accept="${o.accept.join(',')}"${d.describedBy ? html` aria-describedby="${d.describedBy}"` : ''}${d.invalid}>
+  </div>`;
+}
+
 export function textArea(o: FieldOptions): SafeHtml {
   const d = described(o);
   return html`<div class="field">

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import { DEFAULT_EVIDENCE_MAX_BYTES } from '../evidence/port';
+import { registerMultipartForms } from './multipart';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
@@ -34,6 +36,7 @@ import { caseNoteRoutes } from './case-notes';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
+import { evidenceFileRoutes } from './routes/evidence';
 import { registrationDecisionRoutes } from './routes/provider/registration-decisions';
 import { registrationRequestRoutes } from './routes/provider/registration';
 import { providerHomeRoutes } from './routes/provider/home';
@@ -99,6 +102,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
     async (scope) => {
       await scope.register(fastifyCookie);
       await scope.register(fastifyFormbody);
+      registerMultipartForms(scope, deps.evidence?.maxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES);
 
       scope.addHook('onRequest', async (request, reply) => identify(ctx, request, reply));
       scope.addHook('preHandler', async (request) => {
@@ -130,6 +134,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       caseNoteRoutes(scope, ctx);
       accreditationRoutes(scope, ctx);
       reviewRoutes(scope, ctx);
+      evidenceFileRoutes(scope, ctx);
       complianceRoutes(scope, ctx);
       auditRoutes(scope, ctx);
       auditReplayRoutes(scope, ctx);

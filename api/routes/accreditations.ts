@@ -14,6 +14,7 @@ import {
   SubmitAccreditationBody,
   accreditationActionBody,
 } from '../schemas/accreditation';
+import { requireStoredEvidence } from '../evidence-check';
 import { caseDetail } from './history';
 import { visibleOrNotFound } from './visible';
 
@@ -49,7 +50,10 @@ export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
       status: 201,
       response: AccreditationViewSchema,
       errors: [403, 404, 409, 422, 503],
-      handler: ({ actor, body, idempotencyKey }) => gateway().submit(actor, body, idempotencyKey ?? newCommandId()),
+      handler: async ({ actor, body, idempotencyKey }) => {
+        await requireStoredEvidence(deps, 'Submit', body);
+        return gateway().submit(actor, body, idempotencyKey ?? newCommandId());
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -92,6 +96,7 @@ export function accreditationRoutes(deps: ApiDeps): AnyRoute[] {
         errors: [403, 409, 422, 503],
         handler: async ({ actor, params, body, idempotencyKey }) => {
           await visibleApplication(actor, params.applicationId);
+          await requireStoredEvidence(deps, spec.command, body);
           return gateway().act(params.applicationId, {
             type: spec.command,
             actor,

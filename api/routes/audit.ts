@@ -74,7 +74,7 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
       errors: [404, 503],
       async handler({ params }) {
         const { store, trustedKeys } = audit();
-        const dossier = await buildDossier(store, params.stream, trustedKeys, new Date().toISOString());
+        const dossier = await buildDossier(store, params.stream, trustedKeys, new Date().toISOString(), deps.evidence?.store);
         if (!dossier) throw new DomainError('NOT_FOUND', `No case ${params.stream}`, 'stream');
         return dossier as unknown as Record<string, unknown>;
       },

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { OpenReviewBody, REVIEW_ACTIONS, ReviewDetail, ReviewIdParams, ReviewViewSchema, reviewActionBody } from '../schemas/review';
+import { requireStoredEvidence } from '../evidence-check';
 import { caseDetail } from './history';
 import { visibleOrNotFound } from './visible';
 
@@ -91,6 +92,7 @@ export function reviewRoutes(deps: ApiDeps): AnyRoute[] {
         errors: [403, 409, 422, 503],
         async handler({ actor, params, body, idempotencyKey }) {
           await visibleReview(actor, params.reviewId);
+          await requireStoredEvidence(deps, spec.command, body);
           return gateway().reviewAction(params.reviewId, {
             type: spec.command,
             actor,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Baseline, DataClass, IsoDateTime } from '../shared/vocabulary';
+import { EvidenceFiles } from '../shared/evidence-file';
 import { Offering } from '../csp/events';
 import { Score } from '../framework/schema';
 
@@ -16,6 +17,8 @@ export const Evidence = z
     reference: Text.max(500),
     issuedAt: IsoDateTime.optional(),
     expiresAt: IsoDateTime.optional(),
+    /** The certificate or report itself, uploaded first (POST /api/evidence) and named by its hash. */
+    files: EvidenceFiles.optional(),
   })
   .refine((e) => e.issuedAt === undefined || e.expiresAt === undefined || Date.parse(e.issuedAt) < Date.parse(e.expiresAt), {
     path: ['expiresAt'],

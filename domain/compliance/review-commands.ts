@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../shared/actor';
 import { FindingInput, ReviewSubject, ReviewTrigger } from './review-events';
 import { IsoDateTime } from '../shared/vocabulary';
+import { EvidenceFiles } from '../shared/evidence-file';
 
 const Text = z.string().trim().min(1);
 
@@ -10,7 +11,12 @@ export const ReviewCommandPayloads = {
   /** By the engine (anniversary, missed reports, significant change) or by a reviewer (incident, complaint). */
   OpenReview: ReviewSubject.extend({ trigger: ReviewTrigger, description: Text.max(5000) }),
   RequestEvidence: z.object({ request: Text.max(10000) }),
-  SubmitEvidence: z.object({ summary: Text.max(10000), documents: z.array(Text.max(500)).max(100).default([]) }),
+  SubmitEvidence: z.object({
+    summary: Text.max(10000),
+    documents: z.array(Text.max(500)).max(100).default([]),
+    /** Files uploaded first (POST /api/evidence), named by their hash. */
+    files: EvidenceFiles.optional(),
+  }),
   AssessReview: z.object({ summary: Text.max(10000), findings: z.array(FindingInput).max(200) }),
   SubmitRemediationEvidence: z.object({ findingId: Text, description: Text.max(10000) }),
   VerifyFinding: z.object({ findingId: Text, outcome: z.enum(['verified', 'rejected']), notes: Text.max(5000) }),

@@ -34,7 +34,13 @@ export function decideReview(command: ReviewCommand, state: ReviewState, ctx: Co
       return [
         {
           type: 'ReviewEvidenceSubmitted',
-          data: { summary: command.data.summary, documents: command.data.documents, submittedBy: actor.userId },
+          data: {
+            summary: command.data.summary,
+            documents: command.data.documents,
+            // Absent rather than empty: submissions from before evidence files record exactly what they did.
+            ...(command.data.files === undefined || command.data.files.length === 0 ? {} : { files: command.data.files }),
+            submittedBy: actor.userId,
+          },
         },
       ];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime } from '../shared/vocabulary';
+import { EvidenceFiles } from '../shared/evidence-file';
 
 const Text = z.string().trim().min(1);
 
@@ -44,7 +45,7 @@ export const ReviewEventSchemas = {
     openedAt: IsoDateTime,
   }),
   ReviewEvidenceRequested: z.object({ request: Text, dueBy: IsoDateTime, requestedBy: Text }),
-  ReviewEvidenceSubmitted: z.object({ summary: Text, documents: z.array(Text), submittedBy: Text }),
+  ReviewEvidenceSubmitted: z.object({ summary: Text, documents: z.array(Text), files: EvidenceFiles.optional(), submittedBy: Text }),
   ReviewEvidenceOverdue: z.object({ dueBy: IsoDateTime }),
   ReviewAssessed: z.object({
     summary: Text,

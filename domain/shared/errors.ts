@@ -74,6 +74,12 @@ export const ERROR_CODES = {
   FRAMEWORK_SELF_APPROVAL: 'forbidden',
   /** The version was already approved or rejected. */
   FRAMEWORK_WRONG_STATE: 'conflict',
+  /** An evidence file over EVIDENCE_MAX_BYTES. */
+  EVIDENCE_TOO_LARGE: 'validation',
+  /** An evidence file whose bytes are none of the accepted types, whatever it was declared as. */
+  EVIDENCE_TYPE_NOT_ALLOWED: 'validation',
+  /** A command names an evidence file (by hash) that was never uploaded. */
+  EVIDENCE_FILE_UNKNOWN: 'rule',
   CSP_ALREADY_REGISTERED: 'conflict',
   CSP_NOT_REGISTERED: 'not-found',
   REGISTRATION_REQUEST_NOT_FOUND: 'not-found',

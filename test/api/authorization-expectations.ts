@@ -250,6 +250,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
     recordField: 'applicationId',
   },
   'GET /api/reviews/:reviewId': { subject: 'csp', access: PROVIDER_RECORD },
+  // A file is uploaded by a provider before its evidence names it; it is opened by whoever may see a case that names it.
+  'POST /api/evidence': { ...action('none', only({ csp: YES }), { note: 'uploaded as a JSON file' }), query: 'filename=matrix.json' },
+  'GET /api/evidence/:sha256': { subject: 'csp', access: PROVIDER_RECORD },
   'POST /api/reviews/:reviewId/request-evidence': action('csp', only({ reviewer: YES }), { request: 'Logs, please' }),
   'POST /api/reviews/:reviewId/submit-evidence': action('csp', only({ csp: OWN_ORG }), { summary: 'Logs attached' }),
   'POST /api/reviews/:reviewId/assess': action('csp', only({ reviewer: YES }), { summary: 'Fine', findings: [] }),

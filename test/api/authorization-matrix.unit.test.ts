@@ -32,14 +32,16 @@ interface Subject {
   listed?: string;
 }
 const SUBJECTS: Record<SubjectKind, Subject[]> = {
-  csp: [{ kind: 'csp', org: CSP.org, jurisdiction: 'federal', params: { cspId: CSP.org, offeringId: CSP.offeringId, applicationId: CSP.applicationId, reviewId: CSP.reviewId, changeId: CSP.changeId } }],
+  csp: [{ kind: 'csp', org: CSP.org, jurisdiction: 'federal', params: { cspId: CSP.org, offeringId: CSP.offeringId, applicationId: CSP.applicationId, reviewId: CSP.reviewId, changeId: CSP.changeId, sha256: CSP.evidence } }],
   pse: Object.values(PSES).map((p) => ({ kind: 'pse', org: p.pseId, jurisdiction: p.jurisdiction, params: { pseId: p.pseId, procurementId: p.procurementId }, listed: p.procurementId })),
   noc: Object.values(PSES).map((p) => ({ kind: 'noc', org: p.pseId, jurisdiction: p.jurisdiction, params: { nocId: p.nocId }, listed: p.nocId })),
   none: [{ kind: 'none', org: '-', jurisdiction: 'federal', params: { model: 'noc-register', stream: `noc-${PSES.federal.nocId}`, username: 'matrix-target', grantId: 'matrix-no-such-grant', version: FRAMEWORK_PROPOSED, requestId: REGISTRATION_REQUEST } }],
 };
 /** The path parameters that name a record whose existence is at stake. */
-const RECORD_PARAMS = ['cspId', 'applicationId', 'reviewId', 'changeId', 'nocId', 'pseId', 'procurementId'];
+const RECORD_PARAMS = ['cspId', 'applicationId', 'reviewId', 'changeId', 'nocId', 'pseId', 'procurementId', 'sha256'];
 const MISSING = 'MISSING-1';
+/** A record named by a hash is missing under a well-formed hash nobody stored. */
+const missingFor = (param: string | undefined): string => (param === 'sha256' ? '0'.repeat(64) : MISSING);
 const JURISDICTIONS: Jurisdiction[] = ['federal', 'punjab', 'sindh'];
 
 interface Profile {
@@ -211,10 +213,10 @@ describe('the authorization matrix', () => {
             } else {
               const missing =
                 param !== undefined
-                  ? await send(route, expectation, { ...subject.params, [param]: MISSING }, session?.token)
+                  ? await send(route, expectation, { ...subject.params, [param]: missingFor(param) }, session?.token)
                   : await send(route, expectation, subject.params, session?.token, { ...(bodyOf(expectation) as object), [field as string]: MISSING });
               const hidden = errorOf(res);
-              const asMissing = { ...hidden, message: hidden.message?.split(named).join(MISSING) };
+              const asMissing = { ...hidden, message: hidden.message?.split(named).join(missingFor(param)) };
               if (missing.statusCode !== res.statusCode || JSON.stringify(errorOf(missing)) !== JSON.stringify(asMissing)) {
                 mismatches.push(`${row}: hidden answer ${res.body} differs from the missing one ${missing.body}`);
               }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { memoryEvidenceStore } from '../support/memory-evidence';
 /**
  * The world the authorization matrix runs in: every gateway and read model the API has, in memory,
  * over the real deciders, seeded with one record of each kind per organisation. The gateways here
@@ -57,8 +59,12 @@ export const FRAMEWORK_NEXT = '1.2';
 export const FRAMEWORK_EFFECTIVE = '2099-01-01T00:00:00.000Z';
 const ctx = () => ({ now: now(), policy: config.compliancePolicy });
 
+/** The evidence file the provider's review names. */
+const EVIDENCE_CONTENT = Buffer.from('%PDF-1.7\nthe provider review evidence\n%%EOF\n');
+const EVIDENCE_SHA256 = createHash('sha256').update(EVIDENCE_CONTENT).digest('hex');
+
 /** The provider every provider-side record belongs to (the domain fixtures' provider). */
-export const CSP = { org: 'csp-nimbus', offeringId: 'off-gov', applicationId: 'ACC-1', reviewId: 'REV-1', changeId: CHANGE.changeId };
+export const CSP = { org: 'csp-nimbus', offeringId: 'off-gov', applicationId: 'ACC-1', reviewId: 'REV-1', changeId: CHANGE.changeId, evidence: EVIDENCE_SHA256 };
 /** The entities: one federal, one provincial; each holds a procurement and has requested a NOC. */
 export const PSES = {
   federal: { pseId: 'pse-fed', jurisdiction: 'federal', procurementId: 'proc-fed', nocId: 'NOC-FED' },
@@ -325,6 +331,9 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     },
   };
 
+  const evidenceStore = memoryEvidenceStore(1024 * 1024);
+  evidenceStore.files.set(EVIDENCE_SHA256, EVIDENCE_CONTENT);
+
   return {
     reset,
     bindIdentity(given) {
@@ -367,6 +376,14 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
       logger: pino({ level: 'silent' }),
       loginThrottle: { perAddress: { max: 1_000_000, windowMs: 60_000 } },
+      evidence: {
+        store: evidenceStore,
+        references: {
+          referencesTo: (sha256) =>
+            sha256 === EVIDENCE_SHA256 ? [{ stream: `review-${CSP.reviewId}`, cspId: CSP.org, filename: 'evidence.pdf', size: EVIDENCE_CONTENT.length, contentType: 'application/pdf' }] : [],
+        },
+        maxBytes: 1024 * 1024,
+      },
     },
   };
 }

@@ -53,6 +53,17 @@ describe('evidence', () => {
     expect(state.status).toBe('evidence-submitted');
   });
 
+  it('records the files the provider names by their hashes, and no files entry when it names none', () => {
+    const files = [{ sha256: 'a'.repeat(64), filename: 'sar-2026.pdf', size: 2048, contentType: 'application/pdf' }];
+    const withFiles = rcmd.submitEvidence();
+    given(review['evidence-requested'])
+      .when({ ...withFiles, data: { ...withFiles.data, files } }, at(R.evidenceSubmitted))
+      .then([{ ...rev.evidenceSubmitted(), data: { ...rev.evidenceSubmitted().data, files } }]);
+    given(review['evidence-requested'])
+      .when({ ...withFiles, data: { ...withFiles.data, files: [] } }, at(R.evidenceSubmitted))
+      .then([rev.evidenceSubmitted()]);
+  });
+
   it('refuses evidence from another provider', () => {
     given(review['evidence-requested']).when(rcmd.submitEvidence(actors.otherCsp), at(R.evidenceSubmitted)).thenRefuses('NOT_CASE_OWNER');
   });

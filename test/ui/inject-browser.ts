@@ -29,6 +29,23 @@ export class InjectBrowser {
     return res;
   }
 
+  /** A form with files, sent as multipart/form-data the way a browser sends one. */
+  async upload(url: string, form: Record<string, string>, files: { name: string; filename: string; contentType: string; content: Buffer }[]) {
+    const boundary = '----inject-browser-boundary';
+    const parts: Buffer[] = [];
+    for (const [name, value] of Object.entries(form)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    for (const f of files) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.contentType}\r\n\r\n`), f.content, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...this.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat(parts),
+    });
+  }
+
   async csrf(url: string): Promise<string> {
     const res = await this.request('GET', url);
     const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createFsEvidenceStore } from '../../evidence/fs-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -142,6 +144,7 @@ beforeEach(async () => {
       applications: () => [{ applicationId: APPLICATION, cspId: CSP_ID, offeringId: 'off-gov', offeringName: 'Nimbus Government Cloud', requestedBaseline: 'baseline', status: 'accredited', submittedAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-08-01T00:00:00.000Z' }],
     },
     eventStore: new FakeEventStore(),
+    evidence: { store: createFsEvidenceStore(dir, { maxBytes: 4096 }), references: { referencesTo: () => [] }, maxBytes: 4096 },
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
   };
@@ -322,6 +325,44 @@ describe('applying for accreditation', () => {
         ],
       },
     ]);
+  });
+
+  it('stores the file of a row and names it by its hash in the evidence of that row', async () => {
+    const provider = await signedIn('nadia');
+    const _csrf = await provider.csrf('/ui/provider/apply');
+    expect((await provider.request('GET', '/ui/provider/apply')).body).toContain('<form method="post" action="/ui/provider/apply" enctype="multipart/form-data">');
+    const certificate = Buffer.from('%PDF-1.7\nISO 27001 certificate\n%%EOF\n');
+    const res = await provider.upload(
+      '/ui/provider/apply',
+      { _csrf, frameworkVersion: '1.0', offeringId: 'off-gov', requestedBaseline: 'baseline', 'evidence-1-kind': 'iso-27001', 'evidence-1-reference': 'Certificate IS 123' },
+      [{ name: 'evidence-1-file', filename: 'iso.pdf', contentType: 'application/pdf', content: certificate }],
+    );
+    expect(res.statusCode).toBe(303);
+    expect(submitted).toEqual([
+      expect.objectContaining({
+        evidence: [
+          {
+            kind: 'iso-27001',
+            reference: 'Certificate IS 123',
+            files: [{ sha256: createHash('sha256').update(certificate).digest('hex'), filename: 'iso.pdf', size: certificate.length, contentType: 'application/pdf' }],
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('names the row of a file of a type not accepted, and sends nothing', async () => {
+    const provider = await signedIn('nadia');
+    const _csrf = await provider.csrf('/ui/provider/apply');
+    const res = await provider.upload(
+      '/ui/provider/apply',
+      { _csrf, frameworkVersion: '1.0', offeringId: 'off-gov', requestedBaseline: 'baseline', 'evidence-2-kind': 'soc2', 'evidence-2-reference': 'SOC 2' },
+      [{ name: 'evidence-2-file', filename: 'soc2.exe', contentType: 'application/pdf', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00]) }],
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/id="apply-evidence-2-file-error">soc2\.exe: The file is none of the accepted types/);
+    expect(res.body).toContain('value="SOC 2"');
+    expect(submitted).toEqual([]);
   });
 
   it('names a row without its kind and a missing baseline, keeping what was typed, and sends nothing', async () => {

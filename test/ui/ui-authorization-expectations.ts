@@ -155,6 +155,8 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   'POST /ui/accreditations/:applicationId/:action': page('csp', act(PROVIDER_RECORD, only({ reviewer: YES })), { params: { action: 'start-screening' } }),
 
   'GET /ui/reviews/:reviewId': page('csp', PROVIDER_RECORD),
+  // An evidence file opens for whoever may see a case that names it (the matrix world's review names it).
+  'GET /ui/evidence/:sha256': page('csp', PROVIDER_RECORD),
   'POST /ui/reviews/:reviewId/:action': page('csp', act(PROVIDER_RECORD, only({ reviewer: YES })), { params: { action: 'request-evidence' }, form: { request: 'Logs, please' } }),
   // Every signed-in person gets the page; complianceQueries.dashboard(actor) shows the rows of the
   // Office's compliance staff and a provider's own, and nobody else any (projections' own tests).

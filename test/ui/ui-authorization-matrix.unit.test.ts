@@ -36,7 +36,7 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
     {
       org: CSP.org,
       jurisdiction: 'federal',
-      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId, changeId: CSP.changeId },
+      params: { applicationId: CSP.applicationId, reviewId: CSP.reviewId, offeringId: CSP.offeringId, changeId: CSP.changeId, sha256: CSP.evidence },
       listed: CSP.offeringId,
     },
   ],
@@ -57,7 +57,7 @@ const SUBJECTS: Record<SubjectKind, Subject[]> = {
   ],
 };
 /** The path parameters that name a record whose existence is at stake (a provider's offering is its own organisation's). */
-const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId', 'changeId'];
+const RECORD_PARAMS = ['applicationId', 'reviewId', 'nocId', 'pseId', 'procurementId', 'offeringId', 'changeId', 'sha256'];
 const MISSING = 'MISSING-1';
 const JURISDICTIONS: Jurisdiction[] = ['federal', 'punjab', 'sindh'];
 

@@ -11,7 +11,9 @@ import { DomainError } from '../../domain/shared/errors';
 import { streamName } from '../../eventstore/envelope';
 import { availableAccreditationActions, accreditationFormByPath, evidenceOf, parseAccreditationAction, scoreFieldName } from '../accreditation-actions';
 import { APPLY_LABELS, CSP_LABELS, OFFERING_LABELS, applyForm, dataCentresOf, offeringForm, registrationForm } from '../accreditation-csp-forms';
-import { actionForm, complianceSummary, evidenceList, explain, facts, scoreTable, type LoadedApplication, type Refused } from '../accreditation-page';
+import { actionForm, answersWithFiles, complianceSummary, evidenceList, explain, facts, scoreTable, type LoadedApplication, type Refused } from '../accreditation-page';
+import { storeUploads, withFileEvidence } from '../evidence-files';
+import { uploadedFiles } from '../multipart';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { notesSection } from '../case-notes';
 import { commandIdOf, formValues, issuesToErrors, type FormErrors, type FormValues } from '../forms';
@@ -310,7 +312,9 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     const parsed = parseAccreditationAction(form, values, loaded.framework, loaded.inForce);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
-      await accreditations().act(applicationId, { type: form.command, actor, data: parsed.data, commandId: commandIdOf(values) } as Parameters<
+      const files = answersWithFiles(form.command) ? await storeUploads(deps, uploadedFiles(request.body)) : [];
+      const data = files.length === 0 ? parsed.data : withFileEvidence(parsed.data as { evidence?: unknown[] }, files);
+      await accreditations().act(applicationId, { type: form.command, actor, data, commandId: commandIdOf(values) } as Parameters<
         AccreditationGateway['act']
       >[1]);
     } catch (err) {
@@ -318,7 +322,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
       // Re-read: the refusal may be because the application moved on, and the page must show where it is now.
       const current = await load(actor, applicationId);
       const field = err.field?.startsWith('scores.') ? scoreFieldName(err.field.slice('scores.'.length)) : err.field;
-      const known = field !== undefined && (form.fields.some((f) => f.name === field) || field.startsWith('score-'));
+      const known = field !== undefined && (form.fields.some((f) => f.name === field) || field.startsWith('score-') || (field === 'files' && answersWithFiles(form.command)));
       return render(request, reply, actor, current, { form, values, errors: { [known ? field : form.primaryField]: explain(err, current, form) } }, statusOf(err));
     }
     ctx.claims().releaseNoc(applicationId, actor);

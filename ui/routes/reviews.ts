@@ -16,8 +16,11 @@ import { streamName } from '../../eventstore/envelope';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { notesSection } from '../case-notes';
-import { commandIdField, commandIdOf, csrfField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
+import { commandIdField, commandIdOf, csrfField, fileField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
+import { evidenceFileLinks, storeUploads } from '../evidence-files';
+import { uploadedFiles } from '../multipart';
+import { ALLOWED_EVIDENCE_TYPES } from '../../evidence/sniff';
 import { label, page, when } from '../layout';
 import {
   EVIDENCE_DEADLINE,
@@ -92,7 +95,8 @@ function evidenceSection(loaded: LoadedReview): SafeHtml {
     <tbody>
       ${requested.map((r) => html`<tr><td>Requested</td><td>${r.request}</td><td>Due by ${when(r.dueBy)}</td></tr>`)}
       ${submitted.map(
-        (e) => html`<tr><td>Submitted</td><td>${e.summary}</td><td>${e.documents.length === 0 ? html`<span class="muted">—</span>` : html`<ul>${e.documents.map((d) => html`<li>${d}</li>`)}</ul>`}</td></tr>`,
+        (e) =>
+          html`<tr><td>Submitted</td><td>${e.summary}</td><td>${e.documents.length === 0 && (e.files ?? []).length === 0 ? html`<span class="muted">—</span>` : html`<ul>${e.documents.map((d) => html`<li>${d}</li>`)}</ul>`}${evidenceFileLinks(e.files)}</td></tr>`,
       )}
       ${remediation.map((r) => html`<tr><td>Remediation of ${r.findingId}</td><td>${r.description}</td><td><span class="muted">—</span></td></tr>`)}
     </tbody>
@@ -164,7 +168,9 @@ function actionForm(loaded: LoadedReview, action: AvailableReviewAction, csrf: s
   return html`<section class="action" aria-labelledby="${id}-title">
     <h3 id="${id}-title">${form.title}</h3>
     ${general.map(([, message]) => html`<p class="field-error" role="alert">${message}</p>`)}
-    <form class="stack" method="post" action="/ui/reviews/${encodeURIComponent(loaded.reviewId)}/${form.path}" novalidate>
+    <form class="stack" method="post" action="/ui/reviews/${encodeURIComponent(loaded.reviewId)}/${form.path}"${
+      takesFiles(form.command) ? html` enctype="multipart/form-data"` : ''
+    } novalidate>
       ${csrfField(csrf)}
       ${commandIdField(values)}
       <input type="hidden" name="seen" value="${values.seen ?? String(loaded.revision)}">
@@ -193,10 +199,17 @@ function actionForm(loaded: LoadedReview, action: AvailableReviewAction, csrf: s
             return textArea({ ...common, name: f.name, label: f.label, hint: f.hint, required: f.required });
         }
       })}
+      ${takesFiles(form.command)
+        ? fileField({ ...common, name: 'files', label: 'Files', hint: `Optional: the reports themselves (PDF, images, text, CSV, JSON, ZIP or office documents).`, accept: ALLOWED_EVIDENCE_TYPES })
+        : ''}
       <div><button type="submit">${form.button}</button></div>
     </form>
   </section>`;
 }
+
+/** The review evidence form carries the files themselves; they are stored before the command names them. */
+const takesFiles = (command: string): boolean => command === 'SubmitEvidence';
+
 
 /** A refusal because the review moved on since the form was shown names who moved it, and when. */
 function explain(error: DomainError, current: LoadedReview, seen: number): string {
@@ -296,12 +309,14 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
     const parsed = parseReviewAction(form, values);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
-      await complianceGatewayOf(deps)().reviewAction(reviewId, { type: form.command, actor, data: parsed.data, commandId: commandIdOf(values) } as ReviewActionInput);
+      const files = takesFiles(form.command) ? await storeUploads(deps, uploadedFiles(request.body)) : [];
+      const data = files.length > 0 ? { ...(parsed.data as Record<string, unknown>), files } : parsed.data;
+      await complianceGatewayOf(deps)().reviewAction(reviewId, { type: form.command, actor, data, commandId: commandIdOf(values) } as ReviewActionInput);
     } catch (err) {
       if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable') throw err;
       // Re-read: the refusal may be because the review moved on, and the page must show where it is now.
       const current = await load(actor, reviewId);
-      const known = err.field !== undefined && form.fields.some((f) => f.name === err.field);
+      const known = err.field !== undefined && (form.fields.some((f) => f.name === err.field) || (err.field === 'files' && takesFiles(form.command)));
       const seen = Number.parseInt(values.seen ?? '', 10);
       const message = explain(err, current, Number.isNaN(seen) ? current.revision : seen);
       return render(request, reply, actor, current, { form, values, errors: { [known ? (err.field as string) : form.primaryField]: message } }, statusOf(err));

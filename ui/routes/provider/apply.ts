@@ -8,10 +8,14 @@ import type { Actor } from '../../../domain/shared/actor';
 import { DomainError } from '../../../domain/shared/errors';
 import { BASELINES } from '../../../domain/shared/vocabulary';
 import { csrfOf, sendPage, seeOther, type UiContext } from '../../context';
-import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, selectField, textField, type FormErrors, type FormValues } from '../../forms';
+import { commandIdField, commandIdOf, csrfField, errorSummary, fileField, formValues, selectField, textField, type FormErrors, type FormValues } from '../../forms';
 import { html, type SafeHtml } from '../../html';
 import { label, page, when } from '../../layout';
 import { cspsOf, issuesToErrors, requireProvider } from './provider-forms';
+import type { EvidenceFile } from '../../../domain/shared/evidence-file';
+import { ALLOWED_EVIDENCE_TYPES } from '../../../evidence/sniff';
+import { storeUploads } from '../../evidence-files';
+import { uploadedFiles } from '../../multipart';
 
 /** Rows of evidence the form offers; empty rows are left out. */
 export const EVIDENCE_ROWS = 6;
@@ -45,24 +49,27 @@ function evidenceRows(values: FormValues, errors: FormErrors): SafeHtml {
         ${selectField({ form: 'apply', name: `evidence-${n}-kind`, label: `Document ${n}: kind`, values, errors, empty: 'None', options: EVIDENCE_KINDS.map((k) => [k, label(k)] as const) })}
         ${textField({ form: 'apply', name: `evidence-${n}-reference`, label: `Document ${n}: reference`, hint: n === 1 ? 'Certificate number, report title or document reference; name the criteria it answers.' : undefined, values, errors })}
         ${textField({ form: 'apply', name: `evidence-${n}-expiresAt`, label: `Document ${n}: expires on (optional)`, type: 'date', values, errors })}
+        ${fileField({ form: 'apply', name: `evidence-${n}-file`, label: `Document ${n}: the file (optional)`, values, errors, accept: ALLOWED_EVIDENCE_TYPES })}
       </div>`,
     )}
   </fieldset>`;
 }
 
-/** The evidence rows typed in, in order, and for each parsed entry the row it came from. */
-function evidenceOf(values: FormValues): { entries: Record<string, unknown>[]; rows: number[] } {
+/** The evidence rows typed in, in order, each with the files stored from its row, and for each parsed entry the row it came from. */
+function evidenceOf(values: FormValues, files: ReadonlyMap<number, EvidenceFile[]> = new Map()): { entries: Record<string, unknown>[]; rows: number[] } {
   const entries: Record<string, unknown>[] = [];
   const rows: number[] = [];
   for (let n = 1; n <= EVIDENCE_ROWS; n++) {
     const kind = values[`evidence-${n}-kind`] ?? '';
     const reference = (values[`evidence-${n}-reference`] ?? '').trim();
     const expires = (values[`evidence-${n}-expiresAt`] ?? '').trim();
-    if (kind === '' && reference === '' && expires === '') continue;
+    const rowFiles = files.get(n) ?? [];
+    if (kind === '' && reference === '' && expires === '' && rowFiles.length === 0) continue;
     entries.push({
       kind: kind || undefined,
       reference,
       ...(expires ? { expiresAt: /^\d{4}-\d{2}-\d{2}$/.test(expires) ? `${expires}T00:00:00.000Z` : expires } : {}),
+      ...(rowFiles.length > 0 ? { files: rowFiles } : {}),
     });
     rows.push(n);
   }
@@ -99,7 +106,7 @@ export function providerApplyRoutes(app: FastifyInstance, ctx: UiContext): void 
           ${
             offerings.length === 0
               ? html`<p>Add an offering on <a href="/ui/provider">your home page</a> first.</p>`
-              : html`<form method="post" action="/ui/provider/apply">
+              : html`<form method="post" action="/ui/provider/apply" enctype="multipart/form-data">
                   ${csrfField(csrf)}${commandIdField(values)}
                   <input type="hidden" name="frameworkVersion" value="${current.version}">
                   ${selectField({ ...common, name: 'offeringId', label: LABELS.offeringId as string, required: true, empty: 'Choose…', options: offerings.map((o) => [o.offeringId, `${o.name} (${o.offeringId})`] as const) })}
@@ -118,7 +125,20 @@ export function providerApplyRoutes(app: FastifyInstance, ctx: UiContext): void 
   app.post('/provider/apply', async (request, reply) => {
     const actor = requireProvider(request);
     const values = formValues(request.body);
-    const { entries, rows } = evidenceOf(values);
+    // Each row's file is stored first, so that the application names it by its hash.
+    const stored = new Map<number, EvidenceFile[]>();
+    try {
+      for (const upload of uploadedFiles(request.body)) {
+        const row = /^evidence-(\d+)-file$/.exec(upload.field)?.[1];
+        if (row === undefined) continue;
+        const [file] = await storeUploads(deps, [upload]);
+        stored.set(Number(row), [...(stored.get(Number(row)) ?? []), file as EvidenceFile]);
+      }
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind === 'internal' || err.kind === 'unavailable') throw err;
+      return render(request, reply, actor, values, { [err.field ?? '']: err.message }, statusOf(err));
+    }
+    const { entries, rows } = evidenceOf(values, stored);
     const parsed = SubmitAccreditationBody.safeParse({
       offeringId: values.offeringId ?? '',
       requestedBaseline: values.requestedBaseline || undefined,

@@ -16,10 +16,10 @@ import { openSqliteEventStore, type SqliteEventStore } from '../eventstore/sqlit
 import { openReadModelDb, ensureCheckpointTable, type ReadModelDb } from '../projections/db';
 import { allProjections } from '../projections/index';
 import { NOC_STATUS_AFTER, type NocRecordedEvent } from '../projections/noc/noc-events';
+import { NOTIFICATION_DELIVERY_TABLES } from '../projections/noc/deliveries';
 import { NOC_NOTIFICATION_TABLES, nocNotificationFor } from '../projections/noc/notifications';
 import { NOC_QUEUE_TABLES, nocTaskFor, type NocQueueCase } from '../projections/noc/queue';
 import { NOC_REGISTER_TABLES } from '../projections/noc/register';
-import { OUTBOX_TABLES } from '../projections/outbox';
 import { ProjectionRunner } from '../projections/runner';
 import { fillStoreWithNocEvents } from './fixtures';
 import { formatRate, rate, registerBench, type BenchContext } from './registry';
@@ -47,7 +47,7 @@ function rawRebuild(eventsPath: string, target: string, upTo: number): number {
   const db = new Database(target);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(NOC_REGISTER_TABLES + NOC_QUEUE_TABLES + NOC_NOTIFICATION_TABLES + OUTBOX_TABLES);
+  db.exec(NOC_REGISTER_TABLES + NOC_QUEUE_TABLES + NOC_NOTIFICATION_TABLES + NOTIFICATION_DELIVERY_TABLES);
   ensureCheckpointTable(db);
 
   const page = source.prepare('SELECT global_position, event_id, stream, revision, type, data, metadata FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?');

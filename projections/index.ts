@@ -14,7 +14,6 @@ export type { Projection } from './projection';
 export { ProjectionRunner, ProjectionFailedError, type ProjectionStatus, type RunnerHealth } from './runner';
 export { openReadModelDb, type ReadModelDb } from './db';
 export { readCheckpoints, type CheckpointRow } from './checkpoints';
-export { OutboxDispatcher, logFileChannel, type NotificationChannel } from './outbox';
 export { createNocQueries } from './noc/queries';
 export { createAccreditedListQueries, type AccreditedListQueries } from './accreditation/queries';
 export { createAccreditationQueueQueries, type AccreditationQueueQueries } from './accreditation/queue';

@@ -9,7 +9,7 @@ import { ProjectionRunner } from './runner';
  * `tsx projections/rebuild.ts [name]`: throws a read model away (all of them without a name) and
  * projects the whole log again, then exits. A projector running at the same time notices the moved
  * checkpoint and follows; both commit under the write lock with a checkpoint check, so no event is
- * applied twice. Notifications already sent are not sent again (see projections/outbox.ts).
+ * applied twice. Notifications already sent are not sent again (see projections/mail/dispatcher.ts).
  */
 async function main(): Promise<void> {
   const name = process.argv[2];

@@ -1,3 +1,4 @@
+import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { canSeePseRecord } from '../../domain/shared/visibility';
 import { z } from 'zod';
@@ -21,6 +22,9 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
     if (deps.pseGateway === undefined) throw new DomainError('UNAVAILABLE', 'The PSE register is not available on this server');
     return deps.pseGateway;
   };
+  /** A registered entity the actor may see; any other answers 404, as if it did not exist. */
+  const registeredPse = (actor: Actor, pseId: string) =>
+    visibleOrNotFound(gateway().state(pseId), (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state), `No PSE ${pseId} is registered`);
 
   return [
     defineRoute({
@@ -74,12 +78,7 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       description:
         "The entity's own officers, its province's provincial officers and the Cloud Office's staff (federal staff see every province); any other answers 404, as if it did not exist.",
       errors: [503],
-      handler: ({ actor, params }) =>
-        visibleOrNotFound(
-          gateway().state(params.pseId),
-          (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state),
-          `No PSE ${params.pseId} is registered`,
-        ),
+      handler: ({ actor, params }) => registeredPse(actor, params.pseId),
     }),
     defineRoute({
       method: 'POST',
@@ -100,7 +99,7 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       response: PseViewSchema,
       errors: [403, 409, 422, 503],
       async handler({ actor, params, body, idempotencyKey }) {
-        await visibleOrNotFound(gateway().state(params.pseId), (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state), `No PSE ${params.pseId} is registered`);
+        await registeredPse(actor, params.pseId);
         return gateway().correct(actor, params.pseId, body, idempotencyKey ?? newCommandId());
       },
     }),
@@ -123,7 +122,7 @@ export function pseRoutes(deps: ApiDeps): AnyRoute[] {
       response: PseViewSchema,
       errors: [403, 409, 422, 503],
       async handler({ actor, params, body, idempotencyKey }) {
-        await visibleOrNotFound(gateway().state(params.pseId), (view) => view.state.status === 'registered' && canSeePseRecord(actor, view.state), `No PSE ${params.pseId} is registered`);
+        await registeredPse(actor, params.pseId);
         return gateway().changeJurisdiction(actor, params.pseId, body, idempotencyKey ?? newCommandId());
       },
     }),

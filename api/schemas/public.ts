@@ -80,14 +80,15 @@ export const AccreditationChanges = z.object({
 
 export const OfferingParams = z.object({ offeringId: OfferingId });
 
-export const OfferingRecordSchema = z.object({
-  offeringId: z.string(),
-  offeringName: z.string(),
-  cspId: z.string(),
-  cspName: z.string().nullable(),
-  deploymentModel: DeploymentModel,
-  serviceModels: z.array(ServiceModel),
-  dataCentres: z.array(DataCentre),
+export const OfferingRecordSchema = AccreditedListRowSchema.pick({
+  offeringId: true,
+  offeringName: true,
+  cspId: true,
+  cspName: true,
+  deploymentModel: true,
+  serviceModels: true,
+  dataCentres: true,
+}).extend({
   status: PublicAccreditationStatus,
   retired: z.boolean().describe('The provider retired the offering: it is not on the list, whatever its accreditation'),
   accreditation: AccreditedListRowSchema.pick({

@@ -6,6 +6,11 @@ function replaced(state: RegistrationDeskState, requestId: string, change: (r: R
   return { requests: state.requests.map((r) => (r.requestId === requestId ? change(r) : r)) };
 }
 
+/** What a request keeps from its asking, whatever is decided on it. */
+function asked(r: RegistrationRequest): Pick<RegistrationRequest, 'requestId' | 'organisation' | 'username' | 'requestedAt'> {
+  return { requestId: r.requestId, organisation: r.organisation, username: r.username, requestedAt: r.requestedAt };
+}
+
 /** Pure: the desk after one event. */
 export function evolveRegistrationDesk(state: RegistrationDeskState, event: CspRegistrationEvent): RegistrationDeskState {
   switch (event.type) {
@@ -15,10 +20,7 @@ export function evolveRegistrationDesk(state: RegistrationDeskState, event: CspR
       const { cspId, approvedBy, approvedAt } = event.data;
       return replaced(state, event.data.requestId, (r) => ({
         status: 'approved',
-        requestId: r.requestId,
-        organisation: r.organisation,
-        username: r.username,
-        requestedAt: r.requestedAt,
+        ...asked(r),
         cspId,
         decidedBy: approvedBy,
         decidedAt: approvedAt,
@@ -28,10 +30,7 @@ export function evolveRegistrationDesk(state: RegistrationDeskState, event: CspR
       const { reasons, refusedBy, refusedAt } = event.data;
       return replaced(state, event.data.requestId, (r) => ({
         status: 'refused',
-        requestId: r.requestId,
-        organisation: r.organisation,
-        username: r.username,
-        requestedAt: r.requestedAt,
+        ...asked(r),
         reasons,
         decidedBy: refusedBy,
         decidedAt: refusedAt,

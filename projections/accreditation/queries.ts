@@ -57,14 +57,8 @@ export interface ChangesFilter {
  * An offering's public record: what it is, who provides it, the accreditation it holds (none once it
  * ended) and every entry of the change log about it, newest first.
  */
-export interface OfferingRecord {
-  offeringId: string;
-  offeringName: string;
-  cspId: string;
-  cspName: string | null;
-  deploymentModel: Offering['deploymentModel'];
-  serviceModels: Offering['serviceModels'];
-  dataCentres: Offering['dataCentres'];
+export interface OfferingRecord
+  extends Pick<AccreditedListRow, 'offeringId' | 'offeringName' | 'cspId' | 'cspName' | 'deploymentModel' | 'serviceModels' | 'dataCentres'> {
   status: PublicAccreditationStatus;
   /** The provider retired the offering: it is off the list whatever its accreditation says. */
   retired: boolean;

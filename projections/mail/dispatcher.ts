@@ -3,7 +3,7 @@ import type { Jurisdiction, Role } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
 import { NOTICE_TABLES } from '../notices/notices';
 import { resolveRecipients, type Audience, type NoticeOrganisation, type NoticePerson, type Recipient } from '../notices/recipients';
-import { OUTBOX_TABLES } from '../outbox';
+import { NOTIFICATION_DELIVERY_TABLES } from '../noc/deliveries';
 import { messageIdFor, type MailChannel } from './channels';
 
 /**
@@ -107,7 +107,7 @@ export class MailDispatcher {
     this.retryMaxMs = options.retryMaxMs ?? 300_000;
     // The notices projection may not have run yet; its tables exist empty meanwhile.
     this.db.exec(NOTICE_TABLES);
-    this.db.exec(OUTBOX_TABLES);
+    this.db.exec(NOTIFICATION_DELIVERY_TABLES);
     this.db.exec(MAIL_TABLES);
     if (options.fromFirstStart) {
       this.db.prepare('INSERT OR IGNORE INTO notice_mail_since (id, since_ms) VALUES (1, ?)').run(Date.now());

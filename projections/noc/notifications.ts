@@ -4,8 +4,8 @@ import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
-import { ensureOutboxTables } from '../outbox';
 import { statementCache, type Projection } from '../projection';
+import { ensureNotificationDeliveryTables } from './deliveries';
 import type { NocNotificationRow } from './read-model';
 import { asNocEvent, nocIdOf, type NocRecordedEvent } from './noc-events';
 import {
@@ -20,7 +20,7 @@ import {
  * What the requesting PSE is told, and when: information requested, the decision (on the NOC and on an
  * extension), expiry reminders, expiry and revocation; and what each entity using an offering is told
  * when its accreditation is suspended, reinstated or ends. A notification's id is its event's id, so projecting the log again (a
- * rebuild) yields the same rows and the outbox, which remembers deliveries by id, sends nothing twice.
+ * rebuild) yields the same rows, and the delivery records (./deliveries.ts), kept by id, still match them.
  */
 export const NOC_NOTIFICATION_TABLES = `
 CREATE TABLE IF NOT EXISTS noc_notification_cases (
@@ -230,8 +230,8 @@ export const nocNotificationsProjection: Projection = {
     db.exec(NOC_NOTIFICATION_TABLES);
     db.exec(OFFERING_NOTICE_TABLES);
     resetOfferingNoticeStatements(db);
-    // Deliveries are the outbox's record of what was sent; a reset must not forget them.
-    ensureOutboxTables(db);
+    // Deliveries record what was sent; a reset must not forget them.
+    ensureNotificationDeliveryTables(db);
     statements.clear(db);
   },
   handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type) || OFFERING_NOTICE_EVENTS.has(type),

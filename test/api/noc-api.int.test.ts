@@ -1,19 +1,7 @@
-import { testSigning } from '../support/command-keys';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import type { EventStore } from '../../eventstore/port';
-import { type Identity } from '../../identity';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { buildApi } from '../../api/server';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway } from '../../api/pse-gateway';
-import { devServerEnv, startTestWorker } from '../support/temporal';
-import { FakeNocQueries } from './fakes';
-import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
+import { NOC_REQUEST } from './harness';
+import { startWorkflowApi, type WorkflowApi } from './workflow-api';
 
 /**
  * The API over the real NOC workflow on the Temporal dev server: every refusal the workflow raises
@@ -32,54 +20,31 @@ const ACCOUNTS = {
 } as const;
 type Who = keyof typeof ACCOUNTS;
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let store: EventStore;
-let identity: Identity;
-let app: FastifyInstance;
-const tokens = {} as Record<Who, string>;
+let api: WorkflowApi<Who>;
 
 beforeAll(async () => {
-  env = await devServerEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = await createTestIdentity({ store });
-  for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD })).token;
-  }
-  const base = loadConfig({});
-  const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };
-  // The PSE register holds the two entities that request NOCs here; their NOCs take its jurisdictions.
-  const register = createTemporalPseGateway({ client: env.client, config, signing: testSigning(), procurementCheck: () => { throw new Error('no procurements here'); } });
-  const registrar = { userId: 'registrar', name: 'Registrar', role: 'admin', jurisdiction: 'federal' } as const;
-  await register.register(registrar, { pseId: 'pse-moitt', name: 'MoITT', ministry: 'IT', jurisdiction: 'federal' }, 'reg-moitt');
-  await register.register(registrar, { pseId: 'pse-lahore', name: 'Lahore', ministry: 'Local Government', jurisdiction: 'punjab' }, 'reg-lahore');
-  app = buildApi({
-    config,
-    identity,
-    nocGateway: createTemporalNocGateway(env.client, config, testSigning()),
-    nocQueries: new FakeNocQueries(),
-    eventStore: store,
-    health: async () => HEALTHY,
-    logger: pino({ level: 'silent' }),
+  api = await startWorkflowApi({
+    taskQueue: TASK_QUEUE,
+    accounts: ACCOUNTS,
+    deps: async ({ env, config, signing }) => {
+      // The PSE register holds the two entities that request NOCs here; their NOCs take its jurisdictions.
+      const register = createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: () => { throw new Error('no procurements here'); } });
+      const registrar = { userId: 'registrar', name: 'Registrar', role: 'admin', jurisdiction: 'federal' } as const;
+      await register.register(registrar, { pseId: 'pse-moitt', name: 'MoITT', ministry: 'IT', jurisdiction: 'federal' }, 'reg-moitt');
+      await register.register(registrar, { pseId: 'pse-lahore', name: 'Lahore', ministry: 'Local Government', jurisdiction: 'punjab' }, 'reg-lahore');
+      return { nocGateway: createTemporalNocGateway(env.client, config, signing) };
+    },
   });
-  await app.ready();
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  identity?.close();
-  await env?.teardown();
+  await api?.close();
 });
 
-const as = (who: Who) => ({ authorization: `Bearer ${tokens[who]}` });
+const as = (who: Who) => ({ authorization: `Bearer ${api.tokens[who]}` });
 
 async function post(who: Who, url: string, payload?: object, headers: Record<string, string> = {}) {
-  const res = await app.inject({ method: 'POST', url, headers: { ...as(who), ...headers }, payload });
+  const res = await api.app.inject({ method: 'POST', url, headers: { ...as(who), ...headers }, payload });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -97,14 +62,14 @@ describe('the NOC API over the real workflow', () => {
     const nocId = created.body.state.request.nocId as string;
     expect(nocId).toMatch(/^NOC-\d{4}-[0-9A-Z]{8}$/);
 
-    const shown = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('pse') });
+    const shown = await api.app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('pse') });
     expect(shown.statusCode).toBe(200);
     expect(shown.json()).toMatchObject({
       register: null,
       live: { revision: 0 },
       history: [{ type: 'NocRequested', revision: 0, actor: { role: 'pse' }, metadata: { correlationId: `noc:${nocId}` } }],
     });
-    const stranger = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('punjabPse') });
+    const stranger = await api.app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('punjabPse') });
     expect(stranger.statusCode).toBe(404);
   });
 
@@ -172,7 +137,7 @@ describe('the NOC API over the real workflow', () => {
     expect(same.status).toBe(403);
     expect(same.body.error.code).toBe('FOUR_EYES_VIOLATION');
     // A federal director oversees the province's NOCs (reads them) but does not decide them.
-    const read = await app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('director') });
+    const read = await api.app.inject({ method: 'GET', url: `/api/nocs/${nocId}`, headers: as('director') });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({ live: { state: { request: { nocId, jurisdiction: 'punjab' } } } });
     const federal = await post('director', `/api/nocs/${nocId}/decide`, { decision: 'reject', reasons: 'No' });
@@ -185,7 +150,7 @@ describe('the NOC API over the real workflow', () => {
     const nocId = await newNoc();
     expect((await post('pse', `/api/nocs/${nocId}/withdraw`, { reason: 'No longer needed' })).body.state.status).toBe('withdrawn');
     // The process closes once it reaches a final state; wait for that before acting again.
-    await env.client.workflow.getHandle(`noc:${nocId}`).result();
+    await api.env.client.workflow.getHandle(`noc:${nocId}`).result();
     const late = await post('pse', `/api/nocs/${nocId}/provide-information`, { answer: 'too late' });
     expect(late.status).toBe(409);
     expect(late.body.error).toMatchObject({ code: 'NOC_WRONG_STATE', message: `NOC ${nocId} is withdrawn; it takes no more actions` });

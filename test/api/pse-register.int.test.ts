@@ -1,19 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway } from '../../api/pse-gateway';
-import { buildApi } from '../../api/server';
-import { loadConfig } from '../../config/config';
-import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import type { Identity } from '../../identity';
-import { testSigning } from '../support/command-keys';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { devServerEnv, startTestWorker } from '../support/temporal';
-import { FakeNocQueries } from './fakes';
-import { HEALTHY, NOC_REQUEST, PASSWORD } from './harness';
+import { NOC_REQUEST } from './harness';
+import { startWorkflowApi, type WorkflowApi } from './workflow-api';
 
 /**
  * Keeping the PSE register over the real PSE and NOC processes: an entity's registrars correct its
@@ -33,49 +21,25 @@ const ACCOUNTS = {
 } as const;
 type Who = keyof typeof ACCOUNTS;
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let store: EventStore;
-let identity: Identity;
-let app: FastifyInstance;
-const tokens = {} as Record<Who, string>;
+let api: WorkflowApi<Who>;
 
 beforeAll(async () => {
-  env = await devServerEnv();
-  store = await openSqliteEventStore({ path: ':memory:' });
-  ({ worker, run: running } = await startTestWorker(env, store, TASK_QUEUE));
-  identity = await createTestIdentity({ store });
-  for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
-    tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD })).token;
-  }
-  const base = loadConfig({});
-  const config = { ...base, temporal: { ...base.temporal, taskQueue: TASK_QUEUE } };
-  const signing = testSigning();
-  app = buildApi({
-    config,
-    identity,
-    nocGateway: createTemporalNocGateway(env.client, config, signing),
-    pseGateway: createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: () => { throw new Error('no procurements here'); } }),
-    nocQueries: new FakeNocQueries(),
-    eventStore: store,
-    health: async () => HEALTHY,
-    logger: pino({ level: 'silent' }),
+  api = await startWorkflowApi({
+    taskQueue: TASK_QUEUE,
+    accounts: ACCOUNTS,
+    deps: async ({ env, config, signing }) => ({
+      nocGateway: createTemporalNocGateway(env.client, config, signing),
+      pseGateway: createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: () => { throw new Error('no procurements here'); } }),
+    }),
   });
-  await app.ready();
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  identity?.close();
-  await env?.teardown();
+  await api?.close();
 });
 
 async function send(who: Who, method: 'GET' | 'POST', url: string, payload?: object) {
-  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+  const res = await api.app.inject({ method, url, headers: { authorization: `Bearer ${api.tokens[who]}` }, ...(payload ? { payload } : {}) });
   return { status: res.statusCode, body: res.json() };
 }
 

@@ -1,4 +1,5 @@
 import { verifyStreamChain } from '../../eventstore/integrity/hash-chain';
+import { apiClient, type ApiClient, type Reply } from '../support/api-client';
 import { startStack, type Stack } from '../support/stack';
 import { reportFigures } from '../support/figures';
 
@@ -20,34 +21,18 @@ type Who = keyof typeof ACCOUNTS;
 const CASES = 5;
 
 let stack: Stack;
-const tokens = {} as Record<Who, string>;
+let client: ApiClient<Who>;
 
 beforeAll(async () => {
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD });
-  for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD, code: stack.totp.code(ACCOUNTS[who].username) });
-    tokens[who] = (res.body as { token: string }).token;
-  }
+  client = await apiClient(stack, ACCOUNTS, PASSWORD);
 });
 
 afterAll(async () => {
   await stack?.close();
 });
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, who?: Who, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${stack.base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (method: string, path: string, who?: Who, body?: unknown): Promise<Reply> => client.call(method, path, who, body);
 
 const request = {
   deviation: 'on-premises-hosting',
@@ -65,17 +50,17 @@ async function newNoc(): Promise<string> {
 }
 
 interface RaceOutcome {
-  winners: Answer[];
-  losers: Answer[];
+  winners: Reply[];
+  losers: Reply[];
 }
 
 /** Both actions sent at once; exactly one must be taken. */
-async function race(first: () => Promise<Answer>, second: () => Promise<Answer>): Promise<RaceOutcome> {
+async function race(first: () => Promise<Reply>, second: () => Promise<Reply>): Promise<RaceOutcome> {
   const answers = await Promise.all([first(), second()]);
   return { winners: answers.filter((a) => a.status === 200), losers: answers.filter((a) => a.status !== 200) };
 }
 
-const codeOf = (a: Answer): string => (a.body.error as { code: string }).code;
+const codeOf = (a: Reply): string => (a.body.error as { code: string }).code;
 
 function tallyOf(outcomes: readonly RaceOutcome[]): { winners: number; losers: number; codes: string } {
   const codes = new Map<string, number>();

@@ -11,6 +11,7 @@ import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway } from '../../api/pse-gateway';
 import { testSigning } from '../support/command-keys';
 import { reportFigures } from '../support/figures';
+import { apiClient, type ApiClient, type Reply } from '../support/api-client';
 import { startStack, type Stack } from '../support/stack';
 import { TcpProxy } from '../support/tcp-proxy';
 import { devServerEnv } from '../support/temporal';
@@ -40,7 +41,7 @@ type Who = keyof typeof ACCOUNTS;
 let stack: Stack;
 let proxy: TcpProxy;
 let connection: Connection;
-const tokens = {} as Record<Who, string>;
+let api: ApiClient<Who>;
 
 /** The API's gateways and health check, over a client that reaches Temporal only through the relay. */
 function throughRelay(client: Client, connection: Connection): (deps: ApiDeps, env: TestWorkflowEnvironment) => ApiDeps {
@@ -67,10 +68,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: proxy.address });
   const client = new Client({ connection, namespace: env.namespace ?? 'cloud-office' });
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD, env: Promise.resolve(env), apiDeps: throughRelay(client, connection) });
-  for (const who of Object.keys(ACCOUNTS) as Who[]) {
-    const res = await call('POST', '/api/auth/login', undefined, { username: ACCOUNTS[who].username, password: PASSWORD, code: stack.totp.code(ACCOUNTS[who].username) });
-    tokens[who] = (res.body as { token: string }).token;
-  }
+  api = await apiClient(stack, ACCOUNTS, PASSWORD);
 });
 
 afterAll(async () => {
@@ -80,20 +78,7 @@ afterAll(async () => {
   await proxy?.cut();
 });
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, who?: Who, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${stack.base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (method: string, path: string, who?: Who, body?: unknown): Promise<Reply> => api.call(method, path, who, body);
 
 const request = {
   deviation: 'on-premises-hosting',
@@ -103,11 +88,11 @@ const request = {
   systems: ['payroll'],
   requestedMonths: 6,
 };
-const nocIdOf = (a: Answer): string => ((a.body.state ?? a.body) as { request: { nocId: string } }).request.nocId;
-const codeOf = (a: Answer): string | undefined => (a.body.error as { code?: string } | undefined)?.code;
+const nocIdOf = (a: Reply): string => ((a.body.state ?? a.body) as { request: { nocId: string } }).request.nocId;
+const codeOf = (a: Reply): string | undefined => (a.body.error as { code?: string } | undefined)?.code;
 
 /** What a reader sees of the read models: the same before, during and after the outage (but the instant of the check). */
-async function reads(): Promise<Answer[]> {
+async function reads(): Promise<Reply[]> {
   const answers = await Promise.all([
     call('GET', '/api/accredited-list'),
     call('GET', '/api/procurement-check?pse=pse-moitt&offering=no-such-offering&dataClass=restricted'),
@@ -134,7 +119,7 @@ describe('Temporal unreachable from the API', () => {
     let writesRefused = 0;
     let readsServed = 0;
     const otherAnswers: string[] = [];
-    let health: Answer | undefined;
+    let health: Reply | undefined;
     let slowestRefusalMs = 0;
     do {
       const sent = Date.now();
@@ -161,7 +146,7 @@ describe('Temporal unreachable from the API', () => {
 
     await proxy.restore();
     const back = Date.now();
-    let recommended: Answer;
+    let recommended: Reply;
     let refusedWhileReconnecting = 0;
     for (;;) {
       recommended = await call('POST', `/api/nocs/${nocId}/recommend`, 'reviewer', { recommendation: 'approve', reasons: 'Justified' });
@@ -195,7 +180,7 @@ describe('the event store busy under a write the API makes itself', () => {
     const newAccount = { username: 'nadia', role: 'reviewer', jurisdiction: 'federal', password: PASSWORD };
     const eventsBefore = (await stack.store.readAll()).length;
     const holder = new Database(join(stack.dir, 'events.db'));
-    let refused: Answer;
+    let refused: Reply;
     try {
       holder.exec('BEGIN IMMEDIATE');
       holder.prepare("INSERT INTO streams (stream, revision) VALUES ('lock-holder', 0)").run();

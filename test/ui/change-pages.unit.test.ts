@@ -1,30 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { ComplianceGateway } from '../../api/compliance-gateway';
-import { loadConfig } from '../../config/config';
 import { decideChange } from '../../domain/compliance/change-decide';
 import type { ChangeEvent } from '../../domain/compliance/change-events';
 import { foldChange } from '../../domain/compliance/change-evolve';
 import type { ChangeCommand } from '../../domain/compliance/change-commands';
-import type { Identity } from '../../identity';
 import type { ComplianceDashboardRow, ComplianceQueries } from '../../projections/compliance/queries';
-import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore } from '../api/fakes';
 import { ACCREDITATION, C, CHANGE, actors, at, cev } from '../domain/compliance-fixtures';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { InjectBrowser as Browser } from './inject-browser';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The significant change pages and their queue tasks, through HTTP, over a gateway that runs the real change decider. */
-const PASSWORD = 'a long enough password';
 const STREAM = 'change-CHG-1';
 
-let dir: string;
-let identity: Identity;
 let store: FakeEventStore;
-let app: FastifyInstance;
+let page: PageHarness;
 
 const history = (): ChangeEvent[] => (store.streams.get(STREAM) ?? []).map((r) => ({ type: r.type, data: r.data }) as ChangeEvent);
 const view = () => ({ state: foldChange(history()), revision: history().length - 1 });
@@ -77,40 +65,26 @@ const complianceQueries: ComplianceQueries = {
 };
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'change-pages-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'dua', role: 'director', jurisdiction: 'federal', displayName: 'Dua Director', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus', displayName: 'Nimbus Rep', password: PASSWORD });
   store = new FakeEventStore();
   const requested = cev.requested();
   store.add(STREAM, requested.type, requested.data, actors.csp);
-  app = composeOffice({
+  page = await openPageHarness({
+    name: 'change-pages',
     // A long service level: the change's planned date is what the queue's due date shows.
-    config: { ...loadConfig({ SERVICE_LEVELS: '{"change.recommend-change":365,"change.decide-change":365}' }), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    complianceGateway: gateway,
-    complianceQueries,
-    eventStore: store as never,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
+    env: { SERVICE_LEVELS: '{"change.recommend-change":365,"change.decide-change":365}' },
+    people: [
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+      { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director' },
+      { username: 'dua', role: 'director', jurisdiction: 'federal', displayName: 'Dua Director' },
+      { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus', displayName: 'Nimbus Rep' },
+    ],
+    deps: () => ({ complianceGateway: gateway, complianceQueries, eventStore: store as never }),
   });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 describe('the significant change pages', () => {
   it('list the changes and put a requested one in the reviewers’ queue, due by its planned date', async () => {

@@ -1,26 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { PseGateway } from '../../api/pse-gateway';
-import { loadConfig } from '../../config/config';
 import { decidePse, foldPse, type PseCommand, type PseEvent } from '../../domain/pse';
 import { DomainError } from '../../domain/shared/errors';
-import type { Identity } from '../../identity';
 import type { PseRegisterQueries } from '../../projections/pse/entities';
-import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { InjectBrowser as Browser } from './inject-browser';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The entity register's pages, through HTTP, over an in-memory register that runs the real decider. */
-const PASSWORD = 'a long enough password';
 const NOW = '2026-12-01T09:00:00.000Z';
 
-let dir: string;
-let identity: Identity;
-let app: FastifyInstance;
+let page: PageHarness;
 let streams: Map<string, PseEvent[]>;
 
 function run(pseId: string, command: PseCommand) {
@@ -54,40 +41,25 @@ const register: PseRegisterQueries = {
 };
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'entity-pages-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'amna', role: 'admin', jurisdiction: 'federal', displayName: 'Amna Admin', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'pervaiz', role: 'provincial-officer', jurisdiction: 'punjab', displayName: 'Pervaiz Officer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'sana', role: 'provincial-officer', jurisdiction: 'sindh', displayName: 'Sana Officer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
   streams = new Map();
   const admin = { userId: 'seed', name: 'Seed', role: 'admin', jurisdiction: 'federal' } as const;
   run('pse-pitb', { type: 'RegisterPse', actor: admin, data: { pseId: 'pse-pitb', name: 'Punjab IT Board', ministry: 'S&GAD', jurisdiction: 'punjab' } });
   run('pse-sindh-health', { type: 'RegisterPse', actor: admin, data: { pseId: 'pse-sindh-health', name: 'Sindh Health', ministry: 'Health', jurisdiction: 'sindh' } });
-  app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    pseGateway: gateway,
-    pseRegister: register,
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
+  page = await openPageHarness({
+    name: 'entity-pages',
+    people: [
+      { username: 'amna', role: 'admin', jurisdiction: 'federal', displayName: 'Amna Admin' },
+      { username: 'pervaiz', role: 'provincial-officer', jurisdiction: 'punjab', displayName: 'Pervaiz Officer' },
+      { username: 'sana', role: 'provincial-officer', jurisdiction: 'sindh', displayName: 'Sana Officer' },
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+    ],
+    deps: () => ({ pseGateway: gateway, pseRegister: register }),
   });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 describe('the entity register pages', () => {
   it("list a provincial officer's own province's entities only, and register one there through the form", async () => {

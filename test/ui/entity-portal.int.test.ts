@@ -1,71 +1,49 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
-import type { ApiDeps } from '../../api/deps';
 import type { Actor } from '../../domain/shared/actor';
 import type { WorkloadBucket } from '../../projections/adoption/queries';
-import { type Identity } from '../../identity';
-import { composeOffice } from '../../server/compose';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { FakeEventStore, FakeNocQueries } from '../api/fakes';
-import { InjectBrowser as Browser } from './inject-browser';
 import { adoptionWith, FakePseGateway, MirroredNocGateway, publicQueriesOver } from './entity-world';
+import type { InjectBrowser as Browser } from './inject-browser';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The entity portal's pages through HTTP, over the real deciders and check behind in-memory ports. */
-const PASSWORD = 'a long enough password';
 const reviewer: Actor = { userId: 'u-rania', name: 'Rania Reviewer', role: 'reviewer', jurisdiction: 'federal' };
 const director: Actor = { userId: 'u-dawood', name: 'Dawood Director', role: 'director', jurisdiction: 'federal' };
 
-let dir: string;
-let identity: Identity;
 let store: FakeEventStore;
 let nocs: MirroredNocGateway;
 let pses: FakePseGateway;
 let buckets: { pseId: string; procurementId: string; bucket: WorkloadBucket }[];
-let app: FastifyInstance;
+let page: PageHarness;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'entity-portal-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'MoITT Officer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'fbr', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-fbr', displayName: 'FBR Officer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'newbie', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-new', displayName: 'New Officer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
   store = new FakeEventStore();
   const register = new FakeNocQueries();
   nocs = new MirroredNocGateway(store, register);
   const publicQueries = publicQueriesOver(nocs);
   pses = new FakePseGateway(publicQueries, ['pse-moitt', 'pse-fbr']);
   buckets = [];
-  const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: nocs,
-    nocQueries: register,
-    pseGateway: pses,
-    publicQueries,
-    adoptionQueries: { ...adoptionWith([]), buckets: () => buckets },
-    eventStore: store,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  app = composeOffice(deps);
+  page = await openPageHarness({
+    name: 'entity-portal',
+    people: [
+      { username: 'moitt', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'MoITT Officer' },
+      { username: 'fbr', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-fbr', displayName: 'FBR Officer' },
+      { username: 'newbie', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-new', displayName: 'New Officer' },
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+    ],
+    deps: () => ({
+      nocGateway: nocs,
+      nocQueries: register,
+      pseGateway: pses,
+      publicQueries,
+      adoptionQueries: { ...adoptionWith([]), buckets: () => buckets },
+      eventStore: store,
+    }),
+  });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 const moitt: Actor = { userId: 'u-moitt', name: 'MoITT Officer', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt' };
 const NOC_FORM = {
@@ -145,7 +123,7 @@ describe('the entity home', () => {
     const _csrf = await staff.csrf('/ui/queue');
     for (const url of pages) expect({ url, status: (await staff.request('GET', url)).statusCode }).toEqual({ url, status: 403 });
     for (const url of forms) expect({ url, status: (await staff.request('POST', url, { _csrf, reason: 'x' })).statusCode }).toEqual({ url, status: 403 });
-    const visitor = new Browser(app);
+    const visitor = page.visitor();
     for (const url of pages) {
       const res = await visitor.request('GET', url);
       expect({ url, status: res.statusCode, location: res.headers.location }).toEqual({ url, status: 303, location: expect.stringMatching(/^\/ui\/login/) });

@@ -1,58 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { createFrameworkRegister, type FrameworkRegister } from '../../api/framework-register';
-import { loadConfig } from '../../config/config';
-import type { Identity } from '../../identity';
-import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { MemoryStreams } from '../api/framework-register-store';
 import { FRAMEWORK_1_0 } from '../domain/framework-fixtures';
 import { nextFramework } from '../domain/framework-fixtures-register';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { InjectBrowser as Browser } from './inject-browser';
+import type { InjectBrowser as Browser } from './inject-browser';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The directors' framework version pages and their queue tasks, through HTTP, over the real register on an in-memory store. */
-const PASSWORD = 'a long enough password';
 const NEXT = JSON.stringify(nextFramework('1.1', '2027-01-01T00:00:00.000Z'), null, 2);
 
-let dir: string;
-let identity: Identity;
 let register: FrameworkRegister;
-let app: FastifyInstance;
+let page: PageHarness;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'framework-versions-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'dua', role: 'director', jurisdiction: 'federal', displayName: 'Dua Director', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
   register = createFrameworkRegister({ eventStore: new MemoryStreams(), genesis: FRAMEWORK_1_0, now: () => new Date('2026-12-01T09:00:00.000Z') });
-  app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    frameworkRegister: register,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
+  page = await openPageHarness({
+    name: 'framework-versions',
+    people: [
+      { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director' },
+      { username: 'dua', role: 'director', jurisdiction: 'federal', displayName: 'Dua Director' },
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+    ],
+    deps: () => ({ frameworkRegister: register }),
   });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 async function propose(director: Browser): Promise<void> {
   const _csrf = await director.csrf('/ui/frameworks');

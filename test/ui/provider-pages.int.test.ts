@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createFsEvidenceStore } from '../../evidence/fs-store';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { AccreditationGateway } from '../../api/accreditation-gateway';
 import type { ComplianceGateway } from '../../api/compliance-gateway';
 import { createFrameworkRegister } from '../../api/framework-register';
@@ -12,37 +7,28 @@ import { createFrameworkLibrary } from '../../config/framework';
 import type { AccreditationView } from '../../workflows/accreditation/messages';
 import { MemoryStreams } from '../api/framework-register-store';
 import type { CspGateway } from '../../api/csp-gateway';
-import type { ApiDeps } from '../../api/deps';
-import { loadConfig } from '../../config/config';
 import { periodOf, previousPeriod } from '../../domain/compliance/period';
 import { decideCsp, foldCsp, type CspCommand, type CspEvent } from '../../domain/csp';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { type Identity } from '../../identity';
 import type { ComplianceDashboardRow } from '../../projections/compliance/queries';
-import { composeOffice } from '../../server/compose';
 import type { ChangeView } from '../../workflows/compliance/change-messages';
 import type { MonitoringActionInput, MonitoringView } from '../../workflows/compliance/messages';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { GOV_CLOUD, ORGANISATION } from '../domain/csp-fixtures';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { InjectBrowser as Browser } from './inject-browser';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The provider's home, its offering forms, the monthly report and the significant change request, through HTTP over fakes. */
-const PASSWORD = 'a long enough password';
 const CSP_ID = 'csp-nimbus';
 const APPLICATION = 'ACC-2026-AAAAAAAA';
 const NOW = new Date('2026-12-06T09:00:00.000Z');
 const office: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 
-let dir: string;
-let identity: Identity;
 let register: CspEvent[];
 let reports: MonitoringActionInput[];
 let changes: unknown[];
 let refuseChange: DomainError | undefined;
 let submitted: unknown[];
-let app: FastifyInstance;
+let page: PageHarness;
 
 const cspGateway: CspGateway = {
   async register() {
@@ -112,56 +98,42 @@ const complianceGateway: ComplianceGateway = {
 };
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'provider-pages-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'nadia', role: 'csp', jurisdiction: 'federal', organisationId: CSP_ID, displayName: 'Nadia Nimbus', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
   const registered = decideCsp({ type: 'RegisterCsp', actor: office, data: { ...ORGANISATION, cspId: CSP_ID } }, { status: 'none' }, { now: NOW.toISOString() });
   register = [...registered, { type: 'OfferingAdded', data: { ...GOV_CLOUD, addedBy: 'u-nadia' } }, { type: 'OfferingAccreditationHeld', data: { offeringId: 'off-gov', applicationId: APPLICATION, status: 'accredited' } }];
   reports = [];
   changes = [];
   refuseChange = undefined;
   submitted = [];
-  const config = { ...loadConfig({}), dataDir: dir };
   const accreditationGateway = {
     async submit(_actor, payload) {
       submitted.push(payload);
       return { state: { status: 'submitted', application: { applicationId: 'ACC-2026-NEW00001' } }, revision: 0, complianceRefusals: [] } as unknown as AccreditationView;
     },
   } as Pick<AccreditationGateway, 'submit'> as AccreditationGateway;
-  const deps: ApiDeps = {
-    config,
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    cspGateway,
-    complianceGateway,
-    accreditationGateway,
-    frameworkRegister: createFrameworkRegister({ eventStore: new MemoryStreams(), genesis: createFrameworkLibrary(config.framework).load('1.0') }),
-    complianceQueries: { dashboard: (actor) => (actor.organisationId === CSP_ID ? [row] : []), queue: () => [] },
-    accreditationQueue: {
-      queue: (actor) => (actor.role === 'csp' ? [{ taskId: 't1', applicationId: 'ACC-2026-BBBBBBBB', kind: 'answer-information', role: 'csp', cspId: CSP_ID, excludedUserIds: [], createdAt: '2026-12-01T00:00:00.000Z', dueAt: '2026-12-31T00:00:00.000Z' }] : []),
-      applications: () => [{ applicationId: APPLICATION, cspId: CSP_ID, offeringId: 'off-gov', offeringName: 'Nimbus Government Cloud', requestedBaseline: 'baseline', status: 'accredited', submittedAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-08-01T00:00:00.000Z' }],
-    },
-    eventStore: new FakeEventStore(),
-    evidence: { store: createFsEvidenceStore(dir, { maxBytes: 4096 }), references: { referencesTo: () => [] }, maxBytes: 4096 },
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  app = composeOffice(deps);
+  page = await openPageHarness({
+    name: 'provider-pages',
+    people: [
+      { username: 'nadia', role: 'csp', jurisdiction: 'federal', organisationId: CSP_ID, displayName: 'Nadia Nimbus' },
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+    ],
+    deps: ({ config }) => ({
+      cspGateway,
+      complianceGateway,
+      accreditationGateway,
+      frameworkRegister: createFrameworkRegister({ eventStore: new MemoryStreams(), genesis: createFrameworkLibrary(config.framework).load('1.0') }),
+      complianceQueries: { dashboard: (actor) => (actor.organisationId === CSP_ID ? [row] : []), queue: () => [] },
+      accreditationQueue: {
+        queue: (actor) => (actor.role === 'csp' ? [{ taskId: 't1', applicationId: 'ACC-2026-BBBBBBBB', kind: 'answer-information', role: 'csp', cspId: CSP_ID, excludedUserIds: [], createdAt: '2026-12-01T00:00:00.000Z', dueAt: '2026-12-31T00:00:00.000Z' }] : []),
+        applications: () => [{ applicationId: APPLICATION, cspId: CSP_ID, offeringId: 'off-gov', offeringName: 'Nimbus Government Cloud', requestedBaseline: 'baseline', status: 'accredited', submittedAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-08-01T00:00:00.000Z' }],
+      },
+      evidence: { store: createFsEvidenceStore(config.dataDir, { maxBytes: 4096 }), references: { referencesTo: () => [] }, maxBytes: 4096 },
+    }),
+  });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 describe('the provider home', () => {
   it('shows the offerings, what waits with its deadline, the applications, the review, the overdue finding and the reports due', async () => {

@@ -1,23 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
-import type { ApiDeps } from '../../api/deps';
 import type { ComplianceGateway } from '../../api/compliance-gateway';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { ComplianceDashboardRow, ComplianceQueries, ComplianceTaskRow } from '../../projections/compliance/queries';
 import type { ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
-import { type Identity } from '../../identity';
-import { composeOffice } from '../../server/compose';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
-import { InjectBrowser as Browser } from './inject-browser';
+import { FakeEventStore } from '../api/fakes';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The compliance review pages, queue rows and dashboard, through HTTP, over a fake gateway and a fake store. */
-const PASSWORD = 'a long enough password';
 const REVIEW = 'REV-2026-TEST0001';
 const STREAM = `review-${REVIEW}`;
 const engine: Actor = SYSTEM_ACTOR;
@@ -25,13 +14,11 @@ const rania: Actor = { userId: 'u-rania', name: 'Rania Reviewer', role: 'reviewe
 const rafay: Actor = { userId: 'u-rafay', name: 'Rafay Reviewer', role: 'reviewer', jurisdiction: 'federal' };
 const csp: Actor = { userId: 'u-nimbus', name: 'Nimbus Rep', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus' };
 
-let dir: string;
-let identity: Identity;
 let store: FakeEventStore;
 let actions: ReviewActionInput[];
 let refuse: DomainError | undefined;
 let tasks: ComplianceTaskRow[];
-let app: FastifyInstance;
+let page: PageHarness;
 
 const gateway: ComplianceGateway = {
   async openReview() {
@@ -96,40 +83,24 @@ function opened(): void {
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'review-pages-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
   store = new FakeEventStore();
   actions = [];
   refuse = undefined;
   tasks = [];
-  const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    complianceGateway: gateway,
-    complianceQueries,
-    eventStore: store,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  app = composeOffice(deps);
+  page = await openPageHarness({
+    name: 'review-pages',
+    people: [
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+      { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director' },
+      { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep' },
+    ],
+    deps: () => ({ complianceGateway: gateway, complianceQueries, eventStore: store }),
+  });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 /** The ids of the review forms on a page. */
 const formsOn = (body: string): string[] => [...body.matchAll(/action="\/ui\/reviews\/[^/"]+\/([a-z-]+)"/g)].map((m) => m[1] as string);

@@ -1,64 +1,42 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { createCaseNotes, notesStream } from '../../api/case-notes';
-import { loadConfig } from '../../config/config';
 import type { Actor } from '../../domain/shared/actor';
-import type { Identity } from '../../identity';
-import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries, registerRow } from '../api/fakes';
+import { FakeEventStore, FakeNocQueries, registerRow } from '../api/fakes';
 import { MemoryStreams } from '../api/framework-register-store';
 import { NOC_REQUEST } from '../api/harness';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { InjectBrowser as Browser } from './inject-browser';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** Internal notes on a NOC's page: staff write them, auditors read them, the entity never sees them. */
-const PASSWORD = 'a long enough password';
 const NOC = 'NOC-2026-NOTES';
 const PAGE = `/ui/nocs/${NOC}`;
 
-let dir: string;
-let identity: Identity;
+let page: PageHarness;
 let notes: MemoryStreams;
-let app: FastifyInstance;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'case-notes-pages-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
-  const officer = await seedEnrolledAccount(identity, { username: 'parveen', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'Parveen PSE', password: PASSWORD });
-  const store = new FakeEventStore();
-  const pse: Actor = officer.actor;
-  store.add(`noc-${NOC}`, 'NocRequested', { ...NOC_REQUEST, nocId: NOC, pseId: 'pse-moitt', jurisdiction: 'federal', requestedBy: pse.userId, requestedAt: '2026-11-02T09:00:00.000Z' }, pse);
-  const queries = new FakeNocQueries();
-  queries.rows.set(NOC, registerRow({ nocId: NOC, pseId: 'pse-moitt' }));
   notes = new MemoryStreams();
-  app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: queries,
-    eventStore: store as never,
-    caseNotes: createCaseNotes({ eventStore: notes }),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
+  page = await openPageHarness({
+    name: 'case-notes-pages',
+    people: [
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+      { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor' },
+      { username: 'parveen', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'Parveen PSE' },
+    ],
+    deps: ({ identity }) => {
+      const officer = identity.listAccounts().find((a) => a.username === 'parveen');
+      if (!officer) throw new Error('the entity officer is not enrolled');
+      const pse: Actor = { userId: officer.id, name: officer.displayName, role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt' };
+      const store = new FakeEventStore();
+      store.add(`noc-${NOC}`, 'NocRequested', { ...NOC_REQUEST, nocId: NOC, pseId: 'pse-moitt', jurisdiction: 'federal', requestedBy: pse.userId, requestedAt: '2026-11-02T09:00:00.000Z' }, pse);
+      const queries = new FakeNocQueries();
+      queries.rows.set(NOC, registerRow({ nocId: NOC, pseId: 'pse-moitt' }));
+      return { nocQueries: queries, eventStore: store as never, caseNotes: createCaseNotes({ eventStore: notes }) };
+    },
   });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 const recorded = async (): Promise<string[]> => (await notes.readStream(notesStream('noc', NOC))).map((e) => (e.data as { text: string }).text);
 

@@ -33,7 +33,7 @@ export interface PageHarnessOptions {
   /** Configuration variables the office starts with (loadConfig's environment). */
   env?: Record<string, string>;
   /** The ports under test; the NOC gateway and queries, event store, health and logger default to fakes. */
-  deps?: (world: { config: AppConfig }) => Partial<ApiDeps>;
+  deps?: (world: { config: AppConfig; identity: Identity }) => Partial<ApiDeps>;
 }
 
 const PASSWORD = 'a long enough password';
@@ -51,7 +51,7 @@ export async function openPageHarness(options: PageHarnessOptions): Promise<Page
     eventStore: new FakeEventStore(),
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
-    ...options.deps?.({ config }),
+    ...options.deps?.({ config, identity }),
   });
   return {
     visitor: () => new InjectBrowser(app),

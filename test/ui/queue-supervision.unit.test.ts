@@ -1,30 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
-import type { Identity } from '../../identity';
 import type { NocRegisterRow, NocTaskRow } from '../../projections/noc/read-model';
-import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { InjectBrowser as Browser } from './inject-browser';
+import { FakeNocQueries } from '../api/fakes';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The queue's due dates from service levels, its overdue tasks, and a director reassigning held tasks. */
-const PASSWORD = 'a long enough password';
 const DAY = 24 * 60 * 60 * 1000;
 
-let dir: string;
-let identity: Identity;
+let page: PageHarness;
 let queries: FakeNocQueries;
-let app: FastifyInstance;
 
-const idOf = (username: string): string => {
-  const account = identity.listAccounts().find((a) => a.username === username);
-  if (!account) throw new Error(`no account ${username}`);
-  return account.id;
-};
+/** An account's id, once the harness has enrolled the people. */
+let idOf: (username: string) => string;
 
 function noc(nocId: string, requestedAt: string): NocRegisterRow {
   return {
@@ -61,44 +46,37 @@ function reviewTask(nocId: string, createdAt: string, excludedUserIds: string[] 
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'queue-supervision-'));
-  identity = await createTestIdentity();
-  for (const [username, role] of [
-    ['rania', 'reviewer'],
-    ['rashid', 'reviewer'],
-    ['rubina', 'reviewer'],
-    ['dawood', 'director'],
-  ] as const) {
-    await seedEnrolledAccount(identity, { username, role, jurisdiction: 'federal', displayName: username[0]?.toUpperCase() + username.slice(1), password: PASSWORD });
-  }
   queries = new FakeNocQueries();
-  const old = new Date(Date.now() - 30 * DAY).toISOString();
-  const fresh = new Date().toISOString();
-  queries.rows.set('NOC-OLD', noc('NOC-OLD', old));
-  queries.rows.set('NOC-NEW', noc('NOC-NEW', fresh));
-  queries.tasks.push(reviewTask('NOC-NEW', fresh), reviewTask('NOC-OLD', old, [idOf('rubina')]));
-  app = composeOffice({
-    config: { ...loadConfig({ SERVICE_LEVELS: '{"noc.review":5}' }), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: queries,
-    eventStore: new FakeEventStore() as never,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
+  page = await openPageHarness({
+    name: 'queue-supervision',
+    people: (
+      [
+        ['rania', 'reviewer'],
+        ['rashid', 'reviewer'],
+        ['rubina', 'reviewer'],
+        ['dawood', 'director'],
+      ] as const
+    ).map(([username, role]) => ({ username, role, jurisdiction: 'federal' as const, displayName: username[0]?.toUpperCase() + username.slice(1) })),
+    env: { SERVICE_LEVELS: '{"noc.review":5}' },
+    deps: ({ identity }) => {
+      idOf = (username) => {
+        const account = identity.listAccounts().find((a) => a.username === username);
+        if (!account) throw new Error(`no account ${username}`);
+        return account.id;
+      };
+      const old = new Date(Date.now() - 30 * DAY).toISOString();
+      const fresh = new Date().toISOString();
+      queries.rows.set('NOC-OLD', noc('NOC-OLD', old));
+      queries.rows.set('NOC-NEW', noc('NOC-NEW', fresh));
+      queries.tasks.push(reviewTask('NOC-NEW', fresh), reviewTask('NOC-OLD', old, [idOf('rubina')]));
+      return { nocQueries: queries };
+    },
   });
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 const rowOf = (body: string, nocId: string): string => {
   const start = body.indexOf(`<a href="/ui/nocs/${nocId}">`);

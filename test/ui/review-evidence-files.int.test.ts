@@ -1,24 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
-import type { ApiDeps } from '../../api/deps';
 import type { ComplianceGateway } from '../../api/compliance-gateway';
 import type { Actor } from '../../domain/shared/actor';
 import { createFsEvidenceStore } from '../../evidence/fs-store';
 import type { EvidenceStore } from '../../evidence/port';
 import type { ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
-import { type Identity } from '../../identity';
-import { composeOffice } from '../../server/compose';
-import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
-import { InjectBrowser as Browser } from './inject-browser';
+import { FakeEventStore } from '../api/fakes';
+import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The provider hands in files with the review evidence form; the review page lists them and opens them for those who may see the review. */
-const PASSWORD = 'a long enough password';
 const REVIEW = 'REV-2026-FILES001';
 const STREAM = `review-${REVIEW}`;
 const REPORT = Buffer.from('%PDF-1.7\nincident report\n%%EOF\n');
@@ -26,12 +15,10 @@ const SHA = createHash('sha256').update(REPORT).digest('hex');
 const rania: Actor = { userId: 'u-rania', name: 'Rania Reviewer', role: 'reviewer', jurisdiction: 'federal' };
 const nimbus: Actor = { userId: 'u-nimbus', name: 'Nimbus Rep', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus' };
 
-let dir: string;
-let identity: Identity;
+let page: PageHarness;
 let store: FakeEventStore;
 let files: EvidenceStore;
 let actions: ReviewActionInput[];
-let app: FastifyInstance;
 
 const gateway = {
   async reviewAction(_reviewId: string, action: ReviewActionInput) {
@@ -42,29 +29,23 @@ const gateway = {
 } as unknown as ComplianceGateway;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'review-files-'));
-  identity = await createTestIdentity();
-  await seedEnrolledAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus', displayName: 'Nimbus Rep', password: PASSWORD });
-  await seedEnrolledAccount(identity, { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep', password: PASSWORD });
   store = new FakeEventStore();
   actions = [];
-  files = createFsEvidenceStore(dir, { maxBytes: 1024 });
   const references = {
     referencesTo: (sha256: string) => (sha256 === SHA ? [{ stream: STREAM, cspId: 'csp-nimbus', filename: 'incident.pdf', size: REPORT.length, contentType: 'application/pdf' }] : []),
   };
-  const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    complianceGateway: gateway,
-    eventStore: store,
-    evidence: { store: files, references, maxBytes: 1024 },
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  app = composeOffice(deps);
+  page = await openPageHarness({
+    name: 'review-files',
+    people: [
+      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
+      { username: 'nimbus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-nimbus', displayName: 'Nimbus Rep' },
+      { username: 'stratus', role: 'csp', jurisdiction: 'federal', organisationId: 'csp-stratus', displayName: 'Stratus Rep' },
+    ],
+    deps: ({ config }) => {
+      files = createFsEvidenceStore(config.dataDir, { maxBytes: 1024 });
+      return { complianceGateway: gateway, eventStore: store, evidence: { store: files, references, maxBytes: 1024 } };
+    },
+  });
   store.add(
     STREAM,
     'ReviewOpened',
@@ -74,17 +55,9 @@ beforeEach(async () => {
   store.add(STREAM, 'ReviewEvidenceRequested', { request: 'Incident report', dueBy: '2026-11-01T00:00:00.000Z', requestedBy: rania.userId }, rania);
 });
 
-afterEach(async () => {
-  await app.close();
-  identity.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => page.close());
 
-async function signedIn(username: string): Promise<Browser> {
-  const browser = new Browser(app);
-  await browser.signIn(username, PASSWORD);
-  return browser;
-}
+const signedIn = (username: string) => page.signedIn(username);
 
 describe('evidence files in the review pages', () => {
   it('offers the provider a file input, stores the uploaded file and names it by its hash in the evidence it submits', async () => {

@@ -167,6 +167,24 @@ describe('backup and restore of the embedded office', () => {
     }
   }, 120_000);
 
+  it('backs up again into the same folder, copying only the evidence files it lacks', async () => {
+    const again = await runTool('cli/backup.ts', ['--to', join(dir, 'backup')], toolEnv(data));
+    expect(again.code).toBe(0);
+    expect(again.stdout.toString()).toContain('evidence: 1 files, 0 copied now, 1 already in the backup');
+    const manifest = Manifest.parse(JSON.parse(readFileSync(join(dir, 'backup', 'manifest.json'), 'utf8')));
+    expect(manifest.eventStore.events).toBe(eventsOf(join(data, 'events.db')).length);
+  });
+
+  it('refuses to back up into a folder that holds something other than a backup', async () => {
+    const occupied = join(dir, 'not-a-backup');
+    mkdirSync(occupied);
+    writeFileSync(join(occupied, 'notes.txt'), 'other things');
+    const run = await runTool('cli/backup.ts', ['--to', occupied], toolEnv(data));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is neither empty nor an earlier backup');
+    expect(readdirSync(occupied)).toEqual(['notes.txt']);
+  });
+
   it('refuses to restore into a folder that holds anything', async () => {
     const occupied = join(dir, 'occupied');
     mkdirSync(occupied);

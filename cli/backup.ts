@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../config/config';
+import { backupSqlite, copyEvidence } from './backup/copy';
+import { EVIDENCE_FOLDER, KEYS_NOT_COPIED, MANIFEST_FILE, SQLITE_FILES, type Manifest, type ManifestFile } from './backup/manifest';
+import { runToCompletion } from './output';
+
+/**
+ * `npm run backup -- --to <folder>`: a consistent copy of the embedded office's data while it runs —
+ * every SQLite database through SQLite's online backup API, the evidence files, and a manifest of what
+ * was copied with each file's SHA-256. The folder is new, empty, or an earlier backup (its evidence
+ * files are kept, the databases replaced). The manifest is written last: a folder without one is an
+ * interrupted backup, which restore refuses. Exit 0 done, 2 could not back up.
+ */
+class UsageError extends Error {}
+
+function targetOf(argv: string[]): string {
+  const i = argv.indexOf('--to');
+  const to = i >= 0 ? argv[i + 1] : undefined;
+  if (!to || to.startsWith('--') || argv.length !== 2) throw new UsageError('usage: npm run backup -- --to <folder>');
+  return resolve(to);
+}
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const to = targetOf(process.argv.slice(2));
+  if (config.eventStore.kind !== 'sqlite') {
+    throw new UsageError('EVENTSTORE is eventstoredb: its log is backed up with EventStoreDB’s own tools; this command copies the embedded office');
+  }
+  const dataDir = config.dataDir;
+  if (to === dataDir || to.startsWith(`${dataDir}/`) || dataDir.startsWith(`${to}/`)) throw new UsageError(`--to: ${to} overlaps DATA_DIR (${dataDir})`);
+  if (existsSync(to) && readdirSync(to).length > 0 && !existsSync(join(to, MANIFEST_FILE))) {
+    throw new UsageError(`--to: ${to} is neither empty nor an earlier backup (no ${MANIFEST_FILE})`);
+  }
+  mkdirSync(to, { recursive: true });
+  // Until the new manifest is written the folder is an interrupted backup, not the earlier one.
+  rmSync(join(to, MANIFEST_FILE), { force: true });
+  const startedAt = new Date();
+  const started = performance.now();
+  const files: ManifestFile[] = [];
+  const absent: string[] = [];
+  let eventStore: Manifest['eventStore'] = { lastPosition: null, events: 0 };
+  for (const name of SQLITE_FILES) {
+    const source = join(dataDir, name);
+    if (!existsSync(source)) {
+      absent.push(name);
+      rmSync(join(to, name), { force: true });
+      continue;
+    }
+    const copied = await backupSqlite(source, join(to, name));
+    files.push(copied.file);
+    if (copied.events !== undefined) eventStore = { lastPosition: copied.lastPosition ?? null, events: copied.events };
+    process.stdout.write(`copied ${name} (${copied.file.bytes.toLocaleString('en-US')} bytes)\n`);
+  }
+  if (!files.some((f) => f.path === 'events.db')) throw new Error(`no event store at ${join(dataDir, 'events.db')}: nothing to back up`);
+  const evidence = await copyEvidence(dataDir, to, EVIDENCE_FOLDER);
+  files.push(...evidence.files);
+  process.stdout.write(`evidence: ${evidence.files.length} files, ${evidence.copied} copied now, ${evidence.files.length - evidence.copied} already in the backup\n`);
+  const manifest: Manifest = {
+    format: 'cloud-office-backup',
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    source: dataDir,
+    eventStore,
+    files,
+    absent,
+    notCopied: KEYS_NOT_COPIED,
+  };
+  writeFileSync(join(to, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`backup of ${dataDir} in ${to}: ${eventStore.events} events up to position ${eventStore.lastPosition ?? 'none'}, ${files.length} files, ${seconds.toFixed(2)} s\n`);
+  if (absent.length > 0) process.stdout.write(`not present in DATA_DIR, so not in the backup: ${absent.join(', ')}\n`);
+  process.stdout.write(`${KEYS_NOT_COPIED}\n`);
+  return 0;
+}
+
+runToCompletion(main, (err) => {
+  process.stderr.write(`${err instanceof UsageError ? '' : 'backup failed: '}${(err as Error).message}\n`);
+  return 2;
+});

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The databases of an embedded office, by their name under DATA_DIR, in the order a backup copies
+ * them. Read models, the tasklist and Temporal's database are copied before the event store, so every
+ * position they refer to is in the copied log (a read model behind it catches up after restore; an
+ * activity Temporal ran after its copy appends again with the same event ids, which the store ignores).
+ * Evidence files come after the log, so every file an event names is there.
+ */
+export const SQLITE_FILES = ['readmodels.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
+export const EVENT_STORE_FILE = 'events.db';
+export const EVIDENCE_FOLDER = 'evidence';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Kept outside the data folder by design: a copy of the data alone must neither sign nor decrypt. */
+export const KEYS_NOT_COPIED =
+  'keys are not in this backup: the audit signing key, the MFA encryption key and the command signing key live outside DATA_DIR; back them up separately';
+
+export const ManifestFile = z.object({
+  path: z.string().min(1).refine((p) => !p.split('/').includes('..') && !p.startsWith('/'), { message: 'a path inside the backup folder' }),
+  kind: z.enum(['sqlite', 'evidence']),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ManifestFile = z.infer<typeof ManifestFile>;
+
+export const Manifest = z.object({
+  format: z.literal('cloud-office-backup'),
+  version: z.literal(1),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  source: z.string(),
+  eventStore: z.object({ lastPosition: z.number().int().nonnegative().nullable(), events: z.number().int().nonnegative() }),
+  files: z.array(ManifestFile),
+  absent: z.array(z.string()),
+  notCopied: z.string(),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -63,8 +63,15 @@ const row: ComplianceDashboardRow = {
       { period: '2026-09', outcome: 'submitted', dueAt: '2026-10-16T00:00:00.000Z', submittedAt: '2026-10-02T00:00:00.000Z', missChain: 0 },
     ],
   },
-  openFindings: { high: 1, moderate: 0, low: 0 },
+  openFindings: { high: 1, moderate: 1, low: 0 },
   overdue: { findings: [{ reviewId: 'REV-2026-TEST0001', findingId: 'F1', title: 'Unpatched hosts', severity: 'high', deadline: '2026-11-30T00:00:00.000Z' }], evidence: [] },
+  pending: {
+    findings: [
+      { reviewId: 'REV-2026-TEST0001', findingId: 'F1', title: 'Unpatched hosts', severity: 'high', deadline: '2026-11-30T00:00:00.000Z', overdue: true },
+      { reviewId: 'REV-2026-TEST0001', findingId: 'F2', title: 'Weak log retention', severity: 'moderate', deadline: '2027-02-28T00:00:00.000Z', overdue: false },
+    ],
+    evidence: [{ reviewId: 'REV-2026-TEST0002', dueBy: '2026-12-20T00:00:00.000Z', overdue: false }],
+  },
   lastReview: { reviewId: 'REV-2026-TEST0001', trigger: 'incident', status: 'remediation', openedAt: '2026-10-01T00:00:00.000Z', closedAt: null },
   escalations: [],
   significantChanges: [],
@@ -145,7 +152,7 @@ describe('the provider home', () => {
     expect(res.body).toContain('<strong>Accredited</strong>');
     expect(res.body).toContain(`href="/ui/provider/changes/new?application=${APPLICATION}"`);
     expect(res.body).toContain('href="/ui/reviews/REV-2026-TEST0001"');
-    expect(res.body).toContain('High finding F1 “Unpatched hosts”: remediation was due');
+    expect(res.body).toMatch(/<li class="overdue">High finding F1 “Unpatched hosts”: remediation was due <time datetime="2026-11-30T00:00:00.000Z">[^<]+<\/time> \(overdue\)<\/li>/);
     // September was delivered; October was missed and is still taken late (which months follow depends on today: see the unit test).
     expect(res.body).toMatch(/2026-10: due by <time datetime="2026-11-16T00:00:00.000Z">[^<]+<\/time> \(overdue\)/);
     expect(res.body).not.toContain('2026-09: due');
@@ -259,6 +266,17 @@ describe('the significant change request form', () => {
 });
 
 describe('applying for accreditation', () => {
+  it('lists each open finding with its severity and deadline, and a pending evidence request with its due date, before they fall overdue', async () => {
+    const provider = await signedIn('nadia');
+    const res = await provider.request('GET', '/ui/provider');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('High 1, moderate 1, low 0');
+    expect(res.body).toMatch(/<li>Moderate finding F2 “Weak log retention”: remediation due by <time datetime="2027-02-28T00:00:00.000Z">[^<]+<\/time><\/li>/);
+    expect(res.body).toMatch(
+      /<li>Review <a href="\/ui\/reviews\/REV-2026-TEST0002">REV-2026-TEST0002<\/a>: evidence due by <time datetime="2026-12-20T00:00:00.000Z">[^<]+<\/time><\/li>/,
+    );
+  });
+
   it('shows every criterion of the framework in force with the evidence expected, and offers only active offerings', async () => {
     const provider = await signedIn('nadia');
     const res = await provider.request('GET', '/ui/provider/apply');

@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   PROJECTION_POLL_MS: intFrom(50),
   /** Largest evidence file accepted, in bytes (20 MiB). */
   EVIDENCE_MAX_BYTES: positiveFrom(20 * 1024 * 1024, 1024 * 1024 * 1024),
+  /** Evidence files one account may upload an hour, through the API and the forms together. */
+  EVIDENCE_UPLOADS_PER_HOUR: positiveFrom(60, 100_000),
   /** Where notices are mailed: smtp:// or smtps://, with credentials when the server needs them. */
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.gov.pk:587' }).optional(),
   MAIL_FROM: z.string().trim().min(3).default('Cloud Office <noreply@cloud-office.localhost>'),
@@ -150,7 +152,7 @@ export interface AppConfig {
   logLevel: string;
   projectionPollMs: number;
   /** Evidence files: stored under `<dataDir>/evidence/`, none larger than maxBytes. */
-  evidence: { maxBytes: number };
+  evidence: { maxBytes: number; uploadsPerHour: number };
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
   mail: { smtpUrl?: string; from: string; maildir: string };
   sessionTtlHours: number;
@@ -285,7 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
-    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES },
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR },
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,
     oneTimePasswordTtlHours: e.ONE_TIME_PASSWORD_TTL_HOURS,

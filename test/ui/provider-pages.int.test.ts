@@ -111,14 +111,20 @@ beforeEach(async () => {
   changes = [];
   refuseChange = undefined;
   submitted = [];
+  page = await openProviderPages();
+});
+
+/** The office over the fakes above; `env` sets configuration variables. */
+function openProviderPages(env: Record<string, string> = {}): Promise<PageHarness> {
   const accreditationGateway = {
     async submit(_actor, payload) {
       submitted.push(payload);
       return { state: { status: 'submitted', application: { applicationId: 'ACC-2026-NEW00001' } }, revision: 0, complianceRefusals: [] } as unknown as AccreditationView;
     },
   } as Pick<AccreditationGateway, 'submit'> as AccreditationGateway;
-  page = await openPageHarness({
+  return openPageHarness({
     name: 'provider-pages',
+    env,
     people: [
       { username: 'nadia', role: 'csp', jurisdiction: 'federal', organisationId: CSP_ID, displayName: 'Nadia Nimbus' },
       { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
@@ -136,7 +142,7 @@ beforeEach(async () => {
       evidence: { store: createFsEvidenceStore(config.dataDir, { maxBytes: 4096 }), references: { referencesTo: () => [] }, maxBytes: 4096 },
     }),
   });
-});
+}
 
 afterEach(() => page.close());
 
@@ -351,6 +357,23 @@ describe('applying for accreditation', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/id="apply-evidence-2-file-error">soc2\.exe: The file is none of the accepted types/);
+    expect(res.body).toContain('value="SOC 2"');
+    expect(submitted).toEqual([]);
+  });
+
+  it("refuses files past the account's hourly allowance with 429 and Retry-After, keeping what was typed, and sends nothing", async () => {
+    await page.close();
+    page = await openProviderPages({ EVIDENCE_UPLOADS_PER_HOUR: '1' });
+    const provider = await signedIn('nadia');
+    const _csrf = await provider.csrf('/ui/provider/apply');
+    const fields = { _csrf, frameworkVersion: '1.0', offeringId: 'off-gov', requestedBaseline: 'baseline', 'evidence-1-kind': 'iso-27001', 'evidence-1-reference': 'Certificate IS 123', 'evidence-2-kind': 'soc2', 'evidence-2-reference': 'SOC 2' };
+    const res = await provider.upload('/ui/provider/apply', fields, [
+      { name: 'evidence-1-file', filename: 'iso.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.7\nISO 27001 certificate\n%%EOF\n') },
+      { name: 'evidence-2-file', filename: 'soc2.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.7\nSOC 2 report\n%%EOF\n') },
+    ]);
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.body).toContain('Too many evidence files uploaded by this account (at most 1 an hour)');
     expect(res.body).toContain('value="SOC 2"');
     expect(submitted).toEqual([]);
   });

@@ -8,6 +8,7 @@ import type { ApiDeps } from './deps';
 import { errorBody, statusOf, toDomainError } from './errors';
 import { registerSecurityHeaders } from './http-security';
 import { registerLoginThrottle } from './login-throttle';
+import { registerEvidenceUploadThrottle } from './evidence-upload-throttle';
 import { registerRegistrationThrottle } from './registration-throttle';
 import { buildOpenApiDocument } from './openapi';
 import type { AnyRoute } from './route';
@@ -143,6 +144,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   if (deps.throttleStore === undefined) app.addHook('onClose', async () => (throttleStore as ReturnType<typeof openThrottleStore>).close());
   registerLoginThrottle(app, throttleStore, deps.loginThrottle);
   registerRegistrationThrottle(app, deps.registrationThrottle);
+  registerEvidenceUploadThrottle(app, deps.config.evidence.uploadsPerHour);
 
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

@@ -31,6 +31,8 @@ const positiveFrom = (def: number, max?: number) => {
 /** proxy-addr's names for address ranges, accepted in TRUST_PROXY. */
 const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
+const SmtpUrl = z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.gov.pk:587' });
+
 const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   EVENTSTORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
@@ -61,8 +63,12 @@ const EnvSchema = z.object({
   PROJECTION_POLL_MS: intFrom(50),
   /** Largest evidence file accepted, in bytes (20 MiB). */
   EVIDENCE_MAX_BYTES: positiveFrom(20 * 1024 * 1024, 1024 * 1024 * 1024),
+  /** Evidence files one account may upload an hour, through the API and the forms together. */
+  EVIDENCE_UPLOADS_PER_HOUR: positiveFrom(60, 100_000),
   /** Where notices are mailed: smtp:// or smtps://, with credentials when the server needs them. */
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.gov.pk:587' }).optional(),
+  SMTP_URL: SmtpUrl.optional(),
+  /** A file holding SMTP_URL (a secret: the URL carries the mailer's password); an empty file means no SMTP, as when unset. */
+  SMTP_URL_FILE: z.string().optional(),
   MAIL_FROM: z.string().trim().min(3).default('Cloud Office <noreply@cloud-office.localhost>'),
   SESSION_TTL_HOURS: intFrom(12),
   ONE_TIME_PASSWORD_TTL_HOURS: positiveFrom(72),
@@ -150,7 +156,7 @@ export interface AppConfig {
   logLevel: string;
   projectionPollMs: number;
   /** Evidence files: stored under `<dataDir>/evidence/`, none larger than maxBytes. */
-  evidence: { maxBytes: number };
+  evidence: { maxBytes: number; uploadsPerHour: number };
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
   mail: { smtpUrl?: string; from: string; maildir: string };
   sessionTtlHours: number;
@@ -193,6 +199,16 @@ function readSecret(variable: string, file: string): string {
   } catch (err) {
     throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${file} (${(err as Error).message})`);
   }
+}
+
+/** SMTP_URL from its secret file, checked as SMTP_URL is; the message names the file's variable, never its content. */
+function smtpUrlFrom(file: string): string | undefined {
+  const value = readSecret('SMTP_URL_FILE', file);
+  if (value === '') return undefined;
+  if (!SmtpUrl.safeParse(value).success) {
+    throw new ConfigError(`Invalid configuration:\n  SMTP_URL_FILE: ${file} does not hold an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.gov.pk:587`);
+  }
+  return value;
 }
 
 /** The path with its longest existing prefix resolved through symlinks, so that a link cannot hide where it lies. */
@@ -248,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.EVENTSTORE === 'eventstoredb' && !eventStoreUrl) {
     throw new ConfigError('Invalid configuration:\n  EVENTSTORE_URL: required when EVENTSTORE=eventstoredb (or EVENTSTORE_URL_FILE)');
   }
+  const smtpUrl = e.SMTP_URL ?? (e.SMTP_URL_FILE ? smtpUrlFrom(e.SMTP_URL_FILE) : undefined);
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
   if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_KEY_FILE: TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (the client certificate and its key)');
@@ -285,8 +302,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
-    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES },
-    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR },
+    mail: { ...(smtpUrl ? { smtpUrl } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,
     oneTimePasswordTtlHours: e.ONE_TIME_PASSWORD_TTL_HOURS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,

@@ -58,6 +58,13 @@ if [[ ! -f "$OUT/eventstore-url" ]]; then
   echo "gen-dev-certs: eventstore-url"
 fi
 
+# Empty: the projector keeps the mail in the maildir under /data. Write the relay's smtp:// or smtps://
+# URL (with its user and password) into this file to send the notices.
+if [[ ! -f "$OUT/smtp-url" ]]; then
+  : >"$OUT/smtp-url"
+  echo "gen-dev-certs: smtp-url (empty: mail stays in the maildir; write smtp://user:password@relay:587 into it to send)"
+fi
+
 if [[ ! -f "$OUT/audit-signing-key.pem" ]]; then
   openssl genpkey -algorithm ed25519 -out "$OUT/audit-signing-key.pem"
   echo "gen-dev-certs: audit-signing-key.pem (publish its public key: GET /api/audit/public-key)"
@@ -66,6 +73,6 @@ fi
 # The containers run as non-root users: the CA certificate is public, the rest is readable by this
 # machine's user (uid 1000 in the node, temporal and eventstore images) and no one else.
 chmod 755 "$OUT/ca" && chmod 644 "$OUT/ca/ca.pem"
-chmod 600 "$OUT"/*.key "$OUT"/*.pem "$OUT"/*password "$OUT/eventstore-url"
+chmod 600 "$OUT"/*.key "$OUT"/*.pem "$OUT"/*password "$OUT/eventstore-url" "$OUT/smtp-url"
 chmod 755 "$OUT"
 echo "gen-dev-certs: done; secrets in docker/$OUT (CA key: docker/$OUT/ca.key — keep it off the deployment)"

@@ -53,7 +53,7 @@ for name, service in services.items():
     for key, value in env(name).items():
         if re.search(r"PASSWORD|PWD|SECRET|PRIVATE", key) and not key.endswith("_FILE") and value and not value.startswith("/run/secrets/"):
             problems.append(f"{name}: {key} is written in the compose file; use a secret file")
-        if "PRIVATE KEY" in value or re.search(r"esdb(\+discover)?://[^/@]+:[^/@]+@", value):
+        if "PRIVATE KEY" in value or re.search(r"(esdb(\+discover)?|smtps?)://[^/@]+:[^/@]+@", value):
             problems.append(f"{name}: {key} holds a credential; use a secret file")
 
 for name in ("temporal", "postgresql", "eventstoredb", "temporal-ui", "temporal-admin-tools", "temporal-setup", "eventstore-setup", "worker", "projector"):
@@ -81,6 +81,10 @@ for name in ("worker", "projector", "api"):
     missing = wanted - service_secrets(name)
     if missing:
         problems.append(f"{name}: uses secrets it is not given: {sorted(missing)}")
+    if "SMTP_URL" in e:
+        problems.append(f"{name}: SMTP_URL carries the mailer's password; use SMTP_URL_FILE")
+    if name == "projector" and not e.get("SMTP_URL_FILE", "").startswith("/run/secrets/"):
+        problems.append("projector: SMTP_URL_FILE must name a secret file (the projector mails the notices)")
     if name == "projector":
         if service_secrets(name) & {"audit-signing-key", "temporal-app-key"}:
             problems.append("projector: reads the event store only; it must not hold the audit key or a Temporal client key")

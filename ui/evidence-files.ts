@@ -1,5 +1,7 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../api/deps';
-import { DomainError } from '../domain/shared/errors';
+import type { Actor } from '../domain/shared/actor';
+import { DomainError, RateLimited } from '../domain/shared/errors';
 import type { EvidenceFile } from '../domain/shared/evidence-file';
 import { html, type SafeHtml } from './html';
 import type { UploadedFile } from './multipart';
@@ -17,16 +19,30 @@ export function evidenceFileLinks(files: readonly EvidenceFile[] | undefined): S
   </ul>`;
 }
 
+/** Who uploads: each file counts against the account's hourly allowance, as through the API. */
+export interface Uploader {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  actor: Actor;
+}
+
 /**
  * Stores the files a form brought (the store checks size and type) and answers the entries a command
- * names them by. A refused file is refused under its form field, naming the file.
+ * names them by. A refused file is refused under its form field, naming the file. Past the account's
+ * hourly allowance the form is refused with Retry-After, as the API refuses it.
  */
-export async function storeUploads(deps: ApiDeps, uploads: readonly UploadedFile[]): Promise<EvidenceFile[]> {
+export async function storeUploads(deps: ApiDeps, uploader: Uploader, uploads: readonly UploadedFile[]): Promise<EvidenceFile[]> {
   if (uploads.length === 0) return [];
   if (deps.evidence === undefined) throw new DomainError('UNAVAILABLE', 'Evidence files are not available on this server');
   const store = deps.evidence.store;
   const files: EvidenceFile[] = [];
   for (const upload of uploads) {
+    try {
+      await uploader.request.server.evidenceUploadThrottle.check(uploader.request, uploader.actor.userId);
+    } catch (err) {
+      if (err instanceof RateLimited) void uploader.reply.header('retry-after', String(err.retryAfterSeconds));
+      throw err;
+    }
     try {
       files.push(await store.put(upload.content, { filename: upload.filename || 'evidence', contentType: upload.contentType || undefined }));
     } catch (err) {

@@ -54,7 +54,8 @@ export function evidenceRoutes(deps: ApiDeps): AnyRoute[] {
       description:
         `The body is the file itself, with its Content-Type; at most ${maxBytes} bytes (EVIDENCE_MAX_BYTES). ` +
         'The type is found from the bytes, not taken from the header: PDF, PNG, JPEG, plain text, CSV, JSON, ZIP and office documents are accepted. ' +
-        'The same file uploaded again is stored once and answers the same.',
+        'The same file uploaded again is stored once and answers the same. ' +
+        'Each account may upload at most EVIDENCE_UPLOADS_PER_HOUR files an hour, through the API and the forms together (429 RATE_LIMITED with Retry-After).',
       tag: 'evidence',
       auth: 'bearer',
       roles: ['csp'],
@@ -62,8 +63,9 @@ export function evidenceRoutes(deps: ApiDeps): AnyRoute[] {
       rawBody: { maxBytes, mediaTypes: [...ALLOWED_EVIDENCE_TYPES, 'application/octet-stream'] },
       status: 201,
       response: StoredEvidenceFile,
-      errors: [403, 503],
-      async handler({ query, body, request }) {
+      errors: [403, 429, 503],
+      async handler({ actor, query, body, request }) {
+        await request.server.evidenceUploadThrottle.check(request, actor.userId);
         const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
         return evidence().store.put(content, { filename: query.filename, contentType: request.headers['content-type'] });
       },

@@ -41,6 +41,13 @@ export const ComplianceDashboardRow = z.object({
     findings: z.array(z.object({ reviewId: z.string(), findingId: z.string(), title: z.string(), severity: FindingSeverity, deadline: IsoDateTime })),
     evidence: z.array(z.object({ reviewId: z.string(), dueBy: IsoDateTime })),
   }),
+  /** What the provider still owes on open reviews, overdue or not: each open finding and each evidence request not yet answered. */
+  pending: z.object({
+    findings: z.array(
+      z.object({ reviewId: z.string(), findingId: z.string(), title: z.string(), severity: FindingSeverity, deadline: IsoDateTime, overdue: z.boolean() }),
+    ),
+    evidence: z.array(z.object({ reviewId: z.string(), dueBy: IsoDateTime, overdue: z.boolean() })),
+  }),
   lastReview: z
     .object({ reviewId: z.string(), trigger: ReviewTrigger, status: z.enum(REVIEW_STATUSES), openedAt: IsoDateTime, closedAt: IsoDateTime.nullable() })
     .nullable(),
@@ -175,9 +182,10 @@ function groupBy<T extends { application_id: string }>(rows: T[]): Map<string, T
   return map;
 }
 
-function reviewFacts(reviews: ReviewDbRow[]): Pick<ComplianceDashboardRow, 'openFindings' | 'overdue' | 'lastReview'> {
+function reviewFacts(reviews: ReviewDbRow[]): Pick<ComplianceDashboardRow, 'openFindings' | 'overdue' | 'pending' | 'lastReview'> {
   const openFindings = { high: 0, moderate: 0, low: 0 };
   const overdue: ComplianceDashboardRow['overdue'] = { findings: [], evidence: [] };
+  const pending: ComplianceDashboardRow['pending'] = { findings: [], evidence: [] };
   let lastReview: ComplianceDashboardRow['lastReview'] = null;
   for (const row of reviews) {
     const review = JSON.parse(row.state) as ReviewCase;
@@ -187,11 +195,15 @@ function reviewFacts(reviews: ReviewDbRow[]): Pick<ComplianceDashboardRow, 'open
     for (const f of review.findings) {
       if (f.status === 'verified') continue;
       openFindings[f.severity] += 1;
+      pending.findings.push({ reviewId: row.review_id, findingId: f.id, title: f.title, severity: f.severity, deadline: f.deadline, overdue: f.overdue });
       if (f.overdue) overdue.findings.push({ reviewId: row.review_id, findingId: f.id, title: f.title, severity: f.severity, deadline: f.deadline });
     }
     if (row.evidence_overdue === 1 && review.evidenceDueBy !== undefined) overdue.evidence.push({ reviewId: row.review_id, dueBy: review.evidenceDueBy });
+    if (review.status === 'evidence-requested' && review.evidenceDueBy !== undefined && review.evidenceSubmittedBy === undefined) {
+      pending.evidence.push({ reviewId: row.review_id, dueBy: review.evidenceDueBy, overdue: row.evidence_overdue === 1 });
+    }
   }
-  return { openFindings, overdue, lastReview };
+  return { openFindings, overdue, pending, lastReview };
 }
 
 function toDashboardRow(

@@ -127,6 +127,11 @@ describe('the compliance dashboard projection', () => {
       findings: [{ reviewId: 'rev-1', findingId: 'F1', title: 'Unpatched hypervisor', severity: 'high', deadline: HIGH_DEADLINE }],
       evidence: [],
     });
+    expect(row?.pending.findings.map((f) => [f.findingId, f.severity, f.overdue])).toEqual([
+      ['F1', 'high', true],
+      ['F2', 'moderate', false],
+      ['F3', 'low', false],
+    ]);
     expect(row?.escalations).toEqual([
       { reviewId: 'rev-1', reason: 'high-finding-overdue', findingIds: ['F1'], escalatedAt: ESCALATED, outcome: null, decidedAt: null },
     ]);
@@ -163,6 +168,7 @@ describe('the compliance dashboard projection', () => {
     expect(row?.overdue.evidence).toEqual([]);
     expect(row?.escalations[0]).toMatchObject({ reason: 'evidence-overdue', outcome: 'extended', decidedAt: '2025-06-16T00:00:00.000Z' });
     expect(row?.lastReview?.status).toBe('evidence-requested');
+    expect(row?.pending.evidence).toEqual([{ reviewId: 'rev-1', dueBy: '2025-07-15T00:00:00.000Z', overdue: false }]);
   });
 
   it('lists significant changes and flags the ones notified too late', () => {

@@ -52,6 +52,7 @@ function dashboardRow(): ComplianceDashboardRow {
     monitoring: { status: 'monitoring', firstPeriod: '2025-03', consecutiveMisses: 0, submitted: 3, late: 0, missed: 0, periods: [] },
     openFindings: { high: 0, moderate: 0, low: 0 },
     overdue: { findings: [], evidence: [] },
+    pending: { findings: [], evidence: [] },
     lastReview: null,
     escalations: [],
     significantChanges: [{ changeId: 'CHG-1', kind: CHANGE.kind, plannedFor: CHANGE.plannedFor, requestedAt: C.requested, status, notifiedLate: false, noticeDays: 45, requiredDays: 30 }],

@@ -144,6 +144,18 @@ describe('requesting a NOC with the offering from the accredited list', () => {
     expect((await entity.request('GET', '/ui/entity/nocs/new?offeringId=off-gov')).body).toContain('value="off-gov"');
   });
 
+  it('sends an officer who follows an old link to the retired /ui/nocs/new on to the form, with what the link carried, and tells staff there is no such NOC', async () => {
+    const entity = await signedIn('moitt');
+    const old = await entity.request('GET', '/ui/nocs/new?offeringId=off-gov');
+    expect({ status: old.statusCode, location: old.headers.location }).toEqual({ status: 303, location: '/ui/entity/nocs/new?offeringId=off-gov' });
+    expect((await entity.request('GET', '/ui/nocs/new')).headers.location).toBe('/ui/entity/nocs/new');
+    const staff = await (await signedIn('rania')).request('GET', '/ui/nocs/new');
+    expect(staff.statusCode).toBe(404);
+    expect(staff.body).toContain('There is no NOC new that you may see');
+    const visitor = await page.visitor().request('GET', '/ui/nocs/new');
+    expect(visitor.headers.location).toMatch(/^\/ui\/login/);
+  });
+
   it('records a request naming the offering chosen by its name, and shows the NOC page with its timeline', async () => {
     const entity = await signedIn('moitt');
     const res = await form(entity, '/ui/entity/nocs/new', '/ui/entity/nocs', { ...NOC_FORM, offeringId: 'Nimbus Government Cloud' });

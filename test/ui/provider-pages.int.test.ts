@@ -63,8 +63,15 @@ const row: ComplianceDashboardRow = {
       { period: '2026-09', outcome: 'submitted', dueAt: '2026-10-16T00:00:00.000Z', submittedAt: '2026-10-02T00:00:00.000Z', missChain: 0 },
     ],
   },
-  openFindings: { high: 1, moderate: 0, low: 0 },
+  openFindings: { high: 1, moderate: 1, low: 0 },
   overdue: { findings: [{ reviewId: 'REV-2026-TEST0001', findingId: 'F1', title: 'Unpatched hosts', severity: 'high', deadline: '2026-11-30T00:00:00.000Z' }], evidence: [] },
+  pending: {
+    findings: [
+      { reviewId: 'REV-2026-TEST0001', findingId: 'F1', title: 'Unpatched hosts', severity: 'high', deadline: '2026-11-30T00:00:00.000Z', overdue: true },
+      { reviewId: 'REV-2026-TEST0001', findingId: 'F2', title: 'Weak log retention', severity: 'moderate', deadline: '2027-02-28T00:00:00.000Z', overdue: false },
+    ],
+    evidence: [{ reviewId: 'REV-2026-TEST0002', dueBy: '2026-12-20T00:00:00.000Z', overdue: false }],
+  },
   lastReview: { reviewId: 'REV-2026-TEST0001', trigger: 'incident', status: 'remediation', openedAt: '2026-10-01T00:00:00.000Z', closedAt: null },
   escalations: [],
   significantChanges: [],
@@ -104,14 +111,20 @@ beforeEach(async () => {
   changes = [];
   refuseChange = undefined;
   submitted = [];
+  page = await openProviderPages();
+});
+
+/** The office over the fakes above; `env` sets configuration variables. */
+function openProviderPages(env: Record<string, string> = {}): Promise<PageHarness> {
   const accreditationGateway = {
     async submit(_actor, payload) {
       submitted.push(payload);
       return { state: { status: 'submitted', application: { applicationId: 'ACC-2026-NEW00001' } }, revision: 0, complianceRefusals: [] } as unknown as AccreditationView;
     },
   } as Pick<AccreditationGateway, 'submit'> as AccreditationGateway;
-  page = await openPageHarness({
+  return openPageHarness({
     name: 'provider-pages',
+    env,
     people: [
       { username: 'nadia', role: 'csp', jurisdiction: 'federal', organisationId: CSP_ID, displayName: 'Nadia Nimbus' },
       { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
@@ -129,7 +142,7 @@ beforeEach(async () => {
       evidence: { store: createFsEvidenceStore(config.dataDir, { maxBytes: 4096 }), references: { referencesTo: () => [] }, maxBytes: 4096 },
     }),
   });
-});
+}
 
 afterEach(() => page.close());
 
@@ -145,7 +158,7 @@ describe('the provider home', () => {
     expect(res.body).toContain('<strong>Accredited</strong>');
     expect(res.body).toContain(`href="/ui/provider/changes/new?application=${APPLICATION}"`);
     expect(res.body).toContain('href="/ui/reviews/REV-2026-TEST0001"');
-    expect(res.body).toContain('High finding F1 “Unpatched hosts”: remediation was due');
+    expect(res.body).toMatch(/<li class="overdue">High finding F1 “Unpatched hosts”: remediation was due <time datetime="2026-11-30T00:00:00.000Z">[^<]+<\/time> \(overdue\)<\/li>/);
     // September was delivered; October was missed and is still taken late (which months follow depends on today: see the unit test).
     expect(res.body).toMatch(/2026-10: due by <time datetime="2026-11-16T00:00:00.000Z">[^<]+<\/time> \(overdue\)/);
     expect(res.body).not.toContain('2026-09: due');
@@ -259,6 +272,17 @@ describe('the significant change request form', () => {
 });
 
 describe('applying for accreditation', () => {
+  it('lists each open finding with its severity and deadline, and a pending evidence request with its due date, before they fall overdue', async () => {
+    const provider = await signedIn('nadia');
+    const res = await provider.request('GET', '/ui/provider');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('High 1, moderate 1, low 0');
+    expect(res.body).toMatch(/<li>Moderate finding F2 “Weak log retention”: remediation due by <time datetime="2027-02-28T00:00:00.000Z">[^<]+<\/time><\/li>/);
+    expect(res.body).toMatch(
+      /<li>Review <a href="\/ui\/reviews\/REV-2026-TEST0002">REV-2026-TEST0002<\/a>: evidence due by <time datetime="2026-12-20T00:00:00.000Z">[^<]+<\/time><\/li>/,
+    );
+  });
+
   it('shows every criterion of the framework in force with the evidence expected, and offers only active offerings', async () => {
     const provider = await signedIn('nadia');
     const res = await provider.request('GET', '/ui/provider/apply');
@@ -333,6 +357,23 @@ describe('applying for accreditation', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/id="apply-evidence-2-file-error">soc2\.exe: The file is none of the accepted types/);
+    expect(res.body).toContain('value="SOC 2"');
+    expect(submitted).toEqual([]);
+  });
+
+  it("refuses files past the account's hourly allowance with 429 and Retry-After, keeping what was typed, and sends nothing", async () => {
+    await page.close();
+    page = await openProviderPages({ EVIDENCE_UPLOADS_PER_HOUR: '1' });
+    const provider = await signedIn('nadia');
+    const _csrf = await provider.csrf('/ui/provider/apply');
+    const fields = { _csrf, frameworkVersion: '1.0', offeringId: 'off-gov', requestedBaseline: 'baseline', 'evidence-1-kind': 'iso-27001', 'evidence-1-reference': 'Certificate IS 123', 'evidence-2-kind': 'soc2', 'evidence-2-reference': 'SOC 2' };
+    const res = await provider.upload('/ui/provider/apply', fields, [
+      { name: 'evidence-1-file', filename: 'iso.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.7\nISO 27001 certificate\n%%EOF\n') },
+      { name: 'evidence-2-file', filename: 'soc2.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.7\nSOC 2 report\n%%EOF\n') },
+    ]);
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.body).toContain('Too many evidence files uploaded by this account (at most 1 an hour)');
     expect(res.body).toContain('value="SOC 2"');
     expect(submitted).toEqual([]);
   });

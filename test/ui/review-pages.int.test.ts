@@ -58,6 +58,7 @@ const dashboardRow: ComplianceDashboardRow = {
   monitoring: { status: 'monitoring', firstPeriod: '2026-10', consecutiveMisses: 1, submitted: 1, late: 0, missed: 1, periods: [] },
   openFindings: { high: 1, moderate: 0, low: 2 },
   overdue: { findings: [{ reviewId: REVIEW, findingId: 'F1', title: 'Unpatched hosts', severity: 'high', deadline: '2026-12-01T00:00:00.000Z' }], evidence: [] },
+  pending: { findings: [{ reviewId: REVIEW, findingId: 'F1', title: 'Unpatched hosts', severity: 'high', deadline: '2026-12-01T00:00:00.000Z', overdue: true }], evidence: [] },
   lastReview: { reviewId: REVIEW, trigger: 'incident', status: 'remediation', openedAt: '2026-10-01T00:00:00.000Z', closedAt: null },
   escalations: [],
   significantChanges: [],

@@ -312,7 +312,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     const parsed = parseAccreditationAction(form, values, loaded.framework, loaded.inForce);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
-      const files = answersWithFiles(form.command) ? await storeUploads(deps, uploadedFiles(request.body)) : [];
+      const files = answersWithFiles(form.command) ? await storeUploads(deps, { request, reply, actor }, uploadedFiles(request.body)) : [];
       const data = files.length === 0 ? parsed.data : withFileEvidence(parsed.data as { evidence?: unknown[] }, files);
       await accreditations().act(applicationId, { type: form.command, actor, data, commandId: commandIdOf(values) } as Parameters<
         AccreditationGateway['act']

@@ -50,6 +50,8 @@ interface LoadedCase {
 }
 
 /** A case exists for the actor only if they may see it: anyone else gets the same 404 as for no case at all. */
+const RETIRED_REQUEST_FORM = 'new';
+
 async function loadCase(ctx: UiContext, actor: Actor, nocId: string): Promise<LoadedCase> {
   const notFound = new DomainError('NOT_FOUND', `There is no NOC ${nocId} that you may see`);
   if (!NocIdParams.safeParse({ nocId }).success) throw notFound;
@@ -168,6 +170,14 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get('/nocs/:nocId', async (request, reply) => {
     const actor = actorOf(request);
     const { nocId } = request.params as { nocId: string };
+    // The retired request form's path (no NOC id has this shape): an entity's officer following an old
+    // link or bookmark is sent on to the form in the entity portal, with what the link carried; anyone
+    // else is answered as before, there being no such NOC. Kept in this route rather than one of its
+    // own so the answer to everyone else stays exactly the missing NOC's.
+    if (nocId === RETIRED_REQUEST_FORM && actor.role === 'pse' && actor.organisationId !== undefined) {
+      const query = request.url.indexOf('?');
+      return seeOther(reply, `/ui/entity/nocs/new${query === -1 ? '' : request.url.slice(query)}`);
+    }
     request.caseId = nocId;
     return renderCase(request, reply, actor, await loadCase(ctx, actor, nocId));
   });

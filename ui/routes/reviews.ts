@@ -309,7 +309,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
     const parsed = parseReviewAction(form, values);
     if (!parsed.ok) return render(request, reply, actor, loaded, { form, values, errors: parsed.errors }, 400);
     try {
-      const files = takesFiles(form.command) ? await storeUploads(deps, uploadedFiles(request.body)) : [];
+      const files = takesFiles(form.command) ? await storeUploads(deps, { request, reply, actor }, uploadedFiles(request.body)) : [];
       const data = files.length > 0 ? { ...(parsed.data as Record<string, unknown>), files } : parsed.data;
       await complianceGatewayOf(deps)().reviewAction(reviewId, { type: form.command, actor, data, commandId: commandIdOf(values) } as ReviewActionInput);
     } catch (err) {

@@ -131,7 +131,7 @@ export function providerApplyRoutes(app: FastifyInstance, ctx: UiContext): void 
       for (const upload of uploadedFiles(request.body)) {
         const row = /^evidence-(\d+)-file$/.exec(upload.field)?.[1];
         if (row === undefined) continue;
-        const [file] = await storeUploads(deps, [upload]);
+        const [file] = await storeUploads(deps, { request, reply, actor }, [upload]);
         stored.set(Number(row), [...(stored.get(Number(row)) ?? []), file as EvidenceFile]);
       }
     } catch (err) {

@@ -95,12 +95,32 @@ export function reportsDue(row: ComplianceDashboardRow, now: string, dueDay: num
   return due.slice(-12);
 }
 
+/**
+ * Every open finding with its severity and remediation deadline, and every evidence request not yet
+ * answered with its due date; the overdue ones stand out. An evidence deadline that passed while the
+ * review moved on (escalated) is still shown from the overdue list.
+ */
+function owed(row: ComplianceDashboardRow): SafeHtml {
+  const pendingReviews = new Set(row.pending.evidence.map((e) => e.reviewId));
+  const evidence = [...row.pending.evidence, ...row.overdue.evidence.filter((e) => !pendingReviews.has(e.reviewId)).map((e) => ({ ...e, overdue: true }))];
+  if (row.pending.findings.length === 0 && evidence.length === 0) return html`Nothing open`;
+  const mark = (overdue: boolean): SafeHtml => (overdue ? html` class="overdue"` : html``);
+  return html`<ul>
+    ${row.pending.findings.map(
+      (f) => html`<li${mark(f.overdue)}>${label(f.severity)} finding ${f.findingId} “${f.title}”: remediation ${f.overdue ? 'was due' : 'due by'} ${when(f.deadline)}${f.overdue ? ' (overdue)' : ''}</li>`,
+    )}
+    ${evidence.map(
+      (e) => html`<li${mark(e.overdue)}>Review <a href="/ui/reviews/${encodeURIComponent(e.reviewId)}">${e.reviewId}</a>: evidence due by ${when(e.dueBy)}${e.overdue ? ' (overdue)' : ''}</li>`,
+    )}
+  </ul>`;
+}
+
 function complianceSection(rows: ComplianceDashboardRow[], now: string, dueDay: number): SafeHtml {
   if (rows.length === 0) return html`<p>No accredited offering is monitored yet.</p>`;
   return html`<table>
     <caption>Accredited offerings: monthly reports, reviews and findings</caption>
     <thead><tr><th scope="col">Offering</th><th scope="col">Monthly reports due</th><th scope="col">Review</th>
-      <th scope="col">Open findings</th><th scope="col">Overdue</th><th scope="col">Significant changes</th></tr></thead>
+      <th scope="col">Open findings</th><th scope="col">Deadlines</th><th scope="col">Significant changes</th></tr></thead>
     <tbody>${rows.map((row) => {
       const due = reportsDue(row, now, dueDay);
       return html`<tr>
@@ -117,14 +137,7 @@ function complianceSection(rows: ComplianceDashboardRow[], now: string, dueDay: 
             : html`<a href="/ui/reviews/${encodeURIComponent(row.lastReview.reviewId)}">${row.lastReview.reviewId}</a> (${label(row.lastReview.trigger)}): ${label(row.lastReview.status)}`
         }</td>
         <td>High ${row.openFindings.high}, moderate ${row.openFindings.moderate}, low ${row.openFindings.low}</td>
-        <td>${
-          row.overdue.findings.length === 0 && row.overdue.evidence.length === 0
-            ? 'Nothing'
-            : html`<ul>
-                ${row.overdue.findings.map((f) => html`<li class="overdue">${label(f.severity)} finding ${f.findingId} “${f.title}”: remediation was due ${when(f.deadline)}</li>`)}
-                ${row.overdue.evidence.map((e) => html`<li class="overdue">Evidence for <a href="/ui/reviews/${encodeURIComponent(e.reviewId)}">${e.reviewId}</a> was due ${when(e.dueBy)}</li>`)}
-              </ul>`
-        }</td>
+        <td>${owed(row)}</td>
         <td>${
           row.significantChanges.length === 0
             ? 'None'

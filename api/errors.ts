@@ -39,7 +39,7 @@ export function errorBody(error: DomainError): ErrorBody {
  * large) are validation errors, and anything else is an internal error whose details stay in the log:
  * the client learns only the request id, which finds the log line.
  */
-export function toDomainError(err: unknown, requestId?: string): DomainError {
+export function asDomainError(err: unknown, requestId?: string): DomainError {
   if (err instanceof DomainError) return err;
   if (err instanceof z.ZodError) return validationError(err);
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };

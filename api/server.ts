@@ -5,7 +5,7 @@ import { openThrottleStore } from '../identity/throttle-store';
 import { parseOrThrow } from '../identity/validation';
 import { bearerCheck, logRefusal } from './auth';
 import type { ApiDeps } from './deps';
-import { errorBody, statusOf, toDomainError } from './errors';
+import { errorBody, statusOf, asDomainError } from './errors';
 import { registerSecurityHeaders } from './http-security';
 import { registerLoginThrottle } from './login-throttle';
 import { registerEvidenceUploadThrottle } from './evidence-upload-throttle';
@@ -157,7 +157,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   app.setErrorHandler((err, request, reply) => {
-    const error = toDomainError(err, request.id);
+    const error = asDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'request failed');
     if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
     logRefusal(request, error, statusOf(error));

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
 import type { ApiDeps } from '../api/deps';
 import { logAccessRefused } from '../api/auth';
-import { statusOf, toDomainError } from '../api/errors';
+import { statusOf, asDomainError } from '../api/errors';
 import { createClaims, type Claims } from './claims';
 import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, landingFor, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
@@ -208,7 +208,7 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
     title = 'Form refused';
     message = 'This form did not come from a page of this site, or it has expired. Go back, reload the page and try again.';
   } else {
-    const error = toDomainError(err, request.id);
+    const error = asDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'UI request failed');
     status = statusOf(error);
     if (status === 401 || status === 403 || status === 404) request.uiRefusal = error.code;

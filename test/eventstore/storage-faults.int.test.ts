@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { statusOf, toDomainError } from '../../api/errors';
+import { statusOf, asDomainError } from '../../api/errors';
 import { eventId, type EventMetadata } from '../../eventstore/envelope';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
@@ -46,7 +46,7 @@ async function expectUnavailable(append: Promise<unknown>, reason: 'busy' | 'ful
   );
   expect(err).toMatchObject({ code: 'UNAVAILABLE', reason });
   // What the API answers for it: 503 with the stable code and the store's plain message.
-  const answered = toDomainError(err);
+  const answered = asDomainError(err);
   expect({ status: statusOf(answered), code: answered.code }).toEqual({ status: 503, code: 'UNAVAILABLE' });
   expect(answered.message).toMatch(/nothing was written/);
 }

@@ -1,5 +1,5 @@
 import type { NocRegisterRow, NocTaskRow } from '../../projections/noc/read-model';
-import { FakeNocQueries } from '../api/fakes';
+import { FakeNocQueries, registerRow } from '../api/fakes';
 import { openPageHarness, type PageHarness } from './page-harness';
 
 /** The queue's due dates from service levels, its overdue tasks, and a director reassigning held tasks. */
@@ -11,35 +11,8 @@ let queries: FakeNocQueries;
 /** An account's id, once the harness has enrolled the people. */
 let idOf: (username: string) => string;
 
-function noc(nocId: string, requestedAt: string): NocRegisterRow {
-  return {
-    nocId,
-    pseId: 'pse-fed',
-    jurisdiction: 'federal',
-    deviation: 'non-accredited-offering',
-    description: `Case ${nocId}`,
-    dataClass: 'open',
-    systems: ['Website'],
-    offeringId: null,
-    requestedMonths: 6,
-    status: 'requested',
-    requestedBy: 'pse-officer',
-    requestedAt,
-    reviewerId: null,
-    recommendation: null,
-    recommendedBy: null,
-    decidedBy: null,
-    decidedAt: null,
-    validFrom: null,
-    validUntil: null,
-    conditions: [],
-    extensionsGranted: 0,
-    informationDueBy: null,
-    pendingExtensionMonths: null,
-    updatedAt: requestedAt,
-    revision: 0,
-  };
-}
+/** A federal NOC request that entered the review queue at `requestedAt`. */
+const noc = (nocId: string, requestedAt: string): NocRegisterRow => registerRow({ nocId, pseId: 'pse-fed', requestedAt, updatedAt: requestedAt });
 
 function reviewTask(nocId: string, createdAt: string, excludedUserIds: string[] = []): NocTaskRow {
   return { taskId: `${nocId}:review`, nocId, kind: 'review', jurisdiction: 'federal', role: 'reviewer', pseId: null, excludedUserIds, createdAt, dueAt: null, claimedBy: null, claimedAt: null };

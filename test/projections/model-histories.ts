@@ -234,7 +234,7 @@ function scheduleAccreditation(
 
   let status: 'accredited' | 'suspended' = 'accredited';
   let cursor = grantedAt;
-  let ended: { at: number; transitionUntil: number } | undefined;
+  let ended: { at: number; transitionUntil: number; cause?: 'expired' | 'withdrawn' } | undefined;
   for (const op of plan.ops) {
     const when = cursor + op.gap * DAY;
     if (when >= validUntil) break;
@@ -258,7 +258,7 @@ function scheduleAccreditation(
     } else if (op.kind === 'withdraw') {
       const previousStatus = status;
       schedule({ at: when, rank: 1, run: () => app.withdraw('Discontinued', previousStatus, iso(when), iso(transitionUntil)) });
-      ended = { at: when, transitionUntil };
+      ended = { at: when, transitionUntil, cause: 'withdrawn' };
       break;
     }
   }
@@ -266,11 +266,12 @@ function scheduleAccreditation(
     const end = validUntil;
     const transitionUntil = end + plan.migrationDays * DAY;
     schedule({ at: end, rank: 1, run: () => app.expire(iso(end), iso(transitionUntil)) });
-    ended = { at: end, transitionUntil };
+    ended = { at: end, transitionUntil, cause: 'expired' };
   }
 
   // The migration period, as the transition process writes it: notices at the end, flags at the deadline.
-  const { at: endAt, transitionUntil } = ended;
+  // As the accreditation process starts it: a revocation's carries no cause (it was the only one once).
+  const { at: endAt, transitionUntil, cause } = ended;
   const script = new CaseScript<TransitionState, TransitionCommand, TransitionEvent>({
     stream: streamName('transition', applicationId),
     correlationId: `transition:${applicationId}`,
@@ -279,7 +280,7 @@ function scheduleAccreditation(
     decide: (command, state, now) => decideTransition(command, state, { now }),
     evolve: evolveTransition,
   });
-  const subject = { applicationId, offeringId, cspId: CSP, revokedAt: iso(endAt), migrateBy: iso(transitionUntil) };
+  const subject = { applicationId, offeringId, cspId: CSP, revokedAt: iso(endAt), migrateBy: iso(transitionUntil), ...(cause === undefined ? {} : { cause }) };
   schedule({
     at: endAt,
     rank: 2,

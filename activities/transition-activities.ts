@@ -1,4 +1,4 @@
-import type { OpenProcurement } from '../domain/compliance/transition-events';
+import type { OpenProcurement, TransitionCause } from '../domain/compliance/transition-events';
 import type { PseEvent } from '../domain/pse/events';
 import { evolvePse } from '../domain/pse/evolve';
 import type { PseState } from '../domain/pse/state';
@@ -17,8 +17,19 @@ export interface TransitionActivityDeps {
  * never be sent. Revocation is rare, so a scan of the whole log, filtered to PSE streams, is acceptable;
  * an index by offering would be the next step if it ever is not.
  */
+/** The accreditation events that end a grant, and the cause each gives its migration period. */
+const ENDING_CAUSE: Record<string, TransitionCause> = { AccreditationRevoked: 'revoked', AccreditationExpired: 'expired', AccreditationWithdrawn: 'withdrawn' };
+
 export function createTransitionActivities({ eventStore }: TransitionActivityDeps) {
   return {
+    /** The accreditation's ending as its stream records it (the last ending event); undefined when it has not ended. */
+    async accreditationEnding(applicationId: string): Promise<{ endedAt: string; cause: TransitionCause } | undefined> {
+      const newestFirst = await eventStore.readStream(`accreditation-${applicationId}`, { direction: 'backwards' });
+      const ending = newestFirst.find((e) => ENDING_CAUSE[e.type] !== undefined);
+      if (ending === undefined) return undefined;
+      return { endedAt: decode(ending).metadata.occurredAt, cause: ENDING_CAUSE[ending.type] as TransitionCause };
+    },
+
     /** Procurements recorded on the offering and not ended, in the order they were recorded. */
     async openProcurementsOn(offeringId: string): Promise<OpenProcurement[]> {
       // Each entity's register entry as its own process folds it: one rule for "open", the decider's.

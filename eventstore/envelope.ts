@@ -4,6 +4,7 @@ import { Jurisdiction, Role } from '../domain/shared/vocabulary';
 
 /** What every event carries besides its data (SPEC §4). */
 export const EventMetadata = z.object({
+  /** The version of the event's data schema it was written with; read back, an absent one is 1 (eventstore/upcasting.ts). */
   schemaVersion: z.number().int().positive(),
   actor: z.object({
     userId: z.string().min(1),

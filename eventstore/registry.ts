@@ -8,6 +8,7 @@ import { MonitoringEventSchemas } from '../domain/compliance/monitoring-events';
 import { ReviewEventSchemas } from '../domain/compliance/review-events';
 import { ChangeEventSchemas } from '../domain/compliance/change-events';
 import { TransitionEventSchemas } from '../domain/compliance/transition-events';
+import { TransitionEventSchemasV1, transitionNoticeV1ToV2, transitionStartedV1ToV2 } from '../domain/compliance/transition-events-v1';
 import { AccountEventSchemas } from '../domain/account/events';
 import { FrameworkRegisterEventSchemas } from '../domain/framework/register-events';
 import { CspRegistrationEventSchemas } from '../domain/csp-registration/events';
@@ -15,43 +16,44 @@ import { NoteEventSchemas } from '../domain/notes/events';
 import { EventMetadata } from './envelope';
 import { AuditEventSchemas } from './integrity/checkpoint-events';
 import type { RecordedEvent } from './port';
+import { checkUpcasterChain, schemaVersionOf, unchangedFrom, upcast, upcaster, type Upcaster } from './upcasting';
 
 /**
  * Every event type the system writes, with its current schema version and the upcasters that lift
- * older versions. Reading validates: an unknown type or version fails loudly instead of being dropped.
+ * older versions (eventstore/upcasting.ts). Reading validates: an unknown type or version fails loudly
+ * instead of being dropped. Writing always writes the current version.
  */
 interface EventTypeEntry {
   version: number;
   schema: z.ZodType;
-  /** upcasters[v] lifts data of version v to version v + 1. */
-  upcasters: Record<number, (data: unknown) => unknown>;
+  upcasters: readonly Upcaster[];
 }
 
 const registry = new Map<string, EventTypeEntry>();
 
 export function registerEventTypes(
   schemas: Record<string, z.ZodType>,
-  options: { version?: number; upcasters?: Record<string, Record<number, (data: unknown) => unknown>> } = {},
+  options: { version?: number; upcasters?: Record<string, readonly Upcaster[]> } = {},
 ): void {
+  const version = options.version ?? 1;
   for (const [type, schema] of Object.entries(schemas)) {
     if (registry.has(type)) throw new Error(`Event type ${type} registered twice`);
-    registry.set(type, { version: options.version ?? 1, schema, upcasters: options.upcasters?.[type] ?? {} });
+    const upcasters = options.upcasters?.[type] ?? [];
+    checkUpcasterChain(type, version, upcasters);
+    registry.set(type, { version, schema, upcasters });
   }
 }
-
-/** Lifts data whose newer version only adds optional fields: version v data is version v + 1 data as it is. */
-const unchanged = (data: unknown): unknown => data;
 
 registerEventTypes(NocEventSchemas);
 const { OfferingUpdated, ...cspEventsV1 } = CspEventSchemas;
 registerEventTypes(cspEventsV1);
 // v2 adds `changeId`: the approved significant change that made the update.
-registerEventTypes({ OfferingUpdated }, { version: 2, upcasters: { OfferingUpdated: { 1: unchanged } } });
+registerEventTypes({ OfferingUpdated }, { version: 2, upcasters: { OfferingUpdated: [unchangedFrom(1)] } });
 registerEventTypes(OfferingIdentityEventSchemas);
 const { AccreditationRenewed, ...accreditationEventsV1 } = AccreditationEventSchemas;
 registerEventTypes(accreditationEventsV1);
 // v2 adds the framework a renewal was scored against, the scores it added and the result.
-registerEventTypes({ AccreditationRenewed }, { version: 2, upcasters: { AccreditationRenewed: { 1: unchanged } } });
+registerEventTypes({ AccreditationRenewed }, { version: 2, upcasters: { AccreditationRenewed: [unchangedFrom(1)] } });
 registerEventTypes(PseEventSchemas);
 registerEventTypes(AuditEventSchemas);
 registerEventTypes(MonitoringEventSchemas);
@@ -59,8 +61,20 @@ registerEventTypes(ReviewEventSchemas);
 const { SignificantChangeRequested, ...changeEventsV1 } = ChangeEventSchemas;
 registerEventTypes(changeEventsV1);
 // v2 adds `offeringChanges`: what the change does to the offering's register entry once approved.
-registerEventTypes({ SignificantChangeRequested }, { version: 2, upcasters: { SignificantChangeRequested: { 1: unchanged } } });
-registerEventTypes(TransitionEventSchemas);
+registerEventTypes({ SignificantChangeRequested }, { version: 2, upcasters: { SignificantChangeRequested: [unchangedFrom(1)] } });
+const { RevocationTransitionStarted, PseTransitionNoticeIssued, ...transitionEventsV1 } = TransitionEventSchemas;
+registerEventTypes(transitionEventsV1);
+// v2 names the ending's instant `endedAt` (v1: `revokedAt`, whatever the ending) and always says its cause.
+registerEventTypes(
+  { RevocationTransitionStarted, PseTransitionNoticeIssued },
+  {
+    version: 2,
+    upcasters: {
+      RevocationTransitionStarted: [upcaster(1, { from: TransitionEventSchemasV1.RevocationTransitionStarted, to: RevocationTransitionStarted }, transitionStartedV1ToV2)],
+      PseTransitionNoticeIssued: [upcaster(1, { from: TransitionEventSchemasV1.PseTransitionNoticeIssued, to: PseTransitionNoticeIssued }, transitionNoticeV1ToV2)],
+    },
+  },
+);
 registerEventTypes(AccountEventSchemas);
 registerEventTypes(FrameworkRegisterEventSchemas);
 registerEventTypes(CspRegistrationEventSchemas);
@@ -91,29 +105,34 @@ export interface DecodedEvent<T = unknown> extends RecordedEvent {
   data: T;
 }
 
-/** Validates an event read back: metadata, type, version; upcasts old versions to the current one. */
+/**
+ * Validates an event read back — metadata, type, version — and lifts an older version to the current
+ * one. Every reader of events goes through here; the event as stored is not touched.
+ */
 export function decode(event: RecordedEvent): DecodedEvent {
   const where = `${event.stream}@${event.revision}`;
-  const meta = EventMetadata.safeParse(event.metadata);
+  let version: number;
+  try {
+    version = schemaVersionOf(event.metadata);
+  } catch (err) {
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${(err as Error).message}`);
+  }
+  const meta = EventMetadata.safeParse({ ...event.metadata, schemaVersion: version });
   if (!meta.success) {
     throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: metadata invalid: ${meta.error.message}`);
   }
   const entry = registry.get(event.type);
   if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: unknown event type ${event.type}`);
-  let version = meta.data.schemaVersion;
-  if (version > entry.version) {
-    throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: ${event.type} v${version} is newer than this code (v${entry.version})`);
-  }
-  let data = event.data;
-  while (version < entry.version) {
-    const up = entry.upcasters[version];
-    if (!up) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: no upcaster for ${event.type} v${version}`);
-    data = up(data);
-    version += 1;
+  let data: unknown;
+  try {
+    data = upcast(event.type, version, entry.version, entry.upcasters, event.data);
+  } catch (err) {
+    if (err instanceof DomainError) throw new DomainError(err.code, `${where}: ${event.type}: ${err.message}`);
+    throw err;
   }
   const parsed = entry.schema.safeParse(data);
   if (!parsed.success) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${event.type} v${version}: ${parsed.error.message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${event.type} v${entry.version}: ${parsed.error.message}`);
   }
-  return { ...event, data: parsed.data, metadata: { ...meta.data, schemaVersion: version } };
+  return { ...event, data: parsed.data, metadata: { ...meta.data, schemaVersion: entry.version } };
 }

@@ -40,15 +40,14 @@ function start(command: TransitionCommandOf<'StartRevocationTransition'>, state:
   const { open, ...started } = command.data;
   // A deadline at the revocation itself (a policy of no transition period) is allowed: the notices go
   // out, and the procurements are flagged at once.
-  if (isBefore(started.migrateBy, started.revokedAt)) {
-    throw new DomainError('TRANSITION_INVALID_DEADLINE', 'The migration deadline cannot come before the revocation', 'migrateBy');
+  if (isBefore(started.migrateBy, started.endedAt)) {
+    throw new DomainError('TRANSITION_INVALID_DEADLINE', 'The migration deadline cannot come before the accreditation ended', 'migrateBy');
   }
-  const { offeringId, migrateBy, cause } = started;
   // The notice says why the entity must move: a revocation reads differently from an expiry.
-  const why = cause === undefined ? {} : { cause };
+  const { offeringId, migrateBy, cause } = started;
   return [
     { type: 'RevocationTransitionStarted', data: started },
-    ...unique(open).map((p): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId, migrateBy, ...why } })),
+    ...unique(open).map((p): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId, migrateBy, cause } })),
   ];
 }
 

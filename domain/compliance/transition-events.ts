@@ -19,8 +19,10 @@ export type TransitionCause = z.infer<typeof TransitionCause>;
 
 /**
  * Events of one migration period after an accreditation ended (SPEC §3.1: revocation, expiry,
- * withdrawal), stream `transition-<applicationId>`. Each data schema is version 1; the type names
- * keep the word "revocation" from when revocation was the only cause.
+ * withdrawal), stream `transition-<applicationId>`. The type names keep the word "revocation" from when
+ * revocation was the only cause (a stored event's type never changes). `RevocationTransitionStarted` and
+ * `PseTransitionNoticeIssued` are at version 2 (the ending's instant is `endedAt`, and `cause` is always
+ * there); version 1 and its lift are in transition-events-v1.ts. The other two are at version 1.
  */
 export const TransitionEventSchemas = {
   RevocationTransitionStarted: z.object({
@@ -28,13 +30,12 @@ export const TransitionEventSchemas = {
     offeringId: Text,
     cspId: Text,
     /** When the accreditation ended (revoked, expired or withdrawn). */
-    revokedAt: IsoDateTime,
+    endedAt: IsoDateTime,
     migrateBy: IsoDateTime,
-    /** Absent on transitions started before expiry and withdrawal had one: then `revoked`. */
-    cause: TransitionCause.optional(),
+    cause: TransitionCause,
   }),
-  /** One per procurement open at the ending: the entity is told to migrate by `migrateBy`. */
-  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime, cause: TransitionCause.optional() }),
+  /** One per procurement open at the ending: the entity is told to migrate by `migrateBy`, and why. */
+  PseTransitionNoticeIssued: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime, cause: TransitionCause }),
   /** At the deadline, one per procurement still open on the offering: it counts against the entity's compliance. */
   ProcurementFlaggedNonCompliant: OpenProcurement.extend({ offeringId: Text, migrateBy: IsoDateTime }),
   RevocationTransitionEnded: z.object({ flagged: z.number().int().nonnegative() }),

@@ -12,9 +12,10 @@ export interface TransitionCase {
   applicationId: string;
   offeringId: string;
   cspId: string;
-  revokedAt: string;
+  /** When the accreditation ended. */
+  endedAt: string;
   migrateBy: string;
-  cause?: TransitionCause;
+  cause: TransitionCause;
   /** In the order the notices were issued; then any workload flagged at the deadline without one. */
   notices: TransitionNotice[];
   /** Set once ended: how many procurements were flagged non-compliant. */

@@ -140,7 +140,7 @@ export function transitionNotificationFor(
   if (type === 'PseTransitionNoticeIssued') {
     return {
       kind: 'migration-notice',
-      message: `The accreditation of offering ${data.offeringId} ${ENDED[data.cause ?? 'revoked']}: nothing new may be procured on it. Migrate every workload you recorded on it (such as procurement ${data.procurementId}) by ${day(data.migrateBy)}, or request a NOC; after that date a workload still on it is non-compliant.`,
+      message: `The accreditation of offering ${data.offeringId} ${ENDED[data.cause]}: nothing new may be procured on it. Migrate every workload you recorded on it (such as procurement ${data.procurementId}) by ${day(data.migrateBy)}, or request a NOC; after that date a workload still on it is non-compliant.`,
     };
   }
   return {

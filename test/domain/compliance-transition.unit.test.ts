@@ -17,14 +17,14 @@ const given = deciderSpec<TransitionState, TransitionCommand, TransitionEvent, T
 
 const REVOKED_AT = '2026-03-01T10:00:00.000Z';
 const MIGRATE_BY = '2026-08-28T10:00:00.000Z';
-const SUBJECT = { applicationId: 'APP-1', offeringId: 'off-nimbus-gov', cspId: 'csp-nimbus', revokedAt: REVOKED_AT, migrateBy: MIGRATE_BY };
+const SUBJECT = { applicationId: 'APP-1', offeringId: 'off-nimbus-gov', cspId: 'csp-nimbus', endedAt: REVOKED_AT, migrateBy: MIGRATE_BY, cause: 'revoked' as const };
 const at = (now: string): TransitionDecideContext => ({ now });
 
 const MOITT: OpenProcurement = { pseId: 'pse-moitt', procurementId: 'p-1', jurisdiction: 'federal' };
 const FBR: OpenProcurement = { pseId: 'pse-fbr', procurementId: 'p-1', jurisdiction: 'federal' };
 const LANDS: OpenProcurement = { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' };
 
-const start = (open: OpenProcurement[], data: Partial<typeof SUBJECT & { cause: 'expired' | 'withdrawn' }> = {}): TransitionCommand => ({
+const start = (open: OpenProcurement[], data: Partial<Omit<typeof SUBJECT, 'cause'> & { cause: 'expired' | 'withdrawn' }> = {}): TransitionCommand => ({
   type: 'StartRevocationTransition',
   actor: SYSTEM_ACTOR,
   data: { ...SUBJECT, ...data, open },
@@ -32,7 +32,7 @@ const start = (open: OpenProcurement[], data: Partial<typeof SUBJECT & { cause: 
 const close = (stillOpen: OpenProcurement[]): TransitionCommand => ({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen } });
 
 const started: TransitionEvent = { type: 'RevocationTransitionStarted', data: SUBJECT };
-const notice = (p: OpenProcurement): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId: SUBJECT.offeringId, migrateBy: MIGRATE_BY } });
+const notice = (p: OpenProcurement): TransitionEvent => ({ type: 'PseTransitionNoticeIssued', data: { ...p, offeringId: SUBJECT.offeringId, migrateBy: MIGRATE_BY, cause: 'revoked' } });
 const flag = (p: OpenProcurement): TransitionEvent => ({ type: 'ProcurementFlaggedNonCompliant', data: { ...p, offeringId: SUBJECT.offeringId, migrateBy: MIGRATE_BY } });
 
 describe('starting a revocation transition', () => {
@@ -69,7 +69,7 @@ describe('starting a revocation transition', () => {
     const noPeriod = { ...SUBJECT, migrateBy: REVOKED_AT };
     given([]).when(start([MOITT], { migrateBy: REVOKED_AT }), at(REVOKED_AT)).then([
       { type: 'RevocationTransitionStarted', data: noPeriod },
-      { type: 'PseTransitionNoticeIssued', data: { ...MOITT, offeringId: SUBJECT.offeringId, migrateBy: REVOKED_AT } },
+      { type: 'PseTransitionNoticeIssued', data: { ...MOITT, offeringId: SUBJECT.offeringId, migrateBy: REVOKED_AT, cause: 'revoked' } },
     ]);
   });
 

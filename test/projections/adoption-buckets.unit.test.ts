@@ -160,7 +160,7 @@ function write(plan: Plan, log: TestLog): { workloads: Written[]; transition?: {
     });
     const openAt = (at: number): OpenProcurement[] =>
       written.filter((w) => isOpen(w, at)).map((w) => ({ pseId: w.pseId, procurementId: w.procurementId, jurisdiction: 'federal' }));
-    const subject = { applicationId: 'APP-1', offeringId: 'off-gov', cspId: 'csp-nimbus', revokedAt: noon(startDay), migrateBy: noon(startDay + length) };
+    const subject = { applicationId: 'APP-1', offeringId: 'off-gov', cspId: 'csp-nimbus', endedAt: noon(startDay), cause: 'revoked' as const, migrateBy: noon(startDay + length) };
     steps.push({
       at: noon(startDay),
       rank: 0,

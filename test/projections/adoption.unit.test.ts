@@ -39,9 +39,9 @@ class TransitionScript {
     });
   }
 
-  start(offeringId: string, revokedAt: string, migrateBy: string, open: OpenProcurement[]): this {
-    const data = { applicationId: this.applicationId, offeringId, cspId: 'csp-nimbus', revokedAt, migrateBy, open };
-    return this.run({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data }, revokedAt);
+  start(offeringId: string, endedAt: string, migrateBy: string, open: OpenProcurement[]): this {
+    const data = { applicationId: this.applicationId, offeringId, cspId: 'csp-nimbus', endedAt, migrateBy, cause: 'revoked' as const, open };
+    return this.run({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data }, endedAt);
   }
 
   close(at: string, stillOpen: OpenProcurement[]): this {

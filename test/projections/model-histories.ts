@@ -270,7 +270,6 @@ function scheduleAccreditation(
   }
 
   // The migration period, as the transition process writes it: notices at the end, flags at the deadline.
-  // As the accreditation process starts it: a revocation's carries no cause (it was the only one once).
   const { at: endAt, transitionUntil, cause } = ended;
   const script = new CaseScript<TransitionState, TransitionCommand, TransitionEvent>({
     stream: streamName('transition', applicationId),
@@ -280,7 +279,7 @@ function scheduleAccreditation(
     decide: (command, state, now) => decideTransition(command, state, { now }),
     evolve: evolveTransition,
   });
-  const subject = { applicationId, offeringId, cspId: CSP, revokedAt: iso(endAt), migrateBy: iso(transitionUntil), ...(cause === undefined ? {} : { cause }) };
+  const subject = { applicationId, offeringId, cspId: CSP, endedAt: iso(endAt), migrateBy: iso(transitionUntil), cause: cause ?? ('revoked' as const) };
   schedule({
     at: endAt,
     rank: 2,

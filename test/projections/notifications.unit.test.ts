@@ -165,7 +165,7 @@ describe('the NOC notifications projection', () => {
       { pseId: 'pse-pb-lands', procurementId: 'p-7', jurisdiction: 'punjab' },
     ];
     const stream = 'transition-APP-1';
-    const subject = { applicationId: 'APP-1', offeringId: 'off-gov', cspId: 'csp-nimbus', revokedAt: '2025-03-01T00:00:00.000Z', migrateBy: '2025-08-28T00:00:00.000Z' };
+    const subject = { applicationId: 'APP-1', offeringId: 'off-gov', cspId: 'csp-nimbus', endedAt: '2025-03-01T00:00:00.000Z', migrateBy: '2025-08-28T00:00:00.000Z', cause: 'revoked' as const };
     const transition = new CaseScript<TransitionState, TransitionCommand, TransitionEvent>({
       stream,
       correlationId: 'transition:APP-1',
@@ -174,7 +174,7 @@ describe('the NOC notifications projection', () => {
       decide: (command, state, now) => decideTransition(command, state, { now }),
       evolve: evolveTransition,
     });
-    log.append(transition.take({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { ...subject, open } }, subject.revokedAt));
+    log.append(transition.take({ type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: { ...subject, open } }, subject.endedAt));
     log.append(transition.take({ type: 'CloseRevocationTransition', actor: SYSTEM_ACTOR, data: { stillOpen: open.slice(0, 2) } }, subject.migrateBy));
     apply(log.events);
     expect(rows().map((r) => [r.noc_id, r.pse_id, r.jurisdiction, r.kind, r.event_type])).toEqual([

@@ -170,7 +170,7 @@ describe('signed commands on the time-skipping server', () => {
     const transition = await env.client.workflow.start<typeof revocationTransitionWorkflow>('revocationTransitionWorkflow', {
       workflowId: transitionWorkflowId('APP-FORGED'),
       taskQueue: TASK_QUEUE,
-      args: [{ applicationId: 'APP-FORGED', offeringId: 'off', cspId: 'csp', revokedAt: '2026-01-01T00:00:00.000Z', migrateBy: '2026-02-01T00:00:00.000Z', requestId: 'forged' }],
+      args: [{ applicationId: 'APP-FORGED', offeringId: 'off', cspId: 'csp', endedAt: '2026-01-01T00:00:00.000Z', cause: 'revoked', migrateBy: '2026-02-01T00:00:00.000Z', requestId: 'forged' }],
     });
     expect(await refusal(transition.result())).toBe('COMMAND_SIGNATURE_INVALID');
     expect(await streamOf(store, nocId)).toEqual([]);

@@ -27,6 +27,9 @@ import { useWorkflowTestBed } from '../support/workflow-bed';
 import { DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/policy';
 import { GOV_CLOUD, TASK_QUEUE, act, granted, people, viewWhen as accreditationWhen } from './accreditation-harness';
 import { trackStarted } from './compliance-harness';
+import { application } from '../projections/accredited-fixtures';
+import { TestLog } from '../projections/support';
+import type { PreviousTransitionWorkflowInput } from '../../workflows/compliance/transition-messages';
 
 const ADMIN: Actor = { userId: 'u-admin', name: 'Admin', role: 'admin', jurisdiction: 'federal' };
 const OFFERING = 'off-legacy-gov';
@@ -120,7 +123,7 @@ describe('the revocation transition on the time-skipping server', () => {
         workflowType: 'revocationTransitionWorkflow',
         workflowId: transitionWorkflowId(applicationId),
         taskQueue: TASK_QUEUE,
-        args: [{ applicationId, offeringId: OFFERING, cspId: 'csp-nimbus', revokedAt: t0, migrateBy, requestId: 'revoke-1' }],
+        args: [{ applicationId, offeringId: OFFERING, cspId: 'csp-nimbus', endedAt: t0, migrateBy, requestId: 'revoke-1', cause: 'revoked' }],
       }),
     );
 
@@ -196,5 +199,33 @@ describe('the revocation transition on the time-skipping server', () => {
     ]);
     const [started] = await decodedStream(store, `transition-${applicationId}`);
     expect(started?.data).toMatchObject({ applicationId, offeringId: GOV_CLOUD.offeringId, migrateBy: transitionUntil });
+  });
+
+  it('takes the ending’s instant and cause from the accreditation’s stream, for a child started with the previous release’s input too', async () => {
+    const t0 = new Date(await env.currentTimeMs()).toISOString();
+    const applicationId = 'APP-WITHDRAWN';
+    const withdrawnAt = addDays(t0, -3);
+    const migrateBy = addDays(withdrawnAt, 90);
+    // The accreditation's stream as its process wrote it: granted, then withdrawn by the provider three days ago.
+    const log = new TestLog();
+    application(log, applicationId)
+      .submit('csp-nimbus', { ...GOV_CLOUD, offeringId: OFFERING }, addDays(t0, -60))
+      .grant({ baseline: 'intermediate', highestDataClass: 'restricted', validFrom: addDays(t0, -30), validUntil: addDays(t0, 1000) }, addDays(t0, -30))
+      .withdraw('Discontinued', 'accredited', withdrawnAt, migrateBy);
+    for (const e of log.events) await store.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }], e.revision === 0 ? 'no-stream' : e.revision - 1);
+
+    // A parent that continued as new after the ending passes its own clock; the previous release named it revokedAt and gave no cause.
+    const previous: PreviousTransitionWorkflowInput = { applicationId, offeringId: OFFERING, cspId: 'csp-nimbus', revokedAt: t0, migrateBy, requestId: 'withdraw-1' };
+    trackForExport(
+      await startAsEngine<typeof revocationTransitionWorkflow>(env, {
+        workflowType: 'revocationTransitionWorkflow',
+        workflowId: transitionWorkflowId(applicationId),
+        taskQueue: TASK_QUEUE,
+        args: [previous],
+      }),
+    );
+    await viewWhen(applicationId, (v) => v.status === 'notified');
+    const [started] = await decodedStream(store, `transition-${applicationId}`);
+    expect(started).toMatchObject({ type: 'RevocationTransitionStarted', data: { endedAt: withdrawnAt, cause: 'withdrawn', migrateBy }, metadata: { schemaVersion: 2 } });
   });
 });

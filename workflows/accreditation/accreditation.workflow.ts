@@ -99,7 +99,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
   const compliance = input.compliance;
   let duties: ComplianceDuties = input.carried?.compliance ?? NO_DUTIES_DONE;
   /** When and on whose command the accreditation ended (revoked, expired, withdrawn): the transition's start. */
-  let ending: { revokedAt: string; requestId: string } | undefined;
+  let ending: { endedAt: string; requestId: string } | undefined;
   /** Monitoring's handle, when this run started it. */
   let monitoringChild: MonitoringChild | undefined;
   const ledger = new CaseLedger<AccreditationState, AccreditationEvent>(
@@ -132,7 +132,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     const at = nowIso();
     const held = holds(ledger.state);
     await ledger.commit(`accreditation-${application.applicationId}`, events, command.actor, causationId);
-    if (events.some((e) => ENDINGS.has(e.type))) ending = { revokedAt: at, requestId: causationId };
+    if (events.some((e) => ENDINGS.has(e.type))) ending = { endedAt: at, requestId: causationId };
     if (holds(ledger.state) !== held && patched(OFFERING_STANDING_PATCH)) await tellRegister(application.cspId, application.applicationId);
   };
   /**
@@ -156,7 +156,7 @@ export async function accreditationWorkflow(input: AccreditationWorkflowInput): 
     if (!duties.transitionStarted && givesMigration(c)) {
       // After a continue-as-new the ending's command is not known here: the id names the ending's event.
       const requestId = `${info.workflowId}:${ENDING_EVENT[c.status] ?? 'AccreditationRevoked'}:${ledger.revision}`;
-      await startTransition(c, ending ?? { revokedAt: nowIso(), requestId });
+      await startTransition(c, ending ?? { endedAt: nowIso(), requestId });
       duties = { ...duties, transitionStarted: true };
     }
   };

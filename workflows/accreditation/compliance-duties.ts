@@ -73,17 +73,17 @@ export async function endMonitoring(c: AccreditationCase, commandId: string, chi
 }
 
 /** The PSEs' transition off an offering whose grant ended, until the ending's transitionUntil. */
-export async function startTransition(c: AccreditationCase, revocation: { revokedAt: string; requestId: string }): Promise<void> {
+export async function startTransition(c: AccreditationCase, ending: { endedAt: string; requestId: string }): Promise<void> {
   const { applicationId, cspId, offering } = c.application;
   const workflowId = transitionWorkflowId(applicationId);
   const input: TransitionWorkflowInput = {
     applicationId,
     offeringId: offering.offeringId,
     cspId,
-    revokedAt: revocation.revokedAt,
-    migrateBy: c.transitionUntil ?? revocation.revokedAt,
-    requestId: revocation.requestId,
-    ...(c.status === 'expired' || c.status === 'withdrawn' ? { cause: c.status } : {}),
+    endedAt: ending.endedAt,
+    migrateBy: c.transitionUntil ?? ending.endedAt,
+    requestId: ending.requestId,
+    cause: c.status === 'expired' || c.status === 'withdrawn' ? c.status : 'revoked',
   };
   await startChildOnce('revocation transition', workflowId, () =>
     startChild(REVOCATION_TRANSITION_WORKFLOW, { workflowId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [input] }),

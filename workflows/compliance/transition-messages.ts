@@ -13,13 +13,27 @@ export interface TransitionWorkflowInput {
   /** The offering as PSE procurements name it. */
   offeringId: string;
   cspId: string;
-  revokedAt: string;
+  /** When the accreditation ended, as its process knew it. */
+  endedAt: string;
   /** The migration deadline: the ending's transitionUntil. */
   migrateBy: string;
-  /** The causation id of the first event (the revocation's command id). */
+  /** The causation id of the first event (the ending's command id). */
   requestId: string;
-  /** How the accreditation ended; absent: revoked. */
-  cause?: TransitionCause;
+  /** How the accreditation ended. */
+  cause: TransitionCause;
+}
+
+/**
+ * What runs started by releases before version 2 of the transition events were given, and still replay
+ * with: the ending's instant as `revokedAt`, and no cause for a revocation.
+ */
+export type PreviousTransitionWorkflowInput = Omit<TransitionWorkflowInput, 'endedAt' | 'cause'> & { revokedAt: string; cause?: TransitionCause };
+
+/** Pure: either input as the current one; the same lift as the events' upcaster (transition-events-v1.ts). */
+export function currentTransitionInput(input: TransitionWorkflowInput | PreviousTransitionWorkflowInput): TransitionWorkflowInput {
+  if ('endedAt' in input && input.endedAt !== undefined) return input as TransitionWorkflowInput;
+  const { revokedAt, cause, ...rest } = input as PreviousTransitionWorkflowInput;
+  return { ...rest, endedAt: revokedAt, cause: cause ?? 'revoked' };
 }
 
 export interface TransitionNoticeView {

@@ -7,9 +7,23 @@ import { evolveTransition } from '../../domain/compliance/transition-evolve';
 import { initialTransitionState, type TransitionState } from '../../domain/compliance/transition-state';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { CaseLedger, SIGNED_COMMANDS_PATCH, federalCaseAttributes, nowIso, toFailure } from '../shared/case-process';
-import { transitionStateQuery, type TransitionView, type TransitionWorkflowInput } from './transition-messages';
+import {
+  currentTransitionInput,
+  transitionStateQuery,
+  type PreviousTransitionWorkflowInput,
+  type TransitionView,
+  type TransitionWorkflowInput,
+} from './transition-messages';
 
-const { openProcurementsOn } = proxyActivities<TransitionActivities>({
+/**
+ * Since this patch the transition takes the ending's instant and cause from the accreditation's stream
+ * (activity `accreditationEnding`) rather than from its input alone: a parent that continued as new
+ * between the ending and starting this child no longer knows when the ending was and passes its own
+ * clock. Runs that had started before it replay without the lookup.
+ */
+export const TRANSITION_ENDING_FROM_STREAM_PATCH = 'transition-ending-from-stream';
+
+const { openProcurementsOn, accreditationEnding } = proxyActivities<TransitionActivities>({
   // A scan of the PSE register's streams: allowed minutes, retried while the store is away.
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
@@ -22,7 +36,8 @@ const { openProcurementsOn } = proxyActivities<TransitionActivities>({
  * by the accreditation process as its child `transition:<applicationId>`. Its history stays short (two
  * lookups, two appends, one timer), so it never continues as new.
  */
-export async function revocationTransitionWorkflow(input: TransitionWorkflowInput): Promise<TransitionView> {
+export async function revocationTransitionWorkflow(given: TransitionWorkflowInput | PreviousTransitionWorkflowInput): Promise<TransitionView> {
+  const input = currentTransitionInput(given);
   // Only the accreditation process starts it, as its child; nobody outside the engine can start a child.
   if (patched(SIGNED_COMMANDS_PATCH) && workflowInfo().parent === undefined) {
     throw ApplicationFailure.nonRetryable('Only the engine starts a revocation transition', 'COMMAND_SIGNATURE_INVALID');
@@ -53,9 +68,14 @@ export async function revocationTransitionWorkflow(input: TransitionWorkflowInpu
   };
   setHandler(transitionStateQuery, view);
 
-  const { applicationId, offeringId, cspId, revokedAt, migrateBy, cause } = input;
+  const { applicationId, offeringId, cspId, migrateBy } = input;
+  let { endedAt, cause } = input;
+  if (patched(TRANSITION_ENDING_FROM_STREAM_PATCH)) {
+    const recorded = await accreditationEnding(applicationId);
+    if (recorded !== undefined) ({ endedAt, cause } = recorded);
+  }
   const open = await openProcurementsOn(offeringId);
-  const started = { applicationId, offeringId, cspId, revokedAt, migrateBy, ...(cause === undefined ? {} : { cause }), open };
+  const started = { applicationId, offeringId, cspId, endedAt, migrateBy, cause, open };
   await run(
     { type: 'StartRevocationTransition', actor: SYSTEM_ACTOR, data: started },
     input.requestId || workflowInfo().workflowId,

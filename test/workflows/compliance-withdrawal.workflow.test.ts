@@ -52,7 +52,7 @@ describe('a withdrawn grant on the time-skipping server', () => {
     expect(notified).toMatchObject({ migrateBy: transitionUntil, notices: [{ pseId: 'pse-moitt', procurementId: 'p-1', flaggedNonCompliant: false }] });
     const started = (await store.readStream(`transition-${applicationId}`)).map(decode)[0];
     expect(started).toMatchObject({ type: 'RevocationTransitionStarted', data: { cause: 'withdrawn', migrateBy: transitionUntil } });
-    const endedAt = (started?.data as { revokedAt: string } | undefined)?.revokedAt ?? '';
+    const endedAt = (started?.data as { endedAt: string } | undefined)?.endedAt ?? '';
     expect(Date.parse(transitionUntil ?? '') - Date.parse(endedAt)).toBe(20 * DAY);
 
     step('a workload recorded during the migration period');

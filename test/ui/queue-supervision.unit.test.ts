@@ -98,6 +98,10 @@ describe('reassigning a held task', () => {
     const done = await director.request('POST', '/ui/queue/reassign', { _csrf, taskId: 'NOC-OLD:review', from: idOf('rania'), to: idOf('rashid'), reason: 'Rania is on leave' });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/ui/queue?done=reassigned');
+    const after = (await director.request('GET', '/ui/queue?done=reassigned')).body;
+    const heldNow = after.slice(after.indexOf('Tasks held by staff'));
+    expect(heldNow).toContain('Rashid<br>');
+    expect(heldNow).toContain('Reassigned by Dawood: Rania is on leave');
     const rashid = await signedIn('rashid');
     expect(rowOf((await rashid.request('GET', '/ui/queue')).body, 'NOC-OLD')).toContain('Claimed by you');
   });

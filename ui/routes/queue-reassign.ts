@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { Role } from '../../domain/shared/vocabulary';
-import type { Claim } from '../claims';
+import type { Claim, Reassignment } from '../claims';
 import { actorOf, seeOther, type UiContext } from '../context';
 import { csrfField, formValues } from '../forms';
 import { html, type SafeHtml } from '../html';
@@ -18,6 +18,8 @@ export interface SupervisedTask {
   task: QueueTask;
   claim: Claim;
   eligible: Actor[];
+  /** How the holder came by the task when a director handed it to them: by whom, when and why. */
+  handedOver?: Reassignment;
 }
 
 type TasksOf = (actor: Actor) => Promise<QueueTask[]>;
@@ -50,7 +52,9 @@ export async function supervisedTasks(ctx: UiContext, actor: Actor, tasksOf: Tas
   return [...byTask.values()]
     .flatMap(({ task, holders }) => {
       const claim = claims.get(task.taskId);
-      return claim ? [{ task, claim, eligible: holders.filter((p) => p.userId !== claim.claimedBy) }] : [];
+      if (!claim) return [];
+      const handedOver = ctx.claims().reassignments(task.taskId).filter((r) => r.toUserId === claim.claimedBy && r.at >= claim.claimedAt).at(-1);
+      return [{ task, claim, eligible: holders.filter((p) => p.userId !== claim.claimedBy), ...(handedOver ? { handedOver } : {}) }];
     })
     .sort((a, b) => Number(b.task.overdue) - Number(a.task.overdue) || (a.task.dueAt ?? '\uffff').localeCompare(b.task.dueAt ?? '\uffff'));
 }
@@ -60,12 +64,14 @@ export function heldTasksSection(csrf: string, supervised: readonly SupervisedTa
   return html`<h2 id="held">Tasks held by staff</h2>
     <table aria-labelledby="held">
       <thead><tr><th scope="col">Case</th><th scope="col">Task</th><th scope="col">Held by</th><th scope="col">Due</th><th scope="col">Reassign</th></tr></thead>
-      <tbody>${supervised.map(({ task, claim, eligible }) => {
+      <tbody>${supervised.map(({ task, claim, eligible, handedOver }) => {
         const id = `reassign-${task.taskId.replace(/[^A-Za-z0-9-]/g, '-')}`;
         return html`<tr${task.overdue ? html` class="overdue"` : ''}>
           <td><a href="${task.href}">${task.caseId}</a></td>
           <td>${kindLabel[task.kind] ?? task.kind}</td>
-          <td>${claim.claimedByName}<br><span class="muted">since ${when(claim.claimedAt)}</span></td>
+          <td>${claim.claimedByName}<br><span class="muted">since ${when(claim.claimedAt)}</span>${
+            handedOver ? html`<br><span class="reassigned">Reassigned by ${handedOver.actorName}: ${handedOver.reason}</span>` : ''
+          }</td>
           <td>${when(task.dueAt)}${task.overdue ? html` <strong class="overdue-flag">Overdue</strong>` : ''}</td>
           <td>${
             eligible.length === 0
@@ -76,7 +82,7 @@ export function heldTasksSection(csrf: string, supervised: readonly SupervisedTa
                   <label for="${id}-to">Give to</label>
                   <select id="${id}-to" name="to" required>${eligible.map((p) => html`<option value="${p.userId}">${p.name}</option>`)}</select>
                   <label for="${id}-reason">Reason</label>
-                  <input id="${id}-reason" name="reason" required maxlength="500">
+                  <input id="${id}-reason" name="reason" type="text" required maxlength="500">
                   <button type="submit">Reassign</button></form>`
           }</td>
         </tr>`;

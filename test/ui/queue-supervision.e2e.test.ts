@@ -8,7 +8,8 @@ import { SCREENSHOTS, reloadUntil, startBrowserStack, type BrowserStack } from '
 /**
  * Queue supervision in a real headless Chromium, over the real stack: a reviewer holds a NOC's review
  * task, the director sees it among the tasks held by staff and hands it to another reviewer with a
- * reason, by keyboard alone, and the new holder finds it claimed by them in their own queue.
+ * reason, by keyboard alone (a reason of spaces is refused first, what was typed kept), and the new
+ * holder finds it claimed by them in their own queue.
  */
 const TASK_QUEUE = 'ui-supervision';
 const PASSWORD = 'a long enough password';
@@ -87,12 +88,26 @@ describe('queue supervision in the browser', () => {
     const reasonId = (await heldRow(director, nocId).getByLabel('Reason').getAttribute('id')) as string;
 
     // By keyboard alone: the skip link first, Enter to the content, then Tab to the form, each stop visibly focused.
-    await director.keyboard.press('Tab');
-    await expect(focusOf(director)).resolves.toMatchObject({ text: 'Skip to main content', visible: true });
+    const toTheForm = async (): Promise<void> => {
+      await director.keyboard.press('Tab');
+      await expect(focusOf(director)).resolves.toMatchObject({ text: 'Skip to main content', visible: true });
+      await director.keyboard.press('Enter');
+      await expect(focusOf(director)).resolves.toMatchObject({ id: 'main' });
+      await expect(tabTo(director, toId)).resolves.toMatchObject({ tag: 'select', text: 'Rafay Reviewer' });
+      await tabTo(director, reasonId);
+    };
+    // A reason of spaces only, sent with Enter, is refused in the task's row, the field named and what was typed kept.
+    await toTheForm();
+    await director.keyboard.type('   ');
     await director.keyboard.press('Enter');
-    await expect(focusOf(director)).resolves.toMatchObject({ id: 'main' });
-    await expect(tabTo(director, toId)).resolves.toMatchObject({ tag: 'select', text: 'Rafay Reviewer' });
-    await tabTo(director, reasonId);
+    await director.waitForURL('**/ui/queue/reassign');
+    await expect(heldRow(director, nocId).locator(`#${reasonId}-error`).textContent()).resolves.toBe('Reason: say why the task moves');
+    await expect(director.locator(`#${reasonId}`).inputValue()).resolves.toBe('   ');
+    await expect(director.locator(`#${reasonId}`).getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(checkedPages().some((url) => url.endsWith('/ui/queue/reassign'))).toBe(true);
+    // Again from the refused page, with a reason, and the button pressed with Space.
+    await toTheForm();
+    await director.keyboard.press('Control+A');
     await director.keyboard.type('Rania is on leave this week');
     await director.keyboard.press('Tab');
     await expect(focusOf(director)).resolves.toMatchObject({ tag: 'button', text: 'Reassign', visible: true });
@@ -107,7 +122,7 @@ describe('queue supervision in the browser', () => {
     expect(heldBy).toContain('Reassigned by Dawood Director: Rania is on leave this week');
     await expect(heldRow(director, nocId).getByLabel('Give to').locator('option').allTextContents()).resolves.toEqual(['Rania Reviewer']);
     await director.screenshot({ path: join(SCREENSHOTS, 'queue-supervision.png'), fullPage: true });
-    // The page the button led to was checked for accessibility although no goto reached it.
+    // The pages the keys led to were checked for accessibility although no goto reached them.
     expect(checkedPages().some((url) => url.endsWith('/ui/queue?done=reassigned'))).toBe(true);
 
     // The new holder finds the task claimed by him in his own queue; the former holder sees who has it now.

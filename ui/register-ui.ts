@@ -32,7 +32,6 @@ import { publicPages } from './routes/public';
 import { frameworkPages } from './routes/frameworks';
 import { changesFeedRoute } from './routes/changes-feed';
 import { offeringPage } from './routes/offering';
-import { caseNoteRoutes } from './case-notes';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
@@ -131,7 +130,6 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       queueRoutes(scope, ctx);
       registerRoutes(scope, ctx);
       caseRoutes(scope, ctx);
-      caseNoteRoutes(scope, ctx);
       accreditationRoutes(scope, ctx);
       reviewRoutes(scope, ctx);
       evidenceFileRoutes(scope, ctx);

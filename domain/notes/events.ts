@@ -6,7 +6,9 @@ export const NOTED_CASE_KINDS = ['noc', 'accreditation', 'review', 'change'] as 
 export const NotedCaseKind = z.enum(NOTED_CASE_KINDS);
 export type NotedCaseKind = z.infer<typeof NotedCaseKind>;
 
-export const NoteText = z.string().trim().min(1, 'write the note').max(4000, 'at most 4000 characters');
+/** The longest note, in characters once trimmed. */
+export const NOTE_MAX_LENGTH = 4000;
+export const NoteText = z.string().trim().min(1, 'write the note').max(NOTE_MAX_LENGTH, `at most ${NOTE_MAX_LENGTH} characters`);
 
 /**
  * A case's internal notes (stream `notes-<case stream>`): what the office's staff write down about a

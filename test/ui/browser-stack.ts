@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
 import { landingFor } from '../../ui/context';
-import { checkEveryPage, expectAccessible } from './axe';
+import { allPagesChecked, checkEveryPage, expectAccessible } from './axe';
 
 /** Where the browser tests save the screenshots the README shows. */
 export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
@@ -38,7 +38,7 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
   const cspViolations: string[] = [];
   const context = async (): Promise<BrowserContext> => {
     const c = await browser.newContext({ baseURL: stack.base });
-    // Every page any test opens is checked with axe after each navigation (test/ui/axe.ts).
+    // Every document any page of any test shows is checked with axe, however it was reached (test/ui/axe.ts).
     c.on('page', checkEveryPage);
     c.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
@@ -68,9 +68,13 @@ export async function startBrowserStack(options: Parameters<typeof startStack>[0
       return page;
     },
     async close() {
+      // A page the last steps reached but nothing read is still checked, and its violations still fail the run.
+      const checked = allPagesChecked();
+      await checked.catch(() => undefined);
       for (const c of contexts) await c.close();
       await browser.close();
       await stack.close();
+      await checked;
     },
   };
 }

@@ -78,6 +78,19 @@ describe('internal notes on a case page', () => {
     expect(await recorded()).toEqual(['Internal: the justification is thin.']);
   });
 
+  it('refuse a note too long on the case page itself, keeping what was typed and naming the field', async () => {
+    const reviewer = await signedIn('rania');
+    const _csrf = await reviewer.csrf(PAGE);
+    const typed = `Too long <b>${'x'.repeat(4000)}</b>`;
+    const refused = await reviewer.request('POST', `${PAGE}/notes`, { _csrf, text: typed });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain(`<h1>${NOC} `);
+    expect(refused.body).toContain('<p class="field-error" id="note-text-error">Note: at most 4000 characters</p>');
+    expect(refused.body).toContain('<a href="#note-text">Note: at most 4000 characters</a>');
+    expect(refused.body).toContain(`aria-describedby="note-text-hint note-text-error" aria-invalid="true" required>Too long &lt;b&gt;${'x'.repeat(4000)}&lt;/b&gt;</textarea>`);
+    expect(await recorded()).toEqual([]);
+  });
+
   it('refuse an empty note, recording nothing, and answer a case nobody may see as missing', async () => {
     const reviewer = await signedIn('rania');
     const _csrf = await reviewer.csrf(PAGE);

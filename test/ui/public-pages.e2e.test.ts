@@ -142,9 +142,10 @@ describe('the public pages in the browser', () => {
     expect(ui.cspViolations).toEqual([]);
   });
 
-  it('fails a page with a serious or critical violation, naming the rule and the element', async () => {
+  it('fails a page with a serious or critical violation, naming the rule and the element, at the first step taken on it however it was reached', async () => {
     const page = await (await ui.context()).newPage();
     await page.setContent('<!doctype html><html><head><title>Bad</title></head><body><main><img src="/nothing.png"><button></button></main></body></html>');
+    await expect(page.locator('main').count()).rejects.toThrow(/critical image-alt: .* at \["img"\]/);
     const found = await accessibilityViolations(page);
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^critical image-alt: .* at \["img"\]$/), expect.stringMatching(/^critical button-name: /)]));
     await expect(expectAccessible(page)).rejects.toBeInstanceOf(AccessibilityViolations);

@@ -98,17 +98,25 @@ describe('reassigning a held task', () => {
     const done = await director.request('POST', '/ui/queue/reassign', { _csrf, taskId: 'NOC-OLD:review', from: idOf('rania'), to: idOf('rashid'), reason: 'Rania is on leave' });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/ui/queue?done=reassigned');
+    const after = (await director.request('GET', '/ui/queue?done=reassigned')).body;
+    const heldNow = after.slice(after.indexOf('Tasks held by staff'));
+    expect(heldNow).toContain('Rashid<br>');
+    expect(heldNow).toContain('Reassigned by Dawood: Rania is on leave');
     const rashid = await signedIn('rashid');
     expect(rowOf((await rashid.request('GET', '/ui/queue')).body, 'NOC-OLD')).toContain('Claimed by you');
   });
 
-  it('refuses someone who already acted on the case (four eyes) and someone of another role', async () => {
+  it('refuses someone who already acted on the case (four eyes) and someone of another role, in the task’s row with the reason kept', async () => {
     await claimOld();
     const director = await signedIn('dawood');
     const _csrf = await director.csrf('/ui/queue');
     const fourEyes = await director.request('POST', '/ui/queue/reassign', { _csrf, taskId: 'NOC-OLD:review', from: idOf('rania'), to: idOf('rubina'), reason: 'Rania is on leave' });
     expect(fourEyes.statusCode).toBe(403);
     expect(fourEyes.body).toContain('four eyes');
+    const refusedRow = rowOf(fourEyes.body.slice(fourEyes.body.indexOf('Tasks held by staff')), 'NOC-OLD');
+    expect(refusedRow).toMatch(/<p class="field-error" id="reassign-[\w-]+-to-error">That person may not take this task: they already acted on this case \(four eyes\)<\/p>/);
+    expect(refusedRow).toContain('value="Rania is on leave" required maxlength="500">');
+    expect(fourEyes.body).not.toContain('queue-refresh.js');
     const otherRole = await director.request('POST', '/ui/queue/reassign', { _csrf, taskId: 'NOC-OLD:review', from: idOf('rania'), to: idOf('dawood'), reason: 'I will do it' });
     expect(otherRole.statusCode).toBe(403);
     expect(otherRole.body).toContain('not work of their role');
@@ -129,7 +137,7 @@ describe('reassigning a held task', () => {
     expect(rowOf((await (await signedIn('rashid')).request('GET', '/ui/queue')).body, 'NOC-OLD')).toContain('>Claim</button>');
   });
 
-  it('is for directors only, and needs a reason', async () => {
+  it('is for directors only, and needs a reason, naming the field', async () => {
     await claimOld();
     const reviewer = await signedIn('rashid');
     const _csrf = await reviewer.csrf('/ui/queue');
@@ -140,6 +148,7 @@ describe('reassigning a held task', () => {
     const csrfD = await director.csrf('/ui/queue');
     const noReason = await director.request('POST', '/ui/queue/reassign', { _csrf: csrfD, taskId: 'NOC-OLD:review', from: idOf('rania'), to: idOf('rashid'), reason: ' ' });
     expect(noReason.statusCode).toBe(400);
-    expect(noReason.body).toContain('reason: say why the task moves');
+    expect(noReason.body).toMatch(/<p class="field-error" id="reassign-[\w-]+-reason-error">Reason: say why the task moves<\/p>/);
+    expect(rowOf(noReason.body.slice(noReason.body.indexOf('Tasks held by staff')), 'NOC-OLD')).toContain(`<option value="${idOf('rashid')}" selected>Rashid</option>`);
   });
 });

@@ -15,7 +15,7 @@ import { actionForm, answersWithFiles, complianceSummary, evidenceList, explain,
 import { storeUploads, withFileEvidence } from '../evidence-files';
 import { uploadedFiles } from '../multipart';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { notesSection } from '../case-notes';
+import { caseNoteRoute, notesSection } from '../case-notes';
 import { commandIdOf, formValues, issuesToErrors, type FormErrors, type FormValues } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
@@ -94,7 +94,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
     const canOpenReview = deps.complianceGateway !== undefined && mayOpenReview(actor, loaded.c);
     const compliance = deps.complianceQueries?.dashboard(actor, { offeringId: loaded.c.application.offering.offeringId }).find((r) => r.applicationId === loaded.applicationId);
-    const notes = await notesSection(ctx, actor, 'accreditation', loaded.applicationId, csrf);
+    const notes = await notesSection(ctx, request, actor, 'accreditation', loaded.applicationId, csrf);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,
@@ -299,6 +299,8 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     request.caseId = applicationId;
     return render(request, reply, actor, await load(actor, applicationId));
   });
+
+  caseNoteRoute(app, ctx, 'accreditation', async (request, reply, actor, applicationId, status) => render(request, reply, actor, await load(actor, applicationId), undefined, status));
 
   app.post('/accreditations/:applicationId/:action', async (request, reply) => {
     const actor = actorOf(request);

@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { streamName } from '../../eventstore/envelope';
 import { actionFormByPath, availableActions, parseAction, type ActionForm } from '../case-actions';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { notesSection } from '../case-notes';
+import { caseNoteRoute, notesSection } from '../case-notes';
 import {
   commandIdField,
   commandIdOf,
@@ -136,7 +136,7 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
     const forms = availableActions(loaded.noc, actor, deps.config.nocPolicy, ctx.now().toISOString());
     // A refused form stays on the page, with its values and its refusal, even if the action is no longer open.
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
-    const notes = await notesSection(ctx, actor, 'noc', loaded.nocId, csrf);
+    const notes = await notesSection(ctx, request, actor, 'noc', loaded.nocId, csrf);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,
@@ -181,6 +181,8 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
     request.caseId = nocId;
     return renderCase(request, reply, actor, await loadCase(ctx, actor, nocId));
   });
+
+  caseNoteRoute(app, ctx, 'noc', async (request, reply, actor, nocId, status) => renderCase(request, reply, actor, await loadCase(ctx, actor, nocId), undefined, status));
 
   app.post('/nocs/:nocId/:action', async (request, reply) => {
     const actor = actorOf(request);

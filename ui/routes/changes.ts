@@ -10,7 +10,7 @@ import { streamName } from '../../eventstore/envelope';
 import { COMPLIANCE_STAFF, type ComplianceDashboardRow } from '../../projections/compliance/queries';
 import type { ChangeActionType } from '../../workflows/compliance/change-messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { notesSection } from '../case-notes';
+import { caseNoteRoute, notesSection } from '../case-notes';
 import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, issuesToErrors, radioField, textArea, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
@@ -181,7 +181,7 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
     const csrf = csrfOf(ctx, request);
     const changeId = c.change.changeId;
     const forms = FORMS.filter((f) => (f.role === actor.role && f.status === c.status) || refused?.form === f);
-    const notes = await notesSection(ctx, actor, 'change', changeId, csrf);
+    const notes = await notesSection(ctx, request, actor, 'change', changeId, csrf);
     const entries = decodeStream(await ctx.deps.eventStore.readStream(streamName('change', changeId)));
     return sendPage(
       reply,
@@ -213,6 +213,11 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
     const { changeId } = request.params as { changeId: string };
     request.caseId = changeId;
     return render(request, reply, actor, await load(actor, changeId));
+  });
+
+  caseNoteRoute(app, ctx, 'change', async (request, reply, _actor, changeId, status) => {
+    const actor = requireStaff(request);
+    return render(request, reply, actor, await load(actor, changeId), undefined, status);
   });
 
   for (const form of FORMS) {

@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { statusOf } from '../../api/errors';
 import { z } from 'zod';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { Role } from '../../domain/shared/vocabulary';
-import type { Claim } from '../claims';
+import type { Claim, Reassignment } from '../claims';
 import { actorOf, seeOther, type UiContext } from '../context';
-import { csrfField, formValues } from '../forms';
+import { csrfField, errorSummary, formValues, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { when } from '../layout';
 import type { QueueTask } from '../queue-tasks';
@@ -18,9 +19,20 @@ export interface SupervisedTask {
   task: QueueTask;
   claim: Claim;
   eligible: Actor[];
+  /** How the holder came by the task when a director handed it to them: by whom, when and why. */
+  handedOver?: Reassignment;
 }
 
 type TasksOf = (actor: Actor) => Promise<QueueTask[]>;
+
+/** A reassignment refused for what the form said: the row's form is shown again with what was chosen and typed. */
+export interface RefusedReassignment {
+  taskId: string;
+  from: string;
+  values: FormValues;
+  errors: FormErrors;
+}
+type QueueRenderer = (request: FastifyRequest, reply: FastifyReply, refused: RefusedReassignment, status: number) => Promise<FastifyReply>;
 
 /** The active staff who work queues, as the actors their own queues are computed for. */
 function queueStaff(ctx: UiContext): Actor[] {
@@ -50,22 +62,37 @@ export async function supervisedTasks(ctx: UiContext, actor: Actor, tasksOf: Tas
   return [...byTask.values()]
     .flatMap(({ task, holders }) => {
       const claim = claims.get(task.taskId);
-      return claim ? [{ task, claim, eligible: holders.filter((p) => p.userId !== claim.claimedBy) }] : [];
+      if (!claim) return [];
+      const handedOver = ctx.claims().reassignments(task.taskId).filter((r) => r.toUserId === claim.claimedBy && r.at >= claim.claimedAt).at(-1);
+      return [{ task, claim, eligible: holders.filter((p) => p.userId !== claim.claimedBy), ...(handedOver ? { handedOver } : {}) }];
     })
     .sort((a, b) => Number(b.task.overdue) - Number(a.task.overdue) || (a.task.dueAt ?? '\uffff').localeCompare(b.task.dueAt ?? '\uffff'));
 }
 
 /** The director's table of held tasks, each with a form to hand it to someone eligible, and why. */
-export function heldTasksSection(csrf: string, supervised: readonly SupervisedTask[], kindLabel: Record<string, string>): SafeHtml {
+export function heldTasksSection(csrf: string, supervised: readonly SupervisedTask[], kindLabel: Record<string, string>, refused?: RefusedReassignment): SafeHtml {
+  const formId = (taskId: string): string => `reassign-${taskId.replace(/[^A-Za-z0-9-]/g, '-')}`;
   return html`<h2 id="held">Tasks held by staff</h2>
+    ${refused ? errorSummary(formId(refused.taskId), refused.errors) : ''}
     <table aria-labelledby="held">
       <thead><tr><th scope="col">Case</th><th scope="col">Task</th><th scope="col">Held by</th><th scope="col">Due</th><th scope="col">Reassign</th></tr></thead>
-      <tbody>${supervised.map(({ task, claim, eligible }) => {
-        const id = `reassign-${task.taskId.replace(/[^A-Za-z0-9-]/g, '-')}`;
+      <tbody>${supervised.map(({ task, claim, eligible, handedOver }) => {
+        const id = formId(task.taskId);
+        const mine = refused?.taskId === task.taskId && refused.from === claim.claimedBy ? refused : undefined;
+        const values = mine?.values ?? {};
+        const errors = mine?.errors ?? {};
+        const field = (name: string): { error: SafeHtml; attributes: SafeHtml } =>
+          errors[name]
+            ? { error: html`<p class="field-error" id="${id}-${name}-error">${errors[name]}</p>`, attributes: html` aria-describedby="${id}-${name}-error" aria-invalid="true"` }
+            : { error: html``, attributes: html`` };
+        const to = field('to');
+        const reason = field('reason');
         return html`<tr${task.overdue ? html` class="overdue"` : ''}>
           <td><a href="${task.href}">${task.caseId}</a></td>
           <td>${kindLabel[task.kind] ?? task.kind}</td>
-          <td>${claim.claimedByName}<br><span class="muted">since ${when(claim.claimedAt)}</span></td>
+          <td>${claim.claimedByName}<br><span class="muted">since ${when(claim.claimedAt)}</span>${
+            handedOver ? html`<br><span class="reassigned">Reassigned by ${handedOver.actorName}: ${handedOver.reason}</span>` : ''
+          }</td>
           <td>${when(task.dueAt)}${task.overdue ? html` <strong class="overdue-flag">Overdue</strong>` : ''}</td>
           <td>${
             eligible.length === 0
@@ -73,10 +100,12 @@ export function heldTasksSection(csrf: string, supervised: readonly SupervisedTa
               : html`<form method="post" action="/ui/queue/reassign">${csrfField(csrf)}
                   <input type="hidden" name="taskId" value="${task.taskId}">
                   <input type="hidden" name="from" value="${claim.claimedBy}">
-                  <label for="${id}-to">Give to</label>
-                  <select id="${id}-to" name="to" required>${eligible.map((p) => html`<option value="${p.userId}">${p.name}</option>`)}</select>
-                  <label for="${id}-reason">Reason</label>
-                  <input id="${id}-reason" name="reason" required maxlength="500">
+                  <label for="${id}-to">Give to</label>${to.error}
+                  <select id="${id}-to" name="to" required${to.attributes}>${eligible.map(
+                    (p) => html`<option value="${p.userId}"${values.to === p.userId ? html` selected` : ''}>${p.name}</option>`,
+                  )}</select>
+                  <label for="${id}-reason">Reason</label>${reason.error}
+                  <input id="${id}-reason" name="reason" type="text" value="${values.reason ?? ''}" required maxlength="500"${reason.attributes}>
                   <button type="submit">Reassign</button></form>`
           }</td>
         </tr>`;
@@ -90,23 +119,35 @@ const ReassignForm = z.object({
   to: z.string().min(1, 'choose who takes the task'),
   reason: z.string().trim().min(1, 'say why the task moves').max(500, 'at most 500 characters'),
 });
+const FIELD_LABELS: Record<string, string> = { to: 'Give to', reason: 'Reason' };
 
-export function reassignRoutes(app: FastifyInstance, ctx: UiContext, tasksOf: TasksOf): void {
+/**
+ * A refusal for what the person chose or typed comes back on the queue, in the task's row, with what
+ * was chosen and typed; a form that names no task or holder was not sent from the page, and is refused
+ * outright. A task released or reassigned meanwhile is not an error: the queue says so.
+ */
+export function reassignRoutes(app: FastifyInstance, ctx: UiContext, tasksOf: TasksOf, render: QueueRenderer): void {
   app.post('/queue/reassign', async (request, reply) => {
     const actor = actorOf(request);
     if (actor.role !== 'director') throw new DomainError('ROLE_NOT_ALLOWED', 'Tasks are reassigned by a director');
-    const parsed = ReassignForm.safeParse(formValues(request.body));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new DomainError('VALIDATION_FAILED', `${String(issue?.path[0] ?? 'form')}: ${issue?.message ?? 'invalid'}`);
-    }
-    const form = parsed.data;
-    const held = (await supervisedTasks(ctx, actor, tasksOf)).find((s) => s.task.taskId === form.taskId && s.claim.claimedBy === form.from);
+    const values = formValues(request.body);
+    const parsed = ReassignForm.safeParse(values);
+    const issue = parsed.success ? undefined : parsed.error.issues[0];
+    const field = String(issue?.path[0] ?? 'form');
+    if (issue && !(field in FIELD_LABELS)) throw new DomainError('VALIDATION_FAILED', `${field}: ${issue.message}`);
+    const taskId = values.taskId ?? '';
+    const from = values.from ?? '';
+    const held = (await supervisedTasks(ctx, actor, tasksOf)).find((s) => s.task.taskId === taskId && s.claim.claimedBy === from);
     if (!held) return seeOther(reply, '/ui/queue?done=moved');
+    const refuse = (errors: FormErrors, status: number) => render(request, reply, { taskId, from, values, errors }, status);
+    if (!parsed.success) return refuse({ [field]: `${FIELD_LABELS[field]}: ${issue?.message ?? 'invalid'}` }, 400);
+    const form = parsed.data;
     const target = held.eligible.find((p) => p.userId === form.to);
     if (!target) {
       const staff = queueStaff(ctx);
-      throw refusal(staff.find((p) => p.userId === form.to), staff.find((p) => p.userId === form.from), held.task);
+      const refused = refusal(staff.find((p) => p.userId === form.to), staff.find((p) => p.userId === form.from), held.task);
+      request.uiRefusal = refused.code;
+      return refuse({ to: refused.message }, statusOf(refused));
     }
     const at = ctx.now().toISOString();
     const moved = ctx.claims().reassign(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCREDITATION_CASE_STATUSES } from '../../domain/accreditation/state';
 import { NOC_STATUSES } from '../../domain/noc/state';
 import { JURISDICTIONS } from '../../domain/shared/vocabulary';
@@ -11,7 +11,7 @@ import { csrfField, formValues, selectField, textField } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
 import { queueTasks, type QueueTask } from '../queue-tasks';
-import { heldTasksSection, reassignRoutes, supervisedTasks } from './queue-reassign';
+import { heldTasksSection, reassignRoutes, supervisedTasks, type RefusedReassignment } from './queue-reassign';
 
 /** The dashboard's statuses of a significant change, as the queue's status filter offers them. */
 const CHANGE_QUEUE_STATUSES = ['requested', 'recommended-approve', 'recommended-reject'] as const;
@@ -102,7 +102,8 @@ function matches(task: QueueTask, f: QueueFilter): boolean {
 export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
   const tasksOf = queueTasks(ctx);
 
-  app.get('/queue', async (request, reply) => {
+  /** The queue; a refused reassignment is shown in its row with what was typed, and the page then does not refresh itself. */
+  const renderQueue = async (request: FastifyRequest, reply: FastifyReply, refused?: RefusedReassignment, status = 200): Promise<FastifyReply> => {
     const actor = actorOf(request);
     const query = request.query as Record<string, string | undefined>;
     const filter: QueueFilter = { case: query.case, kind: query.kind, status: query.status, jurisdiction: query.jurisdiction, dueBefore: query.dueBefore, overdue: query.overdue };
@@ -144,7 +145,9 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
         csrf,
         current: 'queue',
         notice: NOTICES[query.done ?? ''],
-        head: html`<script src="/ui/static/queue-refresh.js" defer></script><noscript><meta http-equiv="refresh" content="15; url=${automaticRefreshUrl(query)}"></noscript>`,
+        head: refused
+          ? html``
+          : html`<script src="/ui/static/queue-refresh.js" defer></script><noscript><meta http-equiv="refresh" content="15; url=${automaticRefreshUrl(query)}"></noscript>`,
         main: html`<h1>My queue</h1>
           <ul class="counts" aria-label="Counts">
             <li><strong>${tasks.length}</strong> ${tasks.length === 1 ? 'task' : 'tasks'}${tasks.length !== all.length ? html` (of ${all.length})` : ''}</li>
@@ -185,12 +188,15 @@ export function queueRoutes(app: FastifyInstance, ctx: UiContext): void {
                   )}</tbody>
                 </table>`
           }
-          ${supervised.length === 0 ? '' : heldTasksSection(csrf, supervised, KIND_LABEL)}`,
+          ${supervised.length === 0 ? '' : heldTasksSection(csrf, supervised, KIND_LABEL, refused)}`,
       }),
+      status,
     );
-  });
+  };
 
-  reassignRoutes(app, ctx, tasksOf);
+  app.get('/queue', async (request, reply) => renderQueue(request, reply));
+
+  reassignRoutes(app, ctx, tasksOf, renderQueue);
 
   /** Claims are only taken on tasks that are in the actor's own queue; the claim is keyed by the case's id. */
   const taskOf = async (request: Parameters<typeof actorOf>[0]): Promise<QueueTask | undefined> => {

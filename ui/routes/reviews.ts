@@ -15,7 +15,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { streamName } from '../../eventstore/envelope';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
-import { notesSection } from '../case-notes';
+import { caseNoteRoute, notesSection } from '../case-notes';
 import { commandIdField, commandIdOf, csrfField, fileField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { evidenceFileLinks, storeUploads } from '../evidence-files';
@@ -250,7 +250,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
       const kept = refused.values.findingId ? [refused.values.findingId] : [];
       actions.unshift({ form: refused.form, findingIds: kept });
     }
-    const notes = await notesSection(ctx, actor, 'review', loaded.reviewId, csrf);
+    const notes = await notesSection(ctx, request, actor, 'review', loaded.reviewId, csrf);
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     const r = loaded.review;
     const offeringName = deps.complianceQueries
@@ -297,6 +297,8 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
     request.caseId = reviewId;
     return render(request, reply, actor, await load(actor, reviewId));
   });
+
+  caseNoteRoute(app, ctx, 'review', async (request, reply, actor, reviewId, status) => render(request, reply, actor, await load(actor, reviewId), undefined, status));
 
   app.post('/reviews/:reviewId/:action', async (request, reply) => {
     const actor = actorOf(request);

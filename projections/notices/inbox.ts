@@ -26,9 +26,14 @@ interface Row {
 /** How many notices an inbox shows: the newest. */
 export const INBOX_LIMIT = 200;
 
-interface Params {
+interface OrganisationParams {
   role: string;
-  organisationId: string | null;
+  organisationId: string;
+  limit: number;
+}
+
+interface StaffParams {
+  role: string;
   jurisdiction: string;
   userId: string;
   /** JSON of the TaskHolder[] in force: who holds a task on which case. */
@@ -52,26 +57,41 @@ const HELD_BY_ANOTHER_ADDRESSED = `EXISTS (SELECT 1 FROM json_each(@holders) h
     AND NOT EXISTS (SELECT 1 FROM json_each(notices.audience, '$.excludedUserIds') x WHERE x.value = p.account_id))`;
 
 /**
- * Who a row reaches, in SQL: the same rule as reaches (recipients.ts), so the database filters and
- * limits instead of the API parsing every staff notice of a jurisdiction. An organisation's notice is
- * for its officers of the matching role; a staff notice for the roles it names, in its jurisdiction (or
- * every one), minus the people four eyes excludes, and, while someone it addresses holds a task on
- * its case, for the holders alone.
+ * A staff notice reaches the reader, in SQL: the same rule as reaches (recipients.ts). The roles it
+ * names include the reader's, four eyes does not exclude them, and while someone it addresses holds a
+ * task on its case it is for the holders alone. (Its jurisdiction is the reader's or every one: each
+ * statement below picks one of the two by index.)
  */
-const ADDRESSED = `
-  (audience_kind IN ('pse', 'csp') AND audience_kind = @role AND organisation_id = @organisationId)
-  OR (audience_kind = 'staff' AND @role NOT IN ('pse', 'csp')
-      AND (jurisdiction = @jurisdiction OR jurisdiction IS NULL)
-      AND EXISTS (SELECT 1 FROM json_each(audience, '$.roles') WHERE value = @role)
-      AND NOT EXISTS (SELECT 1 FROM json_each(audience, '$.excludedUserIds') WHERE value = @userId)
-      AND (${HELD_BY_ME} OR NOT ${HELD_BY_ANOTHER_ADDRESSED}))`;
+const STAFF_REACHES = `
+  EXISTS (SELECT 1 FROM json_each(notices.audience, '$.roles') WHERE value = @role)
+  AND NOT EXISTS (SELECT 1 FROM json_each(notices.audience, '$.excludedUserIds') WHERE value = @userId)
+  AND (@holders = '[]' OR ${HELD_BY_ME} OR NOT ${HELD_BY_ANOTHER_ADDRESSED})`;
 
 const ORDER = 'ORDER BY created_at_ms DESC, id DESC LIMIT @limit';
 
-function prepare(db: ReadModelDb) {
+/**
+ * Each audience is read along its own index, newest first, stopping at the limit: an organisation's
+ * notices by (audience_kind, organisation_id, created_at_ms), a person's staff notices as two such
+ * walks of (audience_kind, jurisdiction, created_at_ms), their jurisdiction's and every jurisdiction's,
+ * merged. The audience rule is evaluated only on the rows walked, not on every staff notice.
+ */
+function selectFor(columns: string): { organisation: string; staff: string } {
+  const staffOf = (jurisdiction: string) =>
+    `SELECT * FROM (SELECT ${columns}, created_at_ms FROM notices WHERE audience_kind = 'staff' AND ${jurisdiction} AND ${STAFF_REACHES} ${ORDER})`;
   return {
-    list: db.prepare(`SELECT id, kind, subject, body, case_stream, created_at FROM notices WHERE ${ADDRESSED} ${ORDER}`) as Database.Statement<[Params], Row>,
-    ids: db.prepare(`SELECT id FROM notices WHERE ${ADDRESSED} ${ORDER}`).pluck() as Database.Statement<[Params], string>,
+    organisation: `SELECT ${columns} FROM notices WHERE audience_kind = @role AND organisation_id = @organisationId ${ORDER}`,
+    staff: `SELECT ${columns} FROM (${staffOf('jurisdiction = @jurisdiction')} UNION ALL ${staffOf('jurisdiction IS NULL')}) ${ORDER}`,
+  };
+}
+
+function prepare(db: ReadModelDb) {
+  const list = selectFor('id, kind, subject, body, case_stream, created_at');
+  const ids = selectFor('id');
+  return {
+    organisationList: db.prepare(list.organisation) as Database.Statement<[OrganisationParams], Row>,
+    staffList: db.prepare(list.staff) as Database.Statement<[StaffParams], Row>,
+    organisationIds: db.prepare(ids.organisation).pluck() as Database.Statement<[OrganisationParams], string>,
+    staffIds: db.prepare(ids.staff).pluck() as Database.Statement<[StaffParams], string>,
   };
 }
 
@@ -99,30 +119,35 @@ export function createInboxQueries(db: ReadModelDb, holders: () => readonly Task
       return [];
     }
   };
-  const params = (actor: Actor, limit: number): Params | undefined =>
-    (actor.role === 'pse' || actor.role === 'csp') && actor.organisationId === undefined
-      ? undefined
-      : {
-          role: actor.role,
-          organisationId: actor.organisationId ?? null,
-          jurisdiction: actor.jurisdiction,
-          userId: actor.userId,
-          // Only staff notices are narrowed to holders: an organisation's inbox needs no claims read.
-          holders: actor.role === 'pse' || actor.role === 'csp' ? '[]' : JSON.stringify(holders()),
-          limit,
-        };
+  const organisationOf = (actor: Actor, limit: number): OrganisationParams | undefined =>
+    actor.organisationId === undefined ? undefined : { role: actor.role, organisationId: actor.organisationId, limit };
+  const staffOf = (actor: Actor, limit: number): StaffParams => ({
+    role: actor.role,
+    jurisdiction: actor.jurisdiction,
+    userId: actor.userId,
+    holders: JSON.stringify(holders()),
+    limit,
+  });
+  const isOrganisation = (actor: Actor): boolean => actor.role === 'pse' || actor.role === 'csp';
   // Prepared now when the table is there already: the first unread badge pays nothing extra.
   run(() => []);
   return {
     forActor(actor: Actor, limit = INBOX_LIMIT): InboxNotice[] {
-      const p = params(actor, limit);
-      if (!p) return [];
-      return run((s) => s.list.all(p)).map((r) => ({ id: r.id, kind: r.kind, subject: r.subject, body: r.body, caseStream: r.case_stream, createdAt: r.created_at }));
+      const rows = isOrganisation(actor)
+        ? run((s) => {
+            const p = organisationOf(actor, limit);
+            return p ? s.organisationList.all(p) : [];
+          })
+        : run((s) => s.staffList.all(staffOf(actor, limit)));
+      return rows.map((r) => ({ id: r.id, kind: r.kind, subject: r.subject, body: r.body, caseStream: r.case_stream, createdAt: r.created_at }));
     },
     /** The ids of the same notices as forActor, without their text: what counting unread needs. */
     idsForActor(actor: Actor, limit = INBOX_LIMIT): string[] {
-      const p = params(actor, limit);
-      return p ? run((s) => s.ids.all(p)) : [];
+      if (!isOrganisation(actor)) return run((s) => s.staffIds.all(staffOf(actor, limit)));
+      return run((s) => {
+        const p = organisationOf(actor, limit);
+        return p ? s.organisationIds.all(p) : [];
+      });
     },
   };
 }

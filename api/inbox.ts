@@ -14,7 +14,7 @@ export interface Inbox {
   markRead(actor: Actor, ids: readonly string[] | 'all'): number;
 }
 
-export function createInbox(queries: InboxQueries, reads: Pick<Identity, 'markNoticesRead' | 'readNotices'>): Inbox {
+export function createInbox(queries: InboxQueries, reads: Pick<Identity, 'markNoticesRead' | 'readNotices' | 'countReadNotices'>): Inbox {
   const list = (actor: Actor): InboxItem[] => {
     const notices = queries.forActor(actor);
     const read = reads.readNotices(actor.userId, notices.map((n) => n.id));
@@ -22,12 +22,18 @@ export function createInbox(queries: InboxQueries, reads: Pick<Identity, 'markNo
   };
   return {
     list,
-    unreadCount: (actor) => list(actor).filter((n) => !n.read).length,
+    // Every page's navigation shows this: two indexed queries over ids, no notice text.
+    unreadCount(actor) {
+      const ids = queries.idsForActor(actor);
+      return ids.length === 0 ? 0 : ids.length - reads.countReadNotices(actor.userId, ids);
+    },
     markRead(actor, ids) {
       const wanted = ids === 'all' ? undefined : new Set(ids);
       // Only notices of this person's inbox: an id of someone else's is ignored, not recorded.
-      const unread = list(actor).filter((n) => !n.read && (wanted === undefined || wanted.has(n.id)));
-      reads.markNoticesRead(actor.userId, unread.map((n) => n.id));
+      const mine = queries.idsForActor(actor).filter((id) => wanted === undefined || wanted.has(id));
+      const read = reads.readNotices(actor.userId, mine);
+      const unread = mine.filter((id) => !read.has(id));
+      reads.markNoticesRead(actor.userId, unread);
       return unread.length;
     },
   };

@@ -87,6 +87,7 @@ const EnvSchema = z.object({
   ACCREDITATION_END_TRANSITION_DAYS: intFrom(DEFAULT_ACCREDITATION_POLICY.endTransitionDays ?? 180),
   COMPLIANCE_POLICY_VERSION: z.string().min(1).default(DEFAULT_COMPLIANCE_POLICY.version),
   COMPLIANCE_REPORT_DUE_DAY: positiveFrom(DEFAULT_COMPLIANCE_POLICY.monthlyReportDueDay, 28),
+  COMPLIANCE_REPORT_REMINDER_DAYS: positiveFrom(DEFAULT_COMPLIANCE_POLICY.monthlyReportReminderDays ?? 7, 28),
   COMPLIANCE_MISSES_FOR_REVIEW: positiveFrom(DEFAULT_COMPLIANCE_POLICY.consecutiveMissesForReview),
   COMPLIANCE_EVIDENCE_DAYS: positiveFrom(DEFAULT_COMPLIANCE_POLICY.evidenceResponseDays),
   COMPLIANCE_REMEDIATION_DAYS_HIGH: positiveFrom(DEFAULT_COMPLIANCE_POLICY.remediationDays.high),
@@ -343,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     compliancePolicy: CompliancePolicy.parse({
       version: e.COMPLIANCE_POLICY_VERSION,
       monthlyReportDueDay: e.COMPLIANCE_REPORT_DUE_DAY,
+      monthlyReportReminderDays: e.COMPLIANCE_REPORT_REMINDER_DAYS,
       consecutiveMissesForReview: e.COMPLIANCE_MISSES_FOR_REVIEW,
       evidenceResponseDays: e.COMPLIANCE_EVIDENCE_DAYS,
       remediationDays: {

@@ -52,6 +52,8 @@ export interface Identity extends AccountCommands {
   markNoticesRead(accountId: string, noticeIds: readonly string[]): void;
   /** Of these notices, the ones the account has read. */
   readNotices(accountId: string, noticeIds: readonly string[]): Set<string>;
+  /** Of these notices, how many the account has read (the unread badge needs no more). */
+  countReadNotices(accountId: string, noticeIds: readonly string[]): number;
   listAccounts(): AccountView[];
   findAccount(username: string): AccountView | undefined;
   /**
@@ -182,6 +184,11 @@ export function createIdentity(options: IdentityOptions): Identity {
        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND a.disabled = 0`,
     ),
     touch: db.prepare<[string, string]>('UPDATE sessions SET last_used_at = ? WHERE token_hash = ?'),
+    markRead: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO inbox_reads (account_id, notice_id, read_at) VALUES (?, ?, ?)'),
+    readOf: db.prepare<[string, string], { notice_id: string }>('SELECT notice_id FROM inbox_reads WHERE account_id = ? AND notice_id IN (SELECT value FROM json_each(?))'),
+    countReadOf: db
+      .prepare<[string, string], number>('SELECT count(*) FROM inbox_reads WHERE account_id = ? AND notice_id IN (SELECT value FROM json_each(?))')
+      .pluck(),
     revoke: db.prepare<[string, string]>('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL'),
     purgeExpired: db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?'),
   };
@@ -287,15 +294,17 @@ export function createIdentity(options: IdentityOptions): Identity {
 
     markNoticesRead(accountId, noticeIds) {
       const at = now().toISOString();
-      const insert = db.prepare<[string, string, string]>('INSERT OR IGNORE INTO inbox_reads (account_id, notice_id, read_at) VALUES (?, ?, ?)');
-      db.transaction(() => noticeIds.forEach((id) => insert.run(accountId, id, at)))();
+      db.transaction(() => noticeIds.forEach((id) => stmt.markRead.run(accountId, id, at)))();
     },
 
     readNotices(accountId, noticeIds) {
       const read = new Set<string>();
-      const query = db.prepare<[string, string], { notice_id: string }>('SELECT notice_id FROM inbox_reads WHERE account_id = ? AND notice_id IN (SELECT value FROM json_each(?))');
-      for (const row of query.all(accountId, JSON.stringify(noticeIds))) read.add(row.notice_id);
+      for (const row of stmt.readOf.all(accountId, JSON.stringify(noticeIds))) read.add(row.notice_id);
       return read;
+    },
+
+    countReadNotices(accountId, noticeIds) {
+      return stmt.countReadOf.get(accountId, JSON.stringify(noticeIds)) as number;
     },
 
     findAccount(username) {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
@@ -7,6 +8,7 @@ import { allProjections } from './index';
 import { maildirChannel, smtpChannel } from './mail/channels';
 import { MailDispatcher } from './mail/dispatcher';
 import { ProjectionRunner } from './runner';
+import { taskHoldersFrom } from '../ui/tasklist-db';
 
 /**
  * The projector process: follows the event store into the read models and mails the notices
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   const db = openReadModelDb(config.readModelPath);
   const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger });
   const { smtpUrl, from, maildir } = config.mail;
-  const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger, fromFirstStart: true });
+  // The UI's claims (its tasklist file): a staff notice about a held case is mailed to its holder.
+  const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
+  const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger, fromFirstStart: true, holders: taskHolders.holders });
   if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');
   else logger.warn({ maildir, from }, 'SMTP_URL is not set: notices are kept as mail files in the local maildir folder, not sent');
 
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
     clearInterval(lagLog);
     if (retryTimer) clearTimeout(retryTimer);
     await outbox.stop();
+    taskHolders.close();
     await runner.stop();
     await store.close();
     db.close();

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
@@ -32,6 +33,7 @@ import { createTemporalNocGateway } from '../api/noc-gateway';
 import { createTemporalPseGateway } from '../api/pse-gateway';
 import { createCommandSigning } from '../api/command-signing';
 import { composeOffice } from './compose';
+import { taskHoldersFrom } from '../ui/tasklist-db';
 import { createFsEvidenceStore } from '../evidence/fs-store';
 import { createEvidenceReferenceQueries } from '../projections/evidence/references';
 
@@ -96,6 +98,8 @@ async function main(): Promise<void> {
   const signing = createCommandSigning(loadCommandSigner(config.commandKeys, config.dataDir, (message) => logger.warn(message)));
   const cspGateway = createTemporalCspGateway(client, config, signing);
   const publicQueries = createPublicQueries(readModelDb);
+  // The UI's claims: a staff notice about a held case is in its holder's inbox, not everyone's.
+  const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
 
   const app = composeOffice({
     config,
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
     accreditationQueue: createAccreditationQueueQueries(readModelDb),
     complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModelDb),
-    inbox: createInbox(createInboxQueries(readModelDb), identity),
+    inbox: createInbox(createInboxQueries(readModelDb, taskHolders.holders), identity),
     evidence: {
       store: createFsEvidenceStore(config.dataDir, config.evidence),
       references: createEvidenceReferenceQueries(readModelDb),
@@ -137,6 +141,7 @@ async function main(): Promise<void> {
     await app.close();
     await eventStore.close();
     readModelDb.close();
+    taskHolders.close();
     identity.close();
     throttleStore.close();
     await connection.close();

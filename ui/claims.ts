@@ -37,6 +37,10 @@ export interface Claims {
   reassign(r: Reassignment, to: { userId: string; name: string }): boolean;
   /** The reassignments of a task, oldest first. */
   reassignments(taskId: string): Reassignment[];
+  /** The claims on a case's tasks, oldest first. */
+  forCase(caseId: string): Claim[];
+  /** The reassignments of every task of a case, oldest first. */
+  reassignmentsOfCase(caseId: string): Reassignment[];
   /** Acting on a case finishes the actor's claims on its tasks. */
   releaseNoc(nocId: string, actor: Actor): void;
 }
@@ -68,6 +72,17 @@ const toClaim = (r: ClaimRow): Claim => ({
   claimedAt: r.claimed_at,
 });
 
+const toReassignment = (row: LogRow): Reassignment => ({
+  taskId: row.task_id,
+  caseId: row.case_id,
+  fromUserId: row.from_user,
+  toUserId: row.to_user,
+  actorId: row.actor_id,
+  actorName: row.actor_name,
+  reason: row.reason,
+  at: row.at,
+});
+
 export function createClaims(db: Database.Database): Claims {
   const stmt = {
     get: db.prepare<[string], ClaimRow>('SELECT * FROM claims WHERE task_id = ?'),
@@ -83,6 +98,8 @@ export function createClaims(db: Database.Database): Claims {
       `INSERT INTO claim_log (task_id, case_id, action, from_user, to_user, actor_id, actor_name, reason, at) VALUES (?, ?, 'reassign', ?, ?, ?, ?, ?, ?)`,
     ),
     logOf: db.prepare<[string], LogRow>('SELECT * FROM claim_log WHERE task_id = ? ORDER BY id'),
+    ofCase: db.prepare<[string], ClaimRow>('SELECT * FROM claims WHERE noc_id = ? ORDER BY claimed_at, task_id'),
+    logOfCase: db.prepare<[string], LogRow>('SELECT * FROM claim_log WHERE case_id = ? ORDER BY id'),
   };
   const reassign = db.transaction((r: Reassignment, to: { userId: string; name: string }): boolean => {
     if (stmt.move.run(to.userId, to.name, r.at, r.taskId, r.fromUserId).changes === 0) return false;
@@ -111,16 +128,13 @@ export function createClaims(db: Database.Database): Claims {
       return reassign(r, to);
     },
     reassignments(taskId) {
-      return stmt.logOf.all(taskId).map((row) => ({
-        taskId: row.task_id,
-        caseId: row.case_id,
-        fromUserId: row.from_user,
-        toUserId: row.to_user,
-        actorId: row.actor_id,
-        actorName: row.actor_name,
-        reason: row.reason,
-        at: row.at,
-      }));
+      return stmt.logOf.all(taskId).map(toReassignment);
+    },
+    forCase(caseId) {
+      return stmt.ofCase.all(caseId).map(toClaim);
+    },
+    reassignmentsOfCase(caseId) {
+      return stmt.logOfCase.all(caseId).map(toReassignment);
     },
     releaseNoc(nocId, actor) {
       stmt.releaseNoc.run(nocId, actor.userId);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { TaskHolder } from '../projections/notices/recipients';
 
 /**
  * The UI's own operational state: who has claimed which task, and when each browser session was last
@@ -49,4 +50,34 @@ export function openTasklistDb(path: string): Database.Database {
     })();
   });
   return db;
+}
+
+/**
+ * Who holds a task on which case, read from the tasklist file by another process (the projector's mail
+ * dispatcher, the API's inbox). It only reads, and never migrates: the UI owns the file and its
+ * migrations. Opened at the first call that finds the file (not read-only: a read-only connection cannot
+ * open a WAL file whose shared-memory file is gone); none while the file or its table does not exist yet.
+ */
+export function taskHoldersFrom(path: string): { holders: () => TaskHolder[]; close: () => void } {
+  let db: Database.Database | undefined;
+  let query: Database.Statement<[], TaskHolder> | undefined;
+  return {
+    holders() {
+      try {
+        if (db === undefined) {
+          db = new Database(path, { fileMustExist: true });
+          db.pragma('busy_timeout = 5000');
+        }
+        query ??= db.prepare<[], TaskHolder>('SELECT noc_id AS caseId, claimed_by AS userId FROM claims');
+        return query.all();
+      } catch (error) {
+        // Duck-typed: the driver's errors are not always instances of this realm's Error (jest's sandbox).
+        if (/unable to open|no such table|does not exist/.test(String((error as { message?: unknown } | null)?.message))) return [];
+        throw error;
+      }
+    },
+    close() {
+      db?.close();
+    },
+  };
 }

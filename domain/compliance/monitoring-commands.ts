@@ -14,6 +14,8 @@ export const MonitoringCommandPayloads = {
     summary: Text.max(10000),
     vulnerabilities: z.object({ high: ReportedCount, moderate: ReportedCount, low: ReportedCount }),
   }),
+  /** Issued by the engine's timer at the reminder instant before a period's due day, while no report has come. */
+  RecordReportDue: z.object({ period: ReportingPeriod }),
   /** Issued by the engine's timer once a period's due day has passed without a report. */
   RecordMissedReport: z.object({ period: ReportingPeriod }),
   /** Issued by the engine when the accreditation ends (revoked, expired, withdrawn). */
@@ -27,4 +29,4 @@ export type MonitoringCommand = {
 }[MonitoringCommandType];
 export type MonitoringCommandOf<K extends MonitoringCommandType> = Extract<MonitoringCommand, { type: K }>;
 
-export const MONITORING_SYSTEM_COMMANDS: readonly MonitoringCommandType[] = ['StartMonitoring', 'RecordMissedReport', 'EndMonitoring'];
+export const MONITORING_SYSTEM_COMMANDS: readonly MonitoringCommandType[] = ['StartMonitoring', 'RecordReportDue', 'RecordMissedReport', 'EndMonitoring'];

@@ -3,7 +3,7 @@ import { isBefore } from '../shared/time';
 import type { MonitoringCommand } from './monitoring-commands';
 import type { MonitoringEvent } from './monitoring-events';
 import { missChainAt, type MonitoringRecord, type MonitoringState } from './monitoring-state';
-import { isPeriodBefore, monthlyReportDueAt, periodEnd, previousPeriod } from './period';
+import { isPeriodBefore, monthlyReportDueAt, monthlyReportReminderAt, periodEnd, previousPeriod } from './period';
 import type { ComplianceDecideContext } from './policy';
 import { requireProvider, requireSystem } from './rules';
 
@@ -43,6 +43,27 @@ export function decideMonitoring(command: MonitoringCommand, state: MonitoringSt
           },
         },
       ];
+    }
+
+    case 'RecordReportDue': {
+      requireSystem(actor, 'Reminding of a report due');
+      const { period } = command.data;
+      requirePeriodOpen(record, period, ctx.now);
+      // A retried timer reminds nobody twice.
+      if (record.remindedPeriod === period) return [];
+      const known = record.periods[period];
+      if (known !== undefined && known.outcome !== 'missed') {
+        throw new DomainError('MONITORING_REPORT_ALREADY_SUBMITTED', `The report for ${period} was submitted`, 'period');
+      }
+      const dueAt = monthlyReportDueAt(period, ctx.policy);
+      if (known !== undefined || !isBefore(ctx.now, dueAt)) {
+        throw new DomainError('MONITORING_REPORT_PAST_DUE', `The report for ${period} was due by ${dueAt}`, 'period');
+      }
+      const remindAt = monthlyReportReminderAt(period, ctx.policy);
+      if (isBefore(ctx.now, remindAt)) {
+        throw new DomainError('COMPLIANCE_NOT_YET_DUE', `The reminder for ${period} is not due before ${remindAt}`);
+      }
+      return [{ type: 'MonthlyReportDue', data: { period, dueAt } }];
     }
 
     case 'RecordMissedReport': {

@@ -31,6 +31,11 @@ export const MonitoringEventSchemas = {
     /** Submitted after its due instant; a late report does not undo the recorded miss. */
     late: z.boolean(),
   }),
+  /** The provider is reminded, before the due instant, that a month's report is owed by then. */
+  MonthlyReportDue: z.object({
+    period: ReportingPeriod,
+    dueAt: IsoDateTime,
+  }),
   MonthlyReportMissed: z.object({
     period: ReportingPeriod,
     dueAt: IsoDateTime,

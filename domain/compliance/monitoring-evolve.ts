@@ -23,6 +23,8 @@ export function evolveMonitoring(state: MonitoringState, event: MonitoringEvent)
         consecutiveMisses: 0,
       };
     }
+    case 'MonthlyReportDue':
+      return { ...record, remindedPeriod: event.data.period };
     case 'MonthlyReportMissed':
       return {
         ...record,

@@ -15,6 +15,8 @@ export interface MonitoringRecord {
   periods: Record<string, PeriodOutcome>;
   /** Missed periods in a row up to the latest period handled; an on-time report resets it. */
   consecutiveMisses: number;
+  /** The latest period the provider was reminded of; absent until the first reminder (and on records carried from before reminders). */
+  remindedPeriod?: string;
 }
 
 export type MonitoringState = { status: 'none' } | MonitoringRecord;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CompliancePolicy } from './policy';
+import { DEFAULT_MONTHLY_REPORT_REMINDER_DAYS, type CompliancePolicy } from './policy';
 
 /** A monthly reporting period, `YYYY-MM` (UTC calendar month). */
 export const ReportingPeriod = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A period is YYYY-MM');
@@ -46,6 +46,16 @@ export function monthlyReportDueAt(period: string, policy: Pick<CompliancePolicy
   const { year, month } = parts(period);
   // Month index `month` is the following month; day dueDay + 1 at midnight is the end of the due day.
   return new Date(Date.UTC(year, month, policy.monthlyReportDueDay + 1)).toISOString();
+}
+
+/**
+ * When the provider is reminded of a month's report: the policy's days before it falls due, but not
+ * before the month has ended, since no report can be made for a month still running.
+ */
+export function monthlyReportReminderAt(period: string, policy: Pick<CompliancePolicy, 'monthlyReportDueDay' | 'monthlyReportReminderDays'>): string {
+  const days = policy.monthlyReportReminderDays ?? DEFAULT_MONTHLY_REPORT_REMINDER_DAYS;
+  const at = Date.parse(monthlyReportDueAt(period, policy)) - days * 86_400_000;
+  return new Date(Math.max(at, Date.parse(periodEnd(period)))).toISOString();
 }
 
 /** Periods compare as strings because the format is fixed-width. */

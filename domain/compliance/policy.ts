@@ -9,6 +9,11 @@ export const CompliancePolicy = z.object({
   version: z.string().min(1),
   /** A month's report is due by the end of this day of the following month (UTC). */
   monthlyReportDueDay: z.number().int().min(1).max(28),
+  /**
+   * The provider is reminded this many days before a month's report falls due (never before the month
+   * has ended). Absent on policies pinned before reminders existed: those use the default.
+   */
+  monthlyReportReminderDays: z.number().int().positive().optional(),
   /** Consecutive missed monthly reports that trigger a compliance review. */
   consecutiveMissesForReview: z.number().int().positive(),
   /** Days the provider has to deliver requested evidence. */
@@ -34,6 +39,7 @@ export type CompliancePolicy = z.infer<typeof CompliancePolicy>;
 export const DEFAULT_COMPLIANCE_POLICY: CompliancePolicy = {
   version: 'cloud-first-2022/compliance-1',
   monthlyReportDueDay: 15,
+  monthlyReportReminderDays: 7,
   consecutiveMissesForReview: 2,
   evidenceResponseDays: 30,
   remediationDays: { high: 30, moderate: 90, low: 180 },
@@ -41,6 +47,9 @@ export const DEFAULT_COMPLIANCE_POLICY: CompliancePolicy = {
   significantChangeNoticeDays: 30,
   maxDeadlineExtensionDays: 90,
 };
+
+/** What a policy pinned before reminders existed reminds with. */
+export const DEFAULT_MONTHLY_REPORT_REMINDER_DAYS = 7;
 
 export interface ComplianceDecideContext {
   /** The instant the command is handled at (workflow time), ISO. */

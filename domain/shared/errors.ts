@@ -119,6 +119,8 @@ export const ERROR_CODES = {
   MONITORING_REPORT_ALREADY_SUBMITTED: 'conflict',
   /** A timer-driven command (missed report, overdue evidence or finding) arrived before its deadline. */
   COMPLIANCE_NOT_YET_DUE: 'conflict',
+  /** A report-due reminder asked for once the report is already late: the miss is what is recorded then. */
+  MONITORING_REPORT_PAST_DUE: 'conflict',
   REVIEW_ALREADY_EXISTS: 'conflict',
   REVIEW_NOT_OPENED: 'not-found',
   REVIEW_WRONG_STATE: 'conflict',

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Jurisdiction, Role } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
 import { NOTICE_TABLES } from '../notices/notices';
-import { resolveRecipients, type Audience, type NoticeOrganisation, type NoticePerson, type Recipient } from '../notices/recipients';
+import { caseIdOfStream, resolveRecipients, type Audience, type NoticeOrganisation, type NoticePerson, type Recipient, type TaskHolder } from '../notices/recipients';
 import { NOTIFICATION_DELIVERY_TABLES } from '../noc/deliveries';
 import { messageIdFor, type MailChannel } from './channels';
 
@@ -50,6 +50,11 @@ export interface MailDispatcherOptions {
    * inbox and are recorded as `before-mail`.
    */
   fromFirstStart?: boolean;
+  /**
+   * Who holds a task on which case (the work queue's claims): a staff notice about a held case is
+   * mailed to its holder rather than to everyone eligible. None when absent.
+   */
+  holders?: () => readonly TaskHolder[];
 }
 
 interface DueRow {
@@ -58,6 +63,7 @@ interface DueRow {
   body: string;
   audience: string;
   organisation_id: string | null;
+  case_stream: string;
   created_at: string;
   created_at_ms: number;
   state: string | null;
@@ -92,6 +98,7 @@ export class MailDispatcher {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly sinceMs: number | null;
+  private readonly holders: () => readonly TaskHolder[];
   private running: Promise<void> | undefined;
   private stopRequested = false;
   private wakeUp: (() => void) | undefined;
@@ -105,6 +112,7 @@ export class MailDispatcher {
     this.batchSize = options.batchSize ?? 50;
     this.retryBaseMs = options.retryBaseMs ?? 5000;
     this.retryMaxMs = options.retryMaxMs ?? 300_000;
+    this.holders = options.holders ?? (() => []);
     // The notices projection may not have run yet; its tables exist empty meanwhile.
     this.db.exec(NOTICE_TABLES);
     this.db.exec(NOTIFICATION_DELIVERY_TABLES);
@@ -149,7 +157,7 @@ export class MailDispatcher {
   async dispatchOnce(): Promise<MailPassResult> {
     const rows = this.db
       .prepare(
-        `SELECT n.id, n.subject, n.body, n.audience, n.organisation_id, n.created_at, n.created_at_ms, m.state, m.recipients, m.attempts,
+        `SELECT n.id, n.subject, n.body, n.audience, n.organisation_id, n.case_stream, n.created_at, n.created_at_ms, m.state, m.recipients, m.attempts,
                 EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.id = n.id AND d.delivered_at IS NOT NULL) AS told_before
          FROM notices n LEFT JOIN notice_mail m ON m.id = n.id
          WHERE m.id IS NULL OR m.state = 'sending' OR (m.state = 'retrying' AND m.next_attempt_at_ms <= ?)
@@ -214,7 +222,9 @@ export class MailDispatcher {
         : (this.db
             .prepare('SELECT organisation_id AS organisationId, kind, contact_name AS contactName, contact_email AS contactEmail FROM notice_organisations WHERE kind = ? AND organisation_id = ?')
             .get(audience.kind, audience.organisationId) as NoticeOrganisation | undefined);
-    return resolveRecipients(audience, people, organisation);
+    const caseId = caseIdOfStream(row.case_stream);
+    const holderIds = audience.kind === 'staff' ? this.holders().flatMap((h) => (h.caseId === caseId ? [h.userId] : [])) : [];
+    return resolveRecipients(audience, people, organisation, holderIds);
   }
 
   private write(id: string, state: string, recipients: Recipient[], messageId: string, attempts: number, error: string | null, nextAttemptAtMs: number | null): void {

@@ -17,6 +17,7 @@ export const NOTICE_KINDS = [
   'evidence-requested',
   'deadline-missed',
   'findings',
+  'report-due',
   'report-missed',
   'renewal-window',
   'suspended',
@@ -206,8 +207,20 @@ export function reviewNotices(event: ReviewEvent, f: ProviderCaseFacts): NoticeD
   }
 }
 
-/** What the monthly monitoring tells its provider. No event marks a report as due: only the miss is told. Pure. */
+/** What the monthly monitoring tells its provider: a report due before its deadline, and a report missed. Pure. */
 export function monitoringNotices(event: MonitoringEvent, f: ProviderCaseFacts): NoticeDraft[] {
+  if (event.type === 'MonthlyReportDue') {
+    const { period, dueAt } = event.data;
+    return [
+      {
+        key: '',
+        kind: 'report-due',
+        subject: `Monthly report due: ${f.offeringId}, ${period}`,
+        body: `The continuous-monitoring report of offering ${f.offeringId} for ${period} is due by the end of ${day(new Date(toMillis(dueAt) - 1).toISOString())}. Submit it from the provider home before then: a report not submitted by then is recorded as missed, and missed reports in a row open a compliance review.`,
+        audience: csp(f.cspId),
+      },
+    ];
+  }
   if (event.type !== 'MonthlyReportMissed') return [];
   const { period, dueAt, consecutiveMisses } = event.data;
   const inARow = consecutiveMisses > 1 ? ` This is ${consecutiveMisses} missed reports in a row: a compliance review opens.` : '';

@@ -115,7 +115,7 @@ const REVIEW_TYPES = new Set([
   'ReviewFindingOverdue',
   'ReviewEscalated',
 ]);
-const MONITORING_TYPES = new Set(['MonitoringStarted', 'MonthlyReportMissed']);
+const MONITORING_TYPES = new Set(['MonitoringStarted', 'MonthlyReportDue', 'MonthlyReportMissed']);
 const TRANSITION_TYPES = new Set(['PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant']);
 const REGISTER_TYPES = new Set(['CspRegistered', 'PseRegistered', 'ProcurementRecorded', 'ProcurementEnded']);
 

@@ -39,6 +39,16 @@ export interface Recipient {
   accountId: string | null;
 }
 
+/** Someone holding (having claimed) a task on a case, as the work queue's claims record it. */
+export interface TaskHolder {
+  /** The case's id (`NOC-1`, an application's or a review's id): its stream's name without the category. */
+  caseId: string;
+  userId: string;
+}
+
+/** The case a notice is about, by the id claims use: `noc-NOC-1` → `NOC-1`. */
+export const caseIdOfStream = (stream: string): string => stream.slice(stream.indexOf('-') + 1);
+
 /** Whether the notice is addressed to this person. Pure; the inbox and the mail dispatcher share it. */
 export function isAddressedTo(audience: Audience, person: Pick<NoticePerson, 'accountId' | 'role' | 'jurisdiction' | 'organisationId'>): boolean {
   switch (audience.kind) {
@@ -55,13 +65,37 @@ export function isAddressedTo(audience: Audience, person: Pick<NoticePerson, 'ac
 }
 
 /**
- * Where a notice's mail goes: every active account it is addressed to that has an address, and for a
- * provider also the contact its register entry names. One address receives one copy. Pure.
+ * Whether a notice reaches this person, given the active people holding a task on its case: a staff
+ * notice goes to those of them it addresses, when there are any (the work is theirs), and to everyone
+ * it addresses otherwise; an organisation's notice is not narrowed. Pure; the inbox's SQL
+ * (projections/notices/inbox.ts) states the same rule.
  */
-export function resolveRecipients(audience: Audience, people: readonly NoticePerson[], organisation: NoticeOrganisation | undefined): Recipient[] {
+export function reaches(
+  audience: Audience,
+  person: Pick<NoticePerson, 'accountId' | 'role' | 'jurisdiction' | 'organisationId'>,
+  holders: readonly Pick<NoticePerson, 'accountId' | 'role' | 'jurisdiction' | 'organisationId'>[],
+): boolean {
+  if (!isAddressedTo(audience, person)) return false;
+  if (audience.kind !== 'staff') return true;
+  const addressed = holders.filter((h) => isAddressedTo(audience, h));
+  return addressed.length === 0 || addressed.some((h) => h.accountId === person.accountId);
+}
+
+/**
+ * Where a notice's mail goes: every active account it reaches that has an address (see reaches: the
+ * holders of a task on its case, for a staff notice, when it addresses any), and for a provider also
+ * the contact its register entry names. One address receives one copy. Pure.
+ */
+export function resolveRecipients(
+  audience: Audience,
+  people: readonly NoticePerson[],
+  organisation: NoticeOrganisation | undefined,
+  holderIds: readonly string[] = [],
+): Recipient[] {
+  const holders = people.filter((p) => p.active && holderIds.includes(p.accountId));
   const byAddress = new Map<string, Recipient>();
   for (const person of people) {
-    if (!person.active || person.email === null || !isAddressedTo(audience, person)) continue;
+    if (!person.active || person.email === null || !reaches(audience, person, holders)) continue;
     if (!byAddress.has(person.email)) byAddress.set(person.email, { name: person.displayName, email: person.email, accountId: person.accountId });
   }
   const contact = audience.kind === 'staff' ? null : organisation?.contactEmail;

@@ -64,6 +64,7 @@ describe('the compliance policy from the environment', () => {
     const config = loadConfig({
       COMPLIANCE_POLICY_VERSION: 'office-2027/compliance-2',
       COMPLIANCE_REPORT_DUE_DAY: '10',
+      COMPLIANCE_REPORT_REMINDER_DAYS: '5',
       COMPLIANCE_MISSES_FOR_REVIEW: '3',
       COMPLIANCE_EVIDENCE_DAYS: '21',
       COMPLIANCE_REMEDIATION_DAYS_HIGH: '14',
@@ -76,6 +77,7 @@ describe('the compliance policy from the environment', () => {
     expect(config.compliancePolicy).toEqual({
       version: 'office-2027/compliance-2',
       monthlyReportDueDay: 10,
+      monthlyReportReminderDays: 5,
       consecutiveMissesForReview: 3,
       evidenceResponseDays: 21,
       remediationDays: { high: 14, moderate: 60, low: 120 },
@@ -87,6 +89,7 @@ describe('the compliance policy from the environment', () => {
 
   it('names the variable and the rule when a compliance value is wrong', () => {
     expect(() => loadConfig({ COMPLIANCE_REPORT_DUE_DAY: '31' })).toThrow(/COMPLIANCE_REPORT_DUE_DAY: .*28/);
+    expect(() => loadConfig({ COMPLIANCE_REPORT_REMINDER_DAYS: '0' })).toThrow(/COMPLIANCE_REPORT_REMINDER_DAYS/);
     expect(() => loadConfig({ COMPLIANCE_EVIDENCE_DAYS: '0' })).toThrow(/COMPLIANCE_EVIDENCE_DAYS: .*>0/);
     expect(() => loadConfig({ COMPLIANCE_MISSES_FOR_REVIEW: 'two' })).toThrow(/COMPLIANCE_MISSES_FOR_REVIEW/);
     expect(() => loadConfig({ COMPLIANCE_CHANGE_NOTICE_DAYS: '-1' })).toThrow(/COMPLIANCE_CHANGE_NOTICE_DAYS/);

@@ -103,6 +103,7 @@ export const mev = {
     type: 'MonthlyReportSubmitted',
     data: { period, summary: `Report for ${period}`, vulnerabilities: VULNS, submittedBy: by.userId, submittedAt, late },
   }),
+  due: (period: string, dueAt: string): MonitoringEventOf<'MonthlyReportDue'> => ({ type: 'MonthlyReportDue', data: { period, dueAt } }),
   missed: (period: string, dueAt: string, consecutiveMisses = 1): MonitoringEventOf<'MonthlyReportMissed'> => ({
     type: 'MonthlyReportMissed',
     data: { period, dueAt, consecutiveMisses },
@@ -121,6 +122,7 @@ export const mcmd = {
     actor,
     data: { period, summary: `Report for ${period}`, vulnerabilities: VULNS },
   }),
+  due: (period: string, actor: Actor = actors.system): MonitoringCommandOf<'RecordReportDue'> => ({ type: 'RecordReportDue', actor, data: { period } }),
   missed: (period: string, actor: Actor = actors.system): MonitoringCommandOf<'RecordMissedReport'> => ({
     type: 'RecordMissedReport',
     actor,

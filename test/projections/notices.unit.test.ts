@@ -5,7 +5,8 @@ import { noticesProjection } from '../../projections/notices/notices';
 import { director, pse, reviewer } from '../support/actors';
 import { ADMIN, dispatcher, notices, officerAccount } from './notice-fixtures';
 import { SYSTEM_ACTOR, TestLog, dump, memoryDb, project } from './support';
-import { GOV_CLOUD, application } from './accredited-fixtures';
+import { GOV_CLOUD, application, registerCsp } from './accredited-fixtures';
+import { monitoringEvent } from './compliance-fixtures';
 import { PseScript } from './pse-script';
 
 const REQUESTED_AT = '2025-01-06T09:00:00.000Z';
@@ -116,5 +117,32 @@ describe('the notices projection', () => {
       ['suspended', 'pse', 'pse-moitt', `Offering ${GOV_CLOUD.offeringId} suspended`],
     ]);
     expect(notices(db).at(-1)?.body).toContain('your workloads on it (p-1) continue meanwhile');
+  });
+
+  it('tells the provider a monthly report is due before its deadline, and mails it to the contact its register entry names', async () => {
+    const { db, log, apply } = setup();
+    registerCsp(log, 'csp-one', 'Nimbus', '2025-01-02T00:00:00.000Z');
+    officerAccount(log, 'csp.officer', 'ops@nimbus.pk', '2025-01-02T00:00:00.000Z', 'csp-one').run(
+      { type: 'ChangeAssignment', actor: ADMIN, data: { assignment: { role: 'csp', jurisdiction: 'federal', organisationId: 'csp-one' }, grantId: 'g-csp' } },
+      '2025-01-02T00:00:00.000Z',
+    );
+    const subject = { applicationId: 'APP-1', offeringId: GOV_CLOUD.offeringId, cspId: 'csp-one' };
+    monitoringEvent(log, 'APP-1', 'MonitoringStarted', { ...subject, firstPeriod: '2025-02', startedAt: '2025-01-10T00:00:00.000Z' }, '2025-01-10T00:00:00.000Z');
+    monitoringEvent(log, 'APP-1', 'MonthlyReportDue', { period: '2025-02', dueAt: '2025-03-16T00:00:00.000Z' }, '2025-03-09T00:00:00.000Z');
+    monitoringEvent(log, 'APP-1', 'MonthlyReportMissed', { period: '2025-02', dueAt: '2025-03-16T00:00:00.000Z', consecutiveMisses: 1 }, '2025-03-16T00:00:00.000Z');
+    apply();
+    expect(notices(db).map((n) => [n.kind, n.audience_kind, n.organisation_id, n.subject])).toEqual([
+      ['report-due', 'csp', 'csp-one', `Monthly report due: ${GOV_CLOUD.offeringId}, 2025-02`],
+      ['report-missed', 'csp', 'csp-one', `Monthly report missed: ${GOV_CLOUD.offeringId}, 2025-02`],
+    ]);
+    expect(notices(db)[0]?.body).toBe(
+      `The continuous-monitoring report of offering ${GOV_CLOUD.offeringId} for 2025-02 is due by the end of 2025-03-15. Submit it from the provider home before then: a report not submitted by then is recorded as missed, and missed reports in a row open a compliance review.`,
+    );
+    const channel = recordingChannel();
+    await dispatcher(db, channel).dispatchOnce();
+    expect(channel.sent.map((m) => [m.subject, m.to.map((r) => r.email)])).toEqual([
+      [`Monthly report due: ${GOV_CLOUD.offeringId}, 2025-02`, ['contact@example.pk', 'ops@nimbus.pk']],
+      [`Monthly report missed: ${GOV_CLOUD.offeringId}, 2025-02`, ['contact@example.pk', 'ops@nimbus.pk']],
+    ]);
   });
 });

@@ -38,6 +38,7 @@ import { createInbox } from '../../api/inbox';
 import { ProjectionRunner } from '../../projections/runner';
 import { maildirChannel, smtpChannel } from '../../projections/mail/channels';
 import { MailDispatcher } from '../../projections/mail/dispatcher';
+import { taskHoldersFrom } from '../../ui/tasklist-db';
 import { createFsEvidenceStore } from '../../evidence/fs-store';
 import { createEvidenceReferenceQueries } from '../../projections/evidence/references';
 import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
@@ -112,6 +113,8 @@ export async function startStack(options: {
   const cspGateway = createTemporalCspGateway(env.client, config, signing);
   const publicQueries = createPublicQueries(readModels);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
+  // As server/main.ts and projections/main.ts: the UI's claims route staff notices to a task's holder.
+  const taskHolders = taskHoldersFrom(join(dir, 'tasklist.db'));
   const deps: ApiDeps = {
     config,
     identity,
@@ -129,7 +132,7 @@ export async function startStack(options: {
     accreditationQueue: createAccreditationQueueQueries(readModels),
     complianceGateway: createTemporalComplianceGateway({ client: env.client, config, signing }),
     complianceQueries: createComplianceQueries(readModels),
-    inbox: createInbox(createInboxQueries(readModels), identity),
+    inbox: createInbox(createInboxQueries(readModels, taskHolders.holders), identity),
     evidence: { store: createFsEvidenceStore(dir, config.evidence), references: createEvidenceReferenceQueries(readModels), maxBytes: config.evidence.maxBytes },
     eventStore: store,
     health: async () => healthy,
@@ -147,7 +150,7 @@ export async function startStack(options: {
   }
   // The projector process's mail dispatcher (projections/main.ts): SMTP_URL, else the maildir under the data folder.
   const { smtpUrl, from } = config.mail;
-  const mail = new MailDispatcher({ db: readModels, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(join(dir, 'maildir')), from, logger: pino({ level: 'silent' }), fromFirstStart: true, pollMs: 100 });
+  const mail = new MailDispatcher({ db: readModels, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(join(dir, 'maildir')), from, logger: pino({ level: 'silent' }), fromFirstStart: true, pollMs: 100, holders: taskHolders.holders });
   mail.start();
   const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -170,6 +173,7 @@ export async function startStack(options: {
       await mail.stop();
       await runner.stop();
       readModels.close();
+      taskHolders.close();
       await store.close();
       identity.close();
       await env.teardown();

@@ -1,5 +1,8 @@
 import { createClaims } from '../../ui/claims';
-import { openTasklistDb } from '../../ui/tasklist-db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTasklistDb, taskHoldersFrom } from '../../ui/tasklist-db';
 import type { Actor } from '../../domain/shared/actor';
 
 const rania: Actor = { userId: 'u-rania', name: 'Rania', role: 'reviewer', jurisdiction: 'federal' };
@@ -32,5 +35,26 @@ describe('reassigning a claim', () => {
     expect(moved).toBe(false);
     expect(claims.forTasks(['NOC-1:review']).size).toBe(0);
     expect(claims.reassignments('NOC-1:review')).toEqual([]);
+  });
+});
+
+describe('the task holders another process reads', () => {
+  it('are none before the UI has created its tasklist, then every claim on a case, read only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holders-'));
+    const path = join(dir, 'tasklist.db');
+    const reader = taskHoldersFrom(path);
+    try {
+      expect(reader.holders()).toEqual([]);
+      const db = openTasklistDb(path);
+      const claims = createClaims(db);
+      claims.claim('NOC-1:review:0', 'NOC-1', rania, AT);
+      expect(reader.holders()).toEqual([{ caseId: 'NOC-1', userId: 'u-rania' }]);
+      claims.release('NOC-1:review:0', rania);
+      expect(reader.holders()).toEqual([]);
+      db.close();
+    } finally {
+      reader.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

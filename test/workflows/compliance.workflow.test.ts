@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { decode } from '../../eventstore/registry';
 import { missedReportsReviewId, monitoringWorkflowId, reviewWorkflowId, endMonitoringSignal } from '../../workflows/compliance/messages';
-import { nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
+import { monthlyReportDueAt, monthlyReportReminderAt, nextPeriod, periodEnd, periodOf } from '../../domain/compliance/period';
 import type { EventStore } from '../../eventstore/port';
 import { skipTo } from '../support/temporal';
 import { useWorkflowTestBed } from '../support/workflow-bed';
@@ -181,6 +181,36 @@ describe('compliance processes on the time-skipping server', () => {
     expect((await verifyStore(store, { commandKeys: TEST_TRUSTED_COMMAND_KEYS })).commands.findings).toEqual([]);
   });
 
+  it("reminds the provider a week before a month's report falls due, and takes the report after the reminder as on time", async () => {
+    kind = 'monitoring';
+    const { handle: accreditation, applicationId, grant } = await granted(env);
+    const first = periodOf(grant.validFrom);
+    const handle = await startMonitoring(env, applicationId, first);
+    await monitoringStarted(handle);
+    const remindAt = monthlyReportReminderAt(first, DEFAULT_COMPLIANCE_POLICY);
+    expect(Date.parse(monthlyReportDueAt(first, DEFAULT_COMPLIANCE_POLICY)) - Date.parse(remindAt)).toBe(7 * DAY);
+
+    await skipTo(env, new Date(Date.parse(remindAt) + DAY).toISOString());
+    for (let attempt = 0; (await types(`monitoring-${applicationId}`)).length < 2; attempt++) {
+      if (attempt >= 400) throw new Error('the reminder was never recorded');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const events = (await store.readStream(`monitoring-${applicationId}`)).map(decode);
+    expect(events.map((e) => e.type)).toEqual(['MonitoringStarted', 'MonthlyReportDue']);
+    expect(events[1]?.data).toEqual({ period: first, dueAt: monthlyReportDueAt(first, DEFAULT_COMPLIANCE_POLICY) });
+    // Recorded on the reminder's day, once its instant had come.
+    const occurredAt = events[1]?.metadata.occurredAt ?? '';
+    expect([occurredAt >= remindAt, occurredAt.slice(0, 10)]).toEqual([true, remindAt.slice(0, 10)]);
+
+    const after = await report(handle, people.csp, first);
+    expect(after.state.status === 'monitoring' && after.state.periods[first]?.outcome).toBe('submitted');
+    expect(await types(`monitoring-${applicationId}`)).toEqual(['MonitoringStarted', 'MonthlyReportDue', 'MonthlyReportSubmitted']);
+
+    await act(accreditation, 'Withdraw', people.csp, { reason: 'Offering discontinued' });
+    await handle.signal(endMonitoringSignal, { reason: 'Accreditation withdrawn', commandId: 'end-reminded' });
+    expect((await env.client.workflow.getHandle(handle.workflowId).result()).state.status).toBe('ended');
+  });
+
   it('runs twelve monthly cycles, records two missed reports in a row, opens a missed-reports review, and ends with the accreditation', async () => {
     kind = 'monitoring';
     const { handle: accreditation, applicationId, grant } = await granted(env);
@@ -217,6 +247,14 @@ describe('compliance processes on the time-skipping server', () => {
     expect(events.filter((t) => t === 'MonthlyReportSubmitted')).toHaveLength(10);
     expect(events.filter((t) => t === 'MonthlyReportMissed')).toHaveLength(2);
     expect(events.filter((t) => t === 'MonthlyReportsMissedTwice')).toHaveLength(1);
+    // Only the months not reported by their reminder instant were reminded, each before its miss.
+    const reminded = (await store.readStream(`monitoring-${applicationId}`)).map(decode).filter((e) => e.type === 'MonthlyReportDue' || e.type === 'MonthlyReportMissed');
+    expect(reminded.map((e) => [e.type, (e.data as { period: string }).period])).toEqual([
+      ['MonthlyReportDue', missed[0]],
+      ['MonthlyReportMissed', missed[0]],
+      ['MonthlyReportDue', missed[1]],
+      ['MonthlyReportMissed', missed[1]],
+    ]);
     expect((await store.readStream(`review-${reviewId}`)).map(decode)[0]).toMatchObject({
       type: 'ReviewOpened',
       data: { trigger: 'missed-reports', applicationId },

@@ -16,6 +16,7 @@ import { storeUploads, withFileEvidence } from '../evidence-files';
 import { uploadedFiles } from '../multipart';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { caseNoteRoute, notesSection } from '../case-notes';
+import { holdersSection } from '../case-holders';
 import { commandIdOf, formValues, issuesToErrors, type FormErrors, type FormValues } from '../forms';
 import { html } from '../html';
 import { label, page, when } from '../layout';
@@ -94,7 +95,7 @@ export function accreditationRoutes(app: FastifyInstance, ctx: UiContext): void 
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
     const canOpenReview = deps.complianceGateway !== undefined && mayOpenReview(actor, loaded.c);
     const compliance = deps.complianceQueries?.dashboard(actor, { offeringId: loaded.c.application.offering.offeringId }).find((r) => r.applicationId === loaded.applicationId);
-    const notes = await notesSection(ctx, request, actor, 'accreditation', loaded.applicationId, csrf);
+    const notes = html`${await notesSection(ctx, request, actor, 'accreditation', loaded.applicationId, csrf)}${holdersSection(ctx, actor, loaded.applicationId)}`;
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,

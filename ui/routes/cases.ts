@@ -8,6 +8,7 @@ import { streamName } from '../../eventstore/envelope';
 import { actionFormByPath, availableActions, parseAction, type ActionForm } from '../case-actions';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { caseNoteRoute, notesSection } from '../case-notes';
+import { holdersSection } from '../case-holders';
 import {
   commandIdField,
   commandIdOf,
@@ -136,7 +137,7 @@ export function caseRoutes(app: FastifyInstance, ctx: UiContext): void {
     const forms = availableActions(loaded.noc, actor, deps.config.nocPolicy, ctx.now().toISOString());
     // A refused form stays on the page, with its values and its refusal, even if the action is no longer open.
     if (refused && !forms.some((f) => f.command === refused.form.command)) forms.unshift(refused.form);
-    const notes = await notesSection(ctx, request, actor, 'noc', loaded.nocId, csrf);
+    const notes = html`${await notesSection(ctx, request, actor, 'noc', loaded.nocId, csrf)}${holdersSection(ctx, actor, loaded.nocId)}`;
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     return sendPage(
       reply,

@@ -11,6 +11,7 @@ import { COMPLIANCE_STAFF, type ComplianceDashboardRow } from '../../projections
 import type { ChangeActionType } from '../../workflows/compliance/change-messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { caseNoteRoute, notesSection } from '../case-notes';
+import { holdersSection } from '../case-holders';
 import { commandIdField, commandIdOf, csrfField, errorSummary, formValues, issuesToErrors, radioField, textArea, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { label, page, when } from '../layout';
@@ -181,7 +182,7 @@ export function changeRoutes(app: FastifyInstance, ctx: UiContext): void {
     const csrf = csrfOf(ctx, request);
     const changeId = c.change.changeId;
     const forms = FORMS.filter((f) => (f.role === actor.role && f.status === c.status) || refused?.form === f);
-    const notes = await notesSection(ctx, request, actor, 'change', changeId, csrf);
+    const notes = html`${await notesSection(ctx, request, actor, 'change', changeId, csrf)}${holdersSection(ctx, actor, changeId)}`;
     const entries = decodeStream(await ctx.deps.eventStore.readStream(streamName('change', changeId)));
     return sendPage(
       reply,

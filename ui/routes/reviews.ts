@@ -16,6 +16,7 @@ import { streamName } from '../../eventstore/envelope';
 import type { ReviewActionInput } from '../../workflows/compliance/messages';
 import { actorOf, csrfOf, seeOther, sendPage, type UiContext } from '../context';
 import { caseNoteRoute, notesSection } from '../case-notes';
+import { holdersSection } from '../case-holders';
 import { commandIdField, commandIdOf, csrfField, fileField, formValues, radioField, selectField, textArea, textField, type FormErrors, type FormValues } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { evidenceFileLinks, storeUploads } from '../evidence-files';
@@ -250,7 +251,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: UiContext): void {
       const kept = refused.values.findingId ? [refused.values.findingId] : [];
       actions.unshift({ form: refused.form, findingIds: kept });
     }
-    const notes = await notesSection(ctx, request, actor, 'review', loaded.reviewId, csrf);
+    const notes = html`${await notesSection(ctx, request, actor, 'review', loaded.reviewId, csrf)}${holdersSection(ctx, actor, loaded.reviewId)}`;
     const done = DONE[(request.query as Record<string, string | undefined>).done ?? ''];
     const r = loaded.review;
     const offeringName = deps.complianceQueries

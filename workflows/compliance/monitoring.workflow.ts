@@ -20,9 +20,9 @@ import {
   type MonitoringWorkflowInput,
 } from './messages';
 import { openEngineReview } from './engine-review';
-import { nextOwedReport } from './timers';
+import { nextOwedReport, reminderOwed } from './timers';
 
-const NOT_ACTIONS = new Set(['StartMonitoring', 'RecordMissedReport', 'EndMonitoring']);
+const NOT_ACTIONS = new Set(['StartMonitoring', 'RecordReportDue', 'RecordMissedReport', 'EndMonitoring']);
 
 const { readAccreditationStanding } = proxyActivities<RegisterActivities>({
   startToCloseTimeout: '30 seconds',
@@ -34,6 +34,13 @@ const { readAccreditationStanding } = proxyActivities<RegisterActivities>({
  * own stream says it has ended. Runs recorded before it ended on the signal's word.
  */
 export const MONITORING_END_FROM_STREAM_PATCH = 'monitoring-end-from-stream';
+
+/**
+ * Marks the runs that remind the provider of each month's report before it falls due (MonthlyReportDue
+ * at the policy's reminder instant). Runs recorded before it only recorded the miss; they take up
+ * reminders at their next monthly hand-over.
+ */
+export const MONITORING_REPORT_DUE_PATCH = 'monitoring-report-due-reminder';
 
 /**
  * The end the accreditation application's own stream shows (revoked, expired, withdrawn, …), or
@@ -78,6 +85,7 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
     for (const event of events) if (event.type === 'MonthlyReportsMissedTwice') await openReview(event, causationId);
   };
   const endsOnStream = patched(MONITORING_END_FROM_STREAM_PATCH);
+  const reminds = patched(MONITORING_REPORT_DUE_PATCH);
   /** The end to record, once known (runs before the patch: the signal's word). */
   let ending: EndMonitoringInput | undefined = endsOnStream ? undefined : input.ending;
   /** A signal (or one handed over by the previous run) not yet checked against the accreditation's stream. */
@@ -99,7 +107,17 @@ export async function monitoringWorkflow(input: MonitoringWorkflowInput): Promis
     const seen = ledger.revision;
     const owed = nextOwedReport(ledger.state, policy);
     const moved = () => ledger.revision !== seen || ending !== undefined || nudge !== undefined || historyIsLong(input.continueAfterEvents);
-    if (!(await condition(moved, Math.max(1, Date.parse(owed.dueAt) - Date.now())))) {
+    const reminder = reminds ? reminderOwed(ledger.state, owed, policy, nowIso()) : undefined;
+    if (reminder !== undefined) {
+      if (!(await condition(moved, Math.max(1, Date.parse(reminder.at) - Date.now())))) {
+        await ledger.exclusive(async () => {
+          if (ledger.revision !== seen) return; // a report arrived while we queued; re-plan
+          const command: MonitoringCommand = { type: 'RecordReportDue', actor: SYSTEM_ACTOR, data: { period: owed.period } };
+          await run(command, decide(command), `timer:RecordReportDue:${owed.period}`);
+        });
+        continue;
+      }
+    } else if (!(await condition(moved, Math.max(1, Date.parse(owed.dueAt) - Date.now())))) {
       await ledger.exclusive(async () => {
         if (ledger.revision !== seen) return; // a report arrived while we queued; re-plan
         const command: MonitoringCommand = { type: 'RecordMissedReport', actor: SYSTEM_ACTOR, data: { period: owed.period } };

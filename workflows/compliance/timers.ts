@@ -1,5 +1,5 @@
 import type { MonitoringRecord } from '../../domain/compliance/monitoring-state';
-import { monthlyReportDueAt, nextPeriod } from '../../domain/compliance/period';
+import { monthlyReportDueAt, monthlyReportReminderAt, nextPeriod } from '../../domain/compliance/period';
 import type { CompliancePolicy } from '../../domain/compliance/policy';
 import { REVIEW_REMEDIATING, type ReviewCase } from '../../domain/compliance/review-state';
 import { isBefore } from '../../domain/shared/time';
@@ -9,6 +9,15 @@ export function nextOwedReport(record: MonitoringRecord, policy: CompliancePolic
   let period = record.firstPeriod;
   while (record.periods[period] !== undefined) period = nextPeriod(period);
   return { period, dueAt: monthlyReportDueAt(period, policy) };
+}
+
+/**
+ * The reminder still owed for the owed month, and when: none once it was given, or once the month is
+ * already due (a run that takes up reminders late does not remind of a report already late).
+ */
+export function reminderOwed(record: MonitoringRecord, owed: { period: string; dueAt: string }, policy: CompliancePolicy, now: string): { at: string } | undefined {
+  if (record.remindedPeriod === owed.period || !isBefore(now, owed.dueAt)) return undefined;
+  return { at: monthlyReportReminderAt(owed.period, policy) };
 }
 
 export type ReviewDeadline =

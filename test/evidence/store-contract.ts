@@ -90,6 +90,13 @@ export function evidenceStoreContract(name: string, make: () => Promise<Contract
       expect(await listed(store)).toEqual([first.sha256]);
     });
 
+    it('stores one file when the same bytes are uploaded several times at once, and answers each upload', async () => {
+      const answers = await Promise.all([0, 1, 2, 3].map((i) => store.put(PDF, { filename: `copy-${i}.pdf`, contentType: 'application/pdf' })));
+      expect(answers.map((a) => a.sha256)).toEqual([0, 1, 2, 3].map(() => hex(PDF)));
+      expect(await listed(store)).toEqual([hex(PDF)]);
+      expect(await store.check(hex(PDF))).toBe('intact');
+    });
+
     it('tells bytes that no longer hash to their name from intact ones', async () => {
       const kept = await store.put(PNG, { filename: 'diagram.png', contentType: 'image/png' });
       const changed = await store.put(PDF, { filename: 'a.pdf', contentType: 'application/pdf' });

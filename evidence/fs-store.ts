@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Sha256Hex } from '../domain/shared/evidence-file';
 import { admitEvidence, sha256OfStream } from './admit';
@@ -10,7 +10,8 @@ const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code
 /**
  * Evidence files under `<dataDir>/evidence/sha256/ab/cdef…`. A file is written to a temporary name in
  * the same folder, flushed, then renamed into place, so a reader sees the whole file or none; a hash
- * already present is not written again.
+ * already present is not written again (its modification time, the `storedAt` the clean-up reads, is
+ * moved to the latest upload).
  */
 export function createFsEvidenceStore(dataDir: string, limits: EvidenceLimits): EvidenceStore {
   const root = join(dataDir, 'evidence', 'sha256');
@@ -78,7 +79,13 @@ export function createFsEvidenceStore(dataDir: string, limits: EvidenceLimits): 
     async put(content, declared) {
       const file = admitEvidence(content, declared, limits);
       const path = pathOf(file.sha256);
-      if (!(await exists(path))) await writeAtomically(path, content);
+      if (!(await exists(path))) {
+        await writeAtomically(path, content);
+      } else {
+        // Not rewritten; only its time moves, so a clean-up run does not take a file just handed in again.
+        const now = new Date();
+        await utimes(path, now, now);
+      }
       return file;
     },
     has: async (sha256) => exists(pathOf(sha256)),

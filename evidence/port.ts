@@ -12,7 +12,8 @@ export interface EvidenceStore {
   readonly kind: 'fs' | 's3' | 'memory';
   /**
    * Checks the size and the content type (sniffed from the bytes, not taken on trust) and stores the
-   * content once; the same content again writes nothing and answers the same.
+   * content once; the same content again leaves the stored bytes as they are and answers the same, but
+   * counts as uploaded now (its `storedAt` moves), so the clean-up's grace period runs from the last upload.
    */
   put(content: Buffer, declared: { filename: string; contentType: string | undefined }): Promise<EvidenceFile>;
   has(sha256: string): Promise<boolean>;
@@ -31,6 +32,7 @@ export interface EvidenceStore {
 export interface StoredEvidence {
   sha256: string;
   size: number;
+  /** When the file was last uploaded (first stored, or handed in again since). */
   storedAt: Date;
 }
 

@@ -16,13 +16,20 @@ export interface S3EvidenceSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
+/**
+ * An empty object per file uploaded again after it was first stored, its time the latest such upload:
+ * the file itself is never rewritten, and S3 cannot move an object's time without rewriting it.
+ */
+const MARKERS = 'uploaded-again/';
+
 const statusOf = (err: unknown): number | undefined => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 /**
  * Evidence files as objects in an S3-compatible bucket, under the key `sha256/ab/cdef…`. A put asks
  * first whether the object is there and writes only when it is not, with `If-None-Match: *` so that two
  * uploads of one file at once still write it once, and with its SHA-256 so the server refuses bytes
- * damaged on the way. Reads stream the object.
+ * damaged on the way. Reads stream the object. Uploading stored bytes again writes only a marker of that
+ * upload (`uploaded-again/sha256/…`), which the listing reads as the file's `storedAt`.
  */
 export function createS3EvidenceStore(settings: S3EvidenceSettings, limits: EvidenceLimits, client?: S3Client): EvidenceStore {
   const s3 =
@@ -41,6 +48,20 @@ export function createS3EvidenceStore(settings: S3EvidenceSettings, limits: Evid
     Sha256Hex.parse(sha256);
     return evidenceKeyOf(sha256);
   };
+
+  const markerOf = (sha256: string): string => `${MARKERS}${keyOf(sha256)}`;
+
+  async function* listed(Prefix: string): AsyncIterable<{ key: string; size: number; lastModified: Date }> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket, Prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }));
+      for (const object of page.Contents ?? []) {
+        // A time unknown counts as now: the clean-up then leaves the object for a later run.
+        if (object.Key !== undefined) yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date() };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken !== undefined);
+  }
 
   async function has(sha256: string): Promise<boolean> {
     try {
@@ -66,7 +87,11 @@ export function createS3EvidenceStore(settings: S3EvidenceSettings, limits: Evid
     kind: 's3',
     async put(content, declared) {
       const file = admitEvidence(content, declared, limits);
-      if (await has(file.sha256)) return file;
+      if (await has(file.sha256)) {
+        // The object is not rewritten; a marker records this upload, for the clean-up's grace period.
+        await s3.send(new PutObjectCommand({ Bucket, Key: markerOf(file.sha256), Body: Buffer.alloc(0), ContentLength: 0 }));
+        return file;
+      }
       try {
         await s3.send(
           new PutObjectCommand({
@@ -100,19 +125,25 @@ export function createS3EvidenceStore(settings: S3EvidenceSettings, limits: Evid
       return (await sha256OfStream(stream)) === sha256 ? 'intact' : 'altered';
     },
     async *list(): AsyncIterable<StoredEvidence> {
-      let ContinuationToken: string | undefined;
-      do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'sha256/', ...(ContinuationToken ? { ContinuationToken } : {}) }));
-        for (const object of page.Contents ?? []) {
-          const sha256 = object.Key === undefined ? undefined : sha256OfKey(object.Key);
-          // A time unknown counts as now: the clean-up then leaves the object for a later run.
-          if (sha256 !== undefined) yield { sha256, size: object.Size ?? 0, storedAt: object.LastModified ?? new Date() };
-        }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken !== undefined);
+      const files: StoredEvidence[] = [];
+      for await (const object of listed('sha256/')) {
+        const sha256 = sha256OfKey(object.key);
+        if (sha256 !== undefined) files.push({ sha256, size: object.size, storedAt: object.lastModified });
+      }
+      // Markers after the files: an upload during the listing is then seen rather than missed.
+      const uploadedAgain = new Map<string, Date>();
+      for await (const marker of listed(MARKERS)) {
+        const sha256 = sha256OfKey(marker.key.slice(MARKERS.length));
+        if (sha256 !== undefined) uploadedAgain.set(sha256, marker.lastModified);
+      }
+      for (const file of files) {
+        const again = uploadedAgain.get(file.sha256);
+        yield again !== undefined && again > file.storedAt ? { ...file, storedAt: again } : file;
+      }
     },
     async remove(sha256) {
       await s3.send(new DeleteObjectCommand({ Bucket, Key: keyOf(sha256) }));
+      await s3.send(new DeleteObjectCommand({ Bucket, Key: markerOf(sha256) }));
     },
   };
 }

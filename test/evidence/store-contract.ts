@@ -31,6 +31,12 @@ const listed = async (store: EvidenceStore): Promise<string[]> => {
   return hashes.sort();
 };
 
+const timesOf = async (store: EvidenceStore): Promise<Date[]> => {
+  const times: Date[] = [];
+  for await (const file of store.list()) times.push(file.storedAt);
+  return times;
+};
+
 /** A log in which one review's evidence names the given files. */
 function logNaming(files: { sha256: string; size: number }[]): { readAll(): Promise<RecordedEvent[]> } {
   const event = {
@@ -137,6 +143,20 @@ export function evidenceStoreContract(name: string, make: () => Promise<Contract
       await store.remove(a.sha256);
       expect(await listed(store)).toEqual([b.sha256]);
       expect(await store.has(a.sha256)).toBe(false);
+    });
+
+    it('counts a file handed in again as stored at that upload, so the clean-up keeps it for a new grace period', async () => {
+      const first = await store.put(PDF, { filename: 'draft.pdf', contentType: 'application/pdf' });
+      const [stored] = await timesOf(store);
+      // Object stores keep whole seconds: the second upload must fall in a later second than the first.
+      const cutOff = new Date(stored!.getTime() + 1000);
+      while (Date.now() < cutOff.getTime() + 50) await new Promise((resolve) => setTimeout(resolve, 100));
+      await store.put(PDF, { filename: 'final.pdf', contentType: 'application/pdf' });
+      const [again] = await timesOf(store);
+      expect(again!.getTime()).toBeGreaterThanOrEqual(cutOff.getTime());
+      const run = await collectUnreferencedEvidence(logNaming([]), store, { olderThan: cutOff, dryRun: false });
+      expect(run.removed).toEqual([]);
+      expect(await store.check(first.sha256)).toBe('intact');
     });
 
     it('cleans up only files no event names that are older than the grace period', async () => {

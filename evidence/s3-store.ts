@@ -27,22 +27,20 @@ const statusOf = (err: unknown): number | undefined => (err as { $metadata?: { h
 /**
  * Evidence files as objects in an S3-compatible bucket, under the key `sha256/ab/cdef…`. A put asks
  * first whether the object is there and writes only when it is not, with `If-None-Match: *` so that two
- * uploads of one file at once still write it once, and with its SHA-256 so the server refuses bytes
- * damaged on the way. Reads stream the object. Uploading stored bytes again writes only a marker of that
+ * uploads of one file at once still write it once, and with its SHA-256 so that a server which checks
+ * it (AWS S3 does; moto, the tests' server, does not) refuses bytes damaged on the way. Reads stream the object. Uploading stored bytes again writes only a marker of that
  * upload (`uploaded-again/sha256/…`), which the listing reads as the file's `storedAt`.
  */
-export function createS3EvidenceStore(settings: S3EvidenceSettings, limits: EvidenceLimits, client?: S3Client): EvidenceStore {
-  const s3 =
-    client ??
-    new S3Client({
-      region: settings.region,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      forcePathStyle: settings.forcePathStyle,
-      ...(settings.credentials ? { credentials: settings.credentials } : {}),
-      // Checksums only where S3 requires them: S3-compatible servers differ in which extra ones they know.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+export function createS3EvidenceStore(settings: S3EvidenceSettings, limits: EvidenceLimits): EvidenceStore {
+  const s3 = new S3Client({
+    region: settings.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    forcePathStyle: settings.forcePathStyle,
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    // Checksums only where S3 requires them: S3-compatible servers differ in which extra ones they know.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const Bucket = settings.bucket;
   const keyOf = (sha256: string): string => {
     Sha256Hex.parse(sha256);

@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/config';
 import { backupSqlite, copyEvidence } from './backup/copy';
-import { EVIDENCE_FOLDER, KEYS_NOT_COPIED, MANIFEST_FILE, SQLITE_FILES, type Manifest, type ManifestFile } from './backup/manifest';
+import { EVIDENCE_FOLDER, KEYS_NOT_COPIED, MANIFEST_FILE, S3_EVIDENCE_NOT_COPIED, SQLITE_FILES, type Manifest, type ManifestFile } from './backup/manifest';
 import { runToCompletion } from './output';
 
 /**
  * `npm run backup -- --to <folder>`: a consistent copy of the embedded office's data while it runs —
- * every SQLite database through SQLite's online backup API, the evidence files, and a manifest of what
+ * every SQLite database through SQLite's online backup API, the evidence files (when they are kept in the
+ * data folder; a bucket's are backed up by the bucket, as the manifest says), and a manifest of what
  * was copied with each file's SHA-256. The folder is new, empty, or an earlier backup (its evidence
  * files are kept, the databases replaced). The manifest is written last: a folder without one is an
  * interrupted backup, which restore refuses. Exit 0 done, 2 could not back up.
@@ -53,9 +54,18 @@ async function main(): Promise<number> {
     process.stdout.write(`copied ${name} (${copied.file.bytes.toLocaleString('en-US')} bytes)\n`);
   }
   if (!files.some((f) => f.path === 'events.db')) throw new Error(`no event store at ${join(dataDir, 'events.db')}: nothing to back up`);
-  const evidence = await copyEvidence(dataDir, to, EVIDENCE_FOLDER);
-  files.push(...evidence.files);
-  process.stdout.write(`evidence: ${evidence.files.length} files, ${evidence.copied} copied now, ${evidence.files.length - evidence.copied} already in the backup\n`);
+  const evidenceSettings = config.evidence.store;
+  let evidenceStore: Manifest['evidenceStore'] = { kind: 'fs' };
+  if (evidenceSettings.kind === 's3') {
+    // Said in the manifest, not skipped in silence: whoever restores must know where the files are.
+    const { bucket, endpoint } = evidenceSettings;
+    evidenceStore = { kind: 's3', bucket, ...(endpoint ? { endpoint } : {}), note: S3_EVIDENCE_NOT_COPIED };
+    process.stdout.write(`${S3_EVIDENCE_NOT_COPIED} (bucket ${bucket}${endpoint ? ` at ${endpoint}` : ''})\n`);
+  } else {
+    const evidence = await copyEvidence(dataDir, to, EVIDENCE_FOLDER);
+    files.push(...evidence.files);
+    process.stdout.write(`evidence: ${evidence.files.length} files, ${evidence.copied} copied now, ${evidence.files.length - evidence.copied} already in the backup\n`);
+  }
   const manifest: Manifest = {
     format: 'cloud-office-backup',
     version: 1,
@@ -66,6 +76,7 @@ async function main(): Promise<number> {
     files,
     absent,
     notCopied: KEYS_NOT_COPIED,
+    evidenceStore,
   };
   writeFileSync(join(to, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   const seconds = (performance.now() - started) / 1000;

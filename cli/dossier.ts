@@ -4,7 +4,7 @@ import { loadAuditSigner } from '../eventstore/integrity/signing';
 import { buildDossier } from '../audit/dossier';
 import { dossierHtml } from '../audit/dossier-html';
 import { runToCompletion, writeOutput } from './output';
-import { createFsEvidenceStore } from '../evidence/fs-store';
+import { openEvidenceStore } from '../evidence/open-store';
 
 /**
  * `npm run dossier -- <stream, e.g. noc-NOC-2026-AB12CD34> [--format json|html] [--out FILE]`: a case's
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   const store = await createEventStore(config.eventStore);
   try {
-    const evidence = createFsEvidenceStore(config.dataDir, config.evidence);
+    const evidence = openEvidenceStore(config);
     const dossier = await buildDossier(store, stream, { [signer.keyId]: signer.publicKeyPem }, new Date().toISOString(), evidence);
     if (!dossier) {
       process.stderr.write(`case: no events in stream ${stream}\n`);

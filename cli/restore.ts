@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     `restored ${manifest.files.length} files (${manifest.eventStore.events} events up to position ${manifest.eventStore.lastPosition ?? 'none'}, backup of ${manifest.finishedAt}) into ${to} in ${seconds.toFixed(2)} s\n`,
   );
   process.stdout.write(`${KEYS_NOT_COPIED}: point AUDIT_SIGNING_KEY_FILE, MFA_ENCRYPTION_KEY_FILE and COMMAND_SIGNING_KEY_FILE at them\n`);
+  if (manifest.evidenceStore?.kind === 's3') process.stdout.write(`${manifest.evidenceStore.note}: set EVIDENCE_S3_BUCKET=${manifest.evidenceStore.bucket} again\n`);
   return 0;
 }
 

@@ -7,7 +7,7 @@ import { prefixReport } from '../eventstore/integrity/prefix';
 import { loadAuditSigner, trustedKeysFromPem } from '../eventstore/integrity/signing';
 import { verifyStore } from '../eventstore/integrity/verify-store';
 import { runToCompletion } from './output';
-import { createFsEvidenceStore } from '../evidence/fs-store';
+import { openEvidenceStore } from '../evidence/open-store';
 import { verifyEvidenceFiles } from '../evidence/verify-files';
 
 /**
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     out(`${result.commands.verified} signed commands verified${earlier}`);
     for (const c of result.commands.findings) out(`COMMAND ${c.stream} at revision ${c.revision} (${c.type}): ${c.problem} (${c.detail})`);
     if (result.against) prefixReport(result.against).forEach(out);
-    const evidence = await verifyEvidenceFiles(store, createFsEvidenceStore(config.dataDir, config.evidence));
+    const evidence = await verifyEvidenceFiles(store, openEvidenceStore(config));
     out(`${evidence.checked} evidence files checked against their hashes`);
     for (const f of evidence.findings) out(`EVIDENCE ${f.stream} at revision ${f.revision}: file ${f.sha256} (${f.filename}) ${f.problem}`);
     const intact = evidence.findings.length === 0 && result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;

@@ -8,6 +8,7 @@ import { AccreditationPolicy, DEFAULT_ACCREDITATION_POLICY } from '../domain/acc
 import { CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../domain/compliance/policy';
 import { ServiceLevelOverrides, serviceLevelsWith, type ServiceLevels } from '../domain/shared/service-levels';
 import { DEFAULT_COMMAND_KEY_FILE, type CommandKeySettings } from './command-keys';
+import { EvidenceStoreConfigError, EvidenceStoreEnv, evidenceStoreSettings, type EvidenceStoreSettings } from './evidence-store';
 
 /**
  * All configuration comes from the environment, validated here once. Every setting has a default
@@ -65,6 +66,7 @@ const EnvSchema = z.object({
   EVIDENCE_MAX_BYTES: positiveFrom(20 * 1024 * 1024, 1024 * 1024 * 1024),
   /** Evidence files one account may upload an hour, through the API and the forms together. */
   EVIDENCE_UPLOADS_PER_HOUR: positiveFrom(60, 100_000),
+  ...EvidenceStoreEnv.shape,
   /** Where notices are mailed: smtp:// or smtps://, with credentials when the server needs them. */
   SMTP_URL: SmtpUrl.optional(),
   /** A file holding SMTP_URL (a secret: the URL carries the mailer's password); an empty file means no SMTP, as when unset. */
@@ -156,8 +158,8 @@ export interface AppConfig {
   };
   logLevel: string;
   projectionPollMs: number;
-  /** Evidence files: stored under `<dataDir>/evidence/`, none larger than maxBytes. */
-  evidence: { maxBytes: number; uploadsPerHour: number };
+  /** Evidence files: under `<dataDir>/evidence/` or in an S3-compatible bucket, none larger than maxBytes. */
+  evidence: { maxBytes: number; uploadsPerHour: number; store: EvidenceStoreSettings };
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
   mail: { smtpUrl?: string; from: string; maildir: string };
   sessionTtlHours: number;
@@ -267,6 +269,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const smtpUrl = e.SMTP_URL ?? (e.SMTP_URL_FILE ? smtpUrlFrom(e.SMTP_URL_FILE) : undefined);
   const publicUrl = e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`;
+  let evidenceStore: EvidenceStoreSettings;
+  try {
+    evidenceStore = evidenceStoreSettings(e);
+  } catch (err) {
+    if (err instanceof EvidenceStoreConfigError) throw new ConfigError(`Invalid configuration:\n  ${err.message}`);
+    throw err;
+  }
   if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
     throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_KEY_FILE: TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (the client certificate and its key)');
   }
@@ -303,7 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
-    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR },
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR, store: evidenceStore },
     mail: { ...(smtpUrl ? { smtpUrl } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,
     oneTimePasswordTtlHours: e.ONE_TIME_PASSWORD_TTL_HOURS,

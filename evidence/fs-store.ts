@@ -1,17 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DomainError } from '../domain/shared/errors';
-import { Sha256Hex, type EvidenceFile } from '../domain/shared/evidence-file';
-import type { EvidenceLimits, EvidenceStore } from './port';
-import { ALLOWED_EVIDENCE_TYPES, sniffContentType } from './sniff';
+import { Sha256Hex } from '../domain/shared/evidence-file';
+import { admitEvidence, sha256OfStream } from './admit';
+import { sha256OfKey, type EvidenceLimits, type EvidenceStore, type StoredEvidence } from './port';
 
-const sha256Of = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
+const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
  * Evidence files under `<dataDir>/evidence/sha256/ab/cdef…`. A file is written to a temporary name in
  * the same folder, flushed, then renamed into place, so a reader sees the whole file or none; a hash
- * already present is not written again.
+ * already present is not written again (its modification time, the `storedAt` the clean-up reads, is
+ * moved to the latest upload).
  */
 export function createFsEvidenceStore(dataDir: string, limits: EvidenceLimits): EvidenceStore {
   const root = join(dataDir, 'evidence', 'sha256');
@@ -24,7 +24,7 @@ export function createFsEvidenceStore(dataDir: string, limits: EvidenceLimits): 
     try {
       return (await stat(path)).isFile();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if (isMissing(err)) return false;
       throw err;
     }
   };
@@ -32,7 +32,15 @@ export function createFsEvidenceStore(dataDir: string, limits: EvidenceLimits): 
     try {
       return await readFile(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  };
+  const entries = async (dir: string): Promise<string[]> => {
+    try {
+      return (await readdir(dir)).sort();
+    } catch (err) {
+      if (isMissing(err)) return [];
       throw err;
     }
   };
@@ -56,32 +64,53 @@ export function createFsEvidenceStore(dataDir: string, limits: EvidenceLimits): 
     }
   }
 
+  async function openIfThere(sha256: string) {
+    try {
+      const handle = await open(pathOf(sha256), 'r');
+      return handle.createReadStream();
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
   return {
+    kind: 'fs',
     async put(content, declared) {
-      if (content.length > limits.maxBytes) {
-        throw new DomainError('EVIDENCE_TOO_LARGE', `The file has ${content.length} bytes; at most ${limits.maxBytes} are accepted (EVIDENCE_MAX_BYTES)`, 'file');
+      const file = admitEvidence(content, declared, limits);
+      const path = pathOf(file.sha256);
+      if (!(await exists(path))) {
+        await writeAtomically(path, content);
+      } else {
+        // Not rewritten; only its time moves, so a clean-up run does not take a file just handed in again.
+        const now = new Date();
+        await utimes(path, now, now);
       }
-      if (content.length === 0) throw new DomainError('VALIDATION_FAILED', 'The file is empty', 'file');
-      const contentType = sniffContentType(content, declared.contentType);
-      if (contentType === undefined) {
-        throw new DomainError(
-          'EVIDENCE_TYPE_NOT_ALLOWED',
-          `The file is none of the accepted types (${ALLOWED_EVIDENCE_TYPES.join(', ')})${declared.contentType ? `; it was declared ${declared.contentType}` : ''}`,
-          'contentType',
-        );
-      }
-      const sha256 = sha256Of(content);
-      const path = pathOf(sha256);
-      if (!(await exists(path))) await writeAtomically(path, content);
-      const file: EvidenceFile = { sha256, filename: declared.filename, size: content.length, contentType };
       return file;
     },
     has: async (sha256) => exists(pathOf(sha256)),
     read: async (sha256) => readIfThere(pathOf(sha256)),
+    open: openIfThere,
     async check(sha256) {
-      const content = await readIfThere(pathOf(sha256));
-      if (content === undefined) return 'missing';
-      return sha256Of(content) === sha256 ? 'intact' : 'altered';
+      const stream = await openIfThere(sha256);
+      if (stream === undefined) return 'missing';
+      return (await sha256OfStream(stream)) === sha256 ? 'intact' : 'altered';
     },
+    async *list(): AsyncIterable<StoredEvidence> {
+      for (const prefix of await entries(root)) {
+        for (const rest of await entries(join(root, prefix))) {
+          // Temporary files of a write in progress are not stored files yet.
+          const sha256 = sha256OfKey(`sha256/${prefix}/${rest}`);
+          if (sha256 === undefined) continue;
+          try {
+            const info = await stat(join(root, prefix, rest));
+            if (info.isFile()) yield { sha256, size: info.size, storedAt: info.mtime };
+          } catch (err) {
+            if (!isMissing(err)) throw err;
+          }
+        }
+      }
+    },
+    remove: async (sha256) => rm(pathOf(sha256), { force: true }),
   };
 }

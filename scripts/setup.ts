@@ -1,7 +1,11 @@
+import { MOTO, ensureMotoServer } from '../config/moto-server';
 import { SCHEMATHESIS, ensureSchemathesis } from '../config/schemathesis';
 import { ensureBinary } from '../config/temporal-binaries';
 
-/** `npm run setup`: makes sure both Temporal binaries and the API fuzzer are at hand, installing them when needed. */
+/**
+ * `npm run setup`: makes sure both Temporal binaries, the API fuzzer and the S3-compatible test server
+ * are at hand, installing them when needed.
+ */
 for (const which of ['cli', 'testServer'] as const) {
   try {
     const path = ensureBinary(which);
@@ -14,6 +18,13 @@ for (const which of ['cli', 'testServer'] as const) {
 try {
   const { env } = ensureSchemathesis();
   console.log(`Schemathesis ${SCHEMATHESIS.version}: ${env.PYTHONPATH?.split(':')[0]}`);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+try {
+  const { env } = ensureMotoServer();
+  console.log(`moto server ${MOTO.version}: ${env.PYTHONPATH?.split(':')[0]}`);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -34,7 +34,7 @@ import { createTemporalPseGateway } from '../api/pse-gateway';
 import { createCommandSigning } from '../api/command-signing';
 import { composeOffice } from './compose';
 import { taskHoldersFrom } from '../ui/tasklist-db';
-import { createFsEvidenceStore } from '../evidence/fs-store';
+import { openEvidenceStore } from '../evidence/open-store';
 import { createEvidenceReferenceQueries } from '../projections/evidence/references';
 
 /** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
@@ -120,8 +120,8 @@ async function main(): Promise<void> {
     complianceQueries: createComplianceQueries(readModelDb),
     inbox: createInbox(createInboxQueries(readModelDb, taskHolders.holders), identity),
     evidence: {
-      store: createFsEvidenceStore(config.dataDir, config.evidence),
-      references: createEvidenceReferenceQueries(readModelDb),
+      store: openEvidenceStore(config),
+      references: createEvidenceReferenceQueries(readModelDb, eventStore),
       maxBytes: config.evidence.maxBytes,
     },
     eventStore,

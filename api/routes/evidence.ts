@@ -18,19 +18,22 @@ function attachment(filename: string): string {
 /**
  * Sends an evidence file to a person who may see a case that names it, as an attachment of the type
  * the case recorded, never to be sniffed into something else; to anyone else, and for a hash nobody
- * uploaded, the same 404. The API and the UI both answer through this.
+ * uploaded, the same 404. The API and the UI both answer through this. A case submitted a moment ago
+ * counts already: the references are the read model's plus the events it has not applied yet.
  */
 export async function sendEvidenceFile(deps: ApiDeps, actor: Actor, sha256: string, reply: FastifyReply): Promise<FastifyReply> {
   if (deps.evidence === undefined) throw new DomainError('UNAVAILABLE', 'Evidence files are not available on this server');
   const { store, references } = deps.evidence;
-  const visible = Sha256Hex.safeParse(sha256).success ? references.referencesTo(sha256).find((ref) => canSeeCspRecord(actor, ref.cspId)) : undefined;
-  const content = visible === undefined ? undefined : await store.read(sha256);
+  const visible = Sha256Hex.safeParse(sha256).success ? (await references.referencesTo(sha256)).find((ref) => canSeeCspRecord(actor, ref.cspId)) : undefined;
+  // Streamed from the store: a large file is never held whole in the API's memory.
+  const content = visible === undefined ? undefined : await store.open(sha256);
   if (visible === undefined || content === undefined) throw new DomainError('NOT_FOUND', `No evidence file ${sha256}`);
   return reply
     .header('content-type', visible.contentType)
     .header('content-disposition', attachment(visible.filename))
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'private, no-store')
+    .header('content-length', String(visible.size))
     .send(content);
 }
 

@@ -18,6 +18,10 @@ export const MANIFEST_FILE = 'manifest.json';
 export const KEYS_NOT_COPIED =
   'keys are not in this backup: the audit signing key, the MFA encryption key and the command signing key live outside DATA_DIR; back them up separately';
 
+/** Said in the manifest and printed when evidence files live in a bucket: what backs them up instead. */
+export const S3_EVIDENCE_NOT_COPIED =
+  'evidence files are not in this backup: they live in an S3-compatible bucket (EVIDENCE_S3_BUCKET), backed up by the bucket’s own versioning and replication; restoring this backup expects that bucket as it was';
+
 export const ManifestFile = z.object({
   path: z.string().min(1).refine((p) => !p.split('/').includes('..') && !p.startsWith('/'), { message: 'a path inside the backup folder' }),
   kind: z.enum(['sqlite', 'evidence']),
@@ -36,6 +40,16 @@ export const Manifest = z.object({
   files: z.array(ManifestFile),
   absent: z.array(z.string()),
   notCopied: z.string(),
+  /**
+   * Where the evidence files were: absent or fs, copied into this backup (the `evidence` files above);
+   * s3, left in their bucket, whose own versioning and replication back them up (nothing to restore).
+   */
+  evidenceStore: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('fs') }),
+      z.object({ kind: z.literal('s3'), bucket: z.string(), endpoint: z.string().optional(), note: z.string() }),
+    ])
+    .optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 

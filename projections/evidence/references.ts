@@ -1,5 +1,7 @@
+import type { EventStore, Position } from '../../eventstore/port';
 import type { DecodedEvent } from '../../eventstore/registry';
 import { caseOwnerNamedBy, filesNamedBy } from '../../evidence/references';
+import { readCheckpoint } from '../checkpoints';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
 
@@ -58,16 +60,58 @@ export interface EvidenceReference {
 }
 
 export interface EvidenceReferenceQueries {
-  referencesTo(sha256: string): EvidenceReference[];
+  referencesTo(sha256: string): EvidenceReference[] | Promise<EvidenceReference[]>;
 }
 
-export function createEvidenceReferenceQueries(db: ReadModelDb): EvidenceReferenceQueries {
+/**
+ * Events past the projection's checkpoint read on each question, at most: the lag of a read model that
+ * keeps up is a handful; one this far behind is rebuilding, and its files answer once it has caught up.
+ */
+export const CATCH_UP_LIMIT = 2_000;
+
+/**
+ * The cases that name a file. With the event store, the answer is the read model's rows plus the events
+ * it has not applied yet (read after its checkpoint, which is read first so no event falls between the
+ * two): a file named by a case just submitted opens at once, for exactly the people the read model will
+ * let open it once it has caught up.
+ */
+export function createEvidenceReferenceQueries(db: ReadModelDb, events?: Pick<EventStore, 'readAll'>): EvidenceReferenceQueries {
   // Prepared at the first question: the projector may create the tables after the API opened the file.
   let query: ReturnType<ReadModelDb['prepare']> | undefined;
-  const prepare = (): ReturnType<ReadModelDb['prepare']> => db.prepare(
-    `SELECT r.stream AS stream, o.csp_id AS cspId, r.filename AS filename, r.size AS size, r.content_type AS contentType
-       FROM evidence_references r JOIN evidence_case_owners o ON o.stream = r.stream
-      WHERE r.sha256 = ? ORDER BY r.stream, r.filename`,
-  );
-  return { referencesTo: (sha256) => (query ??= prepare()).all(sha256) as EvidenceReference[] };
+  let ownerQuery: ReturnType<ReadModelDb['prepare']> | undefined;
+  const projected = (sha256: string): EvidenceReference[] =>
+    (query ??= db.prepare(
+      `SELECT r.stream AS stream, o.csp_id AS cspId, r.filename AS filename, r.size AS size, r.content_type AS contentType
+         FROM evidence_references r JOIN evidence_case_owners o ON o.stream = r.stream
+        WHERE r.sha256 = ? ORDER BY r.stream, r.filename`,
+    )).all(sha256) as EvidenceReference[];
+  const projectedOwner = (stream: string): string | undefined =>
+    ((ownerQuery ??= db.prepare('SELECT csp_id AS cspId FROM evidence_case_owners WHERE stream = ?')).get(stream) as { cspId: string } | undefined)?.cspId;
+
+  async function pending(sha256: string, after: Position | null): Promise<EvidenceReference[]> {
+    if (events === undefined) return [];
+    const tail = await events.readAll({ ...(after === null ? {} : { after }), maxCount: CATCH_UP_LIMIT });
+    const owners = new Map<string, string>();
+    const named: Omit<EvidenceReference, 'cspId'>[] = [];
+    for (const event of tail) {
+      const owner = caseOwnerNamedBy(event.type, event.data);
+      if (owner !== undefined) owners.set(event.stream, owner);
+      for (const file of filesNamedBy(event.type, event.data)) {
+        if (file.sha256 === sha256) named.push({ stream: event.stream, filename: file.filename, size: file.size, contentType: file.contentType });
+      }
+    }
+    // A case's owner is named by its first event, which the read model has applied or the tail holds.
+    return named.flatMap((ref) => {
+      const cspId = owners.get(ref.stream) ?? projectedOwner(ref.stream);
+      return cspId === undefined ? [] : [{ ...ref, cspId }];
+    });
+  }
+
+  return {
+    async referencesTo(sha256) {
+      const checkpoint = events === undefined ? undefined : readCheckpoint(db, evidenceReferencesProjection.name);
+      const rows = projected(sha256);
+      return [...rows, ...(await pending(sha256, checkpoint?.position ?? null))];
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFsEvidenceStore } from '../../evidence/fs-store';
@@ -33,14 +33,18 @@ describe('the filesystem evidence store', () => {
     expect(await store.read(file.sha256)).toEqual(PDF);
   });
 
-  it('stores the same content once: a second upload writes nothing and answers the same hash', async () => {
+  it('stores the same content once: a second upload writes nothing, answers the same hash and moves the file\'s time to now', async () => {
     const first = await store.put(PDF, { filename: 'a.pdf', contentType: 'application/pdf' });
     const path = join(dir, 'evidence', 'sha256', first.sha256.slice(0, 2), first.sha256.slice(2));
+    const longAgo = new Date('2020-01-01T00:00:00.000Z');
+    utimesSync(path, longAgo, longAgo);
     const written = statSync(path);
     const second = await store.put(PDF, { filename: 'b.pdf', contentType: 'application/octet-stream' });
     expect(second.sha256).toBe(first.sha256);
     expect(statSync(path).ino).toBe(written.ino);
-    expect(statSync(path).mtimeMs).toBe(written.mtimeMs);
+    expect(readFileSync(path)).toEqual(PDF);
+    // The clean-up's grace period runs from this upload, not the first.
+    expect(statSync(path).mtimeMs).toBeGreaterThan(longAgo.getTime());
   });
 
   it('leaves no temporary file behind: the file appears whole, by rename', async () => {

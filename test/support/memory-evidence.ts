@@ -1,29 +1,38 @@
-import { createHash } from 'node:crypto';
-import { DomainError } from '../../domain/shared/errors';
-import type { EvidenceStore } from '../../evidence/port';
-import { sniffContentType } from '../../evidence/sniff';
+import { Readable } from 'node:stream';
+import { admitEvidence, sha256Of } from '../../evidence/admit';
+import type { EvidenceStore, StoredEvidence } from '../../evidence/port';
 
 /** The evidence store port in memory, for API tests that need files but no folder: same checks, no disk. */
 export function memoryEvidenceStore(maxBytes: number): EvidenceStore & { files: Map<string, Buffer> } {
   const files = new Map<string, Buffer>();
-  const hash = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
+  const storedAt = new Map<string, Date>();
   return {
+    kind: 'memory',
     files,
     async put(content, declared) {
-      if (content.length > maxBytes) throw new DomainError('EVIDENCE_TOO_LARGE', `at most ${maxBytes} bytes`, 'file');
-      if (content.length === 0) throw new DomainError('VALIDATION_FAILED', 'The file is empty', 'file');
-      const contentType = sniffContentType(content, declared.contentType);
-      if (contentType === undefined) throw new DomainError('EVIDENCE_TYPE_NOT_ALLOWED', 'not an accepted type', 'contentType');
-      const sha256 = hash(content);
-      if (!files.has(sha256)) files.set(sha256, Buffer.from(content));
-      return { sha256, filename: declared.filename, size: content.length, contentType };
+      const file = admitEvidence(content, declared, { maxBytes });
+      if (!files.has(file.sha256)) {
+        files.set(file.sha256, Buffer.from(content));
+        storedAt.set(file.sha256, new Date());
+      }
+      return file;
     },
     has: async (sha256) => files.has(sha256),
     read: async (sha256) => files.get(sha256),
+    async open(sha256) {
+      const content = files.get(sha256);
+      return content === undefined ? undefined : Readable.from([content]);
+    },
     async check(sha256) {
       const content = files.get(sha256);
       if (content === undefined) return 'missing';
-      return hash(content) === sha256 ? 'intact' : 'altered';
+      return sha256Of(content) === sha256 ? 'intact' : 'altered';
+    },
+    async *list(): AsyncIterable<StoredEvidence> {
+      for (const [sha256, content] of files) yield { sha256, size: content.length, storedAt: storedAt.get(sha256) ?? new Date() };
+    },
+    remove: async (sha256) => {
+      files.delete(sha256);
     },
   };
 }

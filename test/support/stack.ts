@@ -39,7 +39,7 @@ import { ProjectionRunner } from '../../projections/runner';
 import { maildirChannel, smtpChannel } from '../../projections/mail/channels';
 import { MailDispatcher } from '../../projections/mail/dispatcher';
 import { taskHoldersFrom } from '../../ui/tasklist-db';
-import { createFsEvidenceStore } from '../../evidence/fs-store';
+import { openEvidenceStore } from '../../evidence/open-store';
 import { createEvidenceReferenceQueries } from '../../projections/evidence/references';
 import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
 import { testTotp, type TestTotp } from './mfa';
@@ -133,7 +133,7 @@ export async function startStack(options: {
     complianceGateway: createTemporalComplianceGateway({ client: env.client, config, signing }),
     complianceQueries: createComplianceQueries(readModels),
     inbox: createInbox(createInboxQueries(readModels, taskHolders.holders), identity),
-    evidence: { store: createFsEvidenceStore(dir, config.evidence), references: createEvidenceReferenceQueries(readModels), maxBytes: config.evidence.maxBytes },
+    evidence: { store: openEvidenceStore({ dataDir: dir, evidence: config.evidence }), references: createEvidenceReferenceQueries(readModels, store), maxBytes: config.evidence.maxBytes },
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),

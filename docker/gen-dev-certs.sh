@@ -58,11 +58,18 @@ if [[ ! -f "$OUT/eventstore-url" ]]; then
   echo "gen-dev-certs: eventstore-url"
 fi
 
-# Empty: the projector keeps the mail in the maildir under /data. Write the relay's smtp:// or smtps://
-# URL (with its user and password) into this file to send the notices.
+# Empty: the projector keeps the mail in the maildir under /data. To send the notices, start the
+# relay (`--profile mail`) and write smtp://mail-relay:587 into this file.
 if [[ ! -f "$OUT/smtp-url" ]]; then
   : >"$OUT/smtp-url"
-  echo "gen-dev-certs: smtp-url (empty: mail stays in the maildir; write smtp://user:password@relay:587 into it to send)"
+  echo "gen-dev-certs: smtp-url (empty: mail stays in the maildir; write smtp://mail-relay:587 into it and start the mail profile to send)"
+fi
+
+# The relay's password at the office's smarthost (MAIL_RELAYHOST_USERNAME's); empty for a smarthost
+# that takes the relay without a login.
+if [[ ! -f "$OUT/mail-relay-password" ]]; then
+  : >"$OUT/mail-relay-password"
+  echo "gen-dev-certs: mail-relay-password (empty: write the smarthost account's password into it)"
 fi
 
 if [[ ! -f "$OUT/audit-signing-key.pem" ]]; then
@@ -73,6 +80,6 @@ fi
 # The containers run as non-root users: the CA certificate is public, the rest is readable by this
 # machine's user (uid 1000 in the node, temporal and eventstore images) and no one else.
 chmod 755 "$OUT/ca" && chmod 644 "$OUT/ca/ca.pem"
-chmod 600 "$OUT"/*.key "$OUT"/*.pem "$OUT"/*password "$OUT/eventstore-url" "$OUT/smtp-url"
+chmod 600 "$OUT"/*.key "$OUT"/*.pem "$OUT"/*password "$OUT/eventstore-url" "$OUT/smtp-url" "$OUT/mail-relay-password"
 chmod 755 "$OUT"
 echo "gen-dev-certs: done; secrets in docker/$OUT (CA key: docker/$OUT/ca.key — keep it off the deployment)"

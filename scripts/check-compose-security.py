@@ -64,6 +64,16 @@ for name in ("temporal", "postgresql", "eventstoredb", "temporal-ui", "temporal-
     if outside:
         problems.append(f"{name} joins non-internal networks {outside}; it must be reachable only on an internal network")
 
+# Only the API (its published side) and the mail relay (its way to the smarthost) reach outside.
+for name in services:
+    if name in ("api", "mail-relay"):
+        continue
+    outside = [n for n in service_networks(name) if not internal(n)]
+    if outside and not any(p.startswith(f"{name} joins") for p in problems):
+        problems.append(f"{name} joins non-internal networks {outside}; only the API and the mail relay may")
+if "mail-relay" in services and "backend" not in service_networks("mail-relay"):
+    problems.append("mail-relay must join the backend network, where the projector reaches it")
+
 temporal = env("temporal")
 if temporal.get("TEMPORAL_TLS_REQUIRE_CLIENT_AUTH") != "true":
     problems.append("temporal: TEMPORAL_TLS_REQUIRE_CLIENT_AUTH must be true (mutual TLS)")

@@ -58,9 +58,13 @@ function startSupervisor(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`start did not report running within 180 s:\n${out.slice(-3000)}`)), 180_000);
     const onExit = (code: number | null) => fail(new Error(`start exited with ${code}:\n${out.slice(-3000)}`));
+    let running = false;
     child.stdout?.on('data', (chunk: Buffer) => {
+      // Once running, the processes' own log lines (warnings and errors at LOG_LEVEL=warn) stay visible.
+      if (running) return void process.stderr.write(chunk);
       out += chunk.toString();
       if (out.includes('Cloud Office is running')) {
+        running = true;
         clearTimeout(timer);
         child.off('exit', onExit);
         ok(child);
@@ -161,21 +165,28 @@ function roleOf(cmdline: string): string | undefined {
   return undefined;
 }
 
-/** The parent of every live process, from /proc. */
-function parents(): Map<number, number[]> {
+/** Clock ticks a second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** The children of every live process and each one's CPU seconds so far, from /proc. */
+function processTable(): { byParent: Map<number, number[]>; cpu: Map<number, number> } {
   const byParent = new Map<number, number[]>();
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       // The command name (field 2) may hold spaces and parentheses: read past its closing one.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      // After the name: state, ppid, … utime (12th), stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
       byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / TICKS);
     } catch {
       // Ended while listed.
     }
   }
-  return byParent;
+  return { byParent, cpu };
 }
 
 function rssKb(pid: number): number {
@@ -192,17 +203,20 @@ export interface ProcessSample {
   rss: Record<string, number>;
   /** Process ids by process: a changed one means the supervisor restarted it. */
   pids: Record<string, number>;
+  /** CPU seconds used so far by process: on a shared machine, how much of it the office got. */
+  cpuSeconds: Record<string, number>;
 }
 
 /**
- * Resident memory (MB) of the supervisor and of each process it runs, each with its own descendants
- * (a launcher's real server counts with it), sampled from /proc now.
+ * Resident memory (MB) and CPU time of the supervisor and of each process it runs, each with its own
+ * descendants (a launcher's real server counts with it), sampled from /proc now.
  */
 export function officeProcesses(supervisorPid: number): ProcessSample {
-  const tree = parents();
-  const subtree = (pid: number): number => rssKb(pid) + (tree.get(pid) ?? []).reduce((sum, child) => sum + subtree(child), 0);
+  const { byParent: tree, cpu } = processTable();
+  const sum = (pid: number, own: (pid: number) => number): number => own(pid) + (tree.get(pid) ?? []).reduce((s, child) => s + sum(child, own), 0);
   const rss: Record<string, number> = { supervisor: rssKb(supervisorPid) / 1024 };
   const pids: Record<string, number> = { supervisor: supervisorPid };
+  const cpuSeconds: Record<string, number> = { supervisor: cpu.get(supervisorPid) ?? 0 };
   for (const child of tree.get(supervisorPid) ?? []) {
     let cmdline = '';
     try {
@@ -212,8 +226,9 @@ export function officeProcesses(supervisorPid: number): ProcessSample {
     }
     const role = roleOf(cmdline);
     if (role === undefined) continue;
-    rss[role] = subtree(child) / 1024;
+    rss[role] = sum(child, rssKb) / 1024;
+    cpuSeconds[role] = sum(child, (pid) => cpu.get(pid) ?? 0);
     pids[role] = child;
   }
-  return { rss, pids };
+  return { rss, pids, cpuSeconds };
 }

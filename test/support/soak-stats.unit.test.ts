@@ -20,24 +20,24 @@ describe('the soak arithmetic', () => {
   });
 
   it('widens the bound by what a saw-tooth can tilt the slope: much over a minute, little over twenty', () => {
-    expect(sawToothAllowancePerHour(60)).toBeCloseTo(9000, 6);
-    expect(sawToothAllowancePerHour(1200)).toBeCloseTo(45, 6);
+    expect(sawToothAllowancePerHour(60)).toBeCloseTo(12_000, 6);
+    expect(sawToothAllowancePerHour(1200)).toBeCloseTo(60, 6);
     expect(sawToothAllowancePerHour(0)).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('calls twenty minutes of saw-tooth around a level flat, and the same saw-tooth on a 100 MB/h leak not flat', () => {
-    const sawTooth = (seconds: number) => ((seconds % 120) / 120) * 150;
+  it('calls twenty minutes of saw-tooth around a level flat, and the same saw-tooth on a 150 MB/h leak not flat', () => {
+    const sawTooth = (seconds: number) => ((seconds % 120) / 120) * 200;
     const level = Array.from({ length: 121 }, (_, i) => ({ seconds: 600 + i * 10, mb: 300 + sawTooth(600 + i * 10) }));
     expect(isFlat(trend(level), 50)).toBe(true);
-    const leak = level.map((p) => ({ seconds: p.seconds, mb: p.mb + (p.seconds / 3600) * 100 }));
+    const leak = level.map((p) => ({ seconds: p.seconds, mb: p.mb + (p.seconds / 3600) * 150 }));
     const t = trend(leak);
     expect(t.slopePerHour).toBeGreaterThan(resolvableBoundPerHour(t, 50));
     expect(isFlat(t, 50)).toBe(false);
   });
 
   it('catches a gross leak even in a bounded run', () => {
-    // 300 MB a minute over a judged minute.
-    const points = Array.from({ length: 21 }, (_, i) => ({ seconds: 60 + i * 3, mb: 400 + i * 15 }));
+    // 400 MB a minute over a judged minute.
+    const points = Array.from({ length: 21 }, (_, i) => ({ seconds: 60 + i * 3, mb: 400 + i * 20 }));
     expect(isFlat(trend(points), 50)).toBe(false);
   });
 

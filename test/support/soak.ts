@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
 import { allCriteria } from '../../domain/framework/schema';
@@ -53,6 +54,10 @@ export interface SoakResult {
   /** Unexpected answers, failed requests, writes never seen, processes restarted. */
   errors: string[];
   maxInFlight: number;
+  /** CPU seconds each process used during the traffic. */
+  cpuSeconds: Record<string, number>;
+  /** The machine's one-minute load average at the end: a shared machine's share of blame. */
+  loadAverage: number;
 }
 
 /** Attempts of a command the engine keeps answering 503 UNAVAILABLE for. */
@@ -94,7 +99,7 @@ interface AccreditationCase {
 export async function runSoak(office: Office, options: SoakOptions): Promise<SoakResult> {
   const token = (username: string) => office.tokens[username];
   const [admin, pse, reviewer, security, director, csp] = SOAK_ACCOUNTS.map((a) => token(a.username)) as [string, string, string, string, string, string];
-  const result: SoakResult = { samples: [], lags: [], operations: {}, requests: 0, retried: 0, errors: [], maxInFlight: 0 };
+  const result: SoakResult = { samples: [], lags: [], operations: {}, requests: 0, retried: 0, errors: [], maxInFlight: 0, cpuSeconds: {}, loadAverage: 0 };
   let offeringCounter = 0;
 
   /**
@@ -282,7 +287,7 @@ export async function runSoak(office: Office, options: SoakOptions): Promise<Soa
   // ---- Traffic and sampling. ----
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
-  const firstPids = officeProcesses(office.supervisor.pid as number).pids;
+  const { pids: firstPids, cpuSeconds: cpuBefore } = officeProcesses(office.supervisor.pid as number);
   let minutesShown = 0;
   const sampler = setInterval(() => {
     const { rss, pids } = officeProcesses(office.supervisor.pid as number);
@@ -312,6 +317,9 @@ export async function runSoak(office: Office, options: SoakOptions): Promise<Soa
   }
   await Promise.all(inFlight);
   clearInterval(sampler);
-  result.samples.push({ seconds: (Date.now() - started) / 1000, rss: officeProcesses(office.supervisor.pid as number).rss });
+  const end = officeProcesses(office.supervisor.pid as number);
+  result.samples.push({ seconds: (Date.now() - started) / 1000, rss: end.rss });
+  result.cpuSeconds = Object.fromEntries(Object.entries(end.cpuSeconds).map(([name, s]) => [name, s - (cpuBefore[name] ?? 0)]));
+  result.loadAverage = loadavg()[0] ?? 0;
   return result;
 }

@@ -138,7 +138,10 @@ export class ProcurementCheckIndex {
     return this.inputOf(query, segment);
   }
 
-  /** "May `pse` put `dataClass` data on `offering` at `at` (default: now)?": equal to `procurementCheck`'s. */
+  /**
+   * "May `pse` put `dataClass` data on `offering` at `at` (default: now)?": equal to `procurementCheck`'s.
+   * Its reasons are shared with every answer of the same sub-interval: read them, never change them.
+   */
   answer(query: ProcurementQuery, now: string): ProcurementAnswer {
     const evaluatedAt = query.at ?? now;
     const cached = this.cached(query, evaluatedAt);

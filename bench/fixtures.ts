@@ -262,3 +262,43 @@ export async function fillStoreWithNocEvents(store: EventStore, count: number, o
   }
   return { events, streams, head: await store.headPosition(), millis: performance.now() - started };
 }
+
+/**
+ * An entity that has asked for the same exemption again and again: `count` NOCs naming `offeringId`
+ * (non-accredited-offering, public data), one every 40 days, each approved for a month and expired, up
+ * to the last, approved about five weeks before `now` for six months and in force. What grows with an
+ * entity's NOC history is then the history alone: the answer now (and at any one instant) stays the same.
+ */
+export function renewedNocChain(pseId: string, offeringId: string, count: number, now: string): NocHistoryBatch[] {
+  const officer: Actor = { userId: `u-${pseId}`, name: `Officer of ${pseId}`, role: 'pse', jurisdiction: 'federal', organisationId: pseId };
+  const reviewer: Actor = { userId: 'u-reviewer-chain', name: 'Chain reviewer', role: 'reviewer', jurisdiction: 'federal' };
+  const director: Actor = { userId: 'u-director-chain', name: 'Chain director', role: 'director', jurisdiction: 'federal' };
+  const first = addDays(now, -40 * count);
+  return Array.from({ length: count }, (_, k) => {
+    const last = k === count - 1;
+    const nocId = `NOC-${pseId}-${String(k).padStart(4, '0')}`;
+    const h = new NocHistory(nocId, addDays(first, 40 * k), DEFAULT_NOC_POLICY);
+    h.run({
+      type: 'RequestNoc',
+      actor: officer,
+      data: {
+        nocId,
+        pseId,
+        jurisdiction: 'federal',
+        deviation: 'non-accredited-offering',
+        offeringId,
+        description: 'Keep the e-procurement system on this offering while its accreditation is restored',
+        justification: 'Moving it before the next budget year would stop tendering for a quarter.',
+        dataClass: 'public',
+        systems: ['e-procurement'],
+        requestedMonths: last ? 6 : 1,
+      },
+    });
+    h.later(1).run({ type: 'StartReview', actor: reviewer, data: {} });
+    h.later(1).run({ type: 'Recommend', actor: reviewer, data: { recommendation: 'approve', reasons: 'The risk is contained', conditions: [] } });
+    h.later(1).run({ type: 'Decide', actor: director, data: { decision: 'approve', reasons: 'Approved as recommended' } });
+    const s = h.current;
+    if (!last && s.status !== 'none') h.at(s.validUntil as string).run({ type: 'Expire', actor: SYSTEM_ACTOR, data: {} });
+    return { stream: h.stream, events: h.events };
+  });
+}

@@ -162,12 +162,17 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       response: CheckAnswer,
       errors: [401, 503],
       async handler({ query, request, reply }) {
-        const answer = publicQueriesOf(deps).procurementCheck(query, new Date().toISOString());
+        const queries = publicQueriesOf(deps);
+        const now = new Date().toISOString();
         // The answer depends on who asks: no shared cache may hand one entity's view to another.
         reply.header('vary', 'authorization');
-        if (!(await ownEntity(deps, request.headers.authorization, query.pse))) return publicAnswer(answer);
-        reply.header('cache-control', 'private, no-store');
-        return entityAnswer(answer);
+        const own = await ownEntity(deps, request.headers.authorization, query.pse);
+        if (own) reply.header('cache-control', 'private, no-store');
+        const detail = own ? 'entity' : 'public';
+        // The hottest read: the index keeps each answer serialised, so nothing per request grows with history.
+        if (queries.procurementCheckJson) return reply.type('application/json; charset=utf-8').send(queries.procurementCheckJson(query, now, detail));
+        const answer = queries.procurementCheck(query, now);
+        return own ? entityAnswer(answer) : publicAnswer(answer);
       },
     }),
   ];

@@ -3,16 +3,18 @@ import { checkProcurement } from '../../domain/procurement/check';
 import { NOC_DEVIATIONS_BEARING } from '../../domain/procurement/noc-coverage';
 import type { NocFacts, OfferingFacts, ProcurementInput, ProcurementQuery } from '../../domain/procurement/facts';
 import type { ProcurementAnswer } from '../../domain/procurement/answer';
+import type { AnswerDetail } from '../../domain/procurement/public-answer';
 import { toMillis } from '../../domain/shared/time';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import { createAccreditedListQueries, type AccreditedListQueries } from '../accreditation/queries';
 import type { ReadModelDb } from '../db';
+import { ProcurementCheckIndex } from './check-index';
 
 /**
  * The procurement check answered from the procurement-facts read model (SPEC §3.4: the hottest read,
- * never a workflow). The facts are read as they stood at the instant asked about.
+ * never a workflow). The facts are read as they stood at the instant asked about. These SQL
+ * functions are the reference the in-memory index is held equal to.
  */
-
 
 const NAMING = JSON.stringify(NOC_DEVIATIONS_BEARING.namingTheOffering);
 const UNNAMED = JSON.stringify(NOC_DEVIATIONS_BEARING.namingNoOffering);
@@ -78,14 +80,27 @@ export function procurementCheck(db: ReadModelDb, query: ProcurementQuery, now: 
 /** Everything the public endpoints and pages read: the accredited list, its change log, the check. */
 export interface PublicQueries extends AccreditedListQueries {
   procurementCheck(query: ProcurementQuery, now: string): ProcurementAnswer;
+  /**
+   * The check's answer as the API sends it (`publicAnswer` or `entityAnswer` of `procurementCheck`'s),
+   * serialised; absent where answers are not cached, and the caller serialises them itself.
+   */
+  procurementCheckJson?(query: ProcurementQuery, now: string, detail: AnswerDetail): string;
 }
 
+/**
+ * The check goes through an in-memory index (check-index.ts), which gives the same answers as
+ * `procurementCheck` above at a cost independent of history. It is made on first use: the API may
+ * start before the projector has created the tables.
+ */
 export function createPublicQueries(db: ReadModelDb): PublicQueries {
   const list = createAccreditedListQueries(db);
+  let index: ProcurementCheckIndex | undefined;
+  const checks = (): ProcurementCheckIndex => (index ??= new ProcurementCheckIndex(db));
   return {
     list: () => list.list(),
     changes: (filter) => list.changes(filter),
     offering: (offeringId) => list.offering(offeringId),
-    procurementCheck: (query, now) => procurementCheck(db, query, now),
+    procurementCheck: (query, now) => checks().answer(query, now),
+    procurementCheckJson: (query, now, detail) => checks().answerJson(query, now, detail),
   };
 }

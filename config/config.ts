@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
   TEMPORAL_UI_PORT: intFrom(8233),
+  /** How long the API keeps retrying a Temporal it cannot reach before it answers 503. */
+  TEMPORAL_WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
@@ -142,7 +144,15 @@ export interface AppConfig {
   eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
   readModelPath: string;
   identityPath: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls?: TemporalTls };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    tls?: TemporalTls;
+    /** How long a call of the API's keeps retrying a Temporal frontend it cannot reach (TEMPORAL_WRITE_TIMEOUT_MS). */
+    unreachableTimeoutMs: number;
+  };
   api: {
     host: string;
     port: number;
@@ -291,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
+      unreachableTimeoutMs: e.TEMPORAL_WRITE_TIMEOUT_MS,
       ...(temporalTls ? { tls: temporalTls } : {}),
     },
     api: {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
-import { temporalConnectionOptions } from '../config/temporal-connection';
+import { apiTemporalConnectionOptions } from '../config/temporal-connection';
 import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 

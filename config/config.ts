@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   /** The connection string from a file (a secret): it carries the store user's password. */
   EVENTSTORE_URL_FILE: z.string().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
+  /** Room the embedded store keeps for running processes: below it the API refuses new writes (503). */
+  EVENTSTORE_RESERVE_BYTES: intFrom(16 * 1024 * 1024),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
@@ -142,6 +144,8 @@ export interface TemporalTls {
 export interface AppConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
+  /** EVENTSTORE_RESERVE_BYTES: below this much room in the embedded store, the API refuses new writes. */
+  eventStoreReserveBytes: number;
   readModelPath: string;
   identityPath: string;
   temporal: {
@@ -294,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.EVENTSTORE === 'eventstoredb'
         ? { kind: 'eventstoredb', url: eventStoreUrl as string }
         : { kind: 'sqlite', path: join(dataDir, 'events.db'), synchronous: e.SQLITE_SYNCHRONOUS },
+    eventStoreReserveBytes: e.EVENTSTORE_RESERVE_BYTES,
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
     temporal: {

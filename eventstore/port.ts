@@ -87,6 +87,11 @@ export interface EventStore {
   headPosition(): Promise<Position>;
   /** Health: resolves when the store answers. */
   ping(): Promise<void>;
+  /**
+   * How many bytes the store can still grow by — its size limit or its disk, whichever is nearer — when
+   * it can tell (an embedded store); a server store manages its own disk and leaves this out.
+   */
+  spaceLeft?(): Promise<number>;
   close(): Promise<void>;
 }
 

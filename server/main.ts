@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { apiTemporalConnectionOptions } from '../config/temporal-connection';
+import { createStorageGuard } from '../api/storage-guard';
 import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
       maxBytes: config.evidence.maxBytes,
     },
     eventStore,
+    storageGuard: createStorageGuard(eventStore, config.eventStoreReserveBytes),
     health: createHealthCheck({
       temporalConnection: connection,
       eventStore,

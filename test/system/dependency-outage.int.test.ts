@@ -221,3 +221,26 @@ describe('the event store busy under a write the API makes itself', () => {
     reportFigures('SQLite busy through the API', { refused503: 1, partialEvents: eventsDuring - eventsBefore, eventsAfterRecovery: types.length });
   });
 });
+
+describe('Temporal slow but reachable', () => {
+  it('answers a write that takes longer than the bound on an unreachable Temporal: the bound ends retries of failed calls, never a call the server is answering', async () => {
+    const created = await call('POST', '/api/nocs', 'pse', request);
+    expect(created.status).toBe(201);
+    const nocId = nocIdOf(created);
+    expect((await call('POST', `/api/nocs/${nocId}/start-review`, 'reviewer', {})).status).toBe(200);
+    proxy.latencyMs = UNREACHABLE_TIMEOUT_MS + 500;
+    const sent = Date.now();
+    let recommended: Reply;
+    try {
+      recommended = await call('POST', `/api/nocs/${nocId}/recommend`, 'reviewer', { recommendation: 'approve', reasons: 'Justified' });
+    } finally {
+      proxy.latencyMs = 0;
+    }
+    const tookMs = Date.now() - sent;
+    expect({ status: recommended.status, body: recommended.status === 200 ? 'answered' : recommended.body }).toEqual({ status: 200, body: 'answered' });
+    // Every answer was held back longer than the bound, by construction: the call outlived it and completed.
+    expect(tookMs).toBeGreaterThan(UNREACHABLE_TIMEOUT_MS);
+    expect((await stack.store.readStream(`noc-${nocId}`)).map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended']);
+    reportFigures('Temporal slow', { latencySeconds: (UNREACHABLE_TIMEOUT_MS + 500) / 1000, unreachableTimeoutSeconds: UNREACHABLE_TIMEOUT_MS / 1000, writeAnsweredSeconds: (tookMs / 1000).toFixed(1) });
+  });
+});

@@ -11,7 +11,7 @@ export interface DecodeFinding {
   /** The version the event says it was written with, as recorded (undefined when its metadata names none). */
   schemaVersion: unknown;
   code: 'EVENT_SCHEMA_UNKNOWN' | 'EVENT_SCHEMA_INVALID' | 'INTERNAL_ERROR';
-  /** What refused it, with the zod issues (path, expected, received) on one line. */
+  /** What refused it, with each zod issue as `path: message`, on one line. */
   problem: string;
 }
 
@@ -43,7 +43,7 @@ export class DecodeChecker {
         type: event.type,
         schemaVersion: (event.metadata as { schemaVersion?: unknown } | undefined)?.schemaVersion,
         code: err instanceof DomainError && (err.code === 'EVENT_SCHEMA_UNKNOWN' || err.code === 'EVENT_SCHEMA_INVALID') ? err.code : 'INTERNAL_ERROR',
-        problem: (message.startsWith(where) ? message.slice(where.length) : message).replace(/\s+/g, ' ').trim(),
+        problem: readable(message.startsWith(where) ? message.slice(where.length) : message),
       });
     }
   }
@@ -51,6 +51,26 @@ export class DecodeChecker {
   finish(): DecodeCheck {
     return { checked: this.checked, findings: this.findings };
   }
+}
+
+/**
+ * The reader's message with the zod issues it carries (a JSON array, patterns and all) put as
+ * `path: message` pairs, e.g. "ReviewEvidenceRequested v1: dueBy: Invalid ISO datetime".
+ */
+function readable(message: string): string {
+  const at = message.indexOf('[');
+  if (at >= 0) {
+    try {
+      const issues = JSON.parse(message.slice(at)) as { path?: unknown; message?: unknown }[];
+      if (Array.isArray(issues) && issues.every((i) => Array.isArray(i.path) && typeof i.message === 'string')) {
+        const listed = issues.map((i) => `${(i.path as unknown[]).map(String).join('.') || '(the whole event)'}: ${String(i.message)}`);
+        return `${message.slice(0, at).trim()} ${listed.join('; ')}`;
+      }
+    } catch {
+      // Not the issues' JSON: the message as it is.
+    }
+  }
+  return message.replace(/\s+/g, ' ').trim();
 }
 
 /** The version as the finding prints it: what the event says, or 1 when it says nothing (written before versions were recorded). */

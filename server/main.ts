@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const cspGateway = createTemporalCspGateway(client, config, signing);
   const publicQueries = createPublicQueries(readModelDb);
 
+  const storageGuard = createStorageGuard(eventStore, config.eventStoreReserveBytes);
   const app = composeOffice({
     config,
     identity,
@@ -122,10 +123,11 @@ async function main(): Promise<void> {
       maxBytes: config.evidence.maxBytes,
     },
     eventStore,
-    storageGuard: createStorageGuard(eventStore, config.eventStoreReserveBytes),
+    storageGuard,
     health: createHealthCheck({
       temporalConnection: connection,
       eventStore,
+      storageGuard,
       projectionStatus: () => projectionStatus(readModelDb, eventStore),
     }),
     logger,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { createHealthCheck } from '../../api/health';
 import { createStorageGuard } from '../../api/storage-guard';
 import { nocWorkflowId } from '../../workflows/noc/messages';
 import { reportFigures } from '../support/figures';
@@ -9,7 +10,8 @@ import { startStack, type Stack } from '../support/stack';
  * Issue 14, item 4: a full disk, through the API. The event store's file may not grow
  * (`max_page_count` at its size, as a full disk is to SQLite). A NOC request and a reviewer's decision
  * are refused 503 UNAVAILABLE before any process starts or acts: no event, no process, nothing new in
- * the read models. Once space is back the same requests (same Idempotency-Key) are taken, once.
+ * the read models; /healthz names the store and why. Once space is back the same requests (same
+ * Idempotency-Key) are taken, once.
  */
 jest.setTimeout(180_000);
 
@@ -32,7 +34,11 @@ beforeAll(async () => {
     taskQueue: TASK_QUEUE,
     accounts: ACCOUNTS,
     password: PASSWORD,
-    apiDeps: (deps) => ({ ...deps, storageGuard: createStorageGuard(deps.audit!.store, RESERVE_BYTES) }),
+    apiDeps: (deps, env) => {
+      const storageGuard = createStorageGuard(deps.audit!.store, RESERVE_BYTES);
+      const health = createHealthCheck({ temporalConnection: env.connection, eventStore: deps.audit!.store, storageGuard, projectionStatus: async () => [] });
+      return { ...deps, storageGuard, health };
+    },
   });
   api = await apiClient(stack, ACCOUNTS, PASSWORD);
 });
@@ -65,7 +71,7 @@ async function register(): Promise<unknown> {
 }
 
 describe('the event store full under writes through the API', () => {
-  it('refuses a NOC request and a decision 503 UNAVAILABLE with nothing written or started, and takes the same requests once space is back', async () => {
+  it('refuses a NOC request and a decision 503 UNAVAILABLE with nothing written or started, says so on /healthz, and takes the same requests once space is back', async () => {
     const created = await api.call('POST', '/api/nocs', 'pse', request);
     expect(created.status).toBe(201);
     const nocId = nocIdOf(created);
@@ -87,6 +93,10 @@ describe('the event store full under writes through the API', () => {
         expect(refused.status).toBe(503);
         expect(errorOf(refused)).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/^The event store has no space left .*nothing was done; try again once space is freed$/) });
       }
+      // /healthz says what is down, and why.
+      const health = await api.call('GET', '/healthz');
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'unavailable', temporal: { ok: true }, eventStore: { ok: false, error: expect.stringMatching(/^The event store has no space left/) } });
       // Reads go on meanwhile, from the read models.
       expect(await register()).toEqual(registerBefore);
       eventsDuring = (await stack.store.readAll()).length;
@@ -97,6 +107,7 @@ describe('the event store full under writes through the API', () => {
     }
     const spaceBack = new Date();
 
+    expect((await api.call('GET', '/healthz')).status).toBe(200);
     const again = await api.call('POST', '/api/nocs', 'pse', request, key('full-disk-request'));
     expect(again.status).toBe(201);
     const newNocId = nocIdOf(again);

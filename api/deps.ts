@@ -68,6 +68,8 @@ export interface ApiDeps {
   /** readAll, when given, feeds the auditors' global event log in the UI. */
   eventStore: Pick<EventStore, 'readStream'> & Partial<Pick<EventStore, 'readAll'>>;
   health: () => Promise<HealthReport>;
+  /** Refuses every write but signing in before it starts while the event store is (nearly) full (api/storage-guard.ts). */
+  storageGuard?: () => Promise<void>;
   /** Defaults to a pino logger at config.logLevel. */
   logger?: Logger;
   /** What auditors' routes need: the whole store and the keys checkpoints may be signed with. */

@@ -33,6 +33,8 @@ export interface HealthCheckDeps {
   /** With withDeadline, a probe that times out also ends its call, which would otherwise go on retrying. */
   temporalConnection: Pick<Connection, 'healthService'> & Partial<Pick<Connection, 'withDeadline'>>;
   eventStore: Pick<EventStore, 'ping'>;
+  /** The API's guard against a full store (api/storage-guard.ts): a store it refuses writes for is reported down, saying why. */
+  storageGuard?: () => Promise<void>;
   projectionStatus: () => Promise<ProjectionHealth[]>;
   /** Each probe gets this long; a hung dependency must not hang the health check. */
   timeoutMs?: number;
@@ -76,7 +78,14 @@ export function createHealthCheck(deps: HealthCheckDeps): () => Promise<HealthRe
         ms,
         'Temporal',
       ),
-      probe(() => deps.eventStore.ping(), ms, 'The event store'),
+      probe(
+        async () => {
+          await deps.eventStore.ping();
+          await deps.storageGuard?.();
+        },
+        ms,
+        'The event store',
+      ),
       withTimeout(deps.projectionStatus(), ms, 'The projections').then(
         (list) => ({ list, error: undefined }),
         (err: unknown) => ({ list: [] as ProjectionHealth[], error: messageOf(err) }),

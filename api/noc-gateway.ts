@@ -15,6 +15,7 @@ import {
 } from '@temporalio/client';
 import type { z } from 'zod';
 import type { AppConfig } from '../config/config';
+import { UNREACHABLE_MARK } from '../config/temporal-connection';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError, isErrorCode } from '../domain/shared/errors';
 import { canSeeNoc, type NocCommandOf } from '../domain/noc';
@@ -61,9 +62,16 @@ function withCause(error: DomainError, cause: unknown): DomainError {
   return error;
 }
 
-function grpcCode(err: unknown): number | undefined {
-  const candidate = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(candidate) ? candidate.code : undefined;
+function grpcError(err: unknown): { code: number; details?: string } | undefined {
+  const candidate = err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ? err.cause : err;
+  return isGrpcServiceError(candidate) ? candidate : undefined;
+}
+
+/** The bound after which the API's connection gave up on an unreachable frontend, when that is what ended the call. */
+export function unreachableAfterMs(err: unknown): number | undefined {
+  const details = grpcError(err)?.details ?? '';
+  const at = details.indexOf(UNREACHABLE_MARK);
+  return at < 0 ? undefined : Number.parseInt(details.slice(at + UNREACHABLE_MARK.length), 10);
 }
 
 /** Names the case a process id is about (`noc:…`, `review:…`), for messages shared by every gateway. */
@@ -106,7 +114,11 @@ export function mapTemporalError(err: unknown): DomainError {
     return withCause(new DomainError('INTERNAL_ERROR', "The case's process failed unexpectedly; the error has been logged"), err);
   }
   if (err instanceof WorkflowNotFoundError) return new DomainError('NOT_FOUND', `No such ${caseOf(err.workflowId)}`);
-  const code = grpcCode(err);
+  const code = grpcError(err)?.code;
+  const gaveUpAfterMs = unreachableAfterMs(err);
+  if (gaveUpAfterMs !== undefined) {
+    return withCause(new DomainError('UNAVAILABLE', `The process engine could not be reached within ${gaveUpAfterMs / 1000} s; nothing was done; try again`), err);
+  }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code))) {
     return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);
   }

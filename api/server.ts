@@ -60,6 +60,8 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
       // An action without fields may come with no body at all.
       const body = route.body ? parseOrThrow(route.body, request.body ?? {}) : route.rawBody ? request.body : undefined;
       const idempotencyKey = route.idempotent ? readIdempotencyKey(request.headers) : undefined;
+      // Signing in writes no case; everything else that changes something waits for room in the store.
+      if (route.method !== 'GET' && !route.url.startsWith('/api/auth/')) await deps.storageGuard?.();
       reply.code(route.status);
       const result = await route.handler({ actor: request.actor, params, query, body, idempotencyKey, request, reply });
       return result === undefined ? reply.send() : result;

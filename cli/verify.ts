@@ -5,6 +5,7 @@ import { createEventStore } from '../eventstore';
 import { parseFeedText } from '../eventstore/integrity/feed';
 import { prefixReport } from '../eventstore/integrity/prefix';
 import { loadAuditSigner, trustedKeysFromPem } from '../eventstore/integrity/signing';
+import { writtenVersion } from '../eventstore/integrity/decoding';
 import { verifyStore } from '../eventstore/integrity/verify-store';
 import { runToCompletion } from './output';
 import { openEvidenceStore } from '../evidence/open-store';
@@ -16,7 +17,8 @@ import { verifyEvidenceFiles } from '../evidence/verify-files';
  * public key (GET /api/audit/public-key; a file may hold several, after a rotation) and needs nothing
  * else from the operators; without it the configured key is used. With --against, the checkpoint feed
  * the auditor saved earlier (GET /api/audit/checkpoints) must still be a prefix of today's history.
- * Every evidence file an event names is hashed again: one missing or altered is a finding.
+ * Every evidence file an event names is hashed again: one missing or altered is a finding. Every event
+ * is read as the current code reads it (schema, version, upcasters): one it refuses is a finding too.
  * Exit 0 intact, 1 something wrong (each finding printed with where and what), 2 could not verify.
  */
 function trustedKeys(argv: string[]): Record<string, string> {
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
       trustedKeys: keys,
       against,
       commandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir),
+      decode: true,
       onProgress: (n) => {
         if (tty) process.stderr.write(`\rverified ${n.toLocaleString('en-US')} events`);
       },
@@ -67,12 +70,15 @@ async function main(): Promise<number> {
     const earlier = beforeSigning === 0 ? '' : `; ${beforeSigning} events people caused recorded before commands were signed (before their stream's first signed command)`;
     out(`${result.commands.verified} signed commands verified${earlier}`);
     for (const c of result.commands.findings) out(`COMMAND ${c.stream} at revision ${c.revision} (${c.type}): ${c.problem} (${c.detail})`);
+    const decoding = result.decoding ?? { checked: 0, findings: [] };
+    out(`${decoding.checked} events decoded under the current schemas and upcasters`);
+    for (const d of decoding.findings) out(`UNDECODABLE ${d.stream} at revision ${d.revision} (${d.type} ${writtenVersion(d)}): ${d.code}: ${d.problem}`);
     if (result.against) prefixReport(result.against).forEach(out);
     const evidence = await verifyEvidenceFiles(store, openEvidenceStore(config));
     out(`${evidence.checked} evidence files checked against their hashes`);
     for (const f of evidence.findings) out(`EVIDENCE ${f.stream} at revision ${f.revision}: file ${f.sha256} (${f.filename}) ${f.problem}`);
-    const intact = evidence.findings.length === 0 && result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
-    if (intact) out('history intact: every hash chain recomputes and every checkpoint verifies');
+    const intact = decoding.findings.length === 0 && evidence.findings.length === 0 && result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
+    if (intact) out('history intact: every hash chain recomputes, every checkpoint verifies and every event decodes');
     return intact ? 0 : 1;
   } finally {
     await store.close();

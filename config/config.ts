@@ -41,10 +41,14 @@ const EnvSchema = z.object({
   /** The connection string from a file (a secret): it carries the store user's password. */
   EVENTSTORE_URL_FILE: z.string().optional(),
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
+  /** Room the embedded store keeps for running processes: below it the API refuses new writes (503). */
+  EVENTSTORE_RESERVE_BYTES: intFrom(16 * 1024 * 1024),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
   TEMPORAL_UI_PORT: intFrom(8233),
+  /** How long the API keeps retrying a Temporal it cannot reach before it answers 503. */
+  TEMPORAL_WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
@@ -143,9 +147,19 @@ export interface TemporalTls {
 export interface AppConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; path: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } | { kind: 'eventstoredb'; url: string };
+  /** EVENTSTORE_RESERVE_BYTES: below this much room in the embedded store, the API refuses new writes. */
+  eventStoreReserveBytes: number;
   readModelPath: string;
   identityPath: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; tls?: TemporalTls };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    tls?: TemporalTls;
+    /** How long a call of the API's keeps retrying a Temporal frontend it cannot reach (TEMPORAL_WRITE_TIMEOUT_MS). */
+    unreachableTimeoutMs: number;
+  };
   api: {
     host: string;
     port: number;
@@ -294,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.EVENTSTORE === 'eventstoredb'
         ? { kind: 'eventstoredb', url: eventStoreUrl as string }
         : { kind: 'sqlite', path: join(dataDir, 'events.db'), synchronous: e.SQLITE_SYNCHRONOUS },
+    eventStoreReserveBytes: e.EVENTSTORE_RESERVE_BYTES,
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
     temporal: {
@@ -301,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
+      unreachableTimeoutMs: e.TEMPORAL_WRITE_TIMEOUT_MS,
       ...(temporalTls ? { tls: temporalTls } : {}),
     },
     api: {

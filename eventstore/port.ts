@@ -87,6 +87,11 @@ export interface EventStore {
   headPosition(): Promise<Position>;
   /** Health: resolves when the store answers. */
   ping(): Promise<void>;
+  /**
+   * How many bytes the store can still grow by — its size limit or its disk, whichever is nearer — when
+   * it can tell (an embedded store); a server store manages its own disk and leaves this out.
+   */
+  spaceLeft?(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -105,22 +110,26 @@ export class WrongExpectedRevisionError extends Error {
 
 /**
  * Raised when the store cannot take an append now: another process held its write lock for longer than
- * the store waits (`busy`), or its disk or size limit is reached (`full`). The append is one
- * transaction, so nothing of the batch is written; the same append may be retried once the cause is
- * gone. The code is the API's UNAVAILABLE (503).
+ * the store waits (`busy`), its disk or size limit is reached (`full`), or — a server store — it could
+ * not be reached or did not confirm in time (`unreachable`). For `busy` and `full` the append is one
+ * transaction refused as a whole, so nothing of the batch is written; for `unreachable` the store cannot
+ * say, but every event carries its id, so retrying the same append writes it once. The code is the API's
+ * UNAVAILABLE (503).
  */
 export class EventStoreUnavailableError extends Error {
   override readonly name = 'EventStoreUnavailableError';
   readonly code = 'UNAVAILABLE' as const;
   constructor(
     readonly stream: string,
-    readonly reason: 'busy' | 'full',
+    readonly reason: 'busy' | 'full' | 'unreachable',
     options?: { cause?: unknown },
   ) {
     super(
       reason === 'busy'
         ? `The event store is busy (another writer holds it); nothing was written to ${stream}; try again`
-        : `The event store has no space left; nothing was written to ${stream}; try again once space is freed`,
+        : reason === 'full'
+          ? `The event store has no space left; nothing was written to ${stream}; try again once space is freed`
+          : `The event store could not be reached or did not confirm the append to ${stream}; try again (the same events are written once)`,
       options,
     );
   }

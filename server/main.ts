@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
-import { temporalConnectionOptions } from '../config/temporal-connection';
+import { apiTemporalConnectionOptions } from '../config/temporal-connection';
+import { createStorageGuard } from '../api/storage-guard';
 import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   // The UI's claims: a staff notice about a held case is in its holder's inbox, not everyone's.
   const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
 
+  const storageGuard = createStorageGuard(eventStore, config.eventStoreReserveBytes);
   const app = composeOffice({
     config,
     identity,
@@ -125,9 +127,11 @@ async function main(): Promise<void> {
       maxBytes: config.evidence.maxBytes,
     },
     eventStore,
+    storageGuard,
     health: createHealthCheck({
       temporalConnection: connection,
       eventStore,
+      storageGuard,
       projectionStatus: () => projectionStatus(readModelDb, eventStore),
     }),
     logger,

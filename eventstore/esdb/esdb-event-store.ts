@@ -3,10 +3,8 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
-  NO_STREAM,
   START as ESDB_START,
   StreamNotFoundError,
-  WrongExpectedVersionError,
   jsonEvent,
   type AllStreamResolvedEvent,
   type JSONType,
@@ -28,6 +26,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
+import { translateEsdbAppendError } from './errors';
 import { EsdbSubscription } from './esdb-subscription';
 import { fromEsdbRecorded, isSystemEventType, toEsdbExpectedRevision, toPosition } from './mapping';
 import { toEsdbMetadata } from './metadata';
@@ -80,11 +79,7 @@ export class EsdbEventStore implements EventStore {
       const position = result.position ? toPosition(result.position) : await this.positionOfRevision(stream, nextExpectedRevision);
       return { nextExpectedRevision, position };
     } catch (err) {
-      if (err instanceof WrongExpectedVersionError) {
-        const actual = err.actualVersion;
-        throw new WrongExpectedRevisionError(stream, expectedRevision, actual === NO_STREAM || actual === undefined ? 'no-stream' : Number(actual));
-      }
-      throw err;
+      throw translateEsdbAppendError(err, stream, expectedRevision);
     }
   }
 

@@ -113,6 +113,9 @@ export class HashChainedEventStore implements EventStore {
   ping() {
     return this.inner.ping();
   }
+  spaceLeft(): Promise<number> {
+    return this.inner.spaceLeft?.() ?? Promise.resolve(Number.POSITIVE_INFINITY);
+  }
   close() {
     return this.inner.close();
   }

@@ -3,6 +3,7 @@ import { readLogPages } from '../read-log';
 import { leaf, StreamHeads } from './checkpoint';
 import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from './checkpoint-events';
 import { checkFeed, type CheckpointFinding } from './feed';
+import { DecodeChecker, type DecodeCheck } from './decoding';
 import { ChainVerifier, type ChainBreak } from './hash-chain';
 import { CompactTree } from './merkle';
 import { PrefixVerifier, type PrefixVerification } from './prefix';
@@ -23,6 +24,8 @@ export interface StoreVerification {
    * `beforeSigning`: events people caused before their stream's first signed command (not a failure).
    */
   commands: { verified: number; findings: CommandFinding[]; beforeSigning: number };
+  /** Asked for with `decode`: every event read as the current code reads it, and each it refuses. */
+  decoding?: DecodeCheck;
 }
 
 interface Pending {
@@ -161,15 +164,23 @@ export async function verifyStore(
     onProgress?: (events: number) => void;
     pageSize?: number;
     against?: readonly unknown[];
+    /** Also read every event through the current schemas and upcasters (`npm run verify` does). */
+    decode?: boolean;
   } = {},
 ): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
   const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against, options.commandKeys);
+  const decoding = options.decode ? new DecodeChecker() : undefined;
   for await (const page of readLogPages(store, { pageSize })) {
-    for (const event of page) verifier.check(event);
+    for (const event of page) {
+      verifier.check(event);
+      decoding?.check(event);
+    }
     options.onProgress?.(verifier.events);
   }
-  return verifier.finish();
+  const result = verifier.finish();
+  if (decoding) result.decoding = decoding.finish();
+  return result;
 }
 
 function differences(recorded: Map<string, { revision: number; hash: string }>, heads: StreamHeads): CheckpointFinding['streams'] {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventMetadata } from '../envelope';
@@ -206,6 +206,16 @@ export class SqliteEventStore implements EventStore {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  /** Pages the file may still take (max_page_count, with the free list reused first), and the disk's own free space. */
+  async spaceLeft(): Promise<number> {
+    const pragma = (name: string): number => this.db.pragma(name, { simple: true }) as number;
+    const pageSize = pragma('page_size');
+    const byLimit = (pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pageSize;
+    if (this.db.memory) return byLimit;
+    const disk = statfsSync(dirname(this.db.name));
+    return Math.min(byLimit, disk.bavail * disk.bsize);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { loadConfig } from '../../config/config';
+import { UNREACHABLE_MARK } from '../../config/temporal-connection';
 import { DomainError } from '../../domain/shared/errors';
 import { DEFAULT_NOC_POLICY, decideNoc, foldNoc, type NocCommand } from '../../domain/noc';
 import { createTemporalNocGateway, mapTemporalError } from '../../api/noc-gateway';
@@ -276,6 +277,14 @@ describe('mapping Temporal errors', () => {
     expect(mapped).toMatchObject({ code: 'INTERNAL_ERROR', cause: refused });
     expect(mapped.message).not.toContain('CaseKind');
     expect(mapTemporalError(new WorkflowNotFoundError('gone', 'noc:X', undefined))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('says when the API gave up on an unreachable server at its configured bound (TEMPORAL_WRITE_TIMEOUT_MS), an update or a start alike', () => {
+    const grpc = (code: number, details: string) => Object.assign(new Error(details), { code, details, metadata: {} });
+    const gaveUp = grpc(14, `No connection established (${UNREACHABLE_MARK}3000)`);
+    for (const err of [new ServiceError('Failed to start Workflow', { cause: gaveUp }), new ServiceError('Workflow Update failed', { cause: gaveUp })]) {
+      expect(mapTemporalError(err)).toMatchObject({ code: 'UNAVAILABLE', message: 'The process engine could not be reached within 3 s; nothing was done; try again', cause: err });
+    }
   });
 
   it('derives the same NOC id from the same user and command id, and different ones otherwise', () => {

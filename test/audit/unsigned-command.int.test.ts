@@ -24,7 +24,7 @@ import { runTool, toolEnv } from '../cli/run-tool';
 const reviewer = officer('khyber-pakhtunkhwa', 'u-kp1');
 const signing = createCommandSigning(testCommandSigner, () => new Date('2026-03-01T10:00:00.000Z'));
 
-function event(stream: string, revision: number, o: { actor?: typeof reviewer; signed?: boolean; type?: string } = {}): EventToAppend {
+function event(stream: string, revision: number, o: { actor?: typeof reviewer; signed?: boolean; type?: string; data?: unknown } = {}): EventToAppend {
   const actor = o.actor ?? reviewer;
   const commandId = `c-${stream}-${revision}`;
   const caseId = stream.replace(/^noc-/, 'noc:');
@@ -38,7 +38,7 @@ function event(stream: string, revision: number, o: { actor?: typeof reviewer; s
     policyVersion: 'p1',
     ...(o.signed === false ? {} : { command: { type: command.type, commandId, actor: command.actor, data: command.data, seal: command.seal } }),
   };
-  return { id: eventId(stream, revision), type: o.type ?? 'NocInformationProvided', data: { answer: `answer ${revision}`, providedBy: actor.userId }, metadata };
+  return { id: eventId(stream, revision), type: o.type ?? 'NocInformationProvided', data: o.data ?? { answer: `answer ${revision}`, providedBy: actor.userId }, metadata };
 }
 
 let dir: string;
@@ -57,7 +57,8 @@ beforeAll(async () => {
       event('noc-N1', 0, { signed: false }),
       event('noc-N1', 1, { signed: false }),
       event('noc-N1', 2),
-      event('noc-N1', 3, { actor: { ...SYSTEM_ACTOR }, signed: false, type: 'NocReminderSent' }),
+      // The engine's own step, as the NOC process records it (an event verify can also decode).
+      event('noc-N1', 3, { actor: { ...SYSTEM_ACTOR }, signed: false, type: 'NocExpiryReminderDue', data: { daysBefore: 30, validUntil: '2026-09-01T00:00:00.000Z', pseId: 'pse-kp' } }),
       event('noc-N1', 4),
       event('noc-N1', 5),
     ],

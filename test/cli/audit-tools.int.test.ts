@@ -70,7 +70,7 @@ describe('the auditors’ tools with their output piped', () => {
     const { piped, filed } = await pipedAndFiled('cli/verify.ts', []);
     expect(filed.code).toBe(1);
     expect(filed.stdout.length).toBeGreaterThan(2 * MEGABYTE);
-    expect(filed.stdout.toString('utf8')).toMatch(/truncated \(checkpoint recorded revision \d+, found \d+\)\n\d+ signed commands verified(; \d+ events people caused recorded before commands were signed \(before their stream's first signed command\))?\n\d+ evidence files checked against their hashes\n$/);
+    expect(filed.stdout.toString('utf8')).toMatch(/truncated \(checkpoint recorded revision \d+, found \d+\)\n\d+ signed commands verified(; \d+ events people caused recorded before commands were signed \(before their stream's first signed command\))?\n\d+ events decoded under the current schemas and upcasters\n\d+ evidence files checked against their hashes\n$/);
     expect(piped.code).toBe(1);
     expect(piped.stdout.equals(filed.stdout)).toBe(true);
   });

@@ -7,7 +7,8 @@ export interface Reply {
 
 /** HTTP calls against a running stack, as the accounts it was started with (each signed in once). */
 export interface ApiClient<W extends string> {
-  call(method: string, path: string, who?: W, body?: unknown): Promise<Reply>;
+  /** `headers`: e.g. an Idempotency-Key, to send the same request again. */
+  call(method: string, path: string, who?: W, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   /** A call that must succeed; answers its body. */
   ok(method: string, path: string, who: W, body?: unknown): Promise<Record<string, unknown>>;
   /** Waits until the read models have caught up with the event log. */
@@ -16,10 +17,10 @@ export interface ApiClient<W extends string> {
 
 export async function apiClient<W extends string>(stack: Stack, accounts: Record<W, { username: string }>, password: string): Promise<ApiClient<W>> {
   const tokens = {} as Record<W, string>;
-  async function call(method: string, path: string, who?: W, body?: unknown): Promise<Reply> {
+  async function call(method: string, path: string, who?: W, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const res = await fetch(`${stack.base}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

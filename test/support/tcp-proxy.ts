@@ -3,12 +3,15 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 /**
  * A TCP relay in front of a server, to cut it off and bring it back: `cut()` stops listening and drops
  * every connection (the port is then closed, as a stopped server's is), `restore()` listens again on
- * the same port. Clients pointed at `address` see the server go away and come back.
+ * the same port. Clients pointed at `address` see the server go away and come back. `latencyMs` holds
+ * back every byte from the server that long: a slow server that is still there.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  /** How long each chunk from the server is held back before the client gets it. */
+  latencyMs = 0;
 
   private constructor(
     private readonly targetHost: string,
@@ -39,7 +42,13 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      // Each chunk held back on its own timer (timers of one duration fire in order), so delays do not add up.
+      upstream.on('data', (chunk: Buffer) => {
+        if (this.latencyMs === 0) client.write(chunk);
+        else setTimeout(() => client.destroyed || client.write(chunk), this.latencyMs);
+      });
+      upstream.on('end', () => setTimeout(() => client.end(), this.latencyMs));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { boundedRetryInterceptor } from '../../config/temporal-connection';
 import Database from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTemporalAccreditationGateway } from '../../api/accreditation-gateway';
@@ -24,6 +25,13 @@ import { devServerEnv } from '../support/temporal';
  * connection past the store's busy timeout, under a write the API makes directly.
  */
 const OUTAGE_MS = Number(process.env.OUTAGE_SECONDS ?? 3) * 1000;
+/**
+ * How long a call keeps retrying an unreachable Temporal before the API answers 503
+ * (TEMPORAL_WRITE_TIMEOUT_MS); without the bound the client's own retries take about 20 s.
+ */
+const UNREACHABLE_TIMEOUT_MS = 3000;
+/** The client's retry horizon without the bound: a refusal must come back well before it. */
+const UNBOUNDED_RETRY_MS = 15_000;
 /** How long the API may take to notice Temporal is back (gRPC reconnects with backoff). */
 const RECOVERY_LIMIT_MS = 60_000;
 jest.setTimeout(OUTAGE_MS + RECOVERY_LIMIT_MS + 120_000);
@@ -65,7 +73,8 @@ function throughRelay(client: Client, connection: Connection): (deps: ApiDeps, e
 beforeAll(async () => {
   const env = await devServerEnv();
   proxy = await TcpProxy.start(env.address);
-  connection = await Connection.connect({ address: proxy.address });
+  // As the API connects (server/main.ts): the retrying of an unreachable frontend held to the bound.
+  connection = await Connection.connect({ address: proxy.address, interceptors: [boundedRetryInterceptor(UNREACHABLE_TIMEOUT_MS)] });
   const client = new Client({ connection, namespace: env.namespace ?? 'cloud-office' });
   stack = await startStack({ taskQueue: TASK_QUEUE, accounts: ACCOUNTS, password: PASSWORD, env: Promise.resolve(env), apiDeps: throughRelay(client, connection) });
   api = await apiClient(stack, ACCOUNTS, PASSWORD);
@@ -102,7 +111,7 @@ async function reads(): Promise<Reply[]> {
 }
 
 describe('Temporal unreachable from the API', () => {
-  it('answers writes 503 UNAVAILABLE with nothing written, keeps answering reads from the read models, says so on /healthz, and takes writes again by itself once Temporal is back', async () => {
+  it('answers writes 503 UNAVAILABLE once the configured bound ends their retries, with nothing written, keeps answering reads from the read models, says so on /healthz, and takes writes again by itself once Temporal is back', async () => {
     // Before: a NOC in review, in the register.
     const created = await call('POST', '/api/nocs', 'pse', request);
     expect(created.status).toBe(201);
@@ -119,6 +128,7 @@ describe('Temporal unreachable from the API', () => {
     let writesRefused = 0;
     let readsServed = 0;
     const otherAnswers: string[] = [];
+    const refusalMessages = new Set<string>();
     let health: Reply | undefined;
     let slowestRefusalMs = 0;
     do {
@@ -129,7 +139,10 @@ describe('Temporal unreachable from the API', () => {
       ]);
       slowestRefusalMs = Math.max(slowestRefusalMs, Date.now() - sent);
       for (const write of [request1, action]) {
-        if (write.status === 503 && codeOf(write) === 'UNAVAILABLE') writesRefused += 1;
+        if (write.status === 503 && codeOf(write) === 'UNAVAILABLE') {
+          writesRefused += 1;
+          refusalMessages.add((write.body.error as { message: string }).message);
+        }
         else otherAnswers.push(`${write.status} ${codeOf(write) ?? ''}`);
       }
       const during = await reads();
@@ -140,6 +153,9 @@ describe('Temporal unreachable from the API', () => {
       expect(health.body).toMatchObject({ status: 'unavailable', temporal: { ok: false, error: expect.any(String) }, eventStore: { ok: true } });
     } while (Date.now() < outageEnds);
     expect(otherAnswers).toEqual([]);
+    // What ended each refused call is the configured bound, not the client's own retries running out.
+    expect([...refusalMessages]).toEqual([`The process engine could not be reached within ${UNREACHABLE_TIMEOUT_MS / 1000} s; nothing was done; try again`]);
+    expect(slowestRefusalMs).toBeLessThan(UNBOUNDED_RETRY_MS);
     // Nothing half-written: no event reached the store while the writes were refused.
     const eventsDuring = (await stack.store.readAll()).length;
     expect(eventsDuring).toBe(eventsBefore);
@@ -165,6 +181,7 @@ describe('Temporal unreachable from the API', () => {
       outageSeconds: OUTAGE_MS / 1000,
       writesRefused503: writesRefused,
       otherWriteAnswers: otherAnswers.length,
+      unreachableTimeoutSeconds: UNREACHABLE_TIMEOUT_MS / 1000,
       slowestRefusalSeconds: (slowestRefusalMs / 1000).toFixed(1),
       readsServed,
       eventsWrittenDuringOutage: eventsDuring - eventsBefore,
@@ -202,5 +219,28 @@ describe('the event store busy under a write the API makes itself', () => {
     expect(types.length).toBeGreaterThan(0);
     expect(new Set((await stack.store.readAll()).map((e) => e.id)).size).toBe(eventsBefore + types.length);
     reportFigures('SQLite busy through the API', { refused503: 1, partialEvents: eventsDuring - eventsBefore, eventsAfterRecovery: types.length });
+  });
+});
+
+describe('Temporal slow but reachable', () => {
+  it('answers a write that takes longer than the bound on an unreachable Temporal: the bound ends retries of failed calls, never a call the server is answering', async () => {
+    const created = await call('POST', '/api/nocs', 'pse', request);
+    expect(created.status).toBe(201);
+    const nocId = nocIdOf(created);
+    expect((await call('POST', `/api/nocs/${nocId}/start-review`, 'reviewer', {})).status).toBe(200);
+    proxy.latencyMs = UNREACHABLE_TIMEOUT_MS + 500;
+    const sent = Date.now();
+    let recommended: Reply;
+    try {
+      recommended = await call('POST', `/api/nocs/${nocId}/recommend`, 'reviewer', { recommendation: 'approve', reasons: 'Justified' });
+    } finally {
+      proxy.latencyMs = 0;
+    }
+    const tookMs = Date.now() - sent;
+    expect({ status: recommended.status, body: recommended.status === 200 ? 'answered' : recommended.body }).toEqual({ status: 200, body: 'answered' });
+    // Every answer was held back longer than the bound, by construction: the call outlived it and completed.
+    expect(tookMs).toBeGreaterThan(UNREACHABLE_TIMEOUT_MS);
+    expect((await stack.store.readStream(`noc-${nocId}`)).map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended']);
+    reportFigures('Temporal slow', { latencySeconds: (UNREACHABLE_TIMEOUT_MS + 500) / 1000, unreachableTimeoutSeconds: UNREACHABLE_TIMEOUT_MS / 1000, writeAnsweredSeconds: (tookMs / 1000).toFixed(1) });
   });
 });

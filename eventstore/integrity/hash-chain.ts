@@ -104,6 +104,9 @@ export class HashChainedEventStore implements EventStore {
   readAll(...args: Parameters<EventStore['readAll']>): Promise<RecordedEvent[]> {
     return this.inner.readAll(...args);
   }
+  readCategory(category: string): Promise<RecordedEvent[]> {
+    return this.inner.readCategory(category);
+  }
   subscribeToAll(...args: Parameters<EventStore['subscribeToAll']>) {
     return this.inner.subscribeToAll(...args);
   }

@@ -1,3 +1,4 @@
+import { openVerificationProgress, verificationProgressPath } from '../eventstore/integrity/verification-progress';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
+  const verificationProgress = openVerificationProgress(verificationProgressPath(config.dataDir));
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   const genesis = frameworks.load(frameworks.currentVersion);
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
     logger,
     throttleStore,
     auditKey: signer,
-    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
+    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress },
   });
 
   onShutdown(async () => {
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
     taskHolders.close();
     identity.close();
     throttleStore.close();
+    verificationProgress.close();
     await connection.close();
   });
 

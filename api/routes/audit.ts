@@ -24,7 +24,15 @@ const Dossier = z
   .describe(
     "Every event of the case with actor, role, evidence and policy version, the decisions, and the verification result; an accreditation's decisions also carry the framework version and scores, and include its compliance reviews' and significant changes' decisions, each naming its case",
   );
-const Verification = z.record(z.string(), z.unknown()).describe('Streams and events checked, chain breaks, and checkpoint findings');
+const Verification = z
+  .record(z.string(), z.unknown())
+  .describe('Streams and events checked, chain breaks, checkpoint findings, and the scope: from the start, or from the last verified checkpoint');
+const VerificationQuery = z.object({
+  from: z
+    .enum(['checkpoint', 'start'])
+    .default('checkpoint')
+    .describe('checkpoint: only what follows the last checkpoint a verification found intact (the whole log when none is recorded); start: the whole log'),
+});
 
 /** Auditors replay history: read models as of an instant, case dossiers, and the verification of the whole log. */
 export function auditRoutes(deps: ApiDeps): AnyRoute[] {
@@ -87,12 +95,14 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
       tag: 'audit',
       auth: 'bearer',
       roles: ['auditor'],
+      query: VerificationQuery,
       status: 200,
       response: Verification,
       errors: [503],
-      async handler() {
-        const { store, trustedKeys } = audit();
-        return (await verifyStore(store, { trustedKeys })) as unknown as Record<string, unknown>;
+      async handler({ query }) {
+        const { store, trustedKeys, progress } = audit();
+        const mode = query.from === 'start' ? 'full' : 'incremental';
+        return (await verifyStore(store, { trustedKeys, mode, ...(progress ? { progress } : {}) })) as unknown as Record<string, unknown>;
       },
     }),
   ];

@@ -149,6 +149,11 @@ export class ChainVerifier {
   readonly breaks: ChainBreak[] = [];
   events = 0;
 
+  /** Continues a stream from a head a verified checkpoint recorded, instead of from its genesis. */
+  seed(stream: string, head: { revision: number; hash: string }): void {
+    this.heads.set(stream, { prev: head.hash, next: head.revision + 1, seen: new Set() });
+  }
+
   /** The break this event reveals, if any. */
   check(event: RecordedEvent): ChainBreak | undefined {
     this.events += 1;

@@ -20,7 +20,13 @@ export async function rebuildAsOf(
   store: EventStore,
   projections: readonly Projection[],
   db: ReadModelDb,
-  options: { asOf?: string; onProgress?: (p: AsOfProgress) => void; pageSize?: number } = {},
+  options: {
+    asOf?: string;
+    onProgress?: (p: AsOfProgress) => void;
+    pageSize?: number;
+    /** Called between pages: a caller sharing its thread with others (the API) yields there. */
+    betweenPages?: () => Promise<void>;
+  } = {},
 ): Promise<{ events: number; lastRecordedAt?: string }> {
   const pageSize = options.pageSize ?? 5_000;
   for (const p of projections) p.setup(db);
@@ -47,6 +53,7 @@ export async function rebuildAsOf(
     options.onProgress?.({ events: applied, total });
     if (done) break;
     after = page[page.length - 1]?.position;
+    await options.betweenPages?.();
   }
   return { events: applied, lastRecordedAt };
 }

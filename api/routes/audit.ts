@@ -7,6 +7,7 @@ import { rebuildAsOf } from '../../projections/as-of';
 import { openReadModelDb } from '../../projections/db';
 import { dumpModel } from '../../projections/model-dump';
 import type { ApiDeps } from '../deps';
+import { shareTheThread } from '../shared-thread';
 import { defineRoute, type AnyRoute } from '../route';
 
 const Instant = z.iso.datetime({ offset: true });
@@ -61,7 +62,7 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
         }
         const db = openReadModelDb(':memory:');
         try {
-          const result = await rebuildAsOf(audit().store, [projection], db, { asOf: query.asOf });
+          const result = await rebuildAsOf(audit().store, [projection], db, { asOf: query.asOf, ...shareTheThread() });
           return { ...dumpModel(db, projection), asOf: query.asOf ?? null, events: result.events };
         } finally {
           db.close();
@@ -102,7 +103,7 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
       async handler({ query }) {
         const { store, trustedKeys, progress } = audit();
         const mode = query.from === 'start' ? 'full' : 'incremental';
-        return (await verifyStore(store, { trustedKeys, mode, ...(progress ? { progress } : {}) })) as unknown as Record<string, unknown>;
+        return (await verifyStore(store, { trustedKeys, mode, ...(progress ? { progress } : {}), ...shareTheThread() })) as unknown as Record<string, unknown>;
       },
     }),
   ];

@@ -1,3 +1,4 @@
+import type { AsOfSnapshots } from '../projections/as-of-snapshots';
 import type { VerificationProgress } from '../eventstore/integrity/verification-progress';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
@@ -77,6 +78,8 @@ export interface ApiDeps {
     trustedKeys: Record<string, string>;
     /** Where verifications record the last checkpoint they found intact; without it every verification is full. */
     progress?: VerificationProgress;
+    /** Read-model snapshots an as-of view of a recent instant starts from; without them it replays from position 0. */
+    snapshots?: AsOfSnapshots;
   };
   /** The public half of the key that signs audit checkpoints, published for auditors. */
   auditKey?: { keyId: string; publicKeyPem: string };

@@ -1,3 +1,4 @@
+import { asOfSnapshotsPath, openAsOfSnapshots } from '../projections/as-of-snapshots';
 import { openVerificationProgress, verificationProgressPath } from '../eventstore/integrity/verification-progress';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   const verificationProgress = openVerificationProgress(verificationProgressPath(config.dataDir));
+  const asOfSnapshots = openAsOfSnapshots(asOfSnapshotsPath(config.dataDir));
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   const genesis = frameworks.load(frameworks.currentVersion);
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     logger,
     throttleStore,
     auditKey: signer,
-    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress },
+    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress, snapshots: asOfSnapshots },
   });
 
   onShutdown(async () => {
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
     identity.close();
     throttleStore.close();
     verificationProgress.close();
+    asOfSnapshots.close();
     await connection.close();
   });
 

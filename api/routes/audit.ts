@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { allProjections } from '../../projections';
 import { rebuildAsOf } from '../../projections/as-of';
+import { asOfFromSnapshot } from '../../projections/as-of-snapshots';
 import { openReadModelDb } from '../../projections/db';
 import { dumpModel } from '../../projections/model-dump';
 import type { ApiDeps } from '../deps';
@@ -12,7 +13,13 @@ import { defineRoute, type AnyRoute } from '../route';
 
 const Instant = z.iso.datetime({ offset: true });
 const ReadModelParams = z.object({ model: z.string().min(1).describe('A read model, e.g. noc-register') });
-const AsOfQuery = z.object({ asOf: Instant.optional().describe('The instant; default now') });
+const AsOfQuery = z.object({
+  asOf: Instant.optional().describe('The instant; default now'),
+  from: z
+    .enum(['snapshot', 'start'])
+    .default('snapshot')
+    .describe('snapshot: replay from the nearest read-model snapshot recorded by then (position 0 when there is none); start: from position 0'),
+});
 const ReadModelAsOf = z.object({
   model: z.string(),
   asOf: z.string().nullable(),
@@ -60,9 +67,18 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
         if (!projection) {
           throw new DomainError('NOT_FOUND', `No read model ${params.model}; there are ${allProjections().map((p) => p.name).join(', ')}`, 'model');
         }
+        const { store, snapshots } = audit();
+        if (snapshots && query.from === 'snapshot') {
+          const view = await asOfFromSnapshot(store, projection, snapshots, { ...(query.asOf ? { asOf: query.asOf } : {}), ...shareTheThread() });
+          try {
+            return { ...dumpModel(view.db, projection), asOf: query.asOf ?? null, events: view.events };
+          } finally {
+            view.db.close();
+          }
+        }
         const db = openReadModelDb(':memory:');
         try {
-          const result = await rebuildAsOf(audit().store, [projection], db, { asOf: query.asOf, ...shareTheThread() });
+          const result = await rebuildAsOf(store, [projection], db, { asOf: query.asOf, ...shareTheThread() });
           return { ...dumpModel(db, projection), asOf: query.asOf ?? null, events: result.events };
         } finally {
           db.close();

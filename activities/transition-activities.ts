@@ -2,9 +2,7 @@ import type { OpenProcurement, TransitionCause } from '../domain/compliance/tran
 import type { PseEvent } from '../domain/pse/events';
 import { evolvePse } from '../domain/pse/evolve';
 import type { PseState } from '../domain/pse/state';
-import { categoryOf } from '../eventstore/envelope';
 import type { EventStore } from '../eventstore/port';
-import { readLogPages } from '../eventstore/read-log';
 import { decode } from '../eventstore/registry';
 
 export interface TransitionActivityDeps {
@@ -14,8 +12,8 @@ export interface TransitionActivityDeps {
 /**
  * What the revocation transition reads from the PSE register. Read from the event store, the source of
  * truth, not from a read model that may lag: a notice missed because a projection was behind would
- * never be sent. Revocation is rare, so a scan of the whole log, filtered to PSE streams, is acceptable;
- * an index by offering would be the next step if it ever is not.
+ * never be sent. Only the register's own streams are read (the store's category read, along its stream
+ * index), so the lookup grows with the register's events, not with the whole log.
  */
 /** The accreditation events that end a grant, and the cause each gives its migration period. */
 const ENDING_CAUSE: Record<string, TransitionCause> = { AccreditationRevoked: 'revoked', AccreditationExpired: 'expired', AccreditationWithdrawn: 'withdrawn' };
@@ -35,14 +33,11 @@ export function createTransitionActivities({ eventStore }: TransitionActivityDep
       // Each entity's register entry as its own process folds it: one rule for "open", the decider's.
       const entries = new Map<string, PseState>();
       const onOffering: { pseId: string; procurementId: string }[] = [];
-      for await (const page of readLogPages(eventStore, { pageSize: 1000 })) {
-        for (const recorded of page) {
-          if (categoryOf(recorded.stream) !== 'pse') continue;
-          const pseId = recorded.stream.slice('pse-'.length);
-          const event = { type: recorded.type, data: decode(recorded).data } as PseEvent;
-          entries.set(pseId, evolvePse(entries.get(pseId) ?? { status: 'none' }, event));
-          if (event.type === 'ProcurementRecorded' && event.data.offeringId === offeringId) onOffering.push({ pseId, procurementId: event.data.procurementId });
-        }
+      for (const recorded of await eventStore.readCategory('pse')) {
+        const pseId = recorded.stream.slice('pse-'.length);
+        const event = { type: recorded.type, data: decode(recorded).data } as PseEvent;
+        entries.set(pseId, evolvePse(entries.get(pseId) ?? { status: 'none' }, event));
+        if (event.type === 'ProcurementRecorded' && event.data.offeringId === offeringId) onOffering.push({ pseId, procurementId: event.data.procurementId });
       }
       return onOffering.flatMap((p) => {
         const entry = entries.get(p.pseId);

@@ -1,3 +1,5 @@
+import type { AsOfSnapshots } from '../projections/as-of-snapshots';
+import type { VerificationProgress } from '../eventstore/integrity/verification-progress';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { EventStore } from '../eventstore/port';
@@ -73,7 +75,14 @@ export interface ApiDeps {
   /** Defaults to a pino logger at config.logLevel. */
   logger?: Logger;
   /** What auditors' routes need: the whole store and the keys checkpoints may be signed with. */
-  audit?: { store: EventStore; trustedKeys: Record<string, string> };
+  audit?: {
+    store: EventStore;
+    trustedKeys: Record<string, string>;
+    /** Where verifications record the last checkpoint they found intact; without it every verification is full. */
+    progress?: VerificationProgress;
+    /** Read-model snapshots an as-of view of a recent instant starts from; without them it replays from position 0. */
+    snapshots?: AsOfSnapshots;
+  };
   /** The public half of the key that signs audit checkpoints, published for auditors. */
   auditKey?: { keyId: string; publicKeyPem: string };
   /** The public read side (accredited list, its change log, the procurement check); without it those routes answer 503. */

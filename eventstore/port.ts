@@ -81,6 +81,12 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of all streams in log order, system events excluded. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Events of every stream of one category (the streams named `<category>-…`) in log order. The SQLite
+   * adapter reads them along its (stream, revision) index, so the cost follows the category's events,
+   * not the log's; the EventStoreDB adapter filters $all (its `$ce-` streams need system projections).
+   */
+  readCategory(category: string): Promise<RecordedEvent[]>;
   /** Catch-up subscription to all streams: replays from the checkpoint, then goes live. */
   subscribeToAll(options: SubscribeOptions): Subscription;
   /** The position of the last event in the log, or START for an empty store. */

@@ -20,15 +20,26 @@ export async function rebuildAsOf(
   store: EventStore,
   projections: readonly Projection[],
   db: ReadModelDb,
-  options: { asOf?: string; onProgress?: (p: AsOfProgress) => void; pageSize?: number } = {},
+  options: {
+    asOf?: string;
+    onProgress?: (p: AsOfProgress) => void;
+    pageSize?: number;
+    /** Called between pages: a caller sharing its thread with others (the API) yields there. */
+    betweenPages?: () => Promise<void>;
+    /** Go on from a snapshot of the models: `db` holds them as of `after`, built from `events` events. */
+    from?: { after: Position; events: number; lastRecordedAt?: string };
+    /** Called after each page with the position reached: a snapshot taker saves the models there. */
+    afterPage?: (reached: { position: Position; events: number; maxRecordedAt: string }) => void;
+  } = {},
 ): Promise<{ events: number; lastRecordedAt?: string }> {
   const pageSize = options.pageSize ?? 5_000;
   for (const p of projections) p.setup(db);
   const head = await store.headPosition();
   const total = store.kind === 'sqlite' ? Number(head.commit) : undefined;
-  let applied = 0;
-  let lastRecordedAt: string | undefined;
-  let after: Position | undefined;
+  let applied = options.from?.events ?? 0;
+  let lastRecordedAt: string | undefined = options.from?.lastRecordedAt;
+  let maxRecordedAt = options.from?.lastRecordedAt ?? '';
+  let after: Position | undefined = options.from?.after;
   for (;;) {
     const page = await store.readAll({ after, maxCount: pageSize });
     let done = page.length < pageSize;
@@ -42,11 +53,15 @@ export async function rebuildAsOf(
         for (const p of projections) if (p.handles(event.type)) p.apply(db, event);
         applied += 1;
         lastRecordedAt = raw.recordedAt;
+        if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;
       }
     })();
     options.onProgress?.({ events: applied, total });
+    const last = page.at(-1);
+    if (!done && last) options.afterPage?.({ position: last.position, events: applied, maxRecordedAt });
     if (done) break;
     after = page[page.length - 1]?.position;
+    await options.betweenPages?.();
   }
   return { events: applied, lastRecordedAt };
 }

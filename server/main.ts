@@ -1,3 +1,5 @@
+import { asOfSnapshotsPath, openAsOfSnapshots } from '../projections/as-of-snapshots';
+import { openVerificationProgress, verificationProgressPath } from '../eventstore/integrity/verification-progress';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -90,6 +92,8 @@ async function main(): Promise<void> {
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
+  const verificationProgress = openVerificationProgress(verificationProgressPath(config.dataDir));
+  const asOfSnapshots = openAsOfSnapshots(asOfSnapshotsPath(config.dataDir));
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   const genesis = frameworks.load(frameworks.currentVersion);
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
     logger,
     throttleStore,
     auditKey: signer,
-    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
+    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress, snapshots: asOfSnapshots },
   });
 
   onShutdown(async () => {
@@ -148,6 +152,8 @@ async function main(): Promise<void> {
     taskHolders.close();
     identity.close();
     throttleStore.close();
+    verificationProgress.close();
+    asOfSnapshots.close();
     await connection.close();
   });
 

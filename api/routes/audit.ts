@@ -4,14 +4,22 @@ import { DomainError } from '../../domain/shared/errors';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { allProjections } from '../../projections';
 import { rebuildAsOf } from '../../projections/as-of';
+import { asOfFromSnapshot } from '../../projections/as-of-snapshots';
 import { openReadModelDb } from '../../projections/db';
 import { dumpModel } from '../../projections/model-dump';
 import type { ApiDeps } from '../deps';
+import { shareTheThread } from '../shared-thread';
 import { defineRoute, type AnyRoute } from '../route';
 
 const Instant = z.iso.datetime({ offset: true });
 const ReadModelParams = z.object({ model: z.string().min(1).describe('A read model, e.g. noc-register') });
-const AsOfQuery = z.object({ asOf: Instant.optional().describe('The instant; default now') });
+const AsOfQuery = z.object({
+  asOf: Instant.optional().describe('The instant; default now'),
+  from: z
+    .enum(['snapshot', 'start'])
+    .default('snapshot')
+    .describe('snapshot: replay from the nearest read-model snapshot recorded by then (position 0 when there is none); start: from position 0'),
+});
 const ReadModelAsOf = z.object({
   model: z.string(),
   asOf: z.string().nullable(),
@@ -24,7 +32,15 @@ const Dossier = z
   .describe(
     "Every event of the case with actor, role, evidence and policy version, the decisions, and the verification result; an accreditation's decisions also carry the framework version and scores, and include its compliance reviews' and significant changes' decisions, each naming its case",
   );
-const Verification = z.record(z.string(), z.unknown()).describe('Streams and events checked, chain breaks, and checkpoint findings');
+const Verification = z
+  .record(z.string(), z.unknown())
+  .describe('Streams and events checked, chain breaks, checkpoint findings, and the scope: from the start, or from the last verified checkpoint');
+const VerificationQuery = z.object({
+  from: z
+    .enum(['checkpoint', 'start'])
+    .default('checkpoint')
+    .describe('checkpoint: only what follows the last checkpoint a verification found intact (the whole log when none is recorded); start: the whole log'),
+});
 
 /** Auditors replay history: read models as of an instant, case dossiers, and the verification of the whole log. */
 export function auditRoutes(deps: ApiDeps): AnyRoute[] {
@@ -51,9 +67,18 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
         if (!projection) {
           throw new DomainError('NOT_FOUND', `No read model ${params.model}; there are ${allProjections().map((p) => p.name).join(', ')}`, 'model');
         }
+        const { store, snapshots } = audit();
+        if (snapshots && query.from === 'snapshot') {
+          const view = await asOfFromSnapshot(store, projection, snapshots, { ...(query.asOf ? { asOf: query.asOf } : {}), ...shareTheThread() });
+          try {
+            return { ...dumpModel(view.db, projection), asOf: query.asOf ?? null, events: view.events };
+          } finally {
+            view.db.close();
+          }
+        }
         const db = openReadModelDb(':memory:');
         try {
-          const result = await rebuildAsOf(audit().store, [projection], db, { asOf: query.asOf });
+          const result = await rebuildAsOf(store, [projection], db, { asOf: query.asOf, ...shareTheThread() });
           return { ...dumpModel(db, projection), asOf: query.asOf ?? null, events: result.events };
         } finally {
           db.close();
@@ -87,12 +112,14 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
       tag: 'audit',
       auth: 'bearer',
       roles: ['auditor'],
+      query: VerificationQuery,
       status: 200,
       response: Verification,
       errors: [503],
-      async handler() {
-        const { store, trustedKeys } = audit();
-        return (await verifyStore(store, { trustedKeys })) as unknown as Record<string, unknown>;
+      async handler({ query }) {
+        const { store, trustedKeys, progress } = audit();
+        const mode = query.from === 'start' ? 'full' : 'incremental';
+        return (await verifyStore(store, { trustedKeys, mode, ...(progress ? { progress } : {}), ...shareTheThread() })) as unknown as Record<string, unknown>;
       },
     }),
   ];

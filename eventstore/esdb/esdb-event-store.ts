@@ -121,6 +121,14 @@ export class EsdbEventStore implements EventStore {
     return events;
   }
 
+  async readCategory(category: string): Promise<RecordedEvent[]> {
+    if (category === '' || category.includes('-')) throw new RangeError(`Not a stream category: ${category}`);
+    // This client's readAll has no server-side filter, and `$ce-<category>` needs the server's system
+    // projections, which the deployment does not run: the filter is applied here, over $all.
+    const prefix = `${category}-`;
+    return (await this.readAll()).filter((e) => e.stream.startsWith(prefix));
+  }
+
   subscribeToAll(options: SubscribeOptions): Subscription {
     if (this.closed) throw new Error('The event store is closed');
     const sub = new EsdbSubscription(this.client, options);

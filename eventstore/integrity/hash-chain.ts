@@ -104,6 +104,9 @@ export class HashChainedEventStore implements EventStore {
   readAll(...args: Parameters<EventStore['readAll']>): Promise<RecordedEvent[]> {
     return this.inner.readAll(...args);
   }
+  readCategory(category: string): Promise<RecordedEvent[]> {
+    return this.inner.readCategory(category);
+  }
   subscribeToAll(...args: Parameters<EventStore['subscribeToAll']>) {
     return this.inner.subscribeToAll(...args);
   }
@@ -148,6 +151,11 @@ export class ChainVerifier {
   private readonly heads = new Map<string, StreamState>();
   readonly breaks: ChainBreak[] = [];
   events = 0;
+
+  /** Continues a stream from a head a verified checkpoint recorded, instead of from its genesis. */
+  seed(stream: string, head: { revision: number; hash: string }): void {
+    this.heads.set(stream, { prev: head.hash, next: head.revision + 1, seen: new Set() });
+  }
 
   /** The break this event reveals, if any. */
   check(event: RecordedEvent): ChainBreak | undefined {

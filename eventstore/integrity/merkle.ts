@@ -120,6 +120,21 @@ export class CompactTree {
     this.size += 1;
   }
 
+  /** The subtrees the next leaves will join (O(log n) hashes): with them a later run goes on from here. */
+  frontier(): { size: number; hash: string }[] {
+    return this.stack.map((n) => ({ size: n.size, hash: n.hash.toString('hex') }));
+  }
+
+  /** A tree continued from a frontier; only its root, compared with a signed one, says it is the right one. */
+  static fromFrontier(frontier: readonly { size: number; hash: string }[]): CompactTree {
+    const tree = new CompactTree();
+    for (const n of frontier) {
+      tree.stack.push({ size: n.size, hash: Buffer.from(n.hash, 'hex') });
+      tree.size += n.size;
+    }
+    return tree;
+  }
+
   root(): string {
     if (this.stack.length === 0) return sha256().toString('hex');
     let hash = (this.stack[this.stack.length - 1] as { hash: Buffer }).hash;

@@ -50,6 +50,15 @@ export class UnsignedPersonEvents {
   /** Events people caused, keeping no signed command, before their stream's first one. */
   beforeSigning = 0;
 
+  constructor(signedBefore: Iterable<string> = []) {
+    for (const stream of signedBefore) this.signedStreams.add(stream);
+  }
+
+  /** The streams that keep signed commands so far: what a later run resumes with. */
+  signed(): string[] {
+    return [...this.signedStreams].sort();
+  }
+
   /** The finding for an event a person caused without a signed command where one was due; undefined otherwise. */
   check(event: RecordedEvent): CommandFinding | undefined {
     if ((event.metadata as { command?: unknown }).command !== undefined) {

@@ -1,6 +1,6 @@
 import { comparePositions, positionFromString, type EventStore, type Position, type RecordedEvent } from '../port';
 import { readLogPages } from '../read-log';
-import { leaf, StreamHeads } from './checkpoint';
+import { entryHash, leaf, StreamHeads } from './checkpoint';
 import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from './checkpoint-events';
 import { checkFeed, type CheckpointFinding } from './feed';
 import { DecodeChecker, type DecodeCheck } from './decoding';
@@ -9,6 +9,7 @@ import { CompactTree } from './merkle';
 import { PrefixVerifier, type PrefixVerification } from './prefix';
 import { commandProblem, UnsignedPersonEvents, type CommandFinding } from './signed-commands';
 import type { TrustedCommandKey } from '../../domain/shared/signed-command';
+import { resumePoint, type ResumePoint, type VerificationProgress, type VerifiedMark } from './verification-progress';
 
 export type { CheckpointFinding, CheckpointProblem } from './feed';
 
@@ -26,6 +27,11 @@ export interface StoreVerification {
   commands: { verified: number; findings: CommandFinding[]; beforeSigning: number };
   /** Asked for with `decode`: every event read as the current code reads it, and each it refuses. */
   decoding?: DecodeCheck;
+  /**
+   * What this run read: the whole log (`start`), or only what follows the last verified checkpoint
+   * (`checkpoint`); `fullBecause` says why an incremental run was asked for and the whole log read.
+   */
+  scope: { from: 'start'; fullBecause?: string } | { from: 'checkpoint'; sequence: number; logPosition: string };
 }
 
 interface Pending {
@@ -47,15 +53,18 @@ export class LogVerifier {
   /** Tree heads still to reach, by size. */
   private readonly pendingTrees: Checkpoint[];
   private readonly chains = new ChainVerifier();
-  private readonly tree = new CompactTree();
-  private readonly heads = new StreamHeads(this.tree);
+  private readonly tree: CompactTree;
+  private readonly heads: StreamHeads;
+  private readonly entries: readonly unknown[];
+  /** The last checkpoint this run saw hold (heads and tree), with what a later run resumes with. */
+  private reached: Omit<VerifiedMark, 'verifiedAt'> | undefined;
   private readonly recorded = new Map<string, { revision: number; hash: string }>();
   private readonly headMismatches = new Map<number, Pick<CheckpointFinding, 'detail' | 'streams'>>();
   private readonly treeMismatches = new Map<number, string>();
   private readonly prefix: PrefixVerifier | undefined;
   private readonly commandFindings: CommandFinding[] = [];
   private commandsVerified = 0;
-  private readonly unsigned = new UnsignedPersonEvents();
+  private readonly unsigned: UnsignedPersonEvents;
 
   /**
    * The audit stream's events, read before the log: the checkpoints to hold the log against; with a
@@ -67,18 +76,49 @@ export class LogVerifier {
     against?: readonly unknown[],
     /** The public keys people's commands are signed with; without them commands are not checked. */
     private readonly commandKeys?: readonly TrustedCommandKey[],
+    /** Go on from the last verified checkpoint instead of the start of the log. */
+    mark?: VerifiedMark,
   ) {
-    const feed = checkFeed(
-      auditEvents.map((e) => e.data),
-      trustedKeys,
-    );
+    this.entries = auditEvents.map((e) => e.data);
+    const feed = checkFeed(this.entries, trustedKeys);
+    const resume = mark ? resumePoint(mark, this.entries, feed.accepted, feed.findings, auditEvents) : undefined;
+    this.resume = typeof resume === 'object' ? resume : undefined;
+    if (typeof resume === 'string') this.fullBecause = resume;
+    this.tree = this.resume?.tree ?? new CompactTree();
+    this.heads = new StreamHeads(this.tree);
+    this.unsigned = new UnsignedPersonEvents(this.resume?.signedStreams);
     this.findings = feed.findings;
     this.accepted = feed.accepted.map((e) => e.checkpoint);
     this.pending = this.accepted.map((checkpoint) => ({ checkpoint, position: positionFromString(checkpoint.logPosition) }));
     this.pending.sort((a, b) => comparePositions(a.position, b.position));
     this.pendingTrees = this.accepted.filter((c) => c.tree).sort((a, b) => (a.tree?.size ?? 0) - (b.tree?.size ?? 0));
     this.prefix = against ? new PrefixVerifier(against, auditEvents, trustedKeys) : undefined;
+    if (this.resume) this.startFrom(this.resume);
     this.settleTrees();
+  }
+
+  readonly resume: ResumePoint | undefined;
+  readonly fullBecause: string | undefined;
+
+  /** Every head, link and leaf up to the checkpoint as it recorded them; only later checkpoints are left to settle. */
+  private startFrom(resume: ResumePoint): void {
+    const at = positionFromString(resume.checkpoint.logPosition);
+    for (const [stream, head] of resume.heads) {
+      this.recorded.set(stream, head);
+      this.heads.seed(stream, head);
+      this.chains.seed(stream, head);
+    }
+    if (resume.auditHead) this.chains.seed(AUDIT_CHECKPOINT_STREAM, resume.auditHead);
+    const later = this.pending.filter((p) => comparePositions(p.position, at) > 0);
+    this.pending.splice(0, this.pending.length, ...later);
+    const laterTrees = this.pendingTrees.filter((c) => (c.tree?.size ?? 0) > this.tree.size);
+    this.pendingTrees.splice(0, this.pendingTrees.length, ...laterTrees);
+    this.accepted.splice(0, this.accepted.length, ...this.accepted.filter((c) => c.sequence >= resume.checkpoint.sequence));
+  }
+
+  /** Where a later run may resume, when this one found the whole history intact. */
+  mark(verifiedAt: string): VerifiedMark | undefined {
+    return this.reached ? { ...this.reached, verifiedAt } : undefined;
   }
 
   check(event: RecordedEvent): void {
@@ -87,7 +127,11 @@ export class LogVerifier {
     this.heads.apply(event);
     this.prefix?.check(event, this.tree);
     this.settleTrees();
-    if (this.commandKeys === undefined) return;
+    if (this.commandKeys === undefined) {
+      // Which streams keep signed commands is still followed, for a later run with keys that resumes here.
+      if ((event.metadata as { command?: unknown }).command !== undefined) this.unsigned.check(event);
+      return;
+    }
     const missing = this.unsigned.check(event);
     if (missing !== undefined) this.commandFindings.push(missing);
     if ((event.metadata as { command?: unknown }).command === undefined) return;
@@ -126,6 +170,9 @@ export class LogVerifier {
       breaks: this.chains.breaks,
       checkpoints: { verified, findings: this.findings },
       commands: { verified: this.commandsVerified, findings: this.commandFindings, beforeSigning: this.unsigned.beforeSigning },
+      scope: this.resume
+        ? { from: 'checkpoint', sequence: this.resume.checkpoint.sequence, logPosition: this.resume.checkpoint.logPosition }
+        : { from: 'start', ...(this.fullBecause ? { fullBecause: this.fullBecause } : {}) },
     };
     if (this.prefix) result.against = this.prefix.finish(this.tree);
     return result;
@@ -146,7 +193,19 @@ export class LogVerifier {
       const { checkpoint } = this.pending.shift() as Pending;
       for (const [stream, revision, hash] of checkpoint.changed) this.recorded.set(stream, { revision, hash });
       const root = this.heads.root();
-      if (root === checkpoint.root) continue;
+      if (root === checkpoint.root) {
+        // The log up to here is exactly what the checkpoint signed: a later run may start from it.
+        if (checkpoint.tree?.size === this.tree.size && checkpoint.tree.root === this.tree.root()) {
+          this.reached = {
+            sequence: checkpoint.sequence,
+            entryHash: entryHash(this.entries[checkpoint.sequence]),
+            logPosition: checkpoint.logPosition,
+            frontier: this.tree.frontier(),
+            signedStreams: this.unsigned.signed(),
+          };
+        }
+        continue;
+      }
       this.headMismatches.set(checkpoint.sequence, {
         detail: `the stream heads at ${checkpoint.logPosition} hash to ${root.slice(0, 12)}…, the checkpoint says ${checkpoint.root.slice(0, 12)}…`,
         streams: differences(this.recorded, this.heads),
@@ -155,31 +214,49 @@ export class LogVerifier {
   }
 }
 
-/** Verifies a whole store, reading the log page by page; memory grows with streams, not events. */
-export async function verifyStore(
-  store: EventStore,
-  options: {
-    trustedKeys?: Record<string, string>;
-    commandKeys?: readonly TrustedCommandKey[];
-    onProgress?: (events: number) => void;
-    pageSize?: number;
-    against?: readonly unknown[];
-    /** Also read every event through the current schemas and upcasters (`npm run verify` does). */
-    decode?: boolean;
-  } = {},
-): Promise<StoreVerification> {
+export interface VerifyStoreOptions {
+  trustedKeys?: Record<string, string>;
+  commandKeys?: readonly TrustedCommandKey[];
+  onProgress?: (events: number) => void;
+  pageSize?: number;
+  against?: readonly unknown[];
+  /** Where intact runs record the last checkpoint they verified; incremental runs start from it. */
+  progress?: VerificationProgress;
+  /** `incremental`: from the last verified checkpoint when there is a usable one. Default `full`. */
+  mode?: 'full' | 'incremental';
+  /** Also read every event through the current schemas and upcasters (`npm run verify` does). */
+  decode?: boolean;
+  /** Called between pages: a caller sharing its thread with others yields there. */
+  betweenPages?: () => Promise<void>;
+}
+
+/**
+ * Verifies a store, reading the log page by page; memory grows with streams, not events. Full, from the
+ * start of the log; or incremental, from the last checkpoint a run found intact (see README, "Incremental
+ * verification", for what that does and does not prove). An intact run records how far it got.
+ */
+export async function verifyStore(store: EventStore, options: VerifyStoreOptions = {}): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
-  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against, options.commandKeys);
+  const wanted = options.mode === 'incremental' ? options.progress?.last() : undefined;
+  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against, options.commandKeys, wanted);
   const decoding = options.decode ? new DecodeChecker() : undefined;
-  for await (const page of readLogPages(store, { pageSize })) {
+  const after = verifier.resume ? positionFromString(verifier.resume.checkpoint.logPosition) : undefined;
+  for await (const page of readLogPages(store, { pageSize, ...(after ? { after } : {}) })) {
     for (const event of page) {
       verifier.check(event);
       decoding?.check(event);
     }
     options.onProgress?.(verifier.events);
+    await options.betweenPages?.();
   }
   const result = verifier.finish();
+  if (options.mode === 'incremental' && wanted === undefined) result.scope = { from: 'start', fullBecause: 'no verified checkpoint is recorded yet' };
   if (decoding) result.decoding = decoding.finish();
+  const intact =
+    (result.decoding?.findings.length ?? 0) === 0 &&
+    result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
+  const mark = verifier.mark(new Date().toISOString());
+  if (intact && mark && options.progress) options.progress.record(mark);
   return result;
 }
 

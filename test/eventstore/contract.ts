@@ -376,6 +376,28 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect(await store.readAll({ after: head, maxCount: 0 })).toEqual([]);
       });
 
+      it('reads the events of one category of streams in log order, and none of a category that only shares its prefix', async () => {
+        const category = `cat${runId.replace(/-/g, '')}${++counter}`;
+        const [x0, y0, x1, other, y1] = [event('x0'), event('y0'), event('x1'), event('other'), event('y1')];
+        await store.append(`${category}-x`, [x0], 'no-stream');
+        await store.append(`${category}-y`, [y0], 'no-stream');
+        await store.append(`${category}-x`, [x1], 0);
+        await store.append(`${category}x-z`, [other], 'no-stream');
+        await store.append(category, [event('bare')], 'no-stream');
+        await store.append(`${category}-y`, [y1], 0);
+
+        const read = await store.readCategory(category);
+        expect(ids(read)).toEqual([x0.id, y0.id, x1.id, y1.id]);
+        expect(read.map((e) => [e.stream, e.revision])).toEqual([
+          [`${category}-x`, 0],
+          [`${category}-y`, 0],
+          [`${category}-x`, 1],
+          [`${category}-y`, 1],
+        ]);
+        expect(await store.readCategory(`${category}none`)).toEqual([]);
+        await expect(store.readCategory('with-dash')).rejects.toBeInstanceOf(RangeError);
+      });
+
       it('reports the position of the last event as the head of the log', async () => {
         const stream = newStream('head');
         const result = await store.append(stream, events(3), 'no-stream');

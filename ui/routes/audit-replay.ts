@@ -8,6 +8,7 @@ import { allProjections } from '../../projections';
 import { rebuildAsOf } from '../../projections/as-of';
 import { openReadModelDb } from '../../projections/db';
 import { dumpModel } from '../../projections/model-dump';
+import { shareTheThread } from '../../api/shared-thread';
 import { actorOf, csrfOf, sendPage, type UiContext } from '../context';
 import { selectField, textField, type FormErrors } from '../forms';
 import { html, type SafeHtml } from '../html';
@@ -51,7 +52,7 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
       if (projection && Object.keys(errors).length === 0) {
         const db = openReadModelDb(':memory:');
         try {
-          const rebuilt = await rebuildAsOf(audit.store, [projection], db, { asOf: instant });
+          const rebuilt = await rebuildAsOf(audit.store, [projection], db, { asOf: instant, ...shareTheThread() });
           const dump = dumpModel(db, projection);
           result = html`<h2>${projection.name} as of ${instant ?? 'now'}</h2>
             <p>Rebuilt from the ${rebuilt.events} events recorded ${instant ? `up to ${instant}` : 'so far'}, in a separate database; the live read model is untouched.</p>
@@ -82,7 +83,7 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
 
   app.get('/audit/verification', async (request, reply) => {
     const { actor, audit } = requireAuditor(ctx, request);
-    const result = await verifyStore(audit.store, { trustedKeys: audit.trustedKeys });
+    const result = await verifyStore(audit.store, { trustedKeys: audit.trustedKeys, ...shareTheThread() });
     const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0;
     return sendPage(
       reply,

@@ -1,0 +1,184 @@
+/**
+ * What grows with history on the audit and revocation paths, at 1×, 5× and 20× the same log: the
+ * revocation transition's lookup of open procurements (the PSE register fixed, other cases growing),
+ * the old whole-log scan beside the category read; verification from the start beside verification from
+ * the last verified checkpoint (a fixed tail after it); and the event-loop delay p99 while an as-of
+ * replay from position 0 runs on this thread, sliced as the API runs it, beside the idle baseline and the
+ * unsliced replay of the same run; and an as-of view of now from position 0 beside one from the nearest
+ * read-model snapshot (taken every 5 000 events). Figures on a shared machine are indicative; compare within a row.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { buildCaseEvents } from '../activities/event-activities';
+import { createTransitionActivities } from '../activities/transition-activities';
+import { shareTheThread } from '../api/shared-thread';
+import { hostingRuleFor } from '../domain/procurement/hosting-rules';
+import { reason, type ProcurementAnswer } from '../domain/procurement/answer';
+import type { PseCommand } from '../domain/pse/commands';
+import { decidePse } from '../domain/pse/decide';
+import { evolvePse } from '../domain/pse/evolve';
+import type { PseEvent } from '../domain/pse/events';
+import type { PseState } from '../domain/pse/state';
+import type { Actor } from '../domain/shared/actor';
+import { categoryOf, streamName } from '../eventstore/envelope';
+import { Checkpointer } from '../eventstore/integrity/checkpoint';
+import { HashChainedEventStore } from '../eventstore/integrity/hash-chain';
+import { loadAuditSigner } from '../eventstore/integrity/signing';
+import { openVerificationProgress } from '../eventstore/integrity/verification-progress';
+import { verifyStore } from '../eventstore/integrity/verify-store';
+import type { EventStore } from '../eventstore/port';
+import { readLogPages } from '../eventstore/read-log';
+import { decode } from '../eventstore/registry';
+import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
+import { rebuildAsOf } from '../projections/as-of';
+import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots } from '../projections/as-of-snapshots';
+import { openReadModelDb } from '../projections/db';
+import { nocRegisterProjection } from '../projections/noc/register';
+import { generateNocHistories } from './fixtures';
+import { registerBench, type BenchContext } from './registry';
+
+const BASE_EVENTS = 5_000;
+const TAIL_EVENTS = 500;
+const ENTITIES = 20;
+const PROCUREMENTS_EACH = 5;
+const OFFERING = 'off-bench';
+const AT = '2025-03-03T09:00:00.000Z';
+const ADMIN: Actor = { userId: 'u-bench-admin', name: 'Bench admin', role: 'admin', jurisdiction: 'federal' };
+
+function allowed(pseId: string): ProcurementAnswer {
+  return {
+    decision: 'allowed',
+    query: { pseId, offeringId: OFFERING, dataClass: 'public' },
+    rule: hostingRuleFor('public'),
+    reasons: [reason('HOSTING_RULE_MET', 'met'), reason('CSP_REGISTERED', 'registered')],
+    evaluatedAt: AT,
+  };
+}
+
+/** The register: entities with procurements on the offering, one in three of them ended. */
+async function writeRegister(store: EventStore): Promise<void> {
+  for (let e = 0; e < ENTITIES; e++) {
+    const pseId = `pse-bench-${e}`;
+    const stream = streamName('pse', pseId);
+    const officer: Actor = { userId: `u-${pseId}`, name: 'Officer', role: 'pse', jurisdiction: 'federal', organisationId: pseId };
+    const commands: PseCommand[] = [{ type: 'RegisterPse', actor: ADMIN, data: { pseId, name: pseId, ministry: 'Ministry of Benches', jurisdiction: 'federal' } }];
+    for (let p = 0; p < PROCUREMENTS_EACH; p++) {
+      commands.push({ type: 'RecordProcurement', actor: officer, data: { procurementId: `p-${p}`, offeringId: OFFERING, dataClass: 'public', system: 'Portal', check: allowed(pseId) } });
+      if (p % 3 === 0) commands.push({ type: 'EndProcurement', actor: officer, data: { procurementId: `p-${p}`, reason: 'Migrated' } });
+    }
+    let state: PseState = { status: 'none' };
+    let revision = -1;
+    for (const command of commands) {
+      const events: PseEvent[] = decidePse(command, state, { now: AT });
+      const envelopes = buildCaseEvents({ stream, expectedRevision: revision, events, actor: command.actor, occurredAt: AT, correlationId: `pse:${pseId}`, causationId: command.type, policyVersion: 'bench' });
+      await store.append(stream, envelopes, revision < 0 ? 'no-stream' : revision);
+      state = events.reduce(evolvePse, state);
+      revision += events.length;
+    }
+  }
+}
+
+/** The lookup as it was: every event of the log read, PSE streams folded. */
+async function openByWholeLog(store: EventStore): Promise<number> {
+  const entries = new Map<string, PseState>();
+  for await (const page of readLogPages(store, { pageSize: 1000 })) {
+    for (const recorded of page) {
+      if (categoryOf(recorded.stream) !== 'pse') continue;
+      const id = recorded.stream.slice('pse-'.length);
+      entries.set(id, evolvePse(entries.get(id) ?? { status: 'none' }, { type: recorded.type, data: decode(recorded).data } as PseEvent));
+    }
+  }
+  let open = 0;
+  for (const entry of entries.values()) if (entry.status !== 'none') open += Object.values(entry.procurements).filter((p) => p.status === 'active' && p.offeringId === OFFERING).length;
+  return open;
+}
+
+async function appendNocs(store: EventStore, count: number, firstIndex: number): Promise<void> {
+  for (const batch of generateNocHistories(count, { firstIndex, seed: firstIndex + 1 })) await store.append(batch.stream, batch.events, 'no-stream');
+}
+
+async function millis(fn: () => Promise<unknown>, repeat = 1): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < repeat; i++) await fn();
+  return (performance.now() - started) / repeat;
+}
+
+/** Event-loop delay p99 and max (ms) while `work` runs, with a timer ticking so the loop has something to serve. */
+async function loopDelay(work: () => Promise<unknown>): Promise<{ p99: number; max: number; ms: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  const ticker = setInterval(() => undefined, 5);
+  histogram.enable();
+  // The histogram counts from its first tick: a loop held from the start would otherwise go unseen.
+  await new Promise((r) => setTimeout(r, 20));
+  const started = performance.now();
+  await work();
+  // A loop held to the end records its delay only when the timer gets its turn: let it come.
+  await new Promise((r) => setTimeout(r, 20));
+  histogram.disable();
+  const ms = performance.now() - started;
+  clearInterval(ticker);
+  return { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6, ms };
+}
+
+async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
+  const base = Math.max(500, Math.round(BASE_EVENTS * scale));
+  const signer = loadAuditSigner({ file: join(tmpDir, 'audit-bench-key.pem') });
+  const trustedKeys = { [signer.keyId]: signer.publicKeyPem };
+  log(`history multiples of ${base.toLocaleString('en-US')} NOC events; register ${ENTITIES} entities, tail after checkpoint ${TAIL_EVENTS} events`);
+  log('| history | events | open-procurement lookup: whole log | category read | verify from start | from last checkpoint | as-of now from 0 | from nearest snapshot |');
+  log('|---|---|---|---|---|---|---|---|');
+  let largest: EventStore | undefined;
+  for (const multiple of [1, 5, 20]) {
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(tmpDir, `audit-history-${multiple}.db`), synchronous: 'OFF' }));
+    await writeRegister(store);
+    await appendNocs(store, base * multiple, 0);
+    await new Checkpointer(store, signer).checkpoint('2026-01-01T01:00:00.000Z');
+    const progress = openVerificationProgress(join(tmpDir, `audit-history-${multiple}-progress.db`));
+    await verifyStore(store, { trustedKeys, progress, mode: 'incremental' });
+    await appendNocs(store, TAIL_EVENTS, 10_000_000);
+    await new Checkpointer(store, signer).checkpoint('2026-01-01T02:00:00.000Z');
+
+    const lookup = createTransitionActivities({ eventStore: store });
+    const [byScan, byCategory] = [await openByWholeLog(store), (await lookup.openProcurementsOn(OFFERING)).length];
+    if (byScan !== byCategory) throw new Error(`the lookups disagree: ${byScan} by the whole log, ${byCategory} by category`);
+    const scanMs = await millis(() => openByWholeLog(store), 3);
+    const categoryMs = await millis(() => lookup.openProcurementsOn(OFFERING), 3);
+    const fullMs = await millis(() => verifyStore(store, { trustedKeys }));
+    const incrementalMs = await millis(async () => {
+      const result = await verifyStore(store, { trustedKeys, progress, mode: 'incremental' });
+      if (result.scope.from !== 'checkpoint' || result.breaks.length > 0) throw new Error('the incremental run did not go on from the checkpoint intact');
+    });
+    progress.close();
+    const asOfMs = await millis(async () => {
+      const db = openReadModelDb(':memory:');
+      await rebuildAsOf(store, [nocRegisterProjection], db, shareTheThread());
+      db.close();
+    });
+    const snapshots = openAsOfSnapshots(join(tmpDir, `audit-history-${multiple}-snapshots.db`));
+    await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, 5_000);
+    const snapshotMs = await millis(async () => {
+      const view = await asOfFromSnapshot(store, nocRegisterProjection, snapshots, shareTheThread());
+      view.db.close();
+    });
+    snapshots.close();
+    const events = Number((await store.headPosition()).commit);
+    const f = (ms: number) => `${ms.toFixed(1)} ms`;
+    log(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${f(scanMs)} | ${f(categoryMs)} | ${f(fullMs)} | ${f(incrementalMs)} | ${f(asOfMs)} | ${f(snapshotMs)} |`);
+    if (largest) await largest.close();
+    largest = store;
+  }
+  const store = largest as EventStore;
+  const idle = await loopDelay(() => new Promise((r) => setTimeout(r, 1000)));
+  const replay = (sliced: boolean) => async () => {
+    const db = openReadModelDb(':memory:');
+    await rebuildAsOf(store, [nocRegisterProjection], db, sliced ? shareTheThread() : {});
+    db.close();
+  };
+  const sliced = await loopDelay(replay(true));
+  const unsliced = await loopDelay(replay(false));
+  const d = (x: { p99: number; max: number; ms: number }) => `p99 ${x.p99.toFixed(1)} ms, max ${x.max.toFixed(1)} ms over ${(x.ms / 1000).toFixed(1)} s`;
+  log(`event-loop delay on the 20× log (monitorEventLoopDelay): idle ${d(idle)}; during an as-of replay from 0, sliced as the API runs it, ${d(sliced)}; the same replay unsliced ${d(unsliced)}`);
+  await store.close();
+}
+
+registerBench('audit-history', auditHistoryBench);

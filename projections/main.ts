@@ -2,6 +2,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
+import { crashHookFromEnv } from './crash-hook';
 import { openReadModelDb } from './db';
 import { allProjections } from './index';
 import { maildirChannel, smtpChannel } from './mail/channels';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const logger = createLogger('projector', config.logLevel);
   const store = await createEventStore(config.eventStore, { pollMs: config.projectionPollMs });
   const db = openReadModelDb(config.readModelPath);
-  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger });
+  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger, betweenStatements: crashHookFromEnv(process.env) });
   const { smtpUrl, from, maildir } = config.mail;
   const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger, fromFirstStart: true });
   if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');

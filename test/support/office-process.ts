@@ -24,20 +24,32 @@ export function freePort(): Promise<number> {
   });
 }
 
+const outputs = new WeakMap<ChildProcess, () => string>();
+
+/** The last lines an office printed (its processes' logs), for a failing test to show. */
+export function officeOutput(office: ChildProcess | undefined): string {
+  return (office && outputs.get(office)?.()) ?? '';
+}
+
 /** Starts the supervisor and resolves once it reports the office running. */
 export function startOffice(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  // Kept short: an office that runs for minutes logs a lot, and only the end explains a failure.
+  const keep = (text: string): void => {
+    out = (out + text).slice(-20_000);
+  };
+  outputs.set(child, () => out);
   return new Promise((ok, fail) => {
-    let out = '';
     const timer = setTimeout(() => fail(new Error(`start did not report running within ${timeoutMs / 1000} s:\n${out.slice(-3000)}`)), timeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      keep(chunk.toString());
       if (out.includes('Cloud Office is running')) {
         clearTimeout(timer);
         ok(child);
       }
     });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => keep(c.toString()));
     child.on('exit', (code) => {
       clearTimeout(timer);
       fail(new Error(`start exited with ${code}:\n${out.slice(-3000)}`));

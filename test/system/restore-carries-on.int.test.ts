@@ -11,18 +11,20 @@ import { allProjections } from '../../projections';
 import { openReadModelDb } from '../../projections/db';
 import { ProjectionRunner } from '../../projections/runner';
 import { runTool, type ToolRun } from '../cli/run-tool';
-import { OfficeClient, addAccount, freePort, startOffice, stopOffice } from '../support/office-process';
+import { OfficeClient, addAccount, freePort, officeOutput, startOffice, stopOffice } from '../support/office-process';
 import { compareReadModelTables, dumpReadModelTables } from '../support/read-model-dump-compare';
 
 /**
  * Issue 14, item 5: `npm run backup` copies a working office — a NOC with its expiry timer pending, an
- * accreditation waiting for the provider's answer, and NOC requests arriving during the copy — and the
- * copy, restored into another folder and started there, carries on: the timer fires once, after its
- * instant; the waiting application takes the provider's answer and the reviewer's next step; every NOC
- * the copy holds takes its next step; `npm run verify` passes; and the read models equal a rebuild.
+ * accreditation waiting for the provider's answer with an uploaded evidence file, and NOC requests
+ * arriving during the copy — and the copy, restored into another folder and started there, carries on:
+ * the timer fires once, after its instant; the waiting application takes the provider's answer and the
+ * reviewer's next step, its file served as uploaded; every NOC the copy holds takes its next step;
+ * `npm run verify` passes; and the read models equal a rebuild.
  */
 const PASSWORD = 'restore test console password';
 const CSP_ID = 'csp-nimbus';
+const CERTIFICATE = Buffer.from('%PDF-1.7\nISO/IEC 27001 certificate IS 712345\n%%EOF\n');
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -72,6 +74,7 @@ const NOC_REQUEST = {
 
 async function ok(what: string, answer: Promise<{ status: number; body: Record<string, unknown> }>): Promise<Record<string, unknown>> {
   const res = await answer;
+  if (res.status >= 300) console.error(`${what}: ${res.status}; the office's last output:\n${officeOutput(office)}`);
   expect({ what, status: res.status < 300 ? 'ok' : res.status, body: res.status < 300 ? undefined : res.body }).toEqual({ what, status: 'ok', body: undefined });
   return res.body;
 }
@@ -128,7 +131,12 @@ it('restores a backup taken while the office works, and the restored office carr
   await ok('register the provider', client.command('POST', '/api/csps', csp, organisation));
   const offering = { offeringId: 'off-gov', name: 'Nimbus Government Cloud', serviceModels: ['IaaS'], deploymentModel: 'government', dataCentres: [{ city: 'Islamabad', country: 'PK' }] };
   await ok('add the offering', client.command('POST', `/api/csps/${CSP_ID}/offerings`, csp, offering));
-  const submitted = await ok('apply', client.command('POST', '/api/accreditations', csp, { offeringId: 'off-gov', requestedBaseline: 'baseline', evidence: [{ kind: 'iso-27001', reference: 'ISO/IEC 27001 certificate IS 712345' }] }));
+  // Its evidence names an uploaded file, which the backup copies with the data.
+  const upload = await fetch(`${client.base}/api/evidence?filename=certificate.pdf`, { method: 'POST', headers: { authorization: `Bearer ${csp}`, 'content-type': 'application/pdf' }, body: CERTIFICATE });
+  expect(upload.status).toBe(201);
+  const certificate = (await upload.json()) as { sha256: string };
+  const evidence = [{ kind: 'iso-27001', reference: 'ISO/IEC 27001 certificate IS 712345', files: [certificate] }];
+  const submitted = await ok('apply', client.command('POST', '/api/accreditations', csp, { offeringId: 'off-gov', requestedBaseline: 'baseline', evidence }));
   const applicationId = (submitted.state as { application: { applicationId: string } }).application.applicationId;
   await ok('start screening', client.command('POST', `/api/accreditations/${applicationId}/start-screening`, rev, {}));
   const waiting = await ok('ask the provider', client.command('POST', `/api/accreditations/${applicationId}/request-information`, rev, { questions: 'Which data centre hosts the backups?' }));
@@ -146,6 +154,7 @@ it('restores a backup taken while the office works, and the restored office carr
   const backupRun: ToolRun = await backup;
   expect(backupRun.stderr).toBe('');
   expect(backupRun.code).toBe(0);
+  expect(backupRun.stdout.toString()).toContain('evidence: 1 files');
   await stopOffice(office);
   office = undefined;
 
@@ -164,6 +173,9 @@ it('restores a backup taken while the office works, and the restored office carr
   const [csp2, rev2, pse2] = [await client.login('csp1'), await client.login('rev1'), await client.login('pse1')];
   const answered = await ok('answer the reviewer', client.command('POST', `/api/accreditations/${applicationId}/provide-information`, csp2, { answer: 'Both data centres are in Pakistan; backups stay in Karachi.' }));
   expect((answered.state as { status: string }).status).toBe('screening');
+  const file = await fetch(`${client.base}/api/evidence/${certificate.sha256}`, { headers: { authorization: `Bearer ${rev2}` } });
+  expect(file.status).toBe(200);
+  expect(Buffer.from(await file.arrayBuffer())).toEqual(CERTIFICATE);
   const screened = await ok('complete screening', client.command('POST', `/api/accreditations/${applicationId}/complete-screening`, rev2, { notes: 'Complete' }));
   expect((screened.state as { status: string }).status).toBe('assessment');
 
@@ -193,6 +205,7 @@ it('restores a backup taken while the office works, and the restored office carr
   office = undefined;
   const verify = await runTool('cli/verify.ts', [], restoredEnv);
   expect(verify.stdout.toString()).toContain('history intact');
+  expect(verify.stdout.toString()).toContain('1 evidence files checked against their hashes');
   expect(verify.code).toBe(0);
   expect(await rebuildMismatches(restored())).toEqual([]);
 }, 15 * 60_000);

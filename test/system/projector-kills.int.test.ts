@@ -205,6 +205,8 @@ it(`leaves, after each of ${KILLS} SIGKILLs of the projector and a restart, read
     if (timer) clearTimeout(timer);
     const hookFired = byHook && diedAlone;
     await kill(victim);
+    // Whoever ended it, it ended by SIGKILL: an exit of its own would be a failure, not a crash test.
+    expect({ ended: await victim.exited, output: (await victim.exited) === 'SIGKILL' ? '' : victim.output() }).toEqual({ ended: 'SIGKILL', output: '' });
 
     const restarted = startProjector();
     try {

@@ -221,6 +221,8 @@ it(`leaves, after each of ${KILLS} SIGKILLs of the projector and a restart, read
     expect(mismatches).toEqual([]);
     expect(mailProblems()).toEqual([]);
     cycles.push({ how: byHook ? (hookFired ? 'hook inside a batch' : 'hook did not fire; killed by the test') : 'random time', ms: Date.now() - started, events });
+    // A long chaos run says how far it has got as it goes; jest shows console output only at the end.
+    if ((k + 1) % 10 === 0) process.stderr.write(`projector kills: ${k + 1} of ${KILLS} done, 0 mismatches, log head at ${await headText()}\n`);
     if (k === KILLS - 1) {
       const counts = rowCounts(live);
       // Every read model had rows to get wrong.

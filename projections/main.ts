@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
+import { crashHookFromEnv } from './crash-hook';
 import { openReadModelDb } from './db';
 import { allProjections } from './index';
 import { maildirChannel, smtpChannel } from './mail/channels';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const logger = createLogger('projector', config.logLevel);
   const store = await createEventStore(config.eventStore, { pollMs: config.projectionPollMs });
   const db = openReadModelDb(config.readModelPath);
-  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger });
+  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger, betweenStatements: crashHookFromEnv(process.env) });
   const { smtpUrl, from, maildir } = config.mail;
   // The UI's claims (its tasklist file): a staff notice about a held case is mailed to its holder.
   const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));

@@ -25,6 +25,8 @@ export interface ProjectionRunnerOptions {
   logger?: Logger;
   /** Most events committed in one transaction. Larger batches rebuild faster and hold the write lock longer. */
   maxBatch?: number;
+  /** Called after every statement group of a batch (each apply, each checkpoint write); crash tests kill the process there. */
+  betweenStatements?: () => void;
 }
 
 export type RunnerState = 'stopped' | 'running' | 'failed';
@@ -118,6 +120,7 @@ export class ProjectionRunner {
   private readonly logger: Logger;
   private readonly maxBatch: number;
   private readonly commitTx: (batch: RecordedEvent[]) => Map<string, Position>;
+  private readonly betweenStatements: () => void;
 
   private state: RunnerState = 'stopped';
   private prepared = false;
@@ -141,6 +144,7 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.betweenStatements = options.betweenStatements ?? (() => {});
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new RangeError('maxBatch must be a whole number >= 1');
     const tx = this.db.transaction((batch: RecordedEvent[]) => this.commitInTransaction(batch));
     // IMMEDIATE: the checkpoint check and the writes happen under one write lock, so two writers
@@ -400,6 +404,7 @@ export class ProjectionRunner {
             { cause: err },
           );
         }
+        this.betweenStatements();
       }
     }
     const last = (batch[batch.length - 1] as RecordedEvent).position;
@@ -409,6 +414,7 @@ export class ProjectionRunner {
       if (!isAfter(last, this.checkpoints.get(p.name) ?? null)) continue;
       writeCheckpoint(this.db, p.name, last, p.version, now);
       advanced.set(p.name, last);
+      this.betweenStatements();
     }
     return advanced;
   }

@@ -16,25 +16,43 @@ import { openIdentityForStart } from './start-identity';
 const config = loadConfig();
 const PIDS = join(config.dataDir, 'pids.json');
 const children = new Map<string, ChildProcess>();
+/** Temporal's TaskQueueKind.NORMAL and TaskQueueType.WORKFLOW (api/enums/v1/task_queue.proto). */
+const TASK_QUEUE_KIND_NORMAL = 1;
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
 let stopping = false;
 
 function log(message: string): void {
   process.stdout.write(`[start] ${message}\n`);
 }
 
-/** A kill -9 of an earlier supervisor leaves its Temporal server running: end it before starting anew. */
-function killLeftovers(): void {
+/**
+ * A kill -9 of an earlier supervisor leaves its Temporal server and children running: end them, and
+ * wait until they are gone, before starting anew (a server still ending holds its ports).
+ */
+async function killLeftovers(): Promise<void> {
   if (!existsSync(PIDS)) return;
   const pids = JSON.parse(readFileSync(PIDS, 'utf8')) as Record<string, number>;
+  const ending: number[] = [];
   for (const [name, pid] of Object.entries(pids)) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (cmdline.includes('temporal') || cmdline.includes(PROJECT_ROOT)) {
         process.kill(pid, 'SIGTERM');
+        ending.push(pid);
         log(`ended ${name} (pid ${pid}) left over from an earlier run`);
       }
     } catch {
       // Gone already.
+    }
+  }
+  const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+  const deadline = Date.now() + 15_000;
+  while (ending.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of ending.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // It ended after all.
     }
   }
   unlinkSync(PIDS);
@@ -127,6 +145,25 @@ async function temporalReady(cfg: AppConfig): Promise<boolean> {
   }
 }
 
+/**
+ * Whether a worker polls the task queue for workflow tasks. Until one does, a command to a case finds
+ * no one to run it (Temporal answers "no poller seen"), and bundling the workflows can take the worker
+ * half a minute on a busy machine.
+ */
+async function workerPolling(cfg: AppConfig): Promise<boolean> {
+  const connection = await Connection.connect({ ...temporalConnectionOptions(cfg.temporal), connectTimeout: 1000 });
+  try {
+    const res = await connection.workflowService.describeTaskQueue({
+      namespace: cfg.temporal.namespace,
+      taskQueue: { name: cfg.temporal.taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (res.pollers ?? []).length > 0;
+  } finally {
+    await connection.close();
+  }
+}
+
 async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -149,7 +186,7 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  killLeftovers();
+  await killLeftovers();
 
   if (externalTemporal()) {
     log(`using the Temporal server at ${config.temporal.address}`);
@@ -165,6 +202,7 @@ async function main(): Promise<void> {
 
   const api = `http://${config.api.host}:${config.api.port}`;
   await waitFor('the API', async () => (await fetch(`${api}/healthz`)).status === 200, 120_000);
+  await waitFor('the worker', () => workerPolling(config), 180_000);
   log('Cloud Office is running');
   log(`  API and pages:  ${api}  (health: ${api}/healthz, OpenAPI: ${api}/openapi.json)`);
   if (!externalTemporal()) log(`  Temporal UI:    http://127.0.0.1:${config.temporal.uiPort}  (namespace ${config.temporal.namespace})`);

@@ -1,0 +1,135 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { totpCode } from '../../identity';
+
+/**
+ * The whole office as an operator runs it (`npm start`: scripts/start.ts supervising the Temporal dev
+ * server, the worker, the projector and the API), driven over HTTP as its people would: for system
+ * tests that stop, kill or move an office between runs.
+ */
+export const ROOT = resolve(__dirname, '..', '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+const outputs = new WeakMap<ChildProcess, () => string>();
+
+/** The last lines an office printed (its processes' logs), for a failing test to show. */
+export function officeOutput(office: ChildProcess | undefined): string {
+  return (office && outputs.get(office)?.()) ?? '';
+}
+
+/** Starts the supervisor and resolves once it reports the office running. */
+export function startOffice(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  // Kept short: an office that runs for minutes logs a lot, and only the end explains a failure.
+  const keep = (text: string): void => {
+    out = (out + text).slice(-20_000);
+  };
+  outputs.set(child, () => out);
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`start did not report running within ${timeoutMs / 1000} s:\n${out.slice(-3000)}`)), timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      keep(chunk.toString());
+      if (out.includes('Cloud Office is running')) {
+        clearTimeout(timer);
+        ok(child);
+      }
+    });
+    child.stderr?.on('data', (c: Buffer) => keep(c.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`start exited with ${code}:\n${out.slice(-3000)}`));
+    });
+  });
+}
+
+/** Ctrl-C, as an operator stops it: every process ends cleanly. */
+export async function stopOffice(supervisor: ChildProcess | undefined): Promise<void> {
+  if (!supervisor || supervisor.exitCode !== null || supervisor.signalCode !== null) return;
+  const exited = new Promise((r) => supervisor.once('exit', r));
+  supervisor.kill('SIGINT');
+  await exited;
+}
+
+/** Adds an account with the console's CLI (identity/cli.ts), as `npm run accounts -- add` does. */
+export async function addAccount(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<void> {
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'identity/cli.ts', 'add', ...args], { cwd: ROOT, env });
+}
+
+export interface ApiAnswer {
+  status: number;
+  // Loosely typed on purpose: the system tests read a few fields of many response shapes.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: Record<string, any>;
+}
+
+/**
+ * An HTTP client of one office. Each account's first sign-in enrols an authenticator with the console's
+ * one-time password and chooses its own; later ones use a recovery code, so no two sign-ins wait for a
+ * new time step. `base` may change (the same people on a restored office, with their restored accounts).
+ */
+export class OfficeClient {
+  private readonly recoveryCodes = new Map<string, string[]>();
+  constructor(
+    public base: string,
+    private readonly consolePassword: string,
+    private readonly ownPassword = 'the person’s own long password',
+  ) {}
+
+  async call(method: string, path: string, token?: string, body?: unknown, idempotencyKey?: string): Promise<ApiAnswer> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as ApiAnswer['body']) : {} };
+  }
+
+  /**
+   * A command as a careful client sends it: under one Idempotency-Key, sent again while the office
+   * answers 503 (a process that has not recorded its first step yet, a worker still starting).
+   */
+  async command(method: string, path: string, token: string, body: unknown, attempts = 60): Promise<ApiAnswer> {
+    const key = randomUUID();
+    let res = await this.call(method, path, token, body, key);
+    for (let i = 1; i < attempts && res.status === 503; i++) {
+      await sleep(500);
+      res = await this.call(method, path, token, body, key);
+    }
+    return res;
+  }
+
+  async login(username: string): Promise<string> {
+    const recovery = this.recoveryCodes.get(username)?.shift();
+    if (recovery) {
+      const res = await this.call('POST', '/api/auth/login', undefined, { username, password: this.ownPassword, code: recovery });
+      if (res.status !== 200) throw new Error(`${username} could not sign in: ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
+    }
+    const enrolled = await this.call('POST', '/api/auth/mfa/enrolment', undefined, { username, password: this.consolePassword, newPassword: this.ownPassword });
+    if (enrolled.status >= 300) throw new Error(`${username} could not enrol: ${JSON.stringify(enrolled.body)}`);
+    const session = await this.call('POST', '/api/auth/login', undefined, { username, password: this.ownPassword, code: totpCode(enrolled.body.secret as string, new Date()) });
+    if (session.status !== 200) throw new Error(`${username} could not sign in: ${JSON.stringify(session.body)}`);
+    this.recoveryCodes.set(username, session.body.recoveryCodes as string[]);
+    return session.body.token as string;
+  }
+}

@@ -1,0 +1,211 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { allProjections } from '../../projections';
+import { openReadModelDb } from '../../projections/db';
+import { ProjectionRunner } from '../../projections/runner';
+import { runTool, type ToolRun } from '../cli/run-tool';
+import { OfficeClient, addAccount, freePort, officeOutput, startOffice, stopOffice } from '../support/office-process';
+import { compareReadModelTables, dumpReadModelTables } from '../support/read-model-dump-compare';
+
+/**
+ * Issue 14, item 5: `npm run backup` copies a working office — a NOC with its expiry timer pending, an
+ * accreditation waiting for the provider's answer with an uploaded evidence file, and NOC requests
+ * arriving during the copy — and the copy, restored into another folder and started there, carries on:
+ * the timer fires once, after its instant; the waiting application takes the provider's answer and the
+ * reviewer's next step, its file served as uploaded; every NOC the copy holds takes its next step;
+ * `npm run verify` passes; and the read models equal a rebuild.
+ */
+const PASSWORD = 'restore test console password';
+const CSP_ID = 'csp-nimbus';
+const CERTIFICATE = Buffer.from('%PDF-1.7\nISO/IEC 27001 certificate IS 712345\n%%EOF\n');
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let restoredEnv: NodeJS.ProcessEnv;
+let office: ChildProcess | undefined;
+let client: OfficeClient;
+
+const data = (): string => join(dir, 'data');
+const restored = (): string => join(dir, 'restored');
+const backupDir = (): string => join(dir, 'backup');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'restore-carries-on-'));
+  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  env = {
+    ...process.env,
+    DATA_DIR: data(),
+    // The keys live outside the data, as the backup expects; the restored office is pointed at the same ones.
+    AUDIT_SIGNING_KEY_FILE: join(dir, 'keys', 'audit-signing-key.pem'),
+    API_PORT: String(apiPort),
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TEMPORAL_UI_PORT: String(uiPort),
+    LOG_LEVEL: 'warn',
+  };
+  restoredEnv = { ...env, DATA_DIR: restored() };
+  client = new OfficeClient(`http://127.0.0.1:${apiPort}`, PASSWORD);
+  await addAccount(env, ['--username', 'adm1', '--role', 'admin', '--jurisdiction', 'federal', '--password', PASSWORD]);
+  await addAccount(env, ['--username', 'pse1', '--role', 'pse', '--jurisdiction', 'federal', '--organisation', 'pse-fbr', '--password', PASSWORD]);
+  await addAccount(env, ['--username', 'rev1', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', PASSWORD]);
+  await addAccount(env, ['--username', 'dir1', '--role', 'director', '--jurisdiction', 'federal', '--password', PASSWORD]);
+  await addAccount(env, ['--username', 'csp1', '--role', 'csp', '--jurisdiction', 'federal', '--organisation', CSP_ID, '--password', PASSWORD]);
+}, 120_000);
+
+afterAll(async () => {
+  await stopOffice(office);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const NOC_REQUEST = {
+  deviation: 'other',
+  description: 'Temporary hosting exemption',
+  justification: 'Contract transition',
+  dataClass: 'public',
+  systems: ['tax-portal'],
+  requestedMonths: 1,
+};
+
+async function ok(what: string, answer: Promise<{ status: number; body: Record<string, unknown> }>): Promise<Record<string, unknown>> {
+  const res = await answer;
+  if (res.status >= 300) console.error(`${what}: ${res.status}; the office's last output:\n${officeOutput(office)}`);
+  expect({ what, status: res.status < 300 ? 'ok' : res.status, body: res.status < 300 ? undefined : res.body }).toEqual({ what, status: 'ok', body: undefined });
+  return res.body;
+}
+
+/** A clean rebuild of a data folder's log compared, table by table and row by row, with its read models caught up. */
+async function rebuildMismatches(folder: string) {
+  const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(folder, 'events.db') }));
+  const live = openReadModelDb(join(folder, 'readmodels.db'));
+  const clean = openReadModelDb(':memory:');
+  const runners = [live, clean].map((db) => new ProjectionRunner({ store, db, projections: allProjections(), logger: pino({ level: 'silent' }) }));
+  try {
+    for (const runner of runners) {
+      await runner.start();
+      await runner.waitFor(await store.headPosition(), 60_000);
+    }
+    return compareReadModelTables(dumpReadModelTables(live), dumpReadModelTables(clean));
+  } finally {
+    for (const runner of runners) await runner.stop();
+    live.close();
+    clean.close();
+    await store.close();
+  }
+}
+
+function nocIdsIn(folder: string): string[] {
+  const db = new Database(join(folder, 'events.db'), { readonly: true });
+  try {
+    return (db.prepare("SELECT json_extract(data, '$.nocId') AS id FROM events WHERE type = 'NocRequested' ORDER BY global_position").all() as { id: string }[]).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
+
+it('restores a backup taken while the office works, and the restored office carries on every open process and timer', async () => {
+  const firstStart = Date.now();
+  office = await startOffice(env);
+  const startSeconds = (Date.now() - firstStart) / 1000;
+  const adm = await client.login('adm1');
+  const pending = (await client.call('GET', '/api/accounts/grants/pending', adm)).body.items as { username: string; grant: { grantId: string } }[];
+  const grant = pending.find((item) => item.username === 'dir1');
+  await ok('approve the director', client.command('POST', `/api/accounts/dir1/grants/${grant?.grant.grantId}/approve`, adm, {}));
+  await ok('register the entity', client.command('POST', '/api/pses', adm, { pseId: 'pse-fbr', name: 'Federal Board of Revenue', ministry: 'Finance', jurisdiction: 'federal' }));
+  const [pse, rev, dir1, csp] = [await client.login('pse1'), await client.login('rev1'), await client.login('dir1'), await client.login('csp1')];
+
+  // A NOC in force whose expiry lies beyond the backup, the stop, the restore and a second start.
+  const nocId = ((await ok('request the NOC', client.command('POST', '/api/nocs', pse, NOC_REQUEST))).state as { request: { nocId: string } }).request.nocId;
+  await ok('start the review', client.command('POST', `/api/nocs/${nocId}/start-review`, rev, {}));
+  await ok('recommend', client.command('POST', `/api/nocs/${nocId}/recommend`, rev, { recommendation: 'approve', reasons: 'Fine' }));
+  const validUntil = new Date(Date.now() + (2 * startSeconds + 90) * 1000).toISOString();
+  await ok('decide', client.command('POST', `/api/nocs/${nocId}/decide`, dir1, { decision: 'approve', reasons: 'Fine', validUntil }));
+
+  // An application waiting for the provider's answer (its own lapse timer running).
+  const organisation = { cspId: CSP_ID, name: 'Nimbus Cloud (Pvt) Ltd', registrationNumber: '0123456', contact: { name: 'Ayesha Khan', email: 'compliance@nimbus.example.pk' } };
+  await ok('register the provider', client.command('POST', '/api/csps', csp, organisation));
+  const offering = { offeringId: 'off-gov', name: 'Nimbus Government Cloud', serviceModels: ['IaaS'], deploymentModel: 'government', dataCentres: [{ city: 'Islamabad', country: 'PK' }] };
+  await ok('add the offering', client.command('POST', `/api/csps/${CSP_ID}/offerings`, csp, offering));
+  // Its evidence names an uploaded file, which the backup copies with the data.
+  const upload = await fetch(`${client.base}/api/evidence?filename=certificate.pdf`, { method: 'POST', headers: { authorization: `Bearer ${csp}`, 'content-type': 'application/pdf' }, body: CERTIFICATE });
+  expect(upload.status).toBe(201);
+  const certificate = (await upload.json()) as { sha256: string };
+  const evidence = [{ kind: 'iso-27001', reference: 'ISO/IEC 27001 certificate IS 712345', files: [certificate] }];
+  const submitted = await ok('apply', client.command('POST', '/api/accreditations', csp, { offeringId: 'off-gov', requestedBaseline: 'baseline', evidence }));
+  const applicationId = (submitted.state as { application: { applicationId: string } }).application.applicationId;
+  await ok('start screening', client.command('POST', `/api/accreditations/${applicationId}/start-screening`, rev, {}));
+  const waiting = await ok('ask the provider', client.command('POST', `/api/accreditations/${applicationId}/request-information`, rev, { questions: 'Which data centre hosts the backups?' }));
+  expect((waiting.state as { status: string }).status).toBe('awaiting-applicant');
+
+  // The backup runs while entities keep requesting NOCs.
+  const backup = runTool('cli/backup.ts', ['--to', backupDir()], env);
+  let backupDone = false;
+  void backup.then(() => (backupDone = true));
+  let requestedDuring = 0;
+  while (!backupDone) {
+    await ok('request a NOC during the backup', client.command('POST', '/api/nocs', pse, { ...NOC_REQUEST, systems: [`system-${requestedDuring}`] }));
+    requestedDuring += 1;
+  }
+  const backupRun: ToolRun = await backup;
+  expect(backupRun.stderr).toBe('');
+  expect(backupRun.code).toBe(0);
+  expect(backupRun.stdout.toString()).toContain('evidence: 1 files');
+  await stopOffice(office);
+  office = undefined;
+
+  const restoreRun = await runTool('cli/restore.ts', ['--from', backupDir(), '--to', restored()], restoredEnv);
+  expect(restoreRun.stderr).toBe('');
+  expect(restoreRun.code).toBe(0);
+  const secondStart = Date.now();
+  office = await startOffice(restoredEnv);
+  console.log(
+    `backup while ${requestedDuring} NOCs were requested:\n${backupRun.stdout.toString()}${restoreRun.stdout.toString()}` +
+      `office start: ${startSeconds.toFixed(1)} s first, ${((Date.now() - secondStart) / 1000).toFixed(1)} s on the restored folder`,
+  );
+  expect(Date.now()).toBeLessThan(Date.parse(validUntil));
+
+  // The waiting application takes the provider's answer, then the reviewer's next step.
+  const [csp2, rev2, pse2] = [await client.login('csp1'), await client.login('rev1'), await client.login('pse1')];
+  const answered = await ok('answer the reviewer', client.command('POST', `/api/accreditations/${applicationId}/provide-information`, csp2, { answer: 'Both data centres are in Pakistan; backups stay in Karachi.' }));
+  expect((answered.state as { status: string }).status).toBe('screening');
+  const file = await fetch(`${client.base}/api/evidence/${certificate.sha256}`, { headers: { authorization: `Bearer ${rev2}` } });
+  expect(file.status).toBe(200);
+  expect(Buffer.from(await file.arrayBuffer())).toEqual(CERTIFICATE);
+  const screened = await ok('complete screening', client.command('POST', `/api/accreditations/${applicationId}/complete-screening`, rev2, { notes: 'Complete' }));
+  expect((screened.state as { status: string }).status).toBe('assessment');
+
+  // Every NOC request the copy holds is a live process: each takes its review (or its withdrawal).
+  const copied = nocIdsIn(restored()).filter((id) => id !== nocId);
+  expect(copied.length).toBeGreaterThan(0);
+  for (const id of copied) await ok(`start the review of ${id}`, client.command('POST', `/api/nocs/${id}/start-review`, rev2, {}));
+
+  // The expiry timer fires after its instant, once.
+  const deadline = Date.parse(validUntil) + 60_000;
+  let history: { type: string; metadata: { occurredAt: string } }[] = [];
+  while (Date.now() < deadline) {
+    const res = await client.call('GET', `/api/nocs/${nocId}`, pse2);
+    history = res.body.history;
+    if (res.body.register?.status === 'expired') break;
+    await sleep(500);
+  }
+  expect(history.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended', 'NocApproved', 'NocExpired']);
+  const expiredAt = Date.parse((history[4] as { metadata: { occurredAt: string } }).metadata.occurredAt);
+  expect(expiredAt).toBeGreaterThanOrEqual(Date.parse(validUntil));
+  console.log(`the restored office expired the NOC ${((expiredAt - Date.parse(validUntil)) / 1000).toFixed(1)} s after its validUntil`);
+  await sleep(3_000);
+  const after = await client.call('GET', `/api/nocs/${nocId}`, pse2);
+  expect((after.body.history as { type: string }[]).filter((e) => e.type === 'NocExpired')).toHaveLength(1);
+
+  await stopOffice(office);
+  office = undefined;
+  const verify = await runTool('cli/verify.ts', [], restoredEnv);
+  expect(verify.stdout.toString()).toContain('history intact');
+  expect(verify.stdout.toString()).toContain('1 evidence files checked against their hashes');
+  expect(verify.code).toBe(0);
+  expect(await rebuildMismatches(restored())).toEqual([]);
+}, 15 * 60_000);

@@ -35,7 +35,7 @@ const NOCS = Number(process.env.CRASH_NOCS ?? 6);
 const ACCREDITATIONS = Number(process.env.CRASH_ACCREDITATIONS ?? 2);
 const SERVER_RESTARTS = Number(process.env.CRASH_SERVER_RESTARTS ?? 1);
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 8);
-const CRASH_AT = process.env.CRASH_AT ?? 'before-append:0.04,after-append:0.04,continue-as-new:0.25';
+const CRASH_AT = process.env.CRASH_AT ?? 'before-append:0.03,after-append:0.03,continue-as-new:0.1';
 /** How long a worker runs (polling) before the test SIGKILLs it: uniformly between these, in seconds. */
 const KILL_AFTER_S = [2, 10] as const;
 /** How long an approved NOC stays valid: its expiry timer is pending through the crashes. */
@@ -217,8 +217,9 @@ async function chaos(done: () => boolean, total: number, completedSoFar: () => n
   const lifetime = (): number => 1000 * (KILL_AFTER_S[0] + Math.random() * (KILL_AFTER_S[1] - KILL_AFTER_S[0]));
   let runFor = lifetime();
   while (!done()) {
-    const due = (system.temporalRestarts + 1) / (SERVER_RESTARTS + 1);
-    if (system.temporalRestarts < SERVER_RESTARTS && completedSoFar() >= Math.floor(due * total) && pendingExpiries > 0 && api.inFlight > 0) {
+    // Restarts spread over the run: the next is due once its share of the lifecycles has completed.
+    const due = Math.floor((system.temporalRestarts / SERVER_RESTARTS) * total);
+    if (system.temporalRestarts < SERVER_RESTARTS && completedSoFar() >= due && pendingExpiries > 0 && api.inFlight > 0) {
       restartsUnder.push({ pendingExpiries, commandsInFlight: api.inFlight });
       await system.restartTemporal();
     }

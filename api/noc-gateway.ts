@@ -55,6 +55,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** gRPC status codes that mean "the server is not answering now", as opposed to "the call was wrong". */
 const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
 
+/**
+ * The server refuses a query or an update while the case's last workflow task failed or timed out —
+ * a worker died in the middle of it — until a worker runs the task again: a passing state, as a
+ * dead worker is, not an error of the engine (the crash tests meet it at every worker kill).
+ */
+function taskBeingRetried(err: unknown, code: number | undefined): boolean {
+  if (code !== 9 /* FAILED_PRECONDITION */) return false;
+  const candidate = err instanceof ServiceError ? err.cause : err;
+  const details = isGrpcServiceError(candidate) ? candidate.details : '';
+  return /Workflow Task in failed state/i.test(details);
+}
+
 /** The client sees the code and a plain message; the log keeps what really happened. */
 function withCause(error: DomainError, cause: unknown): DomainError {
   Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
@@ -107,7 +119,7 @@ export function mapTemporalError(err: unknown): DomainError {
   }
   if (err instanceof WorkflowNotFoundError) return new DomainError('NOT_FOUND', `No such ${caseOf(err.workflowId)}`);
   const code = grpcCode(err);
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code))) {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) || taskBeingRetried(err, code)) {
     return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);
   }
   return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);

@@ -55,8 +55,11 @@ export class RetryingClient<W extends string> {
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
-  /** A command, resent with the same Idempotency-Key until it is answered other than by a fault. */
-  async command(method: string, path: string, who: W, body: unknown): Promise<Reply> {
+  /**
+   * A command, resent with the same Idempotency-Key until it is answered other than by a fault; with
+   * the key (the command's id) and how often it was resent.
+   */
+  async command(method: string, path: string, who: W, body: unknown): Promise<Reply & { idempotencyKey: string; resends: number }> {
     const key = randomUUID();
     const giveUp = Date.now() + this.patienceMs;
     this.figures.commands += 1;
@@ -67,7 +70,7 @@ export class RetryingClient<W extends string> {
         let last: string;
         try {
           const reply = await this.once(method, path, who, body, { 'idempotency-key': key });
-          if (reply.status < 500 && reply.status !== 429) return reply;
+          if (reply.status < 500 && reply.status !== 429) return { ...reply, idempotencyKey: key, resends: attempt };
           last = `${reply.status} ${JSON.stringify(reply.body)}`;
         } catch (err) {
           last = (err as Error).message;

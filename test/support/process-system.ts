@@ -101,9 +101,10 @@ export class ProcessSystem {
   /** SIGKILL to the worker, wherever it is; answers whether one was running. */
   killWorker(): boolean {
     const worker = this.children.get('worker');
-    if (!worker || worker.exitCode !== null || worker.signalCode !== null) return false;
-    worker.kill('SIGKILL');
-    return true;
+    // One that was already sent a signal, or killed itself at a crash point, is dying: not killed twice.
+    if (!worker || worker.killed || worker.exitCode !== null || worker.signalCode !== null) return false;
+    this.workerRunningSince = undefined;
+    return worker.kill('SIGKILL');
   }
 
   /** Stops the dev server (SIGTERM) and starts it again on the same database file. */

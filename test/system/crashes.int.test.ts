@@ -341,6 +341,7 @@ it('completes every lifecycle through worker SIGKILLs and dev server restarts, e
       accreditations: ACCREDITATIONS,
       workerKills: system.workerKilled,
       workerKillsByTest: testKills,
+      // A test kill can land on a worker already dying at a crash point: the two may add up to more than workerKills.
       workerKillsAtCrashPoints: Object.entries(system.crashPointsHit()).map(([point, n]) => `${point}:${n}`).join(',') || 'none',
       runsContinuedAsNew: continuedAsNew,
       workerStarts: system.workerStarts,

@@ -124,7 +124,7 @@ async function bundleWorkflows(on: ProcessSystem, file: string): Promise<void> {
  * events in the log (checked at the end): the command was acted on once, not lost.
  */
 const takenOnResend: string[] = [];
-/** NOC decisions made again because, resent for longer than the validity they chose, they came too late. */
+/** NOC decisions made again because they reached the process later than the validity they chose. */
 let decisionsRetaken = 0;
 
 const codeOf = (body: Record<string, unknown>): string | undefined => (body.error as { code?: string } | undefined)?.code;
@@ -145,7 +145,8 @@ async function approve(nocId: string): Promise<void> {
   for (;;) {
     const validUntil = new Date(Date.now() + NOC_VALID_S * 1000).toISOString();
     const reply = await api.command('POST', `/api/nocs/${nocId}/decide`, 'director', { decision: 'approve', reasons: 'Agreed', validUntil });
-    if (reply.resends > 0 && codeOf(reply.body) === 'NOC_INVALID_VALIDITY') {
+    // Waiting for a worker (even without a resend) can outlast the validity chosen: a director chooses anew.
+    if (codeOf(reply.body) === 'NOC_INVALID_VALIDITY') {
       decisionsRetaken += 1;
       continue;
     }

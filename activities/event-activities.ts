@@ -6,6 +6,7 @@ import { DomainError } from '../domain/shared/errors';
 import { eventId } from '../eventstore/envelope';
 import { WrongExpectedRevisionError, positionToString, type EventStore, type EventToAppend } from '../eventstore/port';
 import { currentVersion, validateForWrite } from '../eventstore/registry';
+import type { CrashPoints } from '../worker/crash-points';
 
 export interface AppendCaseEventsInput {
   stream: string;
@@ -29,6 +30,8 @@ export interface AppendCaseEventsResult {
 export interface EventActivityDeps {
   eventStore: EventStore;
   logger: Logger;
+  /** TEST ONLY: crashes the worker around the append (worker/crash-points.ts); absent in production. */
+  crashPoints?: Pick<CrashPoints, 'maybeCrash'>;
 }
 
 /** Envelopes for a step's events; ids come from stream and revision, so a retry produces the same ids. */
@@ -59,7 +62,7 @@ export function buildCaseEvents(input: AppendCaseEventsInput): EventToAppend[] {
  * Activities that write a case's domain events. Built by a factory so the worker wires the store;
  * a retried append writes nothing twice.
  */
-export function createEventActivities({ eventStore, logger }: EventActivityDeps) {
+export function createEventActivities({ eventStore, logger, crashPoints }: EventActivityDeps) {
   return {
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<AppendCaseEventsResult> {
       let toAppend: EventToAppend[];
@@ -73,6 +76,7 @@ export function createEventActivities({ eventStore, logger }: EventActivityDeps)
         throw err;
       }
       try {
+        crashPoints?.maybeCrash('before-append');
         const result = await eventStore.append(
           input.stream,
           toAppend,
@@ -88,6 +92,8 @@ export function createEventActivities({ eventStore, logger }: EventActivityDeps)
           },
           'case transition',
         );
+        // Written but not yet reported: Temporal retries the activity, whose append must then write nothing.
+        crashPoints?.maybeCrash('after-append');
         return { revision: result.nextExpectedRevision, position: positionToString(result.position) };
       } catch (err) {
         if (err instanceof WrongExpectedRevisionError) {

@@ -56,6 +56,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** gRPC status codes that mean "the server is not answering now", as opposed to "the call was wrong". */
 const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
 
+/**
+ * The server refuses a query or an update while the case's last workflow task failed or timed out —
+ * a worker died in the middle of it — until a worker runs the task again, and while no worker polls
+ * the task queue yet ("no poller seen", a worker starting): passing states, as a dead or starting
+ * worker is, not errors of the engine (the crash tests meet the first at every worker kill).
+ */
+function taskBeingRetried(err: unknown, code: number | undefined): boolean {
+  if (code !== 9 /* FAILED_PRECONDITION */) return false;
+  const candidate = err instanceof ServiceError ? err.cause : err;
+  const details = isGrpcServiceError(candidate) ? candidate.details : '';
+  return /Workflow Task in failed state|no poller seen/i.test(details);
+}
+
 /** The client sees the code and a plain message; the log keeps what really happened. */
 function withCause(error: DomainError, cause: unknown): DomainError {
   Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
@@ -119,7 +132,7 @@ export function mapTemporalError(err: unknown): DomainError {
   if (gaveUpAfterMs !== undefined) {
     return withCause(new DomainError('UNAVAILABLE', `The process engine could not be reached within ${gaveUpAfterMs / 1000} s; nothing was done; try again`), err);
   }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code))) {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) || taskBeingRetried(err, code)) {
     return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);
   }
   return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createEventActivities } from '../activities/event-activities';
 import { createRegisterActivities } from '../activities/register-activities';
@@ -6,6 +6,8 @@ import { createTransitionActivities } from '../activities/transition-activities'
 import type { TrustedCommandKey } from '../domain/shared/signed-command';
 import type { EventStore } from '../eventstore/port';
 import { withTrustedCommandKeys } from './command-keys-bundle';
+import type { CrashPoints } from './crash-points';
+import type { CrashSinks } from './crash-interceptor';
 
 export interface AppWorkerDeps {
   connection: NativeConnection;
@@ -17,12 +19,28 @@ export interface AppWorkerDeps {
   trustedCommandKeys: readonly TrustedCommandKey[];
   /** Tests pass a prebuilt bundle (built with withTrustedCommandKeys) to save the bundling time per file. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** TEST ONLY: fault injection from CRASH_AT (worker/crash-points.ts); absent in production. */
+  crashPoints?: CrashPoints;
 }
+
+/** The workflow interceptor module of fault injection, for a test that bundles the workflows itself. */
+export const CRASH_INTERCEPTOR_MODULE = require.resolve('./crash-interceptor');
+
+/** The sink and interceptor that let a continue-as-new crash the worker; nothing without crash points. */
+function crashInjection(crashPoints: CrashPoints | undefined, prebuilt: boolean): Pick<WorkerOptions, 'sinks' | 'interceptors'> {
+  if (crashPoints === undefined) return {};
+  const sinks: InjectedSinks<CrashSinks> = {
+    crashPoints: { continueAsNew: { fn: () => crashPoints.maybeCrash('continue-as-new'), callDuringReplay: false } },
+  };
+  // A prebuilt bundle carries its interceptors already (CRASH_INTERCEPTOR_MODULE, passed to bundleWorkflowCode).
+  return prebuilt ? { sinks } : { sinks, interceptors: { workflowModules: [CRASH_INTERCEPTOR_MODULE] } };
+}
+
 
 /** The worker that runs every case process and its activities; activities get their dependencies here. */
 export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
   const activities = {
-    ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger }),
+    ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger, ...(deps.crashPoints ? { crashPoints: deps.crashPoints } : {}) }),
     ...createTransitionActivities({ eventStore: deps.eventStore }),
     ...createRegisterActivities({ eventStore: deps.eventStore }),
   };
@@ -31,6 +49,7 @@ export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities,
+    ...crashInjection(deps.crashPoints, deps.workflowBundle !== undefined),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(deps.trustedCommandKeys) } }),

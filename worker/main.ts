@@ -7,12 +7,16 @@ import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { scheduleCheckpoints } from './checkpoints';
 import { createAppWorker } from './create-worker';
+import { crashPointsFrom } from './crash-points';
 
 /** The worker process: runs every case workflow and the activities that write their events. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
   const eventStore = await createEventStore(config.eventStore);
+  // TEST ONLY: CRASH_AT arms fault injection for the crash tests; unset in every real deployment.
+  const crashPoints = crashPointsFrom(process.env.CRASH_AT);
+  if (crashPoints) logger.warn({ crashAt: crashPoints.armed }, 'CRASH_AT is set: this worker kills itself at random (a test-only setting)');
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createAppWorker({
     connection,
@@ -21,6 +25,10 @@ async function main(): Promise<void> {
     eventStore,
     logger,
     trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
+    ...(crashPoints ? { crashPoints } : {}),
+    // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and interceptors, so a
+    // worker the crash tests kill over and over starts again in seconds rather than bundling each time.
+    ...(process.env.WORKFLOW_BUNDLE_FILE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_FILE } } : {}),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();

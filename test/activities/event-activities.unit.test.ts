@@ -50,6 +50,24 @@ describe('the appendCaseEvents activity', () => {
     expect(events[0]?.metadata).toMatchObject({ correlationId: 'noc:N1', causationId: 'cmd-1', policyVersion: 'p1', schemaVersion: 1 });
   });
 
+  it('crashes at the armed point only, and the attempt after a crash that followed the append writes nothing twice', async () => {
+    const crashes: string[] = [];
+    const crashPoints = {
+      maybeCrash(point: string) {
+        if (point === 'after-append' && crashes.length === 0) {
+          crashes.push(point);
+          // What the worker's death looks like to the caller: no answer.
+          throw new Error('killed after the append');
+        }
+      },
+    };
+    const { appendCaseEvents } = createEventActivities({ eventStore: store, logger: pino({ level: 'silent' }), crashPoints });
+    await expect(appendCaseEvents(input())).rejects.toThrow('killed after the append');
+    expect(await appendCaseEvents(input())).toMatchObject({ revision: 0 });
+    expect(crashes).toEqual(['after-append']);
+    expect(await store.readStream('noc-N1')).toHaveLength(1);
+  });
+
   it('refuses, without retrying, an append that conflicts with what another writer stored', async () => {
     const { appendCaseEvents } = createEventActivities({ eventStore: store, logger: pino({ level: 'silent' }) });
     await appendCaseEvents(input());

@@ -287,6 +287,18 @@ describe('mapping Temporal errors', () => {
     }
   });
 
+  it('turns a query or update refused while a dead worker’s workflow task awaits its retry, or while no worker polls yet, into UNAVAILABLE, and other failed preconditions into INTERNAL_ERROR', () => {
+    const grpc = (code: number, details: string) => Object.assign(new Error(details), { code, details, metadata: {} });
+    const update = new ServiceError('Workflow Update failed', { cause: grpc(9, 'Unable to perform workflow execution update due to Workflow Task in failed state.') });
+    expect(mapTemporalError(update)).toMatchObject({ code: 'UNAVAILABLE', cause: update });
+    const query = new ServiceError('Failed to query Workflow', { cause: grpc(9, 'Unable to query workflow due to Workflow Task in failed state.') });
+    expect(mapTemporalError(query)).toMatchObject({ code: 'UNAVAILABLE' });
+    const starting = new ServiceError('Workflow Update failed', { cause: grpc(9, 'no poller seen for task queue recently, worker may be down') });
+    expect(mapTemporalError(starting)).toMatchObject({ code: 'UNAVAILABLE' });
+    const other = new ServiceError('Failed to signal Workflow', { cause: grpc(9, 'namespace is not active') });
+    expect(mapTemporalError(other)).toMatchObject({ code: 'INTERNAL_ERROR' });
+  });
+
   it('derives the same NOC id from the same user and command id, and different ones otherwise', () => {
     const at = new Date('2027-06-01T00:00:00Z');
     expect(nocIdFor('u1', 'k', at)).toBe(nocIdFor('u1', 'k', at));

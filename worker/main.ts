@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     eventStore,
     logger,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
     trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);

@@ -15,6 +15,12 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/**
+ * Retry-After (seconds) on every 503 UNAVAILABLE: "not now" answers (the process engine lagging or
+ * unreachable, the event store full) are worth a retry after a pause, with the same Idempotency-Key.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export const ErrorBody = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),

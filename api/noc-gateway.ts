@@ -13,12 +13,13 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { getGrpcStatusDetails } from '@temporalio/client/lib/helpers';
 import type { z } from 'zod';
 import type { AppConfig } from '../config/config';
 import { UNREACHABLE_MARK } from '../config/temporal-connection';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError, isErrorCode } from '../domain/shared/errors';
-import { canSeeNoc, type NocCommandOf } from '../domain/noc';
+import { canSeeNoc, NOC_FINAL, type NocCommandOf } from '../domain/noc';
 import type { nocWorkflow } from '../workflows/noc/noc.workflow';
 import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
 import { pseStateQuery, pseWorkflowId } from '../workflows/pse/messages';
@@ -53,8 +54,30 @@ export interface TemporalNocGatewayOptions {
 const FINISHED_BADLY = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** gRPC status codes that mean "the server is not answering now", as opposed to "the call was wrong". */
-const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
+/**
+ * gRPC status codes that mean "not now, try again", as opposed to "the call was wrong": the call ran out
+ * of time or was cut (CANCELLED), the server is overloaded or unreachable, or it aborted the call on a
+ * conflict of its own (a shard moving) that a retry clears.
+ */
+const TRANSIENT_GRPC_CODES = new Set([
+  1 /* CANCELLED */,
+  4 /* DEADLINE_EXCEEDED */,
+  8 /* RESOURCE_EXHAUSTED */,
+  10 /* ABORTED */,
+  14 /* UNAVAILABLE */,
+]);
+const FAILED_PRECONDITION = 9;
+/**
+ * Temporal's "workflow not ready" (FAILED_PRECONDITION with this detail): a query before the process's
+ * first task completed, or an update whose workflow task failed or timed out (a worker that lags).
+ * The only FAILED_PRECONDITION that means "not now"; others are refusals of the call itself.
+ */
+const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
+/**
+ * The failure Temporal gives an update it had accepted when the process closed or continued as new
+ * before the update finished: the action's outcome is unknown to the caller, not refused.
+ */
+export const ACCEPTED_UPDATE_COMPLETED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
 
 /**
  * The server refuses a query or an update while the case's last workflow task failed or timed out —
@@ -63,7 +86,7 @@ const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_E
  * worker is, not errors of the engine (the crash tests meet the first at every worker kill).
  */
 function taskBeingRetried(err: unknown, code: number | undefined): boolean {
-  if (code !== 9 /* FAILED_PRECONDITION */) return false;
+  if (code !== FAILED_PRECONDITION) return false;
   const candidate = err instanceof ServiceError ? err.cause : err;
   const details = isGrpcServiceError(candidate) ? candidate.details : '';
   return /Workflow Task in failed state|no poller seen/i.test(details);
@@ -75,9 +98,27 @@ function withCause(error: DomainError, cause: unknown): DomainError {
   return error;
 }
 
-function grpcError(err: unknown): { code: number; details?: string } | undefined {
+/** grpc-js's ServiceError, as the Temporal client hands it on. */
+type GrpcServiceError = Parameters<typeof getGrpcStatusDetails>[0];
+
+function grpcError(err: unknown): GrpcServiceError | undefined {
   const candidate = err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ? err.cause : err;
   return isGrpcServiceError(candidate) ? candidate : undefined;
+}
+
+/** Whether the server said the process is not ready for this call yet (see WORKFLOW_NOT_READY). */
+function workflowNotReady(grpc: GrpcServiceError): boolean {
+  if (grpc.code !== FAILED_PRECONDITION) return false;
+  try {
+    return (getGrpcStatusDetails(grpc) ?? []).some((d) => typeof d.type_url === 'string' && d.type_url.endsWith(WORKFLOW_NOT_READY));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an update failed because its process closed or continued as new before the update finished. */
+export function updateOutlivedByProcess(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === ACCEPTED_UPDATE_COMPLETED_WORKFLOW;
 }
 
 /** The bound after which the API's connection gave up on an unreachable frontend, when that is what ended the call. */
@@ -117,6 +158,12 @@ function caseOf(workflowId: string | undefined): string {
  */
 export function mapTemporalError(err: unknown): DomainError {
   if (err instanceof DomainError) return err;
+  if (updateOutlivedByProcess(err)) {
+    return withCause(
+      new DomainError('UNAVAILABLE', "The case's process moved on before this action finished, so its outcome is not known; try again with the same Idempotency-Key"),
+      err,
+    );
+  }
   if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
@@ -127,12 +174,13 @@ export function mapTemporalError(err: unknown): DomainError {
     return withCause(new DomainError('INTERNAL_ERROR', "The case's process failed unexpectedly; the error has been logged"), err);
   }
   if (err instanceof WorkflowNotFoundError) return new DomainError('NOT_FOUND', `No such ${caseOf(err.workflowId)}`);
-  const code = grpcError(err)?.code;
+  const grpc = grpcError(err);
+  const code = grpc?.code;
   const gaveUpAfterMs = unreachableAfterMs(err);
   if (gaveUpAfterMs !== undefined) {
     return withCause(new DomainError('UNAVAILABLE', `The process engine could not be reached within ${gaveUpAfterMs / 1000} s; nothing was done; try again`), err);
   }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) || taskBeingRetried(err, code)) {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) || (grpc && workflowNotReady(grpc)) || taskBeingRetried(err, code)) {
     return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);
   }
   return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);
@@ -248,6 +296,7 @@ export function createTemporalNocGateway(
 
     async act(nocId, action) {
       const handle = handleOf(nocId);
+      let outlived: unknown;
       try {
         // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
         return await handle.executeUpdate(nocActionUpdate, {
@@ -255,13 +304,17 @@ export function createTemporalNocGateway(
           updateId: `${action.actor.userId}:${action.commandId}`,
         });
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw mapTemporalError(err);
+        if (!(err instanceof WorkflowNotFoundError) && !updateOutlivedByProcess(err)) throw mapTemporalError(err);
+        outlived = updateOutlivedByProcess(err) ? err : undefined;
       }
-      // Either there is no such NOC, or its process has finished and takes no more actions.
+      // Either there is no such NOC, or its process has finished (or, for an update it outlived, moved
+      // on to a new run) and takes no more actions in the run that was asked.
       const view = await gateway.state(nocId);
       if (view === undefined || view.state.status === 'none' || !canSeeNoc(action.actor, view.state.request)) {
         throw new DomainError('NOT_FOUND', `No NOC ${nocId}`);
       }
+      // A process that continued as new still takes actions: the caller's retry reaches its new run.
+      if (outlived !== undefined && !NOC_FINAL.includes(view.state.status)) throw mapTemporalError(outlived);
       throw new DomainError('NOC_WRONG_STATE', `NOC ${nocId} is ${view.state.status}; it takes no more actions`);
     },
 

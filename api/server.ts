@@ -5,7 +5,7 @@ import { openThrottleStore } from '../identity/throttle-store';
 import { parseOrThrow } from '../identity/validation';
 import { bearerCheck, logRefusal } from './auth';
 import type { ApiDeps } from './deps';
-import { errorBody, statusOf, asDomainError } from './errors';
+import { errorBody, statusOf, asDomainError, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors';
 import { registerSecurityHeaders } from './http-security';
 import { registerLoginThrottle } from './login-throttle';
 import { registerEvidenceUploadThrottle } from './evidence-upload-throttle';
@@ -162,6 +162,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const error = asDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'request failed');
     if (error instanceof RateLimited) reply.header('retry-after', String(error.retryAfterSeconds));
+    else if (error.kind === 'unavailable') reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     logRefusal(request, error, statusOf(error));
     reply.code(statusOf(error)).send(errorBody(error));
   });

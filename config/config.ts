@@ -43,6 +43,15 @@ const EnvSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']).default('FULL'),
   /** Room the embedded store keeps for running processes: below it the API refuses new writes (503). */
   EVENTSTORE_RESERVE_BYTES: intFrom(16 * 1024 * 1024),
+  /**
+   * Workflows the worker keeps in memory (about 2.5 MB each); one evicted replays its history on its next
+   * task. 0 keeps none; the SDK takes no 1.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || n >= 2, { error: '0 (no cache: every workflow task replays its history) or at least 2' })
+    .default(500),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),
@@ -151,6 +160,8 @@ export interface AppConfig {
   eventStoreReserveBytes: number;
   readModelPath: string;
   identityPath: string;
+  /** The worker's own limits: WORKER_MAX_CACHED_WORKFLOWS bounds its memory (see the README's configuration table). */
+  worker: { maxCachedWorkflows: number };
   temporal: {
     address: string;
     namespace: string;
@@ -311,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStoreReserveBytes: e.EVENTSTORE_RESERVE_BYTES,
     readModelPath: join(dataDir, 'readmodels.db'),
     identityPath: join(dataDir, 'identity.db'),
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

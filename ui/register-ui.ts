@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
 import type { ApiDeps } from '../api/deps';
 import { logAccessRefused } from '../api/auth';
-import { statusOf, asDomainError } from '../api/errors';
+import { statusOf, asDomainError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../api/errors';
 import { createClaims, type Claims } from './claims';
 import { AUTOMATIC_REFRESH, CsrfRefused, LoginRequired, csrfOf, landingFor, sendPage, uiCookies, type UiContext } from './context';
 import { html } from './html';
@@ -44,6 +44,7 @@ import { providerApplyRoutes } from './routes/provider/apply';
 import { loadOrCreateUiSecret } from './secret';
 import { createUiSessions, newFormNonce, type UiSessions } from './sessions';
 import { openTasklistDb } from './tasklist-db';
+import { guardStorage, keptForm, wasRefusedForRoom } from './storage-refusal';
 
 const CSS = readFileSync(join(__dirname, 'ui.css'), 'utf8');
 const REFRESH_JS = readFileSync(join(__dirname, 'queue-refresh.js'), 'utf8');
@@ -108,6 +109,8 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
         if (request.method !== 'POST') return;
         const given = (request.body as Record<string, unknown> | undefined)?._csrf;
         if (!ctx.sessions().csrfValid(request.csrfSeed as string, given)) throw new CsrfRefused('No valid form token');
+        // After the form token, so a forged form learns nothing; before any gateway, so nothing starts.
+        await guardStorage(request, deps.storageGuard);
       });
       scope.addHook('onSend', async (_request, reply) => {
         // Pages show what one person may see: never cached, so the back button after sign-out shows nothing.
@@ -209,8 +212,9 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
     const error = asDomainError(err, request.id);
     if (error.kind === 'internal' || error.kind === 'unavailable') request.log.error({ err, requestId: request.id }, 'UI request failed');
     status = statusOf(error);
+    if (error.kind === 'unavailable') reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     if (status === 401 || status === 403 || status === 404) request.uiRefusal = error.code;
-    title = error.kind === 'not-found' ? 'Not found' : 'Something went wrong';
+    title = error.kind === 'not-found' ? 'Not found' : error.kind === 'unavailable' ? 'Not done: try again later' : 'Something went wrong';
     message = error.message;
   }
   const csrf = request.csrfSeed ? csrfOf(ctx, request) : '';
@@ -223,7 +227,9 @@ function errorPage(ctx: UiContext, err: unknown, request: FastifyRequest, reply:
         actor: request.actor,
         csrf,
         current: 'none',
-        main: html`<h1>${title}</h1><p>${message}</p><p><a href="${request.actor ? landingFor(request.actor.role) : '/'}">Go back to the start</a></p>`,
+        main: html`<h1>${title}</h1><p>${message}</p>${wasRefusedForRoom(request) ? keptForm(request, csrf) : ''}<p><a href="${
+          request.actor ? landingFor(request.actor.role) : '/'
+        }">Go back to the start</a></p>`,
       }).value,
     );
 }

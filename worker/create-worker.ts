@@ -21,6 +21,12 @@ export interface AppWorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** TEST ONLY: fault injection from CRASH_AT (worker/crash-points.ts); absent in production. */
   crashPoints?: CrashPoints;
+  /**
+   * WORKER_MAX_CACHED_WORKFLOWS: how many workflows stay in memory between tasks. The SDK's own default
+   * follows the heap (about 2,300 here) while each open NOC holds about 2.5 MB, more than the heap has
+   * with thousands open; an evicted workflow replays its history on its next task instead.
+   */
+  maxCachedWorkflows?: number;
 }
 
 /** The workflow interceptor module of fault injection, for a test that bundles the workflows itself. */
@@ -36,22 +42,27 @@ function crashInjection(crashPoints: CrashPoints | undefined, prebuilt: boolean)
   return prebuilt ? { sinks } : { sinks, interceptors: { workflowModules: [CRASH_INTERCEPTOR_MODULE] } };
 }
 
-
-/** The worker that runs every case process and its activities; activities get their dependencies here. */
-export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
+/** The options the worker is created with: every case process, its activities and the worker's limits. */
+export function appWorkerOptions(deps: AppWorkerDeps): WorkerOptions {
   const activities = {
     ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger, ...(deps.crashPoints ? { crashPoints: deps.crashPoints } : {}) }),
     ...createTransitionActivities({ eventStore: deps.eventStore }),
     ...createRegisterActivities({ eventStore: deps.eventStore }),
   };
-  return Worker.create({
+  return {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities,
     ...crashInjection(deps.crashPoints, deps.workflowBundle !== undefined),
+    ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(deps.trustedCommandKeys) } }),
-  });
+  };
+}
+
+/** The worker that runs every case process and its activities; activities get their dependencies here. */
+export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
+  return Worker.create(appWorkerOptions(deps));
 }

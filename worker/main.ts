@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     eventStore,
     logger,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
     trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
     ...(crashPoints ? { crashPoints } : {}),
     // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and interceptors, so a

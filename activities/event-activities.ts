@@ -6,6 +6,7 @@ import { DomainError } from '../domain/shared/errors';
 import { eventId } from '../eventstore/envelope';
 import { WrongExpectedRevisionError, positionToString, type EventStore, type EventToAppend } from '../eventstore/port';
 import { currentVersion, validateForWrite } from '../eventstore/registry';
+import type { TimerLatenessObserver } from '../metrics/timers';
 
 export interface AppendCaseEventsInput {
   stream: string;
@@ -29,6 +30,8 @@ export interface AppendCaseEventsResult {
 export interface EventActivityDeps {
   eventStore: EventStore;
   logger: Logger;
+  /** Told the events of every append once recorded; the worker's timer-lateness histogram listens. */
+  timerLateness?: TimerLatenessObserver;
 }
 
 /** Envelopes for a step's events; ids come from stream and revision, so a retry produces the same ids. */
@@ -59,7 +62,7 @@ export function buildCaseEvents(input: AppendCaseEventsInput): EventToAppend[] {
  * Activities that write a case's domain events. Built by a factory so the worker wires the store;
  * a retried append writes nothing twice.
  */
-export function createEventActivities({ eventStore, logger }: EventActivityDeps) {
+export function createEventActivities({ eventStore, logger, timerLateness }: EventActivityDeps) {
   return {
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<AppendCaseEventsResult> {
       let toAppend: EventToAppend[];
@@ -78,6 +81,7 @@ export function createEventActivities({ eventStore, logger }: EventActivityDeps)
           toAppend,
           input.expectedRevision < 0 ? 'no-stream' : input.expectedRevision,
         );
+        timerLateness?.(input.events, Date.now());
         logger.info(
           {
             caseId: input.stream,

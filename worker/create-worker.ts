@@ -5,6 +5,7 @@ import { createRegisterActivities } from '../activities/register-activities';
 import { createTransitionActivities } from '../activities/transition-activities';
 import type { TrustedCommandKey } from '../domain/shared/signed-command';
 import type { EventStore } from '../eventstore/port';
+import type { TimerLatenessObserver } from '../metrics/timers';
 import { withTrustedCommandKeys } from './command-keys-bundle';
 
 export interface AppWorkerDeps {
@@ -17,12 +18,14 @@ export interface AppWorkerDeps {
   trustedCommandKeys: readonly TrustedCommandKey[];
   /** Tests pass a prebuilt bundle (built with withTrustedCommandKeys) to save the bundling time per file. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The worker process's metrics: timer lateness is observed where the timers' events are appended. */
+  timerLateness?: TimerLatenessObserver;
 }
 
 /** The worker that runs every case process and its activities; activities get their dependencies here. */
 export async function createAppWorker(deps: AppWorkerDeps): Promise<Worker> {
   const activities = {
-    ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger }),
+    ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger, ...(deps.timerLateness ? { timerLateness: deps.timerLateness } : {}) }),
     ...createTransitionActivities({ eventStore: deps.eventStore }),
     ...createRegisterActivities({ eventStore: deps.eventStore }),
   };

@@ -7,12 +7,21 @@ import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { scheduleCheckpoints } from './checkpoints';
 import { createAppWorker } from './create-worker';
+import { MeasuredEventStore } from '../metrics/event-store';
+import { createProcessRegistry } from '../metrics/registry';
+import { serveMetricsIfConfigured } from '../metrics/serve';
+import { installTemporalRuntimeMetrics } from '../metrics/temporal-runtime';
+import { registerTimerLateness } from '../metrics/timers';
 
 /** The worker process: runs every case workflow and the activities that write their events. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
-  const eventStore = await createEventStore(config.eventStore);
+  installTemporalRuntimeMetrics(config.metrics.temporalBind);
+  const registry = createProcessRegistry('worker');
+  // The worker is where cases' events are appended: their latency is measured here.
+  const eventStore = new MeasuredEventStore(await createEventStore(config.eventStore), registry);
+  const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.workerPort });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createAppWorker({
     connection,
@@ -21,12 +30,14 @@ async function main(): Promise<void> {
     eventStore,
     logger,
     trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
+    timerLateness: registerTimerLateness(registry),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();
   const stopped = running.then(async () => {
     await connection.close();
     await eventStore.close();
+    await metricsListener?.close();
     logger.info('worker stopped');
   });
   onShutdown(async () => {
@@ -35,7 +46,10 @@ async function main(): Promise<void> {
     worker.shutdown();
     await stopped;
   });
-  logger.info({ namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'worker running');
+  logger.info(
+    { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, metricsPort: metricsListener?.port ?? 'off', temporalMetrics: config.metrics.temporalBind ?? 'off' },
+    'worker running',
+  );
   await stopped;
 }
 

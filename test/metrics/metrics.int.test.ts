@@ -106,6 +106,8 @@ describe('the metrics after a NOC lifecycle', () => {
     expect(requests('/api/auth/login', 'POST', '200')).toBe(3);
     expect(valueOf(api, 'cloud_office_http_request_duration_seconds_count', { method: 'POST', route: '/api/nocs' })).toBe(2);
     expect(valueOf(api, 'cloud_office_process_resident_memory_bytes', { process: 'api' })).toBeGreaterThan(0);
+    // Only the operators' listener serves them, never the public port.
+    expect((await fetch(`${stack.base}/metrics`)).status).toBe(404);
 
     const worker = await scrape('worker');
     // Requested, review started, recommended, approved, expired; then requested and review started.

@@ -5,7 +5,12 @@ import type { EventStore, EventToAppend } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { writeCheckpoint } from '../../projections/checkpoints';
 import { openReadModelDb, type ReadModelDb } from '../../projections/db';
-import { pse } from '../support/actors';
+import { director, pse, reviewer } from '../support/actors';
+import { MailDispatcher } from '../../projections/mail/dispatcher';
+import type { MailChannel } from '../../projections/mail/channels';
+import { noticesProjection } from '../../projections/notices/notices';
+import { officerAccount } from '../projections/notice-fixtures';
+import { TestLog, memoryDb, project } from '../projections/support';
 import { parseExposition, valueOf } from '../support/prometheus';
 
 const note = (stream: string, revision: number): EventToAppend => ({
@@ -58,5 +63,43 @@ describe('the projector metrics', () => {
     expect(valueOf(samples, 'cloud_office_mail_outbox_backlog')).toBe(4);
     expect(valueOf(samples, 'cloud_office_mail_sent_total')).toBe(2);
     expect(valueOf(samples, 'cloud_office_mail_delivery_failures_total')).toBe(4);
+  });
+
+  it('count what the mail dispatcher reports: the failed attempts while the mail server is down, then the sends, and the backlog left', async () => {
+    const notices = memoryDb(noticesProjection);
+    const log = new TestLog();
+    officerAccount(log, 'officer.one', 'one@moitt.gov.pk', '2025-01-06T09:00:00.000Z');
+    const noc = log.nocCase({ nocId: 'NOC-1' }, pse(), '2025-01-06T09:00:00.000Z');
+    noc.later(1).act('StartReview', reviewer, {});
+    noc.later(1).act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Fine', conditions: [] });
+    noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'Fine', validFrom: '2025-02-01T00:00:00.000Z' });
+    project(notices, [noticesProjection], log.events);
+    let down = true;
+    const channel: MailChannel = {
+      name: 'memory',
+      send: async () => {
+        if (down) throw new Error('connection refused');
+      },
+    };
+    const registry = createProcessRegistry('projector', { defaults: false });
+    // The gauge asks the dispatcher at scrape time; the dispatcher reports each pass to the counters.
+    const { mailPass } = registerProjectorMetrics({ registry, store, db: notices, outboxBacklog: () => outbox.pendingCount() });
+    const outbox = new MailDispatcher({ db: notices, channel, from: 'office@example.gov.pk', retryBaseMs: 0, onPass: mailPass });
+
+    const failedPass = await outbox.dispatchOnce();
+    expect(failedPass.failed).toBeGreaterThan(0);
+    let samples = parseExposition(await registry.metrics());
+    expect(valueOf(samples, 'cloud_office_mail_delivery_failures_total')).toBe(failedPass.failed);
+    expect(valueOf(samples, 'cloud_office_mail_outbox_backlog')).toBe(outbox.pendingCount());
+    expect(outbox.pendingCount()).toBeGreaterThanOrEqual(failedPass.failed);
+
+    down = false;
+    const sentPass = await outbox.dispatchOnce();
+    expect(sentPass).toEqual({ sent: failedPass.failed, failed: 0 });
+    samples = parseExposition(await registry.metrics());
+    expect(valueOf(samples, 'cloud_office_mail_sent_total')).toBe(sentPass.sent);
+    expect(valueOf(samples, 'cloud_office_mail_delivery_failures_total')).toBe(failedPass.failed);
+    expect(valueOf(samples, 'cloud_office_mail_outbox_backlog')).toBe(0);
+    notices.close();
   });
 });

@@ -5,6 +5,8 @@ import { nocRegisterProjection } from '../../projections/noc/register';
 import { pse } from '../support/actors';
 import { parseExposition, findSamples, valueOf } from '../support/prometheus';
 import { TestLog, memoryDb, project } from '../projections/support';
+import { accreditationQueueProjection } from '../../projections/accreditation/queue';
+import { GOV_CLOUD, PUBLIC_CLOUD, application } from '../projections/accredited-fixtures';
 
 describe('the open cases gauge', () => {
   it('counts NOCs not closed yet by status and jurisdiction, from the NOC register at scrape time', async () => {
@@ -23,6 +25,22 @@ describe('the open cases gauge', () => {
     expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'noc', status: 'requested', jurisdiction: 'federal' })).toBe(2);
     expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'noc', status: 'requested', jurisdiction: 'punjab' })).toBe(1);
     expect(findSamples(samples, 'cloud_office_open_cases', { status: 'withdrawn' })).toEqual([]);
+  });
+
+  it('counts accreditation applications not closed yet by status, under the federal jurisdiction', async () => {
+    const db = memoryDb(accreditationQueueProjection);
+    const registry = createProcessRegistry('projector', { defaults: false });
+    registerOpenCases(registry, db);
+    const log = new TestLog();
+    application(log, 'A1').submit('csp-1', GOV_CLOUD, '2026-01-05T09:00:00.000Z');
+    application(log, 'A2').submit('csp-1', PUBLIC_CLOUD, '2026-01-05T10:00:00.000Z').screen('2026-01-06T09:00:00.000Z');
+    application(log, 'A3').submit('csp-2', GOV_CLOUD, '2026-01-05T11:00:00.000Z').withdraw('Not ready', 'submitted', '2026-01-06T10:00:00.000Z');
+    project(db, [accreditationQueueProjection], log.events);
+
+    const samples = parseExposition(await registry.metrics());
+    expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'accreditation', status: 'submitted', jurisdiction: 'federal' })).toBe(1);
+    expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'accreditation', status: 'screening', jurisdiction: 'federal' })).toBe(1);
+    expect(findSamples(samples, 'cloud_office_open_cases', { kind: 'accreditation' })).toHaveLength(2);
   });
 
   it('reports no series while the projector has not created the NOC register yet', async () => {

@@ -7,6 +7,7 @@ import { eventId } from '../eventstore/envelope';
 import { WrongExpectedRevisionError, positionToString, type EventStore, type EventToAppend } from '../eventstore/port';
 import { currentVersion, validateForWrite } from '../eventstore/registry';
 import type { CrashPoints } from '../worker/crash-points';
+import type { TimerLatenessObserver } from '../metrics/timers';
 
 export interface AppendCaseEventsInput {
   stream: string;
@@ -32,6 +33,8 @@ export interface EventActivityDeps {
   logger: Logger;
   /** TEST ONLY: crashes the worker around the append (worker/crash-points.ts); absent in production. */
   crashPoints?: Pick<CrashPoints, 'maybeCrash'>;
+  /** Told the events of every append once recorded; the worker's timer-lateness histogram listens. */
+  timerLateness?: TimerLatenessObserver;
 }
 
 /** Envelopes for a step's events; ids come from stream and revision, so a retry produces the same ids. */
@@ -62,7 +65,7 @@ export function buildCaseEvents(input: AppendCaseEventsInput): EventToAppend[] {
  * Activities that write a case's domain events. Built by a factory so the worker wires the store;
  * a retried append writes nothing twice.
  */
-export function createEventActivities({ eventStore, logger, crashPoints }: EventActivityDeps) {
+export function createEventActivities({ eventStore, logger, crashPoints, timerLateness }: EventActivityDeps) {
   return {
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<AppendCaseEventsResult> {
       let toAppend: EventToAppend[];
@@ -82,6 +85,7 @@ export function createEventActivities({ eventStore, logger, crashPoints }: Event
           toAppend,
           input.expectedRevision < 0 ? 'no-stream' : input.expectedRevision,
         );
+        timerLateness?.(input.events, Date.now());
         logger.info(
           {
             caseId: input.stream,

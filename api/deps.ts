@@ -24,6 +24,7 @@ import type { Inbox } from './inbox';
 import type { CaseNotes } from './case-notes';
 import type { EvidenceStore } from '../evidence/port';
 import type { EvidenceReferenceQueries } from '../projections/evidence/references';
+import type { Registry } from 'prom-client';
 
 export interface ApiDeps {
   config: AppConfig;
@@ -74,6 +75,8 @@ export interface ApiDeps {
   storageGuard?: () => Promise<void>;
   /** Defaults to a pino logger at config.logLevel. */
   logger?: Logger;
+  /** The process's metrics registry: requests are counted and timed into it. None when absent (tests, tools). */
+  metrics?: Registry;
   /** What auditors' routes need: the whole store and the keys checkpoints may be signed with. */
   audit?: {
     store: EventStore;

@@ -31,6 +31,7 @@ import { pseRoutes } from './routes/pses';
 import { auditRoutes } from './routes/audit';
 import { publicRoutes } from './routes/public';
 import { systemRoutes } from './routes/system';
+import { registerHttpMetrics } from '../metrics/http';
 import { evidenceRoutes } from './routes/evidence';
 
 export type { ApiDeps } from './deps';
@@ -140,6 +141,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       void reply.code(statusOf(error)).send(errorBody(error));
     },
   });
+  // First, so that every later answer — the throttles' refusals and the router's 404s too — is counted.
+  if (deps.metrics) registerHttpMetrics(app, deps.metrics);
   registerSecurityHeaders(app, deps.config.api);
   // Without a shared store (tests, tools), the counts live in a private in-memory database.
   const throttleStore = deps.throttleStore ?? openThrottleStore(':memory:');

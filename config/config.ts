@@ -15,6 +15,7 @@ import { EvidenceStoreConfigError, EvidenceStoreEnv, evidenceStoreSettings, type
  * that runs the embedded system on one machine; the README's table lists them.
  */
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const portOrOff = z.coerce.number().int().min(0).max(65535, 'a port number (1–65535), or 0 for off').default(0);
 const intList = (def: number[]) =>
   z
     .string()
@@ -75,6 +76,17 @@ const EnvSchema = z.object({
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_POLL_MS: intFrom(50),
+  /** Where the processes' /metrics listeners bind: an operator network's address, never the public one. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Each process's /metrics port; 0 leaves it off. */
+  API_METRICS_PORT: portOrOff,
+  WORKER_METRICS_PORT: portOrOff,
+  PROJECTOR_METRICS_PORT: portOrOff,
+  /** host:port where the Temporal Core runtime of the worker serves its own Prometheus metrics. */
+  TEMPORAL_METRICS_BIND: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9464')
+    .optional(),
   /** Largest evidence file accepted, in bytes (20 MiB). */
   EVIDENCE_MAX_BYTES: positiveFrom(20 * 1024 * 1024, 1024 * 1024 * 1024),
   /** Evidence files one account may upload an hour, through the API and the forms together. */
@@ -183,6 +195,8 @@ export interface AppConfig {
   };
   logLevel: string;
   projectionPollMs: number;
+  /** The /metrics listeners (a port of 0 is off) and the Temporal SDK's own (off without temporalBind). */
+  metrics: { host: string; apiPort: number; workerPort: number; projectorPort: number; temporalBind?: string };
   /** Evidence files: under `<dataDir>/evidence/` or in an S3-compatible bucket, none larger than maxBytes. */
   evidence: { maxBytes: number; uploadsPerHour: number; store: EvidenceStoreSettings };
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
@@ -340,6 +354,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: e.LOG_LEVEL,
     projectionPollMs: e.PROJECTION_POLL_MS,
+    metrics: {
+      host: e.METRICS_HOST,
+      apiPort: e.API_METRICS_PORT,
+      workerPort: e.WORKER_METRICS_PORT,
+      projectorPort: e.PROJECTOR_METRICS_PORT,
+      ...(e.TEMPORAL_METRICS_BIND ? { temporalBind: e.TEMPORAL_METRICS_BIND } : {}),
+    },
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR, store: evidenceStore },
     mail: { ...(smtpUrl ? { smtpUrl } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,

@@ -10,6 +10,10 @@ import { maildirChannel, smtpChannel } from './mail/channels';
 import { MailDispatcher } from './mail/dispatcher';
 import { ProjectionRunner } from './runner';
 import { taskHoldersFrom } from '../ui/tasklist-db';
+import { registerOpenCases } from '../metrics/open-cases';
+import { registerProjectorMetrics } from '../metrics/projector';
+import { createProcessRegistry } from '../metrics/registry';
+import { serveMetricsIfConfigured } from '../metrics/serve';
 
 /**
  * The projector process: follows the event store into the read models and mails the notices
@@ -31,7 +35,22 @@ async function main(): Promise<void> {
   const { smtpUrl, from, maildir } = config.mail;
   // The UI's claims (its tasklist file): a staff notice about a held case is mailed to its holder.
   const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
-  const outbox = new MailDispatcher({ db, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir), from, logger, fromFirstStart: true, holders: taskHolders.holders });
+  const registry = createProcessRegistry('projector');
+  // The outbox is made after its counters, which it reports to; the backlog gauge asks it at scrape time.
+  let pendingMail = (): number => 0;
+  const projectorMetrics = registerProjectorMetrics({ registry, store, db, outboxBacklog: () => pendingMail() });
+  registerOpenCases(registry, db);
+  const outbox = new MailDispatcher({
+    db,
+    channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(maildir),
+    from,
+    logger,
+    fromFirstStart: true,
+    holders: taskHolders.holders,
+    onPass: projectorMetrics.mailPass,
+  });
+  pendingMail = () => outbox.pendingCount();
+  const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.projectorPort });
   if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');
   else logger.warn({ maildir, from }, 'SMTP_URL is not set: notices are kept as mail files in the local maildir folder, not sent');
 
@@ -62,6 +81,7 @@ async function main(): Promise<void> {
     logger.info('projector stopping');
     clearInterval(watch);
     clearInterval(lagLog);
+    await metricsListener?.close();
     if (retryTimer) clearTimeout(retryTimer);
     await outbox.stop();
     taskHolders.close();
@@ -73,7 +93,10 @@ async function main(): Promise<void> {
 
   await runner.start();
   outbox.start();
-  logger.info({ readModels: config.readModelPath, store: config.eventStore.kind, outbox: outbox.pendingCount() }, 'projector started');
+  logger.info(
+    { readModels: config.readModelPath, store: config.eventStore.kind, outbox: outbox.pendingCount(), metricsPort: metricsListener?.port ?? 'off' },
+    'projector started',
+  );
 }
 
 main().catch((err: unknown) => {

@@ -39,6 +39,9 @@ import { composeOffice } from './compose';
 import { taskHoldersFrom } from '../ui/tasklist-db';
 import { openEvidenceStore } from '../evidence/open-store';
 import { createEvidenceReferenceQueries } from '../projections/evidence/references';
+import { MeasuredEventStore } from '../metrics/event-store';
+import { createProcessRegistry } from '../metrics/registry';
+import { serveMetricsIfConfigured } from '../metrics/serve';
 
 /** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
 
@@ -72,7 +75,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
 
-  const eventStore = await createEventStore(config.eventStore);
+  const metrics = createProcessRegistry('api');
+  // The API appends too: accounts, case notes, registrations.
+  const eventStore = new MeasuredEventStore(await createEventStore(config.eventStore), metrics);
   // Account changes are events in this store; the identity database follows them.
   const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
   // The sign-in throttle's counts, in the same file: shared by every API process, kept across restarts.
@@ -139,14 +144,18 @@ async function main(): Promise<void> {
       projectionStatus: () => projectionStatus(readModelDb, eventStore),
     }),
     logger,
+    metrics,
     throttleStore,
     auditKey: signer,
     audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress, snapshots: asOfSnapshots },
   });
 
+  // Its own listener, not a route of the public port: operators scrape it from METRICS_HOST's network.
+  const metricsListener = await serveMetricsIfConfigured(metrics, { host: config.metrics.host, port: config.metrics.apiPort });
   onShutdown(async () => {
     logger.info('API stopping');
     await app.close();
+    await metricsListener?.close();
     await eventStore.close();
     readModelDb.close();
     taskHolders.close();
@@ -158,6 +167,7 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.api.host, port: config.api.port });
+  if (metricsListener) logger.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics served at /metrics');
 }
 
 main().catch((err: unknown) => {

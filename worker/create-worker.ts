@@ -5,6 +5,7 @@ import { createRegisterActivities } from '../activities/register-activities';
 import { createTransitionActivities } from '../activities/transition-activities';
 import type { TrustedCommandKey } from '../domain/shared/signed-command';
 import type { EventStore } from '../eventstore/port';
+import type { TimerLatenessObserver } from '../metrics/timers';
 import { withTrustedCommandKeys } from './command-keys-bundle';
 import type { CrashPoints } from './crash-points';
 import type { CrashSinks } from './crash-interceptor';
@@ -27,6 +28,8 @@ export interface AppWorkerDeps {
    * with thousands open; an evicted workflow replays its history on its next task instead.
    */
   maxCachedWorkflows?: number;
+  /** The worker process's metrics: timer lateness is observed where the timers' events are appended. */
+  timerLateness?: TimerLatenessObserver;
 }
 
 /** The workflow interceptor module of fault injection, for a test that bundles the workflows itself. */
@@ -45,7 +48,12 @@ function crashInjection(crashPoints: CrashPoints | undefined, prebuilt: boolean)
 /** The options the worker is created with: every case process, its activities and the worker's limits. */
 export function appWorkerOptions(deps: AppWorkerDeps): WorkerOptions {
   const activities = {
-    ...createEventActivities({ eventStore: deps.eventStore, logger: deps.logger, ...(deps.crashPoints ? { crashPoints: deps.crashPoints } : {}) }),
+    ...createEventActivities({
+      eventStore: deps.eventStore,
+      logger: deps.logger,
+      ...(deps.crashPoints ? { crashPoints: deps.crashPoints } : {}),
+      ...(deps.timerLateness ? { timerLateness: deps.timerLateness } : {}),
+    }),
     ...createTransitionActivities({ eventStore: deps.eventStore }),
     ...createRegisterActivities({ eventStore: deps.eventStore }),
   };

@@ -8,12 +8,21 @@ import { createEventStore } from '../eventstore';
 import { scheduleCheckpoints } from './checkpoints';
 import { createAppWorker } from './create-worker';
 import { crashPointsFrom } from './crash-points';
+import { MeasuredEventStore } from '../metrics/event-store';
+import { createProcessRegistry } from '../metrics/registry';
+import { serveMetricsIfConfigured } from '../metrics/serve';
+import { installTemporalRuntimeMetrics } from '../metrics/temporal-runtime';
+import { registerTimerLateness } from '../metrics/timers';
 
 /** The worker process: runs every case workflow and the activities that write their events. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
-  const eventStore = await createEventStore(config.eventStore);
+  installTemporalRuntimeMetrics(config.metrics.temporalBind);
+  const registry = createProcessRegistry('worker');
+  // The worker is where cases' events are appended: their latency is measured here.
+  const eventStore = new MeasuredEventStore(await createEventStore(config.eventStore), registry);
+  const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.workerPort });
   // TEST ONLY: CRASH_AT arms fault injection for the crash tests; unset in every real deployment.
   const crashPoints = crashPointsFrom(process.env.CRASH_AT);
   if (crashPoints) logger.warn({ crashAt: crashPoints.armed }, 'CRASH_AT is set: this worker kills itself at random (a test-only setting)');
@@ -30,12 +39,14 @@ async function main(): Promise<void> {
     // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and interceptors, so a
     // worker the crash tests kill over and over starts again in seconds rather than bundling each time.
     ...(process.env.WORKFLOW_BUNDLE_FILE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_FILE } } : {}),
+    timerLateness: registerTimerLateness(registry),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();
   const stopped = running.then(async () => {
     await connection.close();
     await eventStore.close();
+    await metricsListener?.close();
     logger.info('worker stopped');
   });
   onShutdown(async () => {
@@ -44,7 +55,10 @@ async function main(): Promise<void> {
     worker.shutdown();
     await stopped;
   });
-  logger.info({ namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'worker running');
+  logger.info(
+    { namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, metricsPort: metricsListener?.port ?? 'off', temporalMetrics: config.metrics.temporalBind ?? 'off' },
+    'worker running',
+  );
   await stopped;
 }
 

@@ -55,6 +55,8 @@ export interface MailDispatcherOptions {
    * mailed to its holder rather than to everyone eligible. None when absent.
    */
   holders?: () => readonly TaskHolder[];
+  /** Told each pass's outcome (the projector's metrics count sends and failures from it). */
+  onPass?: (result: MailPassResult) => void;
 }
 
 interface DueRow {
@@ -99,6 +101,7 @@ export class MailDispatcher {
   private readonly retryMaxMs: number;
   private readonly sinceMs: number | null;
   private readonly holders: () => readonly TaskHolder[];
+  private readonly onPass: (result: MailPassResult) => void;
   private running: Promise<void> | undefined;
   private stopRequested = false;
   private wakeUp: (() => void) | undefined;
@@ -113,6 +116,7 @@ export class MailDispatcher {
     this.retryBaseMs = options.retryBaseMs ?? 5000;
     this.retryMaxMs = options.retryMaxMs ?? 300_000;
     this.holders = options.holders ?? (() => []);
+    this.onPass = options.onPass ?? (() => undefined);
     // The notices projection may not have run yet; its tables exist empty meanwhile.
     this.db.exec(NOTICE_TABLES);
     this.db.exec(NOTIFICATION_DELIVERY_TABLES);
@@ -199,6 +203,7 @@ export class MailDispatcher {
       this.logger.info({ noticeId: row.id, to: recipients.map((r) => r.email), channel: this.channel.name }, 'notice mailed');
       result.sent += 1;
     }
+    this.onPass(result);
     return result;
   }
 

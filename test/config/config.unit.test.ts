@@ -24,6 +24,19 @@ describe('configuration', () => {
   });
 });
 
+describe('the metrics settings', () => {
+  it('leave every /metrics listener off, bound to the loopback address when turned on, unless set', () => {
+    expect(loadConfig({}).metrics).toEqual({ host: '127.0.0.1', apiPort: 0, workerPort: 0, projectorPort: 0 });
+    const config = loadConfig({ METRICS_HOST: '10.0.5.2', API_METRICS_PORT: '9461', WORKER_METRICS_PORT: '9462', PROJECTOR_METRICS_PORT: '9463', TEMPORAL_METRICS_BIND: '127.0.0.1:9464' });
+    expect(config.metrics).toEqual({ host: '10.0.5.2', apiPort: 9461, workerPort: 9462, projectorPort: 9463, temporalBind: '127.0.0.1:9464' });
+  });
+
+  it('refuse a port out of range and a Temporal address without a port', () => {
+    expect(() => loadConfig({ API_METRICS_PORT: '70000' })).toThrow(/API_METRICS_PORT/);
+    expect(() => loadConfig({ TEMPORAL_METRICS_BIND: '127.0.0.1' })).toThrow(/TEMPORAL_METRICS_BIND: host:port/);
+  });
+});
+
 describe('the MFA encryption key', () => {
   it("is read from MFA_ENCRYPTION_KEY when set, else from a file in the operator's configuration folder, not the data folder", () => {
     const key = Buffer.alloc(32, 7);

@@ -44,6 +44,12 @@ import { createEvidenceReferenceQueries } from '../../projections/evidence/refer
 import { TEST_COMMAND_KEY_PEM, testSigning } from './command-keys';
 import { testTotp, type TestTotp } from './mfa';
 import { devServerEnv, startTestWorker } from './temporal';
+import type { Registry } from 'prom-client';
+import { MeasuredEventStore } from '../../metrics/event-store';
+import { registerOpenCases } from '../../metrics/open-cases';
+import { registerProjectorMetrics } from '../../metrics/projector';
+import { createProcessRegistry } from '../../metrics/registry';
+import { registerTimerLateness } from '../../metrics/timers';
 
 /**
  * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
@@ -65,6 +71,8 @@ export interface Stack {
   signer: AuditSigner;
   /** Codes for the accounts the stack started with, which have enrolled an authenticator. */
   totp: TestTotp;
+  /** Each process's registry, wired as its main.ts wires it, when the stack was started with `metrics: true`. */
+  metrics?: { api: Registry; worker: Registry; projector: Registry };
   close(): Promise<void>;
 }
 
@@ -88,6 +96,8 @@ export async function startStack(options: {
    * SMTP_URL for a test's own mail server, or NOC_REMINDER_DAYS.
    */
   configEnv?: Record<string, string>;
+  /** Wire the processes' metrics as server/main.ts, worker/main.ts and projections/main.ts do. */
+  metrics?: boolean;
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), `${options.taskQueue}-`));
   const env = await (options.env ?? devServerEnv());
@@ -95,7 +105,13 @@ export async function startStack(options: {
   const readModels = openReadModelDb(join(dir, 'readmodels.db'));
   const runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
   await runner.start();
-  const { worker, run } = await startTestWorker(env, store, options.taskQueue);
+  // One Node process holds the three here: only the API's registry takes the process-wide defaults.
+  const metrics = options.metrics
+    ? { api: createProcessRegistry('api'), worker: createProcessRegistry('worker', { defaults: false }), projector: createProcessRegistry('projector', { defaults: false }) }
+    : undefined;
+  const { worker, run } = metrics
+    ? await startTestWorker(env, new MeasuredEventStore(store, metrics.worker), options.taskQueue, { timerLateness: registerTimerLateness(metrics.worker) })
+    : await startTestWorker(env, store, options.taskQueue);
   const totp = testTotp;
   const identity = await createTestIdentity({ store });
   for (const account of Object.values(options.accounts)) await seedEnrolledAccount(identity, { ...account, password: options.password } as AccountInput);
@@ -137,6 +153,7 @@ export async function startStack(options: {
     eventStore: store,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),
+    ...(metrics ? { metrics: metrics.api } : {}),
     auditKey: signer,
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
@@ -150,7 +167,20 @@ export async function startStack(options: {
   }
   // The projector process's mail dispatcher (projections/main.ts): SMTP_URL, else the maildir under the data folder.
   const { smtpUrl, from } = config.mail;
-  const mail = new MailDispatcher({ db: readModels, channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(join(dir, 'maildir')), from, logger: pino({ level: 'silent' }), fromFirstStart: true, pollMs: 100, holders: taskHolders.holders });
+  let pendingMail = (): number => 0;
+  const projectorMetrics = metrics && registerProjectorMetrics({ registry: metrics.projector, store, db: readModels, outboxBacklog: () => pendingMail() });
+  if (metrics) registerOpenCases(metrics.projector, readModels);
+  const mail = new MailDispatcher({
+    db: readModels,
+    channel: smtpUrl ? smtpChannel(smtpUrl) : maildirChannel(join(dir, 'maildir')),
+    from,
+    logger: pino({ level: 'silent' }),
+    fromFirstStart: true,
+    pollMs: 100,
+    holders: taskHolders.holders,
+    ...(projectorMetrics ? { onPass: projectorMetrics.mailPass } : {}),
+  });
+  pendingMail = () => mail.pendingCount();
   mail.start();
   const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -166,6 +196,7 @@ export async function startStack(options: {
     config,
     signer,
     totp,
+    ...(metrics ? { metrics } : {}),
     async close() {
       await app.close();
       stopWorker(worker);

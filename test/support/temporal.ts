@@ -7,6 +7,7 @@ import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
 import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
 import { TEST_TRUSTED_COMMAND_KEYS, followServerClock, signOnClockOf } from './command-keys';
+import type { TimerLatenessObserver } from '../../metrics/timers';
 import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../../workflows/search-attributes';
 
 /** Temporal's time-skipping test server, from the project's own binary (never the SDK's download). */
@@ -66,8 +67,10 @@ export async function startTestWorker(
   env: TestWorkflowEnvironment,
   eventStore: EventStore,
   taskQueue: string,
+  options: { timerLateness?: TimerLatenessObserver } = {},
 ): Promise<{ worker: Worker; run: Promise<void> }> {
   const worker = await createAppWorker({
+    ...options,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,

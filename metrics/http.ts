@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { METRIC_PREFIX } from './registry';
+
+/** Seconds: from a cached read (milliseconds) to a slow Temporal update (seconds). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The label a request without a matched route gets: raw URLs would give every scanner's path its own series. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * Request rate, errors and latency per route pattern (`/api/nocs/:id`, not the URL), counted once a
+ * response has been sent (Fastify's onResponse), whatever answered it: a handler, the error handler,
+ * the throttles or the router's 404.
+ */
+export function registerHttpMetrics(app: FastifyInstance, registry: Registry): void {
+  const requests = new Counter({
+    name: `${METRIC_PREFIX}http_requests_total`,
+    help: 'HTTP requests answered, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: `${METRIC_PREFIX}http_request_duration_seconds`,
+    help: 'Time from receiving a request to sending its response, by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const labels = { method: request.method, route };
+    requests.inc({ ...labels, status: String(reply.statusCode) });
+    duration.observe(labels, reply.elapsedTime / 1000);
+  });
+}

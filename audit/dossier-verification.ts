@@ -1,6 +1,6 @@
 import { comparePositions, positionFromString, type EventStore, type RecordedEvent } from '../eventstore/port';
 import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from '../eventstore/integrity/checkpoint-events';
-import { checkFeed, type CheckpointFinding } from '../eventstore/integrity/feed';
+import { parseEntry, signatureFinding, type CheckpointFinding } from '../eventstore/integrity/feed';
 import { verifyStreamChain, type ChainBreak } from '../eventstore/integrity/hash-chain';
 
 /** What a dossier verified: only the streams it shows, held against the signed checkpoint feed. */
@@ -8,7 +8,7 @@ export interface CaseStreamsVerification {
   /** The streams whose chains were recomputed (the case, its notes, its related cases). */
   streams: string[];
   breaks: ChainBreak[];
-  /** The feed's own problems (signatures, links, consistency) and every signed head of these streams the log no longer matches. */
+  /** The checkpoints relied on that are malformed or not signed by a trusted key, and every signed head of these streams the log no longer matches. */
   findings: CheckpointFinding[];
   /** Checkpoints that signed a head of these streams, and whose signed heads the log still matches. */
   checkpointsVerified: number;
@@ -19,12 +19,13 @@ export interface CaseStreamsVerification {
 type Head = { sequence: number; createdAt: string; revision: number; hash: string };
 
 /**
- * Verifies what a dossier shows and nothing more, so its cost follows the case and the feed, not the
- * log: each stream's hash chain is recomputed from its own events, the checkpoint feed is checked as
- * anyone can check it (signatures, links, consistency proofs), and every head of these streams that a
- * signed checkpoint recorded must still be the event the log holds at that revision. A stream holding
- * more events by a checkpoint's log position than the newest head signed by then shows an insertion.
- * The checkpoints' roots over all the other streams are not recomputed: that is the whole-log check.
+ * Verifies what a dossier shows and nothing more, so its cost follows the case, not the log: each
+ * stream's hash chain is recomputed from its own events; the checkpoints it relies on (those that signed
+ * a head of these streams, and the newest) must be signed by a trusted key; and every head of these
+ * streams that such a checkpoint recorded must still be the event the log holds at that revision. A
+ * stream holding more events by a checkpoint's log position than the newest head signed by then shows an
+ * insertion. Not checked here: the roots over all the other streams, and the links and consistency
+ * proofs between checkpoints; the whole log and the whole feed are `npm run verify`'s.
  */
 export async function verifyCaseStreams(
   store: Pick<EventStore, 'readStream'>,
@@ -36,9 +37,25 @@ export async function verifyCaseStreams(
     const found = verifyStreamChain(stream, events);
     if (found) breaks.push(found);
   }
-  const feed = checkFeed((await store.readStream(AUDIT_CHECKPOINT_STREAM)).map((e) => e.data), trustedKeys);
-  const findings = [...feed.findings];
-  const accepted = feed.accepted.map((e) => e.checkpoint).sort((a, b) => a.sequence - b.sequence);
+  const entries = (await store.readStream(AUDIT_CHECKPOINT_STREAM)).map((e) => e.data);
+  const names = new Set(streams.keys());
+  const findings: CheckpointFinding[] = [];
+  const accepted: Checkpoint[] = [];
+  entries.forEach((data, i) => {
+    // Only the checkpoints relied on are parsed and their signatures checked: one may list every stream.
+    const changed = (data as { checkpoint?: { changed?: unknown } } | null)?.checkpoint?.changed;
+    const relied = i === entries.length - 1 || (Array.isArray(changed) && changed.some((h) => Array.isArray(h) && names.has(h[0] as string)));
+    if (!relied) return;
+    const entry = parseEntry(data);
+    if (!entry) {
+      findings.push({ sequence: i, problem: 'malformed', detail: `entry ${i} of the audit stream is not a signed checkpoint` });
+      return;
+    }
+    const signature = signatureFinding(entry, trustedKeys);
+    if (signature) findings.push(signature);
+    else accepted.push(entry.checkpoint);
+  });
+  accepted.sort((a, b) => a.sequence - b.sequence);
   const failed = new Set<number>();
   const named = new Set<number>();
   const coveredBy: CaseStreamsVerification['coveredBy'] = new Map();

@@ -74,7 +74,7 @@ export interface Dossier {
     notesChainBreak?: ChainBreak;
     /** The newest signed checkpoint that covers this case, if any, and up to which revision. */
     coveredBy?: { sequence: number; createdAt: string; revision: number };
-    /** The feed's own problems, and each signed head of the streams above the log no longer matches. */
+    /** The checkpoints relied on (those naming the streams above, and the newest) not trusted-signed, and each signed head of them the log no longer matches. */
     checkpointFindings: CheckpointFinding[];
     /** Checkpoints that signed a head of the streams above, all of whose such heads the log still holds. */
     checkpointsVerified: number;

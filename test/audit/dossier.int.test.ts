@@ -74,6 +74,13 @@ describe('the decision dossier of a case', () => {
     expect(dossierHtml(d)).toContain('the rest of the log was not read for this dossier');
   });
 
+  it('does not verify against a checkpoint signed by a key it does not trust', async () => {
+    const d = (await buildDossier(withoutWholeLog(store), approved, {}, '2026-06-02T11:30:00.000Z'))!;
+    expect(d.verification.intact).toBe(false);
+    expect(d.verification.checkpointFindings).toEqual([expect.objectContaining({ sequence: 0, problem: 'unknown-key' })]);
+    expect(d.verification.coveredBy).toBeUndefined();
+  });
+
   it('is not moved by tampering in a case it does not show', async () => {
     const other = others[0] as string;
     const raw = new Database(join(dir, 'events.db'));

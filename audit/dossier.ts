@@ -3,10 +3,9 @@ import { decode } from '../eventstore/registry';
 import { streamName } from '../eventstore/envelope';
 import { DecisionReader, type DossierDecision } from './decisions';
 import { findRelatedCases, type RelatedCase } from './related-cases';
-import { AUDIT_CHECKPOINT_STREAM } from '../eventstore/integrity/checkpoint-events';
-import { verifyStore, type CheckpointFinding } from '../eventstore/integrity/verify-store';
+import type { CheckpointFinding } from '../eventstore/integrity/feed';
 import type { ChainBreak } from '../eventstore/integrity/hash-chain';
-import { Checkpoint } from '../eventstore/integrity/checkpoint-events';
+import { verifyCaseStreams } from './dossier-verification';
 import type { EvidenceStore } from '../evidence/port';
 import { filesNamedBy } from '../evidence/references';
 
@@ -61,14 +60,23 @@ export interface Dossier {
   /** Every evidence file the case's events name, by hash, in the order they were handed in. */
   files: DossierFile[];
   verification: {
-    /** This case's chain, the related cases' chains, and the checkpoints over them all hold. */
+    /** This case's chain, its notes', the related cases' chains, and the signed heads of them all hold. */
     intact: boolean;
+    /**
+     * What was verified: these streams only (the case, its notes, its related cases), each chain
+     * recomputed and held against the heads the signed checkpoints recorded for it; not the rest of the log.
+     */
+    streams: string[];
     chainBreak?: ChainBreak;
     /** Breaks in the chains of the related cases whose decisions the dossier shows. */
     relatedChainBreaks?: ChainBreak[];
+    /** A break in the chain of the case's internal notes. */
+    notesChainBreak?: ChainBreak;
     /** The newest signed checkpoint that covers this case, if any, and up to which revision. */
     coveredBy?: { sequence: number; createdAt: string; revision: number };
+    /** The checkpoints relied on (those naming the streams above, and the newest) not trusted-signed, and each signed head of them the log no longer matches. */
     checkpointFindings: CheckpointFinding[];
+    /** Checkpoints that signed a head of the streams above, all of whose such heads the log still holds. */
     checkpointsVerified: number;
     /** Files the case names that are gone from the store or no longer hash to their names. */
     fileFindings?: DossierFile[];
@@ -87,8 +95,10 @@ function references(data: unknown): DossierEvent['references'] {
 /**
  * Everything an auditor needs about one case: each event with its actor, role, evidence and the policy
  * or framework version it was decided under, the decisions (for an accreditation, also those its
- * compliance reviews and significant changes took about it), plus whether the history verifies (the
- * case's hash chain and its related cases', and the signed checkpoints held against the whole log).
+ * compliance reviews and significant changes took about it), plus whether what it shows verifies (the
+ * hash chains of the case, its notes and its related cases, each held against the heads the signed
+ * checkpoints recorded for it). It reads those streams and the checkpoint feed, never the whole log:
+ * a request's cost follows the case, not the history (the whole log is `npm run verify`'s).
  */
 export async function buildDossier(
   store: EventStore,
@@ -133,20 +143,19 @@ export async function buildDossier(
     if (decision) decided.push({ position: e.position, decision });
   }
   decided.sort((a, b) => comparePositions(a.position, b.position));
-  const relatedStreams = new Set(related?.cases.map((c) => c.case));
-  const verification = await verifyStore(store, { trustedKeys });
+  const relatedStreams = related?.cases.map((c) => c.case) ?? [];
+  const notesStream = streamName('notes', stream);
+  const rawNotes = await store.readStream(notesStream);
+  const shown = new Map([[stream, raw]]);
+  for (const s of relatedStreams) shown.set(s, await store.readStream(s));
+  if (rawNotes.length > 0) shown.set(notesStream, rawNotes);
+  const verification = await verifyCaseStreams(store, shown, trustedKeys);
   const chainBreak = verification.breaks.find((b) => b.stream === stream);
-  const relatedChainBreaks = verification.breaks.filter((b) => relatedStreams.has(b.stream));
-  const findings = verification.checkpoints.findings.filter(
-    (f) => f.problem !== 'root-mismatch' || f.streams?.some((s) => s.stream === stream || relatedStreams.has(s.stream)),
-  );
-  let coveredBy: Dossier['verification']['coveredBy'];
-  for (const event of await store.readStream(AUDIT_CHECKPOINT_STREAM)) {
-    const checkpoint = Checkpoint.safeParse((event.data as { checkpoint?: unknown }).checkpoint);
-    const head = checkpoint.success ? checkpoint.data.changed.find(([s]) => s === stream) : undefined;
-    if (checkpoint.success && head) coveredBy = { sequence: checkpoint.data.sequence, createdAt: checkpoint.data.createdAt, revision: head[1] };
-  }
-  const notes: DossierNote[] = (await store.readStream(streamName('notes', stream))).map(decode).map((e) => {
+  const relatedChainBreaks = verification.breaks.filter((b) => relatedStreams.includes(b.stream));
+  const notesChainBreak = verification.breaks.find((b) => b.stream === notesStream);
+  const findings = verification.findings;
+  const coveredBy = verification.coveredBy.get(stream);
+  const notes: DossierNote[] = rawNotes.map(decode).map((e) => {
     const data = e.data as { text: string; addedByName: string; addedAt: string };
     return { revision: e.revision, text: data.text, by: data.addedByName, role: e.metadata.actor.role, at: data.addedAt };
   });
@@ -159,13 +168,15 @@ export async function buildDossier(
     ...(notes.length > 0 ? { notes } : {}),
     files,
     verification: {
-      intact: chainBreak === undefined && relatedChainBreaks.length === 0 && findings.length === 0 && fileFindings.length === 0,
+      intact: verification.breaks.length === 0 && findings.length === 0 && fileFindings.length === 0,
+      streams: verification.streams,
       ...(fileFindings.length > 0 ? { fileFindings } : {}),
       ...(chainBreak ? { chainBreak } : {}),
       ...(relatedChainBreaks.length > 0 ? { relatedChainBreaks } : {}),
+      ...(notesChainBreak ? { notesChainBreak } : {}),
       ...(coveredBy ? { coveredBy } : {}),
       checkpointFindings: findings,
-      checkpointsVerified: verification.checkpoints.verified,
+      checkpointsVerified: verification.checkpointsVerified,
     },
   };
 }

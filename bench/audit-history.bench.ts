@@ -5,7 +5,12 @@
  * the last verified checkpoint (a fixed tail after it); and the event-loop delay p99 while an as-of
  * replay from position 0 runs on this thread, sliced as the API runs it, beside the idle baseline and the
  * unsliced replay of the same run; and an as-of view of now from position 0 beside one from the nearest
- * read-model snapshot (taken every 5 000 events). Figures on a shared machine are indicative; compare within a row.
+ * read-model snapshot (taken every 5 000 events). A second table: a dossier as it was (the whole log
+ * verified) beside one that verifies only its streams against the signed heads; the mail dispatcher's
+ * poll as an anti-join over every notice beside the pending table (one notice per NOC event mailed,
+ * ten pending); one provider's compliance dashboard reading every table beside reading its offerings'
+ * rows (twelve monthly periods and a closed review per offering per multiple). Figures on a shared
+ * machine are indicative; compare within a row.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -30,11 +35,13 @@ import type { EventStore } from '../eventstore/port';
 import { readLogPages } from '../eventstore/read-log';
 import { decode } from '../eventstore/registry';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
+import { buildDossier } from '../audit/dossier';
 import { rebuildAsOf } from '../projections/as-of';
 import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots } from '../projections/as-of-snapshots';
 import { openReadModelDb } from '../projections/db';
 import { nocRegisterProjection } from '../projections/noc/register';
 import { generateNocHistories } from './fixtures';
+import { dashboardWithHistory, outboxWithHistory } from './read-model-history';
 import { registerBench, type BenchContext } from './registry';
 
 const BASE_EVENTS = 5_000;
@@ -128,6 +135,7 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
   log('| history | events | open-procurement lookup: whole log | category read | verify from start | from last checkpoint | as-of now from 0 | from nearest snapshot |');
   log('|---|---|---|---|---|---|---|---|');
   let largest: EventStore | undefined;
+  const requests: string[] = [];
   for (const multiple of [1, 5, 20]) {
     const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(tmpDir, `audit-history-${multiple}.db`), synchronous: 'OFF' }));
     await writeRegister(store);
@@ -164,9 +172,32 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
     const events = Number((await store.headPosition()).commit);
     const f = (ms: number) => `${ms.toFixed(1)} ms`;
     log(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${f(scanMs)} | ${f(categoryMs)} | ${f(fullMs)} | ${f(incrementalMs)} | ${f(asOfMs)} | ${f(snapshotMs)} |`);
+
+    const someCase = (await store.readAll({ maxCount: 500 })).find((e) => categoryOf(e.stream) === 'noc')?.stream as string;
+    const dossier = async () => {
+      const d = await buildDossier(store, someCase, trustedKeys, AT);
+      if (!d?.verification.intact) throw new Error(`the dossier of ${someCase} does not verify`);
+    };
+    const dossierBeforeMs = await millis(async () => {
+      await verifyStore(store, { trustedKeys });
+      await dossier();
+    });
+    const dossierMs = await millis(dossier, 5);
+    const outbox = outboxWithHistory(events);
+    const [outboxBeforeMs, outboxMs] = [await millis(async () => outbox.before(), 5), await millis(async () => outbox.now(), 5)];
+    outbox.close();
+    const dashboard = dashboardWithHistory(12 * multiple);
+    const [dashboardBeforeMs, dashboardMs] = [await millis(async () => dashboard.before(), 5), await millis(async () => dashboard.now(), 5)];
+    dashboard.close();
+    const g = (ms: number) => `${ms.toFixed(2)} ms`;
+    requests.push(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${g(dossierBeforeMs)} | ${g(dossierMs)} | ${g(outboxBeforeMs)} | ${g(outboxMs)} | ${g(dashboardBeforeMs)} | ${g(dashboardMs)} |`);
     if (largest) await largest.close();
     largest = store;
   }
+  log('');
+  log('| history | events | dossier: whole log verified | its streams and signed heads | mail poll: anti-join | pending table | provider dashboard: every table | its offerings |');
+  log('|---|---|---|---|---|---|---|---|');
+  for (const row of requests) log(row);
   const store = largest as EventStore;
   const idle = await loopDelay(() => new Promise((r) => setTimeout(r, 1000)));
   const replay = (sliced: boolean) => async () => {

@@ -172,16 +172,6 @@ interface TaskDbRow {
   review_status: ComplianceTaskRow['reviewStatus'];
 }
 
-function groupBy<T extends { application_id: string }>(rows: T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = map.get(row.application_id);
-    if (list) list.push(row);
-    else map.set(row.application_id, [row]);
-  }
-  return map;
-}
-
 function reviewFacts(reviews: ReviewDbRow[]): Pick<ComplianceDashboardRow, 'openFindings' | 'overdue' | 'pending' | 'lastReview'> {
   const openFindings = { high: 0, moderate: 0, low: 0 };
   const overdue: ComplianceDashboardRow['overdue'] = { findings: [], evidence: [] };
@@ -253,31 +243,47 @@ function toDashboardRow(
 }
 
 /**
- * Read-only queries; statements are prepared on first use, so the projector may create the tables
- * later. The dashboard reads each table once and joins in memory: there is one row per accredited
- * offering, a few hundred at most.
+ * The dashboard's reads. Each offering's periods, reviews, escalations and changes are read along its
+ * application_id index for the offerings listed only: a provider's dashboard never touches another's
+ * history, and no request scans a whole table.
  */
+export const DASHBOARD_SQL = {
+  apps: `
+    SELECT * FROM cmp_applications
+    WHERE tracked = 1 AND (@cspId IS NULL OR csp_id = @cspId) AND (@offeringId IS NULL OR offering_id = @offeringId)
+    ORDER BY updated_at DESC, application_id`,
+  /** A provider's own offerings, along the csp index (the statement above cannot choose it for every caller). */
+  appsOfCsp: `
+    SELECT * FROM cmp_applications
+    WHERE csp_id = @cspId AND tracked = 1 AND (@offeringId IS NULL OR offering_id = @offeringId)
+    ORDER BY updated_at DESC, application_id`,
+  periods: 'SELECT * FROM cmp_periods WHERE application_id = ? ORDER BY period DESC',
+  reviews: 'SELECT * FROM cmp_reviews WHERE application_id = ? ORDER BY opened_at, review_id',
+  escalations: 'SELECT * FROM cmp_escalations WHERE application_id = ? ORDER BY escalated_at DESC, revision DESC',
+  changes: 'SELECT * FROM cmp_changes WHERE application_id = ? ORDER BY requested_at DESC, change_id',
+} as const;
+
+/** Read-only queries; statements are prepared on first use, so the projector may create the tables later. */
 export function createComplianceQueries(db: ReadModelDb): ComplianceQueries {
   let prepared:
     | {
         apps: Database.Statement<[Record<string, unknown>], ApplicationDbRow>;
-        periods: Database.Statement<[], PeriodDbRow>;
-        reviews: Database.Statement<[], ReviewDbRow>;
-        escalations: Database.Statement<[], EscalationDbRow>;
-        changes: Database.Statement<[], ChangeDbRow>;
+        appsOfCsp: Database.Statement<[Record<string, unknown>], ApplicationDbRow>;
+        periods: Database.Statement<[string], PeriodDbRow>;
+        reviews: Database.Statement<[string], ReviewDbRow>;
+        escalations: Database.Statement<[string], EscalationDbRow>;
+        changes: Database.Statement<[string], ChangeDbRow>;
         tasks: Database.Statement<[string], TaskDbRow>;
       }
     | undefined;
   const s = (): NonNullable<typeof prepared> =>
     (prepared ??= {
-      apps: db.prepare(`
-        SELECT * FROM cmp_applications
-        WHERE tracked = 1 AND (@cspId IS NULL OR csp_id = @cspId) AND (@offeringId IS NULL OR offering_id = @offeringId)
-        ORDER BY updated_at DESC, application_id`),
-      periods: db.prepare('SELECT * FROM cmp_periods ORDER BY application_id, period DESC'),
-      reviews: db.prepare('SELECT * FROM cmp_reviews ORDER BY application_id, opened_at, review_id'),
-      escalations: db.prepare('SELECT * FROM cmp_escalations ORDER BY application_id, escalated_at DESC, revision DESC'),
-      changes: db.prepare('SELECT * FROM cmp_changes ORDER BY application_id, requested_at DESC, change_id'),
+      apps: db.prepare(DASHBOARD_SQL.apps),
+      appsOfCsp: db.prepare(DASHBOARD_SQL.appsOfCsp),
+      periods: db.prepare(DASHBOARD_SQL.periods),
+      reviews: db.prepare(DASHBOARD_SQL.reviews),
+      escalations: db.prepare(DASHBOARD_SQL.escalations),
+      changes: db.prepare(DASHBOARD_SQL.changes),
       tasks: db.prepare(`
         SELECT t.*, a.offering_id, a.csp_id, json_extract(r.state, '$.status') AS review_status
         FROM cmp_tasks t JOIN cmp_applications a ON a.application_id = t.application_id JOIN cmp_reviews r ON r.review_id = t.review_id
@@ -293,15 +299,11 @@ export function createComplianceQueries(db: ReadModelDb): ComplianceQueries {
         cspId = actor.organisationId;
       }
       const st = s();
-      const apps = st.apps.all({ cspId, offeringId: filter.offeringId ?? null });
-      if (apps.length === 0) return [];
-      const periods = groupBy(st.periods.all());
-      const reviews = groupBy(st.reviews.all());
-      const escalations = groupBy(st.escalations.all());
-      const changes = groupBy(st.changes.all());
+      const params = { cspId, offeringId: filter.offeringId ?? null };
+      const apps = cspId === null ? st.apps.all(params) : st.appsOfCsp.all(params);
       return apps.map((app) => {
         const id = app.application_id;
-        return toDashboardRow(app, periods.get(id) ?? [], reviews.get(id) ?? [], escalations.get(id) ?? [], changes.get(id) ?? []);
+        return toDashboardRow(app, st.periods.all(id), st.reviews.all(id), st.escalations.all(id), st.changes.all(id));
       });
     },
     queue(actor) {

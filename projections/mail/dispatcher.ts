@@ -5,6 +5,7 @@ import { NOTICE_TABLES } from '../notices/notices';
 import { caseIdOfStream, resolveRecipients, type Audience, type NoticeOrganisation, type NoticePerson, type Recipient, type TaskHolder } from '../notices/recipients';
 import { NOTIFICATION_DELIVERY_TABLES } from '../noc/deliveries';
 import { messageIdFor, type MailChannel } from './channels';
+import { DUE_NOTICES, FILL_PENDING, MAIL_TABLES, PENDING_COUNT } from './outbox';
 
 /**
  * Mails each notice (projections/notices/) to the people it is addressed to, resolved when it is first
@@ -16,23 +17,7 @@ import { messageIdFor, type MailChannel } from './channels';
  * the same Message-ID and recipients. Through SMTP that is at least once, and a second copy carries
  * the first one's Message-ID; into the maildir it is exactly once (the file is named by the notice).
  */
-export const MAIL_TABLES = `
-CREATE TABLE IF NOT EXISTS notice_mail (
-  id TEXT PRIMARY KEY,
-  state TEXT NOT NULL CHECK (state IN ('sending', 'retrying', 'sent', 'no-recipient', 'already-told', 'before-mail')),
-  recipients TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  channel TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  last_error TEXT,
-  next_attempt_at_ms INTEGER,
-  sent_at TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS notice_mail_since (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  since_ms INTEGER NOT NULL
-);
-`;
+export { MAIL_TABLES } from './outbox';
 
 export interface MailDispatcherOptions {
   db: ReadModelDb;
@@ -121,6 +106,7 @@ export class MailDispatcher {
     this.db.exec(NOTICE_TABLES);
     this.db.exec(NOTIFICATION_DELIVERY_TABLES);
     this.db.exec(MAIL_TABLES);
+    this.db.exec(FILL_PENDING);
     if (options.fromFirstStart) {
       this.db.prepare('INSERT OR IGNORE INTO notice_mail_since (id, since_ms) VALUES (1, ?)').run(Date.now());
       this.sinceMs = (this.db.prepare('SELECT since_ms FROM notice_mail_since WHERE id = 1').get() as { since_ms: number }).since_ms;
@@ -150,23 +136,13 @@ export class MailDispatcher {
 
   /** Notices not mailed yet, including those waiting for a retry. */
   pendingCount(): number {
-    return (
-      this.db
-        .prepare("SELECT COUNT(*) AS n FROM notices n LEFT JOIN notice_mail m ON m.id = n.id WHERE m.id IS NULL OR m.state IN ('sending', 'retrying')")
-        .get() as { n: number }
-    ).n;
+    return (this.db.prepare(PENDING_COUNT).get() as { n: number }).n;
   }
 
   /** Sends up to one batch of due notices, oldest first. */
   async dispatchOnce(): Promise<MailPassResult> {
     const rows = this.db
-      .prepare(
-        `SELECT n.id, n.subject, n.body, n.audience, n.organisation_id, n.case_stream, n.created_at, n.created_at_ms, m.state, m.recipients, m.attempts,
-                EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.id = n.id AND d.delivered_at IS NOT NULL) AS told_before
-         FROM notices n LEFT JOIN notice_mail m ON m.id = n.id
-         WHERE m.id IS NULL OR m.state = 'sending' OR (m.state = 'retrying' AND m.next_attempt_at_ms <= ?)
-         ORDER BY n.created_at_ms, n.id LIMIT ?`,
-      )
+      .prepare(DUE_NOTICES)
       .all(Date.now(), this.batchSize) as DueRow[];
     const result: MailPassResult = { sent: 0, failed: 0 };
     for (const row of rows) {
@@ -241,6 +217,8 @@ export class MailDispatcher {
            attempts = excluded.attempts, last_error = excluded.last_error, next_attempt_at_ms = excluded.next_attempt_at_ms`,
       )
       .run(id, state, JSON.stringify(recipients), messageId, this.channel.name, attempts, error, nextAttemptAtMs);
+    // Looked at: from now on notice_mail says whether it still has to go.
+    this.db.prepare('DELETE FROM notice_mail_pending WHERE id = ?').run(id);
   }
 
   private async loop(): Promise<void> {

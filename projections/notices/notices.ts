@@ -7,6 +7,7 @@ import type { PseEventOf } from '../../domain/pse/events';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
+import { MAIL_TABLES } from '../mail/outbox';
 import { statementCache, type Projection } from '../projection';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf } from '../noc/noc-events';
 import { transitionNotificationFor } from '../noc/notifications';
@@ -344,6 +345,8 @@ export const noticesProjection: Projection = {
   version: 1,
   setup(db) {
     db.exec(NOTICE_TABLES);
+    // The mail's pending trigger lives on the notices table, which a reset drops.
+    db.exec(MAIL_TABLES);
     statements.clear(db);
   },
   handles: (type) =>

@@ -27,6 +27,7 @@ import { loadAuditSigner } from '../../eventstore/integrity/signing';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { CaseScript, type ScriptStep } from '../support/case-script';
+import { withoutWholeLog } from '../support/no-whole-log';
 import { RENEWAL_OPENS, T, application, at, cmd, who } from '../domain/accreditation-fixtures';
 import { ACCREDITATION, CHANGE, HIGH, R, SUBJECT, actors, ccmd, rcmd } from '../domain/compliance-fixtures';
 import { FRAMEWORK_1_0 } from '../domain/framework-fixtures';
@@ -149,6 +150,13 @@ describe("an accreditation's dossier", () => {
     expect(d.decisions.map((x) => x.at)).toEqual([...d.decisions.map((x) => x.at)].sort());
     expect(d.decisions.filter((x) => x.case === STREAM).every((x) => x.policyVersion === DEFAULT_ACCREDITATION_POLICY.version)).toBe(true);
     expect(d.decisions.filter((x) => x.case !== STREAM).every((x) => x.policyVersion === DEFAULT_COMPLIANCE_POLICY.version)).toBe(true);
+  });
+
+  it('finds the same decisions and verifies the related cases without reading the whole log', async () => {
+    const d = (await buildDossier(withoutWholeLog(store), STREAM, trusted, '2028-06-03T00:00:00.000Z'))!;
+    expect(d.verification).toMatchObject({ intact: true, checkpointFindings: [] });
+    expect([...d.verification.streams].sort()).toEqual([STREAM, CHANGE_CASE, REVIEW].sort());
+    expect(d.decisions.map((x) => [x.case, x.kind, x.actor.name, x.role, x.reasons])).toEqual(EXPECTED);
   });
 
   it('carries the scores on the scoring, the outcome on the security review, and the version each was scored against', async () => {

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createCaseNotes } from '../../api/case-notes';
 import { generateNocHistories } from '../../bench/fixtures';
 import { Checkpointer } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -12,11 +13,13 @@ import { auditKeyFileFor, ROOT, runTool, toolEnv, TSX, type ToolRun } from './ru
 
 /**
  * The auditors' tools give a pipe every byte they give a file. The store is made to yield several
- * megabytes from each: thousands of NOC histories for the replay, and every NOC's last event removed
- * after dozens of signed checkpoints, so that verify and the dossier name every NOC under every checkpoint.
+ * megabytes from each: thousands of NOC histories for the replay, every NOC's last event removed after
+ * dozens of signed checkpoints, so that verify names every NOC under every checkpoint, and one case with
+ * hundreds of long internal notes, which its dossier (reading only that case's streams) prints whole.
  */
 const EVENTS = 7_000;
 const CHECKPOINTS = 40;
+const NOTES = 600;
 const MEGABYTE = 1024 * 1024;
 
 let dir: string;
@@ -32,6 +35,9 @@ beforeAll(async () => {
     await store.append(history.stream, history.events, 'no-stream');
     someCase ??= history.stream;
   }
+  const notes = createCaseNotes({ eventStore: store, now: () => new Date('2030-01-01T00:00:00.000Z') });
+  const reviewer = { userId: 'u-rev', name: 'Rania Reviewer', role: 'reviewer', jurisdiction: 'federal' } as const;
+  for (let i = 0; i < NOTES; i++) await notes.add(reviewer, 'noc', someCase.slice('noc-'.length), `Note ${i}: ${'site visit findings, '.repeat(190)}`);
   const checkpointer = new Checkpointer(store, loadAuditSigner({ file: auditKeyFileFor(data) }));
   for (let i = 0; i < CHECKPOINTS; i++) await checkpointer.checkpoint(new Date(Date.UTC(2030, 0, 1, 0, i)).toISOString());
   await store.close();

@@ -93,6 +93,24 @@ describe('resends across continue-as-new on the time-skipping server', () => {
     expect(await decodedStream(store, `csp-${cspId}`)).toHaveLength(written.length);
   });
 
+  it('answers the resend of a command an earlier run refused with the same refusal, not as taken', async () => {
+    const holder = `csp-${randomUUID().slice(0, 8)}`;
+    await sendAsApi(env.client.workflow.getHandle((await register(holder, 100)).workflowId), addOffering(holder, 'shared'));
+    const cspId = `csp-${randomUUID().slice(0, 8)}`;
+    const started = await register(cspId, 20);
+    const handle = env.client.workflow.getHandle(started.workflowId);
+    // The offering id is another provider's: the register finds out while running the action (its reservation).
+    const clash = { ...addOffering(cspId, 'x'), data: { ...GOV_CLOUD, offeringId: `${holder}-shared` } } as CspActionInput;
+    const first = await refusal(sendAsApi(handle, clash));
+    expect(first).toBeDefined();
+    expect(first).not.toBe('COMMAND_SIGNATURE_INVALID');
+
+    await handOver(handle, started.firstExecutionRunId, cspId);
+    const written = await decodedStream(store, `csp-${cspId}`);
+    expect(await refusal(sendAsApi(handle, clash))).toBe(first);
+    expect(await decodedStream(store, `csp-${cspId}`)).toHaveLength(written.length);
+  });
+
   it('applies each action sent while the register hands over exactly once, its resends answered and not doubled', async () => {
     const cspId = `csp-${randomUUID().slice(0, 8)}`;
     const started = await register(cspId, 12);

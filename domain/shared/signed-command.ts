@@ -1,9 +1,10 @@
 import { ed25519 } from '@noble/curves/ed25519';
+import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
 import type { Actor } from './actor';
 import { canonicalJson } from './canonical-json';
-import { DomainError } from './errors';
+import { DomainError, type ErrorCode } from './errors';
 
 /**
  * Only the API speaks for a person: it signs every person's command (Ed25519) over the case it is aimed
@@ -52,6 +53,21 @@ export interface TakenCommand {
   userId: string;
   commandId: string;
   issuedAt: string;
+  /** What the command asked (commandDigest): a resend under the same id must ask the same to be answered. */
+  digest?: string;
+  /**
+   * How the process answered it, so a resend reaching a later run gets that answer again; absent while
+   * it runs, and on commands handed over before outcomes were carried (those are refused as taken).
+   */
+  outcome?: TakenOutcome;
+}
+
+/** A taken command's answer: applied (a resend gets the case's current view) or refused with a stable code. */
+export type TakenOutcome = { applied: true } | { refused: { code: ErrorCode; message: string; field: string | null } };
+
+/** SHA-256 over the canonical JSON of a command's type and data, hex: equal for a resend of the same command. */
+export function commandDigest(command: { type: string; data?: unknown }): string {
+  return bytesToHex(sha256(utf8(canonicalJson({ type: command.type, data: command.data ?? {} }))));
 }
 
 /** The exact bytes signed: canonical JSON of the command, its case and its instant, UTF-8. */

@@ -110,7 +110,8 @@ describe('signed commands on the time-skipping server', () => {
     }
     const written = await streamOf(store, nocId);
 
-    // Still within its five minutes, but taken: the fresh run remembers it.
+    // Still within its five minutes, but taken: the fresh run remembers it. Sent under another update id
+    // than the API's own (`userId:commandId`), it is a replay, not a resend to answer with the case's view.
     expect(await refusal(send(latest, captured))).toBe('COMMAND_SIGNATURE_INVALID');
     expect(await streamOf(store, nocId)).toHaveLength(written.length);
     expect((await view(latest)).revision).toBe(written.length - 1);

@@ -13,8 +13,9 @@ import type { z } from 'zod';
 import type { EventActivities } from '../../activities/event-activities';
 import { isSystem, type Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
-import { COMMAND_MAX_AGE_MS, verifyCommand, type CommandSeal, type SignedCommandRecord, type TakenCommand } from '../../domain/shared/signed-command';
+import { COMMAND_MAX_AGE_MS, verifyCommand, type CommandSeal, type SignedCommandRecord, type TakenCommand, type TakenOutcome } from '../../domain/shared/signed-command';
 import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
+import { TakenCommands } from './taken-commands';
 import { trustedCommandKeys } from './trusted-keys';
 
 /**
@@ -56,6 +57,12 @@ export const SIGNED_COMMANDS_PATCH = 'signed-commands';
 
 /** Marks the hand-overs that carry the commands taken (still within their seal's window) to the next run. */
 export const TAKEN_COMMANDS_CARRIED_PATCH = 'taken-commands-carried';
+
+/**
+ * Marks the hand-overs that carry, with each taken command, what it asked and how it was answered: the
+ * next run answers the same person's resend of it (the API's update id, same payload) with that outcome.
+ */
+export const TAKEN_COMMANDS_ANSWERED_PATCH = 'taken-commands-answered';
 
 /** What a case process hands its next run over continue-as-new. */
 export interface CarriedCase<S> {
@@ -134,11 +141,8 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
   private opening: S | undefined;
   /** While a person's command runs: what the API signed, kept in the metadata of its events. */
   private signed: SignedCommandRecord | undefined;
-  /**
-   * People's commands taken by this run and, carried over continue-as-new, by the runs before it while
-   * their seals could still be taken: a captured command is not taken twice. Keyed by actor and id.
-   */
-  private readonly taken = new Map<string, TakenCommand>();
+  /** People's commands taken by this run and, carried over continue-as-new, by the runs before it. */
+  private readonly taken: TakenCommands;
 
   constructor(
     public state: S,
@@ -159,21 +163,28 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
     if (revision >= 0 && workflowInfo().continuedFromExecutionRunId === undefined) {
       throw ApplicationFailure.nonRetryable('A case state is only carried over from its own previous run', 'COMMAND_SIGNATURE_INVALID');
     }
-    for (const t of options.taken ?? []) this.taken.set(takenKey(t.userId, t.commandId), t);
+    this.taken = new TakenCommands(options.taken ?? []);
   }
 
   /** Refuses a person's command this process has already taken under another update id (a captured command sent again). */
-  checkNotTaken(action: { actor: Actor; commandId: string }): void {
-    if (this.taken.has(takenKey(action.actor.userId, action.commandId))) {
-      throw new DomainError('COMMAND_SIGNATURE_INVALID', `Refused: command ${action.commandId} was already taken`, 'commandId');
-    }
+  checkNotTaken(action: { actor: Actor; commandId: string; type: string; data?: unknown }): void {
+    this.taken.checkNotTaken(action);
+  }
+
+  /** How an earlier run answered this command, when this is the API's resend of it (see TakenCommands). */
+  earlierAnswer(action: { actor: Actor; commandId: string; type: string; data?: unknown }): TakenOutcome | undefined {
+    return this.taken.earlierAnswer(action);
   }
 
   /** Marks a person's command as taken, from the moment its action is accepted. */
-  take(action: { actor: Actor; commandId: string; seal?: { issuedAt: string } }): void {
+  take(action: { actor: Actor; commandId: string; type: string; data?: unknown; seal?: { issuedAt: string } }): void {
     // An unsealed command (runs recorded before seals) counts as issued when it was taken.
-    const issuedAt = action.seal?.issuedAt ?? nowIso();
-    this.taken.set(takenKey(action.actor.userId, action.commandId), { userId: action.actor.userId, commandId: action.commandId, issuedAt });
+    this.taken.take(action, action.seal?.issuedAt ?? nowIso());
+  }
+
+  /** Records how a taken command was answered, for a resend that reaches a later run. */
+  answered(action: { actor: Actor; commandId: string }, outcome: TakenOutcome): void {
+    this.taken.answered(action, outcome);
   }
 
   /**
@@ -185,8 +196,7 @@ export class CaseLedger<S, E extends { type: string; data: unknown }> {
     const carried: CarriedCase<S> = { state: this.state, revision: this.revision };
     if (!patched(TAKEN_COMMANDS_CARRIED_PATCH)) return carried;
     const window = this.options.commandWindowMs ?? COMMAND_MAX_AGE_MS;
-    const now = Date.now();
-    return { ...carried, taken: [...this.taken.values()].filter((t) => now - Date.parse(t.issuedAt) <= window) };
+    return { ...carried, taken: this.taken.toHandOver(Date.now(), window, patched(TAKEN_COMMANDS_ANSWERED_PATCH)) };
   }
 
   /** Runs a person's signed command: its events keep the signed command. */
@@ -297,6 +307,8 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
   setHandler(
     update,
     async (action) => {
+      const earlier = ledger.earlierAnswer(action);
+      if (earlier !== undefined) return answerAgain(earlier, ledger, o.view);
       // Taken at once: a copy of it delivered in the same activation finds it taken.
       ledger.take(action);
       // An action can be delivered before the process has written its first events (same activation as
@@ -309,8 +321,11 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
           if (action.seal !== undefined) o.check?.(action, ledger.state);
           const signed = signedRecordOf(action);
           await ledger.asSigned(signed, () => o.run(command, o.decide(command), action.commandId, action));
+          ledger.answered(action, { applied: true });
           return o.view();
         } catch (err) {
+          // A decided refusal is the command's answer; any other failure leaves it taken, unanswered.
+          if (err instanceof DomainError) ledger.answered(action, { refused: { code: err.code, message: err.message, field: err.field ?? null } });
           throw toFailure(err);
         }
       });
@@ -320,7 +335,10 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
         try {
           verifyAction(action);
           ledger.checkNotTaken(action);
-          if (!ledger.canJudge) return;
+          const earlier = ledger.earlierAnswer(action);
+          // A resend of a refused command is refused again before it enters history; an applied one is answered by the handler.
+          if (earlier !== undefined && 'refused' in earlier) throw new DomainError(earlier.refused.code, earlier.refused.message, earlier.refused.field ?? undefined);
+          if (earlier !== undefined || !ledger.canJudge) return;
           o.check?.(action, ledger.stateForValidation);
           o.decide(o.toCommand(action), ledger.stateForValidation);
         } catch (err) {
@@ -331,7 +349,17 @@ export function handleActions<I extends ActionInput, V extends { revision: numbe
   );
 }
 
-const takenKey = (userId: string, commandId: string): string => JSON.stringify([userId, commandId]);
+/**
+ * A resend's answer, the outcome an earlier run gave: an applied command answers with the case as it is
+ * now (it runs nothing and writes nothing, after any command in flight), a refused one with its refusal.
+ */
+async function answerAgain<S, E extends { type: string; data: unknown }, V>(outcome: TakenOutcome, ledger: CaseLedger<S, E>, view: () => V): Promise<V> {
+  if ('refused' in outcome) {
+    const { code, message, field } = outcome.refused;
+    throw toFailure(new DomainError(code, message, field ?? undefined));
+  }
+  return ledger.exclusive(() => Promise.resolve(view()));
+}
 
 /** The signed command an accepted action carried (its validator verified the seal); none on runs recorded before seals. */
 function signedRecordOf(action: ActionInput): SignedCommandRecord | undefined {

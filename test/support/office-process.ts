@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { totpCode } from '../../identity';
+import { freePort } from './ports';
 
 /**
  * The whole office as an operator runs it (`npm start`: scripts/start.ts supervising the Temporal dev
@@ -13,16 +13,6 @@ import { totpCode } from '../../identity';
  */
 export const ROOT = resolve(__dirname, '..', '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
 
 const outputs = new WeakMap<ChildProcess, () => string>();
 

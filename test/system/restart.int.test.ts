@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OfficeClient, addAccount, freePort, startOffice, stopOffice } from '../support/office-process';
+import { OfficeClient, addAccount, startOffice, stopOffice } from '../support/office-process';
+import { freePort } from '../support/ports';
 
 /**
  * `npm start` as an operator runs it: the supervisor, a persisted Temporal dev server, the worker, the

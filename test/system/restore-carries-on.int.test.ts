@@ -11,7 +11,8 @@ import { allProjections } from '../../projections';
 import { openReadModelDb } from '../../projections/db';
 import { ProjectionRunner } from '../../projections/runner';
 import { runTool, type ToolRun } from '../cli/run-tool';
-import { OfficeClient, addAccount, freePort, officeOutput, startOffice, stopOffice } from '../support/office-process';
+import { OfficeClient, addAccount, officeOutput, startOffice, stopOffice } from '../support/office-process';
+import { freePort } from '../support/ports';
 import { compareReadModelTables, dumpReadModelTables } from '../support/read-model-dump-compare';
 
 /**

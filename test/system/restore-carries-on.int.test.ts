@@ -13,7 +13,7 @@ import { ProjectionRunner } from '../../projections/runner';
 import { runTool, type ToolRun } from '../cli/run-tool';
 import { OfficeClient, addAccount, officeOutput, startOffice, stopOffice } from '../support/office-process';
 import { freePort } from '../support/ports';
-import { compareReadModelTables, dumpReadModelTables } from '../support/read-model-dump-compare';
+import { CHECKPOINT_POSITIONS, compareReadModels, dumpReadModels } from '../support/read-model-dump';
 
 /**
  * Issue 14, item 5: `npm run backup` copies a working office — a NOC with its expiry timer pending, an
@@ -91,7 +91,7 @@ async function rebuildMismatches(folder: string) {
       await runner.start();
       await runner.waitFor(await store.headPosition(), 60_000);
     }
-    return compareReadModelTables(dumpReadModelTables(live), dumpReadModelTables(clean));
+    return compareReadModels(dumpReadModels(live, { columns: CHECKPOINT_POSITIONS }), dumpReadModels(clean, { columns: CHECKPOINT_POSITIONS }));
   } finally {
     for (const runner of runners) await runner.stop();
     live.close();

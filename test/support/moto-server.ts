@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensureMotoServer } from '../../config/moto-server';
 import type { S3EvidenceSettings } from '../../evidence/s3-store';
+import { freePort } from './ports';
 
 export interface TestS3Server {
   /** http://127.0.0.1:<port>, for EVIDENCE_S3_ENDPOINT. */
@@ -18,13 +18,6 @@ export interface TestS3Server {
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const STARTUP_MS = 60_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function answering(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + STARTUP_MS;

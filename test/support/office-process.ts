@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { totpCode } from '../../identity';
+import { freePort } from './ports';
 
 /**
  * The whole office as an operator runs it (`npm start`: scripts/start.ts supervising the Temporal dev
@@ -13,15 +13,24 @@ import { totpCode } from '../../identity';
  */
 export const ROOT = resolve(__dirname, '..', '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
+
+/**
+ * An office's environment on free ports, with its data in `dataDir` and its signing key at `keyFile`
+ * (outside the data, as a backup expects), and the address of its API.
+ */
+export async function officeEnvironment(dataDir: string, keyFile: string, extra: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; base: string }> {
+  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    AUDIT_SIGNING_KEY_FILE: keyFile,
+    API_PORT: String(apiPort),
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TEMPORAL_UI_PORT: String(uiPort),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+  return { env, base: `http://127.0.0.1:${apiPort}` };
 }
 
 const outputs = new WeakMap<ChildProcess, () => string>();
@@ -31,10 +40,21 @@ export function officeOutput(office: ChildProcess | undefined): string {
   return (office && outputs.get(office)?.()) ?? '';
 }
 
+export interface StartOptions {
+  timeoutMs?: number;
+  /**
+   * Copies the processes' own log lines to the test's stderr (stdout once the office runs, stderr
+   * throughout): a soak is read afterwards, and its warnings must stay visible in the run's log.
+   */
+  echo?: boolean;
+}
+
 /** Starts the supervisor and resolves once it reports the office running. */
-export function startOffice(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<ChildProcess> {
+export function startOffice(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<ChildProcess> {
+  const { timeoutMs = 180_000, echo = false } = options;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let running = false;
   // Kept short: an office that runs for minutes logs a lot, and only the end explains a failure.
   const keep = (text: string): void => {
     out = (out + text).slice(-20_000);
@@ -44,12 +64,17 @@ export function startOffice(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promis
     const timer = setTimeout(() => fail(new Error(`start did not report running within ${timeoutMs / 1000} s:\n${out.slice(-3000)}`)), timeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       keep(chunk.toString());
-      if (out.includes('Cloud Office is running')) {
+      if (running && echo) process.stderr.write(chunk);
+      if (!running && out.includes('Cloud Office is running')) {
+        running = true;
         clearTimeout(timer);
         ok(child);
       }
     });
-    child.stderr?.on('data', (c: Buffer) => keep(c.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      keep(chunk.toString());
+      if (echo) process.stderr.write(chunk);
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       fail(new Error(`start exited with ${code}:\n${out.slice(-3000)}`));
@@ -90,18 +115,23 @@ export class OfficeClient {
     private readonly ownPassword = 'the person’s own long password',
   ) {}
 
-  async call(method: string, path: string, token?: string, body?: unknown, idempotencyKey?: string): Promise<ApiAnswer> {
+  async request(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-      },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as ApiAnswer['body']) : {} };
+    try {
+      return { status: res.status, body: text ? (JSON.parse(text) as ApiAnswer['body']) : {} };
+    } catch {
+      // A proxy's or a crashed process's plain-text answer, kept for the test to show.
+      return { status: res.status, body: { text } };
+    }
+  }
+
+  call(method: string, path: string, token?: string, body?: unknown, idempotencyKey?: string): Promise<ApiAnswer> {
+    return this.request(method, path, token, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   }
 
   /**

@@ -1,22 +1,16 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { totpCode } from '../../identity';
+import { join } from 'node:path';
+import { OfficeClient, addAccount, officeEnvironment, startOffice, stopOffice, type ApiAnswer } from './office-process';
 
 /**
- * The office as an operator runs it: accounts added with the console (`identity/cli.ts`), then
- * `scripts/start.ts` — the supervisor, a persisted Temporal dev server, the worker, the projector and
- * the API as separate processes — and each account's first sign-in through the API, enrolling an
- * authenticator as a person's app would.
+ * The office seeded for a soak: accounts added with the console (`identity/cli.ts`), then the office
+ * started as an operator runs it (office-process.ts), each account's first sign-in through the API
+ * enrolling an authenticator as a person's app would; and samples of its processes' memory and CPU.
  */
-const ROOT = resolve(__dirname, '..', '..');
 /** The console's one-time password for every seeded account. */
 const CONSOLE_PASSWORD = 'operator console password';
-/** What every account chooses at its enrolment in place of the console's one. */
-const OWN_PASSWORD = 'the person’s own long password';
 
 export interface OfficeAccount {
   username: string;
@@ -25,12 +19,7 @@ export interface OfficeAccount {
   organisation?: string;
 }
 
-export interface Reply {
-  status: number;
-  // Loosely typed on purpose: traffic reads a few fields of many response shapes.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: Record<string, any>;
-}
+export type Reply = ApiAnswer;
 
 export interface Office {
   base: string;
@@ -41,115 +30,36 @@ export interface Office {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
-
-function startSupervisor(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`start did not report running within 180 s:\n${out.slice(-3000)}`)), 180_000);
-    const onExit = (code: number | null) => fail(new Error(`start exited with ${code}:\n${out.slice(-3000)}`));
-    let running = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      // Once running, the processes' own log lines (warnings and errors at LOG_LEVEL=warn) stay visible.
-      if (running) return void process.stderr.write(chunk);
-      out += chunk.toString();
-      if (out.includes('Cloud Office is running')) {
-        running = true;
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        ok(child);
-      }
-    });
-    // The processes' own warnings stay visible in the run's log: a soak is read afterwards.
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      process.stderr.write(chunk);
-    });
-    child.on('exit', onExit);
-  });
-}
-
-async function httpCall(base: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: Reply['body'] = {};
-  try {
-    parsed = text ? (JSON.parse(text) as Reply['body']) : {};
-  } catch {
-    parsed = { text };
-  }
-  return { status: res.status, body: parsed };
-}
-
-/** First sign-in: the console's password serves once, to enrol an authenticator and choose the person's own. */
-async function signIn(base: string, username: string): Promise<string> {
-  const enrolment = await httpCall(base, 'POST', '/api/auth/mfa/enrolment', undefined, { username, password: CONSOLE_PASSWORD, newPassword: OWN_PASSWORD });
-  if (enrolment.status !== 200) throw new Error(`enrolment of ${username} answered ${enrolment.status}: ${JSON.stringify(enrolment.body)}`);
-  const code = totpCode(enrolment.body.secret as string, new Date());
-  const session = await httpCall(base, 'POST', '/api/auth/login', undefined, { username, password: OWN_PASSWORD, code });
-  if (session.status !== 200) throw new Error(`sign-in of ${username} answered ${session.status}: ${JSON.stringify(session.body)}`);
-  return session.body.token as string;
-}
-
 /**
  * Adds the accounts with the console, starts the office on free ports in a fresh data directory,
  * approves the privileged roles as the first (console) administrator, and signs everyone in once.
  * The first account must be an admin: the console's first admin takes effect at once.
  */
-export async function startOffice(accounts: OfficeAccount[], extraEnv: Record<string, string> = {}): Promise<Office> {
+export async function startSeededOffice(accounts: OfficeAccount[], extraEnv: Record<string, string> = {}): Promise<Office> {
   const dir = mkdtempSync(join(tmpdir(), 'office-'));
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dir,
-    AUDIT_SIGNING_KEY_FILE: join(`${dir}-key`, 'audit-signing-key.pem'),
-    API_PORT: String(apiPort),
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    TEMPORAL_UI_PORT: String(uiPort),
-    LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
-  const base = `http://127.0.0.1:${apiPort}`;
-  const cli = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'identity/cli.ts', ...args], { cwd: ROOT, env });
+  const { env, base } = await officeEnvironment(dir, join(`${dir}-key`, 'audit-signing-key.pem'), extraEnv);
   for (const a of accounts) {
     const org = a.organisation === undefined ? [] : ['--organisation', a.organisation];
-    await cli(['add', '--username', a.username, '--role', a.role, '--jurisdiction', a.jurisdiction, ...org, '--password', CONSOLE_PASSWORD]);
+    await addAccount(env, ['--username', a.username, '--role', a.role, '--jurisdiction', a.jurisdiction, ...org, '--password', CONSOLE_PASSWORD]);
   }
-  const supervisor = await startSupervisor(env);
+  const supervisor = await startOffice(env, { echo: true });
   const stop = async () => {
-    if (supervisor.exitCode === null && supervisor.signalCode === null) {
-      const exited = new Promise((r) => supervisor.once('exit', r));
-      supervisor.kill('SIGINT');
-      await exited;
-    }
+    await stopOffice(supervisor);
     rmSync(dir, { recursive: true, force: true });
     rmSync(`${dir}-key`, { recursive: true, force: true });
   };
   try {
+    const client = new OfficeClient(base, CONSOLE_PASSWORD);
     const tokens: Record<string, string> = {};
     const admin = accounts[0]?.username ?? '';
-    tokens[admin] = await signIn(base, admin);
-    const pending = (await httpCall(base, 'GET', '/api/accounts/grants/pending', tokens[admin])).body.items as { username: string; grant: { grantId: string } }[];
+    tokens[admin] = await client.login(admin);
+    const pending = (await client.call('GET', '/api/accounts/grants/pending', tokens[admin])).body.items as { username: string; grant: { grantId: string } }[];
     for (const item of pending) {
-      const approved = await httpCall(base, 'POST', `/api/accounts/${item.username}/grants/${item.grant.grantId}/approve`, tokens[admin], {});
+      const approved = await client.call('POST', `/api/accounts/${item.username}/grants/${item.grant.grantId}/approve`, tokens[admin], {});
       if (approved.status !== 200) throw new Error(`approving ${item.username}'s role answered ${approved.status}`);
     }
-    for (const a of accounts.slice(1)) tokens[a.username] = await signIn(base, a.username);
-    return { base, supervisor, tokens, call: (method, path, token, body, headers) => httpCall(base, method, path, token, body, headers), stop };
+    for (const a of accounts.slice(1)) tokens[a.username] = await client.login(a.username);
+    return { base, supervisor, tokens, call: (method, path, token, body, headers) => client.request(method, path, token, body, headers), stop };
   } catch (err) {
     await stop();
     throw err;

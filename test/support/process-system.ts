@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { freePort } from './ports';
 
 /**
  * The system as `npm start` runs it — a Temporal dev server persisted on a file, the worker, the
@@ -16,16 +16,6 @@ import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 const ROOT = resolve(__dirname, '..', '..');
 const NAMESPACE = 'cloud-office';
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -14,7 +14,7 @@ import { openReadModelDb } from '../../projections/db';
 import { tablesOf } from '../../projections/model-dump';
 import { ProjectionRunner } from '../../projections/runner';
 import { ROOT, toolEnv } from '../cli/run-tool';
-import { compareReadModelTables, dumpReadModelTables, rowCounts } from '../support/read-model-dump-compare';
+import { CHECKPOINT_POSITIONS, compareReadModels, dumpReadModels, rowCounts, type ReadModelDump } from '../support/read-model-dump';
 import { officeEventMix, type Append } from '../support/office-event-mix';
 
 /**
@@ -121,23 +121,23 @@ async function waitForCatchUp(p: Projector): Promise<void> {
 }
 
 /** A clean rebuild of the whole log as it stands, into a fresh database, dumped. */
-async function cleanRebuild(): Promise<ReturnType<typeof dumpReadModelTables>> {
+async function cleanRebuild(): Promise<ReadModelDump> {
   const fresh = openReadModelDb(':memory:');
   const runner = new ProjectionRunner({ store, db: fresh, projections: allProjections(), logger: pino({ level: 'silent' }) });
   try {
     await runner.start();
     await runner.waitFor(await store.headPosition(), 120_000);
-    return dumpReadModelTables(fresh);
+    return dumpReadModels(fresh, { columns: CHECKPOINT_POSITIONS });
   } finally {
     await runner.stop();
     fresh.close();
   }
 }
 
-function liveDump(): ReturnType<typeof dumpReadModelTables> {
+function liveDump(): ReadModelDump {
   const db = new Database(join(data, 'readmodels.db'), { readonly: true, fileMustExist: true });
   try {
-    return dumpReadModelTables(db);
+    return dumpReadModels(db, { columns: CHECKPOINT_POSITIONS });
   } finally {
     db.close();
   }
@@ -216,7 +216,7 @@ it(`leaves, after each of ${KILLS} SIGKILLs of the projector and a restart, read
     }
     const live = liveDump();
     const clean = await cleanRebuild();
-    const mismatches = compareReadModelTables(live, clean);
+    const mismatches = compareReadModels(live, clean);
     if (mismatches.length > 0) console.error(`kill ${k + 1}: ${mismatches.length} rows differ, the first:\n${JSON.stringify(mismatches.slice(0, 3), null, 2)}`);
     expect(mismatches).toEqual([]);
     expect(mailProblems()).toEqual([]);

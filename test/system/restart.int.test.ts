@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OfficeClient, addAccount, freePort, startOffice, stopOffice } from '../support/office-process';
+import { OfficeClient, addAccount, officeEnvironment, startOffice, stopOffice } from '../support/office-process';
 
 /**
  * `npm start` as an operator runs it: the supervisor, a persisted Temporal dev server, the worker, the
@@ -18,17 +18,9 @@ let supervisor: ChildProcess | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restart-'));
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  env = {
-    ...process.env,
-    DATA_DIR: dir,
-    AUDIT_SIGNING_KEY_FILE: join(`${dir}-key`, 'audit-signing-key.pem'),
-    API_PORT: String(apiPort),
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    TEMPORAL_UI_PORT: String(uiPort),
-    LOG_LEVEL: 'warn',
-  };
-  client = new OfficeClient(`http://127.0.0.1:${apiPort}`, PASSWORD);
+  const places = await officeEnvironment(dir, join(`${dir}-key`, 'audit-signing-key.pem'));
+  env = places.env;
+  client = new OfficeClient(places.base, PASSWORD);
   // The console's admin takes effect at once (no admin exists yet); the director waits for that admin's approval.
   await addAccount(env, ['--username', 'adm1', '--role', 'admin', '--jurisdiction', 'federal', '--password', PASSWORD]);
   await addAccount(env, ['--username', 'pse1', '--role', 'pse', '--jurisdiction', 'federal', '--organisation', 'pse-fbr', '--password', PASSWORD]);

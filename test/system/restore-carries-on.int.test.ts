@@ -11,8 +11,8 @@ import { allProjections } from '../../projections';
 import { openReadModelDb } from '../../projections/db';
 import { ProjectionRunner } from '../../projections/runner';
 import { runTool, type ToolRun } from '../cli/run-tool';
-import { OfficeClient, addAccount, freePort, officeOutput, startOffice, stopOffice } from '../support/office-process';
-import { compareReadModelTables, dumpReadModelTables } from '../support/read-model-dump-compare';
+import { OfficeClient, addAccount, officeEnvironment, officeOutput, startOffice, stopOffice } from '../support/office-process';
+import { CHECKPOINT_POSITIONS, compareReadModels, dumpReadModels } from '../support/read-model-dump';
 
 /**
  * Issue 14, item 5: `npm run backup` copies a working office — a NOC with its expiry timer pending, an
@@ -38,19 +38,11 @@ const backupDir = (): string => join(dir, 'backup');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restore-carries-on-'));
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  env = {
-    ...process.env,
-    DATA_DIR: data(),
-    // The keys live outside the data, as the backup expects; the restored office is pointed at the same ones.
-    AUDIT_SIGNING_KEY_FILE: join(dir, 'keys', 'audit-signing-key.pem'),
-    API_PORT: String(apiPort),
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    TEMPORAL_UI_PORT: String(uiPort),
-    LOG_LEVEL: 'warn',
-  };
+  // The keys live outside the data, as the backup expects; the restored office is pointed at the same ones.
+  const places = await officeEnvironment(data(), join(dir, 'keys', 'audit-signing-key.pem'));
+  env = places.env;
   restoredEnv = { ...env, DATA_DIR: restored() };
-  client = new OfficeClient(`http://127.0.0.1:${apiPort}`, PASSWORD);
+  client = new OfficeClient(places.base, PASSWORD);
   await addAccount(env, ['--username', 'adm1', '--role', 'admin', '--jurisdiction', 'federal', '--password', PASSWORD]);
   await addAccount(env, ['--username', 'pse1', '--role', 'pse', '--jurisdiction', 'federal', '--organisation', 'pse-fbr', '--password', PASSWORD]);
   await addAccount(env, ['--username', 'rev1', '--role', 'reviewer', '--jurisdiction', 'federal', '--password', PASSWORD]);
@@ -90,7 +82,7 @@ async function rebuildMismatches(folder: string) {
       await runner.start();
       await runner.waitFor(await store.headPosition(), 60_000);
     }
-    return compareReadModelTables(dumpReadModelTables(live), dumpReadModelTables(clean));
+    return compareReadModels(dumpReadModels(live, { columns: CHECKPOINT_POSITIONS }), dumpReadModels(clean, { columns: CHECKPOINT_POSITIONS }));
   } finally {
     for (const runner of runners) await runner.stop();
     live.close();

@@ -1,5 +1,5 @@
 import { reportFigures } from '../support/figures';
-import { startOffice, type Office } from '../support/office';
+import { startSeededOffice, type Office } from '../support/office';
 import { runSoak, SOAK_ACCOUNTS } from '../support/soak';
 import { memoryCurveTable, PROCESSES, trendsAfterWarmUp, writeMemoryCsv } from '../support/soak-report';
 import { isFlat, percentile, resolvableBoundPerHour } from '../support/soak-stats';
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 it('keeps every process flat in memory, answers without error and keeps the read models within a second under steady mixed traffic', async () => {
-  office = await startOffice(SOAK_ACCOUNTS);
+  office = await startSeededOffice(SOAK_ACCOUNTS);
   const result = await runSoak(office, { minutes: MINUTES, rate: RATE, sampleSeconds: SAMPLE_SECONDS, visibilityTimeoutMs: 30_000 });
 
   const trends = trendsAfterWarmUp(result.samples);

@@ -8,6 +8,9 @@
  * Run after the notices' own tables (projections/notices/notices.ts), by the dispatcher and by the
  * notices projection's setup: a rebuild drops the notices table and its trigger with it.
  */
+/** The dispatcher's tables: what happened to each notice's mail, not anything derived from the log. */
+export const MAIL_DISPATCHER_TABLES = ['notice_mail', 'notice_mail_since', 'notice_mail_pending'] as const;
+
 export const MAIL_TABLES = `
 CREATE TABLE IF NOT EXISTS notice_mail (
   id TEXT PRIMARY KEY,

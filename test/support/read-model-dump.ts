@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { MAIL_DISPATCHER_TABLES } from '../../projections/mail/outbox';
 
 /**
  * Every table of a read-model database with every column, each table's rows in primary-key order
@@ -33,8 +34,15 @@ export interface RowMismatch {
   right: Row | undefined;
 }
 
-/** Leaves out the projection checkpoints and the mail already sent: what a rebuild never writes again. */
-export const BOOKKEEPING_TABLES = ['projection_checkpoints', 'notice_mail', 'notice_mail_since'] as const;
+/**
+ * The mail dispatcher's delivery state (sent, retrying, waiting): a rebuild of the notices recreates the
+ * tables empty and every notice pending, while the live ones record what was mailed. The mail is checked
+ * on its own (one file per notice recorded as sent).
+ */
+export const MAIL_TABLES = MAIL_DISPATCHER_TABLES;
+
+/** Leaves out the projection checkpoints and the mail dispatcher's state: what a rebuild never writes again. */
+export const BOOKKEEPING_TABLES = ['projection_checkpoints', ...MAIL_DISPATCHER_TABLES] as const;
 
 /** The projection checkpoints compared by position and version only, not by when they were written. */
 export const CHECKPOINT_POSITIONS: DumpOptions['columns'] = { projection_checkpoints: ['name', 'position', 'version', 'error'] };

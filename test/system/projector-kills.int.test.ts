@@ -14,7 +14,7 @@ import { openReadModelDb } from '../../projections/db';
 import { tablesOf } from '../../projections/model-dump';
 import { ProjectionRunner } from '../../projections/runner';
 import { ROOT, toolEnv } from '../cli/run-tool';
-import { CHECKPOINT_POSITIONS, compareReadModels, dumpReadModels, rowCounts, type ReadModelDump } from '../support/read-model-dump';
+import { CHECKPOINT_POSITIONS, MAIL_TABLES, compareReadModels, dumpReadModels, rowCounts, type ReadModelDump } from '../support/read-model-dump';
 import { officeEventMix, type Append } from '../support/office-event-mix';
 
 /**
@@ -127,7 +127,7 @@ async function cleanRebuild(): Promise<ReadModelDump> {
   try {
     await runner.start();
     await runner.waitFor(await store.headPosition(), 120_000);
-    return dumpReadModels(fresh, { columns: CHECKPOINT_POSITIONS });
+    return dumpReadModels(fresh, { columns: CHECKPOINT_POSITIONS, exclude: MAIL_TABLES });
   } finally {
     await runner.stop();
     fresh.close();
@@ -137,7 +137,7 @@ async function cleanRebuild(): Promise<ReadModelDump> {
 function liveDump(): ReadModelDump {
   const db = new Database(join(data, 'readmodels.db'), { readonly: true, fileMustExist: true });
   try {
-    return dumpReadModels(db, { columns: CHECKPOINT_POSITIONS });
+    return dumpReadModels(db, { columns: CHECKPOINT_POSITIONS, exclude: MAIL_TABLES });
   } finally {
     db.close();
   }

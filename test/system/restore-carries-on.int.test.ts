@@ -12,7 +12,7 @@ import { openReadModelDb } from '../../projections/db';
 import { ProjectionRunner } from '../../projections/runner';
 import { runTool, type ToolRun } from '../cli/run-tool';
 import { OfficeClient, addAccount, officeEnvironment, officeOutput, startOffice, stopOffice } from '../support/office-process';
-import { CHECKPOINT_POSITIONS, compareReadModels, dumpReadModels } from '../support/read-model-dump';
+import { CHECKPOINT_POSITIONS, MAIL_TABLES, compareReadModels, dumpReadModels } from '../support/read-model-dump';
 
 /**
  * Issue 14, item 5: `npm run backup` copies a working office — a NOC with its expiry timer pending, an
@@ -82,7 +82,7 @@ async function rebuildMismatches(folder: string) {
       await runner.start();
       await runner.waitFor(await store.headPosition(), 60_000);
     }
-    return compareReadModels(dumpReadModels(live, { columns: CHECKPOINT_POSITIONS }), dumpReadModels(clean, { columns: CHECKPOINT_POSITIONS }));
+    return compareReadModels(dumpReadModels(live, { columns: CHECKPOINT_POSITIONS, exclude: MAIL_TABLES }), dumpReadModels(clean, { columns: CHECKPOINT_POSITIONS, exclude: MAIL_TABLES }));
   } finally {
     for (const runner of runners) await runner.stop();
     live.close();

@@ -34,6 +34,8 @@ const UNNAMED: readonly string[] = NOC_DEVIATIONS_BEARING.namingNoOffering;
 const MAX_CACHED = 20_000;
 
 interface NocVersion {
+  /** The row's place in the read model: orders versions of one NOC as the SQL read does. */
+  seq: number;
   fromMs: number;
   toMs: number;
   facts: NocFacts;
@@ -100,7 +102,7 @@ interface Statements {
   entitiesOfNoc: Database.Statement<[string], { pse_id: string }>;
   maxOfferingSeq: Database.Statement<[], { seq: number | null }>;
   offeringsSince: Database.Statement<[number], { seq: number; offering_id: string }>;
-  pseNocs: Database.Statement<[string], { offering_id: string | null; from_ms: number; to_ms: number; facts: string }>;
+  pseNocs: Database.Statement<[string], { seq: number; offering_id: string | null; from_ms: number; to_ms: number; facts: string }>;
   offering: Database.Statement<[string], { from_ms: number; facts: string | null }>;
   pse: Database.Statement<[string], { jurisdiction: Jurisdiction }>;
 }
@@ -125,7 +127,7 @@ export class ProcurementCheckIndex {
       entitiesOfNoc: db.prepare('SELECT DISTINCT pse_id FROM pf_noc_versions WHERE noc_id = ?'),
       maxOfferingSeq: db.prepare('SELECT max(seq) AS seq FROM pf_offering_versions'),
       offeringsSince: db.prepare('SELECT seq, offering_id FROM pf_offering_versions WHERE seq > ? ORDER BY seq'),
-      pseNocs: db.prepare('SELECT offering_id, from_ms, to_ms, facts FROM pf_noc_versions WHERE pse_id = ? AND to_ms > from_ms'),
+      pseNocs: db.prepare('SELECT seq, offering_id, from_ms, to_ms, facts FROM pf_noc_versions WHERE pse_id = ? AND to_ms > from_ms'),
       offering: db.prepare('SELECT from_ms, facts FROM pf_offering_versions WHERE offering_id = ? ORDER BY from_ms, seq'),
       pse: db.prepare('SELECT jurisdiction FROM pf_pses WHERE pse_id = ?'),
     };
@@ -236,7 +238,7 @@ export class ProcurementCheckIndex {
     nocs = { unnamed: [], named: new Map() };
     for (const row of this.s.pseNocs.all(pseId)) {
       const facts = JSON.parse(row.facts) as NocFacts;
-      const version = { fromMs: row.from_ms, toMs: row.to_ms, facts };
+      const version = { seq: row.seq, fromMs: row.from_ms, toMs: row.to_ms, facts };
       if (row.offering_id === null) {
         if (UNNAMED.includes(facts.deviation)) nocs.unnamed.push(version);
       } else if (NAMING.includes(facts.deviation)) {
@@ -288,8 +290,10 @@ export class ProcurementCheckIndex {
 function buildSegment(timeline: Timeline, offeringId: string, start: number): Segment {
   const inForce = (v: NocVersion): boolean => v.fromMs <= start && v.toMs > start;
   const nocs = [...(timeline.pse.named.get(offeringId) ?? []).filter(inForce), ...timeline.pse.unnamed.filter(inForce)]
-    .map((v) => v.facts)
-    .sort((a, b) => (a.nocId < b.nocId ? -1 : a.nocId > b.nocId ? 1 : 0));
+    // By NOC id, then by version, as the SQL read orders them: versions of one NOC in force together
+    // never occur in a real log, whose times only go forward, but the order is fixed all the same.
+    .sort((a, b) => (a.facts.nocId < b.facts.nocId ? -1 : a.facts.nocId > b.facts.nocId ? 1 : a.seq - b.seq))
+    .map((v) => v.facts);
   const versionAt = lastAtOrBefore(
     timeline.offering.map((v) => v.fromMs),
     start,

@@ -42,7 +42,7 @@ function statementsFor(db: ReadModelDb): Statements {
         WHERE pse_id = @pse AND to_ms > @at AND from_ms <= @at
           AND ((offering_id = @offering AND json_extract(facts, '$.deviation') IN (SELECT value FROM json_each(@naming)))
             OR (offering_id IS NULL AND json_extract(facts, '$.deviation') IN (SELECT value FROM json_each(@unnamed))))
-        ORDER BY noc_id`),
+        ORDER BY noc_id, seq`),
       pse: db.prepare('SELECT jurisdiction FROM pf_pses WHERE pse_id = ?'),
     };
     prepared.set(db, s);

@@ -171,7 +171,7 @@ describe('the procurement check index', () => {
           for (const c of changes) write(writer, identities, c);
           for (const q of questions) expectSame(reader, index, q);
         }),
-        { numRuns: 40 },
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
       );
       reader.close();
       writer.close();

@@ -67,30 +67,13 @@ const TRANSIENT_GRPC_CODES = new Set([
   14 /* UNAVAILABLE */,
 ]);
 const FAILED_PRECONDITION = 9;
-/**
- * Temporal's "workflow not ready" (FAILED_PRECONDITION with this detail): a query before the process's
- * first task completed, or an update whose workflow task failed or timed out (a worker that lags).
- * The only FAILED_PRECONDITION that means "not now"; others are refusals of the call itself.
- */
+/** The detail Temporal gives a FAILED_PRECONDITION that means "workflow not ready" (see engineNotReady). */
 const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
 /**
  * The failure Temporal gives an update it had accepted when the process closed or continued as new
  * before the update finished: the action's outcome is unknown to the caller, not refused.
  */
 export const ACCEPTED_UPDATE_COMPLETED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
-
-/**
- * The server refuses a query or an update while the case's last workflow task failed or timed out —
- * a worker died in the middle of it — until a worker runs the task again, and while no worker polls
- * the task queue yet ("no poller seen", a worker starting): passing states, as a dead or starting
- * worker is, not errors of the engine (the crash tests meet the first at every worker kill).
- */
-function taskBeingRetried(err: unknown, code: number | undefined): boolean {
-  if (code !== FAILED_PRECONDITION) return false;
-  const candidate = err instanceof ServiceError ? err.cause : err;
-  const details = isGrpcServiceError(candidate) ? candidate.details : '';
-  return /Workflow Task in failed state|no poller seen/i.test(details);
-}
 
 /** The client sees the code and a plain message; the log keeps what really happened. */
 function withCause(error: DomainError, cause: unknown): DomainError {
@@ -106,9 +89,15 @@ function grpcError(err: unknown): GrpcServiceError | undefined {
   return isGrpcServiceError(candidate) ? candidate : undefined;
 }
 
-/** Whether the server said the process is not ready for this call yet (see WORKFLOW_NOT_READY). */
-function workflowNotReady(grpc: GrpcServiceError): boolean {
+/**
+ * A FAILED_PRECONDITION that means "not now": Temporal's "workflow not ready" (a query before the
+ * process's first task completed, an update whose workflow task failed or timed out on a lagging or
+ * killed worker, as the crash tests meet at every worker kill), or no worker polling the task queue
+ * yet ("no poller seen", a worker starting). Other FAILED_PRECONDITIONs refuse the call itself.
+ */
+function engineNotReady(grpc: GrpcServiceError): boolean {
   if (grpc.code !== FAILED_PRECONDITION) return false;
+  if (/Workflow Task in failed state|no poller seen/i.test(grpc.details ?? '')) return true;
   try {
     return (getGrpcStatusDetails(grpc) ?? []).some((d) => typeof d.type_url === 'string' && d.type_url.endsWith(WORKFLOW_NOT_READY));
   } catch {
@@ -180,7 +169,7 @@ export function mapTemporalError(err: unknown): DomainError {
   if (gaveUpAfterMs !== undefined) {
     return withCause(new DomainError('UNAVAILABLE', `The process engine could not be reached within ${gaveUpAfterMs / 1000} s; nothing was done; try again`), err);
   }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) || (grpc && workflowNotReady(grpc)) || taskBeingRetried(err, code)) {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) || (grpc !== undefined && engineNotReady(grpc))) {
     return withCause(new DomainError('UNAVAILABLE', 'The process engine did not answer; try again'), err);
   }
   return withCause(new DomainError('INTERNAL_ERROR', 'Unexpected error from the process engine; the error has been logged'), err);

@@ -12,7 +12,7 @@ import { METRIC_PREFIX } from './registry';
  * office's alone, so its cases carry the jurisdiction `federal`.
  */
 export function registerOpenCases(registry: Registry, db: ReadModelDb): void {
-  const placeholders = (statuses: readonly string[]): string => statuses.map(() => '?').join(', ');
+  const bindList = (statuses: readonly string[]): string => statuses.map(() => '?').join(', ');
   new Gauge({
     name: `${METRIC_PREFIX}open_cases`,
     help: 'Cases not closed yet, by kind, status and jurisdiction (from the read models)',
@@ -22,13 +22,13 @@ export function registerOpenCases(registry: Registry, db: ReadModelDb): void {
       this.reset();
       if (hasTable(db, 'noc_register')) {
         const rows = db
-          .prepare(`SELECT status, jurisdiction, COUNT(*) AS n FROM noc_register WHERE status NOT IN (${placeholders(NOC_FINAL)}) GROUP BY status, jurisdiction`)
+          .prepare(`SELECT status, jurisdiction, COUNT(*) AS n FROM noc_register WHERE status NOT IN (${bindList(NOC_FINAL)}) GROUP BY status, jurisdiction`)
           .all(...NOC_FINAL) as { status: string; jurisdiction: string; n: number }[];
         for (const row of rows) this.set({ kind: 'noc', status: row.status, jurisdiction: row.jurisdiction }, row.n);
       }
       if (hasTable(db, 'acc_queue_cases')) {
         const rows = db
-          .prepare(`SELECT status, COUNT(*) AS n FROM acc_queue_cases WHERE status NOT IN (${placeholders(ACCREDITATION_FINAL)}) GROUP BY status`)
+          .prepare(`SELECT status, COUNT(*) AS n FROM acc_queue_cases WHERE status NOT IN (${bindList(ACCREDITATION_FINAL)}) GROUP BY status`)
           .all(...ACCREDITATION_FINAL) as { status: string; n: number }[];
         for (const row of rows) this.set({ kind: 'accreditation', status: row.status, jurisdiction: 'federal' }, row.n);
       }

@@ -17,9 +17,17 @@ const at = (field: string): DueOf => (data) => (typeof data[field] === 'string' 
 
 /**
  * The events a workflow appends when one of its timers fires, each with the instant that timer was set
- * for, read from the event itself (the decider refuses them before that instant). Events whose due
- * instant depends on configuration not in the event (the accreditation renewal window, the compliance
- * report reminder) are left out rather than guessed.
+ * for, read from the event itself (the decider refuses them before that instant).
+ *
+ * Two timers are left out rather than guessed: the accreditation renewal window
+ * (AccreditationRenewalWindowOpened, due `validUntil` − renewalWindowDays) and the compliance report
+ * reminder (MonthlyReportDue, due `dueAt` − monthlyReportReminderDays). Their events carry the end
+ * instant, not the instant the timer was set for, and the days come from the policy a workflow was
+ * started with, which a running workflow keeps while the worker's configuration (the only policy this
+ * process could read) may since have changed; a wrong guess is days off, enough to fire an alert.
+ * Carrying the instant in the event would mean a new optional field in two event schemas that the
+ * recorded workflow histories (test/fixtures/workflow-histories) and event fixtures pin as they are,
+ * so it is a change of the events' contract, not of the metrics.
  */
 const TIMER_EVENTS: Record<string, { kind: string; due: DueOf }> = {
   NocLapsed: { kind: 'noc.information-lapse', due: at('dueBy') },

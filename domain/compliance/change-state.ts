@@ -2,6 +2,8 @@ import type { SignificantChange } from './change-events';
 
 export const CHANGE_STATUSES = ['requested', 'awaiting-decision', 'approved', 'rejected'] as const;
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+/** A decided change: nothing is left to do on it. */
+export const CHANGE_FINAL: readonly ChangeStatus[] = ['approved', 'rejected'];
 
 export interface ChangeCase {
   status: ChangeStatus;

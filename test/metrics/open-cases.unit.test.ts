@@ -7,6 +7,13 @@ import { parseExposition, findSamples, valueOf } from '../support/prometheus';
 import { TestLog, memoryDb, project } from '../projections/support';
 import { accreditationQueueProjection } from '../../projections/accreditation/queue';
 import { GOV_CLOUD, PUBLIC_CLOUD, application } from '../projections/accredited-fixtures';
+import { complianceProjection } from '../../projections/compliance/compliance';
+import { changeEvent, cspRep, reviewEvent } from '../projections/compliance-fixtures';
+import { director, reviewer } from '../support/actors';
+
+const SUBJECT = { applicationId: 'app-1', offeringId: 'off-gov', cspId: 'csp-one' };
+const OPENED = '2025-05-16T00:00:00.000Z';
+const CHANGE = { ...SUBJECT, kind: 'data-centre-location', description: 'Move to Lahore', plannedFor: '2025-09-10T00:00:00.000Z' } as const;
 
 describe('the open cases gauge', () => {
   it('counts NOCs not closed yet by status and jurisdiction, from the NOC register at scrape time', async () => {
@@ -41,6 +48,48 @@ describe('the open cases gauge', () => {
     expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'accreditation', status: 'submitted', jurisdiction: 'federal' })).toBe(1);
     expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'accreditation', status: 'screening', jurisdiction: 'federal' })).toBe(1);
     expect(findSamples(samples, 'cloud_office_open_cases', { kind: 'accreditation' })).toHaveLength(2);
+  });
+
+  it('counts compliance reviews not closed yet by the status of their folded state, under the federal jurisdiction', async () => {
+    const db = memoryDb(complianceProjection);
+    const registry = createProcessRegistry('projector', { defaults: false });
+    registerOpenCases(registry, db);
+    const log = new TestLog();
+    const open = (reviewId: string) =>
+      reviewEvent(log, reviewId, 'ReviewOpened', { ...SUBJECT, reviewId, trigger: 'incident', description: 'Outage', openedBy: reviewer.userId, openedAt: OPENED }, reviewer, OPENED);
+    open('rev-1');
+    open('rev-2');
+    reviewEvent(log, 'rev-2', 'ReviewEvidenceRequested', { request: 'Logs', dueBy: '2025-06-15T00:00:00.000Z', requestedBy: reviewer.userId }, reviewer, OPENED);
+    open('rev-3');
+    reviewEvent(log, 'rev-3', 'ReviewClosedCompliant', { applicationId: 'app-1', closedAt: '2025-05-20T00:00:00.000Z' }, reviewer, '2025-05-20T00:00:00.000Z');
+    project(db, [complianceProjection], log.events);
+
+    const samples = parseExposition(await registry.metrics());
+    expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'compliance-review', status: 'opened', jurisdiction: 'federal' })).toBe(1);
+    expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'compliance-review', status: 'evidence-requested', jurisdiction: 'federal' })).toBe(1);
+    expect(findSamples(samples, 'cloud_office_open_cases', { kind: 'compliance-review' })).toHaveLength(2);
+  });
+
+  it('counts significant changes of accredited offerings not decided yet, a recommended one among them', async () => {
+    const db = memoryDb(complianceProjection);
+    const registry = createProcessRegistry('projector', { defaults: false });
+    registerOpenCases(registry, db);
+    const log = new TestLog();
+    const request = (changeId: string) =>
+      changeEvent(log, changeId, 'SignificantChangeRequested', { ...CHANGE, changeId, requestedBy: cspRep.userId, requestedAt: '2025-06-01T00:00:00.000Z' }, cspRep, '2025-06-01T00:00:00.000Z');
+    request('chg-1');
+    request('chg-2');
+    changeEvent(log, 'chg-2', 'SignificantChangeRecommended', { recommendation: 'approve', reasons: 'Fine', recommendedBy: reviewer.userId, recommendedByName: 'Rania Reviewer' }, reviewer, '2025-06-02T00:00:00.000Z');
+    request('chg-3');
+    changeEvent(log, 'chg-3', 'SignificantChangeApproved', { applicationId: 'app-1', reasons: 'Fine', decidedBy: director.userId, decidedByName: 'Dawood Director' }, director, '2025-06-03T00:00:00.000Z');
+    request('chg-4');
+    changeEvent(log, 'chg-4', 'SignificantChangeRejected', { applicationId: 'app-1', reasons: 'No', decidedBy: director.userId, decidedByName: 'Dawood Director' }, director, '2025-06-03T00:00:00.000Z');
+    project(db, [complianceProjection], log.events);
+
+    const samples = parseExposition(await registry.metrics());
+    expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'significant-change', status: 'requested', jurisdiction: 'federal' })).toBe(1);
+    expect(valueOf(samples, 'cloud_office_open_cases', { kind: 'significant-change', status: 'recommended-approve', jurisdiction: 'federal' })).toBe(1);
+    expect(findSamples(samples, 'cloud_office_open_cases', { kind: 'significant-change' })).toHaveLength(2);
   });
 
   it('reports no series while the projector has not created the NOC register yet', async () => {

@@ -15,6 +15,11 @@ describe('timer lateness', () => {
     expect(timerDueOf({ type: 'NocRequested', data: { nocId: 'N1' } })).toBeUndefined();
   });
 
+  it('leaves out the renewal window and the report reminder, whose due instant depends on the policy the workflow started with', () => {
+    expect(timerDueOf({ type: 'AccreditationRenewalWindowOpened', data: { validUntil: VALID_UNTIL } })).toBeUndefined();
+    expect(timerDueOf({ type: 'MonthlyReportDue', data: { period: '2026-05', dueAt: '2026-06-15T23:59:59.999Z' } })).toBeUndefined();
+  });
+
   it('observes recorded minus due seconds per timer kind and nothing for other events', async () => {
     const registry = createProcessRegistry('worker', { defaults: false });
     const observe = registerTimerLateness(registry);

@@ -52,6 +52,8 @@ password postgres-password
 password eventstore-admin-password
 password eventstore-ops-password
 password eventstore-app-password
+# Grafana's admin account (user admin); docker-compose.yml reads it with GF_SECURITY_ADMIN_PASSWORD__FILE.
+password grafana-admin-password
 
 if [[ ! -f "$OUT/eventstore-url" ]]; then
   printf 'esdb://cloud-office:%s@eventstoredb:2113?tls=true&tlsCAFile=/run/secrets/ca-cert\n' "$(cat "$OUT/eventstore-app-password")" >"$OUT/eventstore-url"

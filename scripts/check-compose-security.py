@@ -2,8 +2,10 @@
 """Asserts the security properties of docker-compose.yml that can be checked without running it.
 
 Reads the resolved configuration (`docker-compose config`, YAML or JSON) on stdin; prints each
-violation and exits 1 if there is any. Checked: only the API publishes ports; Temporal, its database
-and EventStoreDB are only on internal networks; Temporal requires client certificates and its clients
+violation and exits 1 if there is any. Checked: only the API publishes ports, apart from Grafana on the
+host's loopback address only (operators reach it through an SSH tunnel), with its admin password from a
+secret and anonymous access off; Temporal, its database, EventStoreDB and Prometheus are only on
+internal networks; Temporal requires client certificates and its clients
 (the app, the setup, the tools, the UI) present one; EventStoreDB runs secure with TLS and changed
 default passwords; the app reaches EventStoreDB with TLS through a connection string from a secret;
 no password or private key is written in the file; secrets come from files; the audit signing key is
@@ -47,16 +49,33 @@ def internal(network):
     return bool((networks.get(network) or {}).get("internal"))
 
 
+def host_ip(port):
+    """The host address a published port binds: compose v2 gives a mapping, v1 a string host:published:target."""
+    if isinstance(port, dict):
+        return port.get("host_ip") or ""
+    parts = str(port).split("/")[0].split(":")
+    return parts[0] if len(parts) == 3 else ""
+
+
+# Grafana is the operators' only published tool, and only on the loopback address: it shows case counts
+# per jurisdiction and every route's traffic, so it must not be reachable from the network.
+LOOPBACK_ONLY = {"grafana"}
+GRAFANA_NETWORK = "ops"
+
 for name, service in services.items():
-    if service.get("ports") and name != "api":
-        problems.append(f"{name} publishes ports; only the API may")
+    if name in LOOPBACK_ONLY:
+        exposed = [p for p in service.get("ports") or [] if host_ip(p) != "127.0.0.1"]
+        if exposed:
+            problems.append(f"{name} publishes {exposed} beyond 127.0.0.1; it may publish on the host's loopback address only")
+    elif service.get("ports") and name != "api":
+        problems.append(f"{name} publishes ports; only the API (and Grafana on 127.0.0.1) may")
     for key, value in env(name).items():
         if re.search(r"PASSWORD|PWD|SECRET|PRIVATE", key) and not key.endswith("_FILE") and value and not value.startswith("/run/secrets/"):
             problems.append(f"{name}: {key} is written in the compose file; use a secret file")
         if "PRIVATE KEY" in value or re.search(r"(esdb(\+discover)?|smtps?)://[^/@]+:[^/@]+@", value):
             problems.append(f"{name}: {key} holds a credential; use a secret file")
 
-for name in ("temporal", "postgresql", "eventstoredb", "temporal-ui", "temporal-admin-tools", "temporal-setup", "eventstore-setup", "worker", "projector"):
+for name in ("temporal", "postgresql", "eventstoredb", "temporal-ui", "temporal-admin-tools", "temporal-setup", "eventstore-setup", "worker", "projector", "prometheus"):
     if name not in services:
         problems.append(f"service {name} is missing")
         continue
@@ -64,13 +83,30 @@ for name in ("temporal", "postgresql", "eventstoredb", "temporal-ui", "temporal-
     if outside:
         problems.append(f"{name} joins non-internal networks {outside}; it must be reachable only on an internal network")
 
-# Only the API (its published side) and the mail relay (its way to the smarthost) reach outside.
+# Only the API (its published side), the mail relay (its way to the smarthost) and Grafana (its
+# loopback port, on a network of its own) reach outside.
 for name in services:
     if name in ("api", "mail-relay"):
         continue
-    outside = [n for n in service_networks(name) if not internal(n)]
+    allowed = {GRAFANA_NETWORK} if name == "grafana" else set()
+    outside = [n for n in service_networks(name) if not internal(n) and n not in allowed]
     if outside and not any(p.startswith(f"{name} joins") for p in problems):
-        problems.append(f"{name} joins non-internal networks {outside}; only the API and the mail relay may")
+        problems.append(f"{name} joins non-internal networks {outside}; only the API, the mail relay and Grafana (on {GRAFANA_NETWORK}) may")
+others_on_ops = [n for n in services if n != "grafana" and GRAFANA_NETWORK in service_networks(n)]
+if others_on_ops:
+    problems.append(f"{others_on_ops} join {GRAFANA_NETWORK}, Grafana's published network; nothing else may")
+
+if "grafana" in services:
+    grafana = env("grafana")
+    if grafana.get("GF_AUTH_ANONYMOUS_ENABLED", "false").lower() != "false":
+        problems.append("grafana: GF_AUTH_ANONYMOUS_ENABLED must be false (no anonymous access)")
+    if not grafana.get("GF_SECURITY_ADMIN_PASSWORD__FILE", "").startswith("/run/secrets/"):
+        problems.append("grafana: GF_SECURITY_ADMIN_PASSWORD__FILE must name a secret file (the admin password)")
+    if "GF_SECURITY_ADMIN_PASSWORD" in grafana:
+        problems.append("grafana: GF_SECURITY_ADMIN_PASSWORD is written in the compose file; use GF_SECURITY_ADMIN_PASSWORD__FILE")
+    wanted = {v[len("/run/secrets/"):] for v in grafana.values() if v.startswith("/run/secrets/")}
+    if wanted - service_secrets("grafana"):
+        problems.append(f"grafana: uses secrets it is not given: {sorted(wanted - service_secrets('grafana'))}")
 if "mail-relay" in services and "backend" not in service_networks("mail-relay"):
     problems.append("mail-relay must join the backend network, where the projector reaches it")
 
@@ -137,4 +173,4 @@ if problems:
     for p in problems:
         print(f"check-compose: {p}", file=sys.stderr)
     sys.exit(1)
-print(f"check-compose: security properties hold ({len(services)} services, only the API published)")
+print(f"check-compose: security properties hold ({len(services)} services, only the API published, Grafana on 127.0.0.1)")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Validates docker-compose.yml (syntax, merge keys, variable defaults) without pulling or starting
 # anything, then asserts its security properties that can be checked statically
-# (scripts/check-compose-security.py: only the API published, Temporal and EventStoreDB on an internal
-# network, mutual TLS to Temporal, EventStoreDB secure, secrets from files). The secret files need not
-# exist for this. Where docker-compose is not installed the check is skipped, not failed: the compose
-# setup is optional and the rest of the project does not need it.
+# (scripts/check-compose-security.py: only the API published, Grafana on 127.0.0.1 only, Temporal,
+# EventStoreDB and Prometheus on an internal network, mutual TLS to Temporal, EventStoreDB secure,
+# secrets from files). The secret files need not exist for this. Where docker-compose is not installed
+# the check is skipped, not failed: the compose setup is optional and the rest of the project does not
+# need it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

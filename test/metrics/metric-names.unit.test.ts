@@ -24,8 +24,8 @@ async function exposedNames(registries: Registry[]): Promise<Set<string>> {
   const names = new Set<string>();
   for (const registry of registries) {
     for (const metric of await registry.getMetricsAsJSON()) {
-      if (metric.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
-      else if (metric.type === 'summary') for (const suffix of ['', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
+      if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
+      else if (String(metric.type) === 'summary') for (const suffix of ['', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
       else names.add(metric.name);
     }
   }

@@ -60,7 +60,7 @@ def host_ip(port):
 # Grafana is the operators' only published tool, and only on the loopback address: it shows case counts
 # per jurisdiction and every route's traffic, so it must not be reachable from the network.
 LOOPBACK_ONLY = {"grafana"}
-GRAFANA_NETWORK = "ops"
+GRAFANA_NETWORK = "grafana-edge"
 
 for name, service in services.items():
     if name in LOOPBACK_ONLY:

@@ -18,16 +18,9 @@ const at = (field: string): DueOf => (data) => (typeof data[field] === 'string' 
 /**
  * The events a workflow appends when one of its timers fires, each with the instant that timer was set
  * for, read from the event itself (the decider refuses them before that instant).
- *
- * Two timers are left out rather than guessed: the accreditation renewal window
- * (AccreditationRenewalWindowOpened, due `validUntil` − renewalWindowDays) and the compliance report
- * reminder (MonthlyReportDue, due `dueAt` − monthlyReportReminderDays). Their events carry the end
- * instant, not the instant the timer was set for, and the days come from the policy a workflow was
- * started with, which a running workflow keeps while the worker's configuration (the only policy this
- * process could read) may since have changed; a wrong guess is days off, enough to fire an alert.
- * Carrying the instant in the event would mean a new optional field in two event schemas that the
- * recorded workflow histories (test/fixtures/workflow-histories) and event fixtures pin as they are,
- * so it is a change of the events' contract, not of the metrics.
+ * The renewal window's and the report reminder's events carry their timer's instant only since it was
+ * recorded (`opensAt`, `remindAt`); earlier ones are left out rather than guessed from today's policy,
+ * which a workflow started under another may not share.
  */
 const TIMER_EVENTS: Record<string, { kind: string; due: DueOf }> = {
   NocLapsed: { kind: 'noc.information-lapse', due: at('dueBy') },
@@ -40,7 +33,9 @@ const TIMER_EVENTS: Record<string, { kind: string; due: DueOf }> = {
   },
   NocExpired: { kind: 'noc.expiry', due: at('validUntil') },
   AccreditationLapsed: { kind: 'accreditation.information-lapse', due: at('dueBy') },
+  AccreditationRenewalWindowOpened: { kind: 'accreditation.renewal-window', due: at('opensAt') },
   AccreditationExpired: { kind: 'accreditation.expiry', due: at('validUntil') },
+  MonthlyReportDue: { kind: 'compliance.report-reminder', due: at('remindAt') },
   MonthlyReportMissed: { kind: 'compliance.report-missed', due: at('dueAt') },
   ReviewEvidenceOverdue: { kind: 'compliance.evidence-overdue', due: at('dueBy') },
   ReviewFindingOverdue: { kind: 'compliance.finding-overdue', due: at('deadline') },

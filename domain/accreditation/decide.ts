@@ -173,15 +173,17 @@ export function decideAccreditation(
     case 'OpenRenewalWindow': {
       requireSystem(actor, 'Opening the renewal window');
       requireStatus(c, ACCREDITATION_HELD, 'open the renewal window');
-      const { validUntil } = grantOf(c);
+      const { validUntil, validFrom } = grantOf(c);
       if (c.renewalWindowOpen) {
         throw new DomainError('ACCREDITATION_WRONG_STATE', `The renewal window before ${validUntil} is already open`);
       }
-      const opensAt = addDays(validUntil, -ctx.policy.renewalWindowDays);
-      if (isBefore(ctx.now, opensAt)) {
-        throw new DomainError('ACCREDITATION_WRONG_STATE', `The renewal window opens at ${opensAt}`);
+      const windowStart = addDays(validUntil, -ctx.policy.renewalWindowDays);
+      if (isBefore(ctx.now, windowStart)) {
+        throw new DomainError('ACCREDITATION_WRONG_STATE', `The renewal window opens at ${windowStart}`);
       }
-      return [{ type: 'AccreditationRenewalWindowOpened', data: { validUntil } }];
+      // A grant shorter than the window has it open from the grant's start, as the workflow's timer does.
+      const opensAt = isBefore(windowStart, validFrom) ? validFrom : windowStart;
+      return [{ type: 'AccreditationRenewalWindowOpened', data: { validUntil, opensAt } }];
     }
 
     case 'Expire': {

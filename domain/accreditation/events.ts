@@ -93,7 +93,11 @@ export const AccreditationEventSchemas = {
     decidedBy: Text,
     decidedByName: Text,
   }),
-  AccreditationRenewalWindowOpened: z.object({ validUntil: IsoDateTime }),
+  AccreditationRenewalWindowOpened: z.object({
+    validUntil: IsoDateTime,
+    /** The instant the window's timer was set for, so that its lateness can be measured; absent before it was recorded. */
+    opensAt: IsoDateTime.optional(),
+  }),
   AccreditationRenewed: z.object({
     previousValidUntil: IsoDateTime,
     validUntil: IsoDateTime,

@@ -63,7 +63,7 @@ export function decideMonitoring(command: MonitoringCommand, state: MonitoringSt
       if (isBefore(ctx.now, remindAt)) {
         throw new DomainError('COMPLIANCE_NOT_YET_DUE', `The reminder for ${period} is not due before ${remindAt}`);
       }
-      return [{ type: 'MonthlyReportDue', data: { period, dueAt } }];
+      return [{ type: 'MonthlyReportDue', data: { period, dueAt, remindAt } }];
     }
 
     case 'RecordMissedReport': {

@@ -35,6 +35,8 @@ export const MonitoringEventSchemas = {
   MonthlyReportDue: z.object({
     period: ReportingPeriod,
     dueAt: IsoDateTime,
+    /** The instant the reminder was set for, so that its lateness can be measured; absent before it was recorded. */
+    remindAt: IsoDateTime.optional(),
   }),
   MonthlyReportMissed: z.object({
     period: ReportingPeriod,

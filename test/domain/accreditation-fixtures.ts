@@ -134,9 +134,9 @@ export const ev = {
     type: 'AccreditationLapsed',
     data: { reason: 'The requested information was not provided in time', dueBy: T.informationDue },
   }),
-  renewalWindowOpened: (): AccreditationEventOf<'AccreditationRenewalWindowOpened'> => ({
+  renewalWindowOpened: (opensAt: string = RENEWAL_OPENS): AccreditationEventOf<'AccreditationRenewalWindowOpened'> => ({
     type: 'AccreditationRenewalWindowOpened',
-    data: { validUntil: T.validUntil },
+    data: { validUntil: T.validUntil, opensAt },
   }),
   renewed: (by: Actor = who.director): AccreditationEventOf<'AccreditationRenewed'> => ({
     type: 'AccreditationRenewed',

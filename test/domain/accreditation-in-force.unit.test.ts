@@ -22,7 +22,7 @@ describe('the renewal window', () => {
   it('follows the policy’s number of days', () => {
     const policy = { ...DEFAULT_ACCREDITATION_POLICY, renewalWindowDays: 30 };
     given(h.accredited).when(cmd.openRenewalWindow(), at(RENEWAL_OPENS, { policy })).thenRefuses('ACCREDITATION_WRONG_STATE');
-    given(h.accredited).when(cmd.openRenewalWindow(), at(addDays(T.validUntil, -30), { policy })).then([ev.renewalWindowOpened()]);
+    given(h.accredited).when(cmd.openRenewalWindow(), at(addDays(T.validUntil, -30), { policy })).then([ev.renewalWindowOpened(addDays(T.validUntil, -30))]);
   });
 
   it('is opened by the engine only, and only on an accreditation held', () => {

@@ -103,7 +103,10 @@ export const mev = {
     type: 'MonthlyReportSubmitted',
     data: { period, summary: `Report for ${period}`, vulnerabilities: VULNS, submittedBy: by.userId, submittedAt, late },
   }),
-  due: (period: string, dueAt: string): MonitoringEventOf<'MonthlyReportDue'> => ({ type: 'MonthlyReportDue', data: { period, dueAt } }),
+  due: (period: string, dueAt: string, remindAt?: string): MonitoringEventOf<'MonthlyReportDue'> => ({
+    type: 'MonthlyReportDue',
+    data: { period, dueAt, ...(remindAt === undefined ? {} : { remindAt }) },
+  }),
   missed: (period: string, dueAt: string, consecutiveMisses = 1): MonitoringEventOf<'MonthlyReportMissed'> => ({
     type: 'MonthlyReportMissed',
     data: { period, dueAt, consecutiveMisses },

@@ -23,12 +23,12 @@ describe('the reminder instant of a monthly report', () => {
 
 describe('reminding the provider that a report is due', () => {
   it('records the report due, with its deadline, at the reminder instant', () => {
-    const { state } = given([mev.started()]).when(mcmd.due('2025-02'), at(FEBRUARY_REMINDER)).then([mev.due('2025-02', M.februaryDue)]);
+    const { state } = given([mev.started()]).when(mcmd.due('2025-02'), at(FEBRUARY_REMINDER)).then([mev.due('2025-02', M.februaryDue, FEBRUARY_REMINDER)]);
     expect((state as MonitoringRecord).remindedPeriod).toBe('2025-02');
   });
 
   it('records it up to the last instant before the report is late', () => {
-    given([mev.started()]).when(mcmd.due('2025-02'), at(M.beforeFebruaryDue)).then([mev.due('2025-02', M.februaryDue)]);
+    given([mev.started()]).when(mcmd.due('2025-02'), at(M.beforeFebruaryDue)).then([mev.due('2025-02', M.februaryDue, FEBRUARY_REMINDER)]);
   });
 
   it('records nothing twice when the timer is retried', () => {

@@ -15,7 +15,18 @@ describe('timer lateness', () => {
     expect(timerDueOf({ type: 'NocRequested', data: { nocId: 'N1' } })).toBeUndefined();
   });
 
-  it('leaves out the renewal window and the report reminder, whose due instant depends on the policy the workflow started with', () => {
+  it('reads the renewal window and the report reminder instants their events record', () => {
+    expect(timerDueOf({ type: 'AccreditationRenewalWindowOpened', data: { validUntil: VALID_UNTIL, opensAt: '2026-03-01T00:00:00.000Z' } })).toEqual({
+      kind: 'accreditation.renewal-window',
+      dueAtMs: Date.parse('2026-03-01T00:00:00.000Z'),
+    });
+    expect(timerDueOf({ type: 'MonthlyReportDue', data: { period: '2026-05', dueAt: '2026-06-15T23:59:59.999Z', remindAt: '2026-06-08T23:59:59.999Z' } })).toEqual({
+      kind: 'compliance.report-reminder',
+      dueAtMs: Date.parse('2026-06-08T23:59:59.999Z'),
+    });
+  });
+
+  it('leaves out renewal windows and report reminders recorded before their events carried the instant, rather than guessing it from today’s policy', () => {
     expect(timerDueOf({ type: 'AccreditationRenewalWindowOpened', data: { validUntil: VALID_UNTIL } })).toBeUndefined();
     expect(timerDueOf({ type: 'MonthlyReportDue', data: { period: '2026-05', dueAt: '2026-06-15T23:59:59.999Z' } })).toBeUndefined();
   });

@@ -197,7 +197,7 @@ describe('compliance processes on the time-skipping server', () => {
     }
     const events = (await store.readStream(`monitoring-${applicationId}`)).map(decode);
     expect(events.map((e) => e.type)).toEqual(['MonitoringStarted', 'MonthlyReportDue']);
-    expect(events[1]?.data).toEqual({ period: first, dueAt: monthlyReportDueAt(first, DEFAULT_COMPLIANCE_POLICY) });
+    expect(events[1]?.data).toEqual({ period: first, dueAt: monthlyReportDueAt(first, DEFAULT_COMPLIANCE_POLICY), remindAt });
     // Recorded on the reminder's day, once its instant had come.
     const occurredAt = events[1]?.metadata.occurredAt ?? '';
     expect([occurredAt >= remindAt, occurredAt.slice(0, 10)]).toEqual([true, remindAt.slice(0, 10)]);

@@ -70,6 +70,7 @@ export function axisTop(max: number): number {
 }
 
 const clock = (iso: string): string => iso.slice(11, 16);
+const minuteOf = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
 export interface ChartOptions {
   /** Unique on the page: the SVG's title and description are referred to by it. */
@@ -101,7 +102,7 @@ export function lineChart(options: ChartOptions): SafeHtml {
   const coords = drawn.map((p) => `${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const shown = (v: number): string => formatValue(v, unit);
   const description =
-    `${figures.samples} samples from ${clock(from)} to ${clock(to)} UTC: now ${shown(figures.now)}, ` +
+    `${figures.samples} samples from ${minuteOf(from)} to ${minuteOf(to)} UTC: now ${shown(figures.now)}, ` +
     `lowest ${shown(figures.min)}, highest ${shown(figures.max)}.`;
   const baseline = HEIGHT - BOTTOM;
   return html`<figure class="op-chart">

@@ -46,7 +46,8 @@ function timerSection(read: (s: SeriesName) => SampleRow[], window: { from: stri
   const kinds = [...grouped(read(SERIES.timerLatenessMax)).values()].sort((a, b) => (a.labels.kind ?? '').localeCompare(b.labels.kind ?? ''));
   const last = heartbeat[heartbeat.length - 1] as SampleRow;
   if (kinds.length === 0) {
-    return html`<p>No timer fired in the last day (the worker sampled ${heartbeat.length} times, last ${when(last.at)}).</p>`;
+    const samplings = `${heartbeat.length} ${heartbeat.length === 1 ? 'sampling' : 'samplings'}`;
+    return html`<p>No timer fired in the last day (${samplings} by the worker, the last ${when(last.at)}).</p>`;
   }
   return html`<p>Each point is the greatest lateness among the timers of that kind that fired in one sampling interval: the instant a timer's event was recorded minus the instant it was due.</p>
     <div class="op-charts">${kinds.map(({ labels, points }) => {

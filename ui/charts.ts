@@ -69,7 +69,8 @@ export function axisTop(max: number): number {
   return ([1, 2, 5, 10].map((m) => m * power).find((top) => top >= max) as number);
 }
 
-const clock = (iso: string): string => iso.slice(11, 16);
+/** Hours and minutes on the axis; seconds too when the window is short enough that the minutes repeat. */
+const clockFor = (spanMs: number) => (iso: string): string => iso.slice(11, spanMs < 10 * 60_000 ? 19 : 16);
 const minuteOf = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
 export interface ChartOptions {
@@ -95,6 +96,7 @@ export function lineChart(options: ChartOptions): SafeHtml {
   const fromMs = Date.parse(from);
   const toMs = Date.parse(to);
   const span = Math.max(1, toMs - fromMs);
+  const clock = clockFor(span);
   const top = axisTop(figures.max);
   const x = (at: string): number => LEFT + ((Math.min(toMs, Math.max(fromMs, Date.parse(at))) - fromMs) / span) * (WIDTH - LEFT - RIGHT);
   const y = (value: number): number => TOP + (1 - Math.max(0, value) / top) * (HEIGHT - TOP - BOTTOM);

@@ -127,9 +127,11 @@ export function operationsView(samples: OperationsSamples, now: Date, sampleSeco
   const to = now.toISOString();
   const from = new Date(now.getTime() - DAY_MS).toISOString();
   const read = (series: SeriesName): SampleRow[] => samples.read(series, from).filter((r) => r.at <= to);
-  const window = { from, to };
+  // Charts start at the day's first sampling: an office started an hour ago gets an hour wide, not a sliver.
+  const firsts = [read(SERIES.timersFired)[0]?.at, read(SERIES.mailOutboxBacklog)[0]?.at].filter((at): at is string => at !== undefined).sort();
+  const window = { from: firsts[0] ?? from, to };
   return html`<h1>Operations</h1>
-    <p>The last day of the figures each process also serves at <code>/metrics</code>, as the worker and the projector sampled them (every ${sampleSeconds} s). Times are UTC.</p>
+    <p>The last day of the figures each process also serves at <code>/metrics</code>, as the worker and the projector sampled them (every ${sampleSeconds} s); each chart runs from the day's first sampling to now. Times are UTC.</p>
     <h2>Timer lateness</h2>
     ${timerSection(read, window, sampleSeconds)}
     ${projectorSections(read, window, sampleSeconds)}`;

@@ -35,9 +35,10 @@ afterEach(async () => {
 const ago = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();
 
 /** Two samplings of each process, ten and five minutes ago, and one from two days ago that the page must leave out. */
-function writeHistory(): void {
+function writeHistory(): string {
+  const first = ago(10);
   samples.record(ago(2 * 24 * 60), [{ series: SERIES.mailOutboxBacklog, labels: {}, value: 999 }]);
-  samples.record(ago(10), [
+  samples.record(first, [
     { series: SERIES.timersFired, labels: { kind: 'noc.expiry' }, value: 2 },
     { series: SERIES.timerLatenessMax, labels: { kind: 'noc.expiry' }, value: 1.5 },
     { series: SERIES.timerLatenessP99, labels: { kind: 'noc.expiry' }, value: 1.5 },
@@ -56,6 +57,7 @@ function writeHistory(): void {
     { series: SERIES.mailDeliveryFailures, labels: {}, value: 0 },
     { series: SERIES.openCases, labels: { kind: 'noc', jurisdiction: 'sindh' }, value: 1 },
   ]);
+  return first;
 }
 
 /** The figures written beside the chart whose caption is `caption`. */
@@ -80,7 +82,7 @@ describe('the operations page', () => {
   });
 
   it('draws the last day of each figure with its current value, lowest and highest, and leaves out older samples', async () => {
-    writeHistory();
+    const first = writeHistory();
     const director = await harness.signedIn('dawood');
     const { statusCode, body } = await director.request('GET', '/ui/operations');
     expect(statusCode).toBe(200);
@@ -100,6 +102,8 @@ describe('the operations page', () => {
     expect(figuresOf(body, 'NOCs, Punjab')).toMatchObject({ Now: '0', 'Lowest, last day': '0', 'Highest, last day': '2' });
     expect(figuresOf(body, 'NOCs, Sindh')).toMatchObject({ Now: '1', 'Lowest, last day': '0', 'Highest, last day': '1' });
     expect(body).not.toContain('999');
+    // The charts run from the day's first sampling, not from a day ago.
+    expect(body).toContain(`<desc id="mail-backlog-desc">2 samples from ${first.slice(0, 16).replace('T', ' ')} to `);
   });
 
   it('says so when the worker sampled but no timer fired in the day', async () => {

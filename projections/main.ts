@@ -14,6 +14,8 @@ import { registerOpenCases } from '../metrics/open-cases';
 import { registerProjectorMetrics } from '../metrics/projector';
 import { createProcessRegistry } from '../metrics/registry';
 import { serveMetricsIfConfigured } from '../metrics/serve';
+import { projectorSamples, startSampler } from '../metrics/sampler';
+import { openOperationsSamples, operationsSamplesPath } from '../metrics/samples';
 
 /**
  * The projector process: follows the event store into the read models and mails the notices
@@ -51,6 +53,14 @@ async function main(): Promise<void> {
   });
   pendingMail = () => outbox.pendingCount();
   const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.projectorPort });
+  // The operators' page's last day of the same figures, kept without Prometheus.
+  const samples = openOperationsSamples(operationsSamplesPath(config.dataDir));
+  const sampler = startSampler({
+    samples,
+    collect: projectorSamples(registry),
+    intervalMs: config.operations.sampleSeconds * 1000,
+    onError: (err) => logger.warn({ err }, 'could not record the operations sample'),
+  });
   if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');
   else logger.warn({ maildir, from }, 'SMTP_URL is not set: notices are kept as mail files in the local maildir folder, not sent');
 
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
     clearInterval(watch);
     clearInterval(lagLog);
     await metricsListener?.close();
+    await sampler.stop();
+    samples.close();
     if (retryTimer) clearTimeout(retryTimer);
     await outbox.stop();
     taskHolders.close();

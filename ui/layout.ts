@@ -1,11 +1,12 @@
 import type { Actor } from '../domain/shared/actor';
+import type { Role } from '../domain/shared/vocabulary';
 import { COMPLIANCE_STAFF } from '../projections/compliance/queries';
 import { html, type SafeHtml } from './html';
 
 /** The page's place in the navigation; a case page and error pages have none of their own. */
 export type NavKey =
   | 'home' | 'login' | 'queue' | 'register' | 'new' | 'audit' | 'case' | 'accreditations' | 'compliance' | 'accounts'
-  | 'entity' | 'entities' | 'frameworks' | 'changes' | 'inbox' | 'none';
+  | 'entity' | 'entities' | 'frameworks' | 'changes' | 'inbox' | 'operations' | 'none';
 
 /**
  * Unread notices of the signed-in person, counted once per request when the session is resumed
@@ -36,6 +37,9 @@ export interface PageOptions {
   head?: SafeHtml;
 }
 
+/** Who sees the operators' page (/ui/operations): the administrators who run the office and the directors answerable for its pace. */
+export const OPERATIONS_ROLES: readonly Role[] = ['admin', 'director'];
+
 function navLink(href: string, label: string, here: boolean): SafeHtml {
   return html`<li><a href="${href}"${here ? html` aria-current="page"` : ''}>${label}</a></li>`;
 }
@@ -61,6 +65,7 @@ function navigation(actor: Actor | undefined, current: NavKey): SafeHtml {
     ${actor.role === 'admin' || actor.role === 'provincial-officer' ? navLink('/ui/entities', 'Entities', current === 'entities') : ''}
     ${actor.role === 'admin' ? navLink('/ui/accounts', 'Accounts', current === 'accounts') : ''}
     ${actor.role === 'admin' ? navLink('/ui/provider-registrations', 'Provider registrations', false) : ''}
+    ${OPERATIONS_ROLES.includes(actor.role) ? navLink('/ui/operations', 'Operations', current === 'operations') : ''}
   </ul>`;
 }
 

@@ -32,6 +32,7 @@ import { publicPages } from './routes/public';
 import { frameworkPages } from './routes/frameworks';
 import { changesFeedRoute } from './routes/changes-feed';
 import { offeringPage } from './routes/offering';
+import { operationsRoutes } from './routes/operations';
 import { queueRoutes } from './routes/queue';
 import { registerRoutes } from './routes/register';
 import { reviewRoutes } from './routes/reviews';
@@ -150,6 +151,7 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       frameworkVersionRoutes(scope, ctx);
       changeRoutes(scope, ctx);
       inboxRoutes(scope, ctx);
+      operationsRoutes(scope, ctx);
     },
     { prefix: '/ui' },
   );

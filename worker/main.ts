@@ -13,6 +13,8 @@ import { createProcessRegistry } from '../metrics/registry';
 import { serveMetricsIfConfigured } from '../metrics/serve';
 import { installTemporalRuntimeMetrics } from '../metrics/temporal-runtime';
 import { registerTimerLateness } from '../metrics/timers';
+import { latenessWindow, startSampler } from '../metrics/sampler';
+import { openOperationsSamples, operationsSamplesPath } from '../metrics/samples';
 
 /** The worker process: runs every case workflow and the activities that write their events. */
 async function main(): Promise<void> {
@@ -23,6 +25,15 @@ async function main(): Promise<void> {
   // The worker is where cases' events are appended: their latency is measured here.
   const eventStore = new MeasuredEventStore(await createEventStore(config.eventStore), registry);
   const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.workerPort });
+  // The operators' page's last day of timer lateness, kept without Prometheus.
+  const lateness = latenessWindow();
+  const samples = openOperationsSamples(operationsSamplesPath(config.dataDir));
+  const sampler = startSampler({
+    samples,
+    collect: () => lateness.drain(),
+    intervalMs: config.operations.sampleSeconds * 1000,
+    onError: (err) => logger.warn({ err }, 'could not record the operations sample'),
+  });
   // TEST ONLY: CRASH_AT arms fault injection for the crash tests; unset in every real deployment.
   const crashPoints = crashPointsFrom(process.env.CRASH_AT);
   if (crashPoints) logger.warn({ crashAt: crashPoints.armed }, 'CRASH_AT is set: this worker kills itself at random (a test-only setting)');
@@ -39,7 +50,7 @@ async function main(): Promise<void> {
     // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and interceptors, so a
     // worker the crash tests kill over and over starts again in seconds rather than bundling each time.
     ...(process.env.WORKFLOW_BUNDLE_FILE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_FILE } } : {}),
-    timerLateness: registerTimerLateness(registry),
+    timerLateness: registerTimerLateness(registry, lateness.observe),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();
@@ -47,6 +58,8 @@ async function main(): Promise<void> {
     await connection.close();
     await eventStore.close();
     await metricsListener?.close();
+    await sampler.stop();
+    samples.close();
     logger.info('worker stopped');
   });
   onShutdown(async () => {

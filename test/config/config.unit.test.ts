@@ -35,6 +35,13 @@ describe('the metrics settings', () => {
     expect(() => loadConfig({ API_METRICS_PORT: '70000' })).toThrow(/API_METRICS_PORT/);
     expect(() => loadConfig({ TEMPORAL_METRICS_BIND: '127.0.0.1' })).toThrow(/TEMPORAL_METRICS_BIND: host:port/);
   });
+
+  it("sample the operators' page every minute unless OPERATIONS_SAMPLE_SECONDS says otherwise, from a second to an hour", () => {
+    expect(loadConfig({}).operations).toEqual({ sampleSeconds: 60 });
+    expect(loadConfig({ OPERATIONS_SAMPLE_SECONDS: '5' }).operations).toEqual({ sampleSeconds: 5 });
+    expect(() => loadConfig({ OPERATIONS_SAMPLE_SECONDS: '0' })).toThrow(/OPERATIONS_SAMPLE_SECONDS/);
+    expect(() => loadConfig({ OPERATIONS_SAMPLE_SECONDS: '3601' })).toThrow(/OPERATIONS_SAMPLE_SECONDS/);
+  });
 });
 
 describe('the MFA encryption key', () => {

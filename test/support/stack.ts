@@ -50,6 +50,8 @@ import { registerOpenCases } from '../../metrics/open-cases';
 import { registerProjectorMetrics } from '../../metrics/projector';
 import { createProcessRegistry } from '../../metrics/registry';
 import { registerTimerLateness } from '../../metrics/timers';
+import { latenessWindow, projectorSamples, startSampler, type Sampler } from '../../metrics/sampler';
+import { openOperationsSamples, operationsSamplesPath } from '../../metrics/samples';
 
 /**
  * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
@@ -73,6 +75,8 @@ export interface Stack {
   totp: TestTotp;
   /** Each process's registry, wired as its main.ts wires it, when the stack was started with `metrics: true`. */
   metrics?: { api: Registry; worker: Registry; projector: Registry };
+  /** With `metrics: true`: the worker's and the projector's operations samplers take a sample now. */
+  sampleOperations?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,8 +113,9 @@ export async function startStack(options: {
   const metrics = options.metrics
     ? { api: createProcessRegistry('api'), worker: createProcessRegistry('worker', { defaults: false }), projector: createProcessRegistry('projector', { defaults: false }) }
     : undefined;
+  const lateness = latenessWindow();
   const { worker, run } = metrics
-    ? await startTestWorker(env, new MeasuredEventStore(store, metrics.worker), options.taskQueue, { timerLateness: registerTimerLateness(metrics.worker) })
+    ? await startTestWorker(env, new MeasuredEventStore(store, metrics.worker), options.taskQueue, { timerLateness: registerTimerLateness(metrics.worker, lateness.observe) })
     : await startTestWorker(env, store, options.taskQueue);
   const totp = testTotp;
   const identity = await createTestIdentity({ store });
@@ -182,6 +187,14 @@ export async function startStack(options: {
   });
   pendingMail = () => mail.pendingCount();
   mail.start();
+  // The worker's and the projector's samplers for the operators' page, as their main.ts start them.
+  const operations = metrics && openOperationsSamples(operationsSamplesPath(dir));
+  const samplers: Sampler[] = operations
+    ? [
+        startSampler({ samples: operations, collect: () => lateness.drain(), intervalMs: config.operations.sampleSeconds * 1000 }),
+        startSampler({ samples: operations, collect: projectorSamples(metrics.projector), intervalMs: config.operations.sampleSeconds * 1000 }),
+      ]
+    : [];
   const app = composeOffice(options.apiDeps ? options.apiDeps(deps, env) : deps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -196,12 +209,14 @@ export async function startStack(options: {
     config,
     signer,
     totp,
-    ...(metrics ? { metrics } : {}),
+    ...(metrics ? { metrics, sampleOperations: async () => void (await Promise.all(samplers.map((s) => s.sampleNow()))) } : {}),
     async close() {
       await app.close();
       stopWorker(worker);
       await run;
       await mail.stop();
+      for (const sampler of samplers) await sampler.stop();
+      operations?.close();
       await runner.stop();
       readModels.close();
       taskHolders.close();

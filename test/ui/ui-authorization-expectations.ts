@@ -222,6 +222,8 @@ export const UI_EXPECTATIONS: Record<string, UiExpectation> = {
   }),
 
   'GET /ui/accounts': page('none', only({ admin: YES })),
+  // The office's own pace (timer lateness, lag, outbox, open cases per province): its administrators and directors.
+  'GET /ui/operations': page('none', only({ admin: YES, director: YES })),
   // The row names another's account: only administrators change it here (a person keeps their own in the inbox).
   'POST /ui/accounts/:username/email': page('none', only({ admin: YES }), { form: { email: 'matrix@example.gov.pk' } }),
   'POST /ui/accounts/:username/grants/:grantId/approve': page('none', only({ admin: YES })),

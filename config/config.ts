@@ -87,6 +87,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9464')
     .optional(),
+  /**
+   * Where traces are sent over OTLP/HTTP (a collector's base URL, e.g. http://otel-collector:4318; the
+   * exporter posts to its /v1/traces). Unset or empty (as docker-compose passes it): no tracing at all.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. http://otel-collector:4318' }).optional(),
+  ),
   /** Largest evidence file accepted, in bytes (20 MiB). */
   EVIDENCE_MAX_BYTES: positiveFrom(20 * 1024 * 1024, 1024 * 1024 * 1024),
   /** Evidence files one account may upload an hour, through the API and the forms together. */
@@ -197,6 +205,8 @@ export interface AppConfig {
   projectionPollMs: number;
   /** The /metrics listeners (a port of 0 is off) and the Temporal SDK's own (off without temporalBind). */
   metrics: { host: string; apiPort: number; workerPort: number; projectorPort: number; temporalBind?: string };
+  /** OpenTelemetry traces, exported over OTLP/HTTP to `otlpEndpoint`; off without it. */
+  tracing: { otlpEndpoint?: string };
   /** Evidence files: under `<dataDir>/evidence/` or in an S3-compatible bucket, none larger than maxBytes. */
   evidence: { maxBytes: number; uploadsPerHour: number; store: EvidenceStoreSettings };
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
@@ -361,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       projectorPort: e.PROJECTOR_METRICS_PORT,
       ...(e.TEMPORAL_METRICS_BIND ? { temporalBind: e.TEMPORAL_METRICS_BIND } : {}),
     },
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {},
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR, store: evidenceStore },
     mail: { ...(smtpUrl ? { smtpUrl } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,

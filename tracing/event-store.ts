@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { categoryOf } from '../eventstore/envelope';
 import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '../eventstore/port';
 import { CORRELATION_ID, EVENT_COUNT, EVENT_TYPE, STREAM } from './attributes';
 
@@ -34,7 +35,7 @@ export class TracedEventStore implements EventStore {
       [EVENT_TYPE]: [...new Set(events.map((e) => e.type))],
       ...(correlationId === undefined ? {} : { [CORRELATION_ID]: correlationId }),
     };
-    return this.tracer.startActiveSpan(`AppendEvents:${stream.split('-', 1)[0]}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    return this.tracer.startActiveSpan(`AppendEvents:${categoryOf(stream)}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
       const carrier: Record<string, string> = {};
       w3c.inject(context.active(), carrier, { set: (c, k, v) => void (c[k] = v) });
       const traced = carrier.traceparent === undefined ? events : events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent: carrier.traceparent } }));

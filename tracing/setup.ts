@@ -2,7 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { AppConfig } from '../config/config';
 
 /** The three processes; each is its own OpenTelemetry service, `cloud-office-<name>`. */
@@ -32,15 +32,16 @@ export function tracesUrl(endpoint: string): string {
 
 /**
  * Starts a process's tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set: a tracer provider whose spans are
- * batched and posted to the collector. Undefined otherwise, and then nothing is registered, so an office
- * without a collector pays nothing. The first provider of the process registers the context manager
+ * batched and posted to the collector. Undefined otherwise, and then nothing is registered: an office
+ * without a collector pays only for the workflows' own spans, made in the sandbox by the interceptors
+ * every bundle has (tracing/temporal.ts) and dropped at its sink. The first provider of the process registers the context manager
  * (async-local storage) and the W3C trace-context propagator Temporal's interceptors inject with; a test
  * composing the three processes in one Node process starts three providers, one per service name.
  */
-export function startTracing(name: TracedProcess, settings: AppConfig['tracing'], version = '0.1.0'): ProcessTracing | undefined {
+export function startTracing(name: TracedProcess, settings: AppConfig['tracing']): ProcessTracing | undefined {
   if (settings.otlpEndpoint === undefined) return undefined;
   const service = `cloud-office-${name}`;
-  const resource = new Resource({ [ATTR_SERVICE_NAME]: service, [ATTR_SERVICE_VERSION]: version });
+  const resource = new Resource({ [ATTR_SERVICE_NAME]: service });
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(settings.otlpEndpoint) }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   if (!contextRegistered) {

@@ -1,6 +1,7 @@
 import type { AsOfSnapshots } from '../projections/as-of-snapshots';
 import type { VerificationProgress } from '../eventstore/integrity/verification-progress';
 import type { Logger } from 'pino';
+import type { Tracer } from '@opentelemetry/api';
 import type { AppConfig } from '../config/config';
 import type { EventStore } from '../eventstore/port';
 import type { Identity, MfaOperations } from '../identity/identity';
@@ -77,6 +78,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** The process's metrics registry: requests are counted and timed into it. None when absent (tests, tools). */
   metrics?: Registry;
+  /** The process's tracer when tracing is on (tracing/setup.ts): every request is a span. */
+  tracer?: Tracer;
   /** What auditors' routes need: the whole store and the keys checkpoints may be signed with. */
   audit?: {
     store: EventStore;

@@ -32,6 +32,7 @@ import { auditRoutes } from './routes/audit';
 import { publicRoutes } from './routes/public';
 import { systemRoutes } from './routes/system';
 import { registerHttpMetrics } from '../metrics/http';
+import { registerHttpTracing } from '../tracing/http';
 import { evidenceRoutes } from './routes/evidence';
 
 export type { ApiDeps } from './deps';
@@ -143,6 +144,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // First, so that every later answer — the throttles' refusals and the router's 404s too — is counted.
   if (deps.metrics) registerHttpMetrics(app, deps.metrics);
+  if (deps.tracer) registerHttpTracing(app, deps.tracer);
   registerSecurityHeaders(app, deps.config.api);
   // Without a shared store (tests, tools), the counts live in a private in-memory database.
   const throttleStore = deps.throttleStore ?? openThrottleStore(':memory:');

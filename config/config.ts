@@ -89,6 +89,14 @@ const EnvSchema = z.object({
     .optional(),
   /** How often the worker and the projector write their figures for the operators' page (/ui/operations). */
   OPERATIONS_SAMPLE_SECONDS: positiveFrom(60, 3600),
+  /**
+   * Where traces are sent over OTLP/HTTP (a collector's base URL, e.g. http://otel-collector:4318; the
+   * exporter posts to its /v1/traces). Unset or empty (as docker-compose passes it): no tracing at all.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. http://otel-collector:4318' }).optional(),
+  ),
   /** Largest evidence file accepted, in bytes (20 MiB). */
   EVIDENCE_MAX_BYTES: positiveFrom(20 * 1024 * 1024, 1024 * 1024 * 1024),
   /** Evidence files one account may upload an hour, through the API and the forms together. */
@@ -201,6 +209,8 @@ export interface AppConfig {
   metrics: { host: string; apiPort: number; workerPort: number; projectorPort: number; temporalBind?: string };
   /** The operators' page's last day of figures, sampled every sampleSeconds (metrics/samples.ts). */
   operations: { sampleSeconds: number };
+  /** OpenTelemetry traces, exported over OTLP/HTTP to `otlpEndpoint`; off without it. */
+  tracing: { otlpEndpoint?: string };
   /** Evidence files: under `<dataDir>/evidence/` or in an S3-compatible bucket, none larger than maxBytes. */
   evidence: { maxBytes: number; uploadsPerHour: number; store: EvidenceStoreSettings };
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
@@ -366,6 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(e.TEMPORAL_METRICS_BIND ? { temporalBind: e.TEMPORAL_METRICS_BIND } : {}),
     },
     operations: { sampleSeconds: e.OPERATIONS_SAMPLE_SECONDS },
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {},
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR, store: evidenceStore },
     mail: { ...(smtpUrl ? { smtpUrl } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Jurisdiction, Role } from '../domain/shared/vocabulary';
+import { Traceparent } from '../tracing/attributes';
 
 /** What every event carries besides its data (SPEC §4). */
 export const EventMetadata = z.object({
@@ -26,6 +27,11 @@ export const EventMetadata = z.object({
   command: z
     .object({ type: z.string().min(1), commandId: z.string().min(1), actor: z.record(z.string(), z.unknown()), data: z.unknown(), seal: z.record(z.string(), z.unknown()) })
     .optional(),
+  /**
+   * The trace the append was part of (tracing/event-store.ts), so the projector's spans join it. Only
+   * with tracing on; sealed by the hash chain like the rest; events written before it have none.
+   */
+  traceparent: Traceparent.optional(),
   /** The event's link in its stream's hash chain, written by the store port (eventstore/integrity). */
   integrity: z.object({ prev: z.string().regex(/^[0-9a-f]{64}$/), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });

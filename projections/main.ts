@@ -16,6 +16,7 @@ import { createProcessRegistry } from '../metrics/registry';
 import { serveMetricsIfConfigured } from '../metrics/serve';
 import { projectorSamples, startSampler } from '../metrics/sampler';
 import { openOperationsSamples, operationsSamplesPath } from '../metrics/samples';
+import { startTracing } from '../tracing/setup';
 
 /**
  * The projector process: follows the event store into the read models and mails the notices
@@ -33,7 +34,16 @@ async function main(): Promise<void> {
   const logger = createLogger('projector', config.logLevel);
   const store = await createEventStore(config.eventStore, { pollMs: config.projectionPollMs });
   const db = openReadModelDb(config.readModelPath);
-  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger, betweenStatements: crashHookFromEnv(process.env) });
+  // Off (undefined, nothing registered) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing('projector', config.tracing);
+  const runner = new ProjectionRunner({
+    store,
+    db,
+    projections: allProjections(),
+    logger,
+    betweenStatements: crashHookFromEnv(process.env),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
+  });
   const { smtpUrl, from, maildir } = config.mail;
   // The UI's claims (its tasklist file): a staff notice about a held case is mailed to its holder.
   const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
@@ -100,6 +110,7 @@ async function main(): Promise<void> {
     await runner.stop();
     await store.close();
     db.close();
+    await tracing?.shutdown();
     logger.info('projector stopped');
   });
 

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import { DomainError, type ErrorCode } from '../domain/shared/errors';
 import {
@@ -15,6 +16,7 @@ import { readCheckpoint, writeCheckpoint, writeCheckpointError } from './checkpo
 import type { ReadModelDb } from './db';
 import { eventsBehind } from './lag';
 import type { Projection } from './projection';
+import { applyInSpan } from '../tracing/projection';
 
 export type { Projection } from './projection';
 
@@ -27,6 +29,8 @@ export interface ProjectionRunnerOptions {
   maxBatch?: number;
   /** Called after every statement group of a batch (each apply, each checkpoint write); crash tests kill the process there. */
   betweenStatements?: () => void;
+  /** The projector's tracer (tracing/setup.ts): each apply of a traced event is a span of its trace. */
+  tracer?: Tracer;
 }
 
 export type RunnerState = 'stopped' | 'running' | 'failed';
@@ -121,6 +125,7 @@ export class ProjectionRunner {
   private readonly maxBatch: number;
   private readonly commitTx: (batch: RecordedEvent[]) => Map<string, Position>;
   private readonly betweenStatements: () => void;
+  private readonly tracer: Tracer | undefined;
 
   private state: RunnerState = 'stopped';
   private prepared = false;
@@ -145,6 +150,7 @@ export class ProjectionRunner {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.betweenStatements = options.betweenStatements ?? (() => {});
+    this.tracer = options.tracer;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new RangeError('maxBatch must be a whole number >= 1');
     const tx = this.db.transaction((batch: RecordedEvent[]) => this.commitInTransaction(batch));
     // IMMEDIATE: the checkpoint check and the writes happen under one write lock, so two writers
@@ -395,7 +401,7 @@ export class ProjectionRunner {
       for (const p of behind) {
         if (!p.handles(event.type)) continue;
         try {
-          p.apply(this.db, decoded);
+          applyInSpan(this.tracer, event, p.name, () => p.apply(this.db, decoded));
         } catch (err) {
           throw new ProjectionFailedError(
             'PROJECTION_FAILED',

@@ -42,6 +42,9 @@ import { createEvidenceReferenceQueries } from '../projections/evidence/referenc
 import { MeasuredEventStore } from '../metrics/event-store';
 import { createProcessRegistry } from '../metrics/registry';
 import { serveMetricsIfConfigured } from '../metrics/serve';
+import { TracedEventStore } from '../tracing/event-store';
+import { startTracing } from '../tracing/setup';
+import { clientTracing } from '../tracing/temporal';
 
 /** `npm run api`: the HTTP API and the UI over Temporal, the event store and the read models. */
 
@@ -76,8 +79,11 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel });
 
   const metrics = createProcessRegistry('api');
+  // Off (undefined, nothing registered) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing('api', config.tracing);
   // The API appends too: accounts, case notes, registrations.
-  const eventStore = new MeasuredEventStore(await createEventStore(config.eventStore), metrics);
+  const measured = new MeasuredEventStore(await createEventStore(config.eventStore), metrics);
+  const eventStore: EventStore = tracing ? new TracedEventStore(measured, tracing.tracer) : measured;
   // Account changes are events in this store; the identity database follows them.
   const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
   // The sign-in throttle's counts, in the same file: shared by every API process, kept across restarts.
@@ -93,7 +99,8 @@ async function main(): Promise<void> {
   }
 
   const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // Traced, each start, update and signal carries the request's trace to the workflow in its headers.
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(tracing ? { interceptors: { workflow: clientTracing(tracing) } } : {}) });
   const readModelDb = await openReadModelWhenReady(config.readModelPath, 60_000);
 
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
@@ -145,6 +152,7 @@ async function main(): Promise<void> {
     }),
     logger,
     metrics,
+    ...(tracing ? { tracer: tracing.tracer } : {}),
     throttleStore,
     auditKey: signer,
     audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress, snapshots: asOfSnapshots },
@@ -164,6 +172,7 @@ async function main(): Promise<void> {
     verificationProgress.close();
     asOfSnapshots.close();
     await connection.close();
+    await tracing?.shutdown();
   });
 
   await app.listen({ host: config.api.host, port: config.api.port });

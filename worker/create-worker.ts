@@ -9,6 +9,9 @@ import type { TimerLatenessObserver } from '../metrics/timers';
 import { withTrustedCommandKeys } from './command-keys-bundle';
 import type { CrashPoints } from './crash-points';
 import type { CrashSinks } from './crash-interceptor';
+import type { ProcessTracing } from '../tracing/setup';
+import { TracedEventStore } from '../tracing/event-store';
+import { activityTracing, WORKFLOW_TRACING_MODULES, workflowSpanSinks } from '../tracing/temporal';
 
 export interface AppWorkerDeps {
   connection: NativeConnection;
@@ -30,39 +33,57 @@ export interface AppWorkerDeps {
   maxCachedWorkflows?: number;
   /** The worker process's metrics: timer lateness is observed where the timers' events are appended. */
   timerLateness?: TimerLatenessObserver;
+  /** The worker's tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set: activities, appends and workflow spans. */
+  tracing?: ProcessTracing;
 }
 
 /** The workflow interceptor module of fault injection, for a test that bundles the workflows itself. */
 export const CRASH_INTERCEPTOR_MODULE = require.resolve('./crash-interceptor');
 
-/** The sink and interceptor that let a continue-as-new crash the worker; nothing without crash points. */
-function crashInjection(crashPoints: CrashPoints | undefined, prebuilt: boolean): Pick<WorkerOptions, 'sinks' | 'interceptors'> {
+/**
+ * The workflow interceptor modules a worker bundles: the tracing ones always (tracing/temporal.ts), the
+ * fault injection's with crash points. A prebuilt bundle must be built with the same list.
+ */
+export function workflowInterceptorModules(options: { crashPoints: boolean }): string[] {
+  return [...WORKFLOW_TRACING_MODULES, ...(options.crashPoints ? [CRASH_INTERCEPTOR_MODULE] : [])];
+}
+
+/** The sink that lets a continue-as-new crash the worker; nothing without crash points. */
+function crashSinks(crashPoints: CrashPoints | undefined): InjectedSinks<CrashSinks> | Record<string, never> {
   if (crashPoints === undefined) return {};
-  const sinks: InjectedSinks<CrashSinks> = {
-    crashPoints: { continueAsNew: { fn: () => crashPoints.maybeCrash('continue-as-new'), callDuringReplay: false } },
+  return { crashPoints: { continueAsNew: { fn: () => crashPoints.maybeCrash('continue-as-new'), callDuringReplay: false } } };
+}
+
+/** Sinks and interceptors: workflow spans' sink always, tracing's activity spans and fault injection when on. */
+function workerInterceptors(deps: AppWorkerDeps): Pick<WorkerOptions, 'sinks' | 'interceptors'> {
+  const interceptors: NonNullable<WorkerOptions['interceptors']> = {
+    ...(deps.tracing ? { activity: [activityTracing(deps.tracing)] } : {}),
+    // A prebuilt bundle carries its workflow interceptors already (passed to bundleWorkflowCode).
+    ...(deps.workflowBundle ? {} : { workflowModules: workflowInterceptorModules({ crashPoints: deps.crashPoints !== undefined }) }),
   };
-  // A prebuilt bundle carries its interceptors already (CRASH_INTERCEPTOR_MODULE, passed to bundleWorkflowCode).
-  return prebuilt ? { sinks } : { sinks, interceptors: { workflowModules: [CRASH_INTERCEPTOR_MODULE] } };
+  return { sinks: { ...workflowSpanSinks(deps.tracing), ...crashSinks(deps.crashPoints) }, interceptors };
 }
 
 /** The options the worker is created with: every case process, its activities and the worker's limits. */
 export function appWorkerOptions(deps: AppWorkerDeps): WorkerOptions {
+  // Outermost, so the hash chain seals the trace context each event leaves with.
+  const eventStore = deps.tracing ? new TracedEventStore(deps.eventStore, deps.tracing.tracer) : deps.eventStore;
   const activities = {
     ...createEventActivities({
-      eventStore: deps.eventStore,
+      eventStore,
       logger: deps.logger,
       ...(deps.crashPoints ? { crashPoints: deps.crashPoints } : {}),
       ...(deps.timerLateness ? { timerLateness: deps.timerLateness } : {}),
     }),
-    ...createTransitionActivities({ eventStore: deps.eventStore }),
-    ...createRegisterActivities({ eventStore: deps.eventStore }),
+    ...createTransitionActivities({ eventStore }),
+    ...createRegisterActivities({ eventStore }),
   };
   return {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities,
-    ...crashInjection(deps.crashPoints, deps.workflowBundle !== undefined),
+    ...workerInterceptors(deps),
     ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }

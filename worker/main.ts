@@ -15,6 +15,7 @@ import { installTemporalRuntimeMetrics } from '../metrics/temporal-runtime';
 import { registerTimerLateness } from '../metrics/timers';
 import { latenessWindow, startSampler } from '../metrics/sampler';
 import { openOperationsSamples, operationsSamplesPath } from '../metrics/samples';
+import { startTracing } from '../tracing/setup';
 
 /** The worker process: runs every case workflow and the activities that write their events. */
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', config.logLevel);
   installTemporalRuntimeMetrics(config.metrics.temporalBind);
   const registry = createProcessRegistry('worker');
+  // Off (undefined, nothing registered) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing('worker', config.tracing);
   // The worker is where cases' events are appended: their latency is measured here.
   const eventStore = new MeasuredEventStore(await createEventStore(config.eventStore), registry);
   const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.workerPort });
@@ -47,10 +50,12 @@ async function main(): Promise<void> {
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
     ...(crashPoints ? { crashPoints } : {}),
-    // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and interceptors, so a
-    // worker the crash tests kill over and over starts again in seconds rather than bundling each time.
+    // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and the interceptors of
+    // workflowInterceptorModules (tracing's and the crash injection's), so a worker the crash tests kill
+    // over and over starts again in seconds rather than bundling each time.
     ...(process.env.WORKFLOW_BUNDLE_FILE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_FILE } } : {}),
     timerLateness: registerTimerLateness(registry, lateness.observe),
+    ...(tracing ? { tracing } : {}),
   });
   const stopCheckpoints = scheduleCheckpoints(config, eventStore, logger);
   const running = worker.run();
@@ -60,6 +65,7 @@ async function main(): Promise<void> {
     await metricsListener?.close();
     await sampler.stop();
     samples.close();
+    await tracing?.shutdown();
     logger.info('worker stopped');
   });
   onShutdown(async () => {

@@ -52,6 +52,10 @@ import { createProcessRegistry } from '../../metrics/registry';
 import { registerTimerLateness } from '../../metrics/timers';
 import { latenessWindow, projectorSamples, startSampler, type Sampler } from '../../metrics/sampler';
 import { openOperationsSamples, operationsSamplesPath } from '../../metrics/samples';
+import { Client } from '@temporalio/client';
+import { TracedEventStore } from '../../tracing/event-store';
+import { startTracing, type ProcessTracing, type TracedProcess } from '../../tracing/setup';
+import { clientTracing } from '../../tracing/temporal';
 
 /**
  * The whole system in one test process, composed as in production: the Temporal dev server, a worker,
@@ -77,6 +81,8 @@ export interface Stack {
   metrics?: { api: Registry; worker: Registry; projector: Registry };
   /** With `metrics: true`: the worker's and the projector's operations samplers take a sample now. */
   sampleOperations?: () => Promise<void>;
+  /** Each process's tracing, wired as its main.ts wires it, when the stack was started with `tracing`. */
+  tracing?: Record<TracedProcess, ProcessTracing>;
   close(): Promise<void>;
 }
 
@@ -102,21 +108,34 @@ export async function startStack(options: {
   configEnv?: Record<string, string>;
   /** Wire the processes' metrics as server/main.ts, worker/main.ts and projections/main.ts do. */
   metrics?: boolean;
+  /** Trace the processes as their main.ts do with OTEL_EXPORTER_OTLP_ENDPOINT set, one service each. */
+  tracing?: { otlpEndpoint: string };
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), `${options.taskQueue}-`));
   const env = await (options.env ?? devServerEnv());
   const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db'), pollMs: 20 }));
   const readModels = openReadModelDb(join(dir, 'readmodels.db'));
-  const runner = new ProjectionRunner({ store, db: readModels, projections: allProjections(), logger: pino({ level: 'silent' }) });
+  const tracing = options.tracing && tracingOf(options.tracing);
+  const runner = new ProjectionRunner({
+    store,
+    db: readModels,
+    projections: allProjections(),
+    logger: pino({ level: 'silent' }),
+    ...(tracing ? { tracer: tracing.projector.tracer } : {}),
+  });
   await runner.start();
   // One Node process holds the three here: only the API's registry takes the process-wide defaults.
   const metrics = options.metrics
     ? { api: createProcessRegistry('api'), worker: createProcessRegistry('worker', { defaults: false }), projector: createProcessRegistry('projector', { defaults: false }) }
     : undefined;
   const lateness = latenessWindow();
+  const workerTracing = tracing ? { tracing: tracing.worker } : {};
   const { worker, run } = metrics
-    ? await startTestWorker(env, new MeasuredEventStore(store, metrics.worker), options.taskQueue, { timerLateness: registerTimerLateness(metrics.worker, lateness.observe) })
-    : await startTestWorker(env, store, options.taskQueue);
+    ? await startTestWorker(env, new MeasuredEventStore(store, metrics.worker), options.taskQueue, { timerLateness: registerTimerLateness(metrics.worker, lateness.observe), ...workerTracing })
+    : await startTestWorker(env, store, options.taskQueue, workerTracing);
+  // As server/main.ts: the API's client and store traced when tracing is on.
+  const client = tracing ? new Client({ connection: env.connection, namespace: env.namespace ?? 'default', interceptors: { workflow: clientTracing(tracing.api) } }) : env.client;
+  const apiStore = tracing ? new TracedEventStore(store, tracing.api.tracer) : store;
   const totp = testTotp;
   const identity = await createTestIdentity({ store });
   for (const account of Object.values(options.accounts)) await seedEnrolledAccount(identity, { ...account, password: options.password } as AccountInput);
@@ -130,8 +149,8 @@ export async function startStack(options: {
   const signing = testSigning();
   const signer = loadAuditSigner({ file: join(dir, 'audit-key.pem') });
   const frameworks = createFrameworkLibrary(config.framework);
-  const frameworkRegister = createFrameworkRegister({ eventStore: store, genesis: frameworks.load(frameworks.currentVersion) });
-  const cspGateway = createTemporalCspGateway(env.client, config, signing);
+  const frameworkRegister = createFrameworkRegister({ eventStore: apiStore, genesis: frameworks.load(frameworks.currentVersion) });
+  const cspGateway = createTemporalCspGateway(client, config, signing);
   const publicQueries = createPublicQueries(readModels);
   const healthy: HealthReport = { status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] };
   // As server/main.ts and projections/main.ts: the UI's claims route staff notices to a task's holder.
@@ -139,26 +158,27 @@ export async function startStack(options: {
   const deps: ApiDeps = {
     config,
     identity,
-    nocGateway: createTemporalNocGateway(env.client, config, signing),
+    nocGateway: createTemporalNocGateway(client, config, signing),
     cspGateway,
-    cspRegistrations: createCspRegistrationDesk({ eventStore: store, identity, csps: cspGateway }),
-    caseNotes: createCaseNotes({ eventStore: store }),
-    accreditationGateway: createTemporalAccreditationGateway({ client: env.client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: store, signing }),
+    cspRegistrations: createCspRegistrationDesk({ eventStore: apiStore, identity, csps: cspGateway }),
+    caseNotes: createCaseNotes({ eventStore: apiStore }),
+    accreditationGateway: createTemporalAccreditationGateway({ client, config, frameworks: frameworkRegister, csps: cspGateway, eventStore: apiStore, signing }),
     frameworkRegister,
     nocQueries: createNocQueries(readModels),
-    pseGateway: createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
+    pseGateway: createTemporalPseGateway({ client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) }),
     publicQueries,
     adoptionQueries: createAdoptionQueries(readModels),
     pseRegister: createPseRegisterQueries(readModels),
     accreditationQueue: createAccreditationQueueQueries(readModels),
-    complianceGateway: createTemporalComplianceGateway({ client: env.client, config, signing }),
+    complianceGateway: createTemporalComplianceGateway({ client, config, signing }),
     complianceQueries: createComplianceQueries(readModels),
     inbox: createInbox(createInboxQueries(readModels, taskHolders.holders), identity),
     evidence: { store: openEvidenceStore({ dataDir: dir, evidence: config.evidence }), references: createEvidenceReferenceQueries(readModels, store), maxBytes: config.evidence.maxBytes },
-    eventStore: store,
+    eventStore: apiStore,
     health: async () => healthy,
     logger: pino({ level: 'silent' }),
     ...(metrics ? { metrics: metrics.api } : {}),
+    ...(tracing ? { tracer: tracing.api.tracer } : {}),
     auditKey: signer,
     audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
   };
@@ -210,6 +230,7 @@ export async function startStack(options: {
     signer,
     totp,
     ...(metrics ? { metrics, sampleOperations: async () => void (await Promise.all(samplers.map((s) => s.sampleNow()))) } : {}),
+    ...(tracing ? { tracing } : {}),
     async close() {
       await app.close();
       stopWorker(worker);
@@ -223,9 +244,20 @@ export async function startStack(options: {
       await store.close();
       identity.close();
       await env.teardown();
+      for (const t of Object.values(tracing ?? {})) await t.shutdown();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One provider per process, as each main.ts starts its own: spans say which process they come from. */
+function tracingOf(settings: { otlpEndpoint: string }): Record<TracedProcess, ProcessTracing> {
+  const start = (name: TracedProcess): ProcessTracing => {
+    const started = startTracing(name, settings);
+    if (started === undefined) throw new Error('tracing did not start with an OTLP endpoint');
+    return started;
+  };
+  return { api: start('api'), worker: start('worker'), projector: start('projector') };
 }
 
 function stopWorker(worker: Worker): void {

@@ -2,7 +2,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import pino from 'pino';
 import type { EventStore } from '../../eventstore/port';
-import { createAppWorker } from '../../worker/create-worker';
+import { createAppWorker, workflowInterceptorModules } from '../../worker/create-worker';
+import type { ProcessTracing } from '../../tracing/setup';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
 import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
@@ -53,6 +54,8 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('./test-workflows'),
+    // As the worker bundles them: the tracing interceptors are in every bundle, on or off.
+    workflowInterceptorModules: workflowInterceptorModules({ crashPoints: false }),
     logger: quietBundlerLogger,
     webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS),
   });
@@ -67,7 +70,7 @@ export async function startTestWorker(
   env: TestWorkflowEnvironment,
   eventStore: EventStore,
   taskQueue: string,
-  options: { timerLateness?: TimerLatenessObserver } = {},
+  options: { timerLateness?: TimerLatenessObserver; tracing?: ProcessTracing } = {},
 ): Promise<{ worker: Worker; run: Promise<void> }> {
   const worker = await createAppWorker({
     ...options,

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { loadCommandSigner, loadTrustedCommandKeys } from '../../config/command-keys';
-import { CRASH_INTERCEPTOR_MODULE } from '../../worker/create-worker';
+import { workflowInterceptorModules } from '../../worker/create-worker';
 import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
@@ -110,7 +110,7 @@ async function bundleWorkflows(on: ProcessSystem, file: string): Promise<void> {
   loadCommandSigner(config.commandKeys, config.dataDir);
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
-    workflowInterceptorModules: [CRASH_INTERCEPTOR_MODULE],
+    workflowInterceptorModules: workflowInterceptorModules({ crashPoints: true }),
     webpackConfigHook: withTrustedCommandKeys(loadTrustedCommandKeys(config.commandKeys, config.dataDir)),
     logger: new DefaultLogger('WARN'),
   });

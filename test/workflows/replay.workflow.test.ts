@@ -4,6 +4,8 @@ import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
+import { workflowInterceptorModules } from '../../worker/create-worker';
+import { workflowSpanSinks } from '../../tracing/temporal';
 import { TEST_TRUSTED_COMMAND_KEYS } from '../support/command-keys';
 
 /**
@@ -24,8 +26,15 @@ function fixtures(): { workflowId: string; history: temporal.api.history.v1.IHis
 async function replay(workflowsPath: string) {
   const results: { workflowId: string; error?: Error }[] = [];
   for await (const result of Worker.runReplayHistories(
-    // Bundled as the tests' worker bundles: histories recorded with seals replay under the tests' key.
-    { workflowsPath, replayName: 'replay-gate', bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS) } },
+    // Bundled as the tests' worker bundles: histories recorded with seals replay under the tests' key,
+    // with the workflow interceptors every worker bundles (tracing's, on or off), and their span sink.
+    {
+      workflowsPath,
+      replayName: 'replay-gate',
+      bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS) },
+      interceptors: { workflowModules: workflowInterceptorModules({ crashPoints: false }) },
+      sinks: workflowSpanSinks(undefined),
+    },
     fixtures(),
   )) {
     results.push({ workflowId: result.workflowId, error: result.error });

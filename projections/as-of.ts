@@ -33,6 +33,16 @@ export async function rebuildAsOf(
   } = {},
 ): Promise<{ events: number; lastRecordedAt?: string }> {
   const pageSize = options.pageSize ?? 5_000;
+  // Which projections handle a type is asked once per type, not once per event and projection.
+  const handlers = new Map<string, readonly Projection[]>();
+  const handlersOf = (type: string): readonly Projection[] => {
+    let found = handlers.get(type);
+    if (!found) {
+      found = projections.filter((p) => p.handles(type));
+      handlers.set(type, found);
+    }
+    return found;
+  };
   for (const p of projections) p.setup(db);
   const head = await store.headPosition();
   const total = store.kind === 'sqlite' ? Number(head.commit) : undefined;
@@ -50,7 +60,7 @@ export async function rebuildAsOf(
           return;
         }
         const event = decode(raw);
-        for (const p of projections) if (p.handles(event.type)) p.apply(db, event);
+        for (const p of handlersOf(event.type)) p.apply(db, event);
         applied += 1;
         lastRecordedAt = raw.recordedAt;
         if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;

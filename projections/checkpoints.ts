@@ -1,5 +1,6 @@
 import { positionFromString, positionToString, type Position } from '../eventstore/port';
 import type { ReadModelDb } from './db';
+import { statementCache } from './projection';
 
 /** A projection's stored progress. `position` is null until it has applied its first event. */
 export interface CheckpointRow {
@@ -28,10 +29,18 @@ function fromRaw(raw: RawCheckpoint): CheckpointRow {
   };
 }
 
+// The runner reads and writes every checkpoint once per batch: prepared once per connection.
+const statements = statementCache((db) => ({
+  read: db.prepare('SELECT name, position, version, updated_at, error FROM projection_checkpoints WHERE name = ?'),
+  write: db.prepare(
+    `INSERT INTO projection_checkpoints (name, position, version, updated_at, error) VALUES (?, ?, ?, ?, NULL)
+     ON CONFLICT(name) DO UPDATE SET position = excluded.position, version = excluded.version,
+       updated_at = excluded.updated_at, error = NULL`,
+  ),
+}));
+
 export function readCheckpoint(db: ReadModelDb, name: string): CheckpointRow | undefined {
-  const raw = db.prepare('SELECT name, position, version, updated_at, error FROM projection_checkpoints WHERE name = ?').get(name) as
-    | RawCheckpoint
-    | undefined;
+  const raw = statements.get(db).read.get(name) as RawCheckpoint | undefined;
   return raw && fromRaw(raw);
 }
 
@@ -42,11 +51,7 @@ export function readCheckpoints(db: ReadModelDb): CheckpointRow[] {
 }
 
 export function writeCheckpoint(db: ReadModelDb, name: string, position: Position | null, version: number, at: string): void {
-  db.prepare(
-    `INSERT INTO projection_checkpoints (name, position, version, updated_at, error) VALUES (?, ?, ?, ?, NULL)
-     ON CONFLICT(name) DO UPDATE SET position = excluded.position, version = excluded.version,
-       updated_at = excluded.updated_at, error = NULL`,
-  ).run(name, position === null ? null : positionToString(position), version, at);
+  statements.get(db).write.run(name, position === null ? null : positionToString(position), version, at);
 }
 
 export function writeCheckpointError(db: ReadModelDb, names: readonly string[], error: string, at: string): void {

@@ -27,6 +27,12 @@ export interface ProjectionRunnerOptions {
   logger?: Logger;
   /** Most events committed in one transaction. Larger batches rebuild faster and hold the write lock longer. */
   maxBatch?: number;
+  /**
+   * Most events committed in one transaction while catching up (a start behind the log, a rebuild):
+   * each commit rewrites the b-tree pages the batch touched, so fewer, larger commits write far less.
+   * Defaults to 10 000, or to maxBatch when that is given.
+   */
+  catchUpBatch?: number;
   /** Called after every statement group of a batch (each apply, each checkpoint write); crash tests kill the process there. */
   betweenStatements?: () => void;
   /** The projector's tracer (tracing/setup.ts): each apply of a traced event is a span of its trace. */
@@ -91,6 +97,7 @@ interface Waiter {
 }
 
 const DEFAULT_MAX_BATCH = 1000;
+const DEFAULT_CATCH_UP_BATCH = 10_000;
 
 const isAfter = (position: Position, checkpoint: Position | null): boolean =>
   checkpoint === null || comparePositions(position, checkpoint) > 0;
@@ -123,6 +130,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection[];
   private readonly logger: Logger;
   private readonly maxBatch: number;
+  private readonly catchUpBatch: number;
   private readonly commitTx: (batch: RecordedEvent[]) => Map<string, Position>;
   private readonly betweenStatements: () => void;
   private readonly tracer: Tracer | undefined;
@@ -139,6 +147,7 @@ export class ProjectionRunner {
   private caughtUp = false;
   private failure: ProjectionFailedError | undefined;
   private readonly waiters = new Set<Waiter>();
+  private readonly handlers = new Map<string, readonly Projection[]>();
 
   constructor(options: ProjectionRunnerOptions) {
     const names = options.projections.map((p) => p.name);
@@ -149,9 +158,11 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.catchUpBatch = options.catchUpBatch ?? options.maxBatch ?? DEFAULT_CATCH_UP_BATCH;
     this.betweenStatements = options.betweenStatements ?? (() => {});
     this.tracer = options.tracer;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new RangeError('maxBatch must be a whole number >= 1');
+    if (!Number.isInteger(this.catchUpBatch) || this.catchUpBatch < 1) throw new RangeError('catchUpBatch must be a whole number >= 1');
     const tx = this.db.transaction((batch: RecordedEvent[]) => this.commitInTransaction(batch));
     // IMMEDIATE: the checkpoint check and the writes happen under one write lock, so two writers
     // (say a rebuild CLI beside the projector) cannot both apply the same event.
@@ -347,7 +358,7 @@ export class ProjectionRunner {
 
   private receive(event: RecordedEvent): void {
     this.buffer.push(event);
-    if (this.buffer.length >= this.maxBatch) {
+    if (this.buffer.length >= (this.caughtUp ? this.maxBatch : this.catchUpBatch)) {
       this.flush();
       return;
     }
@@ -388,9 +399,14 @@ export class ProjectionRunner {
   /** Runs inside the write transaction: anything thrown rolls back every row and checkpoint of the batch. */
   private commitInTransaction(batch: RecordedEvent[]): Map<string, Position> {
     this.verifyCheckpoints();
+    // Past the latest checkpoint every projection is behind: the common case (a rebuild, the live tail)
+    // then skips comparing each event with each checkpoint.
+    const latest = this.latestCheckpoint();
     for (const event of batch) {
-      const behind = this.projections.filter((p) => isAfter(event.position, this.checkpoints.get(p.name) ?? null));
+      const allBehind = isAfter(event.position, latest);
+      const behind = allBehind ? this.projections : this.projections.filter((p) => isAfter(event.position, this.checkpoints.get(p.name) ?? null));
       if (behind.length === 0) continue;
+      const handlers = this.handlersOf(event.type);
       let decoded: DecodedEvent;
       try {
         decoded = decode(event);
@@ -398,8 +414,8 @@ export class ProjectionRunner {
         const code = err instanceof DomainError ? err.code : 'EVENT_SCHEMA_INVALID';
         throw new ProjectionFailedError(code, `Cannot read ${event.type} at ${event.stream}@${event.revision} (position ${positionToString(event.position)}): ${messageOf(err)}`, describe(event), { cause: err });
       }
-      for (const p of behind) {
-        if (!p.handles(event.type)) continue;
+      for (const p of allBehind ? handlers : behind) {
+        if (!allBehind && !p.handles(event.type)) continue;
         try {
           applyInSpan(this.tracer, event, p.name, () => p.apply(this.db, decoded));
         } catch (err) {
@@ -423,6 +439,26 @@ export class ProjectionRunner {
       this.betweenStatements();
     }
     return advanced;
+  }
+
+  /** The latest checkpoint of all; null when none has one yet. */
+  private latestCheckpoint(): Position | null {
+    let latest: Position | null = null;
+    for (const p of this.projections) {
+      const cp = this.checkpoints.get(p.name) ?? null;
+      if (cp !== null && (latest === null || comparePositions(cp, latest) > 0)) latest = cp;
+    }
+    return latest;
+  }
+
+  /** The projections that handle a type, in registration order; asked once per type, not per event. */
+  private handlersOf(type: string): readonly Projection[] {
+    let handlers = this.handlers.get(type);
+    if (!handlers) {
+      handlers = this.projections.filter((p) => p.handles(type));
+      this.handlers.set(type, handlers);
+    }
+    return handlers;
   }
 
   /** The stored checkpoints must be the ones this runner believes in; otherwise someone else wrote. */

@@ -3,9 +3,17 @@
  */
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+// The last instant parsed: a projection reads an event's instant several times over (one per read
+// model, often more), and Date.parse is the costlier part of a replay's per-event arithmetic.
+let lastIso = '';
+let lastMs = Number.NaN;
+
 export function toMillis(iso: string): number {
+  if (iso === lastIso) return lastMs;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`Not an ISO instant: ${iso}`);
+  lastIso = iso;
+  lastMs = ms;
   return ms;
 }
 

@@ -1,0 +1,212 @@
+/**
+ * Rebuilding every read model from a mixed office log, and replaying them all as of the log's end (the
+ * as-of path: an in-memory database, page by page), beside a raw baseline in the same run: one
+ * better-sqlite3 scan of the events table, JSON.parse of data and metadata, and a reducer into
+ * in-memory Maps. The baseline is the floor of any replay (read, parse, touch state); the goal is that
+ * the rebuild and the replay run at 0.7 of it or better, and stay flat as the log grows.
+ *
+ * The log is the one the projector crash test uses (test/support/office-event-mix.ts): NOC histories
+ * from the real NOC decider make the bulk, and every other kind the read models consume (accounts,
+ * entities, providers, offerings, accreditations, transitions, monitoring, reviews with evidence
+ * files, significant changes) is woven through it. It is appended in two steps (a tenth, then the
+ * rest), and the read models are rebuilt and replayed from position 0 after each: the growth table.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openSqliteEventStore, type SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
+import type { Position } from '../eventstore/port';
+import { rebuildAsOf } from '../projections/as-of';
+import { openReadModelDb } from '../projections/db';
+import { allProjections } from '../projections/index';
+import { ProjectionRunner } from '../projections/runner';
+import { officeEventMix, type Append } from '../test/support/office-event-mix';
+import { generateNocHistories } from './fixtures';
+import { formatRate, rate, registerBench, type BenchContext } from './registry';
+
+const GOAL = 0.7;
+const SEED = 20260101;
+const NOC_EPOCH = '2026-01-01T00:00:00.000Z';
+
+interface RawRow {
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/** What the raw reducer keeps per stream: enough state that every event touches a Map or two. */
+interface StreamState {
+  type: string;
+  revision: number;
+  events: number;
+  lastAt: string;
+  lastData: unknown;
+}
+
+/** The floor: read every event once, parse it, fold it into Maps. No validation, no SQL writes. */
+function rawScan(eventsPath: string): { events: number; streams: number } {
+  const db = new Database(eventsPath, { readonly: true });
+  try {
+    const streams = new Map<string, StreamState>();
+    const byType = new Map<string, number>();
+    const byActor = new Map<string, number>();
+    let events = 0;
+    const scan = db.prepare<[], RawRow>('SELECT stream, revision, type, data, metadata, recorded_at FROM events ORDER BY global_position');
+    for (const row of scan.iterate()) {
+      const data = JSON.parse(row.data) as unknown;
+      const meta = JSON.parse(row.metadata) as { actor?: { userId?: string } };
+      const s = streams.get(row.stream);
+      if (s) {
+        s.type = row.type;
+        s.revision = row.revision;
+        s.events += 1;
+        s.lastAt = row.recorded_at;
+        s.lastData = data;
+      } else {
+        streams.set(row.stream, { type: row.type, revision: row.revision, events: 1, lastAt: row.recorded_at, lastData: data });
+      }
+      byType.set(row.type, (byType.get(row.type) ?? 0) + 1);
+      const actor = meta.actor?.userId ?? 'unknown';
+      byActor.set(actor, (byActor.get(actor) ?? 0) + 1);
+      events += 1;
+    }
+    return { events, streams: streams.size };
+  } finally {
+    db.close();
+  }
+}
+
+async function runnerRebuild(store: SqliteEventStore, target: string, head: Position): Promise<void> {
+  const db = openReadModelDb(target);
+  const runner = new ProjectionRunner({ store, db, projections: allProjections() });
+  try {
+    await runner.start();
+    await runner.waitFor(head, 0);
+  } finally {
+    await runner.stop();
+    db.close();
+  }
+}
+
+async function asOfReplay(store: SqliteEventStore): Promise<number> {
+  const db = new Database(':memory:');
+  try {
+    return (await rebuildAsOf(store, allProjections(), db)).events;
+  } finally {
+    db.close();
+  }
+}
+
+/** The non-NOC part of the office mix, in order, and NOC histories streamed so 2M events never sit in memory. */
+function* officeLog(nocEvents: number): Generator<Append> {
+  const cases = officeEventMix({ nocEvents: 0, seed: SEED, nocEpoch: NOC_EPOCH });
+  const every = Math.max(1, Math.floor(nocEvents / 7 / Math.max(1, cases.length)));
+  let c = 0;
+  let i = 0;
+  for (const h of generateNocHistories(nocEvents, { seed: SEED, epoch: NOC_EPOCH })) {
+    yield { stream: h.stream, events: h.events, expected: 'no-stream' };
+    if (i++ % every === 0 && c < cases.length) yield cases[c++] as Append;
+  }
+  while (c < cases.length) yield cases[c++] as Append;
+}
+
+interface Rates {
+  raw: number;
+  rebuild: number;
+  asOf: number;
+}
+
+/** Events per second of wall time, and per second of this process's CPU time (steadier on a shared machine). */
+interface Row {
+  events: number;
+  wall: Rates;
+  cpu: Rates;
+}
+
+/** Runs `fn` and returns its wall and CPU (user + system) milliseconds. */
+async function timed(fn: () => unknown): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await fn();
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function timeAt(ctx: BenchContext, store: SqliteEventStore, eventsPath: string, tag: string): Promise<Row> {
+  const head = await store.headPosition();
+  const events = Number(head.commit);
+  let scanned = 0;
+  const raw = await timed(() => {
+    scanned = rawScan(eventsPath).events;
+  });
+  if (scanned !== events) throw new Error(`The raw scan read ${scanned} events of ${events}`);
+  const rebuild = await timed(() => runnerRebuild(store, join(ctx.tmpDir, `rebuild-all-${tag}.db`), head));
+  let replayed = 0;
+  const asOf = await timed(async () => {
+    replayed = await asOfReplay(store);
+  });
+  if (replayed !== events) throw new Error(`The as-of replay applied ${replayed} events of ${events}`);
+  return {
+    events,
+    wall: { raw: rate(events, raw.wallMs), rebuild: rate(events, rebuild.wallMs), asOf: rate(events, asOf.wallMs) },
+    cpu: { raw: rate(events, raw.cpuMs), rebuild: rate(events, rebuild.cpuMs), asOf: rate(events, asOf.cpuMs) },
+  };
+}
+
+function logTable(ctx: BenchContext, rows: readonly Row[], kind: 'wall' | 'cpu'): void {
+  ctx.log(`   events/s of ${kind === 'wall' ? 'wall time' : 'CPU time'}:`);
+  ctx.log('      events   raw scan+parse+reduce   rebuild (runner)        as-of replay            rebuild/raw  as-of/raw');
+  for (const row of rows) {
+    const r = row[kind];
+    ctx.log(
+      `   ${row.events.toLocaleString('en-US').padStart(9)}   ${formatRate(r.raw).padEnd(22)}  ${formatRate(r.rebuild).padEnd(22)}  ${formatRate(r.asOf).padEnd(22)}  ${(r.rebuild / r.raw).toFixed(2).padStart(11)}  ${(r.asOf / r.raw).toFixed(2).padStart(9)}`,
+    );
+  }
+}
+
+registerBench('projections: rebuild and as-of replay of every read model vs a raw scan into maps', async (ctx) => {
+  const total = Math.max(8_000, Math.round(200_000 * ctx.scale));
+  // A tenth and the whole: at BENCH_SCALE=10 that is 200 000 and 2 000 000 events.
+  const steps = [total / 10, total].map(Math.round);
+  const eventsPath = join(ctx.tmpDir, 'rebuild-all-events.db');
+  const store = await openSqliteEventStore({ path: eventsPath, synchronous: 'OFF' });
+  const names = allProjections().map((p) => p.name);
+  ctx.log(`   read models (${names.length}): ${names.join(', ')}`);
+  try {
+    // Warm every path up (JIT) on a small log of its own before anything is timed.
+    const warmPath = join(ctx.tmpDir, 'rebuild-all-warm.db');
+    const warm = await openSqliteEventStore({ path: warmPath, synchronous: 'OFF' });
+    for (const a of officeLog(4_000)) await warm.append(a.stream, a.events, a.expected);
+    await timeAt(ctx, warm, warmPath, 'warm');
+    await warm.close();
+
+    const log = officeLog(total);
+    const rows: Row[] = [];
+    let fillMs = 0;
+    for (const step of steps) {
+      const started = performance.now();
+      let next = log.next();
+      while (!next.done) {
+        await store.append(next.value.stream, next.value.events, next.value.expected);
+        if (Number((await store.headPosition()).commit) >= step) break;
+        next = log.next();
+      }
+      fillMs += performance.now() - started;
+      rows.push(await timeAt(ctx, store, eventsPath, String(step)));
+    }
+    ctx.log(`   log filled in ${(fillMs / 1000).toFixed(1)} s`);
+    logTable(ctx, rows, 'wall');
+    logTable(ctx, rows, 'cpu');
+    const last = (rows[rows.length - 1] as Row).wall;
+    const first = (rows[0] as Row).wall;
+    const events = (rows[rows.length - 1] as Row).events.toLocaleString('en-US');
+    const met = last.rebuild >= GOAL * last.raw && last.asOf >= GOAL * last.raw;
+    ctx.log(`   goal (rebuild and as-of >= ${GOAL} x raw, wall time, at ${events} events): ${met ? 'met' : 'NOT met'}`);
+    ctx.log(`   growth to ${events} events (wall): rebuild rate x${(last.rebuild / first.rebuild).toFixed(2)}, as-of rate x${(last.asOf / first.asOf).toFixed(2)}`);
+  } finally {
+    await store.close();
+  }
+});

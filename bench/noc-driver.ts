@@ -19,9 +19,18 @@ import { createPublicQueries } from '../projections/procurement/queries';
 import type { NocView } from '../workflows/noc/messages';
 
 export const BENCH_NAMESPACE = 'cloud-office';
-const PSE_ID = 'bench-pse';
-
-export const PSE: Actor = { userId: 'bench-pse-officer', name: 'Bench PSE officer', role: 'pse', jurisdiction: 'federal', organisationId: PSE_ID };
+/**
+ * The entities that request the NOCs, in turn: as many as a bench runs lifecycles at once, so that no
+ * one entity's register process (which every request of that entity asks) is the bottleneck.
+ */
+const ENTITIES = 20;
+const entityActor = (i: number): Actor => ({
+  userId: `bench-pse-officer-${i}`,
+  name: `Bench PSE officer ${i}`,
+  role: 'pse',
+  jurisdiction: 'federal',
+  organisationId: `bench-pse-${i}`,
+});
 export const REVIEWER: Actor = { userId: 'bench-reviewer', name: 'Bench reviewer', role: 'reviewer', jurisdiction: 'federal' };
 export const DIRECTOR: Actor = { userId: 'bench-director', name: 'Bench director', role: 'director', jurisdiction: 'federal' };
 const REGISTRAR: Actor = { userId: 'bench-registrar', name: 'Bench registrar', role: 'admin', jurisdiction: 'federal' };
@@ -77,7 +86,7 @@ async function withResends<T>(what: string, send: (commandId: string) => Promise
 
 /**
  * The NOC and PSE gateways as server/main.ts builds them, over `client`, signing with `keyPem`, and
- * the bench's entity put on the PSE register (a NOC is only requested by a registered entity).
+ * the bench's entities put on the PSE register (a NOC is only requested by a registered entity).
  */
 export async function nocSteps(client: Client, keyPem: string, taskQueue: string): Promise<NocSteps> {
   const config = loadConfig({ TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue });
@@ -87,11 +96,18 @@ export async function nocSteps(client: Client, keyPem: string, taskQueue: string
   for (const projection of allProjections()) projection.setup(readModels);
   const publicQueries = createPublicQueries(readModels);
   const pses = createTemporalPseGateway({ client, config, signing, procurementCheck: (query, now) => publicQueries.procurementCheck(query, now) });
-  await withResends('register', (id) => pses.register(REGISTRAR, { pseId: PSE_ID, name: 'Bench entity', ministry: 'Bench ministry', jurisdiction: 'federal' }, id));
+  const entities = Array.from({ length: ENTITIES }, (_, i) => entityActor(i));
+  await Promise.all(
+    entities.map((e) =>
+      withResends('register', (id) => pses.register(REGISTRAR, { pseId: e.organisationId as string, name: e.name, ministry: 'Bench ministry', jurisdiction: 'federal' }, id)),
+    ),
+  );
+  let requests = 0;
   const nocs: NocGateway = createTemporalNocGateway(client, config, signing);
   return {
     async request() {
-      const view = await withResends('request', (id) => nocs.request(PSE, REQUEST, id));
+      const pse = entities[requests++ % entities.length] as Actor;
+      const view = await withResends('request', (id) => nocs.request(pse, REQUEST, id));
       if (view.state.status === 'none') throw new Error('The NOC gateway answered a request with no NOC');
       return view.state.request.nocId;
     },

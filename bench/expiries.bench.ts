@@ -1,0 +1,261 @@
+/**
+ * Goals, with many NOCs open on one Temporal dev server and their expiries clustered inside one minute:
+ * every expiry is recorded within 2 s of its instant (lateness = the NocExpired event's recorded instant
+ * − its validUntil, as metrics/timers.ts reads it), the worker's resident memory stays ≤ 1 GB, and a
+ * decision is visible in the NOC register read model within 250 ms (p99) while 20 decisions/s run.
+ * The dev server's CPU time is reported beside.
+ *
+ * As in production, the worker (worker/main.ts) and the projector (projections/main.ts) are processes of
+ * their own on one data folder; this process drives them through the API's gateways with sealed
+ * commands (no HTTP) and reads the read model and the event log as files. Every NOC takes the full way:
+ * request, review, recommendation (EXPIRY_CONCURRENCY at a time), then its approval, paced at
+ * DECISIONS_PER_SECOND and each timed until its row shows it, valid until a random instant inside the
+ * minute that starts once every approval has been answered.
+ *
+ * Size: EXPIRY_NOCS, else 500 × BENCH_SCALE (`BENCH_SCALE=20 npm run bench -- expiries`: 10,000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { timerDueOf } from '../metrics/timers';
+import { devServerEnv } from '../test/support/temporal';
+import {
+  benchCommandKeyPem,
+  BENCH_NAMESPACE,
+  cpuSecondsOf,
+  devServerPid,
+  inPool,
+  megabytes,
+  millis,
+  nocSteps,
+  percentile,
+  resent,
+  rssBytesOf,
+  seconds,
+} from './noc-driver';
+import { registerBench, type BenchContext } from './registry';
+
+const ROOT = resolve(__dirname, '..');
+const TASK_QUEUE = 'cloud-office';
+const WINDOW_MS = 60_000;
+const GOALS = { latenessMs: 2000, workerRssBytes: 2 ** 30, visibleP99Ms: 250 };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const positive = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${process.env[name]}`);
+  return value;
+};
+const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+/** Starts one of the app's processes (`script`), its output kept for an error; resolves once `ready` shows in it. */
+async function startProcess(script: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  await new Promise<void>((ok, fail) => {
+    const onData = (chunk: Buffer): void => {
+      seen = (seen + chunk.toString()).slice(-8000);
+      if (ready.test(seen)) ok();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`${script} exited (${code}) before it was ready:\n${seen}`)));
+  });
+  // Keep draining its output so it never blocks on a full pipe.
+  child.removeAllListeners('exit');
+  return child;
+}
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
+  const count = Math.round(positive('EXPIRY_NOCS', Math.max(50, Math.round(500 * scale))));
+  const concurrency = Math.round(positive('EXPIRY_CONCURRENCY', 20));
+  const decisionsPerSecond = positive('DECISIONS_PER_SECOND', 20);
+  const maxInFlight = Math.round(positive('DECISIONS_IN_FLIGHT', 100));
+  const keyPem = benchCommandKeyPem();
+  const dataDir = join(tmpDir, 'expiries-data');
+  const configDir = join(tmpDir, 'expiries-config');
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(configDir, { recursive: true });
+
+  const env = await devServerEnv(BENCH_NAMESPACE);
+  const serverPid = devServerPid();
+  const serverCpuAtStart = cpuSecondsOf(serverPid);
+  const processEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    XDG_CONFIG_HOME: configDir,
+    AUDIT_SIGNING_KEY_FILE: join(configDir, 'audit-signing-key.pem'),
+    // The worker holds only the public half, as in production.
+    COMMAND_TRUSTED_KEYS: createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'pem' }).toString(),
+    COMMAND_SIGNING_KEY_FILE: join(configDir, 'unused-command-key.pem'),
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: BENCH_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    LOG_LEVEL: 'warn',
+    CLOUD_OFFICE_SUPERVISOR_PID: String(process.pid),
+  };
+  let worker: ChildProcess | undefined;
+  let projector: ChildProcess | undefined;
+  let rssTimer: NodeJS.Timeout | undefined;
+  try {
+    // The SDK reports the worker RUNNING once it polls; the projector creates its read model file at start.
+    [worker, projector] = await Promise.all([
+      startProcess('worker/main.ts', processEnv, /state: '?RUNNING/),
+      startProcess('projections/main.ts', processEnv, /SMTP_URL is not set|notices are mailed/),
+    ]);
+    const workerPid = worker.pid as number;
+    let peakRss = 0;
+    let peakRssInWindow = 0;
+    let inWindow = false;
+    rssTimer = setInterval(() => {
+      try {
+        const rss = rssBytesOf(workerPid);
+        peakRss = Math.max(peakRss, rss);
+        if (inWindow) peakRssInWindow = Math.max(peakRssInWindow, rss);
+      } catch {
+        // The worker ended: the bench fails below when its expiries never come.
+      }
+    }, 250);
+
+    const steps = await nocSteps(env.client, keyPem, TASK_QUEUE);
+    const readModelPath = join(dataDir, 'readmodels.db');
+    while (!existsSync(readModelPath)) await sleep(50);
+    const readModels = new Database(readModelPath, { readonly: true, fileMustExist: true });
+    readModels.pragma('busy_timeout = 5000');
+
+    // 1. Every NOC requested, reviewed and recommended for approval.
+    const buildStarted = performance.now();
+    const nocIds: string[] = new Array<string>(count);
+    await inPool(nocIds, concurrency, async (_, i) => {
+      const nocId = await steps.request();
+      await steps.review(nocId);
+      await steps.recommend(nocId);
+      nocIds[i] = nocId;
+    });
+    const buildMs = performance.now() - buildStarted;
+    log(`   ${count.toLocaleString('en-US')} NOCs requested, reviewed and recommended in ${seconds(buildMs)} (${concurrency} at a time; ${resent.count} commands resent after UNAVAILABLE)`);
+    const resentBefore = resent.count;
+
+    // 2. The approvals, sent at DECISIONS_PER_SECOND with at most MAX_IN_FLIGHT unanswered (an engine slower than the
+    // pace slows it rather than piling up calls), each valid until a random instant of the minute that starts once all
+    // are answered. How long that takes is foreseen from the build's pace (three commands per NOC) when it is slower.
+    const engineCommandsPerSecond = (3 * count * 1000) / buildMs;
+    const plannedMs = (count * 1000) / Math.min(decisionsPerSecond, engineCommandsPerSecond);
+    const approvalsStarted = Date.now();
+    const windowStart = approvalsStarted + Math.round(plannedMs * 1.5) + 15_000;
+    const watch = readModels.prepare<[string], { status: string; revision: number }>('SELECT status, revision FROM noc_register WHERE noc_id = ?');
+    const visibleMs: number[] = [];
+    const sentToVisibleMs: number[] = [];
+    const decideMs: number[] = [];
+    const refused: string[] = [];
+    let tooLate = 0;
+    const watched = new Map<string, { revision: number; sent: number; answeredAt: number }>();
+    let watching = true;
+    const watcher = (async () => {
+      while (watching || watched.size > 0) {
+        for (const [nocId, w] of watched) {
+          const row = watch.get(nocId);
+          if (row && row.revision >= w.revision && row.status === 'active') {
+            visibleMs.push(performance.now() - w.answeredAt);
+            sentToVisibleMs.push(performance.now() - w.sent);
+            watched.delete(nocId);
+          }
+        }
+        await sleep(2);
+      }
+    })();
+    let inFlight = 0;
+    const answers: Promise<void>[] = [];
+    for (const [i, nocId] of nocIds.entries()) {
+      await sleep(approvalsStarted + (i * 1000) / decisionsPerSecond - Date.now());
+      while (inFlight >= maxInFlight) await sleep(5);
+      const validUntilMs = windowStart + Math.floor(Math.random() * WINDOW_MS);
+      // An approval sent this close to its instant would expire before the minute: left open, and counted.
+      if (validUntilMs - Date.now() < 5_000) {
+        tooLate += 1;
+        continue;
+      }
+      inFlight += 1;
+      answers.push(
+        (async () => {
+          const sent = performance.now();
+          try {
+            const view = await steps.approve(nocId, new Date(validUntilMs).toISOString());
+            const answeredAt = performance.now();
+            decideMs.push(answeredAt - sent);
+            watched.set(nocId, { revision: view.revision, sent, answeredAt });
+          } catch (err) {
+            refused.push(`${nocId}: ${(err as Error).message}`);
+          } finally {
+            inFlight -= 1;
+          }
+        })(),
+      );
+    }
+    await Promise.all(answers);
+    const approvalsMs = Date.now() - approvalsStarted;
+    watching = false;
+    await watcher;
+    const approved = decideMs.length;
+    const decisionRate = (approved * 1000) / approvalsMs;
+    log(
+      `   ${approved.toLocaleString('en-US')} approvals at ${decisionRate.toFixed(1)}/s (paced at ${decisionsPerSecond}/s, at most ${maxInFlight} unanswered) in ${seconds(approvalsMs)}; decide answered p50 ${millis(percentile(decideMs, 50))}, p99 ${millis(percentile(decideMs, 99))}`,
+    );
+    if (resent.count > resentBefore) log(`   ${resent.count - resentBefore} approvals resent after UNAVAILABLE`);
+    if (refused.length > 0) log(`   ${refused.length} approvals refused, e.g. ${refused[0]}`);
+    if (tooLate > 0) log(`   ${tooLate} approvals not sent: the engine fell so far behind that their instant was under 5 s away`);
+    if (Date.now() > windowStart) log(`   the approvals overran the minute's start by ${seconds(Date.now() - windowStart)}: early expiries count as late`);
+
+    // 3. The minute of expiries, and what it cost the dev server and the worker.
+    await sleep(windowStart - Date.now());
+    inWindow = true;
+    const serverCpuAtWindow = cpuSecondsOf(serverPid);
+    const events = new Database(join(dataDir, 'events.db'), { readonly: true, fileMustExist: true });
+    events.pragma('busy_timeout = 5000');
+    const expired = events.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM events WHERE type = 'NocExpired'");
+    const expiredCount = (): number => expired.get()?.n ?? 0;
+    const gaveUpAt = windowStart + WINDOW_MS + 120_000;
+    while (expiredCount() < approved && Date.now() < gaveUpAt) await sleep(500);
+    inWindow = false;
+    const serverCpuWindow = cpuSecondsOf(serverPid) - serverCpuAtWindow;
+    const windowWallMs = Date.now() - windowStart;
+
+    const lateness = (events.prepare("SELECT type, data, recorded_at AS recordedAt FROM events WHERE type = 'NocExpired'").all() as { type: string; data: string; recordedAt: string }[])
+      .map((e) => {
+        const due = timerDueOf({ type: e.type, data: JSON.parse(e.data) as unknown });
+        if (due === undefined) throw new Error('A NocExpired event without its validUntil');
+        return Date.parse(e.recordedAt) - due.dueAtMs;
+      });
+    events.close();
+    readModels.close();
+    const maxLate = lateness.length === 0 ? Number.NaN : Math.max(...lateness);
+    const allRecorded = lateness.length === approved;
+    log(`   ${lateness.length.toLocaleString('en-US')} of ${approved.toLocaleString('en-US')} expiries recorded; lateness p50 ${millis(percentile(lateness, 50))}, p99 ${millis(percentile(lateness, 99))}, max ${millis(maxLate)}`);
+    log(`   goal: every expiry recorded within ${GOALS.latenessMs} ms of its instant: ${met(allRecorded && maxLate <= GOALS.latenessMs)}`);
+    log(`   worker RSS peak (WORKER_MAX_CACHED_WORKFLOWS ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default'}) ${megabytes(peakRss)} (in the expiry minute ${megabytes(peakRssInWindow)}); goal ≤ ${megabytes(GOALS.workerRssBytes)}: ${met(peakRss <= GOALS.workerRssBytes)}`);
+    log(
+      `   dev server CPU: ${(cpuSecondsOf(serverPid) - serverCpuAtStart).toFixed(1)} s over the whole bench; ${serverCpuWindow.toFixed(1)} s over the expiries (${seconds(windowWallMs)}, ${Math.round((100 * serverCpuWindow * 1000) / windowWallMs)}% of one core)`,
+    );
+    const p99 = percentile(visibleMs, 99);
+    const paceHeld = decisionRate >= 0.9 * decisionsPerSecond;
+    log(`   decision → visible in noc_register (${visibleMs.length}, at ${decisionRate.toFixed(1)} decisions/s): p50 ${millis(percentile(visibleMs, 50))}, p99 ${millis(p99)}, max ${millis(Math.max(...visibleMs))}`);
+    log(`   goal: p99 ≤ ${GOALS.visibleP99Ms} ms while ${decisionsPerSecond} decisions/s run: ${met(paceHeld && p99 <= GOALS.visibleP99Ms)}${paceHeld ? '' : ' (the engine did not hold the pace)'} (from the decision sent: p50 ${millis(percentile(sentToVisibleMs, 50))}, p99 ${millis(percentile(sentToVisibleMs, 99))})`);
+  } finally {
+    clearInterval(rssTimer);
+    await Promise.all([stopProcess(worker), stopProcess(projector)]);
+    await env.teardown();
+  }
+}
+
+registerBench('expiries of many open NOCs', expiriesBench);

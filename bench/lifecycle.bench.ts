@@ -1,0 +1,143 @@
+/**
+ * Goal: a NOC's whole lifecycle (request, review, recommendation, decision, expiry) runs at no less
+ * than half the rate of a bare Temporal workflow doing the same to the engine (a start, three updates,
+ * a timer, each with an activity that does nothing), on the same dev server in the same run, at the
+ * same concurrency. The NOCs go through the API's gateways (sealed commands) to the app's real worker
+ * (worker/create-worker.ts) on the hash-chained SQLite event store; each is approved for a few seconds
+ * so its expiry timer fires and its process ends. The baseline runs on its own task queue, after.
+ *
+ * Sizes: LIFECYCLES (default 100 × BENCH_SCALE), LIFECYCLE_CONCURRENCY (20), LIFECYCLE_VALIDITY_MS (2000).
+ */
+import { join } from 'node:path';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { trustedKeyOf } from '../config/command-keys';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { HashChainedEventStore } from '../eventstore/integrity/hash-chain';
+import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
+import { devServerEnv } from '../test/support/temporal';
+import { withTrustedCommandKeys } from '../worker/command-keys-bundle';
+import { createAppWorker } from '../worker/create-worker';
+import { nocWorkflowId } from '../workflows/noc/messages';
+import { benchCommandKeyPem, BENCH_NAMESPACE, inPool, nocSteps, percentile, resent, seconds } from './noc-driver';
+import { registerBench, type BenchContext } from './registry';
+import { createBareActivities } from './workflows/bare-activities';
+import { bareStep, type bareLifecycleWorkflow } from './workflows/bare-lifecycle.workflow';
+
+const RATIO_GOAL = 0.5;
+const positive = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${process.env[name]}`);
+  return value;
+};
+
+const noop = (): void => undefined;
+const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+interface Run {
+  perSecond: number;
+  wallMs: number;
+  /** Per lifecycle, from its first call to its process's end. */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Runs `count` lifecycles, `concurrency` at a time; the rate is lifecycles per second of wall time. */
+async function measure(count: number, concurrency: number, lifecycle: () => Promise<void>): Promise<Run> {
+  const durations: number[] = [];
+  const began = performance.now();
+  await inPool(Array.from({ length: count }), concurrency, async () => {
+    const started = performance.now();
+    await lifecycle();
+    durations.push(performance.now() - started);
+  });
+  const wallMs = performance.now() - began;
+  return { perSecond: (count * 1000) / wallMs, wallMs, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99) };
+}
+
+async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
+  const count = Math.max(10, Math.round(positive('LIFECYCLES', 100) * scale));
+  const concurrency = Math.round(positive('LIFECYCLE_CONCURRENCY', 20));
+  const validityMs = Math.round(positive('LIFECYCLE_VALIDITY_MS', 2000));
+  const keyPem = benchCommandKeyPem();
+  const trusted = [trustedKeyOf(createPublicKey(createPrivateKey(keyPem)))];
+
+  const env = await devServerEnv(BENCH_NAMESPACE);
+  const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(tmpDir, 'lifecycle-events.db') }));
+  const workers: { worker: Worker; running: Promise<void> }[] = [];
+  try {
+    const [appBundle, bareBundle] = await Promise.all([
+      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler, webpackConfigHook: withTrustedCommandKeys(trusted) }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-lifecycle.workflow'), logger: quietBundler }),
+    ]);
+    const appWorker = await createAppWorker({
+      connection: env.nativeConnection,
+      namespace: BENCH_NAMESPACE,
+      taskQueue: 'bench-noc',
+      eventStore: store,
+      logger: pino({ level: 'silent' }),
+      trustedCommandKeys: trusted,
+      workflowBundle: appBundle,
+    });
+    const bareWorker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: BENCH_NAMESPACE,
+      taskQueue: 'bench-bare',
+      workflowBundle: bareBundle,
+      activities: createBareActivities(),
+    });
+    for (const worker of [appWorker, bareWorker]) workers.push({ worker, running: worker.run() });
+
+    const steps = await nocSteps(env.client, keyPem, 'bench-noc');
+    // Where a NOC's lifecycle spends its time, step by step (the last: from the decision's answer to the process's end).
+    const stepMs: Record<string, number[]> = { request: [], review: [], recommend: [], decide: [], 'expiry and end': [] };
+    const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await fn();
+      stepMs[step]?.push(performance.now() - started);
+      return result;
+    };
+    const nocLifecycle = async (): Promise<void> => {
+      const nocId = await timed('request', () => steps.request());
+      await timed('review', () => steps.review(nocId));
+      await timed('recommend', () => steps.recommend(nocId));
+      await timed('decide', () => steps.approve(nocId, new Date(Date.now() + validityMs).toISOString()));
+      const outcome = await timed('expiry and end', () => env.client.workflow.getHandle(nocWorkflowId(nocId)).result());
+      if (outcome.state.status !== 'expired') throw new Error(`NOC ${nocId} ended ${outcome.state.status}, not expired`);
+    };
+    let bareCount = 0;
+    const bareLifecycle = async (): Promise<void> => {
+      const handle = await env.client.workflow.start<typeof bareLifecycleWorkflow>('bareLifecycleWorkflow', {
+        workflowId: `bare-${process.pid}-${++bareCount}`,
+        taskQueue: 'bench-bare',
+      });
+      await handle.executeUpdate(bareStep, { args: [{}] });
+      await handle.executeUpdate(bareStep, { args: [{}] });
+      await handle.executeUpdate(bareStep, { args: [{ until: Date.now() + validityMs }] });
+      if ((await handle.result()) !== 3) throw new Error('The bare lifecycle ended with other than three steps');
+    };
+
+    // A few of each first, so neither side pays for the workers' cold start.
+    await measure(concurrency, concurrency, nocLifecycle);
+    await measure(concurrency, concurrency, bareLifecycle);
+    for (const samples of Object.values(stepMs)) samples.length = 0;
+    const resentBefore = resent.count;
+    const noc = await measure(count, concurrency, nocLifecycle);
+    const bare = await measure(count, concurrency, bareLifecycle);
+    const ratio = noc.perSecond / bare.perSecond;
+    const line = (name: string, r: Run): string =>
+      `   ${name} ${r.perSecond.toFixed(2)} lifecycles/s (${count} in ${seconds(r.wallMs)}; one lifecycle p50 ${seconds(r.p50Ms)}, p99 ${seconds(r.p99Ms)})`;
+    log(`   ${count} lifecycles each, ${concurrency} at a time, validity/timer ${validityMs} ms, one dev server`);
+    log(line('NOC (gateways, app worker, SQLite store):', noc));
+    log(line('bare workflow (no-op activities):        ', bare));
+    log(`   NOC steps, p50: ${Object.entries(stepMs).map(([step, ms]) => `${step} ${seconds(percentile(ms, 50))}`).join(', ')}; ${resent.count - resentBefore} commands resent after UNAVAILABLE`);
+    log(`   goal: NOC rate ≥ ${RATIO_GOAL} × bare rate; ratio ${ratio.toFixed(2)}: ${ratio >= RATIO_GOAL ? 'met' : 'NOT met'}`);
+  } finally {
+    for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await Promise.all(workers.map((w) => w.running));
+    await store.close();
+    await env.teardown();
+  }
+}
+
+registerBench('noc lifecycle vs bare workflow', lifecycleBench);

@@ -169,7 +169,8 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
   const writer = openReadModelDb(readModelPath);
   const reader = openReadModelDb(readModelPath, { readonly: true });
   const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, store });
-  const indexed = createPublicQueries(reader);
+  // As server/main.ts reads it.
+  const indexed = createPublicQueries(reader, { commitsSeen: 'every-turn' });
   // The check as it was answered before the index: the SQL read, serialised by Fastify.
   const sqlRead: PublicQueries = {
     list: () => indexed.list(),

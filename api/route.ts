@@ -45,6 +45,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   bodyName?: string;
   /** Whether the route honours an Idempotency-Key header. */
   idempotent?: boolean;
+  /**
+   * The route's log level when it is not the server's: 'warn' keeps refusals and errors but drops the
+   * line per answered request (the public procurement check: see README, Benchmarks).
+   */
+  logLevel?: 'warn';
   /** The route parameter that names the case, logged as caseId. */
   caseIdParam?: string;
   status: number;

@@ -52,6 +52,7 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
     method: route.method,
     url: route.url,
     onRequest: route.auth === 'bearer' ? bearerCheck(deps.identity, route.roles) : undefined,
+    ...(route.logLevel === undefined ? {} : { logLevel: route.logLevel }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (route.caseIdParam !== undefined) {
         const raw = (request.params as Record<string, unknown>)[route.caseIdParam];
@@ -66,7 +67,10 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
       if (route.method !== 'GET' && !route.url.startsWith('/api/auth/')) await deps.storageGuard?.();
       reply.code(route.status);
       const result = await route.handler({ actor: request.actor, params, query, body, idempotencyKey, request, reply });
-      return result === undefined ? reply.send() : result;
+      // A handler that sent its own answer returns the reply, which awaits as undefined: sending again
+      // would make Fastify build an error (stack trace and all) and log a warning on every request.
+      if (result !== undefined) return result;
+      return reply.sent ? reply : reply.send();
     },
   });
 }
@@ -177,7 +181,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.code(statusOf(error)).send(errorBody(error));
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for a line the route's level may drop.
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         method: request.method,
@@ -189,6 +194,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       },
       'request',
     );
+    done();
   });
 
   for (const route of apiRoutes(deps)) {

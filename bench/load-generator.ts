@@ -18,6 +18,8 @@ export type LoadOptions = z.infer<typeof LoadOptions>;
 
 export const LoadResult = z.object({
   requestsPerSecond: z.number(),
+  /** Responses received in the whole run. */
+  requests: z.number(),
   p50: z.number(),
   p99: z.number(),
   errors: z.number(),
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   });
   const out: LoadResult = {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,

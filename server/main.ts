@@ -114,7 +114,9 @@ async function main(): Promise<void> {
   // Only the API speaks for a person: every command to a process leaves here sealed with this key.
   const signing = createCommandSigning(loadCommandSigner(config.commandKeys, config.dataDir, (message) => logger.warn(message)));
   const cspGateway = createTemporalCspGateway(client, config, signing);
-  const publicQueries = createPublicQueries(readModelDb);
+  // The projector commits from another process: seen from the next event-loop turn, which spares the
+  // hottest read a read transaction per request (projections/procurement/check-index.ts).
+  const publicQueries = createPublicQueries(readModelDb, { commitsSeen: 'every-turn' });
   // The UI's claims: a staff notice about a held case is in its holder's inbox, not everyone's.
   const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
 

@@ -79,8 +79,7 @@ export function publicQueriesOf(deps: ApiDeps): PublicQueries {
  * NOCs. Sending no token is fine (the public answer); sending a token that does not work is an error,
  * so nobody mistakes the public answer for their own.
  */
-async function ownEntity(deps: ApiDeps, authorization: string | undefined, pseId: string): Promise<boolean> {
-  if (authorization === undefined) return false;
+async function ownEntity(deps: ApiDeps, authorization: string, pseId: string): Promise<boolean> {
   const token = bearerToken(authorization);
   const actor: Actor | undefined = token === undefined ? undefined : await deps.identity.authenticate(token);
   if (actor === undefined) throw new DomainError('UNAUTHENTICATED', 'The token is unknown, expired or revoked; log in again, or ask without one');
@@ -161,12 +160,17 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       status: 200,
       response: CheckAnswer,
       errors: [401, 503],
+      // The hottest public read, asked by anyone without an account: a line per answer would cost more
+      // than the answer and record nothing about a person; refusals (a bad token) and errors are kept.
+      logLevel: 'warn',
       async handler({ query, request, reply }) {
         const queries = publicQueriesOf(deps);
         const now = new Date().toISOString();
         // The answer depends on who asks: no shared cache may hand one entity's view to another.
         reply.header('vary', 'authorization');
-        const own = await ownEntity(deps, request.headers.authorization, query.pse);
+        // Most questions come without a token: they need no session lookup (nor a turn of the event loop).
+        const authorization = request.headers.authorization;
+        const own = authorization !== undefined && (await ownEntity(deps, authorization, query.pse));
         if (own) reply.header('cache-control', 'private, no-store');
         const detail = own ? 'entity' : 'public';
         // The hottest read: the index keeps each answer serialised, so nothing per request grows with history.

@@ -25,7 +25,11 @@ import { PROCUREMENT_FACTS } from './facts';
  * index asks SQLite whether anything was committed since (`PRAGMA data_version` for other connections,
  * `total_changes()` for this one) and, if so, drops only the entities and offerings whose versions
  * were appended since, and the entities of the versions those close (versions are appended, and
- * closing one always comes with its successor).
+ * closing one always comes with its successor). `PRAGMA data_version` opens a read transaction (file
+ * locks: system calls), the largest cost of a question once answers are cached; the API asks it at most
+ * once per event-loop turn (`commitsSeen: 'every-turn'`), so the questions read in one turn are answered
+ * from one snapshot and another process's commit is seen from the next turn. This connection's own
+ * writes (`total_changes()`, no system call) are seen at once either way.
  */
 
 const NAMING: readonly string[] = NOC_DEVIATIONS_BEARING.namingTheOffering;
@@ -94,8 +98,17 @@ const distinctSorted = (values: number[]): number[] => [...new Set(values)].sort
 const EVALUATED_AT_MARK = `evaluated-at-${randomUUID()}`;
 const EVALUATED_AT_JSON = JSON.stringify(EVALUATED_AT_MARK);
 
+export interface CheckIndexOptions {
+  /**
+   * When SQLite is asked whether another connection committed: before every question (the default,
+   * for callers that write and ask in one breath), or at most once per event-loop turn (the API).
+   */
+  commitsSeen?: 'every-question' | 'every-turn';
+}
+
 interface Statements {
-  changed: Database.Statement<[], { v: number; t: number }>;
+  dataVersion: Database.Statement<[], number>;
+  totalChanges: Database.Statement<[], number>;
   version: Database.Statement<[string], { version: number }>;
   maxNocSeq: Database.Statement<[], { seq: number | null }>;
   nocsSince: Database.Statement<[number], { seq: number; noc_id: string }>;
@@ -109,6 +122,9 @@ interface Statements {
 
 export class ProcurementCheckIndex {
   private readonly s: Statements;
+  private readonly perTurn: boolean;
+  /** Whether `PRAGMA data_version` was read in the current event-loop turn (when asked once per turn). */
+  private versionReadThisTurn = false;
   private seen: { v: number; t: number } | undefined;
   private projectionVersion: number | undefined;
   private nocSeq = 0;
@@ -118,9 +134,11 @@ export class ProcurementCheckIndex {
   private readonly jurisdictions = new Map<string, Jurisdiction | undefined>();
   private readonly timelines = new Map<string, Timeline>();
 
-  constructor(db: ReadModelDb) {
+  constructor(db: ReadModelDb, options: CheckIndexOptions = {}) {
+    this.perTurn = options.commitsSeen === 'every-turn';
     this.s = {
-      changed: db.prepare('SELECT (SELECT data_version FROM pragma_data_version) AS v, total_changes() AS t'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
       version: db.prepare('SELECT version FROM projection_checkpoints WHERE name = ?'),
       maxNocSeq: db.prepare('SELECT max(seq) AS seq FROM pf_noc_versions'),
       nocsSince: db.prepare('SELECT seq, noc_id FROM pf_noc_versions WHERE seq > ? ORDER BY seq'),
@@ -194,7 +212,7 @@ export class ProcurementCheckIndex {
 
   /** Drops what the projector changed since the last question; nothing when nothing was committed. */
   private refresh(): void {
-    const now = this.s.changed.get() as { v: number; t: number };
+    const now = { v: this.dataVersion(), t: this.s.totalChanges.get() as number };
     if (this.seen !== undefined && this.seen.v === now.v && this.seen.t === now.t) return;
     this.seen = now;
     this.jurisdictions.clear();
@@ -222,6 +240,19 @@ export class ProcurementCheckIndex {
       this.offerings.delete(row.offering_id);
       this.offeringSeq = row.seq;
     }
+  }
+
+  /** Other connections' commits: read from SQLite, or as read earlier in this event-loop turn. */
+  private dataVersion(): number {
+    if (this.perTurn && this.versionReadThisTurn && this.seen !== undefined) return this.seen.v;
+    const version = this.s.dataVersion.get() as number;
+    if (this.perTurn && !this.versionReadThisTurn) {
+      this.versionReadThisTurn = true;
+      setImmediate(() => {
+        this.versionReadThisTurn = false;
+      });
+    }
+    return version;
   }
 
   private jurisdiction(pseId: string): Jurisdiction | undefined {

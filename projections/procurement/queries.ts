@@ -8,7 +8,7 @@ import { toMillis } from '../../domain/shared/time';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import { createAccreditedListQueries, type AccreditedListQueries } from '../accreditation/queries';
 import type { ReadModelDb } from '../db';
-import { ProcurementCheckIndex } from './check-index';
+import { ProcurementCheckIndex, type CheckIndexOptions } from './check-index';
 
 /**
  * The procurement check answered from the procurement-facts read model (SPEC §3.4: the hottest read,
@@ -92,10 +92,10 @@ export interface PublicQueries extends AccreditedListQueries {
  * `procurementCheck` above at a cost independent of history. It is made on first use: the API may
  * start before the projector has created the tables.
  */
-export function createPublicQueries(db: ReadModelDb): PublicQueries {
+export function createPublicQueries(db: ReadModelDb, options: CheckIndexOptions = {}): PublicQueries {
   const list = createAccreditedListQueries(db);
   let index: ProcurementCheckIndex | undefined;
-  const checks = (): ProcurementCheckIndex => (index ??= new ProcurementCheckIndex(db));
+  const checks = (): ProcurementCheckIndex => (index ??= new ProcurementCheckIndex(db, options));
   return {
     list: () => list.list(),
     changes: (filter) => list.changes(filter),

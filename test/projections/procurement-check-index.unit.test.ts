@@ -179,6 +179,28 @@ describe('the procurement check index', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('asked once per event-loop turn, answers a turn from the snapshot it began with and sees another connection’s commit from the next turn', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-index-'));
+    try {
+      const writer = openReadModelDb(join(dir, 'read-models.db'));
+      procurementFactsProjection.setup(writer);
+      const reader = openReadModelDb(join(dir, 'read-models.db'), { readonly: true });
+      const index = new ProcurementCheckIndex(reader, { commitsSeen: 'every-turn' });
+      const query: ProcurementQuery = { pse: 'pse-a', offering: 'off-1', dataClass: 'public' };
+      const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+      write(writer, [], { kind: 'pse', pseId: 'pse-a', jurisdiction: 'federal' });
+      expect(index.input(query, NOW).pse).toEqual({ pseId: 'pse-a', jurisdiction: 'federal' });
+      write(writer, [], { kind: 'pse', pseId: 'pse-a', jurisdiction: 'punjab' });
+      expect(index.input(query, NOW).pse).toEqual({ pseId: 'pse-a', jurisdiction: 'federal' });
+      await nextTurn();
+      expect(index.input(query, NOW).pse).toEqual({ pseId: 'pse-a', jurisdiction: 'punjab' });
+      expect(index.answer(query, NOW)).toEqual(procurementCheck(reader, query, NOW));
+      reader.close();
+      writer.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the procurement check index, given a history of events', () => {

@@ -21,6 +21,8 @@ export const AUDIT_QUEUE_LIMIT = 4;
 interface Pending {
   id: number;
   job: AuditJob;
+  /** An as-of view's rows as their pages arrive. */
+  tables: Record<string, Record<string, unknown>[]>;
   resolve: (answer: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -56,9 +58,17 @@ export function createAuditThread(
       options.onStarted?.(running.job);
       return;
     }
+    if (reply.type === 'rows') {
+      const into = (running.tables[reply.table] ??= []);
+      for (const row of reply.rows) into.push(row);
+      // The next page once the loop has served what waited behind this one.
+      const id = running.id;
+      setImmediate(() => worker?.postMessage({ id, more: true }));
+      return;
+    }
     const done = running;
     running = undefined;
-    if (reply.type === 'done') done.resolve(reply.answer);
+    if (reply.type === 'done') done.resolve('tables' in reply.answer ? { ...reply.answer, tables: done.tables } : reply.answer);
     else done.reject(failure(reply.error));
     pump();
   }
@@ -106,7 +116,7 @@ export function createAuditThread(
         return Promise.reject(new DomainError('AUDIT_THREAD_BUSY', `${waiting.length + 1} auditors' whole-log requests are already running or waiting; try again shortly`));
       }
       return new Promise<AuditAnswer<J>>((resolve, reject) => {
-        waiting.push({ id: nextId++, job, resolve: resolve as (answer: unknown) => void, reject });
+        waiting.push({ id: nextId++, job, tables: {}, resolve: resolve as (answer: unknown) => void, reject });
         pump();
       });
     },

@@ -6,7 +6,7 @@ import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
 import { DomainError } from '../domain/shared/errors';
 import { openAsOfSnapshots } from '../projections/as-of-snapshots';
 import { runAuditJob, type AuditJob, type AuditSources } from './audit-jobs';
-import { AuditThreadFiles, type AuditThreadReply } from './audit-thread-messages';
+import { AuditThreadFiles, ROWS_PER_MESSAGE, type AuditThreadReply } from './audit-thread-messages';
 
 /**
  * The audit thread's entry (started by api/audit-thread.ts): its own connections to the event store
@@ -32,19 +32,52 @@ function open(): AuditSources {
   return sources;
 }
 
-const Request = z.object({ id: z.number().int(), job: z.custom<AuditJob>((v) => typeof v === 'object' && v !== null && 'kind' in v) });
+const Request = z.union([
+  z.object({ id: z.number().int(), job: z.custom<AuditJob>((v) => typeof v === 'object' && v !== null && 'kind' in v) }),
+  z.object({ id: z.number().int(), more: z.literal(true) }),
+]);
+
+/** Resolved when the API's thread has taken the last page and asks for the next. */
+let wantMore: (() => void) | undefined;
+
+function send(reply: AuditThreadReply): void {
+  port?.postMessage(reply);
+}
+
+async function sendRows(id: number, tables: Record<string, Record<string, unknown>[]>): Promise<void> {
+  for (const [table, rows] of Object.entries(tables)) {
+    for (let at = 0; at === 0 || at < rows.length; at += ROWS_PER_MESSAGE) {
+      const asked = new Promise<void>((resolve) => {
+        wantMore = resolve;
+      });
+      send({ id, type: 'rows', table, rows: rows.slice(at, at + ROWS_PER_MESSAGE) });
+      await asked;
+    }
+  }
+}
+
+async function answer(id: number, job: AuditJob): Promise<AuditThreadReply> {
+  const result = await runAuditJob(open(), job);
+  if (!('tables' in result)) return { id, type: 'done', answer: result };
+  await sendRows(id, result.tables);
+  return { id, type: 'done', answer: { ...result, tables: {} } };
+}
 
 port.on('message', (message: unknown) => {
-  const { id, job } = Request.parse(message);
-  port.postMessage({ id, type: 'started' } satisfies AuditThreadReply);
+  const request = Request.parse(message);
+  if ('more' in request) {
+    const next = wantMore;
+    wantMore = undefined;
+    next?.();
+    return;
+  }
+  const { id, job } = request;
+  send({ id, type: 'started' });
   // A store that cannot be opened fails this job, not the thread.
   Promise.resolve()
-    .then(() => runAuditJob(open(), job))
-    .then(
-    (answer) => port.postMessage({ id, type: 'done', answer } satisfies AuditThreadReply),
-    (err: unknown) => {
+    .then(() => answer(id, job))
+    .then(send, (err: unknown) => {
       const error = err instanceof DomainError ? { code: err.code, message: err.message } : { message: err instanceof Error ? err.message : String(err) };
-      port.postMessage({ id, type: 'failed', error } satisfies AuditThreadReply);
-    },
-  );
+      send({ id, type: 'failed', error });
+    });
 });

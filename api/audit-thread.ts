@@ -93,10 +93,7 @@ export function createAuditThread(
   }
 
   function pump(): void {
-    if (running || closed) {
-      worker?.unref();
-      return;
-    }
+    if (running || closed) return;
     const next = waiting.shift();
     if (!next) {
       // Idle, the thread does not keep a process alive (a CLI, a test) that has nothing else to do.

@@ -1,3 +1,4 @@
+import type { AuditThread } from './audit-thread';
 import type { AsOfSnapshots } from '../projections/as-of-snapshots';
 import type { VerificationProgress } from '../eventstore/integrity/verification-progress';
 import type { Logger } from 'pino';
@@ -88,6 +89,11 @@ export interface ApiDeps {
     progress?: VerificationProgress;
     /** Read-model snapshots an as-of view of a recent instant starts from; without them it replays from position 0. */
     snapshots?: AsOfSnapshots;
+    /**
+     * The thread that runs as-of replays and verifications off the API's event loop (api/audit-thread.ts),
+     * when the store is a file it can open; without it they run on the API's thread in slices.
+     */
+    thread?: AuditThread;
   };
   /** The public half of the key that signs audit checkpoints, published for auditors. */
   auditKey?: { keyId: string; publicKeyPem: string };

@@ -3,8 +3,9 @@
  * revocation transition's lookup of open procurements (the PSE register fixed, other cases growing),
  * the old whole-log scan beside the category read; verification from the start beside verification from
  * the last verified checkpoint (a fixed tail after it); and the event-loop delay p99 while an as-of
- * replay from position 0 runs on this thread, sliced as the API runs it, beside the idle baseline and the
- * unsliced replay of the same run; and an as-of view of now from position 0 beside one from the nearest
+ * replay from position 0 runs on this thread, sliced as the API runs it over EventStoreDB, beside the idle
+ * baseline, the unsliced replay of the same run, and the replay and a full verification on the audit thread
+ * (the API's way over SQLite); and an as-of view of now from position 0 beside one from the nearest
  * read-model snapshot (taken every 5 000 events). A second table: a dossier as it was (the whole log
  * verified) beside one that verifies only its streams against the signed heads; the mail dispatcher's
  * poll as an anti-join over every notice beside the pending table (one notice per NOC event mailed,
@@ -16,6 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { buildCaseEvents } from '../activities/event-activities';
 import { createTransitionActivities } from '../activities/transition-activities';
+import { createAuditThread } from '../api/audit-thread';
 import { shareTheThread } from '../api/shared-thread';
 import { hostingRuleFor } from '../domain/procurement/hosting-rules';
 import { reason, type ProcurementAnswer } from '../domain/procurement/answer';
@@ -207,8 +209,14 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
   };
   const sliced = await loopDelay(replay(true));
   const unsliced = await loopDelay(replay(false));
+  // The API's way with a SQLite file: the audit thread, started by the first job (its start is measured too).
+  const thread = createAuditThread({ eventStorePath: join(tmpDir, 'audit-history-20.db'), trustedKeys });
+  const threadedReplay = await loopDelay(() => thread.run({ kind: 'as-of', model: nocRegisterProjection.name, from: 'start' }));
+  const threadedVerify = await loopDelay(() => thread.run({ kind: 'verify', mode: 'full', record: false }));
+  await thread.close();
   const d = (x: { p99: number; max: number; ms: number }) => `p99 ${x.p99.toFixed(1)} ms, max ${x.max.toFixed(1)} ms over ${(x.ms / 1000).toFixed(1)} s`;
-  log(`event-loop delay on the 20× log (monitorEventLoopDelay): idle ${d(idle)}; during an as-of replay from 0, sliced as the API runs it, ${d(sliced)}; the same replay unsliced ${d(unsliced)}`);
+  log(`event-loop delay on the 20× log (monitorEventLoopDelay): idle ${d(idle)}; during an as-of replay from 0, sliced on this thread (the API's way over EventStoreDB), ${d(sliced)}; the same replay unsliced ${d(unsliced)}`);
+  log(`event-loop delay on the 20× log while the audit thread (the API's way over SQLite) works: an as-of replay from 0, the thread's start included, ${d(threadedReplay)}; a full verification ${d(threadedVerify)}`);
   await store.close();
 }
 

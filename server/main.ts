@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { apiTemporalConnectionOptions } from '../config/temporal-connection';
+import { createAuditThread } from '../api/audit-thread';
 import { createStorageGuard } from '../api/storage-guard';
 import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
@@ -106,6 +107,18 @@ async function main(): Promise<void> {
   const signer = loadAuditSigner({ pem: config.audit.signingKeyPem, file: config.audit.signingKeyFile });
   const verificationProgress = openVerificationProgress(verificationProgressPath(config.dataDir));
   const asOfSnapshots = openAsOfSnapshots(asOfSnapshotsPath(config.dataDir));
+  const trustedKeys = { [signer.keyId]: signer.publicKeyPem };
+  // Whole-log audit work runs off the event loop when the store is a file the audit thread can open;
+  // over EventStoreDB it stays on this thread, sliced (api/shared-thread.ts).
+  const auditThread =
+    config.eventStore.kind === 'sqlite'
+      ? createAuditThread({
+          eventStorePath: config.eventStore.path,
+          trustedKeys,
+          progressPath: verificationProgressPath(config.dataDir),
+          snapshotsPath: asOfSnapshotsPath(config.dataDir),
+        })
+      : undefined;
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   const genesis = frameworks.load(frameworks.currentVersion);
@@ -157,7 +170,7 @@ async function main(): Promise<void> {
     ...(tracing ? { tracer: tracing.tracer } : {}),
     throttleStore,
     auditKey: signer,
-    audit: { store: eventStore, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress: verificationProgress, snapshots: asOfSnapshots },
+    audit: { store: eventStore, trustedKeys, progress: verificationProgress, snapshots: asOfSnapshots, ...(auditThread ? { thread: auditThread } : {}) },
   });
 
   // Its own listener, not a route of the public port: operators scrape it from METRICS_HOST's network.
@@ -165,6 +178,7 @@ async function main(): Promise<void> {
   onShutdown(async () => {
     logger.info('API stopping');
     await app.close();
+    await auditThread?.close();
     await metricsListener?.close();
     await eventStore.close();
     readModelDb.close();

@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { buildDossier } from '../../audit/dossier';
 import { DomainError } from '../../domain/shared/errors';
-import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { allProjections } from '../../projections';
-import { rebuildAsOf } from '../../projections/as-of';
-import { asOfFromSnapshot } from '../../projections/as-of-snapshots';
-import { openReadModelDb } from '../../projections/db';
-import { dumpModel } from '../../projections/model-dump';
+import { runAudit } from '../audit-jobs';
 import type { ApiDeps } from '../deps';
-import { shareTheThread } from '../shared-thread';
 import { defineRoute, type AnyRoute } from '../route';
 
 const Instant = z.iso.datetime({ offset: true });
@@ -67,22 +62,7 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
         if (!projection) {
           throw new DomainError('NOT_FOUND', `No read model ${params.model}; there are ${allProjections().map((p) => p.name).join(', ')}`, 'model');
         }
-        const { store, snapshots } = audit();
-        if (snapshots && query.from === 'snapshot') {
-          const view = await asOfFromSnapshot(store, projection, snapshots, { ...(query.asOf ? { asOf: query.asOf } : {}), ...shareTheThread() });
-          try {
-            return { ...dumpModel(view.db, projection), asOf: query.asOf ?? null, events: view.events };
-          } finally {
-            view.db.close();
-          }
-        }
-        const db = openReadModelDb(':memory:');
-        try {
-          const result = await rebuildAsOf(store, [projection], db, { asOf: query.asOf, ...shareTheThread() });
-          return { ...dumpModel(db, projection), asOf: query.asOf ?? null, events: result.events };
-        } finally {
-          db.close();
-        }
+        return runAudit(audit(), { kind: 'as-of', model: projection.name, ...(query.asOf ? { asOf: query.asOf } : {}), from: query.from });
       },
     }),
     defineRoute({
@@ -117,9 +97,8 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
       response: Verification,
       errors: [503],
       async handler({ query }) {
-        const { store, trustedKeys, progress } = audit();
         const mode = query.from === 'start' ? 'full' : 'incremental';
-        return (await verifyStore(store, { trustedKeys, mode, ...(progress ? { progress } : {}), ...shareTheThread() })) as unknown as Record<string, unknown>;
+        return (await runAudit(audit(), { kind: 'verify', mode, record: true })) as unknown as Record<string, unknown>;
       },
     }),
   ];

@@ -156,6 +156,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'rate-limited',
   /** A dependency (Temporal, the event store) did not answer in time. */
   UNAVAILABLE: 'unavailable',
+  /** The auditors' whole-log requests (as-of replays, verifications) already fill the audit thread's queue. */
+  AUDIT_THREAD_BUSY: 'unavailable',
   INTERNAL_ERROR: 'internal',
   /** A read model stopped on an event it could not apply; it stays stopped until fixed and restarted. */
   PROJECTION_FAILED: 'internal',

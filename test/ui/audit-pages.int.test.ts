@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { generateNocHistories } from '../../bench/fixtures';
+import { createAuditThread, type AuditThread } from '../../api/audit-thread';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
 import { Checkpointer } from '../../eventstore/integrity/checkpoint';
@@ -18,12 +19,16 @@ import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { FakeNocGateway, FakeNocQueries } from '../api/fakes';
 import { InjectBrowser } from './inject-browser';
 
-/** The auditor's pages: a read model as of an instant, the verification of the history, a case dossier. */
+/**
+ * The auditor's pages: a read model as of an instant, the verification of the history, a case dossier.
+ * The replays and verifications run on the audit thread over the store's file, as the API runs them.
+ */
 const PASSWORD = 'a long enough password';
 let dir: string;
 let store: EventStore;
 let identity: Identity;
 let app: FastifyInstance;
+let thread: AuditThread;
 let stream: string;
 
 beforeAll(async () => {
@@ -36,6 +41,7 @@ beforeAll(async () => {
   identity = await createTestIdentity();
   await seedEnrolledAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
+  thread = createAuditThread({ eventStorePath: join(dir, 'events.db'), trustedKeys: { [signer.keyId]: signer.publicKeyPem } });
   const deps: ApiDeps = {
     config: { ...loadConfig({}), dataDir: dir },
     identity,
@@ -44,13 +50,14 @@ beforeAll(async () => {
     eventStore: store,
     health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
     logger: pino({ level: 'silent' }),
-    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
+    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, thread },
   };
   app = composeOffice(deps);
 });
 
 afterAll(async () => {
   await app.close();
+  await thread.close();
   identity.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });

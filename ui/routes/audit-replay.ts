@@ -3,12 +3,8 @@ import { z } from 'zod';
 import { buildDossier } from '../../audit/dossier';
 import { dossierHtml } from '../../audit/dossier-html';
 import { DomainError } from '../../domain/shared/errors';
-import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { allProjections } from '../../projections';
-import { rebuildAsOf } from '../../projections/as-of';
-import { openReadModelDb } from '../../projections/db';
-import { dumpModel } from '../../projections/model-dump';
-import { shareTheThread } from '../../api/shared-thread';
+import { runAudit } from '../../api/audit-jobs';
 import { actorOf, csrfOf, sendPage, type UiContext } from '../context';
 import { selectField, textField, type FormErrors } from '../forms';
 import { html, type SafeHtml } from '../html';
@@ -50,16 +46,10 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
         errors.asOf = 'An ISO-8601 instant such as 2026-06-30T23:59:59Z, or empty for now';
       }
       if (projection && Object.keys(errors).length === 0) {
-        const db = openReadModelDb(':memory:');
-        try {
-          const rebuilt = await rebuildAsOf(audit.store, [projection], db, { asOf: instant, ...shareTheThread() });
-          const dump = dumpModel(db, projection);
-          result = html`<h2>${projection.name} as of ${instant ?? 'now'}</h2>
-            <p>Rebuilt from the ${rebuilt.events} events recorded ${instant ? `up to ${instant}` : 'so far'}, in a separate database; the live read model is untouched.</p>
-            ${Object.entries(dump.tables).map(([name, rows]) => table(name, rows))}`;
-        } finally {
-          db.close();
-        }
+        const rebuilt = await runAudit(audit, { kind: 'as-of', model: projection.name, ...(instant !== undefined ? { asOf: instant } : {}), from: 'start' });
+        result = html`<h2>${projection.name} as of ${instant ?? 'now'}</h2>
+          <p>Rebuilt from the ${rebuilt.events} events recorded ${instant ? `up to ${instant}` : 'so far'}, in a separate database; the live read model is untouched.</p>
+          ${Object.entries(rebuilt.tables).map(([name, rows]) => table(name, rows))}`;
       }
     }
     return sendPage(
@@ -83,7 +73,7 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
 
   app.get('/audit/verification', async (request, reply) => {
     const { actor, audit } = requireAuditor(ctx, request);
-    const result = await verifyStore(audit.store, { trustedKeys: audit.trustedKeys, ...shareTheThread() });
+    const result = await runAudit(audit, { kind: 'verify', mode: 'full', record: false });
     const intact = result.breaks.length === 0 && result.checkpoints.findings.length === 0;
     return sendPage(
       reply,

@@ -1,6 +1,7 @@
 import type { EventMetadata } from '../envelope';
 import {
   WrongExpectedRevisionError,
+  canAppendLinked,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -36,11 +37,23 @@ export function linkHash(prev: string, event: Hashable): string {
   );
 }
 
+/** The batch with each event's link, chained from `prev` at revision `first` of the stream. */
+function linkBatch(stream: string, events: readonly EventToAppend[], prev: string, first: number): EventToAppend[] {
+  return events.map((event, i) => {
+    const hash = linkHash(prev, { ...event, stream, revision: first + i });
+    const link: ChainLink = { prev, hash };
+    prev = hash;
+    return { ...event, metadata: { ...event.metadata, integrity: link } };
+  });
+}
+
 /**
  * Writes every event with its link in a per-stream hash chain, whatever the adapter underneath
- * (SQLite or EventStoreDB): the chain lives in the event's metadata. Appends with 'any' or
- * 'stream-exists' are pinned to the stream's current revision, so that two writers cannot both
- * chain onto the same predecessor; the loser retries on the new head.
+ * (SQLite or EventStoreDB): the chain lives in the event's metadata. An adapter with a transaction
+ * (SQLite) links the batch inside the append's own, after its checks, on the head it holds locked.
+ * Otherwise the chain reads the predecessor first, and appends with 'any' or 'stream-exists' are
+ * pinned to the stream's current revision, so that two writers cannot both chain onto the same
+ * predecessor; the loser retries on the new head.
  */
 export class HashChainedEventStore implements EventStore {
   readonly kind: EventStore['kind'];
@@ -50,6 +63,9 @@ export class HashChainedEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (canAppendLinked(this.inner)) {
+      return this.inner.appendLinked(stream, events, expectedRevision, (prev, first) => linkBatch(stream, events, prev ?? GENESIS_HASH, first));
+    }
     if (typeof expectedRevision === 'number' || expectedRevision === 'no-stream') {
       return this.appendAfter(stream, events, expectedRevision);
     }
@@ -88,14 +104,7 @@ export class HashChainedEventStore implements EventStore {
       }
       prev = predecessor.metadata.integrity?.hash ?? GENESIS_HASH;
     }
-    const first = expected === 'no-stream' ? 0 : expected + 1;
-    const linked = events.map((event, i) => {
-      const link: ChainLink = { prev, hash: '' };
-      link.hash = linkHash(prev, { ...event, stream, revision: first + i });
-      prev = link.hash;
-      return { ...event, metadata: { ...event.metadata, integrity: link } };
-    });
-    return this.inner.append(stream, linked, expected);
+    return this.inner.append(stream, linkBatch(stream, events, prev, expected === 'no-stream' ? 0 : expected + 1), expected);
   }
 
   readStream(...args: Parameters<EventStore['readStream']>): Promise<RecordedEvent[]> {

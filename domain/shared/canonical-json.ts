@@ -30,7 +30,15 @@ export function canonicalJson(value: unknown): string {
     }
     return `${out}]`;
   }
-  const record = value as Record<string, unknown>;
+  return canonicalObject(value as Record<string, unknown>, undefined);
+}
+
+/** The bytes canonicalJson gives `{ ...value, [omitted]: undefined }`, without making that copy. */
+export function canonicalJsonWithout(value: object, omitted: string): string {
+  return canonicalObject(value as Record<string, unknown>, omitted);
+}
+
+function canonicalObject(record: Record<string, unknown>, omitted: string | undefined): string {
   // Default sort compares UTF-16 code units, as `<` does on strings; own keys are unique, so no ties.
   const keys = Object.keys(record);
   if (keys.length > 1) keys.sort();
@@ -38,7 +46,7 @@ export function canonicalJson(value: unknown): string {
   let first = true;
   for (const key of keys) {
     const v = record[key];
-    if (v === undefined) continue;
+    if (v === undefined || key === omitted) continue;
     out += `${first ? '' : ','}${quoteKey(key)}:${canonicalJson(v)}`;
     first = false;
   }

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 
-export { canonicalJson } from '../../domain/shared/canonical-json';
+export { canonicalJson, canonicalJsonWithout } from '../../domain/shared/canonical-json';
 
 /**
  * SHA-256 of the text's UTF-8 bytes, in hex. Node's one-shot `crypto.hash` (Node 20.12 on) skips the

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { canonicalJson } from '../../domain/shared/canonical-json';
+import { canonicalJson, canonicalJsonWithout } from '../../domain/shared/canonical-json';
 import { EVENT_LOG_FIXTURE_DIR } from '../support/event-log-fixture';
 
 /**
@@ -67,5 +67,18 @@ describe('canonicalJson', () => {
       const event = JSON.parse(line) as unknown;
       expect(canonicalJson(event)).toBe(reference(event));
     }
+  });
+});
+
+describe('canonicalJsonWithout', () => {
+  it('gives the bytes canonicalJson gives the object spread without the field', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.object(), fc.array(fc.anything())), fc.string(), (value, omitted) => {
+        const { [omitted]: _left, ...rest } = value as Record<string, unknown>;
+        expect(canonicalJsonWithout(value, omitted)).toBe(reference(rest));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
+    expect(canonicalJsonWithout({ b: 1, integrity: { prev: 'x' }, a: 2 }, 'integrity')).toBe('{"a":2,"b":1}');
   });
 });

@@ -101,6 +101,27 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/**
+ * Completes a batch once the store knows where it lands, inside the append's transaction: `prevHash` is
+ * the hash-chain link of the stream's last event (undefined for a new stream, or a last event written
+ * without a link), `firstRevision` the revision the batch's first event gets. It returns the same
+ * events, same ids, in the same order, with whatever it adds to their metadata.
+ */
+export type BatchLinker = (prevHash: string | undefined, firstRevision: number) => readonly EventToAppend[];
+
+/**
+ * An adapter that can hand a batch to a linker within the append's own transaction, so the hash chain
+ * costs no read of its own and no writer can move the head between the read and the write. The SQLite
+ * adapter can; EventStoreDB has no such transaction, and the chain reads the head before appending.
+ */
+export interface LinkedAppend {
+  appendLinked(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision, link: BatchLinker): Promise<AppendResult>;
+}
+
+export function canAppendLinked(store: EventStore): store is EventStore & LinkedAppend {
+  return typeof (store as Partial<LinkedAppend>).appendLinked === 'function';
+}
+
 /** Raised when the stream is not at the expected revision, or a batch conflicts with events already written. */
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';

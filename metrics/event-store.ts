@@ -13,8 +13,8 @@ export function streamCategory(stream: string): string {
 
 /**
  * The event-store port with its appends measured, wrapped once where a process composes its store, so
- * both adapters (and the hash chain over them, whose read of the stream head is part of an append's
- * cost) are measured alike. Reads pass through untouched.
+ * both adapters (and the hash chain over them, whose linking is part of an append's cost) are measured
+ * alike. Reads pass through untouched.
  */
 export class MeasuredEventStore implements EventStore {
   readonly kind: EventStore['kind'];

@@ -2,15 +2,75 @@
  * A canonical JSON text: object keys sorted at every depth, no whitespace, absent and undefined fields
  * alike. Two writers that agree on the content agree on the bytes, so a hash or a signature over it is
  * reproducible by any verifier. Pure code: the workflow sandbox uses it too.
+ *
+ * The bytes are a contract: every hash-chain link and command seal already written was computed over
+ * them. The text is built in one pass, without intermediate arrays, and plain strings skip
+ * JSON.stringify: it runs for every appended event, inside the append's transaction.
+ * test/domain/canonical-json.unit.test.ts holds it to the plain statement of the rules.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (value === undefined) return 'null';
-    return JSON.stringify(value);
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'undefined':
+      return 'null';
+    case 'object':
+      break;
+    default:
+      // Numbers, booleans; a bigint throws and a function or symbol gives undefined, as they always did.
+      return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // A hole in a sparse array stays empty, as Array.prototype.map and join leave it.
+      if (i in value) out += canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
+  return canonicalObject(value as Record<string, unknown>, undefined);
+}
+
+/** The bytes canonicalJson gives `{ ...value, [omitted]: undefined }`, without making that copy. */
+export function canonicalJsonWithout(value: object, omitted: string): string {
+  return canonicalObject(value as Record<string, unknown>, omitted);
+}
+
+function canonicalObject(record: Record<string, unknown>, omitted: string | undefined): string {
+  // Default sort compares UTF-16 code units, as `<` does on strings; own keys are unique, so no ties.
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined || key === omitted) continue;
+    out += `${first ? '' : ','}${quoteKey(key)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** What JSON.stringify escapes: '"', '\', control characters, and lone surrogates (any surrogate here, to be safe). */
+// eslint-disable-next-line no-control-regex -- control characters are among what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, without calling it for the usual string that needs no escape. */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** Keys are mostly the same few field names over and over; their quoted forms are kept (a bounded few). */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_KEPT = 4096;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = quote(key);
+    if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

@@ -1,13 +1,14 @@
 import type { EventMetadata } from '../envelope';
 import {
   WrongExpectedRevisionError,
+  canAppendLinked,
   type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
   type RecordedEvent,
 } from '../port';
-import { canonicalJson, sha256Hex } from './canonical';
+import { canonicalJson, canonicalJsonWithout, sha256Hex } from './canonical';
 
 /** The predecessor of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -28,19 +29,50 @@ interface Hashable {
   metadata: EventMetadata;
 }
 
-/** The hash of an event given its predecessor's; the link itself is left out of what is hashed. */
+/**
+ * The hash of an event given its predecessor's: SHA-256 over `prev` followed by
+ * canonicalJson({ id, stream, revision, type, data, metadata }), the link itself left out of metadata.
+ */
 export function linkHash(prev: string, event: Hashable): string {
-  const { integrity: _ignored, ...metadata } = event.metadata;
-  return sha256Hex(
-    prev + canonicalJson({ id: event.id, stream: event.stream, revision: event.revision, type: event.type, data: event.data, metadata }),
-  );
+  return linkHashAt(prev, event, event.stream, event.revision);
+}
+
+/**
+ * linkHash with the stream and revision given apart, so an append need not copy each event to hash it.
+ * The text is canonicalJson's for the object above, built field by field in its sorted key order (data,
+ * id, metadata, revision, stream, type); a field left undefined is left out, as canonicalJson leaves it.
+ */
+function linkHashAt(prev: string, event: Omit<Hashable, 'stream' | 'revision'>, stream: string, revision: number): string {
+  let text = '{';
+  const field = (key: string, json: string): void => {
+    text += text.length === 1 ? `"${key}":${json}` : `,"${key}":${json}`;
+  };
+  if (event.data !== undefined) field('data', canonicalJson(event.data));
+  if (event.id !== undefined) field('id', canonicalJson(event.id));
+  field('metadata', canonicalJsonWithout(event.metadata, 'integrity'));
+  if (revision !== undefined) field('revision', canonicalJson(revision));
+  if (stream !== undefined) field('stream', canonicalJson(stream));
+  if (event.type !== undefined) field('type', canonicalJson(event.type));
+  return sha256Hex(`${prev}${text}}`);
+}
+
+/** The batch with each event's link, chained from `prev` at revision `first` of the stream. */
+function linkBatch(stream: string, events: readonly EventToAppend[], prev: string, first: number): EventToAppend[] {
+  return events.map((event, i) => {
+    const hash = linkHashAt(prev, event, stream, first + i);
+    const link: ChainLink = { prev, hash };
+    prev = hash;
+    return { ...event, metadata: { ...event.metadata, integrity: link } };
+  });
 }
 
 /**
  * Writes every event with its link in a per-stream hash chain, whatever the adapter underneath
- * (SQLite or EventStoreDB): the chain lives in the event's metadata. Appends with 'any' or
- * 'stream-exists' are pinned to the stream's current revision, so that two writers cannot both
- * chain onto the same predecessor; the loser retries on the new head.
+ * (SQLite or EventStoreDB): the chain lives in the event's metadata. An adapter with a transaction
+ * (SQLite) links the batch inside the append's own, after its checks, on the head it holds locked.
+ * Otherwise the chain reads the predecessor first, and appends with 'any' or 'stream-exists' are
+ * pinned to the stream's current revision, so that two writers cannot both chain onto the same
+ * predecessor; the loser retries on the new head.
  */
 export class HashChainedEventStore implements EventStore {
   readonly kind: EventStore['kind'];
@@ -50,6 +82,9 @@ export class HashChainedEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (canAppendLinked(this.inner)) {
+      return this.inner.appendLinked(stream, events, expectedRevision, (prev, first) => linkBatch(stream, events, prev ?? GENESIS_HASH, first));
+    }
     if (typeof expectedRevision === 'number' || expectedRevision === 'no-stream') {
       return this.appendAfter(stream, events, expectedRevision);
     }
@@ -88,14 +123,7 @@ export class HashChainedEventStore implements EventStore {
       }
       prev = predecessor.metadata.integrity?.hash ?? GENESIS_HASH;
     }
-    const first = expected === 'no-stream' ? 0 : expected + 1;
-    const linked = events.map((event, i) => {
-      const link: ChainLink = { prev, hash: '' };
-      link.hash = linkHash(prev, { ...event, stream, revision: first + i });
-      prev = link.hash;
-      return { ...event, metadata: { ...event.metadata, integrity: link } };
-    });
-    return this.inner.append(stream, linked, expected);
+    return this.inner.append(stream, linkBatch(stream, events, prev, expected === 'no-stream' ? 0 : expected + 1), expected);
   }
 
   readStream(...args: Parameters<EventStore['readStream']>): Promise<RecordedEvent[]> {

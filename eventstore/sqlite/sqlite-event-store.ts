@@ -7,9 +7,11 @@ import {
   START,
   WrongExpectedRevisionError,
   type AppendResult,
+  type BatchLinker,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type LinkedAppend,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -104,7 +106,7 @@ function checkExpectedRevision(expected: ExpectedRevision): void {
  * (expected revisions, idempotent retries by event id). Several processes may open the same file;
  * SQLite serialises their writes and subscriptions poll for each other's appends.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, LinkedAppend {
   readonly kind = 'sqlite' as const;
   private readonly pollMs: number;
   private appends = 0;
@@ -117,6 +119,7 @@ export class SqliteEventStore implements EventStore {
     eventById: Database.Statement<[string], { stream: string; revision: number }>;
     idsInRange: Database.Statement<[string, number, number], IdRow>;
     lastOfStream: Database.Statement<[string], { global_position: number }>;
+    linkAt: Database.Statement<[string, number], { hash: unknown }>;
     insert: Database.Statement<[string, string, number, string, string, string, string]>;
     setRevision: Database.Statement<[string, number]>;
     forwards: Database.Statement<[string, number, number], EventRow>;
@@ -125,7 +128,7 @@ export class SqliteEventStore implements EventStore {
     category: Database.Statement<[string, string], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
   };
-  private readonly appendTx: (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) => AppendResult;
+  private readonly appendTx: (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision, link?: BatchLinker) => AppendResult;
 
   constructor(
     private readonly db: Database.Database,
@@ -140,6 +143,8 @@ export class SqliteEventStore implements EventStore {
         'SELECT event_id, global_position FROM events WHERE stream = ? AND revision >= ? AND revision < ? ORDER BY revision',
       ),
       lastOfStream: db.prepare('SELECT global_position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      // One row by the (stream, revision) index, and only the link's hash out of its metadata.
+      linkAt: db.prepare("SELECT json_extract(metadata, '$.integrity.hash') AS hash FROM events WHERE stream = ? AND revision = ?"),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -155,13 +160,21 @@ export class SqliteEventStore implements EventStore {
     };
     // IMMEDIATE: take the write lock before reading the stream's revision, so a writer in another
     // process cannot slip in between the check and the insert.
-    const tx = db.transaction((stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
-      this.appendInTransaction(stream, events, expected),
+    const tx = db.transaction((stream: string, events: readonly EventToAppend[], expected: ExpectedRevision, link?: BatchLinker) =>
+      this.appendInTransaction(stream, events, expected, link),
     );
-    this.appendTx = (stream, events, expected) => tx.immediate(stream, events, expected);
+    this.appendTx = (stream, events, expected, link) => tx.immediate(stream, events, expected, link);
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return this.appendLinked(stream, events, expectedRevision);
+  }
+
+  /**
+   * An append whose events `link` completes inside the transaction, once the expected revision holds and
+   * the batch is not a retry of one written already (a retry is answered without calling it).
+   */
+  async appendLinked(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision, link?: BatchLinker): Promise<AppendResult> {
     checkExpectedRevision(expectedRevision);
     if (new Set(events.map((e) => e.id)).size !== events.length) {
       throw new Error(`Stream ${stream}: the batch carries the same event id twice`);
@@ -169,7 +182,7 @@ export class SqliteEventStore implements EventStore {
     const appendsBefore = this.appends;
     let result: AppendResult;
     try {
-      result = this.appendTx(stream, events, expectedRevision);
+      result = this.appendTx(stream, events, expectedRevision, link);
     } catch (err) {
       // The transaction rolled back: nothing of the batch is in the log.
       const reason = unavailableReason(err);
@@ -261,7 +274,7 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: from + ids.length - 1, position: position(last.global_position) };
   }
 
-  private appendInTransaction(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult {
+  private appendInTransaction(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision, link?: BatchLinker): AppendResult {
     const current = this.currentRevision(stream);
 
     if (events.length === 0) {
@@ -295,10 +308,11 @@ export class SqliteEventStore implements EventStore {
       }
     }
 
+    const toWrite = link ? this.linked(stream, events, current, link) : events;
     const recordedAt = new Date().toISOString();
     let lastPosition = 0;
     try {
-      events.forEach((event, i) => {
+      toWrite.forEach((event, i) => {
         const info = this.stmt.insert.run(
           event.id,
           stream,
@@ -319,6 +333,16 @@ export class SqliteEventStore implements EventStore {
     this.stmt.setRevision.run(stream, next);
     this.appends += 1;
     return { nextExpectedRevision: next, position: position(lastPosition) };
+  }
+
+  private linked(stream: string, events: readonly EventToAppend[], current: number, link: BatchLinker): readonly EventToAppend[] {
+    const hash = current < 0 ? undefined : this.stmt.linkAt.get(stream, current)?.hash;
+    const out = link(typeof hash === 'string' ? hash : undefined, current + 1);
+    // The checks above were made on these ids; a linker that changed them would bypass them.
+    if (out.length !== events.length || out.some((e, i) => e.id !== events[i]?.id)) {
+      throw new Error(`Stream ${stream}: the linker changed the batch's events`);
+    }
+    return out;
   }
 
   private wakeSubscriptions(): void {

@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { eventId, type EventMetadata } from '../../eventstore/envelope';
-import { GENESIS_HASH, HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
+import { ChainVerifier, GENESIS_HASH, HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
-import type { EventStore, EventToAppend } from '../../eventstore/port';
+import type { EventStore, EventToAppend, RecordedEvent } from '../../eventstore/port';
+import { EVENT_LOG_FIXTURE_DIR } from '../support/event-log-fixture';
 
 const meta: EventMetadata = {
   schemaVersion: 1,
@@ -23,14 +24,33 @@ const event = (stream: string, revision: number, note: string): EventToAppend =>
   metadata: meta,
 });
 
-describe('the hash chain written by the store port', () => {
+/**
+ * The SQLite adapter as the chain sees an adapter without a transaction to link in (EventStoreDB): the
+ * chain then reads the predecessor before it appends.
+ */
+function withoutLinkedAppend(inner: EventStore): EventStore {
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'appendLinked') return undefined;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const PATHS = [
+  ['inside the append’s transaction (SQLite)', (inner: EventStore) => inner],
+  ['after reading the predecessor (an adapter without transactions)', withoutLinkedAppend],
+] as const;
+
+describe.each(PATHS)('the hash chain written by the store port, linked %s', (_how, adapt) => {
   let dir: string;
   let path: string;
   let store: EventStore;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'chain-'));
     path = join(dir, 'events.db');
-    store = new HashChainedEventStore(await openSqliteEventStore({ path }));
+    store = new HashChainedEventStore(adapt(await openSqliteEventStore({ path })));
   });
   afterEach(async () => {
     await store.close();
@@ -104,6 +124,85 @@ describe('verifying a whole store', () => {
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const links = (events: readonly RecordedEvent[]) => events.map((e) => [e.stream, e.revision, e.metadata.integrity]);
+
+describe('the links themselves', () => {
+  it('are the same bytes whichever way the chain is linked, retries and appends with any revision included', async () => {
+    const written: RecordedEvent[][] = [];
+    for (const [, adapt] of PATHS) {
+      const store = new HashChainedEventStore(adapt(await openSqliteEventStore({ path: ':memory:' })));
+      await store.append('noc-A', [event('noc-A', 0, 'a'), event('noc-A', 1, 'b')], 'no-stream');
+      await store.append('noc-B', [event('noc-B', 0, 'c')], 'any');
+      await store.append('noc-A', [event('noc-A', 2, 'd')], 1);
+      await store.append('noc-A', [event('noc-A', 2, 'd')], 1);
+      await store.append('noc-B', [event('noc-B', 1, 'e'), event('noc-B', 2, 'f')], 'stream-exists');
+      await store.append('noc-A', [event('noc-A', 3, 'g')], 'any');
+      written.push(await store.readAll());
+      await store.close();
+    }
+    const [inTransaction, readFirst] = written as [RecordedEvent[], RecordedEvent[]];
+    expect(inTransaction).toHaveLength(7);
+    expect(links(inTransaction)).toEqual(links(readFirst));
+    const verifier = new ChainVerifier();
+    for (const e of inTransaction) verifier.check(e);
+    expect(verifier.breaks).toEqual([]);
+  });
+
+  it('recomputed for the previous release’s log, are the links it recorded', async () => {
+    const lines = readFileSync(join(EVENT_LOG_FIXTURE_DIR, 'previous-release.jsonl'), 'utf8').split('\n').filter((l) => l.length > 0);
+    const recorded = lines.map((l) => JSON.parse(l) as RecordedEvent);
+    const store = new HashChainedEventStore(await openSqliteEventStore({ path: ':memory:' }));
+    try {
+      for (const e of recorded) {
+        const { integrity: _recorded, ...metadata } = e.metadata;
+        await store.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata }], e.revision === 0 ? 'no-stream' : e.revision - 1);
+      }
+      const rewritten = await store.readAll();
+      expect(rewritten.length).toBe(recorded.length);
+      expect(recorded.every((e) => /^[0-9a-f]{64}$/.test(e.metadata.integrity?.hash ?? ''))).toBe(true);
+      expect(links(rewritten)).toEqual(links(recorded));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the SQLite adapter’s linked append', () => {
+  it('hands the linker the head’s hash and the first new revision, and does not call it for a retry', async () => {
+    const store = await openSqliteEventStore({ path: ':memory:' });
+    try {
+      const calls: [string | undefined, number][] = [];
+      const link = (batch: EventToAppend[], hash: string) => (prev: string | undefined, first: number) => {
+        calls.push([prev, first]);
+        return batch.map((e) => ({ ...e, metadata: { ...e.metadata, integrity: { prev: prev ?? GENESIS_HASH, hash } } }));
+      };
+      const first = [event('noc-A', 0, 'a')];
+      const second = [event('noc-A', 1, 'b'), event('noc-A', 2, 'c')];
+      await store.appendLinked('noc-A', first, 'no-stream', link(first, 'a'.repeat(64)));
+      await store.appendLinked('noc-A', second, 'any', link(second, 'b'.repeat(64)));
+      await store.appendLinked('noc-A', second, 0, link(second, 'c'.repeat(64)));
+      expect(calls).toEqual([
+        [undefined, 0],
+        ['a'.repeat(64), 1],
+      ]);
+      expect((await store.readStream('noc-A')).map((e) => e.metadata.integrity?.hash)).toEqual(['a'.repeat(64), 'b'.repeat(64), 'b'.repeat(64)]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a linker that changes the batch’s ids, and writes nothing of it', async () => {
+    const store = await openSqliteEventStore({ path: ':memory:' });
+    try {
+      const batch = [event('noc-A', 0, 'a')];
+      await expect(store.appendLinked('noc-A', batch, 'no-stream', () => [event('noc-A', 7, 'a')])).rejects.toThrow('the linker changed the batch');
+      expect(await store.readStream('noc-A')).toEqual([]);
+    } finally {
+      await store.close();
     }
   });
 });

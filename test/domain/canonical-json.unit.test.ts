@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { canonicalJson, canonicalJsonWithout } from '../../domain/shared/canonical-json';
+import { EVENT_LOG_FIXTURE_DIR } from '../support/event-log-fixture';
+
+/**
+ * canonicalJson as it was first written. Every hash-chain link and command seal in a log was computed
+ * over its bytes, so the one-pass form must give the same text for every value, odd ones included.
+ */
+function reference(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (value === undefined) return 'null';
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+}
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and leaves out undefined fields', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: true, y: null }], c: undefined } })).toBe('{"a":{"d":[1,{"y":null,"z":true}]},"b":1}');
+  });
+
+  it('gives the bytes the plain form gives for odd values: holes, undefined in arrays, escapes, dates, numbers', () => {
+    const odd = [
+      // eslint-disable-next-line no-sparse-arrays -- a hole is one of the odd values
+      [, 1, undefined],
+      { 'é"\n': 'x\u2028', Z: 1, a: 2, '10': 3, '9': 4, '\\': '\u007f', tab: '\t' },
+      ['\ud83d\ude00', '\ud83d', 'a\udc00b', '\u0000', '\u001f', ' '],
+      new Date(0),
+      Object.assign(Object.create(null) as object, { b: 1, a: [true, false] }),
+      -0,
+      1e21,
+      Number.NaN,
+      Number.NEGATIVE_INFINITY,
+      'plain',
+      undefined,
+      null,
+    ];
+    for (const value of odd) expect(canonicalJson(value)).toBe(reference(value));
+  });
+
+  it('gives the bytes the plain form gives for any value fast-check builds, null-prototype objects and boxed strings included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything({ withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
+          // Any UTF-16 code units in keys and strings, lone surrogates included.
+          fc.anything({ stringUnit: 'binary' }),
+        ),
+        (value) => {
+          expect(canonicalJson(value)).toBe(reference(value));
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
+  });
+
+  it('gives the bytes the plain form gives for every event of the previous release’s log', () => {
+    const lines = readFileSync(join(EVENT_LOG_FIXTURE_DIR, 'previous-release.jsonl'), 'utf8').split('\n').filter((l) => l.length > 0);
+    expect(lines.length).toBeGreaterThan(50);
+    for (const line of lines) {
+      const event = JSON.parse(line) as unknown;
+      expect(canonicalJson(event)).toBe(reference(event));
+    }
+  });
+});
+
+describe('canonicalJsonWithout', () => {
+  it('gives the bytes canonicalJson gives the object spread without the field', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.object(), fc.array(fc.anything())), fc.string(), (value, omitted) => {
+        const { [omitted]: _left, ...rest } = value as Record<string, unknown>;
+        expect(canonicalJsonWithout(value, omitted)).toBe(reference(rest));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
+    expect(canonicalJsonWithout({ b: 1, integrity: { prev: 'x' }, a: 2 }, 'integrity')).toBe('{"a":2,"b":1}');
+  });
+});

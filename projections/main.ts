@@ -31,7 +31,16 @@ async function main(): Promise<void> {
   const logger = createLogger('projector', config.logLevel);
   const store = await createEventStore(config.eventStore, { pollMs: config.projectionPollMs });
   const db = openReadModelDb(config.readModelPath);
-  const runner = new ProjectionRunner({ store, db, projections: allProjections(), logger, betweenStatements: crashHookFromEnv(process.env) });
+  // New notices are mailed as soon as their batch is committed, not at the dispatcher's next poll.
+  let mailMayBeDue = (): void => undefined;
+  const runner = new ProjectionRunner({
+    store,
+    db,
+    projections: allProjections(),
+    logger,
+    betweenStatements: crashHookFromEnv(process.env),
+    onCommitted: () => mailMayBeDue(),
+  });
   const { smtpUrl, from, maildir } = config.mail;
   // The UI's claims (its tasklist file): a staff notice about a held case is mailed to its holder.
   const taskHolders = taskHoldersFrom(join(config.dataDir, 'tasklist.db'));
@@ -50,6 +59,7 @@ async function main(): Promise<void> {
     onPass: projectorMetrics.mailPass,
   });
   pendingMail = () => outbox.pendingCount();
+  mailMayBeDue = () => outbox.wake();
   const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.projectorPort });
   if (smtpUrl) logger.info({ smtp: new URL(smtpUrl).host, from }, 'notices are mailed through SMTP');
   else logger.warn({ maildir, from }, 'SMTP_URL is not set: notices are kept as mail files in the local maildir folder, not sent');

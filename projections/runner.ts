@@ -27,6 +27,8 @@ export interface ProjectionRunnerOptions {
   maxBatch?: number;
   /** Called after every statement group of a batch (each apply, each checkpoint write); crash tests kill the process there. */
   betweenStatements?: () => void;
+  /** Told after each batch is committed (the projector wakes its mail dispatcher: new notices may be due). */
+  onCommitted?: (events: number) => void;
 }
 
 export type RunnerState = 'stopped' | 'running' | 'failed';
@@ -121,6 +123,7 @@ export class ProjectionRunner {
   private readonly maxBatch: number;
   private readonly commitTx: (batch: RecordedEvent[]) => Map<string, Position>;
   private readonly betweenStatements: () => void;
+  private readonly onCommitted: (events: number) => void;
 
   private state: RunnerState = 'stopped';
   private prepared = false;
@@ -145,6 +148,7 @@ export class ProjectionRunner {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.betweenStatements = options.betweenStatements ?? (() => {});
+    this.onCommitted = options.onCommitted ?? (() => {});
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new RangeError('maxBatch must be a whole number >= 1');
     const tx = this.db.transaction((batch: RecordedEvent[]) => this.commitInTransaction(batch));
     // IMMEDIATE: the checkpoint check and the writes happen under one write lock, so two writers
@@ -377,6 +381,7 @@ export class ProjectionRunner {
     for (const [name, position] of advanced) this.checkpoints.set(name, position);
     this.logger.debug({ events: batch.length, position: positionToString((batch[batch.length - 1] as RecordedEvent).position) }, 'projected');
     this.settleWaiters();
+    this.onCommitted(batch.length);
   }
 
   /** Runs inside the write transaction: anything thrown rolls back every row and checkpoint of the batch. */

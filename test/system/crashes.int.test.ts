@@ -36,7 +36,11 @@ const ACCREDITATIONS = Number(process.env.CRASH_ACCREDITATIONS ?? 2);
 const SERVER_RESTARTS = Number(process.env.CRASH_SERVER_RESTARTS ?? 1);
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 6);
 const CRASH_AT = process.env.CRASH_AT ?? 'before-append:0.03,after-append:0.03,continue-as-new:0.1';
-/** How long a worker runs (polling) before the test SIGKILLs it: uniformly between these, in seconds. */
+/**
+ * How long a worker runs (polling) before the test SIGKILLs it: uniformly between these, in seconds,
+ * plus as long as it took to start. On a loaded machine a worker takes long to start and to replay, and
+ * a worker killed sooner than that would leave the processes no time to move at all.
+ */
 const KILL_AFTER_S = [2, 10] as const;
 /**
  * NOCs approved with a validity of hours: their expiry timers stay pending through every crash and
@@ -47,7 +51,7 @@ const LONG_VALIDITY_H = 6;
  * The first NOCs driven are approved for this long and followed until their expiry fires: the
  * expiry itself under crashes. Their decision is made again (a new command) should it land too late.
  */
-const SHORT_VALIDITY_S = 45;
+const SHORT_VALIDITY_S = 90;
 const EXPIRING_NOCS = Math.min(NOCS, Math.max(1, Math.round(NOCS / 10)));
 /**
  * How long one command may keep being resent (and a read retried) before the run fails: the worst
@@ -143,6 +147,8 @@ async function bundleWorkflows(on: ProcessSystem, file: string): Promise<void> {
 
 /** NOC decisions made again because they reached the process later than the short validity they chose. */
 let decisionsRetaken = 0;
+/** Short-validity decisions applied whose answer was lost, the NOC expired and its process ended before a resend. */
+let decisionsSeenAfterExpiry = 0;
 
 const codeOf = (body: Record<string, unknown>): string | undefined => (body.error as { code?: string } | undefined)?.code;
 
@@ -157,6 +163,8 @@ async function step(method: string, path: string, who: Who, body: unknown = {}):
   throw new Error(`${method} ${path} as ${who}: ${reply.status} ${JSON.stringify(reply.body)} after ${reply.resends} resends (Idempotency-Key ${reply.idempotencyKey})`);
 }
 
+const typesOf = (body: Record<string, unknown>): string[] => ((body.history ?? []) as { type: string }[]).map((e) => e.type);
+
 /**
  * The director's approval, valid for `seconds` from when it is made. A short validity can pass while the
  * decision waits for a worker: refused then (the resends carry the same body), a director decides anew.
@@ -170,11 +178,24 @@ async function approve(nocId: string, seconds: number): Promise<void> {
       decisionsRetaken += 1;
       continue;
     }
+    // The first send was applied and its answer lost; by the resend the NOC had expired and its process
+    // ended, and a process that has ended answers nothing (Temporal keeps no update of a closed run):
+    // the NOC's own history says the decision was taken.
+    if (reply.resends > 0 && codeOf(reply.body) === 'NOC_WRONG_STATE' && seconds < 3600) {
+      // Read once the read models show the expiry that ended the process (they may lag the 409).
+      let types: string[] = [];
+      for (const giveUp = Date.now() + PATIENCE_S * 1000; !types.includes('NocExpired') && Date.now() < giveUp; await sleep(500)) {
+        types = typesOf((await api.read(`/api/nocs/${nocId}`, 'director')).body);
+      }
+      if (JSON.stringify(types.slice(3)) === JSON.stringify(['NocApproved', 'NocExpired'])) {
+        decisionsSeenAfterExpiry += 1;
+        return;
+      }
+    }
     throw new Error(`POST /api/nocs/${nocId}/decide: ${reply.status} ${JSON.stringify(reply.body)} after ${reply.resends} resends (Idempotency-Key ${reply.idempotencyKey})`);
   }
 }
 
-const typesOf = (body: Record<string, unknown>): string[] => ((body.history ?? []) as { type: string }[]).map((e) => e.type);
 
 /** A NOC requested, reviewed and approved; an expiring one is followed until its expiry fires. */
 async function nocLifecycle(expiring: boolean): Promise<string> {
@@ -272,7 +293,7 @@ async function driveAll(lifecycles: (() => Promise<string>)[]): Promise<{ comple
 /** SIGKILLs the worker at random instants, and restarts the dev server while timers and commands are pending. */
 async function chaos(done: () => boolean, total: number, completedSoFar: () => number): Promise<number> {
   let kills = 0;
-  const lifetime = (): number => 1000 * (KILL_AFTER_S[0] + Math.random() * (KILL_AFTER_S[1] - KILL_AFTER_S[0]));
+  const lifetime = (): number => system.lastWorkerStartMs + 1000 * (KILL_AFTER_S[0] + Math.random() * (KILL_AFTER_S[1] - KILL_AFTER_S[0]));
   let runFor = lifetime();
   while (!done()) {
     // Restarts spread over the run: the next is due once its share of the lifecycles has completed.
@@ -373,6 +394,7 @@ it('completes every lifecycle through worker SIGKILLs and dev server restarts, e
       patienceSeconds: PATIENCE_S,
       concurrency: CONCURRENCY,
       decisionsRetaken,
+      decisionsSeenAfterExpiry,
       commandResends: api.figures.resends,
       events: findings.events,
       streams: findings.streams,

@@ -19,7 +19,7 @@ import {
 } from '../workflows/accreditation/messages';
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/search-attributes';
 import { applicationIdFor } from './case-ids';
-import { firstRecordedView } from './case-start';
+import { firstRecordedView, updateMissedMovingRun } from './case-start';
 import type { CommandSigning } from './command-signing';
 import type { CspGateway, TemporalGatewayOptions } from './csp-gateway';
 import type { FrameworkSource } from './framework-register';
@@ -172,13 +172,16 @@ export function createTemporalAccreditationGateway(deps: AccreditationGatewayDep
         given.type === 'Renew'
           ? ({ ...given, data: { ...(given as AccreditationActionInput<'Renew'>).data, framework: await frameworks.inForce(now().toISOString()) } } as AccreditationActionInput<'Renew'> as AccreditationActionInput)
           : given;
+      const handle = handleOf(applicationId);
       try {
-        return await handleOf(applicationId).executeUpdate(accreditationActionUpdate, {
+        return await handle.executeUpdate(accreditationActionUpdate, {
           args: [signing.action(accreditationWorkflowId(applicationId), action)],
           updateId: `${action.actor.userId}:${action.commandId}`,
         });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw mapTemporalError(err);
+        const moved = await updateMissedMovingRun(handle);
+        if (moved !== undefined) throw moved;
       }
       // Either there is no such application, or its process has finished and takes no more actions.
       const view = await gateway.state(applicationId);

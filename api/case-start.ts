@@ -3,6 +3,23 @@ import { DomainError } from '../domain/shared/errors';
 import { mapTemporalError } from './noc-gateway';
 
 const FINISHED_BADLY = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+
+/**
+ * What an update's NotFound means while the case process still runs: the update reached a run just as
+ * it continued as new (Temporal resolved the current run, then found it closed), which the crash tests
+ * meet when a worker dies around a hand-over. The action's outcome is not known, and it is not refused:
+ * the caller's resend with the same Idempotency-Key reaches the new run, which answers it as the first
+ * send was answered. Undefined when the process is gone or has finished, so NotFound stands.
+ */
+export async function updateMissedMovingRun(handle: WorkflowHandle): Promise<DomainError | undefined> {
+  try {
+    if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw mapTemporalError(err);
+  }
+  return new DomainError('UNAVAILABLE', "The case's process was moving on to a new run as this action reached it, so its outcome is not known; try again with the same Idempotency-Key");
+}
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -36,7 +36,7 @@ import {
 import { CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../workflows/search-attributes';
 import { canSeeApplication, offeringKey } from './accreditation-gateway';
 import { changeIdFor, reviewIdFor } from './case-ids';
-import { firstRecordedView } from './case-start';
+import { firstRecordedView, updateMissedMovingRun } from './case-start';
 import type { CommandSigning } from './command-signing';
 import type { TemporalGatewayOptions } from './csp-gateway';
 import { mapTemporalError } from './noc-gateway';
@@ -128,7 +128,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
    * that does not exist, or that the actor may not see, is NOT_FOUND.
    */
   async function act<V extends { state: { status: string } }>(
-    what: { name: string; id: string; wrongState: 'REVIEW_WRONG_STATE' | 'MONITORING_ENDED' | 'CHANGE_WRONG_STATE' },
+    what: { name: string; id: string; wrongState: 'REVIEW_WRONG_STATE' | 'MONITORING_ENDED' | 'CHANGE_WRONG_STATE'; handle: WorkflowHandle },
     actor: Actor,
     update: () => Promise<V>,
     view: () => Promise<V | undefined>,
@@ -142,6 +142,8 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw mapTemporalError(err);
     }
+    const moved = await updateMissedMovingRun(what.handle);
+    if (moved !== undefined) throw moved;
     const current = visible(actor, await view(), cspOf);
     if (current === undefined) throw notFound;
     throw new DomainError(what.wrongState, `The ${what.name} ${what.id} is ${current.state.status}; it takes no more actions`);
@@ -242,7 +244,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
 
     reviewAction(reviewId, action) {
       return act<ReviewView>(
-        { name: 'review', id: reviewId, wrongState: 'REVIEW_WRONG_STATE' },
+        { name: 'review', id: reviewId, wrongState: 'REVIEW_WRONG_STATE', handle: reviewHandle(reviewId) },
         action.actor,
         async () => {
           const measure = await measureFor(reviewId, action);
@@ -260,7 +262,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
 
     submitReport(applicationId, action) {
       return act<MonitoringView>(
-        { name: 'monitoring of application', id: applicationId, wrongState: 'MONITORING_ENDED' },
+        { name: 'monitoring of application', id: applicationId, wrongState: 'MONITORING_ENDED', handle: monitoringHandle(applicationId) },
         action.actor,
         () =>
           monitoringHandle(applicationId).executeUpdate(monitoringActionUpdate, {
@@ -316,7 +318,7 @@ export function createTemporalComplianceGateway(deps: ComplianceGatewayDeps, opt
 
     changeAction(changeId, action) {
       return act<ChangeView>(
-        { name: 'significant change', id: changeId, wrongState: 'CHANGE_WRONG_STATE' },
+        { name: 'significant change', id: changeId, wrongState: 'CHANGE_WRONG_STATE', handle: changeHandle(changeId) },
         action.actor,
         () => changeHandle(changeId).executeUpdate(changeActionUpdate, { args: [signing.action(changeWorkflowId(changeId), action)], updateId: `${action.actor.userId}:${action.commandId}` }),
         () => queryOrUndefined(changeHandle(changeId), changeStateQuery),

@@ -7,7 +7,7 @@ import { decideCsp, initialCspState, type CspCommandOf } from '../domain/csp';
 import type { cspWorkflow } from '../workflows/csp/csp.workflow';
 import { cspActionUpdate, cspStateQuery, cspWorkflowId, type CspActionInput, type CspView, type CspWorkflowInput } from '../workflows/csp/messages';
 import { CaseKind, CaseStatus } from '../workflows/search-attributes';
-import { firstRecordedView } from './case-start';
+import { firstRecordedView, updateMissedMovingRun } from './case-start';
 import type { CommandSigning } from './command-signing';
 import { mapTemporalError } from './noc-gateway';
 import type { RegisterCspBody } from './schemas/csp';
@@ -74,11 +74,12 @@ export function createTemporalCspGateway(
     },
 
     async act(cspId, action) {
+      const handle = handleOf(cspId);
       try {
         // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
-        return await handleOf(cspId).executeUpdate(cspActionUpdate, { args: [signing.action(cspWorkflowId(cspId), action)], updateId: `${action.actor.userId}:${action.commandId}` });
+        return await handle.executeUpdate(cspActionUpdate, { args: [signing.action(cspWorkflowId(cspId), action)], updateId: `${action.actor.userId}:${action.commandId}` });
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new DomainError('CSP_NOT_REGISTERED', `No CSP ${cspId} is registered`);
+        if (err instanceof WorkflowNotFoundError) throw (await updateMissedMovingRun(handle)) ?? new DomainError('CSP_NOT_REGISTERED', `No CSP ${cspId} is registered`);
         throw mapTemporalError(err);
       }
     },

@@ -26,6 +26,7 @@ import { pseStateQuery, pseWorkflowId } from '../workflows/pse/messages';
 import type { Jurisdiction as JurisdictionName } from '../domain/shared/vocabulary';
 import { CaseKind, CaseStatus, Jurisdiction } from '../workflows/search-attributes';
 import { nocIdFor } from './case-ids';
+import { updateMissedMovingRun } from './case-start';
 import type { CommandSigning } from './command-signing';
 import type { RequestNocBody } from './schemas/noc';
 
@@ -295,6 +296,8 @@ export function createTemporalNocGateway(
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError) && !updateOutlivedByProcess(err)) throw mapTemporalError(err);
         outlived = updateOutlivedByProcess(err) ? err : undefined;
+        const moved = err instanceof WorkflowNotFoundError ? await updateMissedMovingRun(handle) : undefined;
+        if (moved !== undefined) throw moved;
       }
       // Either there is no such NOC, or its process has finished (or, for an update it outlived, moved
       // on to a new run) and takes no more actions in the run that was asked.

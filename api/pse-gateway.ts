@@ -10,7 +10,7 @@ import { DomainError } from '../domain/shared/errors';
 import type { pseWorkflow } from '../workflows/pse/pse.workflow';
 import { pseActionUpdate, pseStateQuery, pseWorkflowId, type PseActionInput, type PseView, type PseWorkflowInput } from '../workflows/pse/messages';
 import { CaseKind, CaseStatus } from '../workflows/search-attributes';
-import { firstRecordedView } from './case-start';
+import { firstRecordedView, updateMissedMovingRun } from './case-start';
 import type { CommandSigning } from './command-signing';
 import { mapTemporalError } from './noc-gateway';
 import type { ChangePseJurisdictionBody, CorrectPseBody, ProcurementResultSchema, RecordProcurementBody, RegisterPseBody } from './schemas/pse';
@@ -77,11 +77,12 @@ export function createTemporalPseGateway(options: PseGatewayOptions): PseGateway
     firstRecordedView(handle, () => handle.query(pseStateQuery), 'PSE', startTimeoutMs);
 
   async function act(pseId: string, action: PseActionInput): Promise<PseView> {
+    const handle = handleOf(pseId);
     try {
       // The update id makes a retried command (same Idempotency-Key) return the first outcome instead of acting twice.
-      return await handleOf(pseId).executeUpdate(pseActionUpdate, { args: [signing.action(pseWorkflowId(pseId), action)], updateId: `${action.actor.userId}:${action.commandId}` });
+      return await handle.executeUpdate(pseActionUpdate, { args: [signing.action(pseWorkflowId(pseId), action)], updateId: `${action.actor.userId}:${action.commandId}` });
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new DomainError('PSE_NOT_REGISTERED', `No PSE ${pseId} is registered`);
+      if (err instanceof WorkflowNotFoundError) throw (await updateMissedMovingRun(handle)) ?? new DomainError('PSE_NOT_REGISTERED', `No PSE ${pseId} is registered`);
       throw mapTemporalError(err);
     }
   }

@@ -2,12 +2,23 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/config';
 import { backupSqlite, copyEvidence } from './backup/copy';
-import { EVIDENCE_FOLDER, KEYS_NOT_COPIED, MANIFEST_FILE, S3_EVIDENCE_NOT_COPIED, SQLITE_FILES, type Manifest, type ManifestFile } from './backup/manifest';
+import {
+  EVENT_STORE_FILE,
+  EVIDENCE_FOLDER,
+  KEYS_NOT_COPIED,
+  MANIFEST_FILE,
+  S3_EVIDENCE_NOT_COPIED,
+  SQLITE_FILES,
+  SQLITE_FILES_LEFT_OUT,
+  type Manifest,
+  type ManifestFile,
+} from './backup/manifest';
 import { runToCompletion } from './output';
 
 /**
  * `npm run backup -- --to <folder>`: a consistent copy of the embedded office's data while it runs —
- * every SQLite database through SQLite's online backup API, the evidence files (when they are kept in the
+ * every SQLite database of the data folder (but the verification marks, see SQLITE_FILES_LEFT_OUT)
+ * through SQLite's online backup API, the evidence files (when they are kept in the
  * data folder; a bucket's are backed up by the bucket, as the manifest says), and a manifest of what
  * was copied with each file's SHA-256. The folder is new, empty, or an earlier backup (its evidence
  * files are kept, the databases replaced). The manifest is written last: a folder without one is an
@@ -41,7 +52,13 @@ async function main(): Promise<number> {
   const files: ManifestFile[] = [];
   const absent: string[] = [];
   let eventStore: Manifest['eventStore'] = { lastPosition: null, events: 0 };
-  for (const name of SQLITE_FILES) {
+  // Every database of the folder: the known ones in their order, any other before the event store.
+  const known: readonly string[] = SQLITE_FILES;
+  const others = readdirSync(dataDir)
+    .filter((name) => name.endsWith('.db') && !known.includes(name) && !(name in SQLITE_FILES_LEFT_OUT))
+    .sort();
+  const databases = [...known.filter((name) => name !== EVENT_STORE_FILE), ...others, EVENT_STORE_FILE];
+  for (const name of databases) {
     const source = join(dataDir, name);
     if (!existsSync(source)) {
       absent.push(name);
@@ -82,6 +99,9 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`backup of ${dataDir} in ${to}: ${eventStore.events} events up to position ${eventStore.lastPosition ?? 'none'}, ${files.length} files, ${seconds.toFixed(2)} s\n`);
   if (absent.length > 0) process.stdout.write(`not present in DATA_DIR, so not in the backup: ${absent.join(', ')}\n`);
+  for (const name of Object.keys(SQLITE_FILES_LEFT_OUT)) {
+    if (existsSync(join(dataDir, name))) process.stdout.write(`${SQLITE_FILES_LEFT_OUT[name]}\n`);
+  }
   process.stdout.write(`${KEYS_NOT_COPIED}\n`);
   return 0;
 }

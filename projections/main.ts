@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const db = openReadModelDb(config.readModelPath);
   // Off (undefined, nothing registered) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing('projector', config.tracing);
+  // New notices are mailed as soon as their batch is committed, not at the dispatcher's next poll.
+  let mailMayBeDue = (): void => undefined;
   const runner = new ProjectionRunner({
     store,
     db,
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     logger,
     betweenStatements: crashHookFromEnv(process.env),
     ...(tracing ? { tracer: tracing.tracer } : {}),
+    onCommitted: () => mailMayBeDue(),
   });
   const { smtpUrl, from, maildir } = config.mail;
   // The UI's claims (its tasklist file): a staff notice about a held case is mailed to its holder.
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     onPass: projectorMetrics.mailPass,
   });
   pendingMail = () => outbox.pendingCount();
+  mailMayBeDue = () => outbox.wake();
   const metricsListener = await serveMetricsIfConfigured(registry, { host: config.metrics.host, port: config.metrics.projectorPort });
   // The operators' page's last day of the same figures, kept without Prometheus.
   const samples = openOperationsSamples(operationsSamplesPath(config.dataDir));

@@ -37,6 +37,8 @@ export interface ProjectionRunnerOptions {
   betweenStatements?: () => void;
   /** The projector's tracer (tracing/setup.ts): each apply of a traced event is a span of its trace. */
   tracer?: Tracer;
+  /** Told after each batch is committed (the projector wakes its mail dispatcher: new notices may be due). */
+  onCommitted?: (events: number) => void;
 }
 
 export type RunnerState = 'stopped' | 'running' | 'failed';
@@ -134,6 +136,7 @@ export class ProjectionRunner {
   private readonly commitTx: (batch: RecordedEvent[]) => Map<string, Position>;
   private readonly betweenStatements: () => void;
   private readonly tracer: Tracer | undefined;
+  private readonly onCommitted: (events: number) => void;
 
   private state: RunnerState = 'stopped';
   private prepared = false;
@@ -161,6 +164,7 @@ export class ProjectionRunner {
     this.catchUpBatch = options.catchUpBatch ?? options.maxBatch ?? DEFAULT_CATCH_UP_BATCH;
     this.betweenStatements = options.betweenStatements ?? (() => {});
     this.tracer = options.tracer;
+    this.onCommitted = options.onCommitted ?? (() => {});
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new RangeError('maxBatch must be a whole number >= 1');
     if (!Number.isInteger(this.catchUpBatch) || this.catchUpBatch < 1) throw new RangeError('catchUpBatch must be a whole number >= 1');
     const tx = this.db.transaction((batch: RecordedEvent[]) => this.commitInTransaction(batch));
@@ -394,6 +398,7 @@ export class ProjectionRunner {
     for (const [name, position] of advanced) this.checkpoints.set(name, position);
     this.logger.debug({ events: batch.length, position: positionToString((batch[batch.length - 1] as RecordedEvent).position) }, 'projected');
     this.settleWaiters();
+    this.onCommitted(batch.length);
   }
 
   /** Runs inside the write transaction: anything thrown rolls back every row and checkpoint of the batch. */

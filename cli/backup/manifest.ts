@@ -9,7 +9,14 @@ import { z } from 'zod';
  * activity Temporal ran after its copy appends again with the same event ids, which the store ignores).
  * Evidence files come after the log, so every file an event names is there.
  */
-export const SQLITE_FILES = ['readmodels.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
+export const SQLITE_FILES = ['readmodels.db', 'as-of-snapshots.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
+/**
+ * Databases of the data folder a backup leaves out on purpose, with the reason it prints. Any other
+ * `*.db` found there (one a later version of the office adds) is copied too, before the event store.
+ */
+export const SQLITE_FILES_LEFT_OUT: Readonly<Record<string, string>> = {
+  'verification-progress.db': 'verification-progress.db is not copied: the restored office verifies its whole log again rather than trust marks made on the machine it was copied from',
+};
 export const EVENT_STORE_FILE = 'events.db';
 export const EVIDENCE_FOLDER = 'evidence';
 export const MANIFEST_FILE = 'manifest.json';

@@ -90,6 +90,8 @@ export class MailDispatcher {
   private running: Promise<void> | undefined;
   private stopRequested = false;
   private wakeUp: (() => void) | undefined;
+  /** A wake-up that came during a pass: the notices it announced may have missed that pass's query. */
+  private wokenDuringPass = false;
 
   constructor(options: MailDispatcherOptions) {
     this.db = options.db;
@@ -130,8 +132,13 @@ export class MailDispatcher {
     this.channel.close?.();
   }
 
+  /**
+   * Notices may be due now (the projector committed a batch): a sleeping dispatcher passes at once, a
+   * busy one passes again straight after, instead of idling a full poll interval.
+   */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenDuringPass = true;
   }
 
   /** Notices not mailed yet, including those waiting for a retry. */
@@ -141,6 +148,11 @@ export class MailDispatcher {
 
   /** Sends up to one batch of due notices, oldest first. */
   async dispatchOnce(): Promise<MailPassResult> {
+    return (await this.pass()).result;
+  }
+
+  /** One batch, and how many due notices it looked at (those it recorded without a mail count too). */
+  private async pass(): Promise<{ result: MailPassResult; looked: number }> {
     const rows = this.db
       .prepare(DUE_NOTICES)
       .all(Date.now(), this.batchSize) as DueRow[];
@@ -180,7 +192,7 @@ export class MailDispatcher {
       result.sent += 1;
     }
     this.onPass(result);
-    return result;
+    return { result, looked: rows.length };
   }
 
   private recipientsOf(row: DueRow): Recipient[] {
@@ -223,18 +235,24 @@ export class MailDispatcher {
 
   private async loop(): Promise<void> {
     while (!this.stopRequested) {
-      let result: MailPassResult = { sent: 0, failed: 0 };
+      let looked = 0;
       try {
-        result = await this.dispatchOnce();
+        looked = (await this.pass()).looked;
       } catch (err) {
         this.logger.error({ err }, 'notice mail pass failed');
       }
       if (this.stopRequested) break;
-      if (result.sent + result.failed < this.batchSize) await this.sleep();
+      // A full batch (mailed or recorded without a mail: no recipient, before mail, told already) may
+      // leave more due: the next pass comes at once. Only a batch that emptied the queue waits.
+      if (looked < this.batchSize) await this.sleep();
     }
   }
 
   private sleep(): Promise<void> {
+    if (this.wokenDuringPass) {
+      this.wokenDuringPass = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

@@ -61,7 +61,10 @@ function fakeClient(executions: Map<string, FakeExecution>) {
       return exec.view();
     },
     async describe() {
-      return { status: { name: executions.get(workflowId)?.status ?? 'RUNNING' } };
+      // As Temporal does: no execution, no description.
+      const exec = executions.get(workflowId);
+      if (!exec) throw new WorkflowNotFoundError('not found', workflowId, undefined);
+      return { status: { name: exec.status ?? 'RUNNING' } };
     },
     async result() {
       return undefined;

@@ -249,6 +249,24 @@ describe('the Temporal NOC gateway', () => {
     await expect(action('N3', pse('pse-lahore', 'punjab', 'u-other'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+
+  it('answers UNAVAILABLE, not a wrong state, when an update meets NotFound while the process still runs (it reached a run as it continued as new)', async () => {
+    const view = viewAfter([requestCommand('N5')]);
+    const executions = new Map<string, FakeExecution>([
+      [
+        'noc:N5',
+        {
+          queries: [() => view],
+          update: () => {
+            throw new WorkflowNotFoundError('workflow execution already completed', 'noc:N5', undefined);
+          },
+        },
+      ],
+    ]);
+    const gateway = createTemporalNocGateway(fakeClient(executions).client, config, testSigning());
+    const error = await gateway.act('N5', { type: 'StartReview', actor: reviewer, data: {}, commandId: 'c' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('try again with the same Idempotency-Key') });
+  });
   it('reads the state by query, and undefined for an unknown NOC', async () => {
     const view = viewAfter([requestCommand('N4')]);
     const gateway = createTemporalNocGateway(fakeClient(new Map([['noc:N4', { queries: [() => view] }]])).client, config, testSigning());

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maildirChannel } from '../../projections/mail/channels';
+import { MailDispatcher } from '../../projections/mail/dispatcher';
 import { DUE_NOTICES, PENDING_COUNT } from '../../projections/mail/outbox';
 import { noticesProjection } from '../../projections/notices/notices';
 import type { ReadModelDb } from '../../projections/db';
@@ -79,6 +80,46 @@ describe('the notice mail outbox', () => {
     expect(mailer.pendingCount()).toBe(notices);
     expect(await mailer.dispatchOnce()).toEqual({ sent: 2, failed: 0 });
     expect(mailer.pendingCount()).toBe(0);
+    await mailer.stop();
+  });
+});
+
+describe('the notice mail dispatcher at work', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mail-loop-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const waitUntil = async (done: () => boolean): Promise<void> => {
+    while (!done()) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('goes straight on after a full batch, even one recorded without a mail, and mails a notice it is woken for, without waiting for its poll', async () => {
+    const { db, log } = world(3);
+    // Mailing began after these NOCs were decided: their notices are recorded as before-mail, none mailed.
+    db.exec(`CREATE TABLE IF NOT EXISTS notice_mail_since (id INTEGER PRIMARY KEY CHECK (id = 1), since_ms INTEGER NOT NULL)`);
+    db.prepare('INSERT INTO notice_mail_since (id, since_ms) VALUES (1, ?)').run(Date.parse('2025-06-01T00:00:00.000Z'));
+    const sent: string[] = [];
+    const channel = { name: 'memory', send: async (mail: { noticeId: string }) => void sent.push(mail.noticeId) };
+    // A poll an hour long: had it waited for the poll between batches or for new notices, this test would time out.
+    const mailer = new MailDispatcher({ db, channel, from: 'office@example.gov.pk', fromFirstStart: true, batchSize: 1, pollMs: 3_600_000 });
+    const notices = (db.prepare('SELECT COUNT(*) AS n FROM notices').get() as { n: number }).n;
+    expect(notices).toBeGreaterThan(1);
+    mailer.start();
+    await waitUntil(() => mailer.pendingCount() === 0);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM notice_mail WHERE state = 'before-mail'").get()).toEqual({ n: notices });
+    expect(sent).toEqual([]);
+
+    const before = log.events.length;
+    const noc = log.nocCase({ nocId: 'NOC-later', requestedMonths: 3 }, pse(), '2025-07-01T09:00:00.000Z');
+    noc.later(1).act('StartReview', reviewer, {});
+    noc.later(1).act('Recommend', reviewer, { recommendation: 'approve', reasons: 'Fine', conditions: [] });
+    noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'Fine', validFrom: '2025-08-01T00:00:00.000Z' });
+    project(db, [noticesProjection], log.events.slice(before));
+    mailer.wake();
+    await waitUntil(() => mailer.pendingCount() === 0);
+    expect(sent.length).toBeGreaterThan(0);
     await mailer.stop();
   });
 });

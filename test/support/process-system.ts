@@ -41,6 +41,8 @@ export class ProcessSystem {
   workerKilled = 0;
   /** When the running worker began polling; undefined while none is. */
   workerRunningSince: number | undefined;
+  /** How long the last worker took from its spawn to polling: a loaded machine's pace. */
+  lastWorkerStartMs = 0;
   temporalRestarts = 0;
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
@@ -130,11 +132,15 @@ export class ProcessSystem {
       ...(this.options.workflowBundleFile ? { WORKFLOW_BUNDLE_FILE: this.options.workflowBundleFile } : {}),
     });
     this.workerRunningSince = undefined;
+    const spawnedAt = Date.now();
     let seen = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       seen = (seen + chunk.toString()).slice(-4000);
       // The SDK logs its state changes; RUNNING is when it polls for tasks.
-      if (this.workerRunningSince === undefined && /state: '?RUNNING/.test(seen)) this.workerRunningSince = Date.now();
+      if (this.workerRunningSince === undefined && /state: '?RUNNING/.test(seen)) {
+        this.workerRunningSince = Date.now();
+        this.lastWorkerStartMs = this.workerRunningSince - spawnedAt;
+      }
     });
     child.on('exit', (_code, signal) => {
       this.workerRunningSince = undefined;

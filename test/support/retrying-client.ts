@@ -15,17 +15,31 @@ export interface RetryFigures {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+export interface RetryingClientOptions {
+  /** How long one command may keep being resent (and a read retried) before it counts as failed. */
+  patienceMs?: number;
+  /** What the test knows of the faults so far (kills, restarts), told when the client gives up. */
+  circumstances?: () => string;
+}
+
 export class RetryingClient<W extends string> {
   readonly figures: RetryFigures = { commands: 0, resends: 0 };
   /** Commands sent and not yet answered, for a test that wants to act while some are in flight. */
   inFlight = 0;
   private readonly tokens = new Map<W, string>();
+  private readonly patienceMs: number;
 
   constructor(
     private readonly base: string,
-    /** How long one command may keep being resent before it counts as failed. */
-    private readonly patienceMs = 300_000,
-  ) {}
+    private readonly options: RetryingClientOptions = {},
+  ) {
+    this.patienceMs = options.patienceMs ?? 300_000;
+  }
+
+  private gaveUp(what: string, last: string): Error {
+    const context = this.options.circumstances?.();
+    return new Error(`${what} was not answered within ${this.patienceMs / 1000} s; last: ${last}${context ? ` (${context})` : ''}`);
+  }
 
   /**
    * Signs in as an account the console created with `password`: enrols an authenticator (choosing the
@@ -75,7 +89,7 @@ export class RetryingClient<W extends string> {
         } catch (err) {
           last = (err as Error).message;
         }
-        if (Date.now() > giveUp) throw new Error(`${method} ${path} was not answered within ${this.patienceMs / 1000} s; last: ${last}`);
+        if (Date.now() > giveUp) throw this.gaveUp(`${method} ${path}`, last);
         await sleep(Math.min(2000, 200 * 2 ** Math.min(attempt, 4)));
       }
     } finally {
@@ -87,13 +101,15 @@ export class RetryingClient<W extends string> {
   async read(path: string, who?: W): Promise<Reply> {
     const giveUp = Date.now() + this.patienceMs;
     for (;;) {
+      let last: string;
       try {
         const reply = await this.once('GET', path, who);
         if (reply.status < 500) return reply;
-      } catch {
-        // Retried below.
+        last = `${reply.status} ${JSON.stringify(reply.body)}`;
+      } catch (err) {
+        last = (err as Error).message;
       }
-      if (Date.now() > giveUp) throw new Error(`GET ${path} was not answered within ${this.patienceMs / 1000} s`);
+      if (Date.now() > giveUp) throw this.gaveUp(`GET ${path}`, last);
       await sleep(500);
     }
   }

@@ -22,12 +22,13 @@ import { officeEventMix, type Append } from '../support/office-event-mix';
  * while the office appends events: in half the cycles by its own test-only hook, at a random statement
  * inside a batch's write transaction (PROJECTOR_CRASH_PROBABILITY), in the other half by this test at a
  * random moment. After each kill it is started again and left to catch up; then every read-model table,
- * dumped in primary-key order with every column, must equal a clean rebuild of the same log in a fresh
- * database, and no notice is mailed without its record or recorded as sent without its mail.
+ * dumped in primary-key order with every column, must equal a clean projection of the same log in a
+ * fresh database (one never killed, following the log; every tenth kill and the last, also a rebuild
+ * from scratch), and no notice is mailed without its record or recorded as sent without its mail.
  * PROJECTOR_KILLS sets the number of kills (10 by default; `npm run chaos:projector` runs 100).
  */
 const KILLS = Number(process.env.PROJECTOR_KILLS ?? 10);
-const EVENTS_PER_KILL = 300;
+const EVENTS_PER_KILL = Number(process.env.PROJECTOR_KILLS_EVENTS ?? 300);
 /** About one chance in this many statements of a batch ends the process, in the hook's cycles. */
 const STATEMENTS_PER_CRASH = 400;
 
@@ -98,6 +99,7 @@ function caughtUp(head: string): boolean {
     const errors = rows.filter((r) => r.error !== null);
     if (errors.length > 0) throw new Error(`A projection stopped: ${errors[0]?.error}`);
     if (rows.length !== allProjections().length || !rows.every((r) => r.position === head)) return false;
+    projectedAt ??= Date.now();
     const unmailed = db
       .prepare("SELECT COUNT(*) AS n FROM notices n LEFT JOIN notice_mail m ON m.id = n.id WHERE m.id IS NULL OR m.state = 'sending'")
       .get() as { n: number };
@@ -110,14 +112,39 @@ function caughtUp(head: string): boolean {
   }
 }
 
-async function waitForCatchUp(p: Projector): Promise<void> {
+/** When the projections of the current catch-up first stood at the head (the mail may still be going). */
+let projectedAt: number | undefined;
+
+/** Waits until the projector has projected and mailed everything; answers how long each took, in ms. */
+async function waitForCatchUp(p: Projector): Promise<{ projectedMs: number; mailedMs: number }> {
   const head = await headText();
+  const since = Date.now();
+  projectedAt = undefined;
   const deadline = Date.now() + 120_000;
   while (!(existsSync(join(data, 'readmodels.db')) && caughtUp(head))) {
     if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`The projector exited while catching up:\n${p.output()}`);
     if (Date.now() > deadline) throw new Error(`The projector did not catch up with ${head} in 120 s:\n${p.output()}`);
     await sleep(25);
   }
+  return { projectedMs: (projectedAt ?? Date.now()) - since, mailedMs: Date.now() - since };
+}
+
+/**
+ * A clean projection that is never killed: a fresh database, projected from position 0 in this test's
+ * process and following the log from cycle to cycle, so each comparison costs the cycle's events, not
+ * the whole log. Every REBUILD_EVERY cycles, and on the last, a rebuild from scratch is compared too.
+ */
+const REBUILD_EVERY = 10;
+let reference: { db: ReturnType<typeof openReadModelDb>; runner: ProjectionRunner } | undefined;
+
+async function cleanFollower(): Promise<ReadModelDump> {
+  if (reference === undefined) {
+    const db = openReadModelDb(':memory:');
+    reference = { db, runner: new ProjectionRunner({ store, db, projections: allProjections(), logger: pino({ level: 'silent' }) }) };
+    await reference.runner.start();
+  }
+  await reference.runner.waitFor(await store.headPosition(), 120_000);
+  return dumpReadModels(reference.db, { columns: CHECKPOINT_POSITIONS, exclude: MAIL_TABLES });
 }
 
 /** A clean rebuild of the whole log as it stands, into a fresh database, dumped. */
@@ -150,15 +177,20 @@ function mailProblems(): string[] {
     const rows = db.prepare('SELECT m.id, m.state, n.id AS notice FROM notice_mail m LEFT JOIN notices n ON n.id = m.id').all() as { id: string; state: string; notice: string | null }[];
     const folder = join(data, 'maildir', 'new');
     const files = existsSync(folder) ? readdirSync(folder) : [];
-    const unique = (id: string): string => `.M${createHash('sha256').update(id).digest('hex').slice(0, 24)}.`;
+    // A maildir file is named `<date>.M<first 24 hex of the notice id's sha256>.<host>` (projections/mail/channels.ts).
+    const unique = (id: string): string => createHash('sha256').update(id).digest('hex').slice(0, 24);
     const problems = rows.filter((r) => r.notice === null).map((r) => `mail record ${r.id} has no notice`);
-    const byFile = new Map(rows.map((r) => [unique(r.id), r]));
+    // Looked up by that part of the name: both sides grow with the log, so no scan of one per row of the other.
+    const byUnique = new Map(rows.map((r) => [unique(r.id), r]));
+    const filed = new Set<string>();
     for (const f of files) {
-      const row = [...byFile].find(([u]) => f.includes(u))?.[1];
+      const part = /\.M([0-9a-f]{24})\./.exec(f)?.[1];
+      const row = part === undefined ? undefined : byUnique.get(part);
+      if (part !== undefined) filed.add(part);
       if (!row) problems.push(`mail file ${f} belongs to no recorded notice`);
       else if (row.state !== 'sent' && row.state !== 'sending') problems.push(`mail file ${f} for notice ${row.id} recorded as ${row.state}`);
     }
-    for (const r of rows.filter((x) => x.state === 'sent')) if (!files.some((f) => f.includes(unique(r.id)))) problems.push(`notice ${r.id} recorded as sent without its mail`);
+    for (const r of rows) if (r.state === 'sent' && !filed.has(unique(r.id))) problems.push(`notice ${r.id} recorded as sent without its mail`);
     return problems;
   } finally {
     db.close();
@@ -180,49 +212,94 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await reference?.runner.stop();
+  reference?.db.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The projections' checkpoints as they stand ('' before the projector has made its database). */
+function checkpointsNow(): string {
+  if (!existsSync(join(data, 'readmodels.db'))) return '';
+  const db = new Database(join(data, 'readmodels.db'), { readonly: true, fileMustExist: true });
+  try {
+    return JSON.stringify(db.prepare('SELECT name, position FROM projection_checkpoints ORDER BY name').all());
+  } catch (err) {
+    if (err instanceof Error && /no such table/.test(err.message)) return '';
+    throw err;
+  } finally {
+    db.close();
+  }
+}
+
+/** Resolves once a projector has committed something since `before`, or it has exited, or a minute has passed. */
+async function projecting(before: string, diedAlone: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!diedAlone() && Date.now() < deadline && checkpointsNow() === before) await sleep(20);
+}
+
 it(`leaves, after each of ${KILLS} SIGKILLs of the projector and a restart, read models identical to a clean rebuild and no mail doubled or lost`, async () => {
-  const cycles: { how: string; ms: number; events: number }[] = [];
+  const cycles: { how: string; ms: number; events: number; victimMs: number; projectedMs: number; mailedMs: number; rebuildMs: number }[] = [];
   await appendSome(EVENTS_PER_KILL);
+  let rebuilds = 0;
   for (let k = 0; k < KILLS; k++) {
     const started = Date.now();
     const byHook = k % 2 === 0;
+    const before = checkpointsNow();
     const victim = startProjector(byHook ? 1 / STATEMENTS_PER_CRASH : undefined);
     let diedAlone = false;
     void victim.exited.then(() => (diedAlone = true));
-    // The test's own kill comes at a random moment of the appends (or, for the hook, once they are done).
-    const killAt = byHook ? Number.POSITIVE_INFINITY : Date.now() + 300 + Math.floor(random() * 1500);
-    const timer = Number.isFinite(killAt) ? setTimeout(() => void kill(victim), killAt - Date.now()) : undefined;
-    const events = await appendSome(EVENTS_PER_KILL, () => !diedAlone);
+    let events: number;
     if (byHook) {
+      events = await appendSome(EVENTS_PER_KILL, () => !diedAlone);
       // Left to work through what arrived: the hook ends it within a few hundred statements.
       const deadline = Date.now() + 60_000;
       while (!diedAlone && Date.now() < deadline) await sleep(20);
+    } else {
+      // The test's own kill comes at a random moment once the projector is at work (not while node is
+      // still loading it): in its catch-up on the first half of the appends, or following the second.
+      events = await appendSome(EVENTS_PER_KILL / 2);
+      await projecting(before, () => diedAlone);
+      const timer = setTimeout(() => void kill(victim), Math.floor(random() * 600));
+      events += await appendSome(EVENTS_PER_KILL / 2, () => !diedAlone);
+      await Promise.race([victim.exited, sleep(1000)]);
+      clearTimeout(timer);
     }
-    if (timer) clearTimeout(timer);
     const hookFired = byHook && diedAlone;
     await kill(victim);
     // Whoever ended it, it ended by SIGKILL: an exit of its own would be a failure, not a crash test.
     expect({ ended: await victim.exited, output: (await victim.exited) === 'SIGKILL' ? '' : victim.output() }).toEqual({ ended: 'SIGKILL', output: '' });
+    const victimMs = Date.now() - started;
 
     const restarted = startProjector();
+    let caughtUpIn: { projectedMs: number; mailedMs: number };
     try {
-      await waitForCatchUp(restarted);
+      caughtUpIn = await waitForCatchUp(restarted);
     } finally {
       await kill(restarted);
     }
     const live = liveDump();
-    const clean = await cleanRebuild();
-    const mismatches = compareReadModels(live, clean);
-    if (mismatches.length > 0) console.error(`kill ${k + 1}: ${mismatches.length} rows differ, the first:\n${JSON.stringify(mismatches.slice(0, 3), null, 2)}`);
-    expect(mismatches).toEqual([]);
+    const rebuildAt = Date.now();
+    const fromScratch = (k + 1) % REBUILD_EVERY === 0 || k === KILLS - 1;
+    const cleans: [string, ReadModelDump][] = [['the clean follower', await cleanFollower()]];
+    if (fromScratch) cleans.push(['a rebuild from scratch', await cleanRebuild()]);
+    const rebuildMs = Date.now() - rebuildAt;
+    for (const [which, clean] of cleans) {
+      const mismatches = compareReadModels(live, clean);
+      if (mismatches.length > 0) console.error(`kill ${k + 1}: ${mismatches.length} rows differ from ${which}, the first:\n${JSON.stringify(mismatches.slice(0, 3), null, 2)}`);
+      expect({ against: which, mismatches }).toEqual({ against: which, mismatches: [] });
+    }
+    if (fromScratch) rebuilds += 1;
     expect(mailProblems()).toEqual([]);
-    cycles.push({ how: byHook ? (hookFired ? 'hook inside a batch' : 'hook did not fire; killed by the test') : 'random time', ms: Date.now() - started, events });
+    const cycle = { how: byHook ? (hookFired ? 'hook inside a batch' : 'hook did not fire; killed by the test') : 'random time', ms: Date.now() - started, events, victimMs, ...caughtUpIn, rebuildMs };
+    cycles.push(cycle);
     // A long chaos run says how far it has got as it goes; jest shows console output only at the end.
-    if ((k + 1) % 10 === 0) process.stderr.write(`projector kills: ${k + 1} of ${KILLS} done, 0 mismatches, log head at ${await headText()}\n`);
+    if ((k + 1) % 10 === 0 || process.env.PROJECTOR_KILLS_PROGRESS !== undefined) {
+      process.stderr.write(
+        `projector kills: ${k + 1} of ${KILLS} done, 0 mismatches, log head at ${await headText()}; this cycle ${cycle.ms} ms ` +
+          `(victim ${victimMs}, restart to projected ${cycle.projectedMs}, to mailed ${cycle.mailedMs}, clean projection${fromScratch ? ' and rebuild from scratch' : ''} ${rebuildMs})\n`,
+      );
+    }
     if (k === KILLS - 1) {
       const counts = rowCounts(live);
       // Every read model had rows to get wrong.
@@ -232,10 +309,14 @@ it(`leaves, after each of ${KILLS} SIGKILLs of the projector and a restart, read
     }
   }
   const total = cycles.reduce((s, c) => s + c.ms, 0);
+  const mean = (f: (c: (typeof cycles)[number]) => number): string => (cycles.reduce((s, c) => s + f(c), 0) / KILLS / 1000).toFixed(1);
   const hookKills = cycles.filter((c) => c.how === 'hook inside a batch').length;
   console.log(
-    `${KILLS} kills (${hookKills} by the hook inside a batch, ${cycles.filter((c) => c.how === 'random time').length} at a random time), 0 mismatches; ` +
-      `log head at ${await headText()}, ${mailCount()} notices mailed; ${(total / KILLS / 1000).toFixed(1)} s per kill cycle (kill, restart, catch-up, rebuild, compare)`,
+    `${KILLS} kills (${hookKills} by the hook inside a batch, ${cycles.filter((c) => c.how === 'random time').length} at a random time), 0 mismatches ` +
+      `against the clean follower after every kill and against a rebuild from scratch after ${rebuilds} of them; ` +
+      `log head at ${await headText()}, ${mailCount()} notices mailed; ${(total / KILLS / 1000).toFixed(1)} s per kill cycle (kill, restart, catch-up, rebuild, compare), ` +
+      `of which ${mean((c) => c.victimMs)} s the victim's run, ${mean((c) => c.projectedMs)} s a restart until projected, ` +
+      `${mean((c) => c.mailedMs)} s until mailed too, ${mean((c) => c.rebuildMs)} s the clean projection (and rebuild)`,
   );
   expect(hookKills).toBeGreaterThan(0);
 }, (KILLS + 5) * 60_000);

@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import pino from 'pino';
+import { SQLITE_FILES_LEFT_OUT } from '../../cli/backup/manifest';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { allProjections } from '../../projections';
@@ -18,12 +19,13 @@ import { CHECKPOINT_POSITIONS, MAIL_TABLES, compareReadModels, dumpReadModels } 
  * Issue 14, item 5: `npm run backup` copies a working office — a NOC with its expiry timer pending, an
  * accreditation waiting for the provider's answer with an uploaded evidence file, and NOC requests
  * arriving during the copy — and the copy, restored into another folder and started there, carries on:
- * the timer fires once, after its instant; the waiting application takes the provider's answer and the
+ * the timer fires once, after its instant, and so does another NOC's expiry reminder; the waiting application takes the provider's answer and the
  * reviewer's next step, its file served as uploaded; every NOC the copy holds takes its next step;
  * `npm run verify` passes; and the read models equal a rebuild.
  */
 const PASSWORD = 'restore test console password';
 const CSP_ID = 'csp-nimbus';
+const REMINDER_DAYS = 1;
 const CERTIFICATE = Buffer.from('%PDF-1.7\nISO/IEC 27001 certificate IS 712345\n%%EOF\n');
 
 let dir: string;
@@ -39,7 +41,8 @@ const backupDir = (): string => join(dir, 'backup');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restore-carries-on-'));
   // The keys live outside the data, as the backup expects; the restored office is pointed at the same ones.
-  const places = await officeEnvironment(data(), join(dir, 'keys', 'audit-signing-key.pem'));
+  // A reminder one day before expiry, so that a NOC valid for a day and a little is reminded of it during the test.
+  const places = await officeEnvironment(data(), join(dir, 'keys', 'audit-signing-key.pem'), { NOC_REMINDER_DAYS: String(REMINDER_DAYS) });
   env = places.env;
   restoredEnv = { ...env, DATA_DIR: restored() };
   client = new OfficeClient(places.base, PASSWORD);
@@ -117,6 +120,12 @@ it('restores a backup taken while the office works, and the restored office carr
   await ok('recommend', client.command('POST', `/api/nocs/${nocId}/recommend`, rev, { recommendation: 'approve', reasons: 'Fine' }));
   const validUntil = new Date(Date.now() + (2 * startSeconds + 90) * 1000).toISOString();
   await ok('decide', client.command('POST', `/api/nocs/${nocId}/decide`, dir1, { decision: 'approve', reasons: 'Fine', validUntil }));
+  // A NOC in force for a day longer, whose expiry reminder (a day before) falls at the first one's expiry.
+  const remindedId = ((await ok('request the NOC to remind', client.command('POST', '/api/nocs', pse, { ...NOC_REQUEST, systems: ['customs-portal'] }))).state as { request: { nocId: string } }).request.nocId;
+  await ok('start the review of the NOC to remind', client.command('POST', `/api/nocs/${remindedId}/start-review`, rev, {}));
+  await ok('recommend the NOC to remind', client.command('POST', `/api/nocs/${remindedId}/recommend`, rev, { recommendation: 'approve', reasons: 'Fine' }));
+  const remindedUntil = new Date(Date.parse(validUntil) + REMINDER_DAYS * 86_400_000).toISOString();
+  await ok('decide the NOC to remind', client.command('POST', `/api/nocs/${remindedId}/decide`, dir1, { decision: 'approve', reasons: 'Fine', validUntil: remindedUntil }));
 
   // An application waiting for the provider's answer (its own lapse timer running).
   const organisation = { cspId: CSP_ID, name: 'Nimbus Cloud (Pvt) Ltd', registrationNumber: '0123456', contact: { name: 'Ayesha Khan', email: 'compliance@nimbus.example.pk' } };
@@ -149,6 +158,11 @@ it('restores a backup taken while the office works, and the restored office carr
   expect(backupRun.stdout.toString()).toContain('evidence: 1 files');
   await stopOffice(office);
   office = undefined;
+  // Every database the office made is in the backup, but the verification marks, left out on purpose.
+  const manifest = JSON.parse(readFileSync(join(backupDir(), 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+  const databases = readdirSync(data()).filter((name) => name.endsWith('.db'));
+  expect(databases).toEqual(expect.arrayContaining(['events.db', 'readmodels.db', 'identity.db', 'temporal.db', 'as-of-snapshots.db']));
+  expect(databases.filter((name) => !manifest.files.some((f) => f.path === name))).toEqual(databases.filter((name) => name in SQLITE_FILES_LEFT_OUT));
 
   const restoreRun = await runTool('cli/restore.ts', ['--from', backupDir(), '--to', restored()], restoredEnv);
   expect(restoreRun.stderr).toBe('');
@@ -172,7 +186,7 @@ it('restores a backup taken while the office works, and the restored office carr
   expect((screened.state as { status: string }).status).toBe('assessment');
 
   // Every NOC request the copy holds is a live process: each takes its review (or its withdrawal).
-  const copied = nocIdsIn(restored()).filter((id) => id !== nocId);
+  const copied = nocIdsIn(restored()).filter((id) => id !== nocId && id !== remindedId);
   expect(copied.length).toBeGreaterThan(0);
   for (const id of copied) await ok(`start the review of ${id}`, client.command('POST', `/api/nocs/${id}/start-review`, rev2, {}));
 
@@ -189,9 +203,23 @@ it('restores a backup taken while the office works, and the restored office carr
   const expiredAt = Date.parse((history[4] as { metadata: { occurredAt: string } }).metadata.occurredAt);
   expect(expiredAt).toBeGreaterThanOrEqual(Date.parse(validUntil));
   console.log(`the restored office expired the NOC ${((expiredAt - Date.parse(validUntil)) / 1000).toFixed(1)} s after its validUntil`);
+  // The reminder pending at the backup fires too, after its instant (the first NOC's expiry), once.
+  let reminded: { type: string; data: { daysBefore?: number }; metadata: { occurredAt: string } }[] = [];
+  while (Date.now() < deadline + 30_000) {
+    reminded = (await client.call('GET', `/api/nocs/${remindedId}`, pse2)).body.history;
+    if (reminded.some((e) => e.type === 'NocExpiryReminderDue')) break;
+    await sleep(500);
+  }
+  expect(reminded.map((e) => e.type)).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended', 'NocApproved', 'NocExpiryReminderDue']);
+  const reminder = reminded[4] as { data: { daysBefore?: number }; metadata: { occurredAt: string } };
+  expect(reminder.data.daysBefore).toBe(REMINDER_DAYS);
+  expect(Date.parse(reminder.metadata.occurredAt)).toBeGreaterThanOrEqual(Date.parse(validUntil));
   await sleep(3_000);
   const after = await client.call('GET', `/api/nocs/${nocId}`, pse2);
   expect((after.body.history as { type: string }[]).filter((e) => e.type === 'NocExpired')).toHaveLength(1);
+  const remindedAfter = await client.call('GET', `/api/nocs/${remindedId}`, pse2);
+  expect((remindedAfter.body.history as { type: string }[]).filter((e) => e.type === 'NocExpiryReminderDue')).toHaveLength(1);
+  expect(remindedAfter.body.register?.status).toBe('active');
 
   await stopOffice(office);
   office = undefined;

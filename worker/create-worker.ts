@@ -27,8 +27,8 @@ export interface AppWorkerDeps {
   crashPoints?: CrashPoints;
   /**
    * WORKER_MAX_CACHED_WORKFLOWS: how many workflows stay in memory between tasks. The SDK's own default
-   * follows the heap (about 2,300 here) while each open NOC holds about 2.5 MB, more than the heap has
-   * with thousands open; an evicted workflow replays its history on its next task instead.
+   * follows the heap (about 2,300 here) while each open NOC holds about 3 MB (README, WORKER_MAX_CACHED_WORKFLOWS),
+   * more than the heap has with thousands open; an evicted workflow replays its history on its next task instead.
    */
   maxCachedWorkflows?: number;
   /** The worker process's metrics: timer lateness is observed where the timers' events are appended. */
@@ -47,6 +47,12 @@ export const CRASH_INTERCEPTOR_MODULE = require.resolve('./crash-interceptor');
 export function workflowInterceptorModules(options: { crashPoints: boolean }): string[] {
   return [...WORKFLOW_TRACING_MODULES, ...(options.crashPoints ? [CRASH_INTERCEPTOR_MODULE] : [])];
 }
+
+/**
+ * The modules the workflows of a worker thread share rather than each loading its own copy
+ * (workflows/shared/preloaded-modules.ts says which and why). Every bundle of the workflows passes them.
+ */
+export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('../workflows/shared/preloaded-modules')];
 
 /** The sink that lets a continue-as-new crash the worker; nothing without crash points. */
 function crashSinks(crashPoints: CrashPoints | undefined): InjectedSinks<CrashSinks> | Record<string, never> {
@@ -87,7 +93,13 @@ export function appWorkerOptions(deps: AppWorkerDeps): WorkerOptions {
     ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows'), bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(deps.trustedCommandKeys) } }),
+      : {
+          workflowsPath: require.resolve('../workflows'),
+          bundlerOptions: {
+            webpackConfigHook: withTrustedCommandKeys(deps.trustedCommandKeys),
+            preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+          },
+        }),
   };
 }
 

@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import pino from 'pino';
 import type { EventStore } from '../../eventstore/port';
-import { createAppWorker, workflowInterceptorModules } from '../../worker/create-worker';
+import { createAppWorker, PRELOADED_WORKFLOW_MODULES, workflowInterceptorModules } from '../../worker/create-worker';
 import type { ProcessTracing } from '../../tracing/setup';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
@@ -56,6 +56,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     workflowsPath: require.resolve('./test-workflows'),
     // As the worker bundles them: the tracing interceptors are in every bundle, on or off.
     workflowInterceptorModules: workflowInterceptorModules({ crashPoints: false }),
+    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
     logger: quietBundlerLogger,
     webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS),
   });

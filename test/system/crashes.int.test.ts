@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { loadCommandSigner, loadTrustedCommandKeys } from '../../config/command-keys';
-import { workflowInterceptorModules } from '../../worker/create-worker';
+import { PRELOADED_WORKFLOW_MODULES, workflowInterceptorModules } from '../../worker/create-worker';
 import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
@@ -139,6 +139,7 @@ async function bundleWorkflows(on: ProcessSystem, file: string): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
     workflowInterceptorModules: workflowInterceptorModules({ crashPoints: true }),
+    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
     webpackConfigHook: withTrustedCommandKeys(loadTrustedCommandKeys(config.commandKeys, config.dataDir)),
     logger: new DefaultLogger('WARN'),
   });

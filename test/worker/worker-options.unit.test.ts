@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../config/config';
 import type { EventStore } from '../../eventstore/port';
-import { appWorkerOptions, type AppWorkerDeps } from '../../worker/create-worker';
+import { appWorkerOptions, PRELOADED_WORKFLOW_MODULES, type AppWorkerDeps } from '../../worker/create-worker';
 import { FakeEventStore } from '../api/fakes';
 
 /**
@@ -43,5 +45,33 @@ describe('the worker workflow cache bound', () => {
 
   it('gives the worker every activity the case processes call', () => {
     expect(Object.keys(appWorkerOptions(deps(500)).activities ?? {})).toEqual(expect.arrayContaining(['appendCaseEvents']));
+  });
+});
+
+/** Every module specifier a TypeScript file under `dir` imports from packages matching `prefix`. */
+function importsUnder(dir: string, prefix: string): Set<string> {
+  const found = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const source = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const match of source.matchAll(/from '([^']+)'/g)) if (match[1]?.startsWith(prefix)) found.add(match[1]);
+  }
+  return found;
+}
+
+describe('the modules the workflows share in a worker thread', () => {
+  const root = resolve(__dirname, '../..');
+  const preloaded = resolve(root, 'workflows/shared/preloaded-modules.ts');
+
+  it('are preloaded by a worker that bundles the workflows itself', () => {
+    const { workflowBundle: _prebuilt, ...own } = deps(500);
+    expect(PRELOADED_WORKFLOW_MODULES).toEqual([preloaded]);
+    expect(appWorkerOptions(own).bundlerOptions?.preloadModules).toEqual([preloaded]);
+  });
+
+  it('include every noble crypto module the domain imports, so no workflow builds its own ed25519 table', () => {
+    const used = importsUnder(resolve(root, 'domain'), '@noble/');
+    expect(used.size).toBeGreaterThan(0);
+    expect(importsUnder(resolve(root, 'workflows/shared'), '@noble/')).toEqual(used);
   });
 });

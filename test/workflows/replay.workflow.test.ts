@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
-import { workflowInterceptorModules } from '../../worker/create-worker';
+import { PRELOADED_WORKFLOW_MODULES, workflowInterceptorModules } from '../../worker/create-worker';
 import { workflowSpanSinks } from '../../tracing/temporal';
 import { TEST_TRUSTED_COMMAND_KEYS } from '../support/command-keys';
 
@@ -27,11 +27,12 @@ async function replay(workflowsPath: string) {
   const results: { workflowId: string; error?: Error }[] = [];
   for await (const result of Worker.runReplayHistories(
     // Bundled as the tests' worker bundles: histories recorded with seals replay under the tests' key,
-    // with the workflow interceptors every worker bundles (tracing's, on or off), and their span sink.
+    // with the workflow interceptors every worker bundles (tracing's, on or off), their span sink and the
+    // modules every worker preloads.
     {
       workflowsPath,
       replayName: 'replay-gate',
-      bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS) },
+      bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS), preloadModules: [...PRELOADED_WORKFLOW_MODULES] },
       interceptors: { workflowModules: workflowInterceptorModules({ crashPoints: false }) },
       sinks: workflowSpanSinks(undefined),
     },

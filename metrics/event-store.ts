@@ -1,5 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '../eventstore/port';
+import type { AppendResult, EventStore, EventToAppend, ExpectedRevision } from '../eventstore/port';
+import { EventStoreDecorator } from '../eventstore/store-decorator';
 import { METRIC_PREFIX } from './registry';
 
 /** Seconds: an embedded SQLite append takes about a millisecond; a busy lock or a remote store, much more. */
@@ -16,18 +17,15 @@ export function streamCategory(stream: string): string {
  * both adapters (and the hash chain over them, whose linking is part of an append's cost) are measured
  * alike. Reads pass through untouched.
  */
-export class MeasuredEventStore implements EventStore {
-  readonly kind: EventStore['kind'];
-  readonly spaceLeft?: () => Promise<number>;
+export class MeasuredEventStore extends EventStoreDecorator {
   private readonly latency: Histogram<'category' | 'outcome'>;
   private readonly appended: Counter<'category'>;
 
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     registry: Registry,
   ) {
-    this.kind = inner.kind;
-    if (inner.spaceLeft) this.spaceLeft = () => inner.spaceLeft!();
+    super(inner);
     this.latency = new Histogram({
       name: `${METRIC_PREFIX}eventstore_append_duration_seconds`,
       help: 'Time an append to the event store took, by stream category and outcome (ok or error)',
@@ -43,7 +41,7 @@ export class MeasuredEventStore implements EventStore {
     });
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  override async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const category = streamCategory(stream);
     const stop = this.latency.startTimer({ category });
     try {
@@ -55,33 +53,5 @@ export class MeasuredEventStore implements EventStore {
       stop({ outcome: 'error' });
       throw err;
     }
-  }
-
-  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.inner.readStream(stream, options);
-  }
-
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-
-  readCategory(category: string): Promise<RecordedEvent[]> {
-    return this.inner.readCategory(category);
-  }
-
-  subscribeToAll(options: SubscribeOptions): Subscription {
-    return this.inner.subscribeToAll(options);
-  }
-
-  headPosition() {
-    return this.inner.headPosition();
-  }
-
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

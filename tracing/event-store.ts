@@ -1,7 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { categoryOf } from '../eventstore/envelope';
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription } from '../eventstore/port';
+import type { AppendResult, EventStore, EventToAppend, ExpectedRevision } from '../eventstore/port';
+import { EventStoreDecorator } from '../eventstore/store-decorator';
 import { CORRELATION_ID, EVENT_COUNT, EVENT_TYPE, STREAM } from './attributes';
 
 /** Always W3C, whatever the process registered: the projector reads it back with the same format. */
@@ -13,19 +14,15 @@ const w3c = new W3CTraceContextPropagator();
  * appended leaves with the append span's `traceparent` in its metadata, so the projector, another process
  * reading the log later, continues the same trace. Composed only when tracing is on.
  */
-export class TracedEventStore implements EventStore {
-  readonly kind: EventStore['kind'];
-  readonly spaceLeft?: () => Promise<number>;
-
+export class TracedEventStore extends EventStoreDecorator {
   constructor(
-    private readonly inner: EventStore,
+    inner: EventStore,
     private readonly tracer: Tracer,
   ) {
-    this.kind = inner.kind;
-    if (inner.spaceLeft) this.spaceLeft = () => inner.spaceLeft!();
+    super(inner);
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  override async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const correlationId = events[0]?.metadata.correlationId;
     // The span that asked for the append (a request, an activity) is about the same case.
     if (correlationId !== undefined) trace.getActiveSpan()?.setAttribute(CORRELATION_ID, correlationId);
@@ -49,34 +46,6 @@ export class TracedEventStore implements EventStore {
         span.end();
       }
     });
-  }
-
-  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.inner.readStream(stream, options);
-  }
-
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-
-  readCategory(category: string): Promise<RecordedEvent[]> {
-    return this.inner.readCategory(category);
-  }
-
-  subscribeToAll(options: SubscribeOptions): Subscription {
-    return this.inner.subscribeToAll(options);
-  }
-
-  headPosition() {
-    return this.inner.headPosition();
-  }
-
-  ping(): Promise<void> {
-    return this.inner.ping();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 

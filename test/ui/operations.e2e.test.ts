@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { NOC_REQUEST } from '../api/harness';
 import { apiClient, type ApiClient } from '../support/api-client';
+import { eventually } from '../support/noc-lifecycle';
 import { expectAccessible } from './axe';
 import { SCREENSHOTS, startBrowserStack, type BrowserStack } from './browser-stack';
 
@@ -36,19 +37,6 @@ afterAll(async () => {
 async function requestNoc(who: Who): Promise<string> {
   const created = await api.ok('POST', '/api/nocs', who, NOC_REQUEST);
   return (created.state as { request: { nocId: string } }).request.nocId;
-}
-
-/** Polls until `check` passes (a bounded wait for the processes and the samplers, not a timing assertion). */
-async function eventually(check: () => Promise<void>, limitMs: number): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() - started > limitMs) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 describe('the operations page in the browser', () => {

@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { nocIdFor } from '../api/case-ids';
 import { eventId } from '../eventstore/envelope';
 import { GENESIS_HASH, HashChainedEventStore, linkHash } from '../eventstore/integrity/hash-chain';
 import type { EventToAppend, ExpectedRevision } from '../eventstore/port';
@@ -31,23 +32,11 @@ function payloads(count: number): EventToAppend[] {
   return out;
 }
 
-/** Crockford's base32, as api/case-ids.ts names cases. */
-const CASE_ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** Stream names as production's (`noc-NOC-2026-7K3QX9TB`), from a seeded PRNG so every run writes the same ones. */
+/** Stream names as production's (`noc-NOC-2026-7K3QX9TB`), derived as the API derives them, so every run writes the same ones. */
 function streamNames(seed: number): () => string {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return () => {
-    let suffix = '';
-    for (let i = 0; i < 8; i++) suffix += CASE_ID_ALPHABET[next() % 32];
-    return `noc-NOC-2026-${suffix}`;
-  };
+  const year = new Date('2026-06-01T00:00:00.000Z');
+  let n = 0;
+  return () => `noc-${nocIdFor(`bench-${seed}`, String(n++), year)}`;
 }
 
 /**

@@ -17,7 +17,7 @@ import type { EventStore, EventToAppend, Position } from '../eventstore/port';
 import { nocWorkflowId } from '../workflows/noc/messages';
 
 /** A small, seeded PRNG (mulberry32): the same seed always yields the same histories. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -16,8 +16,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { HashChainedEventStore } from '../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
 import { devServerEnv } from '../test/support/temporal';
-import { withTrustedCommandKeys } from '../worker/command-keys-bundle';
-import { createAppWorker, PRELOADED_WORKFLOW_MODULES } from '../worker/create-worker';
+import { appBundleOptions, createAppWorker } from '../worker/create-worker';
 import { nocWorkflowId } from '../workflows/noc/messages';
 import { benchCommandKeyPem, BENCH_NAMESPACE, inPool, nocSteps, percentile, resent, seconds } from './noc-driver';
 import { registerBench, type BenchContext } from './registry';
@@ -67,12 +66,7 @@ async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<voi
   const workers: { worker: Worker; running: Promise<void> }[] = [];
   try {
     const [appBundle, bareBundle] = await Promise.all([
-      bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'),
-        logger: quietBundler,
-        webpackConfigHook: withTrustedCommandKeys(trusted),
-        preloadModules: [...PRELOADED_WORKFLOW_MODULES],
-      }),
+      bundleWorkflowCode({ ...appBundleOptions({ trustedCommandKeys: trusted, crashPoints: false }), logger: quietBundler }),
       bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-lifecycle.workflow'), logger: quietBundler }),
     ]);
     const appWorker = await createAppWorker({

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createEventActivities } from '../activities/event-activities';
 import { createRegisterActivities } from '../activities/register-activities';
@@ -53,6 +53,23 @@ export function workflowInterceptorModules(options: { crashPoints: boolean }): s
  * (workflows/shared/preloaded-modules.ts says which and why). Every bundle of the workflows passes them.
  */
 export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('../workflows/shared/preloaded-modules')];
+
+/**
+ * How every prebuilt bundle of the workflows is built (tests, the crash tests' worker, benches), so that it
+ * holds what the worker's own bundle holds: the trusted command keys, the interceptors, the preloaded modules.
+ */
+export function appBundleOptions(options: {
+  trustedCommandKeys: readonly TrustedCommandKey[];
+  crashPoints: boolean;
+  workflowsPath?: string;
+}): Pick<BundleOptions, 'workflowsPath' | 'workflowInterceptorModules' | 'preloadModules' | 'webpackConfigHook'> {
+  return {
+    workflowsPath: options.workflowsPath ?? require.resolve('../workflows'),
+    workflowInterceptorModules: workflowInterceptorModules({ crashPoints: options.crashPoints }),
+    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+    webpackConfigHook: withTrustedCommandKeys(options.trustedCommandKeys),
+  };
+}
 
 /** The sink that lets a continue-as-new crash the worker; nothing without crash points. */
 function crashSinks(crashPoints: CrashPoints | undefined): InjectedSinks<CrashSinks> | Record<string, never> {

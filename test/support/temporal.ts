@@ -2,11 +2,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import pino from 'pino';
 import type { EventStore } from '../../eventstore/port';
-import { createAppWorker, PRELOADED_WORKFLOW_MODULES, workflowInterceptorModules } from '../../worker/create-worker';
+import { appBundleOptions, createAppWorker } from '../../worker/create-worker';
 import type { ProcessTracing } from '../../tracing/setup';
 import { ensureBinary } from '../../config/temporal-binaries';
 import { temporal } from '@temporalio/proto';
-import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
 import { TEST_TRUSTED_COMMAND_KEYS, followServerClock, signOnClockOf } from './command-keys';
 import type { TimerLatenessObserver } from '../../metrics/timers';
 import { CASE_SEARCH_ATTRIBUTES, CaseKind, CaseStatus, Jurisdiction, OfferingId } from '../../workflows/search-attributes';
@@ -53,12 +52,9 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundled once per test file: bundling takes seconds. The bundle trusts the tests' command key. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('./test-workflows'),
     // As the worker bundles them: the tracing interceptors are in every bundle, on or off.
-    workflowInterceptorModules: workflowInterceptorModules({ crashPoints: false }),
-    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+    ...appBundleOptions({ trustedCommandKeys: TEST_TRUSTED_COMMAND_KEYS, crashPoints: false, workflowsPath: require.resolve('./test-workflows') }),
     logger: quietBundlerLogger,
-    webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS),
   });
   return bundle;
 }

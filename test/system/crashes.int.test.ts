@@ -6,8 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { loadCommandSigner, loadTrustedCommandKeys } from '../../config/command-keys';
-import { PRELOADED_WORKFLOW_MODULES, workflowInterceptorModules } from '../../worker/create-worker';
-import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
+import { appBundleOptions } from '../../worker/create-worker';
 import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { createFrameworkLibrary } from '../../config/framework';
@@ -137,10 +136,7 @@ async function bundleWorkflows(on: ProcessSystem, file: string): Promise<void> {
   // The API's key is created on first use: create it now, so the bundle trusts the key the API will sign with.
   loadCommandSigner(config.commandKeys, config.dataDir);
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    workflowInterceptorModules: workflowInterceptorModules({ crashPoints: true }),
-    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
-    webpackConfigHook: withTrustedCommandKeys(loadTrustedCommandKeys(config.commandKeys, config.dataDir)),
+    ...appBundleOptions({ trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir), crashPoints: true }),
     logger: new DefaultLogger('WARN'),
   });
   writeFileSync(file, code);

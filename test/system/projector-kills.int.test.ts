@@ -16,6 +16,7 @@ import { ProjectionRunner } from '../../projections/runner';
 import { ROOT, toolEnv } from '../cli/run-tool';
 import { CHECKPOINT_POSITIONS, MAIL_TABLES, compareReadModels, dumpReadModels, rowCounts, type ReadModelDump } from '../support/read-model-dump';
 import { officeEventMix, type Append } from '../support/office-event-mix';
+import { prng } from '../../bench/fixtures';
 
 /**
  * Issue 14, item 2: the projector process (projections/main.ts) is killed with SIGKILL again and again
@@ -38,18 +39,8 @@ let store: HashChainedEventStore;
 let appends: Append[];
 let next = 0;
 
-/** Seeded, so that a failing run can be repeated: the same kill points on the same log. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.PROJECTOR_KILLS_SEED ?? 14);
+// Seeded, so that a failing run can be repeated: the same kill points on the same log.
 const random = prng(SEED);
 
 interface Projector {

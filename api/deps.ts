@@ -20,6 +20,7 @@ import type { FrameworkRegister } from './framework-register';
 import type { NocGateway } from './noc-gateway';
 import type { PseGateway } from './pse-gateway';
 import type { ThrottleStore } from '../identity/throttle-store';
+import type { IdempotencyStore } from './idempotency-store';
 import type { LoginThrottleOptions, Window } from './login-throttle';
 import type { CspRegistrationDesk } from './csp-registration-desk';
 import type { Inbox } from './inbox';
@@ -115,4 +116,9 @@ export interface ApiDeps {
    * deployment, shared by every API process; without it, a private in-memory one.
    */
   throttleStore?: ThrottleStore;
+  /**
+   * The record of requests sent with an Idempotency-Key and their answers (api/idempotency-store.ts):
+   * `DATA_DIR/idempotency.db` in a deployment, shared by every API process; without it, a private in-memory one.
+   */
+  idempotencyStore?: IdempotencyStore;
 }

@@ -22,7 +22,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Your role, organisation or jurisdiction may not do this',
   404: 'No such resource, or not one you may see',
   409: "Conflicts with the resource's current state",
-  422: 'Breaks a policy rule (durations, validity)',
+  422: 'Breaks a policy rule (durations, validity), or reuses an Idempotency-Key for another request',
   429: 'Too many attempts; see Retry-After',
   500: 'Internal error',
   503: 'The process engine or the event store did not answer',
@@ -87,6 +87,8 @@ const toOpenApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, 
 function errorStatuses(route: AnyRoute): number[] {
   const statuses = new Set<number>(route.errors ?? []);
   if (route.params || route.query || route.body || route.rawBody || route.idempotent) statuses.add(400);
+  // IDEMPOTENCY_KEY_REUSED: the key already names another request of the person's.
+  if (route.idempotent) statuses.add(422);
   if (route.auth === 'bearer') statuses.add(401);
   if (route.roles) statuses.add(403);
   if (route.params) statuses.add(404);
@@ -116,7 +118,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Your id for this command; a retry with the same key does the work once and answers the same.',
+        description:
+          'Your id for this request. Sent again with the same key and the same request (method, path, body), it is answered with the first success answer, ' +
+          'however late (IDEMPOTENCY_RETENTION_DAYS), with the header `Idempotent-Replayed: true`, and nothing is done again. ' +
+          'The same key with another request is refused `422 IDEMPOTENCY_KEY_REUSED`. A refusal or a 5xx is not recorded: a retry with the key does the work then.',
         schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' },
       });
     }
@@ -132,7 +137,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
     }
 
     const answers: Record<string, JsonSchema> = {};
-    answers[String(route.status)] = route.response
+    const success: JsonSchema = route.response
       ? {
           description: 'Success',
           content: {
@@ -143,6 +148,9 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       : route.fileResponse
         ? { description: 'The file', content: Object.fromEntries(route.fileResponse.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) }
         : { description: 'Success, no content' };
+    answers[String(route.status)] = route.idempotent
+      ? { ...success, headers: { 'Idempotent-Replayed': { description: 'Present (`true`) when this is the recorded first answer to the same request under the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } } } }
+      : success;
     for (const [status, other] of Object.entries(route.otherResponses ?? {})) {
       answers[status] = {
         description: other.description,

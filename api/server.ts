@@ -17,6 +17,8 @@ import { accreditationRoutes } from './routes/accreditations';
 import { frameworkRoutes } from './routes/frameworks';
 import { authRoutes } from './routes/auth';
 import { readIdempotencyKey } from './routes/common';
+import { createIdempotencyGate, type IdempotencyGate } from './idempotency';
+import { openIdempotencyStore } from './idempotency-store';
 import { changeRoutes } from './routes/changes';
 import { inboxRoutes } from './routes/inbox';
 import { noteRoutes } from './routes/notes';
@@ -47,11 +49,12 @@ const MAX_PARAM_LENGTH = 600;
 /** JSON.parse reviver: a "__proto__" key in a body must never become anything but noise. */
 const dropPrototypeKeys = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);
 
-function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): void {
+function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps, idempotency: IdempotencyGate): void {
   app.route({
     method: route.method,
     url: route.url,
     onRequest: route.auth === 'bearer' ? bearerCheck(deps.identity, route.roles) : undefined,
+    ...(route.idempotent ? { onSend: idempotency.onSend } : {}),
     ...(route.logLevel === undefined ? {} : { logLevel: route.logLevel }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (route.caseIdParam !== undefined) {
@@ -63,6 +66,8 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
       // An action without fields may come with no body at all.
       const body = route.body ? parseOrThrow(route.body, request.body ?? {}) : route.rawBody ? request.body : undefined;
       const idempotencyKey = route.idempotent ? readIdempotencyKey(request.headers) : undefined;
+      // The same request sent again with its key gets its first answer, however late, without doing anything.
+      if (idempotency.before(route, request, reply, idempotencyKey)) return reply;
       // Signing in writes no case; everything else that changes something waits for room in the store.
       if (route.method !== 'GET' && !route.url.startsWith('/api/auth/')) await deps.storageGuard?.();
       reply.code(route.status);
@@ -80,7 +85,7 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps): vo
  * other routes keep refusing anything but JSON). A declared length over the limit is refused before a
  * byte is read, naming the limit; a body that grows past it without a declared length meets Fastify's.
  */
-function registerFileRoute(app: FastifyInstance, route: AnyRoute, maxBytes: number, deps: ApiDeps): void {
+function registerFileRoute(app: FastifyInstance, route: AnyRoute, maxBytes: number, deps: ApiDeps, idempotency: IdempotencyGate): void {
   void app.register(async (child) => {
     child.removeAllContentTypeParsers();
     child.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
@@ -92,7 +97,7 @@ function registerFileRoute(app: FastifyInstance, route: AnyRoute, maxBytes: numb
       }
       return payload;
     });
-    registerRoute(child, route, deps);
+    registerRoute(child, route, deps, idempotency);
   });
 }
 
@@ -197,9 +202,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     done();
   });
 
+  // Without a shared record (tests, tools), a private in-memory one: resends to this instance still get their first answer.
+  const idempotencyStore =
+    deps.idempotencyStore ?? openIdempotencyStore(':memory:', { retentionMs: deps.config.idempotency.retentionDays * 24 * 60 * 60 * 1000 });
+  if (deps.idempotencyStore === undefined) app.addHook('onClose', async () => idempotencyStore.close());
+  const idempotency = createIdempotencyGate(idempotencyStore);
   for (const route of apiRoutes(deps)) {
-    if (route.rawBody) registerFileRoute(app, route, route.rawBody.maxBytes, deps);
-    else registerRoute(app, route, deps);
+    if (route.rawBody) registerFileRoute(app, route, route.rawBody.maxBytes, deps, idempotency);
+    else registerRoute(app, route, deps, idempotency);
   }
   return app;
 }

@@ -108,6 +108,8 @@ const EnvSchema = z.object({
   SMTP_URL_FILE: z.string().optional(),
   MAIL_FROM: z.string().trim().min(3).default('Cloud Office <noreply@cloud-office.localhost>'),
   SESSION_TTL_HOURS: intFrom(12),
+  /** How long the API answers a resend (same person, same Idempotency-Key) with its first answer (api/idempotency-store.ts). */
+  IDEMPOTENCY_RETENTION_DAYS: positiveFrom(30, 3650),
   ONE_TIME_PASSWORD_TTL_HOURS: positiveFrom(72),
   PASSWORD_HASH_CONCURRENCY: positiveFrom(8),
   NOC_MAX_MONTHS: intFrom(DEFAULT_NOC_POLICY.maxMonths),
@@ -216,6 +218,8 @@ export interface AppConfig {
   /** Notices by email: through SMTP when smtpUrl is set, else into the maildir folder under the data dir. */
   mail: { smtpUrl?: string; from: string; maildir: string };
   sessionTtlHours: number;
+  /** The API's record of requests sent with an Idempotency-Key: `<dataDir>/idempotency.db`, kept retentionDays. */
+  idempotency: { path: string; retentionDays: number };
   /** How long a password an administrator sets (account creation, password or second-factor reset) serves, once. */
   oneTimePasswordTtlHours: number;
   /** Password hashes (argon2id) in flight at once; more sign-ins at that moment are refused with Retry-After. */
@@ -380,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, uploadsPerHour: e.EVIDENCE_UPLOADS_PER_HOUR, store: evidenceStore },
     mail: { ...(smtpUrl ? { smtpUrl } : {}), from: e.MAIL_FROM, maildir: join(dataDir, 'maildir') },
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    idempotency: { path: join(dataDir, 'idempotency.db'), retentionDays: e.IDEMPOTENCY_RETENTION_DAYS },
     oneTimePasswordTtlHours: e.ONE_TIME_PASSWORD_TTL_HOURS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     audit: {

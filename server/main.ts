@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config';
 import { apiTemporalConnectionOptions } from '../config/temporal-connection';
 import { createAuditThread } from '../api/audit-thread';
 import { createStorageGuard } from '../api/storage-guard';
+import { openIdempotencyStore } from '../api/idempotency-store';
 import { loadCommandSigner } from '../config/command-keys';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
   const identity = createIdentity({ path: config.identityPath, sessionTtlHours: config.sessionTtlHours, oneTimePasswordTtlHours: config.oneTimePasswordTtlHours, store: eventStore, mfaKey: loadMfaKey(config.mfa) });
   // The sign-in throttle's counts, in the same file: shared by every API process, kept across restarts.
   const throttleStore = openThrottleStore(config.identityPath);
+  // Resends with an Idempotency-Key get their first answer from here, however late (api/idempotency.ts).
+  const idempotencyStore = openIdempotencyStore(config.idempotency.path, { retentionMs: config.idempotency.retentionDays * 24 * 60 * 60 * 1000 });
   const admin = await identity.ensureInitialAdmin();
   if (admin) {
     // Printed, not logged: logs are kept, and this password must appear exactly once.
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
     metrics,
     ...(tracing ? { tracer: tracing.tracer } : {}),
     throttleStore,
+    idempotencyStore,
     auditKey: signer,
     audit: { store: eventStore, trustedKeys, progress: verificationProgress, snapshots: asOfSnapshots, ...(auditThread ? { thread: auditThread } : {}) },
   });
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
     taskHolders.close();
     identity.close();
     throttleStore.close();
+    idempotencyStore.close();
     verificationProgress.close();
     asOfSnapshots.close();
     await connection.close();

@@ -154,6 +154,11 @@ export const ERROR_CODES = {
   EVENT_SCHEMA_UNKNOWN: 'validation',
   EVENT_SCHEMA_INVALID: 'validation',
   RATE_LIMITED: 'rate-limited',
+  /**
+   * An Idempotency-Key the same person already sent with another request (another route, path or
+   * body): a key names one request, and its resends get that request's first answer.
+   */
+  IDEMPOTENCY_KEY_REUSED: 'rule',
   /** A dependency (Temporal, the event store) did not answer in time. */
   UNAVAILABLE: 'unavailable',
   /** The auditors' whole-log requests (as-of replays, verifications) already fill the audit thread's queue. */

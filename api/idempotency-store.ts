@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The API's record of requests sent with an Idempotency-Key (issue 14, "nothing doubled"): per signed-in
+ * person and key, what was asked (a digest of method, path and canonical body) and, once it succeeded,
+ * the answer. A resend is answered from here however late it comes and whatever the case has become
+ * since: the processes remember a taken command only within the seal window across continue-as-new,
+ * and Temporal dedupes an update id only within one run, so they cannot be the record of a late resend.
+ */
+export interface RecordedAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** What a request with a key finds on arrival. */
+export type IdempotencyClaim =
+  /** First seen now (recorded as in flight): do the work. */
+  | { kind: 'new' }
+  /** The same request was answered before: send that answer again. */
+  | { kind: 'replay'; answer: RecordedAnswer }
+  /** The key was used by this person for another request: refuse. */
+  | { kind: 'reused'; firstRoute: string }
+  /** The same request is still being answered (or its first sending never came back): do the work, the processes dedupe it. */
+  | { kind: 'in-flight' };
+
+export interface RequestFingerprint {
+  method: string;
+  /** The route as declared (`/api/nocs/:nocId/notes`), for people reading the record. */
+  route: string;
+  /** requestDigest(): method, path and canonical body. */
+  digest: string;
+}
+
+export interface IdempotencyStore {
+  /** Looks the key up and, when it is new, records the request as in flight, in one transaction. */
+  claim(userId: string, key: string, request: RequestFingerprint): IdempotencyClaim;
+  /** Records the success answer of the request under the key (only when the digest is the recorded one). */
+  answered(userId: string, key: string, request: RequestFingerprint, answer: RecordedAnswer): void;
+  /** A failed answer is not final: the key is free again for a retry, of this request or another. */
+  failed(userId: string, key: string, digest: string): void;
+  /** Deletes records first seen before the retention period; returns how many. */
+  prune(): number;
+  close(): void;
+}
+
+export interface IdempotencyStoreOptions {
+  /** How long a record answers resends (IDEMPOTENCY_RETENTION_DAYS). */
+  retentionMs: number;
+  /** The store's clock; tests move it past the seal window and the retention period. */
+  now?: () => number;
+}
+
+/** Old records are pruned on a claim at most this often. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/** JSON with object keys sorted at every depth: the same body however its fields were ordered. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** What identifies a request: its method, its path (query left out) and its body, canonical JSON or raw bytes. */
+export function requestDigest(method: string, path: string, body: unknown): string {
+  const hash = createHash('sha256').update(`${method.toUpperCase()}\u0000${path}\u0000`);
+  if (Buffer.isBuffer(body)) hash.update('bytes\u0000').update(body);
+  else hash.update('json\u0000').update(canonicalJson(body ?? {}));
+  return hash.digest('hex');
+}
+
+type Row = { route: string; digest: string; status: number | null; content_type: string | null; body: string | null };
+
+/** The record in its own SQLite file (config.idempotency.path, shared by every API process), or ':memory:'. */
+export function openIdempotencyStore(path: string, options: IdempotencyStoreOptions): IdempotencyStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // Several API processes may share the file: a writer waits for another rather than failing.
+  db.pragma('busy_timeout = 5000');
+  db.exec(`CREATE TABLE IF NOT EXISTS idempotency_records (
+     user_id       TEXT NOT NULL,
+     key           TEXT NOT NULL,
+     method        TEXT NOT NULL,
+     route         TEXT NOT NULL,
+     digest        TEXT NOT NULL,
+     first_seen_ms INTEGER NOT NULL,
+     status        INTEGER,
+     content_type  TEXT,
+     body          TEXT,
+     answered_ms   INTEGER,
+     PRIMARY KEY (user_id, key)
+   ) WITHOUT ROWID;
+   CREATE INDEX IF NOT EXISTS idempotency_first_seen ON idempotency_records (first_seen_ms);`);
+  const now = options.now ?? (() => Date.now());
+  const stmt = {
+    get: db.prepare<[string, string], Row>('SELECT route, digest, status, content_type, body FROM idempotency_records WHERE user_id = ? AND key = ?'),
+    insert: db.prepare<[string, string, string, string, string, number]>(
+      'INSERT INTO idempotency_records (user_id, key, method, route, digest, first_seen_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    // The row may have gone (a concurrent duplicate failed and freed the key): the answer recreates it.
+    answer: db.prepare<[string, string, string, string, string, number, number, string, string, number]>(
+      `INSERT INTO idempotency_records (user_id, key, method, route, digest, first_seen_ms, status, content_type, body, answered_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, key) DO UPDATE SET status = excluded.status, content_type = excluded.content_type,
+         body = excluded.body, answered_ms = excluded.answered_ms
+       WHERE idempotency_records.digest = excluded.digest AND idempotency_records.status IS NULL`,
+    ),
+    free: db.prepare<[string, string, string]>('DELETE FROM idempotency_records WHERE user_id = ? AND key = ? AND digest = ? AND status IS NULL'),
+    prune: db.prepare<[number]>('DELETE FROM idempotency_records WHERE first_seen_ms < ?'),
+  };
+
+  const prune = (): number => stmt.prune.run(now() - options.retentionMs).changes;
+  let prunedAt = Number.NEGATIVE_INFINITY;
+
+  const claim = db.transaction((userId: string, key: string, request: RequestFingerprint): IdempotencyClaim => {
+    const at = now();
+    if (at - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = at;
+      prune();
+    }
+    const row = stmt.get.get(userId, key);
+    if (row === undefined) {
+      stmt.insert.run(userId, key, request.method, request.route, request.digest, at);
+      return { kind: 'new' };
+    }
+    if (row.digest !== request.digest) return { kind: 'reused', firstRoute: row.route };
+    if (row.status === null) return { kind: 'in-flight' };
+    return { kind: 'replay', answer: { status: row.status, contentType: row.content_type ?? 'application/json', body: row.body ?? '' } };
+  });
+
+  return {
+    // IMMEDIATE: two processes claiming the same key take the write lock before reading it.
+    claim: (userId, key, request) => claim.immediate(userId, key, request),
+    answered(userId, key, request, answer) {
+      const at = now();
+      stmt.answer.run(userId, key, request.method, request.route, request.digest, at, answer.status, answer.contentType, answer.body, at);
+    },
+    failed(userId, key, digest) {
+      stmt.free.run(userId, key, digest);
+    },
+    prune,
+    close: () => db.close(),
+  };
+}

@@ -213,6 +213,10 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422']),
     );
     expect(Object.keys(doc.paths['/api/auth/login']?.post?.responses ?? {})).toContain('429');
+    // A route that honours an Idempotency-Key may refuse a reused key (422) and say when an answer is a replay.
+    const addNote = doc.paths['/api/nocs/{nocId}/notes']?.post?.responses ?? {};
+    expect(Object.keys(addNote)).toContain('422');
+    expect(addNote['201']).toMatchObject({ headers: { 'Idempotent-Replayed': { schema: { enum: ['true'] } } } });
     expect(doc.paths['/healthz']?.get?.responses['503']?.content?.['application/json'].schema.$ref).toBe('#/components/schemas/HealthReport');
   });
 

@@ -22,6 +22,8 @@ import { HEALTHY, PASSWORD } from './harness';
 export interface WorkflowApi<Who extends string> {
   env: TestWorkflowEnvironment;
   app: FastifyInstance;
+  /** The event store the worker appends to. */
+  store: EventStore;
   /** Bearer tokens of the accounts, by their key. */
   tokens: Record<Who, string>;
   close(): Promise<void>;
@@ -31,7 +33,7 @@ export async function startWorkflowApi<Accounts extends Record<string, Omit<Acco
   taskQueue: string;
   accounts: Accounts;
   /** The gateways under test, over the environment; may start processes before the API is built. */
-  deps: (world: { env: TestWorkflowEnvironment; config: AppConfig; signing: CommandSigning }) => Promise<Partial<ApiDeps> & Pick<ApiDeps, 'nocGateway'>>;
+  deps: (world: { env: TestWorkflowEnvironment; config: AppConfig; signing: CommandSigning; store: EventStore }) => Promise<Partial<ApiDeps> & Pick<ApiDeps, 'nocGateway'>>;
 }): Promise<WorkflowApi<keyof Accounts & string>> {
   type Who = keyof Accounts & string;
   let env: TestWorkflowEnvironment | undefined;
@@ -68,10 +70,10 @@ export async function startWorkflowApi<Accounts extends Record<string, Omit<Acco
       eventStore: store,
       health: async () => HEALTHY,
       logger: pino({ level: 'silent' }),
-      ...(await options.deps({ env, config, signing: testSigning() })),
+      ...(await options.deps({ env, config, signing: testSigning(), store })),
     });
     await app.ready();
-    return { env, app, tokens, close };
+    return { env, app, store, tokens, close };
   } catch (err) {
     await close();
     throw err;

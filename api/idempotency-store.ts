@@ -14,6 +14,8 @@ export interface RecordedAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** Where a redirect sent the person (the UI's forms answer 303 See Other). */
+  location?: string;
 }
 
 /** What a request with a key finds on arrival. */
@@ -59,6 +61,7 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** JSON with object keys sorted at every depth: the same body however its fields were ordered. */
 export function canonicalJson(value: unknown): string {
+  if (Buffer.isBuffer(value)) return JSON.stringify(`sha256:${createHash('sha256').update(value).digest('hex')}`);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -77,7 +80,7 @@ export function requestDigest(method: string, path: string, body: unknown): stri
   return hash.digest('hex');
 }
 
-type Row = { route: string; digest: string; status: number | null; content_type: string | null; body: string | null };
+type Row = { route: string; digest: string; status: number | null; content_type: string | null; body: string | null; location: string | null };
 
 /** The record in its own SQLite file (config.idempotency.path, shared by every API process), or ':memory:'. */
 export function openIdempotencyStore(path: string, options: IdempotencyStoreOptions): IdempotencyStore {
@@ -96,22 +99,23 @@ export function openIdempotencyStore(path: string, options: IdempotencyStoreOpti
      status        INTEGER,
      content_type  TEXT,
      body          TEXT,
+     location      TEXT,
      answered_ms   INTEGER,
      PRIMARY KEY (user_id, key)
    ) WITHOUT ROWID;
    CREATE INDEX IF NOT EXISTS idempotency_first_seen ON idempotency_records (first_seen_ms);`);
   const now = options.now ?? (() => Date.now());
   const stmt = {
-    get: db.prepare<[string, string], Row>('SELECT route, digest, status, content_type, body FROM idempotency_records WHERE user_id = ? AND key = ?'),
+    get: db.prepare<[string, string], Row>('SELECT route, digest, status, content_type, body, location FROM idempotency_records WHERE user_id = ? AND key = ?'),
     insert: db.prepare<[string, string, string, string, string, number]>(
       'INSERT INTO idempotency_records (user_id, key, method, route, digest, first_seen_ms) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     // The row may have gone (a concurrent duplicate failed and freed the key): the answer recreates it.
-    answer: db.prepare<[string, string, string, string, string, number, number, string, string, number]>(
-      `INSERT INTO idempotency_records (user_id, key, method, route, digest, first_seen_ms, status, content_type, body, answered_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    answer: db.prepare<[string, string, string, string, string, number, number, string, string, string | null, number]>(
+      `INSERT INTO idempotency_records (user_id, key, method, route, digest, first_seen_ms, status, content_type, body, location, answered_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id, key) DO UPDATE SET status = excluded.status, content_type = excluded.content_type,
-         body = excluded.body, answered_ms = excluded.answered_ms
+         body = excluded.body, location = excluded.location, answered_ms = excluded.answered_ms
        WHERE idempotency_records.digest = excluded.digest AND idempotency_records.status IS NULL`,
     ),
     free: db.prepare<[string, string, string]>('DELETE FROM idempotency_records WHERE user_id = ? AND key = ? AND digest = ? AND status IS NULL'),
@@ -134,7 +138,8 @@ export function openIdempotencyStore(path: string, options: IdempotencyStoreOpti
     }
     if (row.digest !== request.digest) return { kind: 'reused', firstRoute: row.route };
     if (row.status === null) return { kind: 'in-flight' };
-    return { kind: 'replay', answer: { status: row.status, contentType: row.content_type ?? 'application/json', body: row.body ?? '' } };
+    const answer: RecordedAnswer = { status: row.status, contentType: row.content_type ?? 'application/json', body: row.body ?? '' };
+    return { kind: 'replay', answer: row.location === null ? answer : { ...answer, location: row.location } };
   });
 
   return {
@@ -142,7 +147,7 @@ export function openIdempotencyStore(path: string, options: IdempotencyStoreOpti
     claim: (userId, key, request) => claim.immediate(userId, key, request),
     answered(userId, key, request, answer) {
       const at = now();
-      stmt.answer.run(userId, key, request.method, request.route, request.digest, at, answer.status, answer.contentType, answer.body, at);
+      stmt.answer.run(userId, key, request.method, request.route, request.digest, at, answer.status, answer.contentType, answer.body, answer.location ?? null, at);
     },
     failed(userId, key, digest) {
       stmt.free.run(userId, key, digest);

@@ -207,6 +207,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     deps.idempotencyStore ?? openIdempotencyStore(':memory:', { retentionMs: deps.config.idempotency.retentionDays * 24 * 60 * 60 * 1000 });
   if (deps.idempotencyStore === undefined) app.addHook('onClose', async () => idempotencyStore.close());
   const idempotency = createIdempotencyGate(idempotencyStore);
+  app.decorate('idempotency', idempotency);
   for (const route of apiRoutes(deps)) {
     if (route.rawBody) registerFileRoute(app, route, route.rawBody.maxBytes, deps, idempotency);
     else registerRoute(app, route, deps, idempotency);

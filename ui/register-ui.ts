@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import { DEFAULT_EVIDENCE_MAX_BYTES } from '../evidence/port';
-import { registerMultipartForms } from './multipart';
+import { registerMultipartForms, uploadedFiles } from './multipart';
+import { formValues } from './forms';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/shared/errors';
@@ -106,13 +107,17 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
       registerMultipartForms(scope, deps.evidence?.maxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES);
 
       scope.addHook('onRequest', async (request, reply) => identify(ctx, request, reply));
-      scope.addHook('preHandler', async (request) => {
+      scope.addHook('preHandler', async (request, reply) => {
         if (request.method !== 'POST') return;
         const given = (request.body as Record<string, unknown> | undefined)?._csrf;
         if (!ctx.sessions().csrfValid(request.csrfSeed as string, given)) throw new CsrfRefused('No valid form token');
+        // A form sent again with its command id (a double click, "resend" after a lost answer, a late
+        // back-button post) gets its first redirect, however late: as the API answers an Idempotency-Key.
+        if (formSentBefore(app, request, reply)) return reply;
         // After the form token, so a forged form learns nothing; before any gateway, so nothing starts.
         await guardStorage(request, deps.storageGuard);
       });
+      scope.addHook('onSend', app.idempotency.onSend);
       scope.addHook('onSend', async (_request, reply) => {
         // Pages show what one person may see: never cached, so the back button after sign-out shows nothing.
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -155,6 +160,14 @@ export function registerUi(app: FastifyInstance, deps: ApiDeps, options: UiOptio
     },
     { prefix: '/ui' },
   );
+}
+
+/** The form's command id and what identifies the request: its fields and its files (by their hash). */
+function formSentBefore(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): boolean {
+  const values = formValues(request.body);
+  if (values.commandId === undefined) return false;
+  const files = uploadedFiles(request.body).map((f) => ({ field: f.field, filename: f.filename, content: f.content }));
+  return app.idempotency.beforeForm(request, reply, values.commandId, files.length === 0 ? values : { ...values, files });
 }
 
 /** Who is asking: a live session sets request.actor; everyone else gets a form nonce to sign forms with. */

@@ -54,6 +54,14 @@ describe('the idempotency record', () => {
     expect(store.claim('u-1', 'k-1', note)).toEqual({ kind: 'replay', answer: CREATED });
   });
 
+  it('keeps where a form’s redirect went, for the UI’s resends', () => {
+    const form: RequestFingerprint = { method: 'POST', route: '/ui/nocs/:nocId/:action', digest: requestDigest('POST', '/ui/nocs/NOC-7/recommend', { commandId: 'c-1', reasons: 'Agreed' }) };
+    const redirect = { status: 303, contentType: 'text/plain; charset=utf-8', body: '', location: '/ui/nocs/NOC-7?done=recommend' };
+    store.claim('u-1', 'c-1', form);
+    store.answered('u-1', 'c-1', form, redirect);
+    expect(store.claim('u-1', 'c-1', form)).toEqual({ kind: 'replay', answer: redirect });
+  });
+
   it('keeps each person’s keys apart', () => {
     const note = noteOn('NOC-7', 'Site visit done');
     store.claim('u-1', 'k-1', note);
@@ -121,5 +129,9 @@ describe('the request digest', () => {
     expect(requestDigest('POST', '/api/nocs/NOC-8/decide', { decision: 'approve', reasons: 'Agreed' })).not.toBe(digest);
     expect(requestDigest('POST', '/api/nocs/NOC-7/decide', { decision: 'reject', reasons: 'Agreed' })).not.toBe(digest);
     expect(requestDigest('POST', '/api/nocs/NOC-7/start-review', undefined)).toBe(requestDigest('POST', '/api/nocs/NOC-7/start-review', {}));
+    // Files count by their bytes.
+    const upload = (bytes: string) => requestDigest('POST', '/ui/reviews/R-1/evidence', { files: [{ field: 'file', content: Buffer.from(bytes) }] });
+    expect(upload('%PDF-1.7 a')).toBe(upload('%PDF-1.7 a'));
+    expect(upload('%PDF-1.7 a')).not.toBe(upload('%PDF-1.7 b'));
   });
 });

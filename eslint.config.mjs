@@ -175,6 +175,22 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   workflowLayer,
+  {
+    // The bundle's entry loads a process type's modules when a workflow of that type first runs
+    // (workflows/index.ts says why): it may require its own process modules and nothing else.
+    files: ['workflows/index.ts'],
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'Dynamic import() is not allowed in workflows; use a static import.' },
+        {
+          selector: "CallExpression[callee.name='require']:not([arguments.0.value=/^\\.\\/[a-z-]+\\/[a-z-]+\\.workflow$/])",
+          message: 'workflows/index.ts may require only its own process modules (./<folder>/<name>.workflow).',
+        },
+      ],
+    },
+  },
   domainLayer,
   apiLayer,
   uiLayer,

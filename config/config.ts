@@ -52,7 +52,7 @@ const EnvSchema = z.object({
     .number()
     .int()
     .refine((n) => n === 0 || n >= 2, { error: '0 (no cache: every workflow task replays its history) or at least 2' })
-    .default(500),
+    .default(400),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),

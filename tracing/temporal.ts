@@ -13,13 +13,11 @@ import type { ProcessTracing } from './setup';
 
 /**
  * The workflow interceptor modules bundled into the workflows whether tracing is on or off: the bundle's
- * code, and so how a history replays, must not change with OTEL_EXPORTER_OTLP_ENDPOINT. Temporal's opens
- * the spans and carries their context into activities; ours marks them with the correlation id.
+ * code, and so how a history replays, must not change with OTEL_EXPORTER_OTLP_ENDPOINT. Ours loads
+ * Temporal's OpenTelemetry workflow interceptors in a workflow whose messages carry a trace context
+ * (tracing/workflow-interceptors.ts says why and how that stays deterministic).
  */
-export const WORKFLOW_TRACING_MODULES: readonly string[] = [
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-  require.resolve('./workflow-interceptors'),
-];
+export const WORKFLOW_TRACING_MODULES: readonly string[] = [require.resolve('./workflow-interceptors')];
 
 /**
  * The sink the workflows' spans leave the sandbox through: the worker's span processor when tracing is

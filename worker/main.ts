@@ -6,6 +6,7 @@ import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
 import { scheduleCheckpoints } from './checkpoints';
+import { bundleInChildProcess } from './bundle';
 import { createAppWorker } from './create-worker';
 import { crashPointsFrom } from './crash-points';
 import { MeasuredEventStore } from '../metrics/event-store';
@@ -40,6 +41,13 @@ async function main(): Promise<void> {
   // TEST ONLY: CRASH_AT arms fault injection for the crash tests; unset in every real deployment.
   const crashPoints = crashPointsFrom(process.env.CRASH_AT);
   if (crashPoints) logger.warn({ crashAt: crashPoints.armed }, 'CRASH_AT is set: this worker kills itself at random (a test-only setting)');
+  const trustedCommandKeys = loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message));
+  // TEST ONLY: WORKFLOW_BUNDLE_FILE, workflow code bundled beforehand with its trusted command keys and the
+  // interceptors of workflowInterceptorModules (tracing's and the crash injection's), so a worker the crash
+  // tests kill over and over starts again in seconds rather than bundling each time.
+  const workflowBundle = process.env.WORKFLOW_BUNDLE_FILE
+    ? { codePath: process.env.WORKFLOW_BUNDLE_FILE }
+    : await bundleInChildProcess({ trustedCommandKeys, crashPoints: crashPoints !== undefined });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createAppWorker({
     connection,
@@ -48,12 +56,9 @@ async function main(): Promise<void> {
     eventStore,
     logger,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    trustedCommandKeys: loadTrustedCommandKeys(config.commandKeys, config.dataDir, (message) => logger.warn(message)),
+    trustedCommandKeys,
     ...(crashPoints ? { crashPoints } : {}),
-    // TEST ONLY: workflow code bundled beforehand, with its trusted command keys and the interceptors of
-    // workflowInterceptorModules (tracing's and the crash injection's), so a worker the crash tests kill
-    // over and over starts again in seconds rather than bundling each time.
-    ...(process.env.WORKFLOW_BUNDLE_FILE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_FILE } } : {}),
+    workflowBundle,
     timerLateness: registerTimerLateness(registry, lateness.observe),
     ...(tracing ? { tracing } : {}),
   });

@@ -1,6 +1,9 @@
+import { Worker } from '@temporalio/worker';
+import { TRACE_HEADER } from '../../tracing/workflow-interceptors';
 import { verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { CORRELATION_ID, READ_MODEL } from '../../tracing/attributes';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { replayWorkerOptions } from '../support/replay-options';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -20,6 +23,8 @@ type Who = keyof typeof ACCOUNTS;
 let receiver: OtlpReceiver;
 let stack: Stack;
 const tokens = {} as Record<Who, string>;
+/** The workflow id of the case the first test traced. */
+let tracedCase: string | undefined;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
@@ -83,6 +88,7 @@ describe('a traced decision', () => {
     const events = await stack.store.readStream(`noc-${nocId}`);
     const decided = events[events.length - 1]!;
     const correlationId = decided.metadata.correlationId;
+    tracedCase = correlationId;
     const traceId = decided.metadata.traceparent?.split('-')[1];
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(verifyStreamChain(`noc-${nocId}`, events)).toBeUndefined();
@@ -119,5 +125,15 @@ describe('a traced decision', () => {
       expect(span.name).toBe(`ApplyEvent:${String(span.attributes[READ_MODEL])}`);
       expect(span.attributes).toMatchObject({ 'cloud_office.stream': `noc-${nocId}`, 'cloud_office.event_type': decided.type });
     }
+  });
+
+  it('replays the traced case on a worker with tracing off: the recorded trace headers, not the worker, choose the traced path', async () => {
+    expect(tracedCase).toBeDefined();
+    const history = await stack.env.client.workflow.getHandle(tracedCase!).fetchHistory();
+    const tracedUpdates = (history.events ?? []).filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields?.[TRACE_HEADER] !== undefined,
+    );
+    expect(tracedUpdates.length).toBeGreaterThan(0);
+    await expect(Worker.runReplayHistory(replayWorkerOptions(require.resolve('../../workflows'), 'traced-replay'), history, tracedCase)).resolves.toBeUndefined();
   });
 });

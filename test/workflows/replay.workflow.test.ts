@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
-import { withTrustedCommandKeys } from '../../worker/command-keys-bundle';
-import { PRELOADED_WORKFLOW_MODULES, workflowInterceptorModules } from '../../worker/create-worker';
-import { workflowSpanSinks } from '../../tracing/temporal';
-import { TEST_TRUSTED_COMMAND_KEYS } from '../support/command-keys';
+import { replayWorkerOptions } from '../support/replay-options';
 
 /**
  * The replay gate: histories of every branch of the NOC, accreditation (alone and with its compliance regime), CSP, PSE, monitoring
@@ -25,19 +22,7 @@ function fixtures(): { workflowId: string; history: temporal.api.history.v1.IHis
 
 async function replay(workflowsPath: string) {
   const results: { workflowId: string; error?: Error }[] = [];
-  for await (const result of Worker.runReplayHistories(
-    // Bundled as the tests' worker bundles: histories recorded with seals replay under the tests' key,
-    // with the workflow interceptors every worker bundles (tracing's, on or off), their span sink and the
-    // modules every worker preloads.
-    {
-      workflowsPath,
-      replayName: 'replay-gate',
-      bundlerOptions: { webpackConfigHook: withTrustedCommandKeys(TEST_TRUSTED_COMMAND_KEYS), preloadModules: [...PRELOADED_WORKFLOW_MODULES] },
-      interceptors: { workflowModules: workflowInterceptorModules({ crashPoints: false }) },
-      sinks: workflowSpanSinks(undefined),
-    },
-    fixtures(),
-  )) {
+  for await (const result of Worker.runReplayHistories(replayWorkerOptions(workflowsPath, 'replay-gate'), fixtures())) {
     results.push({ workflowId: result.workflowId, error: result.error });
   }
   return results;

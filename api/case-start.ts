@@ -1,6 +1,18 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { DomainError } from '../domain/shared/errors';
-import { mapTemporalError } from './noc-gateway';
+import {
+  ApplicationFailure,
+  isGrpcServiceError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import type { UpdateDefinition, Workflow } from '@temporalio/common';
+import { DomainError, isErrorCode } from '../domain/shared/errors';
+import { mapTemporalError, withCause } from './noc-gateway';
 
 const FINISHED_BADLY = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
 
@@ -56,5 +68,50 @@ export async function firstRecordedView<V extends { revision: number }>(
       throw new DomainError('UNAVAILABLE', `The ${what} process has not recorded its first step yet; retry with the same Idempotency-Key`);
     }
     await sleep(delay);
+  }
+}
+
+const ALREADY_EXISTS = 6;
+
+/**
+ * Whether a start was refused because a process with that id exists (or existed: the ids are never
+ * reused). Update-with-start may report it as the gRPC status of its start operation rather than as
+ * the SDK's WorkflowExecutionAlreadyStartedError.
+ */
+export function alreadyStarted(err: unknown): boolean {
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return true;
+  const grpc = err instanceof Error && isGrpcServiceError(err.cause) ? err.cause : err;
+  return isGrpcServiceError(grpc) && grpc.code === ALREADY_EXISTS;
+}
+
+/**
+ * Starts a case process and answers its view once it has recorded its first step, in one call to the
+ * engine: Temporal's update-with-start, the update (`recorded`) answering when the first events are
+ * written. Duplicate starts are refused as before (conflict policy FAIL, ids never reused): the caller
+ * gets WorkflowExecutionAlreadyStartedError and answers the resend. A process that ends before it
+ * answers (its first step refused: the refusal is its failure), or a worker that does not know the
+ * update yet (one built before it, during a rolling deploy), leaves the answer to `poll`. Held to
+ * `timeoutMs`, after which the caller hears UNAVAILABLE and resends with the same key.
+ */
+export async function startAndAwaitFirstStep<W extends Workflow, V>(
+  client: Client,
+  workflowType: string,
+  options: WorkflowStartOptions<W>,
+  recorded: UpdateDefinition<V, []>,
+  poll: (handle: WorkflowHandle<W>) => Promise<V>,
+  { what, timeoutMs }: { what: string; timeoutMs: number },
+): Promise<V> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<W>(workflowType, { ...options, workflowIdConflictPolicy: 'FAIL' });
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, () => client.workflow.executeUpdateWithStart(recorded, { startWorkflowOperation }));
+  } catch (err) {
+    if (alreadyStarted(err)) throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, workflowType);
+    // The process may have started: only the resend, with the same key, can tell.
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+      throw withCause(new DomainError('UNAVAILABLE', `The ${what} process has not recorded its first step yet; retry with the same Idempotency-Key`), err);
+    }
+    const refusal = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isErrorCode(err.cause.type);
+    if (!(err instanceof WorkflowUpdateFailedError) || refusal) throw mapTemporalError(err);
+    return poll(client.workflow.getHandle<W>(options.workflowId));
   }
 }

@@ -21,12 +21,12 @@ import type { Actor } from '../domain/shared/actor';
 import { DomainError, isErrorCode } from '../domain/shared/errors';
 import { canSeeNoc, NOC_FINAL, type NocCommandOf } from '../domain/noc';
 import type { nocWorkflow } from '../workflows/noc/noc.workflow';
-import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
+import { nocActionUpdate, nocRequestedUpdate, nocStateQuery, nocWorkflowId, type NocActionInput, type NocView, type NocWorkflowInput } from '../workflows/noc/messages';
 import { pseStateQuery, pseWorkflowId } from '../workflows/pse/messages';
 import type { Jurisdiction as JurisdictionName } from '../domain/shared/vocabulary';
 import { CaseKind, CaseStatus, Jurisdiction } from '../workflows/search-attributes';
 import { nocIdFor } from './case-ids';
-import { updateMissedMovingRun } from './case-start';
+import { firstRecordedView, startAndAwaitFirstStep, updateMissedMovingRun } from './case-start';
 import type { CommandSigning } from './command-signing';
 import type { RequestNocBody } from './schemas/noc';
 
@@ -52,8 +52,6 @@ export interface TemporalNocGatewayOptions {
   now?: () => Date;
 }
 
-const FINISHED_BADLY = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * gRPC status codes that mean "not now, try again", as opposed to "the call was wrong": the call ran out
@@ -77,7 +75,7 @@ const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure
 export const ACCEPTED_UPDATE_COMPLETED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
 
 /** The client sees the code and a plain message; the log keeps what really happened. */
-function withCause(error: DomainError, cause: unknown): DomainError {
+export function withCause(error: DomainError, cause: unknown): DomainError {
   Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
   return error;
 }
@@ -197,40 +195,9 @@ export function createTemporalNocGateway(
       }
     });
 
-  /**
-   * The process records the request in its first workflow task, or fails fast with the decider's
-   * refusal; poll for whichever happens. A query issued before that first task completes fails, which
-   * here only means "not yet".
-   */
-  async function firstState(handle: WorkflowHandle<typeof nocWorkflow>): Promise<NocView> {
-    const deadline = Date.now() + startTimeoutMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
-      try {
-        const view = await handle.query(nocStateQuery);
-        if (view.revision >= 0) return view;
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw mapTemporalError(err);
-      }
-      const { status } = await handle.describe().catch((err: unknown) => {
-        throw mapTemporalError(err);
-      });
-      if (FINISHED_BADLY.has(status.name)) {
-        try {
-          await handle.result();
-        } catch (err) {
-          throw mapTemporalError(err);
-        }
-        throw new DomainError('INTERNAL_ERROR', `The NOC process ended (${status.name}) without recording the request`);
-      }
-      if (Date.now() + delay > deadline) {
-        throw new DomainError(
-          'UNAVAILABLE',
-          'The NOC process has not recorded the request yet; retry with the same Idempotency-Key to pick it up',
-        );
-      }
-      await sleep(delay);
-    }
-  }
+  /** The request's view once recorded, or its refusal, read from the process: for a resend, or a worker that cannot answer the start's update. */
+  const firstState = (handle: WorkflowHandle<typeof nocWorkflow>): Promise<NocView> =>
+    firstRecordedView(handle, () => handle.query(nocStateQuery), 'NOC', startTimeoutMs);
 
   const gateway: NocGateway = {
     async request(actor, payload, commandId) {
@@ -261,19 +228,25 @@ export function createTemporalNocGateway(
       decideNoc(command, initialNocState, { now: now().toISOString(), policy: config.nocPolicy });
       const signed = signing.start(nocWorkflowId(nocId), command, commandId);
       const input: NocWorkflowInput = { request: signed.command, requestId: commandId, seal: signed.seal, policy: config.nocPolicy };
-      let handle: WorkflowHandle<typeof nocWorkflow>;
       try {
-        handle = await client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
-          workflowId: nocWorkflowId(nocId),
-          taskQueue: config.temporal.taskQueue,
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: CaseKind, value: 'noc' },
-            { key: CaseStatus, value: 'requested' },
-            { key: Jurisdiction, value: jurisdiction },
-          ],
-        });
+        return await startAndAwaitFirstStep<typeof nocWorkflow, NocView>(
+          client,
+          'nocWorkflow',
+          {
+            workflowId: nocWorkflowId(nocId),
+            taskQueue: config.temporal.taskQueue,
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [
+              { key: CaseKind, value: 'noc' },
+              { key: CaseStatus, value: 'requested' },
+              { key: Jurisdiction, value: jurisdiction },
+            ],
+          },
+          nocRequestedUpdate,
+          firstState,
+          { what: 'NOC', timeoutMs: startTimeoutMs },
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw mapTemporalError(err);
         // Same user, same command id: a retry of a request that was already started. Answer as the first time.
@@ -281,7 +254,6 @@ export function createTemporalNocGateway(
         if (existing.state.status !== 'none' && existing.state.requestedBy === actor.userId) return existing;
         throw new DomainError('NOC_ALREADY_EXISTS', `NOC ${nocId} already exists`, 'nocId');
       }
-      return firstState(handle);
     },
 
     async act(nocId, action) {

@@ -1,7 +1,7 @@
 /**
  * Goal: a NOC's whole lifecycle (request, review, recommendation, decision, expiry) runs at no less
- * than half the rate of a bare Temporal workflow doing the same to the engine (a start, three updates,
- * a timer, each with an activity that does nothing), on the same dev server in the same run, at the
+ * than half the rate of a bare Temporal workflow doing the same to the engine (an update-with-start
+ * answered after the first step, three updates, a timer, each with an activity that does nothing), on the same dev server in the same run, at the
  * same concurrency. The NOCs go through the API's gateways (sealed commands) to the app's real worker
  * (worker/create-worker.ts) on the hash-chained SQLite event store; each is approved for a few seconds
  * so its expiry timer fires and its process ends. The baseline runs on its own task queue, after.
@@ -9,6 +9,7 @@
  * Sizes: LIFECYCLES (default 100 × BENCH_SCALE), LIFECYCLE_CONCURRENCY (20), LIFECYCLE_VALIDITY_MS (2000).
  */
 import { join } from 'node:path';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { trustedKeyOf } from '../config/command-keys';
@@ -18,10 +19,10 @@ import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
 import { devServerEnv } from '../test/support/temporal';
 import { appBundleOptions, createAppWorker } from '../worker/create-worker';
 import { nocWorkflowId } from '../workflows/noc/messages';
-import { benchCommandKeyPem, BENCH_NAMESPACE, inPool, nocSteps, percentile, resent, seconds } from './noc-driver';
+import { benchCommandKeyPem, BENCH_NAMESPACE, cpuSecondsOf, devServerPid, inPool, millis, nocSteps, percentile, resent, seconds } from './noc-driver';
 import { registerBench, type BenchContext } from './registry';
 import { createBareActivities } from './workflows/bare-activities';
-import { bareStep, type bareLifecycleWorkflow } from './workflows/bare-lifecycle.workflow';
+import { bareStarted, bareStep, type bareLifecycleWorkflow } from './workflows/bare-lifecycle.workflow';
 
 const RATIO_GOAL = 0.5;
 const positive = (name: string, fallback: number): number => {
@@ -36,6 +37,9 @@ const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: 
 interface Run {
   perSecond: number;
   wallMs: number;
+  /** CPU seconds per lifecycle: this process (client, gateways, worker, store) and the dev server; less noisy than wall time on a shared machine. */
+  cpuHere: number;
+  cpuServer: number;
   /** Per lifecycle, from its first call to its process's end. */
   p50Ms: number;
   p99Ms: number;
@@ -44,6 +48,9 @@ interface Run {
 /** Runs `count` lifecycles, `concurrency` at a time; the rate is lifecycles per second of wall time. */
 async function measure(count: number, concurrency: number, lifecycle: () => Promise<void>): Promise<Run> {
   const durations: number[] = [];
+  const server = devServerPid();
+  const serverBefore = cpuSecondsOf(server);
+  const hereBefore = process.cpuUsage();
   const began = performance.now();
   await inPool(Array.from({ length: count }), concurrency, async () => {
     const started = performance.now();
@@ -51,7 +58,10 @@ async function measure(count: number, concurrency: number, lifecycle: () => Prom
     durations.push(performance.now() - started);
   });
   const wallMs = performance.now() - began;
-  return { perSecond: (count * 1000) / wallMs, wallMs, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99) };
+  const here = process.cpuUsage(hereBefore);
+  const cpuHere = (here.user + here.system) / 1e6 / count;
+  const cpuServer = (cpuSecondsOf(server) - serverBefore) / count;
+  return { perSecond: (count * 1000) / wallMs, wallMs, cpuHere, cpuServer, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99) };
 }
 
 async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
@@ -88,48 +98,60 @@ async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<voi
     for (const worker of [appWorker, bareWorker]) workers.push({ worker, running: worker.run() });
 
     const steps = await nocSteps(env.client, keyPem, 'bench-noc');
-    // Where a NOC's lifecycle spends its time, step by step (the last: from the decision's answer to the process's end).
-    const stepMs: Record<string, number[]> = { request: [], review: [], recommend: [], decide: [], 'expiry and end': [] };
-    const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    // Where each lifecycle spends its time, step by step (the last: from the last update's answer to the process's end).
+    const STEPS = ['request', 'review', 'recommend', 'decide', 'expiry and end'] as const;
+    type Step = (typeof STEPS)[number];
+    const nocStepMs = new Map<Step, number[]>(STEPS.map((s) => [s, []]));
+    const bareStepMs = new Map<Step, number[]>(STEPS.map((s) => [s, []]));
+    const timed = async <T>(into: Map<Step, number[]>, step: Step, fn: () => Promise<T>): Promise<T> => {
       const started = performance.now();
       const result = await fn();
-      stepMs[step]?.push(performance.now() - started);
+      into.get(step)?.push(performance.now() - started);
       return result;
     };
     const nocLifecycle = async (): Promise<void> => {
-      const nocId = await timed('request', () => steps.request());
-      await timed('review', () => steps.review(nocId));
-      await timed('recommend', () => steps.recommend(nocId));
-      await timed('decide', () => steps.approve(nocId, new Date(Date.now() + validityMs).toISOString()));
-      const outcome = await timed('expiry and end', () => env.client.workflow.getHandle(nocWorkflowId(nocId)).result());
+      const t = <T>(step: Step, fn: () => Promise<T>): Promise<T> => timed(nocStepMs, step, fn);
+      const nocId = await t('request', () => steps.request());
+      await t('review', () => steps.review(nocId));
+      await t('recommend', () => steps.recommend(nocId));
+      await t('decide', () => steps.approve(nocId, new Date(Date.now() + validityMs).toISOString()));
+      const outcome = await t('expiry and end', () => env.client.workflow.getHandle(nocWorkflowId(nocId)).result());
       if (outcome.state.status !== 'expired') throw new Error(`NOC ${nocId} ended ${outcome.state.status}, not expired`);
     };
     let bareCount = 0;
     const bareLifecycle = async (): Promise<void> => {
-      const handle = await env.client.workflow.start<typeof bareLifecycleWorkflow>('bareLifecycleWorkflow', {
-        workflowId: `bare-${process.pid}-${++bareCount}`,
+      const t = <T>(step: Step, fn: () => Promise<T>): Promise<T> => timed(bareStepMs, step, fn);
+      const workflowId = `bare-${process.pid}-${++bareCount}`;
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof bareLifecycleWorkflow>('bareLifecycleWorkflow', {
+        workflowId,
         taskQueue: 'bench-bare',
+        workflowIdConflictPolicy: 'FAIL',
       });
-      await handle.executeUpdate(bareStep, { args: [{}] });
-      await handle.executeUpdate(bareStep, { args: [{}] });
-      await handle.executeUpdate(bareStep, { args: [{ until: Date.now() + validityMs }] });
-      if ((await handle.result()) !== 3) throw new Error('The bare lifecycle ended with other than three steps');
+      await t('request', () => env.client.workflow.executeUpdateWithStart(bareStarted, { startWorkflowOperation }));
+      const handle = env.client.workflow.getHandle<typeof bareLifecycleWorkflow>(workflowId);
+      await t('review', () => handle.executeUpdate(bareStep, { args: [{}] }));
+      await t('recommend', () => handle.executeUpdate(bareStep, { args: [{}] }));
+      await t('decide', () => handle.executeUpdate(bareStep, { args: [{ until: Date.now() + validityMs }] }));
+      if ((await t('expiry and end', () => handle.result())) !== 3) throw new Error('The bare lifecycle ended with other than three steps');
     };
 
     // A few of each first, so neither side pays for the workers' cold start.
     await measure(concurrency, concurrency, nocLifecycle);
     await measure(concurrency, concurrency, bareLifecycle);
-    for (const samples of Object.values(stepMs)) samples.length = 0;
+    for (const samples of [...nocStepMs.values(), ...bareStepMs.values()]) samples.length = 0;
     const resentBefore = resent.count;
     const noc = await measure(count, concurrency, nocLifecycle);
     const bare = await measure(count, concurrency, bareLifecycle);
     const ratio = noc.perSecond / bare.perSecond;
     const line = (name: string, r: Run): string =>
-      `   ${name} ${r.perSecond.toFixed(2)} lifecycles/s (${count} in ${seconds(r.wallMs)}; one lifecycle p50 ${seconds(r.p50Ms)}, p99 ${seconds(r.p99Ms)})`;
+      `   ${name} ${r.perSecond.toFixed(2)} lifecycles/s (${count} in ${seconds(r.wallMs)}; one lifecycle p50 ${seconds(r.p50Ms)}, p99 ${seconds(r.p99Ms)}; CPU per lifecycle ${millis(r.cpuHere * 1000)} here, ${millis(r.cpuServer * 1000)} dev server)`;
     log(`   ${count} lifecycles each, ${concurrency} at a time, validity/timer ${validityMs} ms, one dev server`);
     log(line('NOC (gateways, app worker, SQLite store):', noc));
     log(line('bare workflow (no-op activities):        ', bare));
-    log(`   NOC steps, p50: ${Object.entries(stepMs).map(([step, ms]) => `${step} ${seconds(percentile(ms, 50))}`).join(', ')}; ${resent.count - resentBefore} commands resent after UNAVAILABLE`);
+    const perStep = (ms: Map<Step, number[]>): string => STEPS.map((step) => `${step} ${millis(percentile(ms.get(step) ?? [], 50))}`).join(', ');
+    log(`   steps p50, NOC:  ${perStep(nocStepMs)}`);
+    log(`   steps p50, bare: ${perStep(bareStepMs)}`);
+    log(`   ${resent.count - resentBefore} NOC commands resent after UNAVAILABLE`);
     log(`   goal: NOC rate ≥ ${RATIO_GOAL} × bare rate; ratio ${ratio.toFixed(2)}: ${ratio >= RATIO_GOAL ? 'met' : 'NOT met'}`);
   } finally {
     for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();

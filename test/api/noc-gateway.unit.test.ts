@@ -6,8 +6,11 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
+  type WithStartWorkflowOperation,
 } from '@temporalio/client';
+import { ACCEPTED_UPDATE_COMPLETED_WORKFLOW } from '../../api/noc-gateway';
 import { loadConfig } from '../../config/config';
 import { UNREACHABLE_MARK } from '../../config/temporal-connection';
 import { DomainError } from '../../domain/shared/errors';
@@ -78,18 +81,42 @@ function fakeClient(executions: Map<string, FakeExecution>, onStart?: (id: strin
       return exec.update(options.args[0], options.updateId);
     },
   });
+  /** How long each call was given (withDeadline), in ms from when it was set. */
+  const deadlines: number[] = [];
   const client = {
+    withDeadline<R>(deadline: number, fn: () => Promise<R>): Promise<R> {
+      deadlines.push(deadline - Date.now());
+      return fn();
+    },
     workflow: {
-      async start(type: string, options: Record<string, unknown>) {
-        started.push({ type, ...options });
-        const id = options.workflowId as string;
-        onStart?.(id, options);
-        return handle(id);
+      /**
+       * As the engine answers update-with-start: the process starts (or its id is refused), and the update
+       * answers with the first view the process records; a process that fails first fails the update as
+       * one it outlived, and one that records nothing before the deadline leaves the call timed out.
+       */
+      async executeUpdateWithStart(def: { name: string }, options: { startWorkflowOperation: WithStartWorkflowOperation<never> }) {
+        const op = options.startWorkflowOperation;
+        const id = op.options.workflowId;
+        started.push({ type: op.workflowTypeOrFunc, update: def.name, ...op.options });
+        onStart?.(id, op.options as unknown as Record<string, unknown>);
+        const exec = executions.get(id);
+        if (exec?.failure) {
+          throw new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: ACCEPTED_UPDATE_COMPLETED_WORKFLOW, message: 'workflow closed' }));
+        }
+        for (const query of exec?.queries ?? []) {
+          try {
+            const view = query();
+            if (view.revision >= 0) return view;
+          } catch {
+            // Not recorded yet.
+          }
+        }
+        throw new WorkflowUpdateRPCTimeoutOrCancelledError('deadline exceeded');
       },
       getHandle: handle,
     },
   } as unknown as Client;
-  return { client, started, updates };
+  return { client, started, updates, deadlines };
 }
 
 const notReady = (): NocView => {
@@ -99,7 +126,7 @@ const notReady = (): NocView => {
 describe('the Temporal NOC gateway', () => {
   const at = new Date('2026-03-01T00:00:00Z');
 
-  it('starts the NOC process with its id, input, reuse policy and search attributes, then waits for the recorded request', async () => {
+  it('starts the NOC process with its id, input, reuse and conflict policies and search attributes, in one call that answers the recorded request', async () => {
     const executions = new Map<string, FakeExecution>();
     const { client, started } = fakeClient(executions, (id, options) => {
       const input = (options.args as [NocWorkflowInput])[0];
@@ -116,9 +143,12 @@ describe('the Temporal NOC gateway', () => {
     const options = started[0] as Record<string, unknown>;
     expect(options).toMatchObject({
       type: 'nocWorkflow',
+      update: 'nocRequested',
       workflowId: `noc:${nocId}`,
       taskQueue: config.temporal.taskQueue,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // A second start with the same id is refused, never joined: the resend is answered from the process.
+      workflowIdConflictPolicy: 'FAIL',
     });
     const input = (options.args as [NocWorkflowInput])[0];
     expect(input).toEqual({
@@ -191,11 +221,16 @@ describe('the Temporal NOC gateway', () => {
     await expect(gateway.request(someoneElse, NOC_REQUEST as never, 'cmd-3')).rejects.toMatchObject({ code: 'NOC_ALREADY_EXISTS' });
   });
 
-  it('gives up with UNAVAILABLE when the process does not record the request in time', async () => {
+  it('gives the start its bound, and gives up with UNAVAILABLE naming the Idempotency-Key when the process does not record the request within it', async () => {
     const executions = new Map<string, FakeExecution>();
-    const { client } = fakeClient(executions, (id) => executions.set(id, { queries: [notReady] }));
+    const { client, deadlines } = fakeClient(executions, (id) => executions.set(id, { queries: [notReady] }));
     const gateway = createTemporalNocGateway(client, config, testSigning(), { registeredEntity: REGISTER, startTimeoutMs: 50 });
-    await expect(gateway.request(pse(), NOC_REQUEST as never, 'cmd-4')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(gateway.request(pse(), NOC_REQUEST as never, 'cmd-4')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('retry with the same Idempotency-Key'),
+    });
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]).toBeLessThanOrEqual(50);
   });
 
   it('refuses a request from anyone but a PSE without starting anything', async () => {

@@ -36,6 +36,28 @@ function grpcFailure(code: status, details: string, notReady = false): GrpcServi
   return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata });
 }
 
+/**
+ * How the server refuses an update-with-start whose start failed: ABORTED, with each operation's own
+ * status in a MultiOperationExecutionFailure detail (the update's: aborted because the start failed).
+ */
+function multiOperationFailure(code: status, message: string): GrpcServiceError {
+  const { MultiOperationExecutionFailure } = temporal.api.errordetails.v1;
+  const aborted = google.protobuf.Any.create({
+    type_url: 'type.googleapis.com/temporal.api.failure.v1.MultiOperationExecutionAborted',
+    value: temporal.api.failure.v1.MultiOperationExecutionAborted.encode({}).finish(),
+  });
+  const failure = MultiOperationExecutionFailure.encode({
+    statuses: [
+      { code, message, details: [] },
+      { code: status.ABORTED, message: 'Operation was aborted.', details: [aborted] },
+    ],
+  }).finish();
+  const detail = google.protobuf.Any.create({ type_url: 'type.googleapis.com/temporal.api.errordetails.v1.MultiOperationExecutionFailure', value: failure });
+  const metadata = new Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(google.rpc.Status.encode({ code: status.ABORTED, message: 'Update-with-Start could not be executed.', details: [detail] }).finish()));
+  return Object.assign(new Error(`${status.ABORTED} ABORTED: Update-with-Start could not be executed.`), { code: status.ABORTED, details: 'Update-with-Start could not be executed.', metadata });
+}
+
 /** The real client over a workflow service whose methods are the given ones; any other call is a test error. */
 function clientOver(service: Service): Client {
   const workflowService = new Proxy(service, {
@@ -95,8 +117,8 @@ describe('Temporal errors that mean "not now" become 503 UNAVAILABLE', () => {
     ['DEADLINE_EXCEEDED', status.DEADLINE_EXCEEDED],
     ['CANCELLED', status.CANCELLED],
     ['RESOURCE_EXHAUSTED', status.RESOURCE_EXHAUSTED],
-  ])('a NOC request whose start call fails %s, and one whose entity lookup (a query) does', async (_name, code) => {
-    const started = gatewayOver({ startWorkflowExecution: fails(grpcFailure(code, 'the server is busy')) });
+  ])('a NOC request whose start call (update-with-start) fails %s, and one whose entity lookup (a query) does', async (_name, code) => {
+    const started = gatewayOver({ executeMultiOperation: fails(grpcFailure(code, 'the server is busy')) });
     await expect(caught(started.request(pse(), NOC_REQUEST as never, 'cmd-1'))).resolves.toMatchObject({ code: 'UNAVAILABLE' });
     const queried = createTemporalNocGateway(clientOver({ queryWorkflow: fails(grpcFailure(code, 'query timed out')) }), config, testSigning());
     await expect(caught(queried.request(pse(), NOC_REQUEST as never, 'cmd-1'))).resolves.toMatchObject({ code: 'UNAVAILABLE' });
@@ -121,12 +143,15 @@ describe('Temporal errors that mean "not now" become 503 UNAVAILABLE', () => {
 });
 
 describe('Temporal errors that mean "already done" or "no longer possible" are answered as such', () => {
-  it('a retried NOC request whose process the first attempt started is answered with that NOC', async () => {
+  it.each([
+    ['as ALREADY_EXISTS', grpcFailure(status.ALREADY_EXISTS, 'Workflow execution is already running')],
+    ["as the start operation's status within a multi-operation failure", multiOperationFailure(status.ALREADY_EXISTS, 'Workflow execution is already running')],
+  ])('a retried NOC request whose process the first attempt started (the server refusing the start %s) is answered with that NOC', async (_how, refusal) => {
     const at = new Date('2026-03-01T00:00:00Z');
     const view = viewAfter([requested('N-first')]);
     const gateway = createTemporalNocGateway(
       clientOver({
-        startWorkflowExecution: fails(grpcFailure(status.ALREADY_EXISTS, 'Workflow execution is already running')),
+        executeMultiOperation: fails(refusal),
         queryWorkflow: queryAnswer(view),
       }),
       config,

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WithStartWorkflowOperation, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Actor } from '../../domain/shared/actor';
 import { DEFAULT_NOC_POLICY, type NocPolicy } from '../../domain/noc/policy';
 import type { NocCommandOf, NocCommandType } from '../../domain/noc/commands';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore } from '../../eventstore/port';
 import { decodedStream } from '../support/case-results';
-import { nocActionUpdate, nocStateQuery, nocWorkflowId, type NocView } from '../../workflows/noc/messages';
+import { nocActionUpdate, nocRequestedUpdate, nocStateQuery, nocWorkflowId, type NocView, type NocWorkflowInput } from '../../workflows/noc/messages';
 import type { nocWorkflow } from '../../workflows/noc/noc.workflow';
 import { startTestWorker } from '../support/temporal';
 import { sealedAction, startSeal } from '../support/command-keys';
@@ -31,7 +31,8 @@ export interface RequestOptions {
   continueAfterEvents?: number;
 }
 
-export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof nocWorkflow>> {
+/** The id and start options of a NOC process as the API starts it, with its request sealed. */
+async function nocStart(opts: RequestOptions) {
   const nocId = opts.nocId ?? `NOC-${randomUUID().slice(0, 8)}`;
   const request: NocCommandOf<'RequestNoc'> = {
     type: 'RequestNoc',
@@ -48,12 +49,30 @@ export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOpti
       requestedMonths: opts.requestedMonths ?? 12,
     },
   };
-  const handle = await env.client.workflow.start<typeof nocWorkflow>('nocWorkflow', {
+  return {
     workflowId: nocWorkflowId(nocId),
     taskQueue: TASK_QUEUE,
-    args: [{ request, requestId: `req-${nocId}`, seal: await startSeal(nocWorkflowId(nocId), request, `req-${nocId}`), policy: opts.policy ?? DEFAULT_NOC_POLICY, continueAfterEvents: opts.continueAfterEvents }],
-  });
-  return trackForExport(handle);
+    args: [{ request, requestId: `req-${nocId}`, seal: await startSeal(nocWorkflowId(nocId), request, `req-${nocId}`), policy: opts.policy ?? DEFAULT_NOC_POLICY, continueAfterEvents: opts.continueAfterEvents }] as [NocWorkflowInput],
+  };
+}
+
+export async function requestNoc(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof nocWorkflow>> {
+  return trackForExport(await env.client.workflow.start<typeof nocWorkflow>('nocWorkflow', await nocStart(opts)));
+}
+
+/**
+ * Requests a NOC as the API does: one update-with-start whose `nocRequested` update answers the view
+ * once the request is recorded. `answer` settles with that view, or rejects as the update failed.
+ */
+export async function requestNocAnswered(env: TestWorkflowEnvironment, opts: RequestOptions): Promise<{ handle: WorkflowHandle<typeof nocWorkflow>; answer: Promise<NocView> }> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof nocWorkflow>('nocWorkflow', { ...(await nocStart(opts)), workflowIdConflictPolicy: 'FAIL' });
+  const answer = env.client.workflow.executeUpdateWithStart(nocRequestedUpdate, { startWorkflowOperation });
+  answer.catch(() => undefined);
+  const handle = await startWorkflowOperation.workflowHandle();
+  // The handle update-with-start gives names no first run; the export follows the runs from it.
+  const { runId } = await handle.describe();
+  trackForExport({ ...handle, firstExecutionRunId: runId });
+  return { handle, answer };
 }
 
 export function act<K extends NocCommandType>(

@@ -5,7 +5,7 @@ import type { EventStore } from '../../eventstore/port';
 import { director, officer, pse, reviewer } from '../support/actors';
 import { timeSkippingEnv } from '../support/temporal';
 import { exportHistories } from '../support/history-export';
-import { act, refusal, requestNoc, startNocWorker, streamOf, view } from './noc-harness';
+import { act, refusal, requestNoc, requestNocAnswered, startNocWorker, streamOf, view } from './noc-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -44,6 +44,22 @@ async function approvedFederalNoc(requestedMonths = 12) {
 }
 
 describe('NOC process on the time-skipping server', () => {
+  it('answers the update sent with its start once the request is recorded, and fails it with the process for a request it refuses', async () => {
+    const { handle, answer } = await requestNocAnswered(env, { actor: pse() });
+    const recorded = await answer;
+    expect(recorded.revision).toBe(0);
+    expect(recorded.state.status).toBe('requested');
+    await expect(view(handle)).resolves.toEqual(recorded);
+    // An action sent after the answer finds the request recorded.
+    await expect(act(handle, 'StartReview', reviewer, {})).resolves.toMatchObject({ revision: 1, state: { status: 'under-review' } });
+
+    // Longer than policy allows: the process refuses the request and fails with its code; the update it
+    // had accepted fails as one the process outlived, and the refusal is read from the process's result.
+    const refused = await requestNocAnswered(env, { actor: pse(), requestedMonths: 60 });
+    await expect(refused.answer).rejects.toMatchObject({ cause: { type: 'AcceptedUpdateCompletedWorkflow' } });
+    await expect(refused.handle.result()).rejects.toMatchObject({ cause: { type: 'NOC_DURATION_TOO_LONG' } });
+  });
+
   it('expires a 12-month NOC at its validUntil instant, after reminders 30 and 7 days before', async () => {
     const { handle, approved, nocId } = await approvedFederalNoc(12);
     expect(approved.status).toBe('active');

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
@@ -13,17 +14,40 @@ import { replayWorkerOptions } from '../support/replay-options';
  */
 const DIR = join(__dirname, '..', 'fixtures', 'workflow-histories');
 
-function fixtures(): { workflowId: string; history: temporal.api.history.v1.IHistory }[] {
+/**
+ * The id the process ran under, where its history can tell: a first command sealed by the API names it
+ * (the seal's caseId), and the process refuses the command under any other id, on replay too.
+ * Histories without a sealed start replay under their fixture's name.
+ */
+function recordedWorkflowId(history: temporal.api.history.v1.IHistory): string | undefined {
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) return undefined;
+  const input = defaultPayloadConverter.fromPayload<{ seal?: { caseId?: unknown } } | null>(payload);
+  return typeof input?.seal?.caseId === 'string' ? input.seal.caseId : undefined;
+}
+
+function fixtures(): { name: string; workflowId: string; history: temporal.api.history.v1.IHistory }[] {
   return readdirSync(DIR)
     .filter((f) => f.endsWith('.binpb'))
     .sort()
-    .map((f) => ({ workflowId: f.replace(/\.binpb$/, ''), history: temporal.api.history.v1.History.decode(readFileSync(join(DIR, f))) }));
+    .map((f) => {
+      const history = temporal.api.history.v1.History.decode(readFileSync(join(DIR, f)));
+      const name = f.replace(/\.binpb$/, '');
+      return { name, workflowId: recordedWorkflowId(history) ?? name, history };
+    });
 }
 
 async function replay(workflowsPath: string) {
+  const recorded = fixtures();
   const results: { workflowId: string; error?: Error }[] = [];
-  for await (const result of Worker.runReplayHistories(replayWorkerOptions(workflowsPath, 'replay-gate'), fixtures())) {
-    results.push({ workflowId: result.workflowId, error: result.error });
+  for await (const result of Worker.runReplayHistories(
+    replayWorkerOptions(workflowsPath, 'replay-gate'),
+    recorded.map(({ workflowId, history }) => ({ workflowId, history })),
+  )) {
+    // Replayed one by one, in order: each result is reported under its fixture's name.
+    const fixture = recorded[results.length];
+    if (fixture?.workflowId !== result.workflowId) throw new Error(`Replay result for ${result.workflowId} out of order`);
+    results.push({ workflowId: fixture.name, error: result.error });
   }
   return results;
 }

@@ -47,5 +47,10 @@ export interface NocView {
 /** The one update for every action; `type` names the command. */
 export const nocActionUpdate = defineUpdate<NocView, [NocActionInput]>('nocAction');
 export const nocStateQuery = defineQuery<NocView>('nocState');
+/**
+ * Answers the view once the request is recorded: the API sends it with the start (update-with-start),
+ * so one call starts the process and returns its first step. It acts on nothing, so it needs no seal.
+ */
+export const nocRequestedUpdate = defineUpdate<NocView, []>('nocRequested');
 /** Lets operators nudge a waiting process to re-check its timers after a policy or clock change. */
 export const nocWakeSignal = defineSignal('nocWake');

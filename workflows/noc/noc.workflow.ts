@@ -8,7 +8,7 @@ import type { NocEvent } from '../../domain/noc/events';
 import { NOC_FINAL, initialNocState, type NocState } from '../../domain/noc/state';
 import { CaseKind, CaseStatus, Jurisdiction } from '../search-attributes';
 import { CaseLedger, handleActions, historyIsLong, nowIso, parseAction } from '../shared/case-process';
-import { nocActionUpdate, nocStateQuery, nocWakeSignal, type NocActionInput, type NocView, type NocWorkflowInput } from './messages';
+import { nocActionUpdate, nocRequestedUpdate, nocStateQuery, nocWakeSignal, type NocActionInput, type NocView, type NocWorkflowInput } from './messages';
 import { nextNocDeadline } from './timers';
 
 /** The request starts the process; the engine's own steps come from its timers. */
@@ -49,6 +49,12 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
   const run = (command: NocCommand, events: NocEvent[], causationId: string) => ledger.commit(stream(command), events, command.actor, causationId);
 
   setHandler(nocStateQuery, view);
+  // No command of its own (a handler changes no history a running process replays), and a request the
+  // process refuses ends it before this answers: the caller then reads the refusal from its result.
+  setHandler(nocRequestedUpdate, async () => {
+    await condition(() => ledger.revision >= 0);
+    return view();
+  });
   setHandler(nocWakeSignal, () => undefined);
   handleActions(nocActionUpdate, ledger, { toCommand, decide, run, view });
 

@@ -47,13 +47,14 @@ export function linkHash(prev: string, event: Hashable): string {
  * closure: it runs for every appended event, and tsx names every closure it creates.
  */
 function contentText(event: Pick<Hashable, 'id' | 'type'>, stream: string, revision: number, data: string | undefined, metadata: string): string {
-  let text = data === undefined ? '' : `,"data":${data}`;
-  if (event.id !== undefined) text += `,"id":${canonicalJson(event.id)}`;
-  text += `,"metadata":${metadata}`;
+  // The metadata is always there: fields before it end with a comma, fields after it start with one.
+  let text = data === undefined ? '{' : `{"data":${data},`;
+  if (event.id !== undefined) text += `"id":${canonicalJson(event.id)},`;
+  text += `"metadata":${metadata}`;
   if (revision !== undefined) text += `,"revision":${canonicalJson(revision)}`;
   if (stream !== undefined) text += `,"stream":${canonicalJson(stream)}`;
   if (event.type !== undefined) text += `,"type":${canonicalJson(event.type)}`;
-  return `{${text.slice(1)}}`;
+  return `${text}}`;
 }
 
 /**
@@ -61,9 +62,8 @@ function contentText(event: Pick<Hashable, 'id' | 'type'>, stream: string, revis
  * it in place (V8). Flattened once here, the data's and metadata's texts are copied whole into the
  * hashed text and handed to SQLite as they are, instead of each walking the tree again.
  */
-function flat(text: string): string {
+function flat(text: string): void {
   text.charCodeAt(0);
-  return text;
 }
 
 /**
@@ -77,9 +77,9 @@ function linkBatch(stream: string, events: readonly EventToAppend[], prev: strin
   const out: LinkedEvent[] = new Array<LinkedEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as EventToAppend;
-    const plainData = event.data === undefined ? undefined : plainCanonicalJson(event.data);
-    const data = plainData === undefined ? undefined : flat(plainData);
+    const data = event.data === undefined ? undefined : plainCanonicalJson(event.data);
     const parts = plainCanonicalParts(event.metadata, 'integrity');
+    if (data !== undefined) flat(data);
     if (parts) {
       flat(parts.before);
       flat(parts.after);
@@ -88,13 +88,13 @@ function linkBatch(stream: string, events: readonly EventToAppend[], prev: strin
     const metadataText = parts ? joinCanonicalParts(parts) : canonicalJsonWithout(event.metadata, 'integrity');
     const hash = sha256Hex(`${prev}${contentText(event, stream, first + i, dataText, metadataText)}`);
     const link: ChainLink = { prev, hash };
-    // Keys sorted: "hash" before "prev". Both are hex, which JSON never escapes.
     out[i] = {
       id: event.id,
       type: event.type,
       data: event.data,
       metadata: { ...event.metadata, integrity: link },
       dataJson: data,
+      // The link's keys sorted ("hash" before "prev"); both are hex, which JSON never escapes.
       metadataJson: parts ? joinCanonicalParts(parts, `"integrity":{"hash":"${hash}","prev":"${prev}"}`) : undefined,
     };
     prev = hash;

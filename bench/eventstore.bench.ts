@@ -1,6 +1,6 @@
 /**
  * Append throughput of the SQLite event store against raw better-sqlite3 doing the same inserts
- * (same tables and indexes, same pragmas, same transaction sizes, the same rows byte for byte) in the
+ * (same tables and indexes, same pragmas, same transaction sizes, the same rows) in the
  * same run: the ratio is what the store's checks (expected revision, idempotency, the async port) and,
  * with the hash chain, the linking cost over the bare writes. Streams are named as production names
  * them (`noc-NOC-2026-7K3QX9TB`, random), so each new stream lands at a random place in the indexes.
@@ -62,8 +62,9 @@ function layout(source: readonly EventToAppend[], perTx: number, seed: number): 
 }
 
 /**
- * The batches with the links the hash chain gives them, for the raw baseline: its rows are then the
- * chained store's byte for byte, and only the linking is left to the clock.
+ * The batches with the links the hash chain gives them, for the raw baseline: its rows then hold the
+ * chained store's values in as many bytes (the store writes the keys in canonical order, raw in
+ * JSON.stringify's), and only the linking is left to the clock.
  */
 function withLinks(batches: readonly Batch[]): Batch[] {
   const heads = new Map<string, string>();
@@ -109,6 +110,9 @@ interface CaseResult {
   label: string;
   storeRate: number;
   rawRate: number;
+  /** Events per CPU-second of this process (user and system): steadier than the wall on a shared machine. */
+  storeCpuRate: number;
+  rawCpuRate: number;
   /** The ratio the case must reach, if it has a goal. */
   goal?: number;
 }
@@ -130,18 +134,30 @@ async function compare(
   const store = chained ? new HashChainedEventStore(adapter) : adapter;
   let rawMs = 0;
   let storeMs = 0;
+  let rawCpuUs = 0;
+  let storeCpuUs = 0;
+  const cpuSince = (before: NodeJS.CpuUsage): number => {
+    const used = process.cpuUsage(before);
+    return used.user + used.system;
+  };
   try {
     const size = Math.ceil(storeBatches.length / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       const runRaw = (): void => {
+        const batches = rawBatches.slice(round * size, (round + 1) * size);
+        const cpu = process.cpuUsage();
         const started = performance.now();
-        for (const b of rawBatches.slice(round * size, (round + 1) * size)) raw.write(b);
+        for (const b of batches) raw.write(b);
         rawMs += performance.now() - started;
+        rawCpuUs += cpuSince(cpu);
       };
       const runStore = async (): Promise<void> => {
+        const batches = storeBatches.slice(round * size, (round + 1) * size);
+        const cpu = process.cpuUsage();
         const started = performance.now();
-        for (const b of storeBatches.slice(round * size, (round + 1) * size)) await store.append(b.stream, b.events, b.expected);
+        for (const b of batches) await store.append(b.stream, b.events, b.expected);
         storeMs += performance.now() - started;
+        storeCpuUs += cpuSince(cpu);
       };
       if (round % 2 === 0) {
         runRaw();
@@ -159,6 +175,8 @@ async function compare(
     label: `${chained ? 'store+chain' : 'store      '} ${perTx === 1 ? '  1 event/tx ' : `${perTx} events/tx`} ${synchronous.padEnd(6)} (${source.length.toLocaleString('en-US')} events)`,
     storeRate: rate(source.length, storeMs),
     rawRate: rate(source.length, rawMs),
+    storeCpuRate: rate(source.length, storeCpuUs / 1000),
+    rawCpuRate: rate(source.length, rawCpuUs / 1000),
     ...(chained && synchronous === 'FULL' ? { goal: CHAIN_GOAL } : {}),
   };
   ctx.log(`   ${row(result)}`);
@@ -169,7 +187,8 @@ async function compare(
 function row(r: CaseResult): string {
   const ratio = r.storeRate / r.rawRate;
   const goal = r.goal === undefined ? 'no goal' : `goal >= ${r.goal.toFixed(2)} ${ratio >= r.goal ? 'met' : 'NOT met'}`;
-  return `${r.label.padEnd(50)} ${formatRate(r.storeRate).padStart(18)} | raw ${formatRate(r.rawRate).padStart(18)} | ${ratio.toFixed(2)} | ${goal}`;
+  const cpu = `${(r.storeCpuRate / r.rawCpuRate).toFixed(2)} (${formatRate(r.storeCpuRate)} vs ${formatRate(r.rawCpuRate)} per CPU-s)`;
+  return `${r.label.padEnd(50)} ${formatRate(r.storeRate).padStart(18)} | raw ${formatRate(r.rawRate).padStart(18)} | ${ratio.toFixed(2)} | ${goal} | cpu ${cpu}`;
 }
 
 registerBench('eventstore: SQLite append, store vs raw better-sqlite3', async (ctx) => {
@@ -185,7 +204,7 @@ registerBench('eventstore: SQLite append, store vs raw better-sqlite3', async (c
   mkdirSync(warmDir);
   await compare({ ...ctx, tmpDir: warmDir, log: () => undefined }, 'NORMAL', 100, source.slice(0, 2_000));
 
-  ctx.log(`   ${'case (WAL)'.padEnd(50)} ${'this code'.padStart(18)} | raw ${'baseline'.padStart(18)} | ratio | goal`);
+  ctx.log(`   ${'case (WAL)'.padEnd(50)} ${'this code'.padStart(18)} | raw ${'baseline'.padStart(18)} | ratio | goal | cpu ratio (events per CPU-second)`);
   const results: CaseResult[] = [];
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
     results.push(await compare(ctx, synchronous, 1, source.slice(0, single)));

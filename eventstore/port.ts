@@ -102,12 +102,22 @@ export interface EventStore {
 }
 
 /**
+ * An event as a linker completes it. `dataJson` and `metadataJson`, when given, are the JSON texts of
+ * its data and metadata the linker made already (the canonical bytes it hashed): the store writes them
+ * as they are instead of serializing the values again. Each parses to the value beside it.
+ */
+export interface LinkedEvent extends EventToAppend {
+  dataJson?: string;
+  metadataJson?: string;
+}
+
+/**
  * Completes a batch once the store knows where it lands, inside the append's transaction: `prevHash` is
  * the hash-chain link of the stream's last event (undefined for a new stream, or a last event written
  * without a link), `firstRevision` the revision the batch's first event gets. It returns the same
  * events, same ids, in the same order, with whatever it adds to their metadata.
  */
-export type BatchLinker = (prevHash: string | undefined, firstRevision: number) => readonly EventToAppend[];
+export type BatchLinker = (prevHash: string | undefined, firstRevision: number) => readonly LinkedEvent[];
 
 /**
  * An adapter that can hand a batch to a linker within the append's own transaction, so the hash chain

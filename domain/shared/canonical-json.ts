@@ -74,3 +74,83 @@ function quoteKey(key: string): string {
   }
   return quoted;
 }
+
+/**
+ * canonicalJson's text, when that text is also one JSON.stringify's parses the same as: the value is
+ * plain data (objects of the plain or null prototype, arrays without holes, strings, numbers, booleans,
+ * null, undefined fields). Otherwise undefined: a Date or any other value with a prototype of its own
+ * (JSON.stringify would call its toJSON), a function or symbol, a hole, an undefined root. An append
+ * stores this text, the very bytes it hashes, so each event is serialized once.
+ */
+export function plainCanonicalJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+      // What JSON.stringify gives a number: its ToString when finite, null when not.
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    case 'bigint':
+      // Throws, as canonicalJson and JSON.stringify do.
+      return JSON.stringify(value);
+    default:
+      return undefined;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      const item: unknown = value[i];
+      // undefined in an array is null in both forms; a hole is empty in canonicalJson's.
+      const json = item === undefined ? (i in value ? 'null' : undefined) : plainCanonicalJson(item);
+      if (json === undefined) return undefined;
+      out += json;
+    }
+    return `${out}]`;
+  }
+  const parts = plainCanonicalParts(value, undefined);
+  return parts === undefined ? undefined : `{${parts.before}}`;
+}
+
+/**
+ * A plain object's canonical entries (`"key":value`, comma-joined) that sort before `key` and those that
+ * sort after it, `key`'s own left out: the text with and without that field, built once. Undefined when
+ * the object is not plain data (see plainCanonicalJson).
+ */
+export interface CanonicalParts {
+  before: string;
+  after: string;
+}
+
+export function plainCanonicalParts(value: object, key: string | undefined): CanonicalParts | undefined {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let before = '';
+  let after = '';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined || k === key) continue;
+    const json = plainCanonicalJson(v);
+    if (json === undefined) return undefined;
+    const entry = `${quoteKey(k)}:${json}`;
+    if (key !== undefined && k > key) after += after === '' ? entry : `,${entry}`;
+    else before += before === '' ? entry : `,${entry}`;
+  }
+  return { before, after };
+}
+
+/** The object's canonical text from its parts, with `field` (its key and value, JSON) between them when given. */
+export function joinCanonicalParts(parts: CanonicalParts, field?: string): string {
+  let out = parts.before;
+  if (field !== undefined) out += out === '' ? field : `,${field}`;
+  if (parts.after !== '') out += out === '' ? parts.after : `,${parts.after}`;
+  return `{${out}}`;
+}

@@ -12,6 +12,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type LinkedAppend,
+  type LinkedEvent,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -308,7 +309,7 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
       }
     }
 
-    const toWrite = link ? this.linked(stream, events, current, link) : events;
+    const toWrite: readonly LinkedEvent[] = link ? this.linked(stream, events, current, link) : events;
     const recordedAt = new Date().toISOString();
     let lastPosition = 0;
     try {
@@ -318,8 +319,8 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
           stream,
           current + 1 + i,
           event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
+          event.dataJson ?? JSON.stringify(event.data),
+          event.metadataJson ?? JSON.stringify(event.metadata),
           recordedAt,
         );
         lastPosition = Number(info.lastInsertRowid);
@@ -335,7 +336,7 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
     return { nextExpectedRevision: next, position: position(lastPosition) };
   }
 
-  private linked(stream: string, events: readonly EventToAppend[], current: number, link: BatchLinker): readonly EventToAppend[] {
+  private linked(stream: string, events: readonly EventToAppend[], current: number, link: BatchLinker): readonly LinkedEvent[] {
     const hash = current < 0 ? undefined : this.stmt.linkAt.get(stream, current)?.hash;
     const out = link(typeof hash === 'string' ? hash : undefined, current + 1);
     // The checks above were made on these ids; a linker that changed them would bypass them.

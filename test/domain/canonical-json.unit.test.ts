@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { canonicalJson, canonicalJsonWithout } from '../../domain/shared/canonical-json';
+import { canonicalJson, canonicalJsonWithout, joinCanonicalParts, plainCanonicalJson, plainCanonicalParts } from '../../domain/shared/canonical-json';
 import { EVENT_LOG_FIXTURE_DIR } from '../support/event-log-fixture';
 
 /**
@@ -80,5 +80,67 @@ describe('canonicalJsonWithout', () => {
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );
     expect(canonicalJsonWithout({ b: 1, integrity: { prev: 'x' }, a: 2 }, 'integrity')).toBe('{"a":2,"b":1}');
+  });
+});
+
+describe('plainCanonicalJson', () => {
+  const runs = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
+
+  it('gives canonicalJson’s bytes for any JSON value, and they parse to what JSON.stringify’s parse to', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'binary' })), (value) => {
+        const text = plainCanonicalJson(value);
+        expect(text).toBe(canonicalJson(value));
+        expect(JSON.parse(text as string)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      runs,
+    );
+  });
+
+  it('for any value at all, gives either canonicalJson’s bytes parsing as JSON.stringify’s would, or nothing', () => {
+    fc.assert(
+      fc.property(fc.anything({ withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }), (value) => {
+        const text = plainCanonicalJson(value);
+        if (text === undefined) return;
+        expect(text).toBe(canonicalJson(value));
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      runs,
+    );
+  });
+
+  it('keeps undefined fields, undefined in arrays and numbers JSON has no form for as JSON.stringify does', () => {
+    const value = { b: [undefined, Number.NaN, -0, 1e21, Number.POSITIVE_INFINITY], a: undefined, c: Object.assign(Object.create(null) as object, { z: 1, y: 'é\n' }) };
+    expect(plainCanonicalJson(value)).toBe('{"b":[null,null,0,1e+21,null],"c":{"y":"é\\n","z":1}}');
+    expect(JSON.parse(plainCanonicalJson(value) as string)).toEqual(JSON.parse(JSON.stringify(value)));
+  });
+
+  it('gives nothing for what JSON.stringify would write otherwise than canonicalJson: dates, boxed values, functions, holes, an undefined root', () => {
+    // eslint-disable-next-line no-sparse-arrays -- a hole is one of the values refused
+    const refused: unknown[] = [new Date(0), { at: new Date(0) }, [Object('x')], { f: () => 1 }, [Symbol('s')], [1, , 2], undefined, new Map(), { toJSON: () => 'x' }];
+    for (const value of refused) expect(plainCanonicalJson(value)).toBeUndefined();
+  });
+
+  it('gives the bytes canonicalJson gives every event of the previous release’s log', () => {
+    const lines = readFileSync(join(EVENT_LOG_FIXTURE_DIR, 'previous-release.jsonl'), 'utf8').split('\n').filter((l) => l.length > 0);
+    for (const line of lines) {
+      const event = JSON.parse(line) as unknown;
+      expect(plainCanonicalJson(event)).toBe(canonicalJson(event));
+    }
+  });
+});
+
+describe('plainCanonicalParts', () => {
+  it('joins to canonicalJsonWithout’s bytes without the field, and to canonicalJson’s with it', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), fc.jsonValue(), (value, key, field) => {
+        const parts = plainCanonicalParts(value, key);
+        if (parts === undefined) throw new Error('a JSON object is plain data');
+        expect(joinCanonicalParts(parts)).toBe(canonicalJsonWithout(value, key));
+        const withField = joinCanonicalParts(parts, `${JSON.stringify(key)}:${canonicalJson(field)}`);
+        expect(withField).toBe(canonicalJson({ ...value, [key]: field }));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
   });
 });

@@ -58,15 +58,6 @@ function contentText(event: Pick<Hashable, 'id' | 'type'>, stream: string, revis
 }
 
 /**
- * A text built by concatenation is a tree of pieces until something reads it whole; reading it flattens
- * it in place (V8). Flattened once here, the data's and metadata's texts are copied whole into the
- * hashed text and handed to SQLite as they are, instead of each walking the tree again.
- */
-function flat(text: string): void {
-  text.charCodeAt(0);
-}
-
-/**
  * The batch with each event's link, chained from `prev` at revision `first` of the stream. Each event's
  * data and metadata are serialized once: the canonical text hashed is the text stored (with the link
  * put in the metadata's at its sorted place), which parses to the same values JSON.stringify's would.
@@ -79,11 +70,6 @@ function linkBatch(stream: string, events: readonly EventToAppend[], prev: strin
     const event = events[i] as EventToAppend;
     const data = event.data === undefined ? undefined : plainCanonicalJson(event.data);
     const parts = plainCanonicalParts(event.metadata, 'integrity');
-    if (data !== undefined) flat(data);
-    if (parts) {
-      flat(parts.before);
-      flat(parts.after);
-    }
     const dataText = data ?? (event.data === undefined ? undefined : canonicalJson(event.data));
     const metadataText = parts ? joinCanonicalParts(parts) : canonicalJsonWithout(event.metadata, 'integrity');
     const hash = sha256Hex(`${prev}${contentText(event, stream, first + i, dataText, metadataText)}`);

@@ -35,6 +35,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   query?: Q;
   body?: B;
   /**
+   * The query as `query` parses it, for the shape most requests have, cheaper than the schema; undefined
+   * for anything else, which `query` then parses (and names the failing field). Only the hottest
+   * public read has one: see plainProcurementQuery.
+   */
+  plainQuery?: (raw: unknown) => z.output<Q> | undefined;
+  /**
    * A file as the body, taken as bytes whatever its declared type (the handler's `body` is a Buffer,
    * or undefined when nothing came), up to maxBytes; `mediaTypes` are those the document lists.
    */

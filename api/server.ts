@@ -7,6 +7,7 @@ import { bearerCheck, logRefusal } from './auth';
 import type { ApiDeps } from './deps';
 import { errorBody, statusOf, asDomainError, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors';
 import { registerSecurityHeaders } from './http-security';
+import { lazyRequestLogger, logsAt } from './request-logger';
 import { registerLoginThrottle } from './login-throttle';
 import { registerEvidenceUploadThrottle } from './evidence-upload-throttle';
 import { registerRegistrationThrottle } from './registration-throttle';
@@ -62,7 +63,7 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps, ide
         if (typeof raw === 'string') request.caseId = raw;
       }
       const params = route.params ? parseOrThrow(route.params, request.params) : undefined;
-      const query = route.query ? parseOrThrow(route.query, request.query) : undefined;
+      const query = route.query ? (route.plainQuery?.(request.query) ?? parseOrThrow(route.query, request.query)) : undefined;
       // An action without fields may come with no body at all.
       const body = route.body ? parseOrThrow(route.body, request.body ?? {}) : route.rawBody ? request.body : undefined;
       const idempotencyKey = route.idempotent ? readIdempotencyKey(request.headers) : undefined;
@@ -137,6 +138,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     loggerInstance: logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by our one (onResponse below), which knows the actor and case.
     logController: new LogController({ disableRequestLogging: true }),
+    // Each request's child logger (bound to its reqId) is made when the request first writes a line.
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     trustProxy: deps.config.api.trustProxy,
@@ -186,8 +189,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.code(statusOf(error)).send(errorBody(error));
   });
 
-  // A callback hook, not an async one: no promise per request for a line the route's level may drop.
+  // A callback hook, not an async one: no promise per request, and no line built when the route's
+  // level drops it.
   app.addHook('onResponse', (request, reply, done) => {
+    if (!logsAt(request.log, 'info')) return done();
     request.log.info(
       {
         method: request.method,

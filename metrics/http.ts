@@ -27,12 +27,21 @@ export function registerHttpMetrics(app: FastifyInstance, registry: Registry): v
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  // The label sets, made once per (method, route, status): prom-client checks every label of every
+  // call, which on objects built per request (a fresh shape each time) was a tenth of a cached
+  // answer's cost. Bounded: methods and route patterns are the server's own, statuses are few.
+  const labelSets = new Map<string, { counted: { method: string; route: string; status: string }; timed: { method: string; route: string } }>();
   // A callback hook, not an async one: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const labels = { method: request.method, route };
-    requests.inc({ ...labels, status: String(reply.statusCode) });
-    duration.observe(labels, reply.elapsedTime / 1000);
+    const key = `${reply.statusCode} ${request.method} ${route}`;
+    let labels = labelSets.get(key);
+    if (labels === undefined) {
+      labels = { counted: { method: request.method, route, status: String(reply.statusCode) }, timed: { method: request.method, route } };
+      labelSets.set(key, labels);
+    }
+    requests.inc(labels.counted);
+    duration.observe(labels.timed, reply.elapsedTime / 1000);
     done();
   });
 }

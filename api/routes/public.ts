@@ -1,4 +1,4 @@
-import { CheckAnswer, ProcurementQuery, entityAnswer, publicAnswer } from '../../domain/procurement';
+import { CheckAnswer, ProcurementQuery, entityAnswer, plainProcurementQuery, publicAnswer } from '../../domain/procurement';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { AccreditedListRow } from '../../projections/accreditation/queries';
@@ -157,6 +157,7 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       tag: 'public',
       auth: 'public',
       query: ProcurementQuery,
+      plainQuery: plainProcurementQuery,
       status: 200,
       response: CheckAnswer,
       errors: [401, 503],

@@ -29,7 +29,7 @@ import { PROCUREMENT_FACTS } from './facts';
  * locks: system calls), the largest cost of a question once answers are cached; the API asks it at most
  * once per event-loop turn (`commitsSeen: 'every-turn'`), so the questions read in one turn are answered
  * from one snapshot and another process's commit is seen from the next turn. This connection's own
- * writes (`total_changes()`, no system call) are seen at once either way.
+ * writes (`total_changes()`, no system call; not asked on a read-only connection) are seen at once either way.
  */
 
 const NAMING: readonly string[] = NOC_DEVIATIONS_BEARING.namingTheOffering;
@@ -68,7 +68,17 @@ interface Segment {
   offering: OfferingFacts | undefined;
   /** Every instant in the facts that `at` is compared with, ascending. */
   thresholds: number[];
-  answers: Map<string, CachedAnswer>;
+  /**
+   * By data class, then by sub-interval (the index of the last threshold at or before `at`, plus one):
+   * the answer, for the entity's jurisdiction when it was computed. Nested rather than keyed by a joined
+   * string: building and hashing that string per question cost more than the rest of the lookup.
+   */
+  answers: Map<string, (JurisdictionAnswer | undefined)[]>;
+}
+
+interface JurisdictionAnswer {
+  jurisdiction: Jurisdiction | undefined;
+  cached: CachedAnswer;
 }
 
 interface Timeline {
@@ -123,6 +133,7 @@ interface Statements {
 export class ProcurementCheckIndex {
   private readonly s: Statements;
   private readonly perTurn: boolean;
+  private readonly readonly: boolean;
   /** Whether `PRAGMA data_version` was read in the current event-loop turn (when asked once per turn). */
   private versionReadThisTurn = false;
   private seen: { v: number; t: number } | undefined;
@@ -132,10 +143,13 @@ export class ProcurementCheckIndex {
   private readonly pses = new Map<string, PseNocs>();
   private readonly offerings = new Map<string, OfferingVersion[]>();
   private readonly jurisdictions = new Map<string, Jurisdiction | undefined>();
-  private readonly timelines = new Map<string, Timeline>();
+  /** By entity, then by offering. */
+  private readonly timelines = new Map<string, Map<string, Timeline>>();
+  private timelineCount = 0;
 
   constructor(db: ReadModelDb, options: CheckIndexOptions = {}) {
     this.perTurn = options.commitsSeen === 'every-turn';
+    this.readonly = db.readonly;
     this.s = {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
@@ -189,12 +203,17 @@ export class ProcurementCheckIndex {
     const segment = this.segment(query.pse, query.offering, atMs);
     const jurisdiction = this.jurisdiction(query.pse);
     // Within one sub-interval every comparison the check makes with `at` comes out the same.
-    const key = `${query.dataClass}|${lastAtOrBefore(segment.thresholds, atMs)}|${jurisdiction ?? ''}`;
-    let cached = segment.answers.get(key);
-    if (cached === undefined) {
-      cached = { answer: checkProcurement(this.inputOf(query, segment), at), json: {} };
-      segment.answers.set(key, cached);
+    const sub = lastAtOrBefore(segment.thresholds, atMs) + 1;
+    let byInterval = segment.answers.get(query.dataClass);
+    if (byInterval === undefined) {
+      byInterval = [];
+      segment.answers.set(query.dataClass, byInterval);
     }
+    const held = byInterval[sub];
+    // The register may have moved the entity since: then the answer is computed again.
+    if (held !== undefined && held.jurisdiction === jurisdiction) return held.cached;
+    const cached = { answer: checkProcurement(this.inputOf(query, segment), at), json: {} };
+    byInterval[sub] = { jurisdiction, cached };
     return cached;
   }
 
@@ -212,9 +231,11 @@ export class ProcurementCheckIndex {
 
   /** Drops what the projector changed since the last question; nothing when nothing was committed. */
   private refresh(): void {
-    const now = { v: this.dataVersion(), t: this.s.totalChanges.get() as number };
-    if (this.seen !== undefined && this.seen.v === now.v && this.seen.t === now.t) return;
-    this.seen = now;
+    const v = this.dataVersion();
+    // A read-only connection (the API's) makes no changes of its own: no statement needed to ask.
+    const t = this.readonly ? 0 : (this.s.totalChanges.get() as number);
+    if (this.seen !== undefined && this.seen.v === v && this.seen.t === t) return;
+    this.seen = { v, t };
     this.jurisdictions.clear();
     const version = this.s.version.get(PROCUREMENT_FACTS)?.version;
     const maxNoc = this.s.maxNocSeq.get()?.seq ?? 0;
@@ -225,6 +246,7 @@ export class ProcurementCheckIndex {
       this.pses.clear();
       this.offerings.clear();
       this.timelines.clear();
+      this.timelineCount = 0;
       this.nocSeq = maxNoc;
       this.offeringSeq = maxOffering;
       return;
@@ -298,8 +320,12 @@ export class ProcurementCheckIndex {
   private segment(pseId: string, offeringId: string, atMs: number): Segment {
     const pse = this.pseNocs(pseId);
     const offering = this.offeringVersions(offeringId);
-    const key = `${pseId}\u0000${offeringId}`;
-    let timeline = this.timelines.get(key);
+    let ofPse = this.timelines.get(pseId);
+    if (ofPse === undefined) {
+      ofPse = new Map();
+      this.timelines.set(pseId, ofPse);
+    }
+    let timeline = ofPse.get(offeringId);
     // A timeline built from entries since dropped is stale.
     if (timeline === undefined || timeline.pse !== pse || timeline.offering !== offering) {
       const named = pse.named.get(offeringId) ?? [];
@@ -309,8 +335,14 @@ export class ProcurementCheckIndex {
         ...pse.unnamed.flatMap((v) => [v.fromMs, v.toMs]),
       ]);
       timeline = { pse, offering, starts: [Number.NEGATIVE_INFINITY, ...starts], segments: [] };
-      if (this.timelines.size >= MAX_CACHED) this.timelines.clear();
-      this.timelines.set(key, timeline);
+      if (this.timelineCount >= MAX_CACHED) {
+        this.timelines.clear();
+        this.timelineCount = 0;
+        ofPse = new Map();
+        this.timelines.set(pseId, ofPse);
+      }
+      if (!ofPse.has(offeringId)) this.timelineCount++;
+      ofPse.set(offeringId, timeline);
     }
     const i = lastAtOrBefore(timeline.starts, atMs);
     return (timeline.segments[i] ??= buildSegment(timeline, offeringId, timeline.starts[i] as number));

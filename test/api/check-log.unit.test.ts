@@ -53,6 +53,17 @@ describe('the log of the procurement check', () => {
     expect(lines).toEqual([expect.objectContaining({ level: 30, msg: 'request', url: '/api/accredited-list', status: 200 })]);
   });
 
+  it('binds every line to its request id, one id per request, though the logger is made only when a line is written', async () => {
+    await api.app.inject({ method: 'GET', url: CHECK });
+    await api.app.inject({ method: 'GET', url: CHECK, headers: { authorization: 'Bearer not-a-token' } });
+    await api.app.inject({ method: 'GET', url: '/api/accredited-list' });
+    await api.app.inject({ method: 'GET', url: '/api/accredited-list' });
+    expect(lines).toHaveLength(3);
+    const ids = lines.map((line) => line.reqId);
+    for (const id of ids) expect(typeof id).toBe('string');
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('logs no warning for a route whose handler sends its own reply (a checkpoint feed not modified)', async () => {
     const first = await api.app.inject({ method: 'GET', url: '/api/audit/checkpoints' });
     const res = await api.app.inject({ method: 'GET', url: '/api/audit/checkpoints', headers: { 'if-none-match': String(first.headers.etag) } });

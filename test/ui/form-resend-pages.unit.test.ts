@@ -1,9 +1,7 @@
-import { DEFAULT_NOC_POLICY, decideNoc, foldNoc, type NocCommand, type NocEvent } from '../../domain/noc';
-import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { FakeEventStore, FakeNocGateway } from '../api/fakes';
-import { NOC_REQUEST } from '../api/harness';
 import type { InjectBrowser } from './inject-browser';
+import { NOC_PAGE_PEOPLE, seedNocUnderReview } from './noc-under-review';
 import { openPageHarness, type PageHarness } from './page-harness';
 
 /**
@@ -22,31 +20,9 @@ beforeEach(async () => {
   const store = new FakeEventStore();
   page = await openPageHarness({
     name: 'form-resend-pages',
-    people: [
-      { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer' },
-      { username: 'parveen', role: 'pse', jurisdiction: 'federal', organisationId: 'pse-moitt', displayName: 'Parveen PSE' },
-    ],
+    people: NOC_PAGE_PEOPLE,
     deps: ({ identity }) => {
-      const actorOf = (username: string): Actor => {
-        const a = identity.listAccounts().find((x) => x.username === username);
-        if (!a) throw new Error(`${username} is not enrolled`);
-        return { userId: a.id, name: a.displayName, role: a.role, jurisdiction: 'federal', ...(a.organisationId ? { organisationId: a.organisationId } : {}) } as Actor;
-      };
-      const pse = actorOf('parveen');
-      const reviewer = actorOf('rania');
-      // A NOC under review by Rania, as the process and the event store both hold it.
-      const commands: [NocCommand, Actor][] = [
-        [{ type: 'RequestNoc', actor: pse, data: { ...(NOC_REQUEST as object), nocId: NOC, pseId: 'pse-moitt', jurisdiction: 'federal' } } as NocCommand, pse],
-        [{ type: 'StartReview', actor: reviewer, data: {} } as NocCommand, reviewer],
-      ];
-      const events: NocEvent[] = [];
-      for (const [command, actor] of commands) {
-        for (const event of decideNoc(command, foldNoc(events), { now: new Date().toISOString(), policy: DEFAULT_NOC_POLICY })) {
-          events.push(event);
-          store.add(`noc-${NOC}`, event.type, event.data, actor);
-        }
-      }
-      gateway.events.set(NOC, events);
+      seedNocUnderReview(identity, NOC, gateway, store);
       return { nocGateway: gateway, eventStore: store as never };
     },
   });

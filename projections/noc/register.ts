@@ -3,6 +3,7 @@ import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
+import { rebuildCache } from '../rebuild-cache';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf, type NocRecordedEvent } from './noc-events';
 
 /**
@@ -157,6 +158,9 @@ function recordHistory(s: Statements, event: NocRecordedEvent, nocId: string, fr
   });
 }
 
+// Each NOC's status as written, so a rebuild does not read it back for every event.
+const statuses = rebuildCache<string>();
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
   const s = statements.get(db);
@@ -184,16 +188,18 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
       revision: event.revision,
     });
     recordHistory(s, event, nocId, null, 'requested');
+    statuses.set(db, nocId, 'requested');
     return;
   }
 
   // A stream that does not open with its request is corrupt: stop rather than guess.
-  const current = s.status.get(nocId);
-  if (!current) throw new Error(`NOC ${nocId} has no register row: its stream does not start with NocRequested`);
-  const to = NOC_STATUS_AFTER[event.type] ?? current.status;
+  const current = statuses.get(db, nocId, () => s.status.get(nocId)?.status);
+  if (current === undefined) throw new Error(`NOC ${nocId} has no register row: its stream does not start with NocRequested`);
+  const to = NOC_STATUS_AFTER[event.type] ?? current;
   const [stmt, params] = rowUpdate(s, event);
   stmt.run({ ...params, nocId, status: to, at, revision: event.revision });
-  if (to !== current.status) recordHistory(s, event, nocId, current.status, to);
+  statuses.set(db, nocId, to);
+  if (to !== current) recordHistory(s, event, nocId, current, to);
 }
 
 export const NOC_REGISTER = 'noc-register';
@@ -207,8 +213,10 @@ export const nocRegisterProjection: Projection = {
   },
   handles: isNocEventType,
   apply,
+  bulk: { begin: (db) => statuses.enable(db), flush: () => {} },
   reset(db) {
     statements.clear(db);
+    statuses.clear(db);
     db.exec('DROP TABLE IF EXISTS noc_register; DROP TABLE IF EXISTS noc_history;');
   },
 };

@@ -13,6 +13,7 @@ import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf } from '../noc/no
 import { transitionNotificationFor } from '../noc/notifications';
 import { offeringNoticeFor } from '../noc/offering-notices';
 import { nocTaskFor, updateCase, type NocQueueCase } from '../noc/queue';
+import { rebuildCache } from '../rebuild-cache';
 import {
   accreditationNotices,
   monitoringNotices,
@@ -187,10 +188,13 @@ function record(db: ReadModelDb, event: DecodedEvent, drafts: readonly NoticeDra
   }
 }
 
+// Each case's facts as JSON: held back during a rebuild, where every event of a case rewrites them.
+const cases = rebuildCache<string>((db, stream, json) => statements.get(db).putCase.run(stream, json));
+
 function facts<T>(db: ReadModelDb, stream: string): T {
-  const row = statements.get(db).getCase.get(stream);
-  if (!row) throw new Error(`${stream} has no facts for notices: its stream does not start with the event that opens it`);
-  return JSON.parse(row.facts) as T;
+  const json = cases.get(db, stream, () => statements.get(db).getCase.get(stream)?.facts);
+  if (json === undefined) throw new Error(`${stream} has no facts for notices: its stream does not start with the event that opens it`);
+  return JSON.parse(json) as T;
 }
 
 function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
@@ -217,7 +221,7 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
       c.openTask = task?.kind ?? null;
     }
   }
-  statements.get(db).putCase.run(event.stream, JSON.stringify(c));
+  cases.put(db, event.stream, JSON.stringify(c));
   record(db, decoded, drafts);
 }
 
@@ -312,17 +316,17 @@ function applyTransition(db: ReadModelDb, event: DecodedEvent): void {
 }
 
 function applyProviderCase(db: ReadModelDb, event: DecodedEvent): void {
-  const s = statements.get(db);
   if (event.type === 'AccreditationSubmitted') {
     const d = event.data as AccreditationEventOf<'AccreditationSubmitted'>['data'];
-    s.putCase.run(
+    cases.put(
+      db,
       event.stream,
       JSON.stringify({ applicationId: d.applicationId, cspId: d.cspId, offeringId: d.offering.offeringId, offeringName: d.offering.name, submittedBy: d.submittedBy } satisfies AccreditationCaseFacts),
     );
   }
   if (event.type === 'ReviewOpened' || event.type === 'MonitoringStarted') {
     const d = event.data as { reviewId?: string; applicationId: string; cspId: string; offeringId: string };
-    s.putCase.run(event.stream, JSON.stringify({ caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts));
+    cases.put(db, event.stream, JSON.stringify({ caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts));
   }
   if (ACCREDITATION_TYPES.has(event.type)) {
     const f = facts<AccreditationCaseFacts>(db, event.stream);
@@ -362,8 +366,10 @@ export const noticesProjection: Projection = {
     REVIEW_TYPES.has(type) ||
     MONITORING_TYPES.has(type),
   apply,
+  bulk: { begin: (db) => cases.enable(db), flush: (db) => cases.flush(db) },
   reset(db) {
     statements.clear(db);
+    cases.clear(db);
     db.exec('DROP TABLE IF EXISTS notices; DROP TABLE IF EXISTS notice_people; DROP TABLE IF EXISTS notice_organisations; DROP TABLE IF EXISTS notice_procurements; DROP TABLE IF EXISTS notice_cases;');
   },
 };

@@ -5,6 +5,7 @@ import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
+import { rebuildCache } from '../rebuild-cache';
 import { ensureNotificationDeliveryTables } from './deliveries';
 import type { NocNotificationRow } from './read-model';
 import { asNocEvent, nocIdOf, type NocRecordedEvent } from './noc-events';
@@ -192,6 +193,9 @@ function applyOffering(db: ReadModelDb, decoded: DecodedEvent): void {
   }
 }
 
+// Each NOC's entity and jurisdiction as a rebuild wrote them, instead of reading them back per notice.
+const cases = rebuildCache<{ pse_id: string; jurisdiction: Jurisdiction }>();
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (TRANSITION_NOTIFYING.has(decoded.type)) return applyTransition(db, decoded);
   if (OFFERING_NOTICE_EVENTS.has(decoded.type)) return applyOffering(db, decoded);
@@ -200,11 +204,12 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   const nocId = nocIdOf(event);
   if (event.type === 'NocRequested') {
     s.insertCase.run(nocId, event.data.pseId, event.data.jurisdiction);
+    cases.set(db, nocId, { pse_id: event.data.pseId, jurisdiction: event.data.jurisdiction });
     return;
   }
   const notification = nocNotificationFor(event, nocId);
   if (!notification) return;
-  const c = s.getCase.get(nocId);
+  const c = cases.get(db, nocId, () => s.getCase.get(nocId));
   if (!c) throw new Error(`NOC ${nocId} has no case row for notifications: its stream does not start with NocRequested`);
   s.insert.run({
     id: event.id,
@@ -236,8 +241,10 @@ export const nocNotificationsProjection: Projection = {
   },
   handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type) || OFFERING_NOTICE_EVENTS.has(type),
   apply,
+  bulk: { begin: (db) => cases.enable(db), flush: () => {} },
   reset(db) {
     statements.clear(db);
+    cases.clear(db);
     resetOfferingNoticeStatements(db);
     db.exec(`DROP TABLE IF EXISTS noc_notifications; DROP TABLE IF EXISTS noc_notification_cases; ${OFFERING_NOTICE_DROP}`);
   },

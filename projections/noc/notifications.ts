@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS noc_notifications (
 );
 CREATE INDEX IF NOT EXISTS noc_notifications_by_pse ON noc_notifications (pse_id, created_at_ms);
 CREATE INDEX IF NOT EXISTS noc_notifications_by_time ON noc_notifications (created_at_ms);
+-- Whether a transition's entity was told already (transitionNoticeOf): partial, so NOC notices do not maintain it.
+CREATE INDEX IF NOT EXISTS noc_notifications_of_transitions ON noc_notifications (noc_id, pse_id, event_type)
+  WHERE event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant');
 `;
 
 const NOTIFYING = new Set<string>([
@@ -117,7 +120,9 @@ const statements = statementCache((db) => ({
     [string],
     { pse_id: string; jurisdiction: Jurisdiction }
   >,
-  transitionNoticeOf: db.prepare('SELECT 1 FROM noc_notifications WHERE noc_id = ? AND pse_id = ? AND event_type = ? LIMIT 1') as Database.Statement<
+  // The IN repeats the partial index's condition so the planner may use it (without it, the entity's every notice is read).
+  transitionNoticeOf: db.prepare(`SELECT 1 FROM noc_notifications WHERE noc_id = ? AND pse_id = ? AND event_type = ?
+    AND event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant') LIMIT 1`) as Database.Statement<
     [string, string, string]
   >,
   insert: db.prepare(`

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS notices (
 CREATE INDEX IF NOT EXISTS notices_by_org ON notices (audience_kind, organisation_id, created_at_ms);
 CREATE INDEX IF NOT EXISTS notices_by_jurisdiction ON notices (audience_kind, jurisdiction, created_at_ms);
 CREATE INDEX IF NOT EXISTS notices_by_time ON notices (created_at_ms);
+-- Whether a transition's entity was told already (sameNotice): partial, so other notices do not maintain it.
+CREATE INDEX IF NOT EXISTS notices_of_transitions ON notices (case_stream, organisation_id, event_type)
+  WHERE event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant');
 CREATE TABLE IF NOT EXISTS notice_people (
   stream TEXT PRIMARY KEY,
   account_id TEXT NOT NULL,
@@ -138,7 +141,9 @@ const statements = statementCache((db) => ({
     VALUES (@id, @kind, @subject, @body, @audience, @audienceKind, @organisationId, @jurisdiction, @caseStream, @eventType, @createdAt, @createdAtMs)`) as Database.Statement<
     [Record<string, unknown>]
   >,
-  sameNotice: db.prepare('SELECT 1 FROM notices WHERE case_stream = ? AND organisation_id = ? AND event_type = ? LIMIT 1') as Database.Statement<[string, string, string]>,
+  // The IN repeats the partial index's condition so the planner may use it (without it, every notice is scanned).
+  sameNotice: db.prepare(`SELECT 1 FROM notices WHERE case_stream = ? AND organisation_id = ? AND event_type = ?
+    AND event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant') LIMIT 1`) as Database.Statement<[string, string, string]>,
   getCase: db.prepare('SELECT facts FROM notice_cases WHERE stream = ?') as Database.Statement<[string], { facts: string }>,
   putCase: db.prepare('INSERT INTO notice_cases (stream, facts) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET facts = excluded.facts') as Database.Statement<
     [string, string]

@@ -1,6 +1,6 @@
-import type { EventStore, Position } from '../eventstore/port';
-import { decode } from '../eventstore/registry';
+import { comparePositions, type EventStore, type Position } from '../eventstore/port';
 import { isAtOrAfter } from '../domain/shared/time';
+import { applyOne, decodeForProjections, handlerLookup } from './apply-event';
 import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
 
@@ -22,6 +22,10 @@ export async function rebuildAsOf(
   db: ReadModelDb,
   options: {
     asOf?: string;
+    /** Called once the projections' tables exist, before the first event (a rebuild tunes its scratch file there). */
+    afterSetup?: (db: ReadModelDb) => void;
+    /** Stop after this position (a rebuild stops at the head it started from; the live runner goes on from there). */
+    upTo?: Position;
     onProgress?: (p: AsOfProgress) => void;
     pageSize?: number;
     /** Called between pages: a caller sharing its thread with others (the API) yields there. */
@@ -33,17 +37,12 @@ export async function rebuildAsOf(
   } = {},
 ): Promise<{ events: number; lastRecordedAt?: string }> {
   const pageSize = options.pageSize ?? 5_000;
-  // Which projections handle a type is asked once per type, not once per event and projection.
-  const handlers = new Map<string, readonly Projection[]>();
-  const handlersOf = (type: string): readonly Projection[] => {
-    let found = handlers.get(type);
-    if (!found) {
-      found = projections.filter((p) => p.handles(type));
-      handlers.set(type, found);
-    }
-    return found;
-  };
+  const handlersOf = handlerLookup(projections);
+  const upTo = options.upTo;
   for (const p of projections) p.setup(db);
+  options.afterSetup?.(db);
+  // The database is this replay's alone: projections may keep their working state in memory.
+  for (const p of projections) p.bulk?.begin(db);
   const head = await store.headPosition();
   const total = store.kind === 'sqlite' ? Number(head.commit) : undefined;
   let applied = options.from?.events ?? 0;
@@ -55,16 +54,17 @@ export async function rebuildAsOf(
     let done = page.length < pageSize;
     db.transaction(() => {
       for (const raw of page) {
-        if (options.asOf !== undefined && !isAtOrAfter(options.asOf, raw.recordedAt)) {
+        if ((options.asOf !== undefined && !isAtOrAfter(options.asOf, raw.recordedAt)) || (upTo !== undefined && comparePositions(raw.position, upTo) > 0)) {
           done = true;
-          return;
+          break;
         }
-        const event = decode(raw);
-        for (const p of handlersOf(event.type)) p.apply(db, event);
+        const event = decodeForProjections(raw);
+        for (const p of handlersOf(event.type)) applyOne(p, db, raw, event);
         applied += 1;
         lastRecordedAt = raw.recordedAt;
         if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;
       }
+      for (const p of projections) p.bulk?.flush(db);
     })();
     options.onProgress?.({ events: applied, total });
     const last = page.at(-1);

@@ -17,6 +17,12 @@ export interface Projection {
   apply(db: ReadModelDb, event: DecodedEvent): void;
   /** Drops its tables (setup recreates them); must cope with tables that do not exist. */
   reset(db: ReadModelDb): void;
+  /**
+   * For a database only a rebuild writes (projections/rebuild-cache.ts): `begin` lets the projection keep
+   * working state in memory instead of reading its rows back per event; `flush` writes what it held back
+   * and runs before every commit. The rows must come out exactly as `apply` alone would write them.
+   */
+  readonly bulk?: { begin(db: ReadModelDb): void; flush(db: ReadModelDb): void };
 }
 
 /**

@@ -6,10 +6,12 @@ import { allProjections } from './index';
 import { ProjectionRunner } from './runner';
 
 /**
- * `tsx projections/rebuild.ts [name]`: throws a read model away (all of them without a name) and
- * projects the whole log again, then exits. A projector running at the same time notices the moved
- * checkpoint and follows; both commit under the write lock with a checkpoint check, so no event is
- * applied twice. Notifications already sent are not sent again (see projections/mail/dispatcher.ts).
+ * `tsx projections/rebuild.ts [name]`: projects the whole log again for one read model (all of them
+ * without a name) into a scratch file beside the read models, swaps the rebuilt tables in with their
+ * checkpoints in one transaction (projections/fresh-rebuild.ts), then exits. Readers keep the old rows
+ * until the swap. A projector running at the same time notices the moved checkpoint and re-applies what
+ * followed it; both commit under the write lock with a checkpoint check, so no event is applied twice.
+ * Notifications already sent are not sent again (see projections/mail/dispatcher.ts).
  */
 async function main(): Promise<void> {
   const name = process.argv[2];

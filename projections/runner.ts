@@ -1,6 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
-import { DomainError, type ErrorCode } from '../domain/shared/errors';
 import {
   START,
   comparePositions,
@@ -11,14 +10,17 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../eventstore/port';
-import { decode, type DecodedEvent } from '../eventstore/registry';
+import { ProjectionFailedError, applyOne, decodeForProjections, handlerLookup, messageOf } from './apply-event';
 import { readCheckpoint, writeCheckpoint, writeCheckpointError } from './checkpoints';
 import type { ReadModelDb } from './db';
+import { rebuildIntoScratch } from './fresh-rebuild';
 import { eventsBehind } from './lag';
+import { PositionWaiters } from './position-waiters';
+import { CheckpointMovedError, RunnerCheckpoints, isAfter } from './runner-checkpoints';
 import type { Projection } from './projection';
-import { applyInSpan } from '../tracing/projection';
 
 export type { Projection } from './projection';
+export { ProjectionFailedError, type ProjectionFailureDetails } from './apply-event';
 
 export interface ProjectionRunnerOptions {
   store: EventStore;
@@ -63,58 +65,8 @@ export interface RunnerHealth {
   error?: string;
 }
 
-/** Where in the log a projection run stopped, and why. */
-export interface ProjectionFailureDetails {
-  projection?: string;
-  eventId?: string;
-  eventType?: string;
-  stream?: string;
-  revision?: number;
-  position?: string;
-}
-
-/** The runner stopped: an event could not be decoded or applied, or the subscription dropped. */
-export class ProjectionFailedError extends Error {
-  override readonly name = 'ProjectionFailedError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details: ProjectionFailureDetails,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${message}`, options);
-  }
-}
-
-/** Another writer (a rebuild CLI, a second projector) changed a checkpoint under this runner. */
-class CheckpointMovedError extends Error {
-  override readonly name = 'CheckpointMovedError';
-}
-
-interface Waiter {
-  target: Position;
-  resolve: () => void;
-  reject: (err: Error) => void;
-  timer: NodeJS.Timeout | undefined;
-}
-
 const DEFAULT_MAX_BATCH = 1000;
 const DEFAULT_CATCH_UP_BATCH = 10_000;
-
-const isAfter = (position: Position, checkpoint: Position | null): boolean =>
-  checkpoint === null || comparePositions(position, checkpoint) > 0;
-
-const describe = (event: RecordedEvent): ProjectionFailureDetails => ({
-  eventId: event.id,
-  eventType: event.type,
-  stream: event.stream,
-  revision: event.revision,
-  position: positionToString(event.position),
-});
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Feeds projections from one catch-up subscription to the whole log. Each projection keeps its own
@@ -140,7 +92,7 @@ export class ProjectionRunner {
 
   private state: RunnerState = 'stopped';
   private prepared = false;
-  private readonly checkpoints = new Map<string, Position | null>();
+  private readonly checkpoints: RunnerCheckpoints;
   private subscription: Subscription | undefined;
   private halting: Promise<void> = Promise.resolve();
   /** Bumped whenever the subscription is replaced: callbacks of an older one are ignored. */
@@ -149,8 +101,8 @@ export class ProjectionRunner {
   private flushScheduled = false;
   private caughtUp = false;
   private failure: ProjectionFailedError | undefined;
-  private readonly waiters = new Set<Waiter>();
-  private readonly handlers = new Map<string, readonly Projection[]>();
+  private readonly waiters = new PositionWaiters();
+  private readonly handlersOf: (type: string) => readonly Projection[];
 
   constructor(options: ProjectionRunnerOptions) {
     const names = options.projections.map((p) => p.name);
@@ -165,6 +117,8 @@ export class ProjectionRunner {
     this.betweenStatements = options.betweenStatements ?? (() => {});
     this.tracer = options.tracer;
     this.onCommitted = options.onCommitted ?? (() => {});
+    this.handlersOf = handlerLookup(this.projections);
+    this.checkpoints = new RunnerCheckpoints(this.projections);
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new RangeError('maxBatch must be a whole number >= 1');
     if (!Number.isInteger(this.catchUpBatch) || this.catchUpBatch < 1) throw new RangeError('catchUpBatch must be a whole number >= 1');
     const tx = this.db.transaction((batch: RecordedEvent[]) => this.commitInTransaction(batch));
@@ -186,36 +140,35 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     if (this.state === 'running') this.state = 'stopped';
     await this.halt();
-    this.rejectWaiters(new Error('The projection runner was stopped'));
+    this.waiters.rejectAll(new Error('The projection runner was stopped'));
   }
 
   /**
-   * Throws away one projection's rows (or every projection's) and projects the whole log again.
-   * Resolves once the rebuilt projections have caught up with the log as it was when the rebuild began.
-   * The runner keeps following the log afterwards.
+   * Projects the whole log again for one projection (or every one) and swaps the result in with its
+   * checkpoint in one transaction (projections/fresh-rebuild.ts); readers keep the old rows until then.
+   * Resolves once the rebuilt projections stand at the log as it was when the rebuild began; the runner
+   * keeps following the log afterwards.
    */
   async rebuild(name?: string): Promise<void> {
     const targets = name === undefined ? this.projections : [this.projection(name)];
     await this.halt();
     this.failure = undefined;
     if (!this.prepared) this.prepare();
-    const now = new Date().toISOString();
-    this.db
-      .transaction(() => {
-        for (const p of targets) {
-          p.reset(this.db);
-          p.setup(this.db);
-          writeCheckpoint(this.db, p.name, null, p.version, now);
-        }
-      })
-      .immediate();
-    for (const p of targets) this.checkpoints.set(p.name, null);
-    this.logger.info({ projections: targets.map((p) => p.name) }, 'rebuilding projections');
+    const names = targets.map((p) => p.name);
+    this.logger.info({ projections: names }, 'rebuilding projections');
+    const head = await this.store.headPosition();
+    try {
+      await rebuildIntoScratch(this.store, this.db, targets, head);
+    } catch (err) {
+      const error = err instanceof ProjectionFailedError ? err : new ProjectionFailedError('PROJECTION_FAILED', `Rebuilding ${names.join(', ')} failed: ${messageOf(err)}`, {}, { cause: err });
+      this.fail(error);
+      throw error;
+    }
+    for (const p of targets) this.checkpoints.set(p.name, comparePositions(head, START) === 0 ? null : head);
     this.state = 'running';
     this.subscribe();
-    const head = await this.store.headPosition();
     await this.waitFor(head, 0);
-    this.logger.info({ projections: targets.map((p) => p.name), position: positionToString(head) }, 'projections rebuilt');
+    this.logger.info({ projections: names, position: positionToString(head) }, 'projections rebuilt');
   }
 
   /** Each projection's checkpoint and how far it is behind the store. */
@@ -224,7 +177,7 @@ export class ProjectionRunner {
     return Promise.all(
       this.projections.map(async (p): Promise<ProjectionStatus> => {
         const stored = this.prepared ? undefined : readCheckpoint(this.db, p.name);
-        const position = this.prepared ? (this.checkpoints.get(p.name) ?? null) : (stored?.position ?? null);
+        const position = this.prepared ? (this.checkpoints.get(p.name)) : (stored?.position ?? null);
         const lag = await eventsBehind(this.store, position, head);
         const error = this.failure?.message ?? stored?.error ?? undefined;
         return {
@@ -258,30 +211,15 @@ export class ProjectionRunner {
    */
   waitFor(position: Position | string, timeoutMs = 30_000): Promise<void> {
     const target = typeof position === 'string' ? positionFromString(position) : position;
-    if (this.reached(target)) return Promise.resolve();
+    if (this.checkpoints.reached(target)) return Promise.resolve();
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { target, resolve, reject, timer: undefined };
-      if (timeoutMs > 0) {
-        waiter.timer = setTimeout(() => {
-          this.waiters.delete(waiter);
-          const at = this.projections.map((p) => `${p.name}@${this.positionText(p.name)}`).join(', ');
-          reject(new Error(`Projections did not reach ${positionToString(target)} within ${timeoutMs} ms (${at})`));
-        }, timeoutMs);
-      }
-      this.waiters.add(waiter);
-    });
+    return this.waiters.add(target, timeoutMs, () => this.checkpoints.describe());
   }
 
   private projection(name: string): Projection {
     const found = this.projections.find((p) => p.name === name);
     if (!found) throw new Error(`No projection named ${name}; known: ${this.projections.map((p) => p.name).join(', ')}`);
     return found;
-  }
-
-  private positionText(name: string): string {
-    const cp = this.checkpoints.get(name) ?? null;
-    return cp === null ? 'start' : positionToString(cp);
   }
 
   /** Loads checkpoints; creates tables; a projection whose stored version differs starts again from zero. */
@@ -309,23 +247,12 @@ export class ProjectionRunner {
     this.prepared = true;
   }
 
-  /** The earliest checkpoint: the subscription starts there and each projection skips what it has. */
-  private earliestCheckpoint(): Position | null {
-    let earliest: Position | null | undefined;
-    for (const p of this.projections) {
-      const cp = this.checkpoints.get(p.name) ?? null;
-      if (cp === null) return null;
-      if (earliest === undefined || earliest === null || comparePositions(cp, earliest) < 0) earliest = cp;
-    }
-    return earliest ?? null;
-  }
-
   private subscribe(): void {
     const generation = ++this.generation;
     const current = (): boolean => generation === this.generation;
     this.caughtUp = false;
     this.buffer = [];
-    const after = this.earliestCheckpoint();
+    const after = this.checkpoints.earliest();
     this.logger.info({ after: after === null ? 'start' : positionToString(after) }, 'projections subscribing');
     this.subscription = this.store.subscribeToAll({
       ...(after === null ? {} : { after }),
@@ -337,7 +264,7 @@ export class ProjectionRunner {
         this.flush();
         if (!current() || this.state !== 'running') return;
         this.caughtUp = true;
-        this.logger.info({ positions: Object.fromEntries(this.projections.map((p) => [p.name, this.positionText(p.name)])) }, 'projections caught up');
+        this.logger.info({ positions: Object.fromEntries(this.projections.map((p) => [p.name, this.checkpoints.text(p.name)])) }, 'projections caught up');
       },
       onError: (err) => {
         if (current()) this.fail(new ProjectionFailedError('UNAVAILABLE', `The event store subscription dropped: ${err.message}`, {}, { cause: err }));
@@ -397,40 +324,25 @@ export class ProjectionRunner {
     }
     for (const [name, position] of advanced) this.checkpoints.set(name, position);
     this.logger.debug({ events: batch.length, position: positionToString((batch[batch.length - 1] as RecordedEvent).position) }, 'projected');
-    this.settleWaiters();
+    this.waiters.settle((target) => this.checkpoints.reached(target));
     this.onCommitted(batch.length);
   }
 
   /** Runs inside the write transaction: anything thrown rolls back every row and checkpoint of the batch. */
   private commitInTransaction(batch: RecordedEvent[]): Map<string, Position> {
-    this.verifyCheckpoints();
+    this.checkpoints.verify(this.db);
     // Past the latest checkpoint every projection is behind: the common case (a rebuild, the live tail)
     // then skips comparing each event with each checkpoint.
-    const latest = this.latestCheckpoint();
+    const latest = this.checkpoints.latest();
     for (const event of batch) {
       const allBehind = isAfter(event.position, latest);
-      const behind = allBehind ? this.projections : this.projections.filter((p) => isAfter(event.position, this.checkpoints.get(p.name) ?? null));
+      const behind = allBehind ? this.projections : this.projections.filter((p) => isAfter(event.position, this.checkpoints.get(p.name)));
       if (behind.length === 0) continue;
       const handlers = this.handlersOf(event.type);
-      let decoded: DecodedEvent;
-      try {
-        decoded = decode(event);
-      } catch (err) {
-        const code = err instanceof DomainError ? err.code : 'EVENT_SCHEMA_INVALID';
-        throw new ProjectionFailedError(code, `Cannot read ${event.type} at ${event.stream}@${event.revision} (position ${positionToString(event.position)}): ${messageOf(err)}`, describe(event), { cause: err });
-      }
+      const decoded = decodeForProjections(event);
       for (const p of allBehind ? handlers : behind) {
         if (!allBehind && !p.handles(event.type)) continue;
-        try {
-          applyInSpan(this.tracer, event, p.name, () => p.apply(this.db, decoded));
-        } catch (err) {
-          throw new ProjectionFailedError(
-            'PROJECTION_FAILED',
-            `Projection ${p.name} failed on ${event.type} at ${event.stream}@${event.revision} (position ${positionToString(event.position)}): ${messageOf(err)}`,
-            { projection: p.name, ...describe(event) },
-            { cause: err },
-          );
-        }
+        applyOne(p, this.db, event, decoded, this.tracer);
         this.betweenStatements();
       }
     }
@@ -438,48 +350,12 @@ export class ProjectionRunner {
     const now = new Date().toISOString();
     const advanced = new Map<string, Position>();
     for (const p of this.projections) {
-      if (!isAfter(last, this.checkpoints.get(p.name) ?? null)) continue;
+      if (!isAfter(last, this.checkpoints.get(p.name))) continue;
       writeCheckpoint(this.db, p.name, last, p.version, now);
       advanced.set(p.name, last);
       this.betweenStatements();
     }
     return advanced;
-  }
-
-  /** The latest checkpoint of all; null when none has one yet. */
-  private latestCheckpoint(): Position | null {
-    let latest: Position | null = null;
-    for (const p of this.projections) {
-      const cp = this.checkpoints.get(p.name) ?? null;
-      if (cp !== null && (latest === null || comparePositions(cp, latest) > 0)) latest = cp;
-    }
-    return latest;
-  }
-
-  /** The projections that handle a type, in registration order; asked once per type, not per event. */
-  private handlersOf(type: string): readonly Projection[] {
-    let handlers = this.handlers.get(type);
-    if (!handlers) {
-      handlers = this.projections.filter((p) => p.handles(type));
-      this.handlers.set(type, handlers);
-    }
-    return handlers;
-  }
-
-  /** The stored checkpoints must be the ones this runner believes in; otherwise someone else wrote. */
-  private verifyCheckpoints(): void {
-    for (const p of this.projections) {
-      const row = readCheckpoint(this.db, p.name);
-      const mine = this.checkpoints.get(p.name) ?? null;
-      const same =
-        row !== undefined &&
-        row.version === p.version &&
-        (row.position === null ? mine === null : mine !== null && comparePositions(row.position, mine) === 0);
-      if (!same) {
-        const theirs = row ? `${row.position === null ? 'start' : positionToString(row.position)} v${row.version}` : 'missing';
-        throw new CheckpointMovedError(`Checkpoint of ${p.name} is ${theirs}, expected ${this.positionText(p.name)} v${p.version}`);
-      }
-    }
   }
 
   /** Another writer moved a checkpoint (a rebuild from the CLI): reload and follow the log from there. */
@@ -519,31 +395,6 @@ export class ProjectionRunner {
     } catch (err) {
       this.logger.error({ err }, 'could not record the projection error');
     }
-    this.rejectWaiters(error);
-  }
-
-  private reached(target: Position): boolean {
-    if (comparePositions(target, START) === 0) return true;
-    return this.projections.every((p) => {
-      const cp = this.checkpoints.get(p.name) ?? null;
-      return cp !== null && comparePositions(cp, target) >= 0;
-    });
-  }
-
-  private settleWaiters(): void {
-    for (const waiter of this.waiters) {
-      if (!this.reached(waiter.target)) continue;
-      this.waiters.delete(waiter);
-      if (waiter.timer) clearTimeout(waiter.timer);
-      waiter.resolve();
-    }
-  }
-
-  private rejectWaiters(error: Error): void {
-    for (const waiter of this.waiters) {
-      if (waiter.timer) clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
-    this.waiters.clear();
+    this.waiters.rejectAll(error);
   }
 }

@@ -5,6 +5,7 @@ import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
+import { rebuildCache } from '../rebuild-cache';
 import { ensureNotificationDeliveryTables } from './deliveries';
 import type { NocNotificationRow } from './read-model';
 import { asNocEvent, nocIdOf, type NocRecordedEvent } from './noc-events';
@@ -42,6 +43,9 @@ CREATE TABLE IF NOT EXISTS noc_notifications (
 );
 CREATE INDEX IF NOT EXISTS noc_notifications_by_pse ON noc_notifications (pse_id, created_at_ms);
 CREATE INDEX IF NOT EXISTS noc_notifications_by_time ON noc_notifications (created_at_ms);
+-- Whether a transition's entity was told already (transitionNoticeOf): partial, so NOC notices do not maintain it.
+CREATE INDEX IF NOT EXISTS noc_notifications_of_transitions ON noc_notifications (noc_id, pse_id, event_type)
+  WHERE event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant');
 `;
 
 const NOTIFYING = new Set<string>([
@@ -116,7 +120,9 @@ const statements = statementCache((db) => ({
     [string],
     { pse_id: string; jurisdiction: Jurisdiction }
   >,
-  transitionNoticeOf: db.prepare('SELECT 1 FROM noc_notifications WHERE noc_id = ? AND pse_id = ? AND event_type = ? LIMIT 1') as Database.Statement<
+  // The IN repeats the partial index's condition so the planner may use it (without it, the entity's every notice is read).
+  transitionNoticeOf: db.prepare(`SELECT 1 FROM noc_notifications WHERE noc_id = ? AND pse_id = ? AND event_type = ?
+    AND event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant') LIMIT 1`) as Database.Statement<
     [string, string, string]
   >,
   insert: db.prepare(`
@@ -192,6 +198,9 @@ function applyOffering(db: ReadModelDb, decoded: DecodedEvent): void {
   }
 }
 
+// Each NOC's entity and jurisdiction as a rebuild wrote them, instead of reading them back per notice.
+const cases = rebuildCache<{ pse_id: string; jurisdiction: Jurisdiction }>();
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (TRANSITION_NOTIFYING.has(decoded.type)) return applyTransition(db, decoded);
   if (OFFERING_NOTICE_EVENTS.has(decoded.type)) return applyOffering(db, decoded);
@@ -200,11 +209,12 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   const nocId = nocIdOf(event);
   if (event.type === 'NocRequested') {
     s.insertCase.run(nocId, event.data.pseId, event.data.jurisdiction);
+    cases.set(db, nocId, { pse_id: event.data.pseId, jurisdiction: event.data.jurisdiction });
     return;
   }
   const notification = nocNotificationFor(event, nocId);
   if (!notification) return;
-  const c = s.getCase.get(nocId);
+  const c = cases.get(db, nocId, () => s.getCase.get(nocId));
   if (!c) throw new Error(`NOC ${nocId} has no case row for notifications: its stream does not start with NocRequested`);
   s.insert.run({
     id: event.id,
@@ -236,8 +246,10 @@ export const nocNotificationsProjection: Projection = {
   },
   handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type) || OFFERING_NOTICE_EVENTS.has(type),
   apply,
+  bulk: { begin: (db) => cases.enable(db), flush: () => {} },
   reset(db) {
     statements.clear(db);
+    cases.clear(db);
     resetOfferingNoticeStatements(db);
     db.exec(`DROP TABLE IF EXISTS noc_notifications; DROP TABLE IF EXISTS noc_notification_cases; ${OFFERING_NOTICE_DROP}`);
   },

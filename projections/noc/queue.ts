@@ -5,6 +5,7 @@ import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
+import { rebuildCache } from '../rebuild-cache';
 import type { NocTaskKind } from './read-model';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf, type NocRecordedEvent } from './noc-events';
 
@@ -132,6 +133,10 @@ const statements = statementCache((db) => ({
       @dueAt, @dueAtMs, NULL, NULL)`) as Database.Statement<[Record<string, unknown>]>,
 }));
 
+// What a rebuild last wrote of each case and its open task (null: none), instead of reading them back per event.
+const cases = rebuildCache<NocQueueCase>();
+const openTasks = rebuildCache<NocTaskKind | null>();
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
   const s = statements.get(db);
@@ -149,29 +154,39 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
       extensionRequestedBy: null,
     };
     s.insertCase.run(c as unknown as Record<string, unknown>);
+    cases.set(db, nocId, { ...c });
   } else {
-    const row = s.getCase.get(nocId);
-    if (!row) throw new Error(`NOC ${nocId} is not in the queue's cases: its stream does not start with NocRequested`);
-    c = {
-      nocId,
-      pseId: row.pse_id,
-      jurisdiction: row.jurisdiction,
-      requestedBy: row.requested_by,
-      recommendedBy: row.recommended_by,
-      informationDueBy: row.information_due_by,
-      extensionRequestedBy: row.extension_requested_by,
-    };
+    const known = cases.get(db, nocId, () => {
+      const row = s.getCase.get(nocId);
+      return (
+        row && {
+          nocId,
+          pseId: row.pse_id,
+          jurisdiction: row.jurisdiction,
+          requestedBy: row.requested_by,
+          recommendedBy: row.recommended_by,
+          informationDueBy: row.information_due_by,
+          extensionRequestedBy: row.extension_requested_by,
+        }
+      );
+    });
+    if (!known) throw new Error(`NOC ${nocId} is not in the queue's cases: its stream does not start with NocRequested`);
+    c = { ...known };
     const changed = updateCase(c, event);
-    if (changed) s.updateCase.run(c as unknown as Record<string, unknown>);
+    if (changed) {
+      s.updateCase.run(c as unknown as Record<string, unknown>);
+      cases.set(db, nocId, { ...c });
+    }
   }
 
   const status = NOC_STATUS_AFTER[event.type];
   if (status === null) return;
   const task = nocTaskFor(status, c);
-  const open = s.openTask.get(nocId);
+  const open = openTasks.get(db, nocId, () => s.openTask.get(nocId)?.kind ?? null) ?? null;
   // Same kind of task as before (requested → under-review): it is the same piece of work, kept as it is.
-  if (open?.kind === task?.kind) return;
-  if (open) s.deleteTask.run(nocId);
+  if (open === (task?.kind ?? null)) return;
+  if (open !== null) s.deleteTask.run(nocId);
+  openTasks.set(db, nocId, task?.kind ?? null);
   if (!task) return;
   const createdAt = event.metadata.occurredAt;
   s.insertTask.run({
@@ -224,8 +239,17 @@ export const nocQueueProjection: Projection = {
   },
   handles: isNocEventType,
   apply,
+  bulk: {
+    begin(db) {
+      cases.enable(db);
+      openTasks.enable(db);
+    },
+    flush: () => {},
+  },
   reset(db) {
     statements.clear(db);
+    cases.clear(db);
+    openTasks.clear(db);
     db.exec('DROP TABLE IF EXISTS noc_tasks; DROP TABLE IF EXISTS noc_queue_cases;');
   },
 };

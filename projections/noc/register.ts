@@ -3,6 +3,7 @@ import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
 import { statementCache, type Projection } from '../projection';
+import { rebuildCache } from '../rebuild-cache';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf, type NocRecordedEvent } from './noc-events';
 
 /**
@@ -157,6 +158,83 @@ function recordHistory(s: Statements, event: NocRecordedEvent, nocId: string, fr
   });
 }
 
+const COLUMNS = [
+  'noc_id', 'pse_id', 'jurisdiction', 'deviation', 'description', 'data_class', 'systems', 'offering_id', 'requested_months', 'status',
+  'requested_by', 'requested_at', 'requested_at_ms', 'reviewer_id', 'recommendation', 'recommended_by', 'decided_by', 'decided_at',
+  'valid_from', 'valid_until', 'valid_until_ms', 'conditions', 'extensions_granted', 'information_due_by', 'pending_extension_months',
+  'updated_at', 'revision',
+] as const;
+
+/** A register row by column name, as a rebuild holds it in memory. */
+type RegisterRow = Record<(typeof COLUMNS)[number], unknown>;
+
+const rowStatements = statementCache((db) => ({
+  row: db.prepare(`SELECT ${COLUMNS.join(', ')} FROM noc_register WHERE noc_id = ?`) as Database.Statement<[string], RegisterRow>,
+  upsert: db.prepare(
+    `INSERT INTO noc_register (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})
+     ON CONFLICT (noc_id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'noc_id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  ) as Run,
+}));
+
+// During a rebuild each NOC's row stays in memory and is written once per transaction, not updated per event.
+const rows = rebuildCache<RegisterRow>((db, _nocId, row) => rowStatements.get(db).upsert.run(row));
+
+/** What rowUpdate's statement does to a row, done to the row in memory. */
+function changedRow(row: RegisterRow, event: NocRecordedEvent, at: string): RegisterRow {
+  const next = { ...row };
+  switch (event.type) {
+    case 'NocRequested':
+      throw new Error('NocRequested inserts the row');
+    case 'NocReviewStarted':
+      next.reviewer_id = event.data.reviewerId;
+      break;
+    case 'NocInformationRequested':
+      next.information_due_by = event.data.dueBy;
+      break;
+    case 'NocInformationProvided':
+    case 'NocLapsed':
+      next.information_due_by = null;
+      break;
+    case 'NocRecommended':
+      next.recommendation = event.data.recommendation;
+      next.recommended_by = event.data.recommendedBy;
+      break;
+    case 'NocApproved':
+      next.decided_by = event.data.decidedBy;
+      next.decided_at = at;
+      next.valid_from = event.data.validFrom;
+      next.valid_until = event.data.validUntil;
+      next.valid_until_ms = toMillis(event.data.validUntil);
+      next.conditions = JSON.stringify(event.data.conditions);
+      break;
+    case 'NocRejected':
+      next.decided_by = event.data.decidedBy;
+      next.decided_at = at;
+      break;
+    case 'NocExpiryReminderDue':
+      break;
+    case 'NocExtensionRequested':
+      next.pending_extension_months = event.data.months;
+      break;
+    case 'NocExtensionApproved':
+      next.valid_until = event.data.validUntil;
+      next.valid_until_ms = toMillis(event.data.validUntil);
+      next.extensions_granted = (row.extensions_granted as number) + 1;
+      next.pending_extension_months = null;
+      break;
+    case 'NocExtensionRejected':
+    case 'NocExpired':
+    case 'NocRevoked':
+      next.pending_extension_months = null;
+      break;
+    case 'NocWithdrawn':
+      next.pending_extension_months = null;
+      next.information_due_by = null;
+      break;
+  }
+  return next;
+}
+
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
   const s = statements.get(db);
@@ -166,7 +244,7 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (event.type === 'NocRequested') {
     const d = event.data;
     if (d.nocId !== nocId) throw new Error(`Stream ${event.stream} requests NOC ${d.nocId}`);
-    s.insert.run({
+    const inserted = {
       nocId,
       pseId: d.pseId,
       jurisdiction: d.jurisdiction,
@@ -182,8 +260,20 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
       requestedAtMs: toMillis(d.requestedAt),
       at,
       revision: event.revision,
-    });
+    };
+    if (rows.enabled(db)) rows.put(db, nocId, requestedRow(inserted));
+    else s.insert.run(inserted);
     recordHistory(s, event, nocId, null, 'requested');
+    return;
+  }
+
+  if (rows.enabled(db)) {
+    const row = rows.get(db, nocId, () => rowStatements.get(db).row.get(nocId));
+    if (!row) throw new Error(`NOC ${nocId} has no register row: its stream does not start with NocRequested`);
+    const current = row.status as string;
+    const to = NOC_STATUS_AFTER[event.type] ?? current;
+    rows.put(db, nocId, { ...changedRow(row, event, at), status: to, updated_at: at, revision: event.revision });
+    if (to !== current) recordHistory(s, event, nocId, current, to);
     return;
   }
 
@@ -196,6 +286,17 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (to !== current.status) recordHistory(s, event, nocId, current.status, to);
 }
 
+/** The row the insert statement writes for a request, by column name. */
+function requestedRow(p: Record<string, unknown>): RegisterRow {
+  return {
+    noc_id: p.nocId, pse_id: p.pseId, jurisdiction: p.jurisdiction, deviation: p.deviation, description: p.description, data_class: p.dataClass,
+    systems: p.systems, offering_id: p.offeringId, requested_months: p.requestedMonths, status: p.status, requested_by: p.requestedBy,
+    requested_at: p.requestedAt, requested_at_ms: p.requestedAtMs, reviewer_id: null, recommendation: null, recommended_by: null,
+    decided_by: null, decided_at: null, valid_from: null, valid_until: null, valid_until_ms: null, conditions: '[]', extensions_granted: 0,
+    information_due_by: null, pending_extension_months: null, updated_at: p.at, revision: p.revision,
+  };
+}
+
 export const NOC_REGISTER = 'noc-register';
 
 export const nocRegisterProjection: Projection = {
@@ -204,11 +305,15 @@ export const nocRegisterProjection: Projection = {
   setup(db) {
     db.exec(NOC_REGISTER_TABLES);
     statements.clear(db);
+    rowStatements.clear(db);
   },
   handles: isNocEventType,
   apply,
+  bulk: { begin: (db) => rows.enable(db), flush: (db) => rows.flush(db) },
   reset(db) {
     statements.clear(db);
+    rowStatements.clear(db);
+    rows.clear(db);
     db.exec('DROP TABLE IF EXISTS noc_register; DROP TABLE IF EXISTS noc_history;');
   },
 };

@@ -13,6 +13,7 @@ import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf } from '../noc/no
 import { transitionNotificationFor } from '../noc/notifications';
 import { offeringNoticeFor } from '../noc/offering-notices';
 import { nocTaskFor, updateCase, type NocQueueCase } from '../noc/queue';
+import { rebuildCache } from '../rebuild-cache';
 import {
   accreditationNotices,
   monitoringNotices,
@@ -54,6 +55,9 @@ CREATE TABLE IF NOT EXISTS notices (
 CREATE INDEX IF NOT EXISTS notices_by_org ON notices (audience_kind, organisation_id, created_at_ms);
 CREATE INDEX IF NOT EXISTS notices_by_jurisdiction ON notices (audience_kind, jurisdiction, created_at_ms);
 CREATE INDEX IF NOT EXISTS notices_by_time ON notices (created_at_ms);
+-- Whether a transition's entity was told already (sameNotice): partial, so other notices do not maintain it.
+CREATE INDEX IF NOT EXISTS notices_of_transitions ON notices (case_stream, organisation_id, event_type)
+  WHERE event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant');
 CREATE TABLE IF NOT EXISTS notice_people (
   stream TEXT PRIMARY KEY,
   account_id TEXT NOT NULL,
@@ -137,7 +141,9 @@ const statements = statementCache((db) => ({
     VALUES (@id, @kind, @subject, @body, @audience, @audienceKind, @organisationId, @jurisdiction, @caseStream, @eventType, @createdAt, @createdAtMs)`) as Database.Statement<
     [Record<string, unknown>]
   >,
-  sameNotice: db.prepare('SELECT 1 FROM notices WHERE case_stream = ? AND organisation_id = ? AND event_type = ? LIMIT 1') as Database.Statement<[string, string, string]>,
+  // The IN repeats the partial index's condition so the planner may use it (without it, every notice is scanned).
+  sameNotice: db.prepare(`SELECT 1 FROM notices WHERE case_stream = ? AND organisation_id = ? AND event_type = ?
+    AND event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant') LIMIT 1`) as Database.Statement<[string, string, string]>,
   getCase: db.prepare('SELECT facts FROM notice_cases WHERE stream = ?') as Database.Statement<[string], { facts: string }>,
   putCase: db.prepare('INSERT INTO notice_cases (stream, facts) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET facts = excluded.facts') as Database.Statement<
     [string, string]
@@ -187,10 +193,13 @@ function record(db: ReadModelDb, event: DecodedEvent, drafts: readonly NoticeDra
   }
 }
 
+// Each case's facts as JSON: held back during a rebuild, where every event of a case rewrites them.
+const cases = rebuildCache<string>((db, stream, json) => statements.get(db).putCase.run(stream, json));
+
 function facts<T>(db: ReadModelDb, stream: string): T {
-  const row = statements.get(db).getCase.get(stream);
-  if (!row) throw new Error(`${stream} has no facts for notices: its stream does not start with the event that opens it`);
-  return JSON.parse(row.facts) as T;
+  const json = cases.get(db, stream, () => statements.get(db).getCase.get(stream)?.facts);
+  if (json === undefined) throw new Error(`${stream} has no facts for notices: its stream does not start with the event that opens it`);
+  return JSON.parse(json) as T;
 }
 
 function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
@@ -217,7 +226,7 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
       c.openTask = task?.kind ?? null;
     }
   }
-  statements.get(db).putCase.run(event.stream, JSON.stringify(c));
+  cases.put(db, event.stream, JSON.stringify(c));
   record(db, decoded, drafts);
 }
 
@@ -312,17 +321,17 @@ function applyTransition(db: ReadModelDb, event: DecodedEvent): void {
 }
 
 function applyProviderCase(db: ReadModelDb, event: DecodedEvent): void {
-  const s = statements.get(db);
   if (event.type === 'AccreditationSubmitted') {
     const d = event.data as AccreditationEventOf<'AccreditationSubmitted'>['data'];
-    s.putCase.run(
+    cases.put(
+      db,
       event.stream,
       JSON.stringify({ applicationId: d.applicationId, cspId: d.cspId, offeringId: d.offering.offeringId, offeringName: d.offering.name, submittedBy: d.submittedBy } satisfies AccreditationCaseFacts),
     );
   }
   if (event.type === 'ReviewOpened' || event.type === 'MonitoringStarted') {
     const d = event.data as { reviewId?: string; applicationId: string; cspId: string; offeringId: string };
-    s.putCase.run(event.stream, JSON.stringify({ caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts));
+    cases.put(db, event.stream, JSON.stringify({ caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts));
   }
   if (ACCREDITATION_TYPES.has(event.type)) {
     const f = facts<AccreditationCaseFacts>(db, event.stream);
@@ -362,8 +371,10 @@ export const noticesProjection: Projection = {
     REVIEW_TYPES.has(type) ||
     MONITORING_TYPES.has(type),
   apply,
+  bulk: { begin: (db) => cases.enable(db), flush: (db) => cases.flush(db) },
   reset(db) {
     statements.clear(db);
+    cases.clear(db);
     db.exec('DROP TABLE IF EXISTS notices; DROP TABLE IF EXISTS notice_people; DROP TABLE IF EXISTS notice_organisations; DROP TABLE IF EXISTS notice_procurements; DROP TABLE IF EXISTS notice_cases;');
   },
 };

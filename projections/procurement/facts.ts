@@ -13,6 +13,7 @@ import type { PseEventOf } from '../../domain/pse/events';
 import type { ReadModelDb } from '../db';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf, type NocRecordedEvent } from '../noc/noc-events';
 import { statementCache, type Projection } from '../projection';
+import { rebuildCache } from '../rebuild-cache';
 
 /**
  * The facts the procurement check reads (domain/procurement/facts.ts), kept as versions: each change
@@ -74,6 +75,14 @@ const statements = statementCache((db) => ({
     'INSERT INTO pf_pses (pse_id, jurisdiction) VALUES (?, ?) ON CONFLICT (pse_id) DO UPDATE SET jurisdiction = excluded.jurisdiction',
   ),
 }));
+
+interface NocVersion {
+  seq: number;
+  facts: string;
+}
+
+// Each NOC's latest version as a rebuild wrote it, instead of reading it back for every event.
+const lastNocs = rebuildCache<NocVersion>();
 
 /** The offering's facts as they stand now in the tables; null when it is not (or no longer) on the register. */
 function currentOfferingFacts(db: ReadModelDb, offeringId: string): OfferingFacts | null {
@@ -184,13 +193,14 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
   const nocId = nocIdOf(event);
   const s = statements.get(db);
-  const last = s.lastNoc.get(nocId) as { seq: number; facts: string } | undefined;
+  const last = lastNocs.get(db, nocId, () => s.lastNoc.get(nocId) as NocVersion | undefined);
   const next = nextNoc(event, last ? (JSON.parse(last.facts) as NocFacts) : undefined, nocId);
   const json = JSON.stringify(next);
   if (last?.facts === json) return;
   const from = toMillis(event.metadata.occurredAt);
   if (last) s.closeNoc.run(from, last.seq);
-  s.addNoc.run(nocId, next.pseId, next.offeringId ?? null, from, json);
+  const added = s.addNoc.run(nocId, next.pseId, next.offeringId ?? null, from, json);
+  lastNocs.set(db, nocId, { seq: Number(added.lastInsertRowid), facts: json });
 }
 
 function apply(db: ReadModelDb, event: DecodedEvent): void {
@@ -232,7 +242,9 @@ export const procurementFactsProjection: Projection = {
   },
   handles: (type) => type === 'PseRegistered' || type === 'PseJurisdictionChanged' || isNocEventType(type) || isCspEventType(type) || isAccreditationEventType(type),
   apply,
+  bulk: { begin: (db) => lastNocs.enable(db), flush: () => {} },
   reset(db) {
+    lastNocs.clear(db);
     statements.clear(db);
     PROCUREMENT_CATALOGUE.clear(db);
     db.exec(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { COMMAND_MAX_AGE_MS } from '../domain/shared/signed-command';
 
 /**
  * The API's record of requests sent with an Idempotency-Key (issue 14, "nothing doubled"): per signed-in
@@ -26,8 +27,13 @@ export type IdempotencyClaim =
   | { kind: 'replay'; answer: RecordedAnswer }
   /** The key was used by this person for another request: refuse. */
   | { kind: 'reused'; firstRoute: string }
-  /** The same request is still being answered (or its first sending never came back): do the work, the processes dedupe it. */
-  | { kind: 'in-flight' };
+  /** The same request is still being answered, first sent within the resend window: do the work, the processes dedupe it. */
+  | { kind: 'in-flight' }
+  /**
+   * The same request, first sent longer ago than the resend window and never answered (its API process
+   * stopped while answering): the process may have taken it and may have let go of it since; refuse.
+   */
+  | { kind: 'outcome-unknown'; firstSeen: string };
 
 export interface RequestFingerprint {
   method: string;
@@ -54,6 +60,12 @@ export interface IdempotencyStoreOptions {
   retentionMs: number;
   /** The store's clock; tests move it past the seal window and the retention period. */
   now?: () => number;
+  /**
+   * How long after its first sending a resend of an unanswered request may still go to the process:
+   * as long as the process is sure to know the command it may have taken (its seal window, the shortest
+   * any process keeps taken commands across continue-as-new). COMMAND_MAX_AGE_MS unless given.
+   */
+  resendWindowMs?: number;
 }
 
 /** Old records are pruned on a claim at most this often. */
@@ -80,7 +92,7 @@ export function requestDigest(method: string, path: string, body: unknown): stri
   return hash.digest('hex');
 }
 
-type Row = { route: string; digest: string; status: number | null; content_type: string | null; body: string | null; location: string | null };
+type Row = { route: string; digest: string; first_seen_ms: number; status: number | null; content_type: string | null; body: string | null; location: string | null };
 
 /** The record in its own SQLite file (config.idempotency.path, shared by every API process), or ':memory:'. */
 export function openIdempotencyStore(path: string, options: IdempotencyStoreOptions): IdempotencyStore {
@@ -105,8 +117,9 @@ export function openIdempotencyStore(path: string, options: IdempotencyStoreOpti
    ) WITHOUT ROWID;
    CREATE INDEX IF NOT EXISTS idempotency_first_seen ON idempotency_records (first_seen_ms);`);
   const now = options.now ?? (() => Date.now());
+  const resendWindowMs = options.resendWindowMs ?? COMMAND_MAX_AGE_MS;
   const stmt = {
-    get: db.prepare<[string, string], Row>('SELECT route, digest, status, content_type, body, location FROM idempotency_records WHERE user_id = ? AND key = ?'),
+    get: db.prepare<[string, string], Row>('SELECT route, digest, first_seen_ms, status, content_type, body, location FROM idempotency_records WHERE user_id = ? AND key = ?'),
     insert: db.prepare<[string, string, string, string, string, number]>(
       'INSERT INTO idempotency_records (user_id, key, method, route, digest, first_seen_ms) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -137,7 +150,9 @@ export function openIdempotencyStore(path: string, options: IdempotencyStoreOpti
       return { kind: 'new' };
     }
     if (row.digest !== request.digest) return { kind: 'reused', firstRoute: row.route };
-    if (row.status === null) return { kind: 'in-flight' };
+    if (row.status === null) {
+      return at - row.first_seen_ms <= resendWindowMs ? { kind: 'in-flight' } : { kind: 'outcome-unknown', firstSeen: new Date(row.first_seen_ms).toISOString() };
+    }
     const answer: RecordedAnswer = { status: row.status, contentType: row.content_type ?? 'application/json', body: row.body ?? '' };
     return { kind: 'replay', answer: row.location === null ? answer : { ...answer, location: row.location } };
   });

@@ -21,11 +21,12 @@ declare module 'fastify' {
  * sign-in and the input checks and before any work; `onSend` (a hook) records a success answer as
  * sent and frees the key after a failure, so that a retry after a 503 or a refusal does the work then.
  *
- * A resend that finds its first sending still in flight is let through rather than refused: it is
- * then seconds old, well within the processes' seal window and the same run, where Temporal's update
- * id (`userId:commandId`), the workflow id of a start and the notes' note id answer it once; and a
- * first sending whose API process died before answering leaves a record in flight that a refusal would
- * hold for the whole retention period.
+ * A resend that finds its first sending still in flight within the seal window is let through rather
+ * than refused: the process still knows the command it may have taken (Temporal's update id
+ * `userId:commandId`, the workflow id of a start, the notes' note id, the taken commands handed over
+ * continue-as-new), so it answers it once; and the first sending of an API process that died while
+ * answering would otherwise hold its key for the whole retention period. Later than that window the
+ * process may have let go of the command, so an unanswered first sending is refused as of unknown outcome.
  */
 export interface IdempotencyGate {
   /** Answers a replay or refuses a reused key; true when the reply was sent and the handler must not run. */
@@ -85,6 +86,12 @@ export function createIdempotencyGate(store: IdempotencyStore): IdempotencyGate 
         throw new DomainError(
           'IDEMPOTENCY_KEY_REUSED',
           `Idempotency-Key ${entry.key} already names another request of yours (${found.firstRoute}, or the same route with another body); a key names one request: send a new key for a new request`,
+          'Idempotency-Key',
+        );
+      case 'outcome-unknown':
+        throw new DomainError(
+          'IDEMPOTENCY_OUTCOME_UNKNOWN',
+          `Idempotency-Key ${entry.key} was first sent at ${found.firstSeen} and its answer was never recorded (the API stopped while answering); the case may have taken it, and it is too late to ask it again safely: look at the case, and send a new key if it still needs doing`,
           'Idempotency-Key',
         );
       case 'new':

@@ -87,8 +87,12 @@ const toOpenApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, 
 function errorStatuses(route: AnyRoute): number[] {
   const statuses = new Set<number>(route.errors ?? []);
   if (route.params || route.query || route.body || route.rawBody || route.idempotent) statuses.add(400);
-  // IDEMPOTENCY_KEY_REUSED: the key already names another request of the person's.
-  if (route.idempotent) statuses.add(422);
+  // IDEMPOTENCY_KEY_REUSED: the key already names another request of the person's; IDEMPOTENCY_OUTCOME_UNKNOWN:
+  // its first sending was never answered and is older than the seal window.
+  if (route.idempotent) {
+    statuses.add(422);
+    statuses.add(409);
+  }
   if (route.auth === 'bearer') statuses.add(401);
   if (route.roles) statuses.add(403);
   if (route.params) statuses.add(404);
@@ -121,7 +125,8 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
         description:
           'Your id for this request. Sent again with the same key and the same request (method, path, body), it is answered with the first success answer, ' +
           'however late (IDEMPOTENCY_RETENTION_DAYS), with the header `Idempotent-Replayed: true`, and nothing is done again. ' +
-          'The same key with another request is refused `422 IDEMPOTENCY_KEY_REUSED`. A refusal or a 5xx is not recorded: a retry with the key does the work then.',
+          'The same key with another request is refused `422 IDEMPOTENCY_KEY_REUSED`. A refusal or a 5xx is not recorded: a retry with the key does the work then. ' +
+          'A resend more than 5 minutes after a first sending whose answer was never recorded (the API stopped while answering) is refused `409 IDEMPOTENCY_OUTCOME_UNKNOWN`: look at the case.',
         schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' },
       });
     }

@@ -159,6 +159,11 @@ export const ERROR_CODES = {
    * body): a key names one request, and its resends get that request's first answer.
    */
   IDEMPOTENCY_KEY_REUSED: 'rule',
+  /**
+   * A resend whose first sending never had its answer recorded (the API stopped while answering) and is
+   * older than a command's seal window: the case may have taken it, and only a look at the case can tell.
+   */
+  IDEMPOTENCY_OUTCOME_UNKNOWN: 'conflict',
   /** A dependency (Temporal, the event store) did not answer in time. */
   UNAVAILABLE: 'unavailable',
   /** The auditors' whole-log requests (as-of replays, verifications) already fill the audit thread's queue. */

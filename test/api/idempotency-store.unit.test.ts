@@ -36,6 +36,20 @@ describe('the idempotency record', () => {
     expect(store.claim('u-1', 'k-1', note)).toEqual({ kind: 'replay', answer: CREATED });
   });
 
+  it('lets an unanswered request’s resend through within the seal window, and calls its outcome unknown after it', () => {
+    const note = noteOn('NOC-7', 'Site visit done');
+    const first = now;
+    expect(store.claim('u-1', 'k-1', note)).toEqual({ kind: 'new' });
+    now += 5 * 60_000;
+    expect(store.claim('u-1', 'k-1', note)).toEqual({ kind: 'in-flight' });
+    now += 1;
+    expect(store.claim('u-1', 'k-1', note)).toEqual({ kind: 'outcome-unknown', firstSeen: new Date(first).toISOString() });
+    // Another request under the key is still a reuse, and a recorded answer still answers.
+    expect(store.claim('u-1', 'k-1', noteOn('NOC-7', 'Another text'))).toEqual({ kind: 'reused', firstRoute: '/api/nocs/:nocId/notes' });
+    store.answered('u-1', 'k-1', note, CREATED);
+    expect(store.claim('u-1', 'k-1', note)).toEqual({ kind: 'replay', answer: CREATED });
+  });
+
   it('keeps the record across reopening the file, as a restarted API would', () => {
     const note = noteOn('NOC-7', 'Site visit done');
     store.claim('u-1', 'k-1', note);

@@ -137,7 +137,7 @@ describe('resends with an Idempotency-Key, answered from the API’s record', ()
     expect(await notesSaying(nocId, 'Written once space is back')).toHaveLength(1);
   });
 
-  it('answers 503 doing nothing when the record cannot be read, and still answers the work done when it cannot be written', async () => {
+  it('answers 503 doing nothing when the record cannot be read, still answers the work done when it cannot be written, and calls a late resend of such an answer unknown', async () => {
     const nocId = await newNoc();
     broken.claim = true;
     const unrecorded = await post('reviewer', `/api/nocs/${nocId}/notes`, { text: 'Kept when the record is back' }, 'note-record-down');
@@ -155,5 +155,22 @@ describe('resends with an Idempotency-Key, answered from the API’s record', ()
     expect(resent.status).toBe(201);
     expect(resent.replayed).toBeUndefined();
     expect(await notesSaying(nocId, 'Kept when the record is back')).toHaveLength(1);
+
+    // Past the seal window the process may have let go of the command: its outcome is the case's to tell.
+    broken.answered = true;
+    const lost = await post('reviewer', `/api/nocs/${nocId}/notes`, { text: 'Its answer lost' }, 'note-answer-lost');
+    broken.answered = false;
+    expect(lost.status).toBe(201);
+    const before = clockOffsetMs;
+    clockOffsetMs += 6 * MINUTE;
+    try {
+      const late = await post('reviewer', `/api/nocs/${nocId}/notes`, { text: 'Its answer lost' }, 'note-answer-lost');
+      expect(late.status).toBe(409);
+      expect(late.body.error).toMatchObject({ code: 'IDEMPOTENCY_OUTCOME_UNKNOWN', field: 'Idempotency-Key' });
+      expect(late.body.error.message).toMatch(/look at the case/);
+    } finally {
+      clockOffsetMs = before;
+    }
+    expect(await notesSaying(nocId, 'Its answer lost')).toHaveLength(1);
   });
 });

@@ -84,6 +84,10 @@ function startTemporal(cfg: AppConfig): void {
     '--search-attribute', 'OfferingId=Keyword',
     '--log-level', 'warn',
     '--ui-disable-news-fetch',
+    // The history service keeps each workflow's state and events cached an hour after last use: on one
+    // machine, with its own SQLite a read away, ten minutes bounds its memory sooner (the soak's warm-up).
+    '--dynamic-config-value', 'history.cacheTTL="10m"',
+    '--dynamic-config-value', 'history.eventsCacheTTL="10m"',
   ];
   spawnChild('temporal', cli, args, false);
 }

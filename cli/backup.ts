@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/config';
 import { backupSqlite, copyEvidence } from './backup/copy';
 import {
-  EVENT_STORE_FILE,
   EVIDENCE_FOLDER,
   KEYS_NOT_COPIED,
   MANIFEST_FILE,
@@ -52,12 +51,14 @@ async function main(): Promise<number> {
   const files: ManifestFile[] = [];
   const absent: string[] = [];
   let eventStore: Manifest['eventStore'] = { lastPosition: null, events: 0 };
-  // Every database of the folder: the known ones in their order, any other before the event store.
+  // Every database of the folder: any not known by name first, then the known ones in their order, which
+  // ends with Temporal's and the event store. A process Temporal starts between those two copies has its
+  // first events in the copied log but no process in the copied engine, so nothing is copied between them.
   const known: readonly string[] = SQLITE_FILES;
   const others = readdirSync(dataDir)
     .filter((name) => name.endsWith('.db') && !known.includes(name) && !(name in SQLITE_FILES_LEFT_OUT))
     .sort();
-  const databases = [...known.filter((name) => name !== EVENT_STORE_FILE), ...others, EVENT_STORE_FILE];
+  const databases = [...others, ...known];
   for (const name of databases) {
     const source = join(dataDir, name);
     if (!existsSync(source)) {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 export const SQLITE_FILES = ['readmodels.db', 'as-of-snapshots.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
 /**
  * Databases of the data folder a backup leaves out on purpose, with the reason it prints. Any other
- * `*.db` found there (one a later version of the office adds) is copied too, before the event store.
+ * `*.db` found there (one a later version of the office adds) is copied too, before the known ones.
  */
 export const SQLITE_FILES_LEFT_OUT: Readonly<Record<string, string>> = {
   'verification-progress.db': 'verification-progress.db is not copied: the restored office verifies its whole log again rather than trust marks made on the machine it was copied from',

@@ -40,12 +40,20 @@ const CONTINUE_AFTER_EVENTS = 30;
 function continuingEarly(client: Client): Client {
   const workflow = new Proxy(client.workflow, {
     get(target, prop) {
-      if (prop !== 'start') {
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      const early = (args: readonly unknown[] | undefined): [NocWorkflowInput] => [{ ...(args?.[0] as NocWorkflowInput), continueAfterEvents: CONTINUE_AFTER_EVENTS }];
+      if (prop === 'start') {
+        return (type: string, options: Parameters<typeof target.start>[1]) => target.start(type, { ...options, args: early(options.args) });
       }
-      return (type: string, options: { args: [NocWorkflowInput] }) =>
-        target.start(type, { ...options, args: [{ ...options.args[0], continueAfterEvents: CONTINUE_AFTER_EVENTS }] } as Parameters<typeof target.start>[1]);
+      if (prop === 'executeUpdateWithStart') {
+        // A NOC request starts its process with its first update (api/case-start.ts).
+        return (update: Parameters<typeof target.executeUpdateWithStart>[0], options: Parameters<typeof target.executeUpdateWithStart>[1]) => {
+          const operation = options.startWorkflowOperation;
+          operation.options = { ...operation.options, args: early(operation.options.args) };
+          return target.executeUpdateWithStart(update, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
   return new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : Reflect.get(target, prop, target)) });

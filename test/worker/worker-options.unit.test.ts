@@ -24,8 +24,8 @@ const deps = (maxCachedWorkflows?: number): AppWorkerDeps => ({
 });
 
 describe('the worker workflow cache bound', () => {
-  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 500 and reads a given value', () => {
-    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: 500 });
+  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 400 and reads a given value', () => {
+    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: 400 });
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '120' }).worker).toEqual({ maxCachedWorkflows: 120 });
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).worker).toEqual({ maxCachedWorkflows: 0 });
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { canonicalJson } from '../domain/shared/canonical-json';
 import { COMMAND_MAX_AGE_MS } from '../domain/shared/signed-command';
 
 /**
@@ -71,24 +72,21 @@ export interface IdempotencyStoreOptions {
 /** Old records are pruned on a claim at most this often. */
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
-/** JSON with object keys sorted at every depth: the same body however its fields were ordered. */
-export function canonicalJson(value: unknown): string {
-  if (Buffer.isBuffer(value)) return JSON.stringify(`sha256:${createHash('sha256').update(value).digest('hex')}`);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+/** The body with each file's bytes replaced by their SHA-256, so a form's files count by what they hold. */
+function filesDigested(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return `sha256:${createHash('sha256').update(value).digest('hex')}`;
+  if (Array.isArray(value)) return value.map(filesDigested);
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, filesDigested(v)]));
   }
-  return JSON.stringify(value) ?? 'null';
+  return value;
 }
 
 /** What identifies a request: its method, its path (query left out) and its body, canonical JSON or raw bytes. */
 export function requestDigest(method: string, path: string, body: unknown): string {
   const hash = createHash('sha256').update(`${method.toUpperCase()}\u0000${path}\u0000`);
   if (Buffer.isBuffer(body)) hash.update('bytes\u0000').update(body);
-  else hash.update('json\u0000').update(canonicalJson(body ?? {}));
+  else hash.update('json\u0000').update(canonicalJson(filesDigested(body ?? {})));
   return hash.digest('hex');
 }
 

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/config';
-import { backupSqlite, copyEvidence } from './backup/copy';
+import { backupSqliteTogether, copyEvidence } from './backup/copy';
 import {
+  COPIED_TOGETHER,
   EVIDENCE_FOLDER,
   KEYS_NOT_COPIED,
   MANIFEST_FILE,
@@ -52,24 +53,27 @@ async function main(): Promise<number> {
   const absent: string[] = [];
   let eventStore: Manifest['eventStore'] = { lastPosition: null, events: 0 };
   // Every database of the folder: any not known by name first, then the known ones in their order, which
-  // ends with Temporal's and the event store. A process Temporal starts between those two copies has its
-  // first events in the copied log but no process in the copied engine, so nothing is copied between them.
+  // ends with Temporal's and the event store, copied as of one instant (see COPIED_TOGETHER).
   const known: readonly string[] = SQLITE_FILES;
   const others = readdirSync(dataDir)
     .filter((name) => name.endsWith('.db') && !known.includes(name) && !(name in SQLITE_FILES_LEFT_OUT))
     .sort();
-  const databases = [...others, ...known];
-  for (const name of databases) {
-    const source = join(dataDir, name);
-    if (!existsSync(source)) {
-      absent.push(name);
-      rmSync(join(to, name), { force: true });
-      continue;
+  const present = (name: string): boolean => {
+    if (existsSync(join(dataDir, name))) return true;
+    absent.push(name);
+    rmSync(join(to, name), { force: true });
+    return false;
+  };
+  const together: readonly string[] = COPIED_TOGETHER;
+  const alone = [...others, ...known.filter((name) => !together.includes(name))].filter(present);
+  const batches = [...alone.map((name) => [name]), together.filter(present)].filter((batch) => batch.length > 0);
+  for (const batch of batches) {
+    const copies = await backupSqliteTogether(batch.map((name) => ({ source: join(dataDir, name), target: join(to, name) })));
+    for (const [i, copied] of copies.entries()) {
+      files.push(copied.file);
+      if (copied.events !== undefined) eventStore = { lastPosition: copied.lastPosition ?? null, events: copied.events };
+      process.stdout.write(`copied ${batch[i]} (${copied.file.bytes.toLocaleString('en-US')} bytes)\n`);
     }
-    const copied = await backupSqlite(source, join(to, name));
-    files.push(copied.file);
-    if (copied.events !== undefined) eventStore = { lastPosition: copied.lastPosition ?? null, events: copied.events };
-    process.stdout.write(`copied ${name} (${copied.file.bytes.toLocaleString('en-US')} bytes)\n`);
   }
   if (!files.some((f) => f.path === 'events.db')) throw new Error(`no event store at ${join(dataDir, 'events.db')}: nothing to back up`);
   const evidenceSettings = config.evidence.store;

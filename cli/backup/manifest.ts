@@ -4,12 +4,18 @@ import { z } from 'zod';
 
 /**
  * The databases of an embedded office, by their name under DATA_DIR, in the order a backup copies
- * them. Read models, the tasklist and Temporal's database are copied before the event store, so every
- * position they refer to is in the copied log (a read model behind it catches up after restore; an
- * activity Temporal ran after its copy appends again with the same event ids, which the store ignores).
+ * them. Read models, the tasklist and the accounts are copied before the event store, so every position
+ * they refer to is in the copied log (a read model behind it catches up after restore), and Temporal's
+ * database with it (COPIED_TOGETHER: an activity that appended but was not yet recorded as done runs
+ * again after restore, with the same event ids, which the store ignores).
  * Evidence files come after the log, so every file an event names is there.
  */
 export const SQLITE_FILES = ['readmodels.db', 'as-of-snapshots.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
+/**
+ * Copied as of one instant: a process Temporal started after a separate copy of its database would
+ * have its first events in a log copied later, and no process in the restored engine.
+ */
+export const COPIED_TOGETHER = ['temporal.db', 'events.db'] as const;
 /**
  * Databases of the data folder a backup leaves out on purpose, with the reason it prints. Any other
  * `*.db` found there (one a later version of the office adds) is copied too, before the known ones.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleThread } from '../config/module-thread';
 import { DomainError, isErrorCode } from '../domain/shared/errors';
 import type { AuditAnswer, AuditJob } from './audit-jobs';
 import type { AuditThreadFiles, AuditThreadReply } from './audit-thread-messages';
@@ -27,14 +28,8 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/**
- * The worker's entry: the compiled .js beside this file, or under tsx (npm run api, jest) the .ts source
- * through tsx's require hook, which a new thread does not inherit from the one that starts it.
- */
 function startWorker(files: AuditThreadFiles): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'audit-worker.js'), { workerData: files });
-  const source = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();\nrequire(${JSON.stringify(join(__dirname, 'audit-worker.ts'))});`;
-  return new Worker(source, { eval: true, workerData: files });
+  return startModuleThread(join(__dirname, 'audit-worker'), __filename, files);
 }
 
 function failure(error: { code?: string; message: string }): Error {

@@ -3,6 +3,8 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { onShutdown } from '../config/supervision';
 import { createEventStore } from '../eventstore';
+import { asOfSnapshotsPath } from './as-of-snapshots';
+import { startAsOfSnapshotter } from './as-of-snapshotter';
 import { crashHookFromEnv } from './crash-hook';
 import { openReadModelDb } from './db';
 import { allProjections } from './index';
@@ -101,10 +103,17 @@ async function main(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'could not read projection lag'));
   }, LAG_LOG_MS);
 
+  const { everyEvents, checkSeconds } = config.asOfSnapshots;
+  const snapshotter =
+    everyEvents > 0
+      ? startAsOfSnapshotter({ round: { eventStore: config.eventStore, snapshotsPath: asOfSnapshotsPath(config.dataDir), every: everyEvents }, checkMs: checkSeconds * 1000, logger })
+      : undefined;
+
   onShutdown(async () => {
     logger.info('projector stopping');
     clearInterval(watch);
     clearInterval(lagLog);
+    await snapshotter?.stop();
     await metricsListener?.close();
     await sampler.stop();
     samples.close();

@@ -42,6 +42,13 @@ describe('the metrics settings', () => {
     expect(() => loadConfig({ OPERATIONS_SAMPLE_SECONDS: '0' })).toThrow(/OPERATIONS_SAMPLE_SECONDS/);
     expect(() => loadConfig({ OPERATIONS_SAMPLE_SECONDS: '3601' })).toThrow(/OPERATIONS_SAMPLE_SECONDS/);
   });
+
+  it('has the projector snapshot the read models every 10,000 events, looked at every 5 minutes, unless told otherwise or 0 for off', () => {
+    expect(loadConfig({}).asOfSnapshots).toEqual({ everyEvents: 10_000, checkSeconds: 300 });
+    expect(loadConfig({ AS_OF_SNAPSHOT_EVERY: '0', AS_OF_SNAPSHOT_CHECK_SECONDS: '30' }).asOfSnapshots).toEqual({ everyEvents: 0, checkSeconds: 30 });
+    expect(() => loadConfig({ AS_OF_SNAPSHOT_EVERY: '-1' })).toThrow(/AS_OF_SNAPSHOT_EVERY/);
+    expect(() => loadConfig({ AS_OF_SNAPSHOT_CHECK_SECONDS: '0' })).toThrow(/AS_OF_SNAPSHOT_CHECK_SECONDS/);
+  });
 });
 
 describe('the MFA encryption key', () => {

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
+import { createEventStore } from '../../eventstore';
+import type { EventStore } from '../../eventstore/port';
+import { rebuildAsOf } from '../../projections/as-of';
+import { asOfFromSnapshot, openAsOfSnapshots } from '../../projections/as-of-snapshots';
+import { startAsOfSnapshotter, type AsOfSnapshotter } from '../../projections/as-of-snapshotter';
+import { openReadModelDb } from '../../projections/db';
+import { allProjections } from '../../projections/index';
+import { dumpModel } from '../../projections/model-dump';
+
+/**
+ * Issue 15, goal 2: the projector keeps the as-of views of recent instants from replaying the whole
+ * log by snapshotting every read model as the log grows, on a thread of its own.
+ */
+const EVERY = 300;
+let dir: string;
+let store: EventStore;
+let snapshotter: AsOfSnapshotter | undefined;
+const snapshotsPath = (): string => join(dir, 'as-of-snapshots.db');
+const eventStore = () => ({ kind: 'sqlite' as const, path: join(dir, 'events.db'), synchronous: 'NORMAL' as const });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'as-of-snapshotter-'));
+  store = await createEventStore(eventStore());
+  await fillStoreWithNocEvents(store, 1_000);
+});
+
+afterAll(async () => {
+  await snapshotter?.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function latestEvents(): Record<string, number | undefined> {
+  const snapshots = openAsOfSnapshots(snapshotsPath());
+  try {
+    return Object.fromEntries(allProjections().map((p) => [p.name, snapshots.latestPlace(p.name)?.events]));
+  } finally {
+    snapshots.close();
+  }
+}
+
+it('snapshots every read model each time the log has grown by the interval, and only then', async () => {
+  snapshotter = startAsOfSnapshotter({ round: { eventStore: eventStore(), snapshotsPath: snapshotsPath(), every: EVERY }, checkMs: 3_600_000, logger: pino({ level: 'silent' }) });
+  const head = (await store.readAll()).length;
+  const first = await snapshotter.runOnce();
+  const expected = Math.floor(head / EVERY);
+  expect(expected).toBeGreaterThan(1);
+  expect(first).toEqual(Object.fromEntries(allProjections().map((p) => [p.name, expected])));
+  expect(new Set(Object.values(latestEvents()))).toEqual(new Set([expected * EVERY]));
+
+  // Nothing new: no model is due, nothing is saved.
+  expect(await snapshotter.runOnce()).toEqual({});
+
+  // The log grows past the next interval: each model gets one more snapshot.
+  for (const batch of generateNocHistories(EVERY - (head % EVERY) + 5, { firstIndex: 50_000, seed: 3 })) {
+    await store.append(batch.stream, batch.events, 'no-stream');
+  }
+  expect(await snapshotter.runOnce()).toEqual(Object.fromEntries(allProjections().map((p) => [p.name, 1])));
+  expect(new Set(Object.values(latestEvents()))).toEqual(new Set([(expected + 1) * EVERY]));
+});
+
+it('gives the auditors an as-of view of now that starts from the latest snapshot and equals a replay from position 0', async () => {
+  const snapshots = openAsOfSnapshots(snapshotsPath());
+  try {
+    for (const projection of allProjections()) {
+      const view = await asOfFromSnapshot(store, projection, snapshots);
+      const fromZero = openReadModelDb(':memory:');
+      try {
+        const replayed = await rebuildAsOf(store, [projection], fromZero, {});
+        expect(view.from).not.toBe('start');
+        expect(view.events).toBe(replayed.events);
+        expect(dumpModel(view.db, projection)).toEqual(dumpModel(fromZero, projection));
+      } finally {
+        view.db.close();
+        fromZero.close();
+      }
+    }
+  } finally {
+    snapshots.close();
+  }
+});
+
+it('starts its rounds by itself at the interval it is given', async () => {
+  const path = join(dir, 'timed-snapshots.db');
+  const timed = startAsOfSnapshotter({ round: { eventStore: eventStore(), snapshotsPath: path, every: EVERY }, checkMs: 50, logger: pino({ level: 'silent' }) });
+  try {
+    let taken: number | undefined;
+    for (let i = 0; i < 200 && taken === undefined; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const snapshots = openAsOfSnapshots(path);
+      taken = snapshots.latestPlace(allProjections().at(-1)?.name ?? '')?.events;
+      snapshots.close();
+    }
+    expect(taken).toBeGreaterThanOrEqual(EVERY);
+  } finally {
+    await timed.stop();
+  }
+});

@@ -1,13 +1,14 @@
 import { loadConfig } from '../config/config';
 import { createEventStore } from '../eventstore';
 import { allProjections } from '../projections';
-import { asOfSnapshotsPath, openAsOfSnapshots, takeAsOfSnapshots } from '../projections/as-of-snapshots';
+import { asOfSnapshotsPath, openAsOfSnapshots, takeDueAsOfSnapshots } from '../projections/as-of-snapshots';
 import { runToCompletion } from './output';
 
 /**
  * `npm run snapshot:as-of [-- --every N]`: snapshots every read model every N events (default 10 000),
  * going on from each model's latest snapshot, so that the auditors' as-of views of recent instants start
- * there instead of at position 0. Run it as often as the log grows by N events (cron, or after a backup).
+ * there instead of at position 0, and thins the older ones as the projector does (which takes them by
+ * itself unless AS_OF_SNAPSHOT_EVERY is 0).
  */
 async function main(): Promise<number> {
   const i = process.argv.indexOf('--every');
@@ -17,10 +18,8 @@ async function main(): Promise<number> {
   const store = await createEventStore(config.eventStore);
   const snapshots = openAsOfSnapshots(asOfSnapshotsPath(config.dataDir));
   try {
-    for (const projection of allProjections()) {
-      const saved = await takeAsOfSnapshots(store, projection, snapshots, every);
-      process.stdout.write(`${projection.name}: ${saved} new snapshots\n`);
-    }
+    const saved = await takeDueAsOfSnapshots(store, allProjections(), snapshots, every);
+    for (const projection of allProjections()) process.stdout.write(`${projection.name}: ${saved[projection.name] ?? 0} new snapshots\n`);
     return 0;
   } finally {
     snapshots.close();

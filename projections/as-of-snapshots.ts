@@ -24,6 +24,8 @@ export interface AsOfSnapshots {
   nearest(model: string, asOf?: string): { position: string; events: number; maxRecordedAt: string; image: Buffer } | undefined;
   /** Where the model's latest snapshot stands in the log, without reading its image. */
   latestPlace(model: string): { position: string; events: number } | undefined;
+  /** Deletes the model's snapshots but the `latest` most recent and, older, those at a multiple of `olderEvery` events; how many went. */
+  thin(model: string, keep: { latest: number; olderEvery: number }): number;
   close(): void;
 }
 
@@ -40,6 +42,10 @@ export function openAsOfSnapshots(path: string): AsOfSnapshots {
     'SELECT * FROM as_of_snapshots WHERE model = ? AND max_recorded_at <= ? ORDER BY sort_key DESC LIMIT 1',
   );
   const latest = db.prepare<[string], Row>('SELECT * FROM as_of_snapshots WHERE model = ? ORDER BY sort_key DESC LIMIT 1');
+  const thin = db.prepare<{ model: string; latest: number; olderEvery: number }>(
+    `DELETE FROM as_of_snapshots WHERE model = :model AND events % :olderEvery != 0
+       AND sort_key < COALESCE((SELECT sort_key FROM as_of_snapshots WHERE model = :model ORDER BY sort_key DESC LIMIT 1 OFFSET :latest - 1), 0)`,
+  );
   const latestPlace = db.prepare<[string], { global_position: string; events: number }>(
     'SELECT global_position, events FROM as_of_snapshots WHERE model = ? ORDER BY sort_key DESC LIMIT 1',
   );
@@ -50,6 +56,9 @@ export function openAsOfSnapshots(path: string): AsOfSnapshots {
     nearest(model, asOf) {
       const row = asOf === undefined ? latest.get(model) : byInstant.get(model, new Date(asOf).toISOString());
       return row ? { position: row.global_position, events: row.events, maxRecordedAt: row.max_recorded_at, image: row.image } : undefined;
+    },
+    thin(model, keep) {
+      return thin.run({ model, ...keep }).changes;
     },
     latestPlace(model) {
       const row = latestPlace.get(model);
@@ -81,10 +90,18 @@ export async function takeAsOfSnapshots(store: EventStore, projection: Projectio
   return saved;
 }
 
+/** How many of a model's snapshots are kept whole; of older ones, one in THIN_FACTOR. */
+export const KEEP_LATEST = 10;
+export const THIN_FACTOR = 10;
+
 /**
  * Snapshots each model whose log has grown by at least `every` events since its latest snapshot (or
  * since position 0), going on from that snapshot; the snapshots saved, by model. A model not due costs
  * one read of fewer than `every` events, shared by the models whose latest snapshots stand at the same place.
+ * Each image is the whole model, so keeping them all would grow as the square of the log: the latest
+ * KEEP_LATEST are kept, and of older ones only those at a multiple of THIN_FACTOR × `every` events, so
+ * an as-of view of a recent instant replays at most `every` events and one of an old instant at most
+ * THIN_FACTOR times that.
  */
 export async function takeDueAsOfSnapshots(store: EventStore, projections: readonly Projection[], snapshots: AsOfSnapshots, every: number): Promise<Record<string, number>> {
   const dueFrom = new Map<string, boolean>();
@@ -97,7 +114,9 @@ export async function takeDueAsOfSnapshots(store: EventStore, projections: reado
       due = ahead.length === every;
       dueFrom.set(place, due);
     }
-    if (due) saved[projection.name] = await takeAsOfSnapshots(store, projection, snapshots, every);
+    if (!due) continue;
+    saved[projection.name] = await takeAsOfSnapshots(store, projection, snapshots, every);
+    snapshots.thin(projection.name, { latest: KEEP_LATEST, olderEvery: every * THIN_FACTOR });
   }
   return saved;
 }

@@ -1,16 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
 import { createEventStore } from '../../eventstore';
 import type { EventStore } from '../../eventstore/port';
 import { rebuildAsOf } from '../../projections/as-of';
-import { asOfFromSnapshot, openAsOfSnapshots } from '../../projections/as-of-snapshots';
+import { asOfFromSnapshot, KEEP_LATEST, openAsOfSnapshots, THIN_FACTOR, takeDueAsOfSnapshots } from '../../projections/as-of-snapshots';
 import { startAsOfSnapshotter, type AsOfSnapshotter } from '../../projections/as-of-snapshotter';
 import { openReadModelDb } from '../../projections/db';
 import { allProjections } from '../../projections/index';
 import { dumpModel } from '../../projections/model-dump';
+import { nocRegisterProjection } from '../../projections/noc/register';
 
 /**
  * Issue 15, goal 2: the projector keeps the as-of views of recent instants from replaying the whole
@@ -99,5 +101,24 @@ it('starts its rounds by itself at the interval it is given', async () => {
     expect(taken).toBeGreaterThanOrEqual(EVERY);
   } finally {
     await timed.stop();
+  }
+});
+
+it('keeps the latest snapshots of a model and thins the older ones to one in ten, so their room grows with the log, not its square', async () => {
+  const path = join(dir, 'thinned-snapshots.db');
+  const snapshots = openAsOfSnapshots(path);
+  const every = 20;
+  try {
+    const head = (await store.readAll()).length;
+    expect(await takeDueAsOfSnapshots(store, [nocRegisterProjection], snapshots, every)).toEqual({ [nocRegisterProjection.name]: Math.floor(head / every) });
+    const db = new Database(path, { readonly: true });
+    const kept = (db.prepare('SELECT events FROM as_of_snapshots WHERE model = ? ORDER BY events').all(nocRegisterProjection.name) as { events: number }[]).map((r) => r.events);
+    db.close();
+    const taken = Array.from({ length: Math.floor(head / every) }, (_, i) => (i + 1) * every);
+    const latest = taken.slice(-KEEP_LATEST);
+    expect(kept).toEqual(taken.filter((events) => latest.includes(events) || events % (every * THIN_FACTOR) === 0));
+    expect(kept.length).toBeLessThan(taken.length);
+  } finally {
+    snapshots.close();
   }
 });

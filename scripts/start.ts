@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../config/config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { PROJECT_ROOT, ensureBinary } from '../config/temporal-binaries';
+import { devServerDatabaseArgs } from '../config/temporal-dev-server';
 import { openIdentityForStart } from './start-identity';
 
 /**
@@ -76,7 +77,7 @@ function startTemporal(cfg: AppConfig): void {
     '--ip', host ?? '127.0.0.1',
     '--port', port ?? '7233',
     '--ui-port', String(cfg.temporal.uiPort),
-    '--db-filename', join(cfg.dataDir, 'temporal.db'),
+    ...devServerDatabaseArgs(join(cfg.dataDir, 'temporal.db')),
     '--namespace', cfg.temporal.namespace,
     '--search-attribute', 'CaseKind=Keyword',
     '--search-attribute', 'CaseStatus=Keyword',

@@ -38,8 +38,9 @@ function endSnapshot(db: Database.Database): void {
  * last (`PRAGMA data_version`, asked of a connection outside the snapshots, changes with any other
  * connection's commit, in any process): each snapshot then shows its database as it was when the last
  * one opened, so together they are one instant. Otherwise the snapshots are dropped and taken again.
- * Each database is then copied from its snapshot and its read transaction ended, so an engine on a
- * rollback-journal file (Temporal's dev server) is held up only while its own file is copied.
+ * Each database is then copied from its snapshot and its read transaction ended, so a writer on a
+ * rollback-journal file is held up only while its own file is copied (in WAL mode, as the office runs
+ * Temporal's dev server, config/temporal-dev-server.ts, no writer waits at all).
  */
 export async function backupSqliteTogether(copies: DatabaseCopy[]): Promise<CopiedDatabase[]> {
   const watchers = copies.slice(0, -1).map((c) => open(c.source));

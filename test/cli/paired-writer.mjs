@@ -1,12 +1,14 @@
-// Writes as an engine and its log do: each process is committed to the engine's database (a rollback
-// journal, as Temporal's dev server keeps it) before its first event is appended to the log (WAL), one
-// pair after another until killed. Prints "ready" once both files hold their tables.
+// Writes as an engine and its log do: each process is committed to the engine's database (in the
+// journal mode given: WAL, as the office runs Temporal's dev server, or a rollback journal, its own
+// default) before its first event is appended to the log (WAL), one pair after another until killed.
+// Prints "ready" once both files hold their tables.
 import Database from 'better-sqlite3';
 import process from 'node:process';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-const [enginePath, logPath] = process.argv.slice(2);
+const [enginePath, logPath, engineJournal] = process.argv.slice(2);
 const engine = new Database(enginePath);
+engine.pragma(`journal_mode = ${engineJournal}`);
 engine.pragma('busy_timeout = 10000');
 engine.pragma('synchronous = OFF');
 engine.exec('CREATE TABLE IF NOT EXISTS processes (id INTEGER PRIMARY KEY)');

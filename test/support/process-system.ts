@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { ensureBinary } from '../../config/temporal-binaries';
+import { devServerDatabaseArgs } from '../../config/temporal-dev-server';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { freePort } from './ports';
 
@@ -157,7 +158,7 @@ export class ProcessSystem {
       '--port', this.temporalAddress.split(':')[1] ?? '7233',
       '--ui-port', this.env.TEMPORAL_UI_PORT ?? '8233',
       '--headless',
-      '--db-filename', join(this.options.dir, 'temporal.db'),
+      ...devServerDatabaseArgs(join(this.options.dir, 'temporal.db')),
       '--namespace', NAMESPACE,
       ...CASE_SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
       ...(this.options.dynamicConfig ?? []).flatMap((value) => ['--dynamic-config-value', value]),

@@ -97,7 +97,7 @@ async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<voi
     });
     for (const worker of [appWorker, bareWorker]) workers.push({ worker, running: worker.run() });
 
-    const steps = await nocSteps(env.client, keyPem, 'bench-noc');
+    const steps = await nocSteps(env.client, keyPem, 'bench-noc', store);
     // Where each lifecycle spends its time, step by step (the last: from the last update's answer to the process's end).
     const STEPS = ['request', 'review', 'recommend', 'decide', 'expiry and end'] as const;
     type Step = (typeof STEPS)[number];

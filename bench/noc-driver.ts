@@ -9,10 +9,12 @@ import type { Client } from '@temporalio/client';
 import { createCommandSigning } from '../api/command-signing';
 import { createTemporalNocGateway, type NocGateway, type RequestNocPayload } from '../api/noc-gateway';
 import { createTemporalPseGateway } from '../api/pse-gateway';
+import { registeredEntityFromStream } from '../api/pse-register-entry';
 import { loadConfig } from '../config/config';
 import { loadCommandSigner } from '../config/command-keys';
 import type { Actor } from '../domain/shared/actor';
 import { DomainError } from '../domain/shared/errors';
+import type { EventStore } from '../eventstore/port';
 import { allProjections } from '../projections';
 import { openReadModelDb } from '../projections/db';
 import { createPublicQueries } from '../projections/procurement/queries';
@@ -86,9 +88,11 @@ async function withResends<T>(what: string, send: (commandId: string) => Promise
 
 /**
  * The NOC and PSE gateways as server/main.ts builds them, over `client`, signing with `keyPem`, and
- * the bench's entities put on the PSE register (a NOC is only requested by a registered entity).
+ * the bench's entities put on the PSE register (a NOC is only requested by a registered entity). Given
+ * the worker's event store, a request reads the register from the entity's stream, as the API does;
+ * without it (a worker in another process), it queries the entity's process.
  */
-export async function nocSteps(client: Client, keyPem: string, taskQueue: string): Promise<NocSteps> {
+export async function nocSteps(client: Client, keyPem: string, taskQueue: string, eventStore?: EventStore): Promise<NocSteps> {
   const config = loadConfig({ TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue });
   const signing = createCommandSigning(loadCommandSigner({ signingKeyPem: keyPem, signingKeyFile: '/nonexistent' }, '/tmp'));
   // The PSE gateway answers procurement checks from the read models; registering one never asks.
@@ -103,7 +107,7 @@ export async function nocSteps(client: Client, keyPem: string, taskQueue: string
     ),
   );
   let requests = 0;
-  const nocs: NocGateway = createTemporalNocGateway(client, config, signing);
+  const nocs: NocGateway = createTemporalNocGateway(client, config, signing, eventStore === undefined ? {} : { registeredEntity: registeredEntityFromStream(eventStore) });
   return {
     async request() {
       const pse = entities[requests++ % entities.length] as Actor;

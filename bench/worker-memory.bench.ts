@@ -46,7 +46,7 @@ async function workerMemoryBench({ tmpDir, log }: BenchContext): Promise<void> {
       trustedCommandKeys: [trustedKeyOf(createPublicKey(createPrivateKey(keyPem)))],
     });
     running = worker.run();
-    const steps = await nocSteps(env.client, keyPem, TASK_QUEUE);
+    const steps = await nocSteps(env.client, keyPem, TASK_QUEUE, store);
     const started = performance.now();
     const rss: number[] = [];
     let open = 0;

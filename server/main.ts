@@ -35,6 +35,7 @@ import { createTemporalCspGateway } from '../api/csp-gateway';
 import { createCspRegistrationDesk } from '../api/csp-registration-desk';
 import { createCaseNotes } from '../api/case-notes';
 import { createTemporalNocGateway } from '../api/noc-gateway';
+import { registeredEntityFromStream } from '../api/pse-register-entry';
 import { createTemporalPseGateway } from '../api/pse-gateway';
 import { createCommandSigning } from '../api/command-signing';
 import { composeOffice } from './compose';
@@ -140,7 +141,8 @@ async function main(): Promise<void> {
   const app = composeOffice({
     config,
     identity,
-    nocGateway: createTemporalNocGateway(client, config, signing),
+    // A request reads the entity's register entry from its stream, not by querying its process: one round trip less.
+    nocGateway: createTemporalNocGateway(client, config, signing, { registeredEntity: registeredEntityFromStream(eventStore) }),
     cspGateway,
     cspRegistrations: createCspRegistrationDesk({ eventStore: eventStore, identity, csps: cspGateway }),
     caseNotes: createCaseNotes({ eventStore }),

@@ -1,9 +1,9 @@
-import { ed25519 } from '@noble/curves/ed25519';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
 import type { Actor } from './actor';
 import { canonicalJson } from './canonical-json';
+import { verifyEd25519 } from './ed25519-verify';
 import { DomainError, type ErrorCode } from './errors';
 
 /**
@@ -95,7 +95,7 @@ export function sealProblem(command: SealedCommand, seal: unknown, keys: readonl
   const key = keys.find((k) => k.keyId === parsed.data.keyId);
   if (key === undefined) return `the command is signed by an unknown key ${parsed.data.keyId}`;
   try {
-    if (ed25519.verify(hexToBytes(parsed.data.signature), signedBytes(command, parsed.data), hexToBytes(key.publicKey))) return undefined;
+    if (verifyEd25519(hexToBytes(parsed.data.signature), signedBytes(command, parsed.data), hexToBytes(key.publicKey))) return undefined;
   } catch {
     // A malformed signature or key verifies nothing.
   }

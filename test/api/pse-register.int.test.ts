@@ -1,5 +1,6 @@
 import { createTemporalNocGateway } from '../../api/noc-gateway';
 import { createTemporalPseGateway } from '../../api/pse-gateway';
+import { registeredEntityFromStream } from '../../api/pse-register-entry';
 import { NOC_REQUEST } from './harness';
 import { startWorkflowApi, type WorkflowApi } from './workflow-api';
 
@@ -7,6 +8,7 @@ import { startWorkflowApi, type WorkflowApi } from './workflow-api';
  * Keeping the PSE register over the real PSE and NOC processes: an entity's registrars correct its
  * name and ministry, a federal administrator moves it to another jurisdiction, each with a reason; the
  * entry shows both; a NOC requested after the move takes the new jurisdiction and the one before keeps its own.
+ * The NOC gateway reads the register from the entities' streams, as server/main.ts builds it.
  */
 const TASK_QUEUE = 'pse-register-int';
 const ACCOUNTS = {
@@ -17,6 +19,7 @@ const ACCOUNTS = {
   lahorePse: { username: 'lahore-pb', role: 'pse', jurisdiction: 'punjab', organisationId: 'pse-lahore' },
   // The same entity's officer once an administrator has corrected the account after the move.
   lahorePseMoved: { username: 'lahore-sd', role: 'pse', jurisdiction: 'sindh', organisationId: 'pse-lahore' },
+  unregisteredPse: { username: 'karachi-sd', role: 'pse', jurisdiction: 'sindh', organisationId: 'pse-karachi' },
   director: { username: 'dir', role: 'director', jurisdiction: 'federal' },
 } as const;
 type Who = keyof typeof ACCOUNTS;
@@ -27,8 +30,8 @@ beforeAll(async () => {
   api = await startWorkflowApi({
     taskQueue: TASK_QUEUE,
     accounts: ACCOUNTS,
-    deps: async ({ env, config, signing }) => ({
-      nocGateway: createTemporalNocGateway(env.client, config, signing),
+    deps: async ({ env, config, signing, store }) => ({
+      nocGateway: createTemporalNocGateway(env.client, config, signing, { registeredEntity: registeredEntityFromStream(store) }),
       pseGateway: createTemporalPseGateway({ client: env.client, config, signing, procurementCheck: () => { throw new Error('no procurements here'); } }),
     }),
   });
@@ -45,6 +48,9 @@ async function send(who: Who, method: 'GET' | 'POST', url: string, payload?: obj
 
 describe('keeping the PSE register', () => {
   it("corrects an entity's name and ministry by its province's officer, moves it by a federal administrator, and shows both on the entry", async () => {
+    const unregistered = await send('unregisteredPse', 'POST', '/api/nocs', NOC_REQUEST);
+    expect(unregistered.body.error).toMatchObject({ code: 'PSE_NOT_REGISTERED', field: 'pseId' });
+
     const registered = await send('punjabOfficer', 'POST', '/api/pses', { pseId: 'pse-lahore', name: 'Lahore Devlopment Authority', ministry: 'Housing', jurisdiction: 'punjab' });
     expect(registered.status).toBe(201);
 

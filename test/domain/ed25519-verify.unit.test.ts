@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519';
 import { verifyEd25519 } from '../../domain/shared/ed25519-verify';
 
@@ -70,5 +71,54 @@ describe('Ed25519 verification with kept key tables', () => {
     const offCurve = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 2 : 0));
     expect(verifyEd25519(signature, msg, offCurve)).toBe(false);
     expect(verifyEd25519(Uint8Array.from([...offCurve, ...signature.subarray(32)]), msg, a.public)).toBe(false);
+  });
+});
+
+describe('Ed25519 verification with kept key tables, against noble’s verify on random input', () => {
+  const flip = (bytes: Uint8Array, at: number, bit: number): Uint8Array => {
+    const out = Uint8Array.from(bytes);
+    out[at % out.length] = (out[at % out.length] as number) ^ (1 << bit);
+    return out;
+  };
+
+  it('gives noble’s answer for genuine signatures and for any one bit changed in the signature, the message or the key', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 0, maxLength: 200 }),
+        fc.constantFrom('none', 'signature', 'message', 'key'),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (secret, msg, changed, at, bit) => {
+          const publicKey = ed25519.getPublicKey(secret);
+          let signature = ed25519.sign(msg, secret);
+          let message = msg;
+          let key = publicKey;
+          if (changed === 'signature') signature = flip(signature, at, bit);
+          if (changed === 'message' && msg.length > 0) message = flip(msg, at, bit);
+          if (changed === 'key') key = flip(publicKey, at, bit);
+          expect(verifyEd25519(signature, message, key)).toBe(ed25519.verify(signature, message, key));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives noble’s answer for any 32-byte key and 64-byte signature, most of which decode to no point', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 64 }), (signature, key, message) => {
+        expect(verifyEd25519(signature, message, key)).toBe(ed25519.verify(signature, message, key));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives noble’s answer for a key and an R of small order, which ZIP 215 lets through', () => {
+    // y = 1 encodes the identity, a point of order 1; with S = 0 the cofactored equation holds for any message.
+    const identity = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0));
+    const signature = Uint8Array.from([...identity, ...new Uint8Array(32)]);
+    for (const msg of [new Uint8Array(0), message(1), message(2)]) {
+      expect(verifyEd25519(signature, msg, identity)).toBe(ed25519.verify(signature, msg, identity));
+    }
   });
 });

@@ -39,9 +39,7 @@ export function canonicalJsonWithout(value: object, omitted: string): string {
 }
 
 function canonicalObject(record: Record<string, unknown>, omitted: string | undefined): string {
-  // Default sort compares UTF-16 code units, as `<` does on strings; own keys are unique, so no ties.
-  const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  const keys = sortedKeys(record);
   let out = '{';
   let first = true;
   for (const key of keys) {
@@ -51,6 +49,30 @@ function canonicalObject(record: Record<string, unknown>, omitted: string | unde
     first = false;
   }
   return `${out}}`;
+}
+
+/** Up to this many keys, an insertion sort; beyond, Array.prototype.sort (no quadratic worst case). */
+const INSERTION_SORT_KEYS = 16;
+
+/**
+ * The object's own enumerable keys in the order canonical JSON writes them: by UTF-16 code units, as
+ * `<` compares strings and the default sort does (own keys are unique, so no ties). Most objects have a
+ * handful of keys, and for so few an insertion sort costs less than the default sort's generic
+ * comparison of each pair; it runs for every object of every appended event.
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > INSERTION_SORT_KEYS) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** What JSON.stringify escapes: '"', '\', control characters, and lone surrogates (any surrogate here, to be safe). */
@@ -131,8 +153,7 @@ export function plainCanonicalParts(value: object, key: string | undefined): Can
   const proto: unknown = Object.getPrototypeOf(value);
   if ((proto !== Object.prototype && proto !== null) || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  const keys = sortedKeys(record);
   let before = '';
   let after = '';
   for (const k of keys) {

@@ -103,10 +103,15 @@ export class HashChainedEventStore implements EventStore {
     this.kind = inner.kind;
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    // The adapter's own promise, not one more wrapped around it: this runs for every append.
     if (canAppendLinked(this.inner)) {
       return this.inner.appendLinked(stream, events, expectedRevision, (prev, first) => linkBatch(stream, events, prev ?? GENESIS_HASH, first));
     }
+    return this.appendReadingHead(stream, events, expectedRevision);
+  }
+
+  private async appendReadingHead(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (typeof expectedRevision === 'number' || expectedRevision === 'no-stream') {
       return this.appendAfter(stream, events, expectedRevision);
     }

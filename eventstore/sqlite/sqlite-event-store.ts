@@ -21,7 +21,7 @@ import {
   type Subscription,
 } from '../port';
 import { PollingSubscription, type PollingSource } from './polling-subscription';
-import { EVENTS_SCHEMA, applyPragmas, type SqliteSynchronous } from './schema';
+import { applyPragmas, ensureSchema, type SqliteSynchronous } from './schema';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' for a private in-memory store. */
@@ -47,6 +47,13 @@ interface EventRow {
 interface IdRow {
   event_id: string;
   global_position: number;
+}
+
+/** A stream's row in `streams`: its last revision, and that event's link when the row is known to hold it. */
+interface HeadRow {
+  revision: number;
+  head_hash: string | null;
+  head_hash_revision: number | null;
 }
 
 const SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -116,13 +123,13 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
   private closed = false;
 
   private readonly stmt: {
-    streamRevision: Database.Statement<[string], { revision: number }>;
+    streamHead: Database.Statement<[string], HeadRow>;
     eventById: Database.Statement<[string], { stream: string; revision: number }>;
     idsInRange: Database.Statement<[string, number, number], IdRow>;
     lastOfStream: Database.Statement<[string], { global_position: number }>;
     linkAt: Database.Statement<[string, number], { hash: unknown }>;
     insert: Database.Statement<[string, string, number, string, string, string, string]>;
-    setRevision: Database.Statement<[string, number]>;
+    setHead: Database.Statement<[string, number, string | null, number | null]>;
     forwards: Database.Statement<[string, number, number], EventRow>;
     backwards: Database.Statement<[string, number, number], EventRow>;
     after: Database.Statement<[number, number], EventRow>;
@@ -136,21 +143,23 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
     options: { pollMs?: number } = {},
   ) {
     this.pollMs = options.pollMs ?? 50;
-    db.exec(EVENTS_SCHEMA);
+    ensureSchema(db);
     this.stmt = {
-      streamRevision: db.prepare('SELECT revision FROM streams WHERE stream = ?'),
+      streamHead: db.prepare('SELECT revision, head_hash, head_hash_revision FROM streams WHERE stream = ?'),
       eventById: db.prepare('SELECT stream, revision FROM events WHERE event_id = ?'),
       idsInRange: db.prepare(
         'SELECT event_id, global_position FROM events WHERE stream = ? AND revision >= ? AND revision < ? ORDER BY revision',
       ),
       lastOfStream: db.prepare('SELECT global_position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
-      // One row by the (stream, revision) index, and only the link's hash out of its metadata.
+      // The head's link when `streams` does not hold it: one row by the (stream, revision) index, and
+      // only the link's hash out of its metadata.
       linkAt: db.prepare("SELECT json_extract(metadata, '$.integrity.hash') AS hash FROM events WHERE stream = ? AND revision = ?"),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      setRevision: db.prepare(
-        'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+      setHead: db.prepare(
+        'INSERT INTO streams (stream, revision, head_hash, head_hash_revision) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, head_hash = excluded.head_hash, head_hash_revision = excluded.head_hash_revision',
       ),
       forwards: db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
       backwards: db.prepare('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
@@ -177,7 +186,7 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
    */
   async appendLinked(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision, link?: BatchLinker): Promise<AppendResult> {
     checkExpectedRevision(expectedRevision);
-    if (new Set(events.map((e) => e.id)).size !== events.length) {
+    if (events.length > 1 && new Set(events.map((e) => e.id)).size !== events.length) {
       throw new Error(`Stream ${stream}: the batch carries the same event id twice`);
     }
     const appendsBefore = this.appends;
@@ -256,27 +265,25 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
     this.db.close();
   }
 
-  private currentRevision(stream: string): number {
-    return this.stmt.streamRevision.get(stream)?.revision ?? -1;
-  }
-
   private wrong(stream: string, expected: ExpectedRevision, current: number): WrongExpectedRevisionError {
     return new WrongExpectedRevisionError(stream, expected, current < 0 ? 'no-stream' : current);
   }
 
   /**
-   * If `ids` are exactly the events at revisions from, from+1, … of the stream, the append is a retry
-   * of one already written: the result that append returned. Otherwise undefined.
+   * If `events` are exactly the events at revisions from, from+1, … of the stream (by id), the append is
+   * a retry of one already written: the result that append returned. Otherwise undefined.
    */
-  private alreadyWritten(stream: string, ids: readonly string[], from: number): AppendResult | undefined {
-    const rows = this.stmt.idsInRange.all(stream, from, from + ids.length);
-    if (rows.length !== ids.length || rows.some((row, i) => row.event_id !== ids[i])) return undefined;
+  private alreadyWritten(stream: string, events: readonly EventToAppend[], from: number): AppendResult | undefined {
+    const rows = this.stmt.idsInRange.all(stream, from, from + events.length);
+    if (rows.length !== events.length || rows.some((row, i) => row.event_id !== events[i]?.id)) return undefined;
     const last = rows[rows.length - 1] as IdRow;
-    return { nextExpectedRevision: from + ids.length - 1, position: position(last.global_position) };
+    return { nextExpectedRevision: from + events.length - 1, position: position(last.global_position) };
   }
 
   private appendInTransaction(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision, link?: BatchLinker): AppendResult {
-    const current = this.currentRevision(stream);
+    // One lookup gives the revision to check and, for the chain, the link to continue from.
+    const head = this.stmt.streamHead.get(stream);
+    const current = head?.revision ?? -1;
 
     if (events.length === 0) {
       const ok =
@@ -289,13 +296,12 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
       return { nextExpectedRevision: current, position: last ? position(last.global_position) : START };
     }
 
-    const ids = events.map((e) => e.id);
     if (expected === 'any' || expected === 'stream-exists') {
       if (expected === 'stream-exists' && current < 0) throw this.wrong(stream, expected, current);
       // Without a revision to anchor on, the first id says where a retried batch would be.
-      const first = this.stmt.eventById.get(ids[0] as string);
+      const first = this.stmt.eventById.get((events[0] as EventToAppend).id);
       if (first) {
-        const retried = first.stream === stream ? this.alreadyWritten(stream, ids, first.revision) : undefined;
+        const retried = first.stream === stream ? this.alreadyWritten(stream, events, first.revision) : undefined;
         if (retried) return retried;
         throw this.wrong(stream, expected, current);
       }
@@ -303,17 +309,18 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
       const exp = expected === 'no-stream' ? -1 : expected;
       if (exp > current) throw this.wrong(stream, expected, current);
       if (exp < current) {
-        const retried = this.alreadyWritten(stream, ids, exp + 1);
+        const retried = this.alreadyWritten(stream, events, exp + 1);
         if (retried) return retried;
         throw this.wrong(stream, expected, current);
       }
     }
 
-    const toWrite: readonly LinkedEvent[] = link ? this.linked(stream, events, current, link) : events;
+    const toWrite: readonly LinkedEvent[] = link ? this.linked(stream, events, head, link) : events;
     const recordedAt = new Date().toISOString();
     let lastPosition = 0;
     try {
-      toWrite.forEach((event, i) => {
+      for (let i = 0; i < toWrite.length; i++) {
+        const event = toWrite[i] as LinkedEvent;
         const info = this.stmt.insert.run(
           event.id,
           stream,
@@ -324,26 +331,38 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
           recordedAt,
         );
         lastPosition = Number(info.lastInsertRowid);
-      });
+      }
     } catch (err) {
       // An id already used elsewhere in the log: the batch is not a retry of anything written here.
       if (isUniqueViolation(err)) throw this.wrong(stream, expected, current);
       throw err;
     }
     const next = current + events.length;
-    this.stmt.setRevision.run(stream, next);
+    // The new head's link when this append chained it; otherwise unknown, and the next chained append reads it from the row.
+    const headHash = link ? (toWrite[toWrite.length - 1] as LinkedEvent).metadata.integrity?.hash : undefined;
+    this.stmt.setHead.run(stream, next, headHash ?? null, headHash === undefined ? null : next);
     this.appends += 1;
     return { nextExpectedRevision: next, position: position(lastPosition) };
   }
 
-  private linked(stream: string, events: readonly EventToAppend[], current: number, link: BatchLinker): readonly LinkedEvent[] {
-    const hash = current < 0 ? undefined : this.stmt.linkAt.get(stream, current)?.hash;
-    const out = link(typeof hash === 'string' ? hash : undefined, current + 1);
+  private linked(stream: string, events: readonly EventToAppend[], head: HeadRow | undefined, link: BatchLinker): readonly LinkedEvent[] {
+    const current = head?.revision ?? -1;
+    const out = link(head === undefined ? undefined : this.headLink(stream, head), current + 1);
     // The checks above were made on these ids; a linker that changed them would bypass them.
-    if (out.length !== events.length || out.some((e, i) => e.id !== events[i]?.id)) {
-      throw new Error(`Stream ${stream}: the linker changed the batch's events`);
-    }
+    let changed = out.length !== events.length;
+    for (let i = 0; !changed && i < out.length; i++) changed = out[i]?.id !== events[i]?.id;
+    if (changed) throw new Error(`Stream ${stream}: the linker changed the batch's events`);
     return out;
+  }
+
+  /**
+   * The link of the stream's head event: from `streams` when the row holds it for the current revision,
+   * else (a stream last written by an earlier release, or without the chain) out of the event's metadata.
+   */
+  private headLink(stream: string, head: HeadRow): string | undefined {
+    if (head.head_hash_revision === head.revision && head.head_hash !== null) return head.head_hash;
+    const hash = this.stmt.linkAt.get(stream, head.revision)?.hash;
+    return typeof hash === 'string' ? hash : undefined;
   }
 
   private wakeSubscriptions(): void {

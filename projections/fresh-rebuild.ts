@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { START, comparePositions, type EventStore, type Position } from '../eventstore/port';
 import { rebuildAsOf } from './as-of';
+import { dropDeferredSchema, finishSchema } from './deferred-schema';
 import { writeCheckpoint } from './checkpoints';
 import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
@@ -72,6 +73,21 @@ function dropTriggers(db: ReadModelDb): void {
   for (const t of triggers) db.exec(`DROP TRIGGER ${quote(t.name)}`);
 }
 
+const columnsOf = (db: ReadModelDb, schema: string, table: string): string =>
+  JSON.stringify(db.prepare(`PRAGMA ${schema}.table_info(${quote(table)})`).all());
+
+/**
+ * Copies a rebuilt table into the live one. When both have the same columns (as a setup creates them),
+ * `INSERT INTO … SELECT *` lets SQLite move the records and index entries without decoding them (its
+ * transfer optimization: an empty table without triggers, with the same indexes in the scratch file);
+ * otherwise the columns are named.
+ */
+function copyStatement(db: ReadModelDb, table: string): string {
+  if (columnsOf(db, 'main', table) === columnsOf(db, 'rebuilt', table)) return `INSERT INTO main.${quote(table)} SELECT * FROM rebuilt.${quote(table)}`;
+  const columns = (db.prepare(`PRAGMA main.table_info(${quote(table)})`).all() as { name: string }[]).map((c) => quote(c.name)).join(', ');
+  return `INSERT INTO main.${quote(table)} (${columns}) SELECT ${columns} FROM rebuilt.${quote(table)}`;
+}
+
 /**
  * Rebuilds `targets` from the whole log up to `head` into a scratch file beside `db`, then swaps their
  * tables into `db` in one write transaction together with their checkpoints (at `head`): readers see the
@@ -85,7 +101,7 @@ export async function rebuildIntoScratch(store: EventStore, db: ReadModelDb, tar
   const scratch = openScratch(path);
   let events: number;
   try {
-    events = (await rebuildAsOf(store, targets, scratch, { upTo: head, pageSize: REBUILD_PAGE, afterSetup: dropTriggers })).events;
+    events = (await rebuildAsOf(store, targets, scratch, { upTo: head, pageSize: REBUILD_PAGE, afterSetup: dropTriggers, withoutDeferredSchema: true })).events;
   } finally {
     scratch.close();
   }
@@ -102,10 +118,10 @@ export async function rebuildIntoScratch(store: EventStore, db: ReadModelDb, tar
         for (const p of targets) {
           p.reset(db);
           p.setup(db);
-          for (const table of owned.get(p.name) ?? []) {
-            const columns = (db.prepare(`PRAGMA main.table_info(${quote(table)})`).all() as { name: string }[]).map((c) => quote(c.name)).join(', ');
-            db.exec(`INSERT INTO main.${quote(table)} (${columns}) SELECT ${columns} FROM rebuilt.${quote(table)}`);
-          }
+          // The copy fills empty tables: their deferred indexes and triggers are put back once over the copied rows, inside this transaction.
+          const deferred = dropDeferredSchema(db, [p], { triggers: true });
+          for (const table of owned.get(p.name) ?? []) db.exec(copyStatement(db, table));
+          finishSchema(db, deferred);
           writeCheckpoint(db, p.name, comparePositions(head, START) === 0 ? null : head, p.version, now);
         }
       }).immediate();

@@ -1,5 +1,6 @@
 import type { DecodedEvent } from '../eventstore/registry';
 import type { ReadModelDb } from './db';
+import type { DeferredTrigger } from './deferred-schema';
 
 /**
  * A read model fed from the event log. The runner calls `apply` inside a write transaction that also
@@ -22,7 +23,17 @@ export interface Projection {
    * working state in memory instead of reading its rows back per event; `flush` writes what it held back
    * and runs before every commit. The rows must come out exactly as `apply` alone would write them.
    */
-  readonly bulk?: { begin(db: ReadModelDb): void; flush(db: ReadModelDb): void };
+  readonly bulk?: {
+    begin(db: ReadModelDb): void;
+    flush(db: ReadModelDb): void;
+    /**
+     * Indexes its setup creates that no projection reads while the log is replayed (only the API's
+     * queries do): a replay from the start builds them once at the end (projections/deferred-schema.ts).
+     */
+    readonly deferredIndexes?: readonly string[];
+    /** Triggers on its tables whose work one statement can do once they are filled (projections/deferred-schema.ts). */
+    readonly deferredTriggers?: readonly DeferredTrigger[];
+  };
 }
 
 /**

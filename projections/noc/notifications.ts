@@ -127,10 +127,25 @@ const statements = statementCache((db) => ({
   >,
   insert: db.prepare(`
     INSERT INTO noc_notifications (id, noc_id, pse_id, jurisdiction, kind, message, event_type, revision, created_at, created_at_ms)
-    VALUES (@id, @nocId, @pseId, @jurisdiction, @kind, @message, @eventType, @revision, @createdAt, @createdAtMs)`) as Database.Statement<
-    [Record<string, unknown>]
-  >,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Database.Statement<unknown[]>,
 }));
+
+interface NotificationRow {
+  id: string;
+  nocId: string;
+  pseId: string;
+  jurisdiction: string;
+  kind: string;
+  message: string;
+  eventType: string;
+  revision: number;
+  createdAt: string;
+}
+
+/** Binds by position: a rebuild inserts one for many NOC events, and naming parameters costs a lookup each. */
+function insertNotification(db: ReadModelDb, n: NotificationRow): void {
+  statements.get(db).insert.run(n.id, n.nocId, n.pseId, n.jurisdiction, n.kind, n.message, n.eventType, n.revision, n.createdAt, toMillis(n.createdAt));
+}
 
 const ENDED: Record<TransitionCause, string> = {
   revoked: 'is revoked',
@@ -165,7 +180,7 @@ function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
   const data = decoded.data as TransitionEventOf<'PseTransitionNoticeIssued'>['data'];
   if (s.transitionNoticeOf.get(decoded.stream, data.pseId, type)) return;
   const notification = transitionNotificationFor(type, data);
-  s.insert.run({
+  insertNotification(db, {
     id: decoded.id,
     nocId: decoded.stream,
     pseId: data.pseId,
@@ -175,15 +190,13 @@ function applyTransition(db: ReadModelDb, decoded: DecodedEvent): void {
     eventType: type,
     revision: decoded.revision,
     createdAt: decoded.metadata.occurredAt,
-    createdAtMs: toMillis(decoded.metadata.occurredAt),
   });
 }
 
 /** Suspension and reinstatement: one notice per entity using the offering (offering-notices.ts). */
 function applyOffering(db: ReadModelDb, decoded: DecodedEvent): void {
-  const s = statements.get(db);
   for (const notice of applyOfferingEvent(db, decoded)) {
-    s.insert.run({
+    insertNotification(db, {
       id: `${decoded.id}:${notice.pseId}`,
       nocId: decoded.stream,
       pseId: notice.pseId,
@@ -193,7 +206,6 @@ function applyOffering(db: ReadModelDb, decoded: DecodedEvent): void {
       eventType: decoded.type,
       revision: decoded.revision,
       createdAt: decoded.metadata.occurredAt,
-      createdAtMs: toMillis(decoded.metadata.occurredAt),
     });
   }
 }
@@ -216,7 +228,7 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   if (!notification) return;
   const c = cases.get(db, nocId, () => s.getCase.get(nocId));
   if (!c) throw new Error(`NOC ${nocId} has no case row for notifications: its stream does not start with NocRequested`);
-  s.insert.run({
+  insertNotification(db, {
     id: event.id,
     nocId,
     pseId: c.pse_id,
@@ -226,7 +238,6 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
     eventType: event.type,
     revision: event.revision,
     createdAt: event.metadata.occurredAt,
-    createdAtMs: toMillis(event.metadata.occurredAt),
   });
 }
 
@@ -246,7 +257,8 @@ export const nocNotificationsProjection: Projection = {
   },
   handles: (type) => NOTIFYING.has(type) || TRANSITION_NOTIFYING.has(type) || OFFERING_NOTICE_EVENTS.has(type),
   apply,
-  bulk: { begin: (db) => cases.enable(db), flush: () => {} },
+  // noc_notifications_of_transitions stays: transitionNoticeOf reads it for every transition notice.
+  bulk: { begin: (db) => cases.enable(db), flush: () => {}, deferredIndexes: ['noc_notifications_by_pse', 'noc_notifications_by_time'] },
   reset(db) {
     statements.clear(db);
     cases.clear(db);

@@ -131,11 +131,37 @@ const statements = statementCache((db) => ({
       due_at, due_at_ms, claimed_by, claimed_at)
     VALUES (@taskId, @nocId, @nocPseId, @kind, @jurisdiction, @role, @pseId, @excludedUserIds, @createdAt, @createdAtMs,
       @dueAt, @dueAtMs, NULL, NULL)`) as Database.Statement<[Record<string, unknown>]>,
+  putCase: db.prepare(`
+    INSERT INTO noc_queue_cases (noc_id, pse_id, jurisdiction, requested_by, recommended_by, information_due_by, extension_requested_by)
+    VALUES (@nocId, @pseId, @jurisdiction, @requestedBy, @recommendedBy, @informationDueBy, @extensionRequestedBy)
+    ON CONFLICT (noc_id) DO UPDATE SET recommended_by = excluded.recommended_by, information_due_by = excluded.information_due_by,
+      extension_requested_by = excluded.extension_requested_by`) as Database.Statement<[Record<string, unknown>]>,
 }));
 
-// What a rebuild last wrote of each case and its open task (null: none), instead of reading them back per event.
-const cases = rebuildCache<NocQueueCase>();
-const openTasks = rebuildCache<NocTaskKind | null>();
+/**
+ * A NOC's open task as a rebuild holds it: its kind (null: none), the row to insert when it is not
+ * written yet, and whether the database holds a task row for the NOC (which a new task replaces).
+ */
+interface HeldTask {
+  kind: NocTaskKind | null;
+  row: Record<string, unknown> | null;
+  written: boolean;
+}
+
+/** Writes a held task: the row the database holds goes, the one the NOC waits on now comes in. */
+function writeTask(db: ReadModelDb, nocId: string, held: HeldTask): void {
+  const s = statements.get(db);
+  if (held.written) s.deleteTask.run(nocId);
+  if (held.row) s.insertTask.run(held.row);
+  // The cache keeps this object: it now describes what the database holds.
+  held.written = held.row !== null;
+  held.row = null;
+}
+
+// During a rebuild each case and its open task stay in memory and are written once per transaction:
+// a task opened and closed within one (most of them) never reaches the database.
+const cases = rebuildCache<NocQueueCase>((db, _nocId, c) => statements.get(db).putCase.run(c as unknown as Record<string, unknown>));
+const openTasks = rebuildCache<HeldTask>(writeTask);
 
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
@@ -153,8 +179,8 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
       informationDueBy: null,
       extensionRequestedBy: null,
     };
-    s.insertCase.run(c as unknown as Record<string, unknown>);
-    cases.set(db, nocId, { ...c });
+    if (cases.enabled(db)) cases.put(db, nocId, { ...c });
+    else s.insertCase.run(c as unknown as Record<string, unknown>);
   } else {
     const known = cases.get(db, nocId, () => {
       const row = s.getCase.get(nocId);
@@ -173,23 +199,19 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
     if (!known) throw new Error(`NOC ${nocId} is not in the queue's cases: its stream does not start with NocRequested`);
     c = { ...known };
     const changed = updateCase(c, event);
-    if (changed) {
-      s.updateCase.run(c as unknown as Record<string, unknown>);
-      cases.set(db, nocId, { ...c });
-    }
+    if (changed && cases.enabled(db)) cases.put(db, nocId, { ...c });
+    else if (changed) s.updateCase.run(c as unknown as Record<string, unknown>);
   }
 
   const status = NOC_STATUS_AFTER[event.type];
   if (status === null) return;
   const task = nocTaskFor(status, c);
-  const open = openTasks.get(db, nocId, () => s.openTask.get(nocId)?.kind ?? null) ?? null;
+  const held = openTasks.enabled(db) ? openTasks.get(db, nocId, () => heldTaskOf(s, nocId)) : undefined;
+  const open = held ? held.kind : (s.openTask.get(nocId)?.kind ?? null);
   // Same kind of task as before (requested → under-review): it is the same piece of work, kept as it is.
   if (open === (task?.kind ?? null)) return;
-  if (open !== null) s.deleteTask.run(nocId);
-  openTasks.set(db, nocId, task?.kind ?? null);
-  if (!task) return;
   const createdAt = event.metadata.occurredAt;
-  s.insertTask.run({
+  const row = task && {
     taskId: `${nocId}:${task.kind}:${event.revision}`,
     nocId,
     nocPseId: c.pseId,
@@ -202,7 +224,18 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
     createdAtMs: toMillis(createdAt),
     dueAt: task.dueAt,
     dueAtMs: task.dueAt === null ? null : toMillis(task.dueAt),
-  });
+  };
+  if (held) {
+    openTasks.put(db, nocId, { kind: task?.kind ?? null, row, written: held.written });
+    return;
+  }
+  if (open !== null) s.deleteTask.run(nocId);
+  if (row) s.insertTask.run(row);
+}
+
+function heldTaskOf(s: ReturnType<typeof statements.get>, nocId: string): HeldTask {
+  const kind = s.openTask.get(nocId)?.kind ?? null;
+  return { kind, row: null, written: kind !== null };
 }
 
 /** Records in `c` what the event tells the queue; returns whether anything changed. */
@@ -244,7 +277,12 @@ export const nocQueueProjection: Projection = {
       cases.enable(db);
       openTasks.enable(db);
     },
-    flush: () => {},
+    flush(db) {
+      cases.flush(db);
+      openTasks.flush(db);
+    },
+    // The queue finds a NOC's task by noc_id (its UNIQUE index); these serve who-may-act queries.
+    deferredIndexes: ['noc_tasks_by_role', 'noc_tasks_by_pse'],
   },
   reset(db) {
     statements.clear(db);

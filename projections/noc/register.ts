@@ -77,7 +77,7 @@ const statements = statementCache((db) => ({
   status: db.prepare('SELECT status FROM noc_register WHERE noc_id = ?') as Database.Statement<[string], { status: string }>,
   history: db.prepare(`
     INSERT INTO noc_history (noc_id, revision, from_status, to_status, at, by_user_id, by_role, by_name, event_type)
-    VALUES (@nocId, @revision, @from, @to, @at, @byUserId, @byRole, @byName, @eventType)`) as Run,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Database.Statement<unknown[]>,
   touch: update(db, ''),
   reviewStarted: update(db, 'reviewer_id = @reviewerId'),
   informationRequested: update(db, 'information_due_by = @dueBy'),
@@ -145,17 +145,8 @@ function rowUpdate(s: Statements, event: NocRecordedEvent): [Run, Record<string,
 
 function recordHistory(s: Statements, event: NocRecordedEvent, nocId: string, from: string | null, to: string): void {
   const { actor, occurredAt } = event.metadata;
-  s.history.run({
-    nocId,
-    revision: event.revision,
-    from,
-    to,
-    at: occurredAt,
-    byUserId: actor.userId,
-    byRole: actor.role,
-    byName: actor.name ?? null,
-    eventType: event.type,
-  });
+  // Positional, as it runs for every status change of every NOC.
+  s.history.run(nocId, event.revision, from, to, occurredAt, actor.userId, actor.role, actor.name ?? null, event.type);
 }
 
 const COLUMNS = [
@@ -171,13 +162,13 @@ type RegisterRow = Record<(typeof COLUMNS)[number], unknown>;
 const rowStatements = statementCache((db) => ({
   row: db.prepare(`SELECT ${COLUMNS.join(', ')} FROM noc_register WHERE noc_id = ?`) as Database.Statement<[string], RegisterRow>,
   upsert: db.prepare(
-    `INSERT INTO noc_register (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})
+    `INSERT INTO noc_register (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
      ON CONFLICT (noc_id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'noc_id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
-  ) as Run,
+  ) as Database.Statement<unknown[]>,
 }));
 
 // During a rebuild each NOC's row stays in memory and is written once per transaction, not updated per event.
-const rows = rebuildCache<RegisterRow>((db, _nocId, row) => rowStatements.get(db).upsert.run(row));
+const rows = rebuildCache<RegisterRow>((db, _nocId, row) => rowStatements.get(db).upsert.run(COLUMNS.map((c) => row[c])));
 
 /** What rowUpdate's statement does to a row, done to the row in memory. */
 function changedRow(row: RegisterRow, event: NocRecordedEvent, at: string): RegisterRow {
@@ -272,7 +263,11 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
     if (!row) throw new Error(`NOC ${nocId} has no register row: its stream does not start with NocRequested`);
     const current = row.status as string;
     const to = NOC_STATUS_AFTER[event.type] ?? current;
-    rows.put(db, nocId, { ...changedRow(row, event, at), status: to, updated_at: at, revision: event.revision });
+    const next = changedRow(row, event, at);
+    next.status = to;
+    next.updated_at = at;
+    next.revision = event.revision;
+    rows.put(db, nocId, next);
     if (to !== current) recordHistory(s, event, nocId, current, to);
     return;
   }
@@ -309,7 +304,12 @@ export const nocRegisterProjection: Projection = {
   },
   handles: isNocEventType,
   apply,
-  bulk: { begin: (db) => rows.enable(db), flush: (db) => rows.flush(db) },
+  // The register reads its rows back only by noc_id, its primary key.
+  bulk: {
+    begin: (db) => rows.enable(db),
+    flush: (db) => rows.flush(db),
+    deferredIndexes: ['noc_register_by_jurisdiction', 'noc_register_by_pse', 'noc_register_by_expiry', 'noc_register_by_requested'],
+  },
   reset(db) {
     statements.clear(db);
     rowStatements.clear(db);

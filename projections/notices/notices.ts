@@ -7,7 +7,7 @@ import type { PseEventOf } from '../../domain/pse/events';
 import { toMillis } from '../../domain/shared/time';
 import type { DecodedEvent } from '../../eventstore/registry';
 import type { ReadModelDb } from '../db';
-import { MAIL_TABLES } from '../mail/outbox';
+import { FILL_PENDING, MAIL_TABLES } from '../mail/outbox';
 import { statementCache, type Projection } from '../projection';
 import { NOC_STATUS_AFTER, asNocEvent, isNocEventType, nocIdOf } from '../noc/noc-events';
 import { transitionNotificationFor } from '../noc/notifications';
@@ -138,9 +138,7 @@ interface NocCaseFacts extends NocQueueCase {
 const statements = statementCache((db) => ({
   insert: db.prepare(`
     INSERT OR IGNORE INTO notices (id, kind, subject, body, audience, audience_kind, organisation_id, jurisdiction, case_stream, event_type, created_at, created_at_ms)
-    VALUES (@id, @kind, @subject, @body, @audience, @audienceKind, @organisationId, @jurisdiction, @caseStream, @eventType, @createdAt, @createdAtMs)`) as Database.Statement<
-    [Record<string, unknown>]
-  >,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Database.Statement<unknown[]>,
   // The IN repeats the partial index's condition so the planner may use it (without it, every notice is scanned).
   sameNotice: db.prepare(`SELECT 1 FROM notices WHERE case_stream = ? AND organisation_id = ? AND event_type = ?
     AND event_type IN ('PseTransitionNoticeIssued', 'ProcurementFlaggedNonCompliant') LIMIT 1`) as Database.Statement<[string, string, string]>,
@@ -176,30 +174,41 @@ function record(db: ReadModelDb, event: DecodedEvent, drafts: readonly NoticeDra
   const s = statements.get(db);
   for (const draft of drafts) {
     const a = draft.audience;
-    s.insert.run({
-      id: draft.key === '' ? event.id : `${event.id}:${draft.key}`,
-      kind: draft.kind,
-      subject: draft.subject,
-      body: draft.body,
-      audience: JSON.stringify(a),
-      audienceKind: a.kind,
-      organisationId: a.kind === 'staff' ? null : a.organisationId,
-      jurisdiction: a.kind === 'staff' ? a.jurisdiction : null,
-      caseStream: event.stream,
-      eventType: event.type,
-      createdAt: event.metadata.occurredAt,
-      createdAtMs: toMillis(event.metadata.occurredAt),
-    });
+    // Positional: most events insert a notice, and binding by name looks each parameter up per row.
+    s.insert.run(
+      draft.key === '' ? event.id : `${event.id}:${draft.key}`,
+      draft.kind,
+      draft.subject,
+      draft.body,
+      JSON.stringify(a),
+      a.kind,
+      a.kind === 'staff' ? null : a.organisationId,
+      a.kind === 'staff' ? a.jurisdiction : null,
+      event.stream,
+      event.type,
+      event.metadata.occurredAt,
+      toMillis(event.metadata.occurredAt),
+    );
   }
 }
 
-// Each case's facts as JSON: held back during a rebuild, where every event of a case rewrites them.
-const cases = rebuildCache<string>((db, stream, json) => statements.get(db).putCase.run(stream, json));
+/** A case's facts: kept as JSON in notice_cases; plain data (strings and nulls from the events), so JSON gives them back as they were. */
+type CaseFacts = NocCaseFacts | AccreditationCaseFacts | ProviderCaseFacts;
 
-function facts<T>(db: ReadModelDb, stream: string): T {
-  const json = cases.get(db, stream, () => statements.get(db).getCase.get(stream)?.facts);
-  if (json === undefined) throw new Error(`${stream} has no facts for notices: its stream does not start with the event that opens it`);
-  return JSON.parse(json) as T;
+// Each case's facts, held back during a rebuild (as objects, serialized once per transaction), where every event of a case rewrites them.
+const cases = rebuildCache<CaseFacts>((db, stream, f) => statements.get(db).putCase.run(stream, JSON.stringify(f)));
+
+/**
+ * The case's facts. During a rebuild this is the object the cache holds: a caller that changes it puts
+ * it back (applyNoc); on the live path it is read from its row each time.
+ */
+function facts<T extends CaseFacts>(db: ReadModelDb, stream: string): T {
+  const f = cases.get(db, stream, () => {
+    const json = statements.get(db).getCase.get(stream)?.facts;
+    return json === undefined ? undefined : (JSON.parse(json) as CaseFacts);
+  });
+  if (f === undefined) throw new Error(`${stream} has no facts for notices: its stream does not start with the event that opens it`);
+  return f as T;
 }
 
 function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
@@ -226,7 +235,7 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
       c.openTask = task?.kind ?? null;
     }
   }
-  cases.put(db, event.stream, JSON.stringify(c));
+  cases.put(db, event.stream, c);
   record(db, decoded, drafts);
 }
 
@@ -323,15 +332,17 @@ function applyTransition(db: ReadModelDb, event: DecodedEvent): void {
 function applyProviderCase(db: ReadModelDb, event: DecodedEvent): void {
   if (event.type === 'AccreditationSubmitted') {
     const d = event.data as AccreditationEventOf<'AccreditationSubmitted'>['data'];
-    cases.put(
-      db,
-      event.stream,
-      JSON.stringify({ applicationId: d.applicationId, cspId: d.cspId, offeringId: d.offering.offeringId, offeringName: d.offering.name, submittedBy: d.submittedBy } satisfies AccreditationCaseFacts),
-    );
+    cases.put(db, event.stream, {
+      applicationId: d.applicationId,
+      cspId: d.cspId,
+      offeringId: d.offering.offeringId,
+      offeringName: d.offering.name,
+      submittedBy: d.submittedBy,
+    } satisfies AccreditationCaseFacts);
   }
   if (event.type === 'ReviewOpened' || event.type === 'MonitoringStarted') {
     const d = event.data as { reviewId?: string; applicationId: string; cspId: string; offeringId: string };
-    cases.put(db, event.stream, JSON.stringify({ caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts));
+    cases.put(db, event.stream, { caseId: d.reviewId ?? d.applicationId, cspId: d.cspId, offeringId: d.offeringId } satisfies ProviderCaseFacts);
   }
   if (ACCREDITATION_TYPES.has(event.type)) {
     const f = facts<AccreditationCaseFacts>(db, event.stream);
@@ -371,7 +382,14 @@ export const noticesProjection: Projection = {
     REVIEW_TYPES.has(type) ||
     MONITORING_TYPES.has(type),
   apply,
-  bulk: { begin: (db) => cases.enable(db), flush: (db) => cases.flush(db) },
+  // notices_of_transitions (sameNotice) and notice_procurements_by_offering (usersOf) are read while replaying, so they stay.
+  bulk: {
+    begin: (db) => cases.enable(db),
+    flush: (db) => cases.flush(db),
+    deferredIndexes: ['notices_by_org', 'notices_by_jurisdiction', 'notices_by_time'],
+    // The mail's pending list gets every notice without a mail row: what the trigger adds per insert, FILL_PENDING adds at once.
+    deferredTriggers: [{ name: 'notice_mail_pending_on_insert', catchUp: FILL_PENDING }],
+  },
   reset(db) {
     statements.clear(db);
     cases.clear(db);

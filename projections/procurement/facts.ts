@@ -71,6 +71,8 @@ const statements = statementCache((db) => ({
   addNoc: db.prepare(
     `INSERT INTO pf_noc_versions (noc_id, pse_id, offering_id, from_ms, to_ms, facts) VALUES (?, ?, ?, ?, ${NOC_OPEN_END}, ?)`,
   ),
+  maxNocSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM pf_noc_versions'),
+  writeNoc: db.prepare('INSERT INTO pf_noc_versions (seq, noc_id, pse_id, offering_id, from_ms, to_ms, facts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   pse: db.prepare(
     'INSERT INTO pf_pses (pse_id, jurisdiction) VALUES (?, ?) ON CONFLICT (pse_id) DO UPDATE SET jurisdiction = excluded.jurisdiction',
   ),
@@ -81,8 +83,44 @@ interface NocVersion {
   facts: string;
 }
 
-// Each NOC's latest version as a rebuild wrote it, instead of reading it back for every event.
-const lastNocs = rebuildCache<NocVersion>();
+/** A version row a rebuild has not written yet. */
+interface PendingVersion {
+  seq: number;
+  nocId: string;
+  pseId: string;
+  offeringId: string | null;
+  fromMs: number;
+  toMs: number;
+  facts: string;
+}
+
+/**
+ * A NOC's versions as a rebuild holds them: the latest one's seq and facts, the versions not written
+ * yet (oldest first), and the end of the period of the last version written, when a newer one closed it.
+ */
+interface HeldNoc extends NocVersion {
+  pending: PendingVersion[];
+  close: { seq: number; toMs: number } | null;
+}
+
+function writeHeldNoc(db: ReadModelDb, _nocId: string, held: HeldNoc): void {
+  const s = statements.get(db);
+  if (held.close) s.closeNoc.run(held.close.toMs, held.close.seq);
+  for (const v of held.pending) s.writeNoc.run(v.seq, v.nocId, v.pseId, v.offeringId, v.fromMs, v.toMs, v.facts);
+  // The cache keeps this object: it now describes what the database holds.
+  held.pending = [];
+  held.close = null;
+}
+
+// During a rebuild each NOC's versions stay in memory and are written once per transaction: a version
+// closed within it is written closed, not inserted open and updated.
+const lastNocs = rebuildCache<HeldNoc>(writeHeldNoc);
+/**
+ * The seq the next version gets during a rebuild. The per-event path lets SQLite choose, which is the
+ * largest seq plus one; only this projection writes the table, so counting from its largest seq gives
+ * every version the seq the per-event path would.
+ */
+const nextNocSeq = new WeakMap<ReadModelDb, number>();
 
 /** The offering's facts as they stand now in the tables; null when it is not (or no longer) on the register. */
 function currentOfferingFacts(db: ReadModelDb, offeringId: string): OfferingFacts | null {
@@ -193,14 +231,36 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
   const event = asNocEvent(decoded);
   const nocId = nocIdOf(event);
   const s = statements.get(db);
-  const last = lastNocs.get(db, nocId, () => s.lastNoc.get(nocId) as NocVersion | undefined);
+  if (lastNocs.enabled(db)) return applyNocHeld(db, event, nocId);
+  const last = s.lastNoc.get(nocId) as NocVersion | undefined;
   const next = nextNoc(event, last ? (JSON.parse(last.facts) as NocFacts) : undefined, nocId);
   const json = JSON.stringify(next);
   if (last?.facts === json) return;
   const from = toMillis(event.metadata.occurredAt);
   if (last) s.closeNoc.run(from, last.seq);
-  const added = s.addNoc.run(nocId, next.pseId, next.offeringId ?? null, from, json);
-  lastNocs.set(db, nocId, { seq: Number(added.lastInsertRowid), facts: json });
+  s.addNoc.run(nocId, next.pseId, next.offeringId ?? null, from, json);
+}
+
+/** applyNoc on versions held in memory (a rebuild): the same versions, written by writeHeldNoc. */
+function applyNocHeld(db: ReadModelDb, event: NocRecordedEvent, nocId: string): void {
+  const s = statements.get(db);
+  const held = lastNocs.get(db, nocId, () => {
+    const row = s.lastNoc.get(nocId) as NocVersion | undefined;
+    return row && { ...row, pending: [], close: null };
+  });
+  const next = nextNoc(event, held ? (JSON.parse(held.facts) as NocFacts) : undefined, nocId);
+  const json = JSON.stringify(next);
+  if (held?.facts === json) return;
+  const from = toMillis(event.metadata.occurredAt);
+  const pending = held ? [...held.pending] : [];
+  let close = held?.close ?? null;
+  const latest = pending.at(-1);
+  if (latest && latest.seq === held?.seq) pending[pending.length - 1] = { ...latest, toMs: from };
+  else if (held) close = { seq: held.seq, toMs: from };
+  const seq = nextNocSeq.get(db) ?? 1;
+  nextNocSeq.set(db, seq + 1);
+  pending.push({ seq, nocId, pseId: next.pseId, offeringId: next.offeringId ?? null, fromMs: from, toMs: NOC_OPEN_END, facts: json });
+  lastNocs.put(db, nocId, { seq, facts: json, pending, close });
 }
 
 function apply(db: ReadModelDb, event: DecodedEvent): void {
@@ -242,9 +302,18 @@ export const procurementFactsProjection: Projection = {
   },
   handles: (type) => type === 'PseRegistered' || type === 'PseJurisdictionChanged' || isNocEventType(type) || isCspEventType(type) || isAccreditationEventType(type),
   apply,
-  bulk: { begin: (db) => lastNocs.enable(db), flush: () => {} },
+  // pf_noc_versions_by_noc stays: lastNoc reads it when a NOC is not in memory.
+  bulk: {
+    begin(db) {
+      lastNocs.enable(db);
+      nextNocSeq.set(db, (statements.get(db).maxNocSeq.get() as { seq: number }).seq + 1);
+    },
+    flush: (db) => lastNocs.flush(db),
+    deferredIndexes: ['pf_noc_versions_by_pse'],
+  },
   reset(db) {
     lastNocs.clear(db);
+    nextNocSeq.delete(db);
     statements.clear(db);
     PROCUREMENT_CATALOGUE.clear(db);
     db.exec(

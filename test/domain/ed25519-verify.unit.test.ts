@@ -91,9 +91,9 @@ describe('Ed25519 verification with kept key tables, against noble’s verify on
         fc.integer({ min: 0, max: 7 }),
         (secret, msg, changed, at, bit) => {
           const publicKey = ed25519.getPublicKey(secret);
-          let signature = ed25519.sign(msg, secret);
-          let message = msg;
-          let key = publicKey;
+          let signature: Uint8Array = ed25519.sign(msg, secret);
+          let message: Uint8Array = msg;
+          let key: Uint8Array = publicKey;
           if (changed === 'signature') signature = flip(signature, at, bit);
           if (changed === 'message' && msg.length > 0) message = flip(msg, at, bit);
           if (changed === 'key') key = flip(publicKey, at, bit);

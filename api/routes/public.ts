@@ -1,4 +1,5 @@
 import { CheckAnswer, ProcurementQuery, entityAnswer, plainProcurementQuery, publicAnswer } from '../../domain/procurement';
+import type { FastifyReply } from 'fastify';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import type { AccreditedListRow } from '../../projections/accreditation/queries';
@@ -86,6 +87,16 @@ async function ownEntity(deps: ApiDeps, authorization: string, pseId: string): P
   return actor.role === 'pse' && actor.organisationId === pseId;
 }
 
+/** The check's answer, the entity's own (`own`) or the public one. */
+function checkAnswer(queries: PublicQueries, query: ProcurementQuery, now: string, own: boolean, reply: FastifyReply): unknown {
+  if (own) reply.header('cache-control', 'private, no-store');
+  const detail = own ? 'entity' : 'public';
+  // The hottest read: the index keeps each answer serialised, so nothing per request grows with history.
+  if (queries.procurementCheckJson) return reply.type('application/json; charset=utf-8').send(queries.procurementCheckJson(query, now, detail));
+  const answer = queries.procurementCheck(query, now);
+  return own ? entityAnswer(answer) : publicAnswer(answer);
+}
+
 export function publicRoutes(deps: ApiDeps): AnyRoute[] {
   return [
     defineRoute({
@@ -164,20 +175,15 @@ export function publicRoutes(deps: ApiDeps): AnyRoute[] {
       // The hottest public read, asked by anyone without an account: a line per answer would cost more
       // than the answer and record nothing about a person; refusals (a bad token) and errors are kept.
       logLevel: 'warn',
-      async handler({ query, request, reply }) {
+      handler({ query, request, reply }) {
         const queries = publicQueriesOf(deps);
         const now = new Date().toISOString();
         // The answer depends on who asks: no shared cache may hand one entity's view to another.
         reply.header('vary', 'authorization');
-        // Most questions come without a token: they need no session lookup (nor a turn of the event loop).
+        // Most questions come without a token: answered at once, with no session lookup nor promise to wait for.
         const authorization = request.headers.authorization;
-        const own = authorization !== undefined && (await ownEntity(deps, authorization, query.pse));
-        if (own) reply.header('cache-control', 'private, no-store');
-        const detail = own ? 'entity' : 'public';
-        // The hottest read: the index keeps each answer serialised, so nothing per request grows with history.
-        if (queries.procurementCheckJson) return reply.type('application/json; charset=utf-8').send(queries.procurementCheckJson(query, now, detail));
-        const answer = queries.procurementCheck(query, now);
-        return own ? entityAnswer(answer) : publicAnswer(answer);
+        if (authorization === undefined) return checkAnswer(queries, query, now, false, reply);
+        return ownEntity(deps, authorization, query.pse).then((own) => checkAnswer(queries, query, now, own, reply));
       },
     }),
   ];

@@ -198,6 +198,30 @@ describe('GET /api/procurement-check', () => {
     expect(asStranger.body).not.toContain('NOC-1');
   });
 
+  it('sends every security header helmet sets, and no header beyond them but its own, on answers and refusals alike', async () => {
+    // Written out rather than asked of helmet: the server sets them by a path of its own (api/http-security.ts).
+    const security = {
+      'content-security-policy': "default-src 'self';script-src 'self';style-src 'self';img-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'none';object-src 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'DENY',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    const transport = { 'content-type': 'application/json; charset=utf-8', date: expect.any(String), connection: 'keep-alive' };
+    const answered = await get('/api/procurement-check?pse=pse-moitt&offering=off-gov&dataClass=restricted');
+    expect(answered.statusCode).toBe(200);
+    expect(answered.headers).toEqual({ ...security, ...transport, vary: 'authorization', 'content-length': String(answered.rawPayload.length) });
+    const refused = await get('/api/procurement-check?pse=pse-moitt');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers).toEqual({ ...security, ...transport, 'content-length': String(refused.rawPayload.length) });
+  });
+
   it('refuses a token that does not work rather than quietly giving the public answer', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/api/procurement-check?pse=pse-moitt&offering=off-new&dataClass=public', headers: { authorization: 'Bearer nope' } });
     expect(res.statusCode).toBe(401);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { eventId } from '../../eventstore/envelope';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { AppendResult, EventStore, EventToAppend } from '../../eventstore/port';
@@ -10,6 +10,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import { ROOT, TSX } from '../cli/run-tool';
 import { reportFigures } from '../support/figures';
 import { raceOnStream, type RaceTally } from './racing-writers';
+import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
  * Issue 14, item 3, at the event store: many writers on one stream, in one process over two store
@@ -17,14 +18,7 @@ import { raceOnStream, type RaceTally } from './racing-writers';
  * The contract suite (contract.ts) proves the semantics one append at a time; this proves they hold
  * when the appends race.
  */
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'reviewer' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:N1',
-  causationId: 'c1',
-  policyVersion: 'p1',
-};
+const meta = REVIEWER_METADATA;
 
 let dir: string;
 beforeAll(() => {

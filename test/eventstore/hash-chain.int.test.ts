@@ -2,21 +2,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { eventId } from '../../eventstore/envelope';
 import { ChainVerifier, GENESIS_HASH, HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventStore, EventToAppend, RecordedEvent } from '../../eventstore/port';
 import { EVENT_LOG_FIXTURE_DIR } from '../support/event-log-fixture';
+import { REVIEWER_METADATA } from '../support/event-metadata';
 
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'reviewer' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:N1',
-  causationId: 'c1',
-  policyVersion: 'p1',
-};
+const meta = REVIEWER_METADATA;
 const event = (stream: string, revision: number, note: string): EventToAppend => ({
   id: eventId(stream, revision),
   type: 'NocInformationProvided',

@@ -3,27 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { statusOf, asDomainError } from '../../api/errors';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { eventId } from '../../eventstore/envelope';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventStore, EventToAppend } from '../../eventstore/port';
 import { applyPragmas } from '../../eventstore/sqlite/schema';
 import { SqliteEventStore, openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { reportFigures } from '../support/figures';
+import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
  * Issue 14, item 4, at the store: SQLite busy past its timeout, and no space left. Either way the
  * append is refused as a whole with the stable code UNAVAILABLE (the API's 503), the log holds no part
  * of the batch, and the same append succeeds once the lock is released or space is back.
  */
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'reviewer' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:N1',
-  causationId: 'c1',
-  policyVersion: 'p1',
-};
+const meta = REVIEWER_METADATA;
 /** A batch of `count` events from `from` on, each carrying `bytes` of text. */
 const batch = (stream: string, from: number, count: number, bytes = 100): EventToAppend[] =>
   Array.from({ length: count }, (_, i) => ({

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { eventId } from '../../eventstore/envelope';
 import { GENESIS_HASH, HashChainedEventStore, linkHash } from '../../eventstore/integrity/hash-chain';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventToAppend } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
  * The SQLite adapter keeps each stream's head link in `streams`, beside its revision, so a chained append
@@ -14,14 +15,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
  * to the same file moves a stream's revision without it: either way the append must chain onto the link
  * the head event carries.
  */
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'reviewer' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:N1',
-  causationId: 'c1',
-  policyVersion: 'p1',
-};
+const meta = REVIEWER_METADATA;
 const STREAM = 'noc-NOC-2026-7K3QX9TB';
 const event = (revision: number): EventToAppend => ({
   id: eventId(STREAM, revision),

@@ -9,6 +9,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import type { EventStore, EventToAppend } from '../../eventstore/port';
 import { TracedEventStore } from '../../tracing/event-store';
 import { applyInSpan } from '../../tracing/projection';
+import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
  * An append in a span leaves each event with that span's W3C traceparent in its metadata, sealed by the
@@ -19,14 +20,7 @@ const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcess
 provider.register();
 const tracer = provider.getTracer('test');
 
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'reviewer' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:N1',
-  causationId: 'c1',
-  policyVersion: 'p1',
-};
+const meta = REVIEWER_METADATA;
 const event = (stream: string, revision: number): EventToAppend => ({
   id: eventId(stream, revision),
   type: 'NocInformationProvided',

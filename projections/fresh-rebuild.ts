@@ -73,8 +73,8 @@ function dropTriggers(db: ReadModelDb): void {
   for (const t of triggers) db.exec(`DROP TRIGGER ${quote(t.name)}`);
 }
 
-const columnsOf = (db: ReadModelDb, schema: string, table: string): string =>
-  JSON.stringify(db.prepare(`PRAGMA ${schema}.table_info(${quote(table)})`).all());
+const columnsOf = (db: ReadModelDb, schema: string, table: string): { name: string }[] =>
+  db.prepare(`PRAGMA ${schema}.table_info(${quote(table)})`).all() as { name: string }[];
 
 /**
  * Copies a rebuilt table into the live one. When both have the same columns (as a setup creates them),
@@ -83,8 +83,9 @@ const columnsOf = (db: ReadModelDb, schema: string, table: string): string =>
  * otherwise the columns are named.
  */
 function copyStatement(db: ReadModelDb, table: string): string {
-  if (columnsOf(db, 'main', table) === columnsOf(db, 'rebuilt', table)) return `INSERT INTO main.${quote(table)} SELECT * FROM rebuilt.${quote(table)}`;
-  const columns = (db.prepare(`PRAGMA main.table_info(${quote(table)})`).all() as { name: string }[]).map((c) => quote(c.name)).join(', ');
+  const live = columnsOf(db, 'main', table);
+  if (JSON.stringify(live) === JSON.stringify(columnsOf(db, 'rebuilt', table))) return `INSERT INTO main.${quote(table)} SELECT * FROM rebuilt.${quote(table)}`;
+  const columns = live.map((c) => quote(c.name)).join(', ');
   return `INSERT INTO main.${quote(table)} (${columns}) SELECT ${columns} FROM rebuilt.${quote(table)}`;
 }
 

@@ -1,18 +1,15 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { EVENT_STORE_FILE, sha256OfFile, type ManifestFile } from './manifest';
 
 export type CopiedDatabase = { file: ManifestFile; lastPosition?: number | null; events?: number };
 export type DatabaseCopy = { source: string; target: string };
 
-/** How often a set is tried before the backup gives up, each try a few milliseconds. */
-const SNAPSHOT_ATTEMPTS = 200;
-
 function open(source: string): Database.Database {
   const db = new Database(source, { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
+  // Long enough to wait out a writer's transaction; the engine's own writers wait as long for the hold below.
+  db.pragma('busy_timeout = 10000');
   return db;
 }
 
@@ -23,7 +20,7 @@ function beginSnapshot(db: Database.Database): void {
   db.prepare('SELECT count(*) FROM sqlite_schema').get();
 }
 
-function endSnapshot(db: Database.Database): void {
+function endTransaction(db: Database.Database): void {
   if (db.inTransaction) db.exec('ROLLBACK');
 }
 
@@ -31,45 +28,38 @@ function endSnapshot(db: Database.Database): void {
  * Copies live SQLite databases with SQLite's online backup API, each from a snapshot held by a read
  * transaction: in WAL mode writers in other processes carry on, and no write made meanwhile can
  * restart a copy or show in it. Databases copied together agree as of one instant, as Temporal's and
- * the event store must: a process
- * the engine starts after the engine's copy appends its first events to the log, and a log copied later
- * would hold events of a process the restored engine never started. A read transaction is opened on
- * each in order, and the set is kept only if none but the last changed between the first opening and the
- * last (`PRAGMA data_version`, asked of a connection outside the snapshots, changes with any other
- * connection's commit, in any process): each snapshot then shows its database as it was when the last
- * one opened, so together they are one instant. Otherwise the snapshots are dropped and taken again.
- * Each database is then copied from its snapshot and its read transaction ended, so a writer on a
- * rollback-journal file is held up only while its own file is copied (in WAL mode, as the office runs
- * Temporal's dev server, config/temporal-dev-server.ts, no writer waits at all).
+ * the event store must: a process the engine starts after the engine's copy appends its first events to
+ * the log, and a log copied later would hold events of a process the restored engine never started.
+ *
+ * To make the instant, every database but the last is held still by a write transaction taken and
+ * written nothing (`BEGIN IMMEDIATE`: no other connection, in any process, can commit to it meanwhile),
+ * a snapshot is opened on each, and the holds are let go. Each held snapshot shows its database as it
+ * was when the last snapshot opened, so together they are one instant, however busy the writers. The
+ * hold lasts as long as opening the snapshots takes (well under a millisecond); a writer meeting it
+ * waits within its busy timeout (the dev server's is 5 s, config/temporal-dev-server.ts). Each database
+ * is then copied from its snapshot and its read transaction ended, so a writer on a rollback-journal
+ * file is held up only while its own file is copied (in WAL mode, as the office runs the dev server, no
+ * writer waits for the copy at all).
  */
 export async function backupSqliteTogether(copies: DatabaseCopy[]): Promise<CopiedDatabase[]> {
-  const watchers = copies.slice(0, -1).map((c) => open(c.source));
+  const holds = copies.slice(0, -1).map((c) => open(c.source));
   const readers = copies.map((c) => open(c.source));
   try {
-    for (let attempt = 1; ; attempt += 1) {
-      const before = watchers.map((w) => w.pragma('data_version', { simple: true }));
-      try {
-        for (const reader of readers) beginSnapshot(reader);
-      } catch (err) {
-        readers.forEach(endSnapshot);
-        throw err;
-      }
-      if (watchers.every((w, i) => w.pragma('data_version', { simple: true }) === before[i])) break;
-      readers.forEach(endSnapshot);
-      if (attempt === SNAPSHOT_ATTEMPTS) {
-        throw new Error(`${copies.map((c) => c.source).join(' and ')} kept changing: no consistent copy of them in ${SNAPSHOT_ATTEMPTS} attempts; try again when the office is less busy`);
-      }
-      await sleep(attempt);
+    try {
+      for (const hold of holds) hold.exec('BEGIN IMMEDIATE');
+      for (const reader of readers) beginSnapshot(reader);
+    } finally {
+      holds.forEach(endTransaction);
     }
     for (const [i, c] of copies.entries()) {
       const reader = readers[i] as Database.Database;
       await copyFrom(reader, c);
       // Ended at once: an engine on a rollback-journal file waits for no more than its own copy.
-      endSnapshot(reader);
+      endTransaction(reader);
     }
   } finally {
-    readers.forEach(endSnapshot);
-    for (const db of [...watchers, ...readers]) db.close();
+    readers.forEach(endTransaction);
+    for (const db of [...holds, ...readers]) db.close();
   }
   const copied: CopiedDatabase[] = [];
   for (const c of copies) copied.push(await finishCopy(c));

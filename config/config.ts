@@ -39,6 +39,8 @@ export interface AppConfig {
     tls?: TemporalTls;
     /** How long a call of the API's keeps retrying a Temporal frontend it cannot reach (TEMPORAL_WRITE_TIMEOUT_MS). */
     unreachableTimeoutMs: number;
+    /** TEMPORAL_DEV_CACHED_WORKFLOWS: the history cache of the dev server `npm start` runs, in workflows. */
+    devServerCachedWorkflows: number;
   };
   api: {
     host: string;
@@ -208,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
       unreachableTimeoutMs: e.TEMPORAL_WRITE_TIMEOUT_MS,
+      devServerCachedWorkflows: e.TEMPORAL_DEV_CACHED_WORKFLOWS,
       ...(temporalTls ? { tls: temporalTls } : {}),
     },
     api: {

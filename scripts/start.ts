@@ -89,6 +89,7 @@ function startTemporal(cfg: AppConfig): void {
     // machine, with its own SQLite a read away, ten minutes bounds its memory sooner (the soak's warm-up).
     '--dynamic-config-value', 'history.cacheTTL="10m"',
     '--dynamic-config-value', 'history.eventsCacheTTL="10m"',
+    '--dynamic-config-value', `history.cacheMaxSize=${cfg.temporal.devServerCachedWorkflows}`,
   ];
   spawnChild('temporal', cli, args, false);
 }

@@ -74,6 +74,21 @@ async function ok(what: string, answer: Promise<{ status: number; body: Record<s
   return res.body;
 }
 
+/**
+ * A request being recorded at the copy's instant has its append activity started in the copied engine
+ * by a worker the restored office never had: the engine runs it again once that attempt's start-to-close
+ * timeout (30 s, workflows/shared/case-process.ts) has passed, and until then the process shows no
+ * request and its NOC answers 404. Asks again on 404 until the retry must have run.
+ */
+async function onceRecorded(ask: () => Promise<{ status: number; body: Record<string, unknown> }>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const res = await ask();
+    if (res.status !== 404 || Date.now() > deadline) return res;
+    await sleep(1000);
+  }
+}
+
 /** A clean rebuild of a data folder's log compared, table by table and row by row, with its read models caught up. */
 async function rebuildMismatches(folder: string) {
   const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(folder, 'events.db') }));
@@ -188,7 +203,7 @@ it('restores a backup taken while the office works, and the restored office carr
   // Every NOC request the copy holds is a live process: each takes its review (or its withdrawal).
   const copied = nocIdsIn(restored()).filter((id) => id !== nocId && id !== remindedId);
   expect(copied.length).toBeGreaterThan(0);
-  for (const id of copied) await ok(`start the review of ${id}`, client.command('POST', `/api/nocs/${id}/start-review`, rev2, {}));
+  for (const id of copied) await ok(`start the review of ${id}`, onceRecorded(() => client.command('POST', `/api/nocs/${id}/start-review`, rev2, {})));
 
   // The expiry timer fires after its instant, once.
   const deadline = Date.parse(validUntil) + 60_000;

@@ -14,3 +14,17 @@ export function devServerDatabaseArgs(file: string): string[] {
     '--sqlite-pragma', 'busy_timeout=5000',
   ];
 }
+
+/**
+ * The dev server's caches. Its history service keeps each workflow's state and events cached an hour
+ * after last use: on one machine, with its own SQLite a read away, ten minutes bounds its memory sooner.
+ * `history.cacheMaxSize` (TEMPORAL_DEV_CACHED_WORKFLOWS) bounds how many workflows' state it holds, the
+ * memory it grows to as the office's processes come and go.
+ */
+export function devServerCacheArgs(cachedWorkflows: number): string[] {
+  return [
+    '--dynamic-config-value', 'history.cacheTTL="10m"',
+    '--dynamic-config-value', 'history.eventsCacheTTL="10m"',
+    '--dynamic-config-value', `history.cacheMaxSize=${cachedWorkflows}`,
+  ];
+}

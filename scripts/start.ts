@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../config/config';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { PROJECT_ROOT, ensureBinary } from '../config/temporal-binaries';
-import { devServerDatabaseArgs } from '../config/temporal-dev-server';
+import { devServerCacheArgs, devServerDatabaseArgs } from '../config/temporal-dev-server';
 import { openIdentityForStart } from './start-identity';
 
 /**
@@ -85,11 +85,7 @@ function startTemporal(cfg: AppConfig): void {
     '--search-attribute', 'OfferingId=Keyword',
     '--log-level', 'warn',
     '--ui-disable-news-fetch',
-    // The history service keeps each workflow's state and events cached an hour after last use: on one
-    // machine, with its own SQLite a read away, ten minutes bounds its memory sooner (the soak's warm-up).
-    '--dynamic-config-value', 'history.cacheTTL="10m"',
-    '--dynamic-config-value', 'history.eventsCacheTTL="10m"',
-    '--dynamic-config-value', `history.cacheMaxSize=${cfg.temporal.devServerCachedWorkflows}`,
+    ...devServerCacheArgs(cfg.temporal.devServerCachedWorkflows),
   ];
   spawnChild('temporal', cli, args, false);
 }

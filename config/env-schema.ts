@@ -50,10 +50,10 @@ export const EnvSchema = z.object({
     .refine((n) => n === 0 || n >= 2, { error: '0 (no cache: every workflow task replays its history) or at least 2' })
     .default(400),
   /**
-   * Workflows whose state the dev server `npm start` runs keeps in memory (Temporal's `history.cacheMaxSize`,
-   * its own default 512); one evicted is read back from temporal.db on its next task.
+   * Workflows whose state the dev server `npm start` runs keeps in memory (Temporal's
+   * `history.hostLevelCacheMaxSize`); one not cached is read back from temporal.db on its next task.
    */
-  TEMPORAL_DEV_CACHED_WORKFLOWS: z.coerce.number().int().min(1, { error: 'at least 1 (Temporal keeps the workflow it works on in the cache)' }).default(512),
+  TEMPORAL_DEV_CACHED_WORKFLOWS: z.coerce.number().int().min(1, { error: 'at least 1 (Temporal keeps the workflow it works on in the cache)' }).default(2048),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('cloud-office'),
   TEMPORAL_TASK_QUEUE: z.string().default('cloud-office'),

@@ -7,8 +7,8 @@ function values(args: readonly string[], flag: string): string[] {
 }
 
 describe("the dev server's settings", () => {
-  it("keeps Temporal's own history cache of 512 workflows when nothing is set, and reads a given size", () => {
-    expect(loadConfig({}).temporal.devServerCachedWorkflows).toBe(512);
+  it('caches 2,048 workflows when nothing is set, and reads a given size', () => {
+    expect(loadConfig({}).temporal.devServerCachedWorkflows).toBe(2048);
     expect(loadConfig({ TEMPORAL_DEV_CACHED_WORKFLOWS: '64' }).temporal.devServerCachedWorkflows).toBe(64);
   });
 
@@ -20,8 +20,13 @@ describe("the dev server's settings", () => {
     expect(() => loadConfig({ TEMPORAL_DEV_CACHED_WORKFLOWS: '0' })).toThrow(/at least 1/);
   });
 
-  it('passes the cache size to the history service as dynamic config, with ten-minute cache lifetimes', () => {
-    expect(values(devServerCacheArgs(64), '--dynamic-config-value')).toEqual(['history.cacheTTL="10m"', 'history.eventsCacheTTL="10m"', 'history.cacheMaxSize=64']);
+  it('passes the cache size to the history service, whose entries unused for ten minutes a sweep drops every minute', () => {
+    expect(values(devServerCacheArgs(64), '--dynamic-config-value')).toEqual([
+      'history.hostLevelCacheMaxSize=64',
+      'history.cacheTTL="10m"',
+      'history.cacheBackgroundEvict={"Enabled":true,"LoopInterval":"1m","MaxEntryPerCall":1024}',
+      'history.eventsCacheTTL="10m"',
+    ]);
   });
 
   it('keeps its database in WAL mode with full fsyncs and a busy timeout, in the given file', () => {

@@ -12,7 +12,7 @@ import { registerLoginThrottle } from './login-throttle';
 import { registerEvidenceUploadThrottle } from './evidence-upload-throttle';
 import { registerRegistrationThrottle } from './registration-throttle';
 import { buildOpenApiDocument } from './openapi';
-import type { AnyRoute } from './route';
+import type { AnyRoute, AuthMode, RouteContext } from './route';
 import { accountRoutes } from './routes/accounts';
 import { accreditationRoutes } from './routes/accreditations';
 import { frameworkRoutes } from './routes/frameworks';
@@ -40,6 +40,9 @@ import { evidenceRoutes } from './routes/evidence';
 
 export type { ApiDeps } from './deps';
 
+/** What a route's handler gets beside the request, the reply and the actor. */
+type RouteInput = Pick<RouteContext<unknown, unknown, unknown, AuthMode>, 'params' | 'query' | 'body' | 'idempotencyKey'>;
+
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /**
  * A path segment's limit as sent: the longest identifier a route accepts (200 characters) with every
@@ -51,13 +54,23 @@ const MAX_PARAM_LENGTH = 600;
 const dropPrototypeKeys = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);
 
 function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps, idempotency: IdempotencyGate): void {
+  /** The route's own work, once the input is read (and, for a change, the store has room). */
+  const answer = (request: FastifyRequest, reply: FastifyReply, { params, query, body, idempotencyKey }: RouteInput): unknown => {
+    reply.code(route.status);
+    const returned = route.handler({ actor: request.actor, params, query, body, idempotencyKey, request, reply });
+    if (returned instanceof Promise) return returned.then((result: unknown) => afterAsync(result, reply));
+    return afterSync(returned, reply);
+  };
   app.route({
     method: route.method,
     url: route.url,
     onRequest: route.auth === 'bearer' ? bearerCheck(deps.identity, route.roles) : undefined,
     ...(route.idempotent ? { onSend: idempotency.onSend } : {}),
     ...(route.logLevel === undefined ? {} : { logLevel: route.logLevel }),
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+    // Not an async function: a handler that answers at once (the procurement check without a token)
+    // costs no promise, nor the turns of the microtask queue Fastify would wait for it. What throws here
+    // reaches the error handler as a rejection would.
+    handler: (request: FastifyRequest, reply: FastifyReply): unknown => {
       if (route.caseIdParam !== undefined) {
         const raw = (request.params as Record<string, unknown>)[route.caseIdParam];
         if (typeof raw === 'string') request.caseId = raw;
@@ -69,19 +82,32 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps, ide
       const idempotencyKey = route.idempotent ? readIdempotencyKey(request.headers) : undefined;
       // The same request sent again with its key gets its first answer, however late, without doing anything.
       if (idempotency.before(route, request, reply, idempotencyKey)) return reply;
+      const input: RouteInput = { params, query, body, idempotencyKey };
       // Signing in writes no case; everything else that changes something waits for room in the store.
-      if (route.method !== 'GET' && !route.url.startsWith('/api/auth/')) await deps.storageGuard?.();
-      reply.code(route.status);
-      const returned = route.handler({ actor: request.actor, params, query, body, idempotencyKey, request, reply });
-      // A handler that answers at once (the procurement check without a token) is not awaited: a turn
-      // of the microtask queue less on the hottest read.
-      const result = returned instanceof Promise ? await returned : returned;
-      // A handler that sent its own answer returns the reply, which awaits as undefined: sending again
-      // would make Fastify build an error (stack trace and all) and log a warning on every request.
-      if (result !== undefined) return result;
-      return reply.sent ? reply : reply.send();
+      if (route.method !== 'GET' && !route.url.startsWith('/api/auth/') && deps.storageGuard !== undefined) {
+        return deps.storageGuard().then(() => answer(request, reply, input));
+      }
+      return answer(request, reply, input);
     },
   });
+}
+
+/**
+ * What a handler's promise settles to: returned for Fastify to send, or, when the handler sent its own
+ * answer (returning the reply, which awaits as undefined), nothing more: sending again would make
+ * Fastify build an error (stack trace and all) and log a warning on every request.
+ */
+function afterAsync(result: unknown, reply: FastifyReply): unknown {
+  if (result !== undefined) return result;
+  return reply.sent ? reply : reply.send();
+}
+
+/** The same for a handler that answered at once: Fastify sends what is returned, unless undefined. */
+function afterSync(result: unknown, reply: FastifyReply): unknown {
+  if (result === reply && reply.sent) return undefined;
+  if (result !== undefined) return result;
+  if (!reply.sent) reply.send();
+  return undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { NOC_DEVIATIONS_BEARING } from '../../domain/procurement/noc-coverage';
 import type { NocFacts, OfferingFacts, ProcurementInput, ProcurementQuery } from '../../domain/procurement/facts';
 import type { ProcurementAnswer } from '../../domain/procurement/answer';
 import { entityAnswer, publicAnswer, type AnswerDetail } from '../../domain/procurement/public-answer';
-import { toMillis } from '../../domain/shared/time';
+import { isoInstant, toMillis } from '../../domain/shared/time';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
 import { PROCUREMENT_FACTS } from './facts';
@@ -194,7 +194,7 @@ export class ProcurementCheckIndex {
       parts = [json.slice(0, cut), json.slice(cut + EVALUATED_AT_JSON.length)];
       cached.json[detail] = parts;
     }
-    return `${parts[0]}"${new Date(toMillis(at)).toISOString()}"${parts[1]}`;
+    return `${parts[0]}"${isoInstant(at)}"${parts[1]}`;
   }
 
   private cached(query: ProcurementQuery, at: string): CachedAnswer {

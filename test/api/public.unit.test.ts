@@ -141,6 +141,27 @@ describe('GET /api/procurement-check', () => {
     expect(Date.parse(answer.evaluatedAt)).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
   });
 
+  it('evaluates a question without `at` at the clock\'s millisecond, in toISOString\'s form, asked again and again', async () => {
+    // Only the clock is faked: the server's own timers and the event loop run as usual.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      const evaluated = async (): Promise<string> => (await get('/api/procurement-check?pse=pse-moitt&offering=off-gov&dataClass=restricted')).json().evaluatedAt;
+      const t0 = Date.parse('2027-03-04T05:06:07.008Z');
+      for (const [offset, expected] of [
+        [0, '2027-03-04T05:06:07.008Z'],
+        [0, '2027-03-04T05:06:07.008Z'],
+        [1, '2027-03-04T05:06:07.009Z'],
+        [-1, '2027-03-04T05:06:07.007Z'],
+        [86_400_000, '2027-03-05T05:06:07.008Z'],
+      ] as const) {
+        jest.setSystemTime(t0 + offset);
+        expect(await evaluated()).toBe(expected);
+      }
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('answers for a past instant: denied while the accreditation was suspended', async () => {
     const res = await get('/api/procurement-check?pse=pse-moitt&offering=off-gov&dataClass=restricted&at=2025-06-15T00:00:00Z');
     expect(res.json()).toMatchObject({

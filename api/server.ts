@@ -58,8 +58,8 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps, ide
   const answer = (request: FastifyRequest, reply: FastifyReply, { params, query, body, idempotencyKey }: RouteInput): unknown => {
     reply.code(route.status);
     const returned = route.handler({ actor: request.actor, params, query, body, idempotencyKey, request, reply });
-    if (returned instanceof Promise) return returned.then((result: unknown) => afterAsync(result, reply));
-    return afterSync(returned, reply);
+    if (returned instanceof Promise) return returned.then((result: unknown) => settled(result, reply));
+    return settled(returned, reply);
   };
   app.route({
     method: route.method,
@@ -93,19 +93,13 @@ function registerRoute(app: FastifyInstance, route: AnyRoute, deps: ApiDeps, ide
 }
 
 /**
- * What a handler's promise settles to: returned for Fastify to send, or, when the handler sent its own
- * answer (returning the reply, which awaits as undefined), nothing more: sending again would make
- * Fastify build an error (stack trace and all) and log a warning on every request.
+ * What Fastify gets from a handler's result, given at once or by its promise: a value to send, or
+ * nothing when the handler sent its own answer (it returns the reply) or gave nothing (an empty answer
+ * is sent here). Sending again would make Fastify build an error (stack trace and all) and log a
+ * warning on every request.
  */
-function afterAsync(result: unknown, reply: FastifyReply): unknown {
-  if (result !== undefined) return result;
-  return reply.sent ? reply : reply.send();
-}
-
-/** The same for a handler that answered at once: Fastify sends what is returned, unless undefined. */
-function afterSync(result: unknown, reply: FastifyReply): unknown {
-  if (result === reply && reply.sent) return undefined;
-  if (result !== undefined) return result;
+function settled(result: unknown, reply: FastifyReply): unknown {
+  if (result !== undefined && result !== reply) return result;
   if (!reply.sent) reply.send();
   return undefined;
 }

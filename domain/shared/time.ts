@@ -17,20 +17,6 @@ export function toMillis(iso: string): number {
   return ms;
 }
 
-// The last instant written out: the procurement check puts the same instant ("now" to the
-// millisecond, or the `at` asked about) into the answers of many questions in a row.
-let lastWrittenIso = '';
-let lastWritten = '';
-
-/** `iso` as `toISOString` writes it (milliseconds, UTC, `Z`). */
-export function isoInstant(iso: string): string {
-  if (iso === lastWrittenIso) return lastWritten;
-  const written = new Date(toMillis(iso)).toISOString();
-  lastWrittenIso = iso;
-  lastWritten = written;
-  return written;
-}
-
 export function addDays(iso: string, days: number): string {
   return new Date(toMillis(iso) + days * DAY_MS).toISOString();
 }

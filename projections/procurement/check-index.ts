@@ -5,7 +5,7 @@ import { NOC_DEVIATIONS_BEARING } from '../../domain/procurement/noc-coverage';
 import type { NocFacts, OfferingFacts, ProcurementInput, ProcurementQuery } from '../../domain/procurement/facts';
 import type { ProcurementAnswer } from '../../domain/procurement/answer';
 import { entityAnswer, publicAnswer, type AnswerDetail } from '../../domain/procurement/public-answer';
-import { isoInstant, toMillis } from '../../domain/shared/time';
+import { toMillis } from '../../domain/shared/time';
 import type { Jurisdiction } from '../../domain/shared/vocabulary';
 import type { ReadModelDb } from '../db';
 import { PROCUREMENT_FACTS } from './facts';
@@ -146,6 +146,8 @@ export class ProcurementCheckIndex {
   /** By entity, then by offering. */
   private readonly timelines = new Map<string, Map<string, Timeline>>();
   private timelineCount = 0;
+  /** The last instant written out: many questions in a row ask about the same one ("now", or an `at`). */
+  private written = { at: '', iso: '' };
 
   constructor(db: ReadModelDb, options: CheckIndexOptions = {}) {
     this.perTurn = options.commitsSeen === 'every-turn';
@@ -179,7 +181,7 @@ export class ProcurementCheckIndex {
   answer(query: ProcurementQuery, now: string): ProcurementAnswer {
     const evaluatedAt = query.at ?? now;
     const cached = this.cached(query, evaluatedAt);
-    return { ...cached.answer, evaluatedAt: new Date(toMillis(evaluatedAt)).toISOString() };
+    return { ...cached.answer, evaluatedAt: this.writtenInstant(evaluatedAt) };
   }
 
   /** The answer as the HTTP API sends it (`publicAnswer` or `entityAnswer`), already serialised. */
@@ -194,7 +196,13 @@ export class ProcurementCheckIndex {
       parts = [json.slice(0, cut), json.slice(cut + EVALUATED_AT_JSON.length)];
       cached.json[detail] = parts;
     }
-    return `${parts[0]}"${isoInstant(at)}"${parts[1]}`;
+    return `${parts[0]}"${this.writtenInstant(at)}"${parts[1]}`;
+  }
+
+  /** `at` as `toISOString` writes it (milliseconds, UTC, `Z`). */
+  private writtenInstant(at: string): string {
+    if (at !== this.written.at) this.written = { at, iso: new Date(toMillis(at)).toISOString() };
+    return this.written.iso;
   }
 
   private cached(query: ProcurementQuery, at: string): CachedAnswer {

@@ -235,6 +235,13 @@ describe('the procurement check index, given a history of events', () => {
     return { log, apply, check, approvedNoc };
   }
 
+  it('writes the instant asked about as toISOString does, whatever was asked before it, and refuses what is not an instant', () => {
+    const { check } = world();
+    const asked = ['2025-06-15T00:00:00Z', '2025-06-15T00:00:00Z', '2025-06-15T05:00:00+05:00', '2025-06-15T00:00:00.000Z', '2025-06-15T00:00:00Z', '2024-02-29T23:59:59.999Z'];
+    for (const at of asked) expect(check('off-gov', 'restricted', at).evaluatedAt).toBe(new Date(at).toISOString());
+    expect(() => check('off-gov', 'restricted', 'yesterday')).toThrow('Not an ISO instant');
+  });
+
   it('given an accredited offering, when it is suspended, then the check denies from then on and still allows before it', () => {
     const { log, apply, check } = world();
     const app = application(log, 'app-1').submit('csp-one', GOV_CLOUD, T0).grant(RESTRICTED, GRANTED);

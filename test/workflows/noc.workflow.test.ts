@@ -92,6 +92,27 @@ describe('NOC process on the time-skipping server', () => {
     expect(expired!.metadata.actor.userId).toBe('system');
   });
 
+  it('rests in a fresh run before it waits for its reminders and expiry, so a worker that let it go replays a handful of events', async () => {
+    const { handle, nocId } = await approvedFederalNoc(12);
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    // The hand-over follows the decision's answer in the same workflow task, or in the next one.
+    let runId = handle.firstExecutionRunId;
+    for (let i = 0; i < 200 && runId === handle.firstExecutionRunId; i++) {
+      runId = (await latest.describe()).runId;
+      if (runId === handle.firstExecutionRunId) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(runId).not.toBe(handle.firstExecutionRunId);
+    const resting = env.client.workflow.getHandle(handle.workflowId, runId);
+    await expect(view(resting)).resolves.toMatchObject({ revision: 3, state: { status: 'active' } });
+    const started = (await resting.fetchHistory()).events ?? [];
+    expect(started.length).toBeLessThanOrEqual(10);
+    expect(started.some((e) => e.timerStartedEventAttributes)).toBe(true);
+
+    expect((await latest.result()).state.status).toBe('expired');
+    const types = (await streamOf(store, nocId)).map((e) => e.type);
+    expect(types).toEqual(['NocRequested', 'NocReviewStarted', 'NocRecommended', 'NocApproved', 'NocExpiryReminderDue', 'NocExpiryReminderDue', 'NocExpired']);
+  });
+
   it('lapses a request whose information is not provided within 30 days', async () => {
     const handle = await requestNoc(env, { actor: pse() });
     await act(handle, 'StartReview', reviewer, {});

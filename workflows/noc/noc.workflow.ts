@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { NocCommandPayloads, type NocCommand } from '../../domain/noc/commands';
@@ -19,6 +19,23 @@ function toCommand(input: NocActionInput): NocCommand {
     throw new DomainError('VALIDATION_FAILED', 'A NOC is requested by starting its process, not by an action', 'type');
   }
   return parseAction<NocCommand>(NocCommandPayloads, input, 'NOC', NOT_ACTIONS);
+}
+
+/**
+ * Marks the runs that hand over to a fresh run before they wait on a timer. A NOC in force waits months
+ * for its reminders and its expiry; the worker keeps a few hundred processes in memory, and one it has
+ * let go replays its whole history (request, review, recommendation, decision) when its timer fires,
+ * and the engine sends that history over. A fresh run has a handful of events to replay. Runs recorded
+ * before it wait in the run they are in.
+ */
+export const REST_BEFORE_TIMERS_PATCH = 'noc-rests-before-timers';
+
+/** More events than a fresh run holds when it sets its first timer (started, a workflow task, the timer). */
+const RESTED_HISTORY_EVENTS = 10;
+
+/** Whether the run should hand over before it waits on a timer: only when it has a history to shed. */
+function restsBeforeTimer(): boolean {
+  return workflowInfo().historyLength > RESTED_HISTORY_EVENTS && patched(REST_BEFORE_TIMERS_PATCH);
 }
 
 /**
@@ -63,9 +80,16 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
     await ledger.open(input.request, decide, run, input.requestId ?? info.workflowId, input.seal);
   }
 
+  const handOver = async (): Promise<never> => {
+    // Once no action is in flight; actions sent meanwhile reach the next run (the engine resends them there).
+    await ledger.idle();
+    return continueAsNew<typeof nocWorkflow>({ policy, continueAfterEvents: input.continueAfterEvents, carried: ledger.handOver() });
+  };
+
   while (ledger.state.status === 'none' || !NOC_FINAL.includes(ledger.state.status)) {
     const seen = ledger.revision;
     const deadline = nextNocDeadline(ledger.state, policy);
+    if (deadline !== undefined && restsBeforeTimer()) await handOver();
     if (deadline === undefined) {
       await condition(() => ledger.revision !== seen || historyIsLong(input.continueAfterEvents));
     } else {
@@ -80,15 +104,8 @@ export async function nocWorkflow(input: NocWorkflowInput): Promise<NocView> {
         });
       }
     }
-    if (historyIsLong(input.continueAfterEvents)) {
-      // Bounded history: hand the state over to a fresh run once no action is in flight.
-      await ledger.idle();
-      await continueAsNew<typeof nocWorkflow>({
-        policy,
-        continueAfterEvents: input.continueAfterEvents,
-        carried: ledger.handOver(),
-      });
-    }
+    // Bounded history: hand the state over to a fresh run.
+    if (historyIsLong(input.continueAfterEvents)) await handOver();
   }
   // Let in-flight updates reply before the process closes.
   await ledger.idle();

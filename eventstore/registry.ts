@@ -110,29 +110,30 @@ export interface DecodedEvent<T = unknown> extends RecordedEvent {
  * one. Every reader of events goes through here; the event as stored is not touched.
  */
 export function decode(event: RecordedEvent): DecodedEvent {
-  const where = `${event.stream}@${event.revision}`;
+  // Only an error names the event: built for every event, the text would be a cost of every replay.
+  const where = (): string => `${event.stream}@${event.revision}`;
   let version: number;
   try {
     version = schemaVersionOf(event.metadata);
   } catch (err) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${(err as Error).message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where()}: ${(err as Error).message}`);
   }
   const meta = EventMetadata.safeParse({ ...event.metadata, schemaVersion: version });
   if (!meta.success) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: metadata invalid: ${meta.error.message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where()}: metadata invalid: ${meta.error.message}`);
   }
   const entry = registry.get(event.type);
-  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: unknown event type ${event.type}`);
+  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where()}: unknown event type ${event.type}`);
   let data: unknown;
   try {
     data = upcast(event.type, version, entry.version, entry.upcasters, event.data);
   } catch (err) {
-    if (err instanceof DomainError) throw new DomainError(err.code, `${where}: ${event.type}: ${err.message}`);
+    if (err instanceof DomainError) throw new DomainError(err.code, `${where()}: ${event.type}: ${err.message}`);
     throw err;
   }
   const parsed = entry.schema.safeParse(data);
   if (!parsed.success) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${event.type} v${entry.version}: ${parsed.error.message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${where()}: ${event.type} v${entry.version}: ${parsed.error.message}`);
   }
   return { ...event, data: parsed.data, metadata: { ...meta.data, schemaVersion: entry.version } };
 }

@@ -118,7 +118,8 @@ export function decode(event: RecordedEvent): DecodedEvent {
   } catch (err) {
     throw new DomainError('EVENT_SCHEMA_INVALID', `${where()}: ${(err as Error).message}`);
   }
-  const meta = EventMetadata.safeParse({ ...event.metadata, schemaVersion: version });
+  // Copied only when the version had to be inferred: zod does not change what it is given.
+  const meta = EventMetadata.safeParse(event.metadata.schemaVersion === version ? event.metadata : { ...event.metadata, schemaVersion: version });
   if (!meta.success) {
     throw new DomainError('EVENT_SCHEMA_INVALID', `${where()}: metadata invalid: ${meta.error.message}`);
   }
@@ -135,5 +136,7 @@ export function decode(event: RecordedEvent): DecodedEvent {
   if (!parsed.success) {
     throw new DomainError('EVENT_SCHEMA_INVALID', `${where()}: ${event.type} v${entry.version}: ${parsed.error.message}`);
   }
-  return { ...event, data: parsed.data, metadata: { ...meta.data, schemaVersion: entry.version } };
+  // meta.data is zod's own copy: it already says the current version unless the event was lifted.
+  const metadata = meta.data.schemaVersion === entry.version ? meta.data : { ...meta.data, schemaVersion: entry.version };
+  return { ...event, data: parsed.data, metadata };
 }

@@ -105,34 +105,39 @@ export interface DecodedEvent<T = unknown> extends RecordedEvent {
   data: T;
 }
 
+const whereOf = (event: RecordedEvent): string => `${event.stream}@${event.revision}`;
+
 /**
  * Validates an event read back — metadata, type, version — and lifts an older version to the current
  * one. Every reader of events goes through here; the event as stored is not touched.
  */
 export function decode(event: RecordedEvent): DecodedEvent {
-  const where = `${event.stream}@${event.revision}`;
+  // Only an error names the event (whereOf): built for every event, the text would be a cost of every replay.
   let version: number;
   try {
     version = schemaVersionOf(event.metadata);
   } catch (err) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${(err as Error).message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${whereOf(event)}: ${(err as Error).message}`);
   }
-  const meta = EventMetadata.safeParse({ ...event.metadata, schemaVersion: version });
+  // Copied only when the version had to be inferred: zod does not change what it is given.
+  const meta = EventMetadata.safeParse(event.metadata.schemaVersion === version ? event.metadata : { ...event.metadata, schemaVersion: version });
   if (!meta.success) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: metadata invalid: ${meta.error.message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${whereOf(event)}: metadata invalid: ${meta.error.message}`);
   }
   const entry = registry.get(event.type);
-  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${where}: unknown event type ${event.type}`);
+  if (!entry) throw new DomainError('EVENT_SCHEMA_UNKNOWN', `${whereOf(event)}: unknown event type ${event.type}`);
   let data: unknown;
   try {
     data = upcast(event.type, version, entry.version, entry.upcasters, event.data);
   } catch (err) {
-    if (err instanceof DomainError) throw new DomainError(err.code, `${where}: ${event.type}: ${err.message}`);
+    if (err instanceof DomainError) throw new DomainError(err.code, `${whereOf(event)}: ${event.type}: ${err.message}`);
     throw err;
   }
   const parsed = entry.schema.safeParse(data);
   if (!parsed.success) {
-    throw new DomainError('EVENT_SCHEMA_INVALID', `${where}: ${event.type} v${entry.version}: ${parsed.error.message}`);
+    throw new DomainError('EVENT_SCHEMA_INVALID', `${whereOf(event)}: ${event.type} v${entry.version}: ${parsed.error.message}`);
   }
-  return { ...event, data: parsed.data, metadata: { ...meta.data, schemaVersion: entry.version } };
+  // meta.data is zod's own copy: it already says the current version unless the event was lifted.
+  const metadata = meta.data.schemaVersion === entry.version ? meta.data : { ...meta.data, schemaVersion: entry.version };
+  return { ...event, data: parsed.data, metadata };
 }

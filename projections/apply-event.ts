@@ -54,7 +54,9 @@ export function decodeForProjections(event: RecordedEvent): DecodedEvent {
 /** One projection's apply of one event (in a span when traced); a failure names the projection and the event. */
 export function applyOne(p: Projection, db: ReadModelDb, event: RecordedEvent, decoded: DecodedEvent, tracer?: Tracer): void {
   try {
-    applyInSpan(tracer, event, p.name, () => p.apply(db, decoded));
+    // Without a tracer (every rebuild and as-of replay) no closure is made per projection and event.
+    if (tracer === undefined) p.apply(db, decoded);
+    else applyInSpan(tracer, event, p.name, () => p.apply(db, decoded));
   } catch (err) {
     throw new ProjectionFailedError(
       'PROJECTION_FAILED',

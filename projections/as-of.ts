@@ -5,6 +5,9 @@ import { dropDeferredSchema, finishSchema } from './deferred-schema';
 import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
 
+/** Events read from the store at once; a page (one transaction) is read in chunks of at most this many. */
+const READ_CHUNK = 1_000;
+
 export interface AsOfProgress {
   events: number;
   /** Events in the log when the replay began, where the store can tell cheaply (SQLite); else undefined. */
@@ -28,7 +31,10 @@ export async function rebuildAsOf(
     /** Stop after this position (a rebuild stops at the head it started from; the live runner goes on from there). */
     upTo?: Position;
     onProgress?: (p: AsOfProgress) => void;
+    /** Events per transaction (and between calls of betweenPages, afterPage and onProgress). */
     pageSize?: number;
+    /** Events read from the store at once, within a page (READ_CHUNK unless a test makes the chunks small). */
+    readChunk?: number;
     /** Called between pages: a caller sharing its thread with others (the API) yields there. */
     betweenPages?: () => Promise<void>;
     /** Go on from a snapshot of the models: `db` holds them as of `after`, built from `events` events. */
@@ -43,6 +49,7 @@ export async function rebuildAsOf(
   } = {},
 ): Promise<{ events: number; lastRecordedAt?: string }> {
   const pageSize = options.pageSize ?? 5_000;
+  const readChunk = options.readChunk ?? READ_CHUNK;
   const handlersOf = handlerLookup(projections);
   const upTo = options.upTo;
   for (const p of projections) p.setup(db);
@@ -59,30 +66,44 @@ export async function rebuildAsOf(
   let maxRecordedAt = options.from?.lastRecordedAt ?? '';
   let after: Position | undefined = options.from?.after;
   for (;;) {
-    const page = await store.readAll({ after, maxCount: pageSize });
-    let done = page.length < pageSize;
-    db.transaction(() => {
-      for (const raw of page) {
-        if ((options.asOf !== undefined && !isAtOrAfter(options.asOf, raw.recordedAt)) || (upTo !== undefined && comparePositions(raw.position, upTo) > 0)) {
-          done = true;
-          break;
+    // One transaction per page, read in smaller chunks: the records of a chunk are garbage once applied,
+    // where a whole page's (25 000 in a rebuild) would outlive the young generation and be copied by the GC.
+    let inPage = 0;
+    let done = false;
+    let last: Position | undefined;
+    db.exec('BEGIN');
+    try {
+      while (!done && inPage < pageSize) {
+        const want = Math.min(readChunk, pageSize - inPage);
+        const chunk = await store.readAll({ after, maxCount: want });
+        done = chunk.length < want;
+        for (const raw of chunk) {
+          if ((options.asOf !== undefined && !isAtOrAfter(options.asOf, raw.recordedAt)) || (upTo !== undefined && comparePositions(raw.position, upTo) > 0)) {
+            done = true;
+            break;
+          }
+          // Validated again (about a tenth of a replay's time): the stores append what they are given
+          // (validateForWrite is the writers' call), a restored or imported log was never checked here,
+          // and decode also lifts older schema versions.
+          const event = decodeForProjections(raw);
+          for (const p of handlersOf(event.type)) applyOne(p, db, raw, event);
+          applied += 1;
+          lastRecordedAt = raw.recordedAt;
+          if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;
         }
-        // Validated again (about a tenth of a replay's time): the stores append what they are given
-        // (validateForWrite is the writers' call), a restored or imported log was never checked here,
-        // and decode also lifts older schema versions.
-        const event = decodeForProjections(raw);
-        for (const p of handlersOf(event.type)) applyOne(p, db, raw, event);
-        applied += 1;
-        lastRecordedAt = raw.recordedAt;
-        if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;
+        inPage += chunk.length;
+        last = chunk.at(-1)?.position ?? last;
+        after = last ?? after;
       }
       for (const p of projections) p.bulk?.flush(db);
-    })();
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
     options.onProgress?.({ events: applied, total });
-    const last = page.at(-1);
-    if (!done && last) options.afterPage?.({ position: last.position, events: applied, maxRecordedAt });
+    if (!done && last) options.afterPage?.({ position: last, events: applied, maxRecordedAt });
     if (done) break;
-    after = page[page.length - 1]?.position;
     await options.betweenPages?.();
   }
   // On failure the database is thrown away half-built anyway; only a finished replay gets its indexes.

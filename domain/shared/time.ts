@@ -3,15 +3,22 @@
  */
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-// The last instant parsed: a projection reads an event's instant several times over (one per read
-// model, often more), and Date.parse is the costlier part of a replay's per-event arithmetic.
+// The last two instants parsed: a projection reads an event's instant several times over (one per
+// read model, often more), and Date.parse is the costlier part of a replay's per-event arithmetic.
+// Two, because the read models of one event alternate between its instant and one in its data
+// (a NOC's validity end, an answer's due date).
 let lastIso = '';
 let lastMs = Number.NaN;
+let otherIso = '';
+let otherMs = Number.NaN;
 
 export function toMillis(iso: string): number {
   if (iso === lastIso) return lastMs;
+  if (iso === otherIso) return otherMs;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`Not an ISO instant: ${iso}`);
+  otherIso = lastIso;
+  otherMs = lastMs;
   lastIso = iso;
   lastMs = ms;
   return ms;

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { TransitionEventOf } from '../../domain/compliance/transition-events';
 import type { NocEvent } from '../../domain/noc/events';
 import { PSE_EVENT_TYPES, type PseEvent, type PseEventOf } from '../../domain/pse/events';
@@ -113,10 +114,13 @@ const statements = statementCache((db) => ({
   marked: db.prepare(`
     INSERT OR REPLACE INTO adoption_transition_marks (pse_id, procurement_id, kind, at, at_ms, migrate_by, migrate_by_ms)
     VALUES (@pseId, @procurementId, @kind, @at, @atMs, @migrateBy, @migrateByMs)`),
-  nocRequested: db.prepare('INSERT OR REPLACE INTO adoption_nocs (noc_id, pse_id, jurisdiction) VALUES (@nocId, @pseId, @jurisdiction)'),
-  nocValid: db.prepare('UPDATE adoption_nocs SET valid_from_ms = @fromMs, valid_until_ms = @untilMs WHERE noc_id = @nocId'),
-  nocExtended: db.prepare('INSERT OR REPLACE INTO adoption_noc_extensions (noc_id, approved_at_ms, valid_until_ms) VALUES (@nocId, @atMs, @untilMs)'),
-  nocEnded: db.prepare('UPDATE adoption_nocs SET ended_at_ms = @atMs WHERE noc_id = @nocId AND ended_at_ms IS NULL'),
+  // Positional, as they run for most NOC events: binding by name looks each parameter up per run.
+  nocRequested: db.prepare('INSERT OR REPLACE INTO adoption_nocs (noc_id, pse_id, jurisdiction) VALUES (?, ?, ?)') as Database.Statement<[string, string, string]>,
+  nocValid: db.prepare('UPDATE adoption_nocs SET valid_from_ms = ?, valid_until_ms = ? WHERE noc_id = ?') as Database.Statement<[number, number, string]>,
+  nocExtended: db.prepare('INSERT OR REPLACE INTO adoption_noc_extensions (noc_id, approved_at_ms, valid_until_ms) VALUES (?, ?, ?)') as Database.Statement<
+    [string, number, number]
+  >,
+  nocEnded: db.prepare('UPDATE adoption_nocs SET ended_at_ms = ? WHERE noc_id = ? AND ended_at_ms IS NULL') as Database.Statement<[number, string]>,
 }));
 
 /** A transition event names the procurement in its data; its instant is when the engine recorded it. */
@@ -141,17 +145,17 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
   const nocId = decoded.stream.slice(NOC_STREAM_PREFIX.length);
   switch (event.type) {
     case 'NocRequested':
-      s.nocRequested.run({ nocId, pseId: event.data.pseId, jurisdiction: event.data.jurisdiction });
+      s.nocRequested.run(nocId, event.data.pseId, event.data.jurisdiction);
       return;
     case 'NocApproved':
-      s.nocValid.run({ nocId, fromMs: toMillis(event.data.validFrom), untilMs: toMillis(event.data.validUntil) });
+      s.nocValid.run(toMillis(event.data.validFrom), toMillis(event.data.validUntil), nocId);
       return;
     case 'NocExtensionApproved':
-      s.nocExtended.run({ nocId, atMs: toMillis(decoded.metadata.occurredAt), untilMs: toMillis(event.data.validUntil) });
+      s.nocExtended.run(nocId, toMillis(decoded.metadata.occurredAt), toMillis(event.data.validUntil));
       return;
     case 'NocRevoked':
     case 'NocWithdrawn':
-      s.nocEnded.run({ nocId, atMs: toMillis(decoded.metadata.occurredAt) });
+      s.nocEnded.run(toMillis(decoded.metadata.occurredAt), nocId);
       return;
     default:
       return;

@@ -70,8 +70,25 @@ const TRANSITION_NOTIFYING = new Set<string>(['PseTransitionNoticeIssued', 'Proc
 /** Dates in messages are calendar days in UTC, the way people read a validity period. */
 const day = (iso: string): string => new Date(toMillis(iso)).toISOString().slice(0, 10);
 
-/** The notification an event gives rise to, if any. Pure. */
-export function nocNotificationFor(event: NocRecordedEvent, nocId: string): Pick<NocNotificationRow, 'kind' | 'message'> | null {
+type NocNotification = Pick<NocNotificationRow, 'kind' | 'message'>;
+
+// The last event worded: this projection and the notices (projections/notices/messages.ts) word each
+// NOC event's notice, one after the other, with the same event object. Callers only read the answer.
+let lastEvent: NocRecordedEvent | undefined;
+let lastNocId = '';
+let lastAnswer: NocNotification | null = null;
+
+/** The notification an event gives rise to, if any. Pure (the memo of the last event only saves wording it twice). */
+export function nocNotificationFor(event: NocRecordedEvent, nocId: string): NocNotification | null {
+  if (event === lastEvent && nocId === lastNocId) return lastAnswer;
+  const answer = wordNotification(event, nocId);
+  lastEvent = event;
+  lastNocId = nocId;
+  lastAnswer = answer;
+  return answer;
+}
+
+function wordNotification(event: NocRecordedEvent, nocId: string): NocNotification | null {
   switch (event.type) {
     case 'NocInformationRequested':
       return {

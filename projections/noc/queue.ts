@@ -131,11 +131,12 @@ const statements = statementCache((db) => ({
       due_at, due_at_ms, claimed_by, claimed_at)
     VALUES (@taskId, @nocId, @nocPseId, @kind, @jurisdiction, @role, @pseId, @excludedUserIds, @createdAt, @createdAtMs,
       @dueAt, @dueAtMs, NULL, NULL)`) as Database.Statement<[Record<string, unknown>]>,
+  // Positional: a rebuild writes every case with it, and binding by name looks each parameter up per run.
   putCase: db.prepare(`
     INSERT INTO noc_queue_cases (noc_id, pse_id, jurisdiction, requested_by, recommended_by, information_due_by, extension_requested_by)
-    VALUES (@nocId, @pseId, @jurisdiction, @requestedBy, @recommendedBy, @informationDueBy, @extensionRequestedBy)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (noc_id) DO UPDATE SET recommended_by = excluded.recommended_by, information_due_by = excluded.information_due_by,
-      extension_requested_by = excluded.extension_requested_by`) as Database.Statement<[Record<string, unknown>]>,
+      extension_requested_by = excluded.extension_requested_by`) as Database.Statement<[string, string, string, string, string | null, string | null, string | null]>,
 }));
 
 /**
@@ -160,7 +161,9 @@ function writeTask(db: ReadModelDb, nocId: string, held: HeldTask): void {
 
 // During a rebuild each case and its open task stay in memory and are written once per transaction:
 // a task opened and closed within one (most of them) never reaches the database.
-const cases = rebuildCache<NocQueueCase>((db, _nocId, c) => statements.get(db).putCase.run(c as unknown as Record<string, unknown>));
+const cases = rebuildCache<NocQueueCase>((db, _nocId, c) =>
+  statements.get(db).putCase.run(c.nocId, c.pseId, c.jurisdiction, c.requestedBy, c.recommendedBy, c.informationDueBy, c.extensionRequestedBy),
+);
 const openTasks = rebuildCache<HeldTask>(writeTask);
 
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {

@@ -170,9 +170,8 @@ const rowStatements = statementCache((db) => ({
 // During a rebuild each NOC's row stays in memory and is written once per transaction, not updated per event.
 const rows = rebuildCache<RegisterRow>((db, _nocId, row) => rowStatements.get(db).upsert.run(COLUMNS.map((c) => row[c])));
 
-/** What rowUpdate's statement does to a row, done to the row in memory. */
-function changedRow(row: RegisterRow, event: NocRecordedEvent, at: string): RegisterRow {
-  const next = { ...row };
+/** What rowUpdate's statement does to a row, done in place to the row the cache holds. */
+function changeRow(next: RegisterRow, event: NocRecordedEvent, at: string): void {
   switch (event.type) {
     case 'NocRequested':
       throw new Error('NocRequested inserts the row');
@@ -210,7 +209,7 @@ function changedRow(row: RegisterRow, event: NocRecordedEvent, at: string): Regi
     case 'NocExtensionApproved':
       next.valid_until = event.data.validUntil;
       next.valid_until_ms = toMillis(event.data.validUntil);
-      next.extensions_granted = (row.extensions_granted as number) + 1;
+      next.extensions_granted = (next.extensions_granted as number) + 1;
       next.pending_extension_months = null;
       break;
     case 'NocExtensionRejected':
@@ -223,7 +222,6 @@ function changedRow(row: RegisterRow, event: NocRecordedEvent, at: string): Regi
       next.information_due_by = null;
       break;
   }
-  return next;
 }
 
 function apply(db: ReadModelDb, decoded: DecodedEvent): void {
@@ -263,11 +261,11 @@ function apply(db: ReadModelDb, decoded: DecodedEvent): void {
     if (!row) throw new Error(`NOC ${nocId} has no register row: its stream does not start with NocRequested`);
     const current = row.status as string;
     const to = NOC_STATUS_AFTER[event.type] ?? current;
-    const next = changedRow(row, event, at);
-    next.status = to;
-    next.updated_at = at;
-    next.revision = event.revision;
-    rows.put(db, nocId, next);
+    changeRow(row, event, at);
+    row.status = to;
+    row.updated_at = at;
+    row.revision = event.revision;
+    rows.put(db, nocId, row);
     if (to !== current) recordHistory(s, event, nocId, current, to);
     return;
   }

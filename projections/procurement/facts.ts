@@ -95,10 +95,13 @@ interface PendingVersion {
 }
 
 /**
- * A NOC's versions as a rebuild holds them: the latest one's seq and facts, the versions not written
- * yet (oldest first), and the end of the period of the last version written, when a newer one closed it.
+ * A NOC's versions as a rebuild holds them: the latest one's seq, facts (as written, and as the object
+ * they were written from: plain strings, so JSON gives back an equal object with its keys in the same
+ * order), the versions not written yet (oldest first), and the end of the period of the last version
+ * written, when a newer one closed it.
  */
 interface HeldNoc extends NocVersion {
+  current: NocFacts;
   pending: PendingVersion[];
   close: { seq: number; toMs: number } | null;
 }
@@ -241,26 +244,35 @@ function applyNoc(db: ReadModelDb, decoded: DecodedEvent): void {
   s.addNoc.run(nocId, next.pseId, next.offeringId ?? null, from, json);
 }
 
-/** applyNoc on versions held in memory (a rebuild): the same versions, written by writeHeldNoc. */
+/**
+ * applyNoc on versions held in memory (a rebuild): the same versions, written by writeHeldNoc. The held
+ * object is the cache's own, so it is changed in place rather than copied per event.
+ */
 function applyNocHeld(db: ReadModelDb, event: NocRecordedEvent, nocId: string): void {
   const s = statements.get(db);
   const held = lastNocs.get(db, nocId, () => {
     const row = s.lastNoc.get(nocId) as NocVersion | undefined;
-    return row && { ...row, pending: [], close: null };
+    return row && { ...row, current: JSON.parse(row.facts) as NocFacts, pending: [], close: null };
   });
-  const next = nextNoc(event, held ? (JSON.parse(held.facts) as NocFacts) : undefined, nocId);
+  const next = nextNoc(event, held?.current, nocId);
   const json = JSON.stringify(next);
   if (held?.facts === json) return;
   const from = toMillis(event.metadata.occurredAt);
-  const pending = held ? [...held.pending] : [];
-  let close = held?.close ?? null;
-  const latest = pending.at(-1);
-  if (latest && latest.seq === held?.seq) pending[pending.length - 1] = { ...latest, toMs: from };
-  else if (held) close = { seq: held.seq, toMs: from };
   const seq = nextNocSeq.get(db) ?? 1;
   nextNocSeq.set(db, seq + 1);
-  pending.push({ seq, nocId, pseId: next.pseId, offeringId: next.offeringId ?? null, fromMs: from, toMs: NOC_OPEN_END, facts: json });
-  lastNocs.put(db, nocId, { seq, facts: json, pending, close });
+  const version: PendingVersion = { seq, nocId, pseId: next.pseId, offeringId: next.offeringId ?? null, fromMs: from, toMs: NOC_OPEN_END, facts: json };
+  if (!held) {
+    lastNocs.put(db, nocId, { seq, facts: json, current: next, pending: [version], close: null });
+    return;
+  }
+  const latest = held.pending.at(-1);
+  if (latest && latest.seq === held.seq) latest.toMs = from;
+  else held.close = { seq: held.seq, toMs: from };
+  held.pending.push(version);
+  held.seq = seq;
+  held.facts = json;
+  held.current = next;
+  lastNocs.put(db, nocId, held);
 }
 
 function apply(db: ReadModelDb, event: DecodedEvent): void {

@@ -82,11 +82,11 @@ describe('rebuilding every read model through a scratch file', () => {
   const schemaOf = (db: ReadModelDb): { name: string; sql: string | null }[] =>
     db.prepare("SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name").all() as { name: string; sql: string | null }[];
 
-  it('replays as of the end with working state held in memory across many small transactions, into the same rows and indexes', async () => {
+  it('replays as of the end with working state held in memory across many small transactions, each read in several chunks, into the same rows and indexes', async () => {
     const live = await perEvent();
     const expected = dumpReadModels(live, { exclude: ['projection_checkpoints'] });
     const replayed = readModels();
-    const result = await rebuildAsOf(store, allProjections(), replayed, { pageSize: 97 });
+    const result = await rebuildAsOf(store, allProjections(), replayed, { pageSize: 97, readChunk: 10 });
 
     expect(result.events).toBe(Number((await store.headPosition()).commit));
     expect(compareReadModels(expected, dumpReadModels(replayed, { exclude: ['projection_checkpoints'] }))).toEqual([]);
@@ -147,7 +147,7 @@ describe('rebuilding while NOC cases are still in progress', () => {
 
     const replayed = openReadModelDb(':memory:');
     opened.push(replayed);
-    await rebuildAsOf(store, allProjections(), replayed, { pageSize: 61 });
+    await rebuildAsOf(store, allProjections(), replayed, { pageSize: 61, readChunk: 8 });
     expect(compareReadModels(expected, dumpReadModels(replayed, { exclude: ['projection_checkpoints'] }))).toEqual([]);
   });
 });

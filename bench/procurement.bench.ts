@@ -17,19 +17,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApi } from '../api/server';
 import { loadConfig } from '../config/config';
-import { DATA_CLASSES, JURISDICTIONS, type Baseline, type DataClass } from '../domain/shared/vocabulary';
-import { eventId, streamName, type EventMetadata } from '../eventstore/envelope';
-import type { EventToAppend } from '../eventstore/port';
+import { DATA_CLASSES, JURISDICTIONS, type DataClass } from '../domain/shared/vocabulary';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
 import { createIdentity } from '../identity';
 import { DomainError } from '../domain/shared/errors';
 import type { NocGateway } from '../api/noc-gateway';
-import { allProjections } from '../projections';
 import { openReadModelDb } from '../projections/db';
 import { createNocQueries } from '../projections/noc/queries';
 import { createPublicQueries, procurementCheck, type PublicQueries } from '../projections/procurement/queries';
-import { ProjectionRunner } from '../projections/runner';
-import { fillStoreWithNocEvents, renewedNocChain } from './fixtures';
+import { renewedNocChain } from './fixtures';
+import { fixturePaths, type ProcurementFixture } from './procurement-fixture';
 import { createProcessRegistry } from '../metrics/registry';
 import { LoadResult, type LoadOptions } from './load-generator';
 import { registerBench, type BenchContext } from './registry';
@@ -51,93 +48,6 @@ const refuse = async (): Promise<never> => {
   throw new DomainError('UNAVAILABLE', 'The procurement bench runs no process engine');
 };
 const NO_PROCESS_ENGINE: NocGateway = { request: refuse, act: refuse, state: refuse };
-const EPOCH = '2024-01-01T00:00:00.000Z';
-const BASELINES: Baseline[] = ['baseline', 'intermediate', 'enhanced', 'highest'];
-
-function meta(at: string, stream: string): EventMetadata {
-  return {
-    schemaVersion: 1,
-    actor: { userId: 'u-bench', name: 'Bench', role: 'director', jurisdiction: 'federal' },
-    occurredAt: at,
-    correlationId: stream,
-    causationId: `bench-${stream}`,
-    policyVersion: 'cloud-first-2022',
-  };
-}
-
-/** One CSP with `offerings` offerings, each accredited; every fifth one is suspended. */
-function cspHistory(offerings: number): { stream: string; events: EventToAppend[] }[] {
-  const cspStream = streamName('csp', 'csp-bench');
-  const cspEvents: EventToAppend[] = [
-    {
-      id: eventId(cspStream, 0),
-      type: 'CspRegistered',
-      data: {
-        cspId: 'csp-bench',
-        name: 'Bench Cloud Pvt Ltd',
-        registrationNumber: 'SECP-1',
-        contact: { name: 'Bench', email: 'bench@example.pk' },
-        registeredBy: 'u-bench',
-        registeredAt: EPOCH,
-      },
-      metadata: meta(EPOCH, cspStream),
-    },
-  ];
-  const histories: { stream: string; events: EventToAppend[] }[] = [{ stream: cspStream, events: cspEvents }];
-  for (let i = 0; i < offerings; i++) {
-    const offering = {
-      offeringId: `off-${i}`,
-      name: `Offering ${i}`,
-      serviceModels: ['IaaS'],
-      deploymentModel: i % 3 === 0 ? 'public' : 'government',
-      dataCentres: i % 4 === 0 ? [{ city: 'Dubai', country: 'AE' }] : [{ city: 'Islamabad', country: 'PK' }],
-    };
-    cspEvents.push({ id: eventId(cspStream, i + 1), type: 'OfferingAdded', data: { ...offering, addedBy: 'u-bench' }, metadata: meta(EPOCH, cspStream) });
-    const stream = streamName('accreditation', `app-${i}`);
-    const granted = '2024-03-01T00:00:00.000Z';
-    const events: EventToAppend[] = [
-      {
-        id: eventId(stream, 0),
-        type: 'AccreditationSubmitted',
-        data: {
-          applicationId: `app-${i}`,
-          cspId: 'csp-bench',
-          offering,
-          requestedBaseline: 'intermediate',
-          evidence: [{ kind: 'iso-27001', reference: 'Bench certificate' }],
-          frameworkVersion: '1.0',
-          submittedBy: 'u-bench',
-          submittedAt: EPOCH,
-          policyVersion: 'cloud-first-2022',
-        },
-        metadata: meta(EPOCH, stream),
-      },
-      {
-        id: eventId(stream, 1),
-        type: 'AccreditationGranted',
-        data: {
-          baseline: BASELINES[i % BASELINES.length],
-          highestDataClass: DATA_CLASSES[1 + (i % 4)],
-          conditions: i % 2 === 0 ? ['Quarterly report'] : [],
-          reasons: 'Criteria met',
-          validFrom: granted,
-          validUntil: '2027-03-01T00:00:00.000Z',
-          frameworkVersion: '1.0',
-          summary: { total: 80, complete: true, highestBaselineMet: BASELINES[i % BASELINES.length] },
-          decidedBy: 'u-bench',
-          decidedByName: 'Bench',
-        },
-        metadata: meta(granted, stream),
-      },
-    ];
-    if (i % 5 === 0) {
-      const at = '2024-09-01T00:00:00.000Z';
-      events.push({ id: eventId(stream, 2), type: 'AccreditationSuspended', data: { reasons: 'Breach', suspendedBy: 'u-bench' }, metadata: meta(at, stream) });
-    }
-    histories.push({ stream, events });
-  }
-  return histories;
-}
 
 /**
  * With PROCUREMENT_CPU_PROFILE=<dir>, the closed-loop runs of the check and of the bare route are
@@ -169,15 +79,19 @@ type Measured = LoadResult & { cpuMicros: number };
  * One autocannon run from a process of its own, so that it takes no cycles from the server's event loop.
  * The servers' CPU time per response is the figure that the machine's other load moves least.
  */
-async function load(options: LoadOptions): Promise<Measured> {
-  const cpu = process.cpuUsage();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'load-generator.ts'), JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** A TypeScript script run by tsx in a process of its own; what it printed to stdout. */
+async function runChild(script: string, args: string[], what: string): Promise<string> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
-  if (code !== 0) throw new Error(`The load generator exited with ${code}`);
+  if (code !== 0) throw new Error(`${what} exited with ${code}`);
+  return out;
+}
+
+async function load(options: LoadOptions): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const out = await runChild(join(__dirname, 'load-generator.ts'), [JSON.stringify(options)], 'The load generator');
   const used = process.cpuUsage(cpu);
   const result = LoadResult.parse(JSON.parse(out.trim().split('\n').pop() ?? ''));
   return { ...result, cpuMicros: (used.user + used.system) / Math.max(1, result.requests) };
@@ -204,10 +118,21 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
   const nocEvents = Math.max(2_000, Math.round(50_000 * ctx.scale));
   const seconds = Math.max(2, Math.round(5 * Math.min(ctx.scale, 1)));
 
-  const store = await openSqliteEventStore({ path: join(ctx.tmpDir, 'procurement-events.db'), synchronous: 'OFF' });
-  const readModelPath = join(ctx.tmpDir, 'procurement-read-models.db');
-  const writer = openReadModelDb(readModelPath);
-  const reader = openReadModelDb(readModelPath, { readonly: true });
+  // The data is built in a process of its own: see bench/procurement-fixture.ts for why.
+  const now = new Date().toISOString();
+  const chainSpecs = GROWTH.map((g) => ({ g, pseId: `pse-grow-${g}x`, nocs: g * CHAIN_BASE }));
+  const fixture: ProcurementFixture = {
+    dir: ctx.tmpDir,
+    offerings,
+    nocEvents,
+    now,
+    chains: chainSpecs.map(({ pseId, nocs }) => ({ pseId, nocs })),
+    chainOffering: CHAIN_OFFERING,
+  };
+  await runChild(join(__dirname, 'procurement-fixture.ts'), [JSON.stringify(fixture)], 'The fixture builder');
+  const files = fixturePaths(ctx.tmpDir);
+  const store = await openSqliteEventStore({ path: files.events, synchronous: 'OFF' });
+  const reader = openReadModelDb(files.readModels, { readonly: true });
   const identity = createIdentity({ path: ':memory:', sessionTtlHours: 1, store });
   // As server/main.ts reads it.
   const indexed = createPublicQueries(reader, { commitsSeen: 'every-turn' });
@@ -235,18 +160,10 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
   const before = apiOver(sqlRead);
   const bare = Fastify({ logger: false });
   try {
-    await fillStoreWithNocEvents(store, nocEvents);
-    for (const h of cspHistory(offerings)) await store.append(h.stream, h.events, 'no-stream');
-    const now = new Date().toISOString();
-    const chains = GROWTH.map((g) => ({ g, pseId: `pse-grow-${g}x`, histories: renewedNocChain(`pse-grow-${g}x`, CHAIN_OFFERING, g * CHAIN_BASE, now) }));
-    for (const c of chains) for (const h of c.histories) await store.append(h.stream, h.events, 'no-stream');
+    // The same chains as the fixture's (they are a function of their entity, size and end): their first instants.
+    const chains = chainSpecs.map((c) => ({ ...c, histories: renewedNocChain(c.pseId, CHAIN_OFFERING, c.nocs, now) }));
     const head = await store.headPosition();
-    // Every read model, as the projector keeps them, so the check reads a database of realistic size.
-    const runner = new ProjectionRunner({ store, db: writer, projections: allProjections(), logger: pino({ level: 'silent' }) });
-    await runner.start();
-    await runner.waitFor(head, 0);
-    await runner.stop();
-    ctx.log(`   read model: ${offerings} accredited offerings, ${Number(head.commit).toLocaleString('en-US')} events (NOCs of ${JURISDICTIONS.length * 8} entities, and entities with ${GROWTH.map((g) => g * CHAIN_BASE).join(', ')} NOCs renewed one after another)`);
+    ctx.log(`   read model: ${offerings} accredited offerings, ${Number(head.commit).toLocaleString('en-US')} events (NOCs of ${JURISDICTIONS.length * 8} entities, and entities with ${GROWTH.map((g) => g * CHAIN_BASE).join(', ')} NOCs renewed one after another), built in a process of their own`);
 
     // A spread of questions: entities with and without NOCs, offerings of every kind, every data class.
     const paths: string[] = [];
@@ -337,7 +254,6 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
     await bare.close();
     identity.close();
     reader.close();
-    writer.close();
     await store.close();
   }
 });

@@ -1,4 +1,5 @@
 import { Worker } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
 import { TRACE_HEADER } from '../../tracing/workflow-interceptors';
 import { verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { CORRELATION_ID, READ_MODEL } from '../../tracing/attributes';
@@ -129,11 +130,15 @@ describe('a traced decision', () => {
 
   it('replays the traced case on a worker with tracing off: the recorded trace headers, not the worker, choose the traced path', async () => {
     expect(tracedCase).toBeDefined();
-    const history = await stack.env.client.workflow.getHandle(tracedCase!).fetchHistory();
-    const tracedUpdates = (history.events ?? []).filter(
-      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields?.[TRACE_HEADER] !== undefined,
-    );
-    expect(tracedUpdates.length).toBeGreaterThan(0);
+    const tracedUpdatesOf = (h: temporal.api.history.v1.IHistory) =>
+      (h.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields?.[TRACE_HEADER] !== undefined);
+    // The approved NOC rests in a fresh run before its timers: the traced actions are in a run before it.
+    const runBefore = (h: temporal.api.history.v1.IHistory) => h.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    let history = await stack.env.client.workflow.getHandle(tracedCase!).fetchHistory();
+    for (let before = runBefore(history); tracedUpdatesOf(history).length === 0 && before !== undefined; before = runBefore(history)) {
+      history = await stack.env.client.workflow.getHandle(tracedCase!, before).fetchHistory();
+    }
+    expect(tracedUpdatesOf(history).length).toBeGreaterThan(0);
     await expect(Worker.runReplayHistory(replayWorkerOptions(require.resolve('../../workflows'), 'traced-replay'), history, tracedCase)).resolves.toBeUndefined();
   });
 });

@@ -75,10 +75,6 @@ async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
 /** What the load generator measured, and the CPU time this process (the servers) spent per response meanwhile. */
 type Measured = LoadResult & { cpuMicros: number };
 
-/**
- * One autocannon run from a process of its own, so that it takes no cycles from the server's event loop.
- * The servers' CPU time per response is the figure that the machine's other load moves least.
- */
 /** A TypeScript script run by tsx in a process of its own; what it printed to stdout. */
 async function runChild(script: string, args: string[], what: string): Promise<string> {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -89,6 +85,10 @@ async function runChild(script: string, args: string[], what: string): Promise<s
   return out;
 }
 
+/**
+ * One autocannon run from a process of its own, so that it takes no cycles from the server's event loop.
+ * The servers' CPU time per response is the figure that the machine's other load moves least.
+ */
 async function load(options: LoadOptions): Promise<Measured> {
   const cpu = process.cpuUsage();
   const out = await runChild(join(__dirname, 'load-generator.ts'), [JSON.stringify(options)], 'The load generator');

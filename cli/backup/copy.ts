@@ -6,10 +6,12 @@ import { EVENT_STORE_FILE, sha256OfFile, type ManifestFile } from './manifest';
 export type CopiedDatabase = { file: ManifestFile; lastPosition?: number | null; events?: number };
 export type DatabaseCopy = { source: string; target: string };
 
+/** Long enough to wait out a writer's transaction; the engine's own writers wait as long for the hold below. */
+const WAIT_FOR_WRITERS_MS = 10_000;
+
 function open(source: string): Database.Database {
   const db = new Database(source, { fileMustExist: true });
-  // Long enough to wait out a writer's transaction; the engine's own writers wait as long for the hold below.
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${WAIT_FOR_WRITERS_MS}`);
   return db;
 }
 
@@ -22,6 +24,48 @@ function beginSnapshot(db: Database.Database): void {
 
 function endTransaction(db: Database.Database): void {
   if (db.inTransaction) db.exec('ROLLBACK');
+}
+
+// By its code, not its class: better-sqlite3's native part throws the SqliteError class of the first copy
+// of the module loaded in the process, which a test runner's module registry may have replaced since.
+const isBusy = (err: unknown): boolean => String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+
+/**
+ * Takes a write transaction that writes nothing (`BEGIN IMMEDIATE`), or answers "busy" at once. SQLite
+ * answers "busy" without waiting where waiting could deadlock (this connection took its read lock on a
+ * rollback-journal file and asks for the write lock while another process holds it and waits to
+ * commit), and its own busy wait sleeps between tries (1 ms rising to 100 ms), which a writer committing
+ * flat out can outrun for the whole timeout: the caller tries again at the next turn instead.
+ */
+function tryHold(db: Database.Database): void {
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } finally {
+    db.pragma(`busy_timeout = ${WAIT_FOR_WRITERS_MS}`);
+  }
+}
+
+/**
+ * Holds every database of `holds` still, opens a snapshot on each reader, and lets the holds go; on
+ * "busy" all are let go and asked for again at the next turn of the event loop, so the first gap between
+ * the writers' commits is taken.
+ */
+async function openSnapshotsTogether(holds: Database.Database[], readers: Database.Database[]): Promise<void> {
+  const deadline = Date.now() + WAIT_FOR_WRITERS_MS;
+  for (;;) {
+    try {
+      holds.forEach(tryHold);
+      readers.forEach(beginSnapshot);
+      return;
+    } catch (err) {
+      readers.forEach(endTransaction);
+      if (!isBusy(err) || Date.now() >= deadline) throw err;
+    } finally {
+      holds.forEach(endTransaction);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
@@ -45,12 +89,7 @@ export async function backupSqliteTogether(copies: DatabaseCopy[]): Promise<Copi
   const holds = copies.slice(0, -1).map((c) => open(c.source));
   const readers = copies.map((c) => open(c.source));
   try {
-    try {
-      for (const hold of holds) hold.exec('BEGIN IMMEDIATE');
-      for (const reader of readers) beginSnapshot(reader);
-    } finally {
-      holds.forEach(endTransaction);
-    }
+    await openSnapshotsTogether(holds, readers);
     for (const [i, c] of copies.entries()) {
       const reader = readers[i] as Database.Database;
       await copyFrom(reader, c);

@@ -70,7 +70,6 @@ export async function rebuildAsOf(
     // where a whole page's (25 000 in a rebuild) would outlive the young generation and be copied by the GC.
     let inPage = 0;
     let done = false;
-    let last: Position | undefined;
     db.exec('BEGIN');
     try {
       while (!done && inPage < pageSize) {
@@ -92,8 +91,8 @@ export async function rebuildAsOf(
           if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;
         }
         inPage += chunk.length;
-        last = chunk.at(-1)?.position ?? last;
-        after = last ?? after;
+        const end = chunk.at(-1);
+        if (end !== undefined) after = end.position;
       }
       for (const p of projections) p.bulk?.flush(db);
       db.exec('COMMIT');
@@ -102,7 +101,8 @@ export async function rebuildAsOf(
       throw err;
     }
     options.onProgress?.({ events: applied, total });
-    if (!done && last) options.afterPage?.({ position: last, events: applied, maxRecordedAt });
+    // A full page (not done) has moved `after` to its last event.
+    if (!done && after) options.afterPage?.({ position: after, events: applied, maxRecordedAt });
     if (done) break;
     await options.betweenPages?.();
   }

@@ -33,16 +33,12 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface EventRow {
-  global_position: number;
-  event_id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
+/**
+ * An events row as every read takes it: an array (better-sqlite3's raw mode), in the order of
+ * ROW_COLUMNS. A page of the whole log is the hottest read, and arrays are cheaper to build than keyed rows.
+ */
+type EventRow = [number, string, string, number, string, string, string, string];
+const ROW_COLUMNS = 'global_position, event_id, stream, revision, type, data, metadata, recorded_at';
 
 interface IdRow {
   event_id: string;
@@ -67,24 +63,6 @@ const position = (globalPosition: number | bigint): Position => {
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
-    id: row.event_id,
-    stream: row.stream,
-    revision: row.revision,
-    position: position(row.global_position),
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    recordedAt: row.recorded_at,
-  };
-}
-
-/** An events row as an array (better-sqlite3's raw mode), in the order of ROW_COLUMNS. */
-type EventTuple = [number, string, string, number, string, string, string, string];
-const ROW_COLUMNS = 'global_position, event_id, stream, revision, type, data, metadata, recorded_at';
-
-/** toRecorded of a row read as an array: a page of the whole log is the hottest read, and arrays are cheaper to build than keyed rows. */
-function tupleToRecorded(row: EventTuple): RecordedEvent {
-  return {
     id: row[1],
     stream: row[2],
     revision: row[3],
@@ -94,6 +72,11 @@ function tupleToRecorded(row: EventTuple): RecordedEvent {
     metadata: JSON.parse(row[6]) as EventMetadata,
     recordedAt: row[7],
   };
+}
+
+/** A read of events rows, `where` onwards: every read takes the same columns, as arrays. */
+function rows<P extends unknown[]>(db: Database.Database, where: string): Database.Statement<P, EventRow> {
+  return db.prepare(`SELECT ${ROW_COLUMNS} FROM events ${where}`).raw(true) as unknown as Database.Statement<P, EventRow>;
 }
 
 /**
@@ -150,7 +133,7 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
     setHead: Database.Statement<[string, number, string | null, number | null]>;
     forwards: Database.Statement<[string, number, number], EventRow>;
     backwards: Database.Statement<[string, number, number], EventRow>;
-    after: Database.Statement<[number, number], EventTuple>;
+    after: Database.Statement<[number, number], EventRow>;
     category: Database.Statement<[string, string], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
   };
@@ -179,11 +162,11 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
         'INSERT INTO streams (stream, revision, head_hash, head_hash_revision) VALUES (?, ?, ?, ?) ' +
           'ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, head_hash = excluded.head_hash, head_hash_revision = excluded.head_hash_revision',
       ),
-      forwards: db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
-      backwards: db.prepare('SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
-      after: db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`).raw(true) as Database.Statement<[number, number], EventTuple>,
+      forwards: rows(db, 'WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
+      backwards: rows(db, 'WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
+      after: rows(db, 'WHERE global_position > ? ORDER BY global_position ASC LIMIT ?'),
       // A range on the first column of the (stream, revision) index: only the category's rows are read.
-      category: db.prepare('SELECT * FROM events WHERE stream >= ? AND stream < ? ORDER BY global_position ASC'),
+      category: rows(db, 'WHERE stream >= ? AND stream < ? ORDER BY global_position ASC'),
       head: db.prepare('SELECT MAX(global_position) AS head FROM events'),
     };
     // IMMEDIATE: take the write lock before reading the stream's revision, so a writer in another
@@ -234,7 +217,7 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.maxCount ?? NO_LIMIT;
     if (limit === 0) return [];
-    return this.stmt.after.all(Number(options.after?.commit ?? 0n), limit).map(tupleToRecorded);
+    return this.stmt.after.all(Number(options.after?.commit ?? 0n), limit).map(toRecorded);
   }
 
   async readCategory(category: string): Promise<RecordedEvent[]> {
@@ -245,7 +228,7 @@ export class SqliteEventStore implements EventStore, LinkedAppend {
   subscribeToAll(options: SubscribeOptions): Subscription {
     if (this.closed) throw new Error('The event store is closed');
     const source: PollingSource = {
-      readAfter: (after, limit) => this.stmt.after.all(Number(after), limit).map(tupleToRecorded),
+      readAfter: (after, limit) => this.stmt.after.all(Number(after), limit).map(toRecorded),
       appendCount: () => this.appends,
       onNextAppend: (wake) => {
         this.appendWaiters.add(wake);

@@ -17,6 +17,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApi } from '../api/server';
 import { loadConfig } from '../config/config';
+import { ProcurementQuery } from '../domain/procurement/facts';
 import { DATA_CLASSES, JURISDICTIONS, type DataClass } from '../domain/shared/vocabulary';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
 import { createIdentity } from '../identity';
@@ -42,6 +43,8 @@ const CHAIN_BASE = 5;
 const GROWTH = [1, 5, 20] as const;
 /** The suspended offering (every fifth is) the chains' NOCs name: each in force lets the entity on it. */
 const CHAIN_OFFERING = 'off-0';
+/** Runs of each growth row, interleaved; the median is reported. */
+const GROWTH_ROUNDS = 3;
 
 /** The bench runs no Temporal: the API it serves answers reads only. */
 const refuse = async (): Promise<never> => {
@@ -95,6 +98,27 @@ async function load(options: LoadOptions): Promise<Measured> {
   const used = process.cpuUsage(cpu);
   const result = LoadResult.parse(JSON.parse(out.trim().split('\n').pop() ?? ''));
   return { ...result, cpuMicros: (used.user + used.system) / Math.max(1, result.requests) };
+}
+
+/** The run of median CPU per response (the figure to judge by), with its own rate and latencies. */
+function medianRun(runs: readonly Measured[]): Measured {
+  const sorted = [...runs].sort((a, b) => a.cpuMicros - b.cpuMicros);
+  return sorted[Math.floor(sorted.length / 2)] as Measured;
+}
+
+/**
+ * The index's public answer to a check's query string, as the route takes it (already serialised), in
+ * µs of this process's CPU per call: the lookup without HTTP, whose growth with history the goal is about.
+ */
+function answerMicros(queries: PublicQueries, path: string): number {
+  const answer = queries.procurementCheckJson;
+  if (answer === undefined) throw new Error('The indexed queries answer the check serialised');
+  const query = ProcurementQuery.parse(Object.fromEntries(new URL(path, 'http://bench').searchParams));
+  const calls = 20_000;
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < calls; i++) answer(query, new Date().toISOString(), 'public');
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / calls;
 }
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -227,19 +251,27 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
     ctx.log(`     check (index)             ${figures(checkOpen)}   ${against(checkOpen, bareOpen)}`);
     ctx.log(`     check (SQL read, before)  ${figures(beforeOpen)}   ${against(beforeOpen, bareOpen)}`);
 
-    ctx.log(`   NOC history growth, closed loop, ${CONNECTIONS} connections (offering ${CHAIN_OFFERING}, public data, allowed by the NOC in force):`);
-    const growth: { name: string; index: Measured }[] = [];
-    for (const row of rows) {
-      const index = await run(apiUrl, [row.path]);
+    // Each row's runs are interleaved with the others' over several rounds and the median kept: one run
+    // per row in order measured the machine's drift (a later row paid for the garbage of earlier ones,
+    // ±15 % of CPU per response) more than the history. The SQL reads run after, once each.
+    const growth = rows.map((row) => ({ ...row, runs: [] as Measured[] }));
+    for (let round = 0; round < GROWTH_ROUNDS; round++) {
+      for (let i = 0; i < growth.length; i++) {
+        const row = growth[(i + round) % growth.length] as (typeof growth)[number];
+        row.runs.push(await run(apiUrl, [row.path]));
+      }
+    }
+    ctx.log(`   NOC history growth, closed loop, ${CONNECTIONS} connections (offering ${CHAIN_OFFERING}, public data, allowed by the NOC in force); the index's rows the median of ${GROWTH_ROUNDS} interleaved runs, and its answer alone in this process (µs per call, no HTTP):`);
+    for (const row of growth) {
       const sql = await run(beforeUrl, [row.path]);
-      growth.push({ name: row.name, index });
-      ctx.log(`     ${row.name.padEnd(22)} index ${figures(index)}  ${against(index, bareClosed)}`);
+      ctx.log(`     ${row.name.padEnd(22)} index ${figures(medianRun(row.runs))}  ${against(medianRun(row.runs), bareClosed)}  answer ${answerMicros(indexed, row.path).toFixed(1)} µs`);
       ctx.log(`     ${''.padEnd(22)} SQL   ${figures(sql)}  ${against(sql, bareClosed)}`);
     }
 
-    const one = growth[0]?.index as Measured;
-    const flat = growth.every((g) => g.index.requestsPerSecond >= (1 - FLAT_WITHIN) * one.requestsPerSecond);
-    const flatCpu = growth.every((g) => g.index.cpuMicros <= (1 + FLAT_WITHIN) * one.cpuMicros);
+    const medians = growth.map((g) => medianRun(g.runs));
+    const one = medians[0] as Measured;
+    const flat = medians.every((m) => m.requestsPerSecond >= (1 - FLAT_WITHIN) * one.requestsPerSecond);
+    const flatCpu = medians.every((m) => m.cpuMicros <= (1 + FLAT_WITHIN) * one.cpuMicros);
     const closedRatio = checkClosed.requestsPerSecond / bareClosed.requestsPerSecond;
     const cpuRatio = bareClosed.cpuMicros / checkClosed.cpuMicros;
     ctx.log(`   goal 1 (${machineLoad()} at the end; the request rates and p99s move with the machine's other load, the CPU per response least: it is the figure to judge by):`);
@@ -247,7 +279,7 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
     ctx.log(`     check ≥ ${MIN_RATIO}× bare by req/s at ${CONNECTIONS} connections: ×${closedRatio.toFixed(2)} — ${verdict(closedRatio >= MIN_RATIO)}`);
     ctx.log(`     p99 ≤ ${MAX_P99_MS} ms at ${CONNECTIONS} connections: ${checkClosed.p99} ms (bare ${bareClosed.p99} ms) — ${verdict(checkClosed.p99 <= MAX_P99_MS)}`);
     ctx.log(`     p99 ≤ ${MAX_P99_MS} ms open loop at ${rate.toLocaleString('en-US')} req/s: ${checkOpen.p99} ms (bare ${bareOpen.p99} ms) — ${verdict(checkOpen.p99 <= MAX_P99_MS)}`);
-    ctx.log(`     flat from 1× to 20× history and for a past at (within ${FLAT_WITHIN * 100}% of 1× now), by CPU: ${growth.map((g) => g.index.cpuMicros.toFixed(0)).join(' / ')} µs — ${verdict(flatCpu)}; by req/s: ${growth.map((g) => rps(g.index).trim()).join(' / ')} — ${verdict(flat)}`);
+    ctx.log(`     flat from 1× to 20× history and for a past at (within ${FLAT_WITHIN * 100}% of 1× now), by CPU: ${medians.map((m) => m.cpuMicros.toFixed(0)).join(' / ')} µs — ${verdict(flatCpu)}; by req/s: ${medians.map((m) => rps(m).trim()).join(' / ')} — ${verdict(flat)}`);
   } finally {
     await api.close();
     await before.close();

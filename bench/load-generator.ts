@@ -1,10 +1,12 @@
 /**
  * The load generator of the HTTP benches, run as a process of its own (`tsx bench/load-generator.ts
- * '<json>'`) so that the server under test does not share its event loop with autocannon. Prints one
- * line of JSON: what autocannon measured.
+ * '<json>'`) so that the server under test does not share its event loop with it. Closed loop (as fast
+ * as answers come) is autocannon's; a fixed rate is bench/open-loop.ts's (see there why not autocannon's).
+ * Prints one line of JSON: what was measured.
  */
 import autocannon from 'autocannon';
 import { z } from 'zod';
+import { openLoop } from './open-loop';
 
 export const LoadOptions = z.object({
   url: z.string().url(),
@@ -12,40 +14,42 @@ export const LoadOptions = z.object({
   connections: z.number().int().positive(),
   seconds: z.number().positive(),
   /** Requests per second from all connections together (open loop); absent: as fast as answers come. */
-  overallRate: z.number().positive().optional(),
+  rate: z.number().positive().optional(),
 });
 export type LoadOptions = z.infer<typeof LoadOptions>;
 
 export const LoadResult = z.object({
   requestsPerSecond: z.number(),
-  /** Responses received in the whole run. */
+  /** Successful responses in the whole run. */
   requests: z.number(),
+  /** Milliseconds; open loop from the instant each request was due. */
   p50: z.number(),
   p99: z.number(),
   errors: z.number(),
   non2xx: z.number(),
-  bytesPerRequest: z.number(),
 });
 export type LoadResult = z.infer<typeof LoadResult>;
 
-async function main(): Promise<void> {
-  const options = LoadOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
+async function closedLoop(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
-    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
     requests: options.paths.map((path) => ({ method: 'GET', path })),
   });
-  const out: LoadResult = {
+  return {
     requestsPerSecond: result.requests.average,
     requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-    bytesPerRequest: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : 0,
   };
+}
+
+async function main(): Promise<void> {
+  const options = LoadOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const out = options.rate === undefined ? await closedLoop(options) : await openLoop({ ...options, rate: options.rate });
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 

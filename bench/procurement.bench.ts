@@ -226,8 +226,7 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
     const body = JSON.parse(median) as unknown;
     bare.get('/check', async () => body);
     const [apiUrl, beforeUrl, bareUrl] = [await listen(api), await listen(before), await listen(bare)];
-    const run = (url: string, on: string[], overallRate?: number): Promise<Measured> =>
-      load({ url, paths: on, connections: CONNECTIONS, seconds, ...(overallRate === undefined ? {} : { overallRate }) });
+    const run = (url: string, on: string[], rate?: number): Promise<Measured> => load({ url, paths: on, connections: CONNECTIONS, seconds, ...(rate === undefined ? {} : { rate }) });
 
     // Warm all three up (JIT, statement caches, the index) before anything is measured.
     for (const url of [apiUrl, beforeUrl]) await load({ url, paths: [...paths, ...rows.map((r) => r.path)], connections: CONNECTIONS, seconds: 1 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Jurisdiction, Role } from '../domain/shared/vocabulary';
-import { Traceparent } from '../tracing/attributes';
+import { Traceparent } from '../tracing/traceparent';
 
 /** What every event carries besides its data (SPEC §4). */
 export const EventMetadata = z.object({

@@ -27,7 +27,7 @@ export interface AppWorkerDeps {
   crashPoints?: CrashPoints;
   /**
    * WORKER_MAX_CACHED_WORKFLOWS: how many workflows stay in memory between tasks. The SDK's own default
-   * follows the heap (about 2,300 here) while each open NOC holds about 1.2 MB (README, WORKER_MAX_CACHED_WORKFLOWS),
+   * follows the heap (about 2,300 here) while each open NOC holds about 0.35 MB of RSS (README, WORKER_MAX_CACHED_WORKFLOWS),
    * more than the worker should hold with thousands open; an evicted workflow replays its history on its next task instead.
    */
   maxCachedWorkflows?: number;

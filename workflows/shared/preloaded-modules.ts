@@ -12,6 +12,10 @@
  * sees the same instance. The noble libraries keep no state but that cache (a WeakMap, left unfrozen).
  * zod cannot be preloaded: its schemas memoise onto themselves and its config is written on first use.
  * The verifier's tables live in its module, outside what it exports, so they stay writable.
+ *
+ * The process types' own modules (their zod schemas, deciders and policies) are shared by another way,
+ * loaded by the first workflow of the type and kept unfrozen (workflows/shared/thread-shared.ts), whose
+ * holder is preloaded here so that every workflow of the thread finds the same one.
  * Re-exported (not imported for effect), since the packages' sideEffects: false lets webpack drop a
  * bare import.
  */
@@ -19,3 +23,4 @@ export { ed25519 } from '@noble/curves/ed25519';
 export { sha256 } from '@noble/hashes/sha2';
 export { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 export { verifyEd25519 } from '../../domain/shared/ed25519-verify';
+export { onePerThread } from './thread-shared';

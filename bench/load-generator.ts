@@ -27,10 +27,12 @@ export const LoadResult = z.object({
   p99: z.number(),
   errors: z.number(),
   non2xx: z.number(),
+  /** The generator's own CPU time (user + system) per response: on a small machine it competes with the server. */
+  generatorCpuMicros: z.number(),
 });
 export type LoadResult = z.infer<typeof LoadResult>;
 
-async function closedLoop(options: LoadOptions): Promise<LoadResult> {
+async function closedLoop(options: LoadOptions): Promise<Omit<LoadResult, 'generatorCpuMicros'>> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -49,8 +51,11 @@ async function closedLoop(options: LoadOptions): Promise<LoadResult> {
 
 async function main(): Promise<void> {
   const options = LoadOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const cpu = process.cpuUsage();
   const out = options.rate === undefined ? await closedLoop(options) : await openLoop({ ...options, rate: options.rate });
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  const used = process.cpuUsage(cpu);
+  const result: LoadResult = { ...out, generatorCpuMicros: (used.user + used.system) / Math.max(1, out.requests) };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 if (require.main === module) {

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -130,7 +130,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 
 const rps = (l: LoadResult): string => Math.round(l.requestsPerSecond).toLocaleString('en-US').padStart(7);
 const figures = (l: Measured): string =>
-  `${rps(l)} req/s  p50 ${String(l.p50).padStart(3)} ms  p99 ${String(l.p99).padStart(3)} ms  server CPU ${l.cpuMicros.toFixed(0).padStart(3)} µs/req  errors ${l.errors + l.non2xx}`;
+  `${rps(l)} req/s  p50 ${String(l.p50).padStart(3)} ms  p99 ${String(l.p99).padStart(3)} ms  server CPU ${l.cpuMicros.toFixed(0).padStart(3)} µs/req  load generator's ${l.generatorCpuMicros.toFixed(0).padStart(3)} µs/req  errors ${l.errors + l.non2xx}`;
 const ratio = (a: LoadResult, b: LoadResult): string => (a.requestsPerSecond / b.requestsPerSecond).toFixed(2);
 /** Beside the bare route: the request rate's ratio, and the CPU's (bare's µs over this one's: ≥ 0.7 is goal 1 by CPU). */
 const against = (a: Measured, bare: Measured): string => `×${ratio(a, bare)} of bare req/s, ×${(bare.cpuMicros / a.cpuMicros).toFixed(2)} of bare by CPU`;
@@ -277,7 +277,11 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
     ctx.log(`     check ≥ ${MIN_RATIO}× bare by CPU per response: check ${checkClosed.cpuMicros.toFixed(0)} µs, bare ${bareClosed.cpuMicros.toFixed(0)} µs, ×${cpuRatio.toFixed(2)} — ${verdict(cpuRatio >= MIN_RATIO)}`);
     ctx.log(`     check ≥ ${MIN_RATIO}× bare by req/s at ${CONNECTIONS} connections: ×${closedRatio.toFixed(2)} — ${verdict(closedRatio >= MIN_RATIO)}`);
     ctx.log(`     p99 ≤ ${MAX_P99_MS} ms at ${CONNECTIONS} connections: ${checkClosed.p99} ms (bare ${bareClosed.p99} ms) — ${verdict(checkClosed.p99 <= MAX_P99_MS)}`);
-    ctx.log(`     p99 ≤ ${MAX_P99_MS} ms open loop at ${rate.toLocaleString('en-US')} req/s: ${checkOpen.p99} ms (bare ${bareOpen.p99} ms) — ${verdict(checkOpen.p99 <= MAX_P99_MS)}`);
+    // Beyond the machine's cores the answers queue whatever the check costs: worth saying beside the p99.
+    const coresAt = (m: Measured): string => (((m.cpuMicros + m.generatorCpuMicros) * rate) / 1e6).toFixed(2);
+    ctx.log(
+      `     p99 ≤ ${MAX_P99_MS} ms open loop at ${rate.toLocaleString('en-US')} req/s: ${checkOpen.p99} ms (bare ${bareOpen.p99} ms) — ${verdict(checkOpen.p99 <= MAX_P99_MS)}; server and load generator together needed ${coresAt(checkOpen)} cores at that rate (bare ${coresAt(bareOpen)}) of the machine's ${availableParallelism()}`,
+    );
     ctx.log(`     flat from 1× to 20× history and for a past at (within ${FLAT_WITHIN * 100}% of 1× now), by CPU: ${medians.map((m) => m.cpuMicros.toFixed(0)).join(' / ')} µs — ${verdict(flatCpu)}; by req/s: ${medians.map((m) => rps(m).trim()).join(' / ')} — ${verdict(flat)}`);
   } finally {
     await api.close();

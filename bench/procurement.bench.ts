@@ -260,14 +260,15 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
         row.runs.push(await run(apiUrl, [row.path]));
       }
     }
+    const medians = growth.map((g) => medianRun(g.runs));
     ctx.log(`   NOC history growth, closed loop, ${CONNECTIONS} connections (offering ${CHAIN_OFFERING}, public data, allowed by the NOC in force); the index's rows the median of ${GROWTH_ROUNDS} interleaved runs, and its answer alone in this process (µs per call, no HTTP):`);
-    for (const row of growth) {
+    for (const [i, row] of growth.entries()) {
+      const index = medians[i] as Measured;
       const sql = await run(beforeUrl, [row.path]);
-      ctx.log(`     ${row.name.padEnd(22)} index ${figures(medianRun(row.runs))}  ${against(medianRun(row.runs), bareClosed)}  answer ${answerMicros(indexed, row.path).toFixed(1)} µs`);
+      ctx.log(`     ${row.name.padEnd(22)} index ${figures(index)}  ${against(index, bareClosed)}  answer ${answerMicros(indexed, row.path).toFixed(1)} µs`);
       ctx.log(`     ${''.padEnd(22)} SQL   ${figures(sql)}  ${against(sql, bareClosed)}`);
     }
 
-    const medians = growth.map((g) => medianRun(g.runs));
     const one = medians[0] as Measured;
     const flat = medians.every((m) => m.requestsPerSecond >= (1 - FLAT_WITHIN) * one.requestsPerSecond);
     const flatCpu = medians.every((m) => m.cpuMicros <= (1 + FLAT_WITHIN) * one.cpuMicros);

@@ -12,13 +12,23 @@
  * DECISIONS_PER_SECOND and each timed until its row shows it, valid until a random instant inside the
  * minute that starts once every approval has been answered.
  *
+ * The baseline, after, on the same dev server: as many bare workflows (bench/workflows/bare-expiry.workflow.ts),
+ * each waiting on a timer until a random instant of a minute of their own, then running one activity that
+ * does nothing but note how late it ran, then ending: what a NOC's expiry asks of the engine, without the
+ * NOC. What both cost the dev server per expiry, and how late each ran, side by side. EXPIRY_BASELINE_ONLY=1
+ * runs the baseline alone.
+ *
  * Size: EXPIRY_NOCS, else 500 × BENCH_SCALE (`BENCH_SCALE=20 npm run bench -- expiries`: 10,000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { EnvSchema } from '../config/env-schema';
 import { timerDueOf } from '../metrics/timers';
 import { devServerEnv } from '../test/support/temporal';
 import {
@@ -36,9 +46,12 @@ import {
   seconds,
 } from './noc-driver';
 import { registerBench, type BenchContext } from './registry';
+import { createBareExpiryActivities } from './workflows/bare-activities';
+import type { bareExpiryWorkflow } from './workflows/bare-expiry.workflow';
 
 const ROOT = resolve(__dirname, '..');
 const TASK_QUEUE = 'cloud-office';
+const BARE_TASK_QUEUE = 'bench-bare-expiry';
 const WINDOW_MS = 60_000;
 const GOALS = { latenessMs: 2000, workerRssBytes: 2 ** 30, visibleP99Ms: 250 };
 
@@ -77,6 +90,76 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+const noop = (): void => undefined;
+const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+interface ExpiryMinute {
+  lateness: number[];
+  /** Dev-server CPU seconds from the minute's start until the last expiry ran (or the bench gave up). */
+  serverCpu: number;
+  wallMs: number;
+}
+
+/**
+ * The baseline's minute: `count` bare workflows started `concurrency` at a time, each due at a random
+ * instant of a minute that starts once they are all started (foreseen from a warm-up batch's pace, with
+ * the NOCs' room to spare), on a worker of this process that keeps as many workflows in memory as the app's.
+ */
+async function bareExpiryMinute(env: TestWorkflowEnvironment, count: number, concurrency: number, serverPid: number): Promise<ExpiryMinute & { startMs: number; overranMs: number }> {
+  const lateness: number[] = [];
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: BENCH_NAMESPACE,
+    taskQueue: BARE_TASK_QUEUE,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-expiry.workflow'), logger: quietBundler }),
+    activities: createBareExpiryActivities(lateness),
+    maxCachedWorkflows: EnvSchema.shape.WORKER_MAX_CACHED_WORKFLOWS.parse(process.env.WORKER_MAX_CACHED_WORKFLOWS),
+  });
+  const running = worker.run();
+  const startAll = (name: string, n: number, dueAt: () => number): Promise<void> =>
+    inPool(Array.from({ length: n }), concurrency, async (_, i) => {
+      await env.client.workflow.start<typeof bareExpiryWorkflow>('bareExpiryWorkflow', { workflowId: `${name}-${process.pid}-${i}`, taskQueue: BARE_TASK_QUEUE, args: [dueAt()] });
+    });
+  try {
+    // A warm-up batch, due at once and not counted, warms the worker and foretells how long the starts take.
+    const warmUp = Math.min(count, 200);
+    const warmUpStarted = Date.now();
+    await startAll('bare-warm-up', warmUp, () => Date.now());
+    const perStartMs = (Date.now() - warmUpStarted) / warmUp;
+    while (lateness.length < warmUp) await sleep(100);
+    lateness.length = 0;
+
+    const started = Date.now();
+    const windowStart = started + Math.round(perStartMs * count * 2.5) + 15_000;
+    await startAll('bare-expiry', count, () => windowStart + Math.floor(Math.random() * WINDOW_MS));
+    const startMs = Date.now() - started;
+    const overranMs = Math.max(0, Date.now() - windowStart);
+    await sleep(windowStart - Date.now());
+    const serverCpuAtWindow = cpuSecondsOf(serverPid);
+    const gaveUpAt = windowStart + WINDOW_MS + 120_000;
+    while (lateness.length < count && Date.now() < gaveUpAt) await sleep(500);
+    return { lateness, serverCpu: cpuSecondsOf(serverPid) - serverCpuAtWindow, wallMs: Date.now() - windowStart, startMs, overranMs };
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+const lateLine = (lateness: readonly number[]): string =>
+  `lateness p50 ${millis(percentile(lateness, 50))}, p99 ${millis(percentile(lateness, 99))}, max ${millis(lateness.length === 0 ? Number.NaN : Math.max(...lateness))}`;
+const cpuLine = (m: ExpiryMinute): string =>
+  `dev server CPU ${m.serverCpu.toFixed(1)} s over ${seconds(m.wallMs)} (${Math.round((100 * m.serverCpu * 1000) / m.wallMs)}% of one core), ${millis((1000 * m.serverCpu) / Math.max(1, m.lateness.length))} per expiry`;
+
+/** The baseline's minute, and its lines. */
+async function bareBaseline(env: TestWorkflowEnvironment, count: number, concurrency: number, serverPid: number, log: (line: string) => void): Promise<ExpiryMinute> {
+  const bare = await bareExpiryMinute(env, count, concurrency, serverPid);
+  log(`   baseline: ${count.toLocaleString('en-US')} bare workflows (a timer, one activity that does nothing, the end) started in ${seconds(bare.startMs)}, due inside a minute of their own${bare.overranMs > 0 ? `; the starts overran the minute's start by ${seconds(bare.overranMs)}` : ''}`);
+  log(`     ${bare.lateness.length.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} ran; ${lateLine(bare.lateness)}; ${cpuLine(bare)}`);
+  const cores = (count / 60) * (bare.serverCpu / Math.max(1, bare.lateness.length));
+  log(`     a minute of ${count.toLocaleString('en-US')} expiries asks ${(count / 60).toFixed(0)}/s: ${cores.toFixed(1)} cores of the dev server's at the bare expiry's cost (this machine has ${availableParallelism()})`);
+  return bare;
+}
+
 async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
   const count = Math.round(positive('EXPIRY_NOCS', Math.max(50, Math.round(500 * scale))));
   const concurrency = Math.round(positive('EXPIRY_CONCURRENCY', 20));
@@ -90,6 +173,14 @@ async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void
 
   const env = await devServerEnv(BENCH_NAMESPACE);
   const serverPid = devServerPid();
+  if (process.env.EXPIRY_BASELINE_ONLY === '1') {
+    try {
+      await bareBaseline(env, count, concurrency, serverPid, log);
+    } finally {
+      await env.teardown();
+    }
+    return;
+  }
   const serverCpuAtStart = cpuSecondsOf(serverPid);
   const processEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -244,16 +335,22 @@ async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void
     readModels.close();
     const maxLate = lateness.length === 0 ? Number.NaN : Math.max(...lateness);
     const allRecorded = lateness.length === approved;
-    log(`   ${lateness.length.toLocaleString('en-US')} of ${approved.toLocaleString('en-US')} expiries recorded; lateness p50 ${millis(percentile(lateness, 50))}, p99 ${millis(percentile(lateness, 99))}, max ${millis(maxLate)}`);
+    const nocMinute: ExpiryMinute = { lateness, serverCpu: serverCpuWindow, wallMs: windowWallMs };
+    log(`   ${lateness.length.toLocaleString('en-US')} of ${approved.toLocaleString('en-US')} expiries recorded; ${lateLine(lateness)}`);
     log(`   goal: every expiry recorded within ${GOALS.latenessMs} ms of its instant: ${met(allRecorded && maxLate <= GOALS.latenessMs)}`);
     log(`   worker RSS peak (WORKER_MAX_CACHED_WORKFLOWS ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default'}) ${megabytes(peakRss)} (in the expiry minute ${megabytes(peakRssInWindow)}); goal ≤ ${megabytes(GOALS.workerRssBytes)}: ${met(peakRss <= GOALS.workerRssBytes)}`);
-    log(
-      `   dev server CPU: ${(cpuSecondsOf(serverPid) - serverCpuAtStart).toFixed(1)} s over the whole bench; ${serverCpuWindow.toFixed(1)} s over the expiries (${seconds(windowWallMs)}, ${Math.round((100 * serverCpuWindow * 1000) / windowWallMs)}% of one core)`,
-    );
+    log(`   ${cpuLine(nocMinute)}; ${(cpuSecondsOf(serverPid) - serverCpuAtStart).toFixed(1)} s over the whole bench so far`);
     const p99 = percentile(visibleMs, 99);
     const paceHeld = decisionRate >= 0.9 * decisionsPerSecond;
     log(`   decision → visible in noc_register (${visibleMs.length}, at ${decisionRate.toFixed(1)} decisions/s): p50 ${millis(percentile(visibleMs, 50))}, p99 ${millis(p99)}, max ${millis(Math.max(...visibleMs))}`);
     log(`   goal: p99 ≤ ${GOALS.visibleP99Ms} ms while ${decisionsPerSecond} decisions/s run: ${met(paceHeld && p99 <= GOALS.visibleP99Ms)}${paceHeld ? '' : ' (the engine did not hold the pace)'} (from the decision sent: p50 ${millis(percentile(sentToVisibleMs, 50))}, p99 ${millis(percentile(sentToVisibleMs, 99))})`);
+
+    // 4. The baseline, with the app's processes stopped.
+    clearInterval(rssTimer);
+    await Promise.all([stopProcess(worker), stopProcess(projector)]);
+    const bare = await bareBaseline(env, approved, concurrency, serverPid, log);
+    const perExpiry = (m: ExpiryMinute): number => m.serverCpu / Math.max(1, m.lateness.length);
+    log(`   the NOC's expiry beside the bare one: dev server CPU per expiry ×${(perExpiry(nocMinute) / perExpiry(bare)).toFixed(2)}; p99 lateness ${millis(percentile(lateness, 99))} vs ${millis(percentile(bare.lateness, 99))}`);
   } finally {
     clearInterval(rssTimer);
     await Promise.all([stopProcess(worker), stopProcess(projector)]);

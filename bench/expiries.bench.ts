@@ -30,7 +30,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { EnvSchema } from '../config/env-schema';
 import { timerDueOf } from '../metrics/timers';
-import { devServerEnv } from '../test/support/temporal';
+import { devServerEnv, quietBundlerLogger } from '../test/support/temporal';
 import {
   benchCommandKeyPem,
   BENCH_NAMESPACE,
@@ -90,8 +90,6 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-const noop = (): void => undefined;
-const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 interface ExpiryMinute {
   lateness: number[];
@@ -111,7 +109,7 @@ async function bareExpiryMinute(env: TestWorkflowEnvironment, count: number, con
     connection: env.nativeConnection,
     namespace: BENCH_NAMESPACE,
     taskQueue: BARE_TASK_QUEUE,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-expiry.workflow'), logger: quietBundler }),
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-expiry.workflow'), logger: quietBundlerLogger }),
     activities: createBareExpiryActivities(lateness),
     maxCachedWorkflows: EnvSchema.shape.WORKER_MAX_CACHED_WORKFLOWS.parse(process.env.WORKER_MAX_CACHED_WORKFLOWS),
   });

@@ -16,7 +16,7 @@ import { trustedKeyOf } from '../config/command-keys';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { HashChainedEventStore } from '../eventstore/integrity/hash-chain';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
-import { devServerEnv } from '../test/support/temporal';
+import { devServerEnv, quietBundlerLogger } from '../test/support/temporal';
 import { appBundleOptions, createAppWorker } from '../worker/create-worker';
 import { nocWorkflowId } from '../workflows/noc/messages';
 import { benchCommandKeyPem, BENCH_NAMESPACE, cpuSecondsOf, devServerPid, inPool, millis, nocSteps, percentile, resent, seconds } from './noc-driver';
@@ -31,8 +31,6 @@ const positive = (name: string, fallback: number): number => {
   return value;
 };
 
-const noop = (): void => undefined;
-const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 interface Run {
   perSecond: number;
@@ -76,8 +74,8 @@ async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<voi
   const workers: { worker: Worker; running: Promise<void> }[] = [];
   try {
     const [appBundle, bareBundle] = await Promise.all([
-      bundleWorkflowCode({ ...appBundleOptions({ trustedCommandKeys: trusted, crashPoints: false }), logger: quietBundler }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-lifecycle.workflow'), logger: quietBundler }),
+      bundleWorkflowCode({ ...appBundleOptions({ trustedCommandKeys: trusted, crashPoints: false }), logger: quietBundlerLogger }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/bare-lifecycle.workflow'), logger: quietBundlerLogger }),
     ]);
     const appWorker = await createAppWorker({
       connection: env.nativeConnection,

@@ -60,7 +60,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 const noop = (): void => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+/** The bundler's logger that says only its errors (the tests' and the benches' bundles). */
+export const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 /** A worker of the app on a test environment, with the given store; `run` settles when it has shut down. */
 export async function startTestWorker(

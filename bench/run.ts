@@ -5,9 +5,13 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { registeredBenches } from './registry';
 
 async function main(): Promise<void> {
+  // The workers benches run in this process say only their warnings: their state changes at INFO
+  // would fill the report the benches print.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort()) {
     require(join(__dirname, file));
   }

@@ -90,7 +90,6 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-
 interface ExpiryMinute {
   lateness: number[];
   /** Dev-server CPU seconds from the minute's start until the last expiry ran (or the bench gave up). */
@@ -145,15 +144,17 @@ async function bareExpiryMinute(env: TestWorkflowEnvironment, count: number, con
 
 const lateLine = (lateness: readonly number[]): string =>
   `lateness p50 ${millis(percentile(lateness, 50))}, p99 ${millis(percentile(lateness, 99))}, max ${millis(lateness.length === 0 ? Number.NaN : Math.max(...lateness))}`;
+/** Dev-server CPU seconds per expiry that ran in the minute. */
+const cpuPerExpiry = (m: ExpiryMinute): number => m.serverCpu / Math.max(1, m.lateness.length);
 const cpuLine = (m: ExpiryMinute): string =>
-  `dev server CPU ${m.serverCpu.toFixed(1)} s over ${seconds(m.wallMs)} (${Math.round((100 * m.serverCpu * 1000) / m.wallMs)}% of one core), ${millis((1000 * m.serverCpu) / Math.max(1, m.lateness.length))} per expiry`;
+  `dev server CPU ${m.serverCpu.toFixed(1)} s over ${seconds(m.wallMs)} (${Math.round((100 * m.serverCpu * 1000) / m.wallMs)}% of one core), ${millis(1000 * cpuPerExpiry(m))} per expiry`;
 
 /** The baseline's minute, and its lines. */
 async function bareBaseline(env: TestWorkflowEnvironment, count: number, concurrency: number, serverPid: number, log: (line: string) => void): Promise<ExpiryMinute> {
   const bare = await bareExpiryMinute(env, count, concurrency, serverPid);
   log(`   baseline: ${count.toLocaleString('en-US')} bare workflows (a timer, one activity that does nothing, the end) started in ${seconds(bare.startMs)}, due inside a minute of their own${bare.overranMs > 0 ? `; the starts overran the minute's start by ${seconds(bare.overranMs)}` : ''}`);
   log(`     ${bare.lateness.length.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} ran; ${lateLine(bare.lateness)}; ${cpuLine(bare)}`);
-  const cores = (count / 60) * (bare.serverCpu / Math.max(1, bare.lateness.length));
+  const cores = (count / 60) * cpuPerExpiry(bare);
   log(`     a minute of ${count.toLocaleString('en-US')} expiries asks ${(count / 60).toFixed(0)}/s: ${cores.toFixed(1)} cores of the dev server's at the bare expiry's cost (this machine has ${availableParallelism()})`);
   return bare;
 }
@@ -347,8 +348,7 @@ async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void
     clearInterval(rssTimer);
     await Promise.all([stopProcess(worker), stopProcess(projector)]);
     const bare = await bareBaseline(env, approved, concurrency, serverPid, log);
-    const perExpiry = (m: ExpiryMinute): number => m.serverCpu / Math.max(1, m.lateness.length);
-    log(`   the NOC's expiry beside the bare one: dev server CPU per expiry ×${(perExpiry(nocMinute) / perExpiry(bare)).toFixed(2)}; p99 lateness ${millis(percentile(lateness, 99))} vs ${millis(percentile(bare.lateness, 99))}`);
+    log(`   the NOC's expiry beside the bare one: dev server CPU per expiry ×${(cpuPerExpiry(nocMinute) / cpuPerExpiry(bare)).toFixed(2)}; p99 lateness ${millis(percentile(lateness, 99))} vs ${millis(percentile(bare.lateness, 99))}`);
   } finally {
     clearInterval(rssTimer);
     await Promise.all([stopProcess(worker), stopProcess(projector)]);

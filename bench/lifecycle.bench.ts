@@ -31,7 +31,6 @@ const positive = (name: string, fallback: number): number => {
   return value;
 };
 
-
 interface Run {
   perSecond: number;
   wallMs: number;

@@ -3,7 +3,9 @@
  * as-of path: an in-memory database, page by page), beside a raw baseline in the same run: one
  * better-sqlite3 scan of the events table, JSON.parse of data and metadata, and a reducer into
  * in-memory Maps. The baseline is the floor of any replay (read, parse, touch state); the goal is that
- * the rebuild and the replay run at 0.7 of it or better, and stay flat as the log grows.
+ * the rebuild and the replay run at 0.7 of it or better, and stay flat as the log grows. Beside them,
+ * the floors of bench/rebuild-floor.ts (reading and decoding through the port; writing the rows the
+ * read models hold, alone) give the ceiling of any replay into these tables, whatever its code.
  *
  * The log is the one the projector crash test uses (test/support/office-event-mix.ts): NOC histories
  * from the real NOC decider make the bulk, and every other kind the read models consume (accounts,
@@ -21,6 +23,7 @@ import { allProjections } from '../projections/index';
 import { ProjectionRunner } from '../projections/runner';
 import { officeEventMix, type Append } from '../test/support/office-event-mix';
 import { generateNocHistories } from './fixtures';
+import { readAndDecode, writeRowsAlone, type Cost } from './rebuild-floor';
 import { formatRate, rate, registerBench, type BenchContext } from './registry';
 
 const GOAL = 0.7;
@@ -117,6 +120,8 @@ interface Rates {
   raw: number;
   rebuild: number;
   asOf: number;
+  /** The least any replay into the read models costs (bench/rebuild-floor.ts), as a rate: the ceiling. */
+  ceiling: number;
 }
 
 /** Events per second of wall time, and per second of this process's CPU time (steadier on a shared machine). */
@@ -124,6 +129,8 @@ interface Row {
   events: number;
   wall: Rates;
   cpu: Rates;
+  /** The floors' parts, in microseconds per event of CPU time, and the rows the read models hold. */
+  floor: { readDecodeUs: number; rowsUs: number; rows: number };
 }
 
 /** Runs `fn` and returns its wall and CPU (user + system) milliseconds. */
@@ -144,26 +151,45 @@ async function timeAt(ctx: BenchContext, store: SqliteEventStore, eventsPath: st
     scanned = rawScan(eventsPath).events;
   });
   if (scanned !== events) throw new Error(`The raw scan read ${scanned} events of ${events}`);
-  const rebuild = await timed(() => runnerRebuild(store, join(ctx.tmpDir, `rebuild-all-${tag}.db`), head));
+  const rebuilt = join(ctx.tmpDir, `rebuild-all-${tag}.db`);
+  const rebuild = await timed(() => runnerRebuild(store, rebuilt, head));
   let replayed = 0;
   const asOf = await timed(async () => {
     replayed = await asOfReplay(store);
   });
   if (replayed !== events) throw new Error(`The as-of replay applied ${replayed} events of ${events}`);
+  const read = await readAndDecode(store);
+  if (read.events !== events) throw new Error(`Reading and decoding met ${read.events} events of ${events}`);
+  const rows = writeRowsAlone(rebuilt);
+  const floor: Cost = { wallMs: read.wallMs + rows.wallMs, cpuMs: read.cpuMs + rows.cpuMs };
   return {
     events,
-    wall: { raw: rate(events, raw.wallMs), rebuild: rate(events, rebuild.wallMs), asOf: rate(events, asOf.wallMs) },
-    cpu: { raw: rate(events, raw.cpuMs), rebuild: rate(events, rebuild.cpuMs), asOf: rate(events, asOf.cpuMs) },
+    wall: { raw: rate(events, raw.wallMs), rebuild: rate(events, rebuild.wallMs), asOf: rate(events, asOf.wallMs), ceiling: rate(events, floor.wallMs) },
+    cpu: { raw: rate(events, raw.cpuMs), rebuild: rate(events, rebuild.cpuMs), asOf: rate(events, asOf.cpuMs), ceiling: rate(events, floor.cpuMs) },
+    floor: { readDecodeUs: (read.cpuMs * 1000) / events, rowsUs: (rows.cpuMs * 1000) / events, rows: rows.rows },
   };
 }
 
 function logTable(ctx: BenchContext, rows: readonly Row[], kind: 'wall' | 'cpu'): void {
   ctx.log(`   events/s of ${kind === 'wall' ? 'wall time' : 'CPU time'}:`);
-  ctx.log('      events   raw scan+parse+reduce   rebuild (runner)        as-of replay            rebuild/raw  as-of/raw');
+  ctx.log('      events   raw scan+parse+reduce   rebuild (runner)        as-of replay            ceiling (floors)        rebuild/raw  as-of/raw  ceiling/raw');
   for (const row of rows) {
     const r = row[kind];
     ctx.log(
-      `   ${row.events.toLocaleString('en-US').padStart(9)}   ${formatRate(r.raw).padEnd(22)}  ${formatRate(r.rebuild).padEnd(22)}  ${formatRate(r.asOf).padEnd(22)}  ${(r.rebuild / r.raw).toFixed(2).padStart(11)}  ${(r.asOf / r.raw).toFixed(2).padStart(9)}`,
+      `   ${row.events.toLocaleString('en-US').padStart(9)}   ${formatRate(r.raw).padEnd(22)}  ${formatRate(r.rebuild).padEnd(22)}  ${formatRate(r.asOf).padEnd(22)}  ${formatRate(r.ceiling).padEnd(22)}  ${(r.rebuild / r.raw).toFixed(2).padStart(11)}  ${(r.asOf / r.raw).toFixed(2).padStart(9)}  ${(r.ceiling / r.raw).toFixed(2).padStart(11)}`,
+    );
+  }
+}
+
+/** What the ceiling is made of, per event of CPU time: the floors of bench/rebuild-floor.ts beside the raw scan and the replays. */
+function logFloors(ctx: BenchContext, rows: readonly Row[]): void {
+  const us = (perSecond: number): string => `${(1e6 / perSecond).toFixed(1)} µs`;
+  ctx.log('   CPU per event: the raw scan, the floors (reading + decoding through the port; writing the rows the read models hold, alone), the replays:');
+  ctx.log('      events   rows/event   raw scan   read+decode   rows alone   rebuild   as-of');
+  for (const row of rows) {
+    const f = row.floor;
+    ctx.log(
+      `   ${row.events.toLocaleString('en-US').padStart(9)}   ${(f.rows / row.events).toFixed(2).padStart(10)}   ${us(row.cpu.raw).padStart(8)}   ${`${f.readDecodeUs.toFixed(1)} µs`.padStart(11)}   ${`${f.rowsUs.toFixed(1)} µs`.padStart(10)}   ${us(row.cpu.rebuild).padStart(7)}   ${us(row.cpu.asOf).padStart(5)}`,
     );
   }
 }
@@ -201,11 +227,15 @@ registerBench('projections: rebuild and as-of replay of every read model vs a ra
     ctx.log(`   log filled in ${(fillMs / 1000).toFixed(1)} s`);
     logTable(ctx, rows, 'wall');
     logTable(ctx, rows, 'cpu');
+    logFloors(ctx, rows);
     const last = (rows[rows.length - 1] as Row).wall;
     const first = (rows[0] as Row).wall;
     const events = (rows[rows.length - 1] as Row).events.toLocaleString('en-US');
     const met = last.rebuild >= GOAL * last.raw && last.asOf >= GOAL * last.raw;
     ctx.log(`   goal (rebuild and as-of >= ${GOAL} x raw, wall time, at ${events} events): ${met ? 'met' : 'NOT met'}`);
+    ctx.log(
+      `   ceiling of any replay into these tables (the floors' sum) at ${events} events: ${formatRate(last.ceiling)}, x${(last.ceiling / last.raw).toFixed(2)} of raw (wall); the rebuild reaches x${(last.rebuild / last.ceiling).toFixed(2)} of it, the as-of replay x${(last.asOf / last.ceiling).toFixed(2)}`,
+    );
     ctx.log(`   growth to ${events} events (wall): rebuild rate x${(last.rebuild / first.rebuild).toFixed(2)}, as-of rate x${(last.asOf / first.asOf).toFixed(2)}, raw rate x${(last.raw / first.raw).toFixed(2)}`);
     const lastCpu = (rows[rows.length - 1] as Row).cpu;
     const firstCpu = (rows[0] as Row).cpu;

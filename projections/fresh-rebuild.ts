@@ -19,7 +19,13 @@ const REBUILD_PAGE = 25_000;
  */
 function openScratch(path: string): ReadModelDb {
   const db = new Database(path);
+  // better-sqlite3 opens connections in SQLite's defensive mode, which ignores journal_mode = OFF (it
+  // answers "delete" and keeps writing a rollback journal); the pragma is allowed outside it, and the
+  // mode it sets outlives it.
+  db.unsafeMode(true);
   db.pragma('journal_mode = OFF');
+  db.unsafeMode(false);
+  if (db.pragma('journal_mode', { simple: true }) !== 'off') throw new Error(`The rebuild's scratch file ${path} kept its journal`);
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('temp_store = MEMORY');

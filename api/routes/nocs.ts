@@ -1,8 +1,5 @@
-import type { z } from 'zod';
 import { canSeeNoc } from '../../domain/noc';
 import { streamName } from '../../eventstore/envelope';
-import { positionToString, type RecordedEvent } from '../../eventstore/port';
-import { decode } from '../../eventstore/registry';
 import type { NocActionInput, NocView } from '../../workflows/noc/messages';
 import type { ApiDeps } from '../deps';
 import { newCommandId } from '../noc-gateway';
@@ -18,28 +15,9 @@ import {
   NocViewSchema,
   RequestNocBody,
   actionBody,
-  type NocHistoryEntry,
 } from '../schemas/noc';
+import { caseHistoryEntry } from './history';
 import { visibleOrNotFound } from './visible';
-
-type HistoryEntry = z.infer<typeof NocHistoryEntry>;
-
-/** An event as the history shows it; one that no longer decodes is shown as stored, with the reason. */
-function historyEntry(event: RecordedEvent): HistoryEntry {
-  const base = { type: event.type, revision: event.revision, position: positionToString(event.position), recordedAt: event.recordedAt };
-  try {
-    const decoded = decode(event);
-    return { ...base, actor: decoded.metadata.actor, data: decoded.data, metadata: decoded.metadata };
-  } catch (err) {
-    return {
-      ...base,
-      actor: event.metadata.actor,
-      data: event.data,
-      metadata: event.metadata,
-      decodeError: err instanceof Error ? err.message : String(err),
-    };
-  }
-}
 
 export function nocRoutes(deps: ApiDeps): AnyRoute[] {
   const { nocGateway: gateway, nocQueries: queries } = deps;
@@ -103,7 +81,7 @@ export function nocRoutes(deps: ApiDeps): AnyRoute[] {
           );
         }
         const events = await deps.eventStore.readStream(streamName('noc', params.nocId));
-        return { register: register ?? null, live, timeline: queries.history(actor, params.nocId), history: events.map(historyEntry) };
+        return { register: register ?? null, live, timeline: queries.history(actor, params.nocId), history: events.map(caseHistoryEntry) };
       },
     }),
     defineRoute({

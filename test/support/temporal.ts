@@ -34,7 +34,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The Temporal CLI dev server, in memory, with the namespace and search attributes the app uses. */
-export function devServerEnv(namespace = 'cloud-office'): Promise<TestWorkflowEnvironment> {
+export function devServerEnv(namespace = 'cloud-office', extraArgs: readonly string[] = []): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: ensureBinary('cli') },
@@ -42,7 +42,7 @@ export function devServerEnv(namespace = 'cloud-office'): Promise<TestWorkflowEn
       searchAttributes: [CaseKind, CaseStatus, Jurisdiction, OfferingId],
       ip: '127.0.0.1',
       ui: false,
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...extraArgs],
     },
   });
 }

@@ -33,7 +33,10 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
-/** The Temporal CLI dev server, in memory, with the namespace and search attributes the app uses. */
+/**
+ * The Temporal CLI dev server with the namespace and search attributes the app uses: in memory, unless
+ * `extraArgs` give it a store (the expiries bench runs it as `npm start` does).
+ */
 export function devServerEnv(namespace = 'cloud-office', extraArgs: readonly string[] = []): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {

@@ -23,7 +23,7 @@ import { allProjections } from '../projections/index';
 import { ProjectionRunner } from '../projections/runner';
 import { officeEventMix, type Append } from '../test/support/office-event-mix';
 import { generateNocHistories } from './fixtures';
-import { readAndDecode, writeRowsAlone, type Cost } from './rebuild-floor';
+import { readAndDecode, timed, writeRowsAlone, type Cost } from './rebuild-floor';
 import { formatRate, rate, registerBench, type BenchContext } from './registry';
 
 const GOAL = 0.7;
@@ -131,16 +131,6 @@ interface Row {
   cpu: Rates;
   /** The floors' parts, in microseconds per event of CPU time, and the rows the read models hold. */
   floor: { readDecodeUs: number; rowsUs: number; rows: number };
-}
-
-/** Runs `fn` and returns its wall and CPU (user + system) milliseconds. */
-async function timed(fn: () => unknown): Promise<{ wallMs: number; cpuMs: number }> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await fn();
-  const wallMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 async function timeAt(ctx: BenchContext, store: SqliteEventStore, eventsPath: string, tag: string): Promise<Row> {

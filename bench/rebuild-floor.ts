@@ -15,6 +15,7 @@
 import Database from 'better-sqlite3';
 import type { EventStore, Position } from '../eventstore/port';
 import { decode } from '../eventstore/registry';
+import { READ_CHUNK } from '../projections/as-of';
 
 export interface Cost {
   wallMs: number;
@@ -23,7 +24,6 @@ export interface Cost {
 
 /** Rows copied from the rebuilt file at once; only the inserts of each batch are timed. */
 const BATCH = 10_000;
-const READ_CHUNK = 1_000;
 
 class Stopwatch implements Cost {
   wallMs = 0;
@@ -41,22 +41,31 @@ class Stopwatch implements Cost {
   }
 }
 
-/** Every event read through the port and decoded, as a replay reads them; returns the cost and how many. */
-export async function readAndDecode(store: EventStore): Promise<Cost & { events: number }> {
+/** Runs `fn` and returns its wall and CPU (user + system) milliseconds. */
+export async function timed(fn: () => unknown): Promise<Cost> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  let events = 0;
-  let after: Position | undefined;
-  for (;;) {
-    const chunk = await store.readAll({ after, maxCount: READ_CHUNK });
-    for (const raw of chunk) decode(raw);
-    events += chunk.length;
-    const end = chunk.at(-1);
-    if (end === undefined || chunk.length < READ_CHUNK) break;
-    after = end.position;
-  }
+  await fn();
+  const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, events };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** Every event read through the port in the replay's chunks and decoded, as a replay reads them; returns the cost and how many. */
+export async function readAndDecode(store: EventStore): Promise<Cost & { events: number }> {
+  let events = 0;
+  const cost = await timed(async () => {
+    let after: Position | undefined;
+    for (;;) {
+      const chunk = await store.readAll({ after, maxCount: READ_CHUNK });
+      for (const raw of chunk) decode(raw);
+      events += chunk.length;
+      const end = chunk.at(-1);
+      if (end === undefined || chunk.length < READ_CHUNK) break;
+      after = end.position;
+    }
+  });
+  return { ...cost, events };
 }
 
 interface SchemaRow {

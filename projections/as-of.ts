@@ -6,7 +6,7 @@ import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
 
 /** Events read from the store at once; a page (one transaction) is read in chunks of at most this many. */
-const READ_CHUNK = 1_000;
+export const READ_CHUNK = 1_000;
 
 export interface AsOfProgress {
   events: number;

@@ -2,7 +2,8 @@
  * What grows with history on the audit and revocation paths, at 1×, 5× and 20× the same log: the
  * revocation transition's lookup of open procurements (the PSE register fixed, other cases growing),
  * the old whole-log scan beside the category read; verification from the start beside verification from
- * the last verified checkpoint (a fixed tail after it); and the event-loop delay p99 while an as-of
+ * the last verified checkpoint (a fixed tail after it; the history signed by a checkpoint every 1 000
+ * events, as the worker signs one an hour); and the event-loop delay p99 while an as-of
  * replay from position 0 runs on this thread, sliced as the API runs it over EventStoreDB, beside the idle
  * baseline, the unsliced replay of the same run, and the replay and a full verification on the audit thread
  * (the API's way over SQLite); and an as-of view of now from position 0 beside one from the nearest
@@ -48,6 +49,8 @@ import { registerBench, type BenchContext } from './registry';
 
 const BASE_EVENTS = 5_000;
 const TAIL_EVENTS = 500;
+/** Events between checkpoints while the history is written: about an hour of a busy office. */
+const CHECKPOINT_EVERY = 1_000;
 const ENTITIES = 20;
 const PROCUREMENTS_EACH = 5;
 const OFFERING = 'off-bench';
@@ -102,8 +105,18 @@ async function openByWholeLog(store: EventStore): Promise<number> {
   return open;
 }
 
-async function appendNocs(store: EventStore, count: number, firstIndex: number): Promise<void> {
-  for (const batch of generateNocHistories(count, { firstIndex, seed: firstIndex + 1 })) await store.append(batch.stream, batch.events, 'no-stream');
+/** NOC histories, with a checkpoint signed each time another CHECKPOINT_EVERY events are in (as the worker signs one an hour). */
+async function appendNocs(store: EventStore, count: number, firstIndex: number, checkpointer?: Checkpointer): Promise<void> {
+  let sinceCheckpoint = 0;
+  let checkpoints = 0;
+  for (const batch of generateNocHistories(count, { firstIndex, seed: firstIndex + 1 })) {
+    await store.append(batch.stream, batch.events, 'no-stream');
+    sinceCheckpoint += batch.events.length;
+    if (checkpointer && sinceCheckpoint >= CHECKPOINT_EVERY) {
+      await checkpointer.checkpoint(new Date(Date.parse('2025-12-01T00:00:00.000Z') + ++checkpoints * 3_600_000).toISOString());
+      sinceCheckpoint = 0;
+    }
+  }
 }
 
 async function millis(fn: () => Promise<unknown>, repeat = 1): Promise<number> {
@@ -133,7 +146,7 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
   const base = Math.max(500, Math.round(BASE_EVENTS * scale));
   const signer = loadAuditSigner({ file: join(tmpDir, 'audit-bench-key.pem') });
   const trustedKeys = { [signer.keyId]: signer.publicKeyPem };
-  log(`history multiples of ${base.toLocaleString('en-US')} NOC events; register ${ENTITIES} entities, tail after checkpoint ${TAIL_EVENTS} events`);
+  log(`history multiples of ${base.toLocaleString('en-US')} NOC events, a checkpoint every ${CHECKPOINT_EVERY.toLocaleString('en-US')}; register ${ENTITIES} entities, tail after the last checkpoint ${TAIL_EVENTS} events`);
   log('| history | events | open-procurement lookup: whole log | category read | verify from start | from last checkpoint | as-of now from 0 | from nearest snapshot |');
   log('|---|---|---|---|---|---|---|---|');
   let largest: EventStore | undefined;
@@ -141,12 +154,13 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
   for (const multiple of [1, 5, 20]) {
     const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(tmpDir, `audit-history-${multiple}.db`), synchronous: 'OFF' }));
     await writeRegister(store);
-    await appendNocs(store, base * multiple, 0);
-    await new Checkpointer(store, signer).checkpoint('2026-01-01T01:00:00.000Z');
+    const checkpointer = new Checkpointer(store, signer);
+    await appendNocs(store, base * multiple, 0, checkpointer);
+    await checkpointer.checkpoint('2026-01-01T01:00:00.000Z');
     const progress = openVerificationProgress(join(tmpDir, `audit-history-${multiple}-progress.db`));
     await verifyStore(store, { trustedKeys, progress, mode: 'incremental' });
     await appendNocs(store, TAIL_EVENTS, 10_000_000);
-    await new Checkpointer(store, signer).checkpoint('2026-01-01T02:00:00.000Z');
+    await checkpointer.checkpoint('2026-01-01T02:00:00.000Z');
 
     const lookup = createTransitionActivities({ eventStore: store });
     const [byScan, byCategory] = [await openByWholeLog(store), (await lookup.openProcurementsOn(OFFERING)).length];

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { eventId, type EventMetadata } from '../../eventstore/envelope';
-import { Checkpointer } from '../../eventstore/integrity/checkpoint';
+import { Checkpointer, signedText, StreamHeads } from '../../eventstore/integrity/checkpoint';
+import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from '../../eventstore/integrity/checkpoint-events';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import type { EventStore } from '../../eventstore/port';
+import { positionToString, type EventStore } from '../../eventstore/port';
 
 const meta: EventMetadata = {
   schemaVersion: 1,
@@ -77,6 +78,45 @@ describe('signed checkpoints over every stream head', () => {
     expect(result.breaks).toEqual([]);
     expect(result.checkpoints.findings).toEqual([
       expect.objectContaining({ sequence: 0, problem: 'root-mismatch', streams: [{ stream: 'noc-B', problem: 'truncated', recorded: 3, found: 2 }] }),
+    ]);
+  });
+
+  /** A checkpoint as releases before the log tree signed them: the heads' root and nothing over the events. */
+  async function checkpointWithoutTree(createdAt: string): Promise<void> {
+    const heads = new StreamHeads();
+    await heads.catchUp(store);
+    const checkpoint: Checkpoint = {
+      sequence: 0,
+      createdAt,
+      logPosition: positionToString(heads.position),
+      streams: heads.streams,
+      events: heads.events,
+      root: heads.root(),
+      changed: heads.takeChanged(),
+      keyId: signer.keyId,
+      algorithm: 'ed25519',
+    };
+    const entry = { checkpoint, signature: signer.sign(signedText(checkpoint)) };
+    await store.append(AUDIT_CHECKPOINT_STREAM, [{ id: eventId(AUDIT_CHECKPOINT_STREAM, 0), type: 'AuditCheckpointSigned', data: entry, metadata: meta }], 'no-stream');
+  }
+
+  it('holds a checkpoint signed before the log tree existed to its heads root, and finds a truncated tail there', async () => {
+    await write('noc-A', 3);
+    await write('noc-B', 3);
+    await checkpointWithoutTree('2026-01-01T01:00:00.000Z');
+    await write('noc-A', 1);
+    await new Checkpointer(store, signer).checkpoint('2026-01-01T02:00:00.000Z');
+    expect(await verifyStore(store, { trustedKeys: trusted })).toMatchObject({ breaks: [], checkpoints: { verified: 2, findings: [] } });
+
+    const raw = new Database(path);
+    raw.prepare("DELETE FROM events WHERE stream = 'noc-B' AND revision = 2").run();
+    raw.close();
+    const result = await verifyStore(store, { trustedKeys: trusted });
+    expect(result.breaks).toEqual([]);
+    // The first has only its heads root to go by; the second's tree and heads both differ.
+    expect(result.checkpoints.findings).toEqual([
+      expect.objectContaining({ sequence: 0, problem: 'root-mismatch', streams: [{ stream: 'noc-B', problem: 'truncated', recorded: 2, found: 1 }] }),
+      expect.objectContaining({ sequence: 1, problem: 'root-mismatch', streams: [{ stream: 'noc-B', problem: 'truncated', recorded: 2, found: 1 }] }),
     ]);
   });
 

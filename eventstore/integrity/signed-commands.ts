@@ -54,9 +54,15 @@ export class UnsignedPersonEvents {
     for (const stream of signedBefore) this.signedStreams.add(stream);
   }
 
-  /** The streams that keep signed commands so far: what a later run resumes with. */
-  signed(): string[] {
-    return [...this.signedStreams].sort();
+  /** How many streams keep signed commands so far; `signed` takes it to give back just those, later. */
+  get signedCount(): number {
+    return this.signedStreams.size;
+  }
+
+  /** The streams that kept signed commands when there were `count` of them (all, without it): what a later run resumes with. */
+  signed(count = this.signedStreams.size): string[] {
+    // A Set iterates in insertion order and none is ever removed: its first `count` are the ones seen by then.
+    return [...this.signedStreams].slice(0, count).sort();
   }
 
   /** The finding for an event a person caused without a signed command where one was due; undefined otherwise. */

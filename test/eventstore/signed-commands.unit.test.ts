@@ -1,6 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createCommandSigning } from '../../api/command-signing';
 import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { Checkpointer } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
+import { loadAuditSigner } from '../../eventstore/integrity/signing';
+import { openVerificationProgress } from '../../eventstore/integrity/verification-progress';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventStore, EventToAppend } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
@@ -57,6 +61,23 @@ describe('npm run verify on the signed commands events keep', () => {
     ]);
     // The hash chains are intact: the store wrote exactly what it was given.
     expect(result.breaks).toEqual([]);
+  });
+
+  it('records, for a later run to resume with, the streams that kept signed commands by the checkpoint it verified, not by the end of the log', async () => {
+    const signer = loadAuditSigner({ pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), file: '' });
+    await store.append('noc-N2', [caused('noc-N2', 0, act('c-2'))], 'no-stream');
+    await store.append('noc-N1', [caused('noc-N1', 0, act('c-0'))], 'no-stream');
+    await new Checkpointer(store, signer).checkpoint('2026-03-01T11:00:00.000Z');
+    await store.append('noc-N3', [caused('noc-N3', 0, act('c-3'))], 'no-stream');
+    const progress = openVerificationProgress(':memory:');
+    try {
+      // Without command keys a run still follows which streams keep signed commands, for a later run with keys.
+      const result = await verifyStore(store, { trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress });
+      expect(result).toMatchObject({ breaks: [], checkpoints: { verified: 1, findings: [] } });
+      expect(progress.last()).toMatchObject({ sequence: 0, signedStreams: ['noc-N1', 'noc-N2'] });
+    } finally {
+      progress.close();
+    }
   });
 
   it('reports a signed command under a key it does not trust', async () => {

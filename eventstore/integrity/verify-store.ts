@@ -204,8 +204,8 @@ export class LogVerifier {
       // where it names the streams that differ). Recomputed at every checkpoint, it made a whole run
       // grow with checkpoints × streams.
       const treeHolds = checkpoint.tree?.size === this.tree.size && checkpoint.tree.root === this.tree.root();
-      const root = treeHolds ? checkpoint.root : this.heads.root();
-      if (root === checkpoint.root) {
+      const root = treeHolds ? undefined : this.heads.root();
+      if (root === undefined || root === checkpoint.root) {
         // The log up to here is exactly what the checkpoint signed: a later run may start from it.
         if (treeHolds) {
           this.reached = { sequence: checkpoint.sequence, logPosition: checkpoint.logPosition, frontier: this.tree.frontier(), signedCount: this.unsigned.signedCount };

@@ -46,11 +46,6 @@ export class StreamHeads {
     }
   }
 
-  /** A head known from elsewhere (a verified checkpoint): not a change, and not a leaf of the tree. */
-  seed(stream: string, head: { revision: number; hash: string }): void {
-    this.heads.set(stream, head);
-  }
-
   get(stream: string): { revision: number; hash: string } | undefined {
     return this.heads.get(stream);
   }

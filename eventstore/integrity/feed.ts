@@ -52,14 +52,16 @@ export function signatureFinding(entry: FeedEntry, trustedKeys: Record<string, s
 /**
  * Checks a feed on its own, as anyone can: each entry a checkpoint, in sequence, signed by a trusted
  * key, linked to its predecessor, its tree proven consistent with the previous tree. Returns the
- * entries whose signatures verify (to hold the log against) and what is wrong.
+ * entries whose signatures verify (to hold the log against) and what is wrong. `first`: the sequence of
+ * `raw[0]` when the feed is read from there on (its own link and consistency are then not checked here).
  */
-export function checkFeed(raw: readonly unknown[], trustedKeys: Record<string, string>): { accepted: FeedEntry[]; findings: CheckpointFinding[] } {
+export function checkFeed(raw: readonly unknown[], trustedKeys: Record<string, string>, first = 0): { accepted: FeedEntry[]; findings: CheckpointFinding[] } {
   const accepted: FeedEntry[] = [];
   const findings: CheckpointFinding[] = [];
   let previousTree: LogTreeHead | undefined;
   let previousLinked = false;
-  raw.forEach((data, i) => {
+  raw.forEach((data, at) => {
+    const i = first + at;
     const entry = parseEntry(data);
     if (!entry) {
       findings.push({ sequence: i, problem: 'malformed', detail: `entry ${i} of the audit stream is not a signed checkpoint` });
@@ -69,7 +71,7 @@ export function checkFeed(raw: readonly unknown[], trustedKeys: Record<string, s
     if (checkpoint.sequence !== i) {
       findings.push({ sequence: checkpoint.sequence, problem: 'out-of-sequence', detail: `found at position ${i} of the audit stream` });
     }
-    const link = linkFinding(checkpoint, i === 0 ? undefined : raw[i - 1], previousLinked);
+    const link = at === 0 && first > 0 ? undefined : linkFinding(checkpoint, at === 0 ? undefined : raw[at - 1], previousLinked);
     if (link) findings.push(link);
     previousLinked = previousLinked || checkpoint.previous !== undefined || checkpoint.tree !== undefined;
     const tree = checkpoint.tree;

@@ -207,6 +207,9 @@ export class ChainVerifier {
   readonly breaks: ChainBreak[] = [];
   events = 0;
 
+  /** `signedHead`: where a run resumed from a verified checkpoint finds the head it signed for a stream first met after it. */
+  constructor(private readonly signedHead?: (stream: string) => { revision: number; hash: string } | undefined) {}
+
   /** Continues a stream from a head a verified checkpoint recorded, instead of from its genesis. */
   seed(stream: string, head: { revision: number; hash: string }): void {
     this.heads.set(stream, { prev: head.hash, next: head.revision + 1, seen: new Set() });
@@ -217,7 +220,8 @@ export class ChainVerifier {
     this.events += 1;
     let head = this.heads.get(event.stream);
     if (!head) {
-      head = { prev: GENESIS_HASH, next: 0, seen: new Set() };
+      const signed = this.signedHead?.(event.stream);
+      head = signed ? { prev: signed.hash, next: signed.revision + 1, seen: new Set() } : { prev: GENESIS_HASH, next: 0, seen: new Set() };
       this.heads.set(event.stream, head);
     }
     if (head.broken) {

@@ -50,19 +50,21 @@ export class UnsignedPersonEvents {
   /** Events people caused, keeping no signed command, before their stream's first one. */
   beforeSigning = 0;
 
-  constructor(signedBefore: Iterable<string> = []) {
-    for (const stream of signedBefore) this.signedStreams.add(stream);
-  }
+  /** Streams whose state before this run was asked of `keptBefore`. */
+  private readonly asked = new Set<string>();
+
+  /** `keptBefore`: for a run resumed from a verified checkpoint, whether a stream kept signed commands by then. */
+  constructor(private readonly keptBefore?: (stream: string) => boolean) {}
 
   /** How many streams keep signed commands so far; `signed` takes it to give back just those, later. */
   get signedCount(): number {
     return this.signedStreams.size;
   }
 
-  /** The streams that kept signed commands when there were `count` of them (all, without it): what a later run resumes with. */
+  /** The streams known to keep signed commands when there were `count` of them (all, without it): what a later run resumes with. */
   signed(count = this.signedStreams.size): string[] {
     // A Set iterates in insertion order and none is ever removed: its first `count` are the ones seen by then.
-    return [...this.signedStreams].slice(0, count).sort();
+    return [...this.signedStreams].slice(0, count);
   }
 
   /** The finding for an event a person caused without a signed command where one was due; undefined otherwise. */
@@ -73,7 +75,7 @@ export class UnsignedPersonEvents {
     }
     const { actor } = event.metadata;
     if (actor.userId === SYSTEM_ACTOR.userId) return undefined;
-    if (!this.signedStreams.has(event.stream)) {
+    if (!this.keepsSigned(event.stream)) {
       this.beforeSigning += 1;
       return undefined;
     }
@@ -84,5 +86,14 @@ export class UnsignedPersonEvents {
       problem: 'unsigned',
       detail: `caused by ${actor.userId} (${actor.role}) without the signed command every later event of this stream a person caused keeps`,
     };
+  }
+
+  private keepsSigned(stream: string): boolean {
+    if (this.signedStreams.has(stream)) return true;
+    if (this.keptBefore === undefined || this.asked.has(stream)) return false;
+    this.asked.add(stream);
+    if (!this.keptBefore(stream)) return false;
+    this.signedStreams.add(stream);
+    return true;
   }
 }

@@ -9,11 +9,12 @@ import { CompactTree } from './merkle';
 import { PrefixVerifier, type PrefixVerification } from './prefix';
 import { commandProblem, UnsignedPersonEvents, type CommandFinding } from './signed-commands';
 import type { TrustedCommandKey } from '../../domain/shared/signed-command';
-import { resumePoint, type ResumePoint, type VerificationProgress, type VerifiedMark } from './verification-progress';
+import { resumePoint, type Head, type MarkedState, type ResumePoint, type VerificationProgress, type VerifiedMark } from './verification-progress';
 
 export type { CheckpointFinding, CheckpointProblem } from './feed';
 
 export interface StoreVerification {
+  /** The streams and events this run read: all of them, or those after the checkpoint it went on from. */
   streams: number;
   events: number;
   breaks: ChainBreak[];
@@ -40,6 +41,16 @@ interface Pending {
 }
 
 /**
+ * Where a run goes on from: the mark, the audit stream's entries from `first` on (the mark's checkpoint
+ * and the one before it, at least), and the record of what the run that made the mark verified.
+ */
+export interface ResumeFrom {
+  mark: VerifiedMark;
+  first: number;
+  progress: Pick<VerificationProgress, 'head' | 'keepsSignedCommands'>;
+}
+
+/**
  * Checks a log as it streams by, in log order: recomputes every stream's hash chain, and checks every
  * signed checkpoint (signature by a trusted key, sequence, links and consistency proofs, the root of the
  * log tree at its size, and the Merkle root of the stream heads at its position where no tree vouches
@@ -52,17 +63,20 @@ export class LogVerifier {
   private readonly pending: Pending[];
   /** Tree heads still to reach, by size. */
   private readonly pendingTrees: Checkpoint[];
-  private readonly chains = new ChainVerifier();
+  private readonly chains: ChainVerifier;
   private readonly tree: CompactTree;
   private readonly heads: StreamHeads;
   private readonly entries: readonly unknown[];
+  /** The sequence of `entries[0]`: 0 unless a run resumed reads the feed from its mark on. */
+  private readonly first: number;
   /**
    * The last checkpoint this run saw hold, with the tree's frontier there and how many streams kept signed
    * commands by then: the rest of what a later run resumes with is written out once, by `mark`, not at
    * every checkpoint (sorting every signed stream at each one made a run cost checkpoints × streams).
    */
   private reached: { sequence: number; logPosition: string; frontier: VerifiedMark['frontier']; signedCount: number } | undefined;
-  private readonly recorded = new Map<string, { revision: number; hash: string }>();
+  /** The heads the checkpoints settled so far signed (since the resume point, for a resumed run). */
+  private readonly recorded = new Map<string, Head>();
   private readonly headMismatches = new Map<number, Pick<CheckpointFinding, 'detail' | 'streams'>>();
   private readonly treeMismatches = new Map<number, string>();
   private readonly prefix: PrefixVerifier | undefined;
@@ -71,8 +85,9 @@ export class LogVerifier {
   private readonly unsigned: UnsignedPersonEvents;
 
   /**
-   * The audit stream's events, read before the log: the checkpoints to hold the log against; with a
-   * saved feed (`against`), also the history an auditor saw earlier.
+   * The audit stream's events, read before the log: the checkpoints to hold the log against (from
+   * `from.first` on, for a run going on from a mark); with a saved feed (`against`), also the history an
+   * auditor saw earlier.
    */
   constructor(
     auditEvents: readonly RecordedEvent[],
@@ -81,16 +96,21 @@ export class LogVerifier {
     /** The public keys people's commands are signed with; without them commands are not checked. */
     private readonly commandKeys?: readonly TrustedCommandKey[],
     /** Go on from the last verified checkpoint instead of the start of the log. */
-    mark?: VerifiedMark,
+    from?: ResumeFrom,
+    fullBecause?: string,
   ) {
     this.entries = auditEvents.map((e) => e.data);
-    const feed = checkFeed(this.entries, trustedKeys);
-    const resume = mark ? resumePoint(mark, this.entries, feed.accepted, feed.findings, auditEvents) : undefined;
+    this.first = from?.first ?? 0;
+    const feed = checkFeed(this.entries, trustedKeys, this.first);
+    const resume = from ? resumePoint(from.mark, this.entries, this.first, feed.accepted, feed.findings, auditEvents) : undefined;
     this.resume = typeof resume === 'object' ? resume : undefined;
-    if (typeof resume === 'string') this.fullBecause = resume;
+    this.fullBecause = typeof resume === 'string' ? resume : fullBecause;
+    const progress = this.resume ? from?.progress : undefined;
+    this.signedHead = progress ? (stream) => progress.head(stream) : undefined;
     this.tree = this.resume?.tree ?? new CompactTree();
     this.heads = new StreamHeads(this.tree);
-    this.unsigned = new UnsignedPersonEvents(this.resume?.signedStreams);
+    this.chains = new ChainVerifier(this.signedHead);
+    this.unsigned = new UnsignedPersonEvents(progress ? (stream) => progress.keepsSignedCommands(stream) : undefined);
     this.findings = feed.findings;
     this.accepted = feed.accepted.map((e) => e.checkpoint);
     this.pending = this.accepted.map((checkpoint) => ({ checkpoint, position: positionFromString(checkpoint.logPosition) }));
@@ -103,15 +123,16 @@ export class LogVerifier {
 
   readonly resume: ResumePoint | undefined;
   readonly fullBecause: string | undefined;
+  /** For a resumed run: the head the verified checkpoint signed for a stream, looked up when the stream is first met. */
+  private readonly signedHead: ((stream: string) => Head | undefined) | undefined;
 
-  /** Every head, link and leaf up to the checkpoint as it recorded them; only later checkpoints are left to settle. */
+  /**
+   * The tree and the audit stream's link up to the checkpoint as it recorded them; only later checkpoints
+   * are left to settle. Each stream's head there is looked up when the run first meets the stream, so a
+   * run costs what follows the checkpoint, not every stream of the log.
+   */
   private startFrom(resume: ResumePoint): void {
     const at = positionFromString(resume.checkpoint.logPosition);
-    for (const [stream, head] of resume.heads) {
-      this.recorded.set(stream, head);
-      this.heads.seed(stream, head);
-      this.chains.seed(stream, head);
-    }
     if (resume.auditHead) this.chains.seed(AUDIT_CHECKPOINT_STREAM, resume.auditHead);
     const later = this.pending.filter((p) => comparePositions(p.position, at) > 0);
     this.pending.splice(0, this.pending.length, ...later);
@@ -120,11 +141,24 @@ export class LogVerifier {
     this.accepted.splice(0, this.accepted.length, ...this.accepted.filter((c) => c.sequence >= resume.checkpoint.sequence));
   }
 
-  /** Where a later run may resume, when this one found the whole history intact. */
-  mark(verifiedAt: string): VerifiedMark | undefined {
+  /**
+   * Where a later run may resume, when this one found the whole history intact, and what to keep beside
+   * the mark: the heads the checkpoints up to it signed (those after this run's own starting mark, for a
+   * resumed run) and the streams that kept signed commands by then.
+   */
+  mark(verifiedAt: string): { mark: VerifiedMark; state: MarkedState } | undefined {
     if (!this.reached) return undefined;
     const { sequence, logPosition, frontier, signedCount } = this.reached;
-    return { sequence, entryHash: entryHash(this.entries[sequence]), logPosition, frontier, signedStreams: this.unsigned.signed(signedCount), verifiedAt };
+    const since = this.resume?.checkpoint.sequence ?? -1;
+    const heads = new Map<string, Head>();
+    for (const checkpoint of this.accepted) {
+      if (checkpoint.sequence <= since || checkpoint.sequence > sequence) continue;
+      for (const [stream, revision, hash] of checkpoint.changed) heads.set(stream, { revision, hash });
+    }
+    return {
+      mark: { version: 2, sequence, entryHash: entryHash(this.entries[sequence - this.first]), logPosition, frontier, verifiedAt },
+      state: { from: this.resume ? since : 'start', heads, signedStreams: this.unsigned.signed(signedCount) },
+    };
   }
 
   check(event: RecordedEvent): void {
@@ -204,6 +238,14 @@ export class LogVerifier {
       // where it names the streams that differ). Recomputed at every checkpoint, it made a whole run
       // grow with checkpoints × streams.
       const treeHolds = checkpoint.tree?.size === this.tree.size && checkpoint.tree.root === this.tree.root();
+      if (!treeHolds && this.resume) {
+        // A resumed run knows only the heads of the streams it met, not the root over all of them: it
+        // names the streams whose signed heads the log no longer ends in (the tree's own mismatch is
+        // reported by settleTrees).
+        const streams = differences(this.recorded, (stream) => this.heads.get(stream) ?? this.signedHead?.(stream));
+        if (streams?.length) this.headMismatches.set(checkpoint.sequence, { detail: `the stream heads at ${checkpoint.logPosition} differ from those the checkpoints signed`, streams });
+        continue;
+      }
       const root = treeHolds ? undefined : this.heads.root();
       if (root === undefined || root === checkpoint.root) {
         // The log up to here is exactly what the checkpoint signed: a later run may start from it.
@@ -214,7 +256,7 @@ export class LogVerifier {
       }
       this.headMismatches.set(checkpoint.sequence, {
         detail: `the stream heads at ${checkpoint.logPosition} hash to ${root.slice(0, 12)}…, the checkpoint says ${checkpoint.root.slice(0, 12)}…`,
-        streams: differences(this.recorded, this.heads),
+        streams: differences(this.recorded, (stream) => this.heads.get(stream)),
       });
     }
   }
@@ -244,7 +286,7 @@ export interface VerifyStoreOptions {
 export async function verifyStore(store: EventStore, options: VerifyStoreOptions = {}): Promise<StoreVerification> {
   const pageSize = options.pageSize ?? 5_000;
   const wanted = options.mode === 'incremental' ? options.progress?.last() : undefined;
-  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), options.trustedKeys, options.against, options.commandKeys, wanted);
+  const verifier = await openVerifier(store, options, wanted);
   const decoding = options.decode ? new DecodeChecker() : undefined;
   const after = verifier.resume ? positionFromString(verifier.resume.checkpoint.logPosition) : undefined;
   for await (const page of readLogPages(store, { pageSize, ...(after ? { after } : {}) })) {
@@ -261,15 +303,29 @@ export async function verifyStore(store: EventStore, options: VerifyStoreOptions
   const intact =
     (result.decoding?.findings.length ?? 0) === 0 &&
     result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
-  const mark = verifier.mark(new Date().toISOString());
-  if (intact && mark && options.progress) options.progress.record(mark);
+  const marked = verifier.mark(new Date().toISOString());
+  if (intact && marked && options.progress) options.progress.record(marked.mark, marked.state);
   return result;
 }
 
-function differences(recorded: Map<string, { revision: number; hash: string }>, heads: StreamHeads): CheckpointFinding['streams'] {
+/**
+ * A verifier going on from the mark when there is one, reading the feed from the mark's checkpoint on:
+ * the entries before it are the ones the run that recorded the mark verified, as the links that end in
+ * the mark's entry hash show. With a saved feed to hold the history against, the whole feed is read.
+ */
+async function openVerifier(store: EventStore, options: VerifyStoreOptions, wanted: VerifiedMark | undefined): Promise<LogVerifier> {
+  const { trustedKeys, against, commandKeys, progress } = options;
+  const whole = async (fullBecause?: string) => new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM), trustedKeys, against, commandKeys, undefined, fullBecause);
+  if (!wanted || !progress) return whole();
+  const first = against ? 0 : Math.max(0, wanted.sequence - 1);
+  const verifier = new LogVerifier(await store.readStream(AUDIT_CHECKPOINT_STREAM, { fromRevision: first }), trustedKeys, against, commandKeys, { mark: wanted, first, progress });
+  return verifier.resume || first === 0 ? verifier : whole(verifier.fullBecause);
+}
+
+function differences(recorded: Map<string, Head>, headOf: (stream: string) => Head | undefined): CheckpointFinding['streams'] {
   const out: NonNullable<CheckpointFinding['streams']> = [];
   for (const [stream, want] of recorded) {
-    const have = heads.get(stream);
+    const have = headOf(stream);
     if (!have) out.push({ stream, problem: 'removed', recorded: want.revision, found: null });
     else if (have.revision < want.revision) out.push({ stream, problem: 'truncated', recorded: want.revision, found: have.revision });
     else if (have.revision > want.revision) out.push({ stream, problem: 'inserted', recorded: want.revision, found: have.revision });

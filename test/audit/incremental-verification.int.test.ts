@@ -153,10 +153,61 @@ describe('incremental verification from the last verified checkpoint', () => {
     await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
     const mark = progress.last();
     expect(mark).toBeDefined();
-    progress.record({ ...mark!, entryHash: entryHash({ forged: true }) });
+    progress.record({ ...mark!, entryHash: entryHash({ forged: true }) }, { from: mark!.sequence, heads: [], signedStreams: [] });
     const result = await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
     expect(result.scope).toEqual({ from: 'start', fullBecause: 'checkpoint 0 is not the entry that was verified (its hash changed)' });
     expect(result.breaks).toEqual([]);
+  });
+
+  it('names a stream cut back to before the checkpoint it last verified, though the run never meets it', async () => {
+    await write('noc-A', 2);
+    await write('noc-B', 2);
+    await checkpoint(1);
+    await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
+    await write('noc-A', 2);
+    await write('noc-B', 1);
+    await checkpoint(2);
+    // The events noc-A gained after checkpoint 0 are deleted: nothing of noc-A follows the checkpoint now.
+    const raw = new Database(path);
+    raw.prepare("DELETE FROM events WHERE stream = 'noc-A' AND revision >= 2").run();
+    raw.close();
+    const incremental = await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
+    expect(incremental.scope).toMatchObject({ from: 'checkpoint', sequence: 0 });
+    expect(incremental.checkpoints.findings).toEqual([
+      expect.objectContaining({ sequence: 1, problem: 'root-mismatch', streams: [{ stream: 'noc-A', problem: 'truncated', recorded: 3, found: 1 }] }),
+    ]);
+    const full = await verifyStore(store, { trustedKeys: trusted });
+    expect(full.checkpoints.findings).toEqual([expect.objectContaining({ sequence: 1, streams: [{ stream: 'noc-A', problem: 'truncated', recorded: 3, found: 1 }] })]);
+    // A run that finds the history broken leaves the record where it was.
+    expect(progress.last()).toMatchObject({ sequence: 0 });
+  });
+
+  it('reads the feed only from the checkpoint it last verified on, and from the start once that checkpoint is not the one verified', async () => {
+    for (let hour = 1; hour <= 4; hour++) {
+      await write(`noc-${hour}`, 2);
+      await checkpoint(hour);
+    }
+    await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
+    await write('noc-5', 1);
+    const reads: unknown[] = [];
+    const watched: EventStore = Object.create(store, {
+      readStream: { value: (stream: string, options?: object) => (reads.push([stream, options ?? {}]), store.readStream(stream, options)) },
+    });
+    const incremental = await verifyStore(watched, { trustedKeys: trusted, progress, mode: 'incremental' });
+    expect(incremental).toMatchObject({ scope: { from: 'checkpoint', sequence: 3 }, breaks: [], checkpoints: { findings: [] } });
+    expect(reads).toEqual([['audit-checkpoints', { fromRevision: 2 }]]);
+
+    // The mark no longer names the entry it verified: the run reads the whole feed and says why.
+    const mark = progress.last()!;
+    progress.record({ ...mark, entryHash: entryHash({ forged: true }) }, { from: mark.sequence, heads: [], signedStreams: [] });
+    reads.length = 0;
+    const full = await verifyStore(watched, { trustedKeys: trusted, progress, mode: 'incremental' });
+    expect(full.scope).toEqual({ from: 'start', fullBecause: 'checkpoint 3 is not the entry that was verified (its hash changed)' });
+    expect(full.checkpoints).toEqual({ verified: 4, findings: [] });
+    expect(reads).toEqual([
+      ['audit-checkpoints', { fromRevision: 2 }],
+      ['audit-checkpoints', {}],
+    ]);
   });
 
   it('gives the full run’s answer for any history of appends, checkpoints and incremental runs', async () => {

@@ -63,7 +63,7 @@ describe('npm run verify on the signed commands events keep', () => {
     expect(result.breaks).toEqual([]);
   });
 
-  it('records, for a later run to resume with, the streams that kept signed commands by the checkpoint it verified, not by the end of the log', async () => {
+  it('records, for a later run to resume with, the streams that kept signed commands by the checkpoint it verified, not by the end of the log, and that later run holds them to it', async () => {
     const signer = loadAuditSigner({ pem: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), file: '' });
     await store.append('noc-N2', [caused('noc-N2', 0, act('c-2'))], 'no-stream');
     await store.append('noc-N1', [caused('noc-N1', 0, act('c-0'))], 'no-stream');
@@ -74,7 +74,17 @@ describe('npm run verify on the signed commands events keep', () => {
       // Without command keys a run still follows which streams keep signed commands, for a later run with keys.
       const result = await verifyStore(store, { trustedKeys: { [signer.keyId]: signer.publicKeyPem }, progress });
       expect(result).toMatchObject({ breaks: [], checkpoints: { verified: 1, findings: [] } });
-      expect(progress.last()).toMatchObject({ sequence: 0, signedStreams: ['noc-N1', 'noc-N2'] });
+      expect(progress.last()).toMatchObject({ sequence: 0 });
+      expect(['noc-N1', 'noc-N2', 'noc-N3'].map((s) => progress.keepsSignedCommands(s))).toEqual([true, true, false]);
+
+      // A run going on from that checkpoint meets noc-N1 again only now: an event without its signed command is still found.
+      const unsigned = caused('noc-N1', 1, act('c-1'));
+      const { command: _dropped, ...bare } = unsigned.metadata;
+      await store.append('noc-N1', [{ ...unsigned, metadata: bare }], 0);
+      const resumed = await verifyStore(store, { trustedKeys: { [signer.keyId]: signer.publicKeyPem }, commandKeys: TEST_TRUSTED_COMMAND_KEYS, progress, mode: 'incremental' });
+      expect(resumed.scope).toMatchObject({ from: 'checkpoint', sequence: 0 });
+      // (noc-N3's command names case noc:N1, as every command of this fixture does: wrong-case there.)
+      expect(resumed.commands.findings.filter((f) => f.stream === 'noc-N1')).toEqual([expect.objectContaining({ revision: 1, problem: 'unsigned' })]);
     } finally {
       progress.close();
     }

@@ -1,6 +1,7 @@
 import type { AuditThread } from './audit-thread';
 import type { AsOfSnapshots } from '../projections/as-of-snapshots';
 import type { VerificationProgress } from '../eventstore/integrity/verification-progress';
+import type { CheckpointIndex } from '../audit/checkpoint-index';
 import type { Logger } from 'pino';
 import type { Tracer } from '@opentelemetry/api';
 import type { AppConfig } from '../config/config';
@@ -90,6 +91,8 @@ export interface ApiDeps {
     progress?: VerificationProgress;
     /** Read-model snapshots an as-of view of a recent instant starts from; without them it replays from position 0. */
     snapshots?: AsOfSnapshots;
+    /** Which checkpoint last named each stream, kept between dossiers; without it each dossier reads the whole feed. */
+    checkpoints?: CheckpointIndex;
     /**
      * The thread that runs as-of replays and verifications off the API's event loop (api/audit-thread.ts),
      * when the store is a file it can open; without it they run on the API's thread in slices.

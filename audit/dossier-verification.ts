@@ -1,4 +1,5 @@
 import { comparePositions, positionFromString, type EventStore, type RecordedEvent } from '../eventstore/port';
+import { CheckpointIndex } from './checkpoint-index';
 import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from '../eventstore/integrity/checkpoint-events';
 import { parseEntry, signatureFinding, type CheckpointFinding } from '../eventstore/integrity/feed';
 import { verifyStreamChain, type ChainBreak } from '../eventstore/integrity/hash-chain';
@@ -8,9 +9,9 @@ export interface CaseStreamsVerification {
   /** The streams whose chains were recomputed (the case, its notes, its related cases). */
   streams: string[];
   breaks: ChainBreak[];
-  /** The checkpoints relied on that are malformed or not signed by a trusted key, and every signed head of these streams the log no longer matches. */
+  /** The checkpoints relied on that are gone, malformed or not signed by a trusted key, and every signed head of these streams the log no longer matches. */
   findings: CheckpointFinding[];
-  /** Checkpoints that signed a head of these streams, and whose signed heads the log still matches. */
+  /** Checkpoints that signed the newest head of one of these streams, and whose such heads the log still matches. */
   checkpointsVerified: number;
   /** Per stream, the newest signed checkpoint that recorded its head. */
   coveredBy: Map<string, { sequence: number; createdAt: string; revision: number }>;
@@ -19,63 +20,61 @@ export interface CaseStreamsVerification {
 type Head = { sequence: number; createdAt: string; revision: number; hash: string };
 
 /**
- * Verifies what a dossier shows and nothing more, so its cost follows the case, not the log: each
- * stream's hash chain is recomputed from its own events; the checkpoints it relies on (those that signed
- * a head of these streams, and the newest) must be signed by a trusted key; and every head of these
- * streams that such a checkpoint recorded must still be the event the log holds at that revision. A
- * stream holding more events by a checkpoint's log position than the newest head signed by then shows an
- * insertion. Not checked here: the roots over all the other streams, and the links and consistency
- * proofs between checkpoints; the whole log and the whole feed are `npm run verify`'s.
+ * Verifies what a dossier shows and nothing more, so its cost follows the case, not the log or the
+ * feed: each stream's hash chain is recomputed from its own events; the checkpoints it relies on (the
+ * newest that signed a head of each stream, and the newest of all, found by the index) must be signed by
+ * a trusted key; each stream's newest signed head must still be the event the log holds at that revision,
+ * and the stream must hold no more events by the newest checkpoint's position (more shows an insertion).
+ * The newest head is enough: its hash chains every event before it, so any earlier head that no longer
+ * holds makes it fail too. Not checked here: the roots over all the other streams, and the links and
+ * consistency proofs between checkpoints; the whole log and the whole feed are `npm run verify`'s.
  */
 export async function verifyCaseStreams(
   store: Pick<EventStore, 'readStream'>,
   streams: ReadonlyMap<string, readonly RecordedEvent[]>,
   trustedKeys: Record<string, string>,
+  index = new CheckpointIndex(store),
 ): Promise<CaseStreamsVerification> {
   const breaks: ChainBreak[] = [];
   for (const [stream, events] of streams) {
     const found = verifyStreamChain(stream, events);
     if (found) breaks.push(found);
   }
-  const entries = (await store.readStream(AUDIT_CHECKPOINT_STREAM)).map((e) => e.data);
-  const names = new Set(streams.keys());
+  await index.catchUp();
+  const newest = index.newest;
+  const relied = new Set<number>([...streams.keys()].map((s) => index.namedLast(s)).filter((r) => r !== undefined));
+  if (newest !== undefined) relied.add(newest);
   const findings: CheckpointFinding[] = [];
-  const accepted: Checkpoint[] = [];
-  entries.forEach((data, i) => {
-    // Only the checkpoints relied on are parsed and their signatures checked: one may list every stream.
-    const changed = (data as { checkpoint?: { changed?: unknown } } | null)?.checkpoint?.changed;
-    const relied = i === entries.length - 1 || (Array.isArray(changed) && changed.some((h) => Array.isArray(h) && names.has(h[0] as string)));
-    if (!relied) return;
-    const entry = parseEntry(data);
+  const accepted = new Map<number, Checkpoint>();
+  for (const revision of [...relied].sort((a, b) => a - b)) {
+    const [event] = await store.readStream(AUDIT_CHECKPOINT_STREAM, { fromRevision: revision, maxCount: 1 });
+    const entry = event?.revision === revision ? parseEntry(event.data) : undefined;
     if (!entry) {
-      findings.push({ sequence: i, problem: 'malformed', detail: `entry ${i} of the audit stream is not a signed checkpoint` });
-      return;
+      const what = event?.revision === revision ? 'is not a signed checkpoint' : 'is gone';
+      findings.push({ sequence: revision, problem: 'malformed', detail: `entry ${revision} of the audit stream ${what}` });
+      continue;
     }
     const signature = signatureFinding(entry, trustedKeys);
     if (signature) findings.push(signature);
-    else accepted.push(entry.checkpoint);
-  });
-  accepted.sort((a, b) => a.sequence - b.sequence);
+    else accepted.set(revision, entry.checkpoint);
+  }
+  const last = newest === undefined ? undefined : accepted.get(newest);
   const failed = new Set<number>();
   const named = new Set<number>();
   const coveredBy: CaseStreamsVerification['coveredBy'] = new Map();
   for (const [stream, events] of streams) {
-    let newest: Head | undefined;
-    for (const [i, checkpoint] of accepted.entries()) {
-      const signed = checkpoint.changed.find(([s]) => s === stream);
-      if (signed) {
-        named.add(checkpoint.sequence);
-        newest = { sequence: checkpoint.sequence, createdAt: checkpoint.createdAt, revision: signed[1], hash: signed[2] };
-      }
-      // Held where a head was signed and at the newest checkpoint, which signs that nothing followed unseen.
-      if (!newest || (!signed && i !== accepted.length - 1)) continue;
-      const problem = headProblem(stream, events, checkpoint, newest);
-      if (!problem) continue;
-      failed.add(newest.sequence);
-      findings.push(problem);
-      break;
-    }
-    if (newest) coveredBy.set(stream, { sequence: newest.sequence, createdAt: newest.createdAt, revision: newest.revision });
+    const revision = index.namedLast(stream);
+    const checkpoint = revision === undefined ? undefined : accepted.get(revision);
+    const signed = checkpoint?.changed.find(([s]) => s === stream);
+    if (!checkpoint || !signed) continue;
+    const head: Head = { sequence: checkpoint.sequence, createdAt: checkpoint.createdAt, revision: signed[1], hash: signed[2] };
+    named.add(head.sequence);
+    coveredBy.set(stream, { sequence: head.sequence, createdAt: head.createdAt, revision: head.revision });
+    // Held where the head was signed and at the newest checkpoint, which signs that nothing followed unseen.
+    const problem = headProblem(stream, events, checkpoint, head) ?? (last && last !== checkpoint ? headProblem(stream, events, last, head) : undefined);
+    if (!problem) continue;
+    failed.add(head.sequence);
+    findings.push(problem);
   }
   return { streams: [...streams.keys()], breaks, findings, checkpointsVerified: [...named].filter((s) => !failed.has(s)).length, coveredBy };
 }

@@ -5,6 +5,7 @@ import { DecisionReader, type DossierDecision } from './decisions';
 import { findRelatedCases, type RelatedCase } from './related-cases';
 import type { CheckpointFinding } from '../eventstore/integrity/feed';
 import type { ChainBreak } from '../eventstore/integrity/hash-chain';
+import type { CheckpointIndex } from './checkpoint-index';
 import { verifyCaseStreams } from './dossier-verification';
 import type { EvidenceStore } from '../evidence/port';
 import { filesNamedBy } from '../evidence/references';
@@ -74,9 +75,9 @@ export interface Dossier {
     notesChainBreak?: ChainBreak;
     /** The newest signed checkpoint that covers this case, if any, and up to which revision. */
     coveredBy?: { sequence: number; createdAt: string; revision: number };
-    /** The checkpoints relied on (those naming the streams above, and the newest) not trusted-signed, and each signed head of them the log no longer matches. */
+    /** The checkpoints relied on (the newest naming each stream above, and the newest of all) gone or not trusted-signed, and each signed head of them the log no longer matches. */
     checkpointFindings: CheckpointFinding[];
-    /** Checkpoints that signed a head of the streams above, all of whose such heads the log still holds. */
+    /** Checkpoints that signed the newest head of one of the streams above, all of whose such heads the log still holds. */
     checkpointsVerified: number;
     /** Files the case names that are gone from the store or no longer hash to their names. */
     fileFindings?: DossierFile[];
@@ -97,17 +98,23 @@ function references(data: unknown): DossierEvent['references'] {
  * or framework version it was decided under, the decisions (for an accreditation, also those its
  * compliance reviews and significant changes took about it), plus whether what it shows verifies (the
  * hash chains of the case, its notes and its related cases, each held against the heads the signed
- * checkpoints recorded for it). It reads those streams and the checkpoint feed, never the whole log:
- * a request's cost follows the case, not the history (the whole log is `npm run verify`'s).
+ * checkpoints recorded for it). It reads those streams and the few checkpoints that signed their newest
+ * heads, never the whole log: a request's cost follows the case, not the history (the whole log is
+ * `npm run verify`'s).
  */
 export async function buildDossier(
   store: EventStore,
   stream: string,
   trustedKeys: Record<string, string>,
   now: string,
-  /** Where the evidence files are; given, each file the case names is hashed again. */
-  evidence?: Pick<EvidenceStore, 'check'>,
+  options: {
+    /** Where the evidence files are; given, each file the case names is hashed again. */
+    evidence?: Pick<EvidenceStore, 'check'> | undefined;
+    /** The process's index of the checkpoint feed, kept between dossiers; without it the feed is read whole for this one. */
+    checkpoints?: CheckpointIndex | undefined;
+  } = {},
 ): Promise<Dossier | undefined> {
+  const { evidence, checkpoints } = options;
   const raw = await store.readStream(stream);
   if (raw.length === 0) return undefined;
   const reader = new DecisionReader();
@@ -149,7 +156,7 @@ export async function buildDossier(
   const shown = new Map([[stream, raw]]);
   for (const s of relatedStreams) shown.set(s, await store.readStream(s));
   if (rawNotes.length > 0) shown.set(notesStream, rawNotes);
-  const verification = await verifyCaseStreams(store, shown, trustedKeys);
+  const verification = await verifyCaseStreams(store, shown, trustedKeys, checkpoints);
   const chainBreak = verification.breaks.find((b) => b.stream === stream);
   const relatedChainBreaks = verification.breaks.filter((b) => relatedStreams.includes(b.stream));
   const notesChainBreak = verification.breaks.find((b) => b.stream === notesStream);

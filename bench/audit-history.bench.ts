@@ -38,6 +38,7 @@ import type { EventStore } from '../eventstore/port';
 import { readLogPages } from '../eventstore/read-log';
 import { decode } from '../eventstore/registry';
 import { openSqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
+import { CheckpointIndex } from '../audit/checkpoint-index';
 import { buildDossier } from '../audit/dossier';
 import { rebuildAsOf } from '../projections/as-of';
 import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots } from '../projections/as-of-snapshots';
@@ -190,15 +191,18 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
     log(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${f(scanMs)} | ${f(categoryMs)} | ${f(fullMs)} | ${f(incrementalMs)} | ${f(asOfMs)} | ${f(snapshotMs)} |`);
 
     const someCase = (await store.readAll({ maxCount: 500 })).find((e) => categoryOf(e.stream) === 'noc')?.stream as string;
-    const dossier = async () => {
-      const d = await buildDossier(store, someCase, trustedKeys, AT);
+    // The API keeps one index of the feed for all dossiers: its first catch-up reads the whole feed, once.
+    const checkpoints = new CheckpointIndex(store);
+    const indexMs = await millis(() => checkpoints.catchUp());
+    const dossier = async (index?: CheckpointIndex) => {
+      const d = await buildDossier(store, someCase, trustedKeys, AT, { checkpoints: index });
       if (!d?.verification.intact) throw new Error(`the dossier of ${someCase} does not verify`);
     };
     const dossierBeforeMs = await millis(async () => {
       await verifyStore(store, { trustedKeys });
       await dossier();
     });
-    const dossierMs = await millis(dossier, 5);
+    const dossierMs = await millis(() => dossier(checkpoints), 5);
     const outbox = outboxWithHistory(events);
     const [outboxBeforeMs, outboxMs] = [await millis(async () => outbox.before(), 5), await millis(async () => outbox.now(), 5)];
     outbox.close();
@@ -206,13 +210,13 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
     const [dashboardBeforeMs, dashboardMs] = [await millis(async () => dashboard.before(), 5), await millis(async () => dashboard.now(), 5)];
     dashboard.close();
     const g = (ms: number) => `${ms.toFixed(2)} ms`;
-    requests.push(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${g(dossierBeforeMs)} | ${g(dossierMs)} | ${g(outboxBeforeMs)} | ${g(outboxMs)} | ${g(dashboardBeforeMs)} | ${g(dashboardMs)} |`);
+    requests.push(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${g(dossierBeforeMs)} | ${g(dossierMs)} | ${g(indexMs)} | ${g(outboxBeforeMs)} | ${g(outboxMs)} | ${g(dashboardBeforeMs)} | ${g(dashboardMs)} |`);
     if (largest) await largest.close();
     largest = store;
   }
   log('');
-  log('| history | events | dossier: whole log verified | its streams and signed heads | mail poll: anti-join | pending table | provider dashboard: every table | its offerings |');
-  log('|---|---|---|---|---|---|---|---|');
+  log('| history | events | dossier: whole log verified | its streams and signed heads | the feed index, once | mail poll: anti-join | pending table | provider dashboard: every table | its offerings |');
+  log('|---|---|---|---|---|---|---|---|---|');
   for (const row of requests) log(row);
   const store = largest as EventStore;
   const idle = await loopDelay(() => new Promise((r) => setTimeout(r, 1000)));

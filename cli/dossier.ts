@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   const store = await createEventStore(config.eventStore);
   try {
     const evidence = openEvidenceStore(config);
-    const dossier = await buildDossier(store, stream, { [signer.keyId]: signer.publicKeyPem }, new Date().toISOString(), evidence);
+    const dossier = await buildDossier(store, stream, { [signer.keyId]: signer.publicKeyPem }, new Date().toISOString(), { evidence });
     if (!dossier) {
       process.stderr.write(`case: no events in stream ${stream}\n`);
       return 2;

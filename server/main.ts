@@ -1,3 +1,4 @@
+import { CheckpointIndex } from '../audit/checkpoint-index';
 import { asOfSnapshotsPath, openAsOfSnapshots } from '../projections/as-of-snapshots';
 import { openVerificationProgress, verificationProgressPath } from '../eventstore/integrity/verification-progress';
 import { existsSync } from 'node:fs';
@@ -176,7 +177,14 @@ async function main(): Promise<void> {
     throttleStore,
     idempotencyStore,
     auditKey: signer,
-    audit: { store: eventStore, trustedKeys, progress: verificationProgress, snapshots: asOfSnapshots, ...(auditThread ? { thread: auditThread } : {}) },
+    audit: {
+      store: eventStore,
+      trustedKeys,
+      progress: verificationProgress,
+      snapshots: asOfSnapshots,
+      checkpoints: new CheckpointIndex(eventStore),
+      ...(auditThread ? { thread: auditThread } : {}),
+    },
   });
 
   // Its own listener, not a route of the public port: operators scrape it from METRICS_HOST's network.

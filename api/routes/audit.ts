@@ -78,8 +78,8 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
       response: Dossier,
       errors: [404, 503],
       async handler({ params }) {
-        const { store, trustedKeys } = audit();
-        const dossier = await buildDossier(store, params.stream, trustedKeys, new Date().toISOString(), deps.evidence?.store);
+        const { store, trustedKeys, checkpoints } = audit();
+        const dossier = await buildDossier(store, params.stream, trustedKeys, new Date().toISOString(), { evidence: deps.evidence?.store, checkpoints });
         if (!dossier) throw new DomainError('NOT_FOUND', `No case ${params.stream}`, 'stream');
         return dossier as unknown as Record<string, unknown>;
       },

@@ -105,7 +105,7 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
   app.get('/audit/cases/:stream/dossier', async (request, reply) => {
     const { audit } = requireAuditor(ctx, request);
     const { stream } = request.params as { stream: string };
-    const dossier = await buildDossier(audit.store, stream, audit.trustedKeys, new Date().toISOString(), ctx.deps.evidence?.store);
+    const dossier = await buildDossier(audit.store, stream, audit.trustedKeys, new Date().toISOString(), { evidence: ctx.deps.evidence?.store, checkpoints: audit.checkpoints });
     if (!dossier) throw new DomainError('NOT_FOUND', `No case ${stream}`);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(dossierHtml(dossier, { caseHref: (other) => `../${encodeURIComponent(other)}/dossier` }));
   });

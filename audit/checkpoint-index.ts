@@ -1,7 +1,8 @@
 import { AUDIT_CHECKPOINT_STREAM } from '../eventstore/integrity/checkpoint-events';
 import type { EventStore } from '../eventstore/port';
 
-const PAGE = 500;
+/** Entries a page: one may list thousands of heads. */
+const PAGE = 50;
 
 /**
  * Of the checkpoint feed, what a dossier needs: for each stream the newest entry that named it (in its
@@ -18,9 +19,13 @@ export class CheckpointIndex {
 
   constructor(private readonly store: Pick<EventStore, 'readStream'>) {}
 
-  /** Reads the entries appended since the last call; concurrent calls each apply only what the other has not. */
+  /**
+   * Reads the entries appended since the last call, giving the event loop back between pages (the first
+   * call reads the whole feed); concurrent calls each apply only what the other has not.
+   */
   async catchUp(): Promise<void> {
-    for (;;) {
+    for (let pages = 0; ; pages++) {
+      if (pages > 0) await new Promise((resolve) => setImmediate(resolve));
       const page = await this.store.readStream(AUDIT_CHECKPOINT_STREAM, { fromRevision: this.next, maxCount: PAGE });
       for (const event of page) {
         if (event.revision < this.next) continue;

@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   const verificationProgress = openVerificationProgress(verificationProgressPath(config.dataDir));
   const asOfSnapshots = openAsOfSnapshots(asOfSnapshotsPath(config.dataDir));
   const trustedKeys = { [signer.keyId]: signer.publicKeyPem };
+  const checkpointIndex = new CheckpointIndex(eventStore);
   // Whole-log audit work runs off the event loop when the store is a file the audit thread can open;
   // over EventStoreDB it stays on this thread, sliced (api/shared-thread.ts).
   const auditThread =
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
       trustedKeys,
       progress: verificationProgress,
       snapshots: asOfSnapshots,
-      checkpoints: new CheckpointIndex(eventStore),
+      checkpoints: checkpointIndex,
       ...(auditThread ? { thread: auditThread } : {}),
     },
   });
@@ -207,6 +208,8 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.api.host, port: config.api.port });
+  // The feed is read whole once, now, rather than by the first auditor's dossier; a failure here is retried by that dossier.
+  checkpointIndex.catchUp().catch((err: unknown) => logger.warn({ err }, 'could not read the checkpoint feed for the dossier index yet'));
   if (metricsListener) logger.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics served at /metrics');
 }
 

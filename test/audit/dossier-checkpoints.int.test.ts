@@ -50,7 +50,7 @@ describe('a dossier’s checks against the checkpoint feed, through the index of
   }
   async function checkpoint(): Promise<void> {
     hour += 1;
-    await new Checkpointer(store, signer).checkpoint(`2026-01-01T${String(hour).padStart(2, '0')}:00:00.000Z`);
+    await new Checkpointer(store, signer).checkpoint(new Date(Date.UTC(2026, 0, 1) + hour * 3_600_000).toISOString());
   }
   const shown = async (...streams: string[]) => new Map(await Promise.all(streams.map(async (s) => [s, await store.readStream(s)] as const)));
   function deleteRows(sql: string, ...params: unknown[]): void {
@@ -80,7 +80,7 @@ describe('a dossier’s checks against the checkpoint feed, through the index of
     expect(result).toMatchObject({ breaks: [], findings: [], checkpointsVerified: 1 });
     expect(result.coveredBy.get('noc-A')).toEqual({ sequence: 1, createdAt: '2026-01-01T02:00:00.000Z', revision: 2 });
     expect(reads).toEqual([
-      [AUDIT_CHECKPOINT_STREAM, { fromRevision: 6, maxCount: 500 }],
+      [AUDIT_CHECKPOINT_STREAM, { fromRevision: 6, maxCount: 50 }],
       [AUDIT_CHECKPOINT_STREAM, { fromRevision: 1, maxCount: 1 }],
       [AUDIT_CHECKPOINT_STREAM, { fromRevision: 5, maxCount: 1 }],
     ]);
@@ -107,6 +107,19 @@ describe('a dossier’s checks against the checkpoint feed, through the index of
     expect(cut.findings).toEqual([
       expect.objectContaining({ sequence: 1, problem: 'root-mismatch', streams: [{ stream: 'noc-A', problem: 'truncated', recorded: 3, found: 2 }] }),
     ]);
+  });
+
+  it('reads a feed of more entries than a page, each stream pointing at the last entry that named it', async () => {
+    for (let i = 0; i < 55; i++) {
+      await write(`noc-${i}`, 1);
+      if (i % 10 === 0) await write('noc-busy', 1);
+      await checkpoint();
+    }
+    const index = new CheckpointIndex(store);
+    await index.catchUp();
+    expect([index.namedLast('noc-0'), index.namedLast('noc-49'), index.namedLast('noc-50'), index.namedLast('noc-54'), index.namedLast('noc-busy')]).toEqual([0, 49, 50, 54, 50]);
+    expect(index.newest).toBe(54);
+    expect(index.namedLast('noc-none')).toBeUndefined();
   });
 
   it('reports a checkpoint it relies on that is gone from the feed since the index read it', async () => {

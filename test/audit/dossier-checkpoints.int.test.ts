@@ -4,22 +4,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CheckpointIndex } from '../../audit/checkpoint-index';
 import { verifyCaseStreams } from '../../audit/dossier-verification';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
 import { AUDIT_CHECKPOINT_STREAM } from '../../eventstore/integrity/checkpoint-events';
 import { Checkpointer } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
 import type { EventStore, ReadStreamOptions } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { writeAnswers } from '../support/answers';
 
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'pse' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:x',
-  causationId: 'c',
-  policyVersion: 'p',
-};
 
 describe('a dossier’s checks against the checkpoint feed, through the index of which checkpoint last named each stream', () => {
   let dir: string;
@@ -42,12 +34,7 @@ describe('a dossier’s checks against the checkpoint feed, through the index of
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function write(stream: string, count: number): Promise<void> {
-    const existing = (await store.readStream(stream)).length;
-    for (let r = existing; r < existing + count; r++) {
-      await store.append(stream, [{ id: eventId(stream, r), type: 'NocInformationProvided', data: { answer: `answer ${r}`, providedBy: 'u1' }, metadata: meta }], r === 0 ? 'no-stream' : r - 1);
-    }
-  }
+  const write = (stream: string, count: number) => writeAnswers(store, stream, count);
   async function checkpoint(): Promise<void> {
     hour += 1;
     await new Checkpointer(store, signer).checkpoint(new Date(Date.UTC(2026, 0, 1) + hour * 3_600_000).toISOString());

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import type { EventMetadata } from '../../eventstore/envelope';
 import { Checkpointer, entryHash } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore, linkHash } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/signing';
@@ -11,21 +11,8 @@ import { openVerificationProgress } from '../../eventstore/integrity/verificatio
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { writeAnswers } from '../support/answers';
 
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'pse' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:x',
-  causationId: 'c',
-  policyVersion: 'p',
-};
-const answer = (stream: string, revision: number) => ({
-  id: eventId(stream, revision),
-  type: 'NocInformationProvided',
-  data: { answer: `answer ${revision}`, providedBy: 'u1' },
-  metadata: meta,
-});
 
 describe('incremental verification from the last verified checkpoint', () => {
   let dir: string;
@@ -49,10 +36,7 @@ describe('incremental verification from the last verified checkpoint', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function write(stream: string, count: number): Promise<void> {
-    const existing = (await store.readStream(stream)).length;
-    for (let r = existing; r < existing + count; r++) await store.append(stream, [answer(stream, r)], r === 0 ? 'no-stream' : r - 1);
-  }
+  const write = (stream: string, count: number) => writeAnswers(store, stream, count);
   const checkpoint = (hour: number) => new Checkpointer(store, signer).checkpoint(`2026-01-01T${String(hour).padStart(2, '0')}:00:00.000Z`);
 
   it('reads only what follows the last verified checkpoint, finds the same history intact, and records how far it got', async () => {
@@ -231,8 +215,7 @@ describe('incremental verification from the last verified checkpoint', () => {
           for (const step of steps) {
             if (step.kind === 'append') {
               const stream = `noc-${run}-${step.stream}`;
-              const existing = (await local.readStream(stream)).length;
-              for (let r = existing; r < existing + step.count; r++) await local.append(stream, [answer(stream, r)], r === 0 ? 'no-stream' : r - 1);
+              await writeAnswers(local, stream, step.count);
             } else if (step.kind === 'checkpoint') {
               hour += 1;
               await new Checkpointer(local, signer).checkpoint(`2026-01-02T${String(hour).padStart(2, '0')}:00:00.000Z`);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventId, type EventMetadata } from '../../eventstore/envelope';
+import { eventId } from '../../eventstore/envelope';
 import { Checkpointer, signedText, StreamHeads } from '../../eventstore/integrity/checkpoint';
 import { AUDIT_CHECKPOINT_STREAM, type Checkpoint } from '../../eventstore/integrity/checkpoint-events';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
@@ -11,21 +11,9 @@ import { loadAuditSigner, type AuditSigner } from '../../eventstore/integrity/si
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { positionToString, type EventStore } from '../../eventstore/port';
+import { writeAnswers } from '../support/answers';
+import { ANSWER_METADATA } from '../support/event-metadata';
 
-const meta: EventMetadata = {
-  schemaVersion: 1,
-  actor: { userId: 'u1', role: 'pse' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: 'noc:x',
-  causationId: 'c',
-  policyVersion: 'p',
-};
-const answer = (stream: string, revision: number) => ({
-  id: eventId(stream, revision),
-  type: 'NocInformationProvided',
-  data: { answer: `answer ${revision}`, providedBy: 'u1' },
-  metadata: meta,
-});
 
 describe('signed checkpoints over every stream head', () => {
   let dir: string;
@@ -46,10 +34,7 @@ describe('signed checkpoints over every stream head', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function write(stream: string, count: number): Promise<void> {
-    const existing = (await store.readStream(stream)).length;
-    for (let r = existing; r < existing + count; r++) await store.append(stream, [answer(stream, r)], r === 0 ? 'no-stream' : r - 1);
-  }
+  const write = (stream: string, count: number) => writeAnswers(store, stream, count);
 
   it('verifies checkpoints made between appends, across a restart of the checkpointer', async () => {
     await write('noc-A', 3);
@@ -97,7 +82,7 @@ describe('signed checkpoints over every stream head', () => {
       algorithm: 'ed25519',
     };
     const entry = { checkpoint, signature: signer.sign(signedText(checkpoint)) };
-    await store.append(AUDIT_CHECKPOINT_STREAM, [{ id: eventId(AUDIT_CHECKPOINT_STREAM, 0), type: 'AuditCheckpointSigned', data: entry, metadata: meta }], 'no-stream');
+    await store.append(AUDIT_CHECKPOINT_STREAM, [{ id: eventId(AUDIT_CHECKPOINT_STREAM, 0), type: 'AuditCheckpointSigned', data: entry, metadata: ANSWER_METADATA }], 'no-stream');
   }
 
   it('holds a checkpoint signed before the log tree existed to its heads root, and finds a truncated tail there', async () => {

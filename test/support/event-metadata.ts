@@ -9,3 +9,6 @@ export const REVIEWER_METADATA: EventMetadata = {
   causationId: 'c1',
   policyVersion: 'p1',
 };
+
+/** The metadata of the audit tests' events: an entity's answer in some NOC's correlation. */
+export const ANSWER_METADATA: EventMetadata = { ...REVIEWER_METADATA, actor: { userId: 'u1', role: 'pse' }, correlationId: 'noc:x' };

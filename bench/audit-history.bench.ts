@@ -120,6 +120,12 @@ async function appendNocs(store: EventStore, count: number, firstIndex: number, 
   }
 }
 
+/** A table's last row: each column's figure at the largest history over its figure at the smallest, beside the events' own growth (a flat path stays near ×1). */
+function growthRow(rows: readonly number[][]): string {
+  const [first, last] = [rows[0] as number[], rows.at(-1) as number[]];
+  return `| growth, 1× → 20× | ${first.map((x, i) => `×${((last[i] as number) / x).toFixed(1)}`).join(' | ')} |`;
+}
+
 async function millis(fn: () => Promise<unknown>, repeat = 1): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < repeat; i++) await fn();
@@ -152,6 +158,9 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
   log('|---|---|---|---|---|---|---|---|');
   let largest: EventStore | undefined;
   const requests: string[] = [];
+  // Each row's figures, events first, for the growth row under each table.
+  const paths: number[][] = [];
+  const requestPaths: number[][] = [];
   for (const multiple of [1, 5, 20]) {
     const store = new HashChainedEventStore(await openSqliteEventStore({ path: join(tmpDir, `audit-history-${multiple}.db`), synchronous: 'OFF' }));
     await writeRegister(store);
@@ -189,6 +198,7 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
     const events = Number((await store.headPosition()).commit);
     const f = (ms: number) => `${ms.toFixed(1)} ms`;
     log(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${f(scanMs)} | ${f(categoryMs)} | ${f(fullMs)} | ${f(incrementalMs)} | ${f(asOfMs)} | ${f(snapshotMs)} |`);
+    paths.push([events, scanMs, categoryMs, fullMs, incrementalMs, asOfMs, snapshotMs]);
 
     const someCase = (await store.readAll({ maxCount: 500 })).find((e) => categoryOf(e.stream) === 'noc')?.stream as string;
     // The API keeps one index of the feed for all dossiers: its first catch-up reads the whole feed, once.
@@ -210,14 +220,17 @@ async function auditHistoryBench({ scale, tmpDir, log }: BenchContext): Promise<
     const [dashboardBeforeMs, dashboardMs] = [await millis(async () => dashboard.before(), 5), await millis(async () => dashboard.now(), 5)];
     dashboard.close();
     const g = (ms: number) => `${ms.toFixed(2)} ms`;
+    requestPaths.push([events, dossierBeforeMs, dossierMs, indexMs, outboxBeforeMs, outboxMs, dashboardBeforeMs, dashboardMs]);
     requests.push(`| ${multiple}× | ${events.toLocaleString('en-US')} | ${g(dossierBeforeMs)} | ${g(dossierMs)} | ${g(indexMs)} | ${g(outboxBeforeMs)} | ${g(outboxMs)} | ${g(dashboardBeforeMs)} | ${g(dashboardMs)} |`);
     if (largest) await largest.close();
     largest = store;
   }
+  log(growthRow(paths));
   log('');
   log('| history | events | dossier: whole log verified | its streams and signed heads | the feed index, once | mail poll: anti-join | pending table | provider dashboard: every table | its offerings |');
   log('|---|---|---|---|---|---|---|---|---|');
   for (const row of requests) log(row);
+  log(growthRow(requestPaths));
   const store = largest as EventStore;
   const idle = await loopDelay(() => new Promise((r) => setTimeout(r, 1000)));
   const replay = (sliced: boolean) => async () => {

@@ -210,11 +210,6 @@ export class ChainVerifier {
   /** `signedHead`: where a run resumed from a verified checkpoint finds the head it signed for a stream first met after it. */
   constructor(private readonly signedHead?: (stream: string) => { revision: number; hash: string } | undefined) {}
 
-  /** Continues a stream from a head known at the checkpoint a run resumes from (the audit stream's own), instead of from its genesis. */
-  seed(stream: string, head: { revision: number; hash: string }): void {
-    this.heads.set(stream, { prev: head.hash, next: head.revision + 1, seen: new Set() });
-  }
-
   /** The break this event reveals, if any. */
   check(event: RecordedEvent): ChainBreak | undefined {
     this.events += 1;

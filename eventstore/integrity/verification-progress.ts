@@ -68,8 +68,7 @@ export function openVerificationProgress(path: string): VerificationProgress & {
     CREATE TABLE IF NOT EXISTS verified_heads (stream TEXT PRIMARY KEY, revision INTEGER NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS signed_streams (stream TEXT PRIMARY KEY) WITHOUT ROWID;
   `);
-  const last = db.prepare<[], { mark: string }>('SELECT mark FROM verified_marks ORDER BY sequence DESC LIMIT 1');
-  const newest = db.prepare<[], { sequence: number }>('SELECT max(sequence) AS sequence FROM verified_marks');
+  const last = db.prepare<[], { sequence: number; mark: string }>('SELECT sequence, mark FROM verified_marks ORDER BY sequence DESC LIMIT 1');
   const put = db.prepare<[number, string]>('INSERT OR REPLACE INTO verified_marks (sequence, mark) VALUES (?, ?)');
   const head = db.prepare<[string], Head>('SELECT revision, hash FROM verified_heads WHERE stream = ?');
   // A head only moves forward along one feed: an older run's row never overwrites a newer one.
@@ -82,7 +81,7 @@ export function openVerificationProgress(path: string): VerificationProgress & {
     if (state.from === 'start') {
       db.exec('DELETE FROM verified_marks; DELETE FROM verified_heads; DELETE FROM signed_streams;');
     } else {
-      const held = newest.get()?.sequence ?? -1;
+      const held = last.get()?.sequence ?? -1;
       if (held < state.from || held > mark.sequence) return;
     }
     for (const [stream, { revision, hash }] of state.heads) putHead.run(stream, revision, hash);

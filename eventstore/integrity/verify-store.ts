@@ -106,7 +106,9 @@ export class LogVerifier {
     this.resume = typeof resume === 'object' ? resume : undefined;
     this.fullBecause = typeof resume === 'string' ? resume : fullBecause;
     const progress = this.resume ? from?.progress : undefined;
-    this.signedHead = progress ? (stream) => progress.head(stream) : undefined;
+    const auditHead = this.resume?.auditHead;
+    // The audit stream is named by no checkpoint: its head at the checkpoint comes from the resume point.
+    this.signedHead = progress ? (stream) => (stream === AUDIT_CHECKPOINT_STREAM ? auditHead : progress.head(stream)) : undefined;
     this.tree = this.resume?.tree ?? new CompactTree();
     this.heads = new StreamHeads(this.tree);
     this.chains = new ChainVerifier(this.signedHead);
@@ -123,17 +125,16 @@ export class LogVerifier {
 
   readonly resume: ResumePoint | undefined;
   readonly fullBecause: string | undefined;
-  /** For a resumed run: the head the verified checkpoint signed for a stream, looked up when the stream is first met. */
+  /** For a resumed run: each stream's head at the verified checkpoint, looked up when the stream is first met. */
   private readonly signedHead: ((stream: string) => Head | undefined) | undefined;
 
   /**
-   * The tree and the audit stream's link up to the checkpoint as it recorded them; only later checkpoints
-   * are left to settle. Each stream's head there is looked up when the run first meets the stream, so a
-   * run costs what follows the checkpoint, not every stream of the log.
+   * Only checkpoints after the one resumed from are left to settle, and only the tree beyond it to check.
+   * Each stream's head there is looked up when the run first meets the stream, so a run costs what
+   * follows the checkpoint, not every stream of the log.
    */
   private startFrom(resume: ResumePoint): void {
     const at = positionFromString(resume.checkpoint.logPosition);
-    if (resume.auditHead) this.chains.seed(AUDIT_CHECKPOINT_STREAM, resume.auditHead);
     const later = this.pending.filter((p) => comparePositions(p.position, at) > 0);
     this.pending.splice(0, this.pending.length, ...later);
     const laterTrees = this.pendingTrees.filter((c) => (c.tree?.size ?? 0) > this.tree.size);
@@ -303,8 +304,11 @@ export async function verifyStore(store: EventStore, options: VerifyStoreOptions
   const intact =
     (result.decoding?.findings.length ?? 0) === 0 &&
     result.breaks.length === 0 && result.checkpoints.findings.length === 0 && result.commands.findings.length === 0 && (result.against?.findings.length ?? 0) === 0;
-  const marked = verifier.mark(new Date().toISOString());
-  if (intact && marked && options.progress) options.progress.record(marked.mark, marked.state);
+  if (intact && options.progress) {
+    // Built only to be recorded: the heads it keeps are every stream's, for a run from the start.
+    const marked = verifier.mark(new Date().toISOString());
+    if (marked) options.progress.record(marked.mark, marked.state);
+  }
   return result;
 }
 

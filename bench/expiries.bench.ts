@@ -184,7 +184,7 @@ function devServerArgs(tmpDir: string): { what: string; args: string[] } {
   };
 }
 
-async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
+async function expiriesBench({ scale, tmpDir, log, goal }: BenchContext): Promise<void> {
   const count = Math.round(positive('EXPIRY_NOCS', Math.max(50, Math.round(500 * scale))));
   const concurrency = Math.round(positive('EXPIRY_CONCURRENCY', 20));
   const decisionsPerSecond = positive('DECISIONS_PER_SECOND', 20);
@@ -376,6 +376,32 @@ async function expiriesBench({ scale, tmpDir, log }: BenchContext): Promise<void
     await Promise.all([stopProcess(worker), stopProcess(projector)]);
     const bare = await bareBaseline(env, approved, concurrency, serverPid, log);
     log(`   the NOC's expiry beside the bare one: dev server CPU per expiry ×${(cpuPerExpiry(nocMinute) / cpuPerExpiry(bare)).toFixed(2)}; p99 lateness ${millis(percentile(lateness, 99))} vs ${millis(percentile(bare.lateness, 99))}`);
+    const size = `${approved.toLocaleString('en-US')} NOCs`;
+    const ranOf = (m: ExpiryMinute, of: number): string => `${m.lateness.length.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} recorded, ${lateLine(m.lateness)}`;
+    goal({
+      goal: 5,
+      what: `${size} expiring inside one minute: every expiry recorded within ${millis(GOALS.latenessMs)} of its instant`,
+      figure: `${ranOf(nocMinute, approved)}; dev server ${millis(1000 * cpuPerExpiry(nocMinute))} CPU an expiry`,
+      baseline: `bare workflows ${ranOf(bare, count)}; ${millis(1000 * cpuPerExpiry(bare))} CPU each`,
+      ratio: `max ${millis(maxLate)}`,
+      met: allRecorded && maxLate <= GOALS.latenessMs,
+    });
+    goal({
+      goal: 5,
+      what: `${size} open: worker RSS ≤ ${megabytes(GOALS.workerRssBytes)}`,
+      figure: `peak ${megabytes(peakRss)} (in the expiry minute ${megabytes(peakRssInWindow)})`,
+      baseline: '—',
+      ratio: megabytes(peakRss),
+      met: peakRss <= GOALS.workerRssBytes,
+    });
+    goal({
+      goal: 5,
+      what: `decision → visible in the read model p99 ≤ ${millis(GOALS.visibleP99Ms)} while ${decisionsPerSecond} decisions/s run`,
+      figure: `p50 ${millis(percentile(visibleMs, 50))}, p99 ${millis(p99)} at ${decisionRate.toFixed(1)} decisions/s`,
+      baseline: '—',
+      ratio: `p99 ${millis(p99)}${paceHeld ? '' : ' (the pace not held)'}`,
+      met: paceHeld && p99 <= GOALS.visibleP99Ms,
+    });
   } finally {
     clearInterval(rssTimer);
     await Promise.all([stopProcess(worker), stopProcess(projector)]);

@@ -61,7 +61,7 @@ async function measure(count: number, concurrency: number, lifecycle: () => Prom
   return { perSecond: (count * 1000) / wallMs, wallMs, cpuHere, cpuServer, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99) };
 }
 
-async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<void> {
+async function lifecycleBench({ scale, tmpDir, log, goal }: BenchContext): Promise<void> {
   const count = Math.max(10, Math.round(positive('LIFECYCLES', 100) * scale));
   const concurrency = Math.round(positive('LIFECYCLE_CONCURRENCY', 20));
   const validityMs = Math.round(positive('LIFECYCLE_VALIDITY_MS', 2000));
@@ -150,6 +150,14 @@ async function lifecycleBench({ scale, tmpDir, log }: BenchContext): Promise<voi
     log(`   steps p50, bare: ${perStep(bareStepMs)}`);
     log(`   ${resent.count - resentBefore} NOC commands resent after UNAVAILABLE`);
     log(`   goal: NOC rate ≥ ${RATIO_GOAL} × bare rate; ratio ${ratio.toFixed(2)}: ${ratio >= RATIO_GOAL ? 'met' : 'NOT met'}`);
+    goal({
+      goal: 4,
+      what: `a NOC's whole lifecycle ≥ ${RATIO_GOAL}× a bare workflow's with the same updates and no-op activities (${count}, ${concurrency} at a time)`,
+      figure: `${noc.perSecond.toFixed(2)} lifecycles/s`,
+      baseline: `bare ${bare.perSecond.toFixed(2)} lifecycles/s`,
+      ratio: `×${ratio.toFixed(2)}`,
+      met: ratio >= RATIO_GOAL,
+    });
   } finally {
     for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await Promise.all(workers.map((w) => w.running));

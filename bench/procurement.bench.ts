@@ -295,6 +295,41 @@ registerBench('procurement: GET /api/procurement-check vs a bare Fastify route (
       `     p99 ≤ ${MAX_P99_MS} ms open loop at ${rate.toLocaleString('en-US')} req/s: ${checkOpen.p99} ms (bare ${bareOpen.p99} ms) — ${verdict(checkOpen.p99 <= MAX_P99_MS)}; server and load generator together needed ${coresAt(checkOpen)} cores at that rate (bare ${coresAt(bareOpen)}) of the machine's ${availableParallelism()}`,
     );
     ctx.log(`     flat from 1× to 20× history and for a past at (within ${FLAT_WITHIN * 100}% of 1× now), by CPU: ${medians.map((m) => m.cpuMicros.toFixed(0)).join(' / ')} µs — ${verdict(flatCpu)}; by req/s: ${medians.map((m) => rps(m).trim()).join(' / ')} — ${verdict(flat)}`);
+    const growthFigures = `${medians.map((m) => m.cpuMicros.toFixed(0)).join(' → ')} µs (${growth.map((g) => g.name.trim()).join(', ')})`;
+    ctx.goal({
+      goal: 1,
+      what: `check ≥ ${MIN_RATIO}× a bare Fastify route, by server CPU per response, ${CONNECTIONS} connections`,
+      figure: `${checkClosed.cpuMicros.toFixed(0)} µs, ${rps(checkClosed).trim()} req/s`,
+      baseline: `bare ${bareClosed.cpuMicros.toFixed(0)} µs, ${rps(bareClosed).trim()} req/s`,
+      ratio: `×${cpuRatio.toFixed(2)} (by req/s ×${closedRatio.toFixed(2)})`,
+      growth: growthFigures,
+      met: cpuRatio >= MIN_RATIO,
+    });
+    ctx.goal({
+      goal: 1,
+      what: `p99 ≤ ${MAX_P99_MS} ms at ${CONNECTIONS} connections`,
+      figure: `${checkClosed.p99} ms`,
+      baseline: `bare ${bareClosed.p99} ms`,
+      ratio: `${checkClosed.p99} ms`,
+      met: checkClosed.p99 <= MAX_P99_MS,
+    });
+    ctx.goal({
+      goal: 1,
+      what: `p99 ≤ ${MAX_P99_MS} ms open loop at half the bare route's capacity (${rate.toLocaleString('en-US')} req/s)`,
+      figure: `${checkOpen.p99} ms (server and load generator ${coresAt(checkOpen)} cores)`,
+      baseline: `bare ${bareOpen.p99} ms (${coresAt(bareOpen)} cores)`,
+      ratio: `${checkOpen.p99} ms`,
+      met: checkOpen.p99 <= MAX_P99_MS,
+    });
+    ctx.goal({
+      goal: 1,
+      what: `flat from 1× to 20× NOC history and for a past instant (each within ${FLAT_WITHIN * 100}% of 1× now, by CPU)`,
+      figure: `${(medians.at(-1) as Measured).cpuMicros.toFixed(0)} µs (${growth.at(-1)?.name})`,
+      baseline: `1× now ${one.cpuMicros.toFixed(0)} µs`,
+      ratio: `worst ×${(Math.max(...medians.map((m) => m.cpuMicros)) / one.cpuMicros).toFixed(2)} of 1×`,
+      growth: growthFigures,
+      met: flatCpu,
+    });
   } finally {
     await api.close();
     await before.close();

@@ -53,9 +53,10 @@ export function outboxWithHistory(mailed: number): { before: () => number; now: 
 
 /**
  * CSPS providers with OFFERINGS_EACH offerings each, every offering with `months` monthly periods and a
- * closed review a year; the two reads of one provider's dashboard, which must give the same rows.
+ * closed review a year, but the first provider's, whose offerings have `ownMonths` (its own record, which
+ * its dashboard returns whole); the two reads of that provider's dashboard, which must give the same rows.
  */
-export function dashboardWithHistory(months: number): { before: () => number; now: () => number; close: () => void } {
+export function dashboardWithHistory(months: number, ownMonths = months): { before: () => number; now: () => number; close: () => void } {
   const db: ReadModelDb = openReadModelDb(':memory:');
   db.exec(COMPLIANCE_TABLES);
   const app = db.prepare(`INSERT INTO cmp_applications (application_id, offering_id, csp_id, offering_name, accreditation_status, tracked, monitoring_status, first_period, consecutive_misses, updated_at)
@@ -68,7 +69,7 @@ export function dashboardWithHistory(months: number): { before: () => number; no
       for (let o = 0; o < OFFERINGS_EACH; o++) {
         const id = `app-${c}-${o}`;
         app.run(id, `off-${c}-${o}`, `csp-${c}`);
-        for (let m = 0; m < months; m++) {
+        for (let m = 0; m < (c === 0 ? ownMonths : months); m++) {
           const label = `${2000 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
           period.run(id, label);
           if (m % 12 === 0) review.run(`rev-${id}-${m}`, id, closed, `${label}-01T00:00:00.000Z`, `${label}-20T00:00:00.000Z`, `${label}-20T00:00:00.000Z`);
@@ -97,7 +98,7 @@ export function dashboardWithHistory(months: number): { before: () => number; no
   };
   const now = (): number => {
     const rows = queries.dashboard(provider);
-    if (rows.length !== OFFERINGS_EACH || rows.some((r) => r.monitoring.periods.length !== months)) throw new Error('the dashboard lost rows');
+    if (rows.length !== OFFERINGS_EACH || rows.some((r) => r.monitoring.periods.length !== ownMonths)) throw new Error('the dashboard lost rows');
     return rows.length;
   };
   return { before, now, close: () => db.close() };

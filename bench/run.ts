@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { registeredBenches } from './registry';
+import { goalTable, registeredBenches, type GoalReport } from './registry';
 
 async function main(): Promise<void> {
   // The workers benches run in this process say only their warnings: their state changes at INFO
@@ -22,15 +22,21 @@ async function main(): Promise<void> {
   if (chosen.length === 0) throw new Error(`No bench matches ${filters.join(', ')}`);
 
   const tmpDir = mkdtempSync(join(tmpdir(), 'cloud-office-bench-'));
+  const goals: GoalReport[] = [];
   try {
     for (const bench of chosen) {
       console.log(`\n== ${bench.name} (scale ${scale})`);
       const started = performance.now();
-      await bench.fn({ scale, tmpDir, log: (line) => console.log(line) });
+      await bench.fn({ scale, tmpDir, log: (line) => console.log(line), goal: (report) => goals.push(report) });
       console.log(`   (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
+    // Also after a bench failed: what the others measured is still worth reading.
+    if (goals.length > 0) {
+      console.log(`\n== issue 15's goals in this run (scale ${scale}; the benches above say how each was measured)`);
+      for (const line of goalTable(goals)) console.log(line);
+    }
   }
 }
 

@@ -206,6 +206,8 @@ export class ChainVerifier {
   private readonly heads = new Map<string, StreamState>();
   readonly breaks: ChainBreak[] = [];
   events = 0;
+  /** The first stream met past its first event with no signed head to go on from (a resumed run only). */
+  unrecorded: string | undefined;
 
   /** `signedHead`: where a run resumed from a verified checkpoint finds the head it signed for a stream first met after it. */
   constructor(private readonly signedHead?: (stream: string) => { revision: number; hash: string } | undefined) {}
@@ -216,6 +218,7 @@ export class ChainVerifier {
     let head = this.heads.get(event.stream);
     if (!head) {
       const signed = this.signedHead?.(event.stream);
+      if (this.signedHead && !signed && event.revision > 0) this.unrecorded ??= event.stream;
       head = signed ? { prev: signed.hash, next: signed.revision + 1, seen: new Set() } : { prev: GENESIS_HASH, next: 0, seen: new Set() };
       this.heads.set(event.stream, head);
     }

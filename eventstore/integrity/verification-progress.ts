@@ -39,6 +39,8 @@ export interface MarkedState {
 
 export interface VerificationProgress {
   last(): VerifiedMark | undefined;
+  /** Why `last()` gives no mark: none recorded yet, or the newest one unusable (an earlier version, or unreadable). */
+  whyNoMark(): string;
   /** The head the last mark's checkpoints signed for a stream; undefined for a stream they never named. */
   head(stream: string): Head | undefined;
   /** Whether the stream kept a signed command by the last mark. */
@@ -94,6 +96,14 @@ export function openVerificationProgress(path: string): VerificationProgress & {
       if (!row) return undefined;
       const parsed = VerifiedMark.safeParse(JSON.parse(row.mark));
       return parsed.success ? parsed.data : undefined;
+    },
+    whyNoMark() {
+      const row = last.get();
+      if (!row) return 'no verified checkpoint is recorded yet';
+      const version = (JSON.parse(row.mark) as { version?: unknown }).version;
+      return version !== 2
+        ? `the mark recorded at checkpoint ${row.sequence} is of an earlier version (${String(version ?? 1)}), without the stream heads a run going on from it needs`
+        : `the mark recorded at checkpoint ${row.sequence} cannot be read`;
     },
     head(stream) {
       return head.get(stream);

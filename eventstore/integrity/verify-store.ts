@@ -185,6 +185,11 @@ export class LogVerifier {
     return this.chains.events;
   }
 
+  /** For a resumed run: the first stream met past its first event that the progress record holds no head for. */
+  get unrecordedStream(): string | undefined {
+    return this.chains.unrecorded;
+  }
+
   finish(): StoreVerification {
     this.settle(undefined);
     for (const checkpoint of this.pendingTrees.splice(0)) {
@@ -298,8 +303,19 @@ export async function verifyStore(store: EventStore, options: VerifyStoreOptions
     options.onProgress?.(verifier.events);
     await options.betweenPages?.();
   }
+  if (verifier.resume && verifier.unrecordedStream !== undefined) {
+    // The record lost a row (it is derived data: deleted, restored from an older copy): the stream's
+    // history before the checkpoint is unknown to this run, so the whole log is verified instead of
+    // reporting a break that may not be there. A full run finds whatever is really wrong, and records anew.
+    const result = await verifyStore(store, { ...options, mode: 'full' });
+    result.scope = {
+      from: 'start',
+      fullBecause: `the progress record holds no verified head for ${verifier.unrecordedStream}, which had events before checkpoint ${verifier.resume.checkpoint.sequence}`,
+    };
+    return result;
+  }
   const result = verifier.finish();
-  if (options.mode === 'incremental' && wanted === undefined) result.scope = { from: 'start', fullBecause: 'no verified checkpoint is recorded yet' };
+  if (options.mode === 'incremental' && wanted === undefined) result.scope = { from: 'start', fullBecause: options.progress?.whyNoMark() ?? 'no progress record is kept' };
   if (decoding) result.decoding = decoding.finish();
   const intact =
     (result.decoding?.findings.length ?? 0) === 0 &&

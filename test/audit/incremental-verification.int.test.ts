@@ -143,6 +143,36 @@ describe('incremental verification from the last verified checkpoint', () => {
     expect(result.breaks).toEqual([]);
   });
 
+  it('verifies from the start, finding no false break, when the record lost the head of a stream the run meets, and records the heads anew', async () => {
+    await write('noc-A', 2);
+    await write('noc-B', 2);
+    await checkpoint(1);
+    await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
+    await write('noc-A', 1);
+    await write('noc-C', 1);
+    // The record is derived data: an operator deletes a row, or restores an older copy of the file.
+    const record = new Database(join(dir, 'progress.db'));
+    record.prepare("DELETE FROM verified_heads WHERE stream = 'noc-A'").run();
+    record.close();
+
+    const result = await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
+    expect(result.scope).toEqual({ from: 'start', fullBecause: 'the progress record holds no verified head for noc-A, which had events before checkpoint 0' });
+    expect(result.breaks).toEqual([]);
+    expect(result).toEqual({ ...(await verifyStore(store, { trustedKeys: trusted })), scope: result.scope });
+    expect(progress.head('noc-A')).toEqual({ revision: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    // Tampering is still found: the full run it falls back to is the authority.
+    const raw = new Database(path);
+    raw.prepare("UPDATE events SET data = json_set(data, '$.answer', 'forged') WHERE stream = 'noc-A' AND revision = 2").run();
+    raw.close();
+    const recordAgain = new Database(join(dir, 'progress.db'));
+    recordAgain.prepare("DELETE FROM verified_heads WHERE stream = 'noc-A'").run();
+    recordAgain.close();
+    const forged = await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
+    expect(forged.scope).toMatchObject({ from: 'start' });
+    expect(forged.breaks).toEqual([expect.objectContaining({ stream: 'noc-A', revision: 2, problem: 'changed' })]);
+  });
+
   it('names a stream cut back to before the checkpoint it last verified, though the run never meets it', async () => {
     await write('noc-A', 2);
     await write('noc-B', 2);

@@ -49,5 +49,10 @@ describe('the verification progress record', () => {
     const { version: _version, ...older } = mark(3);
     progress.record({ ...older, signedStreams: [] } as unknown as VerifiedMark, { from: 'start', heads: [], signedStreams: [] });
     expect(progress.last()).toBeUndefined();
+    expect(progress.whyNoMark()).toBe('the mark recorded at checkpoint 3 is of an earlier version (1), without the stream heads a run going on from it needs');
+  });
+
+  it('says when no mark is recorded at all', () => {
+    expect(progress.whyNoMark()).toBe('no verified checkpoint is recorded yet');
   });
 });

@@ -5,7 +5,10 @@ import { allProjections } from '../projections';
 import { rebuildAsOf } from '../projections/as-of';
 import { asOfFromSnapshot, type AsOfSnapshots } from '../projections/as-of-snapshots';
 import { openReadModelDb } from '../projections/db';
-import { dumpModel } from '../projections/model-dump';
+import { DomainError } from '../domain/shared/errors';
+import type { ReadModelDb } from '../projections/db';
+import { decodeCursor, pageOf, tableKeysOf, type TablePage } from '../projections/model-dump';
+import type { Projection } from '../projections/projection';
 import type { AuditThread } from './audit-thread';
 import { shareTheThread } from './shared-thread';
 
@@ -14,15 +17,55 @@ import { shareTheThread } from './shared-thread';
  * when the store is a SQLite file it can open for itself, else on the API's own thread in slices.
  */
 export type AuditJob =
-  | { kind: 'as-of'; model: string; asOf?: string; from: 'snapshot' | 'start' }
+  | { kind: 'as-of'; model: string; asOf?: string; from: 'snapshot' | 'start'; page: AsOfPage }
   /** record: whether an intact run records how far it got (the UI page's run does not). */
   | { kind: 'verify'; mode: 'full' | 'incremental'; record: boolean };
+
+/**
+ * Which rows of the view to answer with: the first `limit` of every table, or of one table after a cursor
+ * a previous page gave. A view of a national register holds millions of rows: an answer holds a page.
+ */
+export interface AsOfPage {
+  limit: number;
+  table?: string;
+  after?: string;
+}
 
 export interface AsOfAnswer {
   model: string;
   asOf: string | null;
   events: number;
   tables: Record<string, Record<string, unknown>[]>;
+  /** Per table answered, the cursor of its next page (`table` and `after`), or null after its last row. */
+  next: Record<string, string | null>;
+}
+
+/** The page's problem, naming the field, or undefined when the tables and cursor fit the model. */
+export function asOfPageProblem(projection: Projection, page: AsOfPage): { field: 'table' | 'after'; message: string } | undefined {
+  const keys = tableKeysOf(projection);
+  if (page.table !== undefined && !keys.has(page.table)) {
+    return { field: 'table', message: `${projection.name} has no table ${page.table}; its tables are ${[...keys.keys()].join(', ')}` };
+  }
+  if (page.after === undefined) return undefined;
+  if (page.table === undefined) return { field: 'after', message: 'A cursor continues one table: give the table it came with' };
+  if (!decodeCursor(page.after, keys.get(page.table) as string[])) return { field: 'after', message: `Not a cursor of table ${page.table}: use a next cursor its answers gave` };
+  return undefined;
+}
+
+function pageAnswer(db: ReadModelDb, projection: Projection, page: AsOfPage): Pick<AsOfAnswer, 'tables' | 'next'> {
+  const problem = asOfPageProblem(projection, page);
+  if (problem) throw new DomainError('VALIDATION_FAILED', problem.message, problem.field);
+  const keys = tableKeysOf(projection);
+  const tables: AsOfAnswer['tables'] = {};
+  const next: AsOfAnswer['next'] = {};
+  for (const [table, key] of keys) {
+    if (page.table !== undefined && table !== page.table) continue;
+    const after = page.after === undefined ? undefined : decodeCursor(page.after, key);
+    const answered: TablePage = pageOf(db, table, key, page.limit, after);
+    tables[table] = answered.rows;
+    next[table] = answered.next;
+  }
+  return { tables, next };
 }
 
 export type AuditAnswer<J extends AuditJob> = J extends { kind: 'as-of' } ? AsOfAnswer : StoreVerification;
@@ -52,7 +95,7 @@ export async function runAuditJob<J extends AuditJob>(
   if (sources.snapshots && job.from === 'snapshot') {
     const view = await asOfFromSnapshot(sources.store, projection, sources.snapshots, { ...(job.asOf ? { asOf: job.asOf } : {}), ...slicing });
     try {
-      return { ...dumpModel(view.db, projection), asOf: job.asOf ?? null, events: view.events } as AuditAnswer<J>;
+      return { model: projection.name, ...pageAnswer(view.db, projection, job.page), asOf: job.asOf ?? null, events: view.events } as AuditAnswer<J>;
     } finally {
       view.db.close();
     }
@@ -60,7 +103,7 @@ export async function runAuditJob<J extends AuditJob>(
   const db = openReadModelDb(':memory:');
   try {
     const result = await rebuildAsOf(sources.store, [projection], db, { asOf: job.asOf, ...slicing });
-    return { ...dumpModel(db, projection), asOf: job.asOf ?? null, events: result.events } as AuditAnswer<J>;
+    return { model: projection.name, ...pageAnswer(db, projection, job.page), asOf: job.asOf ?? null, events: result.events } as AuditAnswer<J>;
   } finally {
     db.close();
   }

@@ -15,6 +15,63 @@ export function tablesOf(projection: Projection): string[] {
   }
 }
 
+/** Each table a projection owns with its primary key's columns, in key order: the order its pages are read in. */
+export function tableKeysOf(projection: Projection): Map<string, string[]> {
+  const scratch = new Database(':memory:');
+  try {
+    projection.setup(scratch);
+    return new Map(tablesOf(projection).map((table) => [table, primaryKeyOf(scratch, table)]));
+  } finally {
+    scratch.close();
+  }
+}
+
+function primaryKeyOf(db: Database.Database | ReadModelDb, table: string): string[] {
+  const columns = db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string; pk: number }[];
+  const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  if (key.length === 0) throw new Error(`Table ${table} has no primary key to read it in pages by`);
+  return key;
+}
+
+/** A key's values, as a page's cursor carries them. */
+export type KeyValues = (string | number)[];
+
+/** The cursor after a row: its key's values, opaque to the caller. */
+export function encodeCursor(values: KeyValues): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** The key values a cursor carries, or undefined when it is not a cursor of a table with this key. */
+export function decodeCursor(cursor: string, key: readonly string[]): KeyValues | undefined {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const scalar = (v: unknown): v is string | number => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+    return Array.isArray(values) && values.length === key.length && values.every(scalar) ? values : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface TablePage {
+  rows: Record<string, unknown>[];
+  /** The cursor of the next page; null after the last row. */
+  next: string | null;
+}
+
+/**
+ * Up to `limit` rows of a table in the order of its primary key, after the row `after` names: read along
+ * the key's index, so a page costs its rows whatever the table holds.
+ */
+export function pageOf(db: ReadModelDb, table: string, key: readonly string[], limit: number, after?: KeyValues): TablePage {
+  const columns = key.map((c) => JSON.stringify(c)).join(', ');
+  const where = after ? `WHERE (${columns}) > (${key.map(() => '?').join(', ')})` : '';
+  const rows = db.prepare(`SELECT * FROM ${JSON.stringify(table)} ${where} ORDER BY ${columns} LIMIT ?`).all(...(after ?? []), limit + 1) as Record<string, unknown>[];
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const last = rows.at(-1);
+  return { rows, next: more && last ? encodeCursor(key.map((c) => last[c] as string | number)) : null };
+}
+
 export interface ModelDump {
   model: string;
   tables: Record<string, Record<string, unknown>[]>;

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { buildDossier } from '../../audit/dossier';
 import { DomainError } from '../../domain/shared/errors';
 import { allProjections } from '../../projections';
-import { runAudit } from '../audit-jobs';
+import { asOfPageProblem, runAudit } from '../audit-jobs';
 import type { ApiDeps } from '../deps';
 import { defineRoute, type AnyRoute } from '../route';
 
 const Instant = z.iso.datetime({ offset: true });
+/** A view of a national register holds millions of rows: an answer holds a page of each table. */
+const AS_OF_PAGE_DEFAULT = 100;
+const AS_OF_PAGE_MAX = 1000;
 const ReadModelParams = z.object({ model: z.string().min(1).describe('A read model, e.g. noc-register') });
 const AsOfQuery = z.object({
   asOf: Instant.optional().describe('The instant; default now'),
@@ -14,12 +17,16 @@ const AsOfQuery = z.object({
     .enum(['snapshot', 'start'])
     .default('snapshot')
     .describe('snapshot: replay from the nearest read-model snapshot recorded by then (position 0 when there is none); start: from position 0'),
+  table: z.string().min(1).optional().describe("One of the model's tables: its page alone; default the first page of every table"),
+  limit: z.coerce.number().int().min(1).max(AS_OF_PAGE_MAX).default(AS_OF_PAGE_DEFAULT).describe('Rows per table, in the order of its primary key'),
+  after: z.string().min(1).optional().describe("The `next` cursor a previous answer gave for `table`: the page after it"),
 });
 const ReadModelAsOf = z.object({
   model: z.string(),
   asOf: z.string().nullable(),
   events: z.number().int(),
-  tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+  tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).describe("A page of each table's rows, in the order of its primary key"),
+  next: z.record(z.string(), z.string().nullable()).describe("Per table, the cursor of its next page (pass it as `after` with the table), or null after its last row"),
 });
 const CaseParams = z.object({ stream: z.string().regex(/^[a-z]+-.+$/, 'a case stream such as noc-NOC-2026-AB12CD34') });
 const Dossier = z
@@ -62,7 +69,10 @@ export function auditRoutes(deps: ApiDeps): AnyRoute[] {
         if (!projection) {
           throw new DomainError('NOT_FOUND', `No read model ${params.model}; there are ${allProjections().map((p) => p.name).join(', ')}`, 'model');
         }
-        return runAudit(audit(), { kind: 'as-of', model: projection.name, ...(query.asOf ? { asOf: query.asOf } : {}), from: query.from });
+        const page = { limit: query.limit, ...(query.table ? { table: query.table } : {}), ...(query.after ? { after: query.after } : {}) };
+        const problem = asOfPageProblem(projection, page);
+        if (problem) throw new DomainError('VALIDATION_FAILED', problem.message, problem.field);
+        return runAudit(audit(), { kind: 'as-of', model: projection.name, ...(query.asOf ? { asOf: query.asOf } : {}), from: query.from, page });
       },
     }),
     defineRoute({

@@ -77,6 +77,10 @@ describe('the auditor pages', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toMatch(/class="field-error"[^>]*>An ISO-8601 instant/);
     expect(bad.body).toContain('value="last tuesday"');
+    // The table and cursor come from the page's links: one that is not the model's is said above the form.
+    const stray = await browser.request('GET', '/ui/audit/as-of?model=noc-register&asOf=&table=noc_tasks');
+    expect(stray.statusCode).toBe(400);
+    expect(stray.body).toMatch(/class="error-summary"[\s\S]*noc-register has no table noc_tasks; its tables are noc_history, noc_register/);
   });
 
   it('show the verification result, and where the history was altered', async () => {

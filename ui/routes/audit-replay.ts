@@ -4,13 +4,13 @@ import { buildDossier } from '../../audit/dossier';
 import { dossierHtml } from '../../audit/dossier-html';
 import { DomainError } from '../../domain/shared/errors';
 import { allProjections } from '../../projections';
-import { runAudit } from '../../api/audit-jobs';
+import { asOfPageProblem, runAudit } from '../../api/audit-jobs';
 import { actorOf, csrfOf, sendPage, type UiContext } from '../context';
-import { selectField, textField, type FormErrors } from '../forms';
+import { errorSummary, selectField, textField, type FormErrors } from '../forms';
 import { html, type SafeHtml } from '../html';
 import { page } from '../layout';
 
-/** Rows shown per table on the page; the JSON endpoint and the CLI give everything. */
+/** Rows shown per table and page; the next ones a link away, the whole model from the CLI. */
 const ROWS_SHOWN = 200;
 
 function requireAuditor(ctx: UiContext, request: Parameters<typeof actorOf>[0]) {
@@ -20,13 +20,15 @@ function requireAuditor(ctx: UiContext, request: Parameters<typeof actorOf>[0]) 
   return { actor, audit: ctx.deps.audit };
 }
 
-function table(name: string, rows: Record<string, unknown>[]): SafeHtml {
+/** A table's page, and a link to the rows after it while there are more. */
+function table(name: string, rows: Record<string, unknown>[], next: string | null, view: { model: string; asOf: string }): SafeHtml {
   const columns = rows[0] ? Object.keys(rows[0]) : [];
+  const more = next === null ? '' : `/ui/audit/as-of?${new URLSearchParams({ ...view, table: name, after: next }).toString()}`;
   return html`<table>
-    <caption>${name}: ${rows.length} row${rows.length === 1 ? '' : 's'}${rows.length > ROWS_SHOWN ? `, the first ${ROWS_SHOWN} shown` : ''}</caption>
+    <caption>${name}: ${rows.length} row${rows.length === 1 ? '' : 's'}${next === null ? '' : ', more follow'}</caption>
     <thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-    <tbody>${rows.slice(0, ROWS_SHOWN).map((r) => html`<tr>${columns.map((c) => html`<td>${r[c] === null ? '' : String(r[c])}</td>`)}</tr>`)}</tbody>
-  </table>`;
+    <tbody>${rows.map((r) => html`<tr>${columns.map((c) => html`<td>${r[c] === null ? '' : String(r[c])}</td>`)}</tr>`)}</tbody>
+  </table>${more === '' ? '' : html`<p><a href="${more}">The next ${ROWS_SHOWN} rows of ${name}</a></p>`}`;
 }
 
 /** Auditor pages: any read model as of an instant, the verification of the whole history, a case's dossier. */
@@ -45,11 +47,15 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
       if (instant !== undefined && !z.iso.datetime({ offset: true }).safeParse(instant).success) {
         errors.asOf = 'An ISO-8601 instant such as 2026-06-30T23:59:59Z, or empty for now';
       }
+      const page = { limit: ROWS_SHOWN, ...(q.table ? { table: q.table } : {}), ...(q.after ? { after: q.after } : {}) };
+      const pageProblem = projection ? asOfPageProblem(projection, page) : undefined;
+      // The table and cursor come from the page's own links, not the form: a bad one is said above it.
+      if (pageProblem) errors[''] = pageProblem.message;
       if (projection && Object.keys(errors).length === 0) {
-        const rebuilt = await runAudit(audit, { kind: 'as-of', model: projection.name, ...(instant !== undefined ? { asOf: instant } : {}), from: 'start' });
+        const rebuilt = await runAudit(audit, { kind: 'as-of', model: projection.name, ...(instant !== undefined ? { asOf: instant } : {}), from: 'snapshot', page });
         result = html`<h2>${projection.name} as of ${instant ?? 'now'}</h2>
           <p>Rebuilt from the ${rebuilt.events} events recorded ${instant ? `up to ${instant}` : 'so far'}, in a separate database; the live read model is untouched.</p>
-          ${Object.entries(rebuilt.tables).map(([name, rows]) => table(name, rows))}`;
+          ${Object.entries(rebuilt.tables).map(([name, rows]) => table(name, rows, rebuilt.next[name] ?? null, values))}`;
       }
     }
     return sendPage(
@@ -60,6 +66,7 @@ export function auditReplayRoutes(app: FastifyInstance, ctx: UiContext): void {
         csrf: csrfOf(ctx, request),
         current: 'audit',
         main: html`<h1>Read models as of an instant</h1>
+          ${errorSummary('asof', errors)}
           <form class="filters" method="get" action="/ui/audit/as-of" aria-label="Choose a read model and an instant">
             ${selectField({ form: 'asof', name: 'model', label: 'Read model', values, errors, options: models.map((m) => [m, m] as const) })}
             ${textField({ form: 'asof', name: 'asOf', label: 'As of (ISO instant; empty for now)', values, errors })}

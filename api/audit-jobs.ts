@@ -4,6 +4,7 @@ import type { EventStore } from '../eventstore/port';
 import { allProjections } from '../projections';
 import { rebuildAsOf } from '../projections/as-of';
 import { asOfFromSnapshot, type AsOfSnapshots } from '../projections/as-of-snapshots';
+import type { AsOfView, AsOfViews } from './as-of-views';
 import { openReadModelDb } from '../projections/db';
 import { DomainError } from '../domain/shared/errors';
 import type { ReadModelDb } from '../projections/db';
@@ -75,6 +76,8 @@ export interface AuditSources {
   trustedKeys: Record<string, string>;
   progress?: VerificationProgress;
   snapshots?: AsOfSnapshots;
+  /** Views kept between answers, so that the next page of one is not a rebuild; without it each answer builds its view. */
+  views?: AsOfViews;
 }
 
 /**
@@ -92,20 +95,31 @@ export async function runAuditJob<J extends AuditJob>(
   }
   const projection = allProjections().find((p) => p.name === job.model);
   if (!projection) throw new Error(`No read model ${job.model}`);
-  if (sources.snapshots && job.from === 'snapshot') {
-    const view = await asOfFromSnapshot(sources.store, projection, sources.snapshots, { ...(job.asOf ? { asOf: job.asOf } : {}), ...slicing });
+  const { store, snapshots, views } = sources;
+  const asOf = job.asOf ? { asOf: job.asOf } : {};
+  const build = async (): Promise<AsOfView> => {
+    if (snapshots && job.from === 'snapshot') return asOfFromSnapshot(store, projection, snapshots, { ...asOf, ...slicing });
+    const db = openReadModelDb(':memory:');
     try {
-      return { model: projection.name, ...pageAnswer(view.db, projection, job.page), asOf: job.asOf ?? null, events: view.events } as AuditAnswer<J>;
-    } finally {
-      view.db.close();
+      return { db, ...(await rebuildAsOf(store, [projection], db, { ...asOf, ...slicing })) };
+    } catch (err) {
+      db.close();
+      throw err;
     }
-  }
-  const db = openReadModelDb(':memory:');
+  };
+  // A kept view goes on from the last event it applied, over what was recorded since, up to its instant.
+  const advance = async (view: AsOfView): Promise<void> => {
+    const from = view.position ? { from: { after: view.position, events: view.events, ...(view.lastRecordedAt ? { lastRecordedAt: view.lastRecordedAt } : {}) } } : {};
+    const moved = await rebuildAsOf(store, [projection], view.db, { ...asOf, ...from, ...slicing });
+    Object.assign(view, { events: moved.events, ...(moved.position ? { position: moved.position } : {}), ...(moved.lastRecordedAt ? { lastRecordedAt: moved.lastRecordedAt } : {}) });
+  };
+  const answer = (view: AsOfView) => ({ model: projection.name, ...pageAnswer(view.db, projection, job.page), asOf: job.asOf ?? null, events: view.events }) as AuditAnswer<J>;
+  if (views) return views.with(JSON.stringify([job.model, job.asOf ?? null, job.from]), build, advance, answer);
+  const view = await build();
   try {
-    const result = await rebuildAsOf(sources.store, [projection], db, { asOf: job.asOf, ...slicing });
-    return { model: projection.name, ...pageAnswer(db, projection, job.page), asOf: job.asOf ?? null, events: result.events } as AuditAnswer<J>;
+    return answer(view);
   } finally {
-    db.close();
+    view.db.close();
   }
 }
 

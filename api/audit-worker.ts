@@ -5,6 +5,7 @@ import { openVerificationProgress } from '../eventstore/integrity/verification-p
 import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store';
 import { DomainError } from '../domain/shared/errors';
 import { openAsOfSnapshots } from '../projections/as-of-snapshots';
+import { AsOfViews } from './as-of-views';
 import { runAuditJob, type AuditJob, type AuditSources } from './audit-jobs';
 import { AuditThreadFiles, ROWS_PER_MESSAGE, type AuditThreadReply } from './audit-thread-messages';
 
@@ -28,6 +29,7 @@ function open(): AuditSources {
     trustedKeys: files.trustedKeys,
     ...(files.progressPath ? { progress: openVerificationProgress(files.progressPath) } : {}),
     ...(files.snapshotsPath ? { snapshots: openAsOfSnapshots(files.snapshotsPath) } : {}),
+    views: new AsOfViews(),
   };
   return sources;
 }

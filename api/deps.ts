@@ -1,3 +1,4 @@
+import type { AsOfViews } from './as-of-views';
 import type { AuditThread } from './audit-thread';
 import type { AsOfSnapshots } from '../projections/as-of-snapshots';
 import type { VerificationProgress } from '../eventstore/integrity/verification-progress';
@@ -93,6 +94,8 @@ export interface ApiDeps {
     snapshots?: AsOfSnapshots;
     /** Which checkpoint last named each stream, kept between dossiers; without it each dossier reads the whole feed. */
     checkpoints?: CheckpointIndex;
+    /** As-of views kept between answers on this thread (the audit thread keeps its own). */
+    views?: AsOfViews;
     /**
      * The thread that runs as-of replays and verifications off the API's event loop (api/audit-thread.ts),
      * when the store is a file it can open; without it they run on the API's thread in slices.

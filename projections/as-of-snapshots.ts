@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isAtOrAfter } from '../domain/shared/time';
-import { positionFromString, positionToString, type EventStore } from '../eventstore/port';
+import { positionFromString, positionToString, type EventStore, type Position } from '../eventstore/port';
 import { rebuildAsOf } from './as-of';
 import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
@@ -130,7 +130,7 @@ export async function asOfFromSnapshot(
   projection: Projection,
   snapshots: AsOfSnapshots,
   options: { asOf?: string; pageSize?: number; betweenPages?: () => Promise<void> } = {},
-): Promise<{ db: ReadModelDb; events: number; from: string }> {
+): Promise<{ db: ReadModelDb; events: number; from: string; position?: Position; lastRecordedAt?: string }> {
   const snapshot = snapshots.nearest(projection.name, options.asOf);
   const usable = snapshot && (options.asOf === undefined || isAtOrAfter(options.asOf, snapshot.maxRecordedAt)) ? snapshot : undefined;
   const db = usable ? new Database(usable.image) : new Database(':memory:');
@@ -140,5 +140,5 @@ export async function asOfFromSnapshot(
     ...(asOf !== undefined ? { asOf } : {}),
     ...(usable ? { from: { after: positionFromString(usable.position), events: usable.events, lastRecordedAt: usable.maxRecordedAt } } : {}),
   });
-  return { db, events: result.events, from: usable ? usable.position : 'start' };
+  return { db, events: result.events, from: usable ? usable.position : 'start', ...(result.position ? { position: result.position } : {}), ...(result.lastRecordedAt ? { lastRecordedAt: result.lastRecordedAt } : {}) };
 }

@@ -47,7 +47,7 @@ export async function rebuildAsOf(
      */
     withoutDeferredSchema?: boolean;
   } = {},
-): Promise<{ events: number; lastRecordedAt?: string }> {
+): Promise<{ events: number; lastRecordedAt?: string; position?: Position }> {
   const pageSize = options.pageSize ?? 5_000;
   const readChunk = options.readChunk ?? READ_CHUNK;
   const handlersOf = handlerLookup(projections);
@@ -65,6 +65,8 @@ export async function rebuildAsOf(
   let lastRecordedAt: string | undefined = options.from?.lastRecordedAt;
   let maxRecordedAt = options.from?.lastRecordedAt ?? '';
   let after: Position | undefined = options.from?.after;
+  // The last event applied: `after` may run past it, to the end of a chunk read beyond the instant.
+  let position: Position | undefined = options.from?.after;
   for (;;) {
     // One transaction per page, read in smaller chunks: the records of a chunk are garbage once applied,
     // where a whole page's (25 000 in a rebuild) would outlive the young generation and be copied by the GC.
@@ -87,6 +89,7 @@ export async function rebuildAsOf(
           const event = decodeForProjections(raw);
           for (const p of handlersOf(event.type)) applyOne(p, db, raw, event);
           applied += 1;
+          position = raw.position;
           lastRecordedAt = raw.recordedAt;
           if (raw.recordedAt > maxRecordedAt) maxRecordedAt = raw.recordedAt;
         }
@@ -108,5 +111,5 @@ export async function rebuildAsOf(
   }
   // On failure the database is thrown away half-built anyway; only a finished replay gets its indexes.
   if (!options.withoutDeferredSchema) finishSchema(db, deferred);
-  return { events: applied, lastRecordedAt };
+  return { events: applied, lastRecordedAt, ...(position ? { position } : {}) };
 }

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { apiTemporalConnectionOptions } from '../config/temporal-connection';
+import { AsOfViews } from '../api/as-of-views';
 import { createAuditThread } from '../api/audit-thread';
 import { createStorageGuard } from '../api/storage-guard';
 import { openIdempotencyStore } from '../api/idempotency-store';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
           snapshotsPath: asOfSnapshotsPath(config.dataDir),
         })
       : undefined;
+  const asOfViews = new AsOfViews();
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   const genesis = frameworks.load(frameworks.currentVersion);
@@ -184,7 +186,8 @@ async function main(): Promise<void> {
       progress: verificationProgress,
       snapshots: asOfSnapshots,
       checkpoints: checkpointIndex,
-      ...(auditThread ? { thread: auditThread } : {}),
+      // The thread keeps its own views; this thread's serve the jobs it runs itself.
+      ...(auditThread ? { thread: auditThread } : { views: asOfViews }),
     },
   });
 
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
     logger.info('API stopping');
     await app.close();
     await auditThread?.close();
+    asOfViews.close();
     await metricsListener?.close();
     await eventStore.close();
     readModelDb.close();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { fillStoreWithNocEvents } from '../../bench/fixtures';
+import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
+import { AsOfViews } from '../../api/as-of-views';
 import { createAuditThread, type AuditThread } from '../../api/audit-thread';
 import { loadConfig } from '../../config/config';
 import type { EventStore } from '../../eventstore/port';
@@ -28,6 +29,7 @@ let identity: Identity;
 let thread: AuditThread;
 let offices: { threaded: FastifyInstance; sliced: FastifyInstance };
 let token: string;
+let views: AsOfViews;
 const register = allProjections().find((p) => p.name === 'noc-register')!;
 
 beforeAll(async () => {
@@ -49,16 +51,21 @@ beforeAll(async () => {
       logger: pino({ level: 'silent' }),
       ...(audit ? { audit } : {}),
     });
-  offices = { threaded: office({ store, trustedKeys: {}, thread }), sliced: office({ store, trustedKeys: {} }) };
+  views = new AsOfViews();
+  offices = { threaded: office({ store, trustedKeys: {}, thread }), sliced: office({ store, trustedKeys: {}, views }) };
 });
 
 afterAll(async () => {
   for (const app of Object.values(offices ?? {})) await app.close();
   await thread?.close();
+  views?.close();
   identity.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** NOC histories appended by the tests, so each test's are new streams. */
+let appended = 0;
 
 type Answer = { events: number; tables: Record<string, Record<string, unknown>[]>; next: Record<string, string | null> };
 
@@ -112,6 +119,24 @@ describe.each([
     }
     expect(whole.noc_history!.length).toBeGreaterThan(7);
     expect(history).toEqual(whole.noc_history);
+  });
+
+  it('keeps a view between answers: a view of now takes in what was recorded since, a view of a past instant does not', async () => {
+    const before = new Date().toISOString();
+    const count = async (query: string) => (await get(app(), `/api/audit/read-models/noc-register?table=noc_register&limit=1000&${query}`)).body;
+    const [nowFirst, pastFirst] = [await count('from=snapshot'), await count(`asOf=${encodeURIComponent(before)}`)];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = [...generateNocHistories(30, { seed: 99, firstIndex: 5_000_000 + appended })];
+    appended += later.length;
+    for (const h of later) await store.append(h.stream, h.events, 'no-stream');
+    const added = later.reduce((n, h) => n + h.events.length, 0);
+    const [nowThen, pastThen] = [await count('from=snapshot'), await count(`asOf=${encodeURIComponent(before)}`)];
+    expect(nowThen.events).toBe(nowFirst.events + added);
+    expect(nowThen.tables.noc_register!.length).toBe(nowFirst.tables.noc_register!.length + later.length);
+    expect(pastThen).toEqual(pastFirst);
+    // What the kept view says is what a view built afresh says.
+    const whole = await wholeRegister();
+    expect(nowThen.tables.noc_register).toEqual(whole.noc_register);
   });
 
   it('refuses a table the model does not have, a cursor without its table or not of that table, and a limit out of range, naming the field', async () => {

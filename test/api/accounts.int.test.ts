@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { composeOffice } from '../../server/compose';
-import { loadConfig } from '../../config/config';
 import { OPERATOR_CONSOLE_ACTOR } from '../../domain/account/policy';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner } from '../../eventstore/integrity/signing';
@@ -16,7 +14,7 @@ import type { AccountView, Identity } from '../../identity';
 import { createTestIdentity } from '../support/identity';
 import { testTotp } from '../support/mfa';
 import { InjectBrowser } from '../ui/inject-browser';
-import { FakeNocGateway, FakeNocQueries } from './fakes';
+import { officeWithFakes } from './fakes';
 
 /**
  * Accounts through the HTTP API over a real hash-chained store: every change is an event of the
@@ -87,16 +85,7 @@ beforeAll(async () => {
   store = new HashChainedEventStore(await openSqliteEventStore({ path: join(dir, 'events.db') }));
   identity = await createTestIdentity({ store });
   const signer = loadAuditSigner({ file: join(dir, 'key.pem') });
-  app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: store,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } },
-  });
+  app = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: store }, { audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem } } }));
   await app.ready();
 
   // First start: the engine bootstraps admin A. The second administrator is asked for at the console

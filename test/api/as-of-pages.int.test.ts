@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
 import { AsOfViews } from '../../api/as-of-views';
 import { createAuditThread, type AuditThread } from '../../api/audit-thread';
-import { loadConfig } from '../../config/config';
+import type { ApiDeps } from '../../api/deps';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { Identity } from '../../identity';
@@ -16,7 +15,7 @@ import { openReadModelDb } from '../../projections/db';
 import { dumpModel, tableKeysOf } from '../../projections/model-dump';
 import { composeOffice } from '../../server/compose';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { FakeNocGateway, FakeNocQueries } from './fakes';
+import { officeWithFakes } from './fakes';
 
 /**
  * An as-of view answers a page of each table, in the order of its primary key, and a cursor to the next:
@@ -40,17 +39,7 @@ beforeAll(async () => {
   identity = await createTestIdentity();
   token = (await seedEnrolledAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', password: 'a long enough password' })).token;
   thread = createAuditThread({ eventStorePath: path, trustedKeys: {} });
-  const office = (audit: Parameters<typeof composeOffice>[0]['audit']) =>
-    composeOffice({
-      config: { ...loadConfig({}), dataDir: dir },
-      identity,
-      nocGateway: new FakeNocGateway(),
-      nocQueries: new FakeNocQueries(),
-      eventStore: store,
-      health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-      logger: pino({ level: 'silent' }),
-      ...(audit ? { audit } : {}),
-    });
+  const office = (audit: ApiDeps['audit']) => composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: store }, { audit }));
   views = new AsOfViews();
   offices = { threaded: office({ store, trustedKeys: {}, thread }), sliced: office({ store, trustedKeys: {}, views }) };
 });

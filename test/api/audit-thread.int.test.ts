@@ -2,16 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { fillStoreWithNocEvents } from '../../bench/fixtures';
 import { createAuditThread, type AuditThread } from '../../api/audit-thread';
-import { loadConfig } from '../../config/config';
 import type { EventStore } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { FakeNocGateway, FakeNocQueries } from './fakes';
+import { officeWithFakes } from './fakes';
 
 /**
  * An auditor's whole-log request (an as-of replay from position 0, a full verification) must not hold the
@@ -41,16 +39,7 @@ function started(): void {
 }
 
 async function office(audit: Parameters<typeof composeOffice>[0]['audit']): Promise<{ app: FastifyInstance; base: string }> {
-  const app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: store,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    ...(audit ? { audit } : {}),
-  });
+  const app = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: store }, { audit }));
   return { app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
 

@@ -2,6 +2,10 @@
  * In-memory test doubles of the API's ports. The fake gateway runs the real NOC decider, so the API
  * sees the same refusals it would get from the workflow; the fake queries apply the real visibility rule.
  */
+import pino from 'pino';
+import type { ApiDeps } from '../../api/deps';
+import { loadConfig } from '../../config/config';
+import type { Identity } from '../../identity';
 import type { Actor } from '../../domain/shared/actor';
 import { DomainError } from '../../domain/shared/errors';
 import { canSeeNoc, DEFAULT_NOC_POLICY, decideNoc, foldNoc, type NocCommand, type NocEvent } from '../../domain/noc';
@@ -163,5 +167,23 @@ export function registerRow(overrides: Partial<NocRegisterRow> & Pick<NocRegiste
     updatedAt: '2026-01-05T10:00:00.000Z',
     revision: 0,
     ...overrides,
+  };
+}
+
+/**
+ * What an office built for a test of the routes needs beside its store and identity: the fake NOC
+ * ports, a healthy health check, a silent logger, the default configuration over `dataDir`; `more`
+ * adds to it or overrides it (audit sources, evidence, …).
+ */
+export function officeWithFakes(base: { dataDir: string; identity: Identity; eventStore: EventStore }, more: Partial<ApiDeps> = {}): ApiDeps {
+  return {
+    config: { ...loadConfig({}), dataDir: base.dataDir },
+    identity: base.identity,
+    nocGateway: new FakeNocGateway(),
+    nocQueries: new FakeNocQueries(),
+    eventStore: base.eventStore,
+    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
+    logger: pino({ level: 'silent' }),
+    ...more,
   };
 }

@@ -151,9 +151,12 @@ describe('incremental verification from the last verified checkpoint', () => {
     await write('noc-A', 1);
     await write('noc-C', 1);
     // The record is derived data: an operator deletes a row, or restores an older copy of the file.
-    const record = new Database(join(dir, 'progress.db'));
-    record.prepare("DELETE FROM verified_heads WHERE stream = 'noc-A'").run();
-    record.close();
+    const forgetHead = (stream: string) => {
+      const record = new Database(join(dir, 'progress.db'));
+      record.prepare('DELETE FROM verified_heads WHERE stream = ?').run(stream);
+      record.close();
+    };
+    forgetHead('noc-A');
 
     const result = await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
     expect(result.scope).toEqual({ from: 'start', fullBecause: 'the progress record holds no verified head for noc-A, which had events before checkpoint 0' });
@@ -165,9 +168,7 @@ describe('incremental verification from the last verified checkpoint', () => {
     const raw = new Database(path);
     raw.prepare("UPDATE events SET data = json_set(data, '$.answer', 'forged') WHERE stream = 'noc-A' AND revision = 2").run();
     raw.close();
-    const recordAgain = new Database(join(dir, 'progress.db'));
-    recordAgain.prepare("DELETE FROM verified_heads WHERE stream = 'noc-A'").run();
-    recordAgain.close();
+    forgetHead('noc-A');
     const forged = await verifyStore(store, { trustedKeys: trusted, progress, mode: 'incremental' });
     expect(forged.scope).toMatchObject({ from: 'start' });
     expect(forged.breaks).toEqual([expect.objectContaining({ stream: 'noc-A', revision: 2, problem: 'changed' })]);

@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { generateNocHistories } from '../../bench/fixtures';
 import { createAuditThread, type AuditThread } from '../../api/audit-thread';
-import type { ApiDeps } from '../../api/deps';
-import { loadConfig } from '../../config/config';
 import { Checkpointer } from '../../eventstore/integrity/checkpoint';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { loadAuditSigner } from '../../eventstore/integrity/signing';
@@ -16,7 +13,7 @@ import type { EventStore } from '../../eventstore/port';
 import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
-import { FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { officeWithFakes } from '../api/fakes';
 import { InjectBrowser } from './inject-browser';
 
 /**
@@ -42,17 +39,7 @@ beforeAll(async () => {
   await seedEnrolledAccount(identity, { username: 'asma', role: 'auditor', jurisdiction: 'federal', displayName: 'Asma Auditor', password: PASSWORD });
   await seedEnrolledAccount(identity, { username: 'dawood', role: 'director', jurisdiction: 'federal', displayName: 'Dawood Director', password: PASSWORD });
   thread = createAuditThread({ eventStorePath: join(dir, 'events.db'), trustedKeys: { [signer.keyId]: signer.publicKeyPem } });
-  const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: store,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, thread },
-  };
-  app = composeOffice(deps);
+  app = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: store }, { audit: { store, trustedKeys: { [signer.keyId]: signer.publicKeyPem }, thread } }));
 });
 
 afterAll(async () => {

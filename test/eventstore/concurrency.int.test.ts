@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventId } from '../../eventstore/envelope';
 import { HashChainedEventStore } from '../../eventstore/integrity/hash-chain';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { AppendResult, EventStore, EventToAppend } from '../../eventstore/port';
@@ -10,6 +9,7 @@ import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store
 import { ROOT, TSX } from '../cli/run-tool';
 import { reportFigures } from '../support/figures';
 import { raceOnStream, type RaceTally } from './racing-writers';
+import { answer } from '../support/answers';
 import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
@@ -123,12 +123,7 @@ describe('writers racing on one stream', () => {
 describe('appends retried with the same event ids', () => {
   const appends = 1000;
   const streams = ['noc-R1', 'noc-R2', 'noc-R3', 'noc-R4'];
-  const eventAt = (stream: string, revision: number): EventToAppend => ({
-    id: eventId(stream, revision),
-    type: 'NocInformationProvided',
-    data: { answer: `answer ${revision}`, providedBy: 'u1' },
-    metadata: meta,
-  });
+  const eventAt = (stream: string, revision: number): EventToAppend => answer(stream, revision, meta);
   /** The i-th append of the run: spread over the streams, each at its stream's next revision. */
   const nth = (i: number): { stream: string; revision: number } => ({ stream: streams[i % streams.length] as string, revision: Math.floor(i / streams.length) });
   const expectedFor = (revision: number) => (revision === 0 ? ('no-stream' as const) : revision - 1);

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventId } from '../../eventstore/envelope';
 import { GENESIS_HASH, HashChainedEventStore, linkHash } from '../../eventstore/integrity/hash-chain';
 import { verifyStore } from '../../eventstore/integrity/verify-store';
 import type { EventToAppend } from '../../eventstore/port';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { answer } from '../support/answers';
 import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
@@ -17,12 +17,7 @@ import { REVIEWER_METADATA } from '../support/event-metadata';
  */
 const meta = REVIEWER_METADATA;
 const STREAM = 'noc-NOC-2026-7K3QX9TB';
-const event = (revision: number): EventToAppend => ({
-  id: eventId(STREAM, revision),
-  type: 'NocInformationProvided',
-  data: { answer: `answer ${revision}`, providedBy: 'u1' },
-  metadata: meta,
-});
+const event = (revision: number): EventToAppend => answer(STREAM, revision, meta);
 
 /** The `streams` table an earlier release created: the revision alone. */
 const EARLIER_STREAMS_TABLE = 'CREATE TABLE streams (stream TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID';

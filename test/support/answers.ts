@@ -1,13 +1,14 @@
 import { eventId } from '../../eventstore/envelope';
 import type { EventStore } from '../../eventstore/port';
+import type { EventMetadata } from '../../eventstore/envelope';
 import { ANSWER_METADATA } from './event-metadata';
 
-/** The audit tests' event: an answer to a NOC question, at the stream's given revision. */
-export const answer = (stream: string, revision: number) => ({
+/** The store and audit tests' event: an answer to a NOC question, at the stream's given revision. */
+export const answer = (stream: string, revision: number, metadata: EventMetadata = ANSWER_METADATA) => ({
   id: eventId(stream, revision),
   type: 'NocInformationProvided',
   data: { answer: `answer ${revision}`, providedBy: 'u1' },
-  metadata: ANSWER_METADATA,
+  metadata,
 });
 
 /** Appends `count` answers to a stream, one a transaction, after whatever it holds. */

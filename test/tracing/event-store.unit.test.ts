@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { EventMetadata, eventId } from '../../eventstore/envelope';
+import { EventMetadata } from '../../eventstore/envelope';
 import { HashChainedEventStore, verifyStreamChain } from '../../eventstore/integrity/hash-chain';
 import { decode } from '../../eventstore/registry';
 import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import type { EventStore, EventToAppend } from '../../eventstore/port';
 import { TracedEventStore } from '../../tracing/event-store';
 import { applyInSpan } from '../../tracing/projection';
+import { answer } from '../support/answers';
 import { REVIEWER_METADATA } from '../support/event-metadata';
 
 /**
@@ -21,12 +22,7 @@ provider.register();
 const tracer = provider.getTracer('test');
 
 const meta = REVIEWER_METADATA;
-const event = (stream: string, revision: number): EventToAppend => ({
-  id: eventId(stream, revision),
-  type: 'NocInformationProvided',
-  data: { answer: `answer ${revision}`, providedBy: 'u1' },
-  metadata: meta,
-});
+const event = (stream: string, revision: number): EventToAppend => answer(stream, revision, meta);
 
 let dir: string;
 let chained: EventStore;

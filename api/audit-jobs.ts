@@ -4,12 +4,11 @@ import type { EventStore } from '../eventstore/port';
 import { allProjections } from '../projections';
 import { rebuildAsOf } from '../projections/as-of';
 import { asOfFromSnapshot, type AsOfSnapshots } from '../projections/as-of-snapshots';
-import type { AsOfView, AsOfViews } from './as-of-views';
-import { openReadModelDb } from '../projections/db';
-import { DomainError } from '../domain/shared/errors';
-import type { ReadModelDb } from '../projections/db';
+import { openReadModelDb, type ReadModelDb } from '../projections/db';
 import { decodeCursor, pageOf, tableKeysOf, type TablePage } from '../projections/model-dump';
 import type { Projection } from '../projections/projection';
+import { DomainError } from '../domain/shared/errors';
+import type { AsOfView, AsOfViews } from './as-of-views';
 import type { AuditThread } from './audit-thread';
 import { shareTheThread } from './shared-thread';
 

@@ -15,12 +15,18 @@ export function tablesOf(projection: Projection): string[] {
   }
 }
 
+const keysByProjection = new WeakMap<Projection, ReadonlyMap<string, string[]>>();
+
 /** Each table a projection owns with its primary key's columns, in key order: the order its pages are read in. */
-export function tableKeysOf(projection: Projection): Map<string, string[]> {
+export function tableKeysOf(projection: Projection): ReadonlyMap<string, string[]> {
+  const known = keysByProjection.get(projection);
+  if (known) return known;
   const scratch = new Database(':memory:');
   try {
     projection.setup(scratch);
-    return new Map(tablesOf(projection).map((table) => [table, primaryKeyOf(scratch, table)]));
+    const keys = new Map(tablesOf(projection).map((table) => [table, primaryKeyOf(scratch, table)]));
+    keysByProjection.set(projection, keys);
+    return keys;
   } finally {
     scratch.close();
   }

@@ -53,8 +53,6 @@ export function asOfPageProblem(projection: Projection, page: AsOfPage): { field
 }
 
 function pageAnswer(db: ReadModelDb, projection: Projection, page: AsOfPage): Pick<AsOfAnswer, 'tables' | 'next'> {
-  const problem = asOfPageProblem(projection, page);
-  if (problem) throw new DomainError('VALIDATION_FAILED', problem.message, problem.field);
   const keys = tableKeysOf(projection);
   const tables: AsOfAnswer['tables'] = {};
   const next: AsOfAnswer['next'] = {};
@@ -94,6 +92,9 @@ export async function runAuditJob<J extends AuditJob>(
   }
   const projection = allProjections().find((p) => p.name === job.model);
   if (!projection) throw new Error(`No read model ${job.model}`);
+  // Before any view is built for it: a page the model cannot give is refused at once.
+  const problem = asOfPageProblem(projection, job.page);
+  if (problem) throw new DomainError('VALIDATION_FAILED', problem.message, problem.field);
   const { store, snapshots, views } = sources;
   const asOf = job.asOf ? { asOf: job.asOf } : {};
   const build = async (): Promise<AsOfView> => {
@@ -109,8 +110,8 @@ export async function runAuditJob<J extends AuditJob>(
   // A kept view goes on from the last event it applied, over what was recorded since, up to its instant.
   const advance = async (view: AsOfView): Promise<void> => {
     const from = view.position ? { from: { after: view.position, events: view.events, ...(view.lastRecordedAt ? { lastRecordedAt: view.lastRecordedAt } : {}) } } : {};
-    const moved = await rebuildAsOf(store, [projection], view.db, { ...asOf, ...from, ...slicing });
-    Object.assign(view, { events: moved.events, ...(moved.position ? { position: moved.position } : {}), ...(moved.lastRecordedAt ? { lastRecordedAt: moved.lastRecordedAt } : {}) });
+    // The replay starts its count, position and recording time from the view's, and returns them moved on.
+    Object.assign(view, await rebuildAsOf(store, [projection], view.db, { ...asOf, ...from, ...slicing }));
   };
   const answer = (view: AsOfView) => ({ model: projection.name, ...pageAnswer(view.db, projection, job.page), asOf: job.asOf ?? null, events: view.events }) as AuditAnswer<J>;
   if (views) return views.with(JSON.stringify([job.model, job.asOf ?? null, job.from]), build, advance, answer);

@@ -294,7 +294,6 @@ async function auditHistoryBench({ scale, tmpDir, log, goal }: BenchContext): Pr
   };
   flatPath('open-procurement lookup (revocation)', column(paths, 2), column(paths, 1));
   flatPath('verification from the last verified checkpoint', column(paths, 4), column(paths, 3));
-  // The view holds the whole read model as of the instant: what it loads grows with the model's rows (here a NOC each).
   // The first page loads the snapshot image, as large as the model; the pages after it read the view kept.
   const wholeView = 'the whole view answered, as before,';
   flatPath("an as-of view's first page (100 rows a table), from the nearest snapshot,", column(paths, 7), column(paths, 6), wholeView);

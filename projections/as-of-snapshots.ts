@@ -140,5 +140,5 @@ export async function asOfFromSnapshot(
     ...(asOf !== undefined ? { asOf } : {}),
     ...(usable ? { from: { after: positionFromString(usable.position), events: usable.events, lastRecordedAt: usable.maxRecordedAt } } : {}),
   });
-  return { db, events: result.events, from: usable ? usable.position : 'start', ...(result.position ? { position: result.position } : {}), ...(result.lastRecordedAt ? { lastRecordedAt: result.lastRecordedAt } : {}) };
+  return { db, ...result, from: usable ? usable.position : 'start' };
 }

@@ -4,15 +4,11 @@ import type { Projection } from './projection';
 
 /** The tables a projection owns: those its setup creates in an empty database. */
 export function tablesOf(projection: Projection): string[] {
-  const scratch = new Database(':memory:');
-  try {
-    projection.setup(scratch);
-    return (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
-      (r) => r.name,
-    );
-  } finally {
-    scratch.close();
-  }
+  return [...tableKeysOf(projection).keys()];
+}
+
+function tablesIn(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 }
 
 const keysByProjection = new WeakMap<Projection, ReadonlyMap<string, string[]>>();
@@ -24,7 +20,7 @@ export function tableKeysOf(projection: Projection): ReadonlyMap<string, string[
   const scratch = new Database(':memory:');
   try {
     projection.setup(scratch);
-    const keys = new Map(tablesOf(projection).map((table) => [table, primaryKeyOf(scratch, table)]));
+    const keys = new Map(tablesIn(scratch).map((table) => [table, primaryKeyOf(scratch, table)]));
     keysByProjection.set(projection, keys);
     return keys;
   } finally {
@@ -32,7 +28,7 @@ export function tableKeysOf(projection: Projection): ReadonlyMap<string, string[
   }
 }
 
-function primaryKeyOf(db: Database.Database | ReadModelDb, table: string): string[] {
+function primaryKeyOf(db: Database.Database, table: string): string[] {
   const columns = db.prepare(`PRAGMA table_info(${JSON.stringify(table)})`).all() as { name: string; pk: number }[];
   const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
   if (key.length === 0) throw new Error(`Table ${table} has no primary key to read it in pages by`);

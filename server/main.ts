@@ -126,7 +126,8 @@ async function main(): Promise<void> {
           snapshotsPath: asOfSnapshotsPath(config.dataDir),
         })
       : undefined;
-  const asOfViews = new AsOfViews();
+  // The audit thread keeps its own views; without it this thread runs the jobs, and keeps them here.
+  const asOfViews = auditThread ? undefined : new AsOfViews();
   const frameworks = createFrameworkLibrary(config.framework);
   // Fail at start, not at the first application, when the current framework file is missing or invalid.
   const genesis = frameworks.load(frameworks.currentVersion);
@@ -186,8 +187,8 @@ async function main(): Promise<void> {
       progress: verificationProgress,
       snapshots: asOfSnapshots,
       checkpoints: checkpointIndex,
-      // The thread keeps its own views; this thread's serve the jobs it runs itself.
-      ...(auditThread ? { thread: auditThread } : { views: asOfViews }),
+      ...(auditThread ? { thread: auditThread } : {}),
+      ...(asOfViews ? { views: asOfViews } : {}),
     },
   });
 
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
     logger.info('API stopping');
     await app.close();
     await auditThread?.close();
-    asOfViews.close();
+    asOfViews?.close();
     await metricsListener?.close();
     await eventStore.close();
     readModelDb.close();

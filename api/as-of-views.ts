@@ -21,9 +21,11 @@ const DEFAULT_BUDGET_BYTES = 256 * 2 ** 20;
 /**
  * The as-of views that answered lately, kept so that an auditor paging through one, or asking again,
  * does not have it rebuilt: a view goes on from where it stopped, over the events recorded since up to
- * its instant (none, for an instant already past), where rebuilding it would load a snapshot image as
- * large as the model, and replay behind it, for every page. The least recently used views are closed
- * once the kept ones hold more than the budget; the one in use is always kept. A view is one job's at a
+ * its instant (none, for an instant already past), where rebuilding it would open the snapshot and
+ * replay behind it for every page. The least recently used views are closed once the kept ones hold
+ * more than the budget; the one in use is always kept. A view on a snapshot's file is counted at the
+ * file's size, though it holds in memory only the pages it changed: a bound, not a measure; closing it
+ * early costs the next page no more than the first. A view is one job's at a
  * time: the next job on it waits (the API's own thread interleaves jobs between their slices).
  */
 export class AsOfViews {

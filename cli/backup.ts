@@ -17,7 +17,7 @@ import { runToCompletion } from './output';
 
 /**
  * `npm run backup -- --to <folder>`: a consistent copy of the embedded office's data while it runs —
- * every SQLite database of the data folder (but the verification marks, see SQLITE_FILES_LEFT_OUT)
+ * every SQLite database of the data folder (but the verification marks and the as-of snapshots, see SQLITE_FILES_LEFT_OUT)
  * through SQLite's online backup API, the evidence files (when they are kept in the
  * data folder; a bucket's are backed up by the bucket, as the manifest says), and a manifest of what
  * was copied with each file's SHA-256. The folder is new, empty, or an earlier backup (its evidence

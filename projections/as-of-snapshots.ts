@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isAtOrAfter } from '../domain/shared/time';
 import { positionFromString, positionToString, type EventStore, type Position } from '../eventstore/port';
 import { rebuildAsOf } from './as-of';
+import { snapshotFiles } from './as-of-snapshot-files';
 import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
 
@@ -12,73 +14,119 @@ export function asOfSnapshotsPath(dataDir: string): string {
   return join(dataDir, 'as-of-snapshots.db');
 }
 
+/** Where a snapshot stands in the log. */
+export interface SnapshotPlace {
+  position: string;
+  events: number;
+  maxRecordedAt: string;
+}
+
 /**
  * Snapshots of one read model at log positions, for as-of views: a view of an instant starts from the
  * latest snapshot every event of which was recorded by then, and replays only what follows it. Each
- * snapshot is the model's whole database as SQLite serialises it, so it restores byte for byte. They
- * are derived data, like the read models: an auditor who trusts none of it replays from position 0.
+ * snapshot is the model's whole database as SQLite serialises it, so it restores byte for byte; the
+ * index here says where each stands, the image is a file of its own (projections/as-of-snapshot-files.ts)
+ * that a view opens where it lies. They are derived data, like the read models: an auditor who trusts
+ * none of it replays from position 0.
  */
 export interface AsOfSnapshots {
-  save(model: string, snapshot: { position: string; events: number; maxRecordedAt: string; image: Buffer }): void;
+  save(model: string, snapshot: SnapshotPlace & { image: Buffer }): void;
   /** The latest snapshot of the model whose events were all recorded at or before `asOf` (any, without it). */
-  nearest(model: string, asOf?: string): { position: string; events: number; maxRecordedAt: string; image: Buffer } | undefined;
-  /** Where the model's latest snapshot stands in the log, without reading its image. */
+  nearest(model: string, asOf?: string): (SnapshotPlace & { sortKey: number }) | undefined;
+  /**
+   * The snapshot's image, to go on from in memory; undefined when its file is gone (thinned meanwhile, or
+   * never restored with the index): a row whose file is gone is forgotten, so the next nearest is another.
+   */
+  image(model: string, sortKey: number): Buffer | undefined;
+  /** The model as the snapshot holds it, in a database the caller writes and closes; undefined (and forgotten) like image's. */
+  openView(model: string, sortKey: number): ReadModelDb | undefined;
+  /** Where the model's latest snapshot stands in the log. */
   latestPlace(model: string): { position: string; events: number } | undefined;
   /** Deletes the model's snapshots but the `latest` most recent and, older, those at a multiple of `olderEvery` events; how many went. */
   thin(model: string, keep: { latest: number; olderEvery: number }): number;
   close(): void;
 }
 
+/** The folder of a snapshot index's images: beside its file, named after it. */
+function imagesDir(path: string): string {
+  return join(dirname(path), `${basename(path, extname(path))}-images`);
+}
+
+/**
+ * Opens the index at `path` (its images in a folder beside it); `:memory:` keeps the index in memory and
+ * the images in a temporary folder removed on close.
+ */
 export function openAsOfSnapshots(path: string): AsOfSnapshots {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const memory = path === ':memory:';
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const files = snapshotFiles(memory ? mkdtempSync(join(tmpdir(), 'as-of-snapshots-')) : imagesDir(path));
   const db = new Database(path);
-  db.exec(`CREATE TABLE IF NOT EXISTS as_of_snapshots (
+  // Until December 2026 the images were BLOBs in the index: derived data, dropped, taken again as files.
+  const blobs = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'as_of_snapshots'").get();
+  if (blobs) db.exec('DROP TABLE as_of_snapshots; VACUUM');
+  db.exec(`CREATE TABLE IF NOT EXISTS as_of_snapshot_files (
     model TEXT NOT NULL, global_position TEXT NOT NULL, sort_key INTEGER NOT NULL, events INTEGER NOT NULL,
-    max_recorded_at TEXT NOT NULL, image BLOB NOT NULL, PRIMARY KEY (model, sort_key))`);
-  type Row = { global_position: string; events: number; max_recorded_at: string; image: Buffer };
-  const put = db.prepare('INSERT OR REPLACE INTO as_of_snapshots VALUES (?, ?, ?, ?, ?, ?)');
+    max_recorded_at TEXT NOT NULL, PRIMARY KEY (model, sort_key))`);
+  type Row = { global_position: string; sort_key: number; events: number; max_recorded_at: string };
+  const put = db.prepare('INSERT OR REPLACE INTO as_of_snapshot_files VALUES (?, ?, ?, ?, ?)');
   // max_recorded_at grows with the position, so the latest one not after the instant is the nearest usable.
   const byInstant = db.prepare<[string, string], Row>(
-    'SELECT * FROM as_of_snapshots WHERE model = ? AND max_recorded_at <= ? ORDER BY sort_key DESC LIMIT 1',
+    'SELECT * FROM as_of_snapshot_files WHERE model = ? AND max_recorded_at <= ? ORDER BY sort_key DESC LIMIT 1',
   );
-  const latest = db.prepare<[string], Row>('SELECT * FROM as_of_snapshots WHERE model = ? ORDER BY sort_key DESC LIMIT 1');
-  const thin = db.prepare<{ model: string; latest: number; olderEvery: number }>(
-    `DELETE FROM as_of_snapshots WHERE model = :model AND events % :olderEvery != 0
-       AND sort_key < COALESCE((SELECT sort_key FROM as_of_snapshots WHERE model = :model ORDER BY sort_key DESC LIMIT 1 OFFSET :latest - 1), 0)`,
+  const latest = db.prepare<[string], Row>('SELECT * FROM as_of_snapshot_files WHERE model = ? ORDER BY sort_key DESC LIMIT 1');
+  const thin = db.prepare<{ model: string; latest: number; olderEvery: number }, { sort_key: number }>(
+    `DELETE FROM as_of_snapshot_files WHERE model = :model AND events % :olderEvery != 0
+       AND sort_key < COALESCE((SELECT sort_key FROM as_of_snapshot_files WHERE model = :model ORDER BY sort_key DESC LIMIT 1 OFFSET :latest - 1), 0)
+     RETURNING sort_key`,
   );
-  const latestPlace = db.prepare<[string], { global_position: string; events: number }>(
-    'SELECT global_position, events FROM as_of_snapshots WHERE model = ? ORDER BY sort_key DESC LIMIT 1',
-  );
+  const keys = db.prepare<[string], number>('SELECT sort_key FROM as_of_snapshot_files WHERE model = ?').pluck();
+  const forget = db.prepare<[string, number]>('DELETE FROM as_of_snapshot_files WHERE model = ? AND sort_key = ?');
+  // A row is written after its file, so a row whose file is gone will not get it back.
+  const orForget = <T>(model: string, sortKey: number, found: T | undefined): T | undefined => {
+    if (found === undefined) forget.run(model, sortKey);
+    return found;
+  };
   return {
     save(model, s) {
-      put.run(model, s.position, Number(positionFromString(s.position).commit), s.events, s.maxRecordedAt, s.image);
+      const sortKey = Number(positionFromString(s.position).commit);
+      // The image first: a row always names a whole file.
+      files.write(model, sortKey, s.image);
+      put.run(model, s.position, sortKey, s.events, s.maxRecordedAt);
     },
     nearest(model, asOf) {
       const row = asOf === undefined ? latest.get(model) : byInstant.get(model, new Date(asOf).toISOString());
-      return row ? { position: row.global_position, events: row.events, maxRecordedAt: row.max_recorded_at, image: row.image } : undefined;
+      return row ? { position: row.global_position, sortKey: row.sort_key, events: row.events, maxRecordedAt: row.max_recorded_at } : undefined;
     },
+    image: (model, sortKey) => orForget(model, sortKey, files.read(model, sortKey)),
+    openView: (model, sortKey) => orForget(model, sortKey, files.openView(model, sortKey)),
     thin(model, keep) {
-      return thin.run({ model, ...keep }).changes;
+      const gone = thin.all({ model, ...keep }).length;
+      const place = latest.get(model);
+      if (place) files.sweep(model, place.sort_key, new Set(keys.all(model)));
+      return gone;
     },
     latestPlace(model) {
-      const row = latestPlace.get(model);
+      const row = latest.get(model);
       return row ? { position: row.global_position, events: row.events } : undefined;
     },
     close() {
       db.close();
+      if (memory) rmSync(files.dir, { recursive: true, force: true });
     },
   };
 }
 
 /** Replays the model from its latest snapshot (or position 0) and saves a snapshot every `every` events. */
 export async function takeAsOfSnapshots(store: EventStore, projection: Projection, snapshots: AsOfSnapshots, every: number): Promise<number> {
-  const latest = snapshots.nearest(projection.name);
-  const db = latest ? new Database(latest.image) : new Database(':memory:');
+  const latest = openNearest(snapshots, projection.name, undefined, (sortKey) => snapshots.image(projection.name, sortKey));
+  const from = latest?.place;
+  // In memory: the taker writes every page, and each image it saves is this database serialised.
+  const db = latest ? new Database(latest.opened) : new Database(':memory:');
   let saved = 0;
   try {
     await rebuildAsOf(store, [projection], db, {
       pageSize: every,
-      ...(latest ? { from: { after: positionFromString(latest.position), events: latest.events, lastRecordedAt: latest.maxRecordedAt } } : {}),
+      ...(from ? { from: { after: positionFromString(from.position), events: from.events, lastRecordedAt: from.maxRecordedAt } } : {}),
       afterPage: ({ position, events, maxRecordedAt }) => {
         snapshots.save(projection.name, { position: positionToString(position), events, maxRecordedAt, image: db.serialize() });
         saved += 1;
@@ -122,8 +170,22 @@ export async function takeDueAsOfSnapshots(store: EventStore, projections: reado
 }
 
 /**
- * The model as of an instant, from the nearest snapshot (or position 0 when none fits), in a new
- * in-memory database the caller closes; `from` says where the replay started.
+ * The nearest snapshot (of `asOf`, or the latest) opened by `open`, going on to the next nearest while a
+ * file is gone (each such row is forgotten, so this ends); undefined when none is left.
+ */
+function openNearest<T>(snapshots: AsOfSnapshots, model: string, asOf: string | undefined, open: (sortKey: number) => T | undefined): { place: SnapshotPlace; opened: T } | undefined {
+  for (;;) {
+    const snapshot = snapshots.nearest(model, asOf);
+    if (!snapshot || (asOf !== undefined && !isAtOrAfter(asOf, snapshot.maxRecordedAt))) return undefined;
+    const opened = open(snapshot.sortKey);
+    if (opened !== undefined) return { place: snapshot, opened };
+  }
+}
+
+/**
+ * The model as of an instant, from the nearest snapshot (or position 0 when none fits), in a database
+ * the caller closes: the snapshot's file held in an uncommitted transaction, or memory; `from` says
+ * where the replay started.
  */
 export async function asOfFromSnapshot(
   store: EventStore,
@@ -131,14 +193,19 @@ export async function asOfFromSnapshot(
   snapshots: AsOfSnapshots,
   options: { asOf?: string; pageSize?: number; betweenPages?: () => Promise<void> } = {},
 ): Promise<{ db: ReadModelDb; events: number; from: string; position?: Position; lastRecordedAt?: string }> {
-  const snapshot = snapshots.nearest(projection.name, options.asOf);
-  const usable = snapshot && (options.asOf === undefined || isAtOrAfter(options.asOf, snapshot.maxRecordedAt)) ? snapshot : undefined;
-  const db = usable ? new Database(usable.image) : new Database(':memory:');
+  const nearest = openNearest(snapshots, projection.name, options.asOf, (sortKey) => snapshots.openView(projection.name, sortKey));
+  const usable = nearest?.place;
+  const view = nearest?.opened ?? new Database(':memory:');
   const { asOf, ...rest } = options;
-  const result = await rebuildAsOf(store, [projection], db, {
-    ...rest,
-    ...(asOf !== undefined ? { asOf } : {}),
-    ...(usable ? { from: { after: positionFromString(usable.position), events: usable.events, lastRecordedAt: usable.maxRecordedAt } } : {}),
-  });
-  return { db, ...result, from: usable ? usable.position : 'start' };
+  try {
+    const result = await rebuildAsOf(store, [projection], view, {
+      ...rest,
+      ...(asOf !== undefined ? { asOf } : {}),
+      ...(usable ? { from: { after: positionFromString(usable.position), events: usable.events, lastRecordedAt: usable.maxRecordedAt } } : {}),
+    });
+    return { db: view, ...result, from: usable ? usable.position : 'start' };
+  } catch (err) {
+    view.close();
+    throw err;
+  }
 }

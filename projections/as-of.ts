@@ -35,7 +35,7 @@ export async function rebuildAsOf(
     pageSize?: number;
     /** Events read from the store at once, within a page (READ_CHUNK unless a test makes the chunks small). */
     readChunk?: number;
-    /** Called between pages: a caller sharing its thread with others (the API) yields there. */
+    /** Called between pages, and between the indexes built at the end: a caller sharing its thread with others (the API) yields there. */
     betweenPages?: () => Promise<void>;
     /** Go on from a snapshot of the models: `db` holds them as of `after`, built from `events` events. */
     from?: { after: Position; events: number; lastRecordedAt?: string };
@@ -67,12 +67,18 @@ export async function rebuildAsOf(
   let after: Position | undefined = options.from?.after;
   // The last event applied: `after` may run past it, to the end of a chunk read beyond the instant.
   let position: Position | undefined = options.from?.after;
+  // A view of a snapshot's file holds one transaction it never commits (projections/as-of-snapshot-files.ts):
+  // its pages are savepoints inside it.
+  const nested = db.inTransaction;
+  const [begin, commit, rollback] = nested
+    ? ['SAVEPOINT as_of_page', 'RELEASE as_of_page', 'ROLLBACK TO as_of_page; RELEASE as_of_page']
+    : ['BEGIN', 'COMMIT', 'ROLLBACK'];
   for (;;) {
     // One transaction per page, read in smaller chunks: the records of a chunk are garbage once applied,
     // where a whole page's (25 000 in a rebuild) would outlive the young generation and be copied by the GC.
     let inPage = 0;
     let done = false;
-    db.exec('BEGIN');
+    db.exec(begin);
     try {
       while (!done && inPage < pageSize) {
         const want = Math.min(readChunk, pageSize - inPage);
@@ -98,9 +104,9 @@ export async function rebuildAsOf(
         if (end !== undefined) after = end.position;
       }
       for (const p of projections) p.bulk?.flush(db);
-      db.exec('COMMIT');
+      db.exec(commit);
     } catch (err) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) db.exec(rollback);
       throw err;
     }
     options.onProgress?.({ events: applied, total });
@@ -110,6 +116,13 @@ export async function rebuildAsOf(
     await options.betweenPages?.();
   }
   // On failure the database is thrown away half-built anyway; only a finished replay gets its indexes.
-  if (!options.withoutDeferredSchema) finishSchema(db, deferred);
+  // Each index is built in one go (tens of ms over a national register): a caller sharing its thread
+  // gets it back between them.
+  if (!options.withoutDeferredSchema) {
+    for (const statement of deferred) {
+      finishSchema(db, [statement]);
+      await options.betweenPages?.();
+    }
+  }
   return { events: applied, lastRecordedAt, ...(position ? { position } : {}) };
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * again after restore, with the same event ids, which the store ignores).
  * Evidence files come after the log, so every file an event names is there.
  */
-export const SQLITE_FILES = ['readmodels.db', 'as-of-snapshots.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
+export const SQLITE_FILES = ['readmodels.db', 'tasklist.db', 'identity.db', 'temporal.db', 'events.db'] as const;
 /**
  * Copied as of one instant: a process Temporal started after a separate copy of its database would
  * have its first events in a log copied later, and no process in the restored engine.
@@ -22,6 +22,8 @@ export const COPIED_TOGETHER = ['temporal.db', 'events.db'] as const;
  */
 export const SQLITE_FILES_LEFT_OUT: Readonly<Record<string, string>> = {
   'verification-progress.db': 'verification-progress.db is not copied: the restored office verifies its whole log again rather than trust marks made on the machine it was copied from',
+  'as-of-snapshots.db':
+    "as-of-snapshots.db is not copied: the auditors' as-of snapshots (their images are the files in as-of-snapshots-images/) are derived from the log, and the restored office's projector takes them again",
 };
 export const EVENT_STORE_FILE = 'events.db';
 export const EVIDENCE_FOLDER = 'evidence';

@@ -127,7 +127,7 @@ describe('backup and restore of the embedded office', () => {
     expect(manifest.files.filter((f) => f.kind === 'sqlite').map((f) => f.path).sort()).toEqual(['added-later.db', 'events.db', 'identity.db', 'readmodels.db', 'tasklist.db']);
     expect(backupRun.stdout.toString()).toContain('verification-progress.db is not copied');
     expect(manifest.files.filter((f) => f.kind === 'evidence')).toHaveLength(1);
-    expect(manifest.absent).toEqual(['as-of-snapshots.db', 'temporal.db']);
+    expect(manifest.absent).toEqual(['temporal.db']);
     expect(manifest.eventStore.events).toBeGreaterThanOrEqual(BEFORE);
     expect(appendedDuring).toBeGreaterThan(0);
     expect(readdirSync(join(dir, 'backup')).some((name) => name.endsWith('.pem') || name.includes('key'))).toBe(false);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,8 +112,12 @@ it('keeps the latest snapshots of a model and thins the older ones to one in ten
     const head = (await store.readAll()).length;
     expect(await takeDueAsOfSnapshots(store, [nocRegisterProjection], snapshots, every)).toEqual({ [nocRegisterProjection.name]: Math.floor(head / every) });
     const db = new Database(path, { readonly: true });
-    const kept = (db.prepare('SELECT events FROM as_of_snapshots WHERE model = ? ORDER BY events').all(nocRegisterProjection.name) as { events: number }[]).map((r) => r.events);
+    const rows = db.prepare('SELECT events, sort_key FROM as_of_snapshot_files WHERE model = ? ORDER BY events').all(nocRegisterProjection.name) as { events: number; sort_key: number }[];
     db.close();
+    const kept = rows.map((r) => r.events);
+    // The thinned snapshots' images are deleted with their rows.
+    const images = readdirSync(join(dir, 'thinned-snapshots-images', encodeURIComponent(nocRegisterProjection.name))).sort();
+    expect(images).toEqual(rows.map((r) => `${r.sort_key}.sqlite`).sort());
     const taken = Array.from({ length: Math.floor(head / every) }, (_, i) => (i + 1) * every);
     const latest = taken.slice(-KEEP_LATEST);
     expect(kept).toEqual(taken.filter((events) => latest.includes(events) || events % (every * THIN_FACTOR) === 0));

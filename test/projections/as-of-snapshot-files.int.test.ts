@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
+import { positionFromString, type EventStore } from '../../eventstore/port';
+import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
+import { rebuildAsOf } from '../../projections/as-of';
+import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots, type AsOfSnapshots } from '../../projections/as-of-snapshots';
+import { openReadModelDb } from '../../projections/db';
+import { dumpModel } from '../../projections/model-dump';
+import { nocRegisterProjection } from '../../projections/noc/register';
+
+const EVERY = 400;
+const model = nocRegisterProjection.name;
+
+let dir: string;
+let store: EventStore;
+let instants: string[];
+
+async function fromZero(asOf?: string) {
+  const db = openReadModelDb(':memory:');
+  try {
+    const result = await rebuildAsOf(store, [nocRegisterProjection], db, asOf === undefined ? {} : { asOf });
+    return { dump: dumpModel(db, nocRegisterProjection), events: result.events };
+  } finally {
+    db.close();
+  }
+}
+
+/** The digest of every image file of the model, by name. */
+function imageDigests(snapshots: AsOfSnapshots, path: string): Record<string, string> {
+  const latest = snapshots.nearest(model);
+  if (!latest) throw new Error('no snapshot was taken');
+  const file = join(`${path.replace(/\.db$/, '')}-images`, encodeURIComponent(model), `${latest.sortKey}.sqlite`);
+  return { [file]: createHash('sha256').update(readFileSync(file)).digest('hex') };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'snapshot-files-'));
+  store = await openSqliteEventStore({ path: ':memory:' });
+  await fillStoreWithNocEvents(store, 600);
+  // Later events, recorded apart, so that instants fall after the last snapshot.
+  await new Promise((r) => setTimeout(r, 5));
+  for (const batch of generateNocHistories(120, { firstIndex: 100_000, seed: 11 })) {
+    await store.append(batch.stream, batch.events, 'no-stream');
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  instants = [...new Set((await store.readAll()).map((e) => e.recordedAt))];
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('opens a view on the snapshot file where it lies, and leaves the file byte for byte as it was, while the view is open and after', async () => {
+  const path = join(dir, 'untouched.db');
+  const snapshots = openAsOfSnapshots(path);
+  try {
+    await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, EVERY);
+    const before = imageDigests(snapshots, path);
+    const latest = snapshots.nearest(model)!;
+    const db = snapshots.openView(model, latest.sortKey)!;
+    try {
+      expect(db.memory).toBe(false);
+      // The view's changes stay in its memory, not its file, even with a page cache of ten pages to spill from.
+      db.pragma('cache_size = 10');
+      const replayed = await rebuildAsOf(store, [nocRegisterProjection], db, { pageSize: 25, from: { after: positionFromString(latest.position), events: latest.events } });
+      expect(replayed.events - latest.events).toBeGreaterThan(100);
+      expect(db.inTransaction).toBe(true);
+      expect(imageDigests(snapshots, path)).toEqual(before);
+      const expected = await fromZero();
+      expect(replayed.events).toBe(expected.events);
+      expect(dumpModel(db, nocRegisterProjection)).toEqual(expected.dump);
+    } finally {
+      db.close();
+    }
+    expect(imageDigests(snapshots, path)).toEqual(before);
+    // A view opened after it starts from the same snapshot, unchanged.
+    const again = await asOfFromSnapshot(store, nocRegisterProjection, snapshots);
+    expect(dumpModel(again.db, nocRegisterProjection)).toEqual((await fromZero()).dump);
+    again.db.close();
+  } finally {
+    snapshots.close();
+  }
+});
+
+it('gives two views of the same snapshot at once each its own instant, the second from a copy in memory', async () => {
+  const snapshots = openAsOfSnapshots(join(dir, 'two-views.db'));
+  try {
+    await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, EVERY);
+    const [earlier, latest] = [instants.at(-60)!, instants.at(-1)!];
+    const first = await asOfFromSnapshot(store, nocRegisterProjection, snapshots, { asOf: latest });
+    const second = await asOfFromSnapshot(store, nocRegisterProjection, snapshots, { asOf: earlier });
+    try {
+      expect(second.from).toBe(first.from);
+      expect(second.db.memory).toBe(true);
+      for (const [view, asOf] of [[first, latest], [second, earlier]] as const) {
+        const expected = await fromZero(asOf);
+        expect(view.events).toBe(expected.events);
+        expect(dumpModel(view.db, nocRegisterProjection)).toEqual(expected.dump);
+      }
+    } finally {
+      first.db.close();
+      second.db.close();
+    }
+  } finally {
+    snapshots.close();
+  }
+});
+
+it('goes on from the next nearest snapshot when the file of the nearest is gone, and forgets its row', async () => {
+  const path = join(dir, 'lost-file.db');
+  const snapshots = openAsOfSnapshots(path);
+  const every = 150;
+  try {
+    expect(await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, every)).toBeGreaterThan(1);
+    const lost = snapshots.nearest(model)!;
+    // Thinned by another process after this one found it, or not restored with the index.
+    rmSync(Object.keys(imageDigests(snapshots, path))[0]!);
+    const view = await asOfFromSnapshot(store, nocRegisterProjection, snapshots);
+    try {
+      expect(view.from).not.toBe('start');
+      expect(view.from).not.toBe(lost.position);
+      expect(dumpModel(view.db, nocRegisterProjection)).toEqual((await fromZero()).dump);
+    } finally {
+      view.db.close();
+    }
+    expect(snapshots.latestPlace(model)?.events).toBe(lost.events - every);
+    // The next round of the taker goes on from there and takes the lost one again.
+    expect(await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, every)).toBe(1);
+    expect(snapshots.latestPlace(model)?.events).toBe(lost.events);
+  } finally {
+    snapshots.close();
+  }
+});
+
+it('drops the images an older index kept as BLOBs, so that the snapshots are taken again as files', async () => {
+  const path = join(dir, 'old-index.db');
+  const old = new Database(path);
+  old.exec(`CREATE TABLE as_of_snapshots (model TEXT NOT NULL, global_position TEXT NOT NULL, sort_key INTEGER NOT NULL, events INTEGER NOT NULL,
+    max_recorded_at TEXT NOT NULL, image BLOB NOT NULL, PRIMARY KEY (model, sort_key))`);
+  old.prepare('INSERT INTO as_of_snapshots VALUES (?, ?, ?, ?, ?, ?)').run(model, '400/400', 400, 400, instants[0], Buffer.alloc(4096));
+  old.close();
+  const snapshots = openAsOfSnapshots(path);
+  try {
+    expect(snapshots.latestPlace(model)).toBeUndefined();
+    expect(await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, EVERY)).toBeGreaterThan(0);
+    const tables = new Database(path, { readonly: true });
+    expect(tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['as_of_snapshot_files']);
+    tables.close();
+  } finally {
+    snapshots.close();
+  }
+});

@@ -3,14 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
 import { positionFromString, type EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
 import { rebuildAsOf } from '../../projections/as-of';
 import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots, type AsOfSnapshots } from '../../projections/as-of-snapshots';
-import { openReadModelDb } from '../../projections/db';
 import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
+import { nocLogWithLaterInstants, registerFromZero } from '../support/register-log';
 
 const EVERY = 400;
 const model = nocRegisterProjection.name;
@@ -19,17 +17,7 @@ let dir: string;
 let store: EventStore;
 let instants: string[];
 
-async function fromZero(asOf?: string) {
-  const db = openReadModelDb(':memory:');
-  try {
-    const result = await rebuildAsOf(store, [nocRegisterProjection], db, asOf === undefined ? {} : { asOf });
-    return { dump: dumpModel(db, nocRegisterProjection), events: result.events };
-  } finally {
-    db.close();
-  }
-}
-
-/** The digest of every image file of the model, by name. */
+/** The digest of the model's latest image file, by its path. */
 function imageDigests(snapshots: AsOfSnapshots, path: string): Record<string, string> {
   const latest = snapshots.nearest(model);
   if (!latest) throw new Error('no snapshot was taken');
@@ -39,15 +27,7 @@ function imageDigests(snapshots: AsOfSnapshots, path: string): Record<string, st
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'snapshot-files-'));
-  store = await openSqliteEventStore({ path: ':memory:' });
-  await fillStoreWithNocEvents(store, 600);
-  // Later events, recorded apart, so that instants fall after the last snapshot.
-  await new Promise((r) => setTimeout(r, 5));
-  for (const batch of generateNocHistories(120, { firstIndex: 100_000, seed: 11 })) {
-    await store.append(batch.stream, batch.events, 'no-stream');
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  instants = [...new Set((await store.readAll()).map((e) => e.recordedAt))];
+  ({ store, instants } = await nocLogWithLaterInstants(120, 11));
 });
 afterAll(async () => {
   await store.close();
@@ -70,7 +50,7 @@ it('opens a view on the snapshot file where it lies, and leaves the file byte fo
       expect(replayed.events - latest.events).toBeGreaterThan(100);
       expect(db.inTransaction).toBe(true);
       expect(imageDigests(snapshots, path)).toEqual(before);
-      const expected = await fromZero();
+      const expected = await registerFromZero(store);
       expect(replayed.events).toBe(expected.events);
       expect(dumpModel(db, nocRegisterProjection)).toEqual(expected.dump);
     } finally {
@@ -79,7 +59,7 @@ it('opens a view on the snapshot file where it lies, and leaves the file byte fo
     expect(imageDigests(snapshots, path)).toEqual(before);
     // A view opened after it starts from the same snapshot, unchanged.
     const again = await asOfFromSnapshot(store, nocRegisterProjection, snapshots);
-    expect(dumpModel(again.db, nocRegisterProjection)).toEqual((await fromZero()).dump);
+    expect(dumpModel(again.db, nocRegisterProjection)).toEqual((await registerFromZero(store)).dump);
     again.db.close();
   } finally {
     snapshots.close();
@@ -97,7 +77,7 @@ it('gives two views of the same snapshot at once each its own instant, the secon
       expect(second.from).toBe(first.from);
       expect(second.db.memory).toBe(true);
       for (const [view, asOf] of [[first, latest], [second, earlier]] as const) {
-        const expected = await fromZero(asOf);
+        const expected = await registerFromZero(store, asOf);
         expect(view.events).toBe(expected.events);
         expect(dumpModel(view.db, nocRegisterProjection)).toEqual(expected.dump);
       }
@@ -123,7 +103,7 @@ it('goes on from the next nearest snapshot when the file of the nearest is gone,
     try {
       expect(view.from).not.toBe('start');
       expect(view.from).not.toBe(lost.position);
-      expect(dumpModel(view.db, nocRegisterProjection)).toEqual((await fromZero()).dump);
+      expect(dumpModel(view.db, nocRegisterProjection)).toEqual((await registerFromZero(store)).dump);
     } finally {
       view.db.close();
     }

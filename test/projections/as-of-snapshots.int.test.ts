@@ -1,37 +1,16 @@
 import fc from 'fast-check';
-import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtures';
 import type { EventStore } from '../../eventstore/port';
-import { openSqliteEventStore } from '../../eventstore/sqlite/sqlite-event-store';
-import { rebuildAsOf } from '../../projections/as-of';
 import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots } from '../../projections/as-of-snapshots';
-import { openReadModelDb } from '../../projections/db';
 import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
-
-async function fromZero(store: EventStore, asOf: string | undefined) {
-  const db = openReadModelDb(':memory:');
-  try {
-    const result = await rebuildAsOf(store, [nocRegisterProjection], db, asOf === undefined ? {} : { asOf });
-    return { dump: dumpModel(db, nocRegisterProjection), events: result.events };
-  } finally {
-    db.close();
-  }
-}
+import { nocLogWithLaterInstants, registerFromZero } from '../support/register-log';
 
 describe('as-of views from the nearest read-model snapshot', () => {
   let store: EventStore;
   let instants: string[];
 
   beforeAll(async () => {
-    store = await openSqliteEventStore({ path: ':memory:' });
-    await fillStoreWithNocEvents(store, 600);
-    // More events recorded later, so that instants fall between snapshots and after the last.
-    await new Promise((r) => setTimeout(r, 5));
-    for (const batch of generateNocHistories(300, { firstIndex: 100_000, seed: 7 })) {
-      await store.append(batch.stream, batch.events, 'no-stream');
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    instants = [...new Set((await store.readAll()).map((e) => e.recordedAt))];
+    ({ store, instants } = await nocLogWithLaterInstants(300, 7));
   });
   afterAll(async () => {
     await store.close();
@@ -48,7 +27,7 @@ describe('as-of views from the nearest read-model snapshot', () => {
           try {
             expect(await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, every)).toBeGreaterThan(0);
             const asOf = pick === undefined ? undefined : new Date(Date.parse(instants[pick % instants.length]!) + shiftMs).toISOString();
-            const expected = await fromZero(store, asOf);
+            const expected = await registerFromZero(store, asOf);
             const view = await asOfFromSnapshot(store, nocRegisterProjection, snapshots, asOf === undefined ? {} : { asOf });
             try {
               expect(view.events).toBe(expected.events);

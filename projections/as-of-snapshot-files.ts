@@ -8,22 +8,31 @@ import type { ReadModelDb } from './db';
  * once (to a temporary name, synced, renamed into place) and never changed again, so a view can open it
  * where it lies: only the pages the view reads or changes are touched, whatever the model's size.
  */
-export interface SnapshotFiles {
-  readonly dir: string;
-  write(model: string, sortKey: number, image: Buffer): void;
-  /** The image's bytes (a snapshot taker goes on from them in memory); undefined when the file is gone. */
-  read(model: string, sortKey: number): Buffer | undefined;
-  /** The model as the snapshot holds it, in a database only the caller writes; undefined when the file is gone. */
-  openView(model: string, sortKey: number): ReadModelDb | undefined;
-  /** Deletes the images of the model below `below` that `kept` does not name (thinned, or left by a crash). */
-  sweep(model: string, below: number, kept: ReadonlySet<number>): void;
+/** Whose snapshot: a read model's name and the version of its code that built it. */
+export interface SnapshotModel {
+  readonly name: string;
+  readonly version: number;
 }
 
-const IMAGE = /^(\d+)\.sqlite(\.tmp)?$/;
+export interface SnapshotFiles {
+  readonly dir: string;
+  write(model: SnapshotModel, sortKey: number, image: Buffer): void;
+  /** The image's bytes (a snapshot taker goes on from them in memory); undefined when the file is gone. */
+  read(model: SnapshotModel, sortKey: number): Buffer | undefined;
+  /** The model as the snapshot holds it, in a database only the caller writes; undefined when the file is gone. */
+  openView(model: SnapshotModel, sortKey: number): ReadModelDb | undefined;
+  /**
+   * Deletes the model's images of other versions, and of this one those below `below` that `kept` does not
+   * name (thinned, or left by a crash).
+   */
+  sweep(model: SnapshotModel, below: number, kept: ReadonlySet<number>): void;
+}
+
+const IMAGE = /^(\d+)\.v(\d+)\.sqlite(\.tmp)?$/;
 
 export function snapshotFiles(dir: string): SnapshotFiles {
-  const folder = (model: string) => join(dir, encodeURIComponent(model));
-  const file = (model: string, sortKey: number) => join(folder(model), `${sortKey}.sqlite`);
+  const folder = (model: SnapshotModel) => join(dir, encodeURIComponent(model.name));
+  const file = (model: SnapshotModel, sortKey: number) => join(folder(model), `${sortKey}.v${model.version}.sqlite`);
   return {
     dir,
     write(model, sortKey, image) {
@@ -67,9 +76,12 @@ export function snapshotFiles(dir: string): SnapshotFiles {
         throw err;
       }
       for (const name of names) {
-        const sortKey = Number(IMAGE.exec(name)?.[1] ?? NaN);
+        const match = IMAGE.exec(name);
+        if (!match) continue;
+        const [sortKey, version, temporary] = [Number(match[1]), Number(match[2]), match[3] !== undefined];
         // A taker writes only past the latest snapshot: an image below it that no row names is nobody's.
-        if (Number.isNaN(sortKey) || sortKey >= below || (kept.has(sortKey) && !name.endsWith('.tmp'))) continue;
+        const current = version === model.version && (sortKey >= below || (kept.has(sortKey) && !temporary));
+        if (current) continue;
         try {
           unlinkSync(join(folder(model), name));
         } catch (err) {

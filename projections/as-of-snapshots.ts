@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { isAtOrAfter } from '../domain/shared/time';
 import { positionFromString, positionToString, type EventStore, type Position } from '../eventstore/port';
 import { rebuildAsOf } from './as-of';
-import { snapshotFiles } from './as-of-snapshot-files';
+import { snapshotFiles, type SnapshotModel } from './as-of-snapshot-files';
 import type { ReadModelDb } from './db';
 import type { Projection } from './projection';
 
@@ -30,20 +30,26 @@ export interface SnapshotPlace {
  * none of it replays from position 0.
  */
 export interface AsOfSnapshots {
-  save(model: string, snapshot: SnapshotPlace & { image: Buffer }): void;
-  /** The latest snapshot of the model whose events were all recorded at or before `asOf` (any, without it). */
-  nearest(model: string, asOf?: string): (SnapshotPlace & { sortKey: number }) | undefined;
+  save(model: SnapshotModel, snapshot: SnapshotPlace & { image: Buffer }): void;
+  /**
+   * The latest snapshot that this version of the model's code built and whose events were all recorded at
+   * or before `asOf` (any, without it): another version's images are another model.
+   */
+  nearest(model: SnapshotModel, asOf?: string): (SnapshotPlace & { sortKey: number }) | undefined;
   /**
    * The snapshot's image, to go on from in memory; undefined when its file is gone (thinned meanwhile, or
    * never restored with the index): a row whose file is gone is forgotten, so the next nearest is another.
    */
-  image(model: string, sortKey: number): Buffer | undefined;
+  image(model: SnapshotModel, sortKey: number): Buffer | undefined;
   /** The model as the snapshot holds it, in a database the caller writes and closes; undefined (and forgotten) like image's. */
-  openView(model: string, sortKey: number): ReadModelDb | undefined;
-  /** Where the model's latest snapshot stands in the log. */
-  latestPlace(model: string): { position: string; events: number } | undefined;
-  /** Deletes the model's snapshots but the `latest` most recent and, older, those at a multiple of `olderEvery` events; how many went. */
-  thin(model: string, keep: { latest: number; olderEvery: number }): number;
+  openView(model: SnapshotModel, sortKey: number): ReadModelDb | undefined;
+  /** Where the latest snapshot of this version of the model stands in the log. */
+  latestPlace(model: SnapshotModel): { position: string; events: number } | undefined;
+  /**
+   * Deletes the model's snapshots of other versions, and of this one all but the `latest` most recent and,
+   * older, those at a multiple of `olderEvery` events; how many went.
+   */
+  thin(model: SnapshotModel, keep: { latest: number; olderEvery: number }): number;
   close(): void;
 }
 
@@ -63,27 +69,39 @@ export function openAsOfSnapshots(path: string): AsOfSnapshots {
   const db = new Database(path);
   // Until December 2026 the images were BLOBs in the index: derived data, dropped, taken again as files.
   const blobs = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'as_of_snapshots'").get();
-  if (blobs) db.exec('DROP TABLE as_of_snapshots; VACUUM');
+  if (blobs) {
+    db.exec('DROP TABLE IF EXISTS as_of_snapshots');
+    try {
+      db.exec('VACUUM');
+    } catch (err) {
+      // Another process (the API, the projector's snapshotter) holds the file: the room stays free pages.
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    }
+  }
   db.exec(`CREATE TABLE IF NOT EXISTS as_of_snapshot_files (
-    model TEXT NOT NULL, global_position TEXT NOT NULL, sort_key INTEGER NOT NULL, events INTEGER NOT NULL,
-    max_recorded_at TEXT NOT NULL, PRIMARY KEY (model, sort_key))`);
+    model TEXT NOT NULL, version INTEGER NOT NULL, global_position TEXT NOT NULL, sort_key INTEGER NOT NULL, events INTEGER NOT NULL,
+    max_recorded_at TEXT NOT NULL, PRIMARY KEY (model, version, sort_key))`);
   type Row = { global_position: string; sort_key: number; events: number; max_recorded_at: string };
-  const put = db.prepare('INSERT OR REPLACE INTO as_of_snapshot_files VALUES (?, ?, ?, ?, ?)');
+  type Key = { model: string; version: number };
+  const key = (model: SnapshotModel): Key => ({ model: model.name, version: model.version });
+  const put = db.prepare<[Key & { position: string; sortKey: number; events: number; maxRecordedAt: string }]>(
+    'INSERT OR REPLACE INTO as_of_snapshot_files VALUES (:model, :version, :position, :sortKey, :events, :maxRecordedAt)',
+  );
   // max_recorded_at grows with the position, so the latest one not after the instant is the nearest usable.
-  const byInstant = db.prepare<[string, string], Row>(
-    'SELECT * FROM as_of_snapshot_files WHERE model = ? AND max_recorded_at <= ? ORDER BY sort_key DESC LIMIT 1',
+  const byInstant = db.prepare<[Key & { asOf: string }], Row>(
+    'SELECT * FROM as_of_snapshot_files WHERE model = :model AND version = :version AND max_recorded_at <= :asOf ORDER BY sort_key DESC LIMIT 1',
   );
-  const latest = db.prepare<[string], Row>('SELECT * FROM as_of_snapshot_files WHERE model = ? ORDER BY sort_key DESC LIMIT 1');
-  const thin = db.prepare<{ model: string; latest: number; olderEvery: number }, { sort_key: number }>(
-    `DELETE FROM as_of_snapshot_files WHERE model = :model AND events % :olderEvery != 0
-       AND sort_key < COALESCE((SELECT sort_key FROM as_of_snapshot_files WHERE model = :model ORDER BY sort_key DESC LIMIT 1 OFFSET :latest - 1), 0)
-     RETURNING sort_key`,
+  const latest = db.prepare<[Key], Row>('SELECT * FROM as_of_snapshot_files WHERE model = :model AND version = :version ORDER BY sort_key DESC LIMIT 1');
+  const thinOthers = db.prepare<[Key]>('DELETE FROM as_of_snapshot_files WHERE model = :model AND version != :version');
+  const thin = db.prepare<[Key & { latest: number; olderEvery: number }]>(
+    `DELETE FROM as_of_snapshot_files WHERE model = :model AND version = :version AND events % :olderEvery != 0
+       AND sort_key < COALESCE((SELECT sort_key FROM as_of_snapshot_files WHERE model = :model AND version = :version ORDER BY sort_key DESC LIMIT 1 OFFSET :latest - 1), 0)`,
   );
-  const keys = db.prepare<[string], number>('SELECT sort_key FROM as_of_snapshot_files WHERE model = ?').pluck();
-  const forget = db.prepare<[string, number]>('DELETE FROM as_of_snapshot_files WHERE model = ? AND sort_key = ?');
+  const keys = db.prepare<[Key], number>('SELECT sort_key FROM as_of_snapshot_files WHERE model = :model AND version = :version').pluck();
+  const forget = db.prepare<[Key & { sortKey: number }]>('DELETE FROM as_of_snapshot_files WHERE model = :model AND version = :version AND sort_key = :sortKey');
   // A row is written after its file, so a row whose file is gone will not get it back.
-  const orForget = <T>(model: string, sortKey: number, found: T | undefined): T | undefined => {
-    if (found === undefined) forget.run(model, sortKey);
+  const orForget = <T>(model: SnapshotModel, sortKey: number, found: T | undefined): T | undefined => {
+    if (found === undefined) forget.run({ ...key(model), sortKey });
     return found;
   };
   return {
@@ -91,22 +109,21 @@ export function openAsOfSnapshots(path: string): AsOfSnapshots {
       const sortKey = Number(positionFromString(s.position).commit);
       // The image first: a row always names a whole file.
       files.write(model, sortKey, s.image);
-      put.run(model, s.position, sortKey, s.events, s.maxRecordedAt);
+      put.run({ ...key(model), position: s.position, sortKey, events: s.events, maxRecordedAt: s.maxRecordedAt });
     },
     nearest(model, asOf) {
-      const row = asOf === undefined ? latest.get(model) : byInstant.get(model, new Date(asOf).toISOString());
+      const row = asOf === undefined ? latest.get(key(model)) : byInstant.get({ ...key(model), asOf: new Date(asOf).toISOString() });
       return row ? { position: row.global_position, sortKey: row.sort_key, events: row.events, maxRecordedAt: row.max_recorded_at } : undefined;
     },
     image: (model, sortKey) => orForget(model, sortKey, files.read(model, sortKey)),
     openView: (model, sortKey) => orForget(model, sortKey, files.openView(model, sortKey)),
     thin(model, keep) {
-      const gone = thin.all({ model, ...keep }).length;
-      const place = latest.get(model);
-      if (place) files.sweep(model, place.sort_key, new Set(keys.all(model)));
+      const gone = db.transaction(() => thinOthers.run(key(model)).changes + thin.run({ ...key(model), ...keep }).changes)();
+      files.sweep(model, latest.get(key(model))?.sort_key ?? 0, new Set(keys.all(key(model))));
       return gone;
     },
     latestPlace(model) {
-      const row = latest.get(model);
+      const row = latest.get(key(model));
       return row ? { position: row.global_position, events: row.events } : undefined;
     },
     close() {
@@ -118,7 +135,7 @@ export function openAsOfSnapshots(path: string): AsOfSnapshots {
 
 /** Replays the model from its latest snapshot (or position 0) and saves a snapshot every `every` events. */
 export async function takeAsOfSnapshots(store: EventStore, projection: Projection, snapshots: AsOfSnapshots, every: number): Promise<number> {
-  const latest = openNearest(snapshots, projection.name, undefined, (sortKey) => snapshots.image(projection.name, sortKey));
+  const latest = openNearest(snapshots, projection, undefined, (sortKey) => snapshots.image(projection, sortKey));
   const from = latest?.place;
   // In memory: the taker writes every page, and each image it saves is this database serialised.
   const db = latest ? new Database(latest.opened) : new Database(':memory:');
@@ -128,7 +145,7 @@ export async function takeAsOfSnapshots(store: EventStore, projection: Projectio
       pageSize: every,
       ...(from ? { from: { after: positionFromString(from.position), events: from.events, lastRecordedAt: from.maxRecordedAt } } : {}),
       afterPage: ({ position, events, maxRecordedAt }) => {
-        snapshots.save(projection.name, { position: positionToString(position), events, maxRecordedAt, image: db.serialize() });
+        snapshots.save(projection, { position: positionToString(position), events, maxRecordedAt, image: db.serialize() });
         saved += 1;
       },
     });
@@ -155,7 +172,7 @@ export async function takeDueAsOfSnapshots(store: EventStore, projections: reado
   const dueFrom = new Map<string, boolean>();
   const saved: Record<string, number> = {};
   for (const projection of projections) {
-    const place = snapshots.latestPlace(projection.name)?.position ?? 'start';
+    const place = snapshots.latestPlace(projection)?.position ?? 'start';
     let due = dueFrom.get(place);
     if (due === undefined) {
       const ahead = await store.readAll({ ...(place === 'start' ? {} : { after: positionFromString(place) }), maxCount: every });
@@ -164,7 +181,7 @@ export async function takeDueAsOfSnapshots(store: EventStore, projections: reado
     }
     if (!due) continue;
     saved[projection.name] = await takeAsOfSnapshots(store, projection, snapshots, every);
-    snapshots.thin(projection.name, { latest: KEEP_LATEST, olderEvery: every * THIN_FACTOR });
+    snapshots.thin(projection, { latest: KEEP_LATEST, olderEvery: every * THIN_FACTOR });
   }
   return saved;
 }
@@ -173,7 +190,7 @@ export async function takeDueAsOfSnapshots(store: EventStore, projections: reado
  * The nearest snapshot (of `asOf`, or the latest) opened by `open`, going on to the next nearest while a
  * file is gone (each such row is forgotten, so this ends); undefined when none is left.
  */
-function openNearest<T>(snapshots: AsOfSnapshots, model: string, asOf: string | undefined, open: (sortKey: number) => T | undefined): { place: SnapshotPlace; opened: T } | undefined {
+function openNearest<T>(snapshots: AsOfSnapshots, model: SnapshotModel, asOf: string | undefined, open: (sortKey: number) => T | undefined): { place: SnapshotPlace; opened: T } | undefined {
   for (;;) {
     const snapshot = snapshots.nearest(model, asOf);
     if (!snapshot || (asOf !== undefined && !isAtOrAfter(asOf, snapshot.maxRecordedAt))) return undefined;
@@ -193,7 +210,7 @@ export async function asOfFromSnapshot(
   snapshots: AsOfSnapshots,
   options: { asOf?: string; pageSize?: number; betweenPages?: () => Promise<void> } = {},
 ): Promise<{ db: ReadModelDb; events: number; from: string; position?: Position; lastRecordedAt?: string }> {
-  const nearest = openNearest(snapshots, projection.name, options.asOf, (sortKey) => snapshots.openView(projection.name, sortKey));
+  const nearest = openNearest(snapshots, projection, options.asOf, (sortKey) => snapshots.openView(projection, sortKey));
   const usable = nearest?.place;
   const view = nearest?.opened ?? new Database(':memory:');
   const { asOf, ...rest } = options;

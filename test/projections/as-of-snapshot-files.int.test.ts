@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { positionFromString, type EventStore } from '../../eventstore/port';
 import { rebuildAsOf } from '../../projections/as-of';
-import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots, type AsOfSnapshots } from '../../projections/as-of-snapshots';
+import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots, takeDueAsOfSnapshots, type AsOfSnapshots } from '../../projections/as-of-snapshots';
 import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
 import { nocLogWithLaterInstants, registerFromZero } from '../support/register-log';
 
 const EVERY = 400;
-const model = nocRegisterProjection.name;
+const model = nocRegisterProjection;
 
 let dir: string;
 let store: EventStore;
@@ -21,7 +21,7 @@ let instants: string[];
 function imageDigests(snapshots: AsOfSnapshots, path: string): Record<string, string> {
   const latest = snapshots.nearest(model);
   if (!latest) throw new Error('no snapshot was taken');
-  const file = join(`${path.replace(/\.db$/, '')}-images`, encodeURIComponent(model), `${latest.sortKey}.sqlite`);
+  const file = join(`${path.replace(/\.db$/, '')}-images`, encodeURIComponent(model.name), `${latest.sortKey}.v${model.version}.sqlite`);
   return { [file]: createHash('sha256').update(readFileSync(file)).digest('hex') };
 }
 
@@ -116,12 +116,34 @@ it('goes on from the next nearest snapshot when the file of the nearest is gone,
   }
 });
 
+it("uses no snapshot another version of the model's code built, and the next round takes them again from position 0", async () => {
+  const path = join(dir, 'versions.db');
+  const snapshots = openAsOfSnapshots(path);
+  const older = { ...nocRegisterProjection, version: nocRegisterProjection.version - 1 };
+  try {
+    const taken = await takeAsOfSnapshots(store, older, snapshots, EVERY);
+    expect(taken).toBeGreaterThan(0);
+    expect(snapshots.latestPlace(model)).toBeUndefined();
+    const view = await asOfFromSnapshot(store, nocRegisterProjection, snapshots);
+    expect(view.from).toBe('start');
+    view.db.close();
+    expect(await takeDueAsOfSnapshots(store, [nocRegisterProjection], snapshots, EVERY)).toEqual({ [model.name]: taken });
+    // The older version's rows and images went with the round's thinning.
+    expect(snapshots.latestPlace(older)).toBeUndefined();
+    const images = readdirSync(join(dir, 'versions-images', encodeURIComponent(model.name)));
+    expect(images.length).toBe(taken);
+    expect(images.every((name) => name.endsWith(`.v${model.version}.sqlite`))).toBe(true);
+  } finally {
+    snapshots.close();
+  }
+});
+
 it('drops the images an older index kept as BLOBs, so that the snapshots are taken again as files', async () => {
   const path = join(dir, 'old-index.db');
   const old = new Database(path);
   old.exec(`CREATE TABLE as_of_snapshots (model TEXT NOT NULL, global_position TEXT NOT NULL, sort_key INTEGER NOT NULL, events INTEGER NOT NULL,
     max_recorded_at TEXT NOT NULL, image BLOB NOT NULL, PRIMARY KEY (model, sort_key))`);
-  old.prepare('INSERT INTO as_of_snapshots VALUES (?, ?, ?, ?, ?, ?)').run(model, '400/400', 400, 400, instants[0], Buffer.alloc(4096));
+  old.prepare('INSERT INTO as_of_snapshots VALUES (?, ?, ?, ?, ?, ?)').run(model.name, '400/400', 400, 400, instants[0], Buffer.alloc(4096));
   old.close();
   const snapshots = openAsOfSnapshots(path);
   try {

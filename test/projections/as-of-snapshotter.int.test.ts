@@ -13,6 +13,7 @@ import { openReadModelDb } from '../../projections/db';
 import { allProjections } from '../../projections/index';
 import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
+import type { Projection } from '../../projections/projection';
 
 /**
  * Issue 15, goal 2: the projector keeps the as-of views of recent instants from replaying the whole
@@ -40,7 +41,7 @@ afterAll(async () => {
 function latestEvents(): Record<string, number | undefined> {
   const snapshots = openAsOfSnapshots(snapshotsPath());
   try {
-    return Object.fromEntries(allProjections().map((p) => [p.name, snapshots.latestPlace(p.name)?.events]));
+    return Object.fromEntries(allProjections().map((p) => [p.name, snapshots.latestPlace(p)?.events]));
   } finally {
     snapshots.close();
   }
@@ -95,7 +96,7 @@ it('starts its rounds by itself at the interval it is given', async () => {
     for (let i = 0; i < 200 && taken === undefined; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const snapshots = openAsOfSnapshots(path);
-      taken = snapshots.latestPlace(allProjections().at(-1)?.name ?? '')?.events;
+      taken = snapshots.latestPlace(allProjections().at(-1) as Projection)?.events;
       snapshots.close();
     }
     expect(taken).toBeGreaterThanOrEqual(EVERY);
@@ -117,7 +118,7 @@ it('keeps the latest snapshots of a model and thins the older ones to one in ten
     const kept = rows.map((r) => r.events);
     // The thinned snapshots' images are deleted with their rows.
     const images = readdirSync(join(dir, 'thinned-snapshots-images', encodeURIComponent(nocRegisterProjection.name))).sort();
-    expect(images).toEqual(rows.map((r) => `${r.sort_key}.sqlite`).sort());
+    expect(images).toEqual(rows.map((r) => `${r.sort_key}.v${nocRegisterProjection.version}.sqlite`).sort());
     const taken = Array.from({ length: Math.floor(head / every) }, (_, i) => (i + 1) * every);
     const latest = taken.slice(-KEEP_LATEST);
     expect(kept).toEqual(taken.filter((events) => latest.includes(events) || events % (every * THIN_FACTOR) === 0));

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots, takeDueAsOfSnap
 import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
 import { nocLogWithLaterInstants, registerFromZero } from '../support/register-log';
+import { ROOT } from '../cli/run-tool';
 
 const EVERY = 400;
 const model = nocRegisterProjection;
@@ -63,6 +65,41 @@ it('opens a view on the snapshot file where it lies, and leaves the file byte fo
     again.db.close();
   } finally {
     snapshots.close();
+  }
+});
+
+it('leaves the snapshot file whole when the process holding a view over it is killed', async () => {
+  const [path, eventsPath] = [join(dir, 'killed.db'), join(dir, 'killed-events.db')];
+  const { store: fileStore } = await nocLogWithLaterInstants(120, 11, eventsPath);
+  const snapshots = openAsOfSnapshots(path);
+  try {
+    await takeAsOfSnapshots(fileStore, nocRegisterProjection, snapshots, EVERY);
+    const before = imageDigests(snapshots, path);
+    // node itself, not tsx's command (which runs the script in a child of its own that a kill would miss).
+    const holder = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'as-of-view-holder.ts'), path, eventsPath], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => holder.on('close', resolve));
+    const said = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      holder.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk).includes('\n') && resolve(out));
+      holder.on('close', (code) => reject(new Error(`the holder exited with ${code} before holding a view: ${out}`)));
+    });
+    expect(Number(/holding (\d+)/.exec(said)?.[1])).toBeGreaterThan(100);
+    holder.kill('SIGKILL');
+    await exited;
+    expect(imageDigests(snapshots, path)).toEqual(before);
+    const view = await asOfFromSnapshot(fileStore, nocRegisterProjection, snapshots);
+    try {
+      expect(view.from).not.toBe('start');
+      expect(dumpModel(view.db, nocRegisterProjection)).toEqual((await registerFromZero(fileStore)).dump);
+    } finally {
+      view.db.close();
+    }
+  } finally {
+    snapshots.close();
+    await fileStore.close();
   }
 });
 

@@ -7,12 +7,12 @@ import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
 
 /**
- * A log of NOC histories for as-of tests, in memory: 600 NOC events, then `later` more histories each
- * recorded a millisecond or more apart, so that instants fall between snapshots and after the last;
- * with every distinct recording instant of the log.
+ * A log of NOC histories for as-of tests, in memory or in the file at `path`: 600 NOC events, then
+ * `later` more histories each recorded a millisecond or more apart, so that instants fall between
+ * snapshots and after the last; with every distinct recording instant of the log.
  */
-export async function nocLogWithLaterInstants(later: number, seed: number): Promise<{ store: EventStore; instants: string[] }> {
-  const store = await openSqliteEventStore({ path: ':memory:' });
+export async function nocLogWithLaterInstants(later: number, seed: number, path = ':memory:'): Promise<{ store: EventStore; instants: string[] }> {
+  const store = await openSqliteEventStore({ path });
   await fillStoreWithNocEvents(store, 600);
   await new Promise((r) => setTimeout(r, 5));
   for (const batch of generateNocHistories(later, { firstIndex: 100_000, seed })) {

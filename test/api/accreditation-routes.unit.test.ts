@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { AccreditationGateway, SubmitAccreditationPayload } from '../../api/accreditation-gateway';
 import type { CspGateway, RegisterCspPayload } from '../../api/csp-gateway';
 import { buildApi } from '../../api/server';
@@ -12,7 +11,7 @@ import { type Identity } from '../../identity';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { AccreditationActionInput, AccreditationView } from '../../workflows/accreditation/messages';
 import type { CspActionInput, CspView } from '../../workflows/csp/messages';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { FakeEventStore, officeWithFakes } from './fakes';
 
 /**
  * The CSP and accreditation routes over in-memory gateways that run the real deciders, so the API
@@ -104,15 +103,7 @@ beforeAll(async () => {
   }
   csps = new FakeCspGateway();
   accreditations = new FakeAccreditationGateway(csps);
-  const base = {
-    config,
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok' as const, temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
+  const base = officeWithFakes({ dataDir: config.dataDir, identity, eventStore: new FakeEventStore() });
   app = buildApi({ ...base, cspGateway: csps, accreditationGateway: accreditations });
   bare = buildApi(base);
   await app.ready();

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { buildApi } from '../../api/server';
 import { HEALTHY, NOC_REQUEST, PASSWORD, startTestApi, type TestApi } from './harness';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { FakeEventStore, FakeNocGateway, officeWithFakes } from './fakes';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -132,15 +132,12 @@ describe('the request log', () => {
       },
     });
     const gateway = new FakeNocGateway();
-    const app = buildApi({
-      config: loadConfig({}),
-      identity: api.identity,
-      nocGateway: gateway,
-      nocQueries: new FakeNocQueries(),
-      eventStore: new FakeEventStore(),
-      health: async () => HEALTHY,
-      logger: pino({ level: 'info' }, sink),
-    });
+    const app = buildApi(
+      officeWithFakes(
+        { dataDir: loadConfig({}).dataDir, identity: api.identity, eventStore: new FakeEventStore() },
+        { nocGateway: gateway, health: async () => HEALTHY, logger: pino({ level: 'info' }, sink) },
+      ),
+    );
     const view = await gateway.request(api.actors.pse, NOC_REQUEST as never, 'c1');
     const nocId = view.state.status === 'none' ? '' : view.state.request.nocId;
     await app.inject({ method: 'POST', url: `/api/nocs/${nocId}/start-review`, headers: api.as('reviewer') });

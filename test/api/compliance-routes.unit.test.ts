@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { ComplianceGateway, OpenReviewPayload } from '../../api/compliance-gateway';
 import { buildApi } from '../../api/server';
 import { loadConfig } from '../../config/config';
@@ -23,7 +22,7 @@ import { type AccountInput, type Identity } from '../../identity';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { ChangeActionInput, ChangeView } from '../../workflows/compliance/change-messages';
 import type { MonitoringActionInput, MonitoringView, ReviewActionInput, ReviewView } from '../../workflows/compliance/messages';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { FakeEventStore, officeWithFakes } from './fakes';
 
 /**
  * The review, monitoring and significant change routes over an in-memory gateway that runs the real
@@ -120,16 +119,7 @@ let eventStore: FakeEventStore;
 const tokens = {} as Record<Who, string>;
 
 function build(withGateway: boolean): FastifyInstance {
-  return buildApi({
-    config,
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore,
-    ...(withGateway ? { complianceGateway: gateway } : {}),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  });
+  return buildApi(officeWithFakes({ dataDir: config.dataDir, identity, eventStore }, withGateway ? { complianceGateway: gateway } : {}));
 }
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { buildApi } from '../../api/server';
 import { loadConfig } from '../../config/config';
 import { type AccountInput, type Identity } from '../../identity';
@@ -12,7 +11,7 @@ import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, registerCsp } from '
 import { cspRep, monitoringEvent, reviewEvent } from '../projections/compliance-fixtures';
 import { SYSTEM_ACTOR, TestLog, memoryDb, project } from '../projections/support';
 import { reviewer } from '../support/actors';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { FakeEventStore, officeWithFakes } from './fakes';
 
 const PASSWORD = 'correct horse battery';
 const T0 = '2025-01-06T09:00:00.000Z';
@@ -73,15 +72,7 @@ beforeAll(async () => {
   for (const [who, account] of Object.entries(ACCOUNTS) as [Who, (typeof ACCOUNTS)[Who]][]) {
     tokens[who] = (await seedEnrolledAccount(identity, { ...account, password: PASSWORD } as AccountInput)).token;
   }
-  const deps = {
-    config: loadConfig({}),
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok' as const, temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
+  const deps = officeWithFakes({ dataDir: loadConfig({}).dataDir, identity, eventStore: new FakeEventStore() });
   app = buildApi({ ...deps, complianceQueries: createComplianceQueries(db) });
   bare = buildApi(deps);
   await Promise.all([app.ready(), bare.ready()]);

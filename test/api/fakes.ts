@@ -175,7 +175,7 @@ export function registerRow(overrides: Partial<NocRegisterRow> & Pick<NocRegiste
  * ports, a healthy health check, a silent logger, the default configuration over `dataDir`; `more`
  * adds to it or overrides it (audit sources, evidence, …).
  */
-export function officeWithFakes(base: { dataDir: string; identity: Identity; eventStore: EventStore }, more: Partial<ApiDeps> = {}): ApiDeps {
+export function officeWithFakes(base: { dataDir: string; identity: Identity; eventStore: ApiDeps['eventStore'] }, more: Partial<ApiDeps> = {}): ApiDeps {
   return {
     config: { ...loadConfig({}), dataDir: base.dataDir },
     identity: base.identity,

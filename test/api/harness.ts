@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import type { Actor } from '../../domain/shared/actor';
 import type { ApiDeps } from '../../api/deps';
@@ -9,7 +8,7 @@ import type { LoginThrottleOptions } from '../../api/login-throttle';
 import { type Identity, type IdentityOptions } from '../../identity';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { testTotp, type TestTotp } from '../support/mfa';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { FakeEventStore, FakeNocGateway, FakeNocQueries, officeWithFakes } from './fakes';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -52,7 +51,6 @@ export const HEALTHY: HealthReport = {
 export async function startTestApi(
   options: { loginThrottle?: Partial<LoginThrottleOptions>; deps?: Partial<ApiDeps>; identity?: Partial<Omit<IdentityOptions, 'store'>> } = {},
 ): Promise<TestApi> {
-  const config = loadConfig({});
   const totp = testTotp;
   const identity = await createTestIdentity(options.identity);
   const gateway = new FakeNocGateway();
@@ -66,20 +64,21 @@ export async function startTestApi(
     tokens[who] = session.token;
     actors[who] = session.actor;
   }
-  const app = buildApi({
-    config,
-    identity,
-    nocGateway: gateway,
-    nocQueries: queries,
-    eventStore,
-    health: async () => {
-      if (health instanceof Error) throw health;
-      return health;
-    },
-    logger: pino({ level: 'silent' }),
-    loginThrottle: options.loginThrottle,
-    ...options.deps,
-  });
+  const app = buildApi(
+    officeWithFakes(
+      { dataDir: loadConfig({}).dataDir, identity, eventStore },
+      {
+        nocGateway: gateway,
+        nocQueries: queries,
+        health: async () => {
+          if (health instanceof Error) throw health;
+          return health;
+        },
+        loginThrottle: options.loginThrottle,
+        ...options.deps,
+      },
+    ),
+  );
   await app.ready();
   return {
     app,

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { loadConfig } from '../../config/config';
 import { composeOffice } from '../../server/compose';
 import type { Identity } from '../../identity';
@@ -14,7 +13,7 @@ import { nocRegisterProjection } from '../../projections/noc/register';
 import { director, pse, reviewer } from '../support/actors';
 import { GOV_CLOUD, PUBLIC_CLOUD, addOffering, application, registerCsp } from '../projections/accredited-fixtures';
 import { TestLog, memoryDb, project } from '../projections/support';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from './fakes';
+import { FakeEventStore, officeWithFakes } from './fakes';
 
 /**
  * A public read side with a known history, served by the real API:
@@ -78,16 +77,13 @@ export async function startPublicApi(
 ): Promise<{ app: FastifyInstance; identity: Identity; close(): Promise<void> }> {
   const db = publicHistory();
   const identity = await createTestIdentity();
-  const app = composeOffice({
-    config: loadConfig(options.env ?? {}),
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    ...(options.withPublic === false ? {} : { publicQueries: createPublicQueries(db), adoptionQueries: createAdoptionQueries(db) }),
-  });
+  const config = loadConfig(options.env ?? {});
+  const app = composeOffice(
+    officeWithFakes(
+      { dataDir: config.dataDir, identity, eventStore: new FakeEventStore() },
+      { config, ...(options.withPublic === false ? {} : { publicQueries: createPublicQueries(db), adoptionQueries: createAdoptionQueries(db) }) },
+    ),
+  );
   await app.ready();
   return {
     app,

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { createFrameworkRegister } from '../../api/framework-register';
 import { loadConfig } from '../../config/config';
 import { FRAMEWORK_1_0 } from '../domain/framework-fixtures';
 import { directorA, directorB, nextFramework } from '../domain/framework-fixtures-register';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { MemoryStreams } from '../api/framework-register-store';
 import { createTestIdentity } from '../support/identity';
 import { composeOffice } from '../../server/compose';
@@ -20,16 +19,7 @@ beforeAll(async () => {
   await frameworkRegister.propose(directorA, { framework: nextFramework('1.2', '2027-06-01T00:00:00.000Z'), changes: 'Too early' });
   await frameworkRegister.reject(directorB, '1.2', 'Not consulted yet');
   const identity = await createTestIdentity();
-  app = composeOffice({
-    config: loadConfig({}),
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    frameworkRegister,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  });
+  app = composeOffice(officeWithFakes({ dataDir: loadConfig({}).dataDir, identity, eventStore: new FakeEventStore() }, { frameworkRegister }));
   await app.ready();
   close = async () => {
     await app.close();

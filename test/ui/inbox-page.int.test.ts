@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { createInbox } from '../../api/inbox';
-import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
 import type { Identity } from '../../identity';
 import { noticesProjection } from '../../projections/notices/notices';
 import { createInboxQueries } from '../../projections/notices/inbox';
 import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { SYSTEM_ACTOR, TestLog, memoryDb, project } from '../projections/support';
 import { director, pse, reviewer } from '../support/actors';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
@@ -29,17 +27,7 @@ beforeEach(async () => {
   noc.later(1).act('Decide', director, { decision: 'approve', reasons: 'Fine', validFrom: '2025-02-01T00:00:00.000Z' });
   noc.at('2025-04-01T00:00:00.000Z').act('RecordExpiryReminder', SYSTEM_ACTOR, { daysBefore: 30 });
   project(db, [noticesProjection], log.events);
-  const deps: ApiDeps = {
-    config: loadConfig({}),
-    identity,
-    inbox: createInbox(createInboxQueries(db), identity),
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  app = composeOffice(deps);
+  app = composeOffice(officeWithFakes({ dataDir: loadConfig({}).dataDir, identity, eventStore: new FakeEventStore() }, { inbox: createInbox(createInboxQueries(db), identity) }));
 });
 
 afterEach(async () => {

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
 import { totpCode, type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { createTestIdentity, seedAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
 import { InjectBrowser as Browser } from './inject-browser';
@@ -28,16 +26,9 @@ beforeEach(async () => {
   ahead = 0;
   identity = await createTestIdentity({ now: () => new Date(Date.now() + ahead) });
   await seedAccount(identity, { username: 'rania', role: 'reviewer', jurisdiction: 'federal', displayName: 'Rania Reviewer', password: ONE_TIME });
-  app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    loginThrottle: { perAccountAndAddress: [{ max: 3, windowMs: 60_000 }] },
-  });
+  app = composeOffice(
+    officeWithFakes({ dataDir: dir, identity, eventStore: new FakeEventStore() }, { loginThrottle: { perAccountAndAddress: [{ max: 3, windowMs: 60_000 }] } }),
+  );
 });
 
 afterEach(async () => {

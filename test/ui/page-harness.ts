@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig, type AppConfig } from '../../config/config';
 import type { Identity } from '../../identity';
 import type { AccountInput } from '../../identity/schemas';
 import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { InjectBrowser } from './inject-browser';
 
@@ -43,16 +42,7 @@ export async function openPageHarness(options: PageHarnessOptions): Promise<Page
   const identity: Identity = await createTestIdentity();
   for (const person of options.people) await seedEnrolledAccount(identity, { ...person, password: PASSWORD });
   const config = { ...loadConfig(options.env ?? {}), dataDir: dir };
-  const app: FastifyInstance = composeOffice({
-    config,
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    ...options.deps?.({ config, identity }),
-  });
+  const app: FastifyInstance = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: new FakeEventStore() }, { config, ...options.deps?.({ config, identity }) }));
   return {
     visitor: () => new InjectBrowser(app),
     async signedIn(username) {

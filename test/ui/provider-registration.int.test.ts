@@ -3,16 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { createCspRegistrationDesk, type CspRegistrationDesk } from '../../api/csp-registration-desk';
 import type { CspGateway } from '../../api/csp-gateway';
-import type { ApiDeps } from '../../api/deps';
-import { loadConfig } from '../../config/config';
 import { decideCsp, foldCsp, type CspEvent } from '../../domain/csp';
 import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
 import { MemoryStreams } from '../api/framework-register-store';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { testTotp } from '../support/mfa';
 import { InjectBrowser as Browser } from './inject-browser';
@@ -49,19 +46,7 @@ const cspGateway: CspGateway = {
 };
 
 async function start(throttle = { max: 100, windowMs: 60_000 }): Promise<void> {
-  const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    cspGateway,
-    cspRegistrations: desk,
-    registrationThrottle: throttle,
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  app = composeOffice(deps);
+  app = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: new FakeEventStore() }, { cspGateway, cspRegistrations: desk, registrationThrottle: throttle }));
 }
 
 beforeEach(async () => {

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { AccreditationGateway } from '../../api/accreditation-gateway';
 import { createFrameworkRegister, type FrameworkRegister } from '../../api/framework-register';
 import { loadConfig } from '../../config/config';
@@ -11,7 +10,7 @@ import { allCriteria } from '../../domain/framework';
 import type { Identity } from '../../identity';
 import type { AccreditationActionInput } from '../../workflows/accreditation/messages';
 import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { MemoryStreams } from '../api/framework-register-store';
 import { ENHANCED_SCORES, h, who } from '../domain/accreditation-fixtures';
 import { FRAMEWORK_1_0 } from '../domain/framework-fixtures';
@@ -72,17 +71,7 @@ beforeEach(async () => {
   await register.propose(directorA, { framework: V1_1, changes: 'Key rotation' });
   await register.approve(directorB, '1.1');
   clock = new Date().toISOString();
-  app = composeOffice({
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: store as never,
-    frameworkRegister: register,
-    accreditationGateway: gateway,
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  });
+  app = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: store }, { frameworkRegister: register, accreditationGateway: gateway }));
 });
 
 afterEach(async () => {

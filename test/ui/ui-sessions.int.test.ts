@@ -2,14 +2,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../config/config';
-import type { ApiDeps } from '../../api/deps';
 import { type Identity } from '../../identity';
 import { composeOffice } from '../../server/compose';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import type { UiOptions } from '../../ui/register-ui';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, FakeNocQueries, officeWithFakes } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
 
 /** Sessions, CSRF, rate limiting and claims of the UI, through HTTP, without Temporal. */
@@ -35,16 +32,10 @@ afterEach(async () => {
 });
 
 function startUi(options: UiOptions = {}, limit = 10): FastifyInstance {
-  const deps: ApiDeps = {
-    config: { ...loadConfig({}), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: queries,
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-    loginThrottle: { perAccountAndAddress: [{ max: limit, windowMs: 60_000 }] },
-  };
+  const deps = officeWithFakes(
+    { dataDir: dir, identity, eventStore: new FakeEventStore() },
+    { nocQueries: queries, loginThrottle: { perAccountAndAddress: [{ max: limit, windowMs: 60_000 }] } },
+  );
   const app = composeOffice(deps, { ui: options });
   apps.push(app);
   return app;

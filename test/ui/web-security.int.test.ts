@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
-import type { ApiDeps } from '../../api/deps';
 import { loadConfig } from '../../config/config';
 import type { Identity } from '../../identity';
 import { createTestIdentity, seedEnrolledAccount } from '../support/identity';
 import { composeOffice } from '../../server/compose';
-import { FakeEventStore, FakeNocGateway, FakeNocQueries } from '../api/fakes';
+import { FakeEventStore, officeWithFakes } from '../api/fakes';
 import { InjectBrowser as Browser } from './inject-browser';
 import { testTotp } from '../support/mfa';
 
@@ -34,16 +32,7 @@ afterEach(async () => {
 });
 
 function startOffice(env: Record<string, string> = {}): FastifyInstance {
-  const deps: ApiDeps = {
-    config: { ...loadConfig(env), dataDir: dir },
-    identity,
-    nocGateway: new FakeNocGateway(),
-    nocQueries: new FakeNocQueries(),
-    eventStore: new FakeEventStore(),
-    health: async () => ({ status: 'ok', temporal: { ok: true }, eventStore: { ok: true }, projections: [] }),
-    logger: pino({ level: 'silent' }),
-  };
-  const app = composeOffice(deps);
+  const app = composeOffice(officeWithFakes({ dataDir: dir, identity, eventStore: new FakeEventStore() }, { config: { ...loadConfig(env), dataDir: dir } }));
   apps.push(app);
   return app;
 }

@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReadModelDb } from './db';
 
-/**
- * The images of as-of snapshots, one SQLite file each, in a folder beside their index. A file is written
- * once (to a temporary name, synced, renamed into place) and never changed again, so a view can open it
- * where it lies: only the pages the view reads or changes are touched, whatever the model's size.
- */
 /** Whose snapshot: a read model's name and the version of its code that built it. */
 export interface SnapshotModel {
   readonly name: string;
   readonly version: number;
 }
 
+/**
+ * The images of as-of snapshots, one SQLite file each, in a folder beside their index. A file is written
+ * once (to a temporary name, synced, renamed into place) and never changed again, so a view can open it
+ * where it lies: only the pages the view reads or changes are touched, whatever the model's size.
+ */
 export interface SnapshotFiles {
   readonly dir: string;
   write(model: SnapshotModel, sortKey: number, image: Buffer): void;

@@ -204,10 +204,10 @@ async function auditHistoryBench({ scale, tmpDir, log, goal }: BenchContext): Pr
       return answer;
     };
     // Now a page of each table. The first page builds the view (from the snapshot); the next ones go on
-    // in the view the API keeps.
-    // One page first, untimed, as every other path here is called once before it is timed: after the 20×
-    // snapshots are taken, the process's first replay into a snapshot's file runs 27–46 ms and the next
-    // ones 9–14 ms, whichever snapshot the first opened (a cost of the process, not of the file).
+    // in the view the API keeps. One page is asked first, untimed, as every other path here is called
+    // once before it is timed: after the 20× snapshots are taken, the process's first replay into a
+    // snapshot's file runs 27–46 ms and the next ones 9–14 ms, whichever snapshot the first opened (a
+    // cost of the process, not of the file).
     await asOfPage({ store, trustedKeys, snapshots }, { limit: 100 });
     const pageMs = await millis(() => asOfPage({ store, trustedKeys, snapshots }, { limit: 100 }), 3);
     const views = new AsOfViews();

@@ -30,9 +30,19 @@ export interface SnapshotFiles {
 
 const IMAGE = /^(\d+)\.v(\d+)\.sqlite(\.tmp)?$/;
 
+/** The folder of a model's images under `dir`. */
+export function imageFolder(dir: string, model: Pick<SnapshotModel, 'name'>): string {
+  return join(dir, encodeURIComponent(model.name));
+}
+
+/** Where the image of the model's snapshot at `sortKey` lies under `dir`. */
+export function imageFile(dir: string, model: SnapshotModel, sortKey: number): string {
+  return join(imageFolder(dir, model), `${sortKey}.v${model.version}.sqlite`);
+}
+
 export function snapshotFiles(dir: string): SnapshotFiles {
-  const folder = (model: SnapshotModel) => join(dir, encodeURIComponent(model.name));
-  const file = (model: SnapshotModel, sortKey: number) => join(folder(model), `${sortKey}.v${model.version}.sqlite`);
+  const folder = (model: SnapshotModel) => imageFolder(dir, model);
+  const file = (model: SnapshotModel, sortKey: number) => imageFile(dir, model, sortKey);
   return {
     dir,
     write(model, sortKey, image) {

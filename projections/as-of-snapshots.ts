@@ -54,7 +54,7 @@ export interface AsOfSnapshots {
 }
 
 /** The folder of a snapshot index's images: beside its file, named after it. */
-function imagesDir(path: string): string {
+export function imagesDir(path: string): string {
   return join(dirname(path), `${basename(path, extname(path))}-images`);
 }
 
@@ -133,6 +133,11 @@ export function openAsOfSnapshots(path: string): AsOfSnapshots {
   };
 }
 
+/** Where a replay goes on from: the snapshot's place, as rebuildAsOf takes it. */
+export function fromPlace(place: SnapshotPlace): { after: Position; events: number; lastRecordedAt: string } {
+  return { after: positionFromString(place.position), events: place.events, lastRecordedAt: place.maxRecordedAt };
+}
+
 /** Replays the model from its latest snapshot (or position 0) and saves a snapshot every `every` events. */
 export async function takeAsOfSnapshots(store: EventStore, projection: Projection, snapshots: AsOfSnapshots, every: number): Promise<number> {
   const latest = openNearest(snapshots, projection, undefined, (sortKey) => snapshots.image(projection, sortKey));
@@ -143,7 +148,7 @@ export async function takeAsOfSnapshots(store: EventStore, projection: Projectio
   try {
     await rebuildAsOf(store, [projection], db, {
       pageSize: every,
-      ...(from ? { from: { after: positionFromString(from.position), events: from.events, lastRecordedAt: from.maxRecordedAt } } : {}),
+      ...(from ? { from: fromPlace(from) } : {}),
       afterPage: ({ position, events, maxRecordedAt }) => {
         snapshots.save(projection, { position: positionToString(position), events, maxRecordedAt, image: db.serialize() });
         saved += 1;
@@ -218,7 +223,7 @@ export async function asOfFromSnapshot(
     const result = await rebuildAsOf(store, [projection], view, {
       ...rest,
       ...(asOf !== undefined ? { asOf } : {}),
-      ...(usable ? { from: { after: positionFromString(usable.position), events: usable.events, lastRecordedAt: usable.maxRecordedAt } } : {}),
+      ...(usable ? { from: fromPlace(usable) } : {}),
     });
     return { db: view, ...result, from: usable ? usable.position : 'start' };
   } catch (err) {

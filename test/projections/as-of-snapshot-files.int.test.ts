@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { positionFromString, type EventStore } from '../../eventstore/port';
-import { rebuildAsOf } from '../../projections/as-of';
-import { asOfFromSnapshot, openAsOfSnapshots, takeAsOfSnapshots, takeDueAsOfSnapshots, type AsOfSnapshots } from '../../projections/as-of-snapshots';
+import type { EventStore } from '../../eventstore/port';
+import { imageFolder } from '../../projections/as-of-snapshot-files';
+import { asOfFromSnapshot, imagesDir, openAsOfSnapshots, takeAsOfSnapshots, takeDueAsOfSnapshots, type AsOfSnapshots } from '../../projections/as-of-snapshots';
 import { dumpModel } from '../../projections/model-dump';
 import { nocRegisterProjection } from '../../projections/noc/register';
-import { nocLogWithLaterInstants, registerFromZero } from '../support/register-log';
+import { digestOf, latestImageFile, nocLogWithLaterInstants, registerFromZero, replayOverLatestSnapshot } from '../support/register-log';
 import { ROOT } from '../cli/run-tool';
 
 const EVERY = 400;
@@ -19,13 +18,8 @@ let dir: string;
 let store: EventStore;
 let instants: string[];
 
-/** The digest of the model's latest image file, by its path. */
-function imageDigests(snapshots: AsOfSnapshots, path: string): Record<string, string> {
-  const latest = snapshots.nearest(model);
-  if (!latest) throw new Error('no snapshot was taken');
-  const file = join(`${path.replace(/\.db$/, '')}-images`, encodeURIComponent(model.name), `${latest.sortKey}.v${model.version}.sqlite`);
-  return { [file]: createHash('sha256').update(readFileSync(file)).digest('hex') };
-}
+/** The digest of the register's latest image file. */
+const latestDigest = (snapshots: AsOfSnapshots, path: string): string => digestOf(latestImageFile(snapshots, path));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'snapshot-files-'));
@@ -41,24 +35,21 @@ it('opens a view on the snapshot file where it lies, and leaves the file byte fo
   const snapshots = openAsOfSnapshots(path);
   try {
     await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, EVERY);
-    const before = imageDigests(snapshots, path);
-    const latest = snapshots.nearest(model)!;
-    const db = snapshots.openView(model, latest.sortKey)!;
+    const before = latestDigest(snapshots, path);
+    // The view's changes stay in its memory, not its file, even with a page cache of ten pages to spill from.
+    const { db, latest, applied } = await replayOverLatestSnapshot(store, snapshots);
     try {
       expect(db.memory).toBe(false);
-      // The view's changes stay in its memory, not its file, even with a page cache of ten pages to spill from.
-      db.pragma('cache_size = 10');
-      const replayed = await rebuildAsOf(store, [nocRegisterProjection], db, { pageSize: 25, from: { after: positionFromString(latest.position), events: latest.events } });
-      expect(replayed.events - latest.events).toBeGreaterThan(100);
+      expect(applied).toBeGreaterThan(100);
       expect(db.inTransaction).toBe(true);
-      expect(imageDigests(snapshots, path)).toEqual(before);
+      expect(latestDigest(snapshots, path)).toEqual(before);
       const expected = await registerFromZero(store);
-      expect(replayed.events).toBe(expected.events);
+      expect(latest.events + applied).toBe(expected.events);
       expect(dumpModel(db, nocRegisterProjection)).toEqual(expected.dump);
     } finally {
       db.close();
     }
-    expect(imageDigests(snapshots, path)).toEqual(before);
+    expect(latestDigest(snapshots, path)).toEqual(before);
     // A view opened after it starts from the same snapshot, unchanged.
     const again = await asOfFromSnapshot(store, nocRegisterProjection, snapshots);
     expect(dumpModel(again.db, nocRegisterProjection)).toEqual((await registerFromZero(store)).dump);
@@ -74,7 +65,7 @@ it('leaves the snapshot file whole when the process holding a view over it is ki
   const snapshots = openAsOfSnapshots(path);
   try {
     await takeAsOfSnapshots(fileStore, nocRegisterProjection, snapshots, EVERY);
-    const before = imageDigests(snapshots, path);
+    const before = latestDigest(snapshots, path);
     // node itself, not tsx's command (which runs the script in a child of its own that a kill would miss).
     const holder = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'as-of-view-holder.ts'), path, eventsPath], {
       cwd: ROOT,
@@ -89,7 +80,7 @@ it('leaves the snapshot file whole when the process holding a view over it is ki
     expect(Number(/holding (\d+)/.exec(said)?.[1])).toBeGreaterThan(100);
     holder.kill('SIGKILL');
     await exited;
-    expect(imageDigests(snapshots, path)).toEqual(before);
+    expect(latestDigest(snapshots, path)).toEqual(before);
     const view = await asOfFromSnapshot(fileStore, nocRegisterProjection, snapshots);
     try {
       expect(view.from).not.toBe('start');
@@ -135,7 +126,7 @@ it('goes on from the next nearest snapshot when the file of the nearest is gone,
     expect(await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, every)).toBeGreaterThan(1);
     const lost = snapshots.nearest(model)!;
     // Thinned by another process after this one found it, or not restored with the index.
-    rmSync(Object.keys(imageDigests(snapshots, path))[0]!);
+    rmSync(latestImageFile(snapshots, path));
     const view = await asOfFromSnapshot(store, nocRegisterProjection, snapshots);
     try {
       expect(view.from).not.toBe('start');
@@ -167,7 +158,7 @@ it("uses no snapshot another version of the model's code built, and the next rou
     expect(await takeDueAsOfSnapshots(store, [nocRegisterProjection], snapshots, EVERY)).toEqual({ [model.name]: taken });
     // The older version's rows and images went with the round's thinning.
     expect(snapshots.latestPlace(older)).toBeUndefined();
-    const images = readdirSync(join(dir, 'versions-images', encodeURIComponent(model.name)));
+    const images = readdirSync(imageFolder(imagesDir(path), model));
     expect(images.length).toBe(taken);
     expect(images.every((name) => name.endsWith(`.v${model.version}.sqlite`))).toBe(true);
   } finally {

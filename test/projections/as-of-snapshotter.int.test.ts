@@ -7,7 +7,8 @@ import { fillStoreWithNocEvents, generateNocHistories } from '../../bench/fixtur
 import { createEventStore } from '../../eventstore';
 import type { EventStore } from '../../eventstore/port';
 import { rebuildAsOf } from '../../projections/as-of';
-import { asOfFromSnapshot, KEEP_LATEST, openAsOfSnapshots, THIN_FACTOR, takeDueAsOfSnapshots } from '../../projections/as-of-snapshots';
+import { imageFolder } from '../../projections/as-of-snapshot-files';
+import { asOfFromSnapshot, imagesDir, KEEP_LATEST, openAsOfSnapshots, THIN_FACTOR, takeDueAsOfSnapshots } from '../../projections/as-of-snapshots';
 import { startAsOfSnapshotter, type AsOfSnapshotter } from '../../projections/as-of-snapshotter';
 import { openReadModelDb } from '../../projections/db';
 import { allProjections } from '../../projections/index';
@@ -117,7 +118,7 @@ it('keeps the latest snapshots of a model and thins the older ones to one in ten
     db.close();
     const kept = rows.map((r) => r.events);
     // The thinned snapshots' images are deleted with their rows.
-    const images = readdirSync(join(dir, 'thinned-snapshots-images', encodeURIComponent(nocRegisterProjection.name))).sort();
+    const images = readdirSync(imageFolder(imagesDir(path), nocRegisterProjection)).sort();
     expect(images).toEqual(rows.map((r) => `${r.sort_key}.v${nocRegisterProjection.version}.sqlite`).sort());
     const taken = Array.from({ length: Math.floor(head / every) }, (_, i) => (i + 1) * every);
     const latest = taken.slice(-KEEP_LATEST);

@@ -98,7 +98,10 @@ it('gives two views of the same snapshot at once each its own instant, the secon
   const snapshots = openAsOfSnapshots(join(dir, 'two-views.db'));
   try {
     await takeAsOfSnapshots(store, nocRegisterProjection, snapshots, EVERY);
-    const [earlier, latest] = [instants.at(-60)!, instants.at(-1)!];
+    // Two instants after the latest snapshot, so that both views start from it.
+    const afterSnapshot = instants.filter((instant) => instant > snapshots.nearest(model)!.maxRecordedAt);
+    expect(afterSnapshot.length).toBeGreaterThan(2);
+    const [earlier, latest] = [afterSnapshot[Math.floor(afterSnapshot.length / 2)]!, afterSnapshot.at(-1)!];
     const first = await asOfFromSnapshot(store, nocRegisterProjection, snapshots, { asOf: latest });
     const second = await asOfFromSnapshot(store, nocRegisterProjection, snapshots, { asOf: earlier });
     try {
